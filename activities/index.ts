@@ -1,0 +1,7 @@
+import { createTicketActivities, type TicketActivityDeps } from './ticket-activities';
+
+export type ActivityDeps = TicketActivityDeps;
+
+export function createActivities(deps: ActivityDeps) {
+  return { ...createTicketActivities(deps) };
+}

@@ -1,0 +1,97 @@
+/** Every notification as a plain-text and an HTML part, rendered from the facts the workflow sends. */
+
+export type NotificationKind =
+  | 'acknowledgement'
+  | 'agent_reply'
+  | 'warning'
+  | 'breach'
+  | 'escalation'
+  | 'resolution'
+  | 'auto_close'
+  | 'out_of_scope'
+  | 'scope_accepted';
+
+export interface TemplateFacts {
+  ticketId: string;
+  subject: string;
+  ticketUrl: string;
+  metric?: string;
+  dueLocal?: string;
+  dueUtc?: string;
+  level?: string;
+  reason?: string;
+  body?: string;
+}
+
+const metricName = (m?: string) => (m ?? '').replace('_', ' ');
+
+function lines(kind: NotificationKind, f: TemplateFacts): { title: string; paragraphs: string[] } {
+  switch (kind) {
+    case 'acknowledgement':
+      return {
+        title: `We received your request [#${f.ticketId}]`,
+        paragraphs: [
+          `Thank you for contacting support. Your ticket number is #${f.ticketId}: "${f.subject}".`,
+          `Support hours are Sunday to Thursday, 10:00 PM to 6:00 AM (EST), excluding public holidays.`,
+          `An agent will respond by ${f.dueLocal} (${f.dueUtc}).`,
+          `Reply to this message to add information; error messages and screenshots help us resolve it sooner.`,
+        ],
+      };
+    case 'agent_reply':
+      return { title: `New reply on ticket [#${f.ticketId}]`, paragraphs: [f.body ?? '', `Reply to this message to answer.`] };
+    case 'warning':
+      return {
+        title: `SLA warning: ${metricName(f.metric)} due ${f.dueLocal} [#${f.ticketId}]`,
+        paragraphs: [`Ticket #${f.ticketId} "${f.subject}" is close to its ${metricName(f.metric)} target.`, `Due ${f.dueLocal} (${f.dueUtc}).`],
+      };
+    case 'breach':
+      return {
+        title: `SLA breached: ${metricName(f.metric)} [#${f.ticketId}]`,
+        paragraphs: [`Ticket #${f.ticketId} "${f.subject}" missed its ${metricName(f.metric)} target.`, `It was due ${f.dueLocal} (${f.dueUtc}).`],
+      };
+    case 'escalation':
+      return {
+        title: `Escalated to ${f.level}: [#${f.ticketId}] ${f.subject}`,
+        paragraphs: [
+          `Ticket #${f.ticketId} "${f.subject}" has been escalated to ${f.level}.`,
+          f.reason ?? `Its ${metricName(f.metric)} target (due ${f.dueLocal}, ${f.dueUtc}) was missed.`,
+        ],
+      };
+    case 'resolution':
+      return {
+        title: `Your ticket has been resolved [#${f.ticketId}]`,
+        paragraphs: [f.body ?? `We believe ticket #${f.ticketId} "${f.subject}" is resolved.`, `If it is not, reply to this message and the ticket reopens.`],
+      };
+    case 'auto_close':
+      return {
+        title: `Your ticket has been closed [#${f.ticketId}]`,
+        paragraphs: [`Ticket #${f.ticketId} "${f.subject}" was closed after a quiet period following its resolution.`],
+      };
+    case 'out_of_scope':
+      return {
+        title: `Your request is outside our support scope [#${f.ticketId}]`,
+        paragraphs: [
+          `Ticket #${f.ticketId} "${f.subject}" falls outside the support service: ${f.reason}.`,
+          `Our agreement does not cover training (unless included in your agreed scope), custom development or modifications, or third-party products and services.`,
+        ],
+      };
+    case 'scope_accepted':
+      return {
+        title: `We will handle your request [#${f.ticketId}]`,
+        paragraphs: [`An agent accepted ticket #${f.ticketId} "${f.subject}". A response is due by ${f.dueLocal} (${f.dueUtc}).`],
+      };
+  }
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+export function renderMail(kind: NotificationKind, facts: TemplateFacts): { subject: string; text: string; html: string } {
+  const { title, paragraphs } = lines(kind, facts);
+  const all = [...paragraphs.filter(Boolean), `View the ticket: ${facts.ticketUrl}`];
+  const text = `${all.join('\n\n')}\n`;
+  const html = `<!doctype html><html><body><h1>${escapeHtml(title)}</h1>${all
+    .map((p) => `<p>${escapeHtml(p)}</p>`)
+    .join('')}</body></html>`;
+  return { subject: title, text, html };
+}

@@ -1,0 +1,145 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Logger } from '../lib/logger';
+import type { Mailer } from '../lib/mailer';
+import type { Store } from '../store';
+import type { SlaEventRecord } from '../store/sla-events';
+import type { TicketStateProjection } from '../store/ticket-states';
+import { renderMail, type NotificationKind, type TemplateFacts } from './mail-templates';
+
+/** Who hears about each escalation level, and the domain for Message-IDs. */
+export interface ContactBook {
+  levels: Record<string, string[]>;
+  mailDomain: string;
+}
+
+export interface TicketActivityDeps {
+  store: Store;
+  mailer: Mailer;
+  contacts: ContactBook;
+  publicUrl: string;
+  now: () => Date;
+  logger: Logger;
+}
+
+export type Audience = { kind: 'customer'; email: string } | { kind: 'level'; level: string } | { kind: 'emails'; emails: string[] };
+
+export interface NotifyInput {
+  /** Idempotency key: (ticket, kind, metric, level, cycle). The same key never mails twice. */
+  key: string;
+  ticketId: string;
+  kind: NotificationKind;
+  audience: Audience;
+  facts: Omit<TemplateFacts, 'ticketUrl' | 'ticketId'>;
+}
+
+export interface EscalateInput {
+  key: string;
+  ticketId: string;
+  level: string;
+  metric?: string;
+  subject: string;
+  dueLocal?: string;
+  dueUtc?: string;
+  reason?: string;
+}
+
+export type ProjectionInput = Omit<TicketStateProjection, 'receivedAt' | 'updatedAt' | 'nextDeadline'> & {
+  receivedAt: string;
+  updatedAt: string;
+  nextDeadline?: string;
+};
+
+export type SlaEventInput = Omit<SlaEventRecord, 'at' | 'dueAt'> & { at: string; dueAt?: string };
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+export function createTicketActivities(deps: TicketActivityDeps) {
+  const { store, mailer, contacts } = deps;
+
+  function recipients(audience: Audience): string[] {
+    switch (audience.kind) {
+      case 'customer':
+        return [audience.email];
+      case 'emails':
+        return audience.emails;
+      case 'level': {
+        const list = contacts.levels[audience.level];
+        if (!list?.length) {
+          throw ApplicationFailure.nonRetryable(`no contacts configured for level ${audience.level}`, 'UnknownEscalationLevel');
+        }
+        return list;
+      }
+    }
+  }
+
+  async function notify(input: NotifyInput): Promise<'sent' | 'already-sent'> {
+    const to = recipients(input.audience);
+    const bad = to.find((a) => !EMAIL.test(a));
+    if (bad) throw ApplicationFailure.nonRetryable(`invalid recipient address: ${bad}`, 'InvalidRecipient');
+    const mail = renderMail(input.kind, {
+      ...input.facts,
+      ticketId: input.ticketId,
+      ticketUrl: `${deps.publicUrl}/tickets/${input.ticketId}`,
+    });
+    const messageId = `<${input.key.replace(/[^A-Za-z0-9._-]/g, '.')}@${contacts.mailDomain}>`;
+    const claimed = await store.notifications.claim(
+      { key: input.key, ticketId: input.ticketId, kind: input.kind, to, subject: mail.subject, messageId },
+      deps.now(),
+    );
+    if (!claimed) return 'already-sent';
+    const threadRoot = `<ticket-${input.ticketId}@${contacts.mailDomain}>`;
+    await mailer.send({
+      to,
+      ...mail,
+      messageId,
+      inReplyTo: threadRoot,
+      references: [threadRoot],
+      headers: { 'X-Ticket-Id': input.ticketId, 'X-Notification-Kind': input.kind },
+    });
+    await store.notifications.markSent(input.key, deps.now());
+    deps.logger.info({ ticketId: input.ticketId, kind: input.kind, key: input.key }, 'notification sent');
+    return 'sent';
+  }
+
+  return {
+    notify,
+
+    /** The receipt: sent at once whatever the hour, with the first-response due time. */
+    async acknowledgeTicket(input: { ticketId: string; customerEmail: string; subject: string; dueLocal: string; dueUtc: string }) {
+      return notify({
+        key: `${input.ticketId}:acknowledgement`,
+        ticketId: input.ticketId,
+        kind: 'acknowledgement',
+        audience: { kind: 'customer', email: input.customerEmail },
+        facts: { subject: input.subject, dueLocal: input.dueLocal, dueUtc: input.dueUtc },
+      });
+    },
+
+    async escalateTicket(input: EscalateInput) {
+      return notify({
+        key: input.key,
+        ticketId: input.ticketId,
+        kind: 'escalation',
+        audience: { kind: 'level', level: input.level },
+        facts: { subject: input.subject, metric: input.metric, level: input.level, dueLocal: input.dueLocal, dueUtc: input.dueUtc, reason: input.reason },
+      });
+    },
+
+    async projectTicketState(p: ProjectionInput): Promise<'applied' | 'stale'> {
+      return store.ticketStates.upsert({
+        ...p,
+        receivedAt: new Date(p.receivedAt),
+        updatedAt: new Date(p.updatedAt),
+        nextDeadline: p.nextDeadline ? new Date(p.nextDeadline) : undefined,
+      });
+    },
+
+    async recordSlaEvents(events: SlaEventInput[]): Promise<void> {
+      await store.slaEvents.append(
+        events.map((e) => ({ ...e, at: new Date(e.at), dueAt: e.dueAt ? new Date(e.dueAt) : undefined })),
+      );
+    },
+  };
+}
+
+export type TicketActivities = ReturnType<typeof createTicketActivities>;

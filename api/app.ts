@@ -1,0 +1,51 @@
+import express, { type Express } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Logger } from '../lib/logger';
+import type { Store } from '../store';
+import { authenticate } from './auth';
+import { errorHandler, notFoundHandler } from './problem';
+import { healthRoutes } from './routes/health';
+import { ticketRoutes } from './routes/tickets';
+import { createTicketService, type SlaSettings } from './services/tickets';
+
+export interface AppDeps {
+  temporal: Client;
+  taskQueue: string;
+  store: Store;
+  logger: Logger;
+  adminApiKey: string;
+  sla: () => SlaSettings;
+  now?: () => Date;
+}
+
+/** The HTTP API. No `listen` here: main.ts and the tests decide where it runs. */
+export function createApp(deps: AppDeps): Express {
+  const now = deps.now ?? (() => new Date());
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'simple');
+
+  const tickets = createTicketService({ temporal: deps.temporal, taskQueue: deps.taskQueue, store: deps.store, sla: deps.sla, now });
+
+  app.use(
+    healthRoutes({
+      checks: {
+        mongodb: () => deps.store.ping(),
+        temporal: async () => {
+          await deps.temporal.workflowService.getSystemInfo({});
+        },
+      },
+    }),
+  );
+
+  const api = express.Router();
+  api.use(express.json({ limit: '256kb', strict: true, type: ['application/json', 'application/*+json'] }));
+  api.use(authenticate({ adminApiKey: deps.adminApiKey, findByKeyHash: (h) => deps.store.users.byApiKeyHash(h) }));
+  api.use('/tickets', ticketRoutes(tickets));
+  app.use('/api/v1', api);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

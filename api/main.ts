@@ -1,0 +1,55 @@
+import http from 'node:http';
+import { loadConfig } from '../lib/config';
+import { resolveAdminKey } from '../lib/admin-key';
+import { createLogger } from '../lib/logger';
+import { loadSlaConfig } from '../lib/sla-config';
+import { createTemporalClient } from '../lib/temporal';
+import { connectMongo } from '../store/connection';
+import { createStore } from '../store';
+import { createApp } from './app';
+
+/** The API process: validates config once, connects, listens, drains on shutdown. */
+const config = loadConfig();
+const logger = createLogger({ level: config.logLevel, name: 'api' });
+const sla = loadSlaConfig(process.env);
+const adminKey = resolveAdminKey(config);
+
+const conn = await connectMongo(config.mongo.uri, { serverSelectionTimeoutMS: 30_000 });
+const store = createStore(conn);
+await store.init();
+const temporal = await createTemporalClient(config.temporal);
+
+const app = createApp({
+  temporal,
+  taskQueue: config.temporal.taskQueue,
+  store,
+  logger,
+  adminApiKey: adminKey.key,
+  sla: () => sla,
+});
+
+const server = http.createServer(app);
+server.listen(config.port, config.host, () => {
+  logger.info({ port: config.port, host: config.host }, 'api listening');
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'api draining');
+  server.close();
+  server.closeIdleConnections();
+  const force = setTimeout(() => server.closeAllConnections(), 10_000);
+  await new Promise<void>((resolve) => server.once('close', () => resolve()));
+  clearTimeout(force);
+  await temporal.connection.close();
+  await conn.close();
+  logger.info('api stopped');
+}
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+if (process.env.SLA_DESK_SUPERVISED === '1') {
+  process.stdin.on('end', () => void shutdown('supervisor gone'));
+  process.stdin.resume();
+}

@@ -1,0 +1,28 @@
+import { Router } from 'express';
+
+export interface HealthDeps {
+  checks: Record<string, () => Promise<void>>;
+}
+
+export function healthRoutes(deps: HealthDeps): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const results = await Promise.all(
+      Object.entries(deps.checks).map(async ([name, check]) => {
+        try {
+          await Promise.race([check(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 2_000).unref())]);
+          return [name, 'ok'] as const;
+        } catch (err) {
+          return [name, `unavailable: ${(err as Error).message}`] as const;
+        }
+      }),
+    );
+    const ready = results.every(([, r]) => r === 'ok');
+    if (!ready) res.setHeader('Retry-After', '5');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
+  });
+  return router;
+}

@@ -1,0 +1,207 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { conflictError, invalidInput, notFoundError, unavailableError } from '../../domain/app-errors';
+import { createCalendar, type CalendarSpec } from '../../domain/calendar';
+import type { Priority, SlaPolicy } from '../../domain/policy';
+import { receive, snapshot, type TicketIntake, type TicketSnapshot } from '../../domain/ticket-sla';
+import type { Channel } from '../../domain/ticket';
+import type { Store } from '../../store';
+import type { TicketContent } from '../../store/tickets';
+import { stateQuery, ticketWorkflow } from '../../workflows/ticket';
+import * as sa from '../../workflows/search-attributes';
+import type { Principal } from '../auth';
+import { hashApiKey, newApiKey } from '../auth';
+import type { CreateTicketBody } from '../schemas';
+
+export interface SlaSettings {
+  calendar: CalendarSpec;
+  policy: SlaPolicy;
+}
+
+export interface TicketServiceDeps {
+  temporal: Client;
+  taskQueue: string;
+  store: Store;
+  sla: () => SlaSettings;
+  now: () => Date;
+}
+
+export const workflowIdFor = (ticketId: string) => `ticket-${ticketId}`;
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+function base32(bytes: Buffer, length: number): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += CROCKFORD[bytes[i]! % 32];
+  return out;
+}
+
+/** Ten Crockford base-32 characters: unguessable enough, short enough to read over the phone. */
+export function newTicketId(): string {
+  return base32(randomBytes(10), 10);
+}
+
+/** The same caller and Idempotency-Key always name the same ticket, so a retry can never start a second. */
+export function ticketIdForKey(callerId: string, key: string): string {
+  return base32(createHash('sha256').update(`${callerId}\n${key}`).digest(), 10);
+}
+
+function requestHash(body: CreateTicketBody, customerId: string): string {
+  const canonical = JSON.stringify(Object.keys(body).sort().map((k) => [k, body[k as keyof CreateTicketBody]]));
+  return createHash('sha256').update(`${customerId}\n${canonical}`).digest('hex');
+}
+
+export interface CreatedTicket {
+  ticket: TicketContent;
+  sla: TicketSnapshot;
+  replayed: boolean;
+}
+
+function isUnavailable(err: unknown): boolean {
+  const name = (err as Error)?.name ?? '';
+  return /MongoServerSelectionError|MongoNetworkError|MongoNotConnectedError|ServiceError|ConnectionError/.test(name);
+}
+
+export function createTicketService(deps: TicketServiceDeps) {
+  const { temporal, store } = deps;
+
+  async function resolveCustomer(caller: Principal, body: CreateTicketBody) {
+    if (caller.role === 'customer') {
+      if (body.customerEmail && body.customerEmail.toLowerCase() !== caller.email) {
+        throw invalidInput('customers open tickets for themselves; leave customerEmail out', 'customerEmail');
+      }
+      return { id: caller.id, email: caller.email, name: caller.name, trainingIncluded: caller.trainingIncluded };
+    }
+    if (!body.customerEmail) throw invalidInput('required when an agent or admin opens a ticket on behalf of a customer', 'customerEmail');
+    const user = await store.users.ensureCustomer(body.customerEmail, body.customerName, `C${newTicketId()}`, hashApiKey(newApiKey()), deps.now());
+    if (user.role !== 'customer') throw invalidInput(`${body.customerEmail} belongs to an ${user.role}, not a customer`, 'customerEmail');
+    return { id: user.id, email: user.email, name: user.name, trainingIncluded: user.agreement.trainingIncluded };
+  }
+
+  async function existing(ticketId: string, hash: string): Promise<CreatedTicket | null> {
+    const handle = temporal.workflow.getHandle(workflowIdFor(ticketId));
+    let memo: Record<string, unknown> | undefined;
+    try {
+      memo = (await handle.describe()).memo;
+    } catch (err) {
+      if ((err as Error).name === 'WorkflowNotFoundError') return null;
+      throw err;
+    }
+    if (memo?.requestHash !== hash) throw conflictError('this Idempotency-Key was already used with a different request body');
+    const ticket = await store.tickets.get(ticketId);
+    const sla = await handle.query(stateQuery);
+    if (!ticket) throw notFoundError('ticket');
+    return { ticket, sla, replayed: true };
+  }
+
+  return {
+    async create(caller: Principal, body: CreateTicketBody, idempotencyKey?: string): Promise<CreatedTicket> {
+      try {
+        const { calendar, policy } = deps.sla();
+        if (!policy.categories.includes(body.category)) {
+          throw invalidInput(`unknown category; use one of: ${policy.categories.join(', ')}`, 'category');
+        }
+        const customer = await resolveCustomer(caller, body);
+        const hash = requestHash(body, customer.id);
+        const ticketId = idempotencyKey ? ticketIdForKey(caller.id, idempotencyKey) : newTicketId();
+        if (idempotencyKey) {
+          const replay = await existing(ticketId, hash);
+          if (replay) return replay;
+        }
+        const receivedAt = deps.now();
+        const intake: TicketIntake = {
+          ticketId,
+          subject: body.subject,
+          category: body.category,
+          priority: body.priority as Priority,
+          channel: body.channel as Channel,
+          customer,
+          receivedAt: receivedAt.toISOString(),
+          calendar,
+          policy,
+        };
+        const content: TicketContent = {
+          id: ticketId,
+          subject: body.subject,
+          description: body.description,
+          errorMessage: body.errorMessage,
+          category: body.category,
+          priority: body.priority,
+          channel: body.channel,
+          liveSupportTool: body.liveSupportTool,
+          customerId: customer.id,
+          customerEmail: customer.email,
+          customerName: customer.name,
+          receivedAt,
+          slaVersion: `${policy.id}@${policy.version}`,
+        };
+        await store.tickets.save(content);
+        const cal = createCalendar(calendar);
+        const preview = snapshot(receive(intake, cal).state, receivedAt, cal);
+        try {
+          await temporal.workflow.start(ticketWorkflow, {
+            workflowId: workflowIdFor(ticketId),
+            taskQueue: deps.taskQueue,
+            args: [{ intake }],
+            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+            staticSummary: `#${ticketId} ${body.subject}`.slice(0, 200),
+            memo: { requestHash: hash },
+            typedSearchAttributes: [
+              { key: sa.TicketStatus, value: 'new' },
+              { key: sa.TicketPriority, value: body.priority },
+              { key: sa.TicketCategory, value: body.category },
+              { key: sa.CustomerId, value: customer.id },
+              { key: sa.EscalationLevel, value: 'L1' },
+              { key: sa.SlaState, value: 'ok' },
+              ...(preview.nextDeadline ? [{ key: sa.NextDeadline, value: new Date(preview.nextDeadline) }] : []),
+            ],
+          });
+        } catch (err) {
+          if (err instanceof WorkflowExecutionAlreadyStartedError && idempotencyKey) {
+            const replay = await existing(ticketId, hash);
+            if (replay) return replay;
+          }
+          throw err;
+        }
+        return { ticket: content, sla: preview, replayed: false };
+      } catch (err) {
+        if (isUnavailable(err)) throw unavailableError('the ticket store or workflow service is unavailable; nothing was created, retry shortly');
+        throw err;
+      }
+    },
+
+    /** Content from the store, live SLA state from the workflow (the projection if the worker is away). */
+    async get(caller: Principal, ticketId: string): Promise<{ ticket: TicketContent; sla: TicketSnapshot | null }> {
+      const ticket = await store.tickets.get(ticketId);
+      if (!ticket || (caller.role === 'customer' && ticket.customerId !== caller.id)) throw notFoundError('ticket');
+      let sla: TicketSnapshot | null = null;
+      try {
+        sla = await temporal.workflow.getHandle(workflowIdFor(ticketId)).query(stateQuery);
+      } catch {
+        const projected = await store.ticketStates.get(ticketId);
+        sla = projected ? (projectionToSnapshot(projected) as unknown as TicketSnapshot) : null;
+      }
+      return { ticket, sla };
+    },
+  };
+}
+
+function projectionToSnapshot(p: Awaited<ReturnType<Store['ticketStates']['get']>>) {
+  if (!p) return null;
+  return {
+    ticketId: p.id,
+    status: p.status,
+    priority: p.priority,
+    category: p.category,
+    customerId: p.customerId,
+    assignee: p.assignee ?? null,
+    escalationLevel: p.escalationLevel,
+    slaState: p.slaState,
+    nextDeadline: p.nextDeadline?.toISOString() ?? null,
+    clocks: p.clocks,
+    version: p.version,
+    stale: true,
+  };
+}
+
+export type TicketService = ReturnType<typeof createTicketService>;

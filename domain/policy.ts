@@ -1,0 +1,255 @@
+/**
+ * SLA policy: versioned data (targets per priority and metric, warning fraction, escalation ladder, scope).
+ * Defaults follow design §2; a config file or an admin overrides parts of it through parsePolicyOverrides.
+ */
+import { PolicyError } from './errors';
+
+export type Priority = 'low' | 'normal' | 'high' | 'urgent';
+export const PRIORITIES: readonly Priority[] = ['low', 'normal', 'high', 'urgent'];
+export type Metric = 'first_response' | 'next_response' | 'resolution';
+export const METRIC_NAMES: readonly Metric[] = ['first_response', 'next_response', 'resolution'];
+/** 'business' counts only open calendar time; '24x7' counts wall-clock time. */
+export type ClockKind = 'business' | '24x7';
+export const CLOCK_KINDS: readonly ClockKind[] = ['business', '24x7'];
+
+export interface MetricTarget {
+  minutes: number;
+  clock: ClockKind;
+}
+export interface PriorityTargets {
+  firstResponse: MetricTarget;
+  nextResponse: MetricTarget;
+  resolution: MetricTarget;
+}
+/** e.g. {level:'L2', afterBreachMinutes:0}, {level:'management', afterBreachMinutes:480} */
+export interface EscalationStep {
+  level: string;
+  afterBreachMinutes: number;
+}
+
+export interface SlaPolicy {
+  id: string;
+  version: number;
+  /** Fraction of a target at which a warning fires, default 0.75. */
+  warningAt: number;
+  targets: Record<Priority, PriorityTargets>;
+  /** After a breach, L1 → these levels in order, each on its own business-minute timer measured from the breach. */
+  escalation: EscalationStep[];
+  outOfScopeCategories: string[];
+  categories: string[];
+  /** Business minutes an agent has to accept an out-of-scope ticket before it closes as out_of_scope. */
+  reviewWindowMinutes: number;
+  /** Business minutes of quiet after 'resolved' before the ticket auto-closes. */
+  autoCloseAfterMinutes: number;
+}
+
+const HOUR = 60;
+const business = (hours: number): MetricTarget => ({ minutes: hours * HOUR, clock: 'business' });
+// The SLA's "24 hours of receipt during normal business hours" is 24 business hours for every priority.
+const firstResponse = business(24);
+
+export const DEFAULT_POLICY: SlaPolicy = {
+  id: 'default',
+  version: 1,
+  warningAt: 0.75,
+  targets: {
+    urgent: { firstResponse, nextResponse: business(2), resolution: business(8) },
+    high: { firstResponse, nextResponse: business(4), resolution: business(24) },
+    normal: { firstResponse, nextResponse: business(8), resolution: business(40) },
+    low: { firstResponse, nextResponse: business(16), resolution: business(80) },
+  },
+  escalation: [
+    { level: 'L2', afterBreachMinutes: 0 },
+    { level: 'management', afterBreachMinutes: 8 * HOUR },
+  ],
+  outOfScopeCategories: ['training', 'custom-development', 'third-party'],
+  categories: ['bug', 'question', 'incident', 'account', 'training', 'custom-development', 'third-party', 'other'],
+  reviewWindowMinutes: 8 * HOUR, // one shift
+  autoCloseAfterMinutes: 40 * HOUR, // a business week of quiet
+};
+
+/** The target for one metric of one priority. */
+export function targetFor(policy: SlaPolicy, priority: Priority, metric: Metric): MetricTarget {
+  const targets = policy.targets[priority];
+  if (metric === 'first_response') return targets.firstResponse;
+  if (metric === 'next_response') return targets.nextResponse;
+  return targets.resolution;
+}
+
+/** Training is out of scope unless the customer's agreement includes it; the other listed categories always are. */
+export function isOutOfScope(category: string, agreement: { trainingIncluded: boolean }, policy: SlaPolicy): boolean {
+  if (!policy.outOfScopeCategories.includes(category)) return false;
+  return !(category === 'training' && agreement.trainingIncluded);
+}
+
+export function isKnownCategory(category: string, policy: SlaPolicy): boolean {
+  return policy.categories.includes(category);
+}
+
+// ---- Parsing overrides (config file, admin API) ----
+// Accepts the short form {"targets": {"urgent": {"firstResponseMinutes": 1, "resolutionMinutes": 3}}} and the
+// full form {"targets": {"urgent": {"resolution": {"minutes": 3, "clock": "24x7"}}}}. Anything left out keeps
+// the base policy's value; every rejection names the field.
+
+type Json = Record<string, unknown>;
+const TARGET_NAMES = ['firstResponse', 'nextResponse', 'resolution'] as const;
+type TargetName = (typeof TARGET_NAMES)[number];
+
+const POLICY_KEYS = [
+  'id',
+  'version',
+  'warningAt',
+  'targets',
+  'escalation',
+  'outOfScopeCategories',
+  'categories',
+  'reviewWindowMinutes',
+  'autoCloseAfterMinutes',
+];
+const PRIORITY_KEYS = TARGET_NAMES.flatMap((name) => [name, `${name}Minutes`, `${name}Clock`]);
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function rejectUnknownKeys(record: Json, allowed: readonly string[], prefix: string): void {
+  for (const key of Object.keys(record)) {
+    if (!allowed.includes(key)) {
+      throw new PolicyError(`unknown field (allowed: ${allowed.join(', ')})`, prefix ? `${prefix}.${key}` : key);
+    }
+  }
+}
+
+function positiveMinutes(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new PolicyError('must be a number of minutes > 0', field);
+  }
+  return value;
+}
+
+function nonNegativeMinutes(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new PolicyError('must be a number of minutes >= 0', field);
+  }
+  return value;
+}
+
+function clockKind(value: unknown, field: string): ClockKind {
+  const kind = CLOCK_KINDS.find((candidate) => candidate === value);
+  if (!kind) throw new PolicyError(`must be one of ${CLOCK_KINDS.join(', ')}`, field);
+  return kind;
+}
+
+function nonEmptyString(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new PolicyError('must be a non-empty string', field);
+  return value;
+}
+
+function stringList(value: unknown, field: string): string[] {
+  if (!Array.isArray(value)) throw new PolicyError('must be an array of strings', field);
+  const items = value.map((item: unknown, index) => nonEmptyString(item, `${field}[${index}]`));
+  const duplicate = items.findIndex((item, index) => items.indexOf(item) !== index);
+  if (duplicate >= 0) throw new PolicyError(`duplicate "${items[duplicate]}"`, `${field}[${duplicate}]`);
+  return items;
+}
+
+function parseTarget(record: Json, name: TargetName, base: MetricTarget, field: string): MetricTarget {
+  const full = record[name];
+  let target = base;
+  if (full !== undefined) {
+    if (!isRecord(full)) throw new PolicyError('must be an object {minutes, clock}', `${field}.${name}`);
+    rejectUnknownKeys(full, ['minutes', 'clock'], `${field}.${name}`);
+    target = {
+      minutes: full.minutes === undefined ? base.minutes : positiveMinutes(full.minutes, `${field}.${name}.minutes`),
+      clock: full.clock === undefined ? base.clock : clockKind(full.clock, `${field}.${name}.clock`),
+    };
+  }
+  const minutes = record[`${name}Minutes`];
+  const clock = record[`${name}Clock`];
+  if (minutes !== undefined) target = { ...target, minutes: positiveMinutes(minutes, `${field}.${name}Minutes`) };
+  if (clock !== undefined) target = { ...target, clock: clockKind(clock, `${field}.${name}Clock`) };
+  return target;
+}
+
+function parseTargets(value: unknown, base: Record<Priority, PriorityTargets>): Record<Priority, PriorityTargets> {
+  if (!isRecord(value)) throw new PolicyError('must be an object keyed by priority', 'targets');
+  rejectUnknownKeys(value, PRIORITIES, 'targets');
+  const result = { ...base };
+  for (const priority of PRIORITIES) {
+    const overrides = value[priority];
+    if (overrides === undefined) continue;
+    const field = `targets.${priority}`;
+    if (!isRecord(overrides)) throw new PolicyError('must be an object', field);
+    rejectUnknownKeys(overrides, PRIORITY_KEYS, field);
+    const current = base[priority];
+    result[priority] = {
+      firstResponse: parseTarget(overrides, 'firstResponse', current.firstResponse, field),
+      nextResponse: parseTarget(overrides, 'nextResponse', current.nextResponse, field),
+      resolution: parseTarget(overrides, 'resolution', current.resolution, field),
+    };
+  }
+  return result;
+}
+
+function parseEscalation(value: unknown): EscalationStep[] {
+  if (!Array.isArray(value)) throw new PolicyError('must be an array of {level, afterBreachMinutes}', 'escalation');
+  const steps = value.map((step: unknown, index): EscalationStep => {
+    const field = `escalation[${index}]`;
+    if (!isRecord(step)) throw new PolicyError('must be an object {level, afterBreachMinutes}', field);
+    rejectUnknownKeys(step, ['level', 'afterBreachMinutes'], field);
+    const level = nonEmptyString(step.level, `${field}.level`);
+    if (level === 'L1') throw new PolicyError('L1 is where every ticket starts; list the levels after it', `${field}.level`);
+    return { level, afterBreachMinutes: nonNegativeMinutes(step.afterBreachMinutes, `${field}.afterBreachMinutes`) };
+  });
+  steps.forEach((step, index) => {
+    const previous = steps[index - 1];
+    if (steps.findIndex((other) => other.level === step.level) !== index) {
+      throw new PolicyError(`duplicate level "${step.level}"`, `escalation[${index}].level`);
+    }
+    // The ladder is climbed in order, so each step must come no earlier than the one before it.
+    if (previous && step.afterBreachMinutes < previous.afterBreachMinutes) {
+      throw new PolicyError('must not be earlier than the previous step', `escalation[${index}].afterBreachMinutes`);
+    }
+  });
+  return steps;
+}
+
+/** Applies overrides onto `base` (default DEFAULT_POLICY) and returns a validated policy; throws PolicyError(field). */
+export function parsePolicyOverrides(input: unknown, base: SlaPolicy = DEFAULT_POLICY): SlaPolicy {
+  if (input === undefined || input === null) return base;
+  if (!isRecord(input)) throw new PolicyError('policy must be an object');
+  rejectUnknownKeys(input, POLICY_KEYS, '');
+  const policy: SlaPolicy = { ...base };
+  if (input.id !== undefined) policy.id = nonEmptyString(input.id, 'id');
+  if (input.version !== undefined) {
+    if (typeof input.version !== 'number' || !Number.isInteger(input.version) || input.version < 1) {
+      throw new PolicyError('must be an integer >= 1', 'version');
+    }
+    policy.version = input.version;
+  }
+  if (input.warningAt !== undefined) {
+    const fraction = input.warningAt;
+    if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1)) {
+      throw new PolicyError('must be a fraction between 0 and 1 (exclusive)', 'warningAt');
+    }
+    policy.warningAt = fraction;
+  }
+  if (input.targets !== undefined) policy.targets = parseTargets(input.targets, base.targets);
+  if (input.escalation !== undefined) policy.escalation = parseEscalation(input.escalation);
+  if (input.categories !== undefined) policy.categories = stringList(input.categories, 'categories');
+  if (input.outOfScopeCategories !== undefined) {
+    policy.outOfScopeCategories = stringList(input.outOfScopeCategories, 'outOfScopeCategories');
+  }
+  if (input.reviewWindowMinutes !== undefined) {
+    policy.reviewWindowMinutes = positiveMinutes(input.reviewWindowMinutes, 'reviewWindowMinutes');
+  }
+  if (input.autoCloseAfterMinutes !== undefined) {
+    policy.autoCloseAfterMinutes = positiveMinutes(input.autoCloseAfterMinutes, 'autoCloseAfterMinutes');
+  }
+  policy.outOfScopeCategories.forEach((category, index) => {
+    if (!policy.categories.includes(category)) {
+      throw new PolicyError(`"${category}" is not one of the categories`, `outOfScopeCategories[${index}]`);
+    }
+  });
+  return policy;
+}

@@ -1,0 +1,64 @@
+// @ts-check
+import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
+
+// Workflow code is replayed; domain code is pure. Neither may touch the outside world.
+const ioModules = [
+  ...builtinModules,
+  ...builtinModules.map((m) => `node:${m}`),
+  'mongoose',
+  'mongodb',
+  'express',
+  'nodemailer',
+  'smtp-server',
+  'mailparser',
+  'pino',
+  'date-holidays',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/activity',
+  '@temporalio/testing',
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'data/**', 'tools/**', 'test-results/**'] },
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['*.js'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['workflows/**/*.ts', 'domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ioModules.map((name) => ({ name, message: 'workflows/ and domain/ must stay deterministic and free of I/O' })),
+          patterns: [
+            { group: ['../store/*', '../api/*', '../lib/*', '../worker/*', '../scripts/*'], message: 'no I/O layers here' },
+            { group: ['../activities/*'], allowImportNames: [], message: 'use `import type` for activities', allowTypeImports: true },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'setTimeout', 'setInterval', 'fetch', 'process', 'require'],
+    },
+  },
+  {
+    files: ['domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ioModules.map((name) => ({ name, message: 'domain/ is pure: no I/O' })),
+          patterns: [{ group: ['../*/**', '!../domain/**'], message: 'domain/ depends on nothing else in the project' }],
+        },
+      ],
+    },
+  },
+);

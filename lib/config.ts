@@ -1,0 +1,124 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalUrl = z
+  .string()
+  .trim()
+  .min(1)
+  .optional()
+  .transform((v) => (v === '' ? undefined : v));
+
+/**
+ * Every environment variable the product reads, in one place. Parsed once at startup;
+ * nothing reads process.env anywhere else.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port.default(3000),
+  PUBLIC_URL: z.url().optional(),
+  DATA_DIR: z.string().default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  TEMPORAL_ADDRESS: optionalUrl,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('tickets'),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_UI_URL: z.url().optional(),
+  TEMPORAL_CLI_PATH: z.string().optional(),
+
+  MONGODB_URI: optionalUrl,
+  MONGO_PORT: port.default(27017),
+
+  SMTP_URL: optionalUrl,
+  SMTP_PORT: port.default(2525),
+  MAIL_FROM: z.string().default('Support <support@codexpert.io>'),
+  MAIL_DOMAIN: z.string().default('support.local'),
+  ESCALATION_CONTACTS: z
+    .string()
+    .default('L1=agents@support.local;L2=l2-support@support.local;management=management@support.local'),
+
+  ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  SLA_CONFIG: z.string().optional(),
+});
+
+export type Env = z.infer<typeof configSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  host: string;
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  logLevel: Env['LOG_LEVEL'];
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    uiUrl: string;
+    /** true when we must start the dev server ourselves (no TEMPORAL_ADDRESS given). */
+    embedded: boolean;
+    port: number;
+    uiPort: number;
+    cliPath?: string;
+  };
+  mongo: { uri: string; embedded: boolean; port: number };
+  smtp: { url: string; embedded: boolean; port: number; from: string };
+  mailDomain: string;
+  escalationContacts: string;
+  adminApiKey?: string;
+  slaConfigPath?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: { field: string; message: string }[]) {
+    super(`invalid configuration: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(
+    Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== '')),
+  );
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    dataDir,
+    logLevel: e.LOG_LEVEL,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.TEMPORAL_PORT}`,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      uiUrl: e.TEMPORAL_UI_URL ?? `http://localhost:${e.TEMPORAL_UI_PORT}`,
+      embedded: e.TEMPORAL_ADDRESS === undefined,
+      port: e.TEMPORAL_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+      cliPath: e.TEMPORAL_CLI_PATH,
+    },
+    mongo: {
+      uri: e.MONGODB_URI ?? `mongodb://127.0.0.1:${e.MONGO_PORT}/sla-desk`,
+      embedded: e.MONGODB_URI === undefined,
+      port: e.MONGO_PORT,
+    },
+    smtp: {
+      url: e.SMTP_URL ?? `smtp://127.0.0.1:${e.SMTP_PORT}`,
+      embedded: e.SMTP_URL === undefined,
+      port: e.SMTP_PORT,
+      from: e.MAIL_FROM,
+    },
+    mailDomain: e.MAIL_DOMAIN,
+    escalationContacts: e.ESCALATION_CONTACTS,
+    adminApiKey: e.ADMIN_API_KEY,
+    slaConfigPath: e.SLA_CONFIG,
+  };
+}

@@ -1,0 +1,148 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Connection } from '@temporalio/client';
+import { temporal as proto } from '@temporalio/proto';
+import { ticketSearchAttributes } from '../../workflows/search-attributes';
+import type { Tools } from './tools';
+
+/** Starting and stopping the local Temporal dev server and the MongoDB-protocol server. */
+
+export interface ManagedProcess {
+  name: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function isListening(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Polls until the port accepts connections; fails fast if the process dies first. */
+export async function waitForPort(port: number, proc: ChildProcess, name: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited: number | null | undefined;
+  proc.once('exit', (code) => (exited = code));
+  while (Date.now() < deadline) {
+    if (exited !== undefined) throw new Error(`${name} exited with code ${exited} before listening on ${port}`);
+    if (await isListening(port)) return;
+    await delay(100);
+  }
+  throw new Error(`${name} did not listen on port ${port} within ${timeoutMs / 1000} s`);
+}
+
+function manage(name: string, child: ChildProcess): ManagedProcess {
+  return {
+    name,
+    child,
+    stop: () => stopChild(child),
+  };
+}
+
+export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+function logStream(file: string | undefined): 'ignore' | number {
+  if (!file) return 'ignore';
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  return fs.openSync(file, 'a');
+}
+
+export interface TemporalDevServerOptions {
+  bin: string;
+  port: number;
+  uiPort?: number;
+  dbFile?: string;
+  logFile?: string;
+  namespace?: string;
+}
+
+export async function startTemporalDevServer(opts: TemporalDevServerOptions): Promise<ManagedProcess> {
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--log-level', 'warn'];
+  if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
+  else args.push('--headless');
+  if (opts.dbFile) {
+    fs.mkdirSync(path.dirname(opts.dbFile), { recursive: true });
+    args.push('--db-filename', opts.dbFile);
+  }
+  if (opts.namespace && opts.namespace !== 'default') args.push('--namespace', opts.namespace);
+  for (const key of ticketSearchAttributes) args.push('--search-attribute', `${key.name}=${key.type}`);
+  const out = logStream(opts.logFile);
+  const child = spawn(opts.bin, args, { stdio: ['ignore', out, out] });
+  await waitForPort(opts.port, child, 'temporal dev server');
+  await registerSearchAttributes(`127.0.0.1:${opts.port}`, opts.namespace ?? 'default');
+  return manage('temporal', child);
+}
+
+const indexedValueType: Record<string, proto.api.enums.v1.IndexedValueType> = {
+  KEYWORD: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  DATETIME: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  TEXT: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
+  INT: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  DOUBLE: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
+  BOOL: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+};
+
+/**
+ * A reused dev-server database ignores newly added --search-attribute flags, so register
+ * whatever is missing through the operator service; safe to call on every start.
+ */
+export async function registerSearchAttributes(address: string, namespace: string): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    const existing = await connection.operatorService.listSearchAttributes({ namespace });
+    const missing = ticketSearchAttributes.filter((k) => !(k.name in (existing.customAttributes ?? {})));
+    if (missing.length === 0) return;
+    const searchAttributes: Record<string, proto.api.enums.v1.IndexedValueType> = {};
+    for (const key of missing) searchAttributes[key.name] = indexedValueType[key.type]!;
+    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
+  } finally {
+    await connection.close();
+  }
+}
+
+export interface MongoServerOptions {
+  server: Tools['mongo'];
+  port: number;
+  dataDir: string;
+  logFile?: string;
+}
+
+export async function startMongoServer(opts: MongoServerOptions): Promise<ManagedProcess> {
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+  const args =
+    opts.server.kind === 'ferretdb'
+      ? ['-listen', `127.0.0.1:${opts.port}`, '-data', opts.dataDir]
+      : ['--bind_ip', '127.0.0.1', '--port', String(opts.port), '--dbpath', opts.dataDir];
+  const out = logStream(opts.logFile);
+  const child = spawn(opts.server.path, args, { stdio: ['ignore', out, out] });
+  await waitForPort(opts.port, child, opts.server.kind);
+  return manage(opts.server.kind, child);
+}

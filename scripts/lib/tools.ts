@@ -1,0 +1,191 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { withLock } from './lock';
+
+/**
+ * Provisions the real servers the product and its tests run against, into a tools cache
+ * outside the repository so every clone on the machine shares one build.
+ */
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export function toolsDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SLA_DESK_TOOLS_DIR) return path.resolve(env.SLA_DESK_TOOLS_DIR);
+  const cache = env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
+  return path.join(cache, 'sla-desk', 'tools');
+}
+
+export class MissingToolError extends Error {
+  constructor(tool: string, remedy: string) {
+    super(`missing tool: ${tool} — ${remedy}`);
+    this.name = 'MissingToolError';
+  }
+}
+
+export interface Tools {
+  temporal: string;
+  mongo: { kind: 'ferretdb' | 'mongod'; path: string };
+  testServer: string;
+}
+
+type Log = (line: string) => void;
+
+export function which(cmd: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, cmd);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      if (fs.statSync(candidate).isFile()) return candidate;
+    } catch {
+      /* not here */
+    }
+  }
+  return undefined;
+}
+
+function fingerprint(files: string[]): string {
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(f).update(fs.readFileSync(path.join(repoRoot, f)));
+  return hash.digest('hex').slice(0, 16);
+}
+
+function stampOk(stampFile: string, expected: string, artifact: string): boolean {
+  try {
+    return fs.readFileSync(stampFile, 'utf8') === expected && fs.existsSync(artifact);
+  } catch {
+    return false;
+  }
+}
+
+/** Runs a build step, streaming its output with a prefix so a long first build shows progress. */
+function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; log: Log; label: string }) {
+  return new Promise<void>((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const tick = setInterval(
+      () => opts.log(`${opts.label}: still working (${Math.round((Date.now() - started) / 1000)} s)…`),
+      15_000,
+    );
+    const relay = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) opts.log(`${opts.label}: ${line}`);
+    };
+    child.stdout.on('data', relay);
+    child.stderr.on('data', relay);
+    child.on('error', (err) => {
+      clearInterval(tick);
+      reject(err);
+    });
+    child.on('exit', (code) => {
+      clearInterval(tick);
+      if (code === 0) resolve();
+      else reject(new Error(`${opts.label}: \`${cmd} ${args.join(' ')}\` exited with ${code}`));
+    });
+  });
+}
+
+const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
+
+export async function ensureTemporalCli(dir: string, log: Log, env = process.env): Promise<string> {
+  if (env.TEMPORAL_CLI_PATH) {
+    if (!fs.existsSync(env.TEMPORAL_CLI_PATH)) {
+      throw new MissingToolError('temporal', `TEMPORAL_CLI_PATH=${env.TEMPORAL_CLI_PATH} does not exist`);
+    }
+    return env.TEMPORAL_CLI_PATH;
+  }
+  const onPath = which('temporal', env);
+  if (onPath) return onPath;
+  const bin = path.join(dir, 'bin', 'temporal');
+  if (fs.existsSync(bin)) return bin;
+  const go = which('go', env);
+  if (!go) {
+    throw new MissingToolError('temporal', 'put the Temporal CLI on PATH, set TEMPORAL_CLI_PATH, or install Go so it can be built');
+  }
+  log(`temporal: building ${TEMPORAL_CLI_MODULE} with go install (first time only, several minutes)`);
+  await run(go, ['install', TEMPORAL_CLI_MODULE], {
+    cwd: os.tmpdir(),
+    env: { ...env, GOBIN: path.join(dir, 'bin'), GOFLAGS: '-mod=mod' },
+    log,
+    label: 'temporal',
+  });
+  return bin;
+}
+
+export async function ensureMongoServer(dir: string, log: Log, env = process.env): Promise<Tools['mongo']> {
+  const mongod = env.SLA_DESK_USE_MONGOD === '1' ? which('mongod', env) : undefined;
+  if (mongod) return { kind: 'mongod', path: mongod };
+  const bin = path.join(dir, 'bin', 'ferretdb-sqlite');
+  const stamp = path.join(dir, 'ferretdb.stamp');
+  const want = fingerprint(['tools/ferretdb/go.mod', 'tools/ferretdb/go.sum', 'tools/ferretdb/main.go']);
+  if (stampOk(stamp, want, bin)) return { kind: 'ferretdb', path: bin };
+  const go = which('go', env);
+  if (!go) {
+    const fallback = which('mongod', env);
+    if (fallback) return { kind: 'mongod', path: fallback };
+    throw new MissingToolError('ferretdb', 'install Go so tools/ferretdb can be built, or put mongod on PATH');
+  }
+  log('ferretdb: building tools/ferretdb (FerretDB 1.24 on SQLite; first time only, a few minutes)');
+  await run(go, ['build', '-o', bin, '.'], { cwd: path.join(repoRoot, 'tools/ferretdb'), env, log, label: 'ferretdb' });
+  fs.writeFileSync(stamp, want);
+  return { kind: 'ferretdb', path: bin };
+}
+
+export async function ensureTestServer(dir: string, log: Log, env = process.env): Promise<string> {
+  const wrapper = path.join(dir, 'bin', 'temporal-test-server');
+  const libDir = path.join(dir, 'test-server', 'lib');
+  const stamp = path.join(dir, 'test-server.stamp');
+  const want = fingerprint(['tools/test-server/pom.xml']);
+  if (stampOk(stamp, want, wrapper)) return wrapper;
+  const java = which('java', env);
+  const mvn = which('mvn', env);
+  if (!java) throw new MissingToolError('java', 'install a Java 17+ runtime (e.g. apt-get install openjdk-17-jre-headless)');
+  if (!mvn) throw new MissingToolError('mvn', 'install Maven (e.g. apt-get install maven) to fetch the Temporal test server');
+  log('test-server: fetching io.temporal:temporal-test-server with Maven (first time only)');
+  fs.rmSync(libDir, { recursive: true, force: true });
+  await run(
+    mvn,
+    ['-q', '-B', '-f', path.join(repoRoot, 'tools/test-server/pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${libDir}`],
+    { cwd: repoRoot, env, log, label: 'test-server' },
+  );
+  // The SDK SIGKILLs its direct child, so the wrapper must exec java rather than fork it.
+  // C1-only JIT and the serial GC halve the start time, well inside the SDK's ~5 s wait.
+  const script = [
+    '#!/bin/sh',
+    `exec "${java}" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -cp "${libDir}/*" io.temporal.testserver.TestServer "$@"`,
+    '',
+  ].join('\n');
+  fs.mkdirSync(path.dirname(wrapper), { recursive: true });
+  fs.writeFileSync(wrapper, script, { mode: 0o755 });
+  fs.writeFileSync(stamp, want);
+  return wrapper;
+}
+
+export interface ProvisionOptions {
+  log?: Log;
+  need?: { temporal?: boolean; mongo?: boolean; testServer?: boolean };
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Idempotent and safe when two runs race: the work happens under a lock in the tools dir. */
+export async function provision(opts: ProvisionOptions = {}): Promise<Partial<Tools>> {
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? ((line: string) => console.log(`[provision] ${line}`));
+  const need = { temporal: true, mongo: true, testServer: true, ...opts.need };
+  const dir = toolsDir(env);
+  fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
+  return withLock(path.join(dir, '.lock'), log, async () => {
+    const tools: Partial<Tools> = {};
+    if (need.temporal) tools.temporal = await ensureTemporalCli(dir, log, env);
+    if (need.mongo) tools.mongo = await ensureMongoServer(dir, log, env);
+    if (need.testServer) tools.testServer = await ensureTestServer(dir, log, env);
+    return tools;
+  });
+}
+
+export function toolVersion(bin: string, args = ['--version']): string {
+  return execFileSync(bin, args, { encoding: 'utf8' }).trim();
+}

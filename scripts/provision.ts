@@ -1,0 +1,25 @@
+import { MissingToolError, provision, toolsDir } from './lib/tools';
+
+/** `npm run provision`: builds or finds every server the product and its tests need. */
+const quiet = process.argv.includes('--quiet-if-ready');
+const lines: string[] = [];
+const log = (line: string) => {
+  if (quiet) lines.push(line);
+  console.log(`[provision] ${line}`);
+};
+
+try {
+  const tools = await provision({ log });
+  if (!quiet) {
+    console.log(`[provision] tools cache: ${toolsDir()}`);
+    console.log(`[provision] temporal: ${tools.temporal}`);
+    console.log(`[provision] mongo (${tools.mongo?.kind}): ${tools.mongo?.path}`);
+    console.log(`[provision] time-skipping test server: ${tools.testServer}`);
+  }
+} catch (err) {
+  if (err instanceof MissingToolError) {
+    console.error(`[provision] ${err.message}`);
+    process.exit(2);
+  }
+  throw err;
+}

@@ -1,0 +1,113 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { loadConfig } from '../lib/config';
+import { resolveAdminKey } from '../lib/admin-key';
+import { startMongoServer, startTemporalDevServer, stopChild, waitForPort, type ManagedProcess } from './lib/servers';
+import { startSmtpSink, type SmtpSink } from './lib/smtp-sink';
+import { MissingToolError, provision, repoRoot } from './lib/tools';
+
+/**
+ * `npm start`: the whole product on one machine. Starts whatever is not given by environment
+ * (Temporal dev server, FerretDB, an SMTP outbox), then the worker and the API; Ctrl-C stops all.
+ */
+const say = (line: string) => console.log(`[start] ${line}`);
+const config = loadConfig();
+const servers: ManagedProcess[] = [];
+const apps: ChildProcess[] = [];
+let sink: SmtpSink | undefined;
+let stopping = false;
+
+async function stopAll(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    say('stopping…');
+    await Promise.all(apps.map((c) => stopChild(c)));
+    await Promise.all(servers.map((s) => s.stop()));
+    await sink?.close();
+    say('stopped');
+  }
+  process.exit(code);
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void stopAll(0));
+
+function startNode(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
+  // `node --import tsx` rather than the tsx CLI, which would add a process between us and the app.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, entry)], {
+    cwd: repoRoot,
+    env: { ...env, SLA_DESK_SUPERVISED: '1' },
+    stdio: ['pipe', 'inherit', 'inherit'],
+  });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      say(`${name} exited (${signal ?? code}); stopping everything`);
+      void stopAll(1);
+    }
+  });
+  apps.push(child);
+  return child;
+}
+
+try {
+  const tools = await provision({
+    need: { temporal: config.temporal.embedded, mongo: config.mongo.embedded, testServer: false },
+    log: (l) => console.log(`[provision] ${l}`),
+  });
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: config.dataDir };
+
+  if (config.temporal.embedded) {
+    say(`starting Temporal dev server on ${config.temporal.address} (UI ${config.temporal.uiUrl})`);
+    servers.push(
+      await startTemporalDevServer({
+        bin: tools.temporal!,
+        port: config.temporal.port,
+        uiPort: config.temporal.uiPort,
+        dbFile: path.join(config.dataDir, 'temporal.sqlite'),
+        logFile: path.join(config.dataDir, 'logs', 'temporal.log'),
+        namespace: config.temporal.namespace,
+      }),
+    );
+    env.TEMPORAL_ADDRESS = config.temporal.address;
+  }
+  if (config.mongo.embedded) {
+    say(`starting ${tools.mongo!.kind} on port ${config.mongo.port}`);
+    servers.push(
+      await startMongoServer({
+        server: tools.mongo!,
+        port: config.mongo.port,
+        dataDir: path.join(config.dataDir, 'mongo'),
+        logFile: path.join(config.dataDir, 'logs', 'mongo.log'),
+      }),
+    );
+    env.MONGODB_URI = config.mongo.uri;
+  }
+  if (config.smtp.embedded) {
+    sink = await startSmtpSink({ port: config.smtp.port, dir: path.join(config.dataDir, 'outbox') });
+    say(`SMTP outbox on port ${sink.port}; mail is written to ${sink.dir}`);
+    env.SMTP_URL = config.smtp.url;
+  }
+  const admin = resolveAdminKey(config);
+  env.ADMIN_API_KEY = admin.key;
+
+  startNode('worker', 'worker/main.ts', env);
+  const api = startNode('api', 'api/main.ts', env);
+  await waitForPort(config.port, api, 'api', 120_000);
+
+  say('ready');
+  console.log(`
+  API           ${config.publicUrl}/api/v1
+  Web form      ${config.publicUrl}/
+  API docs      ${config.publicUrl}/docs
+  Temporal UI   ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows
+  Outbox        ${sink ? sink.dir : config.smtp.url}
+  Admin key     ${admin.key}${admin.source === 'env' ? ' (from ADMIN_API_KEY)' : ` (stored in ${path.join(config.dataDir, 'admin-key')})`}
+
+  Try: curl -s -X POST ${config.publicUrl}/api/v1/tickets -H "Authorization: Bearer ${admin.key}" \\
+         -H 'Content-Type: application/json' \\
+         -d '{"subject":"Login fails","description":"Error 500 on login","category":"bug","priority":"high","customerEmail":"ada@example.com"}'
+  Ctrl-C stops everything.
+`);
+} catch (err) {
+  if (err instanceof MissingToolError) console.error(`[start] ${err.message}`);
+  else console.error(`[start] failed: ${(err as Error).stack ?? err}`);
+  await stopAll(1);
+}

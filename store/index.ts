@@ -1,0 +1,28 @@
+import type { Connection } from 'mongoose';
+import { registerModels } from './models';
+import { createNotificationRepository } from './notifications';
+import { createSlaEventRepository } from './sla-events';
+import { createTicketStateRepository } from './ticket-states';
+import { createTicketRepository } from './tickets';
+import { createUserRepository } from './users';
+
+export function createStore(conn: Connection) {
+  const models = registerModels(conn);
+  return {
+    conn,
+    tickets: createTicketRepository(models),
+    ticketStates: createTicketStateRepository(models),
+    slaEvents: createSlaEventRepository(models),
+    notifications: createNotificationRepository(models),
+    users: createUserRepository(models),
+    /** Builds indexes explicitly at startup rather than lazily on first use. */
+    async init(): Promise<void> {
+      await Promise.all(Object.values(models).map((m) => m.init()));
+    },
+    async ping(): Promise<void> {
+      await conn.db!.admin().command({ ping: 1 });
+    },
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;

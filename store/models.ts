@@ -1,0 +1,100 @@
+import { Schema, type Connection } from 'mongoose';
+
+/**
+ * Collections. Only features both FerretDB 1.24 and MongoDB 7/8 support: plain and unique
+ * indexes on required fields, no transactions, no positional updates.
+ */
+
+const ticketSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    subject: { type: String, required: true },
+    description: { type: String, required: true },
+    errorMessage: { type: String },
+    category: { type: String, required: true },
+    priority: { type: String, required: true },
+    channel: { type: String, required: true },
+    liveSupportTool: { type: String },
+    customerId: { type: String, required: true, index: true },
+    customerEmail: { type: String, required: true },
+    customerName: { type: String },
+    receivedAt: { type: Date, required: true },
+    slaVersion: { type: String, required: true },
+  },
+  { versionKey: false, collection: 'tickets' },
+);
+
+const ticketStateSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    version: { type: Number, required: true },
+    status: { type: String, required: true, index: true },
+    priority: { type: String, required: true },
+    category: { type: String, required: true },
+    customerId: { type: String, required: true, index: true },
+    subject: { type: String, required: true },
+    assignee: { type: String },
+    escalationLevel: { type: String, required: true },
+    slaState: { type: String, required: true },
+    nextDeadline: { type: Date, index: true },
+    clocks: { type: Schema.Types.Mixed },
+    receivedAt: { type: Date, required: true, index: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'ticket_states' },
+);
+
+const slaEventSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    ticketId: { type: String, required: true, index: true },
+    type: { type: String, required: true },
+    metric: { type: String },
+    at: { type: Date, required: true },
+    dueAt: { type: Date },
+    level: { type: String },
+    detail: { type: Schema.Types.Mixed },
+  },
+  { versionKey: false, collection: 'sla_events' },
+);
+
+const notificationSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    ticketId: { type: String, index: true },
+    kind: { type: String, required: true },
+    to: { type: [String], required: true },
+    subject: { type: String, required: true },
+    messageId: { type: String, required: true },
+    status: { type: String, required: true },
+    attempts: { type: Number, required: true },
+    claimedAt: { type: Date, required: true },
+    sentAt: { type: Date },
+  },
+  { versionKey: false, collection: 'notifications' },
+);
+
+const userSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    role: { type: String, required: true },
+    name: { type: String, required: true },
+    email: { type: String, required: true, unique: true },
+    apiKeyHash: { type: String, required: true, unique: true },
+    agreement: { trainingIncluded: { type: Boolean, required: true, default: false } },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'users' },
+);
+
+export function registerModels(conn: Connection) {
+  return {
+    Ticket: conn.model('Ticket', ticketSchema),
+    TicketState: conn.model('TicketState', ticketStateSchema),
+    SlaEvent: conn.model('SlaEvent', slaEventSchema),
+    Notification: conn.model('Notification', notificationSchema),
+    User: conn.model('User', userSchema),
+  };
+}
+
+export type Models = ReturnType<typeof registerModels>;

@@ -1,0 +1,34 @@
+import type { Models } from './models';
+
+export interface SlaEventRecord {
+  /** Idempotency key: (ticket, type, metric, level, cycle). A retried insert is a no-op. */
+  key: string;
+  ticketId: string;
+  type: string;
+  metric?: string;
+  at: Date;
+  dueAt?: Date;
+  level?: string;
+  detail?: Record<string, unknown>;
+}
+
+export function createSlaEventRepository(models: Models) {
+  const { SlaEvent } = models;
+  return {
+    async append(events: SlaEventRecord[]): Promise<void> {
+      for (const { key, ...fields } of events) {
+        await SlaEvent.updateOne({ _id: key }, { $setOnInsert: fields }, { upsert: true });
+      }
+    },
+    async forTicket(ticketId: string): Promise<Omit<SlaEventRecord, 'key'>[]> {
+      const docs = await SlaEvent.find({ ticketId }).sort({ at: 1, _id: 1 }).lean();
+      return docs.map((d) => {
+        const { _id, ...rest } = d as unknown as Record<string, unknown>;
+        void _id;
+        return rest as unknown as Omit<SlaEventRecord, 'key'>;
+      });
+    },
+  };
+}
+
+export type SlaEventRepository = ReturnType<typeof createSlaEventRepository>;

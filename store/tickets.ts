@@ -1,0 +1,38 @@
+import type { Models } from './models';
+
+export interface TicketContent {
+  id: string;
+  subject: string;
+  description: string;
+  errorMessage?: string;
+  category: string;
+  priority: string;
+  channel: string;
+  liveSupportTool?: string;
+  customerId: string;
+  customerEmail: string;
+  customerName?: string;
+  receivedAt: Date;
+  slaVersion: string;
+}
+
+export function createTicketRepository(models: Models) {
+  const { Ticket } = models;
+  const toPlain = (doc: Record<string, unknown>): TicketContent => {
+    const { _id, ...rest } = doc;
+    return { id: String(_id), ...(rest as Omit<TicketContent, 'id'>) };
+  };
+  return {
+    /** Idempotent: the workflow's activity and the API may both write the same content. */
+    async save(t: TicketContent): Promise<void> {
+      const { id, ...fields } = t;
+      await Ticket.updateOne({ _id: id }, { $setOnInsert: fields }, { upsert: true });
+    },
+    async get(id: string): Promise<TicketContent | null> {
+      const doc = await Ticket.findById(id).lean();
+      return doc ? toPlain(doc as unknown as Record<string, unknown>) : null;
+    },
+  };
+}
+
+export type TicketRepository = ReturnType<typeof createTicketRepository>;

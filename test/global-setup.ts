@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { freePort, startMongoServer, startTemporalDevServer, type ManagedProcess } from '../scripts/lib/servers';
+import { startSmtpSink, type SmtpSink } from '../scripts/lib/smtp-sink';
+import { provision } from '../scripts/lib/tools';
+
+/**
+ * Starts the real servers once per test run on free ports: the Temporal dev server, FerretDB and
+ * an SMTP outbox. TEMPORAL_ADDRESS / MONGODB_URI point the tests at existing servers instead.
+ */
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    mongoUri: string;
+    smtpUrl: string;
+    outboxDir: string;
+    testServerPath: string;
+    runDir: string;
+  }
+}
+
+const started: ManagedProcess[] = [];
+let sink: SmtpSink | undefined;
+let runDir = '';
+
+export async function setup(project: TestProject) {
+  const log = (l: string) => console.log(`[test-setup] ${l}`);
+  const tools = await provision({ log, need: { temporal: !process.env.TEMPORAL_ADDRESS, mongo: !process.env.MONGODB_URI, testServer: true } });
+  runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sla-desk-test-'));
+
+  const [temporalAddress, mongoUri] = await Promise.all([
+    (async () => {
+      if (process.env.TEMPORAL_ADDRESS) return process.env.TEMPORAL_ADDRESS;
+      const port = await freePort();
+      started.push(await startTemporalDevServer({ bin: tools.temporal!, port, logFile: path.join(runDir, 'temporal.log') }));
+      return `127.0.0.1:${port}`;
+    })(),
+    (async () => {
+      if (process.env.MONGODB_URI) return process.env.MONGODB_URI;
+      const port = await freePort();
+      started.push(await startMongoServer({ server: tools.mongo!, port, dataDir: path.join(runDir, 'mongo'), logFile: path.join(runDir, 'mongo.log') }));
+      return `mongodb://127.0.0.1:${port}/`;
+    })(),
+  ]);
+  sink = await startSmtpSink({ port: 0, dir: path.join(runDir, 'outbox') });
+
+  project.provide('temporalAddress', temporalAddress);
+  project.provide('mongoUri', mongoUri);
+  project.provide('smtpUrl', `smtp://127.0.0.1:${sink.port}`);
+  project.provide('outboxDir', sink.dir);
+  project.provide('testServerPath', tools.testServer!);
+  project.provide('runDir', runDir);
+}
+
+export async function teardown() {
+  await Promise.all(started.map((s) => s.stop()));
+  await sink?.close();
+  if (runDir && !process.env.KEEP_TEST_DATA) fs.rmSync(runDir, { recursive: true, force: true });
+}

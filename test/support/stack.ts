@@ -1,0 +1,98 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { createApp } from '../../api/app';
+import type { SlaSettings } from '../../api/services/tickets';
+import { SLA_CALENDAR } from '../../domain/calendar';
+import { DEFAULT_POLICY } from '../../domain/policy';
+import { parseContacts } from '../../lib/contacts';
+import { createLogger } from '../../lib/logger';
+import { createMailer } from '../../lib/mailer';
+import { connectMongo } from '../../store/connection';
+import { createStore, type Store } from '../../store';
+import { createWorker, workflowsPath } from '../../worker/create-worker';
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** One workflow bundle per test file (each file runs in its own fork). */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never });
+  return bundle;
+}
+
+export const quietLogger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'test' });
+
+export async function connectTestStore(): Promise<Store> {
+  const db = `test_${randomBytes(6).toString('hex')}`;
+  const uri = new URL(inject('mongoUri'));
+  uri.pathname = `/${db}`;
+  const conn = await connectMongo(uri.toString());
+  const store = createStore(conn);
+  await store.init();
+  return store;
+}
+
+export function testActivityDeps(store: Store) {
+  return {
+    store,
+    mailer: createMailer({ url: inject('smtpUrl'), from: 'Support <support@test.local>' }),
+    contacts: parseContacts('L1=agents@test.local;L2=l2@test.local;management=mgmt@test.local', 'test.local'),
+    publicUrl: 'http://localhost',
+    now: () => new Date(),
+    logger: quietLogger,
+  };
+}
+
+export interface TestStack {
+  baseUrl: string;
+  adminKey: string;
+  store: Store;
+  client: Client;
+  taskQueue: string;
+  worker: Worker;
+  close(): Promise<void>;
+}
+
+/** The API in-process on port 0 and a worker, against the real dev server and FerretDB. */
+export async function startStack(opts: { sla?: SlaSettings } = {}): Promise<TestStack> {
+  const store = await connectTestStore();
+  const taskQueue = `tq-${randomBytes(4).toString('hex')}`;
+  const address = inject('temporalAddress');
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  const nativeConnection = await NativeConnection.connect({ address });
+  const worker = await createWorker({
+    connection: nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    deps: testActivityDeps(store),
+    workflowBundle: await workflowBundle(),
+  });
+  const running = worker.run();
+  const adminKey = `adm_${randomBytes(16).toString('hex')}`;
+  const sla = opts.sla ?? { calendar: SLA_CALENDAR, policy: DEFAULT_POLICY };
+  const app = createApp({ temporal: client, taskQueue, store, logger: quietLogger, adminApiKey: adminKey, sla: () => sla });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    adminKey,
+    store,
+    client,
+    taskQueue,
+    worker,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+      await store.conn.dropDatabase().catch(() => undefined);
+      await store.conn.close();
+    },
+  };
+}

@@ -1,0 +1,259 @@
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { TicketActivities } from '../activities/ticket-activities';
+import { createCalendar, type BusinessCalendar, type CalendarSpec } from '../domain/calendar';
+import type { Priority, SlaPolicy } from '../domain/policy';
+import { refusal, isTerminal, type AgentAction } from '../domain/ticket';
+import {
+  ACKNOWLEDGEMENT_KEY,
+  acknowledged,
+  applyAgentAction,
+  applyCustomerReply,
+  escalationLadder,
+  fireTimedEvent,
+  nextTimedEvent,
+  receive,
+  retime,
+  snapshot,
+  type Effect,
+  type TicketIntake,
+  type TicketSlaState,
+  type TicketSnapshot,
+} from '../domain/ticket-sla';
+import { renderTicketDetails } from './ticket-details';
+import * as sa from './search-attributes';
+
+// ---- messages -------------------------------------------------------------------------------
+
+export interface AgentActionArgs {
+  agent?: string;
+  priority?: Priority;
+  reason?: string;
+  body?: string;
+  messageId?: string;
+}
+export interface CustomerReplyArgs {
+  messageId: string;
+}
+export interface RetimeArgs {
+  policy: SlaPolicy;
+  calendar: CalendarSpec;
+}
+
+export const agentActionUpdate = defineUpdate<TicketSnapshot, [AgentAction, AgentActionArgs]>('agentAction');
+export const retimeUpdate = defineUpdate<TicketSnapshot, [RetimeArgs]>('retime');
+export const customerReplySignal = defineSignal<[CustomerReplyArgs]>('customerReply');
+export const stateQuery = defineQuery<TicketSnapshot>('state');
+
+export interface TicketWorkflowInput {
+  intake: TicketIntake;
+  /** Set when the workflow continues as new: the whole state is carried over. */
+  carried?: { state: TicketSlaState; seenMessages: string[] };
+}
+
+// ---- activities -----------------------------------------------------------------------------
+
+const { notify, escalateTicket, projectTicketState, recordSlaEvents } = proxyActivities<TicketActivities>({
+  startToCloseTimeout: '30 seconds',
+  // Side effects retry until the store or the mail server comes back: an accepted ticket is never lost.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+// ---- the workflow ---------------------------------------------------------------------------
+
+export async function ticketWorkflow(input: TicketWorkflowInput): Promise<TicketSnapshot> {
+  const now = () => new Date(Date.now());
+  let state: TicketSlaState;
+  let pending: Effect[] = [];
+  const seenMessages = new Set(input.carried?.seenMessages ?? []);
+  let cal: BusinessCalendar;
+
+  if (input.carried) {
+    state = input.carried.state;
+    cal = createCalendar(state.calendar);
+  } else {
+    cal = createCalendar(input.intake.calendar);
+    const received = receive(input.intake, cal);
+    state = received.state;
+    pending = received.effects;
+  }
+
+  let wake = false;
+  const changed = (effects: Effect[]) => {
+    pending.push(...effects);
+    wake = true;
+  };
+
+  setHandler(stateQuery, () => snapshot(state, now(), cal));
+
+  setHandler(
+    agentActionUpdate,
+    (action, args) => {
+      changed(applyAgentAction(state, { action, ...args }, now(), cal));
+      return snapshot(state, now(), cal);
+    },
+    {
+      // Synchronous on purpose: the SDK ignores a returned promise, so an async validator never rejects.
+      validator: (action, args) => {
+        if (action === 'priority' && !args.priority) throw new Error('priority is required');
+        if (action === 'assign' && !args.agent) throw new Error('agent is required');
+        const why = refusal(action, {
+          status: state.status,
+          awaitingScopeReview: state.awaitingScopeReview,
+          escalationLevel: state.escalationLevel,
+          escalationLadder: escalationLadder(state.policy),
+          priority: state.priority,
+        }, args);
+        if (why) throw new Error(why);
+      },
+    },
+  );
+
+  setHandler(
+    retimeUpdate,
+    ({ policy, calendar }) => {
+      const newCal = createCalendar(calendar);
+      changed(retime(state, policy, calendar, now(), cal, newCal));
+      cal = newCal;
+      return snapshot(state, now(), cal);
+    },
+    {
+      validator: ({ policy }) => {
+        if (isTerminal(state.status)) throw new Error(`cannot retime a ticket that is ${state.status}`);
+        if (policy.version < state.policy.version && policy.id === state.policy.id) {
+          throw new Error(`the ticket already uses policy version ${state.policy.version}`);
+        }
+      },
+    },
+  );
+
+  setHandler(customerReplySignal, ({ messageId }) => {
+    // Signals can be delivered twice (client retries); a message counts once.
+    if (seenMessages.has(messageId)) return;
+    seenMessages.add(messageId);
+    changed(applyCustomerReply(state, now(), cal));
+  });
+
+  const inFlight: Promise<unknown>[] = [];
+  let lastAttributes = '';
+
+  /** Starts the side effects without waiting, so a slow store never delays the next deadline. */
+  const flush = () => {
+    const effects = pending;
+    pending = [];
+    const events = effects.flatMap((e) => (e.type === 'event' ? [e.event] : []));
+    for (const effect of effects) {
+      if (effect.type !== 'notify') continue;
+      const sent = send(effect);
+      // The ticket is `acknowledged` once the receipt has actually gone out.
+      const after = effect.key === ACKNOWLEDGEMENT_KEY(state.ticketId) ? sent.then(() => changed(acknowledged(state, now(), cal))) : sent;
+      inFlight.push(after.catch(logFailure));
+    }
+    if (events.length) {
+      inFlight.push(recordSlaEvents(events.map((e) => ({ ...e, ticketId: state.ticketId }))).catch(logFailure));
+    }
+    const snap = snapshot(state, now(), cal);
+    inFlight.push(
+      projectTicketState({
+        id: state.ticketId,
+        version: state.version,
+        status: snap.status,
+        priority: snap.priority,
+        category: snap.category,
+        customerId: snap.customerId,
+        subject: state.subject,
+        assignee: snap.assignee ?? undefined,
+        escalationLevel: snap.escalationLevel,
+        slaState: snap.slaState,
+        nextDeadline: snap.nextDeadline ?? undefined,
+        clocks: snap.clocks,
+        receivedAt: state.receivedAt,
+        updatedAt: now().toISOString(),
+      }).catch(logFailure),
+    );
+    publish(snap);
+  };
+
+  const publish = (snap: TicketSnapshot) => {
+    const attributes = [
+      { key: sa.TicketStatus, value: snap.status },
+      { key: sa.TicketPriority, value: snap.priority },
+      { key: sa.TicketCategory, value: snap.category },
+      { key: sa.CustomerId, value: snap.customerId },
+      { key: sa.AssignedAgent, value: snap.assignee ?? null },
+      { key: sa.EscalationLevel, value: snap.escalationLevel },
+      { key: sa.SlaState, value: snap.slaState },
+      { key: sa.NextDeadline, value: snap.nextDeadline ? new Date(snap.nextDeadline) : null },
+    ];
+    const fingerprint = JSON.stringify(attributes.map((a) => a.value));
+    if (fingerprint !== lastAttributes) {
+      lastAttributes = fingerprint;
+      upsertSearchAttributes(attributes);
+    }
+    setCurrentDetails(renderTicketDetails(state, snap, cal));
+  };
+
+  const send = (e: Extract<Effect, { type: 'notify' }>) => {
+    const due = e.dueAt ? new Date(e.dueAt) : undefined;
+    const dueLocal = due ? cal.formatLocal(due) : undefined;
+    const dueUtc = due ? `${due.toISOString().slice(0, 16).replace('T', ' ')} UTC` : undefined;
+    const summary = `${e.kind.replace('_', ' ')}${e.metric ? ` (${e.metric.replace('_', ' ')})` : ''}${e.level ? ` to ${e.level}` : ''}`;
+    if (e.kind === 'escalation' && e.audience.kind === 'level') {
+      return escalateTicket.executeWithOptions(
+        { startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', maximumInterval: '1 minute' }, summary },
+        [{ key: e.key, ticketId: state.ticketId, level: e.audience.level, metric: e.metric, subject: state.subject, dueLocal, dueUtc, reason: e.reason }],
+      );
+    }
+    const audience = e.audience.kind === 'customer' ? { kind: 'customer' as const, email: state.customer.email } : e.audience;
+    return notify.executeWithOptions(
+      { startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', maximumInterval: '1 minute' }, summary },
+      [{ key: e.key, ticketId: state.ticketId, kind: e.kind, audience, facts: { subject: state.subject, metric: e.metric, level: e.level, dueLocal, dueUtc, reason: e.reason, body: e.body } }],
+    );
+  };
+
+  const logFailure = (err: unknown) => {
+    // Only non-retryable failures (bad data) land here; the ticket's SLA goes on regardless.
+    log.error('side effect failed', { ticketId: state.ticketId, error: String(err) });
+  };
+
+  for (;;) {
+    if (pending.length || wake) flush();
+    wake = false;
+    if (isTerminal(state.status)) break;
+
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || info.historyLength > 5_000) {
+      await Promise.all(inFlight);
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof ticketWorkflow>({ intake: input.intake, carried: { state, seenMessages: [...seenMessages] } });
+    }
+
+    const current = now();
+    const next = nextTimedEvent(state, current, cal);
+    if (next && next.at.getTime() <= current.getTime()) {
+      changed(fireTimedEvent(state, next, current, cal));
+      continue;
+    }
+    if (next) {
+      await condition(() => wake, next.at.getTime() - current.getTime(), { summary: next.description });
+    } else {
+      await condition(() => wake);
+    }
+  }
+
+  await Promise.all(inFlight);
+  await condition(allHandlersFinished);
+  return snapshot(state, now(), cal);
+}
