@@ -30,7 +30,7 @@ function parseInstant(text: unknown, name: string, calendar: BusinessCalendar): 
   if (withOffset) {
     const millis = (withOffset[2] ?? '').slice(0, 3).padEnd(3, '0');
     const ms = Date.parse(`${withOffset[1]}.${millis}${withOffset[3]}`);
-    if (Number.isNaN(ms)) throw new Error(`${name} "${text}" is not a valid date-time`);
+    if (Number.isNaN(ms) || !isRealDate(text.slice(0, 10))) throw new Error(`${name} "${text}" is not a valid date-time`);
     return new Date(ms);
   }
   const local = LOCAL_DATE_TIME.exec(text);
@@ -41,6 +41,13 @@ function parseInstant(text: unknown, name: string, calendar: BusinessCalendar): 
   throw new Error(`${name} "${text}" is not an ISO 8601 date-time (e.g. 2026-11-26T12:00:00Z)`);
 }
 
+/** Date.parse rolls some impossible dates (e.g. 04-31) over instead of rejecting them. */
+function isRealDate(date: string): boolean {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const check = new Date(Date.UTC(year, month - 1, day));
+  return check.getUTCFullYear() === year && check.getUTCMonth() === month - 1 && check.getUTCDate() === day;
+}
+
 function parseMinutes(value: unknown, name: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new Error(`${name} must be a number of minutes >= 0`);
@@ -49,6 +56,7 @@ function parseMinutes(value: unknown, name: string): number {
 }
 
 function answer(line: string, calendar: BusinessCalendar): object {
+  if (line.trim() === '') throw new Error('empty line');
   let input: unknown;
   try {
     input = JSON.parse(line);

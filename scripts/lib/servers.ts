@@ -117,15 +117,27 @@ const indexedValueType: Record<string, proto.api.enums.v1.IndexedValueType> = {
 export async function registerSearchAttributes(address: string, namespace: string): Promise<void> {
   const connection = await Connection.connect({ address });
   try {
-    const existing = await connection.operatorService.listSearchAttributes({ namespace });
-    const missing = ticketSearchAttributes.filter((k) => !(k.name in (existing.customAttributes ?? {})));
-    if (missing.length === 0) return;
-    const searchAttributes: Record<string, proto.api.enums.v1.IndexedValueType> = {};
-    for (const key of missing) searchAttributes[key.name] = indexedValueType[key.type]!;
-    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
+    await ensureSearchAttributes(connection, namespace);
   } finally {
     await connection.close();
   }
+}
+
+export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+  const existing = await connection.operatorService.listSearchAttributes({ namespace });
+  const missing = ticketSearchAttributes.filter((k) => !(k.name in (existing.customAttributes ?? {})));
+  if (missing.length) await addSearchAttributes(connection, namespace, missing);
+}
+
+/** The time-skipping test server can add search attributes but not list them. */
+export async function addSearchAttributes(
+  connection: Connection,
+  namespace: string,
+  keys: readonly (typeof ticketSearchAttributes)[number][] = ticketSearchAttributes,
+): Promise<void> {
+  const searchAttributes: Record<string, proto.api.enums.v1.IndexedValueType> = {};
+  for (const key of keys) searchAttributes[key.name] = indexedValueType[key.type]!;
+  await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
 }
 
 export interface MongoServerOptions {

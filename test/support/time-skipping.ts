@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { createWorker } from '../../worker/create-worker';
+import type { Store } from '../../store';
+import { addSearchAttributes } from '../../scripts/lib/servers';
+import { connectTestStore, testActivityDeps, workflowBundle } from './stack';
+
+/** Temporal's Java time-skipping test server, started from the provisioned wrapper script. */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: inject('testServerPath') } },
+  });
+}
+
+export interface SkippingStack {
+  env: TestWorkflowEnvironment;
+  store: Store;
+  worker: Worker;
+  taskQueue: string;
+  /** Moves the test server's clock forward to `instant` (it never goes back). */
+  advanceTo(instant: Date): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startSkippingStack(): Promise<SkippingStack> {
+  const [env, store] = await Promise.all([createTimeSkippingEnv(), connectTestStore()]);
+  // The test server knows only a few built-in search attributes; add ours.
+  await addSearchAttributes(env.connection, env.namespace ?? 'default');
+  const taskQueue = `ts-${randomBytes(4).toString('hex')}`;
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    deps: testActivityDeps(store),
+    workflowBundle: await workflowBundle(),
+  });
+  const running = worker.run();
+  return {
+    env,
+    store,
+    worker,
+    taskQueue,
+    async advanceTo(instant) {
+      const now = await env.currentTimeMs();
+      if (instant.getTime() > now) await env.sleep(instant.getTime() - now);
+    },
+    async close() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+      await store.conn.dropDatabase().catch(() => undefined);
+      await store.conn.close();
+    },
+  };
+}
