@@ -46,10 +46,13 @@ async function shutdown(signal: string) {
   await temporal.connection.close();
   await conn.close();
   logger.info('api stopped');
+  // stdin (the supervisor's lifeline) would keep the event loop alive.
+  process.exit(0);
 }
-process.once('SIGINT', () => void shutdown('SIGINT'));
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
 if (process.env.SLA_DESK_SUPERVISED === '1') {
   process.stdin.on('end', () => void shutdown('supervisor gone'));
+  process.stdin.on('error', () => void shutdown('supervisor gone'));
   process.stdin.resume();
 }

@@ -31,15 +31,17 @@ const worker = await createWorker({
   },
 });
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    logger.info({ signal }, 'worker shutting down');
-    worker.shutdown();
-  });
-}
+// Ctrl-C reaches us twice (the terminal's SIGINT and the supervisor's SIGTERM): shut down once.
+const stop = (reason: string) => {
+  if (worker.getState() !== 'RUNNING') return;
+  logger.info({ reason }, 'worker shutting down');
+  worker.shutdown();
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stop(signal));
 // The supervisor (npm start) keeps our stdin open; when it dies, stdin ends and we leave too.
 if (process.env.SLA_DESK_SUPERVISED === '1') {
-  process.stdin.on('end', () => worker.shutdown());
+  process.stdin.on('end', () => stop('supervisor gone'));
+  process.stdin.on('error', () => stop('supervisor gone'));
   process.stdin.resume();
 }
 
@@ -49,3 +51,5 @@ await connection.close();
 await conn.close();
 mailer.close();
 logger.info('worker stopped');
+// stdin (the supervisor's lifeline) would keep the event loop alive.
+process.exit(0);

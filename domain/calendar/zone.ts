@@ -92,7 +92,7 @@ export function localToInstant(zone: Zone, localMs: number): number {
   const withAfter = localMs - offsetAfter;
   const beforeFits = offsetAt(zone, withBefore) === offsetBefore;
   const afterFits = offsetAt(zone, withAfter) === offsetAfter;
-  if (beforeFits && afterFits) return Math.max(withBefore, withAfter);
+  if (beforeFits && afterFits) return Math.min(withBefore, withAfter);
   if (beforeFits) return withBefore;
   if (afterFits) return withAfter;
   // In the gap: reading the wall time with the pre-transition offset lands `gap` later on the wall.

@@ -4,9 +4,12 @@ import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
-import { temporal as proto } from '@temporalio/proto';
+import protoPackage from '@temporalio/proto';
 import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import type { Tools } from './tools';
+
+// @temporalio/proto is CommonJS; its namespace is only reachable through the default export under ESM.
+const proto = protoPackage.temporal;
 
 /** Starting and stopping the local Temporal dev server and the MongoDB-protocol server. */
 

@@ -129,17 +129,25 @@ interface Case {
 }
 
 function caseArb(zones: string[]): fc.Arbitrary<Case> {
-  return fc.constantFrom(...zones).chain((timezone) => {
-    const marks = TRANSITIONS.get(timezone) ?? [];
-    const start = fc.tuple(fc.constantFrom(...marks), fc.integer({ min: -6 * DAY, max: 3 * DAY }), fc.boolean()).map(
-      ([mark, shift, wholeMinute]) => {
-        const t = mark + shift;
-        return wholeMinute ? Math.floor(t / MINUTE) * MINUTE : t;
-      },
-    );
+  const zoneAndMark = fc.constantFrom(...zones).chain((timezone) =>
+    fc.constantFrom(...(TRANSITIONS.get(timezone) ?? [])).map((mark) => ({ timezone, mark })),
+  );
+  return zoneAndMark.chain(({ timezone, mark }) => {
+    // Windows on the transition's local weekday that open or close around its wall time hit gaps and overlaps.
+    const local = DateTime.fromMillis(mark, { zone: timezone });
+    const markDay = DAY_NAMES[local.weekday % 7] as Weekday;
+    const markMinute = local.hour * 60 + local.minute;
+    const nearMark = fc.integer({ min: -4, max: 4 }).map((k) => (((markMinute + k * 30) % 1440) + 1440) % 1440);
+    const transitionWindow = fc
+      .record({ day: fc.constantFrom(markDay, DAY_NAMES[(local.weekday + 6) % 7] as Weekday), open: fc.oneof(nearMark, clockMinute), close: fc.oneof(nearMark, clockMinute) })
+      .map(({ day, open, close }) => ({ day, open: hhmm(open), close: hhmm(close) }));
+    const start = fc.tuple(fc.integer({ min: -6 * DAY, max: 3 * DAY }), fc.boolean()).map(([shift, wholeMinute]) => {
+      const t = mark + shift;
+      return wholeMinute ? Math.floor(t / MINUTE) * MINUTE : t;
+    });
     return fc
       .record({
-        windows: fc.array(windowArb, { minLength: 1, maxLength: 5 }),
+        windows: fc.array(fc.oneof(windowArb, transitionWindow), { minLength: 1, maxLength: 5 }),
         holidayShifts: fc.uniqueArray(fc.integer({ min: -7, max: 14 }), { maxLength: 6 }),
         start,
       })
