@@ -36,13 +36,13 @@ export default tseslint.config(
   {
     files: ['workflows/**/*.ts', 'domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           paths: ioModules.map((name) => ({ name, message: 'workflows/ and domain/ must stay deterministic and free of I/O' })),
           patterns: [
-            { group: ['../store/*', '../api/*', '../lib/*', '../worker/*', '../scripts/*'], message: 'no I/O layers here' },
-            { group: ['../activities/*'], allowImportNames: [], message: 'use `import type` for activities', allowTypeImports: true },
+            { group: ['**/store/**', '**/api/**', '**/lib/**', '**/worker/**', '**/scripts/**'], message: 'no I/O layers here' },
+            { group: ['**/activities/**'], message: 'use `import type` for activities', allowTypeImports: true },
           ],
         },
       ],
@@ -52,11 +52,14 @@ export default tseslint.config(
   {
     files: ['domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           paths: ioModules.map((name) => ({ name, message: 'domain/ is pure: no I/O' })),
-          patterns: [{ group: ['../*/**', '!../domain/**'], message: 'domain/ depends on nothing else in the project' }],
+          patterns: [
+            { group: ['**/store/**', '**/api/**', '**/lib/**', '**/worker/**', '**/scripts/**', '**/activities/**', '**/workflows/**'], message: 'domain/ depends on nothing else in the project' },
+            { group: ['@temporalio/*'], message: 'domain/ does not know about Temporal' },
+          ],
         },
       ],
     },

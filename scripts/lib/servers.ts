@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
-import protoPackage from '@temporalio/proto';
+import protoPackage, { type temporal } from '@temporalio/proto';
 import { ticketSearchAttributes } from '../../workflows/search-attributes';
 import type { Tools } from './tools';
 
@@ -104,7 +104,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   return manage('temporal', child);
 }
 
-const indexedValueType: Record<string, proto.api.enums.v1.IndexedValueType> = {
+const indexedValueType: Record<string, temporal.api.enums.v1.IndexedValueType> = {
   KEYWORD: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   DATETIME: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
   TEXT: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
@@ -138,7 +138,7 @@ export async function addSearchAttributes(
   namespace: string,
   keys: readonly (typeof ticketSearchAttributes)[number][] = ticketSearchAttributes,
 ): Promise<void> {
-  const searchAttributes: Record<string, proto.api.enums.v1.IndexedValueType> = {};
+  const searchAttributes: Record<string, temporal.api.enums.v1.IndexedValueType> = {};
   for (const key of keys) searchAttributes[key.name] = indexedValueType[key.type]!;
   await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
 }
