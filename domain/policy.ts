@@ -48,7 +48,7 @@ const business = (hours: number): MetricTarget => ({ minutes: hours * HOUR, cloc
 // The SLA's "24 hours of receipt during normal business hours" is 24 business hours for every priority.
 const firstResponse = business(24);
 
-export const DEFAULT_POLICY: SlaPolicy = {
+export const DEFAULT_POLICY: SlaPolicy = deepFreeze({
   id: 'default',
   version: 1,
   warningAt: 0.75,
@@ -66,7 +66,16 @@ export const DEFAULT_POLICY: SlaPolicy = {
   categories: ['bug', 'question', 'incident', 'account', 'training', 'custom-development', 'third-party', 'other'],
   reviewWindowMinutes: 8 * HOUR, // one shift
   autoCloseAfterMinutes: 40 * HOUR, // a business week of quiet
-};
+});
+
+/** Shared defaults are frozen all the way down so no caller can change them for everyone else. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}
 
 /** The target for one metric of one priority. */
 export function targetFor(policy: SlaPolicy, priority: Priority, metric: Metric): MetricTarget {

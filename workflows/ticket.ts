@@ -59,6 +59,8 @@ export const stateQuery = defineQuery<TicketSnapshot>('state');
 
 export interface TicketWorkflowInput {
   intake: TicketIntake;
+  /** History length after which the ticket continues as new (tests lower it). */
+  continueAsNewAfter?: number;
   /** Set when the workflow continues as new: the whole state is carried over. */
   carried?: { state: TicketSlaState; seenMessages: string[] };
 }
@@ -90,7 +92,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     pending = received.effects;
   }
 
-  let wake = false;
+  let wake = true; // the first pass publishes the state (a continued run has no pending effects)
   const changed = (effects: Effect[]) => {
     pending.push(...effects);
     wake = true;
@@ -234,10 +236,10 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     if (isTerminal(state.status)) break;
 
     const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > 5_000) {
+    if (info.continueAsNewSuggested || info.historyLength > (input.continueAsNewAfter ?? 5_000)) {
       await Promise.all(inFlight);
       await condition(allHandlersFinished);
-      await continueAsNew<typeof ticketWorkflow>({ intake: input.intake, carried: { state, seenMessages: [...seenMessages] } });
+      await continueAsNew<typeof ticketWorkflow>({ ...input, carried: { state, seenMessages: [...seenMessages] } });
     }
 
     const current = now();

@@ -145,8 +145,12 @@ export class OpenTime {
     cursor.next();
     let end = cursor.end;
     const limit = Math.max(cursor.start, t) + MAX_EMPTY_BUCKETS * BUCKET_MS;
-    while (end % BUCKET_MS === 0 && cursor.next() && cursor.start === end) {
-      end = cursor.end;
+    // A piece ending exactly at a bucket boundary continues if the next bucket opens with a piece at that instant.
+    while (end % BUCKET_MS === 0) {
+      checkRange(bucketOf(end));
+      const following = this.piecesOf(bucketOf(end));
+      if (following.length === 0 || following[0] !== end) break;
+      end = following[1] as number;
       if (end > limit) {
         throw new CalendarError(`calendar is open without a break for over ${MAX_SCAN_YEARS} years`, undefined, 'never_closes');
       }

@@ -72,7 +72,11 @@ function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.Proc
       15_000,
     );
     const relay = (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n')) if (line.trim()) opts.log(`${opts.label}: ${line}`);
+      for (const raw of chunk.toString().split('\n')) {
+        // eslint-disable-next-line no-control-regex
+        const line = raw.replace(/\x1b\[[0-9;]*m/g, '').trim();
+        if (line) opts.log(`${opts.label}: ${line}`);
+      }
     };
     child.stdout.on('data', relay);
     child.stderr.on('data', relay);

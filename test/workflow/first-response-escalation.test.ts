@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCalendar, SLA_CALENDAR } from '../../domain/calendar';
-import { stateQuery, ticketWorkflow } from '../../workflows/ticket';
+import { agentActionUpdate, stateQuery, ticketWorkflow } from '../../workflows/ticket';
 import { intakeFor } from '../support/intake';
 import { startSkippingStack, type SkippingStack } from '../support/time-skipping';
 import { eventually } from '../support/wait';
@@ -98,6 +98,7 @@ describe('a ticket received on an ordinary Thursday 07:00 EST', () => {
     });
     const first = (await handle.query(stateQuery)).clocks.find((c) => c.metric === 'first_response')!;
     expect(est(new Date(first.dueAt!))).toBe('Tue 06:00');
-    await handle.terminate('scenario done');
+    await handle.executeUpdate(agentActionUpdate, { args: ['close', { agent: 'test' }] });
+    expect((await handle.result()).status).toBe('closed');
   });
 });
