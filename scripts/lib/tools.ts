@@ -73,7 +73,6 @@ function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.Proc
     );
     const relay = (chunk: Buffer) => {
       for (const raw of chunk.toString().split('\n')) {
-        // eslint-disable-next-line no-control-regex
         const line = raw.replace(/\x1b\[[0-9;]*m/g, '').trim();
         if (line) opts.log(`${opts.label}: ${line}`);
       }
