@@ -5,8 +5,12 @@ import type { Store } from '../store';
 import { authenticate } from './auth';
 import { errorHandler, notFoundHandler } from './problem';
 import { healthRoutes } from './routes/health';
+import { ticketThreadRoutes } from './routes/ticket-thread';
 import { ticketRoutes } from './routes/tickets';
+import { userRoutes } from './routes/users';
+import { createTicketActions } from './services/ticket-actions';
 import { createTicketService, type SlaSettings } from './services/tickets';
+import { createUserService } from './services/users';
 
 export interface AppDeps {
   temporal: Client;
@@ -43,6 +47,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(express.json({ limit: '256kb', strict: true, type: ['application/json', 'application/*+json'] }));
   api.use(authenticate({ adminApiKey: deps.adminApiKey, findByKeyHash: (h) => deps.store.users.byApiKeyHash(h) }));
   api.use('/tickets', ticketRoutes(tickets));
+  api.use('/tickets', ticketThreadRoutes(createTicketActions({ temporal: deps.temporal, store: deps.store, now })));
+  api.use('/users', userRoutes(createUserService({ store: deps.store, now })));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANNELS, LIVE_SUPPORT_TOOLS } from '../domain/ticket';
+import { AGENT_ACTIONS, CHANNELS, LIVE_SUPPORT_TOOLS, TICKET_STATUSES } from '../domain/ticket';
 import { PRIORITIES } from '../domain/policy';
 
 /** Request and response shapes, written once: validation, types and the OpenAPI document. */
@@ -28,3 +28,47 @@ export const idempotencyKeyHeader = z
   .min(1)
   .max(128)
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+
+export const messageBody = z
+  .object({
+    body: text(20_000),
+    internal: z.boolean().optional(),
+  })
+  .strict();
+
+export const actionParam = z.object({
+  id: ticketIdParam.shape.id,
+  action: z.enum(AGENT_ACTIONS, { message: `must be one of ${AGENT_ACTIONS.join(', ')}` }),
+});
+
+export const actionBody = z
+  .object({
+    agent: text(120).optional(),
+    priority: z.enum(PRIORITIES as unknown as [string, ...string[]]).optional(),
+    reason: text(2_000).optional(),
+    body: text(20_000).optional(),
+  })
+  .strict();
+
+export const listQuery = z
+  .object({
+    status: z.enum(TICKET_STATUSES).optional(),
+    priority: z.enum(PRIORITIES as unknown as [string, ...string[]]).optional(),
+    category: text(40).optional(),
+    assignee: text(120).optional(),
+    sla: z.enum(['ok', 'warning', 'breached']).optional(),
+    q: text(200).optional(),
+    sort: z.enum(['deadline', 'created']).default('deadline'),
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+    cursor: z.string().max(500).optional(),
+  })
+  .strict();
+
+export const createUserBody = z
+  .object({
+    role: z.enum(['customer', 'agent', 'admin']),
+    name: text(120),
+    email: z.email('must be an email address').max(254),
+    agreement: z.object({ trainingIncluded: z.boolean() }).strict().optional(),
+  })
+  .strict();

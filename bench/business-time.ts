@@ -169,7 +169,8 @@ for (const start of ianaStarts.slice(0, 2000)) ianaCalendar.deadline(start, BUSI
 const ianaColdMicros = ((performance.now() - ianaColdStart) * 1000) / 2000;
 for (const start of ianaStarts) ianaCalendar.deadline(start, BUSINESS_MINUTES);
 const iana = measure(ianaStarts, (start) => ianaCalendar.deadline(start, BUSINESS_MINUTES), 3000, 1000);
-const machine = `\`nproc\` ${availableParallelism()}, CPU "${cpus()[0]?.model ?? 'unknown'}" (/proc/cpuinfo model name), node ${process.version}`;
+const pinned = availableParallelism() < cpus().length ? `, this run pinned to ${availableParallelism()} core (taskset)` : '';
+const machine = `\`nproc\` = ${cpus().length}, CPU "${cpus()[0]?.model ?? 'unknown'}" (/proc/cpuinfo model name), node ${process.version}${pinned}`;
 const ianaRow = `| default shifts in America/New_York (DST) | ${format(iana.perSecond)} | ${(1e6 / iana.perSecond).toFixed(2)} | ${ianaColdMicros.toFixed(1)} | – | – |`;
 const result = `${table(rows, ianaRow)}\n\nEach deadline is 24 business hours from a random instant in 2026–2030. Machine: ${machine}.`;
 console.log(result);

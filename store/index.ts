@@ -1,8 +1,9 @@
 import type { Connection } from 'mongoose';
 import { registerModels } from './models';
+import { createMessageRepository } from './messages';
 import { createNotificationRepository } from './notifications';
 import { createSlaEventRepository } from './sla-events';
-import { createTicketStateRepository } from './ticket-states';
+import { createTicketListQuery, createTicketStateRepository } from './ticket-states';
 import { createTicketRepository } from './tickets';
 import { createUserRepository } from './users';
 
@@ -11,10 +12,11 @@ export function createStore(conn: Connection) {
   return {
     conn,
     tickets: createTicketRepository(models),
-    ticketStates: createTicketStateRepository(models),
+    ticketStates: { ...createTicketStateRepository(models), ...createTicketListQuery(models) },
     slaEvents: createSlaEventRepository(models),
     notifications: createNotificationRepository(models),
     users: createUserRepository(models),
+    messages: createMessageRepository(models),
     /** Builds indexes explicitly at startup rather than lazily on first use. */
     async init(): Promise<void> {
       await Promise.all(Object.values(models).map((m) => m.init()));

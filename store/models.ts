@@ -87,6 +87,21 @@ const userSchema = new Schema(
   { versionKey: false, collection: 'users' },
 );
 
+const messageSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    ticketId: { type: String, required: true, index: true },
+    authorId: { type: String, required: true },
+    authorRole: { type: String, required: true },
+    authorName: { type: String, required: true },
+    body: { type: String, required: true },
+    internal: { type: Boolean, required: true },
+    channel: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'messages' },
+);
+
 export function registerModels(conn: Connection) {
   return {
     Ticket: conn.model('Ticket', ticketSchema),
@@ -94,6 +109,7 @@ export function registerModels(conn: Connection) {
     SlaEvent: conn.model('SlaEvent', slaEventSchema),
     Notification: conn.model('Notification', notificationSchema),
     User: conn.model('User', userSchema),
+    Message: conn.model('Message', messageSchema),
   };
 }
 

@@ -32,7 +32,9 @@ export function createTicketStateRepository(models: Models) {
     async upsert(p: TicketStateProjection): Promise<'applied' | 'stale'> {
       const { id, ...fields } = p;
       try {
-        const res = await TicketState.updateOne({ _id: id, version: { $lt: p.version } }, { $set: fields }, { upsert: true });
+        // Explicit nulls: mongoose drops undefined from $set, which would keep a stale deadline or assignee.
+        const set = { ...fields, assignee: fields.assignee ?? null, nextDeadline: fields.nextDeadline ?? null };
+        const res = await TicketState.updateOne({ _id: id, version: { $lt: p.version } }, { $set: set }, { upsert: true });
         return res.modifiedCount + res.upsertedCount > 0 ? 'applied' : 'stale';
       } catch (err) {
         if (isDuplicateKey(err)) return 'stale';
@@ -49,3 +51,89 @@ export function createTicketStateRepository(models: Models) {
 }
 
 export type TicketStateRepository = ReturnType<typeof createTicketStateRepository>;
+
+export interface TicketListFilter {
+  status?: string;
+  priority?: string;
+  category?: string;
+  assignee?: string;
+  slaState?: string;
+  customerId?: string;
+  subjectContains?: string;
+}
+
+export type TicketListSort = 'deadline' | 'created';
+
+/** Where the previous page ended: the sort value and the id that breaks ties. */
+export interface ListCursor {
+  phase: 'dated' | 'undated';
+  value: string | null;
+  id: string;
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export function createTicketListQuery(models: Models) {
+  const { TicketState } = models;
+
+  function baseFilter(f: TicketListFilter): Record<string, unknown> {
+    const q: Record<string, unknown> = {};
+    for (const key of ['status', 'priority', 'category', 'assignee', 'slaState', 'customerId'] as const) {
+      if (f[key] !== undefined) q[key] = String(f[key]);
+    }
+    if (f.subjectContains) q.subject = { $regex: escapeRegex(f.subjectContains), $options: 'i' };
+    return q;
+  }
+
+  async function page(filter: Record<string, unknown>, field: 'nextDeadline' | 'receivedAt', dir: 1 | -1, after: ListCursor | null, limit: number) {
+    const q: Record<string, unknown> = { ...filter };
+    if (after && after.value !== null) {
+      const v = new Date(after.value);
+      q.$or = [{ [field]: dir === 1 ? { $gt: v } : { $lt: v } }, { [field]: v, _id: { $gt: after.id } }];
+    } else if (after) {
+      q._id = { $gt: after.id };
+    }
+    return TicketState.find(q).sort({ [field]: dir, _id: 1 }).limit(limit).lean();
+  }
+
+  return {
+    /**
+     * The at-risk queue (`deadline`: soonest deadline first, tickets without one last) or the newest
+     * first (`created`), paged by a cursor so inserts between pages never repeat or skip a ticket.
+     */
+    async list(f: TicketListFilter, sort: TicketListSort, cursor: ListCursor | null, limit: number) {
+      const filter = baseFilter(f);
+      let docs: Record<string, unknown>[];
+      if (sort === 'created') {
+        docs = await page(filter, 'receivedAt', -1, cursor, limit + 1);
+      } else {
+        docs = [];
+        if (!cursor || cursor.phase === 'dated') {
+          docs = await page({ ...filter, nextDeadline: { $ne: null } }, 'nextDeadline', 1, cursor, limit + 1);
+        }
+        if (docs.length <= limit) {
+          const undatedCursor = cursor?.phase === 'undated' ? cursor : null;
+          const rest = await page({ ...filter, nextDeadline: null }, 'receivedAt', 1, undatedCursor, limit + 1 - docs.length);
+          docs = [...docs, ...rest.map((d) => ({ ...d, __undated: true }))];
+        }
+      }
+      const items = docs.slice(0, limit).map((d) => {
+        const { _id, __undated, ...rest } = d as Record<string, unknown>;
+        void __undated;
+        return { id: String(_id), ...(rest as Omit<TicketStateProjection, 'id'>) };
+      });
+      let next: ListCursor | null = null;
+      if (docs.length > limit) {
+        const last = docs[limit - 1]! as Record<string, unknown>;
+        const undated = sort === 'deadline' && Boolean(last.__undated);
+        const field = sort === 'created' || undated ? 'receivedAt' : 'nextDeadline';
+        next = {
+          phase: undated ? 'undated' : 'dated',
+          value: last[field] ? (last[field] as Date).toISOString() : null,
+          id: String(last._id),
+        };
+      }
+      return { items, next };
+    },
+  };
+}

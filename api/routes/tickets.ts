@@ -1,7 +1,9 @@
 import { Router } from 'express';
 import { principal } from '../auth';
 import { parseOr400 } from '../problem';
-import { createTicketBody, idempotencyKeyHeader, ticketIdParam } from '../schemas';
+import { createTicketBody, idempotencyKeyHeader, listQuery, ticketIdParam } from '../schemas';
+import { badRequest } from '../problem';
+import type { ListCursor } from '../../store/ticket-states';
 import type { TicketService } from '../services/tickets';
 
 export function ticketRoutes(tickets: TicketService): Router {
@@ -26,16 +28,54 @@ export function ticketRoutes(tickets: TicketService): Router {
       });
   });
 
+  router.get('/', async (req, res) => {
+    const q = parseOr400(listQuery, req.query, 'query');
+    const caller = principal(req);
+    const page = await tickets.list(
+      {
+        status: q.status,
+        priority: q.priority,
+        category: q.category,
+        assignee: q.assignee,
+        slaState: q.sla,
+        subjectContains: q.q,
+        customerId: caller.role === 'customer' ? caller.id : undefined,
+      },
+      q.sort,
+      q.cursor ? decodeCursor(q.cursor) : null,
+      q.limit,
+    );
+    res.json({ items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null });
+  });
+
   router.get('/:id', async (req, res) => {
     const { id } = parseOr400(ticketIdParam, req.params, 'ticket id');
-    const { ticket, sla } = await tickets.get(principal(req), id);
+    const { ticket, sla, thread } = await tickets.get(principal(req), id);
     res.json({
       ...ticket,
       status: sla?.status ?? 'new',
       priority: sla?.priority ?? ticket.priority,
       sla,
+      thread,
     });
   });
 
   return router;
+}
+
+function encodeCursor(c: ListCursor): string {
+  return Buffer.from(JSON.stringify([c.phase, c.value, c.id])).toString('base64url');
+}
+
+function decodeCursor(raw: string): ListCursor {
+  try {
+    const [phase, value, id] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown[];
+    if ((phase === 'dated' || phase === 'undated') && (value === null || typeof value === 'string') && typeof id === 'string') {
+      if (value !== null && Number.isNaN(Date.parse(value))) throw new Error('bad date');
+      return { phase, value, id };
+    }
+  } catch {
+    /* fall through */
+  }
+  throw badRequest('the cursor is not one this API gave out', [{ field: 'cursor', message: 'invalid cursor' }]);
 }

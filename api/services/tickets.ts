@@ -170,10 +170,13 @@ export function createTicketService(deps: TicketServiceDeps) {
       }
     },
 
+    list: store.ticketStates.list,
+
     /** Content from the store, live SLA state from the workflow (the projection if the worker is away). */
-    async get(caller: Principal, ticketId: string): Promise<{ ticket: TicketContent; sla: TicketSnapshot | null }> {
+    async get(caller: Principal, ticketId: string) {
       const ticket = await store.tickets.get(ticketId);
       if (!ticket || (caller.role === 'customer' && ticket.customerId !== caller.id)) throw notFoundError('ticket');
+      const thread = await store.messages.forTicket(ticketId, { includeInternal: caller.role !== 'customer' });
       let sla: TicketSnapshot | null = null;
       try {
         sla = await temporal.workflow.getHandle(workflowIdFor(ticketId)).query(stateQuery);
@@ -181,7 +184,7 @@ export function createTicketService(deps: TicketServiceDeps) {
         const projected = await store.ticketStates.get(ticketId);
         sla = projected ? (projectionToSnapshot(projected) as unknown as TicketSnapshot) : null;
       }
-      return { ticket, sla };
+      return { ticket, sla, thread };
     },
   };
 }

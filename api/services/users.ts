@@ -1,0 +1,34 @@
+import { randomBytes } from 'node:crypto';
+import { conflictError } from '../../domain/app-errors';
+import type { Store } from '../../store';
+import type { Role, User } from '../../store/users';
+import { hashApiKey, newApiKey } from '../auth';
+
+export function createUserService(deps: { store: Store; now: () => Date }) {
+  return {
+    /** The API key is returned once, here; only its hash is stored. */
+    async create(input: { role: Role; name: string; email: string; agreement?: { trainingIncluded: boolean } }): Promise<User & { apiKey: string }> {
+      const email = input.email.toLowerCase();
+      if (await deps.store.users.byEmail(email)) throw conflictError(`a user with email ${email} already exists`);
+      const apiKey = newApiKey();
+      const prefix = input.role === 'customer' ? 'C' : input.role === 'agent' ? 'A' : 'D';
+      const user: User = {
+        id: `${prefix}${randomBytes(6).toString('hex').toUpperCase()}`,
+        role: input.role,
+        name: input.name,
+        email,
+        agreement: { trainingIncluded: input.agreement?.trainingIncluded ?? false },
+        createdAt: deps.now(),
+      };
+      try {
+        await deps.store.users.create(user, hashApiKey(apiKey));
+      } catch (err) {
+        if ((err as { code?: number }).code === 11000) throw conflictError(`a user with email ${email} already exists`);
+        throw err;
+      }
+      return { ...user, apiKey };
+    },
+  };
+}
+
+export type UserService = ReturnType<typeof createUserService>;

@@ -1,0 +1,39 @@
+import type { Models } from './models';
+
+/** One entry of a ticket's thread. Internal notes are for agents only. */
+export interface ThreadMessage {
+  id: string;
+  ticketId: string;
+  authorId: string;
+  authorRole: string;
+  authorName: string;
+  body: string;
+  internal: boolean;
+  channel: string;
+  createdAt: Date;
+}
+
+export function createMessageRepository(models: Models) {
+  const { Message } = models;
+  return {
+    /** Idempotent by id, so a retried request never adds the message twice. */
+    async add(m: ThreadMessage): Promise<void> {
+      const { id, ...fields } = m;
+      await Message.updateOne({ _id: id }, { $setOnInsert: fields }, { upsert: true });
+    },
+    async remove(id: string): Promise<void> {
+      await Message.deleteOne({ _id: id });
+    },
+    async forTicket(ticketId: string, opts: { includeInternal: boolean }): Promise<ThreadMessage[]> {
+      const filter: Record<string, unknown> = { ticketId };
+      if (!opts.includeInternal) filter.internal = false;
+      const docs = await Message.find(filter).sort({ createdAt: 1, _id: 1 }).lean();
+      return docs.map((d) => {
+        const { _id, ...rest } = d as unknown as Record<string, unknown>;
+        return { id: String(_id), ...(rest as Omit<ThreadMessage, 'id'>) };
+      });
+    },
+  };
+}
+
+export type MessageRepository = ReturnType<typeof createMessageRepository>;

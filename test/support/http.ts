@@ -1,0 +1,20 @@
+/** A small client for the API under test: every call is real HTTP over loopback. */
+export function apiClient(baseUrl: string, key: string) {
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const json: any = text ? JSON.parse(text) : undefined;
+    return { status: res.status, headers: res.headers, body: json };
+  };
+  return {
+    get: (path: string) => call('GET', path),
+    post: (path: string, body?: unknown, headers?: Record<string, string>) => call('POST', path, body ?? {}, headers),
+    put: (path: string, body?: unknown) => call('PUT', path, body ?? {}),
+  };
+}
+export type ApiClient = ReturnType<typeof apiClient>;
