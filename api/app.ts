@@ -32,6 +32,8 @@ export function createApp(deps: AppDeps): Express {
 
   const tickets = createTicketService({ temporal: deps.temporal, taskQueue: deps.taskQueue, store: deps.store, sla: deps.sla, now });
 
+  // -- security headers and rate limits --
+
   app.use(
     healthRoutes({
       checks: {
@@ -43,12 +45,17 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
+  // -- documentation: /openapi.json and /docs --
+
+  // -- public pages: the customer web form and private ticket links --
+
   const api = express.Router();
   api.use(express.json({ limit: '256kb', strict: true, type: ['application/json', 'application/*+json'] }));
   api.use(authenticate({ adminApiKey: deps.adminApiKey, findByKeyHash: (h) => deps.store.users.byApiKeyHash(h) }));
   api.use('/tickets', ticketRoutes(tickets));
   api.use('/tickets', ticketThreadRoutes(createTicketActions({ temporal: deps.temporal, store: deps.store, now })));
   api.use('/users', userRoutes(createUserService({ store: deps.store, now })));
+  // -- channels: inbound email, announcements, webhooks --
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);
