@@ -3,7 +3,9 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from '../lib/logger';
 import type { Store } from '../store';
 import { authenticate } from './auth';
+import { hardening, type RateLimitOptions } from './hardening';
 import { errorHandler, notFoundHandler } from './problem';
+import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { ticketThreadRoutes } from './routes/ticket-thread';
 import { ticketRoutes } from './routes/tickets';
@@ -20,6 +22,8 @@ export interface AppDeps {
   adminApiKey: string;
   sla: () => SlaSettings;
   now?: () => Date;
+  /** Per-key request limits on /api/ (tests use a small window). */
+  rateLimit?: RateLimitOptions;
 }
 
 /** The HTTP API. No `listen` here: main.ts and the tests decide where it runs. */
@@ -33,6 +37,7 @@ export function createApp(deps: AppDeps): Express {
   const tickets = createTicketService({ temporal: deps.temporal, taskQueue: deps.taskQueue, store: deps.store, sla: deps.sla, now });
 
   // -- security headers and rate limits --
+  app.use(hardening(deps.rateLimit));
 
   app.use(
     healthRoutes({
@@ -46,6 +51,7 @@ export function createApp(deps: AppDeps): Express {
   );
 
   // -- documentation: /openapi.json and /docs --
+  app.use(docsRoutes());
 
   // -- public pages: the customer web form and private ticket links --
 

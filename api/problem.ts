@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { AppError } from '../domain/app-errors';
@@ -77,8 +78,10 @@ export function errorHandler(log: { error: (obj: object, msg: string) => void })
     if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
       return sendProblem(res, new HttpProblem(415, 'Unsupported Media Type', 'unsupported body encoding'), req.path);
     }
-    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
-      return sendProblem(res, new HttpProblem(e.status, 'Bad Request', (err as Error).message), req.path);
+    // http-errors mark client errors `expose`; the router's URIError for a malformed %-escape in a path
+    // parameter carries status 400 without it, and must not become a 500.
+    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && (e.expose || err instanceof URIError)) {
+      return sendProblem(res, new HttpProblem(e.status, STATUS_CODES[e.status] ?? 'Bad Request', (err as Error).message), req.path);
     }
     log.error({ err, path: req.path }, 'unhandled error');
     return sendProblem(res, new HttpProblem(500, 'Internal Server Error', 'something went wrong on our side; the request was logged'), req.path);

@@ -20,6 +20,8 @@ const ticketSchema = new Schema(
     customerName: { type: String },
     receivedAt: { type: Date, required: true },
     slaVersion: { type: String, required: true },
+    /** SHA-256 of the customer's private web link token; the token itself is never stored. */
+    accessTokenHash: { type: String, index: true },
   },
   { versionKey: false, collection: 'tickets' },
 );

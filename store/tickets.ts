@@ -19,7 +19,9 @@ export interface TicketContent {
 export function createTicketRepository(models: Models) {
   const { Ticket } = models;
   const toPlain = (doc: Record<string, unknown>): TicketContent => {
-    const { _id, ...rest } = doc;
+    // The link's hash stays in the store: content goes out through the API, the hash must not.
+    const { _id, accessTokenHash, ...rest } = doc;
+    void accessTokenHash;
     return { id: String(_id), ...(rest as Omit<TicketContent, 'id'>) };
   };
   return {
@@ -30,6 +32,14 @@ export function createTicketRepository(models: Models) {
     },
     async get(id: string): Promise<TicketContent | null> {
       const doc = await Ticket.findById(id).lean();
+      return doc ? toPlain(doc as unknown as Record<string, unknown>) : null;
+    },
+    /** Set once when the web form hands out a private link. */
+    async setAccessTokenHash(id: string, hash: string): Promise<void> {
+      await Ticket.updateOne({ _id: id }, { $set: { accessTokenHash: hash } });
+    },
+    async byAccessTokenHash(hash: string): Promise<TicketContent | null> {
+      const doc = await Ticket.findOne({ accessTokenHash: String(hash) }).lean();
       return doc ? toPlain(doc as unknown as Record<string, unknown>) : null;
     },
   };

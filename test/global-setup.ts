@@ -18,6 +18,7 @@ declare module 'vitest' {
     outboxDir: string;
     testServerPath: string;
     runDir: string;
+    chromiumPath: string;
   }
 }
 
@@ -52,6 +53,7 @@ export async function setup(project: TestProject) {
   project.provide('outboxDir', sink.dir);
   project.provide('testServerPath', tools.testServer!);
   project.provide('runDir', runDir);
+  project.provide('chromiumPath', tools.chromium!);
 }
 
 export async function teardown() {

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureChromium } from './chromium';
 import { withLock } from './lock';
 
 /**
@@ -30,6 +31,8 @@ export interface Tools {
   temporal: string;
   mongo: { kind: 'ferretdb' | 'mongod'; path: string };
   testServer: string;
+  /** Debian's chromium, for the browser tests. */
+  chromium: string;
 }
 
 type Log = (line: string) => void;
@@ -169,7 +172,7 @@ export async function ensureTestServer(dir: string, log: Log, env = process.env)
 
 export interface ProvisionOptions {
   log?: Log;
-  need?: { temporal?: boolean; mongo?: boolean; testServer?: boolean };
+  need?: { temporal?: boolean; mongo?: boolean; testServer?: boolean; chromium?: boolean };
   env?: NodeJS.ProcessEnv;
 }
 
@@ -177,7 +180,7 @@ export interface ProvisionOptions {
 export async function provision(opts: ProvisionOptions = {}): Promise<Partial<Tools>> {
   const env = opts.env ?? process.env;
   const log = opts.log ?? ((line: string) => console.log(`[provision] ${line}`));
-  const need = { temporal: true, mongo: true, testServer: true, ...opts.need };
+  const need = { temporal: true, mongo: true, testServer: true, chromium: true, ...opts.need };
   const dir = toolsDir(env);
   fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
   return withLock(path.join(dir, '.lock'), log, async () => {
@@ -185,6 +188,7 @@ export async function provision(opts: ProvisionOptions = {}): Promise<Partial<To
     if (need.temporal) tools.temporal = await ensureTemporalCli(dir, log, env);
     if (need.mongo) tools.mongo = await ensureMongoServer(dir, log, env);
     if (need.testServer) tools.testServer = await ensureTestServer(dir, log, env);
+    if (need.chromium) tools.chromium = await ensureChromium(log);
     return tools;
   });
 }

@@ -5,6 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app';
+import type { RateLimitOptions } from '../../api/hardening';
 import type { SlaSettings } from '../../api/services/tickets';
 import { SLA_CALENDAR } from '../../domain/calendar';
 import { DEFAULT_POLICY } from '../../domain/policy';
@@ -56,7 +57,7 @@ export interface TestStack {
 }
 
 /** The API in-process on port 0 and a worker, against the real dev server and FerretDB. */
-export async function startStack(opts: { sla?: SlaSettings } = {}): Promise<TestStack> {
+export async function startStack(opts: { sla?: SlaSettings; rateLimit?: RateLimitOptions } = {}): Promise<TestStack> {
   const store = await connectTestStore();
   const taskQueue = `tq-${randomBytes(4).toString('hex')}`;
   const address = inject('temporalAddress');
@@ -73,7 +74,7 @@ export async function startStack(opts: { sla?: SlaSettings } = {}): Promise<Test
   const running = worker.run();
   const adminKey = `adm_${randomBytes(16).toString('hex')}`;
   const sla = opts.sla ?? { calendar: SLA_CALENDAR, policy: DEFAULT_POLICY };
-  const app = createApp({ temporal: client, taskQueue, store, logger: quietLogger, adminApiKey: adminKey, sla: () => sla });
+  const app = createApp({ temporal: client, taskQueue, store, logger: quietLogger, adminApiKey: adminKey, sla: () => sla, rateLimit: opts.rateLimit });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;

@@ -4,6 +4,7 @@ import { createCalendar, SLA_CALENDAR } from '../../domain/calendar';
 import { agentActionUpdate, stateQuery, ticketWorkflow } from '../../workflows/ticket';
 import { intakeFor } from '../support/intake';
 import { startSkippingStack, type SkippingStack } from '../support/time-skipping';
+import { recordHistory } from '../support/histories';
 import { eventually } from '../support/wait';
 
 let stack: SkippingStack;
@@ -73,6 +74,9 @@ describe('a ticket received Thursday 07:00 EST on a public holiday, never answer
 
     const state = await handle.query(stateQuery);
     expect(state).toMatchObject({ status: 'acknowledged', escalationLevel: 'management', slaState: 'breached' });
+    await handle.executeUpdate(agentActionUpdate, { args: ['close', { agent: 'test' }] });
+    await handle.result();
+    await recordHistory('breach and escalation ladder', handle);
 
     const sent = await eventually(async () => {
       const n = await stack.store.notifications.forTicket(intake.ticketId);

@@ -4,6 +4,7 @@ import { agentActionUpdate, customerReplySignal, stateQuery, ticketWorkflow, typ
 import type { TicketSnapshot } from '../../domain/ticket-sla';
 import { intakeFor } from '../support/intake';
 import { startSkippingStack, type SkippingStack } from '../support/time-skipping';
+import { recordHistory } from '../support/histories';
 import { eventually } from '../support/wait';
 
 let stack: SkippingStack;
@@ -43,6 +44,7 @@ async function startAlwaysOpen(opts: Parameters<typeof intakeFor>[0] extends inf
 async function finish(handle: Awaited<ReturnType<typeof start>>) {
   await handle.executeUpdate(agentActionUpdate, { args: ['close', { agent: 'test' }] });
   expect((await handle.result()).status).toBe('closed');
+  await recordHistory(expect.getState().currentTestName ?? handle.workflowId, handle);
 }
 
 /** The reason an update validator gave, as the API would show it. */
@@ -117,6 +119,7 @@ describe('out-of-scope categories', () => {
       await stack.advanceTo(new Date(t0 + 8 * HOUR + 1_000));
       const result = await handle.result();
       expect(result.status).toBe('out_of_scope');
+      await recordHistory(`out of scope ${category}`, handle);
       const timeline = await events(intake.ticketId, (e) => e.some((x) => x.type === 'out_of_scope'));
       expect(timeline.map((e) => e.type)).toEqual(['received', 'acknowledged', 'out_of_scope']);
       const mails = await stack.store.notifications.forTicket(intake.ticketId);
@@ -175,6 +178,7 @@ describe('resolution and closure', () => {
     await stack.advanceTo(new Date(resolvedAt + 40 * HOUR + 1_000));
     const final = await handle.result();
     expect(final.status).toBe('closed');
+    await recordHistory('resolve auto-close reopen', handle);
     const timeline = await events(intake.ticketId, (e) => e.some((x) => x.type === 'closed'));
     expect(timeline.map((e) => e.type).filter((t) => ['resolved', 'reopened', 'closed'].includes(t))).toEqual(['resolved', 'reopened', 'resolved', 'closed']);
     const mails = await eventually(async () => {

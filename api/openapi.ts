@@ -1,0 +1,300 @@
+import { z } from 'zod';
+import { actionBody, actionParam, createTicketBody, createUserBody, idempotencyKeyHeader, listQuery, messageBody, ticketIdParam } from './schemas';
+
+/**
+ * The OpenAPI 3.1 document. Request shapes come from the zod schemas the routes validate with, so the
+ * document cannot drift from what the API accepts; response shapes are written by hand below. Adding a
+ * route means adding one entry to OPERATIONS (and an example, which /docs turns into a curl command).
+ */
+
+type JsonSchema = Record<string, unknown>;
+export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 503;
+
+export interface Operation {
+  method: HttpMethod;
+  /** OpenAPI form: `/api/v1/tickets/{id}`. */
+  path: string;
+  tag: string;
+  summary: string;
+  description: string;
+  /** Who may call it; `public` needs no key. */
+  access: 'public' | 'any' | 'agent' | 'admin';
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  idempotencyKey?: boolean;
+  /** A request body (or query string) that works, used in the docs' curl example. */
+  example?: { body?: unknown; query?: string };
+  success: { status: number; description: string; schema: JsonSchema; contentType?: string };
+  errors: ErrorStatus[];
+}
+
+/** JSON Schema of a zod schema as a client must send it (defaults make fields optional). */
+export function inputSchema(schema: z.ZodType): JsonSchema {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+}
+
+const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+const str = { type: 'string' };
+const time = { type: 'string', format: 'date-time' };
+const orNull = (s: JsonSchema): JsonSchema => ({ ...s, type: [s.type, 'null'] });
+const obj = (properties: Record<string, JsonSchema>, required = Object.keys(properties)): JsonSchema => ({ type: 'object', properties, required });
+
+/** Response shapes (no zod schema exists for them: the services build them). */
+const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
+  Problem: {
+    ...obj(
+      {
+        type: { ...str, description: '`about:blank` or `/problems/<kind>`' },
+        title: str,
+        status: { type: 'integer' },
+        detail: str,
+        instance: { ...str, description: 'the request path' },
+        errors: { type: 'array', items: obj({ field: str, message: str }) },
+      },
+      ['type', 'title', 'status'],
+    ),
+    description: 'RFC 9457 problem details (`application/problem+json`); `errors` names each invalid field.',
+  },
+  Clock: obj({
+    metric: { enum: ['first_response', 'next_response', 'resolution'] },
+    clock: { enum: ['business', '24x7'] },
+    targetMinutes: { type: 'integer' },
+    usedMinutes: { type: 'integer' },
+    remainingMinutes: { type: 'integer' },
+    dueAt: orNull(time),
+    warningAt: orNull(time),
+    paused: { type: 'boolean' },
+    stopped: { type: 'boolean' },
+    breached: { type: 'boolean' },
+    cycle: { type: 'integer' },
+  }),
+  Sla: {
+    ...obj({
+      ticketId: str,
+      status: { enum: ['new', 'acknowledged', 'open', 'pending_customer', 'resolved', 'closed', 'out_of_scope'] },
+      priority: str,
+      category: str,
+      customerId: str,
+      assignee: orNull(str),
+      escalationLevel: str,
+      slaState: { enum: ['ok', 'warning', 'breached'] },
+      awaitingScopeReview: { type: 'boolean' },
+      scopeReviewDueAt: orNull(time),
+      nextDeadline: orNull(time),
+      receivedAt: time,
+      policyVersion: { type: 'integer' },
+      clocks: { type: 'array', items: ref('Clock') },
+      version: { type: 'integer' },
+    }),
+    description: "The ticket's live SLA state, read from its workflow; each clock's `dueAt` is the deadline.",
+  },
+  CreatedTicket: obj({ id: str, status: str, priority: str, category: str, subject: str, receivedAt: time, sla: ref('Sla') }),
+  Message: obj({ id: str, ticketId: str, authorId: str, authorRole: str, authorName: str, body: str, internal: { type: 'boolean' }, channel: str, createdAt: time }),
+  TicketDetail: obj(
+    {
+      id: str,
+      subject: str,
+      description: str,
+      errorMessage: str,
+      category: str,
+      priority: str,
+      channel: str,
+      liveSupportTool: str,
+      customerId: str,
+      customerEmail: str,
+      customerName: str,
+      receivedAt: time,
+      slaVersion: str,
+      status: str,
+      sla: { oneOf: [ref('Sla'), { type: 'null' }] },
+      thread: { type: 'array', items: ref('Message') },
+    },
+    ['id', 'subject', 'description', 'category', 'priority', 'customerId', 'receivedAt', 'status', 'sla', 'thread'],
+  ),
+  TicketList: obj({
+    items: { type: 'array', items: { type: 'object', description: 'a projection of each ticket: id, status, priority, slaState, nextDeadline, …' } },
+    nextCursor: { ...orNull(str), description: 'pass as `cursor` for the next page; null on the last' },
+  }),
+  MessageResult: obj({ message: ref('Message'), sla: { oneOf: [ref('Sla'), { type: 'null' }], description: 'null for an internal note' } }),
+  Timeline: obj({
+    events: { type: 'array', items: obj({ type: str, metric: str, at: time, dueAt: time, level: str, detail: { type: 'object' } }, ['type', 'at']) },
+  }),
+  ActionResult: obj({ id: str, status: str, sla: ref('Sla') }),
+  CreatedUser: {
+    ...obj({ id: str, role: { enum: ['customer', 'agent', 'admin'] }, name: str, email: str, agreement: obj({ trainingIncluded: { type: 'boolean' } }), createdAt: time, apiKey: str }),
+    description: 'The `apiKey` is shown only here; only its hash is stored.',
+  },
+  Health: obj({ status: { const: 'ok' } }),
+  Ready: obj({ status: { enum: ['ready', 'not ready'] }, checks: { type: 'object', additionalProperties: str } }),
+};
+
+const ERROR_RESPONSES: Record<ErrorStatus, { name: string; description: string; header?: string }> = {
+  400: { name: 'BadRequest', description: 'invalid input; `errors` names each field' },
+  401: { name: 'Unauthorized', description: 'missing or invalid API key', header: 'WWW-Authenticate' },
+  403: { name: 'Forbidden', description: 'the key is valid but its role may not do this' },
+  404: { name: 'NotFound', description: "no such ticket (also another customer's ticket: its existence is never revealed)" },
+  409: { name: 'Conflict', description: 'refused by the ticket lifecycle, or an Idempotency-Key reused with another body' },
+  413: { name: 'ContentTooLarge', description: 'the body is over 256 kB' },
+  429: { name: 'TooManyRequests', description: 'rate limit exceeded; wait `Retry-After` seconds', header: 'Retry-After' },
+  503: { name: 'Unavailable', description: 'a backing service is down; nothing was changed; retry after `Retry-After` seconds', header: 'Retry-After' },
+};
+
+/** The errors every authenticated JSON endpoint can answer. */
+const API_ERRORS: ErrorStatus[] = [400, 401, 429, 503];
+const TICKET = '/api/v1/tickets/{id}';
+
+export const OPERATIONS: Operation[] = [
+  {
+    method: 'post', path: '/api/v1/users', tag: 'Users', access: 'admin', body: createUserBody,
+    summary: 'Create a user',
+    description: 'Creates a customer, agent or admin and returns its API key, once. A customer\'s `agreement.trainingIncluded` says whether training requests are in scope.',
+    example: { body: { role: 'customer', name: 'Ada Lovelace', email: 'ada@example.com', agreement: { trainingIncluded: false } } },
+    success: { status: 201, description: 'the user, with its API key', schema: ref('CreatedUser') },
+    errors: [...API_ERRORS, 403, 409, 413],
+  },
+  {
+    method: 'post', path: '/api/v1/tickets', tag: 'Tickets', access: 'any', body: createTicketBody, idempotencyKey: true,
+    summary: 'Submit a ticket',
+    description: 'A customer opens a ticket for themself; an agent or admin opens one on behalf of `customerEmail`. The ticket is acknowledged at once and the response carries its SLA due times. With an `Idempotency-Key`, a retry with the same body returns the same ticket (200).',
+    example: { body: { subject: 'Login fails', description: 'Error 500 on login since this morning', category: 'bug', priority: 'high' } },
+    success: { status: 201, description: 'the new ticket (200 when an Idempotency-Key replays an earlier one)', schema: ref('CreatedTicket') },
+    errors: [...API_ERRORS, 409, 413],
+  },
+  {
+    method: 'get', path: '/api/v1/tickets', tag: 'Tickets', access: 'any', query: listQuery,
+    summary: 'List tickets',
+    description: 'Customers see their own tickets, agents all. `sort=deadline` is the at-risk queue (soonest deadline first); page with `cursor`.',
+    example: { query: 'sort=deadline&limit=10' },
+    success: { status: 200, description: 'one page', schema: ref('TicketList') },
+    errors: API_ERRORS,
+  },
+  {
+    method: 'get', path: TICKET, tag: 'Tickets', access: 'any',
+    summary: 'Read a ticket',
+    description: 'The ticket, its thread (customers never see internal notes) and its live SLA state.',
+    success: { status: 200, description: 'the ticket', schema: ref('TicketDetail') },
+    errors: [...API_ERRORS, 404],
+  },
+  {
+    method: 'post', path: `${TICKET}/messages`, tag: 'Thread', access: 'any', body: messageBody,
+    summary: 'Reply on a ticket',
+    description: 'A customer reply resumes a ticket pending the customer; an agent reply is the (first or next) response that stops the SLA clock. Agents may add `internal: true` notes that customers never see.',
+    example: { body: { body: 'Could you send the exact error message?' } },
+    success: { status: 201, description: 'the message and the SLA state after it', schema: ref('MessageResult') },
+    errors: [...API_ERRORS, 404, 409, 413],
+  },
+  {
+    method: 'get', path: `${TICKET}/messages`, tag: 'Thread', access: 'any',
+    summary: "Read a ticket's thread",
+    description: 'Oldest first; internal notes only for agents and admins.',
+    success: { status: 200, description: 'the thread', schema: obj({ messages: { type: 'array', items: ref('Message') } }) },
+    errors: [...API_ERRORS, 404],
+  },
+  {
+    method: 'get', path: `${TICKET}/timeline`, tag: 'Thread', access: 'any',
+    summary: "Read a ticket's SLA timeline",
+    description: 'Every SLA event in order: received, acknowledged, responded, paused/resumed, warning, breach, escalated, resolved, closed.',
+    success: { status: 200, description: 'the events', schema: ref('Timeline') },
+    errors: [...API_ERRORS, 404],
+  },
+  {
+    method: 'post', path: `${TICKET}/actions/{action}`, tag: 'Agent actions', access: 'agent', body: actionBody,
+    summary: 'Act on a ticket',
+    description: '`assign` (needs `agent`), `priority` (needs `priority`), `pending`, `escalate`, `resolve`, `reopen`, `close`, `accept` (an out-of-scope ticket). A transition the lifecycle forbids answers 409 with the reason.',
+    example: { body: { reason: 'Fixed in release 2.4' } },
+    success: { status: 200, description: 'the SLA state after the action', schema: ref('ActionResult') },
+    errors: [...API_ERRORS, 403, 404, 409, 413],
+  },
+  {
+    method: 'get', path: '/healthz', tag: 'Operations', access: 'public',
+    summary: 'Liveness', description: 'The process is up.',
+    success: { status: 200, description: 'alive', schema: ref('Health') },
+    errors: [],
+  },
+  {
+    method: 'get', path: '/readyz', tag: 'Operations', access: 'public',
+    summary: 'Readiness', description: 'MongoDB and Temporal answer; 503 with `Retry-After` otherwise.',
+    success: { status: 200, description: 'ready', schema: ref('Ready') },
+    errors: [],
+  },
+  {
+    method: 'get', path: '/openapi.json', tag: 'Operations', access: 'public',
+    summary: 'This document', description: 'OpenAPI 3.1.',
+    success: { status: 200, description: 'the document', schema: { type: 'object' } },
+    errors: [],
+  },
+  {
+    method: 'get', path: '/docs', tag: 'Operations', access: 'public',
+    summary: 'Documentation', description: 'This document as a readable page with a getting-started guide.',
+    success: { status: 200, description: 'HTML', schema: str, contentType: 'text/html' },
+    errors: [],
+  },
+];
+
+/** Path parameters, by name, validated by the same schemas as the routes. */
+const PATH_PARAMS: Record<string, z.ZodType> = { id: ticketIdParam.shape.id, action: actionParam.shape.action };
+
+function parameters(op: Operation): JsonSchema[] {
+  const params: JsonSchema[] = [...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+    name, in: 'path', required: true, schema: inputSchema(PATH_PARAMS[name!] ?? z.string()),
+  }));
+  for (const [name, field] of Object.entries(op.query?.shape ?? {})) {
+    params.push({ name, in: 'query', required: false, schema: inputSchema(field as z.ZodType) });
+  }
+  if (op.idempotencyKey) {
+    params.push({
+      name: 'Idempotency-Key', in: 'header', required: false, schema: inputSchema(idempotencyKeyHeader),
+      description: 'the same key and body return the same ticket; the same key with another body answers 409',
+    });
+  }
+  return params;
+}
+
+function operationObject(op: Operation): JsonSchema {
+  const errors = op.access === 'admin' || op.access === 'agent' ? [...new Set([...op.errors, 403 as const])] : op.errors;
+  return {
+    operationId: `${op.method}${op.path.replace(/\{(\w+)\}/g, 'By-$1').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
+    tags: [op.tag],
+    summary: op.summary,
+    description: op.description,
+    security: op.access === 'public' ? [] : [{ bearer: [] }],
+    ...(op.access === 'agent' || op.access === 'admin' ? { 'x-roles': op.access === 'admin' ? ['admin'] : ['agent', 'admin'] } : {}),
+    parameters: parameters(op),
+    ...(op.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: inputSchema(op.body), ...(op.example?.body ? { example: op.example.body } : {}) } } } }
+      : {}),
+    responses: {
+      [op.success.status]: { description: op.success.description, content: { [op.success.contentType ?? 'application/json']: { schema: op.success.schema } } },
+      ...Object.fromEntries(errors.sort().map((s) => [s, { $ref: `#/components/responses/${ERROR_RESPONSES[s].name}` }])),
+    },
+  };
+}
+
+/** The whole document; cheap enough to build once at startup. */
+export function openApiDocument(): JsonSchema {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const op of OPERATIONS) (paths[op.path] ??= {})[op.method] = operationObject(op);
+  const problem = { 'application/problem+json': { schema: ref('Problem') } };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'sla-desk API',
+      version: '1',
+      description: 'A support desk that enforces the SLA: every ticket is a durable workflow with business-hour deadlines. Authenticate with `Authorization: Bearer <API key>`.',
+    },
+    tags: [...new Set(OPERATIONS.map((o) => o.tag))].map((name) => ({ name })),
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'an API key from POST /api/v1/users (or the admin key)' } },
+      schemas: RESPONSE_SCHEMAS,
+      responses: Object.fromEntries(
+        Object.values(ERROR_RESPONSES).map(({ name, description, header }) => [
+          name,
+          { description, content: problem, ...(header ? { headers: { [header]: { schema: str } } } : {}) },
+        ]),
+      ),
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { createCalendar, type BusinessCalendar } from '../../domain/calendar';
+import { PRIORITIES, type MetricTarget, type Priority } from '../../domain/policy';
+import type { TicketSnapshot } from '../../domain/ticket-sla';
+import type { ThreadMessage } from '../../store/messages';
+import type { TicketContent } from '../../store/tickets';
+import type { SlaSettings } from '../services/tickets';
+
+/** Plain view models for the pages: every time already formatted in the calendar's zone. */
+
+export interface SupportStatus {
+  open: boolean;
+  /** When support next closes (if open) or opens (if closed); null for a calendar that never closes. */
+  changeAt: string | null;
+  /** First-response due time if submitted now, grouped by priorities that share it. */
+  firstResponse: { priorities: Priority[]; due: string }[];
+}
+
+function dueAfter(cal: BusinessCalendar, start: Date, target: MetricTarget): Date {
+  return target.clock === 'business' ? cal.deadline(start, target.minutes) : new Date(start.getTime() + target.minutes * 60_000);
+}
+
+export function supportStatus(sla: SlaSettings, now: Date): SupportStatus {
+  const cal = createCalendar(sla.calendar);
+  const open = cal.isOpen(now);
+  let changeAt: string | null;
+  try {
+    changeAt = cal.formatLocal(open ? cal.nextClose(now) : cal.nextOpen(now));
+  } catch {
+    changeAt = null; // open around the clock: nextClose has no answer
+  }
+  const firstResponse: SupportStatus['firstResponse'] = [];
+  for (const p of [...PRIORITIES].reverse()) {
+    const due = cal.formatLocal(dueAfter(cal, now, sla.policy.targets[p].firstResponse));
+    const same = firstResponse.find((f) => f.due === due);
+    if (same) same.priorities.push(p);
+    else firstResponse.push({ priorities: [p], due });
+  }
+  return { open, changeAt, firstResponse };
+}
+
+export const METRIC_LABELS: Record<string, string> = { first_response: 'First response', next_response: 'Next response', resolution: 'Resolution' };
+
+export interface ClockRow {
+  name: string;
+  due: string;
+  remaining: string;
+  state: string;
+}
+
+function clockRow(cal: BusinessCalendar, c: TicketSnapshot['clocks'][number]): ClockRow {
+  const state = c.stopped ? 'stopped' : c.paused ? 'paused' : c.breached ? 'overdue' : 'running';
+  const minutes = Math.round(c.remainingMinutes);
+  const unit = c.clock === 'business' ? 'business minutes' : 'minutes';
+  return {
+    name: METRIC_LABELS[c.metric] ?? c.metric,
+    due: c.dueAt ? cal.formatLocal(new Date(c.dueAt)) : '—',
+    remaining: c.stopped ? '—' : minutes >= 0 ? `${minutes} ${unit} left` : `${-minutes} ${unit} over`,
+    state,
+  };
+}
+
+export interface TicketView {
+  id: string;
+  subject: string;
+  status: string;
+  closed: boolean;
+  receivedAt: string;
+  clocks: ClockRow[];
+  /** The workflow could not be asked and no projection exists yet. */
+  slaUnknown: boolean;
+  thread: { author: string; fromCustomer: boolean; at: string; body: string }[];
+}
+
+export function ticketView(sla: SlaSettings, ticket: TicketContent, snapshot: TicketSnapshot | null, thread: ThreadMessage[]): TicketView {
+  const cal = createCalendar(sla.calendar);
+  const status = snapshot?.status ?? 'unknown';
+  return {
+    id: ticket.id,
+    subject: ticket.subject,
+    status,
+    closed: status === 'closed' || status === 'out_of_scope',
+    receivedAt: cal.formatLocal(new Date(ticket.receivedAt)),
+    clocks: (snapshot?.clocks ?? []).map((c) => clockRow(cal, c)),
+    slaUnknown: !snapshot,
+    // Internal notes are already left out by the service for a customer; the filter says so again here.
+    thread: thread
+      .filter((m) => !m.internal)
+      .map((m) => ({
+        author: m.authorRole === 'customer' ? 'You' : `${m.authorName} (support)`,
+        fromCustomer: m.authorRole === 'customer',
+        at: cal.formatLocal(new Date(m.createdAt)),
+        body: m.body,
+      })),
+  };
+}

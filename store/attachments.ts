@@ -1,0 +1,50 @@
+import type { ChannelModels } from './channel-models';
+
+/** A file kept with a ticket (a screenshot, a log). Stored as one binary document of bounded size. */
+export interface Attachment {
+  id: string;
+  ticketId: string;
+  messageId?: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  data: Buffer;
+  createdAt: Date;
+}
+
+export type AttachmentMeta = Omit<Attachment, 'data'>;
+
+/** What one document may hold; the BSON limit is 16 MB, so stay well below it. */
+export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
+
+const plain = (doc: Record<string, unknown>) => {
+  const { _id, ...rest } = doc;
+  return { id: String(_id), ...rest };
+};
+
+export function createAttachmentRepository(models: ChannelModels) {
+  const { Attachment: Model } = models;
+  return {
+    /** Idempotent by id, so reprocessing the same mail never stores a file twice. */
+    async add(a: Attachment): Promise<void> {
+      if (a.data.length > MAX_ATTACHMENT_BYTES) throw new Error(`attachment ${a.filename} exceeds ${MAX_ATTACHMENT_BYTES} bytes`);
+      const { id, ...fields } = a;
+      await Model.updateOne({ _id: id }, { $setOnInsert: fields }, { upsert: true });
+    },
+    /** Metadata only: listing a ticket's files never loads their bytes. */
+    async forTicket(ticketId: string): Promise<AttachmentMeta[]> {
+      const docs = await Model.find({ ticketId }).select({ data: 0 }).sort({ createdAt: 1, _id: 1 }).lean();
+      return docs.map((d) => plain(d as unknown as Record<string, unknown>) as unknown as AttachmentMeta);
+    },
+    async get(id: string): Promise<Attachment | null> {
+      const doc = await Model.findById(id).lean();
+      if (!doc) return null;
+      const a = plain(doc as unknown as Record<string, unknown>) as unknown as Attachment;
+      // A lean read hands back BSON Binary (its bytes in `.buffer`); callers want a Buffer.
+      const raw = a.data as unknown;
+      return { ...a, data: Buffer.isBuffer(raw) ? raw : Buffer.from((raw as { buffer: Uint8Array }).buffer) };
+    },
+  };
+}
+
+export type AttachmentRepository = ReturnType<typeof createAttachmentRepository>;
