@@ -95,3 +95,17 @@ export function renderMail(kind: NotificationKind, facts: TemplateFacts): { subj
     .join('')}</body></html>`;
   return { subject: title, text, html };
 }
+
+/** An announcement to every customer (activities/announcement-activities.ts): an update or a maintenance notice. */
+export function renderAnnouncement(a: { kind: 'update' | 'maintenance'; title: string; body: string; windowText?: string; deskUrl: string }) {
+  const label = a.kind === 'maintenance' ? 'Maintenance' : 'Update';
+  const title = `[${label}] ${a.title}`;
+  const all = [
+    ...a.body.split(/\n{2,}/),
+    ...(a.windowText ? [`${a.kind === 'maintenance' ? 'Maintenance window' : 'When'}: ${a.windowText}.`] : []),
+    `You receive this notice as a customer of our support service. Support: ${a.deskUrl}`,
+  ];
+  const text = `${all.join('\n\n')}\n`;
+  const html = `<!doctype html><html><body><h1>${escapeHtml(title)}</h1>${all.map((p) => `<p>${escapeHtml(p)}</p>`).join('')}</body></html>`;
+  return { subject: title, text, html };
+}

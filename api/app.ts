@@ -6,13 +6,16 @@ import { authenticate } from './auth';
 import { hardening, type RateLimitOptions } from './hardening';
 import { errorHandler, notFoundHandler } from './problem';
 import { docsRoutes } from './routes/docs';
+import { announcementRoutes } from './routes/announcements';
 import { healthRoutes } from './routes/health';
+import { inboundRoutes } from './routes/inbound';
 import { ticketThreadRoutes } from './routes/ticket-thread';
 import { ticketRoutes } from './routes/tickets';
 import { userRoutes } from './routes/users';
 import { createTicketActions } from './services/ticket-actions';
 import { createTicketService, type SlaSettings } from './services/tickets';
 import { createUserService } from './services/users';
+import { createWebRoutes } from './web/routes';
 
 export interface AppDeps {
   temporal: Client;
@@ -35,6 +38,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
 
   const tickets = createTicketService({ temporal: deps.temporal, taskQueue: deps.taskQueue, store: deps.store, sla: deps.sla, now });
+  const actions = createTicketActions({ temporal: deps.temporal, store: deps.store, now });
 
   // -- security headers and rate limits --
   app.use(hardening(deps.rateLimit));
@@ -54,14 +58,17 @@ export function createApp(deps: AppDeps): Express {
   app.use(docsRoutes());
 
   // -- public pages: the customer web form and private ticket links --
+  app.use(createWebRoutes({ tickets, actions, store: deps.store, sla: deps.sla, now, adminApiKey: deps.adminApiKey, logger: deps.logger }));
 
   const api = express.Router();
   api.use(express.json({ limit: '256kb', strict: true, type: ['application/json', 'application/*+json'] }));
   api.use(authenticate({ adminApiKey: deps.adminApiKey, findByKeyHash: (h) => deps.store.users.byApiKeyHash(h) }));
   api.use('/tickets', ticketRoutes(tickets));
-  api.use('/tickets', ticketThreadRoutes(createTicketActions({ temporal: deps.temporal, store: deps.store, now })));
+  api.use('/tickets', ticketThreadRoutes(actions));
   api.use('/users', userRoutes(createUserService({ store: deps.store, now })));
   // -- channels: inbound email, announcements, webhooks --
+  app.use('/api/v1/inbound', inboundRoutes({ ...deps, now })); // raw MIME bodies: its own parser and auth, before the JSON router
+  api.use('/announcements', announcementRoutes({ ...deps, now }));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

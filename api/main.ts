@@ -7,6 +7,8 @@ import { createTemporalClient } from '../lib/temporal';
 import { connectMongo } from '../store/connection';
 import { createStore } from '../store';
 import { createApp } from './app';
+import { createInboundProcessor } from '../channels/inbound-mail';
+import { startInboundSmtp } from '../channels/inbound-smtp';
 
 /** The API process: validates config once, connects, listens, drains on shutdown. */
 const config = loadConfig();
@@ -28,6 +30,10 @@ const app = createApp({
   sla: () => sla,
 });
 
+const processor = createInboundProcessor({ temporal, taskQueue: config.temporal.taskQueue, store, sla: () => sla, logger });
+const inboundSmtp = await startInboundSmtp({ port: config.inboundSmtpPort, host: config.host, processor, logger });
+logger.info({ port: inboundSmtp.port, host: inboundSmtp.host }, 'inbound smtp listening');
+
 const server = http.createServer(app);
 server.listen(config.port, config.host, () => {
   logger.info({ port: config.port, host: config.host }, 'api listening');
@@ -43,6 +49,7 @@ async function shutdown(signal: string) {
   const force = setTimeout(() => server.closeAllConnections(), 10_000);
   await new Promise<void>((resolve) => server.once('close', () => resolve()));
   clearTimeout(force);
+  await inboundSmtp.close();
   await temporal.connection.close();
   await conn.close();
   logger.info('api stopped');

@@ -5,7 +5,7 @@
  *   - a sparse calendar (one 30-minute window a week, two weeks in three closed by holidays),
  * each computing 24 business hours from random instants in 2026–2030.
  *
- *   taskset -c 0 npx tsx bench/business-time.ts [--write bench/RESULTS-business-time.md]
+ *   taskset -c 0 npx tsx bench/business-time.ts [--write FILE]   (prints the BENCHMARKS.md section; --write also saves it)
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
@@ -188,7 +188,7 @@ Interval arithmetic walks precomputed open intervals (epoch ms, cached per UTC w
 steps minute by minute testing every window and the holiday list, and is checked against the fast one in the
 same run. "First pass, cold cache" is the cost per deadline of a fresh calendar whose week cache is still empty.
 
-Rerun: \`taskset -c 0 npx tsx bench/business-time.ts --write bench/RESULTS-business-time.md\`
+Rerun: \`taskset -c 0 npx tsx bench/business-time.ts\` (prints this section)
 `;
   writeFileSync(target, section);
 }

@@ -34,6 +34,7 @@ export const configSchema = z.object({
 
   SMTP_URL: optionalUrl,
   SMTP_PORT: port.default(2525),
+  INBOUND_SMTP_PORT: port.default(2526),
   MAIL_FROM: z.string().default('Support <support@codexpert.io>'),
   MAIL_DOMAIN: z.string().default('support.local'),
   ESCALATION_CONTACTS: z
@@ -67,6 +68,8 @@ export interface Config {
   mongo: { uri: string; embedded: boolean; port: number };
   smtp: { url: string; embedded: boolean; port: number; from: string };
   mailDomain: string;
+  /** Where the API's inbound SMTP listener accepts mail for tickets. */
+  inboundSmtpPort: number;
   escalationContacts: string;
   adminApiKey?: string;
   slaConfigPath?: string;
@@ -117,6 +120,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       from: e.MAIL_FROM,
     },
     mailDomain: e.MAIL_DOMAIN,
+    inboundSmtpPort: e.INBOUND_SMTP_PORT,
     escalationContacts: e.ESCALATION_CONTACTS,
     adminApiKey: e.ADMIN_API_KEY,
     slaConfigPath: e.SLA_CONFIG,

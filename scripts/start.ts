@@ -99,6 +99,7 @@ try {
   API docs      ${config.publicUrl}/docs
   Temporal UI   ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows
   Outbox        ${sink ? sink.dir : config.smtp.url}
+  Inbound mail  smtp://${config.host}:${config.inboundSmtpPort} (or POST raw MIME to ${config.publicUrl}/api/v1/inbound/email)
   Admin key     ${admin.key}${admin.source === 'env' ? ' (from ADMIN_API_KEY)' : ` (stored in ${path.join(config.dataDir, 'admin-key')})`}
 
   Try: curl -s -X POST ${config.publicUrl}/api/v1/tickets -H "Authorization: Bearer ${admin.key}" \\

@@ -78,7 +78,7 @@ export function createInboundMailRepository(models: ChannelModels, core: Models)
     /** The ticket one of our own notifications belonged to, found by the Message-IDs a reply cites. */
     async ticketForMessageIds(ids: string[]): Promise<string | null> {
       if (!ids.length) return null;
-      const doc = (await core.Notification.findOne({ messageId: { $in: ids } }).select({ ticketId: 1 }).lean()) as { ticketId?: string } | null;
+      const doc = (await core.Notification.findOne({ messageId: { $in: ids }, ticketId: { $exists: true } }).select({ ticketId: 1 }).lean()) as { ticketId?: string } | null;
       return doc?.ticketId ?? null;
     },
   };

@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { registerModels } from './models';
+import { createChannelRepositories } from './channels';
 import { createMessageRepository } from './messages';
 import { createNotificationRepository } from './notifications';
 import { createSlaEventRepository } from './sla-events';
@@ -17,6 +18,7 @@ export function createStore(conn: Connection) {
     notifications: createNotificationRepository(models),
     users: createUserRepository(models),
     messages: createMessageRepository(models),
+    ...createChannelRepositories(conn, models),
     /** Builds indexes explicitly at startup rather than lazily on first use. */
     async init(): Promise<void> {
       await Promise.all(Object.values(models).map((m) => m.init()));

@@ -1,0 +1,44 @@
+import express, { Router } from 'express';
+import type { Client } from '@temporalio/client';
+import { createInboundProcessor, InboundMailRejected } from '../../channels/inbound-mail';
+import type { Logger } from '../../lib/logger';
+import type { Store } from '../../store';
+import { authenticate, requireRole } from '../auth';
+import { badRequest, HttpProblem } from '../problem';
+import type { SlaSettings } from '../services/tickets';
+
+export interface InboundRouteDeps {
+  temporal: Client;
+  taskQueue: string;
+  store: Store;
+  logger: Logger;
+  adminApiKey: string;
+  sla: () => SlaSettings;
+  now?: () => Date;
+}
+
+const RAW_TYPES = ['message/rfc822', 'text/plain', 'application/octet-stream'];
+
+/**
+ * `POST /api/v1/inbound/email`: mail providers (and scripts) post the raw MIME message. Mounted
+ * before the JSON API router because the body is not JSON; it authenticates on its own.
+ * Optional `X-Envelope-From` / `X-Envelope-To` headers carry the SMTP envelope when the provider has one.
+ */
+export function inboundRoutes(deps: InboundRouteDeps): Router {
+  const processor = createInboundProcessor(deps);
+  const router = Router();
+  router.use(authenticate({ adminApiKey: deps.adminApiKey, findByKeyHash: (h) => deps.store.users.byApiKeyHash(h) }));
+  router.post('/email', requireRole('admin', 'agent'), express.raw({ type: RAW_TYPES, limit: '12mb' }), async (req, res) => {
+    if (!Buffer.isBuffer(req.body)) throw new HttpProblem(415, 'Unsupported Media Type', `send the raw message as ${RAW_TYPES[0]}`);
+    if (!req.body.length) throw badRequest('the message is empty', [{ field: '(body)', message: 'empty' }]);
+    const to = req.get('x-envelope-to');
+    try {
+      const result = await processor.receive(req.body, { from: req.get('x-envelope-from'), to: to ? to.split(',').map((a) => a.trim()) : undefined });
+      res.status(202).json(result);
+    } catch (err) {
+      if (err instanceof InboundMailRejected) throw badRequest(`the message was rejected: ${err.message}`, [{ field: '(body)', message: err.message }]);
+      throw err;
+    }
+  });
+  return router;
+}

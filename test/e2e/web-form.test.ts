@@ -1,0 +1,295 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import express from 'express';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createTicketActions } from '../../api/services/ticket-actions';
+import { createTicketService, workflowIdFor } from '../../api/services/tickets';
+import { createWebRoutes } from '../../api/web/routes';
+import { SLA_CALENDAR } from '../../domain/calendar';
+import { DEFAULT_POLICY } from '../../domain/policy';
+import { repoRoot } from '../../scripts/lib/tools';
+import { stateQuery } from '../../workflows/ticket';
+import { apiClient, type ApiClient } from '../support/http';
+import { startStack, type TestStack } from '../support/stack';
+import { eventually } from '../support/wait';
+
+/** The customer web form end to end in Debian's chromium: empty page, mistakes, confirmation, private page, reply. */
+
+const SHOTS = path.join(repoRoot, 'test-results/screenshots');
+const LOCAL_TIME = /\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC-5/;
+
+let stack: TestStack;
+let browser: Browser;
+let page: Page;
+let agent: ApiClient;
+
+beforeAll(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  stack = await startStack();
+  // launch() gives every run a fresh temporary user-data-dir of its own (and deletes it on close).
+  browser = await chromium.launch({
+    executablePath: inject('chromiumPath'),
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 900, height: 1400 } });
+  const admin = apiClient(stack.baseUrl, stack.adminKey);
+  const created = await admin.post('/api/v1/users', { role: 'agent', name: 'Sam Agent', email: 'sam@support.local' });
+  agent = apiClient(stack.baseUrl, created.body.apiKey);
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+const db = () => stack.store.conn.db!;
+const ticketCount = () => db().collection('tickets').countDocuments();
+const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
+const activeId = () => page.evaluate(() => document.activeElement?.id ?? '');
+const value = (sel: string) => page.locator(sel).inputValue();
+
+/** Presses a key that submits or navigates, and returns the response the page now shows. */
+async function navigateBy(act: () => Promise<void>) {
+  const [response] = await Promise.all([page.waitForNavigation(), act()]);
+  return response!;
+}
+
+/** Moves focus with Tab and checks it landed where the keyboard order says it should. */
+async function tabTo(id: string) {
+  await page.keyboard.press('Tab');
+  expect(await activeId()).toBe(id);
+}
+
+let link = '';
+let ticketId = '';
+
+describe('the customer web form in a real browser', () => {
+  it('shows whether support is open and when a first response would be due', async () => {
+    const res = await page.goto(`${stack.baseUrl}/`);
+    expect(res!.status()).toBe(200);
+    expect(await page.locator('#support-status').innerText()).toMatch(new RegExp(`^Support is (open now until|closed now; it opens) ${LOCAL_TIME.source}\\.$`));
+    expect(await page.locator('#first-response + ul').innerText()).toMatch(LOCAL_TIME);
+    await shot('01-empty-form.png');
+  });
+
+  it('shows inline errors for a missing subject and a bad email, keeps every field, creates nothing', async () => {
+    const before = await ticketCount();
+    // The honeypot is out of the tab order: the first Tab lands on the email field.
+    await tabTo('email');
+    await page.keyboard.type('ada-at-example');
+    await tabTo('name');
+    await page.keyboard.type('Ada Lovelace');
+    await tabTo('subject');
+    await tabTo('description');
+    await page.keyboard.type('The CSV export stops at 10%.\nIt worked <b>yesterday</b> & before.');
+    await tabTo('category');
+    await page.selectOption('#category', 'bug');
+    await tabTo('priority');
+    await page.selectOption('#priority', 'high');
+    await tabTo('errorMessage');
+    await page.keyboard.type('E_TIMEOUT after 30 s');
+    await tabTo('contact'); // the checked radio of the group
+    await page.keyboard.press('ArrowDown'); // email
+    await page.keyboard.press('ArrowDown'); // live support
+    await tabTo('liveTool');
+    await page.selectOption('#liveTool', 'teamviewer');
+    await tabTo('screenshots');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Send to support');
+    const res = await navigateBy(() => page.keyboard.press('Enter'));
+
+    expect(res.status()).toBe(400);
+    expect(await page.locator('#error-summary').innerText()).toContain('Please check 2 fields');
+    for (const [id, message] of [['email', 'Enter an email address like name@example.com'], ['subject', 'Enter a subject']] as const) {
+      const input = page.locator(`#${id}`);
+      expect(await input.getAttribute('aria-invalid')).toBe('true');
+      expect(await input.getAttribute('aria-describedby')).toContain(`${id}-error`);
+      expect(await page.locator(`#${id}-error`).innerText()).toContain(message);
+    }
+    expect(await page.locator('#description').getAttribute('aria-invalid')).toBeNull();
+    // Everything typed is still there, markup characters included, as text.
+    expect(await value('#email')).toBe('ada-at-example');
+    expect(await value('#name')).toBe('Ada Lovelace');
+    expect(await value('#description')).toBe('The CSV export stops at 10%.\nIt worked <b>yesterday</b> & before.');
+    expect(await value('#category')).toBe('bug');
+    expect(await value('#priority')).toBe('high');
+    expect(await value('#errorMessage')).toBe('E_TIMEOUT after 30 s');
+    expect(await page.locator('input[name=contact][value=live]').isChecked()).toBe(true);
+    expect(await value('#liveTool')).toBe('teamviewer');
+    expect(await activeId()).toBe('email'); // focus starts at the first problem
+    expect(await ticketCount()).toBe(before);
+    await shot('02-inline-errors.png');
+  });
+
+  it('creates the ticket once corrected and shows its number, due time and private link', async () => {
+    const before = await ticketCount();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('ada@example.com');
+    await page.setInputFiles('#screenshots', [{ name: 'export-error.png', mimeType: 'image/png', buffer: await page.screenshot() }]);
+    await page.focus('#subject');
+    await page.keyboard.type('Export stops at 10%');
+    const res = await navigateBy(() => page.keyboard.press('Enter')); // Enter in a text field submits the form
+
+    expect(res.status()).toBe(201);
+    ticketId = (await page.locator('#ticket-number').innerText()).replace('#', '');
+    expect(ticketId).toMatch(/^[0-9A-Z]{10}$/);
+    expect(await page.locator('#first-response-due').innerText()).toMatch(LOCAL_TIME);
+    link = (await page.locator('#private-link').getAttribute('href'))!;
+    expect(link).toMatch(/^\/t\/[A-Za-z0-9_-]{43}$/);
+    expect(await ticketCount()).toBe(before + 1);
+
+    const stored = await db().collection('tickets').findOne({ _id: ticketId as never });
+    expect(stored).toMatchObject({ channel: 'web', customerEmail: 'ada@example.com', priority: 'high', liveSupportTool: 'teamviewer', errorMessage: 'E_TIMEOUT after 30 s' });
+    expect(stored!.description).toMatch(/Screenshots received \(not stored yet\): export-error\.png \(\d+ KB\)/);
+    // Only the token's hash is stored.
+    const token = link.slice(3);
+    expect(stored!.accessTokenHash).toBe(createHash('sha256').update(token).digest('hex'));
+    expect(JSON.stringify(stored)).not.toContain(token);
+    await shot('03-confirmation.png');
+  });
+
+  it('follows the private link to the acknowledged ticket and its SLA state', async () => {
+    await page.focus('#private-link');
+    await navigateBy(() => page.keyboard.press('Enter'));
+    // The acknowledgement is asynchronous (the workflow sends it): reload until the page shows it.
+    await eventually(async () => {
+      if ((await page.locator('#ticket-status').innerText()) === 'acknowledged') return true;
+      await page.reload();
+      return false;
+    }, 15_000, 'the acknowledged status');
+    expect(await page.locator('h1').innerText()).toBe(`#${ticketId}: Export stops at 10%`);
+    const firstResponse = page.locator('#sla tr', { hasText: 'First response' });
+    expect(await firstResponse.innerText()).toMatch(new RegExp(`${LOCAL_TIME.source}\\s+\\d+ business minutes left\\s+running`));
+    expect(await page.locator('#thread').innerText()).toContain('No replies yet.');
+    await shot('04-private-page.png');
+  });
+
+  it('shows support replies but not internal notes, and takes a reply that reaches the workflow', async () => {
+    expect((await agent.post(`/api/v1/tickets/${ticketId}/messages`, { body: 'Which browser do you use?' })).status).toBe(201);
+    expect((await agent.post(`/api/v1/tickets/${ticketId}/messages`, { body: 'INTERNAL: check the export queue', internal: true })).status).toBe(201);
+    await page.reload();
+    expect(await page.locator('#thread').innerText()).toContain('Which browser do you use?');
+    expect(await page.locator('#thread').innerText()).not.toContain('INTERNAL');
+
+    await page.focus('#reply');
+    await page.keyboard.type('Chromium 156. <script>alert(1)</script>');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Send reply');
+    const res = await navigateBy(() => page.keyboard.press('Enter'));
+    expect(res.status()).toBe(200); // after the 303 back to the page
+    expect(await page.locator('[role=status]').innerText()).toContain('Your reply was added');
+    expect(await page.locator('#thread').innerText()).toContain('Chromium 156. <script>alert(1)</script>');
+    expect(await page.locator('#thread script').count()).toBe(0);
+
+    // The customer's message reached the workflow: an agent had replied, so a next-response clock now runs.
+    const state = await stack.client.workflow.getHandle(workflowIdFor(ticketId)).query(stateQuery);
+    expect(state.status).toBe('open');
+    expect(state.clocks.find((c) => c.metric === 'next_response')).toMatchObject({ stopped: false, cycle: 1 });
+    const thread = await stack.store.messages.forTicket(ticketId, { includeInternal: false });
+    expect(thread.at(-1)).toMatchObject({ authorRole: 'customer', channel: 'web', body: 'Chromium 156. <script>alert(1)</script>' });
+    await page.reload();
+    expect(await page.locator('#sla').innerText()).toContain('Next response');
+    await shot('05-after-reply.png');
+  });
+
+  it('shows a closed ticket as closed, without a reply form', async () => {
+    expect((await agent.post(`/api/v1/tickets/${ticketId}/actions/close`, { reason: 'answered' })).status).toBe(200);
+    await eventually(async () => {
+      await page.reload();
+      return (await page.locator('#ticket-status').innerText()) === 'closed';
+    }, 15_000, 'the closed status');
+    expect(await page.locator('#closed-notice').isVisible()).toBe(true);
+    expect(await page.locator('#reply').count()).toBe(0);
+  });
+
+  it('answers an unknown private link with a 404 page', async () => {
+    for (const token of ['x'.repeat(43), 'short', link.slice(3, -1) + (link.endsWith('A') ? 'B' : 'A')]) {
+      const res = await page.goto(`${stack.baseUrl}/t/${token}`);
+      expect(res!.status()).toBe(404);
+      expect(await page.locator('h1').innerText()).toBe('Ticket not found');
+    }
+  });
+
+  it('shows a bot that fills the honeypot a fake success and creates nothing', async () => {
+    const before = await ticketCount();
+    await page.goto(`${stack.baseUrl}/`);
+    await page.fill('#email', 'bot@example.com');
+    await page.fill('#subject', 'Cheap watches');
+    await page.fill('#description', 'Buy now');
+    await page.selectOption('#category', 'other');
+    await page.evaluate(() => ((document.getElementById('website') as HTMLInputElement).value = 'https://spam.example'));
+    const res = await navigateBy(() => page.click('button[type=submit]'));
+    expect(res.status()).toBe(201);
+    expect(await page.locator('#ticket-number').innerText()).toMatch(/^#[0-9A-Z]{10}$/);
+    expect(await ticketCount()).toBe(before);
+    expect(await db().collection('users').countDocuments({ email: 'bot@example.com' })).toBe(0);
+  });
+});
+
+describe('protection of the public form', () => {
+  const form = (extra: Record<string, string>) =>
+    new URLSearchParams({ email: 'eve@example.com', subject: 'Hello', description: 'Hi', category: 'question', priority: 'normal', contact: 'web', ...extra });
+  const post = (url: string, body: URLSearchParams, cookie?: string) =>
+    fetch(url, { method: 'POST', body, redirect: 'manual', headers: cookie ? { cookie } : {} });
+
+  it('refuses a missing or forged CSRF token with 403 and creates nothing', async () => {
+    const before = await ticketCount();
+    const got = await fetch(`${stack.baseUrl}/`);
+    const cookie = got.headers.getSetCookie()[0]!.split(';')[0]!;
+    expect(got.headers.getSetCookie()[0]).toMatch(/HttpOnly/i);
+    expect(got.headers.getSetCookie()[0]).toMatch(/SameSite=Strict/i);
+    const token = /name="csrf" value="([^"]+)"/.exec(await got.text())![1]!;
+    const forged = `${token.split('.')[0]}.${'A'.repeat(43)}`;
+
+    expect((await post(`${stack.baseUrl}/`, form({}))).status).toBe(403); // neither cookie nor field
+    expect((await post(`${stack.baseUrl}/`, form({ csrf: token }))).status).toBe(403); // field without cookie
+    expect((await post(`${stack.baseUrl}/`, form({ csrf: 'other' }), cookie)).status).toBe(403); // mismatch
+    expect((await post(`${stack.baseUrl}/`, form({ csrf: forged }), `sd_csrf=${forged}`)).status).toBe(403); // matching but unsigned
+    expect((await post(`${stack.baseUrl}${link}`, new URLSearchParams({ body: 'forged reply' }), cookie)).status).toBe(403);
+    expect(await ticketCount()).toBe(before);
+    expect((await stack.store.messages.forTicket(ticketId, { includeInternal: true })).map((m) => m.body)).not.toContain('forged reply');
+    // The same request with the real pair goes through, so the 403s above were the token's doing.
+    expect((await post(`${stack.baseUrl}/`, form({ csrf: token }), cookie)).status).toBe(201);
+    expect(await ticketCount()).toBe(before + 1);
+  });
+
+  it('limits POSTs per client with 429 and Retry-After, and still serves the page', async () => {
+    const sla = { calendar: SLA_CALENDAR, policy: DEFAULT_POLICY };
+    const now = () => new Date();
+    const deps = { temporal: stack.client, store: stack.store, now };
+    const app = express();
+    app.set('trust proxy', 'loopback');
+    app.use(
+      createWebRoutes({
+        tickets: createTicketService({ ...deps, taskQueue: stack.taskQueue, sla: () => sla }),
+        actions: createTicketActions(deps),
+        store: stack.store,
+        sla: () => sla,
+        now,
+        adminApiKey: stack.adminKey,
+        rateLimit: { limit: 2, windowMs: 60_000 },
+      }),
+    );
+    const server = http.createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await post(`${base}/`, form({}))).status);
+      expect(statuses).toEqual([403, 403, 429]);
+      const limited = await post(`${base}/`, form({}));
+      expect(limited.status).toBe(429);
+      const retryAfter = Number(limited.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      expect(await limited.text()).toContain('Too many requests');
+      expect((await fetch(`${base}/`)).status).toBe(200);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
