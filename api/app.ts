@@ -11,10 +11,13 @@ import { healthRoutes } from './routes/health';
 import { inboundRoutes } from './routes/inbound';
 import { ticketThreadRoutes } from './routes/ticket-thread';
 import { ticketRoutes } from './routes/tickets';
+import { slaRoutes } from './routes/sla';
 import { userRoutes } from './routes/users';
 import { createTicketActions } from './services/ticket-actions';
 import { createTicketService, type SlaSettings } from './services/tickets';
 import { createUserService } from './services/users';
+import { createSlaService } from './services/sla';
+import type { SlaRegistry } from './services/sla-registry';
 import { createWebRoutes } from './web/routes';
 
 export interface AppDeps {
@@ -24,6 +27,8 @@ export interface AppDeps {
   logger: Logger;
   adminApiKey: string;
   sla: () => SlaSettings;
+  /** Versioned calendars and policies; without it the SLA endpoints that change them are absent. */
+  slaRegistry?: SlaRegistry;
   now?: () => Date;
   /** Per-key request limits on /api/ (tests use a small window). */
   rateLimit?: RateLimitOptions;
@@ -66,6 +71,10 @@ export function createApp(deps: AppDeps): Express {
   api.use('/tickets', ticketRoutes(tickets));
   api.use('/tickets', ticketThreadRoutes(actions));
   api.use('/users', userRoutes(createUserService({ store: deps.store, now })));
+  if (deps.slaRegistry) {
+    const sla = createSlaService({ registry: deps.slaRegistry, store: deps.store, temporal: deps.temporal, now });
+    api.use(slaRoutes({ sla, registry: deps.slaRegistry, store: deps.store, now }));
+  }
   // -- channels: inbound email, announcements, webhooks --
   app.use('/api/v1/inbound', inboundRoutes({ ...deps, now })); // raw MIME bodies: its own parser and auth, before the JSON router
   api.use('/announcements', announcementRoutes({ ...deps, now }));

@@ -7,6 +7,7 @@ import { createTemporalClient } from '../lib/temporal';
 import { connectMongo } from '../store/connection';
 import { createStore } from '../store';
 import { createApp } from './app';
+import { createSlaRegistry } from './services/sla-registry';
 import { createInboundProcessor } from '../channels/inbound-mail';
 import { startInboundSmtp } from '../channels/inbound-smtp';
 
@@ -20,6 +21,8 @@ const conn = await connectMongo(config.mongo.uri, { serverSelectionTimeoutMS: 30
 const store = createStore(conn);
 await store.init();
 const temporal = await createTemporalClient(config.temporal);
+const slaRegistry = createSlaRegistry({ store, seed: sla, now: () => new Date(), refreshMs: 30_000 });
+await slaRegistry.init();
 
 const app = createApp({
   temporal,
@@ -27,7 +30,8 @@ const app = createApp({
   store,
   logger,
   adminApiKey: adminKey.key,
-  sla: () => sla,
+  sla: slaRegistry.current,
+  slaRegistry,
 });
 
 const processor = createInboundProcessor({ temporal, taskQueue: config.temporal.taskQueue, store, sla: () => sla, logger });

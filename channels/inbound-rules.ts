@@ -66,7 +66,8 @@ export function readMail(parsed: ParsedMail, envelope: Envelope): MailFacts {
     cited: [...messageIds(parsed.inReplyTo), ...messageIds(parsed.references)],
     automatic: automaticReason(parsed, from?.address, envelope),
     attachments: parsed.attachments ?? [],
-    hasHeaders: parsed.headerLines.length > 0,
+    // A header is `Name: value` (RFC 5322 field names: printable ASCII without ':' or space).
+    hasHeaders: parsed.headerLines.some((l) => /^[\x21-\x39\x3b-\x7e]+:/.test(l.line)),
   };
 }
 

@@ -1,7 +1,9 @@
 import type { Connection } from 'mongoose';
 import { registerModels } from './models';
 import { createChannelRepositories } from './channels';
+import { createAuditRepository } from './audit';
 import { createMessageRepository } from './messages';
+import { createSlaVersionRepository } from './sla-versions';
 import { createNotificationRepository } from './notifications';
 import { createSlaEventRepository } from './sla-events';
 import { createTicketListQuery, createTicketStateRepository } from './ticket-states';
@@ -18,6 +20,8 @@ export function createStore(conn: Connection) {
     notifications: createNotificationRepository(models),
     users: createUserRepository(models),
     messages: createMessageRepository(models),
+    slaVersions: createSlaVersionRepository(models),
+    audit: createAuditRepository(models),
     ...createChannelRepositories(conn, models),
     /** Builds indexes explicitly at startup rather than lazily on first use. */
     async init(): Promise<void> {

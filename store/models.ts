@@ -104,6 +104,32 @@ const messageSchema = new Schema(
   { versionKey: false, collection: 'messages' },
 );
 
+const slaVersionSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    kind: { type: String, required: true },
+    name: { type: String, required: true },
+    version: { type: Number, required: true },
+    body: { type: Schema.Types.Mixed, required: true },
+    createdAt: { type: Date, required: true },
+    createdBy: { type: String, required: true },
+  },
+  { versionKey: false, collection: 'sla_versions' },
+);
+slaVersionSchema.index({ kind: 1, name: 1, version: -1 });
+
+const auditSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    at: { type: Date, required: true, index: true },
+    actor: { type: String, required: true },
+    action: { type: String, required: true },
+    target: { type: String, required: true },
+    detail: { type: Schema.Types.Mixed },
+  },
+  { versionKey: false, collection: 'audit_log' },
+);
+
 export function registerModels(conn: Connection) {
   return {
     Ticket: conn.model('Ticket', ticketSchema),
@@ -112,6 +138,8 @@ export function registerModels(conn: Connection) {
     Notification: conn.model('Notification', notificationSchema),
     User: conn.model('User', userSchema),
     Message: conn.model('Message', messageSchema),
+    SlaVersion: conn.model('SlaVersion', slaVersionSchema),
+    Audit: conn.model('Audit', auditSchema),
   };
 }
 

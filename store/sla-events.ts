@@ -20,6 +20,14 @@ export function createSlaEventRepository(models: Models) {
         await SlaEvent.updateOne({ _id: key }, { $setOnInsert: fields }, { upsert: true });
       }
     },
+    async between(from: Date, to: Date, types: string[]): Promise<Omit<SlaEventRecord, 'key'>[]> {
+      const docs = await SlaEvent.find({ at: { $gte: from, $lt: to }, type: { $in: types } }).sort({ at: 1 }).lean();
+      return docs.map((d) => {
+        const { _id, ...rest } = d as unknown as Record<string, unknown>;
+        void _id;
+        return rest as unknown as Omit<SlaEventRecord, 'key'>;
+      });
+    },
     async forTicket(ticketId: string): Promise<Omit<SlaEventRecord, 'key'>[]> {
       const docs = await SlaEvent.find({ ticketId }).sort({ at: 1, _id: 1 }).lean();
       return docs.map((d) => {

@@ -41,6 +41,14 @@ export function createTicketStateRepository(models: Models) {
         throw err;
       }
     },
+    async openIds(): Promise<string[]> {
+      const docs = await TicketState.find({ status: { $nin: ['closed', 'out_of_scope'] } }, { _id: 1 }).lean();
+      return docs.map((d) => String(d._id));
+    },
+    async prioritiesOf(ids: string[]): Promise<Map<string, string>> {
+      const docs = await TicketState.find({ _id: { $in: ids } }, { priority: 1 }).lean();
+      return new Map(docs.map((d) => [String(d._id), String((d as { priority: string }).priority)]));
+    },
     async get(id: string): Promise<TicketStateProjection | null> {
       const doc = await TicketState.findById(id).lean();
       if (!doc) return null;

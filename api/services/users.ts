@@ -7,7 +7,7 @@ import { hashApiKey, newApiKey } from '../auth';
 export function createUserService(deps: { store: Store; now: () => Date }) {
   return {
     /** The API key is returned once, here; only its hash is stored. */
-    async create(input: { role: Role; name: string; email: string; agreement?: { trainingIncluded: boolean } }): Promise<User & { apiKey: string }> {
+    async create(input: { role: Role; name: string; email: string; agreement?: { trainingIncluded: boolean } }, actor: string): Promise<User & { apiKey: string }> {
       const email = input.email.toLowerCase();
       if (await deps.store.users.byEmail(email)) throw conflictError(`a user with email ${email} already exists`);
       const apiKey = newApiKey();
@@ -26,6 +26,7 @@ export function createUserService(deps: { store: Store; now: () => Date }) {
         if ((err as { code?: number }).code === 11000) throw conflictError(`a user with email ${email} already exists`);
         throw err;
       }
+      await deps.store.audit.record({ at: deps.now(), actor, action: 'user.create', target: user.id, detail: { role: user.role, email } });
       return { ...user, apiKey };
     },
   };

@@ -45,15 +45,16 @@ h1{font-size:1.6rem;margin:.5rem 0 1rem}
 input[type=text],input[type=email],select,textarea{width:100%;box-sizing:border-box;font:inherit;padding:.45rem;border:1px solid #767676;border-radius:4px;background:#fff}
 textarea{min-height:7rem}fieldset{border:0;padding:0;margin:1rem 0}
 .choice{display:flex;gap:.5rem;align-items:center;font-weight:400}
-[aria-invalid=true]{border:2px solid #c00}
+input[aria-invalid=true],select[aria-invalid=true],textarea[aria-invalid=true]{border:2px solid #c00}
 .error{color:#b00;font-weight:600;margin:.25rem 0}
-.summary,.banner{border:2px solid #b00;background:#fff;padding:.75rem 1rem;border-radius:6px}
+.summary,.banner{border:2px solid #b00;background:#fff;padding:.75rem 1rem;border-radius:6px}.summary h2{font-size:1.1rem;margin:0}
 .banner.ok{border-color:#1a7f37}
 button{font:inherit;font-weight:600;padding:.6rem 1.4rem;border:0;border-radius:4px;background:#0b57d0;color:#fff;cursor:pointer}
 :focus-visible{outline:3px solid #f9a825;outline-offset:2px}
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 .msg{background:#fff;border-radius:6px;padding:.5rem 1rem;margin:.75rem 0;border-left:4px solid #0b57d0}
 .msg.customer{border-color:#888}.msg pre{white-space:pre-wrap;font:inherit;margin:.25rem 0}
+details pre{white-space:pre-wrap;font:inherit;background:#fff;padding:.5rem 1rem}
 .meta{color:#555;font-size:.85rem}table{border-collapse:collapse;width:100%;background:#fff}
 th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #ddd}code{word-break:break-all}
 `.trim();

@@ -101,13 +101,13 @@ ${spec('screenshots', 'Screenshots or logs (optional)', (a) => html`<input type=
   return layout('Contact support', body);
 }
 
-export function confirmationPage(p: { ticketId: string; firstResponseDue: string; link: string }): string {
+export function confirmationPage(p: { ticketId: string; firstResponseDue: string; link: string; origin: string }): string {
   return layout(
     `Ticket #${p.ticketId} received`,
     html`<h1>We received your request</h1>
 <p class="banner ok" role="status">Your ticket number is <strong id="ticket-number">#${p.ticketId}</strong>.</p>
 <p>A first response is due by <strong id="first-response-due">${p.firstResponseDue}</strong>. We also sent an acknowledgement by email.</p>
-<p>Follow the conversation, see the service level and reply on your private ticket page:<br><a id="private-link" href="${p.link}"><code>${p.link}</code></a></p>
+<p>Follow the conversation, see the service level and reply on your private ticket page:<br><a id="private-link" href="${p.link}"><code>${p.origin}${p.link}</code></a></p>
 <p class="hint">Keep this link to yourself: anyone who has it can read and answer this ticket. Bookmark it now; we cannot show it again.</p>`,
   );
 }
@@ -136,6 +136,7 @@ export function ticketPage(p: TicketPage): string {
     html`<h1>#${t.id}: ${t.subject}</h1>
 ${p.notice ? html`<p class="banner ok" role="status">${p.notice}</p>` : ''}
 <p>Status: <strong id="ticket-status">${t.status.replace(/_/g, ' ')}</strong> · received ${t.receivedAt}</p>
+<details><summary>Your request</summary><pre id="description">${t.description}</pre></details>
 <h2>Service level</h2>${clocks}
 <h2>Conversation</h2><div id="thread">${thread}</div>
 ${t.closed ? html`<p class="banner" id="closed-notice">This ticket is closed, so it takes no more replies. <a href="/">Open a new ticket</a> if you need more help.</p>` : replyForm(p)}`,

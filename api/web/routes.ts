@@ -31,6 +31,8 @@ export interface WebDeps {
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const REPLY_MAX = 20_000;
+/** Shown to the requester only, so that they can copy the whole link; the href itself stays relative. */
+const originOf = (req: Request) => (req.get('host') ? `${req.protocol}://${req.get('host')}` : '');
 
 /**
  * The public pages: the support form at `/` and each ticket's private page at `/t/<token>`.
@@ -83,7 +85,7 @@ export function createWebRoutes(deps: WebDeps): Router {
     if (honeypotFilled(req.body)) {
       // A bot: it sees the same success a person would, and nothing is created.
       const due = supportStatus(sla, deps.now()).firstResponse[0]!.due;
-      return sendPage(res, 201, confirmationPage({ ticketId: newTicketId(), firstResponseDue: due, link: `/t/${randomBytes(32).toString('base64url')}` }));
+      return sendPage(res, 201, confirmationPage({ ticketId: newTicketId(), firstResponseDue: due, link: `/t/${randomBytes(32).toString('base64url')}`, origin: originOf(req) }));
     }
     const { data, errors } = validateForm(values, sla.policy);
     const uploadError = res.locals.uploadError as string | undefined;
@@ -97,7 +99,7 @@ export function createWebRoutes(deps: WebDeps): Router {
       await deps.store.tickets.setAccessTokenHash(created.ticket.id, sha256(token));
       const due = created.sla.clocks.find((c) => c.metric === 'first_response')?.dueAt;
       const firstResponseDue = due ? createCalendar(sla.calendar).formatLocal(new Date(due)) : 'within our service level';
-      return sendPage(res, 201, confirmationPage({ ticketId: created.ticket.id, firstResponseDue, link: `/t/${token}` }));
+      return sendPage(res, 201, confirmationPage({ ticketId: created.ticket.id, firstResponseDue, link: `/t/${token}`, origin: originOf(req) }));
     } catch (err) {
       if (err instanceof AppError && err.code === 'invalid_input') {
         const field = err.field === 'customerEmail' ? 'email' : err.field === 'category' ? 'category' : undefined;

@@ -38,6 +38,9 @@ export function supportStatus(sla: SlaSettings, now: Date): SupportStatus {
   return { open, changeAt, firstResponse };
 }
 
+/** To the minute: seconds and milliseconds only clutter a page (the API keeps the exact instants). */
+const toMinute = (iso: string | Date) => new Date(Math.floor(new Date(iso).getTime() / 60_000) * 60_000);
+
 export const METRIC_LABELS: Record<string, string> = { first_response: 'First response', next_response: 'Next response', resolution: 'Resolution' };
 
 export interface ClockRow {
@@ -53,8 +56,8 @@ function clockRow(cal: BusinessCalendar, c: TicketSnapshot['clocks'][number]): C
   const unit = c.clock === 'business' ? 'business minutes' : 'minutes';
   return {
     name: METRIC_LABELS[c.metric] ?? c.metric,
-    due: c.dueAt ? cal.formatLocal(new Date(c.dueAt)) : '—',
-    remaining: c.stopped ? '—' : minutes >= 0 ? `${minutes} ${unit} left` : `${-minutes} ${unit} over`,
+    due: c.dueAt ? cal.formatLocal(toMinute(c.dueAt)) : '—',
+    remaining: c.stopped ? '—' : `${Math.abs(minutes)} ${unit} ${minutes >= 0 ? 'left' : 'over'}${Math.abs(minutes) >= 60 ? ` (${Math.round(Math.abs(minutes) / 6) / 10} h)` : ''}`,
     state,
   };
 }
@@ -62,6 +65,7 @@ function clockRow(cal: BusinessCalendar, c: TicketSnapshot['clocks'][number]): C
 export interface TicketView {
   id: string;
   subject: string;
+  description: string;
   status: string;
   closed: boolean;
   receivedAt: string;
@@ -77,9 +81,10 @@ export function ticketView(sla: SlaSettings, ticket: TicketContent, snapshot: Ti
   return {
     id: ticket.id,
     subject: ticket.subject,
+    description: ticket.description,
     status,
     closed: status === 'closed' || status === 'out_of_scope',
-    receivedAt: cal.formatLocal(new Date(ticket.receivedAt)),
+    receivedAt: cal.formatLocal(toMinute(ticket.receivedAt)),
     clocks: (snapshot?.clocks ?? []).map((c) => clockRow(cal, c)),
     slaUnknown: !snapshot,
     // Internal notes are already left out by the service for a customer; the filter says so again here.
@@ -88,7 +93,7 @@ export function ticketView(sla: SlaSettings, ticket: TicketContent, snapshot: Ti
       .map((m) => ({
         author: m.authorRole === 'customer' ? 'You' : `${m.authorName} (support)`,
         fromCustomer: m.authorRole === 'customer',
-        at: cal.formatLocal(new Date(m.createdAt)),
+        at: cal.formatLocal(toMinute(m.createdAt)),
         body: m.body,
       })),
   };

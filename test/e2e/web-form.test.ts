@@ -20,7 +20,7 @@ import { eventually } from '../support/wait';
 /** The customer web form end to end in Debian's chromium: empty page, mistakes, confirmation, private page, reply. */
 
 const SHOTS = path.join(repoRoot, 'test-results/screenshots');
-const LOCAL_TIME = /\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC-5/;
+const LOCAL_TIME = /(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC-5/;
 
 let stack: TestStack;
 let browser: Browser;
@@ -48,7 +48,8 @@ afterAll(async () => {
 const db = () => stack.store.conn.db!;
 const ticketCount = () => db().collection('tickets').countDocuments();
 const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
-const activeId = () => page.evaluate(() => document.activeElement?.id ?? '');
+const activeId = async () => (await page.locator(':focus').getAttribute('id')) ?? '';
+const activeText = () => page.locator(':focus').innerText();
 const value = (sel: string) => page.locator(sel).inputValue();
 
 /** Presses a key that submits or navigates, and returns the response the page now shows. */
@@ -98,7 +99,7 @@ describe('the customer web form in a real browser', () => {
     await page.selectOption('#liveTool', 'teamviewer');
     await tabTo('screenshots');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Send to support');
+    expect(await activeText()).toBe('Send to support');
     const res = await navigateBy(() => page.keyboard.press('Enter'));
 
     expect(res.status()).toBe(400);
@@ -162,7 +163,7 @@ describe('the customer web form in a real browser', () => {
     }, 15_000, 'the acknowledged status');
     expect(await page.locator('h1').innerText()).toBe(`#${ticketId}: Export stops at 10%`);
     const firstResponse = page.locator('#sla tr', { hasText: 'First response' });
-    expect(await firstResponse.innerText()).toMatch(new RegExp(`${LOCAL_TIME.source}\\s+\\d+ business minutes left\\s+running`));
+    expect(await firstResponse.innerText()).toMatch(new RegExp(`${LOCAL_TIME.source}\\s+\\d+ business minutes left \\([\\d.]+ h\\)\\s+running`));
     expect(await page.locator('#thread').innerText()).toContain('No replies yet.');
     await shot('04-private-page.png');
   });
@@ -177,7 +178,7 @@ describe('the customer web form in a real browser', () => {
     await page.focus('#reply');
     await page.keyboard.type('Chromium 156. <script>alert(1)</script>');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Send reply');
+    expect(await activeText()).toBe('Send reply');
     const res = await navigateBy(() => page.keyboard.press('Enter'));
     expect(res.status()).toBe(200); // after the 303 back to the page
     expect(await page.locator('[role=status]').innerText()).toContain('Your reply was added');
@@ -220,7 +221,7 @@ describe('the customer web form in a real browser', () => {
     await page.fill('#subject', 'Cheap watches');
     await page.fill('#description', 'Buy now');
     await page.selectOption('#category', 'other');
-    await page.evaluate(() => ((document.getElementById('website') as HTMLInputElement).value = 'https://spam.example'));
+    await page.locator('#website').fill('https://spam.example', { force: true }); // hidden from people, not from bots
     const res = await navigateBy(() => page.click('button[type=submit]'));
     expect(res.status()).toBe(201);
     expect(await page.locator('#ticket-number').innerText()).toMatch(/^#[0-9A-Z]{10}$/);
@@ -254,6 +255,23 @@ describe('protection of the public form', () => {
     // The same request with the real pair goes through, so the 403s above were the token's doing.
     expect((await post(`${stack.baseUrl}/`, form({ csrf: token }), cookie)).status).toBe(201);
     expect(await ticketCount()).toBe(before + 1);
+  });
+
+  it('refuses a screenshot of another type next to its field, keeping the typed text', async () => {
+    const before = await ticketCount();
+    const got = await fetch(`${stack.baseUrl}/`);
+    const cookie = got.headers.getSetCookie()[0]!.split(';')[0]!;
+    const body = new FormData();
+    // The token and text fields come first, as in the page, so they are read before the file is refused.
+    for (const [k, v] of form({ csrf: /name="csrf" value="([^"]+)"/.exec(await got.text())![1]!, subject: 'Keep <me>' })) body.append(k, v);
+    body.append('screenshots', new Blob(['MZ'], { type: 'application/x-msdownload' }), 'setup.exe');
+    const res = await fetch(`${stack.baseUrl}/`, { method: 'POST', body, headers: { cookie } });
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain('setup.exe is not a PNG, JPEG or plain-text file');
+    expect(page).toMatch(/id="screenshots" aria-describedby="screenshots-hint screenshots-error" aria-invalid="true"/);
+    expect(page).toContain('value="Keep &lt;me&gt;"');
+    expect(await ticketCount()).toBe(before);
   });
 
   it('limits POSTs per client with 429 and Retry-After, and still serves the page', async () => {

@@ -1,11 +1,6 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app';
-import { SLA_CALENDAR } from '../../domain/calendar';
-import { DEFAULT_POLICY } from '../../domain/policy';
 import { apiClient, type ApiClient } from '../support/http';
-import { quietLogger, startStack, type TestStack } from '../support/stack';
+import { startStack, type TestStack } from '../support/stack';
 import { eventually } from '../support/wait';
 
 let stack: TestStack;
@@ -121,32 +116,28 @@ describe('bodies', () => {
 
 describe('rate limits', () => {
   it('answers 429 problem+json with Retry-After per key, and lets the key back in after the window', async () => {
-    // A second app over the same clients with a tiny limit, so the shared stack's limit is untouched.
-    const app = createApp({
-      temporal: stack.client, taskQueue: stack.taskQueue, store: stack.store, logger: quietLogger, adminApiKey: stack.adminKey,
-      sla: () => ({ calendar: SLA_CALENDAR, policy: DEFAULT_POLICY }), rateLimit: { limit: 3, windowMs: 1_500 },
-    });
-    const server = http.createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const get = (key: string, path = '/api/v1/tickets?limit=1') => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${key}` } });
+    // A stack of its own with a tiny limit, so the shared stack's budget is untouched.
+    const limited = await startStack({ rateLimit: { limit: 3, windowMs: 1_500 } });
+    const base = limited.baseUrl;
+    const key = (await apiClient(base, limited.adminKey).post('/api/v1/users', { role: 'customer', name: 'Quota', email: 'quota@example.com' })).body.apiKey;
+    const get = (k: string, path = '/api/v1/tickets?limit=1') => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${k}` } });
     try {
-      for (let i = 0; i < 3; i++) expect((await get(customerKey)).status).toBe(200);
-      const limited = await get(customerKey);
-      expect(limited.status).toBe(429);
-      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      expectProblem({ status: limited.status, headers: limited.headers, text: await limited.text() }, 429);
+      // The user creation above spent one of the admin key's three requests, none of the customer's.
+      for (let i = 0; i < 3; i++) expect((await get(key)).status).toBe(200);
+      const refused = await get(key);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expectProblem({ status: refused.status, headers: refused.headers, text: await refused.text() }, 429);
       // Another key has its own budget; health checks are never limited.
-      expect((await get(stack.adminKey)).status).toBe(200);
+      expect((await get(limited.adminKey)).status).toBe(200);
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
       // Unknown keys are counted too (per key, else per IP), so guessing keys is throttled.
       for (let i = 0; i < 3; i++) expect((await get('sk_guess')).status).toBe(401);
       expect((await get('sk_guess')).status).toBe(429);
       await new Promise((r) => setTimeout(r, 1_600));
-      expect((await get(customerKey)).status).toBe(200);
+      expect((await get(key)).status).toBe(200);
     } finally {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
+      await limited.close();
     }
   });
 });

@@ -3,10 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Express } from 'express';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app';
 import type { RateLimitOptions } from '../../api/hardening';
 import type { SlaSettings } from '../../api/services/tickets';
+import { createSlaRegistry } from '../../api/services/sla-registry';
 import { SLA_CALENDAR } from '../../domain/calendar';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { parseContacts } from '../../lib/contacts';
@@ -48,6 +50,8 @@ export function testActivityDeps(store: Store) {
 
 export interface TestStack {
   baseUrl: string;
+  /** The app itself, for tests that read its router. */
+  app: Express;
   adminKey: string;
   store: Store;
   client: Client;
@@ -74,12 +78,15 @@ export async function startStack(opts: { sla?: SlaSettings; rateLimit?: RateLimi
   const running = worker.run();
   const adminKey = `adm_${randomBytes(16).toString('hex')}`;
   const sla = opts.sla ?? { calendar: SLA_CALENDAR, policy: DEFAULT_POLICY };
-  const app = createApp({ temporal: client, taskQueue, store, logger: quietLogger, adminApiKey: adminKey, sla: () => sla, rateLimit: opts.rateLimit });
+  const slaRegistry = createSlaRegistry({ store, seed: sla, now: () => new Date() });
+  await slaRegistry.init();
+  const app = createApp({ temporal: client, taskQueue, store, logger: quietLogger, adminApiKey: adminKey, sla: slaRegistry.current, slaRegistry, rateLimit: opts.rateLimit });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
+    app,
     adminKey,
     store,
     client,

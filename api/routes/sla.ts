@@ -1,0 +1,75 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { PRIORITIES } from '../../domain/policy';
+import { notFoundError } from '../../domain/app-errors';
+import { principal, requireRole } from '../auth';
+import { parseOr400 } from '../problem';
+import type { SlaRegistry } from '../services/sla-registry';
+import type { SlaService } from '../services/sla';
+import type { Store } from '../../store';
+import type { SlaKind } from '../../store/sla-versions';
+
+const zoneQuery = z.object({ zone: z.string().min(1).max(64).optional() }).strict();
+const previewQuery = z
+  .object({
+    receivedAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant such as 2026-12-03T12:00:00Z' }).optional(),
+    priority: z.enum(PRIORITIES as unknown as [string, ...string[]]).default('normal'),
+    zone: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+const reportQuery = z
+  .object({
+    from: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant' }),
+    to: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant' }),
+  })
+  .strict()
+  .refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: 'must be after from', path: ['to'] });
+const versionParam = z.object({ version: z.coerce.number().int().min(1) });
+
+/** Support hours, previews, versioned calendars and policies, re-timing, and the attainment report. */
+export function slaRoutes(deps: { sla: SlaService; registry: SlaRegistry; store: Store; now: () => Date }): Router {
+  const router = Router();
+
+  router.get('/sla/status', (req, res) => {
+    const { zone } = parseOr400(zoneQuery, req.query, 'query');
+    res.json(deps.sla.status(zone));
+  });
+
+  router.get('/sla/preview', (req, res) => {
+    const q = parseOr400(previewQuery, req.query, 'query');
+    res.json(deps.sla.preview(q.receivedAt ? new Date(q.receivedAt) : deps.now(), q.priority as never, q.zone));
+  });
+
+  for (const [path, kind] of [['calendars', 'calendar'], ['policies', 'policy']] as [string, SlaKind][]) {
+    router.get(`/sla/${path}/default`, async (_req, res) => {
+      const latest = await deps.store.slaVersions.latest(kind, 'default');
+      if (!latest) throw notFoundError(kind);
+      res.json(latest);
+    });
+    router.get(`/sla/${path}/default/versions`, async (_req, res) => {
+      res.json({ versions: await deps.store.slaVersions.list(kind, 'default') });
+    });
+    router.get(`/sla/${path}/default/versions/:version`, async (req, res) => {
+      const { version } = parseOr400(versionParam, req.params, 'version');
+      const found = await deps.store.slaVersions.get(kind, 'default', version);
+      if (!found) throw notFoundError(`${kind} version`);
+      res.json(found);
+    });
+    router.put(`/sla/${path}/default`, requireRole('admin'), async (req, res) => {
+      const actor = principal(req).id;
+      const saved = kind === 'calendar' ? await deps.registry.putCalendar(req.body, actor) : await deps.registry.putPolicy(req.body, actor);
+      res.status(201).json(saved);
+    });
+  }
+
+  router.post('/sla/policies/default/retime-open-tickets', requireRole('admin'), async (req, res) => {
+    res.json(await deps.sla.retimeOpenTickets(principal(req).id));
+  });
+
+  router.get('/reports/sla', requireRole('agent', 'admin'), async (req, res) => {
+    const q = parseOr400(reportQuery, req.query, 'query');
+    res.json(await deps.sla.report(new Date(q.from), new Date(q.to)));
+  });
+
+  return router;
+}

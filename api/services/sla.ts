@@ -1,0 +1,145 @@
+import pLimit from './p-limit';
+import { invalidInput } from '../../domain/app-errors';
+import { createCalendar, type BusinessCalendar } from '../../domain/calendar';
+import { isDomainError } from '../../domain/errors';
+import { PRIORITIES, type Priority } from '../../domain/policy';
+import { METRICS } from '../../domain/ticket-sla';
+import type { Client } from '@temporalio/client';
+import type { Store } from '../../store';
+import { retimeUpdate } from '../../workflows/ticket';
+import type { SlaRegistry } from './sla-registry';
+import { workflowIdFor } from './tickets';
+
+/** Support hours, deadline previews, re-timing and the attainment report. */
+export function createSlaService(deps: { registry: SlaRegistry; store: Store; temporal: Client; now: () => Date }) {
+  function callerZone(zone: string | undefined): BusinessCalendar | null {
+    if (!zone) return null;
+    try {
+      return createCalendar({ ...deps.registry.current().calendar, timezone: zone });
+    } catch (err) {
+      if (isDomainError(err)) throw invalidInput(`unknown time zone "${zone}"`, 'zone');
+      throw err;
+    }
+  }
+
+  const instant = (cal: BusinessCalendar, zoned: BusinessCalendar | null, t: Date) => ({
+    at: t.toISOString(),
+    local: cal.formatLocal(t),
+    ...(zoned ? { callerLocal: zoned.formatLocal(t) } : {}),
+  });
+
+  return {
+    status(zone?: string) {
+      const sla = deps.registry.current();
+      const cal = createCalendar(sla.calendar);
+      const zoned = callerZone(zone);
+      const now = deps.now();
+      const open = cal.isOpen(now);
+      return {
+        open,
+        now: instant(cal, zoned, now),
+        ...(open ? { closesAt: instant(cal, zoned, cal.nextClose(now)) } : { opensAt: instant(cal, zoned, cal.nextOpen(now)) }),
+        timezone: sla.calendar.timezone,
+        calendarVersion: sla.calendarVersion,
+        policyVersion: sla.policy.version,
+      };
+    },
+
+    preview(receivedAt: Date, priority: Priority, zone?: string) {
+      const sla = deps.registry.current();
+      const cal = createCalendar(sla.calendar);
+      const zoned = callerZone(zone);
+      const targets = sla.policy.targets[priority];
+      const byMetric = { first_response: targets.firstResponse, next_response: targets.nextResponse, resolution: targets.resolution };
+      return {
+        receivedAt: receivedAt.toISOString(),
+        priority,
+        policyVersion: sla.policy.version,
+        calendarVersion: sla.calendarVersion,
+        due: METRICS.map((metric) => {
+          const target = byMetric[metric];
+          const business = target.clock === 'business';
+          const due = business ? cal.deadline(receivedAt, target.minutes) : new Date(receivedAt.getTime() + target.minutes * 60_000);
+          return {
+            metric,
+            targetMinutes: target.minutes,
+            clock: target.clock,
+            dueAt: instant(cal, zoned, due),
+            warningAt: instant(cal, zoned, business ? cal.deadline(receivedAt, target.minutes * sla.policy.warningAt) : new Date(receivedAt.getTime() + target.minutes * sla.policy.warningAt * 60_000)),
+            ...(business ? { explanation: cal.explain(receivedAt, target.minutes) } : {}),
+          };
+        }),
+      };
+    },
+
+    /** Moves every open ticket to the newest policy and calendar, keeping the business time each has used. */
+    async retimeOpenTickets(actor: string) {
+      const sla = deps.registry.current();
+      const open = await deps.store.ticketStates.openIds();
+      const limit = pLimit(8);
+      const outcome = { retimed: 0, refused: 0, failed: 0, policyVersion: sla.policy.version, calendarVersion: sla.calendarVersion };
+      await Promise.all(
+        open.map((id) =>
+          limit(async () => {
+            try {
+              await deps.temporal.workflow.getHandle(workflowIdFor(id)).executeUpdate(retimeUpdate, { args: [{ policy: sla.policy, calendar: sla.calendar }] });
+              outcome.retimed += 1;
+            } catch (err) {
+              if ((err as Error).name === 'WorkflowUpdateFailedError') outcome.refused += 1;
+              else outcome.failed += 1;
+            }
+          }),
+        ),
+      );
+      await deps.store.audit.record({ at: deps.now(), actor, action: 'tickets.retime', target: `policy:default:${sla.policy.version}`, detail: outcome });
+      return outcome;
+    },
+
+    /** Attainment per priority and metric for clocks that stopped in [from, to), and the breaches in it. */
+    async report(from: Date, to: Date) {
+      const events = await deps.store.slaEvents.between(from, to, ['responded', 'resolved', 'breached']);
+      const priorities = await deps.store.ticketStates.prioritiesOf([...new Set(events.map((e) => e.ticketId))]);
+      const rows = new Map<string, { priority: string; metric: string; met: number; missed: number; breached: number; minutes: number[] }>();
+      const row = (priority: string, metric: string) => {
+        const key = `${priority}:${metric}`;
+        if (!rows.has(key)) rows.set(key, { priority, metric, met: 0, missed: 0, breached: 0, minutes: [] });
+        return rows.get(key)!;
+      };
+      for (const e of events) {
+        const priority = priorities.get(e.ticketId);
+        if (!priority || !e.metric) continue;
+        const r = row(priority, e.metric);
+        if (e.type === 'breached') r.breached += 1;
+        else {
+          const d = (e.detail ?? {}) as { met?: boolean; businessMinutesUsed?: number };
+          if (d.met) r.met += 1;
+          else r.missed += 1;
+          if (typeof d.businessMinutesUsed === 'number') r.minutes.push(d.businessMinutesUsed);
+        }
+      }
+      const order = (p: string) => PRIORITIES.indexOf(p as Priority);
+      return {
+        from: from.toISOString(),
+        to: to.toISOString(),
+        rows: [...rows.values()]
+          .sort((a, b) => order(b.priority) - order(a.priority) || METRICS.indexOf(a.metric as never) - METRICS.indexOf(b.metric as never))
+          .map(({ minutes, ...r }) => ({
+            ...r,
+            completed: r.met + r.missed,
+            attainment: r.met + r.missed ? r.met / (r.met + r.missed) : null,
+            medianBusinessMinutes: percentile(minutes, 0.5),
+            p90BusinessMinutes: percentile(minutes, 0.9),
+          })),
+      };
+    },
+  };
+}
+
+/** Nearest-rank percentile; null for no data. */
+export function percentile(values: number[], p: number): number | null {
+  if (!values.length) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
+}
+
+export type SlaService = ReturnType<typeof createSlaService>;
