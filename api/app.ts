@@ -13,6 +13,7 @@ import { ticketThreadRoutes } from './routes/ticket-thread';
 import { ticketRoutes } from './routes/tickets';
 import { slaRoutes } from './routes/sla';
 import { userRoutes } from './routes/users';
+import { webhookRoutes } from './routes/webhooks';
 import { createTicketActions } from './services/ticket-actions';
 import { createTicketService, type SlaSettings } from './services/tickets';
 import { createUserService } from './services/users';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/tickets', ticketRoutes(tickets));
   api.use('/tickets', ticketThreadRoutes(actions));
   api.use('/users', userRoutes(createUserService({ store: deps.store, now })));
+  api.use('/webhooks', webhookRoutes({ store: deps.store, now }));
   if (deps.slaRegistry) {
     const sla = createSlaService({ registry: deps.slaRegistry, store: deps.store, temporal: deps.temporal, now });
     api.use(slaRoutes({ sla, registry: deps.slaRegistry, store: deps.store, now }));

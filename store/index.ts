@@ -4,6 +4,7 @@ import { createChannelRepositories } from './channels';
 import { createAuditRepository } from './audit';
 import { createMessageRepository } from './messages';
 import { createSlaVersionRepository } from './sla-versions';
+import { createWebhookRepository } from './webhooks';
 import { createNotificationRepository } from './notifications';
 import { createSlaEventRepository } from './sla-events';
 import { createTicketListQuery, createTicketStateRepository } from './ticket-states';
@@ -22,6 +23,7 @@ export function createStore(conn: Connection) {
     messages: createMessageRepository(models),
     slaVersions: createSlaVersionRepository(models),
     audit: createAuditRepository(models),
+    webhooks: createWebhookRepository(models),
     ...createChannelRepositories(conn, models),
     /** Builds indexes explicitly at startup rather than lazily on first use. */
     async init(): Promise<void> {

@@ -130,6 +130,29 @@ const auditSchema = new Schema(
   { versionKey: false, collection: 'audit_log' },
 );
 
+const webhookSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    url: { type: String, required: true },
+    secret: { type: String, required: true },
+    events: { type: [String], required: true },
+    active: { type: Boolean, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'webhooks' },
+);
+
+const webhookDeliverySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    webhookId: { type: String, required: true, index: true },
+    eventKey: { type: String, required: true },
+    status: { type: Number, required: true },
+    deliveredAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'webhook_deliveries' },
+);
+
 export function registerModels(conn: Connection) {
   return {
     Ticket: conn.model('Ticket', ticketSchema),
@@ -140,6 +163,8 @@ export function registerModels(conn: Connection) {
     Message: conn.model('Message', messageSchema),
     SlaVersion: conn.model('SlaVersion', slaVersionSchema),
     Audit: conn.model('Audit', auditSchema),
+    Webhook: conn.model('Webhook', webhookSchema),
+    WebhookDelivery: conn.model('WebhookDelivery', webhookDeliverySchema),
   };
 }
 

@@ -6,6 +6,7 @@ import {
   defineSignal,
   defineUpdate,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -13,6 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { TicketActivities } from '../activities/ticket-activities';
+import type { SlaWebhookEvent, WebhookActivities } from '../activities/webhook-activities';
 import { createCalendar, type BusinessCalendar, type CalendarSpec } from '../domain/calendar';
 import type { Priority, SlaPolicy } from '../domain/policy';
 import { refusal, isTerminal, type AgentAction } from '../domain/ticket';
@@ -28,6 +30,7 @@ import {
   retime,
   snapshot,
   type Effect,
+  type SlaEvent,
   type TicketIntake,
   type TicketSlaState,
   type TicketSnapshot,
@@ -72,6 +75,14 @@ const { notify, escalateTicket, projectTicketState, recordSlaEvents } = proxyAct
   // Side effects retry until the store or the mail server comes back: an accepted ticket is never lost.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
+
+const { publishSlaEvent } = proxyActivities<WebhookActivities>({
+  startToCloseTimeout: '1 minute',
+  // A subscriber that is down gets retried with backoff for about an hour, never holding up the SLA.
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 10 },
+});
+
+const WEBHOOK_TYPES: readonly string[] = ['warning', 'breached', 'escalated', 'resolved'];
 
 // ---- the workflow ---------------------------------------------------------------------------
 
@@ -166,6 +177,12 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     if (events.length) {
       inFlight.push(recordSlaEvents(events.map((e) => ({ ...e, ticketId: state.ticketId }))).catch(logFailure));
     }
+    // Added after tickets were already running: histories recorded before it must replay without it.
+    if (patched('sla-event-webhooks')) {
+      for (const e of events) {
+        if (WEBHOOK_TYPES.includes(e.type)) inFlight.push(publishSlaEvent(webhookEvent(e)).catch(logFailure));
+      }
+    }
     const snap = snapshot(state, now(), cal);
     inFlight.push(
       projectTicketState({
@@ -224,6 +241,19 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       [{ key: e.key, ticketId: state.ticketId, kind: e.kind, audience, facts: { subject: state.subject, metric: e.metric, level: e.level, dueLocal, dueUtc, reason: e.reason, body: e.body } }],
     );
   };
+
+  const webhookEvent = (e: SlaEvent): SlaWebhookEvent => ({
+    key: e.key,
+    type: e.type as SlaWebhookEvent['type'],
+    ticketId: state.ticketId,
+    subject: state.subject,
+    priority: state.priority,
+    metric: e.metric,
+    level: e.level,
+    at: e.at,
+    dueAt: e.dueAt,
+    dueLocal: e.dueAt ? cal.formatLocal(new Date(e.dueAt)) : undefined,
+  });
 
   const logFailure = (err: unknown) => {
     // Only non-retryable failures (bad data) land here; the ticket's SLA goes on regardless.

@@ -66,8 +66,7 @@ export function formPage(p: FormPage): string {
   const { values: v, errors, policy } = p;
   const invalid = ORDER.filter((f) => errors[f]);
   const focus = (id: string) => invalid[0] === id;
-  const text = (id: FormField, type = 'text', extra = '') => (a: SafeHtml) =>
-    html`<input type="${type}" name="${id}" ${a} value="${v[id]}"${extra ? html` ${extra}` : ''}>`;
+  const text = (id: FormField, type: string, extra: SafeHtml) => (a: SafeHtml) => html`<input type="${type}" name="${id}" ${a} value="${v[id]}" ${extra}>`;
   const spec = (id: FieldSpec['id'], label: string, control: FieldSpec['control'], hint?: string) => field({ id, label, hint, errors, control }, focus(id));
 
   const summary = invalid.length
@@ -86,9 +85,9 @@ ${summary}
 <form method="post" action="/" enctype="multipart/form-data" novalidate>
 <input type="hidden" name="${CSRF_FIELD}" value="${p.csrf}">
 <div class="hp" aria-hidden="true"><label for="${HONEYPOT}">Leave this field empty</label><input type="text" id="${HONEYPOT}" name="${HONEYPOT}" tabindex="-1" autocomplete="off"></div>
-${spec('email', 'Your email address', text('email', 'email', 'autocomplete="email" required'), 'We send the acknowledgement and replies here.')}
-${spec('name', 'Your name (optional)', text('name', 'text', 'autocomplete="name"'))}
-${spec('subject', 'Subject', text('subject', 'text', 'required maxlength="200"'))}
+${spec('email', 'Your email address', text('email', 'email', html`autocomplete="email" required`), 'We send the acknowledgement and replies here.')}
+${spec('name', 'Your name (optional)', text('name', 'text', html`autocomplete="name"`))}
+${spec('subject', 'Subject', text('subject', 'text', html`required maxlength="200"`))}
 ${spec('description', 'What happened?', (a) => html`<textarea name="description" ${a} required>${v.description}</textarea>`, 'What you did, what you expected, and what happened instead.')}
 ${spec('category', 'Category', (a) => html`<select name="category" ${a} required>${options([{ value: '', label: 'Choose a category' }, ...policy.categories.map((c) => ({ value: c, label: categoryLabel(c, policy) }))], v.category)}</select>`)}
 ${spec('priority', 'Priority', (a) => html`<select name="priority" ${a}>${options(PRIORITIES.map((pr) => ({ value: pr, label: `${humanize(pr)}: resolution within ${hours(policy.targets[pr].resolution.minutes)} of support time` })), v.priority)}</select>`)}

@@ -5,6 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { AddressObject } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { createAnnouncementActivities } from '../../activities/announcement-activities';
 import { hashApiKey, newApiKey } from '../../api/auth';
 import { createApp } from '../../api/app';
 import { SLA_CALENDAR } from '../../domain/calendar';
@@ -124,6 +125,10 @@ describe('announcements', () => {
     const sample = (await readOutbox(outbox)).find((m) => m.headers.get('x-announcement-id') === id)!;
     expect(sample.subject).toBe(`[Maintenance] Release ${run}`);
     expect(sample.text).toContain('Maintenance window: Sun 2026-03-01 23:00');
+    // A batch re-run after a crash (mail out, result lost) finds the key claimed and mails nothing.
+    const [first] = await store.announcements.customerPage(null, 1);
+    const again = await createAnnouncementActivities(testActivityDeps(store)).sendAnnouncement({ announcement: { id, kind: 'update', title: 't', body: 'b' }, customer: first! });
+    expect(again).toBe('already-sent');
   });
 
   it('survives a worker restart mid-way, still mailing each customer exactly once', async () => {
