@@ -1,0 +1,104 @@
+/** Agents' actions and customers' messages. */
+import * as clock from '../sla-clock';
+import type { BusinessCalendar, CalendarSpec } from '../calendar';
+import type { Priority, SlaPolicy } from '../policy';
+import { nextLevel, statusAfter, statusAfterCustomerReply, type AgentAction } from '../ticket';
+import { METRICS, type Effect, type TicketSlaState } from './types';
+import { Recorder, touch, targetsFor, escalationLadder, startClocks, isRunning, isActive, respond, stopClock, pauseResolution, resumeResolution, reopen, close, changePriority, retargetAll } from './core';
+
+export interface AgentActionInput {
+  action: AgentAction;
+  agent?: string;
+  priority?: Priority;
+  reason?: string;
+  body?: string;
+  messageId?: string;
+}
+
+/** Applies an agent action already validated by `refusal` (domain/ticket.ts). */
+export function applyAgentAction(s: TicketSlaState, input: AgentActionInput, now: Date, cal: BusinessCalendar): Effect[] {
+  const r = new Recorder(s);
+  const from = s.status;
+  switch (input.action) {
+    case 'assign':
+      s.assignee = input.agent;
+      break;
+    case 'reply':
+      respond(s, r, now, cal);
+      if (input.body) {
+        r.notify({ key: `${s.ticketId}:agent_reply:${input.messageId ?? s.eventSeq}`, kind: 'agent_reply', audience: { kind: 'customer' }, body: input.body });
+      }
+      break;
+    case 'priority':
+      changePriority(s, r, input.priority!, now, cal);
+      break;
+    case 'pending':
+      pauseResolution(s, r, now, cal);
+      break;
+    case 'escalate': {
+      const level = nextLevel(s.escalationLevel, escalationLadder(s.policy))!;
+      s.escalationLevel = level;
+      const reason = input.reason ? `escalated by ${input.agent ?? 'an agent'}: ${input.reason}` : `escalated by ${input.agent ?? 'an agent'}`;
+      r.event('escalated', now, { level, detail: { manual: true, reason } });
+      r.notify({ key: `${s.ticketId}:manual_escalation:${level}`, kind: 'escalation', audience: { kind: 'level', level }, level, reason });
+      break;
+    }
+    case 'resolve':
+      respond(s, r, now, cal);
+      stopClock(s, r, 'resolution', now, cal, 'resolved');
+      s.resolvedAt = now.toISOString();
+      r.notify({ key: `${s.ticketId}:resolution:${s.eventSeq}`, kind: 'resolution', audience: { kind: 'customer' }, body: input.body });
+      break;
+    case 'reopen':
+      reopen(s, r, now);
+      break;
+    case 'close':
+      close(s, r, now, cal, input.reason ?? `closed by ${input.agent ?? 'an agent'}`);
+      break;
+    case 'accept': {
+      s.awaitingScopeReview = false;
+      s.scopeReviewDueAt = undefined;
+      startClocks(s, now);
+      const due = clock.dueAt(s.clocks.first_response!, now, cal)!;
+      r.notify({ key: `${s.ticketId}:scope_accepted`, kind: 'scope_accepted', audience: { kind: 'customer' }, metric: 'first_response', dueAt: due.toISOString() });
+      break;
+    }
+  }
+  if (input.action !== 'reopen' && input.action !== 'close') s.status = statusAfter(input.action, from);
+  touch(s);
+  return r.effects;
+}
+
+
+/** An admin moved the ticket to a new policy or calendar version: keep the business time used. */
+export function retime(s: TicketSlaState, policy: SlaPolicy, calendar: CalendarSpec, now: Date, oldCal: BusinessCalendar, newCal: BusinessCalendar): Effect[] {
+  const r = new Recorder(s);
+  // Fold the time used so far under the old calendar before switching.
+  for (const metric of METRICS) {
+    const c = s.clocks[metric];
+    if (isRunning(c)) s.clocks[metric] = clock.resumeClock(clock.pauseClock(c, now, oldCal), now);
+  }
+  const fromVersion = s.policy.version;
+  s.policy = policy;
+  s.calendar = calendar;
+  retargetAll(s, now, newCal);
+  r.event('retimed', now, { detail: { fromPolicyVersion: fromVersion, toPolicyVersion: policy.version } });
+  touch(s);
+  return r.effects;
+}
+
+/** A customer's message: answers a pending question, reopens a resolved ticket, or starts a next-response clock. */
+export function applyCustomerReply(s: TicketSlaState, now: Date, cal: BusinessCalendar): Effect[] {
+  const r = new Recorder(s);
+  const from = s.status;
+  if (from === 'closed' || from === 'out_of_scope') return [];
+  if (from === 'pending_customer') resumeResolution(s, r, now, cal, 'resumed');
+  if (from === 'resolved') reopen(s, r, now);
+  s.status = statusAfterCustomerReply(from);
+  if (s.agentHasReplied && !isActive(s.clocks.next_response) && !s.awaitingScopeReview) {
+    s.cycles.next_response += 1;
+    s.clocks.next_response = clock.startClock('next_response', targetsFor(s.policy, s.priority).next_response, now);
+  }
+  touch(s);
+  return r.effects;
+}

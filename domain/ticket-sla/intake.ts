@@ -1,0 +1,63 @@
+/** A new ticket: the acknowledgement, the clocks, and the scope check. */
+import * as clock from '../sla-clock';
+import type { BusinessCalendar } from '../calendar';
+import { isOutOfScope } from '../policy';
+import type { Effect, TicketIntake, TicketSlaState } from './types';
+import { Recorder, touch, startClocks } from './core';
+
+/** A new ticket: the acknowledgement, the clocks, and the scope check. */
+export function receive(intake: TicketIntake, cal: BusinessCalendar): { state: TicketSlaState; effects: Effect[] } {
+  const now = new Date(intake.receivedAt);
+  const s: TicketSlaState = {
+    ...intake,
+    status: 'new',
+    escalationLevel: 'L1',
+    awaitingScopeReview: false,
+    clocks: {},
+    cycles: { first_response: 0, next_response: 0, resolution: 0 },
+    fired: [],
+    breachedAt: {},
+    agentHasReplied: false,
+    version: 1,
+    eventSeq: 0,
+  };
+  const r = new Recorder(s);
+  r.event('received', now, { detail: { channel: intake.channel, priority: intake.priority, category: intake.category } });
+  if (isOutOfScope(intake.category, { trainingIncluded: intake.customer.trainingIncluded }, intake.policy)) {
+    s.awaitingScopeReview = true;
+    s.scopeReviewDueAt = cal.deadline(now, intake.policy.reviewWindowMinutes).toISOString();
+    r.notify({ key: ACKNOWLEDGEMENT_KEY(s.ticketId), kind: 'out_of_scope', audience: { kind: 'customer' }, reason: scopeReason(intake.category), dueAt: s.scopeReviewDueAt });
+  } else {
+    startClocks(s, now);
+    const due = clock.dueAt(s.clocks.first_response!, now, cal)!;
+    r.notify({ key: ACKNOWLEDGEMENT_KEY(s.ticketId), kind: 'acknowledgement', audience: { kind: 'customer' }, metric: 'first_response', dueAt: due.toISOString() });
+  }
+  return { state: s, effects: r.effects };
+}
+
+/** The receipt's notification key; the workflow calls `acknowledged` once that mail is out. */
+export const ACKNOWLEDGEMENT_KEY = (ticketId: string) => `${ticketId}:acknowledgement`;
+
+export function acknowledged(s: TicketSlaState, now: Date, cal: BusinessCalendar): Effect[] {
+  const r = new Recorder(s);
+  if (s.status === 'new') s.status = 'acknowledged';
+  const first = s.clocks.first_response;
+  const due = first && first.stoppedAt === null ? clock.dueAt(first, now, cal) : null;
+  if (s.awaitingScopeReview) r.event('acknowledged', now, { detail: { outOfScope: true, reviewDueAt: s.scopeReviewDueAt ?? '' } });
+  else r.event('acknowledged', now, { metric: 'first_response', dueAt: due?.toISOString() });
+  touch(s);
+  return r.effects;
+}
+
+export function scopeReason(category: string): string {
+  switch (category) {
+    case 'training':
+      return 'training on product usage is not included in your agreed service scope';
+    case 'custom-development':
+      return 'custom development or modifications are not covered by support';
+    case 'third-party':
+      return 'support for third-party products or services is not covered';
+    default:
+      return `the category "${category}" is outside the support scope`;
+  }
+}

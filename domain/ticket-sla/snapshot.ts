@@ -1,0 +1,58 @@
+/** The live view of a ticket's SLA that queries, projections and the API show. */
+import * as clock from '../sla-clock';
+import type { BusinessCalendar } from '../calendar';
+import { METRICS, type TicketSlaState, type ClockSnapshot, type SlaState, type TicketSnapshot } from './types';
+import { firedKey, round } from './core';
+
+export function snapshot(s: TicketSlaState, now: Date, cal: BusinessCalendar): TicketSnapshot {
+  const clocks: ClockSnapshot[] = [];
+  let slaState: SlaState = 'ok';
+  let next: Date | null = null;
+  for (const metric of METRICS) {
+    const c = s.clocks[metric];
+    if (!c) continue;
+    const cycle = s.cycles[metric];
+    const breached = s.fired.includes(firedKey(metric, cycle, 'breach'));
+    const warned = s.fired.includes(firedKey(metric, cycle, 'warning'));
+    const stopped = c.stoppedAt !== null;
+    const due = stopped ? null : clock.dueAt(c, now, cal);
+    const warn = stopped ? null : clock.warningAt(c, s.policy.warningAt, now, cal);
+    if (!stopped) {
+      if (breached) slaState = 'breached';
+      else if (warned && slaState === 'ok') slaState = 'warning';
+      if (due && (!next || due < next)) next = due;
+    }
+    const used = clock.usedMinutes(c, now, cal);
+    clocks.push({
+      metric,
+      clock: c.clock,
+      targetMinutes: c.targetMinutes,
+      usedMinutes: round(used),
+      remainingMinutes: round(c.targetMinutes - used),
+      dueAt: due ? due.toISOString() : null,
+      warningAt: warn ? warn.toISOString() : null,
+      paused: !stopped && c.runningSince === null,
+      stopped,
+      breached,
+      cycle,
+    });
+  }
+  return {
+    ticketId: s.ticketId,
+    status: s.status,
+    priority: s.priority,
+    category: s.category,
+    customerId: s.customer.id,
+    assignee: s.assignee ?? null,
+    escalationLevel: s.escalationLevel,
+    slaState,
+    awaitingScopeReview: s.awaitingScopeReview,
+    scopeReviewDueAt: s.scopeReviewDueAt ?? null,
+    nextDeadline: next ? (next as Date).toISOString() : null,
+    receivedAt: s.receivedAt,
+    policyVersion: s.policy.version,
+    clocks,
+    version: s.version,
+  };
+}
+

@@ -1,0 +1,89 @@
+/** What happens when nothing is said: warnings, breaches, escalations, scope review, auto-close. */
+import * as clock from '../sla-clock';
+import type { BusinessCalendar } from '../calendar';
+import { METRICS, type Effect, type TicketSlaState, type TimedEvent } from './types';
+import { Recorder, touch, escalationLadder, isRunning, close, firedKey } from './core';
+import { scopeReason } from './intake';
+
+/** The earliest timed event still to come (or overdue), or null when only a message can move the ticket. */
+export function nextTimedEvent(s: TicketSlaState, now: Date, cal: BusinessCalendar): TimedEvent | null {
+  const candidates: TimedEvent[] = [];
+  for (const metric of METRICS) {
+    const c = s.clocks[metric];
+    if (!isRunning(c)) continue;
+    const cycle = s.cycles[metric];
+    const due = clock.dueAt(c, now, cal)!;
+    const label = metric.replace('_', ' ');
+    if (!s.fired.includes(firedKey(metric, cycle, 'warning'))) {
+      const at = clock.warningAt(c, s.policy.warningAt, now, cal)!;
+      candidates.push({ kind: 'warning', at, metric, description: `${label} warning; due ${cal.formatLocal(due)}` });
+    }
+    if (!s.fired.includes(firedKey(metric, cycle, 'breach'))) {
+      candidates.push({ kind: 'breach', at: due, metric, description: `${label} deadline ${cal.formatLocal(due)}` });
+      continue;
+    }
+    const breachedAt = new Date(s.breachedAt[metric]!);
+    const step = s.policy.escalation.find((e) => !s.fired.includes(firedKey(metric, cycle, `escalate:${e.level}`)));
+    if (step) {
+      const at = cal.deadline(breachedAt, step.afterBreachMinutes);
+      candidates.push({ kind: 'escalate', at, metric, level: step.level, description: `${label} escalation to ${step.level} at ${cal.formatLocal(at)}` });
+    }
+  }
+  if (s.awaitingScopeReview && s.scopeReviewDueAt) {
+    const at = new Date(s.scopeReviewDueAt);
+    candidates.push({ kind: 'scope_review_expired', at, description: `scope review ends ${cal.formatLocal(at)}` });
+  }
+  if (s.status === 'resolved' && s.resolvedAt) {
+    const at = cal.deadline(new Date(s.resolvedAt), s.policy.autoCloseAfterMinutes);
+    candidates.push({ kind: 'auto_close', at, description: `auto-close ${cal.formatLocal(at)}` });
+  }
+  candidates.sort((a, b) => a.at.getTime() - b.at.getTime());
+  return candidates[0] ?? null;
+}
+
+/** Fires a timed event that is due. `now` is when it actually fired; `event.at` when it was due. */
+export function fireTimedEvent(s: TicketSlaState, e: TimedEvent, now: Date, cal: BusinessCalendar): Effect[] {
+  const r = new Recorder(s);
+  const dueAt = e.at.toISOString();
+  switch (e.kind) {
+    case 'warning': {
+      const metric = e.metric!;
+      s.fired.push(firedKey(metric, s.cycles[metric], 'warning'));
+      const due = clock.dueAt(s.clocks[metric]!, now, cal)!.toISOString();
+      r.event('warning', now, { metric, dueAt: due, detail: { warningAt: dueAt } });
+      r.notify({ key: `${s.ticketId}:warning:${metric}:${s.cycles[metric]}`, kind: 'warning', audience: { kind: 'level', level: s.escalationLevel }, metric, dueAt: due });
+      break;
+    }
+    case 'breach': {
+      const metric = e.metric!;
+      s.fired.push(firedKey(metric, s.cycles[metric], 'breach'));
+      s.breachedAt[metric] = dueAt;
+      r.event('breached', now, { metric, dueAt });
+      r.notify({ key: `${s.ticketId}:breach:${metric}:${s.cycles[metric]}`, kind: 'breach', audience: { kind: 'level', level: s.escalationLevel }, metric, dueAt });
+      break;
+    }
+    case 'escalate': {
+      const metric = e.metric!;
+      const level = e.level!;
+      s.fired.push(firedKey(metric, s.cycles[metric], `escalate:${level}`));
+      const ladder = escalationLadder(s.policy);
+      if (ladder.indexOf(level) > ladder.indexOf(s.escalationLevel)) s.escalationLevel = level;
+      const breachDue = s.breachedAt[metric];
+      r.event('escalated', now, { metric, level, dueAt: breachDue, detail: { escalationDueAt: dueAt } });
+      r.notify({ key: `${s.ticketId}:escalation:${metric}:${level}:${s.cycles[metric]}`, kind: 'escalation', audience: { kind: 'level', level }, metric, level, dueAt: breachDue });
+      break;
+    }
+    case 'scope_review_expired':
+      s.awaitingScopeReview = false;
+      s.status = 'out_of_scope';
+      r.event('out_of_scope', now, { dueAt, detail: { category: s.category, reason: scopeReason(s.category) } });
+      break;
+    case 'auto_close':
+      close(s, r, now, cal, 'closed automatically after the quiet period');
+      r.notify({ key: `${s.ticketId}:auto_close`, kind: 'auto_close', audience: { kind: 'customer' } });
+      break;
+  }
+  touch(s);
+  return r.effects;
+}
+

@@ -1,0 +1,142 @@
+/** The data of a ticket's SLA: its state, the events it records and the effects it asks for. */
+import type { CalendarSpec } from '../calendar';
+import type { Metric, Priority, SlaPolicy } from '../policy';
+import type { SlaClockState } from '../sla-clock';
+import type { Channel, TicketStatus } from '../ticket';
+
+export const METRICS: readonly Metric[] = ['first_response', 'next_response', 'resolution'];
+
+export interface TicketCustomer {
+  id: string;
+  email: string;
+  name?: string;
+  trainingIncluded: boolean;
+}
+
+export interface TicketIntake {
+  ticketId: string;
+  subject: string;
+  category: string;
+  priority: Priority;
+  channel: Channel;
+  customer: TicketCustomer;
+  receivedAt: string;
+  calendar: CalendarSpec;
+  policy: SlaPolicy;
+}
+
+export interface TicketSlaState extends TicketIntake {
+  status: TicketStatus;
+  assignee?: string;
+  escalationLevel: string;
+  awaitingScopeReview: boolean;
+  scopeReviewDueAt?: string;
+  clocks: Partial<Record<Metric, SlaClockState>>;
+  /** Each metric's clock count: next response starts a new cycle per customer follow-up. */
+  cycles: Record<Metric, number>;
+  /** Timed events already fired, as `${metric}:${cycle}:${kind}` keys. */
+  fired: string[];
+  breachedAt: Partial<Record<Metric, string>>;
+  agentHasReplied: boolean;
+  resolvedAt?: string;
+  /** Bumped on every change; orders projections and names timeline events. */
+  version: number;
+  eventSeq: number;
+}
+
+export type SlaEventType =
+  | 'received'
+  | 'acknowledged'
+  | 'warning'
+  | 'breached'
+  | 'escalated'
+  | 'responded'
+  | 'paused'
+  | 'resumed'
+  | 'priority_changed'
+  | 'resolved'
+  | 'reopened'
+  | 'closed'
+  | 'out_of_scope'
+  | 'retimed';
+
+export interface SlaEvent {
+  key: string;
+  type: SlaEventType;
+  metric?: Metric;
+  at: string;
+  dueAt?: string;
+  level?: string;
+  detail?: Record<string, string | number | boolean>;
+}
+
+export type NotificationKind =
+  | 'acknowledgement'
+  | 'agent_reply'
+  | 'warning'
+  | 'breach'
+  | 'escalation'
+  | 'resolution'
+  | 'auto_close'
+  | 'out_of_scope'
+  | 'scope_accepted';
+
+export type Effect =
+  | { type: 'event'; event: SlaEvent }
+  | {
+      type: 'notify';
+      key: string;
+      kind: NotificationKind;
+      audience: { kind: 'customer' } | { kind: 'level'; level: string };
+      metric?: Metric;
+      level?: string;
+      dueAt?: string;
+      reason?: string;
+      body?: string;
+    };
+
+export type TimedEventKind = 'warning' | 'breach' | 'escalate' | 'scope_review_expired' | 'auto_close';
+
+export interface TimedEvent {
+  kind: TimedEventKind;
+  at: Date;
+  metric?: Metric;
+  level?: string;
+  /** For timer summaries in the Temporal UI. */
+  description: string;
+}
+
+export type SlaState = 'ok' | 'warning' | 'breached';
+
+export interface ClockSnapshot {
+  metric: Metric;
+  clock: 'business' | '24x7';
+  targetMinutes: number;
+  usedMinutes: number;
+  remainingMinutes: number;
+  dueAt: string | null;
+  warningAt: string | null;
+  paused: boolean;
+  stopped: boolean;
+  breached: boolean;
+  cycle: number;
+}
+
+export interface TicketSnapshot {
+  ticketId: string;
+  status: TicketStatus;
+  priority: Priority;
+  category: string;
+  customerId: string;
+  assignee: string | null;
+  escalationLevel: string;
+  slaState: SlaState;
+  awaitingScopeReview: boolean;
+  scopeReviewDueAt: string | null;
+  nextDeadline: string | null;
+  receivedAt: string;
+  policyVersion: number;
+  clocks: ClockSnapshot[];
+  version: number;
+}
+
