@@ -9,7 +9,9 @@ export type NotificationKind =
   | 'resolution'
   | 'auto_close'
   | 'out_of_scope'
-  | 'scope_accepted';
+  | 'scope_accepted'
+  | 'live_confirmed'
+  | 'live_reminder';
 
 export interface TemplateFacts {
   ticketId: string;
@@ -74,6 +76,21 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
           `Ticket #${f.ticketId} "${f.subject}" falls outside the support service: ${f.reason}.`,
           `Our agreement does not cover training (unless included in your agreed scope), custom development or modifications, or third-party products and services.`,
         ],
+      };
+    case 'live_confirmed':
+      return {
+        title: `Live support session booked: ${f.dueLocal} [#${f.ticketId}]`,
+        paragraphs: [
+          `An agent booked a live support session for ticket #${f.ticketId} "${f.subject}".`,
+          `When: ${f.dueLocal} (${f.dueUtc}).`,
+          `Join with ${f.body}.`,
+          `You will get a reminder an hour before and ten minutes before.`,
+        ],
+      };
+    case 'live_reminder':
+      return {
+        title: `Reminder: live support session at ${f.dueLocal} [#${f.ticketId}]`,
+        paragraphs: [`The live support session for ticket #${f.ticketId} "${f.subject}" starts at ${f.dueLocal} (${f.dueUtc}).`, `Join with ${f.body}.`],
       };
     case 'scope_accepted':
       return {

@@ -17,12 +17,17 @@ import type { TicketActivities } from '../activities/ticket-activities';
 import type { SlaWebhookEvent, WebhookActivities } from '../activities/webhook-activities';
 import { createCalendar, type BusinessCalendar, type CalendarSpec } from '../domain/calendar';
 import type { Priority, SlaPolicy } from '../domain/policy';
-import { refusal, isTerminal, type AgentAction } from '../domain/ticket';
+import { refusal, isTerminal, type AgentAction, type LiveSupportTool } from '../domain/ticket';
 import {
   ACKNOWLEDGEMENT_KEY,
   acknowledged,
   applyAgentAction,
   applyCustomerReply,
+  bookingRefusal,
+  confirmLiveSession,
+  liveOutcomeRefusal,
+  recordLiveOutcome,
+  requestLiveSession,
   escalationLadder,
   fireTimedEvent,
   nextTimedEvent,
@@ -30,6 +35,8 @@ import {
   retime,
   snapshot,
   type Effect,
+  type LiveBooking,
+  type LiveOutcome,
   type SlaEvent,
   type TicketIntake,
   type TicketSlaState,
@@ -59,6 +66,14 @@ export const agentActionUpdate = defineUpdate<TicketSnapshot, [AgentAction, Agen
 export const retimeUpdate = defineUpdate<TicketSnapshot, [RetimeArgs]>('retime');
 export const customerReplySignal = defineSignal<[CustomerReplyArgs]>('customerReply');
 export const stateQuery = defineQuery<TicketSnapshot>('state');
+
+export interface LiveSessionRequestArgs {
+  tool: LiveSupportTool;
+  preferredTimes: string[];
+}
+export type LiveSessionArgs = { action: 'confirm'; booking: LiveBooking } | { action: 'outcome'; outcome: LiveOutcome; notes?: string };
+export const liveSessionRequestSignal = defineSignal<[LiveSessionRequestArgs]>('requestLiveSession');
+export const liveSessionUpdate = defineUpdate<TicketSnapshot, [LiveSessionArgs]>('liveSession');
 
 export interface TicketWorkflowInput {
   intake: TicketIntake;
@@ -158,6 +173,25 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     seenMessages.add(messageId);
     changed(applyCustomerReply(state, now(), cal));
   });
+
+  setHandler(liveSessionRequestSignal, (args) => {
+    if (isTerminal(state.status)) return;
+    changed(requestLiveSession(state, args, now()));
+  });
+
+  setHandler(
+    liveSessionUpdate,
+    (args) => {
+      changed(args.action === 'confirm' ? confirmLiveSession(state, args.booking, now(), cal) : recordLiveOutcome(state, args.outcome, now(), args.notes));
+      return snapshot(state, now(), cal);
+    },
+    {
+      validator: (args) => {
+        const why = args.action === 'confirm' ? bookingRefusal(state, args.booking, now(), cal) : liveOutcomeRefusal(state, args.outcome);
+        if (why) throw new Error(why);
+      },
+    },
+  );
 
   const inFlight: Promise<unknown>[] = [];
   let lastAttributes = '';

@@ -52,6 +52,7 @@ export function snapshot(s: TicketSlaState, now: Date, cal: BusinessCalendar): T
     receivedAt: s.receivedAt,
     policyVersion: s.policy.version,
     clocks,
+    live: s.live ?? null,
     version: s.version,
   };
 }

@@ -4,6 +4,7 @@ import type { BusinessCalendar } from '../calendar';
 import { METRICS, type Effect, type TicketSlaState, type TimedEvent } from './types';
 import { Recorder, touch, escalationLadder, isRunning, close, firedKey } from './core';
 import { scopeReason } from './intake';
+import { fireLiveReminder, liveReminderEvents } from './live-session';
 
 /** The earliest timed event still to come (or overdue), or null when only a message can move the ticket. */
 export function nextTimedEvent(s: TicketSlaState, now: Date, cal: BusinessCalendar): TimedEvent | null {
@@ -37,12 +38,14 @@ export function nextTimedEvent(s: TicketSlaState, now: Date, cal: BusinessCalend
     const at = cal.deadline(new Date(s.resolvedAt), s.policy.autoCloseAfterMinutes);
     candidates.push({ kind: 'auto_close', at, description: `auto-close ${cal.formatLocal(at)}` });
   }
+  candidates.push(...liveReminderEvents(s, cal));
   candidates.sort((a, b) => a.at.getTime() - b.at.getTime());
   return candidates[0] ?? null;
 }
 
 /** Fires a timed event that is due. `now` is when it actually fired; `event.at` when it was due. */
 export function fireTimedEvent(s: TicketSlaState, e: TimedEvent, now: Date, cal: BusinessCalendar): Effect[] {
+  if (e.kind === 'live_reminder') return fireLiveReminder(s, e, now);
   const r = new Recorder(s);
   const dueAt = e.at.toISOString();
   switch (e.kind) {

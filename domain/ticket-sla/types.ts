@@ -2,7 +2,7 @@
 import type { CalendarSpec } from '../calendar';
 import type { Metric, Priority, SlaPolicy } from '../policy';
 import type { SlaClockState } from '../sla-clock';
-import type { Channel, TicketStatus } from '../ticket';
+import type { Channel, LiveSupportTool, TicketStatus } from '../ticket';
 
 export const METRICS: readonly Metric[] = ['first_response', 'next_response', 'resolution'];
 
@@ -25,6 +25,21 @@ export interface TicketIntake {
   policy: SlaPolicy;
 }
 
+export type LiveSessionStatus = 'requested' | 'confirmed' | 'held' | 'no_show' | 'cancelled';
+
+export interface LiveSession {
+  /** Counts sessions on this ticket, so each one's reminders have their own keys. */
+  seq: number;
+  status: LiveSessionStatus;
+  tool: LiveSupportTool;
+  preferredTimes: string[];
+  startsAt?: string;
+  durationMinutes?: number;
+  link?: string;
+  agent?: string;
+  outcome?: string;
+}
+
 export interface TicketSlaState extends TicketIntake {
   status: TicketStatus;
   assignee?: string;
@@ -39,6 +54,8 @@ export interface TicketSlaState extends TicketIntake {
   breachedAt: Partial<Record<Metric, string>>;
   agentHasReplied: boolean;
   resolvedAt?: string;
+  /** The live support session (Google Meet, TeamViewer) asked for or booked on this ticket, if any. */
+  live?: LiveSession;
   /** Bumped on every change; orders projections and names timeline events. */
   version: number;
   eventSeq: number;
@@ -58,7 +75,8 @@ export type SlaEventType =
   | 'reopened'
   | 'closed'
   | 'out_of_scope'
-  | 'retimed';
+  | 'retimed'
+  | 'live_session';
 
 export interface SlaEvent {
   key: string;
@@ -79,7 +97,9 @@ export type NotificationKind =
   | 'resolution'
   | 'auto_close'
   | 'out_of_scope'
-  | 'scope_accepted';
+  | 'scope_accepted'
+  | 'live_confirmed'
+  | 'live_reminder';
 
 export type Effect =
   | { type: 'event'; event: SlaEvent }
@@ -95,11 +115,13 @@ export type Effect =
       body?: string;
     };
 
-export type TimedEventKind = 'warning' | 'breach' | 'escalate' | 'scope_review_expired' | 'auto_close';
+export type TimedEventKind = 'warning' | 'breach' | 'escalate' | 'scope_review_expired' | 'auto_close' | 'live_reminder';
 
 export interface TimedEvent {
   kind: TimedEventKind;
   at: Date;
+  /** For live-session reminders: how many minutes before the session this one goes out. */
+  minutesBefore?: number;
   metric?: Metric;
   level?: string;
   /** For timer summaries in the Temporal UI. */
@@ -137,6 +159,7 @@ export interface TicketSnapshot {
   receivedAt: string;
   policyVersion: number;
   clocks: ClockSnapshot[];
+  live: LiveSession | null;
   version: number;
 }
 
