@@ -49,7 +49,7 @@ function startNode(name: string, entry: string, env: NodeJS.ProcessEnv): ChildPr
 
 try {
   const tools = await provision({
-    need: { temporal: config.temporal.embedded, mongo: config.mongo.embedded, testServer: false },
+    need: { temporal: config.temporal.embedded, mongo: config.mongo.embedded, testServer: false, chromium: false },
     log: (l) => console.log(`[provision] ${l}`),
   });
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: config.dataDir };

@@ -67,7 +67,7 @@ const notificationSchema = new Schema(
     kind: { type: String, required: true },
     to: { type: [String], required: true },
     subject: { type: String, required: true },
-    messageId: { type: String, required: true },
+    messageId: { type: String, required: true, index: true },
     status: { type: String, required: true },
     attempts: { type: Number, required: true },
     claimedAt: { type: Date, required: true },

@@ -49,7 +49,7 @@ describe('provisioning', () => {
     fs.writeFileSync(path.join(dir, '.lock', 'owner'), '999999999');
     const env = { ...process.env, SLA_DESK_TOOLS_DIR: dir };
     // With only the temporal CLI needed and TEMPORAL_CLI_PATH set, nothing is built: the test is about the lock.
-    const tools = await provision({ env: { ...env, TEMPORAL_CLI_PATH: process.execPath }, need: { temporal: true, mongo: false, testServer: false }, log: () => {} });
+    const tools = await provision({ env: { ...env, TEMPORAL_CLI_PATH: process.execPath }, need: { temporal: true, mongo: false, testServer: false, chromium: false }, log: () => {} });
     expect(tools.temporal).toBe(process.execPath);
     expect(fs.existsSync(path.join(dir, '.lock'))).toBe(false);
     fs.rmSync(dir, { recursive: true, force: true });
