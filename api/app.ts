@@ -14,6 +14,9 @@ import { ticketRoutes } from './routes/tickets';
 import { slaRoutes } from './routes/sla';
 import { userRoutes } from './routes/users';
 import { webhookRoutes } from './routes/webhooks';
+import { attachmentRoutes } from './routes/attachments';
+import { liveSessionRoutes } from './routes/live-sessions';
+import { createLiveSessions } from './services/live-sessions';
 import { createTicketActions } from './services/ticket-actions';
 import { createTicketService, type SlaSettings } from './services/tickets';
 import { createUserService } from './services/users';
@@ -71,6 +74,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(authenticate({ adminApiKey: deps.adminApiKey, findByKeyHash: (h) => deps.store.users.byApiKeyHash(h) }));
   api.use('/tickets', ticketRoutes(tickets));
   api.use('/tickets', ticketThreadRoutes(actions));
+  api.use('/tickets', attachmentRoutes({ store: deps.store, actions, now }));
+  api.use('/tickets', liveSessionRoutes(createLiveSessions({ temporal: deps.temporal, actions, store: deps.store, now })));
   api.use('/users', userRoutes(createUserService({ store: deps.store, now })));
   api.use('/webhooks', webhookRoutes({ store: deps.store, now }));
   if (deps.slaRegistry) {

@@ -32,6 +32,8 @@ const app = createApp({
   adminApiKey: adminKey.key,
   sla: slaRegistry.current,
   slaRegistry,
+  // API_RATE_LIMIT raises the per-key limit for load tests (bench/intake.ts); unset keeps the default.
+  ...(config.apiRateLimit ? { rateLimit: { limit: config.apiRateLimit } } : {}),
 });
 
 const processor = createInboundProcessor({ temporal, taskQueue: config.temporal.taskQueue, store, sla: () => sla, logger });

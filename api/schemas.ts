@@ -72,3 +72,17 @@ export const createUserBody = z
     agreement: z.object({ trainingIncluded: z.boolean() }).strict().optional(),
   })
   .strict();
+
+export const liveSessionBody = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('request'), tool: z.enum(LIVE_SUPPORT_TOOLS), preferredTimes: z.array(text(200)).max(5).default([]) }).strict(),
+  z
+    .object({
+      action: z.literal('confirm'),
+      startsAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant' }),
+      durationMinutes: z.number().int().min(15).max(240).default(30),
+      link: z.url({ protocol: /^https$/, message: 'must be an https meeting link' }).max(500),
+      tool: z.enum(LIVE_SUPPORT_TOOLS).optional(),
+    })
+    .strict(),
+  z.object({ action: z.literal('outcome'), outcome: z.enum(['held', 'no_show', 'cancelled']), notes: text(2_000).optional() }).strict(),
+]);

@@ -98,7 +98,8 @@ export function createInboundMail(deps: InboundMailDeps) {
     if (ticket && sender && (sender.id === ticket.customerId || isStaff(sender))) {
       try {
         const body = stripQuoted(f.text) || '(see attachments)';
-        const { message } = await deps.actions.addMessage(principalOf(sender), ticket.id, { body, channel: 'email' });
+        // The message id comes from the mail's key, so a retried delivery threads it once.
+        const { message } = await deps.actions.addMessage(principalOf(sender), ticket.id, { body, channel: 'email', id: `E${sha256(key).slice(0, 24)}` });
         return { outcome: 'threaded', ticketId: ticket.id, messageId: message.id };
       } catch (err) {
         if (!(err instanceof AppError && err.code === 'invalid_transition')) throw err;

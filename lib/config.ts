@@ -43,6 +43,12 @@ export const configSchema = z.object({
 
   ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   SLA_CONFIG: z.string().optional(),
+
+  // Benchmarks and operators tune these (BENCHMARKS.md, "Scale"); unset keeps the SDK's and the API's defaults.
+  API_RATE_LIMIT: z.coerce.number().int().min(1).optional(),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).optional(),
 });
 
 export type Env = z.infer<typeof configSchema>;
@@ -73,6 +79,10 @@ export interface Config {
   escalationContacts: string;
   adminApiKey?: string;
   slaConfigPath?: string;
+  /** Requests per minute per API key; the load generator of bench/intake.ts needs more than the default 600. */
+  apiRateLimit?: number;
+  /** Worker tuning (sticky cache and slots); undefined leaves the SDK default. */
+  worker: { maxCachedWorkflows?: number; maxConcurrentWorkflowTaskExecutions?: number; maxConcurrentActivityTaskExecutions?: number };
 }
 
 export class ConfigError extends Error {
@@ -124,5 +134,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     escalationContacts: e.ESCALATION_CONTACTS,
     adminApiKey: e.ADMIN_API_KEY,
     slaConfigPath: e.SLA_CONFIG,
+    apiRateLimit: e.API_RATE_LIMIT,
+    worker: {
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      maxConcurrentWorkflowTaskExecutions: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+      maxConcurrentActivityTaskExecutions: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    },
   };
 }

@@ -10,6 +10,7 @@ import { createSlaEventRepository } from './sla-events';
 import { createTicketListQuery, createTicketStateRepository } from './ticket-states';
 import { createTicketRepository } from './tickets';
 import { createUserRepository } from './users';
+import { createOpsQueries } from './ops-queries'; // issue 8: dashboard and /metrics aggregates
 
 export function createStore(conn: Connection) {
   const models = registerModels(conn);
@@ -24,6 +25,7 @@ export function createStore(conn: Connection) {
     slaVersions: createSlaVersionRepository(models),
     audit: createAuditRepository(models),
     webhooks: createWebhookRepository(models),
+    ops: createOpsQueries(models), // issue 8
     ...createChannelRepositories(conn, models),
     /** Builds indexes explicitly at startup rather than lazily on first use. */
     async init(): Promise<void> {

@@ -68,6 +68,7 @@ export interface TicketListFilter {
   slaState?: string;
   customerId?: string;
   subjectContains?: string;
+  escalationLevel?: string; // issue 8: the console's level filter
 }
 
 export type TicketListSort = 'deadline' | 'created';
@@ -86,7 +87,7 @@ export function createTicketListQuery(models: Models) {
 
   function baseFilter(f: TicketListFilter): Record<string, unknown> {
     const q: Record<string, unknown> = {};
-    for (const key of ['status', 'priority', 'category', 'assignee', 'slaState', 'customerId'] as const) {
+    for (const key of ['status', 'priority', 'category', 'assignee', 'slaState', 'customerId', 'escalationLevel'] as const) {
       if (f[key] !== undefined) q[key] = String(f[key]);
     }
     if (f.subjectContains) q.subject = { $regex: escapeRegex(f.subjectContains), $options: 'i' };

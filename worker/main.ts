@@ -29,6 +29,8 @@ const worker = await createWorker({
     now: () => new Date(),
     logger,
   },
+  // WORKER_* variables (lib/config.ts); undefined entries are dropped so the SDK keeps its defaults.
+  tuning: Object.fromEntries(Object.entries(config.worker).filter(([, v]) => v !== undefined)),
 });
 
 // Ctrl-C reaches us twice (the terminal's SIGINT and the supervisor's SIGTERM): shut down once.

@@ -63,11 +63,12 @@ export function createTicketActions(deps: TicketActionDeps) {
      * Adds to the thread. A customer's message signals the workflow; an agent's public reply is an
      * update (so a refused one is rolled back); an internal note never reaches the customer or the SLA.
      */
-    async addMessage(caller: Principal, ticketId: string, input: { body: string; internal?: boolean; channel?: string }) {
+    /** `id` makes a retried delivery (e.g. the same inbound mail) add the message once. */
+    async addMessage(caller: Principal, ticketId: string, input: { body: string; internal?: boolean; channel?: string; id?: string }) {
       const ticket = await visibleTicket(caller, ticketId);
       if (caller.role === 'customer' && input.internal) throw invalidInput('customers cannot write internal notes', 'internal');
       const message: ThreadMessage = {
-        id: `M${randomBytes(8).toString('hex')}`,
+        id: input.id ?? `M${randomBytes(8).toString('hex')}`,
         ticketId: ticket.id,
         authorId: caller.id,
         authorRole: caller.role,

@@ -25,8 +25,11 @@ beforeAll(async () => {
   ticketId = (await apiClient(stack.baseUrl, keys.customer).post('/api/v1/tickets', { subject: 's', description: 'd', category: 'bug' })).body.id;
 });
 afterAll(async () => {
+  // One line with the answers by status, for BENCHMARKS.md ("bad input at volume").
+  console.log(`[fuzz] ${RUNS} runs, ${[...statusCounts.values()].reduce((a, b) => a + b, 0)} requests by status: ${JSON.stringify(Object.fromEntries([...statusCounts].sort(([a], [b]) => a - b)))}`);
   await stack?.close();
 });
+const statusCounts = new Map<number, number>();
 
 // ---- values ---------------------------------------------------------------------------------
 
@@ -122,6 +125,8 @@ async function check(req: Req): Promise<void> {
   const sent = Object.fromEntries(Object.entries(req.headers).filter(([, v]) => v !== undefined)) as Record<string, string>;
   const res = await fetch(url, { method: req.method, headers: sent, body: req.body, signal: AbortSignal.timeout(15_000) });
   const text = await res.text();
+  // Counted so the long run (BENCHMARKS.md) can report how many answers of each status it saw.
+  statusCounts.set(res.status, (statusCounts.get(res.status) ?? 0) + 1);
   const where = `${req.method} ${req.path} → ${res.status} ${text.slice(0, 300)}`;
   expect(res.status, where).toBeLessThan(500);
   if (res.status >= 400) {

@@ -1,0 +1,104 @@
+import { Router, type Request } from 'express';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Store } from '../../store';
+import { routeLabel } from './request-context';
+
+/**
+ * The API's Prometheus registry. Ticket and SLA figures are read from the store at scrape time
+ * (cached briefly, so a burst of scrapes costs one query), which makes one scrape of the API answer
+ * "which tickets breached today" even though the events themselves are recorded by the worker.
+ */
+
+const DAY_MS = 24 * 60 * 60_000;
+/** At most this many `sla_breached_ticket` series: enough for a bad day, bounded for a disaster. */
+const MAX_BREACHED_SERIES = 200;
+
+export function createApiMetrics(deps: { store: Store; now: () => Date; cacheMs?: number }) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const cacheMs = deps.cacheMs ?? 5_000;
+
+  const http = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by method, route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+
+  /** One store read per cache period, shared by every gauge of a scrape. */
+  function cached<T>(load: () => Promise<T>): () => Promise<T> {
+    let at = -Infinity;
+    let value: Promise<T> | null = null;
+    return () => {
+      const now = Date.now();
+      if (!value || now - at >= cacheMs) {
+        at = now;
+        value = load().catch((err: unknown) => {
+          value = null; // a failed read is retried on the next scrape
+          throw err;
+        });
+      }
+      return value;
+    };
+  }
+  const statusCounts = cached(() => deps.store.ops.ticketCountsByStatus());
+  const lastDay = cached(async () => {
+    const to = deps.now();
+    const signals = await deps.store.ops.slaSignals(new Date(to.getTime() - DAY_MS), new Date(to.getTime() + 1));
+    const breachedIds = [...new Set(signals.filter((s) => s.type === 'breached').map((s) => s.ticketId))];
+    return { signals, priorities: await deps.store.ticketStates.prioritiesOf(breachedIds) };
+  });
+
+  new Gauge({
+    name: 'tickets_by_status',
+    help: 'Tickets per status (from the ticket_states projection)',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const [status, n] of await statusCounts()) this.set({ status }, n);
+    },
+  });
+
+  new Gauge({
+    name: 'sla_events_last_24h',
+    help: 'SLA warnings, breaches and escalations recorded in the last 24 hours, by metric and escalation level',
+    labelNames: ['type', 'metric', 'level'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const s of (await lastDay()).signals) this.inc({ type: s.type, metric: s.metric ?? 'none', level: s.level });
+    },
+  });
+
+  new Gauge({
+    name: 'sla_breached_ticket',
+    help: 'Tickets that breached in the last 24 hours; the value is the breach time (Unix seconds)',
+    labelNames: ['ticket_id', 'metric', 'priority', 'level'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const { signals, priorities } = await lastDay();
+      const breaches = signals.filter((s) => s.type === 'breached').slice(-MAX_BREACHED_SERIES);
+      for (const s of breaches) {
+        const labels = { ticket_id: s.ticketId, metric: s.metric ?? 'none', priority: priorities.get(s.ticketId) ?? 'unknown', level: s.level };
+        this.set(labels, Math.floor(s.at.getTime() / 1000));
+      }
+    },
+  });
+
+  const router = Router();
+  router.get('/metrics', async (_req, res) => {
+    const body = await registry.metrics();
+    res.type(registry.contentType).set('Cache-Control', 'no-store').send(body);
+  });
+
+  return {
+    registry,
+    router,
+    observe(req: Request, status: number, seconds: number) {
+      http.observe({ method: req.method, route: routeLabel(req), status: String(status) }, seconds);
+    },
+  };
+}

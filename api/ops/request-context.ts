@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import type { Request, RequestHandler } from 'express';
+import type { Logger } from '../../lib/logger';
+import { runWithLogContext, type LogContext } from '../../lib/log-context';
+
+/**
+ * Request ids, the log context and one access-log line per request. Mounted first, so every later
+ * log line (services included, through the logger's mixin) carries the request id, and the ticket
+ * and workflow ids when the path names a ticket.
+ */
+
+/** A caller's id is kept only if it is short and plain: it ends up in logs and a response header. */
+const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** /api/v1/tickets/<id>/… and /console/tickets/<id>/… */
+const TICKET_IN_PATH = /\/tickets\/([0-9A-Z]{6,16})(?:\/|$)/;
+
+export function ticketIdFromPath(path: string): string | undefined {
+  return TICKET_IN_PATH.exec(path)?.[1];
+}
+
+/**
+ * The route as a metric label. Only matched routes get their own label, and ids, tokens and other
+ * values in the path become ':id' (anything that is not a short lowercase word), so the label set
+ * stays small; requests no route matched are all 'unmatched' (scanners must not mint series).
+ */
+export function routeLabel(req: Request): string {
+  if (!req.route) return 'unmatched';
+  const path = req.originalUrl.split('?')[0] ?? '/';
+  return path.replace(/[^/]+/g, (segment) => (/^(v\d+|[a-z][a-z-]{0,30})$/.test(segment) ? segment : ':id')) || '/';
+}
+
+export function requestContext(deps: { logger: Logger; observe: (req: Request, status: number, seconds: number) => void }): RequestHandler {
+  return (req, res, next) => {
+    const given = req.get('x-request-id');
+    const requestId = given && SANE_ID.test(given) ? given : randomUUID();
+    res.setHeader('X-Request-Id', requestId);
+    const ticketId = ticketIdFromPath(req.path);
+    const ctx: LogContext = { requestId, ...(ticketId ? { ticketId, workflowId: `ticket-${ticketId}` } : {}) };
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      deps.observe(req, res.statusCode, seconds);
+      runWithLogContext(ctx, () => {
+        const line = { req: { method: req.method, url: req.originalUrl.split('?')[0] }, res: { statusCode: res.statusCode }, responseTime: Math.round(seconds * 1000) };
+        if (res.statusCode >= 500) deps.logger.error(line, 'request failed');
+        else deps.logger.info(line, 'request completed');
+      });
+    });
+    runWithLogContext(ctx, next);
+  };
+}

@@ -1,0 +1,93 @@
+import os from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Client } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import type { Connection as MongoConnection } from 'mongoose';
+import { createCalendar } from '../domain/calendar';
+import { receive, snapshot, type TicketIntake } from '../domain/ticket-sla';
+import { connectMongo } from '../store/connection';
+import { ticketWorkflow } from '../workflows/ticket';
+import * as sa from '../workflows/search-attributes';
+
+/** Small shared pieces of the benchmarks: percentiles, direct workflow starts, store counts. */
+
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export function summary(values: number[]) {
+  const s = [...values].sort((a, b) => a - b);
+  return { n: s.length, p50: percentile(s, 50), p99: percentile(s, 99), max: s.at(-1) ?? NaN };
+}
+
+export const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–');
+
+export function machine(): string {
+  return `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
+}
+
+/**
+ * Starts a ticket workflow the way api/services/tickets.ts does (same id, arguments and search
+ * attributes), without the API: the raw Temporal start the intake benchmark compares against, and
+ * the fast way to put thousands of tickets on the server with a common receivedAt.
+ */
+export async function startTicketDirect(client: Client, taskQueue: string, intake: TicketIntake): Promise<void> {
+  const cal = createCalendar(intake.calendar);
+  const preview = snapshot(receive(intake, cal).state, new Date(intake.receivedAt), cal);
+  await client.workflow.start(ticketWorkflow, {
+    workflowId: `ticket-${intake.ticketId}`,
+    taskQueue,
+    args: [{ intake }],
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    staticSummary: `#${intake.ticketId} ${intake.subject}`,
+    typedSearchAttributes: [
+      { key: sa.TicketStatus, value: 'new' },
+      { key: sa.TicketPriority, value: intake.priority },
+      { key: sa.TicketCategory, value: intake.category },
+      { key: sa.CustomerId, value: intake.customer.id },
+      { key: sa.EscalationLevel, value: 'L1' },
+      { key: sa.SlaState, value: 'ok' },
+      ...(preview.nextDeadline ? [{ key: sa.NextDeadline, value: new Date(preview.nextDeadline) }] : []),
+    ],
+  });
+}
+
+/** Runs `task(i)` for i < count with at most `concurrency` in flight; returns each call's latency in ms. */
+export async function pool(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number[]> {
+  const latencies: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t0 = performance.now();
+        await task(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  return latencies;
+}
+
+/** A read-only window on the product's collections (counting mails, events, projections). */
+export async function openStore(uri: string): Promise<MongoConnection> {
+  return connectMongo(uri, { serverSelectionTimeoutMS: 30_000 });
+}
+
+/** Polls `count()` until it reaches `target` or `timeoutMs` passes; returns the last count and how long it took. */
+export async function waitForCount(count: () => Promise<number>, target: number, timeoutMs: number, label = ''): Promise<{ reached: number; ms: number }> {
+  const t0 = Date.now();
+  let reached = 0;
+  let lastLog = t0;
+  while (Date.now() - t0 < timeoutMs) {
+    reached = await count().catch(() => reached);
+    if (reached >= target) break;
+    if (label && Date.now() - lastLog > 15_000) {
+      console.error(`  … ${label}: ${reached}/${target}`);
+      lastLog = Date.now();
+    }
+    await delay(500);
+  }
+  return { reached, ms: Date.now() - t0 };
+}

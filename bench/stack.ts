@@ -1,0 +1,239 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Client, Connection } from '@temporalio/client';
+import protoPackage from '@temporalio/proto';
+import { freePort, startMongoServer, startTemporalDevServer, stopChild, type ManagedProcess } from '../scripts/lib/servers';
+import { startSmtpSink, type SmtpSink } from '../scripts/lib/smtp-sink';
+import { provision, repoRoot, type Tools } from '../scripts/lib/tools';
+
+/**
+ * The whole product as real processes on free ports in a temporary DATA_DIR, for benchmarks and
+ * fault tests: Temporal dev server, FerretDB, an SMTP outbox (in this process), then the worker
+ * and the API as `node --import tsx …` children, exactly as `npm start` runs them. Each process can
+ * be killed with any signal and started again on the same port and data, which is what the fault
+ * tests need; stop() ends everything and an exit hook SIGKILLs whatever is left if we crash.
+ */
+
+const proto = protoPackage.temporal;
+
+export type ProcessName = 'temporal' | 'mongo' | 'worker' | 'api';
+
+export interface StackOptions {
+  /** Written to DATA_DIR/sla.json and passed as SLA_CONFIG (see lib/sla-config.ts). */
+  slaConfig?: unknown;
+  /** Extra environment for the worker and the API (WORKER_* tuning, API_RATE_LIMIT…). */
+  env?: Record<string, string>;
+  log?: (line: string) => void;
+  /** Keep DATA_DIR after stop() (also KEEP_BENCH_DATA=1). */
+  keepData?: boolean;
+}
+
+export interface Stack {
+  dataDir: string;
+  apiUrl: string;
+  adminKey: string;
+  temporalAddress: string;
+  mongoUri: string;
+  outboxDir: string;
+  taskQueue: string;
+  /** A bare Temporal client on its own connection (reconnects by itself after a server restart). */
+  client: Client;
+  pid(name: ProcessName): number | undefined;
+  /** Sends the signal and waits until the process has exited. */
+  kill(name: ProcessName, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts a killed process again on the same port and data, and waits until it is ready. */
+  start(name: ProcessName): Promise<void>;
+  restart(name: ProcessName, signal?: NodeJS.Signals): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const live = new Set<ChildProcess>();
+// Last resort: never leave servers running when the runner itself dies or is interrupted.
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+function track(child: ChildProcess): ChildProcess {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  return child;
+}
+
+function exited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+async function waitUntil(what: string, timeoutMs: number, probe: () => Promise<boolean>, dead?: () => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (dead?.()) throw new Error(`${what}: the process exited before it was ready`);
+    if (await probe().catch(() => false)) return;
+    await delay(200);
+  }
+  throw new Error(`${what} was not ready within ${timeoutMs / 1000} s`);
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const log = opts.log ?? (() => {});
+  const tools = (await provision({ need: { temporal: true, mongo: true, testServer: false, chromium: false }, log })) as Tools;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sla-desk-stack-'));
+  const logDir = path.join(dataDir, 'logs');
+  fs.mkdirSync(logDir, { recursive: true });
+  const [temporalPort, mongoPort, apiPort, inboundPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const temporalAddress = `127.0.0.1:${temporalPort}`;
+  const mongoUri = `mongodb://127.0.0.1:${mongoPort}/sla-desk`;
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const adminKey = `adm_${randomBytes(16).toString('hex')}`;
+  const taskQueue = 'tickets';
+  let slaConfigPath = '';
+  if (opts.slaConfig !== undefined) {
+    slaConfigPath = path.join(dataDir, 'sla.json');
+    fs.writeFileSync(slaConfigPath, JSON.stringify(opts.slaConfig, null, 2));
+  }
+
+  const servers: Partial<Record<'temporal' | 'mongo', ManagedProcess>> = {};
+  const apps: Partial<Record<'worker' | 'api', ChildProcess>> = {};
+  let sink: SmtpSink | undefined;
+  let connection: Connection | undefined;
+
+  const startServer = {
+    temporal: async () => {
+      servers.temporal = await startTemporalDevServer({
+        bin: tools.temporal,
+        port: temporalPort,
+        // On disk, so a restarted dev server resumes every workflow and timer.
+        dbFile: path.join(dataDir, 'temporal.sqlite'),
+        logFile: path.join(logDir, 'temporal.log'),
+      });
+      track(servers.temporal.child);
+    },
+    mongo: async () => {
+      servers.mongo = await startMongoServer({ server: tools.mongo, port: mongoPort, dataDir: path.join(dataDir, 'mongo'), logFile: path.join(logDir, 'mongo.log') });
+      track(servers.mongo.child);
+    },
+  };
+
+  const appEnv = (): NodeJS.ProcessEnv => ({
+    ...process.env,
+    NODE_ENV: 'development',
+    PORT: String(apiPort),
+    INBOUND_SMTP_PORT: String(inboundPort),
+    PUBLIC_URL: apiUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    MONGODB_URI: mongoUri,
+    SMTP_URL: `smtp://127.0.0.1:${sink!.port}`,
+    ADMIN_API_KEY: adminKey,
+    SLA_CONFIG: slaConfigPath,
+    LOG_LEVEL: 'warn',
+    DATA_DIR: dataDir,
+    ...opts.env,
+  });
+
+  function spawnApp(name: 'worker' | 'api'): ChildProcess {
+    const out = fs.openSync(path.join(logDir, `${name}.log`), 'a');
+    // `node --import tsx` as npm start does: the pid we hold is the app itself, so SIGKILL hits it.
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, `${name}/main.ts`)], { cwd: repoRoot, env: appEnv(), stdio: ['ignore', out, out] });
+    fs.closeSync(out);
+    apps[name] = track(child);
+    return child;
+  }
+
+  /** The worker is ready once the server lists a workflow poller with its identity (`pid@host`). */
+  async function workerPolling(pid: number): Promise<boolean> {
+    const res = await connection!.workflowService.describeTaskQueue({
+      namespace: 'default',
+      taskQueue: { name: taskQueue },
+      taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    });
+    return (res.pollers ?? []).some((p) => p.identity?.startsWith(`${pid}@`));
+  }
+
+  const startApp = {
+    worker: async () => {
+      const child = spawnApp('worker');
+      await waitUntil('worker', 120_000, () => workerPolling(child.pid!), () => exited(child));
+    },
+    api: async () => {
+      const child = spawnApp('api');
+      await waitUntil('api', 120_000, async () => (await fetch(`${apiUrl}/readyz`, { signal: AbortSignal.timeout(3_000) })).status === 200, () => exited(child));
+    },
+  };
+
+  const childOf = (name: ProcessName): ChildProcess | undefined => (name === 'temporal' || name === 'mongo' ? servers[name]?.child : apps[name]);
+
+  async function kill(name: ProcessName, signal: NodeJS.Signals = 'SIGKILL') {
+    const child = childOf(name);
+    if (!child || exited(child)) return;
+    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    await gone;
+  }
+
+  async function start(name: ProcessName) {
+    log(`starting ${name}`);
+    if (name === 'temporal' || name === 'mongo') await startServer[name]();
+    else await startApp[name]();
+  }
+
+  async function stop() {
+    await Promise.all((['api', 'worker'] as const).map((n) => (apps[n] ? stopChild(apps[n]!) : undefined)));
+    await connection?.close().catch(() => undefined);
+    await Promise.all((['temporal', 'mongo'] as const).map((n) => servers[n]?.stop()));
+    await sink?.close();
+    if (!opts.keepData && process.env.KEEP_BENCH_DATA !== '1') fs.rmSync(dataDir, { recursive: true, force: true });
+    else log(`data kept in ${dataDir}`);
+  }
+
+  try {
+    log(`DATA_DIR ${dataDir}`);
+    await Promise.all([startServer.temporal(), startServer.mongo()]);
+    sink = await startSmtpSink({ port: 0, dir: path.join(dataDir, 'outbox') });
+    connection = await Connection.connect({ address: temporalAddress });
+    // Worker and API bundle/compile in parallel; together they take most of the start-up time.
+    await Promise.all([startApp.worker(), startApp.api()]);
+    log(`ready: API ${apiUrl}, Temporal ${temporalAddress}, Mongo ${mongoUri}`);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  return {
+    dataDir,
+    apiUrl,
+    adminKey,
+    temporalAddress,
+    mongoUri,
+    outboxDir: sink.dir,
+    taskQueue,
+    client: new Client({ connection }),
+    pid: (name) => childOf(name)?.pid,
+    kill,
+    start,
+    async restart(name, signal = 'SIGTERM') {
+      await kill(name, signal);
+      await start(name);
+    },
+    stop,
+  };
+}
+
+/** Resident memory of a process in MiB, from /proc/<pid>/status (VmRSS). */
+export function rssMiB(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1]);
+  return kb / 1024;
+}
+
+/** Bytes under a path (a file or a directory tree). */
+export function diskBytes(p: string): number {
+  if (!fs.existsSync(p)) return 0;
+  const st = fs.statSync(p);
+  if (!st.isDirectory()) return st.size;
+  return fs.readdirSync(p).reduce((sum, f) => sum + diskBytes(path.join(p, f)), 0);
+}
