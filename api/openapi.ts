@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MORE_OPERATIONS } from './openapi-more';
 import { actionBody, actionParam, createTicketBody, createUserBody, idempotencyKeyHeader, listQuery, messageBody, ticketIdParam } from './schemas';
 
 /**
@@ -145,7 +146,7 @@ const ERROR_RESPONSES: Record<ErrorStatus, { name: string; description: string; 
 const API_ERRORS: ErrorStatus[] = [400, 401, 429, 503];
 const TICKET = '/api/v1/tickets/{id}';
 
-export const OPERATIONS: Operation[] = [
+const CORE_OPERATIONS: Operation[] = [
   {
     method: 'post', path: '/api/v1/users', tag: 'Users', access: 'admin', body: createUserBody,
     summary: 'Create a user',
@@ -232,6 +233,8 @@ export const OPERATIONS: Operation[] = [
     errors: [],
   },
 ];
+
+export const OPERATIONS: Operation[] = [...CORE_OPERATIONS, ...MORE_OPERATIONS];
 
 /** Path parameters, by name, validated by the same schemas as the routes. */
 const PATH_PARAMS: Record<string, z.ZodType> = { id: ticketIdParam.shape.id, action: actionParam.shape.action };

@@ -9,15 +9,15 @@ import type { SlaService } from '../services/sla';
 import type { Store } from '../../store';
 import type { SlaKind } from '../../store/sla-versions';
 
-const zoneQuery = z.object({ zone: z.string().min(1).max(64).optional() }).strict();
-const previewQuery = z
+export const zoneQuery = z.object({ zone: z.string().min(1).max(64).optional() }).strict();
+export const previewQuery = z
   .object({
     receivedAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant such as 2026-12-03T12:00:00Z' }).optional(),
     priority: z.enum(PRIORITIES as unknown as [string, ...string[]]).default('normal'),
     zone: z.string().min(1).max(64).optional(),
   })
   .strict();
-const reportQuery = z
+export const reportQuery = z
   .object({
     from: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant' }),
     to: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant' }),

@@ -7,7 +7,7 @@ import type { Store } from '../../store';
 import { principal, requireRole } from '../auth';
 import { parseOr400 } from '../problem';
 
-const createWebhookBody = z
+export const createWebhookBody = z
   .object({
     url: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2_000),
     events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).default([...WEBHOOK_EVENTS]),

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { announcementBody } from './routes/announcements';
+import { previewQuery, reportQuery, zoneQuery } from './routes/sla';
+import { createWebhookBody } from './routes/webhooks';
+import type { ErrorStatus, Operation } from './openapi';
+import { liveSessionBody } from './schemas';
+
+/** Operations beyond the core ticket API: SLA settings and reports, live sessions, attachments and channels. */
+
+const str = { type: 'string' };
+const time = { type: 'string', format: 'date-time' };
+const anyObject = { type: 'object' };
+const API_ERRORS: ErrorStatus[] = [400, 401, 429, 503];
+const TICKET = '/api/v1/tickets/{id}';
+
+const instant = { type: 'object', properties: { at: time, local: str, callerLocal: str }, required: ['at', 'local'] };
+const version = { type: 'object', properties: { kind: str, name: str, version: { type: 'integer' }, body: anyObject, createdAt: time, createdBy: str } };
+
+const slaSettings = (kind: 'calendars' | 'policies', what: string, example: unknown): Operation[] => [
+  {
+    method: 'get', path: `/api/v1/sla/${kind}/default`, tag: 'SLA', access: 'any',
+    summary: `The ${what} in force`, description: `The newest version of the ${what}. New tickets are opened under it; each ticket keeps the version it was opened under.`,
+    success: { status: 200, description: 'the newest version', schema: version }, errors: API_ERRORS,
+  },
+  {
+    method: 'get', path: `/api/v1/sla/${kind}/default/versions`, tag: 'SLA', access: 'any',
+    summary: `Every ${what} version`, description: 'Oldest first, without bodies.',
+    success: { status: 200, description: 'the versions', schema: { type: 'object', properties: { versions: { type: 'array', items: version } } } }, errors: API_ERRORS,
+  },
+  {
+    method: 'get', path: `/api/v1/sla/${kind}/default/versions/{version}`, tag: 'SLA', access: 'any',
+    summary: `One ${what} version`, description: 'As it was stored.',
+    success: { status: 200, description: 'the version', schema: version }, errors: [...API_ERRORS, 404],
+  },
+  {
+    method: 'put', path: `/api/v1/sla/${kind}/default`, tag: 'SLA', access: 'admin', body: z.object({}).loose(),
+    summary: `Change the ${what}`, description: `Stores a new version (audited). Invalid input answers 400 naming the field. Open tickets keep their version until re-timed.`,
+    example: { body: example },
+    success: { status: 201, description: 'the new version', schema: version }, errors: [...API_ERRORS, 403, 413],
+  },
+];
+
+export const MORE_OPERATIONS: Operation[] = [
+  {
+    method: 'get', path: '/api/v1/sla/status', tag: 'SLA', access: 'any', query: zoneQuery,
+    summary: 'Is support open now?', description: 'Whether support is open, and when it next opens or closes, in the calendar\'s zone and (with `zone`) in the caller\'s.',
+    example: { query: 'zone=America/Los_Angeles' },
+    success: { status: 200, description: 'the status', schema: { type: 'object', properties: { open: { type: 'boolean' }, now: instant, opensAt: instant, closesAt: instant, timezone: str } } },
+    errors: API_ERRORS,
+  },
+  {
+    method: 'get', path: '/api/v1/sla/preview', tag: 'SLA', access: 'any', query: previewQuery,
+    summary: 'Preview due times', description: 'The due times a ticket received at `receivedAt` (default now) with `priority` would get, each with the windows of support time it consumes.',
+    example: { query: 'receivedAt=2026-12-03T12:00:00Z&priority=high' },
+    success: { status: 200, description: 'due times and explanations', schema: anyObject },
+    errors: API_ERRORS,
+  },
+  ...slaSettings('calendars', 'support calendar', { timezone: 'UTC-5', windows: [{ day: 'sunday', open: '22:00', close: '06:00' }], holidays: ['2026-12-25'] }),
+  ...slaSettings('policies', 'SLA policy', { warningAt: 0.75, targets: { urgent: { firstResponseMinutes: 240 } } }),
+  {
+    method: 'post', path: '/api/v1/sla/policies/default/retime-open-tickets', tag: 'SLA', access: 'admin',
+    summary: 'Move open tickets to the newest versions', description: 'Each open ticket adopts the newest policy and calendar, keeping the business time it has already used. Audited.',
+    success: { status: 200, description: 'how many tickets moved', schema: { type: 'object', properties: { retimed: { type: 'integer' }, refused: { type: 'integer' }, failed: { type: 'integer' } } } },
+    errors: [...API_ERRORS, 403],
+  },
+  {
+    method: 'get', path: '/api/v1/reports/sla', tag: 'Reports', access: 'agent', query: reportQuery as unknown as z.ZodObject,
+    summary: 'SLA attainment', description: 'Per priority and metric, for clocks that stopped in [from, to): met, missed, breaches, attainment, median and p90 business minutes.',
+    example: { query: 'from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z' },
+    success: { status: 200, description: 'the report', schema: anyObject },
+    errors: [...API_ERRORS, 403],
+  },
+  {
+    method: 'post', path: `${TICKET}/live-session`, tag: 'Live support', access: 'any', body: liveSessionBody,
+    summary: 'Ask for, book, or record a live session',
+    description: 'A customer asks (`request`, with a tool and preferred times); an agent books (`confirm`) a slot that must lie inside support hours (409 with the reason otherwise) — it counts as a response — and records the `outcome`. Reminders go out 60 and 10 minutes before.',
+    example: { body: { action: 'request', tool: 'google-meet', preferredTimes: ['Monday 23:00 EST'] } },
+    success: { status: 200, description: 'the session and the SLA state', schema: anyObject },
+    errors: [...API_ERRORS, 404, 409],
+  },
+  {
+    method: 'post', path: `${TICKET}/attachments`, tag: 'Thread', access: 'any',
+    summary: 'Attach files', description: 'multipart/form-data, field `files` (up to 5, 5 MB each): PNG, JPEG, GIF, PDF, ZIP or plain text, recognised by content.',
+    success: { status: 201, description: 'the stored files', schema: anyObject },
+    errors: [...API_ERRORS, 404, 413],
+  },
+  {
+    method: 'get', path: `${TICKET}/attachments`, tag: 'Thread', access: 'any',
+    summary: "List a ticket's files", description: 'Names, types and sizes.',
+    success: { status: 200, description: 'the files', schema: anyObject }, errors: [...API_ERRORS, 404],
+  },
+  {
+    method: 'get', path: `${TICKET}/attachments/{attachmentId}`, tag: 'Thread', access: 'any',
+    summary: 'Download a file', description: 'Only for those who may see the ticket.',
+    success: { status: 200, description: 'the file', schema: str, contentType: 'application/octet-stream' }, errors: [...API_ERRORS, 404],
+  },
+  {
+    method: 'post', path: '/api/v1/webhooks', tag: 'Webhooks', access: 'admin', body: createWebhookBody,
+    summary: 'Subscribe to SLA events',
+    description: 'Warning, breach, escalation and resolution events are POSTed as JSON (with a Slack-compatible `text`), signed `X-Sla-Desk-Signature: t=<unix>,v1=<HMAC-SHA256 of "t.body">` with the secret returned here once, and retried with backoff.',
+    example: { body: { url: 'http://localhost:9000/sla-hooks', events: ['breached', 'escalated'] } },
+    success: { status: 201, description: 'the subscription and its secret', schema: anyObject }, errors: [...API_ERRORS, 403],
+  },
+  {
+    method: 'get', path: '/api/v1/webhooks', tag: 'Webhooks', access: 'admin',
+    summary: 'List subscriptions', description: 'Secrets are not shown again.',
+    success: { status: 200, description: 'the subscriptions', schema: anyObject }, errors: [...API_ERRORS, 403],
+  },
+  {
+    method: 'delete', path: '/api/v1/webhooks/{id}', tag: 'Webhooks', access: 'admin',
+    summary: 'Remove a subscription', description: 'Audited.',
+    success: { status: 204, description: 'removed', schema: anyObject }, errors: [...API_ERRORS, 403, 404],
+  },
+  {
+    method: 'post', path: '/api/v1/announcements', tag: 'Announcements', access: 'admin', body: announcementBody, idempotencyKey: true,
+    summary: 'Announce an update or maintenance',
+    description: 'A broadcast workflow mails every customer exactly once, rate-limited and resumable; follow it at GET /api/v1/announcements/{id} or in the Temporal UI.',
+    example: { body: { title: 'Maintenance on Sunday', body: 'The service is read-only 23:00–23:30 EST.', kind: 'maintenance' } },
+    success: { status: 202, description: 'accepted', schema: anyObject }, errors: [...API_ERRORS, 403, 409],
+  },
+  {
+    method: 'get', path: '/api/v1/announcements/{id}', tag: 'Announcements', access: 'agent',
+    summary: "An announcement's progress", description: 'Total, sent, failed, and whether it is done or cancelled.',
+    success: { status: 200, description: 'progress', schema: anyObject }, errors: [...API_ERRORS, 404],
+  },
+  {
+    method: 'post', path: '/api/v1/announcements/{id}/cancel', tag: 'Announcements', access: 'admin',
+    summary: 'Cancel an announcement', description: 'Customers not yet mailed are not mailed.',
+    success: { status: 202, description: 'cancelling', schema: anyObject }, errors: [...API_ERRORS, 404],
+  },
+  {
+    method: 'post', path: '/api/v1/inbound/email', tag: 'Channels', access: 'agent',
+    summary: 'Deliver an inbound email', description: 'For mail providers that post raw MIME (`Content-Type: message/rfc822`). New mail opens a ticket; replies thread into theirs; auto-replies and bounces are ignored.',
+    success: { status: 202, description: 'what happened: created, threaded, ignored or duplicate', schema: anyObject, contentType: 'application/json' },
+    errors: [...API_ERRORS, 403, 413],
+  },
+];
