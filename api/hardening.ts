@@ -18,6 +18,8 @@ export interface RateLimitOptions {
 
 /** Generous for people and scripts, a wall for floods: 600 requests a minute per API key. */
 const DEFAULT_RATE_LIMIT = { limit: 600, windowMs: 60_000 };
+/** How many keys' worth of requests one IP may send in a window. */
+const IP_CEILING_FACTOR = 5;
 
 /** The same limit as the API router's own parser in app.ts; parsing here first lets the guard see the body. */
 export const JSON_BODY_LIMIT = '256kb';
@@ -102,6 +104,25 @@ export function hardening(opts: RateLimitOptions = {}): Router {
     }),
   );
 
+  if (limit <= 0) return router;
+  const refuse = (req: express.Request, res: express.Response, max: number) => {
+    // express-rate-limit has already set Retry-After (seconds until the window resets).
+    const retryAfter = res.getHeader('Retry-After') ?? String(Math.ceil(windowMs / 1000));
+    res.setHeader('Retry-After', String(retryAfter));
+    sendProblem(res, new HttpProblem(429, 'Too Many Requests', `rate limit of ${max} requests per ${windowMs / 1000} s exceeded; retry after ${retryAfter} s`), req.path);
+  };
+  // A ceiling per client IP, whatever keys it sends: made-up keys must not each get a fresh allowance.
+  router.use(
+    '/api/',
+    rateLimit({
+      windowMs,
+      limit: limit * IP_CEILING_FACTOR,
+      standardHeaders: false,
+      legacyHeaders: false,
+      keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? 'unknown')}`,
+      handler: (req, res) => refuse(req, res, limit * IP_CEILING_FACTOR),
+    }),
+  );
   router.use(
     '/api/',
     rateLimit({
@@ -110,12 +131,7 @@ export function hardening(opts: RateLimitOptions = {}): Router {
       standardHeaders: 'draft-8',
       legacyHeaders: false,
       keyGenerator: clientKey,
-      // express-rate-limit has already set Retry-After (seconds until the window resets).
-      handler: (req, res) => {
-        const retryAfter = res.getHeader('Retry-After') ?? String(Math.ceil(windowMs / 1000));
-        res.setHeader('Retry-After', String(retryAfter));
-        sendProblem(res, new HttpProblem(429, 'Too Many Requests', `rate limit of ${limit} requests per ${windowMs / 1000} s exceeded; retry after ${retryAfter} s`), req.path);
-      },
+      handler: (req, res) => refuse(req, res, limit),
     }),
   );
 
