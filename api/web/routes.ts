@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { AppError } from '../../domain/app-errors';
@@ -8,7 +8,7 @@ import type { TicketContent } from '../../store/tickets';
 import { hashApiKey, newApiKey, type Principal } from '../auth';
 import type { TicketActions } from '../services/ticket-actions';
 import { newTicketId, type SlaSettings, type TicketService } from '../services/tickets';
-import { csrfKey, csrfToken, csrfValid } from './csrf';
+import { CSRF_FIELD, csrfKey, csrfToken, csrfValid } from './csrf';
 import { EMPTY_FORM, honeypotFilled, parseUpload, readValues, toTicketBody, uploadErrorMessage, validateForm, type FormErrors, type FormValues } from './form';
 import { sendPage } from './html';
 import { confirmationPage, formPage, messagePage, ticketPage } from './pages';
@@ -41,6 +41,7 @@ const originOf = (req: Request) => (req.get('host') ? `${req.protocol}://${req.g
 export function createWebRoutes(deps: WebDeps): Router {
   const router = express.Router();
   const key = csrfKey(deps.adminApiKey);
+  const linkKey = createHmac('sha256', deps.adminApiKey).update('sla-desk private ticket links').digest();
   const windowMs = deps.rateLimit?.windowMs ?? 15 * 60_000;
   const limitPosts = rateLimit({
     windowMs,
@@ -94,9 +95,14 @@ export function createWebRoutes(deps: WebDeps): Router {
       const customer = await customerFor(data.email, data.name);
       if (!customer) return showForm(req, res, 400, values, { email: 'This address belongs to a support staff account; use your customer email address' });
       const files = ((req.files as Express.Multer.File[] | undefined) ?? []).map((f) => ({ name: f.originalname, size: f.size }));
-      const created = await deps.tickets.create(customer, toTicketBody(data, files));
-      const token = randomBytes(32).toString('base64url');
-      await deps.store.tickets.setAccessTokenHash(created.ticket.id, sha256(token));
+      // The form's CSRF token is unique per rendered form: the same form sent twice (a double click, a
+      // resubmit after Back) replays its ticket; an edited one opens a new ticket.
+      const body = toTicketBody(data, files);
+      const formKey = `web:${sha256(`${String((req.body as Record<string, unknown>)[CSRF_FIELD])}\n${JSON.stringify(body)}`)}`;
+      const created = await deps.tickets.create(customer, body, formKey);
+      // Derived, not random: a replayed submission must show the same private link.
+      const token = createHmac('sha256', linkKey).update(created.ticket.id).digest('base64url');
+      if (!created.replayed) await deps.store.tickets.setAccessTokenHash(created.ticket.id, sha256(token));
       const due = created.sla.clocks.find((c) => c.metric === 'first_response')?.dueAt;
       const firstResponseDue = due ? createCalendar(sla.calendar).formatLocal(new Date(due)) : 'within our service level';
       return sendPage(res, 201, confirmationPage({ ticketId: created.ticket.id, firstResponseDue, link: `/t/${token}`, origin: originOf(req) }));
