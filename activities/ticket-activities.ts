@@ -94,6 +94,7 @@ export function createTicketActivities(deps: TicketActivityDeps) {
       messageId,
       inReplyTo: threadRoot,
       references: [threadRoot],
+      replyToTag: input.ticketId,
       headers: { 'X-Ticket-Id': input.ticketId, 'X-Notification-Kind': input.kind },
     });
     await store.notifications.markSent(input.key, deps.now());

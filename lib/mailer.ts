@@ -9,11 +9,18 @@ export interface OutgoingMail {
   inReplyTo?: string;
   references?: string[];
   headers?: Record<string, string>;
+  /** Routes the customer's reply back to this ticket (`support+<ticket>@…`). */
+  replyToTag?: string;
 }
 
 export interface Mailer {
   send(mail: OutgoingMail): Promise<void>;
   close(): void;
+}
+
+/** `Support <support@x.io>` + `AB12` → `Support <support+AB12@x.io>`: the plus address inbound mail matches. */
+export function taggedAddress(from: string, tag: string): string {
+  return from.replace(/([^<\s@]+)@([^>\s]+)/, `$1+${tag}@$2`);
 }
 
 export function createMailer(opts: { url: string; from: string }): Mailer {
@@ -28,6 +35,7 @@ export function createMailer(opts: { url: string; from: string }): Mailer {
         html: mail.html,
         messageId: mail.messageId,
         inReplyTo: mail.inReplyTo,
+        replyTo: mail.replyToTag ? taggedAddress(opts.from, mail.replyToTag) : undefined,
         references: mail.references,
         headers: { 'Auto-Submitted': 'auto-generated', ...mail.headers },
       });

@@ -53,6 +53,10 @@ describe('the thin slice over real HTTP, Temporal and FerretDB', () => {
     expect(mails[0]!.subject).toContain(`#${created.id}`);
     expect(mails[0]!.text).toMatch(/An agent will respond by .* \(.*UTC\)/);
     expect(mails[0]!.to).toMatchObject({ text: 'ada@example.com' });
+    // Replies come back tagged with the ticket, and mail clients thread them.
+    expect(mails[0]!.replyTo?.value[0]?.address).toBe(`support+${created.id}@test.local`);
+    expect(mails[0]!.inReplyTo).toBe(`<ticket-${created.id}@test.local>`);
+    expect(mails[0]!.html).toContain(`#${created.id}`);
 
     const description = await stack.client.workflow.getHandle(`ticket-${created.id}`).describe();
     expect(description.taskQueue).toBe(stack.taskQueue);
