@@ -1,17 +1,7 @@
 /** Every notification as a plain-text and an HTML part, rendered from the facts the workflow sends. */
+import type { NotificationKind } from '../domain/ticket-sla';
 
-export type NotificationKind =
-  | 'acknowledgement'
-  | 'agent_reply'
-  | 'warning'
-  | 'breach'
-  | 'escalation'
-  | 'resolution'
-  | 'auto_close'
-  | 'out_of_scope'
-  | 'scope_accepted'
-  | 'live_confirmed'
-  | 'live_reminder';
+export type { NotificationKind };
 
 export interface TemplateFacts {
   ticketId: string;

@@ -5,6 +5,7 @@ import type { TicketSnapshot } from '../../domain/ticket-sla';
 import { intakeFor } from '../support/intake';
 import { startSkippingStack, type SkippingStack } from '../support/time-skipping';
 import { recordHistory } from '../support/histories';
+import { refusal } from '../support/updates';
 import { eventually } from '../support/wait';
 
 let stack: SkippingStack;
@@ -47,12 +48,6 @@ async function finish(handle: Awaited<ReturnType<typeof start>>) {
   await recordHistory(expect.getState().currentTestName ?? handle.workflowId, handle);
 }
 
-/** The reason an update validator gave, as the API would show it. */
-async function refusal(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => null, (e: unknown) => e as Error & { cause?: Error });
-  if (!err) throw new Error('the update was accepted');
-  return err.cause?.message ?? err.message;
-}
 
 async function events(ticketId: string, until: (e: { type: string }[]) => boolean) {
   return eventually(async () => {

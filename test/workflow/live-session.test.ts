@@ -4,6 +4,7 @@ import { agentActionUpdate, liveSessionRequestSignal, liveSessionUpdate, stateQu
 import { recordHistory } from '../support/histories';
 import { intakeFor } from '../support/intake';
 import { startSkippingStack, type SkippingStack } from '../support/time-skipping';
+import { refusal } from '../support/updates';
 import { eventually } from '../support/wait';
 
 let stack: SkippingStack;
@@ -17,11 +18,6 @@ afterAll(async () => {
 const MIN = 60_000;
 const cal = createCalendar(SLA_CALENDAR);
 
-async function refusal(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => null, (e: unknown) => e as Error & { cause?: Error });
-  if (!err) throw new Error('the update was accepted');
-  return err.cause?.message ?? err.message;
-}
 
 describe('live support sessions', () => {
   it('books only inside support hours, counts as a response, reminds on time and records the outcome', async () => {
