@@ -2,9 +2,6 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   log,
   patched,
   proxyActivities,
@@ -15,9 +12,8 @@ import {
 } from '@temporalio/workflow';
 import type { TicketActivities } from '../activities/ticket-activities';
 import type { SlaWebhookEvent, WebhookActivities } from '../activities/webhook-activities';
-import { createCalendar, type BusinessCalendar, type CalendarSpec } from '../domain/calendar';
-import type { Priority, SlaPolicy } from '../domain/policy';
-import { refusal, isTerminal, type AgentAction, type LiveSupportTool } from '../domain/ticket';
+import { createCalendar, type BusinessCalendar } from '../domain/calendar';
+import { refusal, isTerminal } from '../domain/ticket';
 import {
   ACKNOWLEDGEMENT_KEY,
   acknowledged,
@@ -35,53 +31,24 @@ import {
   retime,
   snapshot,
   type Effect,
-  type LiveBooking,
-  type LiveOutcome,
   type SlaEvent,
-  type TicketIntake,
   type TicketSlaState,
   type TicketSnapshot,
 } from '../domain/ticket-sla';
 import { renderTicketDetails } from './ticket-details';
 import * as sa from './search-attributes';
 
-// ---- messages -------------------------------------------------------------------------------
+import {
+  agentActionUpdate,
+  customerReplySignal,
+  liveSessionRequestSignal,
+  liveSessionUpdate,
+  retimeUpdate,
+  stateQuery,
+  type TicketWorkflowInput,
+} from './ticket-messages';
 
-export interface AgentActionArgs {
-  agent?: string;
-  priority?: Priority;
-  reason?: string;
-  body?: string;
-  messageId?: string;
-}
-export interface CustomerReplyArgs {
-  messageId: string;
-}
-export interface RetimeArgs {
-  policy: SlaPolicy;
-  calendar: CalendarSpec;
-}
-
-export const agentActionUpdate = defineUpdate<TicketSnapshot, [AgentAction, AgentActionArgs]>('agentAction');
-export const retimeUpdate = defineUpdate<TicketSnapshot, [RetimeArgs]>('retime');
-export const customerReplySignal = defineSignal<[CustomerReplyArgs]>('customerReply');
-export const stateQuery = defineQuery<TicketSnapshot>('state');
-
-export interface LiveSessionRequestArgs {
-  tool: LiveSupportTool;
-  preferredTimes: string[];
-}
-export type LiveSessionArgs = { action: 'confirm'; booking: LiveBooking } | { action: 'outcome'; outcome: LiveOutcome; notes?: string };
-export const liveSessionRequestSignal = defineSignal<[LiveSessionRequestArgs]>('requestLiveSession');
-export const liveSessionUpdate = defineUpdate<TicketSnapshot, [LiveSessionArgs]>('liveSession');
-
-export interface TicketWorkflowInput {
-  intake: TicketIntake;
-  /** History length after which the ticket continues as new (tests lower it). */
-  continueAsNewAfter?: number;
-  /** Set when the workflow continues as new: the whole state is carried over. */
-  carried?: { state: TicketSlaState; seenMessages: string[] };
-}
+export * from './ticket-messages';
 
 // ---- activities -----------------------------------------------------------------------------
 

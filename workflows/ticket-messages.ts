@@ -1,0 +1,42 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CalendarSpec } from '../domain/calendar';
+import type { Priority, SlaPolicy } from '../domain/policy';
+import type { AgentAction, LiveSupportTool } from '../domain/ticket';
+import type { LiveBooking, LiveOutcome, TicketIntake, TicketSlaState, TicketSnapshot } from '../domain/ticket-sla';
+
+/** The ticket workflow's messages: agents' updates, customers' signals, the live-state query, its input. */
+export interface AgentActionArgs {
+  agent?: string;
+  priority?: Priority;
+  reason?: string;
+  body?: string;
+  messageId?: string;
+}
+export interface CustomerReplyArgs {
+  messageId: string;
+}
+export interface RetimeArgs {
+  policy: SlaPolicy;
+  calendar: CalendarSpec;
+}
+
+export const agentActionUpdate = defineUpdate<TicketSnapshot, [AgentAction, AgentActionArgs]>('agentAction');
+export const retimeUpdate = defineUpdate<TicketSnapshot, [RetimeArgs]>('retime');
+export const customerReplySignal = defineSignal<[CustomerReplyArgs]>('customerReply');
+export const stateQuery = defineQuery<TicketSnapshot>('state');
+
+export interface LiveSessionRequestArgs {
+  tool: LiveSupportTool;
+  preferredTimes: string[];
+}
+export type LiveSessionArgs = { action: 'confirm'; booking: LiveBooking } | { action: 'outcome'; outcome: LiveOutcome; notes?: string };
+export const liveSessionRequestSignal = defineSignal<[LiveSessionRequestArgs]>('requestLiveSession');
+export const liveSessionUpdate = defineUpdate<TicketSnapshot, [LiveSessionArgs]>('liveSession');
+
+export interface TicketWorkflowInput {
+  intake: TicketIntake;
+  /** History length after which the ticket continues as new (tests lower it). */
+  continueAsNewAfter?: number;
+  /** Set when the workflow continues as new: the whole state is carried over. */
+  carried?: { state: TicketSlaState; seenMessages: string[] };
+}
