@@ -32,6 +32,8 @@ const app = createApp({
   adminApiKey: adminKey.key,
   sla: slaRegistry.current,
   slaRegistry,
+  temporalUiUrl: config.temporal.uiUrl, // issue 8: console links to workflows
+  namespace: config.temporal.namespace, // issue 8
   // API_RATE_LIMIT raises the per-key limit for load tests (bench/intake.ts); unset keeps the default.
   ...(config.apiRateLimit ? { rateLimit: { limit: config.apiRateLimit } } : {}),
 });

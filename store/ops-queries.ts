@@ -21,7 +21,29 @@ const seqOf = (key: string) => Number(key.slice(key.lastIndexOf(':') + 1)) || 0;
  */
 export function createOpsQueries(models: Models) {
   const { SlaEvent, TicketState } = models;
+  /** The level reached by the ticket's escalations before (at, seq); L1 if none. */
+  function levelFrom(escalations: { at: number; seq: number; level: string }[], at: number, seq: number): string {
+    let level = 'L1';
+    let best = { at: -Infinity, seq: -Infinity };
+    for (const x of escalations) {
+      const before = x.at < at || (x.at === at && x.seq < seq);
+      const later = x.at > best.at || (x.at === best.at && x.seq > best.seq);
+      if (before && later) {
+        best = x;
+        level = x.level;
+      }
+    }
+    return level;
+  }
+  const toLadderStep = (e: { _id: unknown; at: Date; level?: unknown }) => ({ at: new Date(e.at).getTime(), seq: seqOf(String(e._id)), level: String(e.level ?? 'L1') });
+
   return {
+    /** The level a ticket was at when the event with this key happened (for counting warnings and breaches). */
+    async levelAtEvent(ticketId: string, at: Date, key: string): Promise<string> {
+      const escalations = await SlaEvent.find({ ticketId, type: 'escalated', at: { $lte: at } }).lean();
+      return levelFrom(escalations.map(toLadderStep), at.getTime(), seqOf(key));
+    },
+
     async ticketCountsByStatus(): Promise<Map<string, number>> {
       const docs = await TicketState.find({}, { status: 1 }).lean();
       const counts = new Map<string, number>();
@@ -46,23 +68,7 @@ export function createOpsQueries(models: Models) {
       // Escalations before the period still set the level a breach inside it happened at.
       const escalations = await SlaEvent.find({ ticketId: { $in: ticketIds }, type: 'escalated', at: { $lt: to } }).lean();
       const ladder = new Map<string, { at: number; seq: number; level: string }[]>();
-      for (const e of escalations) {
-        const list = ladder.get(String(e.ticketId)) ?? [];
-        list.push({ at: new Date(e.at).getTime(), seq: seqOf(String(e._id)), level: String(e.level ?? 'L1') });
-        ladder.set(String(e.ticketId), list);
-      }
-      const levelAt = (ticketId: string, at: number, seq: number) => {
-        let level = 'L1';
-        let best = -Infinity;
-        for (const x of ladder.get(ticketId) ?? []) {
-          const before = x.at < at || (x.at === at && x.seq < seq);
-          if (before && x.at >= best) {
-            best = x.at;
-            level = x.level;
-          }
-        }
-        return level;
-      };
+      for (const e of escalations) ladder.set(String(e.ticketId), [...(ladder.get(String(e.ticketId)) ?? []), toLadderStep(e)]);
       return inPeriod.map((e) => {
         const at = new Date(e.at);
         const type = String(e.type) as SlaSignal['type'];
@@ -72,7 +78,7 @@ export function createOpsQueries(models: Models) {
           ...(e.metric ? { metric: String(e.metric) } : {}),
           at,
           ...(e.dueAt ? { dueAt: new Date(e.dueAt) } : {}),
-          level: type === 'escalated' ? String(e.level ?? 'L1') : levelAt(String(e.ticketId), at.getTime(), seqOf(String(e._id))),
+          level: type === 'escalated' ? String(e.level ?? 'L1') : levelFrom(ladder.get(String(e.ticketId)) ?? [], at.getTime(), seqOf(String(e._id))),
           ...(e.detail ? { detail: e.detail as Record<string, unknown> } : {}),
         };
       });

@@ -1,4 +1,6 @@
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { workerRegistry } from '../activities/metrics'; // issue 8
+import { startMetricsServer } from './metrics-server'; // issue 8
 import { loadConfig } from '../lib/config';
 import { parseContacts } from '../lib/contacts';
 import { createLogger } from '../lib/logger';
@@ -10,6 +12,23 @@ import { createWorker } from './create-worker';
 /** The worker process: runs ticket workflows and their activities. */
 const config = loadConfig();
 const logger = createLogger({ level: config.logLevel, name: 'worker' });
+
+// issue 8: the SDK's own metrics (task latencies, slots, polls); Runtime.install must precede every connection.
+// A busy metrics port (a second worker on the same host) costs the metrics, not the worker: logged, not fatal.
+const bindHost = config.host.includes(':') ? `[${config.host}]` : config.host;
+if (config.metrics.temporalSdkPort) {
+  try {
+    Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: `${bindHost}:${config.metrics.temporalSdkPort}` } } } });
+  } catch (err) {
+    logger.error({ err, port: config.metrics.temporalSdkPort }, 'Temporal SDK metrics not exposed');
+  }
+}
+const metricsServer = config.metrics.workerPort
+  ? await startMetricsServer(workerRegistry, config.metrics.workerPort, config.host).catch((err: unknown) => {
+      logger.error({ err, port: config.metrics.workerPort }, 'worker metrics not exposed');
+      return null;
+    })
+  : null; // issue 8
 
 const conn = await connectMongo(config.mongo.uri, { serverSelectionTimeoutMS: 30_000 });
 const store = createStore(conn);
@@ -47,9 +66,10 @@ if (process.env.SLA_DESK_SUPERVISED === '1') {
   process.stdin.resume();
 }
 
-logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker started');
+logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address, metricsPort: metricsServer?.port }, 'worker started');
 await worker.run();
 await connection.close();
+await metricsServer?.close(); // issue 8
 await conn.close();
 mailer.close();
 logger.info('worker stopped');

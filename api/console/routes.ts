@@ -1,0 +1,236 @@
+import { timingSafeEqual } from 'node:crypto';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { Client } from '@temporalio/client';
+import { AppError } from '../../domain/app-errors';
+import { createCalendar } from '../../domain/calendar';
+import { PRIORITIES, type Priority } from '../../domain/policy';
+import { AGENT_ACTIONS, TICKET_STATUSES, type AgentAction } from '../../domain/ticket';
+import type { Logger } from '../../lib/logger';
+import type { Store } from '../../store';
+import type { ListCursor } from '../../store/ticket-states';
+import { hashApiKey, type Principal } from '../auth';
+import { createSlaService } from '../services/sla';
+import type { SlaRegistry } from '../services/sla-registry';
+import type { TicketActions } from '../services/ticket-actions';
+import { workflowIdFor, type SlaSettings, type TicketService } from '../services/tickets';
+import { CSRF_FIELD, csrfKey, csrfToken, csrfValid } from '../web/csrf';
+import { html } from '../web/html';
+import { dashboard } from './dashboard';
+import { dashboardBody } from './dashboard-page';
+import { consolePage, sendConsolePage } from './layout';
+import { queueBody, type QueueFilters } from './queue-page';
+import { endSession, sessionKey, sessionPrincipal, startSession } from './session';
+import { ticketBody, type TicketPageData } from './ticket-page';
+
+export interface ConsoleDeps {
+  store: Store;
+  tickets: TicketService;
+  actions: TicketActions;
+  temporal: Client;
+  sla: () => SlaSettings;
+  slaRegistry?: SlaRegistry;
+  adminApiKey: string;
+  now: () => Date;
+  logger: Logger;
+  temporalUiUrl?: string;
+  namespace?: string;
+}
+
+const TICKET_ID = /^[0-9A-Z]{6,16}$/;
+const TEXT_MAX = 20_000;
+const PAGE_SIZE = 50;
+const DAY_MS = 86_400_000;
+const DONE: Record<string, string> = {
+  reply: 'Reply sent.', note: 'Internal note added.', assign: 'Assigned.', priority: 'Priority changed.', pending: 'Waiting on the customer.',
+  escalate: 'Escalated.', resolve: 'Resolved.', reopen: 'Reopened.', close: 'Closed.', accept: 'Accepted into scope.',
+};
+
+/** A single plain query or form value (repeated or nested parameters read as absent), trimmed and bounded. */
+function str(source: unknown, name: string, max = 200): string | undefined {
+  const v = (source as Record<string, unknown> | undefined)?.[name];
+  if (typeof v !== 'string') return undefined;
+  const t = v.trim();
+  return t && t.length <= max ? t : undefined;
+}
+
+const encodeCursor = (c: ListCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+function decodeCursor(raw: string | undefined): ListCursor | null {
+  if (!raw) return null;
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as ListCursor;
+    const ok = (c.phase === 'dated' || c.phase === 'undated') && (c.value === null || !Number.isNaN(Date.parse(String(c.value)))) && typeof c.id === 'string';
+    return ok ? { phase: c.phase, value: c.value, id: c.id } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** 'YYYY-MM-DD' (UTC midnight) or an ISO instant with an offset. */
+function parseInstant(raw: string | undefined): Date | null {
+  if (!raw) return null;
+  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(raw)) return null;
+  const d = new Date(raw.length === 10 ? `${raw}T00:00:00Z` : raw);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/**
+ * The agents' console under /console: login, the at-risk queue, a ticket page with every action,
+ * and the SLA dashboard. Server-rendered; every POST carries the CSRF token of the web form.
+ */
+export function createConsoleRoutes(deps: ConsoleDeps): Router {
+  const router = express.Router();
+  const sKey = sessionKey(deps.adminApiKey);
+  const cKey = csrfKey(deps.adminApiKey);
+  const adminHash = Buffer.from(hashApiKey(deps.adminApiKey));
+  const urlencoded = express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 20 });
+  const slaService = deps.slaRegistry ? createSlaService({ registry: deps.slaRegistry, store: deps.store, temporal: deps.temporal, now: deps.now }) : null;
+  const cal = () => createCalendar(deps.sla().calendar);
+  const ladder = () => ['L1', ...deps.sla().policy.escalation.map((e) => e.level)];
+  const who = (res: Response) => res.locals.who as Principal;
+  // One token per response: asking twice on a first visit would set two different cookies.
+  const csrf = (req: Request, res: Response): string => (res.locals.csrf ??= csrfToken(req, res, cKey)) as string;
+
+  const render = (req: Request, res: Response, status: number, title: string, body: ReturnType<typeof html>) => {
+    const p = res.locals.who as Principal | undefined;
+    sendConsolePage(res, status, consolePage({ title, who: p ? { name: p.name, role: p.role } : null, csrf: csrf(req, res) }, body));
+  };
+
+  // ---- login ----
+  const loginPage = (req: Request, res: Response, status: number, error?: string) =>
+    render(req, res, status, 'Sign in', html`<h1>Agents' console</h1><form class="login" method="post" action="/console/login">
+${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : ''}
+<input type="hidden" name="${CSRF_FIELD}" value="${csrf(req, res)}">
+<p><label for="apiKey">Your agent or admin API key</label><input type="password" id="apiKey" name="apiKey" autocomplete="current-password" required autofocus size="40"></p>
+<button type="submit">Sign in</button></form>`);
+
+  async function principalForKey(key: string): Promise<Principal | null> {
+    const hash = hashApiKey(key);
+    if (timingSafeEqual(Buffer.from(hash), adminHash)) return { id: 'admin', role: 'admin', name: 'Administrator', email: 'admin@support.local', trainingIncluded: false };
+    const user = await deps.store.users.byApiKeyHash(hash);
+    if (!user || user.role === 'customer') return null;
+    return { id: user.id, role: user.role, name: user.name, email: user.email, trainingIncluded: false };
+  }
+
+  const limitLogins = rateLimit({ windowMs: 15 * 60_000, limit: 30, standardHeaders: 'draft-8', legacyHeaders: false, handler: (req, res) => loginPage(req, res, 429, 'Too many sign-in attempts; wait a few minutes.') });
+
+  router.get('/login', (req, res) => loginPage(req, res, 200));
+  router.post('/login', limitLogins, urlencoded, async (req, res) => {
+    if (!csrfValid(req, cKey)) return loginPage(req, res, 403, 'This page had expired; sign in again.');
+    const p = await principalForKey(str(req.body, 'apiKey', 500) ?? '');
+    if (!p) return loginPage(req, res, 401, 'That key does not belong to an agent or admin.');
+    startSession(req, res, sKey, p, deps.now());
+    deps.logger.info({ agent: p.id }, 'console sign-in');
+    res.redirect(303, '/console');
+  });
+
+  // ---- everything below needs a session ----
+  const requireSession: RequestHandler = (req, res, next) => {
+    const p = sessionPrincipal(req, sKey, deps.now());
+    if (!p) return res.redirect(303, '/console/login');
+    res.locals.who = p;
+    next();
+  };
+  router.use(requireSession);
+
+  router.post('/logout', urlencoded, (req, res) => {
+    if (csrfValid(req, cKey)) endSession(req, res);
+    res.redirect(303, '/console/login');
+  });
+
+  router.get('/', async (req, res) => {
+    const q = req.query;
+    const filters: QueueFilters = {
+      status: TICKET_STATUSES.find((s) => s === str(q, 'status')),
+      priority: PRIORITIES.find((p) => p === str(q, 'priority')),
+      assignee: str(q, 'assignee', 120),
+      level: str(q, 'level', 40),
+    };
+    const page = await deps.store.ticketStates.list(
+      { status: filters.status, priority: filters.priority, assignee: filters.assignee, escalationLevel: filters.level },
+      'deadline',
+      decodeCursor(str(q, 'cursor', 500)),
+      PAGE_SIZE,
+    );
+    const params = new URLSearchParams(Object.entries(filters).filter((e): e is [string, string] => Boolean(e[1])));
+    if (page.next) params.set('cursor', encodeCursor(page.next));
+    const body = queueBody({ items: page.items, filters, levels: ladder(), nextHref: page.next ? `/console?${params}` : null, cal: cal(), now: deps.now() });
+    render(req, res, 200, 'Queue', body);
+  });
+
+  async function showTicket(req: Request, res: Response, id: string, status: number, extra: Pick<TicketPageData, 'notice' | 'error' | 'draft'> = {}) {
+    const { ticket, sla, thread } = await deps.tickets.get(who(res), id);
+    if (!sla) return render(req, res, 503, `#${id}`, html`<h1>#${id}</h1><p class="banner">The ticket's SLA state is not available yet; reload in a moment.</p>`);
+    const data: TicketPageData = {
+      ticket, sla, thread, events: await deps.store.slaEvents.forTicket(id), cal: cal(), now: deps.now(), csrf: csrf(req, res), me: who(res).name,
+      workflowUrl: deps.temporalUiUrl ? `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.namespace ?? 'default')}/workflows/${workflowIdFor(id)}` : null,
+      ...extra,
+    };
+    render(req, res, status, `#${id} ${ticket.subject}`, ticketBody(data));
+  }
+
+  const notFound = (req: Request, res: Response) => render(req, res, 404, 'Not found', html`<h1>Ticket not found</h1><p><a href="/console">Back to the queue</a></p>`);
+
+  router.get('/tickets/:id', async (req, res) => {
+    const id = String(req.params.id);
+    if (!TICKET_ID.test(id)) return notFound(req, res);
+    const done = str(req.query, 'done', 20);
+    await showTicket(req, res, id, 200, { notice: done ? DONE[done] : undefined });
+  });
+
+  router.post('/tickets/:id/actions/:action', urlencoded, async (req, res) => {
+    const id = String(req.params.id);
+    const action = String(req.params.action);
+    if (!TICKET_ID.test(id) || !(action === 'note' || (AGENT_ACTIONS as readonly string[]).includes(action))) return notFound(req, res);
+    const b = req.body as unknown;
+    const text = str(b, 'body', TEXT_MAX);
+    const reason = str(b, 'reason', 2_000);
+    const draft = { action, text: text ?? reason ?? '' };
+    if (!csrfValid(req, cKey)) return showTicket(req, res, id, 403, { error: 'This page had expired, so nothing was done. Try again.', draft });
+    try {
+      if (action === 'reply' || action === 'note') {
+        if (!text) return showTicket(req, res, id, 400, { error: `Write the ${action === 'note' ? 'note' : 'reply'} first (up to ${TEXT_MAX.toLocaleString('en')} characters).`, draft });
+        await deps.actions.addMessage(who(res), id, { body: text, internal: action === 'note', channel: 'console' });
+      } else {
+        const priority = PRIORITIES.find((p) => p === str(b, 'priority')) as Priority | undefined;
+        await deps.actions.act(who(res), id, action as AgentAction, { agent: str(b, 'agent', 120), priority, reason, body: text });
+      }
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'not_found') return notFound(req, res);
+      if (err instanceof AppError && (err.code === 'invalid_transition' || err.code === 'invalid_input')) {
+        const status = err.code === 'invalid_input' ? 400 : 409;
+        return showTicket(req, res, id, status, { error: `The ticket refused “${action}”: ${err.message}.`, draft });
+      }
+      throw err;
+    }
+    deps.logger.info({ agent: who(res).id, action }, 'console action');
+    // Post/redirect/get: a reload never repeats the action.
+    res.redirect(303, `/console/tickets/${id}?done=${action}`);
+  });
+
+  router.get('/dashboard', async (req, res) => {
+    if (!slaService) return render(req, res, 503, 'Dashboard', html`<h1>SLA dashboard</h1><p class="banner">The SLA report is not configured in this process.</p>`);
+    const now = deps.now();
+    const rawFrom = str(req.query, 'from', 40);
+    const rawTo = str(req.query, 'to', 40);
+    let to = rawTo ? parseInstant(rawTo) : now;
+    if (to && rawTo?.length === 10) to = new Date(to.getTime() + DAY_MS); // a date as "to" includes that whole day
+    const from = rawFrom ? parseInstant(rawFrom) : to && new Date(to.getTime() - 7 * DAY_MS);
+    const query = { from: rawFrom ?? from?.toISOString() ?? '', to: rawTo ?? to?.toISOString() ?? '' };
+    if (!from || !to || from >= to || to.getTime() - from.getTime() > 366 * DAY_MS) {
+      return render(req, res, 400, 'Dashboard', html`<h1>SLA dashboard</h1><p class="banner" role="alert">Give “from” and “to” as dates (2026-11-01) or ISO instants (2026-11-01T00:00:00Z), “from” first, at most a year apart.</p>
+<p><a href="/console/dashboard">Last 7 days</a></p>`);
+    }
+    const d = await dashboard({ sla: slaService, store: deps.store, cal: cal(), ladder: ladder() }, from, to);
+    render(req, res, 200, 'Dashboard', dashboardBody(d, cal(), query));
+  });
+
+  // Unexpected failures get a page, not problem+json: a person is reading.
+  const onError: ErrorRequestHandler = (err: unknown, req, res, next) => {
+    if (res.headersSent) return next(err);
+    deps.logger.error({ err }, 'console page failed');
+    render(req, res, 500, 'Something went wrong', html`<h1>Something went wrong</h1><p>The page could not be shown. Try again in a moment.</p><p><a href="/console">Back to the queue</a></p>`);
+  };
+  router.use(onError);
+  return router;
+}

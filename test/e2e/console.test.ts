@@ -1,0 +1,178 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ALWAYS_OPEN_CALENDAR } from '../../domain/calendar';
+import { parsePolicyOverrides } from '../../domain/policy';
+import { repoRoot } from '../../scripts/lib/tools';
+import { apiClient, type ApiClient } from '../support/http';
+import { startStack, type TestStack } from '../support/stack';
+import { eventually } from '../support/wait';
+
+/**
+ * The agents' console in Debian's chromium: sign in, find the ticket in warning at the top of the
+ * queue, reply (the first-response clock stops, the timeline changes), see refusals, resolve, close.
+ * Support is open around the clock and urgent first responses are due in 10 minutes with a warning
+ * at 1 %, so the urgent ticket is in warning after 6 seconds.
+ */
+
+const SHOTS = path.join(repoRoot, 'test-results/screenshots');
+const policy = parsePolicyOverrides({ warningAt: 0.01, targets: { urgent: { firstResponseMinutes: 10 } } });
+
+let stack: TestStack;
+let browser: Browser;
+let page: Page;
+let agentKey = '';
+let admin: ApiClient;
+let urgentId = '';
+let normalId = '';
+const cspErrors: string[] = [];
+
+beforeAll(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  stack = await startStack({ sla: { calendar: ALWAYS_OPEN_CALENDAR, policy } });
+  admin = apiClient(stack.baseUrl, stack.adminKey);
+  agentKey = (await admin.post('/api/v1/users', { role: 'agent', name: 'Sam Agent', email: 'sam@support.local' })).body.apiKey;
+  const ticket = (priority: string, subject: string) =>
+    admin.post('/api/v1/tickets', { subject, description: 'Steps: <b>log in</b> & press export.', category: 'bug', priority, customerEmail: 'ada@example.com', customerName: 'Ada' });
+  normalId = (await ticket('normal', 'Report colours look off')).body.id;
+  urgentId = (await ticket('urgent', 'Checkout is down')).body.id;
+  browser = await chromium.launch({
+    executablePath: inject('chromiumPath'),
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `console-${name}.png`), fullPage: true });
+const submit = async (selector: string) => {
+  const [res] = await Promise.all([page.waitForNavigation(), page.click(selector)]);
+  return res!;
+};
+const clockState = (metric: string) => page.locator(`#clocks tr[data-metric="${metric}"]`).getAttribute('data-state');
+
+describe('the agents console in a real browser', () => {
+  it('asks for a key, refuses a customer key, and signs an agent in with a strict, HttpOnly session cookie', async () => {
+    const res = await page.goto(`${stack.baseUrl}/console`);
+    expect(page.url()).toBe(`${stack.baseUrl}/console/login`);
+    expect(res!.status()).toBe(200);
+    await shot('01-login');
+
+    const customerKey = (await admin.post('/api/v1/users', { role: 'customer', name: 'Cy', email: 'cy@example.com' })).body.apiKey;
+    await page.fill('#apiKey', customerKey);
+    expect((await submit('button[type=submit]')).status()).toBe(401);
+    expect(await page.locator('#login-error').innerText()).toContain('does not belong to an agent');
+
+    await page.fill('#apiKey', agentKey);
+    await submit('button[type=submit]');
+    expect(page.url()).toBe(`${stack.baseUrl}/console`);
+    const session = (await page.context().cookies()).find((c) => c.name === 'sd_console')!;
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/console' });
+    expect(session.value).not.toContain(agentKey);
+  });
+
+  it('lists the ticket in warning first, coloured, with a countdown that ticks', async () => {
+    await eventually(async () => {
+      await page.goto(`${stack.baseUrl}/console`);
+      return (await page.locator(`tr[data-ticket-id="${urgentId}"]`).getAttribute('data-sla-state')) === 'warning';
+    }, 40_000, 'the urgent ticket to reach warning');
+    const ids = await page.locator('#queue tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-ticket-id')));
+    expect(ids.indexOf(urgentId)).toBeLessThan(ids.indexOf(normalId));
+    const row = page.locator(`tr[data-ticket-id="${urgentId}"]`);
+    expect(await row.getAttribute('class')).toBe('sla-warning');
+    expect(await page.locator(`tr[data-ticket-id="${normalId}"]`).getAttribute('class')).toBe('sla-ok');
+    const countdown = row.locator('.countdown');
+    const before = await countdown.innerText();
+    expect(before).toMatch(/^0h 0\dm \d\ds left$/);
+    await page.waitForTimeout(1_500);
+    expect(await countdown.innerText()).not.toBe(before);
+
+    // Filters narrow the list: by priority, and by a level no ticket has reached.
+    await page.selectOption('#f-priority', 'urgent');
+    await submit('form.filters button');
+    expect(await page.locator('#queue tbody tr[data-ticket-id]').count()).toBe(1);
+    await page.goto(`${stack.baseUrl}/console?level=management`);
+    expect(await page.locator('#queue tbody tr[data-ticket-id]').count()).toBe(0);
+    await page.goto(`${stack.baseUrl}/console`);
+    await shot('02-queue');
+  });
+
+  it('opens the ticket with its clocks, timeline, explanation and Temporal link', async () => {
+    await submit(`tr[data-ticket-id="${urgentId}"] a`);
+    expect(page.url()).toBe(`${stack.baseUrl}/console/tickets/${urgentId}`);
+    expect(await page.locator('#sla-state').innerText()).toBe('warning');
+    expect(await clockState('first_response')).toBe('running');
+    const svg = page.locator('svg#timeline');
+    expect((await svg.getAttribute('data-due'))!.split(',')).toContain('first_response');
+    expect((await svg.getAttribute('data-events'))!.split(',')).toEqual(expect.arrayContaining(['received', 'acknowledged', 'warning']));
+    expect(await page.locator('details.explain[data-metric="first_response"] pre').textContent()).toContain('Needs:     10 min');
+    expect(await page.locator('#thread pre').first().innerText()).toBe('Steps: <b>log in</b> & press export.');
+    expect(await page.locator('#workflow-link').count()).toBe(0); // the test stack configures no Temporal UI
+    await shot('03-ticket-warning');
+  });
+
+  it('replies: the first-response clock stops and the timeline shows the response', async () => {
+    await page.fill('#reply-body', 'We are on it: the payment provider is timing out.');
+    expect((await submit('#action-reply button')).status()).toBe(200);
+    expect(await page.locator('#notice').innerText()).toBe('Reply sent.');
+    expect(await clockState('first_response')).toBe('stopped');
+    const svg = page.locator('svg#timeline');
+    expect((await svg.getAttribute('data-events'))!.split(',')).toContain('responded');
+    expect((await svg.getAttribute('data-due'))!.split(',')).not.toContain('first_response');
+    expect(await page.locator('#ticket-status').innerText()).toBe('open');
+
+    await page.fill('#note-body', 'Provider status page says degraded.');
+    await submit('#action-note button');
+    expect(await page.locator('#thread article[data-internal="true"] pre').innerText()).toBe('Provider status page says degraded.');
+    await page.fill('#assign-agent', 'Sam Agent');
+    await submit('#action-assign button');
+    expect(await page.locator('#assignee').innerText()).toBe('Sam Agent');
+    await shot('04-ticket-replied');
+  });
+
+  it('shows the workflow refusal when an action does not fit, keeping what was typed', async () => {
+    expect((await submit('#action-reopen button')).status()).toBe(409);
+    expect(await page.locator('#refusal').innerText()).toContain('cannot reopen a ticket that is open');
+    await shot('05-refusal-reopen');
+
+    for (const level of ['L2', 'management']) {
+      await submit('#action-escalate button');
+      expect(await page.locator('#level').innerText()).toBe(level);
+    }
+    await page.fill('#escalate-reason', 'still down');
+    expect((await submit('#action-escalate button')).status()).toBe(409);
+    expect(await page.locator('#refusal').innerText()).toMatch(/escalate/);
+    expect(await page.locator('#escalate-reason').inputValue()).toBe('still down');
+    await shot('06-refusal-escalate');
+  });
+
+  it('resolves and closes the ticket', async () => {
+    await page.fill('#resolve-body', 'The provider recovered; checkout works again.');
+    await submit('#action-resolve button');
+    expect(await page.locator('#ticket-status').innerText()).toBe('resolved');
+    expect(await clockState('resolution')).toBe('stopped');
+    expect((await page.locator('svg#timeline').getAttribute('data-events'))!.split(',')).toContain('resolved');
+    await shot('07-resolved');
+    await submit('#action-close button');
+    expect(await page.locator('#ticket-status').innerText()).toBe('closed');
+    await shot('08-closed');
+    expect(cspErrors).toEqual([]);
+  });
+
+  it('shows the dashboard for the period', async () => {
+    const res = await page.goto(`${stack.baseUrl}/console/dashboard`);
+    expect(res!.status()).toBe(200);
+    expect(await page.locator('#attainment tr[data-priority="urgent"][data-metric="first_response"]').getAttribute('data-met')).toBe('1');
+    expect(await page.locator('#levels tr[data-level="management"]').getAttribute('data-escalations')).toBe('1');
+    expect(await page.locator('svg#attainment-chart').count()).toBe(1);
+    await shot('09-dashboard');
+    expect(cspErrors).toEqual([]);
+  });
+});
