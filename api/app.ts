@@ -23,7 +23,7 @@ import { createUserService } from './services/users';
 import { createSlaService } from './services/sla';
 import type { SlaRegistry } from './services/sla-registry';
 import { createWebRoutes } from './web/routes';
-// issue 8: agents' console, /metrics, request ids
+// agents' console, /metrics, request ids
 import { createConsoleRoutes } from './console/routes';
 import { createApiMetrics } from './ops/metrics';
 import { requestContext } from './ops/request-context';
@@ -40,7 +40,7 @@ export interface AppDeps {
   now?: () => Date;
   /** Per-key request limits on /api/ (tests use a small window). */
   rateLimit?: RateLimitOptions;
-  /** issue 8: the console links each ticket to its workflow in the Temporal UI. */
+  /** the console links each ticket to its workflow in the Temporal UI. */
   temporalUiUrl?: string;
   namespace?: string;
 }
@@ -56,13 +56,13 @@ export function createApp(deps: AppDeps): Express {
   const tickets = createTicketService({ temporal: deps.temporal, taskQueue: deps.taskQueue, store: deps.store, sla: deps.sla, now });
   const actions = createTicketActions({ temporal: deps.temporal, store: deps.store, now });
 
-  // issue 8: request id, log context, access log and latency first, so every response is counted
+  // request id, log context, access log and latency first, so every response is counted
   const metrics = createApiMetrics({ store: deps.store, now });
   app.use(requestContext({ logger: deps.logger, observe: metrics.observe }));
 
   // -- security headers and rate limits --
   app.use(hardening(deps.rateLimit));
-  app.use(metrics.router); // issue 8: GET /metrics
+  app.use(metrics.router); // GET /metrics
 
   app.use(
     healthRoutes({
@@ -98,7 +98,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1/inbound', inboundRoutes({ ...deps, now })); // raw MIME bodies: its own parser and auth, before the JSON router
   api.use('/announcements', announcementRoutes({ ...deps, now }));
   app.use('/api/v1', api);
-  app.use('/console', createConsoleRoutes({ ...deps, tickets, actions, now })); // issue 8
+  app.use('/console', createConsoleRoutes({ ...deps, tickets, actions, now }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

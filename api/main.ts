@@ -32,8 +32,8 @@ const app = createApp({
   adminApiKey: adminKey.key,
   sla: slaRegistry.current,
   slaRegistry,
-  temporalUiUrl: config.temporal.uiUrl, // issue 8: console links to workflows
-  namespace: config.temporal.namespace, // issue 8
+  temporalUiUrl: config.temporal.uiUrl, // console links to workflows
+  namespace: config.temporal.namespace,
   // API_RATE_LIMIT raises the per-key limit for load tests (bench/intake.ts); unset keeps the default.
   ...(config.apiRateLimit ? { rateLimit: { limit: config.apiRateLimit } } : {}),
 });

@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
-import { currentLogContext } from './log-context'; // issue 8: request/ticket/workflow ids on every line
+import { currentLogContext } from './log-context'; // request/ticket/workflow ids on every line
 
 export type { Logger };
 
@@ -10,7 +10,7 @@ export function createLogger(opts: { level: string; name: string }, destination?
     level: opts.level,
     base: { service: opts.name },
     timestamp: pino.stdTimeFunctions.isoTime,
-    mixin: currentLogContext, // issue 8
+    mixin: currentLogContext,
     redact: { paths: ['req.headers.authorization', 'apiKey', '*.apiKey'], censor: '[redacted]' },
   };
   return destination ? pino(options, destination) : pino(options);

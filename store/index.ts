@@ -10,7 +10,7 @@ import { createSlaEventRepository } from './sla-events';
 import { createTicketListQuery, createTicketStateRepository } from './ticket-states';
 import { createTicketRepository } from './tickets';
 import { createUserRepository } from './users';
-import { createOpsQueries } from './ops-queries'; // issue 8: dashboard and /metrics aggregates
+import { createOpsQueries } from './ops-queries'; // dashboard and /metrics aggregates
 
 export function createStore(conn: Connection) {
   const models = registerModels(conn);
@@ -25,7 +25,7 @@ export function createStore(conn: Connection) {
     slaVersions: createSlaVersionRepository(models),
     audit: createAuditRepository(models),
     webhooks: createWebhookRepository(models),
-    ops: createOpsQueries(models), // issue 8
+    ops: createOpsQueries(models),
     ...createChannelRepositories(conn, models),
     /** Builds indexes explicitly at startup rather than lazily on first use. */
     async init(): Promise<void> {

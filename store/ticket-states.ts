@@ -68,7 +68,7 @@ export interface TicketListFilter {
   slaState?: string;
   customerId?: string;
   subjectContains?: string;
-  escalationLevel?: string; // issue 8: the console's level filter
+  escalationLevel?: string; // the console's level filter
 }
 
 export type TicketListSort = 'deadline' | 'created';

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
-import { instrumentActivities } from '../activities/instrument'; // issue 8: metrics and log context
+import { instrumentActivities } from '../activities/instrument'; // metrics and log context
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -20,7 +20,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    activities: instrumentActivities(createActivities(opts.deps), opts.deps), // issue 8
+    activities: instrumentActivities(createActivities(opts.deps), opts.deps),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
     ...opts.tuning,
   });

@@ -1,6 +1,6 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { workerRegistry } from '../activities/metrics'; // issue 8
-import { startMetricsServer } from './metrics-server'; // issue 8
+import { workerRegistry } from '../activities/metrics';
+import { startMetricsServer } from './metrics-server';
 import { loadConfig } from '../lib/config';
 import { parseContacts } from '../lib/contacts';
 import { createLogger } from '../lib/logger';
@@ -13,7 +13,7 @@ import { createWorker } from './create-worker';
 const config = loadConfig();
 const logger = createLogger({ level: config.logLevel, name: 'worker' });
 
-// issue 8: the SDK's own metrics (task latencies, slots, polls); Runtime.install must precede every connection.
+// the SDK's own metrics (task latencies, slots, polls); Runtime.install must precede every connection.
 // A busy metrics port (a second worker on the same host) costs the metrics, not the worker: logged, not fatal.
 const bindHost = config.host.includes(':') ? `[${config.host}]` : config.host;
 if (config.metrics.temporalSdkPort) {
@@ -28,7 +28,7 @@ const metricsServer = config.metrics.workerPort
       logger.error({ err, port: config.metrics.workerPort }, 'worker metrics not exposed');
       return null;
     })
-  : null; // issue 8
+  : null;
 
 const conn = await connectMongo(config.mongo.uri, { serverSelectionTimeoutMS: 30_000 });
 const store = createStore(conn);
@@ -69,7 +69,7 @@ if (process.env.SLA_DESK_SUPERVISED === '1') {
 logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address, metricsPort: metricsServer?.port }, 'worker started');
 await worker.run();
 await connection.close();
-await metricsServer?.close(); // issue 8
+await metricsServer?.close();
 await conn.close();
 mailer.close();
 logger.info('worker stopped');

@@ -36,7 +36,7 @@ type Doc = any;
 
 /** The customer web form's HTML pages (issue 5, item 5) are for browsers, not API clients; /docs links the API only. */
 const WEB_FORM_PAGES = ['get /', 'post /', 'get /t/{token}', 'post /t/{token}'];
-/** issue 8: the agents' console is HTML for people and /metrics is Prometheus text for scrapers; neither is the API. */
+/** the agents' console is HTML for people and /metrics is Prometheus text for scrapers; neither is the API. */
 const NOT_API = (r: string) => WEB_FORM_PAGES.includes(r) || r === 'get /metrics' || / \/console(\/|$)/.test(r);
 
 describe('/openapi.json', () => {
@@ -49,7 +49,7 @@ describe('/openapi.json', () => {
     expect(doc.info.title).toBeTruthy();
     expect(doc.components.securitySchemes.bearer).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
 
-    const routes = appRoutes().filter((r) => !NOT_API(r)); // issue 8
+    const routes = appRoutes().filter((r) => !NOT_API(r));
     expect(routes).toContain('post /api/v1/tickets/{id}/actions/{action}');
     for (const route of routes) {
       const [method, path] = route.split(' ') as [string, string];
