@@ -49,7 +49,7 @@ export const configSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).optional(),
-  // issue 8: Prometheus endpoints of the worker (0 disables each)
+  // Prometheus endpoints of the worker (0 disables each)
   WORKER_METRICS_PORT: port.default(9464),
   TEMPORAL_SDK_METRICS_PORT: port.default(9465),
 });
@@ -86,7 +86,7 @@ export interface Config {
   apiRateLimit?: number;
   /** Worker tuning (sticky cache and slots); undefined leaves the SDK default. */
   worker: { maxCachedWorkflows?: number; maxConcurrentWorkflowTaskExecutions?: number; maxConcurrentActivityTaskExecutions?: number };
-  /** issue 8: the worker's own metrics and the Temporal SDK's; 0 disables. */
+  /** The worker's own metrics and the Temporal SDK's; 0 disables. */
   metrics: { workerPort: number; temporalSdkPort: number };
 }
 
@@ -145,6 +145,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxConcurrentWorkflowTaskExecutions: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
       maxConcurrentActivityTaskExecutions: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
     },
-    metrics: { workerPort: e.WORKER_METRICS_PORT, temporalSdkPort: e.TEMPORAL_SDK_METRICS_PORT }, // issue 8
+    metrics: { workerPort: e.WORKER_METRICS_PORT, temporalSdkPort: e.TEMPORAL_SDK_METRICS_PORT },
   };
 }

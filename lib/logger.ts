@@ -3,7 +3,7 @@ import { currentLogContext } from './log-context'; // request/ticket/workflow id
 
 export type { Logger };
 
-/** `destination` (issue 8): tests capture the lines; by default pino writes to stdout. */
+/** `destination`: tests capture the lines; by default pino writes to stdout. */
 export function createLogger(opts: { level: string; name: string }, destination?: DestinationStream): Logger {
   const options: LoggerOptions = {
     name: opts.name,
