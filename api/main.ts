@@ -17,7 +17,18 @@ const logger = createLogger({ level: config.logLevel, name: 'api' });
 const sla = loadSlaConfig(process.env);
 const adminKey = resolveAdminKey(config);
 
-const conn = await connectMongo(config.mongo.uri, { serverSelectionTimeoutMS: 30_000 });
+// A request must not hang 30 s when the database is away (issue 7: it answers 503 + Retry-After after 5 s);
+// start-up still waits up to 30 s for it, in 5-s attempts.
+async function connectStore() {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connectMongo(config.mongo.uri, { serverSelectionTimeoutMS: 5_000 });
+    } catch (err) {
+      if (attempt >= 6) throw err;
+    }
+  }
+}
+const conn = await connectStore();
 const store = createStore(conn);
 await store.init();
 const temporal = await createTemporalClient(config.temporal);

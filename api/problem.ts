@@ -63,12 +63,24 @@ interface BodyParserError {
   expose?: boolean;
 }
 
+/**
+ * The database is unreachable (driver network/selection errors, or mongoose giving up on a buffered
+ * operation): the answer is 503 with Retry-After, never a 500 — nothing was done, the client retries.
+ */
+export function isStoreUnavailable(err: unknown): boolean {
+  const e = err as { name?: string; message?: string } | null;
+  if (/^Mongo(ServerSelection|Network|NetworkTimeout|NotConnected|PoolCleared|ServerClosed|TopologyClosed)Error$/.test(e?.name ?? '')) return true;
+  return e?.name === 'MongooseError' && /buffering timed out|Client must be connected|connection .* closed/i.test(e.message ?? '');
+}
+
 /** Turns every error into problem+json; stack traces stay in the log. */
 export function errorHandler(log: { error: (obj: object, msg: string) => void }): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);
     if (err instanceof HttpProblem) return sendProblem(res, err, req.path);
     if (err instanceof AppError) return sendProblem(res, fromAppError(err), req.path);
+    // Added for the database-outage fault test (issue 7): reads and writes alike answer 503 while MongoDB is away.
+    if (isStoreUnavailable(err)) return sendProblem(res, unavailable('the ticket store is unavailable; retry shortly'), req.path);
     if (err instanceof DomainError) {
       return sendProblem(res, badRequest(err.message, [{ field: err.field ?? '(body)', message: err.message }]), req.path);
     }

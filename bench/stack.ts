@@ -52,10 +52,18 @@ export interface Stack {
 }
 
 const live = new Set<ChildProcess>();
-// Last resort: never leave servers running when the runner itself dies or is interrupted.
-process.once('exit', () => {
+// Last resort: never leave servers running when the runner itself dies or is interrupted
+// ('exit' does not run on a signal's default action, hence the signal handlers).
+const killAll = () => {
   for (const child of live) child.kill('SIGKILL');
-});
+};
+process.once('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    killAll();
+    process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+  });
+}
 
 function track(child: ChildProcess): ChildProcess {
   live.add(child);
@@ -67,14 +75,16 @@ function exited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
 }
 
-async function waitUntil(what: string, timeoutMs: number, probe: () => Promise<boolean>, dead?: () => boolean): Promise<void> {
+async function waitUntil(what: string, timeoutMs: number, probe: () => Promise<boolean>, dead?: () => boolean, logFile?: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  // The data dir (and its logs) is removed on failure, so the error carries the end of the log.
+  const tail = () => (logFile && fs.existsSync(logFile) ? `\n${fs.readFileSync(logFile, 'utf8').slice(-2_000)}` : '');
   while (Date.now() < deadline) {
-    if (dead?.()) throw new Error(`${what}: the process exited before it was ready`);
+    if (dead?.()) throw new Error(`${what}: the process exited before it was ready${tail()}`);
     if (await probe().catch(() => false)) return;
     await delay(200);
   }
-  throw new Error(`${what} was not ready within ${timeoutMs / 1000} s`);
+  throw new Error(`${what} was not ready within ${timeoutMs / 1000} s${tail()}`);
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -131,6 +141,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     SLA_CONFIG: slaConfigPath,
     LOG_LEVEL: 'warn',
     DATA_DIR: dataDir,
+    // The worker's metrics endpoints default to fixed ports; several stacks share this machine, so they are off.
+    WORKER_METRICS_PORT: '0',
+    TEMPORAL_SDK_METRICS_PORT: '0',
     ...opts.env,
   });
 
@@ -156,11 +169,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const startApp = {
     worker: async () => {
       const child = spawnApp('worker');
-      await waitUntil('worker', 120_000, () => workerPolling(child.pid!), () => exited(child));
+      await waitUntil('worker', 120_000, () => workerPolling(child.pid!), () => exited(child), path.join(logDir, 'worker.log'));
     },
     api: async () => {
       const child = spawnApp('api');
-      await waitUntil('api', 120_000, async () => (await fetch(`${apiUrl}/readyz`, { signal: AbortSignal.timeout(3_000) })).status === 200, () => exited(child));
+      await waitUntil('api', 120_000, async () => (await fetch(`${apiUrl}/readyz`, { signal: AbortSignal.timeout(3_000) })).status === 200, () => exited(child), path.join(logDir, 'api.log'));
     },
   };
 

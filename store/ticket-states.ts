@@ -31,14 +31,17 @@ export function createTicketStateRepository(models: Models) {
      */
     async upsert(p: TicketStateProjection): Promise<'applied' | 'stale'> {
       const { id, ...fields } = p;
+      // Explicit nulls: mongoose drops undefined from $set, which would keep a stale deadline or assignee.
+      const set = { ...fields, assignee: fields.assignee ?? null, nextDeadline: fields.nextDeadline ?? null };
       try {
-        // Explicit nulls: mongoose drops undefined from $set, which would keep a stale deadline or assignee.
-        const set = { ...fields, assignee: fields.assignee ?? null, nextDeadline: fields.nextDeadline ?? null };
         const res = await TicketState.updateOne({ _id: id, version: { $lt: p.version } }, { $set: set }, { upsert: true });
         return res.modifiedCount + res.upsertedCount > 0 ? 'applied' : 'stale';
       } catch (err) {
-        if (isDuplicateKey(err)) return 'stale';
-        throw err;
+        if (!isDuplicateKey(err)) throw err;
+        // Issue 7 (database-outage fault test): two versions retried at once both try the insert; the loser
+        // may be the NEWER one. The document exists now, so the conditional update decides, not the race.
+        const again = await TicketState.updateOne({ _id: id, version: { $lt: p.version } }, { $set: set });
+        return again.modifiedCount > 0 ? 'applied' : 'stale';
       }
     },
     async openIds(): Promise<string[]> {

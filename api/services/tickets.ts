@@ -11,6 +11,7 @@ import type { TicketContent } from '../../store/tickets';
 import { stateQuery, ticketWorkflow } from '../../workflows/ticket';
 import * as sa from '../../workflows/search-attributes';
 import type { Principal } from '../auth';
+import { isStoreUnavailable } from '../problem';
 import { hashApiKey, newApiKey } from '../auth';
 import type { CreateTicketBody } from '../schemas';
 
@@ -59,7 +60,8 @@ export interface CreatedTicket {
 
 function isUnavailable(err: unknown): boolean {
   const name = (err as Error)?.name ?? '';
-  return /MongoServerSelectionError|MongoNetworkError|MongoNotConnectedError|ServiceError|ConnectionError/.test(name);
+  // isStoreUnavailable also knows the pool-cleared and mongoose buffering errors a database outage produces (issue 7).
+  return isStoreUnavailable(err) || /MongoServerSelectionError|MongoNetworkError|MongoNotConnectedError|ServiceError|ConnectionError/.test(name);
 }
 
 export function createTicketService(deps: TicketServiceDeps) {

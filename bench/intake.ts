@@ -1,0 +1,134 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
+import { SLA_CALENDAR } from '../domain/calendar';
+import { DEFAULT_POLICY } from '../domain/policy';
+import { fmt, machine, openStore, startTicketDirect, summary, waitForCount } from './lib';
+import { startStack } from './stack';
+
+/**
+ * Intake throughput: tickets created through the API under autocannon, against raw workflow starts
+ * from a bare Temporal client in the same run on the same servers (the physical limit here: the API
+ * does strictly more — auth, a customer upsert and the content write in MongoDB, then the same start).
+ * Between phases the worker is left to acknowledge every ticket, so no phase pays for the last one's backlog.
+ *
+ *   npx tsx bench/intake.ts          (BENCH_SECONDS=15, BENCH_CONNECTIONS=32)
+ */
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const log = (l: string) => console.error(`[intake] ${l}`);
+
+const stack = await startStack({ log, env: { API_RATE_LIMIT: '100000000' } });
+const db = await openStore(stack.mongoUri);
+const acknowledged = () => db.collection('notifications').countDocuments({ kind: 'acknowledgement', status: 'sent' });
+let created = 0;
+
+const body = (i: number) =>
+  JSON.stringify({ subject: `Bench ${i}`, description: 'Login fails with error 500', category: 'bug', priority: 'normal', customerEmail: `bench-${i % 20}@example.com` });
+
+/** Lets the worker acknowledge everything started so far (bounded), and reports how fast it did. */
+async function drain(phase: string) {
+  const before = await acknowledged();
+  const r = await waitForCount(acknowledged, created, 300_000, `${phase} drain`);
+  log(`${phase}: worker acknowledged ${r.reached - before} tickets in ${(r.ms / 1000).toFixed(1)} s (${r.reached}/${created})`);
+}
+
+async function raw(): Promise<{ rate: number; p50: number; p99: number; errors: number }> {
+  const intake = (i: number) => {
+    const ticketId = `R${randomBytes(5).toString('hex').toUpperCase()}`;
+    return {
+      ticketId,
+      subject: `Raw ${i}`,
+      category: 'bug',
+      priority: 'normal' as const,
+      channel: 'api' as const,
+      customer: { id: `CRAW${i % 20}`, email: `bench-${i % 20}@example.com`, trainingIncluded: false },
+      receivedAt: new Date().toISOString(),
+      calendar: SLA_CALENDAR,
+      policy: DEFAULT_POLICY,
+    };
+  };
+  const latencies: number[] = [];
+  let errors = 0;
+  let i = 0;
+  const end = Date.now() + SECONDS * 1000;
+  // The same concurrency as autocannon's connections: CONNECTIONS starts in flight at any moment.
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (Date.now() < end) {
+        const t0 = performance.now();
+        try {
+          await startTicketDirect(stack.client, stack.taskQueue, intake(i++));
+          latencies.push(performance.now() - t0);
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  created += latencies.length;
+  const s = summary(latencies);
+  return { rate: latencies.length / SECONDS, p50: s.p50, p99: s.p99, errors };
+}
+
+async function api(opts: { idempotencyKey: boolean; overallRate?: number }) {
+  let n = 0;
+  const result = await autocannon({
+    url: `${stack.apiUrl}/api/v1/tickets`,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
+    headers: { authorization: `Bearer ${stack.adminKey}`, 'content-type': 'application/json' },
+    requests: [
+      {
+        // A fresh body per request, and with keys on, a fresh Idempotency-Key: every request is a new ticket.
+        setupRequest: (req) => {
+          const i = n++;
+          return { ...req, body: body(i), headers: { ...req.headers, ...(opts.idempotencyKey ? { 'idempotency-key': randomUUID() } : {}) } };
+        },
+      },
+    ],
+  });
+  const ok = result['2xx'];
+  created += ok;
+  return { rate: ok / SECONDS, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx };
+}
+
+try {
+  log('warm-up');
+  await Promise.all([api({ idempotencyKey: true, overallRate: 20 }).catch(() => undefined)]);
+  await drain('warm-up');
+
+  log('raw workflow starts');
+  const rawRun = await raw();
+  await drain('raw');
+  log('API, no Idempotency-Key');
+  const apiNoKey = await api({ idempotencyKey: false });
+  await drain('api');
+  log('API, unique Idempotency-Key');
+  const apiKey = await api({ idempotencyKey: true });
+  await drain('api+key');
+  const half = Math.max(1, Math.floor(apiKey.rate / 2));
+  log(`API at half the max rate: ${half}/s`);
+  const apiHalf = await api({ idempotencyKey: true, overallRate: half });
+  await drain('half');
+
+  const row = (name: string, r: { rate: number; p50: number; p99: number; errors: number }) =>
+    `| ${name} | ${fmt(r.rate)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt((100 * r.rate) / rawRun.rate)} % | ${r.errors} |`;
+  console.log(`## Intake: API versus raw workflow starts
+
+${machine()}; ${SECONDS} s per phase, ${CONNECTIONS} concurrent requests (autocannon connections / client starts in flight), one run, same servers.
+
+| phase | tickets/s | p50 ms | p99 ms | of raw | errors / non-2xx |
+|---|---:|---:|---:|---:|---:|
+${row('raw \`client.workflow.start\` (the limit)', rawRun)}
+${row('API \`POST /api/v1/tickets\`, no Idempotency-Key', apiNoKey)}
+${row('API, unique Idempotency-Key per request', apiKey)}
+${row(`API at half the max rate (fixed ${half}/s, with keys)`, apiHalf)}
+
+Goal ≥ 80 % of raw: ${apiKey.rate >= 0.8 * rawRun.rate ? 'met' : 'not met'} with keys (${fmt((100 * apiKey.rate) / rawRun.rate)} %), ${apiNoKey.rate >= 0.8 * rawRun.rate ? 'met' : 'not met'} without (${fmt((100 * apiNoKey.rate) / rawRun.rate)} %). Goal p99 < 100 ms at half rate: ${apiHalf.p99 < 100 ? 'met' : 'not met'} (${fmt(apiHalf.p99, 1)} ms).
+`);
+} finally {
+  await db.close();
+  await stack.stop();
+}

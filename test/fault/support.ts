@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Connection } from 'mongoose';
+import { ALWAYS_OPEN_CALENDAR } from '../../domain/calendar';
+
+/** Shared pieces of the fault tests (each runs the product as real processes through bench/stack.ts). */
+
+/** A 24/7 SLA whose urgent first response is due `seconds` after receipt, escalating to L2 at the breach. */
+export function shortSla(seconds: number, warningAt = 0.5) {
+  return {
+    calendar: { timezone: 'UTC', windows: ALWAYS_OPEN_CALENDAR.windows, holidays: [] },
+    policy: { warningAt, targets: { urgent: { firstResponseMinutes: seconds / 60 } }, escalation: [{ level: 'L2', afterBreachMinutes: 0 }] },
+  };
+}
+
+export const urgentTicket = (i: number) => ({
+  subject: `Fault ${i}`,
+  description: 'Checkout fails',
+  category: 'incident',
+  priority: 'urgent',
+  customerEmail: `fault-${i % 10}@example.com`,
+});
+
+/** The Message-IDs of the mails in the outbox per `${ticket}:${kind}` (X-Ticket-Id, X-Notification-Kind headers). */
+export function outboxMessageIds(dir: string): Map<string, string[]> {
+  const sent = new Map<string, string[]>();
+  for (const f of fs.readdirSync(dir).filter((name) => name.endsWith('.eml'))) {
+    const head = fs.readFileSync(path.join(dir, f), 'utf8').split(/\r?\n\r?\n/, 1)[0]!;
+    const ticket = /^X-Ticket-Id:\s*(\S+)/im.exec(head)?.[1];
+    const kind = /^X-Notification-Kind:\s*(\S+)/im.exec(head)?.[1];
+    const messageId = /^Message-ID:\s*(\S+)/im.exec(head)?.[1] ?? '';
+    if (ticket && kind) sent.set(`${ticket}:${kind}`, [...(sent.get(`${ticket}:${kind}`) ?? []), messageId]);
+  }
+  return sent;
+}
+
+/** How late each ticket's escalation fired (`escalated` event at − dueAt, ms), by ticket id. */
+export async function escalationLags(db: Connection, ids: string[]): Promise<Map<string, number>> {
+  const events = await db.collection('sla_events').find({ type: 'escalated', ticketId: { $in: ids } }, { projection: { ticketId: 1, at: 1, dueAt: 1 } }).toArray();
+  return new Map(events.map((e) => [String(e.ticketId), (e.at as Date).getTime() - (e.dueAt as Date).getTime()]));
+}
