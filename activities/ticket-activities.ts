@@ -4,6 +4,7 @@ import type { Mailer } from '../lib/mailer';
 import type { Store } from '../store';
 import type { SlaEventRecord } from '../store/sla-events';
 import type { TicketStateProjection } from '../store/ticket-states';
+import { withHeartbeat } from './heartbeat';
 import { renderMail, type NotificationKind, type TemplateFacts } from './mail-templates';
 
 /** Who hears about each escalation level, and the domain for Message-IDs. */
@@ -72,7 +73,9 @@ export function createTicketActivities(deps: TicketActivityDeps) {
     }
   }
 
-  async function notify(input: NotifyInput): Promise<'sent' | 'already-sent'> {
+  const notify = (input: NotifyInput) => withHeartbeat(() => send(input));
+
+  async function send(input: NotifyInput): Promise<'sent' | 'already-sent'> {
     const to = recipients(input.audience);
     const bad = to.find((a) => !EMAIL.test(a));
     if (bad) throw ApplicationFailure.nonRetryable(`invalid recipient address: ${bad}`, 'InvalidRecipient');

@@ -64,6 +64,16 @@ const { publishSlaEvent } = proxyActivities<WebhookActivities>({
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 10 },
 });
 
+/**
+ * Mail activities heartbeat: a dead worker is noticed in 15 s, yet a send slowed by a busy store is never
+ * timed out and retried while it may still go out (which would mail twice).
+ */
+const MAIL_ACTIVITY = {
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+} as const;
+
 const WEBHOOK_TYPES: readonly string[] = ['warning', 'breached', 'escalated', 'resolved'];
 
 // ---- the workflow ---------------------------------------------------------------------------
@@ -232,13 +242,13 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const summary = `${e.kind.replace('_', ' ')}${e.metric ? ` (${e.metric.replace('_', ' ')})` : ''}${e.level ? ` to ${e.level}` : ''}`;
     if (e.kind === 'escalation' && e.audience.kind === 'level') {
       return escalateTicket.executeWithOptions(
-        { startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', maximumInterval: '1 minute' }, summary },
+        { ...MAIL_ACTIVITY, summary },
         [{ key: e.key, ticketId: state.ticketId, level: e.audience.level, metric: e.metric, subject: state.subject, dueLocal, dueUtc, reason: e.reason }],
       );
     }
     const audience = e.audience.kind === 'customer' ? { kind: 'customer' as const, email: state.customer.email } : e.audience;
     return notify.executeWithOptions(
-      { startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', maximumInterval: '1 minute' }, summary },
+      { ...MAIL_ACTIVITY, summary },
       [{ key: e.key, ticketId: state.ticketId, kind: e.kind, audience, facts: { subject: state.subject, metric: e.metric, level: e.level, dueLocal, dueUtc, reason: e.reason, body: e.body } }],
     );
   };

@@ -53,7 +53,7 @@ describe('worker killed with SIGKILL during a burst', () => {
 
     const mine = { ticketId: { $in: ids } };
     const sentAcks = () => db.collection('notifications').countDocuments({ ...mine, kind: 'acknowledgement', status: 'sent' });
-    // Activities lost with the worker are retried after their 30 s start-to-close timeout.
+    // Activities lost with the worker are retried once their heartbeat (mail) or start-to-close timeout lapses.
     expect((await waitForCount(sentAcks, COUNT, (LEAD_S + 120) * 1000)).reached).toBe(COUNT);
     const escalations = () => db.collection('notifications').countDocuments({ ...mine, kind: 'escalation', status: 'sent' });
     expect((await waitForCount(escalations, COUNT, 600_000)).reached).toBe(COUNT);
@@ -65,9 +65,9 @@ describe('worker killed with SIGKILL during a burst', () => {
     const mail = outboxMessageIds(stack.outboxDir);
     const ackMails = ids.map((id) => mail.get(`${id}:acknowledgement`)?.length ?? 0);
     expect(ackMails.filter((n) => n !== 1)).toEqual([]);
-    // Escalations: every ticket escalated. Under this load an escalation attempt can outlive its 30 s
-    // start-to-close timeout; the retry retakes the claim still marked 'sending' and mails again — the
-    // documented at-worst-one resend (store/notifications.ts), under the same Message-ID so clients dedupe.
+    // Escalations: every ticket escalated, each under one Message-ID. Under this load a few escalation
+    // mails still go out twice (an attempt retried while its claim was 'sending': store/notifications.ts);
+    // the count is printed below and tracked as open work, and clients dedupe by the shared Message-ID.
     const escalationMails = ids.map((id) => mail.get(`${id}:escalation`) ?? []);
     expect(escalationMails.filter((m) => m.length === 0)).toEqual([]);
     expect(escalationMails.filter((m) => new Set(m).size !== 1)).toEqual([]);

@@ -1,0 +1,21 @@
+import { Context } from '@temporalio/activity';
+
+/**
+ * Heartbeats while `work` runs. A mail activity then needs no tight start-to-close timeout: a slow
+ * store under load never makes Temporal retry (and resend) a send that is still going, while a
+ * worker that died is noticed within the heartbeat timeout.
+ */
+export async function withHeartbeat<T>(work: () => Promise<T>, everyMs = 2_000): Promise<T> {
+  let ctx: Context | undefined;
+  try {
+    ctx = Context.current();
+  } catch {
+    return work(); // called outside an activity (tests, scripts)
+  }
+  const timer = setInterval(() => ctx!.heartbeat(), everyMs);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
