@@ -75,6 +75,21 @@ export function createTicketActivities(deps: TicketActivityDeps) {
 
   const notify = (input: NotifyInput) => withHeartbeat(() => send(input));
 
+  /** A busy store (SQLite under FerretDB answers "locked") gets a few tries; failing them only costs the log entry. */
+  async function markSentOrLog(key: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await store.notifications.markSent(key, deps.now());
+      } catch (err) {
+        if (attempt >= 6) {
+          deps.logger.warn({ key, err }, 'mail sent but not marked sent in the log');
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+      }
+    }
+  }
+
   async function send(input: NotifyInput): Promise<'sent' | 'already-sent'> {
     const to = recipients(input.audience);
     const bad = to.find((a) => !EMAIL.test(a));
@@ -100,7 +115,8 @@ export function createTicketActivities(deps: TicketActivityDeps) {
       replyToTag: input.ticketId,
       headers: { 'X-Ticket-Id': input.ticketId, 'X-Notification-Kind': input.kind },
     });
-    await store.notifications.markSent(input.key, deps.now());
+    // The mail is out: from here the activity must not fail, or Temporal's retry would send it again.
+    await markSentOrLog(input.key);
     deps.logger.info({ ticketId: input.ticketId, kind: input.kind, key: input.key }, 'notification sent');
     return 'sent';
   }
