@@ -1,9 +1,13 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/** The long fault test (a 30-s database outage under load) runs only through `npm run test:faults:long`. */
+const LONG_TESTS = ['test/fault/mongo-outage.test.ts'];
 
 export default defineConfig({
   test: {
     pool: 'forks',
     include: ['test/**/*.test.ts'],
+    exclude: process.env.FAULT_LONG ? configDefaults.exclude : [...configDefaults.exclude, ...LONG_TESTS],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
