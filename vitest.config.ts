@@ -1,7 +1,10 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
-/** The long fault test (a 30-s database outage under load) runs only through `npm run test:faults:long`. */
-const LONG_TESTS = ['test/fault/mongo-outage.test.ts'];
+/**
+ * The long fault tests (a worker SIGKILLed mid-burst: about 5 minutes; a 30-s database outage under load) run
+ * through `npm run test:faults:long`.
+ */
+const LONG_TESTS = ['test/fault/worker-kill.test.ts', 'test/fault/mongo-outage.test.ts'];
 
 export default defineConfig({
   test: {

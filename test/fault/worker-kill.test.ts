@@ -66,8 +66,10 @@ describe('worker killed with SIGKILL during a burst', () => {
     const log = await db.collection('notifications').find({ ...mine, kind: 'acknowledgement' }).toArray();
     expect(log).toHaveLength(COUNT);
     const mail = outboxMessageIds(stack.outboxDir);
-    const ackMails = ids.map((id) => mail.get(`${id}:acknowledgement`)?.length ?? 0);
-    expect(ackMails.filter((n) => n !== 1)).toEqual([]);
+    // A worker killed after its SMTP send but before it logged the send retries that one mail: SMTP gives
+    // at-least-once at that instant, so each ticket has its acknowledgement under exactly one Message-ID.
+    const ackMails = ids.map((id) => mail.get(`${id}:acknowledgement`) ?? []);
+    expect(ackMails.filter((m) => m.length === 0 || new Set(m).size !== 1)).toEqual([]);
     // Escalations: every ticket escalated, each under one Message-ID. Under this load a few escalation
     // mails still go out twice (an attempt retried while its claim was 'sending': store/notifications.ts);
     // the count is printed below and tracked as open work, and clients dedupe by the shared Message-ID.
