@@ -1,21 +1,11 @@
 import express, { Router } from 'express';
-import type { Client } from '@temporalio/client';
 import { createInboundProcessor, InboundMailRejected } from '../../channels/inbound-mail';
-import type { Logger } from '../../lib/logger';
-import type { Store } from '../../store';
 import { authenticate, requireRole } from '../auth';
 import { badRequest, HttpProblem } from '../problem';
-import type { SlaSettings } from '../services/tickets';
+import type { AppDeps } from '../app';
 
-export interface InboundRouteDeps {
-  temporal: Client;
-  taskQueue: string;
-  store: Store;
-  logger: Logger;
-  adminApiKey: string;
-  sla: () => SlaSettings;
-  now?: () => Date;
-}
+/** The slice of the app's dependencies the inbound channel uses. */
+export type InboundRouteDeps = Pick<AppDeps, 'temporal' | 'taskQueue' | 'store' | 'logger' | 'adminApiKey' | 'sla' | 'now'>;
 
 const RAW_TYPES = ['message/rfc822', 'text/plain', 'application/octet-stream'];
 

@@ -38,12 +38,13 @@ export function startClocks(s: TicketSlaState, now: Date): void {
   s.cycles.resolution = 1;
 }
 
+/** The clock's own predicates, narrowed for a metric that may have no clock yet. */
 export function isRunning(c: SlaClockState | undefined): c is SlaClockState {
-  return !!c && c.stoppedAt === null && c.runningSince !== null;
+  return !!c && !clock.isStopped(c) && clock.isRunning(c);
 }
 
 export function isActive(c: SlaClockState | undefined): c is SlaClockState {
-  return !!c && c.stoppedAt === null;
+  return !!c && !clock.isStopped(c);
 }
 
 
