@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureChromium } from './chromium';
+import { prepareFerretDbSource } from './ferretdb-build';
 import { withLock } from './lock';
 
 /**
@@ -126,7 +127,7 @@ export async function ensureMongoServer(dir: string, log: Log, env = process.env
   if (mongod) return { kind: 'mongod', path: mongod };
   const bin = path.join(dir, 'bin', 'ferretdb-sqlite');
   const stamp = path.join(dir, 'ferretdb.stamp');
-  const want = fingerprint(['tools/ferretdb/go.mod', 'tools/ferretdb/go.sum', 'tools/ferretdb/main.go']);
+  const want = fingerprint(['tools/ferretdb/go.mod', 'tools/ferretdb/go.sum', 'tools/ferretdb/main.go', 'scripts/lib/ferretdb-build.ts']);
   if (stampOk(stamp, want, bin)) return { kind: 'ferretdb', path: bin };
   const go = which('go', env);
   if (!go) {
@@ -134,8 +135,9 @@ export async function ensureMongoServer(dir: string, log: Log, env = process.env
     if (fallback) return { kind: 'mongod', path: fallback };
     throw new MissingToolError('ferretdb', 'install Go so tools/ferretdb can be built, or put mongod on PATH');
   }
-  log('ferretdb: building tools/ferretdb (FerretDB 1.24 on SQLite; first time only, a few minutes)');
-  await run(go, ['build', '-o', bin, '.'], { cwd: path.join(repoRoot, 'tools/ferretdb'), env, log, label: 'ferretdb' });
+  log('ferretdb: building tools/ferretdb (FerretDB 1.24 on SQLite, patched; first time only, a few minutes)');
+  const source = prepareFerretDbSource(go, repoRoot, path.join(dir, 'build', 'ferretdb'), env);
+  await run(go, ['build', '-o', bin, '.'], { cwd: source, env, log, label: 'ferretdb' });
   fs.writeFileSync(stamp, want);
   return { kind: 'ferretdb', path: bin };
 }

@@ -1,0 +1,86 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Builds tools/ferretdb against a patched copy of FerretDB 1.24's source.
+ *
+ * FerretDB 1.24's SQLite backend creates the `_id` index on `_ferretdb_sjson->"_id"` but queries with
+ * `_ferretdb_sjson->'$._id'`. Both select the same value, yet SQLite only uses an expression index
+ * for the expression it was built on, so every find, update and delete by `_id` scanned the whole
+ * table: 7 ms per `findOne` at 5,000 documents and growing linearly (BENCHMARKS.md). The patch makes
+ * the query use the index's spelling; it changes no stored data, so existing databases keep working.
+ * The second patch pushes `_id` down whenever the filter names one (`{ _id, version: { $lt } }`, the
+ * projection's compare-and-set, and `{ _id, status }`, the notification claim), not only when it is
+ * the filter's one key: FerretDB's handler applies the whole filter to what the backend returns in
+ * any case, so narrowing by `_id` first cannot change a result.
+ * Go refuses overlays of files in the module cache, hence the copy and a `replace` directive, made
+ * in a build folder of the tools cache, never in the repository.
+ */
+
+export const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
+
+export interface SourcePatch {
+  file: string;
+  from: string;
+  to: string;
+  /** How many times `from` occurs in the file (all are replaced); 1 unless given. */
+  occurrences?: number;
+}
+
+export const FERRETDB_PATCHES: SourcePatch[] = [
+  {
+    file: 'internal/backends/sqlite/metadata/metadata.go',
+    from: `IDColumn = DefaultColumn + "->'$._id'"`,
+    to: `IDColumn = DefaultColumn + "->'_id'"`,
+  },
+  {
+    // Query and Explain.
+    file: 'internal/backends/sqlite/collection.go',
+    from: 'if params.Filter.Len() == 1 {',
+    to: 'if params.Filter.Len() >= 1 {',
+    occurrences: 2,
+  },
+];
+
+/** Applies each patch; finding its text other than the expected number of times (another FerretDB version) is an error. */
+export function applyPatches(root: string, patches: SourcePatch[]): void {
+  for (const p of patches) {
+    const file = path.join(root, p.file);
+    const text = fs.readFileSync(file, 'utf8');
+    const expected = p.occurrences ?? 1;
+    const found = text.split(p.from).length - 1;
+    if (found !== expected) {
+      throw new Error(`ferretdb patch: expected ${expected} × \`${p.from}\` in ${p.file}, found ${found}`);
+    }
+    fs.writeFileSync(file, text.replaceAll(p.from, p.to));
+  }
+}
+
+/** The module cache is read-only; its copy must not be, or the next build could not remove it. */
+function makeWritable(dir: string): void {
+  fs.chmodSync(dir, 0o755);
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) makeWritable(p);
+    else fs.chmodSync(p, 0o644);
+  }
+}
+
+/**
+ * Copies tools/ferretdb and the FerretDB module it requires into `workDir`, patches the copy and
+ * points the module at it. Returns the folder to run `go build` in.
+ */
+export function prepareFerretDbSource(go: string, repoRoot: string, workDir: string, env: NodeJS.ProcessEnv): string {
+  fs.rmSync(workDir, { recursive: true, force: true });
+  fs.mkdirSync(workDir, { recursive: true });
+  for (const f of ['go.mod', 'go.sum', 'main.go']) fs.copyFileSync(path.join(repoRoot, 'tools/ferretdb', f), path.join(workDir, f));
+  const out = execFileSync(go, ['mod', 'download', '-json', FERRETDB_MODULE], { cwd: workDir, env, encoding: 'utf8' });
+  const { Dir } = JSON.parse(out) as { Dir: string };
+  const source = path.join(workDir, 'FerretDB');
+  fs.cpSync(Dir, source, { recursive: true });
+  makeWritable(source);
+  applyPatches(source, FERRETDB_PATCHES);
+  execFileSync(go, ['mod', 'edit', `-replace=${FERRETDB_MODULE}=./FerretDB`], { cwd: workDir, env });
+  return workDir;
+}

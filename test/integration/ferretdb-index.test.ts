@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../store';
+import { connectTestStore } from '../support/stack';
+
+/** Guards the FerretDB patch of scripts/lib/ferretdb-build.ts: reads and writes by `_id` use the `_id` index. */
+let store: Store;
+beforeAll(async () => {
+  store = await connectTestStore();
+});
+afterAll(async () => {
+  await store?.conn.close();
+});
+
+describe('the database server used by the tests', () => {
+  it('finds a document by _id through the _id index, not by scanning the collection', async () => {
+    const col = store.conn.collection<{ _id: string; n: number }>('index_probe');
+    await col.insertMany(Array.from({ length: 50 }, (_, n) => ({ _id: `doc-${n}`, n })));
+    const explained = await store.conn.db!.command({ explain: { find: 'index_probe', filter: { _id: 'doc-7' } } });
+    const plan = JSON.stringify(explained.queryPlanner);
+    // FerretDB on SQLite reports SQLite's plan ("SEARCH … USING INDEX"); MongoDB reports IDHACK / EXPRESS_IXSCAN.
+    expect(plan).toMatch(/USING INDEX|IDHACK|IXSCAN/);
+    expect(plan).not.toMatch(/"SCAN |COLLSCAN/);
+    expect(await col.findOne({ _id: 'doc-7' })).toEqual({ _id: 'doc-7', n: 7 });
+  });
+
+  it('uses the _id index when the filter also has other conditions, and still applies them', async () => {
+    const col = store.conn.collection<{ _id: string; version: number }>('cas_probe');
+    await col.insertMany(Array.from({ length: 50 }, (_, n) => ({ _id: `doc-${n}`, version: 1 })));
+    const explained = await store.conn.db!.command({ explain: { find: 'cas_probe', filter: { _id: 'doc-7', version: { $lt: 2 } } } });
+    expect(JSON.stringify(explained.queryPlanner)).toMatch(/USING INDEX|IXSCAN|IDHACK/);
+    // The compare-and-set of store/ticket-states.ts: a newer version wins, an older one matches nothing.
+    expect((await col.updateOne({ _id: 'doc-7', version: { $lt: 2 } }, { $set: { version: 2 } })).modifiedCount).toBe(1);
+    expect((await col.updateOne({ _id: 'doc-7', version: { $lt: 2 } }, { $set: { version: 1 } })).matchedCount).toBe(0);
+    expect(await col.findOne({ _id: 'doc-7' })).toEqual({ _id: 'doc-7', version: 2 });
+    expect(await col.countDocuments({ version: 2 })).toBe(1);
+  });
+});
