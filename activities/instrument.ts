@@ -3,7 +3,7 @@ import { runWithLogContext } from '../lib/log-context';
 import type { Logger } from '../lib/logger';
 import type { Store } from '../store';
 import { countSlaEvents, workerMetrics } from './metrics';
-import type { SlaEventInput } from './ticket-activities';
+import type { SlaEventInput, TicketChangeInput } from './ticket-activities';
 
 /**
  * Wraps every activity: its log lines carry the workflow and ticket ids (through the logger's
@@ -42,6 +42,7 @@ export function instrumentActivities<T extends Record<string, ActivityFn>>(activ
         try {
           const result = await fn(...args);
           if (name === 'recordSlaEvents') await countSlaEvents(args[0] as SlaEventInput[], levelOf);
+          if (name === 'recordTicketChange') await countSlaEvents((args[0] as TicketChangeInput).events, levelOf);
           return result;
         } catch (err) {
           workerMetrics.activityFailures.inc({ activity: name });

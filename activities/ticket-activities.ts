@@ -52,6 +52,13 @@ export type ProjectionInput = Omit<TicketStateProjection, 'receivedAt' | 'update
 
 export type SlaEventInput = Omit<SlaEventRecord, 'at' | 'dueAt'> & { at: string; dueAt?: string };
 
+export interface TicketChangeInput {
+  events: SlaEventInput[];
+  projection: ProjectionInput;
+  /** Event types the workflow would publish to webhooks; the answer says which of them anyone subscribes to. */
+  webhookCandidates: string[];
+}
+
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 export function createTicketActivities(deps: TicketActivityDeps) {
@@ -121,6 +128,19 @@ export function createTicketActivities(deps: TicketActivityDeps) {
     return 'sent';
   }
 
+  async function projectTicketState(p: ProjectionInput): Promise<'applied' | 'stale'> {
+    return store.ticketStates.upsert({
+      ...p,
+      receivedAt: new Date(p.receivedAt),
+      updatedAt: new Date(p.updatedAt),
+      nextDeadline: p.nextDeadline ? new Date(p.nextDeadline) : undefined,
+    });
+  }
+
+  async function recordSlaEvents(events: SlaEventInput[]): Promise<void> {
+    await store.slaEvents.append(events.map((e) => ({ ...e, at: new Date(e.at), dueAt: e.dueAt ? new Date(e.dueAt) : undefined })));
+  }
+
   return {
     notify,
 
@@ -145,19 +165,21 @@ export function createTicketActivities(deps: TicketActivityDeps) {
       });
     },
 
-    async projectTicketState(p: ProjectionInput): Promise<'applied' | 'stale'> {
-      return store.ticketStates.upsert({
-        ...p,
-        receivedAt: new Date(p.receivedAt),
-        updatedAt: new Date(p.updatedAt),
-        nextDeadline: p.nextDeadline ? new Date(p.nextDeadline) : undefined,
-      });
-    },
+    projectTicketState,
+    recordSlaEvents,
 
-    async recordSlaEvents(events: SlaEventInput[]): Promise<void> {
-      await store.slaEvents.append(
-        events.map((e) => ({ ...e, at: new Date(e.at), dueAt: e.dueAt ? new Date(e.dueAt) : undefined })),
-      );
+    /**
+     * One state change in one call (run as a local activity): the timeline events, the projection, and which
+     * webhook event types have subscribers, so the workflow schedules deliveries only when someone listens.
+     */
+    async recordTicketChange(input: TicketChangeInput): Promise<{ subscribed: string[] }> {
+      await recordSlaEvents(input.events);
+      await projectTicketState(input.projection);
+      const subscribed: string[] = [];
+      for (const type of new Set(input.webhookCandidates)) {
+        if ((await store.webhooks.subscribedTo(type)).length) subscribed.push(type);
+      }
+      return { subscribed };
     },
   };
 }

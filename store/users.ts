@@ -35,6 +35,9 @@ export function createUserRepository(models: Models) {
     /** Finds or creates a customer by email (intake on behalf of a customer, inbound mail). */
     async ensureCustomer(email: string, name: string | undefined, newId: string, apiKeyHash: string, now: Date): Promise<User> {
       const normalized = email.toLowerCase();
+      // Most tickets come from customers we know: one read, and the upsert only for a new address.
+      const known = await UserModel.findOne({ email: normalized }).lean();
+      if (known) return toPlain(known as unknown as Record<string, unknown>);
       await UserModel.updateOne(
         { email: normalized },
         {

@@ -105,11 +105,9 @@ export function createTicketService(deps: TicketServiceDeps) {
         }
         const customer = await resolveCustomer(caller, body);
         const hash = requestHash(body, customer.id);
+        // A keyed request's ticket id derives from the key, so a retry meets its first attempt at the start
+        // below (already started → replay). Its content write keeps what the first attempt stored ($setOnInsert).
         const ticketId = idempotencyKey ? ticketIdForKey(caller.id, idempotencyKey) : newTicketId();
-        if (idempotencyKey) {
-          const replay = await existing(ticketId, hash);
-          if (replay) return replay;
-        }
         const receivedAt = deps.now();
         const intake: TicketIntake = {
           ticketId,

@@ -94,6 +94,9 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   if (opts.dbFile) {
     fs.mkdirSync(path.dirname(opts.dbFile), { recursive: true });
     args.push('--db-filename', opts.dbFile);
+    // A write-ahead log synced at checkpoints rather than on every commit: the same durability across a
+    // killed process (the restart fault test), half the server's CPU per ticket (BENCHMARKS.md, intake).
+    args.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
   }
   if (opts.namespace && opts.namespace !== 'default') args.push('--namespace', opts.namespace);
   for (const key of ticketSearchAttributes) args.push('--search-attribute', `${key.name}=${key.type}`);

@@ -7,20 +7,43 @@ import { historiesDir } from '../support/histories';
 import { workflowBundle } from '../support/stack';
 
 /**
- * Histories recorded from real runs of every scenario (RECORD_HISTORIES=1 npm test). Replaying them
- * against today's workflow code fails on any change that would break tickets already running:
- * such changes must go behind `patched()`.
+ * Histories recorded from real runs of every scenario (RECORD_HISTORIES=1 npm test writes them to
+ * test/histories). Replaying them against today's workflow code fails on any change that would break
+ * tickets already running: such changes go behind `patched()`, and the histories recorded before the
+ * change move to a subfolder named after the patch, so every generation keeps being replayed.
  */
-const files = fs.readdirSync(historiesDir).filter((f) => f.endsWith('.json')).sort();
+const files = fs
+  .readdirSync(historiesDir, { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.json'))
+  .sort();
+const read = (f: string) => JSON.parse(fs.readFileSync(path.join(historiesDir, f), 'utf8'));
+
+/** The ids of the `patched()` markers in a history (their details are base64 JSON payloads). */
+function patchIds(history: { events: { markerRecordedEventAttributes?: { markerName: string; details: Record<string, { payloads: { data: string }[] }> } }[] }): string[] {
+  return history.events.flatMap((e) => {
+    const marker = e.markerRecordedEventAttributes;
+    if (marker?.markerName !== 'core_patch') return [];
+    return marker.details['patch-data']!.payloads.map((p) => (JSON.parse(Buffer.from(p.data, 'base64').toString()) as { id: string }).id);
+  });
+}
 
 describe('replay of recorded ticket histories', () => {
   it('has recorded histories to replay', () => {
     expect(files.length).toBeGreaterThanOrEqual(10);
   });
 
+  it('covers tickets started before and after the local-ticket-change patch', () => {
+    const before = files.filter((f) => f.startsWith('before-local-ticket-change'));
+    const after = files.filter((f) => !f.includes(path.sep));
+    expect(before.length).toBeGreaterThanOrEqual(10);
+    expect(after.length).toBeGreaterThanOrEqual(10);
+    for (const f of before) expect(patchIds(read(f))).not.toContain('local-ticket-change');
+    for (const f of after) expect(patchIds(read(f))).toContain('local-ticket-change');
+  });
+
   it('replays every one without non-determinism', async () => {
     const histories = files.map((f) => {
-      const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(historiesDir, f), 'utf8')));
+      const history = historyFromJSON(read(f));
       return { workflowId: f, history };
     });
     const results = [];
