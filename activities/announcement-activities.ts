@@ -49,7 +49,8 @@ export function createAnnouncementActivities(deps: TicketActivityDeps) {
       const mail = renderAnnouncement({ ...a, deskUrl: deps.publicUrl });
       const messageId = `<${key.replace(/[^A-Za-z0-9._-]/g, '.')}@${deps.contacts.mailDomain}>`;
       const claimed = await store.notifications.claim({ key, kind: 'announcement', to: [customer.email], subject: mail.subject, messageId }, deps.now());
-      if (!claimed) return 'already-sent';
+      if (claimed === 'sent') return 'already-sent';
+      if (claimed === 'held') throw ApplicationFailure.retryable(`an earlier attempt holds ${key}; retrying after its lease`, 'NotificationClaimHeld');
       // Precedence: bulk asks autoresponders not to answer a broadcast.
       await mailer.send({ to: [customer.email], ...mail, messageId, headers: { 'X-Announcement-Id': a.id, Precedence: 'bulk' } });
       await store.notifications.markSent(key, deps.now());

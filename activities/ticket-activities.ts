@@ -111,7 +111,8 @@ export function createTicketActivities(deps: TicketActivityDeps) {
       { key: input.key, ticketId: input.ticketId, kind: input.kind, to, subject: mail.subject, messageId },
       deps.now(),
     );
-    if (!claimed) return 'already-sent';
+    if (claimed === 'sent') return 'already-sent';
+    if (claimed === 'held') throw ApplicationFailure.retryable(`an earlier attempt holds ${input.key}; retrying after its lease`, 'NotificationClaimHeld');
     const threadRoot = `<ticket-${input.ticketId}@${contacts.mailDomain}>`;
     await mailer.send({
       to,

@@ -9,23 +9,33 @@ export interface NotificationClaim {
   messageId: string;
 }
 
+/** Longer than a mail send can take, so a live attempt always finishes (or heartbeats) inside it. */
+export const CLAIM_LEASE_MS = 30_000;
+
 export function createNotificationRepository(models: Models) {
   const { Notification } = models;
   return {
     /**
-     * Claims the right to send under an idempotency key. Returns false when it was already sent,
-     * so a retried activity never mails twice. A claim left 'sending' by a crashed attempt is
-     * taken again (at worst one resend carrying the same Message-ID, which mail clients dedupe).
+     * Claims the right to send under an idempotency key: 'claimed' (send it now), 'sent' (a retry after
+     * the mail went out: send nothing) or 'held'. A claim still 'sending' belongs to an earlier attempt
+     * that may be alive (Temporal retries an attempt whose heartbeat it lost, not only a dead one), so it
+     * is taken over only once it is older than `leaseMs`; before that the caller retries later. A worker
+     * killed between its SMTP send and `markSent` still resends once, under the same Message-ID.
      */
-    async claim(c: NotificationClaim, now: Date): Promise<boolean> {
+    async claim(c: NotificationClaim, now: Date, leaseMs = CLAIM_LEASE_MS): Promise<'claimed' | 'sent' | 'held'> {
       const { key, ...fields } = c;
       await Notification.updateOne(
         { _id: key },
         { $setOnInsert: { ...fields, status: 'sending', attempts: 0, claimedAt: now } },
         { upsert: true },
       );
-      const res = await Notification.updateOne({ _id: key, status: 'sending' }, { $inc: { attempts: 1 }, $set: { claimedAt: now } });
-      return res.modifiedCount === 1;
+      const res = await Notification.updateOne(
+        { _id: key, status: 'sending', $or: [{ attempts: 0 }, { claimedAt: { $lt: new Date(now.getTime() - leaseMs) } }] },
+        { $inc: { attempts: 1 }, $set: { claimedAt: now } },
+      );
+      if (res.modifiedCount === 1) return 'claimed';
+      const doc = await Notification.findById(key).select({ status: 1 }).lean();
+      return (doc as { status?: string } | null)?.status === 'sent' ? 'sent' : 'held';
     },
     async markSent(key: string, now: Date): Promise<void> {
       await Notification.updateOne({ _id: key }, { $set: { status: 'sent', sentAt: now } });

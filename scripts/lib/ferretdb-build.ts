@@ -14,6 +14,11 @@ import path from 'node:path';
  * projection's compare-and-set, and `{ _id, status }`, the notification claim), not only when it is
  * the filter's one key: FerretDB's handler applies the whole filter to what the backend returns in
  * any case, so narrowing by `_id` first cannot change a result.
+ * The third makes each update and findAndModify atomic, as MongoDB's are: FerretDB reads the matching
+ * documents, applies the update in Go and writes them back with no isolation, so two concurrent
+ * conditional updates (`{ _id, status: 'sending' }`, `{ _id, version: { $lt } }`) could both match
+ * and both "win" — a mail claimed twice, an older projection written last. SQLite serialises writes
+ * anyway, so one lock around the read-modify-write costs little.
  * Go refuses overlays of files in the module cache, hence the copy and a `replace` directive, made
  * in a build folder of the tools cache, never in the repository.
  */
@@ -40,6 +45,23 @@ export const FERRETDB_PATCHES: SourcePatch[] = [
     from: 'if params.Filter.Len() == 1 {',
     to: 'if params.Filter.Len() >= 1 {',
     occurrences: 2,
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    from: 'import (\n\t"context"\n\t"fmt"\n',
+    to: 'import (\n\t"context"\n\t"fmt"\n\t"sync"\n',
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    from: 'func (h *Handler) updateDocument(ctx context.Context, params *common.UpdateParams) (int32, int32, *types.Array, error) {\n',
+    to:
+      '// writeMu makes each read-modify-write atomic (sla-desk patch, scripts/lib/ferretdb-build.ts).\nvar writeMu sync.Mutex\n\n' +
+      'func (h *Handler) updateDocument(ctx context.Context, params *common.UpdateParams) (int32, int32, *types.Array, error) {\n\twriteMu.Lock()\n\tdefer writeMu.Unlock()\n',
+  },
+  {
+    file: 'internal/handler/msg_findandmodify.go',
+    from: 'func (h *Handler) findAndModifyDocument(ctx context.Context, params *common.FindAndModifyParams) (*findAndModifyResult, error) {\n',
+    to: 'func (h *Handler) findAndModifyDocument(ctx context.Context, params *common.FindAndModifyParams) (*findAndModifyResult, error) {\n\twriteMu.Lock()\n\tdefer writeMu.Unlock()\n',
   },
 ];
 

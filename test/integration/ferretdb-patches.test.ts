@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../store';
 import { connectTestStore } from '../support/stack';
 
-/** Guards the FerretDB patch of scripts/lib/ferretdb-build.ts: reads and writes by `_id` use the `_id` index. */
+/** Guards the FerretDB patches of scripts/lib/ferretdb-build.ts: `_id` lookups use the index; updates are atomic. */
 let store: Store;
 beforeAll(async () => {
   store = await connectTestStore();
@@ -33,5 +33,16 @@ describe('the database server used by the tests', () => {
     expect((await col.updateOne({ _id: 'doc-7', version: { $lt: 2 } }, { $set: { version: 1 } })).matchedCount).toBe(0);
     expect(await col.findOne({ _id: 'doc-7' })).toEqual({ _id: 'doc-7', version: 2 });
     expect(await col.countDocuments({ version: 2 })).toBe(1);
+  });
+
+  it('applies concurrent conditional updates atomically: one claim wins, the newest version stays', async () => {
+    const col = store.conn.collection<{ _id: string; status?: string; version?: number }>('atomic_probe');
+    await col.insertMany([{ _id: 'claim', status: 'open' }, { _id: 'cas', version: 0 }]);
+    const claims = await Promise.all(
+      Array.from({ length: 20 }, () => col.updateOne({ _id: 'claim', status: 'open' }, { $set: { status: 'taken' } })),
+    );
+    expect(claims.filter((r) => r.modifiedCount === 1)).toHaveLength(1);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => col.updateOne({ _id: 'cas', version: { $lt: i + 1 } }, { $set: { version: i + 1 } })));
+    expect(await col.findOne({ _id: 'cas' })).toEqual({ _id: 'cas', version: 20 });
   });
 });
