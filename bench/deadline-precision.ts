@@ -26,15 +26,17 @@ const slaConfig = {
   policy: { warningAt: 0.05, targets: { urgent: { firstResponseMinutes: 1 } }, escalation: [{ level: 'L2', afterBreachMinutes: 0 }] },
 };
 
-const stack = await startStack({ log, slaConfig });
+// Worker tuning passes through, one configuration per run (as in bench/scale.ts).
+const tuning = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => (k.startsWith('WORKER_MAX_') || k === 'WORKER_STICKY_TIMEOUT_MS') && v)) as Record<string, string>;
+const stack = await startStack({ log, slaConfig, env: tuning });
 const db = await openStore(stack.mongoUri);
 const rows: string[] = [];
 
 try {
   for (const n of sizes) {
-    // Lead time: start-up and acknowledgement of N tickets must be over before the deadline. The worker
-    // acknowledges ≈ 3–5 tickets/s on this shared 2-core machine (FerretDB-bound); DEADLINE_ACK_RATE overrides.
-    const leadSeconds = 20 + Math.ceil(n / Number(process.env.DEADLINE_ACK_RATE ?? 4));
+    // Lead time: start-up and acknowledgement of N tickets must be over before the deadline. The stack
+    // acknowledges ≈ 20 tickets/s on this 2-core machine (BENCHMARKS.md, intake); DEADLINE_ACK_RATE overrides.
+    const leadSeconds = 20 + Math.ceil(n / Number(process.env.DEADLINE_ACK_RATE ?? 12));
     const policy = parsePolicyOverrides({ ...slaConfig.policy, targets: { urgent: { firstResponseMinutes: leadSeconds / 60 } } });
     const tag = `P${n}T${Date.now().toString(36).toUpperCase()}`;
     const receivedAt = new Date();
@@ -63,7 +65,7 @@ try {
       Math.max(0, dueAt - Date.now()) + 600_000,
       `N=${n} escalations`,
     );
-    // The events are recorded by their own activity; give the last ones a moment to land.
+    // The events are recorded by their own (local) activity; give the last ones a moment to land.
     await waitForCount(() => db.collection('sla_events').countDocuments({ ...mine, type: 'escalated' }), n, 60_000);
     const events = await db.collection('sla_events').find({ ...mine, type: 'escalated' }, { projection: { at: 1, dueAt: 1 } }).toArray();
     const claims = await db.collection('notifications').find({ ...mine, kind: 'escalation' }, { projection: { claimedAt: 1 } }).toArray();
@@ -79,7 +81,7 @@ try {
 
   console.log(`## Deadline precision: N deadlines on the same instant
 
-${machine()}; 24/7 calendar, urgent first response due \`lead\` after a common receivedAt, escalation to L2 at the breach.
+${machine()}; worker: ${Object.entries(tuning).map(([k, v]) => `${k}=${v}`).join(' ') || 'SDK defaults'}; 24/7 calendar, urgent first response due \`lead\` after a common receivedAt, escalation to L2 at the breach.
 Lag = moment − dueAt in ms. "Timer" is the \`escalated\` event's \`at\` (the workflow task that handled the timer); "activity" is when the
 escalation activity started (its notification claim).
 

@@ -49,6 +49,7 @@ export const configSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).optional(),
+  WORKER_STICKY_TIMEOUT_MS: z.coerce.number().int().min(1_000).optional(),
   // Prometheus endpoints of the worker (0 disables each)
   WORKER_METRICS_PORT: port.default(9464),
   TEMPORAL_SDK_METRICS_PORT: port.default(9465),
@@ -85,7 +86,7 @@ export interface Config {
   /** Requests per minute per API key; the load generator of bench/intake.ts needs more than the default 600. */
   apiRateLimit?: number;
   /** Worker tuning (sticky cache and slots); undefined leaves the SDK default. */
-  worker: { maxCachedWorkflows?: number; maxConcurrentWorkflowTaskExecutions?: number; maxConcurrentActivityTaskExecutions?: number };
+  worker: { maxCachedWorkflows?: number; maxConcurrentWorkflowTaskExecutions?: number; maxConcurrentActivityTaskExecutions?: number; stickyQueueScheduleToStartTimeout?: number };
   /** The worker's own metrics and the Temporal SDK's; 0 disables. */
   metrics: { workerPort: number; temporalSdkPort: number };
 }
@@ -144,6 +145,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
       maxConcurrentWorkflowTaskExecutions: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
       maxConcurrentActivityTaskExecutions: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
+      stickyQueueScheduleToStartTimeout: e.WORKER_STICKY_TIMEOUT_MS,
     },
     metrics: { workerPort: e.WORKER_METRICS_PORT, temporalSdkPort: e.TEMPORAL_SDK_METRICS_PORT },
   };
