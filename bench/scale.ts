@@ -4,7 +4,7 @@ import { SLA_CALENDAR } from '../domain/calendar';
 import { DEFAULT_POLICY, PRIORITIES } from '../domain/policy';
 import type { TicketIntake } from '../domain/ticket-sla';
 import { diskBytes, rssMiB, startStack } from './stack';
-import { fmt, machine, openStore, pool, startTicketDirect, summary, waitForCount } from './lib';
+import { fmt, machine, openStore, pool, startTicketDirect, summary, visibleCount, waitForCount } from './lib';
 
 /**
  * Scale: SCALE_TICKETS (10,000) open tickets sleeping on their timers at once (the real SLA: the
@@ -16,6 +16,12 @@ import { fmt, machine, openStore, pool, startTicketDirect, summary, waitForCount
  *   WORKER_MAX_CACHED_WORKFLOWS=500 npx tsx bench/scale.ts
  */
 const N = Number(process.env.SCALE_TICKETS ?? 10_000);
+/**
+ * Tickets arrive at SCALE_START_RATE per second (25, about what the stack acknowledges). Started all at once,
+ * 10,000 tickets overflow the worker's sticky cache (≈ 2,300 by default) before their acknowledgements come
+ * back, and every one is replayed from its history: the acknowledgement rate fell from 30/s to 6/s.
+ */
+const START_RATE = Number(process.env.SCALE_START_RATE ?? 25);
 const tuningKeys = ['WORKER_MAX_CACHED_WORKFLOWS', 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 'WORKER_MAX_CONCURRENT_ACTIVITIES'];
 const tuning = Object.fromEntries(tuningKeys.filter((k) => process.env[k]).map((k) => [k, process.env[k]!]));
 const log = (l: string) => console.error(`[scale] ${l}`);
@@ -39,11 +45,18 @@ try {
     policy: DEFAULT_POLICY,
   });
   log(`starting ${N} tickets`);
-  const starts = await pool(N, 32, (i) => startTicketDirect(stack.client, stack.taskQueue, intake(i)));
+  const starts: number[] = [];
+  await pool(N, 32, async (i) => {
+    const wait = t0 + (i / START_RATE) * 1000 - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const t = performance.now();
+    await startTicketDirect(stack.client, stack.taskQueue, intake(i));
+    starts.push(performance.now() - t);
+  });
   const startSeconds = (Date.now() - t0) / 1000;
-  const acks = await waitForCount(() => db.collection('notifications').countDocuments({ kind: 'acknowledgement', status: 'sent' }), N, 1_800_000, 'acknowledgements');
-  // Acknowledged means the second projection (status acknowledged) is on its way; wait for every projection to say so.
-  await waitForCount(() => db.collection('ticket_states').countDocuments({ status: 'acknowledged' }), N, 300_000, 'projections');
+  const acks = await waitForCount(visibleCount(stack.client, 'TicketStatus = "acknowledged"'), N, 1_800_000, 'acknowledgements', 2_000);
+  // The projection (status acknowledged) is written in the same workflow task; check the store, rarely (a scan).
+  await waitForCount(() => db.collection('ticket_states').countDocuments({ status: 'acknowledged' }), N, 300_000, 'projections', 10_000);
   const settledSeconds = (Date.now() - t0) / 1000;
   log(`all ${acks.reached} acknowledged after ${settledSeconds.toFixed(0)} s; idling 20 s so the processes settle`);
   await new Promise((r) => setTimeout(r, 20_000));
@@ -69,7 +82,7 @@ try {
 
   console.log(`## Scale: ${fmt(N)} open tickets sleeping at once (${cfg})
 
-${machine()}. Tickets started through the client (32 in flight) in ${startSeconds.toFixed(0)} s (start p99 ${fmt(summary(starts).p99)} ms); all acknowledged and projected after ${settledSeconds.toFixed(0)} s.
+${machine()}. Tickets started through the client at ${START_RATE}/s in ${startSeconds.toFixed(0)} s (start p99 ${fmt(summary(starts).p99)} ms); all acknowledged and projected after ${settledSeconds.toFixed(0)} s.
 
 | measure | value |
 |---|---:|
