@@ -39,7 +39,8 @@ export async function countSlaEvents(events: SlaEventInput[], levelOf: (e: SlaEv
       if (due && e.detail?.manual !== true) workerMetrics.escalationLag.observe({ metric, level }, Math.max(0, (Date.parse(e.at) - Date.parse(due)) / 1000));
     } else if (e.type === 'warning' || e.type === 'breached') {
       const counter = e.type === 'warning' ? workerMetrics.warnings : workerMetrics.breaches;
-      counter.inc({ metric, level: await levelOf(e) });
+      // Events carry the level they happened at; events recorded before they did are looked up (a scan on FerretDB).
+      counter.inc({ metric, level: e.level ?? (await levelOf(e)) });
     }
   }
 }

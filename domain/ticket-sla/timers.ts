@@ -53,7 +53,7 @@ export function fireTimedEvent(s: TicketSlaState, e: TimedEvent, now: Date, cal:
       const metric = e.metric!;
       s.fired.push(firedKey(metric, s.cycles[metric], 'warning'));
       const due = clock.dueAt(s.clocks[metric]!, now, cal)!.toISOString();
-      r.event('warning', now, { metric, dueAt: due, detail: { warningAt: dueAt } });
+      r.event('warning', now, { metric, dueAt: due, level: s.escalationLevel, detail: { warningAt: dueAt } });
       r.notify({ key: `${s.ticketId}:warning:${metric}:${s.cycles[metric]}`, kind: 'warning', audience: { kind: 'level', level: s.escalationLevel }, metric, dueAt: due });
       break;
     }
@@ -61,7 +61,7 @@ export function fireTimedEvent(s: TicketSlaState, e: TimedEvent, now: Date, cal:
       const metric = e.metric!;
       s.fired.push(firedKey(metric, s.cycles[metric], 'breach'));
       s.breachedAt[metric] = dueAt;
-      r.event('breached', now, { metric, dueAt });
+      r.event('breached', now, { metric, dueAt, level: s.escalationLevel });
       r.notify({ key: `${s.ticketId}:breach:${metric}:${s.cycles[metric]}`, kind: 'breach', audience: { kind: 'level', level: s.escalationLevel }, metric, dueAt });
       break;
     }

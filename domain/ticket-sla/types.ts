@@ -84,6 +84,7 @@ export interface SlaEvent {
   metric?: Metric;
   at: string;
   dueAt?: string;
+  /** `escalated`: the level reached; `warning` and `breached`: the level the ticket was at. */
   level?: string;
   detail?: Record<string, string | number | boolean>;
 }
