@@ -20,9 +20,9 @@ const LEAD_S = 60 + Math.ceil(COUNT / 8);
 
 /**
  * The burst's deadlines fall as fast as its tickets arrived (≈ 25/s), faster than this 2-core stack works
- * through clustered deadlines (≈ 5–10/s: BENCHMARKS.md, deadline precision), so the last ones wait behind
+ * through clustered deadlines (≈ 22/s: BENCHMARKS.md, deadline precision), so the last ones wait behind
  * the others whether or not the worker was killed. That queue, not the kill, is allowed on top of the
- * downtime: 150 ms per ticket (30 s for 200). At 1,000 tickets the queue alone exceeds it (BENCHMARKS.md).
+ * downtime: 150 ms per ticket (30 s for 200, 150 s for 1,000; measured 5 s and 51 s: BENCHMARKS.md).
  */
 const DEADLINE_QUEUE_MS = COUNT * 150;
 
