@@ -10,7 +10,7 @@ import { escalationLags, outboxMessageIds, shortSla, urgentTicket } from './supp
  * The worker dies (SIGKILL, no shutdown) in the middle of a burst of tickets and comes back: every
  * ticket is acknowledged exactly once (one `sent` log entry, one Message-ID), every escalation mailed
  * exactly once, none early, none later than the downtime plus the burst's own deadline queue.
- * FAULT_TICKETS=1000 for the issue's full burst; the default (200) takes about 5 minutes.
+ * FAULT_TICKETS=1000 for the issue's full burst; the default (200) takes about 2 minutes.
  */
 const COUNT = Number(process.env.FAULT_TICKETS ?? 200);
 // Every ticket must be created, the worker back and the backlog acknowledged before the first deadline:
