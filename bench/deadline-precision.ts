@@ -1,7 +1,7 @@
 import { ALWAYS_OPEN_CALENDAR } from '../domain/calendar';
 import { parsePolicyOverrides } from '../domain/policy';
 import type { TicketIntake } from '../domain/ticket-sla';
-import { fmt, machine, openStore, pool, startTicketDirect, summary, visibleCount, waitForCount } from './lib';
+import { fmt, machine, openStore, pool, startTicketDirect, summary, visibleCount, waitForCount, workerTuningFromEnv } from './lib';
 import { startStack } from './stack';
 
 /**
@@ -27,7 +27,7 @@ const slaConfig = {
 };
 
 // Worker tuning passes through, one configuration per run (as in bench/scale.ts).
-const tuning = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => (k.startsWith('WORKER_MAX_') || k === 'WORKER_STICKY_TIMEOUT_MS') && v)) as Record<string, string>;
+const tuning = workerTuningFromEnv();
 const stack = await startStack({ log, slaConfig, env: tuning });
 const db = await openStore(stack.mongoUri);
 const rows: string[] = [];

@@ -53,6 +53,12 @@ export async function startTicketDirect(client: Client, taskQueue: string, intak
   });
 }
 
+/** The worker tuning of a benchmark run: every WORKER_* tuning variable set in its environment (see lib/config.ts). */
+export function workerTuningFromEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const keys = ['WORKER_MAX_CACHED_WORKFLOWS', 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 'WORKER_MAX_CONCURRENT_ACTIVITIES', 'WORKER_STICKY_TIMEOUT_MS'];
+  return Object.fromEntries(keys.filter((k) => env[k]).map((k) => [k, env[k]!]));
+}
+
 /** Runs `task(i)` for i < count with at most `concurrency` in flight; returns each call's latency in ms. */
 export async function pool(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number[]> {
   const latencies: number[] = [];

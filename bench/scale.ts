@@ -4,7 +4,7 @@ import { SLA_CALENDAR } from '../domain/calendar';
 import { DEFAULT_POLICY, PRIORITIES } from '../domain/policy';
 import type { TicketIntake } from '../domain/ticket-sla';
 import { diskBytes, rssMiB, startStack } from './stack';
-import { fmt, machine, openStore, pool, startTicketDirect, summary, visibleCount, waitForCount } from './lib';
+import { fmt, machine, openStore, pool, startTicketDirect, summary, visibleCount, waitForCount, workerTuningFromEnv } from './lib';
 
 /**
  * Scale: SCALE_TICKETS (10,000) open tickets sleeping on their timers at once (the real SLA: the
@@ -22,8 +22,7 @@ const N = Number(process.env.SCALE_TICKETS ?? 10_000);
  * back, and every one is replayed from its history: the acknowledgement rate fell from 30/s to 6/s.
  */
 const START_RATE = Number(process.env.SCALE_START_RATE ?? 25);
-const tuningKeys = ['WORKER_MAX_CACHED_WORKFLOWS', 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 'WORKER_MAX_CONCURRENT_ACTIVITIES'];
-const tuning = Object.fromEntries(tuningKeys.filter((k) => process.env[k]).map((k) => [k, process.env[k]!]));
+const tuning = workerTuningFromEnv();
 const log = (l: string) => console.error(`[scale] ${l}`);
 
 const stack = await startStack({ log, env: { ...tuning, API_RATE_LIMIT: '100000000' } });

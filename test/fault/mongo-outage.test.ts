@@ -1,10 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { Connection } from 'mongoose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ticketIdForKey } from '../../api/services/tickets';
-import { openStore, waitForCount } from '../../bench/lib';
-import { startStack, type Stack } from '../../bench/stack';
+import { waitForCount } from '../../bench/lib';
+import { useFaultStack } from './support';
 
 /**
  * The long fault test (`npm run test:faults:long`, about 3 minutes): MongoDB (FerretDB) stops for 30 s
@@ -23,25 +22,15 @@ interface Answer {
   id?: string;
 }
 
-let stack: Stack;
-let db: Connection;
-
 describe('database stopped for 30 s under load', () => {
-  beforeAll(async () => {
-    stack = await startStack({ env: { API_RATE_LIMIT: '1000000' } });
-    db = await openStore(stack.mongoUri);
-  }, 180_000);
-  afterAll(async () => {
-    await db?.close();
-    await stack?.stop();
-  }, 60_000);
+  const live = useFaultStack({ env: { API_RATE_LIMIT: '1000000' } });
 
   const post = async (key: string): Promise<Answer> => {
     const t = performance.now();
     try {
-      const res = await fetch(`${stack.apiUrl}/api/v1/tickets`, {
+      const res = await fetch(`${live.stack.apiUrl}/api/v1/tickets`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${stack.adminKey}`, 'content-type': 'application/json', 'idempotency-key': key },
+        headers: { authorization: `Bearer ${live.stack.adminKey}`, 'content-type': 'application/json', 'idempotency-key': key },
         body: JSON.stringify({ subject: `Outage ${key}`, description: 'd', category: 'bug', priority: 'normal', customerEmail: 'outage@example.com' }),
         signal: AbortSignal.timeout(60_000),
       });
@@ -65,10 +54,10 @@ describe('database stopped for 30 s under load', () => {
       }),
     );
     await delay(10_000);
-    await stack.kill('mongo', 'SIGTERM');
-    const listDuring = await fetch(`${stack.apiUrl}/api/v1/tickets?sort=deadline`, { headers: { authorization: `Bearer ${stack.adminKey}` }, signal: AbortSignal.timeout(60_000) });
+    await live.stack.kill('mongo', 'SIGTERM');
+    const listDuring = await fetch(`${live.stack.apiUrl}/api/v1/tickets?sort=deadline`, { headers: { authorization: `Bearer ${live.stack.adminKey}` }, signal: AbortSignal.timeout(60_000) });
     await delay(Math.max(0, OUTAGE_MS - 1_000));
-    await stack.start('mongo');
+    await live.stack.start('mongo');
     await delay(15_000);
     running = false;
     await load;
@@ -87,14 +76,14 @@ describe('database stopped for 30 s under load', () => {
     // Accepted: stored, acknowledged and projected once the database is back.
     const accepted = answers.filter((a) => a.status === 201).map((a) => a.id!);
     const mine = { $in: accepted };
-    expect(await db.collection('tickets').countDocuments({ _id: mine as never })).toBe(accepted.length);
-    const acked = () => db.collection('notifications').countDocuments({ ticketId: mine, kind: 'acknowledgement', status: 'sent' });
+    expect(await live.db.collection('tickets').countDocuments({ _id: mine as never })).toBe(accepted.length);
+    const acked = () => live.db.collection('notifications').countDocuments({ ticketId: mine, kind: 'acknowledgement', status: 'sent' });
     expect((await waitForCount(acked, accepted.length, 300_000)).reached).toBe(accepted.length);
     // Projection writes that failed during the outage retry with backoff (up to a minute apart): allow a few rounds.
-    const projected = () => db.collection('ticket_states').countDocuments({ _id: mine as never, status: 'acknowledged' });
+    const projected = () => live.db.collection('ticket_states').countDocuments({ _id: mine as never, status: 'acknowledged' });
     const converged = await waitForCount(projected, accepted.length, 300_000);
     if (converged.reached < accepted.length) {
-      const behind = await db.collection('ticket_states').find({ _id: mine as never, status: { $ne: 'acknowledged' } }).toArray();
+      const behind = await live.db.collection('ticket_states').find({ _id: mine as never, status: { $ne: 'acknowledged' } }).toArray();
       const missing = accepted.length - converged.reached - behind.length;
       console.log(`[fault] projections not converged: ${JSON.stringify(behind.map((d) => ({ id: d._id, status: d.status, version: d.version })))}, ${missing} missing`);
     }
@@ -104,8 +93,8 @@ describe('database stopped for 30 s under load', () => {
     const refused = answers.filter((a) => a.status === 503);
     for (const a of refused) {
       const id = ticketIdForKey('admin', a.key);
-      expect(await db.collection('tickets').countDocuments({ _id: id as never })).toBe(0);
-      await expect(stack.client.workflow.getHandle(`ticket-${id}`).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+      expect(await live.db.collection('tickets').countDocuments({ _id: id as never })).toBe(0);
+      await expect(live.stack.client.workflow.getHandle(`ticket-${id}`).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
     }
     for (const a of refused.slice(0, 20)) {
       const retry = await post(a.key);

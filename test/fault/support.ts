@@ -1,9 +1,26 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Connection } from 'mongoose';
+import { afterAll, beforeAll } from 'vitest';
+import { openStore } from '../../bench/lib';
+import { startStack, type Stack, type StackOptions } from '../../bench/stack';
 import { ALWAYS_OPEN_CALENDAR } from '../../domain/calendar';
 
 /** Shared pieces of the fault tests (each runs the product as real processes through bench/stack.ts). */
+
+/** Starts the product for the file's tests and stops it after them; read `live.stack` and `live.db` inside the tests. */
+export function useFaultStack(opts: StackOptions): { stack: Stack; db: Connection } {
+  const live = {} as { stack: Stack; db: Connection };
+  beforeAll(async () => {
+    live.stack = await startStack(opts);
+    live.db = await openStore(live.stack.mongoUri);
+  }, 180_000);
+  afterAll(async () => {
+    await live.db?.close();
+    await live.stack?.stop();
+  }, 60_000);
+  return live;
+}
 
 /** A 24/7 SLA whose urgent first response is due `seconds` after receipt, escalating to L2 at the breach. */
 export function shortSla(seconds: number, warningAt = 0.5) {

@@ -1,10 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Connection } from 'mongoose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, pool, waitForCount } from '../../bench/lib';
-import { startStack, type Stack } from '../../bench/stack';
+import { describe, expect, it } from 'vitest';
+import { pool, waitForCount } from '../../bench/lib';
 import { apiClient } from '../support/http';
-import { escalationLags, shortSla, urgentTicket } from './support';
+import { escalationLags, shortSla, urgentTicket, useFaultStack } from './support';
 
 /**
  * The Temporal dev server stops and starts again on its sqlite file while tickets sleep on their
@@ -15,23 +13,13 @@ const PER_GROUP = 20;
 const URGENT_S = 45; // due during the outage
 const HIGH_S = 100; // due after the restart
 
-let stack: Stack;
-let db: Connection;
-
-beforeAll(async () => {
-  const sla = shortSla(URGENT_S, 0.9);
-  const policy = { ...sla.policy, targets: { ...sla.policy.targets, high: { firstResponseMinutes: HIGH_S / 60 } } };
-  stack = await startStack({ slaConfig: { ...sla, policy } });
-  db = await openStore(stack.mongoUri);
-}, 180_000);
-afterAll(async () => {
-  await db?.close();
-  await stack?.stop();
-}, 60_000);
+const sla = shortSla(URGENT_S, 0.9);
+const policy = { ...sla.policy, targets: { ...sla.policy.targets, high: { firstResponseMinutes: HIGH_S / 60 } } };
+const live = useFaultStack({ slaConfig: { ...sla, policy } });
 
 describe('Temporal dev server restarted on its persistent database', () => {
   it('fires every timer: the ones due during the outage at once, the others on time', { timeout: 600_000 }, async () => {
-    const api = apiClient(stack.apiUrl, stack.adminKey);
+    const api = apiClient(live.stack.apiUrl, live.stack.adminKey);
     const created: { id: string; priority: string; dueAt: number }[] = [];
     const t0 = Date.now();
     await pool(2 * PER_GROUP, 8, async (i) => {
@@ -42,7 +30,7 @@ describe('Temporal dev server restarted on its persistent database', () => {
       created.push({ id: res.body.id, priority, dueAt: new Date(due).getTime() });
     });
     const ids = created.map((t) => t.id);
-    const acks = () => db.collection('notifications').countDocuments({ ticketId: { $in: ids }, kind: 'acknowledgement', status: 'sent' });
+    const acks = () => live.db.collection('notifications').countDocuments({ ticketId: { $in: ids }, kind: 'acknowledgement', status: 'sent' });
     expect((await waitForCount(acks, ids.length, 60_000)).reached).toBe(ids.length);
 
     // Down from before the first urgent deadline until after the last one.
@@ -51,15 +39,15 @@ describe('Temporal dev server restarted on its persistent database', () => {
     expect(Date.now()).toBeLessThan(firstUrgent - 3_000); // the burst must leave room for the outage
     await delay(firstUrgent - 3_000 - Date.now());
     const downAt = Date.now();
-    await stack.kill('temporal', 'SIGTERM');
+    await live.stack.kill('temporal', 'SIGTERM');
     await delay(Math.max(0, lastUrgent + 2_000 - Date.now()));
-    await stack.start('temporal');
+    await live.stack.start('temporal');
     const upAt = Date.now();
     expect(Math.min(...created.filter((t) => t.priority === 'high').map((t) => t.dueAt))).toBeGreaterThan(upAt);
 
-    const escalated = () => db.collection('sla_events').countDocuments({ ticketId: { $in: ids }, type: 'escalated' });
+    const escalated = () => live.db.collection('sla_events').countDocuments({ ticketId: { $in: ids }, type: 'escalated' });
     expect((await waitForCount(escalated, ids.length, HIGH_S * 1000 + 240_000)).reached).toBe(ids.length);
-    const lags = await escalationLags(db, ids);
+    const lags = await escalationLags(live.db, ids);
     const urgentLags = created.filter((t) => t.priority === 'urgent').map((t) => lags.get(t.id)!);
     const highLags = created.filter((t) => t.priority === 'high').map((t) => lags.get(t.id)!);
     expect(Math.min(...urgentLags, ...highLags)).toBeGreaterThanOrEqual(0);

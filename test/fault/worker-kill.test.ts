@@ -1,10 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Connection } from 'mongoose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, pool, waitForCount } from '../../bench/lib';
-import { startStack, type Stack } from '../../bench/stack';
+import { describe, expect, it } from 'vitest';
+import { pool, waitForCount } from '../../bench/lib';
 import { apiClient } from '../support/http';
-import { escalationLags, outboxMessageIds, shortSla, urgentTicket } from './support';
+import { escalationLags, outboxMessageIds, shortSla, urgentTicket, useFaultStack } from './support';
 
 /**
  * The worker dies (SIGKILL, no shutdown) in the middle of a burst of tickets and comes back: every
@@ -26,21 +24,11 @@ const LEAD_S = 60 + Math.ceil(COUNT / 8);
  */
 const DEADLINE_QUEUE_MS = COUNT * 150;
 
-let stack: Stack;
-let db: Connection;
-
-beforeAll(async () => {
-  stack = await startStack({ slaConfig: shortSla(LEAD_S, 0.9), env: { API_RATE_LIMIT: '1000000' } });
-  db = await openStore(stack.mongoUri);
-}, 180_000);
-afterAll(async () => {
-  await db?.close();
-  await stack?.stop();
-}, 60_000);
+const live = useFaultStack({ slaConfig: shortSla(LEAD_S, 0.9), env: { API_RATE_LIMIT: '1000000' } });
 
 describe('worker killed with SIGKILL during a burst', () => {
   it(`acknowledges each of ${COUNT} tickets exactly once and misses no deadline by more than the downtime`, { timeout: (LEAD_S + 600) * 1000 }, async () => {
-    const api = apiClient(stack.apiUrl, stack.adminKey);
+    const api = apiClient(live.stack.apiUrl, live.stack.adminKey);
     const ids: string[] = [];
     const refused: number[] = [];
     const burst = pool(COUNT, 8, async (i) => {
@@ -52,26 +40,26 @@ describe('worker killed with SIGKILL during a burst', () => {
     // SIGKILL once half the burst is in, then bring the worker back while the API keeps accepting.
     while (ids.length < COUNT / 2) await delay(50);
     const killedAt = Date.now();
-    await stack.kill('worker', 'SIGKILL');
+    await live.stack.kill('worker', 'SIGKILL');
     await delay(2_000);
-    await stack.start('worker');
+    await live.stack.start('worker');
     const downtimeMs = Date.now() - killedAt;
     await burst;
     expect(refused).toEqual([]);
     expect(ids).toHaveLength(COUNT);
 
     const mine = { ticketId: { $in: ids } };
-    const sentAcks = () => db.collection('notifications').countDocuments({ ...mine, kind: 'acknowledgement', status: 'sent' });
+    const sentAcks = () => live.db.collection('notifications').countDocuments({ ...mine, kind: 'acknowledgement', status: 'sent' });
     // Activities lost with the worker are retried once their heartbeat (mail) or start-to-close timeout lapses.
     expect((await waitForCount(sentAcks, COUNT, (LEAD_S + 120) * 1000)).reached).toBe(COUNT);
-    const escalations = () => db.collection('notifications').countDocuments({ ...mine, kind: 'escalation', status: 'sent' });
+    const escalations = () => live.db.collection('notifications').countDocuments({ ...mine, kind: 'escalation', status: 'sent' });
     expect((await waitForCount(escalations, COUNT, 600_000)).reached).toBe(COUNT);
-    await waitForCount(() => db.collection('sla_events').countDocuments({ ...mine, type: 'escalated' }), COUNT, 60_000);
+    await waitForCount(() => live.db.collection('sla_events').countDocuments({ ...mine, type: 'escalated' }), COUNT, 60_000);
 
     // Exactly once: one notification-log entry per ticket and kind (keyed), and one mail each in the outbox.
-    const log = await db.collection('notifications').find({ ...mine, kind: 'acknowledgement' }).toArray();
+    const log = await live.db.collection('notifications').find({ ...mine, kind: 'acknowledgement' }).toArray();
     expect(log).toHaveLength(COUNT);
-    const mail = outboxMessageIds(stack.outboxDir);
+    const mail = outboxMessageIds(live.stack.outboxDir);
     // A worker killed after its SMTP send but before it logged the send retries that one mail: SMTP gives
     // at-least-once at that instant, so each ticket has its acknowledgement under exactly one Message-ID,
     // and the number of such resends is printed.
@@ -83,11 +71,11 @@ describe('worker killed with SIGKILL during a burst', () => {
     expect(escalationMails.filter((m) => m.length !== 1)).toEqual([]);
 
     // Never early, and never later than the worker was away plus the deadline queue.
-    const lags = await escalationLags(db, ids);
+    const lags = await escalationLags(live.db, ids);
     expect(lags.size).toBe(COUNT);
     const values = [...lags.values()];
     const latest = [...lags].sort((a, b) => b[1] - a[1]).slice(0, 3);
-    console.log(`[fault] latest escalations (ticket, ms late): ${JSON.stringify(latest)}, data in ${stack.dataDir}`);
+    console.log(`[fault] latest escalations (ticket, ms late): ${JSON.stringify(latest)}, data in ${live.stack.dataDir}`);
     expect(Math.min(...values)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...values)).toBeLessThanOrEqual(downtimeMs + DEADLINE_QUEUE_MS);
     console.log(`[fault] worker SIGKILL: ${COUNT} tickets, downtime ${downtimeMs} ms, max escalation lag ${Math.max(...values)} ms, acknowledgements resent under the same Message-ID: ${acksResent}`);
