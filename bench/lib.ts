@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
@@ -111,4 +112,28 @@ export async function waitForCount(
  */
 export function visibleCount(client: Client, query: string): () => Promise<number> {
   return async () => (await client.workflow.count(query)).count;
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux; 100 clock ticks per second). */
+export function cpuMsOf(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * Measures CPU per process between start() and the returned stop(): where a phase's CPU went
+ * (Temporal, FerretDB, worker, API, and this process: the load generator or bare client).
+ */
+export function cpuMeter(pids: Record<string, number | undefined>) {
+  const read = () => {
+    const out: Record<string, number> = { bench: (process.cpuUsage().user + process.cpuUsage().system) / 1000 };
+    for (const [name, pid] of Object.entries(pids)) if (pid) out[name] = cpuMsOf(pid);
+    return out;
+  };
+  const before = read();
+  return () => {
+    const after = read();
+    return Object.fromEntries(Object.keys(after).map((k) => [k, after[k]! - (before[k] ?? 0)]));
+  };
 }

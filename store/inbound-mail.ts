@@ -1,3 +1,4 @@
+import { isDuplicateKey } from './errors';
 import type { Models } from './models';
 import type { ChannelModels } from './channel-models';
 
@@ -16,10 +17,6 @@ export interface InboundRecord {
 const LEASE_MS = 2 * 60_000;
 /** How much of a rejected message we keep: enough to read and replay by hand, bounded for the store. */
 export const MAX_RAW_BYTES = 1024 * 1024;
-
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
-}
 
 export function createInboundMailRepository(models: ChannelModels, core: Models) {
   const { InboundMail } = models;

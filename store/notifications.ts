@@ -1,3 +1,4 @@
+import { isDuplicateKey } from './errors';
 import type { Models } from './models';
 
 export interface NotificationClaim {
@@ -24,11 +25,18 @@ export function createNotificationRepository(models: Models) {
      */
     async claim(c: NotificationClaim, now: Date, leaseMs = CLAIM_LEASE_MS): Promise<'claimed' | 'sent' | 'held'> {
       const { key, ...fields } = c;
-      await Notification.updateOne(
-        { _id: key },
-        { $setOnInsert: { ...fields, status: 'sending', attempts: 0, claimedAt: now } },
-        { upsert: true },
-      );
+      // The common case, a first attempt, is one round trip: the insert is the claim.
+      try {
+        const res = await Notification.updateOne(
+          { _id: key },
+          { $setOnInsert: { ...fields, status: 'sending', attempts: 1, claimedAt: now } },
+          { upsert: true },
+        );
+        if (res.upsertedCount === 1) return 'claimed';
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err; // a concurrent attempt inserted it first
+      }
+      // `attempts: 0`: an entry written before claims were taken by the insert itself.
       const res = await Notification.updateOne(
         { _id: key, status: 'sending', $or: [{ attempts: 0 }, { claimedAt: { $lt: new Date(now.getTime() - leaseMs) } }] },
         { $inc: { attempts: 1 }, $set: { claimedAt: now } },

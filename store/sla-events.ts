@@ -16,9 +16,9 @@ export function createSlaEventRepository(models: Models) {
   const { SlaEvent } = models;
   return {
     async append(events: SlaEventRecord[]): Promise<void> {
-      for (const { key, ...fields } of events) {
-        await SlaEvent.updateOne({ _id: key }, { $setOnInsert: fields }, { upsert: true });
-      }
+      if (!events.length) return;
+      // One round trip for the whole change; each event is still its own idempotent upsert.
+      await SlaEvent.bulkWrite(events.map(({ key, ...fields }) => ({ updateOne: { filter: { _id: key }, update: { $setOnInsert: fields }, upsert: true } })));
     },
     async between(from: Date, to: Date, types: string[]): Promise<Omit<SlaEventRecord, 'key'>[]> {
       const docs = await SlaEvent.find({ at: { $gte: from, $lt: to }, type: { $in: types } }).sort({ at: 1 }).lean();

@@ -1,3 +1,4 @@
+import { isDuplicateKey } from './errors';
 import type { Models } from './models';
 
 /** The projection of a ticket's workflow state that lists and searches read. */
@@ -16,10 +17,6 @@ export interface TicketStateProjection {
   clocks?: unknown;
   receivedAt: Date;
   updatedAt: Date;
-}
-
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
 }
 
 export function createTicketStateRepository(models: Models) {

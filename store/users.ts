@@ -11,8 +11,32 @@ export interface User {
   createdAt: Date;
 }
 
+/**
+ * Users never change once created (nothing here updates one), so a user found is remembered for a
+ * minute: auth and intake skip a read per request, which on FerretDB is a scan of the collection.
+ * Only hits are kept: a user created by another process is seen at once. Bounded, oldest out first.
+ */
+export function knownUsers(ttlMs = 60_000, max = 10_000, clock = () => Date.now()) {
+  const entries = new Map<string, { user: User; at: number }>();
+  return {
+    get(key: string): User | undefined {
+      const hit = entries.get(key);
+      if (hit && clock() - hit.at < ttlMs) return hit.user;
+      if (hit) entries.delete(key);
+      return undefined;
+    },
+    set(key: string, user: User): User {
+      if (entries.size >= max) entries.delete(entries.keys().next().value!);
+      entries.set(key, { user, at: clock() });
+      return user;
+    },
+  };
+}
+
 export function createUserRepository(models: Models) {
   const { User: UserModel } = models;
+  const byKey = knownUsers();
+  const byMail = knownUsers();
   const toPlain = (doc: Record<string, unknown>): User => {
     const { _id, apiKeyHash, ...rest } = doc;
     void apiKeyHash;
@@ -25,8 +49,10 @@ export function createUserRepository(models: Models) {
       return u;
     },
     async byApiKeyHash(hash: string): Promise<User | null> {
+      const known = byKey.get(hash);
+      if (known) return known;
       const doc = await UserModel.findOne({ apiKeyHash: hash }).lean();
-      return doc ? toPlain(doc as unknown as Record<string, unknown>) : null;
+      return doc ? byKey.set(hash, toPlain(doc as unknown as Record<string, unknown>)) : null;
     },
     async byEmail(email: string): Promise<User | null> {
       const doc = await UserModel.findOne({ email: email.toLowerCase() }).lean();
@@ -35,9 +61,11 @@ export function createUserRepository(models: Models) {
     /** Finds or creates a customer by email (intake on behalf of a customer, inbound mail). */
     async ensureCustomer(email: string, name: string | undefined, newId: string, apiKeyHash: string, now: Date): Promise<User> {
       const normalized = email.toLowerCase();
-      // Most tickets come from customers we know: one read, and the upsert only for a new address.
+      // Most tickets come from customers we know: remembered, else one read; the upsert only for a new address.
+      const remembered = byMail.get(normalized);
+      if (remembered) return remembered;
       const known = await UserModel.findOne({ email: normalized }).lean();
-      if (known) return toPlain(known as unknown as Record<string, unknown>);
+      if (known) return byMail.set(normalized, toPlain(known as unknown as Record<string, unknown>));
       await UserModel.updateOne(
         { email: normalized },
         {
@@ -54,7 +82,7 @@ export function createUserRepository(models: Models) {
         { upsert: true },
       );
       const doc = await UserModel.findOne({ email: normalized }).lean();
-      return toPlain(doc as unknown as Record<string, unknown>);
+      return byMail.set(normalized, toPlain(doc as unknown as Record<string, unknown>));
     },
   };
 }
