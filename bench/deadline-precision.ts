@@ -1,7 +1,10 @@
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { ALWAYS_OPEN_CALENDAR } from '../domain/calendar';
 import { parsePolicyOverrides } from '../domain/policy';
 import type { TicketIntake } from '../domain/ticket-sla';
-import { fmt, machine, openStore, pool, startTicketDirect, summary, visibleCount, waitForCount, workerTuningFromEnv } from './lib';
+import { bareDeadline } from './bare-deadline-workflow';
+import { cpuMeter, fmt, machine, openStore, pool, startTicketDirect, summary, visibleCount, waitForCount, workerTuningFromEnv } from './lib';
 import { startStack } from './stack';
 
 /**
@@ -12,6 +15,10 @@ import { startStack } from './stack';
  * Workflows are started straight through the client — the API would stamp each ticket with its own
  * receivedAt. The lead time before the deadline grows with N so that every ticket is started and
  * acknowledged before it (checked and printed).
+ *
+ * Side by side, on the same servers right after: the limit, N bare workflows that sleep until one
+ * instant and start an activity that only notes the time (bench/bare-deadline-workflow.ts), run by a
+ * worker in this process with the SDK's defaults.
  *
  *   npx tsx bench/deadline-precision.ts            (N = 100 and 1,000)
  *   npx tsx bench/deadline-precision.ts --10k      (adds N = 10,000; long: lead time grows with N)
@@ -31,6 +38,37 @@ const tuning = workerTuningFromEnv();
 const stack = await startStack({ log, slaConfig, env: tuning });
 const db = await openStore(stack.mongoUri);
 const rows: string[] = [];
+const bareRows: string[] = [];
+const cpuRows: string[] = [];
+
+/** N bare workflows due at one instant; returns each one's (activity start − dueAt) in ms. */
+async function bareLags(n: number): Promise<number[]> {
+  const lags: number[] = [];
+  const connection = await NativeConnection.connect({ address: stack.temporalAddress });
+  const taskQueue = `bare-deadline-${n}`;
+  const worker = await Worker.create({
+    connection,
+    taskQueue,
+    workflowsPath: fileURLToPath(new URL('./bare-deadline-workflow.ts', import.meta.url)),
+    activities: { deadlineReached: async (dueAtMs: number) => void lags.push(Date.now() - dueAtMs) },
+  });
+  const dueAt = Date.now() + (15 + Math.ceil(n / 100)) * 1000;
+  const tag = `B${n}T${Date.now().toString(36)}`;
+  try {
+    await worker.runUntil(async () => {
+      await pool(n, 32, (i) => stack.client.workflow.start(bareDeadline, { workflowId: `${tag}-${i}`, taskQueue, args: [dueAt] }).then(() => undefined));
+      log(`bare N=${n}: started, ${((dueAt - Date.now()) / 1000).toFixed(1)} s before the deadline`);
+      await new Promise((r) => setTimeout(r, Math.max(0, dueAt - Date.now())));
+      const stopMeter = cpuMeter({ temporal: stack.pid('temporal'), ferretdb: stack.pid('mongo'), worker: stack.pid('worker'), api: stack.pid('api') });
+      await waitForCount(async () => lags.length, n, 600_000, `bare N=${n}`, 250);
+      const burstCpu = stopMeter();
+      cpuRows.push(`| ${fmt(n)} | bare (worker in the benchmark process) | ${['temporal', 'ferretdb', 'worker', 'api', 'bench'].map((k) => fmt((burstCpu[k] ?? 0) / n, 1)).join(' | ')} |`);
+    });
+  } finally {
+    await connection.close();
+  }
+  return lags;
+}
 
 try {
   for (const n of sizes) {
@@ -61,6 +99,9 @@ try {
     const setupDoneBeforeDue = (dueAt - Date.now()) / 1000;
     log(`N=${n}: ${acks.reached} acknowledged; ${setupDoneBeforeDue.toFixed(1)} s left before the deadline`);
 
+    // CPU from the deadline until the last escalation, per process and per deadline: where a burst's work goes.
+    await new Promise((r) => setTimeout(r, Math.max(0, dueAt - Date.now())));
+    const stopMeter = cpuMeter({ temporal: stack.pid('temporal'), ferretdb: stack.pid('mongo'), worker: stack.pid('worker'), api: stack.pid('api') });
     const escalated = await waitForCount(
       visibleCount(stack.client, `${ofRun} AND EscalationLevel = "L2"`),
       n,
@@ -68,6 +109,8 @@ try {
       `N=${n} escalations`,
       1_000,
     );
+    const burstCpu = stopMeter();
+    cpuRows.push(`| ${fmt(n)} | product | ${['temporal', 'ferretdb', 'worker', 'api', 'bench'].map((k) => fmt((burstCpu[k] ?? 0) / n, 1)).join(' | ')} |`);
     // The escalation mails and events land after the search attribute; check the store, rarely (a scan).
     await waitForCount(() => db.collection('notifications').countDocuments({ ...mine, kind: 'escalation' }), n, 120_000, '', 5_000);
     await waitForCount(() => db.collection('sla_events').countDocuments({ ...mine, type: 'escalated' }), n, 60_000, '', 5_000);
@@ -81,6 +124,9 @@ try {
         `${timerLag.n}/${n} | ${fmt(timerLag.p50)} | ${fmt(timerLag.p99)} | ${fmt(timerLag.max)} | ${activityLag.n}/${n} | ${fmt(activityLag.p50)} | ${fmt(activityLag.p99)} | ${fmt(activityLag.max)} |${anyEarly ? ' (an event fired early!)' : ''}`,
     );
     log(`N=${n}: escalations ${escalated.reached}/${n}; timer lag p99 ${timerLag.p99} ms, activity lag p99 ${activityLag.p99} ms`);
+    const bare = summary(await bareLags(n));
+    bareRows.push(`| ${fmt(n)} | ${bare.n}/${n} | ${fmt(bare.p50)} | ${fmt(bare.p99)} | ${fmt(bare.max)} | ${fmt(activityLag.p99)} |`);
+    log(`bare N=${n}: activity lag p99 ${bare.p99} ms`);
   }
 
   console.log(`## Deadline precision: N deadlines on the same instant
@@ -92,6 +138,19 @@ escalation activity started (its notification claim).
 | N | lead | all acknowledged before due | escalated events | timer p50 | timer p99 | timer max | escalation activities | activity p50 | activity p99 | activity max |
 |---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
+
+The limit on the same servers, right after each product run: N bare workflows sleeping until one instant, each then
+starting an activity that only notes the time (no store, no mail, no search attributes; worker in the benchmark process).
+
+| N | activities | bare p50 | bare p99 | bare max | product activity p99 |
+|---:|---:|---:|---:|---:|---:|
+${bareRows.join('\n')}
+
+CPU ms per deadline by process, from the deadline until the last escalation activity had started:
+
+| N | run | temporal | ferretdb | worker | api | bench |
+|---:|---|---:|---:|---:|---:|---:|
+${cpuRows.join('\n')}
 
 Goal: p99 < 1 s at 1,000 and < 5 s at 10,000 (activity start). Peers poll every 5 minutes: up to 300,000 ms late.
 `);

@@ -1,4 +1,5 @@
 import { isDuplicateKey } from './errors';
+import { microcache } from './microcache';
 import type { Models } from './models';
 
 /** The projection of a ticket's workflow state that lists and searches read. */
@@ -82,7 +83,10 @@ export interface ListCursor {
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-export function createTicketListQuery(models: Models) {
+/** How stale a list may be: a second, the time an agent takes to notice a row change anyway. */
+export const LIST_CACHE_MS = 1_000;
+
+export function createTicketListQuery(models: Models, cacheMs = LIST_CACHE_MS) {
   const { TicketState } = models;
 
   function baseFilter(f: TicketListFilter): Record<string, unknown> {
@@ -105,44 +109,44 @@ export function createTicketListQuery(models: Models) {
     return TicketState.find(q).sort({ [field]: dir, _id: 1 }).limit(limit).lean();
   }
 
-  return {
-    /**
-     * The at-risk queue (`deadline`: soonest deadline first, tickets without one last) or the newest
-     * first (`created`), paged by a cursor so inserts between pages never repeat or skip a ticket.
-     */
-    async list(f: TicketListFilter, sort: TicketListSort, cursor: ListCursor | null, limit: number) {
-      const filter = baseFilter(f);
-      let docs: Record<string, unknown>[];
-      if (sort === 'created') {
-        docs = await page(filter, 'receivedAt', -1, cursor, limit + 1);
-      } else {
-        docs = [];
-        if (!cursor || cursor.phase === 'dated') {
-          docs = await page({ ...filter, nextDeadline: { $ne: null } }, 'nextDeadline', 1, cursor, limit + 1);
-        }
-        if (docs.length <= limit) {
-          const undatedCursor = cursor?.phase === 'undated' ? cursor : null;
-          const rest = await page({ ...filter, nextDeadline: null }, 'receivedAt', 1, undatedCursor, limit + 1 - docs.length);
-          docs = [...docs, ...rest.map((d) => ({ ...d, __undated: true }))];
-        }
+  /**
+   * The at-risk queue (`deadline`: soonest deadline first, tickets without one last) or the newest
+   * first (`created`), paged by a cursor so inserts between pages never repeat or skip a ticket.
+   */
+  async function list(f: TicketListFilter, sort: TicketListSort, cursor: ListCursor | null, limit: number) {
+    const filter = baseFilter(f);
+    let docs: Record<string, unknown>[];
+    if (sort === 'created') {
+      docs = await page(filter, 'receivedAt', -1, cursor, limit + 1);
+    } else {
+      docs = [];
+      if (!cursor || cursor.phase === 'dated') {
+        docs = await page({ ...filter, nextDeadline: { $ne: null } }, 'nextDeadline', 1, cursor, limit + 1);
       }
-      const items = docs.slice(0, limit).map((d) => {
-        const { _id, __undated, ...rest } = d as Record<string, unknown>;
-        void __undated;
-        return { id: String(_id), ...(rest as Omit<TicketStateProjection, 'id'>) };
-      });
-      let next: ListCursor | null = null;
-      if (docs.length > limit) {
-        const last = docs[limit - 1]! as Record<string, unknown>;
-        const undated = sort === 'deadline' && Boolean(last.__undated);
-        const field = sort === 'created' || undated ? 'receivedAt' : 'nextDeadline';
-        next = {
-          phase: undated ? 'undated' : 'dated',
-          value: last[field] ? (last[field] as Date).toISOString() : null,
-          id: String(last._id),
-        };
+      if (docs.length <= limit) {
+        const undatedCursor = cursor?.phase === 'undated' ? cursor : null;
+        const rest = await page({ ...filter, nextDeadline: null }, 'receivedAt', 1, undatedCursor, limit + 1 - docs.length);
+        docs = [...docs, ...rest.map((d) => ({ ...d, __undated: true }))];
       }
-      return { items, next };
-    },
-  };
+    }
+    const items = docs.slice(0, limit).map((d) => {
+      const { _id, __undated, ...rest } = d as Record<string, unknown>;
+      void __undated;
+      return { id: String(_id), ...(rest as Omit<TicketStateProjection, 'id'>) };
+    });
+    let next: ListCursor | null = null;
+    if (docs.length > limit) {
+      const last = docs[limit - 1]! as Record<string, unknown>;
+      const undated = sort === 'deadline' && Boolean(last.__undated);
+      const field = sort === 'created' || undated ? 'receivedAt' : 'nextDeadline';
+      next = {
+        phase: undated ? 'undated' : 'dated',
+        value: last[field] ? (last[field] as Date).toISOString() : null,
+        id: String(last._id),
+      };
+    }
+    return { items, next };
+  }
+
+  return { list: microcache(list, cacheMs) };
 }

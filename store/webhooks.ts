@@ -1,3 +1,4 @@
+import { microcache } from './microcache';
 import type { Models } from './models';
 
 export interface Webhook {
@@ -15,6 +16,15 @@ export function createWebhookRepository(models: Models) {
     const { _id, ...rest } = d;
     return { id: String(_id), ...(rest as Omit<Webhook, 'id'>) };
   };
+  /**
+   * Asked at every SLA event (does anyone listen?) by every worker, while subscriptions change rarely and in the
+   * API's process: a new or removed subscription takes effect within a second (a scan less per event on FerretDB).
+   */
+  const subscribedTo = microcache(
+    async (eventType: string): Promise<Webhook[]> =>
+      (await Model.find({ active: true, events: eventType }).lean()).map((d) => toPlain(d as unknown as Record<string, unknown>)),
+    1_000,
+  );
   return {
     async add(w: Webhook): Promise<void> {
       const { id, ...fields } = w;
@@ -26,9 +36,7 @@ export function createWebhookRepository(models: Models) {
     async remove(id: string): Promise<boolean> {
       return (await Model.deleteOne({ _id: id })).deletedCount === 1;
     },
-    async subscribedTo(eventType: string): Promise<Webhook[]> {
-      return (await Model.find({ active: true, events: eventType }).lean()).map((d) => toPlain(d as unknown as Record<string, unknown>));
-    },
+    subscribedTo,
     async delivered(webhookId: string, eventKey: string): Promise<boolean> {
       return (await WebhookDelivery.countDocuments({ _id: `${webhookId}:${eventKey}` })) > 0;
     },

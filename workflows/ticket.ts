@@ -53,7 +53,7 @@ export * from './ticket-messages';
 
 // ---- activities -----------------------------------------------------------------------------
 
-const { notify, escalateTicket, projectTicketState, recordSlaEvents, recordTicketChange: recordTicketChangeQueued } = proxyActivities<TicketActivities>({
+const { notify, escalateTicket, projectTicketState, recordSlaEvents } = proxyActivities<TicketActivities>({
   startToCloseTimeout: '30 seconds',
   // Side effects retry until the store or the mail server comes back: an accepted ticket is never lost.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
@@ -106,7 +106,6 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   }
 
   let wake = true; // the first pass publishes the state (a continued run has no pending effects)
-  let deadlineReached = false;
   const changed = (effects: Effect[]) => {
     pending.push(...effects);
     wake = true;
@@ -217,13 +216,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const hookEvents = events.filter((e) => WEBHOOK_TYPES.includes(e.type));
     // Histories recorded before this patch replay the separate activities below (test/histories/before-local-ticket-change).
     if (patched('local-ticket-change')) {
-      // A local activity holds the workflow task open until it finishes, and with it the commands that start this
-      // task's mails. At a deadline the escalation must not wait for the store (a burst of deadlines queues on it),
-      // so that change is recorded through the task queue instead (issue 7, deadline precision).
-      const timed = deadlineReached && patched('deadline-mail-first');
-      deadlineReached = false;
-      const record = timed ? recordTicketChangeQueued : recordTicketChange;
-      const change = record({ events: records, projection, webhookCandidates: hookEvents.map((e) => e.type) });
+      const change = recordTicketChange({ events: records, projection, webhookCandidates: hookEvents.map((e) => e.type) });
       const delivered = change.then(({ subscribed }) =>
         Promise.all(hookEvents.filter((e) => subscribed.includes(e.type)).map((e) => publishSlaEvent(webhookEvent(e)).catch(logFailure))),
       );
@@ -310,7 +303,13 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const next = nextTimedEvent(state, current, cal);
     if (next && next.at.getTime() <= current.getTime()) {
       changed(fireTimedEvent(state, next, current, cal));
-      deadlineReached = true;
+      // Everything due at this instant (a breach and the escalation it triggers) is one change: one local
+      // activity writes it, half the store round trips of a change per event (issue 7, deadline precision).
+      if (patched('deadline-one-change')) {
+        for (let due = nextTimedEvent(state, current, cal); due && due.at.getTime() <= current.getTime() && !isTerminal(state.status); due = nextTimedEvent(state, current, cal)) {
+          changed(fireTimedEvent(state, due, current, cal));
+        }
+      }
       continue;
     }
     if (next) {

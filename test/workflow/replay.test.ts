@@ -32,19 +32,19 @@ describe('replay of recorded ticket histories', () => {
     expect(files.length).toBeGreaterThanOrEqual(10);
   });
 
-  it('covers every generation: before local-ticket-change, before deadline-mail-first, and today', () => {
+  it('covers every generation: before local-ticket-change, before deadline-one-change, and today', () => {
     const generation = (dir: string) => files.filter((f) => f.startsWith(`${dir}${path.sep}`));
     const beforeLocal = generation('before-local-ticket-change');
-    const beforeDeadline = generation('before-deadline-mail-first');
+    const beforeDeadline = generation('before-deadline-one-change');
     const today = files.filter((f) => !f.includes(path.sep));
     for (const g of [beforeLocal, beforeDeadline, today]) expect(g.length).toBeGreaterThanOrEqual(10);
     for (const f of beforeLocal) expect(patchIds(read(f))).not.toContain('local-ticket-change');
     for (const f of [...beforeDeadline, ...today]) expect(patchIds(read(f))).toContain('local-ticket-change');
-    for (const f of [...beforeLocal, ...beforeDeadline]) expect(patchIds(read(f))).not.toContain('deadline-mail-first');
-    // Today a deadline (a fired timer) records its change through the task queue, behind the patch.
+    for (const f of [...beforeLocal, ...beforeDeadline]) expect(patchIds(read(f))).not.toContain('deadline-one-change');
+    // Today every event due at a fired timer's instant is one change, behind the patch.
     const withDeadlines = today.filter((f) => read(f).events.some((e: { timerFiredEventAttributes?: unknown }) => e.timerFiredEventAttributes));
     expect(withDeadlines.length).toBeGreaterThanOrEqual(3);
-    for (const f of withDeadlines) expect(patchIds(read(f))).toContain('deadline-mail-first');
+    for (const f of withDeadlines) expect(patchIds(read(f))).toContain('deadline-one-change');
   });
 
   it('replays every one without non-determinism', async () => {

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { microcache } from '../../store/microcache';
+
+describe('microcache (one query per second for a repeated read)', () => {
+  it('shares one load among concurrent callers and answers from it until it is ttl old', async () => {
+    let now = 0;
+    let loads = 0;
+    const cached = microcache(async (q: string) => `${q}#${++loads}`, 1_000, 10, () => now);
+    expect(await Promise.all([cached('a'), cached('a'), cached('a')])).toEqual(['a#1', 'a#1', 'a#1']);
+    now = 999;
+    expect(await cached('a')).toBe('a#1');
+    expect(await cached('b')).toBe('b#2'); // another query is its own entry
+    now = 1_000;
+    expect(await cached('a')).toBe('a#3');
+  });
+
+  it('does not keep a failure: the next caller loads again', async () => {
+    let fail = true;
+    const cached = microcache(async () => {
+      if (fail) throw new Error('store unavailable');
+      return 'ok';
+    }, 60_000);
+    await expect(cached()).rejects.toThrow('store unavailable');
+    fail = false;
+    expect(await cached()).toBe('ok');
+  });
+
+  it('loads every time when turned off', async () => {
+    let loads = 0;
+    const cached = microcache(async () => ++loads, 0);
+    await cached();
+    await cached();
+    expect(loads).toBe(2);
+  });
+});
