@@ -97,7 +97,7 @@ export const MORE_OPERATIONS: Operation[] = [
   {
     method: 'post', path: '/api/v1/webhooks', tag: 'Webhooks', access: 'admin', body: createWebhookBody,
     summary: 'Subscribe to SLA events',
-    description: 'Warning, breach, escalation and resolution events are POSTed as JSON (with a Slack-compatible `text`), signed `X-Sla-Desk-Signature: t=<unix>,v1=<HMAC-SHA256 of "t.body">` with the secret returned here once, and retried with backoff.',
+    description: 'Warning, breach, escalation and resolution events are POSTed as JSON (with a Slack-compatible `text`), signed `X-Sla-Desk-Signature: t=<unix>,v1=<HMAC-SHA256 of "t.body">` with the secret returned here once, and retried with backoff. Workers look subscriptions up at most once a second, so a new one receives events from a second after it is created.',
     example: { body: { url: 'http://localhost:9000/sla-hooks', events: ['breached', 'escalated'] } },
     success: { status: 201, description: 'the subscription and its secret', schema: anyObject }, errors: [...API_ERRORS, 403],
   },
@@ -108,7 +108,7 @@ export const MORE_OPERATIONS: Operation[] = [
   },
   {
     method: 'delete', path: '/api/v1/webhooks/{id}', tag: 'Webhooks', access: 'admin',
-    summary: 'Remove a subscription', description: 'Audited.',
+    summary: 'Remove a subscription', description: 'Audited. Events already on their way, or raised within the next second, may still arrive.',
     success: { status: 204, description: 'removed', schema: anyObject }, errors: [...API_ERRORS, 403, 404],
   },
   {
