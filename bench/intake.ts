@@ -26,10 +26,11 @@ const body = (i: number) =>
   JSON.stringify({ subject: `Bench ${i}`, description: 'Login fails with error 500', category: 'bug', priority: 'normal', customerEmail: `bench-${i % 20}@example.com` });
 
 /** Lets the worker acknowledge everything started so far (bounded), and reports how fast it did. */
-async function drain(phase: string) {
+async function drain(phase: string): Promise<number> {
   const before = await acknowledged();
   const r = await waitForCount(acknowledged, created, 300_000, `${phase} drain`);
   log(`${phase}: worker acknowledged ${r.reached - before} tickets in ${(r.ms / 1000).toFixed(1)} s (${r.reached}/${created})`);
+  return r.ms;
 }
 
 async function raw(): Promise<{ rate: number; p50: number; p99: number; errors: number }> {
@@ -95,17 +96,21 @@ async function api(opts: { idempotencyKey: boolean; overallRate?: number }) {
 }
 
 type Phase = { rate: number; p50: number; p99: number; errors: number };
+type Measured = Phase & { cpu: Record<string, number>; sustained: number };
 const processes = ['temporal', 'ferretdb', 'worker', 'api', 'bench'] as const;
 
 /** Runs a phase and lets the worker acknowledge it; adds the CPU ms per ticket each process spent, start to drained. */
-async function measured(phase: string, run: () => Promise<Phase>): Promise<Phase & { cpu: Record<string, number> }> {
+async function measured(phase: string, run: () => Promise<Phase>): Promise<Measured> {
   const stop = cpuMeter({ temporal: stack.pid('temporal'), ferretdb: stack.pid('mongo'), worker: stack.pid('worker'), api: stack.pid('api') });
   const before = created;
+  const t0 = Date.now();
   const result = await run();
   await drain(phase);
   const used = stop();
   const tickets = Math.max(1, created - before);
-  return { ...result, cpu: Object.fromEntries(Object.entries(used).map(([k, ms]) => [k, ms / tickets])) };
+  // Sustained: tickets started AND acknowledged per second, the phase and its drain together.
+  const sustained = tickets / ((Date.now() - t0) / 1000);
+  return { ...result, sustained, cpu: Object.fromEntries(Object.entries(used).map(([k, ms]) => [k, ms / tickets])) };
 }
 
 try {
@@ -113,29 +118,51 @@ try {
   await Promise.all([api({ idempotencyKey: true, overallRate: 20 }).catch(() => undefined)]);
   await drain('warm-up');
 
-  log('raw workflow starts');
-  const rawRun = await measured('raw', raw);
+  // Raw phases before and after the API's, averaged: this machine's rate drifts between phases, by as
+  // much as 60 % between runs, and bracketing the API phases keeps the ratio from riding on that drift.
+  log('raw workflow starts (1/2)');
+  const rawBefore = await measured('raw', raw);
   log('API, no Idempotency-Key');
   const apiNoKey = await measured('api', () => api({ idempotencyKey: false }));
   log('API, unique Idempotency-Key');
   const apiKey = await measured('api+key', () => api({ idempotencyKey: true }));
+  log('raw workflow starts (2/2)');
+  const rawAfter = await measured('raw', raw);
+  const rawRun: Measured = {
+    rate: (rawBefore.rate + rawAfter.rate) / 2,
+    p50: (rawBefore.p50 + rawAfter.p50) / 2,
+    p99: Math.max(rawBefore.p99, rawAfter.p99),
+    errors: rawBefore.errors + rawAfter.errors,
+    sustained: (rawBefore.sustained + rawAfter.sustained) / 2,
+    cpu: Object.fromEntries(Object.keys(rawBefore.cpu).map((k) => [k, (rawBefore.cpu[k]! + (rawAfter.cpu[k] ?? 0)) / 2])),
+  };
   const half = Math.max(1, Math.floor(apiKey.rate / 2));
-  log(`API at half the max rate: ${half}/s`);
+  log(`API at half the max (burst) rate: ${half}/s`);
   const apiHalf = await measured('half', () => api({ idempotencyKey: true, overallRate: half }));
+  // The burst rate outruns the worker, which acknowledges the rest after the phase; what the stack keeps up
+  // with for good is the sustained rate (started and acknowledged), and half of that is a quiet desk's load.
+  const halfSustained = Math.max(1, Math.floor(apiKey.sustained / 2));
+  log(`API at half the sustained rate: ${halfSustained}/s`);
+  const apiHalfSustained = await measured('half-sustained', () => api({ idempotencyKey: true, overallRate: halfSustained }));
 
-  const row = (name: string, r: Phase) => `| ${name} | ${fmt(r.rate)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt((100 * r.rate) / rawRun.rate)} % | ${r.errors} |`;
-  const cpuRow = (name: string, r: Phase & { cpu: Record<string, number> }) =>
+  const row = (name: string, r: Measured) =>
+    `| ${name} | ${fmt(r.rate)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt((100 * r.rate) / rawRun.rate)} % | ${fmt(r.sustained, 1)} | ${r.errors} |`;
+  const cpuRow = (name: string, r: Measured) =>
     `| ${name} | ${processes.map((p) => fmt(r.cpu[p] ?? NaN, 1)).join(' | ')} | ${fmt(Object.values(r.cpu).reduce((a, b) => a + b, 0), 1)} |`;
   console.log(`## Intake: API versus raw workflow starts
 
 ${machine()}; ${SECONDS} s per phase, ${CONNECTIONS} concurrent requests (autocannon connections / client starts in flight), one run, same servers.
 
-| phase | tickets/s | p50 ms | p99 ms | of raw | errors / non-2xx |
-|---|---:|---:|---:|---:|---:|
-${row('raw \`client.workflow.start\` (the limit)', rawRun)}
+| phase | tickets/s | p50 ms | p99 ms | of raw | sustained tickets/s | errors / non-2xx |
+|---|---:|---:|---:|---:|---:|---:|
+${row(`raw \`client.workflow.start\` (the limit; mean of ${fmt(rawBefore.rate)} before and ${fmt(rawAfter.rate)} after the API phases)`, rawRun)}
 ${row('API \`POST /api/v1/tickets\`, no Idempotency-Key', apiNoKey)}
 ${row('API, unique Idempotency-Key per request', apiKey)}
-${row(`API at half the max rate (fixed ${half}/s, with keys)`, apiHalf)}
+${row(`API at half the max (burst) rate (fixed ${half}/s, with keys)`, apiHalf)}
+${row(`API at half the sustained rate (fixed ${halfSustained}/s, with keys)`, apiHalfSustained)}
+
+"tickets/s" counts starts during the ${SECONDS}-s phase; "sustained" counts tickets started and acknowledged per second over the
+phase and the drain after it, which is what the stack keeps up with for good.
 
 CPU ms per ticket by process, from the start of a phase until the worker had acknowledged all its tickets
 (\`bench\` is this process: autocannon, or the bare client of the raw phase):
@@ -146,8 +173,9 @@ ${cpuRow('raw', rawRun)}
 ${cpuRow('API, no key', apiNoKey)}
 ${cpuRow('API, key', apiKey)}
 ${cpuRow('API, half rate', apiHalf)}
+${cpuRow('API, half sustained rate', apiHalfSustained)}
 
-Goal ≥ 80 % of raw: ${apiKey.rate >= 0.8 * rawRun.rate ? 'met' : 'not met'} with keys (${fmt((100 * apiKey.rate) / rawRun.rate)} %), ${apiNoKey.rate >= 0.8 * rawRun.rate ? 'met' : 'not met'} without (${fmt((100 * apiNoKey.rate) / rawRun.rate)} %). Goal p99 < 100 ms at half rate: ${apiHalf.p99 < 100 ? 'met' : 'not met'} (${fmt(apiHalf.p99, 1)} ms).
+Goal ≥ 80 % of raw: ${apiKey.rate >= 0.8 * rawRun.rate ? 'met' : 'not met'} with keys (${fmt((100 * apiKey.rate) / rawRun.rate)} %), ${apiNoKey.rate >= 0.8 * rawRun.rate ? 'met' : 'not met'} without (${fmt((100 * apiNoKey.rate) / rawRun.rate)} %). Goal p99 < 100 ms at half rate: ${apiHalf.p99 < 100 ? 'met' : 'not met'} at half the burst rate (${fmt(apiHalf.p99, 1)} ms), ${apiHalfSustained.p99 < 100 ? 'met' : 'not met'} at half the sustained rate (${fmt(apiHalfSustained.p99, 1)} ms).
 `);
 } finally {
   await stack.stop();

@@ -1,10 +1,11 @@
 /**
  * A read that many callers repeat (every agent's queue page, polled) is answered from one query per
- * `ttlMs`: concurrent callers share the query in flight, later ones get its result until it is
- * `ttlMs` old. Failures are not kept. On FerretDB, whose SQLite backend filters and sorts anything
- * but `_id` by scanning the collection, this turns N scans a second into one (issue 7, scale).
+ * `ttlMs`: callers share the query in flight, and its result until `ttlMs` after it arrived. Failures
+ * are not kept. On FerretDB, whose SQLite backend filters and sorts anything but `_id` by scanning the
+ * collection, this turns N scans a second into one (issue 7, scale).
  */
 export function microcache<A extends unknown[], R>(load: (...args: A) => Promise<R>, ttlMs: number, max = 200, clock = () => Date.now()) {
+  // `at` is when the result arrived; a query still in flight is never stale (Infinity).
   const entries = new Map<string, { at: number; value: Promise<R> }>();
   return (...args: A): Promise<R> => {
     if (ttlMs <= 0) return load(...args);
@@ -12,11 +13,16 @@ export function microcache<A extends unknown[], R>(load: (...args: A) => Promise
     const hit = entries.get(key);
     if (hit && clock() - hit.at < ttlMs) return hit.value;
     if (entries.size >= max) entries.delete(entries.keys().next().value!);
-    const value = load(...args);
-    entries.set(key, { at: clock(), value });
-    value.catch(() => {
-      if (entries.get(key)?.value === value) entries.delete(key);
-    });
-    return value;
+    const entry = { at: Infinity, value: load(...args) };
+    entries.set(key, entry);
+    entry.value.then(
+      () => {
+        entry.at = clock();
+      },
+      () => {
+        if (entries.get(key) === entry) entries.delete(key);
+      },
+    );
+    return entry.value;
   };
 }

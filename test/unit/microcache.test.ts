@@ -14,6 +14,28 @@ describe('microcache (one query per second for a repeated read)', () => {
     expect(await cached('a')).toBe('a#3');
   });
 
+  it('shares a slow query with every caller until it answers, and counts freshness from the answer', async () => {
+    let now = 0;
+    let loads = 0;
+    let answer!: (v: string) => void;
+    const cached = microcache(() => {
+      loads++;
+      return new Promise<string>((resolve) => (answer = resolve));
+    }, 1_000, 10, () => now);
+    const first = cached();
+    now = 5_000; // the query has run five times the ttl and is still in flight
+    const second = cached();
+    expect(loads).toBe(1);
+    answer('rows');
+    expect(await Promise.all([first, second])).toEqual(['rows', 'rows']);
+    now = 5_999;
+    expect(await cached()).toBe('rows');
+    expect(loads).toBe(1);
+    now = 6_000;
+    void cached();
+    expect(loads).toBe(2);
+  });
+
   it('does not keep a failure: the next caller loads again', async () => {
     let fail = true;
     const cached = microcache(async () => {
