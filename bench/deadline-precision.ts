@@ -1,10 +1,11 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { ALWAYS_OPEN_CALENDAR } from '../domain/calendar';
 import { parsePolicyOverrides } from '../domain/policy';
 import type { TicketIntake } from '../domain/ticket-sla';
 import { bareDeadline } from './bare-deadline-workflow';
-import { cpuMeter, fmt, machine, openStore, pool, startTicketDirect, summary, visibleCount, waitForCount, workerTuningFromEnv } from './lib';
+import { fmt, machine, openStore, pacedPool, pool, STACK_PROCESSES, stackCpuMeter, startTicketDirect, summary, visibleCount, waitForCount, workerTuningFromEnv } from './lib';
 import { startStack } from './stack';
 
 /**
@@ -41,6 +42,7 @@ const db = await openStore(stack.mongoUri);
 const rows: string[] = [];
 const bareRows: string[] = [];
 const cpuRows: string[] = [];
+const cpuRow = (n: number, run: string, used: Record<string, number>) => `| ${fmt(n)} | ${run} | ${STACK_PROCESSES.map((k) => fmt((used[k] ?? 0) / n, 1)).join(' | ')} |`;
 
 /** N bare workflows due at one instant; returns each one's (activity start − dueAt) in ms. */
 async function bareLags(n: number): Promise<number[]> {
@@ -59,11 +61,10 @@ async function bareLags(n: number): Promise<number[]> {
     await worker.runUntil(async () => {
       await pool(n, 32, (i) => stack.client.workflow.start(bareDeadline, { workflowId: `${tag}-${i}`, taskQueue, args: [dueAt] }).then(() => undefined));
       log(`bare N=${n}: started, ${((dueAt - Date.now()) / 1000).toFixed(1)} s before the deadline`);
-      await new Promise((r) => setTimeout(r, Math.max(0, dueAt - Date.now())));
-      const stopMeter = cpuMeter({ temporal: stack.pid('temporal'), ferretdb: stack.pid('mongo'), worker: stack.pid('worker'), api: stack.pid('api') });
+      await delay(Math.max(0, dueAt - Date.now()));
+      const stopMeter = stackCpuMeter(stack);
       await waitForCount(async () => lags.length, n, 600_000, `bare N=${n}`, 250);
-      const burstCpu = stopMeter();
-      cpuRows.push(`| ${fmt(n)} | bare (worker in the benchmark process) | ${['temporal', 'ferretdb', 'worker', 'api', 'bench'].map((k) => fmt((burstCpu[k] ?? 0) / n, 1)).join(' | ')} |`);
+      cpuRows.push(cpuRow(n, 'bare (worker in the benchmark process)', stopMeter()));
     });
   } finally {
     await connection.close();
@@ -94,12 +95,7 @@ try {
     log(`N=${n}: starting, deadline in ${leadSeconds} s`);
     // Paced (DEADLINE_START_RATE, 25/s, about what the stack acknowledges): faster, 10,000 tickets would overflow the
     // worker's sticky cache before their acknowledgements come back, and each would be replayed (bench/scale.ts).
-    const t0 = Date.now();
-    await pool(n, 32, async (i) => {
-      const wait = t0 + (i / START_RATE) * 1000 - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      await startTicketDirect(stack.client, stack.taskQueue, intake(i));
-    });
+    await pacedPool(n, START_RATE, 32, (i) => startTicketDirect(stack.client, stack.taskQueue, intake(i)));
     const mine = { ticketId: { $regex: `^${tag}X` } };
     // Polled through Temporal's visibility (bench/lib.ts visibleCount): a FerretDB count would scan.
     const ofRun = `CustomerId = "C${tag}"`;
@@ -108,8 +104,8 @@ try {
     log(`N=${n}: ${acks.reached} acknowledged; ${setupDoneBeforeDue.toFixed(1)} s left before the deadline`);
 
     // CPU from the deadline until the last escalation, per process and per deadline: where a burst's work goes.
-    await new Promise((r) => setTimeout(r, Math.max(0, dueAt - Date.now())));
-    const stopMeter = cpuMeter({ temporal: stack.pid('temporal'), ferretdb: stack.pid('mongo'), worker: stack.pid('worker'), api: stack.pid('api') });
+    await delay(Math.max(0, dueAt - Date.now()));
+    const stopMeter = stackCpuMeter(stack);
     const escalated = await waitForCount(
       visibleCount(stack.client, `${ofRun} AND EscalationLevel = "L2"`),
       n,
@@ -117,8 +113,7 @@ try {
       `N=${n} escalations`,
       1_000,
     );
-    const burstCpu = stopMeter();
-    cpuRows.push(`| ${fmt(n)} | product | ${['temporal', 'ferretdb', 'worker', 'api', 'bench'].map((k) => fmt((burstCpu[k] ?? 0) / n, 1)).join(' | ')} |`);
+    cpuRows.push(cpuRow(n, 'product', stopMeter()));
     // The escalation mails and events land after the search attribute; check the store, rarely (a scan).
     await waitForCount(() => db.collection('notifications').countDocuments({ ...mine, kind: 'escalation' }), n, 120_000, '', 5_000);
     await waitForCount(() => db.collection('sla_events').countDocuments({ ...mine, type: 'escalated' }), n, 60_000, '', 5_000);

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { SLA_CALENDAR } from '../domain/calendar';
 import { DEFAULT_POLICY } from '../domain/policy';
-import { cpuMeter, fmt, machine, startTicketDirect, summary, visibleCount, waitForCount } from './lib';
+import { fmt, machine, STACK_PROCESSES, stackCpuMeter, startTicketDirect, summary, visibleCount, waitForCount } from './lib';
 import { startStack } from './stack';
 
 /**
@@ -97,11 +97,10 @@ async function api(opts: { idempotencyKey: boolean; overallRate?: number }) {
 
 type Phase = { rate: number; p50: number; p99: number; errors: number };
 type Measured = Phase & { cpu: Record<string, number>; sustained: number };
-const processes = ['temporal', 'ferretdb', 'worker', 'api', 'bench'] as const;
 
 /** Runs a phase and lets the worker acknowledge it; adds the CPU ms per ticket each process spent, start to drained. */
 async function measured(phase: string, run: () => Promise<Phase>): Promise<Measured> {
-  const stop = cpuMeter({ temporal: stack.pid('temporal'), ferretdb: stack.pid('mongo'), worker: stack.pid('worker'), api: stack.pid('api') });
+  const stop = stackCpuMeter(stack);
   const before = created;
   const t0 = Date.now();
   const result = await run();
@@ -148,7 +147,7 @@ try {
   const row = (name: string, r: Measured) =>
     `| ${name} | ${fmt(r.rate)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt((100 * r.rate) / rawRun.rate)} % | ${fmt(r.sustained, 1)} | ${r.errors} |`;
   const cpuRow = (name: string, r: Measured) =>
-    `| ${name} | ${processes.map((p) => fmt(r.cpu[p] ?? NaN, 1)).join(' | ')} | ${fmt(Object.values(r.cpu).reduce((a, b) => a + b, 0), 1)} |`;
+    `| ${name} | ${STACK_PROCESSES.map((p) => fmt(r.cpu[p] ?? NaN, 1)).join(' | ')} | ${fmt(Object.values(r.cpu).reduce((a, b) => a + b, 0), 1)} |`;
   console.log(`## Intake: API versus raw workflow starts
 
 ${machine()}; ${SECONDS} s per phase, ${CONNECTIONS} concurrent requests (autocannon connections / client starts in flight), one run, same servers.
@@ -167,8 +166,8 @@ phase and the drain after it, which is what the stack keeps up with for good.
 CPU ms per ticket by process, from the start of a phase until the worker had acknowledged all its tickets
 (\`bench\` is this process: autocannon, or the bare client of the raw phase):
 
-| phase | ${processes.join(' | ')} | total |
-|---|${processes.map(() => '---:').join('|')}|---:|
+| phase | ${STACK_PROCESSES.join(' | ')} | total |
+|---|${STACK_PROCESSES.map(() => '---:').join('|')}|---:|
 ${cpuRow('raw', rawRun)}
 ${cpuRow('API, no key', apiNoKey)}
 ${cpuRow('API, key', apiKey)}

@@ -4,6 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Connection as MongoConnection } from 'mongoose';
+import type { Stack } from './stack';
 import { createCalendar } from '../domain/calendar';
 import { receive, snapshot, type TicketIntake } from '../domain/ticket-sla';
 import { connectMongo } from '../store/connection';
@@ -58,6 +59,22 @@ export async function startTicketDirect(client: Client, taskQueue: string, intak
 export function workerTuningFromEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const keys = ['WORKER_MAX_CACHED_WORKFLOWS', 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 'WORKER_MAX_CONCURRENT_ACTIVITIES', 'WORKER_STICKY_TIMEOUT_MS'];
   return Object.fromEntries(keys.filter((k) => env[k]).map((k) => [k, env[k]!]));
+}
+
+/**
+ * Like pool(), but task i starts no earlier than i / ratePerSecond seconds after the first: arrivals at a
+ * steady rate, so thousands of tickets don't overflow the worker's sticky cache before they are acknowledged.
+ */
+export async function pacedPool(count: number, ratePerSecond: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number[]> {
+  const t0 = Date.now();
+  const latencies: number[] = [];
+  await pool(count, concurrency, async (i) => {
+    await delay(Math.max(0, t0 + (i / ratePerSecond) * 1000 - Date.now()));
+    const t = performance.now();
+    await task(i);
+    latencies.push(performance.now() - t);
+  });
+  return latencies;
 }
 
 /** Runs `task(i)` for i < count with at most `concurrency` in flight; returns each call's latency in ms. */
@@ -121,13 +138,18 @@ export function cpuMsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** The processes a stack's CPU is reported for; `bench` is this process (the load generator or a bare client and worker). */
+export const STACK_PROCESSES = ['temporal', 'ferretdb', 'worker', 'api', 'bench'] as const;
+
 /**
- * Measures CPU per process between start() and the returned stop(): where a phase's CPU went
- * (Temporal, FerretDB, worker, API, and this process: the load generator or bare client).
+ * Measures CPU per process of the stack from now until the returned stop() is called: where a phase's
+ * CPU went (Temporal, FerretDB, worker, API, and this process).
  */
-export function cpuMeter(pids: Record<string, number | undefined>) {
+export function stackCpuMeter(stack: Stack) {
+  const pids = { temporal: stack.pid('temporal'), ferretdb: stack.pid('mongo'), worker: stack.pid('worker'), api: stack.pid('api') };
   const read = () => {
-    const out: Record<string, number> = { bench: (process.cpuUsage().user + process.cpuUsage().system) / 1000 };
+    const own = process.cpuUsage();
+    const out: Record<string, number> = { bench: (own.user + own.system) / 1000 };
     for (const [name, pid] of Object.entries(pids)) if (pid) out[name] = cpuMsOf(pid);
     return out;
   };

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { SLA_CALENDAR } from '../domain/calendar';
 import { DEFAULT_POLICY, PRIORITIES } from '../domain/policy';
@@ -6,7 +7,7 @@ import type { TicketIntake } from '../domain/ticket-sla';
 import { registerModels } from '../store/models';
 import { createTicketListQuery } from '../store/ticket-states';
 import { diskBytes, rssMiB, startStack } from './stack';
-import { fmt, machine, openStore, pool, startTicketDirect, summary, visibleCount, waitForCount, workerTuningFromEnv } from './lib';
+import { fmt, machine, openStore, pacedPool, startTicketDirect, summary, visibleCount, waitForCount, workerTuningFromEnv } from './lib';
 
 /**
  * Scale: SCALE_TICKETS (10,000) open tickets sleeping on their timers at once (the real SLA: the
@@ -46,21 +47,14 @@ try {
     policy: DEFAULT_POLICY,
   });
   log(`starting ${N} tickets`);
-  const starts: number[] = [];
-  await pool(N, 32, async (i) => {
-    const wait = t0 + (i / START_RATE) * 1000 - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const t = performance.now();
-    await startTicketDirect(stack.client, stack.taskQueue, intake(i));
-    starts.push(performance.now() - t);
-  });
+  const starts = await pacedPool(N, START_RATE, 32, (i) => startTicketDirect(stack.client, stack.taskQueue, intake(i)));
   const startSeconds = (Date.now() - t0) / 1000;
   const acks = await waitForCount(visibleCount(stack.client, 'TicketStatus = "acknowledged"'), N, 1_800_000, 'acknowledgements', 2_000);
   // The projection (status acknowledged) is written in the same workflow task; check the store, rarely (a scan).
   await waitForCount(() => db.collection('ticket_states').countDocuments({ status: 'acknowledged' }), N, 300_000, 'projections', 10_000);
   const settledSeconds = (Date.now() - t0) / 1000;
   log(`all ${acks.reached} acknowledged after ${settledSeconds.toFixed(0)} s; idling 20 s so the processes settle`);
-  await new Promise((r) => setTimeout(r, 20_000));
+  await delay(20_000);
 
   const rss = { worker: rssMiB(stack.pid('worker')), api: rssMiB(stack.pid('api')), temporal: rssMiB(stack.pid('temporal')), mongo: rssMiB(stack.pid('mongo')) };
   const temporalDisk = ['temporal.sqlite', 'temporal.sqlite-wal', 'temporal.sqlite-shm'].reduce((s, f) => s + diskBytes(path.join(stack.dataDir, f)), 0);
