@@ -87,6 +87,15 @@ export interface TemporalDevServerOptions {
   namespace?: string;
 }
 
+/**
+ * Server settings, the same in deploy/temporal-dynamic-config.yaml for docker-compose (test/unit/docker-compose.test.ts).
+ * Eager activities: an activity a workflow task schedules goes back to the worker in that task's reply, when it has
+ * a free slot, instead of a round trip through matching; a third less server CPU per deadline (BENCHMARKS.md).
+ */
+export const TEMPORAL_DYNAMIC_CONFIG: Record<string, boolean | number | string> = {
+  'system.enableActivityEagerExecution': true,
+};
+
 export async function startTemporalDevServer(opts: TemporalDevServerOptions): Promise<ManagedProcess> {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--log-level', 'warn'];
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
@@ -98,6 +107,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
     // killed process (the restart fault test), half the server's CPU per ticket (BENCHMARKS.md, intake).
     args.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
   }
+  for (const [key, value] of Object.entries(TEMPORAL_DYNAMIC_CONFIG)) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   if (opts.namespace && opts.namespace !== 'default') args.push('--namespace', opts.namespace);
   for (const key of ticketSearchAttributes) args.push('--search-attribute', `${key.name}=${key.type}`);
   const out = logStream(opts.logFile);

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { configSchema } from '../../lib/config';
+import { TEMPORAL_DYNAMIC_CONFIG } from '../../scripts/lib/servers';
 import { ticketSearchAttributes } from '../../workflows/search-attributes';
 
 type EnvValue = string | number | boolean | null;
@@ -22,6 +23,7 @@ interface ComposeService {
   depends_on?: string[] | Record<string, { condition?: string }>;
   healthcheck?: { test?: string | string[]; disable?: boolean };
   ports?: string[];
+  volumes?: string[];
 }
 
 interface ComposeFile {
@@ -187,6 +189,16 @@ describe('docker-compose.yml', () => {
     for (const m of script.matchAll(/has (\w+) \|\| temporal operator search-attribute create\b.*?--name (\w+)/g)) {
       expect(m[1]).toBe(m[2]);
     }
+  });
+
+  it('gives the Temporal server the same dynamic config as the dev server of npm start', () => {
+    const temporal = service('temporal');
+    const file = rawEnvironment('temporal').DYNAMIC_CONFIG_FILE_PATH ?? 'config/dynamicconfig/docker.yaml';
+    // auto-setup resolves the path from its working directory, /etc/temporal.
+    const mount = (temporal.volumes ?? []).map((v) => v.split(':')).find(([, target]) => target === path.posix.join('/etc/temporal', file));
+    expect(mount, `a volume mounted at /etc/temporal/${file}`).toBeDefined();
+    const settings = parse(readFileSync(path.join(root, mount![0]!), 'utf8')) as Record<string, { value: unknown }[]>;
+    expect(Object.fromEntries(Object.entries(settings).map(([key, values]) => [key, values[0]?.value]))).toEqual(TEMPORAL_DYNAMIC_CONFIG);
   });
 
   it('starts things in order: every awaited service can report what it is awaited for', () => {
