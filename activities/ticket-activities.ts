@@ -33,6 +33,8 @@ export interface NotifyInput {
   facts: Omit<TemplateFacts, 'ticketUrl' | 'ticketId'>;
 }
 
+export type NotificationOutcome = { key: string; outcome: 'sent' | 'already-sent' } | { key: string; outcome: 'failed'; error: string };
+
 export interface EscalateInput {
   key: string;
   ticketId: string;
@@ -129,6 +131,23 @@ export function createTicketActivities(deps: TicketActivityDeps) {
     return 'sent';
   }
 
+  /**
+   * The notifications of one change in one activity: a breach notice and the escalation it triggers are one
+   * activity task instead of two (issue 7, deadline precision). Each keeps its own claim, so a retry skips those
+   * already sent. Bad data (an unknown level, an invalid address) fails only its own mail, reported in the
+   * answer; anything else fails the activity, after the others had their try, and Temporal retries it.
+   */
+  async function sendNotifications(inputs: NotifyInput[]): Promise<NotificationOutcome[]> {
+    return withHeartbeat(async () => {
+      const settled = await Promise.allSettled(inputs.map(send));
+      const transient = settled.find((r) => r.status === 'rejected' && !(r.reason instanceof ApplicationFailure && r.reason.nonRetryable));
+      if (transient) throw (transient as PromiseRejectedResult).reason;
+      return settled.map((r, i) =>
+        r.status === 'fulfilled' ? { key: inputs[i]!.key, outcome: r.value } : { key: inputs[i]!.key, outcome: 'failed' as const, error: String((r.reason as Error).message) },
+      );
+    });
+  }
+
   async function projectTicketState(p: ProjectionInput): Promise<'applied' | 'stale'> {
     return store.ticketStates.upsert({
       ...p,
@@ -144,6 +163,7 @@ export function createTicketActivities(deps: TicketActivityDeps) {
 
   return {
     notify,
+    sendNotifications,
 
     /** The receipt: sent at once whatever the hour, with the first-response due time. */
     async acknowledgeTicket(input: { ticketId: string; customerEmail: string; subject: string; dueLocal: string; dueUtc: string }) {

@@ -4,7 +4,7 @@ import type { WebhookActivities } from '../activities/webhook-activities';
 
 /** The activities a ticket workflow calls, with their timeouts and retries (workflows/ticket.ts). */
 
-export const { notify, escalateTicket, projectTicketState, recordSlaEvents } = proxyActivities<TicketActivities>({
+export const { notify, escalateTicket, sendNotifications, projectTicketState, recordSlaEvents } = proxyActivities<TicketActivities>({
   startToCloseTimeout: '30 seconds',
   // Side effects retry until the store or the mail server comes back: an accepted ticket is never lost.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },

@@ -9,6 +9,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { NotificationOutcome } from '../activities/ticket-activities';
 import type { SlaWebhookEvent } from '../activities/webhook-activities';
 import { createCalendar, type BusinessCalendar } from '../domain/calendar';
 import { refusal, isTerminal } from '../domain/ticket';
@@ -34,7 +35,8 @@ import {
   type TicketSnapshot,
 } from '../domain/ticket-sla';
 import { renderTicketDetails } from './ticket-details';
-import { escalateTicket, MAIL_ACTIVITY, notify, projectTicketState, publishSlaEvent, recordSlaEvents, recordTicketChange, WEBHOOK_TYPES } from './ticket-effects';
+import { escalateTicket, MAIL_ACTIVITY, notify, projectTicketState, publishSlaEvent, recordSlaEvents, recordTicketChange, sendNotifications, WEBHOOK_TYPES } from './ticket-effects';
+import { escalateInput, isEscalation, notificationSummary, notifyInput, type NotifyEffect } from './ticket-notifications';
 import * as sa from './search-attributes';
 
 import {
@@ -151,12 +153,25 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const effects = pending;
     pending = [];
     const events = effects.flatMap((e) => (e.type === 'event' ? [e.event] : []));
-    for (const effect of effects) {
-      if (effect.type !== 'notify') continue;
-      const sent = send(effect);
+    const notices = effects.filter((e): e is NotifyEffect => e.type === 'notify');
+    const isReceipt = (e: NotifyEffect) => e.key === ACKNOWLEDGEMENT_KEY(state.ticketId);
+    const sendOne = (e: NotifyEffect) => {
+      const sent = send(e);
       // The ticket is `acknowledged` once the receipt has actually gone out.
-      const after = effect.key === ACKNOWLEDGEMENT_KEY(state.ticketId) ? sent.then(() => changed(acknowledged(state, now(), cal))) : sent;
-      inFlight.push(after.catch(logFailure));
+      inFlight.push((isReceipt(e) ? sent.then(() => changed(acknowledged(state, now(), cal))) : sent).catch(logFailure));
+    };
+    const together = notices.filter((e) => !isReceipt(e));
+    // Mails of one change (a breach notice and its escalation) share one activity: one activity task and one
+    // completion instead of one each (issue 7). Histories from before replay one activity per mail.
+    if (together.length > 1 && patched('one-mail-activity-per-change')) {
+      notices.filter(isReceipt).forEach(sendOne);
+      const outcomes = sendNotifications.executeWithOptions(
+        { ...MAIL_ACTIVITY, summary: together.map(notificationSummary).join('; ') },
+        [together.map((e) => notifyInput(e, state, cal))],
+      );
+      inFlight.push(outcomes.then(logRefusedMail).catch(logFailure));
+    } else {
+      notices.forEach(sendOne);
     }
     const snap = snapshot(state, now(), cal);
     const projection = {
@@ -214,22 +229,10 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     setCurrentDetails(renderTicketDetails(state, snap, cal));
   };
 
-  const send = (e: Extract<Effect, { type: 'notify' }>) => {
-    const due = e.dueAt ? new Date(e.dueAt) : undefined;
-    const dueLocal = due ? cal.formatLocal(due) : undefined;
-    const dueUtc = due ? `${due.toISOString().slice(0, 16).replace('T', ' ')} UTC` : undefined;
-    const summary = `${e.kind.replace('_', ' ')}${e.metric ? ` (${e.metric.replace('_', ' ')})` : ''}${e.level ? ` to ${e.level}` : ''}`;
-    if (e.kind === 'escalation' && e.audience.kind === 'level') {
-      return escalateTicket.executeWithOptions(
-        { ...MAIL_ACTIVITY, summary },
-        [{ key: e.key, ticketId: state.ticketId, level: e.audience.level, metric: e.metric, subject: state.subject, dueLocal, dueUtc, reason: e.reason }],
-      );
-    }
-    const audience = e.audience.kind === 'customer' ? { kind: 'customer' as const, email: state.customer.email } : e.audience;
-    return notify.executeWithOptions(
-      { ...MAIL_ACTIVITY, summary },
-      [{ key: e.key, ticketId: state.ticketId, kind: e.kind, audience, facts: { subject: state.subject, metric: e.metric, level: e.level, dueLocal, dueUtc, reason: e.reason, body: e.body } }],
-    );
+  const send = (e: NotifyEffect) => {
+    const options = { ...MAIL_ACTIVITY, summary: notificationSummary(e) };
+    if (isEscalation(e)) return escalateTicket.executeWithOptions(options, [escalateInput(e, state, cal)]);
+    return notify.executeWithOptions(options, [notifyInput(e, state, cal)]);
   };
 
   const webhookEvent = (e: SlaEvent): SlaWebhookEvent => ({
@@ -244,6 +247,10 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     dueAt: e.dueAt,
     dueLocal: e.dueAt ? cal.formatLocal(new Date(e.dueAt)) : undefined,
   });
+
+  const logRefusedMail = (outcomes: NotificationOutcome[]) => {
+    for (const o of outcomes) if (o.outcome === 'failed') logFailure(new Error(`${o.key}: ${o.error}`));
+  };
 
   const logFailure = (err: unknown) => {
     // Only non-retryable failures (bad data) land here; the ticket's SLA goes on regardless.

@@ -27,24 +27,40 @@ function patchIds(history: { events: { markerRecordedEventAttributes?: { markerN
   });
 }
 
+function activityTypes(history: { events: { activityTaskScheduledEventAttributes?: { activityType: { name: string } } }[] }): string[] {
+  return history.events.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType.name] : []));
+}
+
 describe('replay of recorded ticket histories', () => {
   it('has recorded histories to replay', () => {
     expect(files.length).toBeGreaterThanOrEqual(10);
   });
 
-  it('covers every generation: before local-ticket-change, before deadline-one-change, and today', () => {
+  it('covers every generation: before local-ticket-change, deadline-one-change, one-mail-activity-per-change, and today', () => {
     const generation = (dir: string) => files.filter((f) => f.startsWith(`${dir}${path.sep}`));
     const beforeLocal = generation('before-local-ticket-change');
     const beforeDeadline = generation('before-deadline-one-change');
+    const beforeOneMail = generation('before-one-mail-activity-per-change');
     const today = files.filter((f) => !f.includes(path.sep));
-    for (const g of [beforeLocal, beforeDeadline, today]) expect(g.length).toBeGreaterThanOrEqual(10);
+    for (const g of [beforeLocal, beforeDeadline, beforeOneMail, today]) expect(g.length).toBeGreaterThanOrEqual(10);
     for (const f of beforeLocal) expect(patchIds(read(f))).not.toContain('local-ticket-change');
-    for (const f of [...beforeDeadline, ...today]) expect(patchIds(read(f))).toContain('local-ticket-change');
+    for (const f of [...beforeDeadline, ...beforeOneMail, ...today]) expect(patchIds(read(f))).toContain('local-ticket-change');
     for (const f of [...beforeLocal, ...beforeDeadline]) expect(patchIds(read(f))).not.toContain('deadline-one-change');
-    // Today every event due at a fired timer's instant is one change, behind the patch.
-    const withDeadlines = today.filter((f) => read(f).events.some((e: { timerFiredEventAttributes?: unknown }) => e.timerFiredEventAttributes));
-    expect(withDeadlines.length).toBeGreaterThanOrEqual(3);
-    for (const f of withDeadlines) expect(patchIds(read(f))).toContain('deadline-one-change');
+    // Since deadline-one-change, every event due at a fired timer's instant is one change, behind the patch.
+    for (const g of [beforeOneMail, today]) {
+      const withDeadlines = g.filter((f) => read(f).events.some((e: { timerFiredEventAttributes?: unknown }) => e.timerFiredEventAttributes));
+      expect(withDeadlines.length).toBeGreaterThanOrEqual(3);
+      for (const f of withDeadlines) expect(patchIds(read(f))).toContain('deadline-one-change');
+    }
+    // Today the mails of one change share one activity, behind the patch; before, each mail had its own.
+    const batching = (f: string) => activityTypes(read(f)).includes('sendNotifications');
+    for (const f of [...beforeLocal, ...beforeDeadline, ...beforeOneMail]) {
+      expect(patchIds(read(f))).not.toContain('one-mail-activity-per-change');
+      expect(batching(f)).toBe(false);
+    }
+    const batched = today.filter(batching);
+    expect(batched.length).toBeGreaterThanOrEqual(2);
+    for (const f of batched) expect(patchIds(read(f))).toContain('one-mail-activity-per-change');
   });
 
   it('replays every one without non-determinism', async () => {
