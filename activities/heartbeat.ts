@@ -12,6 +12,8 @@ export async function withHeartbeat<T>(work: () => Promise<T>, everyMs = 2_000):
   } catch {
     return work(); // called outside an activity (tests, scripts)
   }
+  // A local activity has no heartbeat: it lives inside its workflow task, which the SDK keeps alive.
+  if (ctx.info.isLocal) return work();
   const timer = setInterval(() => ctx!.heartbeat(), everyMs);
   try {
     return await work();

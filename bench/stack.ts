@@ -28,7 +28,7 @@ export interface StackOptions {
   /** Extra environment for the worker and the API (WORKER_* tuning, API_RATE_LIMIT…). */
   env?: Record<string, string>;
   log?: (line: string) => void;
-  /** Extra node flags for the worker and the API, e.g. ['--cpu-prof'] to profile them (Node refuses it in NODE_OPTIONS). */
+  /** Extra node flags for the worker and the API, e.g. ['--cpu-prof'] to profile them (Node refuses it in NODE_OPTIONS); also BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'. */
   nodeArgs?: string[];
   /** Keep DATA_DIR after stop() (also KEEP_BENCH_DATA=1). */
   keepData?: boolean;
@@ -152,7 +152,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   function spawnApp(name: 'worker' | 'api'): ChildProcess {
     const out = fs.openSync(path.join(logDir, `${name}.log`), 'a');
     // `node --import tsx` as npm start does: the pid we hold is the app itself, so SIGKILL hits it.
-    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', path.join(repoRoot, `${name}/main.ts`)], { cwd: repoRoot, env: appEnv(), stdio: ['ignore', out, out] });
+    const nodeArgs = opts.nodeArgs ?? process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(repoRoot, `${name}/main.ts`)], { cwd: repoRoot, env: appEnv(), stdio: ['ignore', out, out] });
     fs.closeSync(out);
     apps[name] = track(child);
     return child;

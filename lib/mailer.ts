@@ -23,8 +23,14 @@ export function taggedAddress(from: string, tag: string): string {
   return from.replace(/([^<\s@]+)@([^>\s]+)/, `$1+${tag}@$2`);
 }
 
+/**
+ * Pooled unless SMTP_URL says `pool=false`: a few connections reused for every mail, instead of a connect,
+ * greeting and EHLO per mail, which a burst of escalations pays a thousand times (BENCHMARKS.md).
+ */
 export function createMailer(opts: { url: string; from: string }): Mailer {
-  const transport = nodemailer.createTransport(opts.url);
+  const url = new URL(opts.url);
+  if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+  const transport = nodemailer.createTransport(url.toString());
   return {
     async send(mail) {
       await transport.sendMail({

@@ -4,7 +4,7 @@ import type { WebhookActivities } from '../activities/webhook-activities';
 
 /** The activities a ticket workflow calls, with their timeouts and retries (workflows/ticket.ts). */
 
-export const { notify, escalateTicket, sendNotifications, projectTicketState, recordSlaEvents } = proxyActivities<TicketActivities>({
+export const { notify, escalateTicket, projectTicketState, recordSlaEvents } = proxyActivities<TicketActivities>({
   startToCloseTimeout: '30 seconds',
   // Side effects retry until the store or the mail server comes back: an accepted ticket is never lost.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
@@ -18,6 +18,19 @@ export const { recordTicketChange } = proxyLocalActivities<TicketActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
+
+/**
+ * Mail as a local activity: sent inside the workflow task that decided it, with no activity task, no
+ * completion and no second workflow task through the server (issue 7, deadline precision). Each mail keeps
+ * its claim in the notification log, so a retry, or a replay after a worker died mid-send, never mails twice;
+ * a mail server that is down is retried with backoff, as a regular activity would be.
+ */
+export const LOCAL_MAIL_ACTIVITY = {
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+} as const;
+
+export const { sendNotifications: sendNotificationsLocally } = proxyLocalActivities<TicketActivities>(LOCAL_MAIL_ACTIVITY);
 
 export const { publishSlaEvent } = proxyActivities<WebhookActivities>({
   startToCloseTimeout: '1 minute',

@@ -35,8 +35,8 @@ import {
   type TicketSnapshot,
 } from '../domain/ticket-sla';
 import { renderTicketDetails } from './ticket-details';
-import { escalateTicket, MAIL_ACTIVITY, notify, projectTicketState, publishSlaEvent, recordSlaEvents, recordTicketChange, sendNotifications, WEBHOOK_TYPES } from './ticket-effects';
-import { escalateInput, isEscalation, notificationSummary, notifyInput, type NotifyEffect } from './ticket-notifications';
+import { projectTicketState, publishSlaEvent, recordSlaEvents, recordTicketChange, sendNotificationsLocally, LOCAL_MAIL_ACTIVITY, WEBHOOK_TYPES } from './ticket-effects';
+import { notificationSummary, notifyInput, sendByActivity, type NotifyEffect } from './ticket-notifications';
 import * as sa from './search-attributes';
 
 import {
@@ -153,26 +153,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const effects = pending;
     pending = [];
     const events = effects.flatMap((e) => (e.type === 'event' ? [e.event] : []));
-    const notices = effects.filter((e): e is NotifyEffect => e.type === 'notify');
-    const isReceipt = (e: NotifyEffect) => e.key === ACKNOWLEDGEMENT_KEY(state.ticketId);
-    const sendOne = (e: NotifyEffect) => {
-      const sent = send(e);
-      // The ticket is `acknowledged` once the receipt has actually gone out.
-      inFlight.push((isReceipt(e) ? sent.then(() => changed(acknowledged(state, now(), cal))) : sent).catch(logFailure));
-    };
-    const together = notices.filter((e) => !isReceipt(e));
-    // Mails of one change (a breach notice and its escalation) share one activity: one activity task and one
-    // completion instead of one each (issue 7). Histories from before replay one activity per mail.
-    if (together.length > 1 && patched('one-mail-activity-per-change')) {
-      notices.filter(isReceipt).forEach(sendOne);
-      const outcomes = sendNotifications.executeWithOptions(
-        { ...MAIL_ACTIVITY, summary: together.map(notificationSummary).join('; ') },
-        [together.map((e) => notifyInput(e, state, cal))],
-      );
-      inFlight.push(outcomes.then(logRefusedMail).catch(logFailure));
-    } else {
-      notices.forEach(sendOne);
-    }
+    mail(effects.filter((e): e is NotifyEffect => e.type === 'notify'));
     const snap = snapshot(state, now(), cal);
     const projection = {
       id: state.ticketId,
@@ -229,10 +210,33 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     setCurrentDetails(renderTicketDetails(state, snap, cal));
   };
 
-  const send = (e: NotifyEffect) => {
-    const options = { ...MAIL_ACTIVITY, summary: notificationSummary(e) };
-    if (isEscalation(e)) return escalateTicket.executeWithOptions(options, [escalateInput(e, state, cal)]);
-    return notify.executeWithOptions(options, [notifyInput(e, state, cal)]);
+  const isReceipt = (e: NotifyEffect) => e.key === ACKNOWLEDGEMENT_KEY(state.ticketId);
+  // The ticket is `acknowledged` once the receipt has actually gone out.
+  const receiptSent = () => changed(acknowledged(state, now(), cal));
+
+  /**
+   * Mail goes out from local activities, inside the workflow task that decided it: the receipt on its own
+   * (its success acknowledges the ticket), the rest of a change together. A breach is then one workflow task,
+   * with no activity task, completion and second task through the server (issue 7, BENCHMARKS.md).
+   * Histories from before replay one regular activity per mail.
+   */
+  const mail = (notices: NotifyEffect[]) => {
+    if (!notices.length) return;
+    if (!patched('mail-in-local-activity')) {
+      for (const e of notices) {
+        const sent = sendByActivity(e, state, cal);
+        inFlight.push((isReceipt(e) ? sent.then(receiptSent) : sent).catch(logFailure));
+      }
+      return;
+    }
+    const sendLocally = (batch: NotifyEffect[]) =>
+      sendNotificationsLocally.executeWithOptions({ ...LOCAL_MAIL_ACTIVITY, summary: batch.map(notificationSummary).join('; ') }, [batch.map((e) => notifyInput(e, state, cal))]);
+    for (const receipt of notices.filter(isReceipt)) {
+      const sent = sendLocally([receipt]).then(([outcome]) => (outcome?.outcome === 'failed' ? logRefusedMail([outcome]) : receiptSent()));
+      inFlight.push(sent.catch(logFailure));
+    }
+    const others = notices.filter((e) => !isReceipt(e));
+    if (others.length) inFlight.push(sendLocally(others).then(logRefusedMail).catch(logFailure));
   };
 
   const webhookEvent = (e: SlaEvent): SlaWebhookEvent => ({

@@ -31,36 +31,45 @@ function activityTypes(history: { events: { activityTaskScheduledEventAttributes
   return history.events.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType.name] : []));
 }
 
+/** The activity types of a history's local-activity markers (their `data` payload is base64 JSON). */
+function localActivityTypes(history: { events: { markerRecordedEventAttributes?: { markerName: string; details: Record<string, { payloads: { data: string }[] }> } }[] }): string[] {
+  return history.events.flatMap((e) => {
+    const marker = e.markerRecordedEventAttributes;
+    if (marker?.markerName !== 'core_local_activity') return [];
+    return marker.details['data']!.payloads.map((p) => (JSON.parse(Buffer.from(p.data, 'base64').toString()) as { activity_type: string }).activity_type);
+  });
+}
+
 describe('replay of recorded ticket histories', () => {
   it('has recorded histories to replay', () => {
     expect(files.length).toBeGreaterThanOrEqual(10);
   });
 
-  it('covers every generation: before local-ticket-change, deadline-one-change, one-mail-activity-per-change, and today', () => {
+  it('covers every generation: before local-ticket-change, deadline-one-change, mail-in-local-activity, and today', () => {
     const generation = (dir: string) => files.filter((f) => f.startsWith(`${dir}${path.sep}`));
     const beforeLocal = generation('before-local-ticket-change');
     const beforeDeadline = generation('before-deadline-one-change');
-    const beforeOneMail = generation('before-one-mail-activity-per-change');
+    const beforeLocalMail = generation('before-mail-in-local-activity');
     const today = files.filter((f) => !f.includes(path.sep));
-    for (const g of [beforeLocal, beforeDeadline, beforeOneMail, today]) expect(g.length).toBeGreaterThanOrEqual(10);
+    for (const g of [beforeLocal, beforeDeadline, beforeLocalMail, today]) expect(g.length).toBeGreaterThanOrEqual(10);
     for (const f of beforeLocal) expect(patchIds(read(f))).not.toContain('local-ticket-change');
-    for (const f of [...beforeDeadline, ...beforeOneMail, ...today]) expect(patchIds(read(f))).toContain('local-ticket-change');
+    for (const f of [...beforeDeadline, ...beforeLocalMail, ...today]) expect(patchIds(read(f))).toContain('local-ticket-change');
     for (const f of [...beforeLocal, ...beforeDeadline]) expect(patchIds(read(f))).not.toContain('deadline-one-change');
     // Since deadline-one-change, every event due at a fired timer's instant is one change, behind the patch.
-    for (const g of [beforeOneMail, today]) {
+    for (const g of [beforeLocalMail, today]) {
       const withDeadlines = g.filter((f) => read(f).events.some((e: { timerFiredEventAttributes?: unknown }) => e.timerFiredEventAttributes));
       expect(withDeadlines.length).toBeGreaterThanOrEqual(3);
       for (const f of withDeadlines) expect(patchIds(read(f))).toContain('deadline-one-change');
     }
-    // Today the mails of one change share one activity, behind the patch; before, each mail had its own.
-    const batching = (f: string) => activityTypes(read(f)).includes('sendNotifications');
-    for (const f of [...beforeLocal, ...beforeDeadline, ...beforeOneMail]) {
-      expect(patchIds(read(f))).not.toContain('one-mail-activity-per-change');
-      expect(batching(f)).toBe(false);
-    }
-    const batched = today.filter(batching);
-    expect(batched.length).toBeGreaterThanOrEqual(2);
-    for (const f of batched) expect(patchIds(read(f))).toContain('one-mail-activity-per-change');
+    // Today mail goes out from local activities, behind the patch; before, each mail was a regular activity.
+    const mailActivities = ['notify', 'escalateTicket'];
+    const hasMailActivity = (f: string) => activityTypes(read(f)).some((t) => mailActivities.includes(t));
+    for (const f of [...beforeLocal, ...beforeDeadline, ...beforeLocalMail]) expect(patchIds(read(f))).not.toContain('mail-in-local-activity');
+    expect(beforeLocalMail.filter(hasMailActivity).length).toBeGreaterThanOrEqual(10);
+    const mailing = today.filter((f) => localActivityTypes(read(f)).includes('sendNotifications'));
+    expect(mailing.length).toBeGreaterThanOrEqual(10);
+    for (const f of mailing) expect(patchIds(read(f))).toContain('mail-in-local-activity');
+    for (const f of today) expect(hasMailActivity(f)).toBe(false);
   });
 
   it('replays every one without non-determinism', async () => {
