@@ -4,7 +4,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { ALWAYS_OPEN_CALENDAR } from '../domain/calendar';
 import { parsePolicyOverrides } from '../domain/policy';
 import type { TicketIntake } from '../domain/ticket-sla';
-import { bareDeadline } from './bare-deadline-workflow';
+import { bareDeadline, bareDeadlineLocal } from './bare-deadline-workflow';
 import { fmt, machine, openStore, pacedPool, pool, STACK_PROCESSES, stackCpuMeter, startTicketDirect, summary, visibleCount, waitForCount, workerTuningFromEnv } from './lib';
 import { startStack } from './stack';
 
@@ -18,8 +18,8 @@ import { startStack } from './stack';
  * acknowledged before it (checked and printed).
  *
  * Side by side, on the same servers right after: the limit, N bare workflows that sleep until one
- * instant and start an activity that only notes the time (bench/bare-deadline-workflow.ts), run by a
- * worker in this process with the SDK's defaults.
+ * instant and run an activity that only notes the time, once as a regular activity and once as a local
+ * one (bench/bare-deadline-workflow.ts), run by a worker in this process with the SDK's defaults.
  *
  *   npx tsx bench/deadline-precision.ts            (N = 100 and 1,000)
  *   npx tsx bench/deadline-precision.ts --10k      (adds N = 10,000; long: lead time grows with N)
@@ -44,11 +44,13 @@ const bareRows: string[] = [];
 const cpuRows: string[] = [];
 const cpuRow = (n: number, run: string, used: Record<string, number>) => `| ${fmt(n)} | ${run} | ${STACK_PROCESSES.map((k) => fmt((used[k] ?? 0) / n, 1)).join(' | ')} |`;
 
+const BARE_KINDS = { activity: bareDeadline, 'local activity': bareDeadlineLocal } as const;
+
 /** N bare workflows due at one instant; returns each one's (activity start − dueAt) in ms. */
-async function bareLags(n: number): Promise<number[]> {
+async function bareLags(n: number, kind: keyof typeof BARE_KINDS): Promise<number[]> {
   const lags: number[] = [];
   const connection = await NativeConnection.connect({ address: stack.temporalAddress });
-  const taskQueue = `bare-deadline-${n}`;
+  const taskQueue = `bare-deadline-${n}-${kind.replace(' ', '-')}`;
   const worker = await Worker.create({
     connection,
     taskQueue,
@@ -56,15 +58,15 @@ async function bareLags(n: number): Promise<number[]> {
     activities: { deadlineReached: async (dueAtMs: number) => void lags.push(Date.now() - dueAtMs) },
   });
   const dueAt = Date.now() + (15 + Math.ceil(n / 50)) * 1000; // bare starts run at 100/s and more
-  const tag = `B${n}T${Date.now().toString(36)}`;
+  const tag = `B${n}${kind === 'activity' ? 'A' : 'L'}T${Date.now().toString(36)}`;
   try {
     await worker.runUntil(async () => {
-      await pool(n, 32, (i) => stack.client.workflow.start(bareDeadline, { workflowId: `${tag}-${i}`, taskQueue, args: [dueAt] }).then(() => undefined));
+      await pool(n, 32, (i) => stack.client.workflow.start(BARE_KINDS[kind], { workflowId: `${tag}-${i}`, taskQueue, args: [dueAt] }).then(() => undefined));
       log(`bare N=${n}: started, ${((dueAt - Date.now()) / 1000).toFixed(1)} s before the deadline`);
       await delay(Math.max(0, dueAt - Date.now()));
       const stopMeter = stackCpuMeter(stack);
       await waitForCount(async () => lags.length, n, 600_000, `bare N=${n}`, 250);
-      cpuRows.push(cpuRow(n, 'bare (worker in the benchmark process)', stopMeter()));
+      cpuRows.push(cpuRow(n, `bare, ${kind} (worker in the benchmark process)`, stopMeter()));
     });
   } finally {
     await connection.close();
@@ -127,9 +129,11 @@ try {
         `${timerLag.n}/${n} | ${fmt(timerLag.p50)} | ${fmt(timerLag.p99)} | ${fmt(timerLag.max)} | ${activityLag.n}/${n} | ${fmt(activityLag.p50)} | ${fmt(activityLag.p99)} | ${fmt(activityLag.max)} |${anyEarly ? ' (an event fired early!)' : ''}`,
     );
     log(`N=${n}: escalations ${escalated.reached}/${n}; timer lag p99 ${timerLag.p99} ms, activity lag p99 ${activityLag.p99} ms`);
-    const bare = summary(await bareLags(n));
-    bareRows.push(`| ${fmt(n)} | ${bare.n}/${n} | ${fmt(bare.p50)} | ${fmt(bare.p99)} | ${fmt(bare.max)} | ${fmt(activityLag.p99)} |`);
-    log(`bare N=${n}: activity lag p99 ${bare.p99} ms`);
+    for (const kind of Object.keys(BARE_KINDS) as (keyof typeof BARE_KINDS)[]) {
+      const bare = summary(await bareLags(n, kind));
+      bareRows.push(`| ${fmt(n)} | ${kind} | ${bare.n}/${n} | ${fmt(bare.p50)} | ${fmt(bare.p99)} | ${fmt(bare.max)} | ${fmt(activityLag.p99)} |`);
+      log(`bare N=${n}, ${kind}: lag p99 ${bare.p99} ms`);
+    }
   }
 
   console.log(`## Deadline precision: N deadlines on the same instant
@@ -143,10 +147,11 @@ escalation activity started (its notification claim).
 ${rows.join('\n')}
 
 The limit on the same servers, right after each product run: N bare workflows sleeping until one instant, each then
-starting an activity that only notes the time (no store, no mail, no search attributes; worker in the benchmark process).
+running an activity, regular or local, that only notes the time (no store, no mail, no search attributes; worker in the
+benchmark process).
 
-| N | activities | bare p50 | bare p99 | bare max | product activity p99 |
-|---:|---:|---:|---:|---:|---:|
+| N | bare activity | activities | bare p50 | bare p99 | bare max | product activity p99 |
+|---:|---|---:|---:|---:|---:|---:|
 ${bareRows.join('\n')}
 
 CPU ms per deadline by process, from the deadline until the last escalation activity had started:
