@@ -12,7 +12,9 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(opts: { port: number; dir: string; host?: string }): Promise<SmtpSink> {
+const CLIENT_GONE = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
+export async function startSmtpSink(opts: { port: number; dir: string; host?: string; onError?: (err: Error) => void }): Promise<SmtpSink> {
   fs.mkdirSync(opts.dir, { recursive: true });
   let seq = 0;
   const server = new SMTPServer({
@@ -36,7 +38,15 @@ export async function startSmtpSink(opts: { port: number; dir: string; host?: st
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());
+    server.listen(opts.port, opts.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  // A client that vanishes mid-session (a worker killed with its pooled connections open) only loses the
+  // message it had not finished, which it sends again; the outbox itself must stay up for everyone else.
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    if (!CLIENT_GONE.has(err.code ?? '')) (opts.onError ?? console.error)(err);
   });
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
