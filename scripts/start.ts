@@ -92,8 +92,9 @@ try {
   const api = startNode('api', 'api/main.ts', env);
   await waitForPort(config.port, api, 'api', 120_000);
 
-  say('ready');
-  console.log(`
+  // One write: a reader that sees "ready" also sees the admin key and the URLs under it.
+  console.log(`[start] ready
+
   API           ${config.publicUrl}/api/v1
   Web form      ${config.publicUrl}/
   API docs      ${config.publicUrl}/docs

@@ -66,7 +66,8 @@ async function start(ports: Record<string, number>) {
   });
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
-  await eventually(async () => output.includes('[start] ready') || (child.exitCode !== null && Promise.reject(new Error(output))), 120_000, 'npm start to be ready');
+  // The banner's last line: by then the admin key and the URLs above it are in the output too.
+  await eventually(async () => output.includes('Ctrl-C stops everything.') || (child.exitCode !== null && Promise.reject(new Error(output))), 120_000, 'npm start to be ready');
   supervisor = child;
   return { child, output: () => output };
 }
