@@ -21,6 +21,7 @@ export { WEEKDAYS } from './calendar/types';
 export { parseCalendar } from './calendar/parse';
 export { SLA_CALENDAR, ALWAYS_OPEN_CALENDAR } from './calendar/defaults';
 export { MAX_SCAN_YEARS } from './calendar/open-time';
+export { formatUtcMinute } from './calendar/format';
 
 export interface BusinessCalendar {
   readonly spec: CalendarSpec;

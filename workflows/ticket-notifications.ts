@@ -1,5 +1,5 @@
 import type { EscalateInput, NotifyInput } from '../activities/ticket-activities';
-import type { BusinessCalendar } from '../domain/calendar';
+import { formatUtcMinute, type BusinessCalendar } from '../domain/calendar';
 import type { Effect, TicketSlaState } from '../domain/ticket-sla';
 import { escalateTicket, MAIL_ACTIVITY, notify } from './ticket-effects';
 
@@ -11,7 +11,7 @@ function dueTimes(e: NotifyEffect, cal: BusinessCalendar) {
   const due = e.dueAt ? new Date(e.dueAt) : undefined;
   return {
     dueLocal: due ? cal.formatLocal(due) : undefined,
-    dueUtc: due ? `${due.toISOString().slice(0, 16).replace('T', ' ')} UTC` : undefined,
+    dueUtc: due ? formatUtcMinute(due) : undefined,
   };
 }
 

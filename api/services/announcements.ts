@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { invalidTransition, notFoundError } from '../../domain/app-errors';
-import { createCalendar } from '../../domain/calendar';
+import { createCalendar, formatUtcMinute } from '../../domain/calendar';
 import type { Store } from '../../store';
 import type { Announcement, BroadcastProgress } from '../../store/announcements';
 import { broadcastWorkflow, cancelSignal, progressQuery } from '../../workflows/broadcast';
@@ -37,8 +37,7 @@ export function createAnnouncementService(deps: AnnouncementServiceDeps) {
   /** "Sun 2026-03-01 23:00 EST – Mon 2026-03-02 01:00 EST (04:00–06:00 UTC)": customers read support-calendar time. */
   function windowText(w: { from: Date; to: Date }): string {
     const cal = createCalendar(deps.sla().calendar);
-    const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-    return `${cal.formatLocal(w.from)} – ${cal.formatLocal(w.to)} (${utc(w.from)} – ${utc(w.to)})`;
+    return `${cal.formatLocal(w.from)} – ${cal.formatLocal(w.to)} (${formatUtcMinute(w.from)} – ${formatUtcMinute(w.to)})`;
   }
 
   async function progressOf(id: string): Promise<BroadcastProgress | null> {

@@ -22,6 +22,11 @@ export function formatLocal(zone: Zone, epochMs: number): string {
   return `${formatWallTime(zone, epochMs)} ${zoneLabel(zone, epochMs)}`;
 }
 
+/** '2026-12-02 11:00 UTC': the same instant for readers outside the support calendar's zone. */
+export function formatUtcMinute(t: Date): string {
+  return `${t.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
 /** Minutes as a short number: integers as is, fractions to at most 3 decimals. */
 export function formatMinutes(minutes: number): string {
   return String(Math.round(minutes * 1000) / 1000);

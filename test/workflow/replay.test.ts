@@ -18,26 +18,25 @@ const files = fs
   .sort();
 const read = (f: string) => JSON.parse(fs.readFileSync(path.join(historiesDir, f), 'utf8'));
 
-/** The ids of the `patched()` markers in a history (their details are base64 JSON payloads). */
-function patchIds(history: { events: { markerRecordedEventAttributes?: { markerName: string; details: Record<string, { payloads: { data: string }[] }> } }[] }): string[] {
+type RecordedHistory = { events: { markerRecordedEventAttributes?: { markerName: string; details: Record<string, { payloads: { data: string }[] }> } }[] };
+
+/** The decoded payloads (base64 JSON) of one detail of a history's markers of one kind. */
+function markerPayloads<T>(history: RecordedHistory, markerName: string, detail: string): T[] {
   return history.events.flatMap((e) => {
     const marker = e.markerRecordedEventAttributes;
-    if (marker?.markerName !== 'core_patch') return [];
-    return marker.details['patch-data']!.payloads.map((p) => (JSON.parse(Buffer.from(p.data, 'base64').toString()) as { id: string }).id);
+    if (marker?.markerName !== markerName) return [];
+    return marker.details[detail]!.payloads.map((p) => JSON.parse(Buffer.from(p.data, 'base64').toString()) as T);
   });
 }
+
+/** The ids of the `patched()` markers in a history. */
+const patchIds = (history: RecordedHistory) => markerPayloads<{ id: string }>(history, 'core_patch', 'patch-data').map((p) => p.id);
+
+/** The activity types of a history's local-activity markers. */
+const localActivityTypes = (history: RecordedHistory) => markerPayloads<{ activity_type: string }>(history, 'core_local_activity', 'data').map((p) => p.activity_type);
 
 function activityTypes(history: { events: { activityTaskScheduledEventAttributes?: { activityType: { name: string } } }[] }): string[] {
   return history.events.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType.name] : []));
-}
-
-/** The activity types of a history's local-activity markers (their `data` payload is base64 JSON). */
-function localActivityTypes(history: { events: { markerRecordedEventAttributes?: { markerName: string; details: Record<string, { payloads: { data: string }[] }> } }[] }): string[] {
-  return history.events.flatMap((e) => {
-    const marker = e.markerRecordedEventAttributes;
-    if (marker?.markerName !== 'core_local_activity') return [];
-    return marker.details['data']!.payloads.map((p) => (JSON.parse(Buffer.from(p.data, 'base64').toString()) as { activity_type: string }).activity_type);
-  });
 }
 
 describe('replay of recorded ticket histories', () => {
