@@ -77,6 +77,31 @@ export async function pacedPool(count: number, ratePerSecond: number, concurrenc
   return latencies;
 }
 
+/**
+ * Open-loop load: call i is made at t0 + i / ratePerSecond whatever the earlier calls are doing, and its
+ * latency counts from that scheduled moment, so a stalled server (or a stalled generator) cannot hide
+ * behind requests that were never sent (coordinated omission). autocannon's own rate limit sends each
+ * connection's quota back to back at the top of every second, a burst every second rather than a rate.
+ */
+export async function openLoop(ratePerSecond: number, seconds: number, task: (i: number) => Promise<void>): Promise<{ latencies: number[]; errors: number }> {
+  const t0 = performance.now();
+  const latencies: number[] = [];
+  let errors = 0;
+  const calls: Promise<void>[] = [];
+  for (let i = 0; i < Math.round(ratePerSecond * seconds); i++) {
+    const due = t0 + (i / ratePerSecond) * 1000;
+    await delay(Math.max(0, due - performance.now()));
+    calls.push(
+      task(i).then(
+        () => void latencies.push(performance.now() - due),
+        () => void errors++,
+      ),
+    );
+  }
+  await Promise.all(calls);
+  return { latencies, errors };
+}
+
 /** Runs `task(i)` for i < count with at most `concurrency` in flight; returns each call's latency in ms. */
 export async function pool(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number[]> {
   const latencies: number[] = [];
