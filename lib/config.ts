@@ -50,6 +50,8 @@ export const configSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).optional(),
   WORKER_STICKY_TIMEOUT_MS: z.coerce.number().int().min(1_000).optional(),
+  // The worker's CPU priority (Unix nice, 0–19): below the API's, so a burst of work never stalls a person's request.
+  WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   // Prometheus endpoints of the worker (0 disables each)
   WORKER_METRICS_PORT: port.default(9464),
   TEMPORAL_SDK_METRICS_PORT: port.default(9465),
@@ -87,6 +89,8 @@ export interface Config {
   apiRateLimit?: number;
   /** Worker tuning (sticky cache and slots); undefined leaves the SDK default. */
   worker: { maxCachedWorkflows?: number; maxConcurrentWorkflowTaskExecutions?: number; maxConcurrentActivityTaskExecutions?: number; stickyQueueScheduleToStartTimeout?: number };
+  /** Nice value the worker runs at (it only ever lowers its priority); 0 keeps the launcher's. */
+  workerNice: number;
   /** The worker's own metrics and the Temporal SDK's; 0 disables. */
   metrics: { workerPort: number; temporalSdkPort: number };
 }
@@ -147,6 +151,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxConcurrentActivityTaskExecutions: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
       stickyQueueScheduleToStartTimeout: e.WORKER_STICKY_TIMEOUT_MS,
     },
+    workerNice: e.WORKER_NICE,
     metrics: { workerPort: e.WORKER_METRICS_PORT, temporalSdkPort: e.TEMPORAL_SDK_METRICS_PORT },
   };
 }

@@ -2,6 +2,7 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { workerRegistry } from '../activities/metrics';
 import { startMetricsServer } from './metrics-server';
 import { loadConfig } from '../lib/config';
+import { lowerCpuPriority } from '../lib/cpu-priority';
 import { parseContacts } from '../lib/contacts';
 import { createLogger } from '../lib/logger';
 import { createMailer } from '../lib/mailer';
@@ -12,6 +13,9 @@ import { createWorker } from './create-worker';
 /** The worker process: runs ticket workflows and their activities. */
 const config = loadConfig();
 const logger = createLogger({ level: config.logLevel, name: 'worker' });
+// Before the SDK starts its threads, so they inherit it. On a shared machine the API (a person waiting)
+// comes first; the worker's backlog after a burst costs seconds against deadlines measured in hours.
+logger.info({ nice: lowerCpuPriority(config.workerNice) }, 'worker CPU priority');
 
 // the SDK's own metrics (task latencies, slots, polls); Runtime.install must precede every connection.
 // A busy metrics port (a second worker on the same host) costs the metrics, not the worker: logged, not fatal.
