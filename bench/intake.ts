@@ -14,6 +14,7 @@ import { startStack } from './stack';
  *   npx tsx bench/intake.ts          (BENCH_SECONDS=15, BENCH_CONNECTIONS=32)
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const log = (l: string) => console.error(`[intake] ${l}`);
 
@@ -127,29 +128,54 @@ async function measured(phase: string, run: () => Promise<Phase>): Promise<Measu
   return { ...result, sustained, cpu: Object.fromEntries(Object.entries(used).map(([k, ms]) => [k, ms / tickets])) };
 }
 
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const range = (xs: number[], digits = 0) => `${fmt(Math.min(...xs), digits)}–${fmt(Math.max(...xs), digits)}`;
+
+/** Several rounds of one phase: medians of the rates and latencies, the mean CPU per ticket. */
+function combine(rounds: Measured[]): Measured & { rates: number[] } {
+  const cpu = Object.fromEntries(Object.keys(rounds[0]!.cpu).map((k) => [k, rounds.reduce((a, r) => a + (r.cpu[k] ?? 0), 0) / rounds.length]));
+  return {
+    rate: median(rounds.map((r) => r.rate)),
+    rates: rounds.map((r) => r.rate),
+    p50: median(rounds.map((r) => r.p50)),
+    p99: median(rounds.map((r) => r.p99)),
+    errors: rounds.reduce((a, r) => a + r.errors, 0),
+    sustained: median(rounds.map((r) => r.sustained)),
+    cpu,
+  };
+}
+
 try {
   log('warm-up');
   await paced(20);
   await drain('warm-up');
 
-  // Raw phases before and after the API's, averaged: this machine's rate drifts between phases, by as
-  // much as 60 % between runs, and bracketing the API phases keeps the ratio from riding on that drift.
-  log('raw workflow starts (1/2)');
-  const rawBefore = await measured('raw', raw);
-  log('API, no Idempotency-Key');
-  const apiNoKey = await measured('api', () => api({ idempotencyKey: false }));
-  log('API, unique Idempotency-Key');
-  const apiKey = await measured('api+key', () => api({ idempotencyKey: true }));
-  log('raw workflow starts (2/2)');
-  const rawAfter = await measured('raw', raw);
-  const rawRun: Measured = {
-    rate: (rawBefore.rate + rawAfter.rate) / 2,
-    p50: (rawBefore.p50 + rawAfter.p50) / 2,
-    p99: Math.max(rawBefore.p99, rawAfter.p99),
-    errors: rawBefore.errors + rawAfter.errors,
-    sustained: (rawBefore.sustained + rawAfter.sustained) / 2,
-    cpu: Object.fromEntries(Object.keys(rawBefore.cpu).map((k) => [k, (rawBefore.cpu[k]! + (rawAfter.cpu[k] ?? 0)) / 2])),
-  };
+  // This machine's speed drifts, by as much as 60 % between runs and 25 % between one minute and the next, so
+  // the raw and API phases alternate in ROUNDS rounds (the order rotating) and each round's API rate is divided
+  // by the same round's raw rate: the ratio compares phases a minute apart, never a good minute with a bad one.
+  const phases = { raw, api: () => api({ idempotencyKey: false }), 'api+key': () => api({ idempotencyKey: true }) };
+  type Kind = keyof typeof phases;
+  const orders: Kind[][] = [
+    ['raw', 'api', 'api+key'],
+    ['api+key', 'raw', 'api'],
+    ['api', 'api+key', 'raw'],
+  ];
+  const rounds: Record<Kind, Measured>[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const round = {} as Record<Kind, Measured>;
+    for (const kind of orders[r % orders.length]!) {
+      log(`round ${r + 1}/${ROUNDS}: ${kind}`);
+      round[kind] = await measured(kind, phases[kind]);
+    }
+    rounds.push(round);
+  }
+  const rawRun = combine(rounds.map((r) => r.raw));
+  const apiNoKey = combine(rounds.map((r) => r.api));
+  const apiKey = combine(rounds.map((r) => r['api+key']));
+  const ratios = (kind: Kind) => rounds.map((r) => (100 * r[kind].rate) / r.raw.rate);
   const half = Math.max(1, Math.floor(apiKey.rate / 2));
   log(`API at half the max (burst) rate: ${half}/s`);
   const apiHalf = await measured('half', () => paced(half));
@@ -159,39 +185,40 @@ try {
   log(`API at half the sustained rate: ${halfSustained}/s`);
   const apiHalfSustained = await measured('half-sustained', () => paced(halfSustained));
 
-  const row = (name: string, r: Measured) =>
-    `| ${name} | ${fmt(r.rate)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt((100 * r.rate) / rawRun.rate)} % | ${fmt(r.sustained, 1)} | ${r.errors} |`;
+  const burstRow = (name: string, r: ReturnType<typeof combine>, ratio?: number[]) =>
+    `| ${name} | ${fmt(r.rate)} (${range(r.rates)}) | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${ratio ? `${fmt(median(ratio))} % (${range(ratio)} %)` : '100 %'} | ${fmt(r.sustained, 1)} | ${r.errors} |`;
+  const pacedRow = (name: string, r: Measured) => `| ${name} | ${fmt(r.rate)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | – | ${fmt(r.sustained, 1)} | ${r.errors} |`;
   const cpuRow = (name: string, r: Measured) =>
     `| ${name} | ${STACK_PROCESSES.map((p) => fmt(r.cpu[p] ?? NaN, 1)).join(' | ')} | ${fmt(Object.values(r.cpu).reduce((a, b) => a + b, 0), 1)} |`;
+  const keyRatio = median(ratios('api+key'));
+  const noKeyRatio = median(ratios('api'));
   console.log(`## Intake: API versus raw workflow starts
 
-${machine()}; ${SECONDS} s per phase, ${CONNECTIONS} concurrent requests (autocannon connections / client starts in flight), one run, same servers.
+${machine()}; ${ROUNDS} rounds of ${SECONDS}-s phases (raw, API, API with keys, in rotating order), ${CONNECTIONS} concurrent requests (autocannon connections / client starts in flight), same servers.
 
-| phase | tickets/s | p50 ms | p99 ms | of raw | sustained tickets/s | errors / non-2xx |
+| phase | tickets/s: median (range over rounds) | p50 ms | p99 ms | of raw: median of each round's ratio (range) | sustained tickets/s | errors / non-2xx |
 |---|---:|---:|---:|---:|---:|---:|
-${row(`raw \`client.workflow.start\` (the limit; mean of ${fmt(rawBefore.rate)} before and ${fmt(rawAfter.rate)} after the API phases)`, rawRun)}
-${row('API \`POST /api/v1/tickets\`, no Idempotency-Key', apiNoKey)}
-${row('API, unique Idempotency-Key per request', apiKey)}
-${row(`API at half the max (burst) rate (${half}/s evenly spaced, with keys)`, apiHalf)}
-${row(`API at half the sustained rate (${halfSustained}/s evenly spaced, with keys)`, apiHalfSustained)}
+${burstRow('raw \`client.workflow.start\` (the limit)', rawRun)}
+${burstRow('API \`POST /api/v1/tickets\`, no Idempotency-Key', apiNoKey, ratios('api'))}
+${burstRow('API, unique Idempotency-Key per request', apiKey, ratios('api+key'))}
+${pacedRow(`API at half the max (burst) rate (${half}/s evenly spaced, with keys)`, apiHalf)}
+${pacedRow(`API at half the sustained rate (${halfSustained}/s evenly spaced, with keys)`, apiHalfSustained)}
 
-"tickets/s" counts starts during the ${SECONDS}-s phase; "sustained" counts tickets started and acknowledged per second over the
-phase and the drain after it, which is what the stack keeps up with for good.
+"tickets/s" counts starts during a ${SECONDS}-s phase; "sustained" counts tickets started and acknowledged per second over the
+phase and the drain after it, which is what the stack keeps up with for good. Latencies of the burst phases are medians over rounds.
 
-CPU ms per ticket by process, from the start of a phase until the worker had acknowledged all its tickets
+CPU ms per ticket by process (mean over rounds), from the start of a phase until the worker had acknowledged all its tickets
 (\`bench\` is this process: autocannon, or the bare client of the raw phase):
 
 | phase | ${STACK_PROCESSES.join(' | ')} | total |
 |---|${STACK_PROCESSES.map(() => '---:').join('|')}|---:|
-${cpuRow('raw (mean)', rawRun)}
-${cpuRow('raw, before the API phases', rawBefore)}
-${cpuRow('raw, after the API phases', rawAfter)}
+${cpuRow('raw', rawRun)}
 ${cpuRow('API, no key', apiNoKey)}
 ${cpuRow('API, key', apiKey)}
 ${cpuRow('API, half rate', apiHalf)}
 ${cpuRow('API, half sustained rate', apiHalfSustained)}
 
-Goal ≥ 80 % of raw: ${apiKey.rate >= 0.8 * rawRun.rate ? 'met' : 'not met'} with keys (${fmt((100 * apiKey.rate) / rawRun.rate)} %), ${apiNoKey.rate >= 0.8 * rawRun.rate ? 'met' : 'not met'} without (${fmt((100 * apiNoKey.rate) / rawRun.rate)} %). Goal p99 < 100 ms at half rate: ${apiHalf.p99 < 100 ? 'met' : 'not met'} at half the burst rate (${fmt(apiHalf.p99, 1)} ms), ${apiHalfSustained.p99 < 100 ? 'met' : 'not met'} at half the sustained rate (${fmt(apiHalfSustained.p99, 1)} ms).
+Goal ≥ 80 % of raw: ${keyRatio >= 80 ? 'met' : 'not met'} with keys (${fmt(keyRatio)} %), ${noKeyRatio >= 80 ? 'met' : 'not met'} without (${fmt(noKeyRatio)} %). Goal p99 < 100 ms at half rate: ${apiHalf.p99 < 100 ? 'met' : 'not met'} at half the burst rate (${fmt(apiHalf.p99, 1)} ms), ${apiHalfSustained.p99 < 100 ? 'met' : 'not met'} at half the sustained rate (${fmt(apiHalfSustained.p99, 1)} ms).
 `);
 } finally {
   await stack.stop();
