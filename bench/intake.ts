@@ -194,7 +194,7 @@ try {
   const noKeyRatio = median(ratios('api'));
   console.log(`## Intake: API versus raw workflow starts
 
-${machine()}; ${ROUNDS} rounds of ${SECONDS}-s phases (raw, API, API with keys, in rotating order), ${CONNECTIONS} concurrent requests (autocannon connections / client starts in flight), same servers.
+${machine()}; worker at nice ${process.env.WORKER_NICE ?? '10 (default)'}; ${ROUNDS} rounds of ${SECONDS}-s phases (raw, API, API with keys, in rotating order), ${CONNECTIONS} concurrent requests (autocannon connections / client starts in flight), same servers.
 
 | phase | tickets/s: median (range over rounds) | p50 ms | p99 ms | of raw: median of each round's ratio (range) | sustained tickets/s | errors / non-2xx |
 |---|---:|---:|---:|---:|---:|---:|
