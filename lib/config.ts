@@ -50,7 +50,7 @@ export const configSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).optional(),
   WORKER_STICKY_TIMEOUT_MS: z.coerce.number().int().min(1_000).optional(),
-  // The worker's CPU priority (Unix nice, 0–19): below the API's, so a burst of work never stalls a person's request.
+  // The worker's CPU priority (Unix nice, 0–19): below the API's, so a person's request goes before the worker's backlog.
   WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   // Prometheus endpoints of the worker (0 disables each)
   WORKER_METRICS_PORT: port.default(9464),
