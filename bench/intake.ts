@@ -128,10 +128,7 @@ async function measured(phase: string, run: () => Promise<Phase>): Promise<Measu
   return { ...result, sustained, cpu: Object.fromEntries(Object.entries(used).map(([k, ms]) => [k, ms / tickets])) };
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
+const median = (xs: number[]) => summary(xs).p50;
 const range = (xs: number[], digits = 0) => `${fmt(Math.min(...xs), digits)}–${fmt(Math.max(...xs), digits)}`;
 
 /** Several rounds of one phase: medians of the rates and latencies, the mean CPU per ticket. */
@@ -153,7 +150,7 @@ try {
   await paced(20);
   await drain('warm-up');
 
-  // This machine's speed drifts, by as much as 60 % between runs and 25 % between one minute and the next, so
+  // This machine's speed drifts, by as much as 60 % between runs and between one phase and the next, so
   // the raw and API phases alternate in ROUNDS rounds (the order rotating) and each round's API rate is divided
   // by the same round's raw rate: the ratio compares phases a minute apart, never a good minute with a bad one.
   const phases = { raw, api: () => api({ idempotencyKey: false }), 'api+key': () => api({ idempotencyKey: true }) };
