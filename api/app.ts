@@ -53,11 +53,11 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
 
-  const tickets = createTicketService({ temporal: deps.temporal, taskQueue: deps.taskQueue, store: deps.store, sla: deps.sla, now });
+  const metrics = createApiMetrics({ store: deps.store, now });
+  const tickets = createTicketService({ temporal: deps.temporal, taskQueue: deps.taskQueue, store: deps.store, sla: deps.sla, now, observeStep: metrics.observeIntakeStep });
   const actions = createTicketActions({ temporal: deps.temporal, store: deps.store, now });
 
   // request id, log context, access log and latency first, so every response is counted
-  const metrics = createApiMetrics({ store: deps.store, now });
   app.use(requestContext({ logger: deps.logger, observe: metrics.observe }));
 
   // -- security headers and rate limits --

@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Store } from '../../store';
+import type { IntakeStep } from '../services/tickets';
 import { routeLabel } from './request-context';
 
 /**
@@ -22,6 +23,15 @@ export function createApiMetrics(deps: { store: Store; now: () => Date; cacheMs?
     name: 'http_request_duration_seconds',
     help: 'HTTP request duration by method, route and status',
     labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+
+  // Where a ticket's creation spends its time: the content write, then the workflow start (api/services/tickets.ts).
+  const intakeStep = new Histogram({
+    name: 'ticket_intake_step_duration_seconds',
+    help: 'Time a ticket creation spends storing its content and starting its workflow',
+    labelNames: ['step'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
@@ -99,6 +109,9 @@ export function createApiMetrics(deps: { store: Store; now: () => Date; cacheMs?
     router,
     observe(req: Request, status: number, seconds: number) {
       http.observe({ method: req.method, route: routeLabel(req), status: String(status) }, seconds);
+    },
+    observeIntakeStep(step: IntakeStep, seconds: number) {
+      intakeStep.observe({ step }, seconds);
     },
   };
 }

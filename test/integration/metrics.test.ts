@@ -127,6 +127,11 @@ describe("the API's /metrics", () => {
 
     expect(value(s, 'http_request_duration_seconds_count', { method: 'POST', route: '/api/v1/tickets', status: '201' })).toBe(2);
     expect(value(s, 'http_request_duration_seconds_count', { method: 'POST', route: '/api/v1/tickets/:id/actions/escalate', status: '200' })).toBe(1);
+    // Each creation's time, split between its content write and its workflow start.
+    for (const step of ['content', 'start']) {
+      expect(value(s, 'ticket_intake_step_duration_seconds_count', { step })).toBe(2);
+      expect(value(s, 'ticket_intake_step_duration_seconds_sum', { step })).toBeGreaterThan(0);
+    }
     await fetch(`${stack.baseUrl}/no/such/${urgentId}`);
     const after = await scrapeApi();
     expect(value(after, 'http_request_duration_seconds_count', { method: 'GET', route: 'unmatched', status: '404' })).toBe(1);
