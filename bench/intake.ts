@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { SLA_CALENDAR } from '../domain/calendar';
 import { DEFAULT_POLICY } from '../domain/policy';
-import { fmt, machine, openLoop, STACK_PROCESSES, stackCpuMeter, startTicketDirect, summary, visibleCount, waitForCount } from './lib';
+import { fmt, histogramBetween, machine, openLoop, histogramsIn, sampleIn, STACK_PROCESSES, stackCpuMeter, startTicketDirect, summary, visibleCount, waitForCount } from './lib';
 import { startStack } from './stack';
 
 /**
@@ -95,8 +96,27 @@ async function api(opts: { idempotencyKey: boolean }) {
   return { rate: ok / SECONDS, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx };
 }
 
+/** The API's own view of a paced phase (its /metrics), beside what this process saw: where a slow request's time went. */
+const API_HISTOGRAMS = ['http_request_duration_seconds', 'ticket_intake_step_duration_seconds'];
+const SERVER_SERIES = {
+  'whole request': 'http_request_duration_seconds{method="POST",route="/api/v1/tickets",status="201"}',
+  'content write': 'ticket_intake_step_duration_seconds{step="content"}',
+  'workflow start': 'ticket_intake_step_duration_seconds{step="start"}',
+};
+const insideRows: string[] = [];
+
 /** The API at a steady rate (open loop, evenly spaced): what "p99 at half the maximum rate" asks about. */
-async function paced(ratePerSecond: number): Promise<Phase> {
+async function paced(ratePerSecond: number, name = `${ratePerSecond}/s`): Promise<Phase> {
+  // Only these metrics: a full scrape would make FerretDB count every ticket, seconds of CPU at 18,000.
+  // Collecting nodejs_eventloop_lag_seconds sets the p99 and max gauges and resets prom-client's delay
+  // histogram, so the second scrape's values cover the phase alone.
+  const names = [...API_HISTOGRAMS, 'nodejs_eventloop_lag_seconds', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_eventloop_lag_max_seconds'];
+  const metricsUrl = `${stack.apiUrl}/metrics?${names.map((n) => `name=${n}`).join('&')}`;
+  const scrape = async () => (await fetch(metricsUrl)).text();
+  const before = histogramsIn(await scrape(), API_HISTOGRAMS);
+  // A late callback here would count as the API's latency: this process also runs the SMTP outbox.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const { latencies, errors } = await openLoop(ratePerSecond, SECONDS, async (i) => {
     const res = await fetch(`${stack.apiUrl}/api/v1/tickets`, {
       method: 'POST',
@@ -106,8 +126,18 @@ async function paced(ratePerSecond: number): Promise<Phase> {
     await res.arrayBuffer();
     if (res.status !== 201) throw new Error(`HTTP ${res.status}`);
   });
+  loopDelay.disable();
+  const afterText = await scrape();
+  const after = histogramsIn(afterText, API_HISTOGRAMS);
+  const apiLoop = `${fmt(sampleIn(afterText, 'nodejs_eventloop_lag_p99_seconds') * 1000, 1)} / ${fmt(sampleIn(afterText, 'nodejs_eventloop_lag_max_seconds') * 1000, 1)}`;
   created += latencies.length;
   const s = summary(latencies);
+  const over100 = latencies.filter((ms) => ms > 100).length;
+  const server = Object.values(SERVER_SERIES).map((series) => histogramBetween(before, after, series, 100));
+  insideRows.push(
+    `| ${name} | ${latencies.length} | ${fmt(s.p99, 1)} | ${over100} | ${fmt(loopDelay.percentile(99) / 1e6, 1)} / ${fmt(loopDelay.max / 1e6, 1)} | ${apiLoop} | ` +
+      server.map((h) => `≤ ${fmt(h.p99UnderMs)} | ${h.over}`).join(' | ') + ' |',
+  );
   return { rate: latencies.length / SECONDS, p50: s.p50, p99: s.p99, errors };
 }
 
@@ -147,7 +177,7 @@ function combine(rounds: Measured[]): Measured & { rates: number[] } {
 
 try {
   log('warm-up');
-  await paced(20);
+  await paced(20, 'warm-up, 20/s');
   await drain('warm-up');
 
   // This machine's speed drifts, by as much as 60 % between runs and between one phase and the next, so
@@ -175,12 +205,12 @@ try {
   const ratios = (kind: Kind) => rounds.map((r) => (100 * r[kind].rate) / r.raw.rate);
   const half = Math.max(1, Math.floor(apiKey.rate / 2));
   log(`API at half the max (burst) rate: ${half}/s`);
-  const apiHalf = await measured('half', () => paced(half));
+  const apiHalf = await measured('half', () => paced(half, `half the burst rate, ${half}/s`));
   // The burst rate outruns the worker, which acknowledges the rest after the phase; what the stack keeps up
   // with for good is the sustained rate (started and acknowledged), and half of that is a quiet desk's load.
   const halfSustained = Math.max(1, Math.floor(apiKey.sustained / 2));
   log(`API at half the sustained rate: ${halfSustained}/s`);
-  const apiHalfSustained = await measured('half-sustained', () => paced(halfSustained));
+  const apiHalfSustained = await measured('half-sustained', () => paced(halfSustained, `half the sustained rate, ${halfSustained}/s`));
 
   const burstRow = (name: string, r: ReturnType<typeof combine>, ratio?: number[]) =>
     `| ${name} | ${fmt(r.rate)} (${range(r.rates)}) | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${ratio ? `${fmt(median(ratio))} % (${range(ratio)} %)` : '100 %'} | ${fmt(r.sustained, 1)} | ${r.errors} |`;
@@ -203,6 +233,14 @@ ${pacedRow(`API at half the sustained rate (${halfSustained}/s evenly spaced, wi
 
 "tickets/s" counts starts during a ${SECONDS}-s phase; "sustained" counts tickets started and acknowledged per second over the
 phase and the drain after it, which is what the stack keeps up with for good. Latencies of the burst phases are medians over rounds.
+
+Where the time of the evenly spaced phases went: this process's view (latency from each request's scheduled moment, and
+its own event-loop delay, since it also runs the SMTP outbox) beside the API's \`/metrics\` (the whole request as the API
+timed it, its content write and its workflow start; a histogram gives the bucket the p99 falls under):
+
+| phase | requests | client p99 ms | client > 100 ms | load generator loop delay p99 / max ms | API loop delay p99 / max ms | ${Object.keys(SERVER_SERIES).map((k) => `API ${k}: p99 ms | > 100 ms`).join(' | ')} |
+|---|---:|---:|---:|---:|---:|${Object.keys(SERVER_SERIES).map(() => '---:|---:').join('|')}|
+${insideRows.join('\n')}
 
 CPU ms per ticket by process (mean over rounds), from the start of a phase until the worker had acknowledged all its tickets
 (\`bench\` is this process: autocannon, or the bare client of the raw phase):

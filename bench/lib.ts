@@ -184,3 +184,40 @@ export function stackCpuMeter(stack: Stack) {
     return Object.fromEntries(Object.keys(after).map((k) => [k, after[k]! - (before[k] ?? 0)]));
   };
 }
+
+/** Cumulative bucket counts of Prometheus histograms, by series (`name{labels}` without `le`) and upper bound in seconds. */
+export type Histograms = Map<string, Map<number, number>>;
+
+/** The `_bucket` lines of the named histograms in a /metrics answer. */
+export function histogramsIn(text: string, names: string[]): Histograms {
+  const out: Histograms = new Map();
+  for (const line of text.split('\n')) {
+    const m = /^(\w+)_bucket\{(.*)\} (\S+)$/.exec(line);
+    if (!m || !names.includes(m[1]!)) continue;
+    const labels = m[2]!.split(',').filter((l) => !l.startsWith('le='));
+    const le = /le="([^"]+)"/.exec(m[2]!)![1]!;
+    const series = `${m[1]}{${labels.join(',')}}`;
+    if (!out.has(series)) out.set(series, new Map());
+    out.get(series)!.set(le === '+Inf' ? Infinity : Number(le), Number(m[3]));
+  }
+  return out;
+}
+
+/** The value of an unlabelled sample in a /metrics answer (NaN if absent). */
+export function sampleIn(text: string, name: string): number {
+  return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+}
+
+/**
+ * One series' observations between two scrapes: how many, how many above `thresholdMs`, and the bucket
+ * bound the 99th percentile falls under (a histogram knows no more than its buckets).
+ */
+export function histogramBetween(before: Histograms, after: Histograms, series: string, thresholdMs: number) {
+  const buckets = [...(after.get(series) ?? new Map<number, number>()).entries()]
+    .map(([le, n]) => [le, n - (before.get(series)?.get(le) ?? 0)] as const)
+    .sort((a, b) => a[0] - b[0]);
+  const total = buckets.at(-1)?.[1] ?? 0;
+  const within = buckets.find(([le]) => le * 1000 >= thresholdMs)?.[1] ?? total;
+  const p99Bound = buckets.find(([, n]) => n >= 0.99 * total)?.[0] ?? NaN;
+  return { total, over: total - within, p99UnderMs: p99Bound * 1000 };
+}

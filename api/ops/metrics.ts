@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { invalidInput } from '../../domain/app-errors';
 import type { Store } from '../../store';
 import type { IntakeStep } from '../services/tickets';
 import { routeLabel } from './request-context';
@@ -99,8 +100,16 @@ export function createApiMetrics(deps: { store: Store; now: () => Date; cacheMs?
   });
 
   const router = Router();
-  router.get('/metrics', async (_req, res) => {
-    const body = await registry.metrics();
+  // `?name=…` (repeatable) answers only those metrics: a scraper that wants request latencies need not make
+  // the store count every ticket. Metrics are collected in the order named.
+  router.get('/metrics', async (req, res) => {
+    const q = req.query.name;
+    const names = q === undefined ? [] : Array.isArray(q) ? q.map(String) : [String(q)];
+    const unknown = names.find((n) => !registry.getSingleMetric(n));
+    if (unknown !== undefined) throw invalidInput(`no metric is named ${JSON.stringify(unknown)}`, 'name');
+    let body = '';
+    for (const n of names) body += `${await registry.getSingleMetricAsString(n)}\n`;
+    if (!names.length) body = await registry.metrics();
     res.type(registry.contentType).set('Cache-Control', 'no-store').send(body);
   });
 

@@ -138,6 +138,19 @@ describe("the API's /metrics", () => {
     expect(after.some((x) => x.labels.route?.includes(urgentId))).toBe(false);
   });
 
+  it('answers only the metrics named, and refuses a name it does not know', async () => {
+    const res = await fetch(`${stack.baseUrl}/metrics?name=ticket_intake_step_duration_seconds&name=nodejs_eventloop_lag_max_seconds`);
+    expect(res.status).toBe(200);
+    const s = parseMetrics(await res.text());
+    expect(new Set(s.map((x) => x.name.replace(/_(bucket|sum|count)$/, '')))).toEqual(new Set(['ticket_intake_step_duration_seconds', 'nodejs_eventloop_lag_max_seconds']));
+    expect(value(s, 'ticket_intake_step_duration_seconds_count', { step: 'start' })).toBe(2);
+
+    const bad = await fetch(`${stack.baseUrl}/metrics?name=tickets_by_status&name=no_such_metric`);
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    expect(await bad.json()).toMatchObject({ status: 400, errors: [{ field: 'name', message: expect.stringContaining('no_such_metric') }] });
+  });
+
   it('echoes a sane X-Request-Id and replaces anything else', async () => {
     expect((await fetch(`${stack.baseUrl}/healthz`, { headers: { 'x-request-id': 'lb-1234.abc' } })).headers.get('x-request-id')).toBe('lb-1234.abc');
     const replaced = (await fetch(`${stack.baseUrl}/healthz`, { headers: { 'x-request-id': 'bad id<script>' } })).headers.get('x-request-id');
