@@ -1,4 +1,5 @@
-import { proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import * as sa from '../workflows/search-attributes';
 
 /**
  * The physical limit of deadline precision on these servers (bench/deadline-precision.ts): a workflow
@@ -18,5 +19,24 @@ export async function bareDeadline(dueAtMs: number): Promise<void> {
 
 export async function bareDeadlineLocal(dueAtMs: number): Promise<void> {
   await sleep(Math.max(0, dueAtMs - Date.now()));
+  await deadlineReachedLocally(dueAtMs);
+}
+
+/**
+ * The local kind plus the one thing operators see of a breach: the ticket's eight search attributes upserted
+ * in the same workflow task, as the product does (`DEADLINE_BARE_UPSERT=1`). What visibility costs the server.
+ */
+export async function bareDeadlineLocalUpsert(dueAtMs: number): Promise<void> {
+  await sleep(Math.max(0, dueAtMs - Date.now()));
+  upsertSearchAttributes([
+    { key: sa.TicketStatus, value: 'acknowledged' },
+    { key: sa.TicketPriority, value: 'urgent' },
+    { key: sa.TicketCategory, value: 'incident' },
+    { key: sa.CustomerId, value: 'CBARE' },
+    { key: sa.AssignedAgent, value: null },
+    { key: sa.EscalationLevel, value: 'L2' },
+    { key: sa.SlaState, value: 'breached' },
+    { key: sa.NextDeadline, value: new Date(dueAtMs + 3_600_000) },
+  ]);
   await deadlineReachedLocally(dueAtMs);
 }

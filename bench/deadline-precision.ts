@@ -4,7 +4,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { ALWAYS_OPEN_CALENDAR } from '../domain/calendar';
 import { parsePolicyOverrides } from '../domain/policy';
 import type { TicketIntake } from '../domain/ticket-sla';
-import { bareDeadline, bareDeadlineLocal } from './bare-deadline-workflow';
+import { bareDeadline, bareDeadlineLocal, bareDeadlineLocalUpsert } from './bare-deadline-workflow';
 import { fmt, machine, openStore, pacedPool, pool, STACK_PROCESSES, stackCpuMeter, startTicketDirect, summary, visibleCount, waitForCount, workerTuningFromEnv } from './lib';
 import { startStack } from './stack';
 
@@ -24,6 +24,7 @@ import { startStack } from './stack';
  *   npx tsx bench/deadline-precision.ts            (N = 100 and 1,000)
  *   npx tsx bench/deadline-precision.ts --10k      (adds N = 10,000; long: lead time grows with N)
  *   DEADLINE_SIZES=100 npx tsx bench/deadline-precision.ts
+ *   DEADLINE_BARE_UPSERT=1 …                        (a third limit: local activity + the ticket's search attributes)
  */
 const sizes = process.env.DEADLINE_SIZES ? process.env.DEADLINE_SIZES.split(',').map(Number) : process.argv.includes('--10k') ? [100, 1_000, 10_000] : [100, 1_000];
 const log = (l: string) => console.error(`[deadline] ${l}`);
@@ -44,13 +45,17 @@ const bareRows: string[] = [];
 const cpuRows: string[] = [];
 const cpuRow = (n: number, run: string, used: Record<string, number>) => `| ${fmt(n)} | ${run} | ${STACK_PROCESSES.map((k) => fmt((used[k] ?? 0) / n, 1)).join(' | ')} |`;
 
-const BARE_KINDS = { activity: bareDeadline, 'local activity': bareDeadlineLocal } as const;
+const BARE_KINDS: Record<string, (dueAtMs: number) => Promise<void>> = {
+  activity: bareDeadline,
+  'local activity': bareDeadlineLocal,
+  ...(process.env.DEADLINE_BARE_UPSERT === '1' ? { 'local activity + search attributes': bareDeadlineLocalUpsert } : {}),
+};
 
 /** N bare workflows due at one instant; returns each one's (activity start − dueAt) in ms. */
-async function bareLags(n: number, kind: keyof typeof BARE_KINDS): Promise<number[]> {
+async function bareLags(n: number, kind: string): Promise<number[]> {
   const lags: number[] = [];
   const connection = await NativeConnection.connect({ address: stack.temporalAddress });
-  const taskQueue = `bare-deadline-${n}-${kind.replace(' ', '-')}`;
+  const taskQueue = `bare-deadline-${n}-${kind.replace(/\W+/g, '-')}`;
   const worker = await Worker.create({
     connection,
     taskQueue,
@@ -58,10 +63,10 @@ async function bareLags(n: number, kind: keyof typeof BARE_KINDS): Promise<numbe
     activities: { deadlineReached: async (dueAtMs: number) => void lags.push(Date.now() - dueAtMs) },
   });
   const dueAt = Date.now() + (15 + Math.ceil(n / 50)) * 1000; // bare starts run at 100/s and more
-  const tag = `B${n}${kind === 'activity' ? 'A' : 'L'}T${Date.now().toString(36)}`;
+  const tag = `B${n}${kind === 'activity' ? 'A' : kind === 'local activity' ? 'L' : 'U'}T${Date.now().toString(36)}`;
   try {
     await worker.runUntil(async () => {
-      await pool(n, 32, (i) => stack.client.workflow.start(BARE_KINDS[kind], { workflowId: `${tag}-${i}`, taskQueue, args: [dueAt] }).then(() => undefined));
+      await pool(n, 32, (i) => stack.client.workflow.start(BARE_KINDS[kind]!, { workflowId: `${tag}-${i}`, taskQueue, args: [dueAt] }).then(() => undefined));
       log(`bare N=${n}: started, ${((dueAt - Date.now()) / 1000).toFixed(1)} s before the deadline`);
       await delay(Math.max(0, dueAt - Date.now()));
       const stopMeter = stackCpuMeter(stack);
@@ -129,7 +134,7 @@ try {
         `${timerLag.n}/${n} | ${fmt(timerLag.p50)} | ${fmt(timerLag.p99)} | ${fmt(timerLag.max)} | ${activityLag.n}/${n} | ${fmt(activityLag.p50)} | ${fmt(activityLag.p99)} | ${fmt(activityLag.max)} |${anyEarly ? ' (an event fired early!)' : ''}`,
     );
     log(`N=${n}: escalations ${escalated.reached}/${n}; timer lag p99 ${timerLag.p99} ms, activity lag p99 ${activityLag.p99} ms`);
-    for (const kind of Object.keys(BARE_KINDS) as (keyof typeof BARE_KINDS)[]) {
+    for (const kind of Object.keys(BARE_KINDS)) {
       const bare = summary(await bareLags(n, kind));
       bareRows.push(`| ${fmt(n)} | ${kind} | ${bare.n}/${n} | ${fmt(bare.p50)} | ${fmt(bare.p99)} | ${fmt(bare.max)} | ${fmt(activityLag.p99)} |`);
       log(`bare N=${n}, ${kind}: lag p99 ${bare.p99} ms`);
