@@ -8,9 +8,9 @@ import * as sa from '../workflows/search-attributes';
  * the product's mail could be either: a regular activity (a task through the server, then a second
  * workflow task for its completion), and a local one (run inside the workflow task the timer woke).
  */
-type Deadline = { deadlineReached(dueAtMs: number): Promise<void> };
+type Deadline = { deadlineReached(dueAtMs: number): Promise<void>; nothing(): Promise<void> };
 const { deadlineReached } = proxyActivities<Deadline>({ startToCloseTimeout: '1 minute' });
-const { deadlineReached: deadlineReachedLocally } = proxyLocalActivities<Deadline>({ startToCloseTimeout: '1 minute' });
+const { deadlineReached: deadlineReachedLocally, nothing: nothingLocally } = proxyLocalActivities<Deadline>({ startToCloseTimeout: '1 minute' });
 
 export async function bareDeadline(dueAtMs: number): Promise<void> {
   await sleep(Math.max(0, dueAtMs - Date.now()));
@@ -22,12 +22,8 @@ export async function bareDeadlineLocal(dueAtMs: number): Promise<void> {
   await deadlineReachedLocally(dueAtMs);
 }
 
-/**
- * The local kind plus the one thing operators see of a breach: the ticket's eight search attributes upserted
- * in the same workflow task, as the product does (`DEADLINE_BARE_UPSERT=1`). What visibility costs the server.
- */
-export async function bareDeadlineLocalUpsert(dueAtMs: number): Promise<void> {
-  await sleep(Math.max(0, dueAtMs - Date.now()));
+/** The eight search attributes the product upserts at a breach. */
+function upsertTicketAttributes(dueAtMs: number): void {
   upsertSearchAttributes([
     { key: sa.TicketStatus, value: 'acknowledged' },
     { key: sa.TicketPriority, value: 'urgent' },
@@ -38,5 +34,25 @@ export async function bareDeadlineLocalUpsert(dueAtMs: number): Promise<void> {
     { key: sa.SlaState, value: 'breached' },
     { key: sa.NextDeadline, value: new Date(dueAtMs + 3_600_000) },
   ]);
+}
+
+/**
+ * The local kind plus the one thing operators see of a breach: the ticket's search attributes upserted in the
+ * same workflow task, as the product does (`DEADLINE_BARE_UPSERT=1`). What visibility costs the server.
+ */
+export async function bareDeadlineLocalUpsert(dueAtMs: number): Promise<void> {
+  await sleep(Math.max(0, dueAtMs - Date.now()));
+  upsertTicketAttributes(dueAtMs);
   await deadlineReachedLocally(dueAtMs);
+}
+
+/**
+ * The product's shape without its I/O: the search attributes and two local activities side by side in the
+ * timer's workflow task (the product's mail and its store writes), the second doing nothing. What a second
+ * local activity per change costs.
+ */
+export async function bareDeadlineProductShape(dueAtMs: number): Promise<void> {
+  await sleep(Math.max(0, dueAtMs - Date.now()));
+  upsertTicketAttributes(dueAtMs);
+  await Promise.all([deadlineReachedLocally(dueAtMs), nothingLocally()]);
 }

@@ -4,7 +4,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { ALWAYS_OPEN_CALENDAR } from '../domain/calendar';
 import { parsePolicyOverrides } from '../domain/policy';
 import type { TicketIntake } from '../domain/ticket-sla';
-import { bareDeadline, bareDeadlineLocal, bareDeadlineLocalUpsert } from './bare-deadline-workflow';
+import { bareDeadline, bareDeadlineLocal, bareDeadlineLocalUpsert, bareDeadlineProductShape } from './bare-deadline-workflow';
 import { fmt, machine, openStore, pacedPool, pool, STACK_PROCESSES, stackCpuMeter, startTicketDirect, summary, visibleCount, waitForCount, workerTuningFromEnv } from './lib';
 import { startStack } from './stack';
 
@@ -24,7 +24,8 @@ import { startStack } from './stack';
  *   npx tsx bench/deadline-precision.ts            (N = 100 and 1,000)
  *   npx tsx bench/deadline-precision.ts --10k      (adds N = 10,000; long: lead time grows with N)
  *   DEADLINE_SIZES=100 npx tsx bench/deadline-precision.ts
- *   DEADLINE_BARE_UPSERT=1 …                        (a third limit: local activity + the ticket's search attributes)
+ *   DEADLINE_BARE_UPSERT=1 …                        (two more limits: local activity + the ticket's search attributes,
+ *                                                   and the same with a second local activity, the product's shape)
  */
 const sizes = process.env.DEADLINE_SIZES ? process.env.DEADLINE_SIZES.split(',').map(Number) : process.argv.includes('--10k') ? [100, 1_000, 10_000] : [100, 1_000];
 const log = (l: string) => console.error(`[deadline] ${l}`);
@@ -48,7 +49,9 @@ const cpuRow = (n: number, run: string, used: Record<string, number>) => `| ${fm
 const BARE_KINDS: Record<string, (dueAtMs: number) => Promise<void>> = {
   activity: bareDeadline,
   'local activity': bareDeadlineLocal,
-  ...(process.env.DEADLINE_BARE_UPSERT === '1' ? { 'local activity + search attributes': bareDeadlineLocalUpsert } : {}),
+  ...(process.env.DEADLINE_BARE_UPSERT === '1'
+    ? { 'local activity + search attributes': bareDeadlineLocalUpsert, 'two local activities + search attributes': bareDeadlineProductShape }
+    : {}),
 };
 
 /** N bare workflows due at one instant; returns each one's (activity start − dueAt) in ms. */
@@ -60,10 +63,10 @@ async function bareLags(n: number, kind: string): Promise<number[]> {
     connection,
     taskQueue,
     workflowsPath: fileURLToPath(new URL('./bare-deadline-workflow.ts', import.meta.url)),
-    activities: { deadlineReached: async (dueAtMs: number) => void lags.push(Date.now() - dueAtMs) },
+    activities: { deadlineReached: async (dueAtMs: number) => void lags.push(Date.now() - dueAtMs), nothing: async () => undefined },
   });
   const dueAt = Date.now() + (15 + Math.ceil(n / 50)) * 1000; // bare starts run at 100/s and more
-  const tag = `B${n}${kind === 'activity' ? 'A' : kind === 'local activity' ? 'L' : 'U'}T${Date.now().toString(36)}`;
+  const tag = `B${n}${kind.replace(/\W+/g, '').slice(0, 12)}T${Date.now().toString(36)}`;
   try {
     await worker.runUntil(async () => {
       await pool(n, 32, (i) => stack.client.workflow.start(BARE_KINDS[kind]!, { workflowId: `${tag}-${i}`, taskQueue, args: [dueAt] }).then(() => undefined));
