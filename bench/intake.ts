@@ -104,9 +104,11 @@ const SERVER_SERIES = {
   'workflow start': 'ticket_intake_step_duration_seconds{step="start"}',
 };
 const insideRows: string[] = [];
+/** The goal's latency bound: requests slower than this are counted on each side. */
+const SLOW_MS = 100;
 
 /** The API at a steady rate (open loop, evenly spaced): what "p99 at half the maximum rate" asks about. */
-async function paced(ratePerSecond: number, name = `${ratePerSecond}/s`): Promise<Phase> {
+async function paced(ratePerSecond: number, name: string): Promise<Phase> {
   // Only these metrics: a full scrape would make FerretDB count every ticket, seconds of CPU at 18,000.
   // Collecting nodejs_eventloop_lag_seconds sets the p99 and max gauges and resets prom-client's delay
   // histogram, so the second scrape's values cover the phase alone.
@@ -132,10 +134,10 @@ async function paced(ratePerSecond: number, name = `${ratePerSecond}/s`): Promis
   const apiLoop = `${fmt(sampleIn(afterText, 'nodejs_eventloop_lag_p99_seconds') * 1000, 1)} / ${fmt(sampleIn(afterText, 'nodejs_eventloop_lag_max_seconds') * 1000, 1)}`;
   created += latencies.length;
   const s = summary(latencies);
-  const over100 = latencies.filter((ms) => ms > 100).length;
-  const server = Object.values(SERVER_SERIES).map((series) => histogramBetween(before, after, series, 100));
+  const slow = latencies.filter((ms) => ms > SLOW_MS).length;
+  const server = Object.values(SERVER_SERIES).map((series) => histogramBetween(before, after, series, SLOW_MS));
   insideRows.push(
-    `| ${name} | ${latencies.length} | ${fmt(s.p99, 1)} | ${over100} | ${fmt(loopDelay.percentile(99) / 1e6, 1)} / ${fmt(loopDelay.max / 1e6, 1)} | ${apiLoop} | ` +
+    `| ${name} | ${latencies.length} | ${fmt(s.p99, 1)} | ${slow} | ${fmt(loopDelay.percentile(99) / 1e6, 1)} / ${fmt(loopDelay.max / 1e6, 1)} | ${apiLoop} | ` +
       server.map((h) => `≤ ${fmt(h.p99UnderMs)} | ${h.over}`).join(' | ') + ' |',
   );
   return { rate: latencies.length / SECONDS, p50: s.p50, p99: s.p99, errors };
@@ -238,7 +240,7 @@ Where the time of the evenly spaced phases went: this process's view (latency fr
 its own event-loop delay, since it also runs the SMTP outbox) beside the API's \`/metrics\` (the whole request as the API
 timed it, its content write and its workflow start; a histogram gives the bucket the p99 falls under):
 
-| phase | requests | client p99 ms | client > 100 ms | load generator loop delay p99 / max ms | API loop delay p99 / max ms | ${Object.keys(SERVER_SERIES).map((k) => `API ${k}: p99 ms | > 100 ms`).join(' | ')} |
+| phase | requests | client p99 ms | client > ${SLOW_MS} ms | load generator loop delay p99 / max ms | API loop delay p99 / max ms | ${Object.keys(SERVER_SERIES).map((k) => `API ${k}: p99 ms | > ${SLOW_MS} ms`).join(' | ')} |
 |---|---:|---:|---:|---:|---:|${Object.keys(SERVER_SERIES).map(() => '---:|---:').join('|')}|
 ${insideRows.join('\n')}
 
@@ -253,7 +255,7 @@ ${cpuRow('API, key', apiKey)}
 ${cpuRow('API, half rate', apiHalf)}
 ${cpuRow('API, half sustained rate', apiHalfSustained)}
 
-Goal ≥ 80 % of raw: ${keyRatio >= 80 ? 'met' : 'not met'} with keys (${fmt(keyRatio)} %), ${noKeyRatio >= 80 ? 'met' : 'not met'} without (${fmt(noKeyRatio)} %). Goal p99 < 100 ms at half rate: ${apiHalf.p99 < 100 ? 'met' : 'not met'} at half the burst rate (${fmt(apiHalf.p99, 1)} ms), ${apiHalfSustained.p99 < 100 ? 'met' : 'not met'} at half the sustained rate (${fmt(apiHalfSustained.p99, 1)} ms).
+Goal ≥ 80 % of raw: ${keyRatio >= 80 ? 'met' : 'not met'} with keys (${fmt(keyRatio)} %), ${noKeyRatio >= 80 ? 'met' : 'not met'} without (${fmt(noKeyRatio)} %). Goal p99 < ${SLOW_MS} ms at half rate: ${apiHalf.p99 < SLOW_MS ? 'met' : 'not met'} at half the burst rate (${fmt(apiHalf.p99, 1)} ms), ${apiHalfSustained.p99 < SLOW_MS ? 'met' : 'not met'} at half the sustained rate (${fmt(apiHalfSustained.p99, 1)} ms).
 `);
 } finally {
   await stack.stop();

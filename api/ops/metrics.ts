@@ -102,6 +102,12 @@ export function createApiMetrics(deps: { store: Store; now: () => Date; cacheMs?
     },
   });
 
+  async function namedMetrics(names: string[]): Promise<string> {
+    let body = '';
+    for (const n of names) body += `${await registry.getSingleMetricAsString(n)}\n`;
+    return body;
+  }
+
   const router = Router();
   // `?name=…` (repeatable) answers only those metrics: a scraper that wants request latencies need not make
   // the store count every ticket. Metrics are collected in the order named.
@@ -110,9 +116,7 @@ export function createApiMetrics(deps: { store: Store; now: () => Date; cacheMs?
     const names = q === undefined ? [] : Array.isArray(q) ? q.map(String) : [String(q)];
     const unknown = names.find((n) => !registry.getSingleMetric(n));
     if (unknown !== undefined) throw invalidInput(`no metric is named ${JSON.stringify(unknown)}`, 'name');
-    let body = '';
-    for (const n of names) body += `${await registry.getSingleMetricAsString(n)}\n`;
-    if (!names.length) body = await registry.metrics();
+    const body = names.length ? await namedMetrics(names) : await registry.metrics();
     res.type(registry.contentType).set('Cache-Control', 'no-store').send(body);
   });
 
