@@ -5,7 +5,7 @@ import { ALWAYS_OPEN_CALENDAR } from '../domain/calendar';
 import { parsePolicyOverrides } from '../domain/policy';
 import type { TicketIntake } from '../domain/ticket-sla';
 import { bareDeadline, bareDeadlineLocal, bareDeadlineLocalUpsert, bareDeadlineProductShape } from './bare-deadline-workflow';
-import { fmt, machine, openStore, pacedPool, pool, STACK_PROCESSES, stackCpuMeter, startTicketDirect, summary, visibleCount, waitForCount, workerTuningFromEnv } from './lib';
+import { fmt, machine, openStore, pacedPool, pool, STACK_PROCESSES, stackCpuMeter, startTicketDirect, summary, visibleCount, waitForCount, workerTuningFromEnv, workflowTaskTimeouts } from './lib';
 import { startStack } from './stack';
 
 /**
@@ -44,6 +44,13 @@ const db = await openStore(stack.mongoUri);
 const rows: string[] = [];
 const bareRows: string[] = [];
 const cpuRows: string[] = [];
+const timeoutRows: string[] = [];
+/** Up to 1,000 of a run's workflows: enough to see whether its burst outlasted the sticky queue's timeout. */
+async function timeoutRow(n: number, run: string, ids: string[]): Promise<void> {
+  const sample = ids.slice(0, 1_000);
+  const t = await workflowTaskTimeouts(stack.client, sample);
+  timeoutRows.push(`| ${fmt(n)} | ${run} | ${fmt(sample.length)} | ${fmt(t.workflows)} | ${fmt(t.scheduleToStart)} | ${fmt(t.startToClose)} |`);
+}
 const cpuRow = (n: number, run: string, used: Record<string, number>) => `| ${fmt(n)} | ${run} | ${STACK_PROCESSES.map((k) => fmt((used[k] ?? 0) / n, 1)).join(' | ')} |`;
 
 const BARE_KINDS: Record<string, (dueAtMs: number) => Promise<void>> = {
@@ -76,6 +83,7 @@ async function bareLags(n: number, kind: string): Promise<number[]> {
       await waitForCount(async () => lags.length, n, 600_000, `bare N=${n}`, 250);
       cpuRows.push(cpuRow(n, `bare, ${kind} (worker in the benchmark process)`, stopMeter()));
     });
+    await timeoutRow(n, `bare, ${kind}`, Array.from({ length: n }, (_, i) => `${tag}-${i}`));
   } finally {
     await connection.close();
   }
@@ -137,6 +145,7 @@ try {
         `${timerLag.n}/${n} | ${fmt(timerLag.p50)} | ${fmt(timerLag.p99)} | ${fmt(timerLag.max)} | ${activityLag.n}/${n} | ${fmt(activityLag.p50)} | ${fmt(activityLag.p99)} | ${fmt(activityLag.max)} |${anyEarly ? ' (an event fired early!)' : ''}`,
     );
     log(`N=${n}: escalations ${escalated.reached}/${n}; timer lag p99 ${timerLag.p99} ms, activity lag p99 ${activityLag.p99} ms`);
+    await timeoutRow(n, 'product', Array.from({ length: n }, (_, i) => `ticket-${tag}X${i}`));
     for (const kind of Object.keys(BARE_KINDS)) {
       const bare = summary(await bareLags(n, kind));
       bareRows.push(`| ${fmt(n)} | ${kind} | ${bare.n}/${n} | ${fmt(bare.p50)} | ${fmt(bare.p99)} | ${fmt(bare.max)} | ${fmt(activityLag.p99)} |`);
@@ -167,6 +176,14 @@ CPU ms per deadline by process, from the deadline until the last escalation acti
 | N | run | temporal | ferretdb | worker | api | bench |
 |---:|---|---:|---:|---:|---:|---:|
 ${cpuRows.join('\n')}
+
+Workflow tasks that timed out in the histories of each run (at most 1,000 workflows read): schedule-to-start timeouts
+are tasks that waited on a sticky queue past the worker's sticky timeout and moved to the normal queue, whole history
+and all.
+
+| N | run | workflows read | with a timeout | schedule-to-start | start-to-close |
+|---:|---|---:|---:|---:|---:|
+${timeoutRows.join('\n')}
 
 Goal: p99 < 1 s at 1,000 and < 5 s at 10,000 (activity start). Peers poll every 5 minutes: up to 300,000 ms late.
 `);

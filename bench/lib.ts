@@ -3,6 +3,7 @@ import os from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
+import protoPackage from '@temporalio/proto';
 import type { Connection as MongoConnection } from 'mongoose';
 import type { Stack } from './stack';
 import { createCalendar } from '../domain/calendar';
@@ -154,6 +155,28 @@ export async function waitForCount(
  */
 export function visibleCount(client: Client, query: string): () => Promise<number> {
   return async () => (await client.workflow.count(query)).count;
+}
+
+/**
+ * Workflow tasks that timed out in these workflows' histories, by kind. A sticky queue's task waits at most the
+ * worker's sticky timeout (10 s by default) for that worker; past it the server moves the task to the normal queue,
+ * where it arrives with the whole history, so a burst longer than the timeout can pay for replays.
+ */
+export async function workflowTaskTimeouts(client: Client, workflowIds: string[]): Promise<{ scheduleToStart: number; startToClose: number; workflows: number }> {
+  const counts = { scheduleToStart: 0, startToClose: 0, workflows: 0 };
+  await pool(workflowIds.length, 16, async (i) => {
+    const history = await client.workflow.getHandle(workflowIds[i]!).fetchHistory();
+    let timedOut = false;
+    for (const e of history.events ?? []) {
+      const type = e.workflowTaskTimedOutEventAttributes?.timeoutType;
+      if (type === undefined || type === null) continue;
+      timedOut = true;
+      if (type === protoPackage.temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) counts.scheduleToStart++;
+      else counts.startToClose++;
+    }
+    if (timedOut) counts.workflows++;
+  });
+  return counts;
 }
 
 /** CPU time (user + system) a process has used so far, in ms, from /proc (Linux; 100 clock ticks per second). */
