@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { workflowIdFor } from '../api/services/tickets';
 import { ALWAYS_OPEN_CALENDAR } from '../domain/calendar';
 import { parsePolicyOverrides } from '../domain/policy';
 import type { TicketIntake } from '../domain/ticket-sla';
@@ -145,7 +146,7 @@ try {
         `${timerLag.n}/${n} | ${fmt(timerLag.p50)} | ${fmt(timerLag.p99)} | ${fmt(timerLag.max)} | ${activityLag.n}/${n} | ${fmt(activityLag.p50)} | ${fmt(activityLag.p99)} | ${fmt(activityLag.max)} |${anyEarly ? ' (an event fired early!)' : ''}`,
     );
     log(`N=${n}: escalations ${escalated.reached}/${n}; timer lag p99 ${timerLag.p99} ms, activity lag p99 ${activityLag.p99} ms`);
-    await timeoutRow(n, 'product', Array.from({ length: n }, (_, i) => `ticket-${tag}X${i}`));
+    await timeoutRow(n, 'product', Array.from({ length: n }, (_, i) => workflowIdFor(intake(i).ticketId)));
     for (const kind of Object.keys(BARE_KINDS)) {
       const bare = summary(await bareLags(n, kind));
       bareRows.push(`| ${fmt(n)} | ${kind} | ${bare.n}/${n} | ${fmt(bare.p50)} | ${fmt(bare.p99)} | ${fmt(bare.max)} | ${fmt(activityLag.p99)} |`);

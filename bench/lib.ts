@@ -6,6 +6,7 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import protoPackage from '@temporalio/proto';
 import type { Connection as MongoConnection } from 'mongoose';
 import type { Stack } from './stack';
+import { workflowIdFor } from '../api/services/tickets';
 import { createCalendar } from '../domain/calendar';
 import { receive, snapshot, type TicketIntake } from '../domain/ticket-sla';
 import { connectMongo } from '../store/connection';
@@ -39,7 +40,7 @@ export async function startTicketDirect(client: Client, taskQueue: string, intak
   const cal = createCalendar(intake.calendar);
   const preview = snapshot(receive(intake, cal).state, new Date(intake.receivedAt), cal);
   await client.workflow.start(ticketWorkflow, {
-    workflowId: `ticket-${intake.ticketId}`,
+    workflowId: workflowIdFor(intake.ticketId),
     taskQueue,
     args: [{ intake }],
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
