@@ -64,4 +64,29 @@ export default tseslint.config(
       ],
     },
   },
+  // The application layer knows no HTTP; adapters call it and never each other (api/http holds what the
+  // HTTP adapters share; api/app.ts and api/main.ts compose them).
+  {
+    files: ['desk/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['express', 'multer', 'smtp-server', 'express-rate-limit', 'helmet'].map((name) => ({ name, message: 'desk/ is the application layer: no HTTP or SMTP' })),
+          patterns: [{ group: ['**/api/**', '**/channels/**', '**/worker/**', '**/scripts/**'], message: 'desk/ is called by adapters, never the reverse' }],
+        },
+      ],
+    },
+  },
+  ...[
+    ['api/routes', ['**/web/**', '**/console/**', '**/channels/**']],
+    ['api/web', ['**/routes/**', '**/console/**', '**/channels/**']],
+    ['api/console', ['**/routes/**', '**/web/**', '**/channels/**']],
+    ['channels', ['**/api/**']],
+  ].map(([dir, group]) => ({
+    files: [`${dir}/**/*.ts`],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group, message: 'an adapter never imports another adapter: share through desk/ (use cases) or api/http/' }] }],
+    },
+  })),
 );

@@ -16,28 +16,22 @@ import { userRoutes } from './routes/users';
 import { webhookRoutes } from './routes/webhooks';
 import { attachmentRoutes } from './routes/attachments';
 import { liveSessionRoutes } from './routes/live-sessions';
-import { createLiveSessions } from './services/live-sessions';
-import { createTicketActions } from './services/ticket-actions';
-import { createTicketService, type SlaSettings } from './services/tickets';
-import { createUserService } from './services/users';
-import { createSlaService } from './services/sla';
-import type { SlaRegistry } from './services/sla-registry';
+import type { Desk } from '../desk';
 import { createWebRoutes } from './web/routes';
 // agents' console, /metrics, request ids
 import { createConsoleRoutes } from './console/routes';
-import { createApiMetrics } from './ops/metrics';
+import { createApiMetrics, type ApiMetrics } from './ops/metrics';
 import { requestContext } from './ops/request-context';
 
 export interface AppDeps {
+  /** Every use case; the routes below only translate HTTP to it and back. */
+  desk: Desk;
   temporal: Client;
-  taskQueue: string;
   store: Store;
   logger: Logger;
   adminApiKey: string;
-  sla: () => SlaSettings;
-  /** Versioned calendars and policies; without it the SLA endpoints that change them are absent. */
-  slaRegistry?: SlaRegistry;
-  now?: () => Date;
+  /** Built by the caller when the desk should report intake steps to it (main.ts); otherwise here. */
+  metrics?: ApiMetrics;
   /** Per-key request limits on /api/ (tests use a small window). */
   rateLimit?: RateLimitOptions;
   /** the console links each ticket to its workflow in the Temporal UI. */
@@ -47,15 +41,15 @@ export interface AppDeps {
 
 /** The HTTP API. No `listen` here: main.ts and the tests decide where it runs. */
 export function createApp(deps: AppDeps): Express {
-  const now = deps.now ?? (() => new Date());
+  const { desk } = deps;
+  const now = desk.now;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
 
-  const metrics = createApiMetrics({ store: deps.store, now });
-  const tickets = createTicketService({ temporal: deps.temporal, taskQueue: deps.taskQueue, store: deps.store, sla: deps.sla, now, observeStep: metrics.observeIntakeStep });
-  const actions = createTicketActions({ temporal: deps.temporal, store: deps.store, now });
+  const metrics = deps.metrics ?? createApiMetrics({ store: deps.store, now });
+  const { tickets, actions } = desk;
 
   // request id, log context, access log and latency first, so every response is counted
   app.use(requestContext({ logger: deps.logger, observe: metrics.observe }));
@@ -79,7 +73,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(docsRoutes());
 
   // -- public pages: the customer web form and private ticket links --
-  app.use(createWebRoutes({ tickets, actions, store: deps.store, sla: deps.sla, now, adminApiKey: deps.adminApiKey, logger: deps.logger }));
+  app.use(createWebRoutes({ desk, store: deps.store, adminApiKey: deps.adminApiKey, logger: deps.logger }));
 
   const api = express.Router();
   api.use(express.json({ limit: '256kb', strict: true, type: ['application/json', 'application/*+json'] }));
@@ -87,18 +81,15 @@ export function createApp(deps: AppDeps): Express {
   api.use('/tickets', ticketRoutes(tickets));
   api.use('/tickets', ticketThreadRoutes(actions));
   api.use('/tickets', attachmentRoutes({ store: deps.store, actions, now }));
-  api.use('/tickets', liveSessionRoutes(createLiveSessions({ temporal: deps.temporal, actions, store: deps.store, now })));
-  api.use('/users', userRoutes(createUserService({ store: deps.store, now })));
+  api.use('/tickets', liveSessionRoutes(desk.liveSessions));
+  api.use('/users', userRoutes(desk.users));
   api.use('/webhooks', webhookRoutes({ store: deps.store, now }));
-  if (deps.slaRegistry) {
-    const sla = createSlaService({ registry: deps.slaRegistry, store: deps.store, temporal: deps.temporal, now });
-    api.use(slaRoutes({ sla, registry: deps.slaRegistry, store: deps.store, now }));
-  }
+  api.use(slaRoutes({ sla: desk.slaService, registry: desk.slaRegistry, store: deps.store, now }));
   // -- channels: inbound email, announcements, webhooks --
-  app.use('/api/v1/inbound', inboundRoutes({ ...deps, now })); // raw MIME bodies: its own parser and auth, before the JSON router
-  api.use('/announcements', announcementRoutes({ ...deps, now }));
+  app.use('/api/v1/inbound', inboundRoutes({ inboundMail: desk.inboundMail, store: deps.store, adminApiKey: deps.adminApiKey })); // raw MIME bodies: its own parser and auth, before the JSON router
+  api.use('/announcements', announcementRoutes(desk.announcements));
   app.use('/api/v1', api);
-  app.use('/console', createConsoleRoutes({ ...deps, tickets, actions, now }));
+  app.use('/console', createConsoleRoutes({ desk, store: deps.store, adminApiKey: deps.adminApiKey, logger: deps.logger, temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

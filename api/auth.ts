@@ -1,23 +1,10 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
+import { hashApiKey, principalOf, type Principal } from '../desk/principal';
 import type { Role, User } from '../store/users';
 import { forbidden, unauthorized } from './problem';
 
-export interface Principal {
-  id: string;
-  role: Role;
-  email: string;
-  name: string;
-  trainingIncluded: boolean;
-}
-
-export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
-}
-
-export function newApiKey(): string {
-  return `sk_${randomBytes(24).toString('base64url')}`;
-}
+export type { Principal };
 
 const ADMIN: Omit<Principal, 'email'> = { id: 'admin', role: 'admin', name: 'Administrator', trainingIncluded: false };
 
@@ -34,7 +21,7 @@ export function authenticate(deps: { adminApiKey: string; findByKeyHash: (hash: 
     }
     const user = await deps.findByKeyHash(hash);
     if (!user) return next(unauthorized('the API key is not valid'));
-    req.principal = { id: user.id, role: user.role, email: user.email, name: user.name, trainingIncluded: user.agreement.trainingIncluded };
+    req.principal = principalOf(user);
     next();
   };
 }

@@ -7,8 +7,9 @@ import { createTemporalClient } from '../lib/temporal';
 import { connectMongo } from '../store/connection';
 import { createStore } from '../store';
 import { createApp } from './app';
-import { createSlaRegistry } from './services/sla-registry';
-import { createInboundProcessor } from '../channels/inbound-mail';
+import { createDesk } from '../desk';
+import { createSlaRegistry } from '../desk/sla-registry';
+import { createApiMetrics } from './ops/metrics';
 import { startInboundSmtp } from '../channels/inbound-smtp';
 
 /** The API process: validates config once, connects, listens, drains on shutdown. */
@@ -35,22 +36,26 @@ const temporal = await createTemporalClient(config.temporal);
 const slaRegistry = createSlaRegistry({ store, seed: sla, now: () => new Date(), refreshMs: 30_000 });
 await slaRegistry.init();
 
+const now = () => new Date();
+const metrics = createApiMetrics({ store, now });
+// One desk for every channel: the JSON API, the web form, the console and inbound SMTP open tickets
+// through the same use cases under the same SLA registry.
+const desk = createDesk({ temporal, taskQueue: config.temporal.taskQueue, store, slaRegistry, logger, now, observeIntakeStep: metrics.observeIntakeStep });
+
 const app = createApp({
+  desk,
+  metrics,
   temporal,
-  taskQueue: config.temporal.taskQueue,
   store,
   logger,
   adminApiKey: adminKey.key,
-  sla: slaRegistry.current,
-  slaRegistry,
   temporalUiUrl: config.temporal.uiUrl, // console links to workflows
   namespace: config.temporal.namespace,
   // API_RATE_LIMIT raises the per-key limit for load tests (bench/intake.ts); unset keeps the default.
   ...(config.apiRateLimit ? { rateLimit: { limit: config.apiRateLimit } } : {}),
 });
 
-const processor = createInboundProcessor({ temporal, taskQueue: config.temporal.taskQueue, store, sla: () => sla, logger });
-const inboundSmtp = await startInboundSmtp({ port: config.inboundSmtpPort, host: config.host, processor, logger });
+const inboundSmtp = await startInboundSmtp({ port: config.inboundSmtpPort, host: config.host, processor: desk.inboundMail, logger });
 logger.info({ port: inboundSmtp.port, host: inboundSmtp.host }, 'inbound smtp listening');
 
 const server = http.createServer(app);

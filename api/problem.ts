@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { AppError } from '../domain/app-errors';
 import { DomainError } from '../domain/errors';
+import { isStoreUnavailable } from '../store/errors';
 
 /** RFC 9457 problem details; the only error shape a client ever sees. */
 export interface FieldError {
@@ -61,16 +62,6 @@ interface BodyParserError {
   type?: string;
   status?: number;
   expose?: boolean;
-}
-
-/**
- * The database is unreachable (driver network/selection errors, or mongoose giving up on a buffered
- * operation): the answer is 503 with Retry-After, never a 500 — nothing was done, the client retries.
- */
-export function isStoreUnavailable(err: unknown): boolean {
-  const e = err as { name?: string; message?: string } | null;
-  if (/^Mongo(ServerSelection|Network|NetworkTimeout|NotConnected|PoolCleared|ServerClosed|TopologyClosed)Error$/.test(e?.name ?? '')) return true;
-  return e?.name === 'MongooseError' && /buffering timed out|Client must be connected|connection .* closed/i.test(e.message ?? '');
 }
 
 /** Turns every error into problem+json; stack traces stay in the log. */

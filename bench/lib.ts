@@ -6,7 +6,7 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import protoPackage from '@temporalio/proto';
 import type { Connection as MongoConnection } from 'mongoose';
 import type { Stack } from './stack';
-import { workflowIdFor } from '../api/services/tickets';
+import { workflowIdFor } from '../desk/tickets';
 import { createCalendar } from '../domain/calendar';
 import { receive, snapshot, type TicketIntake } from '../domain/ticket-sla';
 import { connectMongo } from '../store/connection';
@@ -32,7 +32,7 @@ export function machine(): string {
 }
 
 /**
- * Starts a ticket workflow the way api/services/tickets.ts does (same id, arguments and search
+ * Starts a ticket workflow the way desk/tickets.ts does (same id, arguments and search
  * attributes), without the API: the raw Temporal start the intake benchmark compares against, and
  * the fast way to put thousands of tickets on the server with a common receivedAt.
  */

@@ -1,6 +1,6 @@
 import { SMTPServer } from 'smtp-server';
 import type { Logger } from '../lib/logger';
-import { InboundMailRejected, type InboundMail } from './inbound-mail';
+import { InboundMailRejected, type InboundMail } from '../desk/inbound-mail';
 
 /** Bigger than any mail the HTTP endpoint takes, so both paths accept the same messages (12 MB). */
 export const MAX_INBOUND_BYTES = 12 * 1024 * 1024;

@@ -1,5 +1,5 @@
 import type { BusinessCalendar } from '../../domain/calendar';
-import { html, type SafeHtml } from '../web/html';
+import { html, type SafeHtml } from '../http/html';
 import type { Dashboard } from './dashboard';
 import { hours } from './time';
 

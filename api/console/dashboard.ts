@@ -1,6 +1,6 @@
 import type { BusinessCalendar } from '../../domain/calendar';
 import type { Store } from '../../store';
-import type { SlaService } from '../services/sla';
+import type { SlaService } from '../../desk/sla';
 import { neverCloses } from './time';
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Response } from 'express';
-import { CSRF_FIELD } from '../web/csrf';
-import { html, SafeHtml } from '../web/html';
+import { CSRF_FIELD } from '../http/csrf';
+import { html, SafeHtml } from '../http/html';
 
 /**
  * The console's page frame. Like the web form, CSS (and here one small script) are allowed by hash,

@@ -3,7 +3,7 @@ import { PRIORITIES } from '../../domain/policy';
 import type { ClockSnapshot } from '../../domain/ticket-sla';
 import { TICKET_STATUSES } from '../../domain/ticket';
 import type { TicketStateProjection } from '../../store/ticket-states';
-import { html, type SafeHtml } from '../web/html';
+import { html, type SafeHtml } from '../http/html';
 import { countdown } from './time';
 
 /** The at-risk queue: soonest deadline first, coloured by SLA state, with live countdowns. */

@@ -1,7 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import type { Client } from '@temporalio/client';
 import { AppError } from '../../domain/app-errors';
 import { createCalendar } from '../../domain/calendar';
 import { PRIORITIES, type Priority } from '../../domain/policy';
@@ -9,13 +8,11 @@ import { AGENT_ACTIONS, TICKET_STATUSES, type AgentAction } from '../../domain/t
 import type { Logger } from '../../lib/logger';
 import type { Store } from '../../store';
 import type { ListCursor } from '../../store/ticket-states';
-import { hashApiKey, type Principal } from '../auth';
-import { createSlaService } from '../services/sla';
-import type { SlaRegistry } from '../services/sla-registry';
-import type { TicketActions } from '../services/ticket-actions';
-import { workflowIdFor, type SlaSettings, type TicketService } from '../services/tickets';
-import { CSRF_FIELD, csrfKey, csrfToken, csrfValid } from '../web/csrf';
-import { html } from '../web/html';
+import { hashApiKey, type Principal } from '../../desk/principal';
+import type { Desk } from '../../desk';
+import { workflowIdFor } from '../../desk/tickets';
+import { CSRF_FIELD, csrfKey, csrfToken, csrfValid } from '../http/csrf';
+import { html } from '../http/html';
 import { dashboard } from './dashboard';
 import { dashboardBody } from './dashboard-page';
 import { consolePage, sendConsolePage } from './layout';
@@ -24,14 +21,9 @@ import { endSession, sessionKey, sessionPrincipal, startSession } from './sessio
 import { ticketBody, type TicketPageData } from './ticket-page';
 
 export interface ConsoleDeps {
+  desk: Desk;
   store: Store;
-  tickets: TicketService;
-  actions: TicketActions;
-  temporal: Client;
-  sla: () => SlaSettings;
-  slaRegistry?: SlaRegistry;
   adminApiKey: string;
-  now: () => Date;
   logger: Logger;
   temporalUiUrl?: string;
   namespace?: string;
@@ -84,9 +76,9 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
   const cKey = csrfKey(deps.adminApiKey);
   const adminHash = Buffer.from(hashApiKey(deps.adminApiKey));
   const urlencoded = express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 20 });
-  const slaService = deps.slaRegistry ? createSlaService({ registry: deps.slaRegistry, store: deps.store, temporal: deps.temporal, now: deps.now }) : null;
-  const cal = () => createCalendar(deps.sla().calendar);
-  const ladder = () => ['L1', ...deps.sla().policy.escalation.map((e) => e.level)];
+  const { desk } = deps;
+  const cal = () => createCalendar(desk.sla().calendar);
+  const ladder = () => ['L1', ...desk.sla().policy.escalation.map((e) => e.level)];
   const who = (res: Response) => res.locals.who as Principal;
   // One token per response: asking twice on a first visit would set two different cookies.
   const csrf = (req: Request, res: Response): string => (res.locals.csrf ??= csrfToken(req, res, cKey)) as string;
@@ -119,14 +111,14 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
     if (!csrfValid(req, cKey)) return loginPage(req, res, 403, 'This page had expired; sign in again.');
     const p = await principalForKey(str(req.body, 'apiKey', 500) ?? '');
     if (!p) return loginPage(req, res, 401, 'That key does not belong to an agent or admin.');
-    startSession(req, res, sKey, p, deps.now());
+    startSession(req, res, sKey, p, desk.now());
     deps.logger.info({ agent: p.id }, 'console sign-in');
     res.redirect(303, '/console');
   });
 
   // ---- everything below needs a session ----
   const requireSession: RequestHandler = (req, res, next) => {
-    const p = sessionPrincipal(req, sKey, deps.now());
+    const p = sessionPrincipal(req, sKey, desk.now());
     if (!p) return res.redirect(303, '/console/login');
     res.locals.who = p;
     next();
@@ -154,15 +146,15 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
     );
     const params = new URLSearchParams(Object.entries(filters).filter((e): e is [string, string] => Boolean(e[1])));
     if (page.next) params.set('cursor', encodeCursor(page.next));
-    const body = queueBody({ items: page.items, filters, levels: ladder(), nextHref: page.next ? `/console?${params}` : null, cal: cal(), now: deps.now() });
+    const body = queueBody({ items: page.items, filters, levels: ladder(), nextHref: page.next ? `/console?${params}` : null, cal: cal(), now: desk.now() });
     render(req, res, 200, 'Queue', body);
   });
 
   async function showTicket(req: Request, res: Response, id: string, status: number, extra: Pick<TicketPageData, 'notice' | 'error' | 'draft'> = {}) {
-    const { ticket, sla, thread } = await deps.tickets.get(who(res), id);
+    const { ticket, sla, thread } = await desk.tickets.get(who(res), id);
     if (!sla) return render(req, res, 503, `#${id}`, html`<h1>#${id}</h1><p class="banner">The ticket's SLA state is not available yet; reload in a moment.</p>`);
     const data: TicketPageData = {
-      ticket, sla, thread, events: await deps.store.slaEvents.forTicket(id), cal: cal(), now: deps.now(), csrf: csrf(req, res), me: who(res).name,
+      ticket, sla, thread, events: await deps.store.slaEvents.forTicket(id), cal: cal(), now: desk.now(), csrf: csrf(req, res), me: who(res).name,
       workflowUrl: deps.temporalUiUrl ? `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.namespace ?? 'default')}/workflows/${workflowIdFor(id)}` : null,
       ...extra,
     };
@@ -190,10 +182,10 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
     try {
       if (action === 'reply' || action === 'note') {
         if (!text) return showTicket(req, res, id, 400, { error: `Write the ${action === 'note' ? 'note' : 'reply'} first (up to ${TEXT_MAX.toLocaleString('en')} characters).`, draft });
-        await deps.actions.addMessage(who(res), id, { body: text, internal: action === 'note', channel: 'console' });
+        await desk.actions.addMessage(who(res), id, { body: text, internal: action === 'note', channel: 'console' });
       } else {
         const priority = PRIORITIES.find((p) => p === str(b, 'priority')) as Priority | undefined;
-        await deps.actions.act(who(res), id, action as AgentAction, { agent: str(b, 'agent', 120), priority, reason, body: text });
+        await desk.actions.act(who(res), id, action as AgentAction, { agent: str(b, 'agent', 120), priority, reason, body: text });
       }
     } catch (err) {
       if (err instanceof AppError && err.code === 'not_found') return notFound(req, res);
@@ -209,8 +201,7 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
   });
 
   router.get('/dashboard', async (req, res) => {
-    if (!slaService) return render(req, res, 503, 'Dashboard', html`<h1>SLA dashboard</h1><p class="banner">The SLA report is not configured in this process.</p>`);
-    const now = deps.now();
+    const now = desk.now();
     const rawFrom = str(req.query, 'from', 40);
     const rawTo = str(req.query, 'to', 40);
     let to = rawTo ? parseInstant(rawTo) : now;
@@ -221,7 +212,7 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
       return render(req, res, 400, 'Dashboard', html`<h1>SLA dashboard</h1><p class="banner" role="alert">Give “from” and “to” as dates (2026-11-01) or ISO instants (2026-11-01T00:00:00Z), “from” first, at most a year apart.</p>
 <p><a href="/console/dashboard">Last 7 days</a></p>`);
     }
-    const d = await dashboard({ sla: slaService, store: deps.store, cal: cal(), ladder: ladder() }, from, to);
+    const d = await dashboard({ sla: desk.slaService, store: deps.store, cal: cal(), ladder: ladder() }, from, to);
     render(req, res, 200, 'Dashboard', dashboardBody(d, cal(), query));
   });
 

@@ -4,8 +4,8 @@ import type { ClockSnapshot, TicketSnapshot } from '../../domain/ticket-sla';
 import type { ThreadMessage } from '../../store/messages';
 import type { SlaEventRecord } from '../../store/sla-events';
 import type { TicketContent } from '../../store/tickets';
-import { CSRF_FIELD } from '../web/csrf';
-import { html, type SafeHtml } from '../web/html';
+import { CSRF_FIELD } from '../http/csrf';
+import { html, type SafeHtml } from '../http/html';
 import { countdown, hours } from './time';
 import { timelineSvg } from './timeline';
 

@@ -1,5 +1,5 @@
 import type { BusinessCalendar } from '../../domain/calendar';
-import { html, type SafeHtml } from '../web/html';
+import { html, type SafeHtml } from '../http/html';
 
 /** Business-time helpers for the console: open windows, remaining time, countdowns. */
 

@@ -1,7 +1,7 @@
 import type { BusinessCalendar } from '../../domain/calendar';
 import type { TicketSnapshot } from '../../domain/ticket-sla';
 import type { SlaEventRecord } from '../../store/sla-events';
-import { html, type SafeHtml } from '../web/html';
+import { html, type SafeHtml } from '../http/html';
 import { openWindows } from './time';
 
 /**

@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { invalidInput } from '../../domain/app-errors';
 import type { Store } from '../../store';
-import type { IntakeStep } from '../services/tickets';
+import type { IntakeStep } from '../../desk/tickets';
 import { routeLabel } from './request-context';
 
 /**
@@ -31,7 +31,7 @@ export function createApiMetrics(deps: { store: Store; now: () => Date; cacheMs?
     registers: [registry],
   });
 
-  // Where a ticket's creation spends its time: the content write, then the workflow start (api/services/tickets.ts).
+  // Where a ticket's creation spends its time: the content write, then the workflow start (desk/tickets.ts).
   const intakeStep = new Histogram({
     name: 'ticket_intake_step_duration_seconds',
     help: 'Time a ticket creation spends storing its content and starting its workflow',
@@ -131,3 +131,5 @@ export function createApiMetrics(deps: { store: Store; now: () => Date; cacheMs?
     },
   };
 }
+
+export type ApiMetrics = ReturnType<typeof createApiMetrics>;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { principal, requireRole } from '../auth';
 import { parseOr400 } from '../problem';
 import { idempotencyKeyHeader } from '../schemas';
-import { createAnnouncementService, type AnnouncementServiceDeps } from '../services/announcements';
+import type { AnnouncementService } from '../../desk/announcements';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
@@ -28,8 +28,7 @@ export const announcementBody = z
 const idParam = z.object({ id: z.string().regex(/^[0-9A-Z]{6,16}$/, 'not an announcement id') });
 
 /** `/api/v1/announcements`: admins post and cancel; agents and admins watch progress. */
-export function announcementRoutes(deps: AnnouncementServiceDeps): Router {
-  const service = createAnnouncementService(deps);
+export function announcementRoutes(service: AnnouncementService): Router {
   const router = Router();
 
   router.post('/', requireRole('admin'), async (req, res) => {

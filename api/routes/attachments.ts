@@ -7,7 +7,7 @@ import { MAX_ATTACHMENT_BYTES } from '../../store/attachments';
 import { principal } from '../auth';
 import { badRequest, HttpProblem, parseOr400 } from '../problem';
 import { ticketIdParam } from '../schemas';
-import type { TicketActions } from '../services/ticket-actions';
+import type { TicketActions } from '../../desk/ticket-actions';
 
 /** What a screenshot or log may be, recognised by its first bytes rather than the client's word. */
 const SIGNATURES: { type: string; test: (b: Buffer) => boolean }[] = [

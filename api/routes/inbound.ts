@@ -1,11 +1,14 @@
 import express, { Router } from 'express';
-import { createInboundProcessor, InboundMailRejected } from '../../channels/inbound-mail';
+import { InboundMailRejected, type InboundMail } from '../../desk/inbound-mail';
 import { authenticate, requireRole } from '../auth';
 import { badRequest, HttpProblem } from '../problem';
-import type { AppDeps } from '../app';
+import type { Store } from '../../store';
 
-/** The slice of the app's dependencies the inbound channel uses. */
-export type InboundRouteDeps = Pick<AppDeps, 'temporal' | 'taskQueue' | 'store' | 'logger' | 'adminApiKey' | 'sla' | 'now'>;
+export interface InboundRouteDeps {
+  inboundMail: InboundMail;
+  store: Store;
+  adminApiKey: string;
+}
 
 const RAW_TYPES = ['message/rfc822', 'text/plain', 'application/octet-stream'];
 
@@ -15,7 +18,7 @@ const RAW_TYPES = ['message/rfc822', 'text/plain', 'application/octet-stream'];
  * Optional `X-Envelope-From` / `X-Envelope-To` headers carry the SMTP envelope when the provider has one.
  */
 export function inboundRoutes(deps: InboundRouteDeps): Router {
-  const processor = createInboundProcessor(deps);
+  const processor = deps.inboundMail;
   const router = Router();
   router.use(authenticate({ adminApiKey: deps.adminApiKey, findByKeyHash: (h) => deps.store.users.byApiKeyHash(h) }));
   router.post('/email', requireRole('admin', 'agent'), express.raw({ type: RAW_TYPES, limit: '12mb' }), async (req, res) => {

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { principal } from '../auth';
 import { parseOr400 } from '../problem';
 import { liveSessionBody, ticketIdParam } from '../schemas';
-import type { LiveSessions } from '../services/live-sessions';
+import type { LiveSessions } from '../../desk/live-sessions';
 
 export function liveSessionRoutes(live: LiveSessions): Router {
   const router = Router();

@@ -4,8 +4,8 @@ import { PRIORITIES } from '../../domain/policy';
 import { notFoundError } from '../../domain/app-errors';
 import { principal, requireRole } from '../auth';
 import { parseOr400 } from '../problem';
-import type { SlaRegistry } from '../services/sla-registry';
-import type { SlaService } from '../services/sla';
+import type { SlaRegistry } from '../../desk/sla-registry';
+import type { SlaService } from '../../desk/sla';
 import type { Store } from '../../store';
 import type { SlaKind } from '../../store/sla-versions';
 

@@ -3,7 +3,7 @@ import type { Priority } from '../../domain/policy';
 import { principal, requireRole } from '../auth';
 import { parseOr400 } from '../problem';
 import { actionBody, actionParam, messageBody, ticketIdParam } from '../schemas';
-import type { TicketActions } from '../services/ticket-actions';
+import type { TicketActions } from '../../desk/ticket-actions';
 
 /** A ticket's thread, timeline and the agents' actions on it. */
 export function ticketThreadRoutes(actions: TicketActions): Router {

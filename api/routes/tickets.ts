@@ -4,7 +4,7 @@ import { parseOr400 } from '../problem';
 import { createTicketBody, idempotencyKeyHeader, listQuery, ticketIdParam } from '../schemas';
 import { badRequest } from '../problem';
 import type { ListCursor } from '../../store/ticket-states';
-import type { TicketService } from '../services/tickets';
+import type { TicketService } from '../../desk/tickets';
 
 export function ticketRoutes(tickets: TicketService): Router {
   const router = Router();

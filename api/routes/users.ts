@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { principal, requireRole } from '../auth';
 import { parseOr400 } from '../problem';
 import { createUserBody } from '../schemas';
-import type { UserService } from '../services/users';
+import type { UserService } from '../../desk/users';
 
 export function userRoutes(users: UserService): Router {
   const router = Router();

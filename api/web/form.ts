@@ -2,7 +2,7 @@ import multer from 'multer';
 import { z } from 'zod';
 import { PRIORITIES, type SlaPolicy } from '../../domain/policy';
 import { LIVE_SUPPORT_TOOLS } from '../../domain/ticket';
-import type { CreateTicketBody } from '../schemas';
+import type { OpenTicketInput } from '../../desk/tickets';
 
 /** The web form's fields, their validation in words people understand, and what becomes of them. */
 
@@ -77,7 +77,7 @@ export interface AcceptedFile {
 /** Screenshot names are shown back to agents: no control characters, bounded length. */
 const cleanName = (name: string) => name.replace(/[\p{Cc}\p{Cf}]/gu, '').slice(0, 120) || 'unnamed';
 
-export function toTicketBody(form: ValidForm, files: AcceptedFile[]): CreateTicketBody {
+export function toTicketBody(form: ValidForm, files: AcceptedFile[]): OpenTicketInput {
   const live = form.contact === 'live' && form.liveTool ? form.liveTool : undefined;
   const footer = [
     '',

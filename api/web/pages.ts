@@ -1,8 +1,8 @@
 import { PRIORITIES, type SlaPolicy } from '../../domain/policy';
 import { LIVE_SUPPORT_TOOLS } from '../../domain/ticket';
-import { CSRF_FIELD } from './csrf';
+import { CSRF_FIELD } from '../http/csrf';
 import { CONTACTS, HONEYPOT, TOOL_NAMES, UPLOAD, type FormErrors, type FormField, type FormValues } from './form';
-import { html, layout, type SafeHtml } from './html';
+import { html, layout, type SafeHtml } from '../http/html';
 import type { SupportStatus, TicketView } from './view';
 
 /** The pages, rendered on the server. Every value goes through `html`, which escapes it. */

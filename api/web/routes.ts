@@ -5,21 +5,18 @@ import { AppError } from '../../domain/app-errors';
 import { createCalendar } from '../../domain/calendar';
 import type { Store } from '../../store';
 import type { TicketContent } from '../../store/tickets';
-import { hashApiKey, newApiKey, type Principal } from '../auth';
-import type { TicketActions } from '../services/ticket-actions';
-import { newTicketId, type SlaSettings, type TicketService } from '../services/tickets';
-import { CSRF_FIELD, csrfKey, csrfToken, csrfValid } from './csrf';
+import { hashApiKey, newApiKey, type Principal } from '../../desk/principal';
+import type { Desk } from '../../desk';
+import { newTicketId } from '../../desk/tickets';
+import { CSRF_FIELD, csrfKey, csrfToken, csrfValid } from '../http/csrf';
 import { EMPTY_FORM, honeypotFilled, parseUpload, readValues, toTicketBody, uploadErrorMessage, validateForm, type FormErrors, type FormValues } from './form';
-import { sendPage } from './html';
+import { sendPage } from '../http/html';
 import { confirmationPage, formPage, messagePage, ticketPage } from './pages';
 import { supportStatus, ticketView } from './view';
 
 export interface WebDeps {
-  tickets: TicketService;
-  actions: TicketActions;
+  desk: Pick<Desk, 'tickets' | 'actions' | 'sla' | 'now'>;
   store: Store;
-  sla: () => SlaSettings;
-  now: () => Date;
   adminApiKey: string;
   /** POSTs allowed per client IP and window (default 20 per 15 minutes); tests inject a tiny limit. */
   rateLimit?: { limit?: number; windowMs?: number };
@@ -39,6 +36,7 @@ const originOf = (req: Request) => (req.get('host') ? `${req.protocol}://${req.g
  * Mounted at the root, so nothing here may use `router.use` (it would run for /api too).
  */
 export function createWebRoutes(deps: WebDeps): Router {
+  const { tickets, actions, sla: slaInForce, now } = deps.desk;
   const router = express.Router();
   const key = csrfKey(deps.adminApiKey);
   const linkKey = createHmac('sha256', deps.adminApiKey).update('sla-desk private ticket links').digest();
@@ -64,13 +62,13 @@ export function createWebRoutes(deps: WebDeps): Router {
     });
 
   const showForm = (req: Request, res: Response, status: number, values: FormValues, errors: FormErrors, banner?: string) => {
-    const sla = deps.sla();
-    sendPage(res, status, formPage({ csrf: csrfToken(req, res, key), values, errors, support: supportStatus(sla, deps.now()), policy: sla.policy, banner }));
+    const sla = slaInForce();
+    sendPage(res, status, formPage({ csrf: csrfToken(req, res, key), values, errors, support: supportStatus(sla, now()), policy: sla.policy, banner }));
   };
 
   /** The customer behind the email, or null when the address belongs to staff. */
   async function customerFor(email: string, name: string | undefined): Promise<Principal | null> {
-    const user = await deps.store.users.ensureCustomer(email, name, `C${newTicketId()}`, hashApiKey(newApiKey()), deps.now());
+    const user = await deps.store.users.ensureCustomer(email, name, `C${newTicketId()}`, hashApiKey(newApiKey()), now());
     if (user.role !== 'customer') return null;
     return { id: user.id, role: 'customer', email: user.email, name: user.name, trainingIncluded: user.agreement.trainingIncluded };
   }
@@ -82,10 +80,10 @@ export function createWebRoutes(deps: WebDeps): Router {
     if (!csrfValid(req, key)) {
       return showForm(req, res, 403, values, {}, 'This form had expired, so nothing was sent. Check your details and send it again.');
     }
-    const sla = deps.sla();
+    const sla = slaInForce();
     if (honeypotFilled(req.body)) {
       // A bot: it sees the same success a person would, and nothing is created.
-      const due = supportStatus(sla, deps.now()).firstResponse[0]!.due;
+      const due = supportStatus(sla, now()).firstResponse[0]!.due;
       return sendPage(res, 201, confirmationPage({ ticketId: newTicketId(), firstResponseDue: due, link: `/t/${randomBytes(32).toString('base64url')}`, origin: originOf(req) }));
     }
     const { data, errors } = validateForm(values, sla.policy);
@@ -99,7 +97,7 @@ export function createWebRoutes(deps: WebDeps): Router {
       // resubmit after Back) replays its ticket; an edited one opens a new ticket.
       const body = toTicketBody(data, files);
       const formKey = `web:${sha256(`${String((req.body as Record<string, unknown>)[CSRF_FIELD])}\n${JSON.stringify(body)}`)}`;
-      const created = await deps.tickets.create(customer, body, formKey);
+      const created = await tickets.create(customer, body, formKey);
       // Derived, not random: a replayed submission must show the same private link.
       const token = createHmac('sha256', linkKey).update(created.ticket.id).digest('base64url');
       if (!created.replayed) await deps.store.tickets.setAccessTokenHash(created.ticket.id, sha256(token));
@@ -133,8 +131,8 @@ export function createWebRoutes(deps: WebDeps): Router {
     sendPage(res, 404, messagePage('Ticket not found', 'This link does not match any ticket. Check that you copied the whole link.'));
 
   async function showTicket(req: Request, res: Response, found: NonNullable<Awaited<ReturnType<typeof linked>>>, status: number, extra: { reply?: string; replyError?: string; notice?: string } = {}) {
-    const { ticket, sla, thread } = await deps.tickets.get(found.customer, found.ticket.id);
-    const view = ticketView(deps.sla(), ticket, sla, thread);
+    const { ticket, sla, thread } = await tickets.get(found.customer, found.ticket.id);
+    const view = ticketView(slaInForce(), ticket, sla, thread);
     sendPage(res, status, ticketPage({ ticket: view, action: `/t/${req.params.token}`, csrf: csrfToken(req, res, key), reply: extra.reply ?? '', replyError: extra.replyError, notice: extra.notice }));
   }
 
@@ -156,7 +154,7 @@ export function createWebRoutes(deps: WebDeps): Router {
       return showTicket(req, res, found, 400, { reply, replyError });
     }
     try {
-      await deps.actions.addMessage(found.customer, found.ticket.id, { body: text, channel: 'web' });
+      await actions.addMessage(found.customer, found.ticket.id, { body: text, channel: 'web' });
     } catch (err) {
       if (err instanceof AppError && err.code === 'invalid_transition') return showTicket(req, res, found, 409, { reply, replyError: err.message });
       throw err;

@@ -3,7 +3,7 @@ import { PRIORITIES, type MetricTarget, type Priority } from '../../domain/polic
 import type { TicketSnapshot } from '../../domain/ticket-sla';
 import type { ThreadMessage } from '../../store/messages';
 import type { TicketContent } from '../../store/tickets';
-import type { SlaSettings } from '../services/tickets';
+import type { SlaSettings } from '../../desk/tickets';
 
 /** Plain view models for the pages: every time already formatted in the calendar's zone. */
 

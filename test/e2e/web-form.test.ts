@@ -6,11 +6,8 @@ import path from 'node:path';
 import express from 'express';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTicketActions } from '../../api/services/ticket-actions';
-import { createTicketService, workflowIdFor } from '../../api/services/tickets';
+import { workflowIdFor } from '../../desk/tickets';
 import { createWebRoutes } from '../../api/web/routes';
-import { SLA_CALENDAR } from '../../domain/calendar';
-import { DEFAULT_POLICY } from '../../domain/policy';
 import { repoRoot } from '../../scripts/lib/tools';
 import { stateQuery } from '../../workflows/ticket';
 import { apiClient, type ApiClient } from '../support/http';
@@ -275,18 +272,12 @@ describe('protection of the public form', () => {
   });
 
   it('limits POSTs per client with 429 and Retry-After, and still serves the page', async () => {
-    const sla = { calendar: SLA_CALENDAR, policy: DEFAULT_POLICY };
-    const now = () => new Date();
-    const deps = { temporal: stack.client, store: stack.store, now };
     const app = express();
     app.set('trust proxy', 'loopback');
     app.use(
       createWebRoutes({
-        tickets: createTicketService({ ...deps, taskQueue: stack.taskQueue, sla: () => sla }),
-        actions: createTicketActions(deps),
+        desk: stack.desk,
         store: stack.store,
-        sla: () => sla,
-        now,
         adminApiKey: stack.adminKey,
         rateLimit: { limit: 2, windowMs: 60_000 },
       }),

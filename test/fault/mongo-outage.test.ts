@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { ticketIdForKey } from '../../api/services/tickets';
+import { ticketIdForKey } from '../../desk/tickets';
 import { waitForCount } from '../../bench/lib';
 import { useFaultStack } from './support';
 

@@ -2,13 +2,10 @@ import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { createInboundProcessor } from '../../channels/inbound-mail';
 import { startInboundSmtp, type InboundSmtp } from '../../channels/inbound-smtp';
-import { SLA_CALENDAR } from '../../domain/calendar';
-import { DEFAULT_POLICY } from '../../domain/policy';
 import { apiClient, type ApiClient } from '../support/http';
 import { mailsFor, readOutbox } from '../support/outbox';
-import { quietLogger, startStack, type TestStack } from '../support/stack';
+import { startStack, type TestStack } from '../support/stack';
 import { eventually } from '../support/wait';
 
 let stack: TestStack;
@@ -23,14 +20,7 @@ const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000
 
 beforeAll(async () => {
   stack = await startStack();
-  const processor = createInboundProcessor({
-    temporal: stack.client,
-    taskQueue: stack.taskQueue,
-    store: stack.store,
-    sla: () => ({ calendar: SLA_CALENDAR, policy: DEFAULT_POLICY }),
-    logger: quietLogger,
-  });
-  smtp = await startInboundSmtp({ port: 0, processor });
+  smtp = await startInboundSmtp({ port: 0, processor: stack.desk.inboundMail });
   transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true });
   agentEmail = addr('sam');
   const res = await apiClient(stack.baseUrl, stack.adminKey).post('/api/v1/users', { role: 'agent', name: 'Sam Agent', email: agentEmail });

@@ -163,8 +163,8 @@ describe('logs and the console', () => {
     const lines: Record<string, unknown>[] = [];
     const logger = createLogger({ level: 'info', name: 'api' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
     const app = createApp({
-      temporal: stack.client, taskQueue: stack.taskQueue, store: stack.store, logger, adminApiKey: stack.adminKey,
-      sla: () => ({ calendar: ALWAYS_OPEN_CALENDAR, policy }), temporalUiUrl: 'http://ui.test:8233/', namespace: 'default',
+      desk: stack.desk, temporal: stack.client, store: stack.store, logger, adminApiKey: stack.adminKey,
+      temporalUiUrl: 'http://ui.test:8233/', namespace: 'default',
     });
     const server = http.createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

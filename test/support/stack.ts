@@ -7,8 +7,10 @@ import type { Express } from 'express';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app';
 import type { RateLimitOptions } from '../../api/hardening';
-import type { SlaSettings } from '../../api/services/tickets';
-import { createSlaRegistry } from '../../api/services/sla-registry';
+import { createApiMetrics } from '../../api/ops/metrics';
+import type { SlaSettings } from '../../desk/tickets';
+import { createDesk, type Desk } from '../../desk';
+import { createSlaRegistry } from '../../desk/sla-registry';
 import { SLA_CALENDAR } from '../../domain/calendar';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { parseContacts } from '../../lib/contacts';
@@ -52,6 +54,8 @@ export interface TestStack {
   baseUrl: string;
   /** The app itself, for tests that read its router. */
   app: Express;
+  /** The use cases the app calls, for tests that mount one adapter on its own. */
+  desk: Desk;
   adminKey: string;
   store: Store;
   client: Client;
@@ -80,13 +84,16 @@ export async function startStack(opts: { sla?: SlaSettings; rateLimit?: RateLimi
   const sla = opts.sla ?? { calendar: SLA_CALENDAR, policy: DEFAULT_POLICY };
   const slaRegistry = createSlaRegistry({ store, seed: sla, now: () => new Date() });
   await slaRegistry.init();
-  const app = createApp({ temporal: client, taskQueue, store, logger: quietLogger, adminApiKey: adminKey, sla: slaRegistry.current, slaRegistry, rateLimit: opts.rateLimit });
+  const metrics = createApiMetrics({ store, now: () => new Date() });
+  const desk = createDesk({ temporal: client, taskQueue, store, slaRegistry, logger: quietLogger, observeIntakeStep: metrics.observeIntakeStep });
+  const app = createApp({ desk, metrics, temporal: client, store, logger: quietLogger, adminApiKey: adminKey, rateLimit: opts.rateLimit });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     app,
+    desk,
     adminKey,
     store,
     client,

@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { Client } from '@temporalio/client';
 import { simpleParser } from 'mailparser';
 import { AppError } from '../domain/app-errors';
-import { hashApiKey, newApiKey, type Principal } from '../api/auth';
-import { createTicketActions, type TicketActions } from '../api/services/ticket-actions';
-import { createTicketService, newTicketId, type SlaSettings, type TicketService } from '../api/services/tickets';
+import { hashApiKey, isStaff, newApiKey, principalOf } from './principal';
+import type { TicketActions } from './ticket-actions';
+import { newTicketId, type TicketService } from './tickets';
 import type { Logger } from '../lib/logger';
 import type { Store } from '../store';
 import type { InboundOutcome } from '../store/inbound-mail';
 import type { User } from '../store/users';
-import { pickAttachments, readMail, stripQuoted, ticketCandidates, type Envelope, type MailFacts } from './inbound-rules';
+import { pickAttachments, readMail, stripQuoted, ticketCandidates, type Envelope, type MailFacts } from './mail-rules';
 
 /**
  * Inbound mail, whichever way it arrives (SMTP listener or the raw-MIME HTTP endpoint).
@@ -50,8 +49,6 @@ export interface InboundMailDeps {
 }
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
-const principalOf = (u: User): Principal => ({ id: u.id, role: u.role, email: u.email, name: u.name, trainingIncluded: u.agreement.trainingIncluded });
-const isStaff = (u: User | null) => u?.role === 'agent' || u?.role === 'admin';
 const withoutTags = (subject?: string) => subject?.replace(/\s*\[#[0-9A-Za-z]{6,16}\]/g, '').trim() || undefined;
 
 function unusable(f: MailFacts | null): string | null {
@@ -157,15 +154,3 @@ export function createInboundMail(deps: InboundMailDeps) {
 }
 
 export type InboundMail = ReturnType<typeof createInboundMail>;
-
-/** The processor over the same services the API uses (api/main.ts and the HTTP route build it). */
-export function createInboundProcessor(deps: { temporal: Client; taskQueue: string; store: Store; sla: () => SlaSettings; logger: Logger; now?: () => Date }) {
-  const now = deps.now ?? (() => new Date());
-  return createInboundMail({
-    tickets: createTicketService({ temporal: deps.temporal, taskQueue: deps.taskQueue, store: deps.store, sla: deps.sla, now }),
-    actions: createTicketActions({ temporal: deps.temporal, store: deps.store, now }),
-    store: deps.store,
-    now,
-    logger: deps.logger,
-  });
-}

@@ -2,7 +2,7 @@ import type { AddressObject, Attachment as MailAttachment, ParsedMail } from 'ma
 
 /**
  * The decisions about one inbound message that need no I/O: who sent it, whether a machine did,
- * which ticket it names, what text and files to keep. channels/inbound-mail.ts acts on them.
+ * which ticket it names, what text and files to keep. desk/inbound-mail.ts acts on them.
  */
 
 export interface Envelope {

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { WorkflowUpdateFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { invalidTransition, invalidInput, notFoundError } from '../../domain/app-errors';
-import type { Priority } from '../../domain/policy';
-import type { AgentAction } from '../../domain/ticket';
-import type { TicketSnapshot } from '../../domain/ticket-sla';
-import type { Store } from '../../store';
-import type { ThreadMessage } from '../../store/messages';
-import type { TicketContent } from '../../store/tickets';
-import { agentActionUpdate, customerReplySignal, stateQuery, type AgentActionArgs } from '../../workflows/ticket';
-import type { Principal } from '../auth';
+import { invalidTransition, invalidInput, notFoundError } from '../domain/app-errors';
+import type { Priority } from '../domain/policy';
+import type { AgentAction } from '../domain/ticket';
+import type { TicketSnapshot } from '../domain/ticket-sla';
+import type { Store } from '../store';
+import type { ThreadMessage } from '../store/messages';
+import type { TicketContent } from '../store/tickets';
+import { agentActionUpdate, customerReplySignal, stateQuery, type AgentActionArgs } from '../workflows/ticket';
+import type { Principal } from './principal';
 import { workflowIdFor } from './tickets';
 
 export interface TicketActionDeps {

@@ -1,6 +1,6 @@
-import { parseCalendar, type CalendarSpec } from '../../domain/calendar';
-import { parsePolicyOverrides, type SlaPolicy, DEFAULT_POLICY } from '../../domain/policy';
-import type { Store } from '../../store';
+import { parseCalendar, type CalendarSpec } from '../domain/calendar';
+import { parsePolicyOverrides, type SlaPolicy, DEFAULT_POLICY } from '../domain/policy';
+import type { Store } from '../store';
 import type { SlaSettings } from './tickets';
 
 export interface VersionedSla extends SlaSettings {

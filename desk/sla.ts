@@ -1,12 +1,12 @@
 import pLimit from './p-limit';
-import { invalidInput } from '../../domain/app-errors';
-import { createCalendar, type BusinessCalendar } from '../../domain/calendar';
-import { isDomainError } from '../../domain/errors';
-import { PRIORITIES, type Priority } from '../../domain/policy';
-import { METRICS } from '../../domain/ticket-sla';
+import { invalidInput } from '../domain/app-errors';
+import { createCalendar, type BusinessCalendar } from '../domain/calendar';
+import { isDomainError } from '../domain/errors';
+import { PRIORITIES, type Priority } from '../domain/policy';
+import { METRICS } from '../domain/ticket-sla';
 import type { Client } from '@temporalio/client';
-import type { Store } from '../../store';
-import { retimeUpdate } from '../../workflows/ticket';
+import type { Store } from '../store';
+import { retimeUpdate } from '../workflows/ticket';
 import type { SlaRegistry } from './sla-registry';
 import { workflowIdFor } from './tickets';
 

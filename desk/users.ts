@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { conflictError } from '../../domain/app-errors';
-import type { Store } from '../../store';
-import type { Role, User } from '../../store/users';
-import { hashApiKey, newApiKey } from '../auth';
+import { conflictError } from '../domain/app-errors';
+import type { Store } from '../store';
+import type { Role, User } from '../store/users';
+import { hashApiKey, newApiKey } from './principal';
 
 export function createUserService(deps: { store: Store; now: () => Date }) {
   return {

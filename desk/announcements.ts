@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { invalidTransition, notFoundError } from '../../domain/app-errors';
-import { createCalendar, formatUtcMinute } from '../../domain/calendar';
-import type { Store } from '../../store';
-import type { Announcement, BroadcastProgress } from '../../store/announcements';
-import { broadcastWorkflow, cancelSignal, progressQuery } from '../../workflows/broadcast';
-import type { Principal } from '../auth';
+import { invalidTransition, notFoundError } from '../domain/app-errors';
+import { createCalendar, formatUtcMinute } from '../domain/calendar';
+import type { Store } from '../store';
+import type { Announcement, BroadcastProgress } from '../store/announcements';
+import { broadcastWorkflow, cancelSignal, progressQuery } from '../workflows/broadcast';
+import type { Principal } from './principal';
 import type { SlaSettings } from './tickets';
 import { ticketIdForKey } from './tickets';
 

@@ -1,19 +1,31 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { conflictError, invalidInput, notFoundError, unavailableError } from '../../domain/app-errors';
-import { createCalendar, type CalendarSpec } from '../../domain/calendar';
-import type { Priority, SlaPolicy } from '../../domain/policy';
-import { receive, snapshot, type TicketIntake, type TicketSnapshot } from '../../domain/ticket-sla';
-import type { Channel } from '../../domain/ticket';
-import type { Store } from '../../store';
-import type { TicketContent } from '../../store/tickets';
-import { stateQuery, ticketWorkflow } from '../../workflows/ticket';
-import * as sa from '../../workflows/search-attributes';
-import type { Principal } from '../auth';
-import { isStoreUnavailable } from '../problem';
-import { hashApiKey, newApiKey } from '../auth';
-import type { CreateTicketBody } from '../schemas';
+import { conflictError, invalidInput, notFoundError, unavailableError } from '../domain/app-errors';
+import { createCalendar, type CalendarSpec } from '../domain/calendar';
+import type { Priority, SlaPolicy } from '../domain/policy';
+import { receive, snapshot, type TicketIntake, type TicketSnapshot } from '../domain/ticket-sla';
+import type { Channel, LiveSupportTool } from '../domain/ticket';
+import type { Store } from '../store';
+import type { TicketContent } from '../store/tickets';
+import { stateQuery, ticketWorkflow } from '../workflows/ticket';
+import * as sa from '../workflows/search-attributes';
+import type { Principal } from './principal';
+import { isStoreUnavailable } from '../store/errors';
+import { hashApiKey, newApiKey } from './principal';
+
+/** What any channel brings to open a ticket (the API's JSON body, the web form, a mail). */
+export interface OpenTicketInput {
+  subject: string;
+  description: string;
+  category: string;
+  priority: string;
+  customerEmail?: string;
+  customerName?: string;
+  errorMessage?: string;
+  channel: Channel;
+  liveSupportTool?: LiveSupportTool;
+}
 
 export interface SlaSettings {
   calendar: CalendarSpec;
@@ -52,8 +64,8 @@ export function ticketIdForKey(callerId: string, key: string): string {
   return base32(createHash('sha256').update(`${callerId}\n${key}`).digest(), 10);
 }
 
-function requestHash(body: CreateTicketBody, customerId: string): string {
-  const canonical = JSON.stringify(Object.keys(body).sort().map((k) => [k, body[k as keyof CreateTicketBody]]));
+function requestHash(body: OpenTicketInput, customerId: string): string {
+  const canonical = JSON.stringify(Object.keys(body).sort().map((k) => [k, body[k as keyof OpenTicketInput]]));
   return createHash('sha256').update(`${customerId}\n${canonical}`).digest('hex');
 }
 
@@ -81,7 +93,7 @@ export function createTicketService(deps: TicketServiceDeps) {
     }
   }
 
-  async function resolveCustomer(caller: Principal, body: CreateTicketBody) {
+  async function resolveCustomer(caller: Principal, body: OpenTicketInput) {
     if (caller.role === 'customer') {
       if (body.customerEmail && body.customerEmail.toLowerCase() !== caller.email) {
         throw invalidInput('customers open tickets for themselves; leave customerEmail out', 'customerEmail');
@@ -111,7 +123,7 @@ export function createTicketService(deps: TicketServiceDeps) {
   }
 
   return {
-    async create(caller: Principal, body: CreateTicketBody, idempotencyKey?: string): Promise<CreatedTicket> {
+    async create(caller: Principal, body: OpenTicketInput, idempotencyKey?: string): Promise<CreatedTicket> {
       try {
         const { calendar, policy } = deps.sla();
         if (!policy.categories.includes(body.category)) {

@@ -1,11 +1,11 @@
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { invalidInput, invalidTransition } from '../../domain/app-errors';
-import type { LiveOutcome } from '../../domain/ticket-sla';
-import type { LiveSupportTool } from '../../domain/ticket';
+import { invalidInput, invalidTransition } from '../domain/app-errors';
+import type { LiveOutcome } from '../domain/ticket-sla';
+import type { LiveSupportTool } from '../domain/ticket';
 import { randomBytes } from 'node:crypto';
-import { liveSessionRequestSignal, liveSessionUpdate, stateQuery, type LiveSessionArgs } from '../../workflows/ticket';
-import type { Store } from '../../store';
-import type { Principal } from '../auth';
+import { liveSessionRequestSignal, liveSessionUpdate, stateQuery, type LiveSessionArgs } from '../workflows/ticket';
+import type { Store } from '../store';
+import type { Principal } from './principal';
 import type { TicketActions } from './ticket-actions';
 import { workflowIdFor } from './tickets';
 

@@ -1,0 +1,51 @@
+import type { Client } from '@temporalio/client';
+import type { Logger } from '../lib/logger';
+import type { Store } from '../store';
+import { createAnnouncementService } from './announcements';
+import { createInboundMail } from './inbound-mail';
+import { createLiveSessions } from './live-sessions';
+import { createSlaService } from './sla';
+import type { SlaRegistry } from './sla-registry';
+import { createTicketActions } from './ticket-actions';
+import { createTicketService, type IntakeStep } from './tickets';
+import { createUserService } from './users';
+
+/**
+ * The desk: every use case, built once per process over the same store, workflow client and SLA
+ * registry. Each adapter (JSON API, web form, console, inbound SMTP) calls these and nothing below
+ * them, so a ticket opened by mail and one opened by the form go through the same steps.
+ */
+export interface DeskDeps {
+  temporal: Client;
+  taskQueue: string;
+  store: Store;
+  /** The one SLA source: the registry's newest calendar and policy versions. */
+  slaRegistry: SlaRegistry;
+  logger: Logger;
+  now?: () => Date;
+  /** Seconds each step of a ticket's creation took (the API's /metrics). */
+  observeIntakeStep?: (step: IntakeStep, seconds: number) => void;
+}
+
+export function createDesk(deps: DeskDeps) {
+  const now = deps.now ?? (() => new Date());
+  const { temporal, taskQueue, store, slaRegistry, logger } = deps;
+  const sla = slaRegistry.current;
+  const tickets = createTicketService({ temporal, taskQueue, store, sla, now, observeStep: deps.observeIntakeStep });
+  const actions = createTicketActions({ temporal, store, now });
+  return {
+    now,
+    /** The SLA in force now (calendar and policy), for previews and pages. */
+    sla,
+    slaRegistry,
+    tickets,
+    actions,
+    liveSessions: createLiveSessions({ temporal, actions, store, now }),
+    users: createUserService({ store, now }),
+    slaService: createSlaService({ registry: slaRegistry, store, temporal, now }),
+    announcements: createAnnouncementService({ temporal, taskQueue, store, sla, now }),
+    inboundMail: createInboundMail({ tickets, actions, store, now, logger }),
+  };
+}
+
+export type Desk = ReturnType<typeof createDesk>;

@@ -1,0 +1,23 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Role, User } from '../store/users';
+
+/** Who is asking, as every channel establishes it (API key, console session, verified mail sender). */
+export interface Principal {
+  id: string;
+  role: Role;
+  email: string;
+  name: string;
+  trainingIncluded: boolean;
+}
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+export function newApiKey(): string {
+  return `sk_${randomBytes(24).toString('base64url')}`;
+}
+
+export const principalOf = (u: User): Principal => ({ id: u.id, role: u.role, email: u.email, name: u.name, trainingIncluded: u.agreement.trainingIncluded });
+
+export const isStaff = (u: Pick<User, 'role'> | null | undefined) => u?.role === 'agent' || u?.role === 'admin';
