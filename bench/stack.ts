@@ -106,6 +106,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const cluster = opts.cluster ?? process.env.BENCH_CLUSTER === '1';
   const tools = (await provision({ need: { temporal: !cluster, cluster, mongo: true, testServer: false, chromium: false }, log })) as Tools;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sla-desk-stack-'));
+  // mkdtemp makes it private; the cluster's PostgreSQL runs as another user when we are root and must reach its data.
+  if (cluster) fs.chmodSync(dataDir, 0o755);
   const logDir = path.join(dataDir, 'logs');
   fs.mkdirSync(logDir, { recursive: true });
   const [temporalPort, mongoPort, pgPort] = [await freePort(), await freePort(), await freePort()];

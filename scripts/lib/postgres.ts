@@ -57,7 +57,7 @@ export function initPostgres(opts: PostgresOptions): boolean {
     // The server's user must reach DATA_DIR through every parent directory.
     const probe = spawnSync('test', ['-w', opts.dir], { uid: who.uid, gid: who.gid });
     if (probe.status !== 0) {
-      throw new Error(`PostgreSQL runs as uid ${who.uid}, which cannot reach ${opts.dir}: choose a DATA_DIR outside a private home directory`);
+      throw new Error(`PostgreSQL runs as uid ${who.uid}, which cannot reach ${opts.dir}: every directory above it must let others through (o+x), e.g. a DATA_DIR outside a private home directory`);
     }
   }
   try {

@@ -1,12 +1,13 @@
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { PG_PASSWORD, PG_USER } from './postgres';
-import { DYNAMIC_CONFIG_FILE, ensureSearchAttributes, freePort, stopChild, waitForPort, type ManagedProcess } from './servers';
+import { DYNAMIC_CONFIG_FILE, ensureSearchAttributes, stopChild, waitForPort, type ManagedProcess } from './servers';
 import type { Log } from './tools';
 
 const execFileAsync = promisify(execFile);
@@ -35,15 +36,37 @@ export function portsFrom(frontend: number): TemporalClusterPorts {
   return { grpc, membership, frontendHttp: frontend + 10 };
 }
 
-/** Every port free, for tests and benchmarks that run beside others on one machine. */
+/** Whether a port can be bound on loopback now. */
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Every port free, for tests and benchmarks that run beside others on one machine. Below 32768: the server records
+ * its membership ports in a PostgreSQL smallint, and the kernel's free ports (from freePort) lie above it.
+ */
 export async function freePorts(): Promise<TemporalClusterPorts> {
+  const taken = new Set<number>();
+  const pick = async () => {
+    for (;;) {
+      const port = 20_000 + Math.floor(Math.random() * 12_000);
+      if (!taken.has(port) && (await bindable(port))) {
+        taken.add(port);
+        return port;
+      }
+    }
+  };
   const grpc = {} as TemporalClusterPorts['grpc'];
   const membership = {} as TemporalClusterPorts['membership'];
   for (const s of SERVICES) {
-    grpc[s] = await freePort();
-    membership[s] = await freePort();
+    grpc[s] = await pick();
+    membership[s] = await pick();
   }
-  return { grpc, membership, frontendHttp: await freePort() };
+  return { grpc, membership, frontendHttp: await pick() };
 }
 
 interface SqlStore {

@@ -185,7 +185,7 @@ export interface ProvisionOptions {
 export async function provision(opts: ProvisionOptions = {}): Promise<Partial<Tools>> {
   const env = opts.env ?? process.env;
   const log = opts.log ?? ((line: string) => console.log(`[provision] ${line}`));
-  const need = { temporal: true, mongo: true, testServer: true, chromium: true, cluster: false, ...opts.need };
+  const need = { temporal: true, mongo: true, testServer: true, chromium: true, cluster: true, ...opts.need };
   const dir = toolsDir(env);
   fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
   return withLock(path.join(dir, '.lock'), log, async () => {
