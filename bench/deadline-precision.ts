@@ -149,14 +149,14 @@ try {
     await timeoutRow(n, 'product', Array.from({ length: n }, (_, i) => workflowIdFor(intake(i).ticketId)));
     for (const kind of Object.keys(BARE_KINDS)) {
       const bare = summary(await bareLags(n, kind));
-      bareRows.push(`| ${fmt(n)} | ${kind} | ${bare.n}/${n} | ${fmt(bare.p50)} | ${fmt(bare.p99)} | ${fmt(bare.max)} | ${fmt(activityLag.p99)} |`);
+      bareRows.push(`| ${fmt(n)} | ${kind} | ${bare.n}/${n} | ${fmt(bare.p50)} | ${fmt(bare.p99)} | ${fmt(bare.max)} | ${fmt(activityLag.p99)} | ${fmt(activityLag.p99 / bare.p99, 2)} |`);
       log(`bare N=${n}, ${kind}: lag p99 ${bare.p99} ms`);
     }
   }
 
   console.log(`## Deadline precision: N deadlines on the same instant
 
-${machine()}; worker: ${Object.entries(tuning).map(([k, v]) => `${k}=${v}`).join(' ') || 'SDK defaults'}; 24/7 calendar, urgent first response due \`lead\` after a common receivedAt, escalation to L2 at the breach.
+${machine()}; ${stack.cluster ? 'cluster mode (Temporal server on PostgreSQL, 4 history shards; two workers, two APIs)' : 'dev server (npm start)'}; worker: ${Object.entries(tuning).map(([k, v]) => `${k}=${v}`).join(' ') || 'SDK defaults'}; 24/7 calendar, urgent first response due \`lead\` after a common receivedAt, escalation to L2 at the breach.
 Lag = moment − dueAt in ms. "Timer" is the \`escalated\` event's \`at\` (the workflow task that handled the timer); "activity" is when the
 escalation activity started (its notification claim).
 
@@ -168,14 +168,14 @@ The limit on the same servers, right after each product run: N bare workflows sl
 running an activity, regular or local, that only notes the time (no store, no mail, no search attributes; worker in the
 benchmark process).
 
-| N | bare activity | activities | bare p50 | bare p99 | bare max | product activity p99 |
-|---:|---|---:|---:|---:|---:|---:|
+| N | bare activity | activities | bare p50 | bare p99 | bare max | product activity p99 | product / bare p99 |
+|---:|---|---:|---:|---:|---:|---:|---:|
 ${bareRows.join('\n')}
 
 CPU ms per deadline by process, from the deadline until the last escalation activity had started:
 
-| N | run | temporal | ferretdb | worker | api | bench |
-|---:|---|---:|---:|---:|---:|---:|
+| N | run | ${STACK_PROCESSES.join(' | ')} |
+|---:|---|${STACK_PROCESSES.map(() => '---:').join('|')}|
 ${cpuRows.join('\n')}
 
 Workflow tasks that timed out in the histories of each run (at most 1,000 workflows read): schedule-to-start timeouts

@@ -188,18 +188,27 @@ export function cpuMsOf(pid: number): number {
 }
 
 /** The processes a stack's CPU is reported for; `bench` is this process (the load generator or a bare client and worker). */
-export const STACK_PROCESSES = ['temporal', 'ferretdb', 'worker', 'api', 'bench'] as const;
+export const STACK_PROCESSES = ['temporal', 'postgresql', 'ferretdb', 'worker', 'api', 'bench'] as const;
 
 /**
  * Measures CPU per process of the stack from now until the returned stop() is called: where a phase's
- * CPU went (Temporal, FerretDB, worker, API, and this process).
+ * CPU went (Temporal and, on the cluster, its PostgreSQL; FerretDB; the workers; the APIs; this process).
  */
 export function stackCpuMeter(stack: Stack) {
-  const pids = { temporal: stack.pid('temporal'), ferretdb: stack.pid('mongo'), worker: stack.pid('worker'), api: stack.pid('api') };
+  const groups: Record<string, (number | undefined)[]> = {
+    temporal: [stack.pid('temporal')],
+    postgresql: [stack.pid('postgresql')],
+    ferretdb: [stack.pid('mongo')],
+    worker: stack.workers.map((w) => stack.pid(w)),
+    api: stack.apiUrls.length > 1 ? [stack.pid('api'), stack.pid('api-2')] : [stack.pid('api')],
+  };
   const read = () => {
     const own = process.cpuUsage();
     const out: Record<string, number> = { bench: (own.user + own.system) / 1000 };
-    for (const [name, pid] of Object.entries(pids)) if (pid) out[name] = cpuMsOf(pid);
+    for (const [name, pids] of Object.entries(groups)) {
+      const live = pids.filter((pid): pid is number => pid !== undefined);
+      if (live.length) out[name] = live.reduce((sum, pid) => sum + cpuMsOf(pid), 0);
+    }
     return out;
   };
   const before = read();

@@ -6,7 +6,9 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import protoPackage from '@temporalio/proto';
+import { clusterServers as createClusterServers, type ClusterServers } from '../scripts/lib/cluster';
 import { freePort, startMongoServer, startTemporalDevServer, stopChild, type ManagedProcess } from '../scripts/lib/servers';
+import { freePorts } from '../scripts/lib/temporal-cluster';
 import { startSmtpSink, type SmtpSink } from '../scripts/lib/smtp-sink';
 import { provision, repoRoot, type Tools } from '../scripts/lib/tools';
 
@@ -16,11 +18,14 @@ import { provision, repoRoot, type Tools } from '../scripts/lib/tools';
  * and the API as `node --import tsx …` children, exactly as `npm start` runs them. Each process can
  * be killed with any signal and started again on the same port and data, which is what the fault
  * tests need; stop() ends everything and an exit hook SIGKILLs whatever is left if we crash.
+ * With `cluster` (or BENCH_CLUSTER=1) it is the cluster mode of `npm run start:cluster` instead: the Temporal
+ * server on its own PostgreSQL, two workers and two APIs.
  */
 
 const proto = protoPackage.temporal;
 
-export type ProcessName = 'temporal' | 'mongo' | 'worker' | 'api';
+type AppName = 'worker' | 'worker-2' | 'api' | 'api-2';
+export type ProcessName = 'temporal' | 'postgresql' | 'mongo' | AppName;
 
 export interface StackOptions {
   /** Written to DATA_DIR/sla.json and passed as SLA_CONFIG (see lib/sla-config.ts). */
@@ -32,11 +37,18 @@ export interface StackOptions {
   nodeArgs?: string[];
   /** Keep DATA_DIR after stop() (also KEEP_BENCH_DATA=1). */
   keepData?: boolean;
+  /** The cluster mode (also BENCH_CLUSTER=1): Temporal server on PostgreSQL, two workers, two APIs. */
+  cluster?: boolean;
 }
 
 export interface Stack {
   dataDir: string;
   apiUrl: string;
+  /** Every API instance (two in the cluster mode); apiUrl is the first. */
+  apiUrls: string[];
+  /** The worker processes, 'worker' first. */
+  workers: AppName[];
+  cluster: boolean;
   adminKey: string;
   temporalAddress: string;
   mongoUri: string;
@@ -91,14 +103,26 @@ async function waitUntil(what: string, timeoutMs: number, probe: () => Promise<b
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const log = opts.log ?? (() => {});
-  const tools = (await provision({ need: { temporal: true, mongo: true, testServer: false, chromium: false }, log })) as Tools;
+  const cluster = opts.cluster ?? process.env.BENCH_CLUSTER === '1';
+  const tools = (await provision({ need: { temporal: !cluster, cluster, mongo: true, testServer: false, chromium: false }, log })) as Tools;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sla-desk-stack-'));
+  // mkdtemp makes it private; the cluster's PostgreSQL runs as another user when we are root and must reach its data.
+  if (cluster) fs.chmodSync(dataDir, 0o755);
   const logDir = path.join(dataDir, 'logs');
   fs.mkdirSync(logDir, { recursive: true });
-  const [temporalPort, mongoPort, apiPort, inboundPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  const temporalAddress = `127.0.0.1:${temporalPort}`;
+  const [temporalPort, mongoPort, pgPort] = [await freePort(), await freePort(), await freePort()];
+  const apiNames: AppName[] = cluster ? ['api', 'api-2'] : ['api'];
+  const workerNames: AppName[] = cluster ? ['worker', 'worker-2'] : ['worker'];
+  const appPorts: Partial<Record<AppName, { port: number; inbound: number }>> = {};
+  for (const name of apiNames) appPorts[name] = { port: await freePort(), inbound: await freePort() };
+  const apiUrls = apiNames.map((name) => `http://127.0.0.1:${appPorts[name]!.port}`);
+  let clusterServers: ClusterServers | undefined;
+  if (cluster) {
+    clusterServers = createClusterServers(tools.cluster, { dataDir, pgPort, ports: await freePorts(), uiPort: 0, namespace: 'default', log });
+  }
+  const temporalAddress = clusterServers?.address ?? `127.0.0.1:${temporalPort}`;
   const mongoUri = `mongodb://127.0.0.1:${mongoPort}/sla-desk`;
-  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const apiUrl = apiUrls[0]!;
   const adminKey = `adm_${randomBytes(16).toString('hex')}`;
   const taskQueue = 'tickets';
   let slaConfigPath = '';
@@ -108,12 +132,19 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   }
 
   const servers: Partial<Record<'temporal' | 'mongo', ManagedProcess>> = {};
-  const apps: Partial<Record<'worker' | 'api', ChildProcess>> = {};
+  const apps: Partial<Record<AppName, ChildProcess>> = {};
   let sink: SmtpSink | undefined;
   let connection: Connection | undefined;
 
+  /** The cluster's servers are started (and restarted) by scripts/lib/cluster.ts; the rest here. */
+  const startClusterServer = async (name: 'temporal' | 'postgresql') => {
+    await clusterServers!.start(name);
+    track(clusterServers!.child(name)!);
+  };
   const startServer = {
+    postgresql: () => startClusterServer('postgresql'),
     temporal: async () => {
+      if (clusterServers) return startClusterServer('temporal');
       servers.temporal = await startTemporalDevServer({
         bin: tools.temporal,
         port: temporalPort,
@@ -129,11 +160,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     },
   };
 
-  const appEnv = (): NodeJS.ProcessEnv => ({
+  const appEnv = (name: AppName): NodeJS.ProcessEnv => ({
     ...process.env,
     NODE_ENV: 'development',
-    PORT: String(apiPort),
-    INBOUND_SMTP_PORT: String(inboundPort),
+    // The workers listen on neither; each API on its own.
+    PORT: String((appPorts[name] ?? appPorts.api!).port),
+    INBOUND_SMTP_PORT: String((appPorts[name] ?? appPorts.api!).inbound),
     PUBLIC_URL: apiUrl,
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_TASK_QUEUE: taskQueue,
@@ -149,11 +181,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     ...opts.env,
   });
 
-  function spawnApp(name: 'worker' | 'api'): ChildProcess {
+  function spawnApp(name: AppName): ChildProcess {
     const out = fs.openSync(path.join(logDir, `${name}.log`), 'a');
     // `node --import tsx` as npm start does: the pid we hold is the app itself, so SIGKILL hits it.
     const nodeArgs = opts.nodeArgs ?? process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(repoRoot, `${name}/main.ts`)], { cwd: repoRoot, env: appEnv(), stdio: ['ignore', out, out] });
+    const entry = name.startsWith('worker') ? 'worker/main.ts' : 'api/main.ts';
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(repoRoot, entry)], { cwd: repoRoot, env: appEnv(name), stdio: ['ignore', out, out] });
     fs.closeSync(out);
     apps[name] = track(child);
     return child;
@@ -169,18 +202,20 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     return (res.pollers ?? []).some((p) => p.identity?.startsWith(`${pid}@`));
   }
 
-  const startApp = {
-    worker: async () => {
-      const child = spawnApp('worker');
-      await waitUntil('worker', 120_000, () => workerPolling(child.pid!), () => exited(child), path.join(logDir, 'worker.log'));
-    },
-    api: async () => {
-      const child = spawnApp('api');
-      await waitUntil('api', 120_000, async () => (await fetch(`${apiUrl}/readyz`, { signal: AbortSignal.timeout(3_000) })).status === 200, () => exited(child), path.join(logDir, 'api.log'));
-    },
-  };
+  async function startApp(name: AppName) {
+    const child = spawnApp(name);
+    const logFile = path.join(logDir, `${name}.log`);
+    if (workerNames.includes(name)) await waitUntil(name, 120_000, () => workerPolling(child.pid!), () => exited(child), logFile);
+    else {
+      const url = apiUrls[apiNames.indexOf(name)]!;
+      await waitUntil(name, 120_000, async () => (await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(3_000) })).status === 200, () => exited(child), logFile);
+    }
+  }
 
-  const childOf = (name: ProcessName): ChildProcess | undefined => (name === 'temporal' || name === 'mongo' ? servers[name]?.child : apps[name]);
+  const childOf = (name: ProcessName): ChildProcess | undefined => {
+    if (name === 'temporal' || name === 'postgresql') return clusterServers ? clusterServers.child(name) : name === 'temporal' ? servers.temporal?.child : undefined;
+    return name === 'mongo' ? servers.mongo?.child : apps[name];
+  };
 
   async function kill(name: ProcessName, signal: NodeJS.Signals = 'SIGKILL') {
     const child = childOf(name);
@@ -192,14 +227,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
   async function start(name: ProcessName) {
     log(`starting ${name}`);
-    if (name === 'temporal' || name === 'mongo') await startServer[name]();
-    else await startApp[name]();
+    if (name === 'temporal' || name === 'mongo' || name === 'postgresql') await startServer[name]();
+    else await startApp(name);
   }
 
   async function stop() {
-    await Promise.all((['api', 'worker'] as const).map((n) => (apps[n] ? stopChild(apps[n]!) : undefined)));
+    await Promise.all([...apiNames, ...workerNames].map((n) => (apps[n] ? stopChild(apps[n]!) : undefined)));
     await connection?.close().catch(() => undefined);
-    await Promise.all((['temporal', 'mongo'] as const).map((n) => servers[n]?.stop()));
+    await Promise.all([servers.temporal?.stop(), servers.mongo?.stop(), clusterServers?.stopAll()]);
     await sink?.close();
     if (!opts.keepData && process.env.KEEP_BENCH_DATA !== '1') fs.rmSync(dataDir, { recursive: true, force: true });
     else log(`data kept in ${dataDir}`);
@@ -207,11 +242,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
   try {
     log(`DATA_DIR ${dataDir}`);
-    await Promise.all([startServer.temporal(), startServer.mongo()]);
+    await Promise.all([cluster ? startServer.postgresql().then(startServer.temporal) : startServer.temporal(), startServer.mongo()]);
     sink = await startSmtpSink({ port: 0, dir: path.join(dataDir, 'outbox') });
     connection = await Connection.connect({ address: temporalAddress });
     // Worker and API bundle/compile in parallel; together they take most of the start-up time.
-    await Promise.all([startApp.worker(), startApp.api()]);
+    await Promise.all([...workerNames, ...apiNames].map((n) => startApp(n)));
     log(`ready: API ${apiUrl}, Temporal ${temporalAddress}, Mongo ${mongoUri}`);
   } catch (err) {
     await stop();
@@ -221,6 +256,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   return {
     dataDir,
     apiUrl,
+    apiUrls,
+    workers: workerNames,
+    cluster,
     adminKey,
     temporalAddress,
     mongoUri,

@@ -2,17 +2,24 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { loadConfig } from '../lib/config';
 import { resolveAdminKey } from '../lib/admin-key';
+import { checkDataDirMode, CLUSTER_TOPOLOGY, instanceEnv, clusterServers } from './lib/cluster';
 import { startMongoServer, startTemporalDevServer, stopChild, waitForPort, type ManagedProcess } from './lib/servers';
 import { startSmtpSink, type SmtpSink } from './lib/smtp-sink';
+import { portsFrom } from './lib/temporal-cluster';
 import { MissingToolError, provision, repoRoot } from './lib/tools';
 
 /**
  * `npm start`: the whole product on one machine. Starts whatever is not given by environment
  * (Temporal dev server, FerretDB, an SMTP outbox), then the worker and the API; Ctrl-C stops all.
+ * `npm run start:cluster` (or SLA_DESK_CLUSTER=1): the real Temporal server on a private PostgreSQL with
+ * its UI instead of the dev server, then two workers and two APIs, the topology of docker-compose.yml.
  */
 const say = (line: string) => console.log(`[start] ${line}`);
+const cluster = process.argv.includes('--cluster') || process.env.SLA_DESK_CLUSTER === '1';
+// Its own data by default: the dev server's tickets in FerretDB would name workflows this Temporal never had.
+if (cluster && !process.env.DATA_DIR) process.env.DATA_DIR = './data-cluster';
 const config = loadConfig();
-const servers: ManagedProcess[] = [];
+const servers: Pick<ManagedProcess, 'name' | 'stop'>[] = [];
 const apps: ChildProcess[] = [];
 let sink: SmtpSink | undefined;
 let stopping = false;
@@ -49,12 +56,36 @@ function startNode(name: string, entry: string, env: NodeJS.ProcessEnv): ChildPr
 
 try {
   const tools = await provision({
-    need: { temporal: config.temporal.embedded, mongo: config.mongo.embedded, testServer: false, chromium: false },
+    need: {
+      temporal: config.temporal.embedded && !cluster,
+      cluster: config.temporal.embedded && cluster,
+      mongo: config.mongo.embedded,
+      testServer: false,
+      chromium: false,
+    },
     log: (l) => console.log(`[provision] ${l}`),
   });
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: config.dataDir };
 
-  if (config.temporal.embedded) {
+  if (config.temporal.embedded && cluster) {
+    checkDataDirMode(config.dataDir, 'cluster');
+    // SLA_DESK_PG_PORT: the private PostgreSQL's port; 5433 leaves a system PostgreSQL's 5432 alone.
+    const pgPort = Number(process.env.SLA_DESK_PG_PORT ?? 5433);
+    say(`starting PostgreSQL on ${pgPort}, Temporal server (${CLUSTER_TOPOLOGY.historyShards} history shards) on ${config.temporal.address}, UI on ${config.temporal.uiUrl}`);
+    const log = (l: string) => say(l);
+    const started = clusterServers(tools.cluster!, {
+      dataDir: config.dataDir,
+      pgPort,
+      ports: portsFrom(config.temporal.port),
+      uiPort: config.temporal.uiPort,
+      namespace: config.temporal.namespace,
+      log,
+    });
+    servers.push({ name: 'cluster', stop: () => started.stopAll() });
+    await started.startAll();
+    env.TEMPORAL_ADDRESS = config.temporal.address;
+  } else if (config.temporal.embedded) {
+    checkDataDirMode(config.dataDir, 'dev');
     say(`starting Temporal dev server on ${config.temporal.address} (UI ${config.temporal.uiUrl})`);
     servers.push(
       await startTemporalDevServer({
@@ -88,19 +119,26 @@ try {
   const admin = resolveAdminKey(config);
   env.ADMIN_API_KEY = admin.key;
 
-  startNode('worker', 'worker/main.ts', env);
-  const api = startNode('api', 'api/main.ts', env);
-  await waitForPort(config.port, api, 'api', 120_000);
+  const workers = cluster ? CLUSTER_TOPOLOGY.workers : 1;
+  const apiCount = cluster ? CLUSTER_TOPOLOGY.apis : 1;
+  const ports = { port: config.port, inboundSmtpPort: config.inboundSmtpPort, workerMetricsPort: config.metrics.workerPort, sdkMetricsPort: config.metrics.temporalSdkPort };
+  const name = (kind: string, i: number, n: number) => (n > 1 ? `${kind}-${i + 1}` : kind);
+  for (let i = 0; i < workers; i++) startNode(name('worker', i, workers), 'worker/main.ts', instanceEnv('worker', i, env, ports));
+  for (let i = 0; i < apiCount; i++) {
+    const api = startNode(name('api', i, apiCount), 'api/main.ts', instanceEnv('api', i, env, ports));
+    await waitForPort(config.port + i, api, name('api', i, apiCount), 120_000);
+  }
+  const apiUrls = Array.from({ length: apiCount }, (_, i) => `http://localhost:${config.port + i}`);
 
   // One write: a reader that sees "ready" also sees the admin key and the URLs under it.
   console.log(`[start] ready
 
-  API           ${config.publicUrl}/api/v1
+  API           ${config.publicUrl}/api/v1${apiCount > 1 ? ` (instances: ${apiUrls.join(', ')}; workers: ${workers})` : ''}
   Web form      ${config.publicUrl}/
   API docs      ${config.publicUrl}/docs
   Temporal UI   ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows
   Outbox        ${sink ? sink.dir : config.smtp.url}
-  Inbound mail  smtp://${config.host}:${config.inboundSmtpPort} (or POST raw MIME to ${config.publicUrl}/api/v1/inbound/email)
+  Inbound mail  smtp://${config.host}:${config.inboundSmtpPort}${apiCount > 1 ? ` (and +1 per instance)` : ''} (or POST raw MIME to ${config.publicUrl}/api/v1/inbound/email)
   Admin key     ${admin.key}${admin.source === 'env' ? ' (from ADMIN_API_KEY)' : ` (stored in ${path.join(config.dataDir, 'admin-key')})`}
 
   Try: curl -s -X POST ${config.publicUrl}/api/v1/tickets -H "Authorization: Bearer ${admin.key}" \\

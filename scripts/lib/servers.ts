@@ -5,8 +5,9 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import protoPackage, { type temporal } from '@temporalio/proto';
+import { parse as parseYaml } from 'yaml';
 import { ticketSearchAttributes } from '../../workflows/search-attributes';
-import type { Tools } from './tools';
+import { repoRoot, type Tools } from './tools';
 
 // @temporalio/proto is CommonJS; its namespace is only reachable through the default export under ESM.
 const proto = protoPackage.temporal;
@@ -88,13 +89,23 @@ export interface TemporalDevServerOptions {
 }
 
 /**
- * Server settings, the same in deploy/temporal-dynamic-config.yaml for docker-compose (test/unit/docker-compose.test.ts).
+ * Server settings, one file for every Temporal server we run: docker-compose.yml mounts it, the cluster mode points
+ * the server at it (temporal-cluster.ts), and the dev server gets each value as a flag (test/unit/docker-compose.test.ts).
  * Eager activities: an activity a workflow task schedules goes back to the worker in that task's reply, when it has
  * a free slot, instead of a round trip through matching; a third less server CPU per deadline (BENCHMARKS.md).
  */
-export const TEMPORAL_DYNAMIC_CONFIG: Record<string, boolean | number | string> = {
-  'system.enableActivityEagerExecution': true,
-};
+export const DYNAMIC_CONFIG_FILE = path.join(repoRoot, 'deploy', 'temporal-dynamic-config.yaml');
+
+/** Each key's value without constraints (the dev server's flags cannot scope a value to a namespace). */
+export function readDynamicConfig(file = DYNAMIC_CONFIG_FILE): Record<string, unknown> {
+  const settings = parseYaml(fs.readFileSync(file, 'utf8')) as Record<string, { value: unknown; constraints?: unknown }[]>;
+  return Object.fromEntries(
+    Object.entries(settings).map(([key, values]) => {
+      if (values.length !== 1 || values[0]!.constraints) throw new Error(`${file}: ${key} must have one value without constraints`);
+      return [key, values[0]!.value];
+    }),
+  );
+}
 
 export async function startTemporalDevServer(opts: TemporalDevServerOptions): Promise<ManagedProcess> {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--log-level', 'warn'];
@@ -107,7 +118,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
     // killed process (the restart fault test), half the server's CPU per ticket (BENCHMARKS.md, intake).
     args.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
   }
-  for (const [key, value] of Object.entries(TEMPORAL_DYNAMIC_CONFIG)) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  for (const [key, value] of Object.entries(readDynamicConfig())) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   if (opts.namespace && opts.namespace !== 'default') args.push('--namespace', opts.namespace);
   for (const key of ticketSearchAttributes) args.push('--search-attribute', `${key.name}=${key.type}`);
   const out = logStream(opts.logFile);

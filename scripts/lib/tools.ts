@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureChromium } from './chromium';
+import { provisionCluster, type ClusterTools } from './cluster-tools';
 import { prepareFerretDbSource } from './ferretdb-build';
 import { withLock } from './lock';
 
@@ -34,9 +35,11 @@ export interface Tools {
   testServer: string;
   /** Debian's chromium, for the browser tests. */
   chromium: string;
+  /** The cluster mode's servers: Temporal server and schema tool, Temporal UI, PostgreSQL (cluster-tools.ts). */
+  cluster: ClusterTools;
 }
 
-type Log = (line: string) => void;
+export type Log = (line: string) => void;
 
 export function which(cmd: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   for (const dir of (env.PATH ?? '').split(path.delimiter)) {
@@ -52,13 +55,13 @@ export function which(cmd: string, env: NodeJS.ProcessEnv = process.env): string
   return undefined;
 }
 
-function fingerprint(files: string[]): string {
+export function fingerprint(files: string[]): string {
   const hash = createHash('sha256');
   for (const f of files) hash.update(f).update(fs.readFileSync(path.join(repoRoot, f)));
   return hash.digest('hex').slice(0, 16);
 }
 
-function stampOk(stampFile: string, expected: string, artifact: string): boolean {
+export function stampOk(stampFile: string, expected: string, artifact: string): boolean {
   try {
     return fs.readFileSync(stampFile, 'utf8') === expected && fs.existsSync(artifact);
   } catch {
@@ -67,7 +70,7 @@ function stampOk(stampFile: string, expected: string, artifact: string): boolean
 }
 
 /** Runs a build step, streaming its output with a prefix so a long first build shows progress. */
-function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; log: Log; label: string }) {
+export function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; log: Log; label: string }) {
   return new Promise<void>((resolve, reject) => {
     const started = Date.now();
     const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -174,7 +177,7 @@ export async function ensureTestServer(dir: string, log: Log, env = process.env)
 
 export interface ProvisionOptions {
   log?: Log;
-  need?: { temporal?: boolean; mongo?: boolean; testServer?: boolean; chromium?: boolean };
+  need?: { temporal?: boolean; mongo?: boolean; testServer?: boolean; chromium?: boolean; cluster?: boolean };
   env?: NodeJS.ProcessEnv;
 }
 
@@ -182,7 +185,7 @@ export interface ProvisionOptions {
 export async function provision(opts: ProvisionOptions = {}): Promise<Partial<Tools>> {
   const env = opts.env ?? process.env;
   const log = opts.log ?? ((line: string) => console.log(`[provision] ${line}`));
-  const need = { temporal: true, mongo: true, testServer: true, chromium: true, ...opts.need };
+  const need = { temporal: true, mongo: true, testServer: true, chromium: true, cluster: true, ...opts.need };
   const dir = toolsDir(env);
   fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
   return withLock(path.join(dir, '.lock'), log, async () => {
@@ -191,6 +194,7 @@ export async function provision(opts: ProvisionOptions = {}): Promise<Partial<To
     if (need.mongo) tools.mongo = await ensureMongoServer(dir, log, env);
     if (need.testServer) tools.testServer = await ensureTestServer(dir, log, env);
     if (need.chromium) tools.chromium = await ensureChromium(log);
+    if (need.cluster) tools.cluster = await provisionCluster(dir, log, env);
     return tools;
   });
 }

@@ -14,7 +14,8 @@ export function useFaultStack(opts: StackOptions): { stack: Stack; db: Connectio
   beforeAll(async () => {
     live.stack = await startStack(opts);
     live.db = await openStore(live.stack.mongoUri);
-  }, 180_000);
+    // The cluster mode creates a PostgreSQL cluster, its schemas and the namespace before the two workers and APIs.
+  }, opts.cluster ? 300_000 : 180_000);
   afterAll(async () => {
     await live.db?.close();
     await live.stack?.stop();

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { configSchema } from '../../lib/config';
-import { TEMPORAL_DYNAMIC_CONFIG } from '../../scripts/lib/servers';
+import { DYNAMIC_CONFIG_FILE, readDynamicConfig } from '../../scripts/lib/servers';
+import { portsFrom, serverConfig } from '../../scripts/lib/temporal-cluster';
 import { ticketSearchAttributes } from '../../workflows/search-attributes';
 
 type EnvValue = string | number | boolean | null;
@@ -191,14 +192,20 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('gives the Temporal server the same dynamic config as the dev server of npm start', () => {
+  it('gives the Temporal server the dynamic config file of the cluster mode and of the dev server', () => {
     const temporal = service('temporal');
     const file = rawEnvironment('temporal').DYNAMIC_CONFIG_FILE_PATH ?? 'config/dynamicconfig/docker.yaml';
     // auto-setup resolves the path from its working directory, /etc/temporal.
     const mount = (temporal.volumes ?? []).map((v) => v.split(':')).find(([, target]) => target === path.posix.join('/etc/temporal', file));
     expect(mount, `a volume mounted at /etc/temporal/${file}`).toBeDefined();
-    const settings = parse(readFileSync(path.join(root, mount![0]!), 'utf8')) as Record<string, { value: unknown }[]>;
-    expect(Object.fromEntries(Object.entries(settings).map(([key, values]) => [key, values[0]?.value]))).toEqual(TEMPORAL_DYNAMIC_CONFIG);
+    expect(path.resolve(root, mount![0]!)).toBe(DYNAMIC_CONFIG_FILE);
+    // The cluster mode's server reads the same file in place.
+    const cluster = serverConfig({ pgPort: 5432, ports: portsFrom(7233), dynamicConfigFile: DYNAMIC_CONFIG_FILE });
+    expect(cluster.dynamicConfigClient.filepath).toBe(DYNAMIC_CONFIG_FILE);
+    // The dev server gets every key as a flag, which only a single unconstrained value can be.
+    const settings = readDynamicConfig();
+    expect(settings['system.enableActivityEagerExecution']).toBe(true);
+    expect(Object.keys(settings).length).toBeGreaterThan(0);
   });
 
   it('starts things in order: every awaited service can report what it is awaited for', () => {

@@ -1,0 +1,103 @@
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { waitForPort, type ManagedProcess } from './servers';
+
+/**
+ * A private PostgreSQL cluster for the Temporal server of the cluster mode: its own data directory under
+ * DATA_DIR, listening on 127.0.0.1 only (no Unix socket), password authentication. PostgreSQL refuses to run
+ * as root, so when we are root it runs as Debian's `postgres` system user.
+ */
+
+export const PG_USER = 'temporal';
+export const PG_PASSWORD = 'temporal';
+
+export interface PostgresOptions {
+  pgBin: string;
+  /** Holds the cluster (`data/`) and nothing else of ours. */
+  dir: string;
+  port: number;
+  logFile: string;
+}
+
+interface Identity {
+  uid?: number;
+  gid?: number;
+}
+
+function runAs(): Identity {
+  if (process.getuid?.() !== 0) return {};
+  for (const user of ['postgres', 'nobody']) {
+    try {
+      const uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim());
+      const gid = Number(execFileSync('id', ['-g', user], { encoding: 'utf8' }).trim());
+      return { uid, gid };
+    } catch {
+      /* no such user */
+    }
+  }
+  throw new Error('running as root and neither a `postgres` nor a `nobody` user exists to run PostgreSQL as');
+}
+
+const dataDir = (opts: PostgresOptions) => path.join(opts.dir, 'data');
+
+/** Creates the cluster on first use; returns whether it did. */
+export function initPostgres(opts: PostgresOptions): boolean {
+  const data = dataDir(opts);
+  if (fs.existsSync(path.join(data, 'PG_VERSION'))) return false;
+  const who = runAs();
+  fs.mkdirSync(opts.dir, { recursive: true });
+  fs.rmSync(data, { recursive: true, force: true });
+  const pwfile = path.join(opts.dir, 'pwfile');
+  fs.writeFileSync(pwfile, `${PG_PASSWORD}\n`, { mode: 0o600 });
+  if (who.uid !== undefined) {
+    fs.chownSync(opts.dir, who.uid, who.gid!);
+    fs.chownSync(pwfile, who.uid, who.gid!);
+    // The server's user must reach DATA_DIR through every parent directory.
+    const probe = spawnSync('test', ['-w', opts.dir], { uid: who.uid, gid: who.gid });
+    if (probe.status !== 0) {
+      throw new Error(`PostgreSQL runs as uid ${who.uid}, which cannot reach ${opts.dir}: every directory above it must let others through (o+x), e.g. a DATA_DIR outside a private home directory`);
+    }
+  }
+  try {
+    execFileSync(
+      path.join(opts.pgBin, 'initdb'),
+      ['-D', data, '-U', PG_USER, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C'],
+      { ...who, stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.dir },
+    );
+  } finally {
+    fs.rmSync(pwfile, { force: true });
+  }
+  return true;
+}
+
+export async function startPostgres(opts: PostgresOptions): Promise<ManagedProcess> {
+  initPostgres(opts);
+  fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
+  const out = fs.openSync(opts.logFile, 'a');
+  // Temporal's four services hold up to 22 connections each, and the schema tool a few more.
+  const args = ['-D', dataDir(opts), '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'];
+  const child = spawn(path.join(opts.pgBin, 'postgres'), args, { ...runAs(), cwd: opts.dir, stdio: ['ignore', out, out] });
+  fs.closeSync(out);
+  await waitForPort(opts.port, child, 'postgresql');
+  // Listening comes before recovery ends; pg_isready says when it accepts sessions.
+  const deadline = Date.now() + 60_000;
+  while (spawnSync(path.join(opts.pgBin, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(opts.port)]).status !== 0) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`postgresql did not accept connections on ${opts.port} (log: ${opts.logFile})`);
+    await delay(100);
+  }
+  return {
+    name: 'postgresql',
+    child,
+    // SIGINT is PostgreSQL's fast shutdown; SIGTERM would wait for Temporal's pooled connections to close.
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
