@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consoleLogin as signIn } from '../support/console';
 import { apiClient, type ApiClient } from '../support/http';
 import { startStack, type TestStack } from '../support/stack';
 
@@ -36,18 +37,7 @@ async function upload(ticketId: string, files: { name: string; data: Buffer }[])
 const newTicket = async (subject: string) =>
   (await apiClient(stack.baseUrl, customerKey).post('/api/v1/tickets', { subject, description: 'See the files', category: 'bug' })).body.id as string;
 
-async function consoleLogin(): Promise<string> {
-  const login = await fetch(`${stack.baseUrl}/console/login`);
-  const csrfCookie = login.headers.getSetCookie().find((c) => c.startsWith('sd_csrf='))!.split(';')[0]!;
-  const token = /name="csrf" value="([^"]+)"/.exec(await login.text())![1]!;
-  const res = await fetch(`${stack.baseUrl}/console/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie: csrfCookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ csrf: token, apiKey: agentKey }).toString(),
-  });
-  return `${csrfCookie}; ${res.headers.getSetCookie().find((c) => c.startsWith('sd_console='))!.split(';')[0]!}`;
-}
+const consoleLogin = () => signIn(stack.baseUrl, agentKey);
 
 describe('the per-ticket attachment quota', () => {
   it('refuses what would pass the total size with 413 naming the quota, and stores none of that request', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ParsedMail } from 'mailparser';
 import { ALWAYS_OPEN_CALENDAR } from '../../domain/calendar';
 import { parsePolicyOverrides } from '../../domain/policy';
+import { consoleLogin as signIn } from '../support/console';
 import { apiClient, type ApiClient } from '../support/http';
 import { mailsFor, readOutbox } from '../support/outbox';
 import { startStack, type TestStack } from '../support/stack';
@@ -34,19 +35,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function consoleLogin(): Promise<string> {
-  const login = await fetch(`${stack.baseUrl}/console/login`);
-  const csrfCookie = login.headers.getSetCookie().find((c) => c.startsWith('sd_csrf='))!.split(';')[0]!;
-  const token = /name="csrf" value="([^"]+)"/.exec(await login.text())![1]!;
-  const res = await fetch(`${stack.baseUrl}/console/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie: csrfCookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ csrf: token, apiKey: agentKey }).toString(),
-  });
-  expect(res.status).toBe(303);
-  return `${csrfCookie}; ${res.headers.getSetCookie().find((c) => c.startsWith('sd_console='))!.split(';')[0]!}`;
-}
+const consoleLogin = () => signIn(stack.baseUrl, agentKey);
 
 const kindOf = (m: ParsedMail) => String(m.headers.get('x-notification-kind'));
 const linkIn = (m: ParsedMail) => /View the ticket: (\S+)/.exec(m.text ?? '')?.[1] ?? '';
