@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from '../lib/logger';
 import type { Mailer } from '../lib/mailer';
+import type { TicketLinks } from '../desk/ticket-links';
 import type { Store } from '../store';
 import type { SlaEventRecord } from '../store/sla-events';
 import type { TicketStateProjection } from '../store/ticket-states';
@@ -18,6 +19,8 @@ export interface TicketActivityDeps {
   mailer: Mailer;
   contacts: ContactBook;
   publicUrl: string;
+  /** Customers' private links and staff's console addresses, minted as the API checks them. */
+  links: TicketLinks;
   now: () => Date;
   logger: Logger;
 }
@@ -106,7 +109,8 @@ export function createTicketActivities(deps: TicketActivityDeps) {
     const mail = renderMail(input.kind, {
       ...input.facts,
       ticketId: input.ticketId,
-      ticketUrl: `${deps.publicUrl}/tickets/${input.ticketId}`,
+      // A customer opens the ticket through its private link; staff through the console.
+      ticketUrl: input.audience.kind === 'customer' ? deps.links.customerUrl(input.ticketId) : deps.links.staffUrl(input.ticketId),
     });
     const messageId = `<${input.key.replace(/[^A-Za-z0-9._-]/g, '.')}@${contacts.mailDomain}>`;
     const claimed = await store.notifications.claim(

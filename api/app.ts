@@ -80,7 +80,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(authenticate({ adminApiKey: deps.adminApiKey, findByKeyHash: (h) => deps.store.users.byApiKeyHash(h) }));
   api.use('/tickets', ticketRoutes(tickets));
   api.use('/tickets', ticketThreadRoutes(actions));
-  api.use('/tickets', attachmentRoutes({ store: deps.store, actions, now }));
+  api.use('/tickets', attachmentRoutes({ desk }));
   api.use('/tickets', liveSessionRoutes(desk.liveSessions));
   api.use('/users', userRoutes(desk.users));
   api.use('/webhooks', webhookRoutes({ store: deps.store, now }));

@@ -8,6 +8,8 @@ import { connectMongo } from '../store/connection';
 import { createStore } from '../store';
 import { createApp } from './app';
 import { createDesk } from '../desk';
+import { createTicketLinks, linkKeyFrom } from '../desk/ticket-links';
+import { createMailer } from '../lib/mailer';
 import { createSlaRegistry } from '../desk/sla-registry';
 import { createApiMetrics } from './ops/metrics';
 import { startInboundSmtp } from '../channels/inbound-smtp';
@@ -40,7 +42,13 @@ const now = () => new Date();
 const metrics = createApiMetrics({ store, now });
 // One desk for every channel: the JSON API, the web form, the console and inbound SMTP open tickets
 // through the same use cases under the same SLA registry.
-const desk = createDesk({ temporal, taskQueue: config.temporal.taskQueue, store, slaRegistry, logger, now, observeIntakeStep: metrics.observeIntakeStep });
+// The worker mints the same private links for its mails (worker/main.ts): same LINK_SECRET or admin key.
+const links = createTicketLinks({ key: linkKeyFrom(config.linkSecret ?? adminKey.key), publicUrl: config.publicUrl });
+const mailer = createMailer({ url: config.smtp.url, from: config.smtp.from });
+const desk = createDesk({
+  temporal, taskQueue: config.temporal.taskQueue, store, slaRegistry, logger, now, observeIntakeStep: metrics.observeIntakeStep,
+  links, attachmentQuota: config.attachmentQuota, mailer, mailDomain: config.mailDomain,
+});
 
 const app = createApp({
   desk,
@@ -76,6 +84,7 @@ async function shutdown(signal: string) {
   await inboundSmtp.close();
   await temporal.connection.close();
   await conn.close();
+  mailer.close();
   logger.info('api stopped');
   // stdin (the supervisor's lifeline) would keep the event loop alive.
   process.exit(0);

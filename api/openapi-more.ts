@@ -80,7 +80,7 @@ export const MORE_OPERATIONS: Operation[] = [
   },
   {
     method: 'post', path: `${TICKET}/attachments`, tag: 'Thread', access: 'any',
-    summary: 'Attach files', description: 'multipart/form-data, field `files` (up to 5, 5 MB each): PNG, JPEG, GIF, PDF, ZIP or plain text, recognised by content.',
+    summary: 'Attach files', description: 'multipart/form-data, field `files` (up to 5, 5 MB each): PNG, JPEG, GIF, WebP, PDF, ZIP or plain text, recognised by content (400 naming each refused file). A ticket holds at most `ATTACHMENT_QUOTA_FILES` files and `ATTACHMENT_QUOTA_MB` MB (defaults 100 and 50) across all channels; a request that would pass either is refused whole with 413 naming the quota.',
     success: { status: 201, description: 'the stored files', schema: anyObject },
     errors: [...API_ERRORS, 404, 413],
   },
@@ -91,7 +91,7 @@ export const MORE_OPERATIONS: Operation[] = [
   },
   {
     method: 'get', path: `${TICKET}/attachments/{attachmentId}`, tag: 'Thread', access: 'any',
-    summary: 'Download a file', description: 'Only for those who may see the ticket.',
+    summary: 'Download a file', description: 'Only for those who may see the ticket. Always `Content-Disposition: attachment` (with an RFC 6266 `filename*` for non-ASCII names), `X-Content-Type-Options: nosniff` and a sandboxing CSP.',
     success: { status: 200, description: 'the file', schema: str, contentType: 'application/octet-stream' }, errors: [...API_ERRORS, 404],
   },
   {

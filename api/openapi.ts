@@ -108,6 +108,7 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       customerName: str,
       receivedAt: time,
       slaVersion: str,
+      unverified: { type: 'boolean', description: 'opened on the web form under an existing customer\'s address and its mailed private link not opened yet: the sender is unproven' },
       status: str,
       sla: { oneOf: [ref('Sla'), { type: 'null' }] },
       thread: { type: 'array', items: ref('Message') },
@@ -137,7 +138,7 @@ const ERROR_RESPONSES: Record<ErrorStatus, { name: string; description: string; 
   403: { name: 'Forbidden', description: 'the key is valid but its role may not do this' },
   404: { name: 'NotFound', description: "no such ticket (also another customer's ticket: its existence is never revealed)" },
   409: { name: 'Conflict', description: 'refused by the ticket lifecycle, or an Idempotency-Key reused with another body' },
-  413: { name: 'ContentTooLarge', description: 'the body is over 256 kB' },
+  413: { name: 'ContentTooLarge', description: 'the body is over its limit (256 kB of JSON, 5 MB a file), or the ticket\'s attachment quota would be passed' },
   429: { name: 'TooManyRequests', description: 'rate limit exceeded; wait `Retry-After` seconds', header: 'Retry-After' },
   503: { name: 'Unavailable', description: 'a backing service is down; nothing was changed; retry after `Retry-After` seconds', header: 'Retry-After' },
 };

@@ -110,5 +110,7 @@ function fromAppError(err: AppError): HttpProblem {
       return unavailable(err.message);
     case 'invalid_input':
       return badRequest(err.message, [{ field: err.field ?? '(body)', message: err.message }]);
+    case 'too_large':
+      return new HttpProblem(413, 'Content Too Large', err.message, { errors: [{ field: err.field ?? '(body)', message: err.message }] });
   }
 }

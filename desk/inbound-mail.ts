@@ -8,6 +8,7 @@ import type { Logger } from '../lib/logger';
 import type { Store } from '../store';
 import type { InboundOutcome } from '../store/inbound-mail';
 import type { User } from '../store/users';
+import type { AttachmentService } from './attachments';
 import { pickAttachments, readMail, stripQuoted, ticketCandidates, type Envelope, type MailFacts } from './mail-rules';
 
 /**
@@ -43,6 +44,7 @@ export interface InboundResult {
 export interface InboundMailDeps {
   tickets: TicketService;
   actions: TicketActions;
+  attachments: AttachmentService;
   store: Store;
   now: () => Date;
   logger: Logger;
@@ -115,10 +117,9 @@ export function createInboundMail(deps: InboundMailDeps) {
   async function keepFiles(f: MailFacts, key: string, ticketId: string, messageId?: string) {
     const { kept, skipped } = pickAttachments(f.attachments);
     const prefix = sha256(key).slice(0, 20);
-    for (const [i, file] of kept.entries()) {
-      await store.attachments.add({ id: `${prefix}-${i}`, ticketId, messageId, ...file, size: file.data.length, createdAt: deps.now() });
-    }
-    return skipped;
+    const files = kept.map((file, i) => ({ ...file, id: `${prefix}-${i}` }));
+    const { overQuota } = await deps.attachments.keep(ticketId, files, { messageId, partial: true });
+    return [...skipped, ...overQuota];
   }
 
   return {

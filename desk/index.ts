@@ -1,5 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../lib/logger';
+import type { Mailer } from '../lib/mailer';
+import { createAttachmentService, type AttachmentQuota } from './attachments';
+import { createCustomerLinks } from './customer-links';
+import type { TicketLinks } from './ticket-links';
+import { createWebIntake } from './web-intake';
 import type { Store } from '../store';
 import { createAnnouncementService } from './announcements';
 import { createInboundMail } from './inbound-mail';
@@ -22,6 +27,13 @@ export interface DeskDeps {
   /** The one SLA source: the registry's newest calendar and policy versions. */
   slaRegistry: SlaRegistry;
   logger: Logger;
+  /** Private ticket links and console addresses (desk/ticket-links.ts), shared with the worker's mails. */
+  links: TicketLinks;
+  /** Per-ticket attachment totals (ATTACHMENT_QUOTA_*); the default when absent. */
+  attachmentQuota?: AttachmentQuota;
+  /** Mails a customer their ticket links on request; without it such requests are answered but send nothing. */
+  mailer?: Mailer;
+  mailDomain?: string;
   now?: () => Date;
   /** Seconds each step of a ticket's creation took (the API's /metrics). */
   observeIntakeStep?: (step: IntakeStep, seconds: number) => void;
@@ -31,7 +43,8 @@ export function createDesk(deps: DeskDeps) {
   const now = deps.now ?? (() => new Date());
   const { temporal, taskQueue, store, slaRegistry, logger } = deps;
   const sla = slaRegistry.current;
-  const tickets = createTicketService({ temporal, taskQueue, store, sla, now, observeStep: deps.observeIntakeStep });
+  const attachments = createAttachmentService({ store, now, quota: deps.attachmentQuota });
+  const tickets = createTicketService({ temporal, taskQueue, store, sla, now, links: deps.links, attachments, observeStep: deps.observeIntakeStep });
   const actions = createTicketActions({ temporal, store, now });
   return {
     now,
@@ -40,11 +53,15 @@ export function createDesk(deps: DeskDeps) {
     slaRegistry,
     tickets,
     actions,
+    attachments,
+    links: deps.links,
+    webIntake: createWebIntake({ store, tickets, now }),
+    customerLinks: createCustomerLinks({ store, links: deps.links, mailer: deps.mailer, mailDomain: deps.mailDomain, logger }),
     liveSessions: createLiveSessions({ temporal, actions, store, now }),
     users: createUserService({ store, now }),
     slaService: createSlaService({ registry: slaRegistry, store, temporal, now }),
     announcements: createAnnouncementService({ temporal, taskQueue, store, sla, now }),
-    inboundMail: createInboundMail({ tickets, actions, store, now, logger }),
+    inboundMail: createInboundMail({ tickets, actions, attachments, store, now, logger }),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { AddressObject, Attachment as MailAttachment, ParsedMail } from 'mailparser';
+import { checkFiles, type CheckedFile, type RefusedFile } from './attachments';
 
 /**
  * The decisions about one inbound message that need no I/O: who sent it, whether a machine did,
@@ -83,30 +84,12 @@ export function ticketCandidates(f: MailFacts, loggedTicket?: string | null): st
   return [...new Set([...threaded, ...(loggedTicket ? [loggedTicket] : []), ...tagged, ...plus].map((id) => id.toUpperCase()))];
 }
 
-export const ALLOWED_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'text/plain', 'application/pdf', 'application/zip'];
-export const MAX_FILES = 5;
-export const MAX_FILE_BYTES = 5 * 1024 * 1024;
-
-export interface KeptFile {
-  filename: string;
-  contentType: string;
-  data: Buffer;
-}
-
-/** Bounded on purpose: a mail can carry anything, the ticket keeps only what helps and fits. */
-export function pickAttachments(list: MailAttachment[]): { kept: KeptFile[]; skipped: { filename: string; reason: string }[] } {
-  const kept: KeptFile[] = [];
-  const skipped: { filename: string; reason: string }[] = [];
-  list.forEach((a, i) => {
-    const filename = (a.filename || `attachment-${i + 1}`).slice(0, 200);
-    const contentType = (a.contentType || 'application/octet-stream').toLowerCase();
-    const data = Buffer.isBuffer(a.content) ? a.content : Buffer.from(a.content ?? '');
-    if (!ALLOWED_TYPES.includes(contentType)) skipped.push({ filename, reason: `type ${contentType} is not accepted` });
-    else if (data.length > MAX_FILE_BYTES) skipped.push({ filename, reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` });
-    else if (kept.length >= MAX_FILES) skipped.push({ filename, reason: `more than ${MAX_FILES} files` });
-    else kept.push({ filename, contentType, data });
-  });
-  return { kept, skipped };
+/** Bounded on purpose: a mail can carry anything, the ticket keeps what the one attachment policy (desk/attachments.ts) accepts. */
+export function pickAttachments(list: MailAttachment[]): { kept: CheckedFile[]; skipped: RefusedFile[] } {
+  const { kept, refused } = checkFiles(
+    list.map((a, i) => ({ filename: a.filename || `attachment-${i + 1}`, data: Buffer.isBuffer(a.content) ? a.content : Buffer.from(a.content ?? '') })),
+  );
+  return { kept, skipped: refused };
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'", nbsp: ' ' };

@@ -13,6 +13,8 @@ import * as sa from '../workflows/search-attributes';
 import type { Principal } from './principal';
 import { isStoreUnavailable } from '../store/errors';
 import { hashApiKey, newApiKey } from './principal';
+import type { AttachmentService, CheckedFile } from './attachments';
+import type { TicketLinks } from './ticket-links';
 
 /** What any channel brings to open a ticket (the API's JSON body, the web form, a mail). */
 export interface OpenTicketInput {
@@ -41,6 +43,8 @@ export interface TicketServiceDeps {
   store: Store;
   sla: () => SlaSettings;
   now: () => Date;
+  links: TicketLinks;
+  attachments: AttachmentService;
   /** Seconds each step of a creation took (the API's /metrics). */
   observeStep?: (step: IntakeStep, seconds: number) => void;
 }
@@ -67,6 +71,14 @@ export function ticketIdForKey(callerId: string, key: string): string {
 function requestHash(body: OpenTicketInput, customerId: string): string {
   const canonical = JSON.stringify(Object.keys(body).sort().map((k) => [k, body[k as keyof OpenTicketInput]]));
   return createHash('sha256').update(`${customerId}\n${canonical}`).digest('hex');
+}
+
+/** What a channel may add to a ticket's opening besides its fields. */
+export interface OpenTicketOptions {
+  /** Files already checked by the attachment policy (desk/attachments.ts), kept with the ticket. */
+  files?: CheckedFile[];
+  /** The sender has not proven the address (web form, existing customer): agents see a mark until the mailed link is opened. */
+  unverified?: boolean;
 }
 
 export interface CreatedTicket {
@@ -122,8 +134,14 @@ export function createTicketService(deps: TicketServiceDeps) {
     return { ticket, sla, replayed: true };
   }
 
+  /** Ids derive from the ticket, so a replay stores no file twice (and completes a crashed first attempt). */
+  async function withFiles(created: CreatedTicket, files: CheckedFile[] = []): Promise<CreatedTicket> {
+    if (files.length) await deps.attachments.keep(created.ticket.id, files.map((f, i) => ({ ...f, id: `${created.ticket.id}-f${i}` })));
+    return created;
+  }
+
   return {
-    async create(caller: Principal, body: OpenTicketInput, idempotencyKey?: string): Promise<CreatedTicket> {
+    async create(caller: Principal, body: OpenTicketInput, idempotencyKey?: string, opts: OpenTicketOptions = {}): Promise<CreatedTicket> {
       try {
         const { calendar, policy } = deps.sla();
         if (!policy.categories.includes(body.category)) {
@@ -160,8 +178,10 @@ export function createTicketService(deps: TicketServiceDeps) {
           customerName: customer.name,
           receivedAt,
           slaVersion: `${policy.id}@${policy.version}`,
+          ...(opts.unverified ? { unverified: true } : {}),
         };
-        await timed('content', () => store.tickets.save(content));
+        // Every channel's ticket gets its customer's private link (the worker mails it), found by the token's hash.
+        await timed('content', () => store.tickets.save(content, deps.links.hashFor(ticketId)));
         const cal = createCalendar(calendar);
         const preview = snapshot(receive(intake, cal).state, receivedAt, cal);
         try {
@@ -185,11 +205,11 @@ export function createTicketService(deps: TicketServiceDeps) {
         } catch (err) {
           if (err instanceof WorkflowExecutionAlreadyStartedError && idempotencyKey) {
             const replay = await existing(ticketId, hash);
-            if (replay) return replay;
+            if (replay) return await withFiles(replay, opts.files);
           }
           throw err;
         }
-        return { ticket: content, sla: preview, replayed: false };
+        return await withFiles({ ticket: content, sla: preview, replayed: false }, opts.files);
       } catch (err) {
         if (isUnavailable(err)) throw unavailableError('the ticket store or workflow service is unavailable; nothing was created, retry shortly');
         throw err;

@@ -43,6 +43,11 @@ export const configSchema = z.object({
 
   ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   SLA_CONFIG: z.string().optional(),
+  // Signs customers' private ticket links; the API and the worker must share it (default: derived from the admin key).
+  LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  // What one ticket may hold in attachments, all channels together.
+  ATTACHMENT_QUOTA_MB: z.coerce.number().int().min(5).max(1024).default(50),
+  ATTACHMENT_QUOTA_FILES: z.coerce.number().int().min(5).max(1000).default(100),
 
   // Benchmarks and operators tune these (BENCHMARKS.md, "Scale"); unset keeps the SDK's and the API's defaults.
   API_RATE_LIMIT: z.coerce.number().int().min(1).optional(),
@@ -84,6 +89,9 @@ export interface Config {
   inboundSmtpPort: number;
   escalationContacts: string;
   adminApiKey?: string;
+  /** LINK_SECRET; when unset the private-link key derives from the admin key (desk/ticket-links.ts). */
+  linkSecret?: string;
+  attachmentQuota: { maxBytes: number; maxFiles: number };
   slaConfigPath?: string;
   /** Requests per minute per API key; the load generator of bench/intake.ts needs more than the default 600. */
   apiRateLimit?: number;
@@ -143,6 +151,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     inboundSmtpPort: e.INBOUND_SMTP_PORT,
     escalationContacts: e.ESCALATION_CONTACTS,
     adminApiKey: e.ADMIN_API_KEY,
+    linkSecret: e.LINK_SECRET,
+    attachmentQuota: { maxBytes: e.ATTACHMENT_QUOTA_MB * 1024 * 1024, maxFiles: e.ATTACHMENT_QUOTA_FILES },
     slaConfigPath: e.SLA_CONFIG,
     apiRateLimit: e.API_RATE_LIMIT,
     worker: {

@@ -22,6 +22,8 @@ const ticketSchema = new Schema(
     slaVersion: { type: String, required: true },
     /** SHA-256 of the customer's private web link token; the token itself is never stored. */
     accessTokenHash: { type: String, index: true },
+    /** Opened on the web form for an existing customer's address: unproven until its mailed link is opened. */
+    unverified: { type: Boolean },
   },
   { versionKey: false, collection: 'tickets' },
 );

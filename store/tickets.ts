@@ -14,6 +14,8 @@ export interface TicketContent {
   customerName?: string;
   receivedAt: Date;
   slaVersion: string;
+  /** Sent through the web form under an existing customer's address and not yet confirmed by opening its mailed link. */
+  unverified?: boolean;
 }
 
 export function createTicketRepository(models: Models) {
@@ -26,15 +28,24 @@ export function createTicketRepository(models: Models) {
   };
   return {
     /** Idempotent: the workflow's activity and the API may both write the same content. */
-    async save(t: TicketContent): Promise<void> {
+    async save(t: TicketContent, accessTokenHash?: string): Promise<void> {
       const { id, ...fields } = t;
-      await Ticket.updateOne({ _id: id }, { $setOnInsert: fields }, { upsert: true });
+      await Ticket.updateOne({ _id: id }, { $setOnInsert: { ...fields, ...(accessTokenHash ? { accessTokenHash } : {}) } }, { upsert: true });
+    },
+    /** Opening the mailed private link proves the address: the mark goes. */
+    async markVerified(id: string): Promise<void> {
+      await Ticket.updateOne({ _id: id, unverified: true }, { $unset: { unverified: 1 } });
+    },
+    /** A customer's newest tickets, ids and subjects only (the "mail me my links" page). */
+    async recentForCustomer(customerId: string, limit: number): Promise<{ id: string; subject: string; receivedAt: Date }[]> {
+      const docs = await Ticket.find({ customerId: String(customerId) }).select({ subject: 1, receivedAt: 1 }).sort({ receivedAt: -1 }).limit(limit).lean();
+      return docs.map((d) => ({ id: String(d._id), subject: String(d.subject), receivedAt: d.receivedAt as Date }));
     },
     async get(id: string): Promise<TicketContent | null> {
       const doc = await Ticket.findById(id).lean();
       return doc ? toPlain(doc as unknown as Record<string, unknown>) : null;
     },
-    /** Set once when the web form hands out a private link. */
+    /** Tickets saved before every channel got a link get theirs here. */
     async setAccessTokenHash(id: string, hash: string): Promise<void> {
       await Ticket.updateOne({ _id: id }, { $set: { accessTokenHash: hash } });
     },

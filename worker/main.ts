@@ -6,6 +6,8 @@ import { lowerCpuPriority } from '../lib/cpu-priority';
 import { parseContacts } from '../lib/contacts';
 import { createLogger } from '../lib/logger';
 import { createMailer } from '../lib/mailer';
+import { resolveAdminKey } from '../lib/admin-key';
+import { createTicketLinks, linkKeyFrom } from '../desk/ticket-links';
 import { connectMongo } from '../store/connection';
 import { createStore } from '../store';
 import { createWorker } from './create-worker';
@@ -49,6 +51,11 @@ const worker = await createWorker({
     mailer,
     contacts: parseContacts(config.escalationContacts, config.mailDomain),
     publicUrl: config.publicUrl,
+    // Mails carry the same private links the API checks: LINK_SECRET, else the admin key's derivation.
+    links: createTicketLinks({
+      key: linkKeyFrom(config.linkSecret ?? resolveAdminKey(config).key),
+      publicUrl: config.publicUrl,
+    }),
     now: () => new Date(),
     logger,
   },

@@ -19,6 +19,7 @@ import { consolePage, sendConsolePage } from './layout';
 import { queueBody, type QueueFilters } from './queue-page';
 import { endSession, sessionKey, sessionPrincipal, startSession } from './session';
 import { ticketBody, type TicketPageData } from './ticket-page';
+import { attachmentList, sendAttachment } from '../http/attachment';
 
 export interface ConsoleDeps {
   desk: Desk;
@@ -116,6 +117,14 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
     res.redirect(303, '/console');
   });
 
+  // Where `/tickets/<id>` (old mail links) sends everyone: an agent signed in reaches the ticket, anyone
+  // else the page that mails customers their links. It says nothing about whether the ticket exists.
+  router.get('/open/:id', (req, res) => {
+    const id = String(req.params.id);
+    const signedIn = sessionPrincipal(req, sKey, desk.now()) !== null;
+    res.redirect(303, signedIn && TICKET_ID.test(id) ? `/console/tickets/${id}` : '/link');
+  });
+
   // ---- everything below needs a session ----
   const requireSession: RequestHandler = (req, res, next) => {
     const p = sessionPrincipal(req, sKey, desk.now());
@@ -155,6 +164,7 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
     if (!sla) return render(req, res, 503, `#${id}`, html`<h1>#${id}</h1><p class="banner">The ticket's SLA state is not available yet; reload in a moment.</p>`);
     const data: TicketPageData = {
       ticket, sla, thread, events: await deps.store.slaEvents.forTicket(id), cal: cal(), now: desk.now(), csrf: csrf(req, res), me: who(res).name,
+      files: attachmentList(await desk.attachments.list(id), (fileId) => `/console/tickets/${id}/files/${encodeURIComponent(fileId)}`),
       workflowUrl: deps.temporalUiUrl ? `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.namespace ?? 'default')}/workflows/${workflowIdFor(id)}` : null,
       ...extra,
     };
@@ -168,6 +178,18 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
     if (!TICKET_ID.test(id)) return notFound(req, res);
     const done = str(req.query, 'done', 20);
     await showTicket(req, res, id, 200, { notice: done ? DONE[done] : undefined });
+  });
+
+  router.get('/tickets/:id/files/:fileId', async (req, res) => {
+    const id = String(req.params.id);
+    if (!TICKET_ID.test(id)) return notFound(req, res);
+    try {
+      const { ticket } = await desk.tickets.get(who(res), id);
+      sendAttachment(res, await desk.attachments.get(ticket.id, String(req.params.fileId)), req.query.inline === '1');
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'not_found') return notFound(req, res);
+      throw err;
+    }
   });
 
   router.post('/tickets/:id/actions/:action', urlencoded, async (req, res) => {

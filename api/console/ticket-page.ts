@@ -21,6 +21,8 @@ export interface TicketPageData {
   csrf: string;
   me: string;
   workflowUrl: string | null;
+  /** The ticket's files, linked through the console. */
+  files: SafeHtml;
   notice?: string;
   /** The workflow's refusal or an input problem, shown at the top. */
   error?: string;
@@ -111,6 +113,7 @@ export function ticketBody(d: TicketPageData): SafeHtml {
   return html`<h1>#${d.ticket.id}: ${d.ticket.subject}</h1>
 ${d.notice ? html`<p class="banner ok" role="status" id="notice">${d.notice}</p>` : ''}
 ${d.error ? html`<p class="banner" role="alert" id="refusal">${d.error}</p>` : ''}
+${d.ticket.unverified ? html`<p class="banner" role="status" id="unverified">Unverified sender: opened on the web form under ${d.ticket.customerEmail}, an existing customer's address, and the link mailed there has not been opened yet. Do not share anything confidential until it is.</p>` : ''}
 <p>Status <strong id="ticket-status">${s.status.replace(/_/g, ' ')}</strong> · <span class="sla ${s.slaState}" id="sla-state">${s.slaState}</span> · priority <strong>${s.priority}</strong> · ${d.ticket.category}
 · assignee <strong id="assignee">${s.assignee ?? 'nobody'}</strong> · level <strong id="level">${s.escalationLevel}</strong>
 ${d.workflowUrl ? html` · <a id="workflow-link" href="${d.workflowUrl}" rel="noreferrer" target="_blank">workflow in Temporal UI</a>` : ''}</p>
@@ -118,6 +121,7 @@ ${d.workflowUrl ? html` · <a id="workflow-link" href="${d.workflowUrl}" rel="no
 <h2>Timeline</h2>${timelineSvg(d.cal, s, d.events, d.now)}
 ${explanations(d)}
 <h2>Conversation</h2>${thread(d)}
+${d.files}
 <h2>Actions</h2>${actions(d)}
 <h2>SLA events</h2>${eventsTable(d)}`;
 }

@@ -158,6 +158,8 @@ ${s.save ? `<p>Keep <code>${esc(s.save.split('=')[1]!)}</code> from the response
 <p>Set the server and the admin key (<code>npm start</code> prints it and writes it to <code>data/admin-key</code>):</p>
 <pre>export BASE=http://localhost:3000 ADMIN_KEY=$(cat data/admin-key)</pre>
 <ol class="steps">${steps.join('\n')}</ol>
+<h2 id="links">Links and files</h2>
+<p>Every ticket, whichever channel opened it, has a private page for its customer at <code>/t/&lt;token&gt;</code>; the customer's mails carry that link, staff mails link to <code>/console/tickets/&lt;id&gt;</code>. A customer who lost it asks at <code>/link</code>: the links are mailed to the address, never shown, and the answer is the same for an unknown address. A web-form ticket under an existing customer's address has <code>"unverified": true</code> until its mailed link is opened. Files follow one policy on every channel (the API, the web form, mail): up to 5 a message, 5 MB each, PNG, JPEG, GIF, WebP, PDF, ZIP or plain text judged by content, within a per-ticket quota (413 naming it).</p>
 <h2 id="reference">Reference</h2>
 ${tags.map((t) => `<h2>${esc(t)}</h2>${OPERATIONS.filter((o) => o.tag === t).map((o) => operationHtml(o, doc, errorText)).join('\n')}`).join('\n')}
 </main></body></html>`;

@@ -53,6 +53,8 @@ export function ticketRoutes(tickets: TicketService): Router {
     const { ticket, sla, thread } = await tickets.get(principal(req), id);
     res.json({
       ...ticket,
+      // Web-form tickets under an existing customer's address stay unverified until the mailed link is opened.
+      unverified: ticket.unverified === true,
       status: sla?.status ?? 'new',
       priority: sla?.priority ?? ticket.priority,
       sla,

@@ -2,6 +2,7 @@ import multer from 'multer';
 import { z } from 'zod';
 import { PRIORITIES, type SlaPolicy } from '../../domain/policy';
 import { LIVE_SUPPORT_TOOLS } from '../../domain/ticket';
+import { ATTACHMENT_POLICY } from '../../desk/attachments';
 import type { OpenTicketInput } from '../../desk/tickets';
 
 /** The web form's fields, their validation in words people understand, and what becomes of them. */
@@ -69,23 +70,13 @@ export function validateForm(values: FormValues, policy: SlaPolicy): { data: Val
   return { data: null, errors };
 }
 
-export interface AcceptedFile {
-  name: string;
-  size: number;
-}
-
-/** Screenshot names are shown back to agents: no control characters, bounded length. */
-const cleanName = (name: string) => name.replace(/[\p{Cc}\p{Cf}]/gu, '').slice(0, 120) || 'unnamed';
-
-export function toTicketBody(form: ValidForm, files: AcceptedFile[]): OpenTicketInput {
+export function toTicketBody(form: ValidForm): OpenTicketInput {
   const live = form.contact === 'live' && form.liveTool ? form.liveTool : undefined;
   const footer = [
     '',
     '--',
     'Submitted through the web form.',
     `Preferred contact: ${CONTACTS[form.contact].toLowerCase()}${live ? ` (${TOOL_NAMES[live]})` : ''}`,
-    // Attachment storage comes later; until then agents at least see what the customer tried to send.
-    ...(files.length ? [`Screenshots received (not stored yet): ${files.map((f) => `${cleanName(f.name)} (${Math.ceil(f.size / 1024)} KB)`).join(', ')}`] : []),
   ].join('\n');
   return {
     subject: form.subject,
@@ -98,28 +89,26 @@ export function toTicketBody(form: ValidForm, files: AcceptedFile[]): OpenTicket
   };
 }
 
-// ---- screenshots: parsed into memory, checked, and (for now) only named in the ticket ----
+// ---- screenshots: parsed into memory, then judged by the one attachment policy (desk/attachments.ts) ----
 
-export const UPLOAD = { maxFiles: 5, maxBytes: 2 * 1024 * 1024, types: ['image/png', 'image/jpeg', 'text/plain'] };
-
-export class UploadRefused extends Error {}
+export const UPLOAD = {
+  maxFiles: ATTACHMENT_POLICY.maxFilesPerMessage,
+  maxBytes: ATTACHMENT_POLICY.maxFileBytes,
+  /** Only a hint for the browser's file picker: the types are judged by content on arrival. */
+  accept: 'image/png,image/jpeg,image/gif,image/webp,application/pdf,application/zip,text/plain,.txt,.log,.pdf,.zip',
+};
 
 export const parseUpload = multer({
   storage: multer.memoryStorage(),
   // Browsers send UTF-8 file names; multer's default would garble anything beyond ASCII.
   defParamCharset: 'utf8',
   limits: { files: UPLOAD.maxFiles, fileSize: UPLOAD.maxBytes, fields: 30, fieldSize: 100 * 1024, parts: 40 },
-  fileFilter: (_req, file, cb) => {
-    if (UPLOAD.types.includes(file.mimetype)) cb(null, true);
-    else cb(new UploadRefused(`${cleanName(file.originalname)} is not a PNG, JPEG or plain-text file`));
-  },
 }).array('screenshots', UPLOAD.maxFiles);
 
 /** What to tell the person when the upload is refused; their typed fields were parsed before the files. */
 export function uploadErrorMessage(err: unknown): string {
-  if (err instanceof UploadRefused) return `${err.message}. Choose the screenshots again.`;
   const code = (err as { code?: string }).code;
-  if (code === 'LIMIT_FILE_SIZE') return 'Each screenshot must be 2 MB or smaller. Choose the screenshots again.';
+  if (code === 'LIMIT_FILE_SIZE') return `Each file must be ${UPLOAD.maxBytes / 1024 / 1024} MB or smaller. Choose the screenshots again.`;
   if (code === 'LIMIT_FILE_COUNT' || code === 'LIMIT_UNEXPECTED_FILE') return `Attach at most ${UPLOAD.maxFiles} screenshots. Choose them again.`;
   return 'The upload could not be read. Choose the screenshots again.';
 }

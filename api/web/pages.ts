@@ -94,25 +94,32 @@ ${spec('priority', 'Priority', (a) => html`<select name="priority" ${a}>${option
 ${spec('errorMessage', 'Error message (optional)', (a) => html`<textarea name="errorMessage" ${a}>${v.errorMessage}</textarea>`, 'Paste the exact text of any error you saw.')}
 ${contact}
 ${spec('liveTool', 'Tool for a live session', (a) => html`<select name="liveTool" ${a}>${options([{ value: '', label: 'No live session' }, ...LIVE_SUPPORT_TOOLS.map((t) => ({ value: t, label: TOOL_NAMES[t] }))], v.liveTool)}</select>`, 'Only needed if you chose a live support session.')}
-${spec('screenshots', 'Screenshots or logs (optional)', (a) => html`<input type="file" name="screenshots" ${a} multiple accept="${UPLOAD.types.join(',')}">`, `Up to ${UPLOAD.maxFiles} files of 2 MB each: PNG, JPEG or plain text.`)}
+${spec('screenshots', 'Screenshots or logs (optional)', (a) => html`<input type="file" name="screenshots" ${a} multiple accept="${UPLOAD.accept}">`, `Up to ${UPLOAD.maxFiles} files of ${UPLOAD.maxBytes / 1024 / 1024} MB each: PNG, JPEG, GIF, WebP, PDF, ZIP or plain text.`)}
 <button type="submit">Send to support</button>
 </form>`;
   return layout('Contact support', body);
 }
 
-export function confirmationPage(p: { ticketId: string; firstResponseDue: string; link: string; origin: string }): string {
+/** `link` null: the address was already a customer's, so the link went to that mailbox only. */
+export function confirmationPage(p: { ticketId: string; firstResponseDue: string; link: string | null; origin: string; email: string }): string {
+  const where = p.link
+    ? html`<p>Follow the conversation, see the service level and reply on your private ticket page:<br><a id="private-link" href="${p.link}"><code>${p.origin}${p.link}</code></a></p>
+<p class="hint">Keep this link to yourself: anyone who has it can read and answer this ticket. Bookmark it now; it is also in the acknowledgement mail.</p>`
+    : html`<p id="link-mailed">We sent the link to your private ticket page to <strong>${p.email}</strong>. Open it from that mail to follow the conversation and reply.</p>
+<p class="hint">Lost it? <a href="/link">Get your ticket links by email</a>.</p>`;
   return layout(
     `Ticket #${p.ticketId} received`,
     html`<h1>We received your request</h1>
 <p class="banner ok" role="status">Your ticket number is <strong id="ticket-number">#${p.ticketId}</strong>.</p>
 <p>A first response is due by <strong id="first-response-due">${p.firstResponseDue}</strong>. We also sent an acknowledgement by email.</p>
-<p>Follow the conversation, see the service level and reply on your private ticket page:<br><a id="private-link" href="${p.link}"><code>${p.origin}${p.link}</code></a></p>
-<p class="hint">Keep this link to yourself: anyone who has it can read and answer this ticket. Bookmark it now; we cannot show it again.</p>`,
+${where}`,
   );
 }
 
 export interface TicketPage {
   ticket: TicketView;
+  /** The ticket's files, linked through this private page. */
+  files: SafeHtml;
   /** Where the reply form posts: the private link itself. */
   action: string;
   csrf: string;
@@ -138,6 +145,7 @@ ${p.notice ? html`<p class="banner ok" role="status">${p.notice}</p>` : ''}
 <details><summary>Your request</summary><pre id="description">${t.description}</pre></details>
 <h2>Service level</h2>${clocks}
 <h2>Conversation</h2><div id="thread">${thread}</div>
+${p.files}
 ${t.closed ? html`<p class="banner" id="closed-notice">This ticket is closed, so it takes no more replies. <a href="/">Open a new ticket</a> if you need more help.</p>` : replyForm(p)}`,
   );
 }

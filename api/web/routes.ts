@@ -1,13 +1,14 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { AppError } from '../../domain/app-errors';
 import { createCalendar } from '../../domain/calendar';
 import type { Store } from '../../store';
-import type { TicketContent } from '../../store/tickets';
-import { hashApiKey, newApiKey, type Principal } from '../../desk/principal';
 import type { Desk } from '../../desk';
+import { checkFiles } from '../../desk/attachments';
+import { addLinkRoutes } from './link-routes';
 import { newTicketId } from '../../desk/tickets';
+import { attachmentList, sendAttachment } from '../http/attachment';
 import { CSRF_FIELD, csrfKey, csrfToken, csrfValid } from '../http/csrf';
 import { EMPTY_FORM, honeypotFilled, parseUpload, readValues, toTicketBody, uploadErrorMessage, validateForm, type FormErrors, type FormValues } from './form';
 import { sendPage } from '../http/html';
@@ -15,7 +16,7 @@ import { confirmationPage, formPage, messagePage, ticketPage } from './pages';
 import { supportStatus, ticketView } from './view';
 
 export interface WebDeps {
-  desk: Pick<Desk, 'tickets' | 'actions' | 'sla' | 'now'>;
+  desk: Pick<Desk, 'tickets' | 'actions' | 'sla' | 'now' | 'attachments' | 'customerLinks' | 'webIntake' | 'links'>;
   store: Store;
   adminApiKey: string;
   /** POSTs allowed per client IP and window (default 20 per 15 minutes); tests inject a tiny limit. */
@@ -24,8 +25,6 @@ export interface WebDeps {
   logger?: { error: (obj: object, msg: string) => void };
 }
 
-/** 32 random bytes in base64url. */
-const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const REPLY_MAX = 20_000;
 /** Shown to the requester only, so that they can copy the whole link; the href itself stays relative. */
@@ -36,10 +35,9 @@ const originOf = (req: Request) => (req.get('host') ? `${req.protocol}://${req.g
  * Mounted at the root, so nothing here may use `router.use` (it would run for /api too).
  */
 export function createWebRoutes(deps: WebDeps): Router {
-  const { tickets, actions, sla: slaInForce, now } = deps.desk;
+  const { tickets, actions, attachments, customerLinks, webIntake, sla: slaInForce, now } = deps.desk;
   const router = express.Router();
   const key = csrfKey(deps.adminApiKey);
-  const linkKey = createHmac('sha256', deps.adminApiKey).update('sla-desk private ticket links').digest();
   const windowMs = deps.rateLimit?.windowMs ?? 15 * 60_000;
   const limitPosts = rateLimit({
     windowMs,
@@ -66,13 +64,6 @@ export function createWebRoutes(deps: WebDeps): Router {
     sendPage(res, status, formPage({ csrf: csrfToken(req, res, key), values, errors, support: supportStatus(sla, now()), policy: sla.policy, banner }));
   };
 
-  /** The customer behind the email, or null when the address belongs to staff. */
-  async function customerFor(email: string, name: string | undefined): Promise<Principal | null> {
-    const user = await deps.store.users.ensureCustomer(email, name, `C${newTicketId()}`, hashApiKey(newApiKey()), now());
-    if (user.role !== 'customer') return null;
-    return { id: user.id, role: 'customer', email: user.email, name: user.name, trainingIncluded: user.agreement.trainingIncluded };
-  }
-
   router.get('/', (req, res) => showForm(req, res, 200, EMPTY_FORM, {}));
 
   router.post('/', limitPosts, urlencoded, upload, async (req, res) => {
@@ -84,26 +75,27 @@ export function createWebRoutes(deps: WebDeps): Router {
     if (honeypotFilled(req.body)) {
       // A bot: it sees the same success a person would, and nothing is created.
       const due = supportStatus(sla, now()).firstResponse[0]!.due;
-      return sendPage(res, 201, confirmationPage({ ticketId: newTicketId(), firstResponseDue: due, link: `/t/${randomBytes(32).toString('base64url')}`, origin: originOf(req) }));
+      return sendPage(res, 201, confirmationPage({ ticketId: newTicketId(), firstResponseDue: due, link: `/t/${randomBytes(32).toString('base64url')}`, origin: originOf(req), email: '' }));
     }
     const { data, errors } = validateForm(values, sla.policy);
-    const uploadError = res.locals.uploadError as string | undefined;
+    const uploaded = (req.files as Express.Multer.File[] | undefined) ?? [];
+    const { kept, refused } = checkFiles(uploaded.map((f) => ({ filename: f.originalname, data: f.buffer })));
+    const uploadError = (res.locals.uploadError as string | undefined) ?? (refused.length ? `${refused.map((r) => `${r.filename}: ${r.reason}`).join('; ')}. Choose the screenshots again.` : undefined);
     if (!data || uploadError) return showForm(req, res, 400, values, { ...errors, ...(uploadError ? { screenshots: uploadError } : {}) });
     try {
-      const customer = await customerFor(data.email, data.name);
-      if (!customer) return showForm(req, res, 400, values, { email: 'This address belongs to a support staff account; use your customer email address' });
-      const files = ((req.files as Express.Multer.File[] | undefined) ?? []).map((f) => ({ name: f.originalname, size: f.size }));
       // The form's CSRF token is unique per rendered form: the same form sent twice (a double click, a
-      // resubmit after Back) replays its ticket; an edited one opens a new ticket.
-      const body = toTicketBody(data, files);
-      const formKey = `web:${sha256(`${String((req.body as Record<string, unknown>)[CSRF_FIELD])}\n${JSON.stringify(body)}`)}`;
-      const created = await tickets.create(customer, body, formKey);
-      // Derived, not random: a replayed submission must show the same private link.
-      const token = createHmac('sha256', linkKey).update(created.ticket.id).digest('base64url');
-      if (!created.replayed) await deps.store.tickets.setAccessTokenHash(created.ticket.id, sha256(token));
+      // resubmit after Back) replays its ticket; an edited one (text or files) opens a new ticket.
+      const body = toTicketBody(data);
+      const fileHashes = kept.map((f) => sha256(f.data.toString('base64'))).join(',');
+      const formKey = `web:${sha256(`${String((req.body as Record<string, unknown>)[CSRF_FIELD])}\n${JSON.stringify(body)}\n${fileHashes}`)}`;
+      const opened = await webIntake.open({ email: data.email, name: data.name }, body, formKey, kept);
+      if (opened.kind === 'staff') return showForm(req, res, 400, values, { email: 'This address belongs to a support staff account; use your customer email address' });
+      const { created } = opened;
       const due = created.sla.clocks.find((c) => c.metric === 'first_response')?.dueAt;
       const firstResponseDue = due ? createCalendar(sla.calendar).formatLocal(new Date(due)) : 'within our service level';
-      return sendPage(res, 201, confirmationPage({ ticketId: created.ticket.id, firstResponseDue, link: `/t/${token}`, origin: originOf(req) }));
+      // Known address: the link goes to its mailbox only (with the acknowledgement), never to this browser.
+      const link = opened.showLink ? deps.desk.links.customerPath(created.ticket.id) : null;
+      return sendPage(res, 201, confirmationPage({ ticketId: created.ticket.id, firstResponseDue, link, origin: originOf(req), email: created.ticket.customerEmail }));
     } catch (err) {
       if (err instanceof AppError && err.code === 'invalid_input') {
         const field = err.field === 'customerEmail' ? 'email' : err.field === 'category' ? 'category' : undefined;
@@ -118,14 +110,8 @@ export function createWebRoutes(deps: WebDeps): Router {
     }
   });
 
-  /** The ticket behind a private link and the customer it belongs to; null for anything unknown. */
-  async function linked(token: string): Promise<{ ticket: TicketContent; customer: Principal } | null> {
-    if (!TOKEN.test(token)) return null;
-    const ticket = await deps.store.tickets.byAccessTokenHash(sha256(token));
-    const user = ticket ? await deps.store.users.byEmail(ticket.customerEmail) : null;
-    if (!ticket || !user || user.id !== ticket.customerId) return null;
-    return { ticket, customer: { id: user.id, role: 'customer', email: user.email, name: user.name, trainingIncluded: user.agreement.trainingIncluded } };
-  }
+  /** The ticket behind a private link and the customer it belongs to; null for anything unknown. Opening it verifies the ticket. */
+  const linked = (token: string) => customerLinks.open(token);
 
   const notFound = (res: Response) =>
     sendPage(res, 404, messagePage('Ticket not found', 'This link does not match any ticket. Check that you copied the whole link.'));
@@ -133,13 +119,25 @@ export function createWebRoutes(deps: WebDeps): Router {
   async function showTicket(req: Request, res: Response, found: NonNullable<Awaited<ReturnType<typeof linked>>>, status: number, extra: { reply?: string; replyError?: string; notice?: string } = {}) {
     const { ticket, sla, thread } = await tickets.get(found.customer, found.ticket.id);
     const view = ticketView(slaInForce(), ticket, sla, thread);
-    sendPage(res, status, ticketPage({ ticket: view, action: `/t/${req.params.token}`, csrf: csrfToken(req, res, key), reply: extra.reply ?? '', replyError: extra.replyError, notice: extra.notice }));
+    const files = attachmentList(await attachments.list(ticket.id), (fileId) => `/t/${String(req.params.token)}/files/${encodeURIComponent(fileId)}`);
+    sendPage(res, status, ticketPage({ ticket: view, files, action: `/t/${req.params.token}`, csrf: csrfToken(req, res, key), reply: extra.reply ?? '', replyError: extra.replyError, notice: extra.notice }));
   }
 
   router.get('/t/:token', async (req, res) => {
     const found = await linked(String(req.params.token));
     if (!found) return notFound(res);
     await showTicket(req, res, found, 200, { notice: req.query.sent === '1' ? 'Your reply was added to the conversation.' : undefined });
+  });
+
+  router.get('/t/:token/files/:fileId', async (req, res) => {
+    const found = await linked(String(req.params.token));
+    if (!found) return notFound(res);
+    try {
+      sendAttachment(res, await attachments.get(found.ticket.id, String(req.params.fileId)), req.query.inline === '1');
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'not_found') return sendPage(res, 404, messagePage('File not found', 'This ticket has no such file.'));
+      throw err;
+    }
   });
 
   router.post('/t/:token', limitPosts, urlencoded, async (req, res) => {
@@ -162,6 +160,8 @@ export function createWebRoutes(deps: WebDeps): Router {
     // Post/redirect/get: reloading the page never sends the reply twice.
     res.redirect(303, `/t/${req.params.token}?sent=1#thread`);
   });
+
+  addLinkRoutes(router, { desk: deps.desk, csrfKey: key, urlencoded });
 
   return router;
 }

@@ -190,14 +190,15 @@ describe('robustness', () => {
       messageId,
       attachments: [
         { filename: 'screen.png', content: PNG, contentType: 'image/png' },
-        { filename: 'tool.exe', content: Buffer.from('MZ'), contentType: 'application/x-msdownload' },
+        // Judged by content (desk/attachments.ts): a real executable's header holds NUL bytes, so it is no text.
+        { filename: 'tool.exe', content: Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00]), contentType: 'application/x-msdownload' },
       ],
     });
     const files = await stack.store.attachments.forTicket(r.ticketId!);
     expect(files.map((f) => [f.filename, f.contentType, f.size])).toEqual([['screen.png', 'image/png', PNG.length]]);
     expect((await stack.store.attachments.get(files[0]!.id))?.data.equals(PNG)).toBe(true);
     const record = await stack.store.conn.collection('inbound_mail').findOne({ _id: `mid:${messageId}` } as never);
-    expect(record?.skippedAttachments).toEqual([{ filename: 'tool.exe', reason: 'type application/x-msdownload is not accepted' }]);
+    expect(record?.skippedAttachments).toEqual([{ filename: 'tool.exe', reason: 'not a PNG, JPEG, GIF, WebP, PDF, ZIP or plain text file' }]);
   });
 });
 

@@ -11,6 +11,7 @@ import { createApiMetrics } from '../../api/ops/metrics';
 import type { SlaSettings } from '../../desk/tickets';
 import { createDesk, type Desk } from '../../desk';
 import { createSlaRegistry } from '../../desk/sla-registry';
+import { createTicketLinks, linkKeyFrom, type TicketLinks } from '../../desk/ticket-links';
 import { SLA_CALENDAR } from '../../domain/calendar';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { parseContacts } from '../../lib/contacts';
@@ -39,8 +40,10 @@ export async function connectTestStore(): Promise<Store> {
   return store;
 }
 
-export function testActivityDeps(store: Store) {
+/** Links signed with a key of their own unless the test's API shares one (startStack). */
+export function testActivityDeps(store: Store, links: TicketLinks = createTicketLinks({ key: randomBytes(32), publicUrl: 'http://localhost' })) {
   return {
+    links,
     store,
     mailer: createMailer({ url: inject('smtpUrl'), from: 'Support <support@test.local>' }),
     contacts: parseContacts('L1=agents@test.local;L2=l2@test.local;management=mgmt@test.local', 'test.local'),
@@ -65,7 +68,14 @@ export interface TestStack {
 }
 
 /** The API in-process on port 0 and a worker, against the real dev server and FerretDB. */
-export async function startStack(opts: { sla?: SlaSettings; rateLimit?: RateLimitOptions } = {}): Promise<TestStack> {
+export async function startStack(opts: { sla?: SlaSettings; rateLimit?: RateLimitOptions; attachmentQuota?: { maxBytes: number; maxFiles: number } } = {}): Promise<TestStack> {
+  // Listening first, so that the links in the worker's mails name this very server.
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const adminKey = `adm_${randomBytes(16).toString('hex')}`;
+  const links = createTicketLinks({ key: linkKeyFrom(adminKey), publicUrl: baseUrl });
   const store = await connectTestStore();
   const taskQueue = `tq-${randomBytes(4).toString('hex')}`;
   const address = inject('temporalAddress');
@@ -76,22 +86,23 @@ export async function startStack(opts: { sla?: SlaSettings; rateLimit?: RateLimi
     connection: nativeConnection,
     namespace: 'default',
     taskQueue,
-    deps: testActivityDeps(store),
+    deps: testActivityDeps(store, links),
     workflowBundle: await workflowBundle(),
   });
   const running = worker.run();
-  const adminKey = `adm_${randomBytes(16).toString('hex')}`;
   const sla = opts.sla ?? { calendar: SLA_CALENDAR, policy: DEFAULT_POLICY };
   const slaRegistry = createSlaRegistry({ store, seed: sla, now: () => new Date() });
   await slaRegistry.init();
   const metrics = createApiMetrics({ store, now: () => new Date() });
-  const desk = createDesk({ temporal: client, taskQueue, store, slaRegistry, logger: quietLogger, observeIntakeStep: metrics.observeIntakeStep });
+  const mailer = createMailer({ url: inject('smtpUrl'), from: 'Support <support@test.local>' });
+  const desk = createDesk({
+    temporal: client, taskQueue, store, slaRegistry, logger: quietLogger, observeIntakeStep: metrics.observeIntakeStep,
+    links, mailer, mailDomain: 'test.local', attachmentQuota: opts.attachmentQuota,
+  });
   const app = createApp({ desk, metrics, temporal: client, store, logger: quietLogger, adminApiKey: adminKey, rateLimit: opts.rateLimit });
-  const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
+  server.on('request', app);
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     app,
     desk,
     adminKey,
@@ -108,6 +119,7 @@ export async function startStack(opts: { sla?: SlaSettings; rateLimit?: RateLimi
       await connection.close();
       await store.conn.dropDatabase().catch(() => undefined);
       await store.conn.close();
+      mailer.close();
     },
   };
 }

@@ -1,0 +1,43 @@
+import type { Response } from 'express';
+import { isImage } from '../../desk/attachments';
+import type { Attachment, AttachmentMeta } from '../../store/attachments';
+import { html, type SafeHtml } from './html';
+
+/** RFC 6266 / 8187: an ASCII fallback for old clients and the exact name as UTF-8 in `filename*`. */
+export function contentDisposition(kind: 'inline' | 'attachment', filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\;%]/g, '_') || 'file';
+  const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/**
+ * One stored file, to whoever was already allowed to see its ticket. Only content sniffed as an image
+ * may show inline (thumbnails, `?inline=1`); everything else downloads. The sandboxing CSP and nosniff
+ * keep a file from running as a page of ours whatever it contains.
+ */
+export function sendAttachment(res: Response, a: Attachment, wantInline: boolean): void {
+  const inline = wantInline && isImage(a.contentType);
+  res
+    .status(200)
+    .type(inline ? a.contentType : a.contentType === 'text/plain' ? 'text/plain; charset=utf-8' : a.contentType)
+    .setHeader('Content-Disposition', contentDisposition(inline ? 'inline' : 'attachment', a.filename))
+    .setHeader('X-Content-Type-Options', 'nosniff')
+    .setHeader('Content-Security-Policy', "default-src 'none'; img-src 'self'; sandbox")
+    .setHeader('Cross-Origin-Resource-Policy', 'same-origin')
+    .setHeader('Cache-Control', 'private, no-store')
+    .send(a.data);
+}
+
+/**
+ * A ticket's files for a page: images as thumbnails linking to the full picture, the rest as download
+ * links with their size. `href` is where this reader fetches a file (its own authorisation path).
+ */
+export function attachmentList(files: AttachmentMeta[], href: (fileId: string) => string): SafeHtml {
+  if (!files.length) return html``;
+  const items = files.map((f) => {
+    const size = f.size >= 1024 * 1024 ? `${Math.round((f.size / 1024 / 1024) * 10) / 10} MB` : `${Math.max(1, Math.ceil(f.size / 1024))} KB`;
+    const thumb = isImage(f.contentType) ? html`<a href="${href(f.id)}?inline=1"><img class="thumb" src="${href(f.id)}?inline=1" alt="${f.filename}" width="160" loading="lazy"></a><br>` : '';
+    return html`<li class="attachment" data-type="${f.contentType}">${thumb}<a class="download" href="${href(f.id)}" download>${f.filename}</a> (${size})</li>`;
+  });
+  return html`<h2>Attachments</h2><ul id="attachments">${items}</ul>`;
+}

@@ -1,0 +1,42 @@
+import { createHash, createHmac } from 'node:crypto';
+
+/**
+ * Where each reader finds a ticket. A customer's private link `/t/<token>` carries an HMAC of the
+ * ticket id, so the API (which hands it out and checks it) and the worker (which mails it) mint the
+ * same link from the same key without sharing state; the store keeps only the token's hash, to find
+ * the ticket. Staff read tickets in the console at `/console/tickets/<id>`, behind its session.
+ */
+
+const LABEL = 'sla-desk private ticket links';
+
+/**
+ * The key links are signed with: LINK_SECRET when set, else derived from the admin key (the same
+ * derivation the web form used, so links handed out before keep working). Rotating it voids every link.
+ */
+export function linkKeyFrom(linkSecretOrAdminKey: string): Buffer {
+  return createHmac('sha256', linkSecretOrAdminKey).update(LABEL).digest();
+}
+
+/** 32 bytes in base64url, as minted below. */
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function createTicketLinks(deps: { key: Buffer; publicUrl: string }) {
+  const base = deps.publicUrl.replace(/\/+$/, '');
+  const tokenFor = (ticketId: string) => createHmac('sha256', deps.key).update(ticketId).digest('base64url');
+  return {
+    tokenFor,
+    /** The hash stored with the ticket, by which a link finds it. */
+    hashFor: (ticketId: string) => tokenHash(tokenFor(ticketId)),
+    /** null for anything that cannot be a token: no store lookup for junk. */
+    hashOfToken: (token: string) => (TOKEN.test(token) ? tokenHash(token) : null),
+    customerPath: (ticketId: string) => `/t/${tokenFor(ticketId)}`,
+    customerUrl: (ticketId: string) => `${base}/t/${tokenFor(ticketId)}`,
+    staffUrl: (ticketId: string) => `${base}/console/tickets/${encodeURIComponent(ticketId)}`,
+    /** The page where a customer asks for their links again. */
+    lostLinkUrl: () => `${base}/link`,
+  };
+}
+
+export type TicketLinks = ReturnType<typeof createTicketLinks>;

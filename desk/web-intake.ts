@@ -1,0 +1,29 @@
+import type { Store } from '../store';
+import type { CheckedFile } from './attachments';
+import { hashApiKey, newApiKey, type Principal } from './principal';
+import { newTicketId, type CreatedTicket, type OpenTicketInput, type TicketService } from './tickets';
+
+/**
+ * A ticket from the public web form, where nobody signs in. Typing an address proves nothing, so a
+ * ticket for an address we already know is accepted but unverified: its private link goes only to
+ * that address (in the acknowledgement mail), never to the person at the form, and agents see the
+ * mark until the link is opened. A new address gets its link shown at once: there is nothing of
+ * anyone else's to see behind it.
+ */
+export type WebIntakeResult = { kind: 'staff' } | { kind: 'opened'; created: CreatedTicket; showLink: boolean };
+
+export function createWebIntake(deps: { store: Store; tickets: TicketService; now: () => Date }) {
+  return {
+    async open(who: { email: string; name?: string }, body: OpenTicketInput, formKey: string, files: CheckedFile[]): Promise<WebIntakeResult> {
+      const known = await deps.store.users.byEmail(who.email);
+      const user = known ?? (await deps.store.users.ensureCustomer(who.email, who.name, `C${newTicketId()}`, hashApiKey(newApiKey()), deps.now()));
+      if (user.role !== 'customer') return { kind: 'staff' };
+      const customer: Principal = { id: user.id, role: 'customer', email: user.email, name: user.name, trainingIncluded: user.agreement.trainingIncluded };
+      const created = await deps.tickets.create(customer, body, formKey, { files, unverified: Boolean(known) });
+      // A replay answers as its first attempt did: what the stored ticket says, not who is known by now.
+      return { kind: 'opened', created, showLink: !created.ticket.unverified };
+    },
+  };
+}
+
+export type WebIntake = ReturnType<typeof createWebIntake>;
