@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -156,7 +157,7 @@ try {
 
   console.log(`## Deadline precision: N deadlines on the same instant
 
-${machine()}; ${stack.cluster ? 'cluster mode (Temporal server on PostgreSQL, 4 history shards; two workers, two APIs)' : 'dev server (npm start)'}; worker: ${Object.entries(tuning).map(([k, v]) => `${k}=${v}`).join(' ') || 'SDK defaults'}; 24/7 calendar, urgent first response due \`lead\` after a common receivedAt, escalation to L2 at the breach.
+${machine()}; ${stack.cluster ? 'cluster mode (Temporal server on PostgreSQL, 4 history shards; two workers, two APIs)' : 'dev server (npm start)'}; worker: ${Object.entries(tuning).map(([k, v]) => `${k}=${v}`).join(' ') || 'defaults (worker/create-worker.ts)'}; load average ${loadavg()[0]!.toFixed(1)} at the end; 24/7 calendar, urgent first response due \`lead\` after a common receivedAt, escalation to L2 at the breach.
 Lag = moment − dueAt in ms. "Timer" is the \`escalated\` event's \`at\` (the workflow task that handled the timer); "activity" is when the
 escalation activity started (its notification claim).
 

@@ -82,7 +82,7 @@ try {
   const query = summary(direct);
   const eight = await autocannon({ url, headers, connections: 8, duration: 10 });
   const mib = (b: number) => fmt(b / 2 ** 20, 0);
-  const cfg = Object.entries(tuning).map(([k, v]) => `${k}=${v}`).join(' ') || 'SDK defaults';
+  const cfg = Object.entries(tuning).map(([k, v]) => `${k}=${v}`).join(' ') || 'defaults (worker/create-worker.ts)';
 
   console.log(`## Scale: ${fmt(N)} open tickets sleeping at once (${cfg})
 
