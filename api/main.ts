@@ -11,6 +11,7 @@ import { createDesk } from '../desk';
 import { createSlaRegistry } from '../desk/sla-registry';
 import { createApiMetrics } from './ops/metrics';
 import { startInboundSmtp } from '../channels/inbound-smtp';
+import { loadReplySecret } from '../lib/reply-token';
 
 /** The API process: validates config once, connects, listens, drains on shutdown. */
 const config = loadConfig();
@@ -40,7 +41,17 @@ const now = () => new Date();
 const metrics = createApiMetrics({ store, now });
 // One desk for every channel: the JSON API, the web form, the console and inbound SMTP open tickets
 // through the same use cases under the same SLA registry.
-const desk = createDesk({ temporal, taskQueue: config.temporal.taskQueue, store, slaRegistry, logger, now, observeIntakeStep: metrics.observeIntakeStep });
+const replySecret = loadReplySecret({ secret: config.inboundMail.replySecret, dataDir: config.dataDir });
+const desk = createDesk({
+  temporal,
+  taskQueue: config.temporal.taskQueue,
+  store,
+  slaRegistry,
+  logger,
+  now,
+  observeIntakeStep: metrics.observeIntakeStep,
+  inboundMail: { ...config.inboundMail, replySecret },
+});
 
 const app = createApp({
   desk,
@@ -49,6 +60,7 @@ const app = createApp({
   store,
   logger,
   adminApiKey: adminKey.key,
+  inboundApiToken: config.inboundMail.apiToken,
   temporalUiUrl: config.temporal.uiUrl, // console links to workflows
   namespace: config.temporal.namespace,
   // API_RATE_LIMIT raises the per-key limit for load tests (bench/intake.ts); unset keeps the default.
@@ -74,6 +86,7 @@ async function shutdown(signal: string) {
   await new Promise<void>((resolve) => server.once('close', () => resolve()));
   clearTimeout(force);
   await inboundSmtp.close();
+  await desk.close();
   await temporal.connection.close();
   await conn.close();
   logger.info('api stopped');

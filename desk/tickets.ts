@@ -25,6 +25,8 @@ export interface OpenTicketInput {
   errorMessage?: string;
   channel: Channel;
   liveSupportTool?: LiveSupportTool;
+  /** Files sent with the request that were not kept, and why (the acknowledgement lists them). */
+  refusedFiles?: { filename: string; reason: string }[];
 }
 
 export interface SlaSettings {
@@ -160,6 +162,7 @@ export function createTicketService(deps: TicketServiceDeps) {
           customerName: customer.name,
           receivedAt,
           slaVersion: `${policy.id}@${policy.version}`,
+          ...(body.refusedFiles?.length ? { refusedFiles: body.refusedFiles } : {}),
         };
         await timed('content', () => store.tickets.save(content));
         const cal = createCalendar(calendar);

@@ -14,6 +14,7 @@ export interface TicketContent {
   customerName?: string;
   receivedAt: Date;
   slaVersion: string;
+  refusedFiles?: { filename: string; reason: string }[];
 }
 
 export function createTicketRepository(models: Models) {

@@ -9,6 +9,7 @@ import { createMailer } from '../lib/mailer';
 import { connectMongo } from '../store/connection';
 import { createStore } from '../store';
 import { createWorker } from './create-worker';
+import { loadReplySecret } from '../lib/reply-token';
 
 /** The worker process: runs ticket workflows and their activities. */
 const config = loadConfig();
@@ -49,6 +50,7 @@ const worker = await createWorker({
     mailer,
     contacts: parseContacts(config.escalationContacts, config.mailDomain),
     publicUrl: config.publicUrl,
+    replySecret: loadReplySecret({ secret: config.inboundMail.replySecret, dataDir: config.dataDir }),
     now: () => new Date(),
     logger,
   },

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { attachmentDisposition } from '../http/content-disposition';
 import { Router, type RequestHandler } from 'express';
 import multer from 'multer';
 import { notFoundError } from '../../domain/app-errors';
@@ -75,7 +76,7 @@ export function attachmentRoutes(deps: { store: Store; actions: TicketActions; n
     res
       .status(200)
       .type(a.contentType)
-      .setHeader('Content-Disposition', `attachment; filename="${a.filename.replace(/[^\w.\- ]/g, '_')}"`)
+      .setHeader('Content-Disposition', attachmentDisposition(a.filename))
       .setHeader('X-Content-Type-Options', 'nosniff')
       .send(a.data);
   });

@@ -9,7 +9,7 @@ import { createApp } from '../../api/app';
 import type { RateLimitOptions } from '../../api/hardening';
 import { createApiMetrics } from '../../api/ops/metrics';
 import type { SlaSettings } from '../../desk/tickets';
-import { createDesk, type Desk } from '../../desk';
+import { createDesk, type Desk, type InboundMailSettings } from '../../desk';
 import { createSlaRegistry } from '../../desk/sla-registry';
 import { SLA_CALENDAR } from '../../domain/calendar';
 import { DEFAULT_POLICY } from '../../domain/policy';
@@ -39,12 +39,16 @@ export async function connectTestStore(): Promise<Store> {
   return store;
 }
 
+/** The reply-token secret the test worker mints with and the test desk checks. */
+export const TEST_REPLY_SECRET = 'test-reply-token-secret-0123456789';
+
 export function testActivityDeps(store: Store) {
   return {
     store,
     mailer: createMailer({ url: inject('smtpUrl'), from: 'Support <support@test.local>' }),
     contacts: parseContacts('L1=agents@test.local;L2=l2@test.local;management=mgmt@test.local', 'test.local'),
     publicUrl: 'http://localhost',
+    replySecret: TEST_REPLY_SECRET,
     now: () => new Date(),
     logger: quietLogger,
   };
@@ -57,6 +61,8 @@ export interface TestStack {
   /** The use cases the app calls, for tests that mount one adapter on its own. */
   desk: Desk;
   adminKey: string;
+  /** INBOUND_API_TOKEN of this stack: what the MTA posts raw mail with. */
+  inboundToken: string;
   store: Store;
   client: Client;
   taskQueue: string;
@@ -65,7 +71,7 @@ export interface TestStack {
 }
 
 /** The API in-process on port 0 and a worker, against the real dev server and FerretDB. */
-export async function startStack(opts: { sla?: SlaSettings; rateLimit?: RateLimitOptions } = {}): Promise<TestStack> {
+export async function startStack(opts: { sla?: SlaSettings; rateLimit?: RateLimitOptions; inboundMail?: Partial<InboundMailSettings> } = {}): Promise<TestStack> {
   const store = await connectTestStore();
   const taskQueue = `tq-${randomBytes(4).toString('hex')}`;
   const address = inject('temporalAddress');
@@ -85,8 +91,10 @@ export async function startStack(opts: { sla?: SlaSettings; rateLimit?: RateLimi
   const slaRegistry = createSlaRegistry({ store, seed: sla, now: () => new Date() });
   await slaRegistry.init();
   const metrics = createApiMetrics({ store, now: () => new Date() });
-  const desk = createDesk({ temporal: client, taskQueue, store, slaRegistry, logger: quietLogger, observeIntakeStep: metrics.observeIntakeStep });
-  const app = createApp({ desk, metrics, temporal: client, store, logger: quietLogger, adminApiKey: adminKey, rateLimit: opts.rateLimit });
+  const inboundMail = { replySecret: TEST_REPLY_SECRET, ...opts.inboundMail };
+  const desk = createDesk({ temporal: client, taskQueue, store, slaRegistry, logger: quietLogger, observeIntakeStep: metrics.observeIntakeStep, inboundMail });
+  const inboundToken = randomBytes(24).toString('hex');
+  const app = createApp({ desk, metrics, temporal: client, store, logger: quietLogger, adminApiKey: adminKey, inboundApiToken: inboundToken, rateLimit: opts.rateLimit });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
@@ -95,6 +103,7 @@ export async function startStack(opts: { sla?: SlaSettings; rateLimit?: RateLimi
     app,
     desk,
     adminKey,
+    inboundToken,
     store,
     client,
     taskQueue,
