@@ -136,7 +136,9 @@ export function createTicketActivities(deps: TicketActivityDeps) {
       ticketId: input.ticketId,
       ticketUrl: `${deps.publicUrl}/tickets/${input.ticketId}`,
     });
-    const mail = { ...rendered, ...withRefusedFiles(rendered, input.refusedFiles) };
+    // The receipt tells the customer which of their files were not accepted (stored with the ticket).
+    const refused = input.kind === 'acknowledgement' ? (input.refusedFiles ?? (await store.tickets.get(input.ticketId))?.refusedFiles) : undefined;
+    const mail = { ...rendered, ...withRefusedFiles(rendered, refused) };
     const messageId = `<${input.key.replace(/[^A-Za-z0-9._-]/g, '.')}@${contacts.mailDomain}>`;
     const claimed = await store.notifications.claim(
       { key: input.key, ticketId: input.ticketId, kind: input.kind, to, subject: mail.subject, messageId },
@@ -199,9 +201,7 @@ export function createTicketActivities(deps: TicketActivityDeps) {
 
     /** The receipt: sent at once whatever the hour, with the first-response due time. */
     async acknowledgeTicket(input: { ticketId: string; customerEmail: string; subject: string; dueLocal: string; dueUtc: string }) {
-      const ticket = await store.tickets.get(input.ticketId);
       return notify({
-        refusedFiles: ticket?.refusedFiles,
         key: `${input.ticketId}:acknowledgement`,
         ticketId: input.ticketId,
         kind: 'acknowledgement',

@@ -8,3 +8,5 @@ parentPort!.on('message', (job: { id: number; bytes: Uint8Array; envelope: Envel
     (err: unknown) => parentPort!.postMessage({ id: job.id, error: String(err) }),
   );
 });
+// The pool hands over work (and starts its time budget) only once this thread has loaded.
+parentPort!.postMessage({ ready: true });

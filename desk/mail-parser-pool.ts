@@ -37,6 +37,7 @@ interface Job {
 
 interface Slot {
   worker: Worker;
+  ready: boolean;
   job?: Job;
   timer?: NodeJS.Timeout;
 }
@@ -54,8 +55,12 @@ export function createMailParserPool(opts: MailParserOptions) {
     const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
     const worker = new Worker(boot, { eval: true });
     worker.unref();
-    const slot: Slot = { worker };
-    worker.on('message', (m: { id: number; facts?: MailFacts | null; error?: string }) => {
+    const slot: Slot = { worker, ready: false };
+    worker.on('message', (m: { ready?: true; id: number; facts?: MailFacts | null; error?: string }) => {
+      if (m.ready) {
+        slot.ready = true;
+        return pump();
+      }
       const job = slot.job;
       if (!job || job.id !== m.id) return;
       settle(slot);
@@ -81,14 +86,15 @@ export function createMailParserPool(opts: MailParserOptions) {
   function replace(slot: Slot) {
     clearTimeout(slot.timer);
     void slot.worker.terminate();
-    slots.splice(slots.indexOf(slot), 1);
+    const at = slots.indexOf(slot);
+    if (at >= 0) slots.splice(at, 1);
     if (!closed) pump();
   }
 
   function pump() {
     while (queue.length && !closed) {
-      let slot = slots.find((s) => !s.job);
-      if (!slot && slots.length < opts.threads) slots.push((slot = spawn()));
+      if (slots.length < opts.threads) slots.push(spawn());
+      const slot = slots.find((s) => s.ready && !s.job);
       if (!slot) return;
       const job = queue.shift()!;
       slot.job = job;

@@ -50,6 +50,8 @@ export interface MailFacts {
 export const MAX_TEXT = 20_000;
 const MAX_ORIGINAL = 200_000;
 const TICKET_ID = '[0-9A-Za-z]{6,16}';
+/** HTML becomes text once, in textOf (the parser's own conversion would do it again, slower); no HTML is made from text. */
+const PARSER_OPTIONS = { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true };
 
 const addresses = (a: AddressObject | AddressObject[] | undefined): { address: string; name?: string }[] =>
   (Array.isArray(a) ? a : a ? [a] : []).flatMap((o) => o.value).flatMap((v) => (v.address ? [{ address: v.address.toLowerCase(), name: v.name || undefined }] : []));
@@ -70,7 +72,7 @@ function textOf(parsed: ParsedMail, charsets: string[]): string {
 
 /** A forwarded message (message/rfc822) shows its sender, subject and text after the forwarder's words. */
 async function forwardedText(file: MailFile): Promise<string> {
-  const inner = await simpleParser(Buffer.from(file.data)).catch(() => null);
+  const inner = await simpleParser(Buffer.from(file.data), PARSER_OPTIONS).catch(() => null);
   if (!inner) return '';
   const from = addresses(inner.from)[0];
   const body = textOf(inner, declaredCharsets(Buffer.from(file.data)));
@@ -78,7 +80,7 @@ async function forwardedText(file: MailFile): Promise<string> {
 }
 
 export async function parseMail(bytes: Buffer, envelope: Envelope): Promise<MailFacts | null> {
-  const parsed = await simpleParser(bytes).catch(() => null);
+  const parsed = await simpleParser(bytes, PARSER_OPTIONS).catch(() => null);
   if (!parsed) return null;
   const h = headerLookup(parsed);
   const charsets = declaredCharsets(bytes);
@@ -90,14 +92,14 @@ export async function parseMail(bytes: Buffer, envelope: Envelope): Promise<Mail
   }));
   const { text: own, files: uuencoded } = withoutUuencoded(textOf(parsed, charsets));
   const forwarded = await Promise.all(attachments.filter((a) => a.contentType === 'message/rfc822').map(forwardedText));
-  const text = [own, ...forwarded.filter(Boolean)].join('\n\n').trim();
+  const text = cutText([own, ...forwarded.filter(Boolean)].join('\n\n').trim(), MAX_ORIGINAL);
   const subject = decodeSubject(parsed.subject, rawHeader(bytes, 'subject'), charsets.find((c) => !/^(us-ascii|utf-?7)$/.test(c)));
   return {
     messageId: messageIds(parsed.messageId)[0],
     from,
     subject: subject?.replace(/\s+/g, ' ').trim() || undefined,
-    text: cutText(text, MAX_ORIGINAL),
-    reply: cutText([extractReply(own), ...forwarded.filter(Boolean)].join('\n\n').trim(), MAX_TEXT),
+    text,
+    reply: cutText([extractReply(cutText(own, 2 * MAX_TEXT)), ...forwarded.filter(Boolean)].join('\n\n').trim(), MAX_TEXT),
     recipients: [...(envelope.to ?? []).map((a) => a.toLowerCase()), ...addresses(parsed.to).map((a) => a.address), ...addresses(parsed.cc).map((a) => a.address)],
     cited: [...messageIds(parsed.inReplyTo), ...messageIds(parsed.references)],
     automatic: robotReason(h.first, [from?.address, envelope.from, h.first('sender')?.replace(/^.*<|>.*$/g, '')], envelope.from),

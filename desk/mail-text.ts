@@ -53,15 +53,25 @@ export function declaredCharsets(bytes: Buffer): string[] {
   return [...head.matchAll(/charset\s*=\s*"?([A-Za-z0-9_.:-]+)/gi)].map((m) => m[1]!.toLowerCase());
 }
 
+export const MAX_HTML_CHARS = 500_000;
+
 /** HTML (however large or broken) to readable text through html-to-text: entities, lists, tables, no markup. */
 export function htmlToText(html: string): string {
-  return convert(html, {
+  // A ticket keeps 200,000 characters at most; converting more HTML than this only costs time (~3 s per MB of dense markup).
+  const cut = html.length > MAX_HTML_CHARS ? `${html.slice(0, MAX_HTML_CHARS)}<p>[…the rest of the HTML was not converted]</p>` : html;
+  return convert(cut, {
     wordwrap: false,
+    // Tables as plain blocks: html-to-text's column layout costs seconds per megabyte, and mail uses tables for layout.
     selectors: [
       { selector: 'img', format: 'skip' },
       { selector: 'a', options: { ignoreHref: true } },
+      { selector: 'table', format: 'block' },
+      { selector: 'tr', format: 'block' },
+      { selector: 'td', format: 'inline' },
+      { selector: 'th', format: 'inline' },
     ],
   })
+    .replace(/\u00a0/g, ' ')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
@@ -84,9 +94,14 @@ export function withoutUuencoded(text: string): { text: string; files: string[] 
  * "Le … a écrit"), quoted lines and signatures. When it leaves nothing, the whole text stays.
  */
 export function extractReply(text: string): string {
-  const visible = new EmailReplyParser().read(text).getVisibleText().trim();
-  return visible || text.trim();
+  // The parser's time grows with the square of the line count; a reply's new part comes first.
+  const head = text.split('\n', REPLY_LINES).join('\n').slice(0, REPLY_CHARS);
+  const visible = new EmailReplyParser().read(head).getVisibleText().trim();
+  return visible || head.trim();
 }
+
+const REPLY_LINES = 400;
+const REPLY_CHARS = 16_000;
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
