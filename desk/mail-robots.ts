@@ -26,6 +26,7 @@ const LIST_HEADERS = ['list-id', 'list-unsubscribe', 'list-post', 'list-help', '
 /** True for `<>`, an empty string, or a value that is only whitespace: the null reverse-path. */
 export const isNullSender = (v: string | undefined) => v !== undefined && /^\s*<?\s*>?\s*$/.test(v);
 
+/** `senders`: the From and Sender addresses. */
 export function robotReason(header: HeaderLookup, senders: (string | undefined)[], envelopeFrom: string | undefined): string | null {
   const autoSubmitted = header('auto-submitted')?.split(';')[0]?.trim().toLowerCase();
   if (autoSubmitted && autoSubmitted !== 'no') return `Auto-Submitted: ${autoSubmitted}`;
@@ -48,5 +49,8 @@ export function robotReason(header: HeaderLookup, senders: (string | undefined)[
   for (const who of senders) {
     if (who && ROLE_SENDER.test(who)) return `sent by ${who.split('@')[0]!.toLowerCase()}`;
   }
+  // The envelope sender only counts when it is the MTA's own: mail sent through a mailing service has a
+  // `bounces+…@` envelope (VERP) even when a person wrote it.
+  if (envelopeFrom && /^(mailer-daemon|postmaster)@/i.test(envelopeFrom)) return `sent by ${envelopeFrom.split('@')[0]!.toLowerCase()}`;
   return null;
 }

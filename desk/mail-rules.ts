@@ -102,7 +102,7 @@ export async function parseMail(bytes: Buffer, envelope: Envelope): Promise<Mail
     reply: cutText([extractReply(cutText(own, 2 * MAX_TEXT)), ...forwarded.filter(Boolean)].join('\n\n').trim(), MAX_TEXT),
     recipients: [...(envelope.to ?? []).map((a) => a.toLowerCase()), ...addresses(parsed.to).map((a) => a.address), ...addresses(parsed.cc).map((a) => a.address)],
     cited: [...messageIds(parsed.inReplyTo), ...messageIds(parsed.references)],
-    automatic: robotReason(h.first, [from?.address, envelope.from, h.first('sender')?.replace(/^.*<|>.*$/g, '')], envelope.from),
+    automatic: robotReason(h.first, [from?.address, h.first('sender')?.replace(/^.*<|>.*$/g, '')], envelope.from),
     attachments,
     refused: uuencoded.map((filename) => ({ filename, reason: 'uuencoded inside the text; send it as a regular attachment' })),
     authResults: h.values('authentication-results'),
