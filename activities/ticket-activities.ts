@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from '../lib/logger';
 import type { Mailer } from '../lib/mailer';
 import type { TicketLinks } from '../desk/ticket-links';
+import { replyTag } from '../lib/reply-token';
 import type { Store } from '../store';
 import type { SlaEventRecord } from '../store/sla-events';
 import type { TicketStateProjection } from '../store/ticket-states';
@@ -21,6 +22,8 @@ export interface TicketActivityDeps {
   publicUrl: string;
   /** Customers' private links and staff's console addresses, minted as the API checks them. */
   links: TicketLinks;
+  /** Mints each recipient's reply token (the API's inbound mail checks it). */
+  replySecret: string;
   now: () => Date;
   logger: Logger;
 }
@@ -34,6 +37,8 @@ export interface NotifyInput {
   kind: NotificationKind;
   audience: Audience;
   facts: Omit<TemplateFacts, 'ticketUrl' | 'ticketId'>;
+  /** Files the customer sent that were not kept: the acknowledgement says which and why. */
+  refusedFiles?: { filename: string; reason: string }[];
 }
 
 export type NotificationOutcome = { key: string; outcome: 'sent' | 'already-sent' } | { key: string; outcome: 'failed'; error: string };
@@ -65,6 +70,29 @@ export interface TicketChangeInput {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+/**
+ * RFC 3834: an agent's reply is a person's mail and carries no Auto-Submitted (or the customer's own
+ * helpdesk and filters would drop it); the acknowledgement answers the customer's mail (auto-replied);
+ * every other notice is auto-generated. All ask Exchange and Outlook (X-Auto-Response-Suppress, which
+ * they honour) for no out-of-office or rule replies, while keeping delivery and non-delivery reports.
+ */
+export function automationHeaders(kind: NotificationKind): Record<string, string> {
+  const suppress = { 'X-Auto-Response-Suppress': 'OOF, AutoReply' };
+  if (kind === 'agent_reply') return suppress;
+  return { 'Auto-Submitted': kind === 'acknowledgement' ? 'auto-replied' : 'auto-generated', ...suppress };
+}
+
+/** The files not accepted, appended to the acknowledgement's text and HTML. */
+function withRefusedFiles(mail: { text: string; html: string }, files: { filename: string; reason: string }[] | undefined) {
+  if (!files?.length) return mail;
+  const lines = files.map((f) => `- ${f.filename}: ${f.reason}`);
+  const esc = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return {
+    text: `${mail.text}\nThese files were not accepted:\n${lines.join('\n')}\n`,
+    html: mail.html.replace('</body>', `<p>These files were not accepted:</p><ul>${files.map((f) => `<li>${esc(f.filename)}: ${esc(f.reason)}</li>`).join('')}</ul></body>`),
+  };
+}
 
 export function createTicketActivities(deps: TicketActivityDeps) {
   const { store, mailer, contacts } = deps;
@@ -106,12 +134,15 @@ export function createTicketActivities(deps: TicketActivityDeps) {
     const to = recipients(input.audience);
     const bad = to.find((a) => !EMAIL.test(a));
     if (bad) throw ApplicationFailure.nonRetryable(`invalid recipient address: ${bad}`, 'InvalidRecipient');
-    const mail = renderMail(input.kind, {
+    const rendered = renderMail(input.kind, {
       ...input.facts,
       ticketId: input.ticketId,
       // A customer opens the ticket through its private link; staff through the console.
       ticketUrl: input.audience.kind === 'customer' ? deps.links.customerUrl(input.ticketId) : deps.links.staffUrl(input.ticketId),
     });
+    // The receipt tells the customer which of their files were not accepted (stored with the ticket).
+    const refused = input.kind === 'acknowledgement' ? (input.refusedFiles ?? (await store.tickets.get(input.ticketId))?.refusedFiles) : undefined;
+    const mail = { ...rendered, ...withRefusedFiles(rendered, refused) };
     const messageId = `<${input.key.replace(/[^A-Za-z0-9._-]/g, '.')}@${contacts.mailDomain}>`;
     const claimed = await store.notifications.claim(
       { key: input.key, ticketId: input.ticketId, kind: input.kind, to, subject: mail.subject, messageId },
@@ -120,15 +151,18 @@ export function createTicketActivities(deps: TicketActivityDeps) {
     if (claimed === 'sent') return 'already-sent';
     if (claimed === 'held') throw ApplicationFailure.retryable(`an earlier attempt holds ${input.key}; retrying after its lease`, 'NotificationClaimHeld');
     const threadRoot = `<ticket-${input.ticketId}@${contacts.mailDomain}>`;
-    await mailer.send({
-      to,
-      ...mail,
-      messageId,
-      inReplyTo: threadRoot,
-      references: [threadRoot],
-      replyToTag: input.ticketId,
-      headers: { 'X-Ticket-Id': input.ticketId, 'X-Notification-Kind': input.kind },
-    });
+    // One mail per recipient, each with its own reply token; one recipient alone keeps the logged Message-ID.
+    for (const [i, recipient] of to.entries()) {
+      await mailer.send({
+        to: [recipient],
+        ...mail,
+        messageId: to.length === 1 ? messageId : messageId.replace('@', `.${i + 1}@`),
+        inReplyTo: threadRoot,
+        references: [threadRoot],
+        replyToTag: replyTag(deps.replySecret, input.ticketId, recipient),
+        headers: { 'X-Ticket-Id': input.ticketId, 'X-Notification-Kind': input.kind, ...automationHeaders(input.kind) },
+      });
+    }
     // The mail is out: from here the activity must not fail, or Temporal's retry would send it again.
     await markSentOrLog(input.key);
     deps.logger.info({ ticketId: input.ticketId, kind: input.kind, key: input.key }, 'notification sent');

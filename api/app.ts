@@ -30,6 +30,8 @@ export interface AppDeps {
   store: Store;
   logger: Logger;
   adminApiKey: string;
+  /** The MTA's bearer token for POST /api/v1/inbound/email (unset: the endpoint answers 403). */
+  inboundApiToken?: string;
   /** Built by the caller when the desk should report intake steps to it (main.ts); otherwise here. */
   metrics?: ApiMetrics;
   /** Per-key request limits on /api/ (tests use a small window). */
@@ -86,7 +88,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/webhooks', webhookRoutes({ store: deps.store, now }));
   api.use(slaRoutes({ sla: desk.slaService, registry: desk.slaRegistry, store: deps.store, now }));
   // -- channels: inbound email, announcements, webhooks --
-  app.use('/api/v1/inbound', inboundRoutes({ inboundMail: desk.inboundMail, store: deps.store, adminApiKey: deps.adminApiKey })); // raw MIME bodies: its own parser and auth, before the JSON router
+  app.use('/api/v1/inbound', inboundRoutes({ inboundMail: desk.inboundMail, token: deps.inboundApiToken })); // raw MIME bodies: its own parser and auth, before the JSON router
   api.use('/announcements', announcementRoutes(desk.announcements));
   app.use('/api/v1', api);
   app.use('/console', createConsoleRoutes({ desk, store: deps.store, adminApiKey: deps.adminApiKey, logger: deps.logger, temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace }));

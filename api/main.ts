@@ -13,6 +13,7 @@ import { createMailer } from '../lib/mailer';
 import { createSlaRegistry } from '../desk/sla-registry';
 import { createApiMetrics } from './ops/metrics';
 import { startInboundSmtp } from '../channels/inbound-smtp';
+import { loadReplySecret } from '../lib/reply-token';
 
 /** The API process: validates config once, connects, listens, drains on shutdown. */
 const config = loadConfig();
@@ -45,9 +46,11 @@ const metrics = createApiMetrics({ store, now });
 // The worker mints the same private links for its mails (worker/main.ts): same LINK_SECRET or admin key.
 const links = createTicketLinks({ key: linkKeyFrom(config.linkSecret ?? adminKey.key), publicUrl: config.publicUrl });
 const mailer = createMailer({ url: config.smtp.url, from: config.smtp.from });
+const replySecret = loadReplySecret({ secret: config.inboundMail.replySecret, dataDir: config.dataDir });
 const desk = createDesk({
   temporal, taskQueue: config.temporal.taskQueue, store, slaRegistry, logger, now, observeIntakeStep: metrics.observeIntakeStep,
   links, attachmentQuota: config.attachmentQuota, mailer, mailDomain: config.mailDomain,
+  inboundMail: { ...config.inboundMail, replySecret },
 });
 
 const app = createApp({
@@ -57,6 +60,7 @@ const app = createApp({
   store,
   logger,
   adminApiKey: adminKey.key,
+  inboundApiToken: config.inboundMail.apiToken,
   temporalUiUrl: config.temporal.uiUrl, // console links to workflows
   namespace: config.temporal.namespace,
   // API_RATE_LIMIT raises the per-key limit for load tests (bench/intake.ts); unset keeps the default.
@@ -82,6 +86,7 @@ async function shutdown(signal: string) {
   await new Promise<void>((resolve) => server.once('close', () => resolve()));
   clearTimeout(force);
   await inboundSmtp.close();
+  await desk.close();
   await temporal.connection.close();
   await conn.close();
   mailer.close();

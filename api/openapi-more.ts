@@ -130,8 +130,8 @@ export const MORE_OPERATIONS: Operation[] = [
   },
   {
     method: 'post', path: '/api/v1/inbound/email', tag: 'Channels', access: 'agent',
-    summary: 'Deliver an inbound email', description: 'For mail providers that post raw MIME (`Content-Type: message/rfc822`). New mail opens a ticket; replies thread into theirs; auto-replies and bounces are ignored.',
-    success: { status: 202, description: 'what happened: created, threaded, ignored or duplicate', schema: anyObject, contentType: 'application/json' },
-    errors: [...API_ERRORS, 403, 413],
+    summary: 'Deliver an inbound email', description: 'For the MTA or mail provider that posts raw MIME (`Content-Type: message/rfc822`), with `Authorization: Bearer <INBOUND_API_TOKEN>`; agent and admin keys are refused (403). New mail opens a ticket; proven replies thread into theirs; unproven ones are held for agents; auto-replies and bounces are recorded and change nothing. 413: over MAIL_PARSE_MAX_BYTES; 422: parsing ran out of time (the message is kept).',
+    success: { status: 202, description: 'what happened: created, threaded, held, ignored or duplicate', schema: anyObject, contentType: 'application/json' },
+    errors: [...API_ERRORS, 403, 413, 422],
   },
 ];

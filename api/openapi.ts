@@ -10,7 +10,7 @@ import { actionBody, actionParam, createTicketBody, createUserBody, idempotencyK
 
 type JsonSchema = Record<string, unknown>;
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503;
 
 export interface Operation {
   method: HttpMethod;
@@ -139,6 +139,7 @@ const ERROR_RESPONSES: Record<ErrorStatus, { name: string; description: string; 
   404: { name: 'NotFound', description: "no such ticket (also another customer's ticket: its existence is never revealed)" },
   409: { name: 'Conflict', description: 'refused by the ticket lifecycle, or an Idempotency-Key reused with another body' },
   413: { name: 'ContentTooLarge', description: 'the body is over its limit (256 kB of JSON, 5 MB a file), or the ticket\'s attachment quota would be passed' },
+  422: { name: 'Unprocessable', description: 'the content could not be processed within its budget; it was kept for operators' },
   429: { name: 'TooManyRequests', description: 'rate limit exceeded; wait `Retry-After` seconds', header: 'Retry-After' },
   503: { name: 'Unavailable', description: 'a backing service is down; nothing was changed; retry after `Retry-After` seconds', header: 'Retry-After' },
 };

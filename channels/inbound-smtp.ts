@@ -16,8 +16,9 @@ const smtpError = (code: number, message: string) => Object.assign(new Error(mes
 /**
  * The inbound SMTP listener: what a mail exchanger (or a developer's `swaks`) delivers to. It takes
  * whatever arrives without authentication, as an MX does; the processor decides what to keep.
- * A message we cannot use answers 550 (permanent: the sender gets a bounce); a failure on our side
- * answers 451 so the sending server retries later.
+ * A message we cannot use answers 550, one over the parsing budget 552 or 554 (permanent: the sender
+ * gets a bounce, and the message is kept); a failure on our side answers 451 so the sending server
+ * retries later. A bounce (null sender) is never refused.
  */
 export async function startInboundSmtp(opts: { port: number; host?: string; processor: InboundMail; logger?: Logger }): Promise<InboundSmtp> {
   const host = opts.host ?? '127.0.0.1';
@@ -40,7 +41,11 @@ export async function startInboundSmtp(opts: { port: number; host?: string; proc
         opts.processor.receive(Buffer.concat(chunks), envelope).then(
           (r) => callback(null, `accepted: ${r.outcome}${r.ticketId ? ` #${r.ticketId}` : ''}`),
           (err: unknown) => {
-            if (err instanceof InboundMailRejected) return callback(smtpError(550, err.message));
+            if (err instanceof InboundMailRejected) {
+              // 552: over the size budget; 554: parsing ran out of time; 550: nothing usable. All permanent.
+              const code = err.kind === 'size' ? 552 : err.kind === 'time' ? 554 : 550;
+              return callback(smtpError(code, err.message));
+            }
             opts.logger?.error({ err }, 'inbound mail failed; the sender will retry');
             callback(smtpError(451, 'temporary failure, try again later'));
           },

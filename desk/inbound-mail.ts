@@ -1,38 +1,48 @@
 import { createHash } from 'node:crypto';
-import { simpleParser } from 'mailparser';
 import { AppError } from '../domain/app-errors';
-import { hashApiKey, isStaff, newApiKey, principalOf } from './principal';
-import type { TicketActions } from './ticket-actions';
-import { newTicketId, type TicketService } from './tickets';
 import type { Logger } from '../lib/logger';
 import type { Store } from '../store';
 import type { InboundOutcome } from '../store/inbound-mail';
+import type { MailDetails } from '../store/messages';
 import type { User } from '../store/users';
-import type { AttachmentService } from './attachments';
-import { pickAttachments, readMail, stripQuoted, ticketCandidates, type Envelope, type MailFacts } from './mail-rules';
+import type { AttachmentService, CheckedFile } from './attachments';
+import { dmarcResult, proveSender } from './mail-auth';
+import { MailOverBudget, type MailParser } from './mail-parser-pool';
+import { isNullSender } from './mail-robots';
+import { MAX_TEXT, pickAttachments, ticketCandidates, type Envelope, type MailFacts, type RefusedFile } from './mail-rules';
+import { cutText } from './mail-text';
+import { hashApiKey, isStaff, newApiKey, principalOf } from './principal';
+import type { TicketActions } from './ticket-actions';
+import { newTicketId, type TicketService } from './tickets';
 
 /**
- * Inbound mail, whichever way it arrives (SMTP listener or the raw-MIME HTTP endpoint).
+ * Inbound mail, whichever way it arrives (SMTP listener or the raw-MIME HTTP endpoint). In order:
  *
- * - Auto-replies and bounces are recorded as ignored: no ticket, no mail back (no loops).
- * - A reply names its ticket by our thread Message-IDs (In-Reply-To/References), a `[#ID]` subject
- *   tag or a `+ID` address. It is added to that thread when it comes from the ticket's customer (a
- *   customer message, which signals the workflow) or from an agent/admin (an agent reply, mailed to
- *   the customer). A customer writing to a closed ticket gets a new ticket referring to the old one.
- * - Unknown senders (the documented rule): anyone may open a ticket by mail. An address we do not
- *   know becomes a customer (standard agreement: no training; no API key is handed out) and the
- *   message opens a ticket: channel email, category question, priority normal, subject = the mail's
- *   subject or "(no subject)", description = the text part or the HTML reduced to text. A reply
- *   naming someone else's ticket is not added to it: it opens the sender's own ticket instead, so
- *   nobody writes into another customer's thread by copying a ticket number. Mail from an agent
- *   that names no ticket is ignored (agents work tickets through the API).
- * - The same Message-ID (or, without one, the same bytes) is processed once.
- * - Malformed MIME: whatever parses (sender, subject, text, files) is used; with no sender or
- *   nothing to say the message is rejected (SMTP 550 / HTTP 400) and its raw bytes kept (bounded).
+ * 1. Parsing runs in a worker thread with a size and a time budget (desk/mail-parser-pool.ts); a
+ *    message over budget is kept raw and refused (SMTP 552/554, HTTP 413/422).
+ * 2. Duplicate: the same Message-ID from the same sender (or, without an ID, the same bytes) is
+ *    processed once. Another sender reusing an ID is a different message.
+ * 3. Robot (desk/mail-robots.ts): auto-replies, bounces, reports and list mail are recorded as ignored,
+ *    linked to the ticket they name, and change nothing. A null sender is never refused.
+ * 4. Reply: the mail names a ticket (our thread Message-IDs, a `[#ID]` subject tag, a `+ID` address)
+ *    and comes from its customer or from an agent. It is added to the thread only when the sender
+ *    proves it (desk/mail-auth.ts: a reply token or a mail we sent to that person alone, and DMARC
+ *    where the MTA checked it); otherwise it is held as an internal note for agents, never mailed to
+ *    the customer nor counted. A customer writing to a closed ticket gets a follow-up ticket.
+ * 5. New ticket: anyone may open one by mail (an unknown address becomes a customer on the standard
+ *    agreement). Naming someone else's ticket opens the sender's own ticket instead. Mail from an
+ *    agent that names no ticket is ignored (agents work tickets through the API and the console).
  */
 
 export class InboundMailRejected extends Error {
   override name = 'InboundMailRejected';
+  constructor(
+    message: string,
+    /** unusable: nothing to act on; size/time: over the parsing budget. */
+    readonly kind: 'unusable' | 'size' | 'time' = 'unusable',
+  ) {
+    super(message);
+  }
 }
 
 export interface InboundResult {
@@ -46,12 +56,18 @@ export interface InboundMailDeps {
   actions: TicketActions;
   attachments: AttachmentService;
   store: Store;
+  parser: MailParser;
+  /** The secret reply tokens are minted with (lib/reply-token.ts). */
+  replySecret: string;
+  /** authserv-ids of our own MTAs, whose Authentication-Results are believed. */
+  trustedAuthservIds: string[];
   now: () => Date;
   logger: Logger;
 }
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 const withoutTags = (subject?: string) => subject?.replace(/\s*\[#[0-9A-Za-z]{6,16}\]/g, '').trim() || undefined;
+type Sent = MailFacts & { from: NonNullable<MailFacts['from']> };
 
 function unusable(f: MailFacts | null): string | null {
   if (!f) return 'the message could not be parsed as MIME';
@@ -61,89 +77,145 @@ function unusable(f: MailFacts | null): string | null {
   return null;
 }
 
+/** Same Message-ID and same sender: a redelivery. Without an ID, the same bytes. */
+function dedupKey(f: MailFacts | null, bytes: Buffer): string {
+  if (f?.messageId && f.messageId.length <= 250) return `mid:${f.messageId}:${f.from?.address ?? '<>'}`;
+  return `sha256:${sha256(bytes)}`;
+}
+
 export function createInboundMail(deps: InboundMailDeps) {
   const { store, logger } = deps;
 
   async function findTicket(f: MailFacts) {
-    const logged = await store.inboundMail.ticketForMessageIds(f.cited);
-    for (const id of ticketCandidates(f, logged)) {
+    const cited = await store.inboundMail.citedNotifications(f.cited);
+    for (const id of ticketCandidates(f, cited[0]?.ticketId)) {
       const ticket = await store.tickets.get(id);
-      if (ticket) return ticket;
+      if (ticket) return { ticket, citedTo: cited.filter((c) => c.ticketId === ticket.id).map((c) => c.to) };
     }
     return null;
   }
 
   /** The idempotency key derives from the message, so a redelivery after a crash finds the same ticket. */
-  async function openTicket(f: MailFacts, key: string, customer: User, note?: string): Promise<string> {
+  async function openTicket(f: MailFacts, key: string, customer: User, refusedFiles: RefusedFile[], note?: string): Promise<string> {
     const text = f.text || (f.attachments.length ? '(see attachments)' : '(no text)');
     const { ticket } = await deps.tickets.create(
       principalOf(customer),
       {
-        subject: (withoutTags(f.subject) ?? '(no subject)').slice(0, 200),
-        description: (note ? `${note}\n\n${text}` : text).slice(0, 20_000),
+        subject: cutText(withoutTags(f.subject) ?? '(no subject)', 200),
+        description: cutText(note ? `${note}\n\n${text}` : text, MAX_TEXT),
         category: 'question',
         priority: 'normal',
         channel: 'email',
+        refusedFiles,
       },
       `inbound:${sha256(key).slice(0, 40)}`,
     );
     return ticket.id;
   }
 
-  async function route(f: MailFacts & { from: NonNullable<MailFacts['from']> }, key: string): Promise<InboundResult & { messageId?: string }> {
-    if (f.automatic) return { outcome: 'ignored', reason: f.automatic };
+  async function route(facts: MailFacts, key: string, details: MailDetails): Promise<InboundResult & { messageId?: string }> {
+    const found = await findTicket(facts);
+    if (facts.automatic || !facts.from) return { outcome: 'ignored', ticketId: found?.ticket.id, reason: `robot: ${facts.automatic ?? 'no sender'}` };
+    const f: Sent = { ...facts, from: facts.from };
     const sender = await store.users.byEmail(f.from.address);
-    const ticket = await findTicket(f);
-    if (ticket && sender && (sender.id === ticket.customerId || isStaff(sender))) {
+    const messageId = `E${sha256(key).slice(0, 24)}`;
+    if (found && sender && (sender.id === found.ticket.customerId || isStaff(sender))) {
+      const { ticket, citedTo } = found;
+      const proof = proveSender({
+        secret: deps.replySecret,
+        ticketId: ticket.id,
+        sender: f.from.address,
+        recipients: f.recipients,
+        citedMailRecipients: citedTo,
+        dmarc: dmarcResult(f.authResults, deps.trustedAuthservIds),
+      });
+      if (!proof.verified) {
+        // Written to the store directly: an internal note that never signals the workflow nor reaches the customer.
+        await store.messages.add({
+          id: messageId,
+          ticketId: ticket.id,
+          authorId: sender.id,
+          authorRole: sender.role,
+          authorName: sender.name,
+          body: `Unverified mail from ${f.from.address}, held for review (not sent to the customer, not counted): ${proof.reason}.\n\n${f.reply || '(no text)'}`,
+          internal: true,
+          channel: 'email',
+          createdAt: deps.now(),
+          mail: { ...details, proof: `unverified: ${proof.reason}` },
+        });
+        return { outcome: 'held', ticketId: ticket.id, reason: proof.reason, messageId };
+      }
       try {
-        const body = stripQuoted(f.text) || '(see attachments)';
+        const body = f.reply || '(see attachments)';
         // The message id comes from the mail's key, so a retried delivery threads it once.
-        const { message } = await deps.actions.addMessage(principalOf(sender), ticket.id, { body, channel: 'email', id: `E${sha256(key).slice(0, 24)}` });
+        const { message } = await deps.actions.addMessage(principalOf(sender), ticket.id, { body, channel: 'email', id: messageId, mail: { ...details, proof: proof.reason } });
         return { outcome: 'threaded', ticketId: ticket.id, messageId: message.id };
       } catch (err) {
         if (!(err instanceof AppError && err.code === 'invalid_transition')) throw err;
         if (isStaff(sender)) return { outcome: 'ignored', ticketId: ticket.id, reason: `agent reply refused: ${err.message}` };
-        const id = await openTicket(f, key, sender, `Follow-up to ticket #${ticket.id}, which is closed.`);
+        const id = await openTicket(f, key, sender, details.refusedFiles ?? [], `Follow-up to ticket #${ticket.id}, which is closed.`);
         return { outcome: 'created', ticketId: id };
       }
     }
     if (isStaff(sender)) return { outcome: 'ignored', reason: 'mail from an agent that names no ticket' };
     const customer = sender ?? (await store.users.ensureCustomer(f.from.address, f.from.name, `C${newTicketId()}`, hashApiKey(newApiKey()), deps.now()));
     if (customer.role !== 'customer') return { outcome: 'ignored', reason: `${f.from.address} is not a customer` };
-    return { outcome: 'created', ticketId: await openTicket(f, key, customer) };
+    return { outcome: 'created', ticketId: await openTicket(f, key, customer, details.refusedFiles ?? []) };
   }
 
   /** Ids derive from the message key, so reprocessing the same mail overwrites nothing and adds nothing. */
-  async function keepFiles(f: MailFacts, key: string, ticketId: string, messageId?: string) {
-    const { kept, skipped } = pickAttachments(f.attachments);
+  async function keepFiles(kept: CheckedFile[], key: string, ticketId: string, messageId?: string) {
     const prefix = sha256(key).slice(0, 20);
     const files = kept.map((file, i) => ({ ...file, id: `${prefix}-${i}` }));
     const { overQuota } = await deps.attachments.keep(ticketId, files, { messageId, partial: true });
-    return [...skipped, ...overQuota];
+    return overQuota;
+  }
+
+  /** Over budget: the raw bytes are kept (bounded) under their digest, and the sender told why. */
+  async function refuse(bytes: Buffer, err: MailOverBudget): Promise<never> {
+    const key = `sha256:${sha256(bytes)}`;
+    await store.inboundMail.claim(key, {}, deps.now());
+    await store.inboundMail.reject(key, err.message, bytes, deps.now());
+    logger.warn({ key, reason: err.message, size: bytes.length }, 'inbound mail over budget');
+    throw new InboundMailRejected(err.message, err.budget);
   }
 
   return {
     async receive(raw: Buffer | string, envelope: Envelope = {}): Promise<InboundResult> {
       const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
-      const facts = await simpleParser(bytes).then((p) => readMail(p, envelope), () => null);
-      const key = facts?.messageId && facts.messageId.length <= 250 ? `mid:${facts.messageId}` : `sha256:${sha256(bytes)}`;
+      const facts = await deps.parser.parse(bytes, envelope).catch((err: unknown) => {
+        if (err instanceof MailOverBudget) return refuse(bytes, err);
+        logger.warn({ err }, 'inbound mail did not parse');
+        return null;
+      });
+      const key = dedupKey(facts, bytes);
       const standing = await store.inboundMail.claim(key, { from: facts?.from?.address, subject: facts?.subject }, deps.now());
       if (standing) {
         if (standing.status === 'rejected') throw new InboundMailRejected(standing.reason ?? 'the message was rejected');
         return { outcome: 'duplicate', ticketId: standing.ticketId };
       }
+      // A bounce is never bounced: a null sender is recorded, whatever else is wrong with the message.
+      if (!facts?.automatic && isNullSender(envelope.from)) {
+        await store.inboundMail.finish(key, { outcome: 'ignored', reason: 'robot: null sender <>' }, deps.now());
+        return { outcome: 'ignored', reason: 'robot: null sender <>' };
+      }
       const why = facts?.automatic ? null : unusable(facts);
-      if (why || !facts?.from) {
-        const reason = why ?? 'no sender address';
+      if (why || !facts) {
+        const reason = why ?? 'the message could not be parsed as MIME';
         await store.inboundMail.reject(key, reason, bytes, deps.now());
         logger.warn({ key, reason, size: bytes.length }, 'inbound mail rejected');
         throw new InboundMailRejected(reason);
       }
       try {
-        const result = await route({ ...facts, from: facts.from }, key);
-        const skipped = result.ticketId && result.outcome !== 'ignored' ? await keepFiles(facts, key, result.ticketId, result.messageId) : [];
-        await store.inboundMail.finish(key, { outcome: result.outcome, ticketId: result.ticketId, reason: result.reason, skippedAttachments: skipped.length ? skipped : undefined }, deps.now());
-        logger.info({ key, from: facts.from.address, ...result, skipped: skipped.length }, 'inbound mail processed');
+        const { kept, skipped } = pickAttachments(facts.attachments);
+        const refusedFiles = [...facts.refused, ...skipped];
+        const details: MailDetails = { original: facts.text, ...(refusedFiles.length ? { refusedFiles } : {}) };
+        const result = await route(facts, key, details);
+        const stored = result.ticketId && (result.outcome === 'created' || result.outcome === 'threaded' || result.outcome === 'held');
+        const overQuota = stored ? await keepFiles(kept, key, result.ticketId!, result.messageId) : [];
+        const skippedAttachments = [...refusedFiles, ...overQuota];
+        await store.inboundMail.finish(key, { outcome: result.outcome, ticketId: result.ticketId, reason: result.reason, skippedAttachments: skippedAttachments.length ? skippedAttachments : undefined }, deps.now());
+        logger.info({ key, from: facts.from?.address, outcome: result.outcome, ticketId: result.ticketId, refused: refusedFiles.length }, 'inbound mail processed');
         return { outcome: result.outcome, ticketId: result.ticketId, ...(result.reason ? { reason: result.reason } : {}) };
       } catch (err) {
         // Left for the sender's retry: SMTP answers 451, HTTP 5xx.

@@ -8,6 +8,7 @@ import { createWebIntake } from './web-intake';
 import type { Store } from '../store';
 import { createAnnouncementService } from './announcements';
 import { createInboundMail } from './inbound-mail';
+import { createMailParserPool } from './mail-parser-pool';
 import { createLiveSessions } from './live-sessions';
 import { createSlaService } from './sla';
 import type { SlaRegistry } from './sla-registry';
@@ -37,6 +38,16 @@ export interface DeskDeps {
   now?: () => Date;
   /** Seconds each step of a ticket's creation took (the API's /metrics). */
   observeIntakeStep?: (step: IntakeStep, seconds: number) => void;
+  inboundMail: InboundMailSettings;
+}
+
+export interface InboundMailSettings {
+  /** The reply-token secret the worker's outbound mail uses too (lib/reply-token.ts). */
+  replySecret: string;
+  trustedAuthservIds?: string[];
+  parseThreads?: number;
+  parseTimeoutMs?: number;
+  parseMaxBytes?: number;
 }
 
 export function createDesk(deps: DeskDeps) {
@@ -46,6 +57,13 @@ export function createDesk(deps: DeskDeps) {
   const attachments = createAttachmentService({ store, now, quota: deps.attachmentQuota });
   const tickets = createTicketService({ temporal, taskQueue, store, sla, now, links: deps.links, attachments, observeStep: deps.observeIntakeStep });
   const actions = createTicketActions({ temporal, store, now });
+  const mail = deps.inboundMail;
+  const mailParser = createMailParserPool({
+    threads: mail.parseThreads ?? 1,
+    timeoutMs: mail.parseTimeoutMs ?? 10_000,
+    maxBytes: mail.parseMaxBytes ?? 12 * 1024 * 1024,
+    logger,
+  });
   return {
     now,
     /** The SLA in force now (calendar and policy), for previews and pages. */
@@ -61,7 +79,11 @@ export function createDesk(deps: DeskDeps) {
     users: createUserService({ store, now }),
     slaService: createSlaService({ registry: slaRegistry, store, temporal, now }),
     announcements: createAnnouncementService({ temporal, taskQueue, store, sla, now }),
-    inboundMail: createInboundMail({ tickets, actions, attachments, store, now, logger }),
+    inboundMail: createInboundMail({
+      tickets, actions, attachments, store, parser: mailParser, replySecret: mail.replySecret, trustedAuthservIds: mail.trustedAuthservIds ?? [], now, logger,
+    }),
+    /** Stops the mail parsing threads (shutdown). */
+    close: () => mailParser.close(),
   };
 }
 

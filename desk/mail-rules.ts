@@ -1,72 +1,109 @@
-import type { AddressObject, Attachment as MailAttachment, ParsedMail } from 'mailparser';
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { checkFiles, type CheckedFile, type RefusedFile } from './attachments';
+import { robotReason } from './mail-robots';
+import { cutText, declaredCharsets, decodeSubject, decodeUtf7, extractReply, htmlToText, rawHeader, withoutUuencoded } from './mail-text';
 
 /**
  * The decisions about one inbound message that need no I/O: who sent it, whether a machine did,
- * which ticket it names, what text and files to keep. desk/inbound-mail.ts acts on them.
+ * which ticket it names, what text and files to keep. Everything here is plain data, because it runs
+ * in a worker thread (desk/mail-parser-pool.ts); desk/inbound-mail.ts acts on it.
  */
 
 export interface Envelope {
-  /** SMTP MAIL FROM; '' is the null sender `<>` that bounces use. */
+  /** SMTP MAIL FROM; '' (or `<>`) is the null sender that bounces use. */
   from?: string;
   to?: string[];
 }
+
+export interface MailFile {
+  filename: string;
+  contentType: string;
+  data: Uint8Array;
+}
+
+export type { RefusedFile };
 
 export interface MailFacts {
   messageId?: string;
   from?: { address: string; name?: string };
   subject?: string;
+  /** The whole text, decoded (quoted history included): what agents open as "the original". */
   text: string;
+  /** The new part of a reply: quoted history and signature removed. */
+  reply: string;
   recipients: string[];
   /** Message-IDs from In-Reply-To and References, newest reference last. */
   cited: string[];
-  /** Why the message is an auto-reply or a bounce, or null for a person's mail. */
+  /** Why the message is an auto-reply, bounce or list mail, or null for a person's mail. */
   automatic: string | null;
-  attachments: MailAttachment[];
+  attachments: MailFile[];
+  /** Parts that are not files we can keep (uuencoded blocks), with the reason. */
+  refused: RefusedFile[];
+  /** Every Authentication-Results header, as the MTAs on the way added them. */
+  authResults: string[];
   /** false when the parser found no header at all: the bytes are not a MIME message. */
   hasHeaders: boolean;
 }
 
+export const MAX_TEXT = 20_000;
+const MAX_ORIGINAL = 200_000;
 const TICKET_ID = '[0-9A-Za-z]{6,16}';
+/** HTML becomes text once, in textOf (the parser's own conversion would do it again, slower); no HTML is made from text. */
+const PARSER_OPTIONS = { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true };
 
 const addresses = (a: AddressObject | AddressObject[] | undefined): { address: string; name?: string }[] =>
   (Array.isArray(a) ? a : a ? [a] : []).flatMap((o) => o.value).flatMap((v) => (v.address ? [{ address: v.address.toLowerCase(), name: v.name || undefined }] : []));
 
 const messageIds = (v: string | string[] | undefined): string[] => (Array.isArray(v) ? v : v ? [v] : []).flatMap((s) => s.match(/<[^<>\s]+>/g) ?? []);
 
-function header(parsed: ParsedMail, name: string): string | undefined {
-  const line = parsed.headerLines.find((l) => l.key === name)?.line;
-  return line === undefined ? undefined : line.slice(line.indexOf(':') + 1).trim();
+function headerLookup(parsed: ParsedMail) {
+  const values = (name: string) =>
+    parsed.headerLines.filter((l) => l.key === name).map((l) => l.line.slice(l.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim());
+  return { values, first: (name: string) => values(name)[0] };
 }
 
-/** Auto-replies and bounces must never open tickets or get an answer, or two robots mail each other forever. */
-export function automaticReason(parsed: ParsedMail, sender: string | undefined, envelope: Envelope): string | null {
-  const autoSubmitted = header(parsed, 'auto-submitted')?.split(';')[0]?.trim().toLowerCase();
-  if (autoSubmitted && autoSubmitted !== 'no') return `Auto-Submitted: ${autoSubmitted}`;
-  const precedence = header(parsed, 'precedence')?.toLowerCase();
-  if (precedence && ['bulk', 'junk', 'list'].includes(precedence)) return `Precedence: ${precedence}`;
-  if (header(parsed, 'x-autoreply') !== undefined) return 'X-Autoreply';
-  if (header(parsed, 'x-autorespond') !== undefined) return 'X-Autorespond';
-  for (const who of [sender, envelope.from]) {
-    if (who && /^(mailer-daemon|postmaster)@/i.test(who)) return `sent by ${who.split('@')[0]!.toLowerCase()}`;
-  }
-  if (envelope.from === '' || /^<\s*>$/.test(header(parsed, 'return-path') ?? '')) return 'null sender (Return-Path <>)';
-  if (/^multipart\/report\b/i.test(header(parsed, 'content-type') ?? '')) return 'delivery status report';
-  return null;
+function textOf(parsed: ParsedMail, charsets: string[]): string {
+  const plain = parsed.text?.trim();
+  const text = plain || (typeof parsed.html === 'string' ? htmlToText(parsed.html) : '');
+  return charsets.some((c) => /utf-?7$/.test(c)) ? decodeUtf7(text) : text;
 }
 
-export function readMail(parsed: ParsedMail, envelope: Envelope): MailFacts {
-  const from = addresses(parsed.from)[0] ?? (envelope.from ? { address: envelope.from.toLowerCase() } : undefined);
-  const html = typeof parsed.html === 'string' ? parsed.html : '';
+/** A forwarded message (message/rfc822) shows its sender, subject and text after the forwarder's words. */
+async function forwardedText(file: MailFile): Promise<string> {
+  const inner = await simpleParser(Buffer.from(file.data), PARSER_OPTIONS).catch(() => null);
+  if (!inner) return '';
+  const from = addresses(inner.from)[0];
+  const body = textOf(inner, declaredCharsets(Buffer.from(file.data)));
+  return [`---------- Forwarded message (${file.filename}) ----------`, `From: ${from ? `${from.name ?? ''} <${from.address}>`.trim() : '(unknown)'}`, `Subject: ${inner.subject ?? '(no subject)'}`, '', body].join('\n');
+}
+
+export async function parseMail(bytes: Buffer, envelope: Envelope): Promise<MailFacts | null> {
+  const parsed = await simpleParser(bytes, PARSER_OPTIONS).catch(() => null);
+  if (!parsed) return null;
+  const h = headerLookup(parsed);
+  const charsets = declaredCharsets(bytes);
+  const from = addresses(parsed.from)[0] ?? (envelope.from && !/^\s*<?\s*>?\s*$/.test(envelope.from) ? { address: envelope.from.toLowerCase() } : undefined);
+  const attachments: MailFile[] = (parsed.attachments ?? []).map((a, i) => ({
+    filename: (a.filename || (a.contentType === 'message/rfc822' ? `forwarded-${i + 1}.eml` : `attachment-${i + 1}`)).slice(0, 200),
+    contentType: (a.contentType || 'application/octet-stream').toLowerCase(),
+    data: Buffer.isBuffer(a.content) ? a.content : Buffer.from(a.content ?? ''),
+  }));
+  const { text: own, files: uuencoded } = withoutUuencoded(textOf(parsed, charsets));
+  const forwarded = await Promise.all(attachments.filter((a) => a.contentType === 'message/rfc822').map(forwardedText));
+  const text = cutText([own, ...forwarded.filter(Boolean)].join('\n\n').trim(), MAX_ORIGINAL);
+  const subject = decodeSubject(parsed.subject, rawHeader(bytes, 'subject'), charsets.find((c) => !/^(us-ascii|utf-?7)$/.test(c)));
   return {
     messageId: messageIds(parsed.messageId)[0],
     from,
-    subject: parsed.subject?.trim() || undefined,
-    text: (parsed.text?.trim() || htmlToText(html)).slice(0, 20_000),
+    subject: subject?.replace(/\s+/g, ' ').trim() || undefined,
+    text,
+    reply: cutText([extractReply(cutText(own, 2 * MAX_TEXT)), ...forwarded.filter(Boolean)].join('\n\n').trim(), MAX_TEXT),
     recipients: [...(envelope.to ?? []).map((a) => a.toLowerCase()), ...addresses(parsed.to).map((a) => a.address), ...addresses(parsed.cc).map((a) => a.address)],
     cited: [...messageIds(parsed.inReplyTo), ...messageIds(parsed.references)],
-    automatic: automaticReason(parsed, from?.address, envelope),
-    attachments: parsed.attachments ?? [],
+    automatic: robotReason(h.first, [from?.address, h.first('sender')?.replace(/^.*<|>.*$/g, '')], envelope.from),
+    attachments,
+    refused: uuencoded.map((filename) => ({ filename, reason: 'uuencoded inside the text; send it as a regular attachment' })),
+    authResults: h.values('authentication-results'),
     // A header is `Name: value` (RFC 5322 field names: printable ASCII without ':' or space).
     hasHeaders: parsed.headerLines.some((l) => /^[\x21-\x39\x3b-\x7e]+:/.test(l.line)),
   };
@@ -75,41 +112,23 @@ export function readMail(parsed: ParsedMail, envelope: Envelope): MailFacts {
 /**
  * Ticket ids the message names, most reliable first: our thread Message-ID `<ticket-ID@…>` in
  * In-Reply-To/References, the ticket of a notification it cites (`loggedTicket`, from the notification
- * log), a `[#ID]` subject tag, a `+ID` recipient address.
+ * log), a `[#ID]` subject tag, a `+ID` or `+ID.token` recipient address.
  */
 export function ticketCandidates(f: MailFacts, loggedTicket?: string | null): string[] {
   const threaded = f.cited.flatMap((id) => new RegExp(`^<ticket-(${TICKET_ID})@`, 'i').exec(id)?.[1] ?? []).reverse();
   const tagged = [...(f.subject ?? '').matchAll(new RegExp(`\\[#(${TICKET_ID})\\]`, 'g'))].map((m) => m[1]!);
-  const plus = f.recipients.flatMap((a) => new RegExp(`\\+(${TICKET_ID})@`).exec(a)?.[1] ?? []);
+  const plus = f.recipients.flatMap((a) => new RegExp(`\\+(${TICKET_ID})(?:\\.[0-9a-f]+)?@`).exec(a)?.[1] ?? []);
   return [...new Set([...threaded, ...(loggedTicket ? [loggedTicket] : []), ...tagged, ...plus].map((id) => id.toUpperCase()))];
 }
 
-/** Bounded on purpose: a mail can carry anything, the ticket keeps what the one attachment policy (desk/attachments.ts) accepts. */
-export function pickAttachments(list: MailAttachment[]): { kept: CheckedFile[]; skipped: RefusedFile[] } {
-  const { kept, refused } = checkFiles(
-    list.map((a, i) => ({ filename: a.filename || `attachment-${i + 1}`, data: Buffer.isBuffer(a.content) ? a.content : Buffer.from(a.content ?? '') })),
-  );
-  return { kept, skipped: refused };
-}
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'", nbsp: ' ' };
-
-/** Enough HTML-to-text for a ticket description; the HTML itself is not kept (no markup reaches agents' screens). */
-export function htmlToText(html: string): string {
-  return html
-    .replace(/<(style|script|head)[\s\S]*?<\/\1>/gi, '')
-    .replace(/<br\s*\/?>|<\/(p|div|li|tr|h[1-6])>/gi, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&(amp|lt|gt|quot|#39|apos|nbsp);/g, (_m, e: string) => ENTITIES[e]!)
-    .replace(/[ \t]+\n/g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-}
-
-/** The new part of a reply: drops the quoted history mail clients append, unless nothing else is left. */
-export function stripQuoted(text: string): string {
-  const lines = text.split(/\r?\n/);
-  const cut = lines.findIndex((l) => /^On .+wrote:\s*$/.test(l) || /^-{2,}\s*Original Message\s*-{2,}/i.test(l));
-  const fresh = (cut === -1 ? lines : lines.slice(0, cut)).filter((l) => !l.startsWith('>')).join('\n').trim();
-  return fresh || text.trim();
+/**
+ * Which files a ticket keeps: the one attachment policy (desk/attachments.ts) judges each by its
+ * content; Outlook's TNEF gets a reason the sender can act on. Every refusal is recorded on the
+ * message and told to the customer.
+ */
+export function pickAttachments(list: MailFile[]): { kept: CheckedFile[]; skipped: RefusedFile[] } {
+  const tnef = (f: MailFile) => f.contentType === 'application/ms-tnef' || /^winmail\.dat$/i.test(f.filename);
+  const { kept, refused } = checkFiles(list.filter((f) => !tnef(f)).map((f) => ({ filename: f.filename, data: Buffer.from(f.data) })));
+  const winmail = list.filter(tnef).map((f) => ({ filename: f.filename, reason: "Outlook's winmail.dat (TNEF) cannot be opened here: please send the files as plain attachments" }));
+  return { kept, skipped: [...winmail, ...refused] };
 }

@@ -5,7 +5,7 @@ import type { Priority } from '../domain/policy';
 import type { AgentAction } from '../domain/ticket';
 import type { TicketSnapshot } from '../domain/ticket-sla';
 import type { Store } from '../store';
-import type { ThreadMessage } from '../store/messages';
+import type { MailDetails, ThreadMessage } from '../store/messages';
 import type { TicketContent } from '../store/tickets';
 import { agentActionUpdate, customerReplySignal, stateQuery, type AgentActionArgs } from '../workflows/ticket';
 import type { Principal } from './principal';
@@ -64,7 +64,7 @@ export function createTicketActions(deps: TicketActionDeps) {
      * update (so a refused one is rolled back); an internal note never reaches the customer or the SLA.
      */
     /** `id` makes a retried delivery (e.g. the same inbound mail) add the message once. */
-    async addMessage(caller: Principal, ticketId: string, input: { body: string; internal?: boolean; channel?: string; id?: string }) {
+    async addMessage(caller: Principal, ticketId: string, input: { body: string; internal?: boolean; channel?: string; id?: string; mail?: MailDetails }) {
       const ticket = await visibleTicket(caller, ticketId);
       if (caller.role === 'customer' && input.internal) throw invalidInput('customers cannot write internal notes', 'internal');
       const message: ThreadMessage = {
@@ -77,6 +77,7 @@ export function createTicketActions(deps: TicketActionDeps) {
         internal: Boolean(input.internal),
         channel: input.channel ?? 'api',
         createdAt: deps.now(),
+        ...(input.mail ? { mail: input.mail } : {}),
       };
       const handle = temporal.workflow.getHandle(workflowIdFor(ticket.id));
       if (caller.role === 'customer') {

@@ -27,6 +27,8 @@ export interface OpenTicketInput {
   errorMessage?: string;
   channel: Channel;
   liveSupportTool?: LiveSupportTool;
+  /** Files sent with the request that were not kept, and why (the acknowledgement lists them). */
+  refusedFiles?: { filename: string; reason: string }[];
 }
 
 export interface SlaSettings {
@@ -179,6 +181,7 @@ export function createTicketService(deps: TicketServiceDeps) {
           receivedAt,
           slaVersion: `${policy.id}@${policy.version}`,
           ...(opts.unverified ? { unverified: true } : {}),
+          ...(body.refusedFiles?.length ? { refusedFiles: body.refusedFiles } : {}),
         };
         // Every channel's ticket gets its customer's private link (the worker mails it), found by the token's hash.
         await timed('content', () => store.tickets.save(content, deps.links.hashFor(ticketId)));

@@ -42,6 +42,14 @@ export const configSchema = z.object({
     .default('L1=agents@support.local;L2=l2-support@support.local;management=management@support.local'),
 
   ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+
+  // Inbound mail (README, "Inbound mail"): who may post raw mail, what proves a sender, parsing budgets.
+  INBOUND_API_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  REPLY_TOKEN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  MAIL_TRUSTED_AUTHSERV_IDS: z.string().default(''),
+  MAIL_PARSE_THREADS: z.coerce.number().int().min(1).max(16).default(1),
+  MAIL_PARSE_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  MAIL_PARSE_MAX_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(12 * 1024 * 1024),
   SLA_CONFIG: z.string().optional(),
   // Signs customers' private ticket links; the API and the worker must share it (default: derived from the admin key).
   LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -92,6 +100,17 @@ export interface Config {
   /** LINK_SECRET; when unset the private-link key derives from the admin key (desk/ticket-links.ts). */
   linkSecret?: string;
   attachmentQuota: { maxBytes: number; maxFiles: number };
+  inboundMail: {
+    /** Bearer token of the MTA (or provider) posting raw mail to /api/v1/inbound/email; unset: that endpoint is closed. */
+    apiToken?: string;
+    /** Secret for per-recipient reply tokens; unset: one kept in DATA_DIR (lib/reply-token.ts). */
+    replySecret?: string;
+    /** authserv-ids whose Authentication-Results are believed (our own MTAs). */
+    trustedAuthservIds: string[];
+    parseThreads: number;
+    parseTimeoutMs: number;
+    parseMaxBytes: number;
+  };
   slaConfigPath?: string;
   /** Requests per minute per API key; the load generator of bench/intake.ts needs more than the default 600. */
   apiRateLimit?: number;
@@ -153,6 +172,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     adminApiKey: e.ADMIN_API_KEY,
     linkSecret: e.LINK_SECRET,
     attachmentQuota: { maxBytes: e.ATTACHMENT_QUOTA_MB * 1024 * 1024, maxFiles: e.ATTACHMENT_QUOTA_FILES },
+    inboundMail: {
+      apiToken: e.INBOUND_API_TOKEN,
+      replySecret: e.REPLY_TOKEN_SECRET,
+      trustedAuthservIds: e.MAIL_TRUSTED_AUTHSERV_IDS.split(',').map((s) => s.trim()).filter(Boolean),
+      parseThreads: e.MAIL_PARSE_THREADS,
+      parseTimeoutMs: e.MAIL_PARSE_TIMEOUT_MS,
+      parseMaxBytes: e.MAIL_PARSE_MAX_BYTES,
+    },
     slaConfigPath: e.SLA_CONFIG,
     apiRateLimit: e.API_RATE_LIMIT,
     worker: {

@@ -8,8 +8,9 @@ export interface OutgoingMail {
   messageId: string;
   inReplyTo?: string;
   references?: string[];
+  /** Sent as given: whether a mail is automatic (Auto-Submitted) is the caller's to say (activities/ticket-activities.ts). */
   headers?: Record<string, string>;
-  /** Routes the customer's reply back to this ticket (`support+<ticket>@…`). */
+  /** Routes the recipient's reply back to this ticket and proves who replies (`support+<ticket>.<token>@…`, lib/reply-token.ts). */
   replyToTag?: string;
 }
 
@@ -43,7 +44,7 @@ export function createMailer(opts: { url: string; from: string }): Mailer {
         inReplyTo: mail.inReplyTo,
         replyTo: mail.replyToTag ? taggedAddress(opts.from, mail.replyToTag) : undefined,
         references: mail.references,
-        headers: { 'Auto-Submitted': 'auto-generated', ...mail.headers },
+        headers: mail.headers,
       });
     },
     close: () => transport.close(),

@@ -3,7 +3,8 @@ import type { Models } from './models';
 import type { ChannelModels } from './channel-models';
 
 /** The log of every inbound message, keyed by Message-ID (or a hash of the raw bytes without one). */
-export type InboundOutcome = 'created' | 'threaded' | 'ignored' | 'duplicate';
+/** `held`: a reply whose sender proved nothing, kept as an internal note for agents (desk/mail-auth.ts). */
+export type InboundOutcome = 'created' | 'threaded' | 'held' | 'ignored' | 'duplicate';
 
 export interface InboundRecord {
   key: string;
@@ -77,6 +78,12 @@ export function createInboundMailRepository(models: ChannelModels, core: Models)
       if (!ids.length) return null;
       const doc = (await core.Notification.findOne({ messageId: { $in: ids }, ticketId: { $exists: true } }).select({ ticketId: 1 }).lean()) as { ticketId?: string } | null;
       return doc?.ticketId ?? null;
+    },
+    /** Who received each of our notifications a reply cites: a mail sent to one person alone proves that person. */
+    async citedNotifications(ids: string[]): Promise<{ ticketId: string; to: string[] }[]> {
+      if (!ids.length) return [];
+      const docs = (await core.Notification.find({ messageId: { $in: ids }, ticketId: { $exists: true } }).select({ ticketId: 1, to: 1 }).limit(50).lean()) as { ticketId: string; to: string[] }[];
+      return docs.map((d) => ({ ticketId: d.ticketId, to: d.to ?? [] }));
     },
   };
 }

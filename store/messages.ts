@@ -11,6 +11,14 @@ export interface ThreadMessage {
   internal: boolean;
   channel: string;
   createdAt: Date;
+  /** For a message that came by mail: the whole text as sent, files not kept (with why), and what proved its sender. */
+  mail?: MailDetails;
+}
+
+export interface MailDetails {
+  original: string;
+  refusedFiles?: { filename: string; reason: string }[];
+  proof?: string;
 }
 
 export function createMessageRepository(models: Models) {

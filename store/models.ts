@@ -20,6 +20,8 @@ const ticketSchema = new Schema(
     customerName: { type: String },
     receivedAt: { type: Date, required: true },
     slaVersion: { type: String, required: true },
+    /** Files of the opening mail that were not kept, with the reason (told to agents and in the acknowledgement). */
+    refusedFiles: { type: [{ _id: false, filename: String, reason: String }], default: undefined },
     /** SHA-256 of the customer's private web link token; the token itself is never stored. */
     accessTokenHash: { type: String, index: true },
     /** Opened on the web form for an existing customer's address: unproven until its mailed link is opened. */
@@ -102,6 +104,7 @@ const messageSchema = new Schema(
     internal: { type: Boolean, required: true },
     channel: { type: String, required: true },
     createdAt: { type: Date, required: true },
+    mail: { type: Schema.Types.Mixed },
   },
   { versionKey: false, collection: 'messages' },
 );

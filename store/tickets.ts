@@ -16,6 +16,7 @@ export interface TicketContent {
   slaVersion: string;
   /** Sent through the web form under an existing customer's address and not yet confirmed by opening its mailed link. */
   unverified?: boolean;
+  refusedFiles?: { filename: string; reason: string }[];
 }
 
 export function createTicketRepository(models: Models) {

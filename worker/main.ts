@@ -11,6 +11,7 @@ import { createTicketLinks, linkKeyFrom } from '../desk/ticket-links';
 import { connectMongo } from '../store/connection';
 import { createStore } from '../store';
 import { createWorker } from './create-worker';
+import { loadReplySecret } from '../lib/reply-token';
 
 /** The worker process: runs ticket workflows and their activities. */
 const config = loadConfig();
@@ -56,6 +57,7 @@ const worker = await createWorker({
       key: linkKeyFrom(config.linkSecret ?? resolveAdminKey(config).key),
       publicUrl: config.publicUrl,
     }),
+    replySecret: loadReplySecret({ secret: config.inboundMail.replySecret, dataDir: config.dataDir }),
     now: () => new Date(),
     logger,
   },

@@ -65,12 +65,24 @@ function explanations(d: TicketPageData): SafeHtml[] {
     });
 }
 
+/** Files a mail brought that were not kept, each with its reason. */
+function refused(files: { filename: string; reason: string }[] | undefined): SafeHtml | '' {
+  if (!files?.length) return '';
+  return html`<p class="meta">Files not kept:</p><ul class="refused-files">${files.map((f) => html`<li>${f.filename}: ${f.reason}</li>`)}</ul>`;
+}
+
+/** A mail's whole text (quoted history included) behind a details element: no script needed. */
+function mailDetails(m: ThreadMessage): SafeHtml | '' {
+  if (!m.mail) return '';
+  return html`${refused(m.mail.refusedFiles)}<details class="original-mail"><summary>Original mail${m.mail.proof ? ` (sender: ${m.mail.proof})` : ''}</summary><pre>${m.mail.original}</pre></details>`;
+}
+
 function thread(d: TicketPageData): SafeHtml {
   const intro = html`<article class="msg customer"><p class="meta">${d.ticket.customerName ?? d.ticket.customerEmail} &lt;${d.ticket.customerEmail}&gt; · ${d.cal.formatLocal(new Date(d.ticket.receivedAt))} · ${d.ticket.channel}</p>
-<pre>${d.ticket.description}</pre>${d.ticket.errorMessage ? html`<p class="meta">Error message:</p><pre>${d.ticket.errorMessage}</pre>` : ''}</article>`;
+<pre>${d.ticket.description}</pre>${d.ticket.errorMessage ? html`<p class="meta">Error message:</p><pre>${d.ticket.errorMessage}</pre>` : ''}${refused(d.ticket.refusedFiles)}</article>`;
   const msgs = d.thread.map((m) => {
     const cls = m.internal ? 'internal' : m.authorRole === 'customer' ? 'customer' : 'agent';
-    return html`<article class="msg ${cls}" data-internal="${String(m.internal)}"><p class="meta">${m.internal ? html`<strong>Internal note</strong> · ` : ''}${m.authorName} (${m.authorRole}) · ${d.cal.formatLocal(new Date(m.createdAt))}</p><pre>${m.body}</pre></article>`;
+    return html`<article class="msg ${cls}" data-internal="${String(m.internal)}"><p class="meta">${m.internal ? html`<strong>Internal note</strong> · ` : ''}${m.authorName} (${m.authorRole}) · ${d.cal.formatLocal(new Date(m.createdAt))}</p><pre>${m.body}</pre>${mailDetails(m)}</article>`;
   });
   return html`<div id="thread">${intro}${msgs}</div>`;
 }

@@ -5,7 +5,8 @@ import { html, type SafeHtml } from './html';
 
 /** RFC 6266 / 8187: an ASCII fallback for old clients and the exact name as UTF-8 in `filename*`. */
 export function contentDisposition(kind: 'inline' | 'attachment', filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\;%]/g, '_') || 'file';
+  // NFKD first, so an accented name keeps its letters in the fallback (é → e + a dropped accent).
+  const ascii = filename.normalize('NFKD').replace(/[^\x20-\x7e]/g, '_').replace(/["\\/;%]/g, '_') || 'file';
   const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }

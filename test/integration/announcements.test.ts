@@ -18,7 +18,7 @@ import { progressQuery } from '../../workflows/broadcast';
 import { apiClient, type ApiClient } from '../support/http';
 import { readOutbox } from '../support/outbox';
 import { createTicketLinks } from '../../desk/ticket-links';
-import { connectTestStore, quietLogger, testActivityDeps, workflowBundle } from '../support/stack';
+import { connectTestStore, quietLogger, TEST_REPLY_SECRET, testActivityDeps, workflowBundle } from '../support/stack';
 import { eventually } from '../support/wait';
 
 /**
@@ -58,7 +58,10 @@ beforeAll(async () => {
   const adminKey = `adm_${randomBytes(16).toString('hex')}`;
   const slaRegistry = createSlaRegistry({ store, seed: { calendar: SLA_CALENDAR, policy: DEFAULT_POLICY }, now: () => new Date() });
   await slaRegistry.init();
-  const desk = createDesk({ temporal: client, taskQueue, store, slaRegistry, logger: quietLogger, links: createTicketLinks({ key: randomBytes(32), publicUrl: 'http://localhost' }) });
+  const desk = createDesk({
+    temporal: client, taskQueue, store, slaRegistry, logger: quietLogger,
+    links: createTicketLinks({ key: randomBytes(32), publicUrl: 'http://localhost' }), inboundMail: { replySecret: TEST_REPLY_SECRET },
+  });
   const app = createApp({ desk, temporal: client, store, logger: quietLogger, adminApiKey: adminKey });
   server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

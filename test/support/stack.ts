@@ -9,7 +9,7 @@ import { createApp } from '../../api/app';
 import type { RateLimitOptions } from '../../api/hardening';
 import { createApiMetrics } from '../../api/ops/metrics';
 import type { SlaSettings } from '../../desk/tickets';
-import { createDesk, type Desk } from '../../desk';
+import { createDesk, type Desk, type InboundMailSettings } from '../../desk';
 import { createSlaRegistry } from '../../desk/sla-registry';
 import { createTicketLinks, linkKeyFrom, type TicketLinks } from '../../desk/ticket-links';
 import { SLA_CALENDAR } from '../../domain/calendar';
@@ -40,6 +40,9 @@ export async function connectTestStore(): Promise<Store> {
   return store;
 }
 
+/** The reply-token secret the test worker mints with and the test desk checks. */
+export const TEST_REPLY_SECRET = 'test-reply-token-secret-0123456789';
+
 /** Links signed with a key of their own unless the test's API shares one (startStack). */
 export function testActivityDeps(store: Store, links: TicketLinks = createTicketLinks({ key: randomBytes(32), publicUrl: 'http://localhost' })) {
   return {
@@ -48,6 +51,7 @@ export function testActivityDeps(store: Store, links: TicketLinks = createTicket
     mailer: createMailer({ url: inject('smtpUrl'), from: 'Support <support@test.local>' }),
     contacts: parseContacts('L1=agents@test.local;L2=l2@test.local;management=mgmt@test.local', 'test.local'),
     publicUrl: 'http://localhost',
+    replySecret: TEST_REPLY_SECRET,
     now: () => new Date(),
     logger: quietLogger,
   };
@@ -60,6 +64,8 @@ export interface TestStack {
   /** The use cases the app calls, for tests that mount one adapter on its own. */
   desk: Desk;
   adminKey: string;
+  /** INBOUND_API_TOKEN of this stack: what the MTA posts raw mail with. */
+  inboundToken: string;
   store: Store;
   client: Client;
   taskQueue: string;
@@ -68,7 +74,9 @@ export interface TestStack {
 }
 
 /** The API in-process on port 0 and a worker, against the real dev server and FerretDB. */
-export async function startStack(opts: { sla?: SlaSettings; rateLimit?: RateLimitOptions; attachmentQuota?: { maxBytes: number; maxFiles: number } } = {}): Promise<TestStack> {
+export async function startStack(
+  opts: { sla?: SlaSettings; rateLimit?: RateLimitOptions; attachmentQuota?: { maxBytes: number; maxFiles: number }; inboundMail?: Partial<InboundMailSettings> } = {},
+): Promise<TestStack> {
   // Listening first, so that the links in the worker's mails name this very server.
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -95,17 +103,20 @@ export async function startStack(opts: { sla?: SlaSettings; rateLimit?: RateLimi
   await slaRegistry.init();
   const metrics = createApiMetrics({ store, now: () => new Date() });
   const mailer = createMailer({ url: inject('smtpUrl'), from: 'Support <support@test.local>' });
+  const inboundMail = { replySecret: TEST_REPLY_SECRET, ...opts.inboundMail };
   const desk = createDesk({
     temporal: client, taskQueue, store, slaRegistry, logger: quietLogger, observeIntakeStep: metrics.observeIntakeStep,
-    links, mailer, mailDomain: 'test.local', attachmentQuota: opts.attachmentQuota,
+    links, mailer, mailDomain: 'test.local', attachmentQuota: opts.attachmentQuota, inboundMail,
   });
-  const app = createApp({ desk, metrics, temporal: client, store, logger: quietLogger, adminApiKey: adminKey, rateLimit: opts.rateLimit });
+  const inboundToken = randomBytes(24).toString('hex');
+  const app = createApp({ desk, metrics, temporal: client, store, logger: quietLogger, adminApiKey: adminKey, inboundApiToken: inboundToken, rateLimit: opts.rateLimit });
   server.on('request', app);
   return {
     baseUrl,
     app,
     desk,
     adminKey,
+    inboundToken,
     store,
     client,
     taskQueue,
