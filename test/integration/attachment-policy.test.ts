@@ -1,3 +1,4 @@
+import MailComposer from 'nodemailer/lib/mail-composer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleLogin as signIn } from '../support/console';
 import { apiClient, type ApiClient } from '../support/http';
@@ -59,6 +60,22 @@ describe('the per-ticket attachment quota', () => {
     const over = await upload(id, [{ name: 'd.png', data: PNG }]);
     expect(over.status).toBe(413);
     expect(over.body.detail).toContain('3 files');
+  });
+
+  it('keeps what fits of a mail and records the rest as skipped for the quota', async () => {
+    const from = `mail-${suffix}@example.com`;
+    const raw = await new MailComposer({
+      from, to: 'support@desk.test', subject: 'Five shots', text: 'Attached.', messageId: `<five-${suffix}@example.com>`,
+      attachments: ['1', '2', '3', '4', '5'].map((n) => ({ filename: `shot-${n}.png`, content: PNG, contentType: 'image/png' })),
+    }).compile().build();
+    const r = await stack.desk.inboundMail.receive(raw, { from, to: ['support@desk.test'] });
+    expect(r.outcome).toBe('created');
+    expect((await stack.store.attachments.forTicket(r.ticketId!)).map((a) => a.filename)).toEqual(['shot-1.png', 'shot-2.png', 'shot-3.png']);
+    const record = await stack.store.conn.collection('inbound_mail').findOne({ _id: `mid:<five-${suffix}@example.com>` } as never);
+    expect(record?.skippedAttachments.map((a: { filename: string; reason: string }) => [a.filename, a.reason])).toEqual([
+      ['shot-4.png', "over the ticket's attachment quota (3 files and 1 MB per ticket)"],
+      ['shot-5.png', "over the ticket's attachment quota (3 files and 1 MB per ticket)"],
+    ]);
   });
 });
 
