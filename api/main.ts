@@ -9,7 +9,7 @@ import { createStore } from '../store';
 import { createApp } from './app';
 import { createDesk } from '../desk';
 import { createSlaRegistry } from '../desk/sla-registry';
-import { createApiMetrics } from './ops/metrics';
+import { createApiMetrics, metricsApp } from './ops/metrics';
 import { startInboundSmtp } from '../channels/inbound-smtp';
 
 /** The API process: validates config once, connects, listens, drains on shutdown. */
@@ -37,7 +37,7 @@ const slaRegistry = createSlaRegistry({ store, seed: sla, now: () => new Date(),
 await slaRegistry.init();
 
 const now = () => new Date();
-const metrics = createApiMetrics({ store, now });
+const metrics = createApiMetrics({ store, now, ticketIds: config.metrics.ticketIds });
 // One desk for every channel: the JSON API, the web form, the console and inbound SMTP open tickets
 // through the same use cases under the same SLA registry.
 const desk = createDesk({ temporal, taskQueue: config.temporal.taskQueue, store, slaRegistry, logger, now, observeIntakeStep: metrics.observeIntakeStep });
@@ -51,6 +51,9 @@ const app = createApp({
   adminApiKey: adminKey.key,
   temporalUiUrl: config.temporal.uiUrl, // console links to workflows
   namespace: config.temporal.namespace,
+  metricsToken: config.metrics.token,
+  trustProxy: config.trustProxy,
+  webhookAllowHosts: config.webhookAllowHosts,
   // API_RATE_LIMIT raises the per-key limit for load tests (bench/intake.ts); unset keeps the default.
   ...(config.apiRateLimit ? { rateLimit: { limit: config.apiRateLimit } } : {}),
 });
@@ -63,6 +66,12 @@ server.listen(config.port, config.host, () => {
   logger.info({ port: config.port, host: config.host }, 'api listening');
 });
 
+// METRICS_PORT: the API's metrics on a listener of their own, which the operator can keep off the public network.
+const metricsServer = config.metrics.apiPort === undefined ? undefined : http.createServer(metricsApp({ metrics, token: config.metrics.token, logger }));
+metricsServer?.listen(config.metrics.apiPort, config.host, () => {
+  logger.info({ port: config.metrics.apiPort, host: config.host }, 'api metrics listening');
+});
+
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
@@ -73,6 +82,7 @@ async function shutdown(signal: string) {
   const force = setTimeout(() => server.closeAllConnections(), 10_000);
   await new Promise<void>((resolve) => server.once('close', () => resolve()));
   clearTimeout(force);
+  metricsServer?.close();
   await inboundSmtp.close();
   await temporal.connection.close();
   await conn.close();

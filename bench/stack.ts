@@ -38,6 +38,8 @@ export interface Stack {
   dataDir: string;
   apiUrl: string;
   adminKey: string;
+  /** The bearer token the API's /metrics wants (METRICS_TOKEN). */
+  metricsToken: string;
   temporalAddress: string;
   mongoUri: string;
   outboxDir: string;
@@ -100,6 +102,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const mongoUri = `mongodb://127.0.0.1:${mongoPort}/sla-desk`;
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const adminKey = `adm_${randomBytes(16).toString('hex')}`;
+  const metricsToken = `mtk_${randomBytes(16).toString('hex')}`;
   const taskQueue = 'tickets';
   let slaConfigPath = '';
   if (opts.slaConfig !== undefined) {
@@ -140,6 +143,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     MONGODB_URI: mongoUri,
     SMTP_URL: `smtp://127.0.0.1:${sink!.port}`,
     ADMIN_API_KEY: adminKey,
+    METRICS_TOKEN: metricsToken,
     SLA_CONFIG: slaConfigPath,
     LOG_LEVEL: 'warn',
     DATA_DIR: dataDir,
@@ -222,6 +226,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     dataDir,
     apiUrl,
     adminKey,
+    metricsToken,
     temporalAddress,
     mongoUri,
     outboxDir: sink.dir,

@@ -28,7 +28,7 @@ if (config.metrics.temporalSdkPort) {
   }
 }
 const metricsServer = config.metrics.workerPort
-  ? await startMetricsServer(workerRegistry, config.metrics.workerPort, config.host).catch((err: unknown) => {
+  ? await startMetricsServer(workerRegistry, config.metrics.workerPort, config.host, config.metrics.token).catch((err: unknown) => {
       logger.error({ err, port: config.metrics.workerPort }, 'worker metrics not exposed');
       return null;
     })
@@ -51,6 +51,7 @@ const worker = await createWorker({
     publicUrl: config.publicUrl,
     now: () => new Date(),
     logger,
+    webhookAllowHosts: config.webhookAllowHosts,
   },
   // WORKER_* variables (lib/config.ts); undefined entries are dropped so the SDK keeps its defaults.
   tuning: Object.fromEntries(Object.entries(config.worker).filter(([, v]) => v !== undefined)),

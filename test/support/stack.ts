@@ -57,6 +57,8 @@ export interface TestStack {
   /** The use cases the app calls, for tests that mount one adapter on its own. */
   desk: Desk;
   adminKey: string;
+  /** The bearer token GET /metrics wants. */
+  metricsToken: string;
   store: Store;
   client: Client;
   taskQueue: string;
@@ -65,7 +67,18 @@ export interface TestStack {
 }
 
 /** The API in-process on port 0 and a worker, against the real dev server and FerretDB. */
-export async function startStack(opts: { sla?: SlaSettings; rateLimit?: RateLimitOptions } = {}): Promise<TestStack> {
+export interface StackOptions {
+  sla?: SlaSettings;
+  rateLimit?: RateLimitOptions;
+  /** Label breached tickets by id in /metrics (METRICS_TICKET_IDS). */
+  metricsTicketIds?: boolean;
+  /** Express "trust proxy" (TRUST_PROXY); unset trusts nothing, as the product does. */
+  trustProxy?: boolean | number | string;
+  /** Webhook hosts allowed on internal addresses (WEBHOOK_ALLOW_HOSTS). */
+  webhookAllowHosts?: string[];
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   const store = await connectTestStore();
   const taskQueue = `tq-${randomBytes(4).toString('hex')}`;
   const address = inject('temporalAddress');
@@ -76,7 +89,7 @@ export async function startStack(opts: { sla?: SlaSettings; rateLimit?: RateLimi
     connection: nativeConnection,
     namespace: 'default',
     taskQueue,
-    deps: testActivityDeps(store),
+    deps: { ...testActivityDeps(store), webhookAllowHosts: opts.webhookAllowHosts },
     workflowBundle: await workflowBundle(),
   });
   const running = worker.run();
@@ -84,9 +97,10 @@ export async function startStack(opts: { sla?: SlaSettings; rateLimit?: RateLimi
   const sla = opts.sla ?? { calendar: SLA_CALENDAR, policy: DEFAULT_POLICY };
   const slaRegistry = createSlaRegistry({ store, seed: sla, now: () => new Date() });
   await slaRegistry.init();
-  const metrics = createApiMetrics({ store, now: () => new Date() });
+  const metrics = createApiMetrics({ store, now: () => new Date(), ticketIds: opts.metricsTicketIds });
+  const metricsToken = `mtk_${randomBytes(16).toString('hex')}`;
   const desk = createDesk({ temporal: client, taskQueue, store, slaRegistry, logger: quietLogger, observeIntakeStep: metrics.observeIntakeStep });
-  const app = createApp({ desk, metrics, temporal: client, store, logger: quietLogger, adminApiKey: adminKey, rateLimit: opts.rateLimit });
+  const app = createApp({ desk, metrics, temporal: client, store, logger: quietLogger, adminApiKey: adminKey, rateLimit: opts.rateLimit, metricsToken, trustProxy: opts.trustProxy, webhookAllowHosts: opts.webhookAllowHosts });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
@@ -95,6 +109,7 @@ export async function startStack(opts: { sla?: SlaSettings; rateLimit?: RateLimi
     app,
     desk,
     adminKey,
+    metricsToken,
     store,
     client,
     taskQueue,
