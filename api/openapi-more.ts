@@ -33,8 +33,8 @@ const slaSettings = (kind: 'calendars' | 'policies', what: string, example: unkn
     success: { status: 200, description: 'the version', schema: version }, errors: [...API_ERRORS, 404],
   },
   {
-    method: 'put', path: `/api/v1/sla/${kind}/default`, tag: 'SLA', access: 'admin', body: z.object({}).loose(),
-    summary: `Change the ${what}`, description: `Stores a new version (audited). Invalid input answers 400 naming the field. Open tickets keep their version until re-timed.`,
+    method: 'put', path: `/api/v1/sla/${kind}/default`, tag: 'SLA', access: 'admin', body: z.object({}).loose().meta({ minProperties: 1 }),
+    summary: `Change the ${what}`, description: `Stores a new version (audited). Invalid input, and a missing or empty body, answer 400 naming the field. Open tickets keep their version until re-timed.`,
     example: { body: example },
     success: { status: 201, description: 'the new version', schema: version }, errors: [...API_ERRORS, 403, 413],
   },
@@ -132,6 +132,6 @@ export const MORE_OPERATIONS: Operation[] = [
     method: 'post', path: '/api/v1/inbound/email', tag: 'Channels', access: 'agent',
     summary: 'Deliver an inbound email', description: 'For mail providers that post raw MIME (`Content-Type: message/rfc822`). New mail opens a ticket; replies thread into theirs; auto-replies and bounces are ignored.',
     success: { status: 202, description: 'what happened: created, threaded, ignored or duplicate', schema: anyObject, contentType: 'application/json' },
-    errors: [...API_ERRORS, 403, 413],
+    errors: [...API_ERRORS, 403, 413, 415],
   },
 ];

@@ -34,7 +34,11 @@ function recordRouteTemplates(req: Request): void {
     get: () => route,
     set(value: { path?: unknown } | undefined) {
       route = value;
-      if (value && typeof value.path === 'string') (req as WithTemplate)[ROUTE_TEMPLATE] = `${req.baseUrl}${value.path}` || '/';
+      if (value && typeof value.path === 'string') {
+        // A router's own root ('/' under '/api/v1/tickets') is the mount point itself.
+        const own = value.path === '/' && req.baseUrl ? '' : value.path;
+        (req as WithTemplate)[ROUTE_TEMPLATE] = `${req.baseUrl}${own}` || '/';
+      }
     },
   });
 }

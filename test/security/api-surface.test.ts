@@ -107,3 +107,25 @@ describe('PUT of an SLA setting', () => {
     }
   });
 });
+
+describe('/openapi.json', () => {
+  it('lists the answers the server gives: an idempotent replay (200), an unreadable body (415), the key endpoints', async () => {
+    const doc = (await admin.get('/openapi.json')).body;
+    const key = `replay-${randomBytes(4).toString('hex')}`;
+    const ticket = { subject: 'Replay', description: 'd', category: 'bug', priority: 'low', customerEmail: 'replay@example.com' };
+    expect((await admin.post('/api/v1/tickets', ticket, { 'idempotency-key': key })).status).toBe(201);
+    expect((await admin.post('/api/v1/tickets', ticket, { 'idempotency-key': key })).status).toBe(200);
+    expect(Object.keys(doc.paths['/api/v1/tickets'].post.responses)).toEqual(expect.arrayContaining(['200', '201', '409', '415']));
+
+    const gzipped = await fetch(`${stack.baseUrl}/api/v1/tickets`, {
+      method: 'POST', headers: { authorization: `Bearer ${stack.adminKey}`, 'content-type': 'application/json', 'content-encoding': 'x-unknown' }, body: '{}',
+    });
+    expect(gzipped.status).toBe(415);
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { requestBody?: unknown; responses: object }>>)) {
+      for (const [method, op] of Object.entries(ops)) if (op.requestBody) expect(Object.keys(op.responses), `${method} ${path}`).toContain('415');
+    }
+    expect(doc.paths['/api/v1/sla/policies/default'].put.requestBody.content['application/json'].schema.minProperties).toBe(1);
+    expect(Object.keys(doc.paths['/api/v1/users/{id}/api-keys'].post.responses)).toEqual(expect.arrayContaining(['200', '403', '404']));
+    expect(Object.keys(doc.paths['/api/v1/users/{id}/api-keys'].delete.responses)).toEqual(expect.arrayContaining(['204', '403', '404']));
+  });
+});
