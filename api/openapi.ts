@@ -256,7 +256,7 @@ const CORE_OPERATIONS: Operation[] = [
 export const OPERATIONS: Operation[] = [...CORE_OPERATIONS, ...MORE_OPERATIONS];
 
 /** Path parameters, by name, validated by the same schemas as the routes. */
-const PATH_PARAMS: Record<string, z.ZodType> = { id: ticketIdParam.shape.id, action: actionParam.shape.action };
+const PATH_PARAMS: Record<string, z.ZodType> = { id: ticketIdParam.shape.id, action: actionParam.shape.action, version: z.int().min(1) };
 
 function parameters(op: Operation): JsonSchema[] {
   const params: JsonSchema[] = [...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
@@ -290,7 +290,8 @@ function operationObject(op: Operation): JsonSchema {
       ? { requestBody: { required: true, content: { 'application/json': { schema: inputSchema(op.body), ...(op.example?.body ? { example: op.example.body } : {}) } } } }
       : {}),
     responses: {
-      [op.success.status]: { description: op.success.description, content: { [op.success.contentType ?? 'application/json']: { schema: op.success.schema } } },
+      // A 204 has no body, so it documents no content.
+      [op.success.status]: { description: op.success.description, ...(op.success.status === 204 ? {} : { content: { [op.success.contentType ?? 'application/json']: { schema: op.success.schema } } }) },
       ...Object.fromEntries((op.alsoSuccess ?? []).map((a) => [a.status, { description: a.description, content: { [op.success.contentType ?? 'application/json']: { schema: op.success.schema } } }])),
       ...Object.fromEntries(errors.sort().map((s) => [s, { $ref: `#/components/responses/${ERROR_RESPONSES[s].name}` }])),
     },
