@@ -20,7 +20,7 @@ import type { Desk } from '../desk';
 import { createWebRoutes } from './web/routes';
 // agents' console, /metrics, request ids
 import { createConsoleRoutes } from './console/routes';
-import { createApiMetrics, type ApiMetrics } from './ops/metrics';
+import { createApiMetrics, requireMetricsToken, type ApiMetrics } from './ops/metrics';
 import { requestContext } from './ops/request-context';
 
 export interface AppDeps {
@@ -39,6 +39,12 @@ export interface AppDeps {
   /** the console links each ticket to its workflow in the Temporal UI. */
   temporalUiUrl?: string;
   namespace?: string;
+  /** Bearer token for GET /metrics on this listener; without one the API's metrics are not served here. */
+  metricsToken?: string;
+  /** Express "trust proxy" (TRUST_PROXY): false, the default, believes no X-Forwarded-For. */
+  trustProxy?: boolean | number | string;
+  /** Webhook hosts allowed although they resolve to internal addresses (WEBHOOK_ALLOW_HOSTS). */
+  webhookAllowHosts?: readonly string[];
 }
 
 /** The HTTP API. No `listen` here: main.ts and the tests decide where it runs. */
@@ -47,7 +53,9 @@ export function createApp(deps: AppDeps): Express {
   const now = desk.now;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Behind a reverse proxy the operator names it (TRUST_PROXY); otherwise X-Forwarded-For is anybody's claim,
+  // and believing it would let a client pick its own rate-limit bucket.
+  app.set('trust proxy', deps.trustProxy ?? false);
   app.set('query parser', 'simple');
 
   const metrics = deps.metrics ?? createApiMetrics({ store: deps.store, now });
@@ -58,7 +66,7 @@ export function createApp(deps: AppDeps): Express {
 
   // -- security headers and rate limits --
   app.use(hardening(deps.rateLimit));
-  app.use(metrics.router); // GET /metrics
+  if (deps.metricsToken) app.get('/metrics', requireMetricsToken(deps.metricsToken), metrics.handler);
 
   app.use(
     healthRoutes({
@@ -85,7 +93,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/tickets', attachmentRoutes({ desk }));
   api.use('/tickets', liveSessionRoutes(desk.liveSessions));
   api.use('/users', userRoutes(desk.users));
-  api.use('/webhooks', webhookRoutes({ store: deps.store, now }));
+  api.use('/webhooks', webhookRoutes({ store: deps.store, now, allowHosts: deps.webhookAllowHosts }));
   api.use(slaRoutes({ sla: desk.slaService, registry: desk.slaRegistry, store: deps.store, now }));
   // -- channels: inbound email, announcements, webhooks --
   app.use('/api/v1/inbound', inboundRoutes({ inboundMail: desk.inboundMail, token: deps.inboundApiToken })); // raw MIME bodies: its own parser and auth, before the JSON router

@@ -11,7 +11,7 @@ import { createDesk } from '../desk';
 import { createTicketLinks, linkKeyFrom } from '../desk/ticket-links';
 import { createMailer } from '../lib/mailer';
 import { createSlaRegistry } from '../desk/sla-registry';
-import { createApiMetrics } from './ops/metrics';
+import { createApiMetrics, metricsApp } from './ops/metrics';
 import { startInboundSmtp } from '../channels/inbound-smtp';
 import { loadReplySecret } from '../lib/reply-token';
 
@@ -40,7 +40,7 @@ const slaRegistry = createSlaRegistry({ store, seed: sla, now: () => new Date(),
 await slaRegistry.init();
 
 const now = () => new Date();
-const metrics = createApiMetrics({ store, now });
+const metrics = createApiMetrics({ store, now, ticketIds: config.metrics.ticketIds });
 // One desk for every channel: the JSON API, the web form, the console and inbound SMTP open tickets
 // through the same use cases under the same SLA registry.
 // The worker mints the same private links for its mails (worker/main.ts): same LINK_SECRET or admin key.
@@ -63,6 +63,9 @@ const app = createApp({
   inboundApiToken: config.inboundMail.apiToken,
   temporalUiUrl: config.temporal.uiUrl, // console links to workflows
   namespace: config.temporal.namespace,
+  metricsToken: config.metrics.token,
+  trustProxy: config.trustProxy,
+  webhookAllowHosts: config.webhookAllowHosts,
   // API_RATE_LIMIT raises the per-key limit for load tests (bench/intake.ts); unset keeps the default.
   ...(config.apiRateLimit ? { rateLimit: { limit: config.apiRateLimit } } : {}),
 });
@@ -75,6 +78,12 @@ server.listen(config.port, config.host, () => {
   logger.info({ port: config.port, host: config.host }, 'api listening');
 });
 
+// METRICS_PORT: the API's metrics on a listener of their own, which the operator can keep off the public network.
+const metricsServer = config.metrics.apiPort === undefined ? undefined : http.createServer(metricsApp({ metrics, token: config.metrics.token, logger }));
+metricsServer?.listen(config.metrics.apiPort, config.host, () => {
+  logger.info({ port: config.metrics.apiPort, host: config.host }, 'api metrics listening');
+});
+
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
@@ -85,6 +94,7 @@ async function shutdown(signal: string) {
   const force = setTimeout(() => server.closeAllConnections(), 10_000);
   await new Promise<void>((resolve) => server.once('close', () => resolve()));
   clearTimeout(force);
+  metricsServer?.close();
   await inboundSmtp.close();
   await desk.close();
   await temporal.connection.close();

@@ -33,8 +33,8 @@ const slaSettings = (kind: 'calendars' | 'policies', what: string, example: unkn
     success: { status: 200, description: 'the version', schema: version }, errors: [...API_ERRORS, 404],
   },
   {
-    method: 'put', path: `/api/v1/sla/${kind}/default`, tag: 'SLA', access: 'admin', body: z.object({}).loose(),
-    summary: `Change the ${what}`, description: `Stores a new version (audited). Invalid input answers 400 naming the field. Open tickets keep their version until re-timed.`,
+    method: 'put', path: `/api/v1/sla/${kind}/default`, tag: 'SLA', access: 'admin', body: z.object({}).loose().meta({ minProperties: 1 }),
+    summary: `Change the ${what}`, description: `Stores a new version (audited). Invalid input, and a missing or empty body, answer 400 naming the field. Open tickets keep their version until re-timed.`,
     example: { body: example },
     success: { status: 201, description: 'the new version', schema: version }, errors: [...API_ERRORS, 403, 413],
   },
@@ -132,6 +132,6 @@ export const MORE_OPERATIONS: Operation[] = [
     method: 'post', path: '/api/v1/inbound/email', tag: 'Channels', access: 'agent',
     summary: 'Deliver an inbound email', description: 'For the MTA or mail provider that posts raw MIME (`Content-Type: message/rfc822`), with `Authorization: Bearer <INBOUND_API_TOKEN>`; agent and admin keys are refused (403). New mail opens a ticket; proven replies thread into theirs; unproven ones are held for agents; auto-replies and bounces are recorded and change nothing. 413: over MAIL_PARSE_MAX_BYTES; 422: parsing ran out of time (the message is kept).',
     success: { status: 202, description: 'what happened: created, threaded, held, ignored or duplicate', schema: anyObject, contentType: 'application/json' },
-    errors: [...API_ERRORS, 403, 413, 422],
+    errors: [...API_ERRORS, 403, 413, 415, 422],
   },
 ];

@@ -10,7 +10,7 @@ import { actionBody, actionParam, createTicketBody, createUserBody, idempotencyK
 
 type JsonSchema = Record<string, unknown>;
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
 export interface Operation {
   method: HttpMethod;
@@ -27,6 +27,8 @@ export interface Operation {
   /** A request body (or query string) that works, used in the docs' curl example. */
   example?: { body?: unknown; query?: string };
   success: { status: number; description: string; schema: JsonSchema; contentType?: string };
+  /** Other successful answers with the same body (an idempotent replay's 200). */
+  alsoSuccess?: { status: number; description: string }[];
   errors: ErrorStatus[];
 }
 
@@ -128,6 +130,7 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     ...obj({ id: str, role: { enum: ['customer', 'agent', 'admin'] }, name: str, email: str, agreement: obj({ trainingIncluded: { type: 'boolean' } }), createdAt: time, apiKey: str }),
     description: 'The `apiKey` is shown only here; only its hash is stored.',
   },
+  RotatedKey: { ...obj({ userId: str, apiKey: str }), description: 'The new `apiKey` is shown only here.' },
   Health: obj({ status: { const: 'ok' } }),
   Ready: obj({ status: { enum: ['ready', 'not ready'] }, checks: { type: 'object', additionalProperties: str } }),
 };
@@ -139,6 +142,7 @@ const ERROR_RESPONSES: Record<ErrorStatus, { name: string; description: string; 
   404: { name: 'NotFound', description: "no such ticket (also another customer's ticket: its existence is never revealed)" },
   409: { name: 'Conflict', description: 'refused by the ticket lifecycle, or an Idempotency-Key reused with another body' },
   413: { name: 'ContentTooLarge', description: 'the body is over its limit (256 kB of JSON, 5 MB a file), or the ticket\'s attachment quota would be passed' },
+  415: { name: 'UnsupportedMediaType', description: 'the body\'s media type, encoding or charset is not one this endpoint reads' },
   422: { name: 'Unprocessable', description: 'the content could not be processed within its budget; it was kept for operators' },
   429: { name: 'TooManyRequests', description: 'rate limit exceeded; wait `Retry-After` seconds', header: 'Retry-After' },
   503: { name: 'Unavailable', description: 'a backing service is down; nothing was changed; retry after `Retry-After` seconds', header: 'Retry-After' },
@@ -158,11 +162,26 @@ const CORE_OPERATIONS: Operation[] = [
     errors: [...API_ERRORS, 403, 409, 413],
   },
   {
+    method: 'post', path: '/api/v1/users/{id}/api-keys', tag: 'Users', access: 'any',
+    summary: "Rotate a user's API key",
+    description: 'An admin, or the user themself, gets a new key, shown once; the old key stops working at once (in other API processes within a minute), and the user\'s console sessions end.',
+    success: { status: 200, description: 'the new key', schema: ref('RotatedKey') },
+    errors: [...API_ERRORS, 403, 404],
+  },
+  {
+    method: 'delete', path: '/api/v1/users/{id}/api-keys', tag: 'Users', access: 'admin',
+    summary: "Revoke a user's API key",
+    description: 'The user is left with no working key (rotate to give them a new one); their console sessions end.',
+    success: { status: 204, description: 'revoked', schema: { type: 'object' } },
+    errors: [...API_ERRORS, 403, 404],
+  },
+  {
     method: 'post', path: '/api/v1/tickets', tag: 'Tickets', access: 'any', body: createTicketBody, idempotencyKey: true,
     summary: 'Submit a ticket',
     description: 'A customer opens a ticket for themself; an agent or admin opens one on behalf of `customerEmail`. The ticket is acknowledged at once and the response carries its SLA due times. With an `Idempotency-Key`, a retry with the same body returns the same ticket (200).',
     example: { body: { subject: 'Login fails', description: 'Error 500 on login since this morning', category: 'bug', priority: 'high' } },
-    success: { status: 201, description: 'the new ticket (200 when an Idempotency-Key replays an earlier one)', schema: ref('CreatedTicket') },
+    success: { status: 201, description: 'the new ticket', schema: ref('CreatedTicket') },
+    alsoSuccess: [{ status: 200, description: 'the ticket an earlier request with the same Idempotency-Key and body created' }],
     errors: [...API_ERRORS, 409, 413],
   },
   {
@@ -239,7 +258,7 @@ const CORE_OPERATIONS: Operation[] = [
 export const OPERATIONS: Operation[] = [...CORE_OPERATIONS, ...MORE_OPERATIONS];
 
 /** Path parameters, by name, validated by the same schemas as the routes. */
-const PATH_PARAMS: Record<string, z.ZodType> = { id: ticketIdParam.shape.id, action: actionParam.shape.action };
+const PATH_PARAMS: Record<string, z.ZodType> = { id: ticketIdParam.shape.id, action: actionParam.shape.action, version: z.int().min(1) };
 
 function parameters(op: Operation): JsonSchema[] {
   const params: JsonSchema[] = [...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
@@ -258,7 +277,9 @@ function parameters(op: Operation): JsonSchema[] {
 }
 
 function operationObject(op: Operation): JsonSchema {
-  const errors = op.access === 'admin' || op.access === 'agent' ? [...new Set([...op.errors, 403 as const])] : op.errors;
+  // Every JSON body goes through the same parser, which answers 415 for an encoding or charset it cannot read.
+  const implied: ErrorStatus[] = [...(op.access === 'admin' || op.access === 'agent' ? [403 as const] : []), ...(op.body ? [415 as const] : [])];
+  const errors = [...new Set([...op.errors, ...implied])];
   return {
     operationId: `${op.method}${op.path.replace(/\{(\w+)\}/g, 'By-$1').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
     tags: [op.tag],
@@ -271,7 +292,9 @@ function operationObject(op: Operation): JsonSchema {
       ? { requestBody: { required: true, content: { 'application/json': { schema: inputSchema(op.body), ...(op.example?.body ? { example: op.example.body } : {}) } } } }
       : {}),
     responses: {
-      [op.success.status]: { description: op.success.description, content: { [op.success.contentType ?? 'application/json']: { schema: op.success.schema } } },
+      // A 204 has no body, so it documents no content.
+      [op.success.status]: { description: op.success.description, ...(op.success.status === 204 ? {} : { content: { [op.success.contentType ?? 'application/json']: { schema: op.success.schema } } }) },
+      ...Object.fromEntries((op.alsoSuccess ?? []).map((a) => [a.status, { description: a.description, content: { [op.success.contentType ?? 'application/json']: { schema: op.success.schema } } }])),
       ...Object.fromEntries(errors.sort().map((s) => [s, { $ref: `#/components/responses/${ERROR_RESPONSES[s].name}` }])),
     },
   };

@@ -114,7 +114,7 @@ async function paced(ratePerSecond: number, name: string): Promise<Phase> {
   // histogram, so the second scrape's values cover the phase alone.
   const names = [...API_HISTOGRAMS, 'nodejs_eventloop_lag_seconds', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_eventloop_lag_max_seconds'];
   const metricsUrl = `${stack.apiUrl}/metrics?${names.map((n) => `name=${n}`).join('&')}`;
-  const scrape = async () => (await fetch(metricsUrl)).text();
+  const scrape = async () => (await fetch(metricsUrl, { headers: { authorization: `Bearer ${stack.metricsToken}` } })).text();
   const before = histogramsIn(await scrape(), API_HISTOGRAMS);
   // A late callback here would count as the API's latency: this process also runs the SMTP outbox.
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });

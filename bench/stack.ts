@@ -50,6 +50,8 @@ export interface Stack {
   workers: AppName[];
   cluster: boolean;
   adminKey: string;
+  /** The bearer token the API's /metrics wants (METRICS_TOKEN). */
+  metricsToken: string;
   temporalAddress: string;
   mongoUri: string;
   outboxDir: string;
@@ -124,6 +126,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const mongoUri = `mongodb://127.0.0.1:${mongoPort}/sla-desk`;
   const apiUrl = apiUrls[0]!;
   const adminKey = `adm_${randomBytes(16).toString('hex')}`;
+  const metricsToken = `mtk_${randomBytes(16).toString('hex')}`;
   const taskQueue = 'tickets';
   let slaConfigPath = '';
   if (opts.slaConfig !== undefined) {
@@ -172,6 +175,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     MONGODB_URI: mongoUri,
     SMTP_URL: `smtp://127.0.0.1:${sink!.port}`,
     ADMIN_API_KEY: adminKey,
+    METRICS_TOKEN: metricsToken,
     SLA_CONFIG: slaConfigPath,
     LOG_LEVEL: 'warn',
     DATA_DIR: dataDir,
@@ -260,6 +264,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     workers: workerNames,
     cluster,
     adminKey,
+    metricsToken,
     temporalAddress,
     mongoUri,
     outboxDir: sink.dir,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { conflictError } from '../domain/app-errors';
+import { conflictError, notFoundError } from '../domain/app-errors';
 import type { Store } from '../store';
 import type { Role, User } from '../store/users';
 import { hashApiKey, newApiKey } from './principal';
@@ -28,6 +28,25 @@ export function createUserService(deps: { store: Store; now: () => Date }) {
       }
       await deps.store.audit.record({ at: deps.now(), actor, action: 'user.create', target: user.id, detail: { role: user.role, email } });
       return { ...user, apiKey };
+    },
+
+    /** A new API key for the user, returned once; the old one stops working, and so do their console sessions. */
+    async rotateApiKey(userId: string, actor: string): Promise<{ userId: string; apiKey: string }> {
+      const apiKey = newApiKey();
+      if (!(await deps.store.users.replaceApiKeyHash(userId, hashApiKey(apiKey)))) throw notFoundError('user');
+      await deps.store.consoleSessions.revokeUser(userId);
+      await deps.store.audit.record({ at: deps.now(), actor, action: 'user.api-key.rotate', target: userId });
+      return { userId, apiKey };
+    },
+
+    /**
+     * Leaves the user without a working key: the stored hash becomes one no key hashes to (hashes are hex),
+     * which keeps the unique index on it. Their console sessions end too.
+     */
+    async revokeApiKey(userId: string, actor: string): Promise<void> {
+      if (!(await deps.store.users.replaceApiKeyHash(userId, `revoked:${randomBytes(16).toString('hex')}`))) throw notFoundError('user');
+      await deps.store.consoleSessions.revokeUser(userId);
+      await deps.store.audit.record({ at: deps.now(), actor, action: 'user.api-key.revoke', target: userId });
     },
   };
 }

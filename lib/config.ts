@@ -68,6 +68,18 @@ export const configSchema = z.object({
   // Prometheus endpoints of the worker (0 disables each)
   WORKER_METRICS_PORT: port.default(9464),
   TEMPORAL_SDK_METRICS_PORT: port.default(9465),
+  // Who may scrape: a bearer token on the API's /metrics (and the worker's), or the API's metrics on their own listener
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_PORT: port.optional(),
+  METRICS_TICKET_IDS: z.enum(['true', 'false']).default('false'),
+  // Which proxies' X-Forwarded-For to believe (Express "trust proxy"): unset believes none
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .regex(/^(\d+|(loopback|linklocal|uniquelocal|[0-9a-fA-F.:/]+)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:/]+))*)$/, 'must be a hop count, IP addresses/CIDRs separated by commas, or loopback/linklocal/uniquelocal')
+    .optional(),
+  // Webhook receivers allowed on internal addresses (host names or IPs, comma-separated)
+  WEBHOOK_ALLOW_HOSTS: z.string().default(''),
 });
 
 export type Env = z.infer<typeof configSchema>;
@@ -119,7 +131,20 @@ export interface Config {
   /** Nice value the worker runs at (it only ever lowers its priority); 0 keeps the launcher's. */
   workerNice: number;
   /** The worker's own metrics and the Temporal SDK's; 0 disables. */
-  metrics: { workerPort: number; temporalSdkPort: number };
+  metrics: {
+    workerPort: number;
+    temporalSdkPort: number;
+    /** Bearer token scrapers must send; unset: the API serves /metrics only on `apiPort`, the worker without a check. */
+    token?: string;
+    /** A separate listener (on HOST) for the API's /metrics; undefined: none. */
+    apiPort?: number;
+    /** Label breached tickets by id (`sla_breached_ticket`); off unless the operator opts in. */
+    ticketIds: boolean;
+  };
+  /** Express "trust proxy": false (the default) believes no X-Forwarded-For. */
+  trustProxy: boolean | number | string;
+  /** Webhook destinations allowed although they resolve to internal addresses. */
+  webhookAllowHosts: string[];
 }
 
 export class ConfigError extends Error {
@@ -189,6 +214,20 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       stickyQueueScheduleToStartTimeout: e.WORKER_STICKY_TIMEOUT_MS,
     },
     workerNice: e.WORKER_NICE,
-    metrics: { workerPort: e.WORKER_METRICS_PORT, temporalSdkPort: e.TEMPORAL_SDK_METRICS_PORT },
+    metrics: {
+      workerPort: e.WORKER_METRICS_PORT,
+      temporalSdkPort: e.TEMPORAL_SDK_METRICS_PORT,
+      token: e.METRICS_TOKEN,
+      apiPort: e.METRICS_PORT,
+      ticketIds: e.METRICS_TICKET_IDS === 'true',
+    },
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    webhookAllowHosts: e.WEBHOOK_ALLOW_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
   };
+}
+
+/** Unset: trust nothing. A number is a hop count; anything else is Express's list of addresses or names. */
+function parseTrustProxy(raw: string | undefined): boolean | number | string {
+  if (raw === undefined) return false;
+  return /^\d+$/.test(raw) ? Number(raw) : raw;
 }

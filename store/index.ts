@@ -11,9 +11,11 @@ import { createTicketListQuery, createTicketStateRepository } from './ticket-sta
 import { createTicketRepository } from './tickets';
 import { createUserRepository } from './users';
 import { createOpsQueries } from './ops-queries'; // dashboard and /metrics aggregates
+import { createConsoleSessionRepository } from './console-sessions';
 
 export function createStore(conn: Connection) {
   const models = registerModels(conn);
+  const consoleSessions = createConsoleSessionRepository(conn);
   return {
     conn,
     tickets: createTicketRepository(models),
@@ -26,10 +28,11 @@ export function createStore(conn: Connection) {
     audit: createAuditRepository(models),
     webhooks: createWebhookRepository(models),
     ops: createOpsQueries(models),
+    consoleSessions,
     ...createChannelRepositories(conn, models),
     /** Builds indexes explicitly at startup rather than lazily on first use. */
     async init(): Promise<void> {
-      await Promise.all(Object.values(models).map((m) => m.init()));
+      await Promise.all([...Object.values(models), consoleSessions.model].map((m) => m.init()));
     },
     async ping(): Promise<void> {
       await conn.db!.admin().command({ ping: 1 });

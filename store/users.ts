@@ -12,9 +12,9 @@ export interface User {
 }
 
 /**
- * Users never change once created (nothing here updates one), so a user found is remembered for a
- * minute: auth and intake skip a read per request, which on FerretDB is a scan of the collection.
- * Only hits are kept: a user created by another process is seen at once. Bounded, oldest out first.
+ * Users change only when their key is rotated or revoked (which forgets them here), so a user found is
+ * remembered for a minute: auth and intake skip a read per request, which on FerretDB is a scan of the
+ * collection. Only hits are kept: a user created by another process is seen at once. Bounded, oldest out first.
  */
 export function knownUsers(ttlMs = 60_000, max = 10_000, clock = () => Date.now()) {
   const entries = new Map<string, { user: User; at: number }>();
@@ -29,6 +29,10 @@ export function knownUsers(ttlMs = 60_000, max = 10_000, clock = () => Date.now(
       if (entries.size >= max) entries.delete(entries.keys().next().value!);
       entries.set(key, { user, at: clock() });
       return user;
+    },
+    /** Drops every entry of this user (their key changed). */
+    forgetUser(id: string): void {
+      for (const [key, hit] of entries) if (hit.user.id === id) entries.delete(key);
     },
   };
 }
@@ -53,6 +57,19 @@ export function createUserRepository(models: Models) {
       if (known) return known;
       const doc = await UserModel.findOne({ apiKeyHash: hash }).lean();
       return doc ? byKey.set(hash, toPlain(doc as unknown as Record<string, unknown>)) : null;
+    },
+    async byId(id: string): Promise<User | null> {
+      const doc = await UserModel.findOne({ _id: id }).lean();
+      return doc ? toPlain(doc as unknown as Record<string, unknown>) : null;
+    },
+    /**
+     * Replaces the user's key hash: the old key stops working here at once (and in other API processes
+     * when their one-minute memory of it lapses). False when there is no such user.
+     */
+    async replaceApiKeyHash(id: string, apiKeyHash: string): Promise<boolean> {
+      const res = await UserModel.updateOne({ _id: id }, { $set: { apiKeyHash } });
+      byKey.forgetUser(id);
+      return res.matchedCount === 1;
     },
     async byEmail(email: string): Promise<User | null> {
       const doc = await UserModel.findOne({ email: email.toLowerCase() }).lean();

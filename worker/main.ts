@@ -31,7 +31,7 @@ if (config.metrics.temporalSdkPort) {
   }
 }
 const metricsServer = config.metrics.workerPort
-  ? await startMetricsServer(workerRegistry, config.metrics.workerPort, config.host).catch((err: unknown) => {
+  ? await startMetricsServer(workerRegistry, config.metrics.workerPort, config.host, config.metrics.token).catch((err: unknown) => {
       logger.error({ err, port: config.metrics.workerPort }, 'worker metrics not exposed');
       return null;
     })
@@ -60,6 +60,7 @@ const worker = await createWorker({
     replySecret: loadReplySecret({ secret: config.inboundMail.replySecret, dataDir: config.dataDir }),
     now: () => new Date(),
     logger,
+    webhookAllowHosts: config.webhookAllowHosts,
   },
   // WORKER_* variables (lib/config.ts); undefined entries are dropped so the SDK keeps its defaults.
   tuning: Object.fromEntries(Object.entries(config.worker).filter(([, v]) => v !== undefined)),

@@ -11,13 +11,13 @@ import type { ListCursor } from '../../store/ticket-states';
 import { hashApiKey, type Principal } from '../../desk/principal';
 import type { Desk } from '../../desk';
 import { workflowIdFor } from '../../desk/tickets';
-import { CSRF_FIELD, csrfKey, csrfToken, csrfValid } from '../http/csrf';
+import { CSRF_FIELD, csrfKey, csrfToken, csrfValid, sessionCsrfToken, sessionCsrfValid } from '../http/csrf';
 import { html } from '../http/html';
 import { dashboard } from './dashboard';
 import { dashboardBody } from './dashboard-page';
 import { consolePage, sendConsolePage } from './layout';
 import { queueBody, type QueueFilters } from './queue-page';
-import { endSession, sessionKey, sessionPrincipal, startSession } from './session';
+import { currentSession, endSession, startSession, type ConsoleSessionState } from './session';
 import { ticketBody, type TicketPageData } from './ticket-page';
 import { attachmentList, sendAttachment } from '../http/attachment';
 
@@ -73,7 +73,6 @@ function parseInstant(raw: string | undefined): Date | null {
  */
 export function createConsoleRoutes(deps: ConsoleDeps): Router {
   const router = express.Router();
-  const sKey = sessionKey(deps.adminApiKey);
   const cKey = csrfKey(deps.adminApiKey);
   const adminHash = Buffer.from(hashApiKey(deps.adminApiKey));
   const urlencoded = express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 20 });
@@ -81,8 +80,17 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
   const cal = () => createCalendar(desk.sla().calendar);
   const ladder = () => ['L1', ...desk.sla().policy.escalation.map((e) => e.level)];
   const who = (res: Response) => res.locals.who as Principal;
-  // One token per response: asking twice on a first visit would set two different cookies.
-  const csrf = (req: Request, res: Response): string => (res.locals.csrf ??= csrfToken(req, res, cKey)) as string;
+  const session = (res: Response) => res.locals.session as ConsoleSessionState | undefined;
+  // Signed in: a token bound to the session. Before (the login form): the double-submit token, one per
+  // response, since asking twice on a first visit would set two different cookies.
+  const csrf = (req: Request, res: Response): string => {
+    const s = session(res);
+    return s ? sessionCsrfToken(cKey, s.secret) : ((res.locals.csrf ??= csrfToken(req, res, cKey)) as string);
+  };
+  const csrfOk = (req: Request, res: Response): boolean => {
+    const s = session(res);
+    return s ? sessionCsrfValid(req, cKey, s.secret) : csrfValid(req, cKey);
+  };
 
   const render = (req: Request, res: Response, status: number, title: string, body: ReturnType<typeof html>) => {
     const p = res.locals.who as Principal | undefined;
@@ -112,30 +120,31 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
     if (!csrfValid(req, cKey)) return loginPage(req, res, 403, 'This page had expired; sign in again.');
     const p = await principalForKey(str(req.body, 'apiKey', 500) ?? '');
     if (!p) return loginPage(req, res, 401, 'That key does not belong to an agent or admin.');
-    startSession(req, res, sKey, p, desk.now());
+    await startSession(req, res, deps.store.consoleSessions, p, desk.now());
     deps.logger.info({ agent: p.id }, 'console sign-in');
     res.redirect(303, '/console');
   });
 
   // Where `/tickets/<id>` (old mail links) sends everyone: an agent signed in reaches the ticket, anyone
   // else the page that mails customers their links. It says nothing about whether the ticket exists.
-  router.get('/open/:id', (req, res) => {
+  router.get('/open/:id', async (req, res) => {
     const id = String(req.params.id);
-    const signedIn = sessionPrincipal(req, sKey, desk.now()) !== null;
+    const signedIn = (await currentSession(req, deps.store.consoleSessions, desk.now())) !== null;
     res.redirect(303, signedIn && TICKET_ID.test(id) ? `/console/tickets/${id}` : '/link');
   });
 
   // ---- everything below needs a session ----
-  const requireSession: RequestHandler = (req, res, next) => {
-    const p = sessionPrincipal(req, sKey, desk.now());
-    if (!p) return res.redirect(303, '/console/login');
-    res.locals.who = p;
+  const requireSession: RequestHandler = async (req, res, next) => {
+    const s = await currentSession(req, deps.store.consoleSessions, desk.now());
+    if (!s) return res.redirect(303, '/console/login');
+    res.locals.session = s;
+    res.locals.who = s.who;
     next();
   };
   router.use(requireSession);
 
-  router.post('/logout', urlencoded, (req, res) => {
-    if (csrfValid(req, cKey)) endSession(req, res);
+  router.post('/logout', urlencoded, async (req, res) => {
+    if (csrfOk(req, res)) await endSession(req, res, deps.store.consoleSessions);
     res.redirect(303, '/console/login');
   });
 
@@ -200,7 +209,7 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
     const text = str(b, 'body', TEXT_MAX);
     const reason = str(b, 'reason', 2_000);
     const draft = { action, text: text ?? reason ?? '' };
-    if (!csrfValid(req, cKey)) return showTicket(req, res, id, 403, { error: 'This page had expired, so nothing was done. Try again.', draft });
+    if (!csrfOk(req, res)) return showTicket(req, res, id, 403, { error: 'This page had expired, so nothing was done. Try again.', draft });
     try {
       if (action === 'reply' || action === 'note') {
         if (!text) return showTicket(req, res, id, 400, { error: `Write the ${action === 'note' ? 'note' : 'reply'} first (up to ${TEXT_MAX.toLocaleString('en')} characters).`, draft });

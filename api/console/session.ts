@@ -1,30 +1,25 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
+import type { ConsoleSessionRepository } from '../../store/console-sessions';
 import type { Principal } from '../auth';
 
 /**
- * The console's session: the signed-in agent in an HMAC-signed, HttpOnly, SameSite=Strict cookie.
- * Nothing is stored server-side. The key is derived from the admin key under a fixed label (as the
- * CSRF key is): rotating the admin key signs everyone out. A session lasts one working day.
+ * The console's session: a random secret in an HttpOnly, SameSite=Strict cookie, and a record of the
+ * signed-in agent in the store under the secret's hash. Signing out deletes the record, so a copied
+ * cookie stops working at once; rotating or revoking the agent's API key ends their sessions too. A
+ * session lasts one working day; the record's `expiresAt` is checked on every read.
  */
 
 export const SESSION_COOKIE = 'sd_console';
 const MAX_AGE_MS = 12 * 60 * 60_000;
 
-export function sessionKey(adminApiKey: string): Buffer {
-  return createHmac('sha256', adminApiKey).update('sla-desk/console/session/v1').digest();
+/** The signed-in person and the session's secret (the console binds its CSRF tokens to it). */
+export interface ConsoleSessionState {
+  who: Principal;
+  secret: string;
 }
 
-interface SessionPayload {
-  id: string;
-  role: 'agent' | 'admin';
-  name: string;
-  email: string;
-  /** Expiry, epoch ms. */
-  exp: number;
-}
-
-const mac = (key: Buffer, data: string) => createHmac('sha256', key).update(data).digest('base64url');
+const hashOf = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
 function readCookie(req: Request, name: string): string | undefined {
   for (const part of (req.get('cookie') ?? '').split(';')) {
@@ -34,30 +29,26 @@ function readCookie(req: Request, name: string): string | undefined {
   return undefined;
 }
 
-export function startSession(req: Request, res: Response, key: Buffer, who: Principal, now: Date): void {
-  const payload: SessionPayload = { id: who.id, role: who.role as 'agent' | 'admin', name: who.name, email: who.email, exp: now.getTime() + MAX_AGE_MS };
-  const data = Buffer.from(JSON.stringify(payload)).toString('base64url');
-  res.cookie(SESSION_COOKIE, `${data}.${mac(key, data)}`, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/console', maxAge: MAX_AGE_MS });
+export async function startSession(req: Request, res: Response, sessions: ConsoleSessionRepository, who: Principal, now: Date): Promise<void> {
+  const secret = randomBytes(32).toString('base64url');
+  await sessions.create(hashOf(secret), {
+    userId: who.id, role: who.role as 'agent' | 'admin', name: who.name, email: who.email, createdAt: now, expiresAt: new Date(now.getTime() + MAX_AGE_MS),
+  });
+  res.cookie(SESSION_COOKIE, secret, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/console', maxAge: MAX_AGE_MS });
 }
 
-export function endSession(req: Request, res: Response): void {
+/** Revokes the session server-side and clears the cookie. */
+export async function endSession(req: Request, res: Response, sessions: ConsoleSessionRepository): Promise<void> {
+  const secret = readCookie(req, SESSION_COOKIE);
+  if (secret) await sessions.revoke(hashOf(secret));
   res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/console' });
 }
 
-/** The signed-in agent or admin, or null for a missing, forged or expired cookie. */
-export function sessionPrincipal(req: Request, key: Buffer, now: Date): Principal | null {
-  const raw = readCookie(req, SESSION_COOKIE);
-  if (!raw || raw.length > 2_000) return null;
-  const [data, given, extra] = raw.split('.');
-  if (!data || !given || extra !== undefined) return null;
-  const expected = Buffer.from(mac(key, data));
-  const actual = Buffer.from(given);
-  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return null;
-  try {
-    const p = JSON.parse(Buffer.from(data, 'base64url').toString('utf8')) as SessionPayload;
-    if (typeof p.exp !== 'number' || p.exp <= now.getTime() || (p.role !== 'agent' && p.role !== 'admin')) return null;
-    return { id: p.id, role: p.role, name: p.name, email: p.email, trainingIncluded: false };
-  } catch {
-    return null;
-  }
+/** The live session named by the cookie, or null for a missing, unknown, revoked or expired one. */
+export async function currentSession(req: Request, sessions: ConsoleSessionRepository, now: Date): Promise<ConsoleSessionState | null> {
+  const secret = readCookie(req, SESSION_COOKIE);
+  if (!secret || !/^[A-Za-z0-9_-]{43}$/.test(secret)) return null;
+  const s = await sessions.find(hashOf(secret), now);
+  if (!s || (s.role !== 'agent' && s.role !== 'admin')) return null;
+  return { who: { id: s.userId, role: s.role, name: s.name, email: s.email, trainingIncluded: false }, secret };
 }

@@ -53,3 +53,21 @@ export function csrfValid(req: Request, key: Buffer): boolean {
   const b = Buffer.from(field);
   return a.length === b.length && timingSafeEqual(a, b);
 }
+
+/**
+ * A form token bound to a signed-in session (the console's): derived from the session's secret, so a token
+ * obtained in another session, or before signing in, is refused, and it dies with the session. Nothing to
+ * store and no cookie of its own; pages without a session (the web form, the login page) use the
+ * double-submit token above.
+ */
+export function sessionCsrfToken(key: Buffer, sessionSecret: string): string {
+  return createHmac('sha256', key).update(`session:${sessionSecret}`).digest('base64url');
+}
+
+export function sessionCsrfValid(req: Request, key: Buffer, sessionSecret: string): boolean {
+  const field: unknown = (req.body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
+  if (typeof field !== 'string') return false;
+  const a = Buffer.from(sessionCsrfToken(key, sessionSecret));
+  const b = Buffer.from(field);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,6 +1,9 @@
-import { Router, type Request } from 'express';
+import express, { type Express, type Request, type RequestHandler } from 'express';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { invalidInput } from '../../domain/app-errors';
+import { bearerMatches } from '../../lib/bearer';
+import type { Logger } from '../../lib/logger';
+import { errorHandler, notFoundHandler } from '../problem';
 import type { Store } from '../../store';
 import type { IntakeStep } from '../../desk/tickets';
 import { routeLabel } from './request-context';
@@ -18,7 +21,15 @@ const STORE_FIGURES_CACHE_MS = 60_000;
 /** At most this many `sla_breached_ticket` series: enough for a bad day, bounded for a disaster. */
 const MAX_BREACHED_SERIES = 200;
 
-export function createApiMetrics(deps: { store: Store; now: () => Date; cacheMs?: number }) {
+export interface ApiMetricsOptions {
+  store: Store;
+  now: () => Date;
+  cacheMs?: number;
+  /** Label breached tickets by id (`sla_breached_ticket`): only when the operator opts in (METRICS_TICKET_IDS). */
+  ticketIds?: boolean;
+}
+
+export function createApiMetrics(deps: ApiMetricsOptions) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const cacheMs = deps.cacheMs ?? STORE_FIGURES_CACHE_MS;
@@ -86,7 +97,7 @@ export function createApiMetrics(deps: { store: Store; now: () => Date; cacheMs?
     },
   });
 
-  new Gauge({
+  if (deps.ticketIds) new Gauge({
     name: 'sla_breached_ticket',
     help: 'Tickets that breached in the last 24 hours; the value is the breach time (Unix seconds)',
     labelNames: ['ticket_id', 'metric', 'priority', 'level'],
@@ -108,21 +119,21 @@ export function createApiMetrics(deps: { store: Store; now: () => Date; cacheMs?
     return body;
   }
 
-  const router = Router();
   // `?name=…` (repeatable) answers only those metrics: a scraper that wants request latencies need not make
   // the store count every ticket. Metrics are collected in the order named.
-  router.get('/metrics', async (req, res) => {
+  const handler: RequestHandler = async (req, res) => {
     const q = req.query.name;
     const names = q === undefined ? [] : Array.isArray(q) ? q.map(String) : [String(q)];
     const unknown = names.find((n) => !registry.getSingleMetric(n));
     if (unknown !== undefined) throw invalidInput(`no metric is named ${JSON.stringify(unknown)}`, 'name');
     const body = names.length ? await namedMetrics(names) : await registry.metrics();
     res.type(registry.contentType).set('Cache-Control', 'no-store').send(body);
-  });
+  };
 
   return {
     registry,
-    router,
+    /** GET /metrics; the caller mounts it behind the token or on its own listener (app.ts, main.ts). */
+    handler,
     observe(req: Request, status: number, seconds: number) {
       http.observe({ method: req.method, route: routeLabel(req), status: String(status) }, seconds);
     },
@@ -133,3 +144,22 @@ export function createApiMetrics(deps: { store: Store; now: () => Date; cacheMs?
 }
 
 export type ApiMetrics = ReturnType<typeof createApiMetrics>;
+
+/** Only a scraper bearing the metrics token (METRICS_TOKEN); 401 otherwise. */
+export function requireMetricsToken(token: string): RequestHandler {
+  return (req, res, next) => {
+    if (bearerMatches(req.get('authorization'), token)) return next();
+    res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').type('text/plain').send('a bearer token is required\n');
+  };
+}
+
+/** The API's metrics alone, for their own listener (METRICS_PORT); the token is checked here too when set. */
+export function metricsApp(deps: { metrics: ApiMetrics; token?: string; logger: Logger }): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  if (deps.token) app.get('/metrics', requireMetricsToken(deps.token), deps.metrics.handler);
+  else app.get('/metrics', deps.metrics.handler);
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

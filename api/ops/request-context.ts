@@ -18,15 +18,38 @@ export function ticketIdFromPath(path: string): string | undefined {
   return TICKET_IN_PATH.exec(path)?.[1];
 }
 
+const ROUTE_TEMPLATE = Symbol('routeTemplate');
+type WithTemplate = Request & { [ROUTE_TEMPLATE]?: string };
+
 /**
- * The route as a metric label. Only matched routes get their own label, and ids, tokens and other
- * values in the path become ':id' (anything that is not a short lowercase word), so the label set
- * stays small; requests no route matched are all 'unmatched' (scanners must not mint series).
+ * Remembers the template of each route the router matches (`/api/v1/tickets/:id/timeline`), at the moment
+ * it matches: the router sets `req.route` then, while `req.baseUrl` still names the mount point (an error
+ * passed on later restores baseUrl, so reading both at the end would give a shorter template).
+ */
+function recordRouteTemplates(req: Request): void {
+  let route: unknown;
+  Object.defineProperty(req, 'route', {
+    configurable: true,
+    enumerable: true,
+    get: () => route,
+    set(value: { path?: unknown } | undefined) {
+      route = value;
+      if (value && typeof value.path === 'string') {
+        // A router's own root ('/' under '/api/v1/tickets') is the mount point itself.
+        const own = value.path === '/' && req.baseUrl ? '' : value.path;
+        (req as WithTemplate)[ROUTE_TEMPLATE] = `${req.baseUrl}${own}` || '/';
+      }
+    },
+  });
+}
+
+/**
+ * The route as a metric label: the template of the route that answered, never a value from the path,
+ * so the label set is fixed by the code; requests no route matched are all 'unmatched' (scanners must
+ * not mint series).
  */
 export function routeLabel(req: Request): string {
-  if (!req.route) return 'unmatched';
-  const path = req.originalUrl.split('?')[0] ?? '/';
-  return path.replace(/[^/]+/g, (segment) => (/^(v\d+|[a-z][a-z-]{0,30})$/.test(segment) ? segment : ':id')) || '/';
+  return (req as WithTemplate)[ROUTE_TEMPLATE] ?? 'unmatched';
 }
 
 export function requestContext(deps: { logger: Logger; observe: (req: Request, status: number, seconds: number) => void }): RequestHandler {
@@ -36,6 +59,7 @@ export function requestContext(deps: { logger: Logger; observe: (req: Request, s
     res.setHeader('X-Request-Id', requestId);
     const ticketId = ticketIdFromPath(req.path);
     const ctx: LogContext = { requestId, ...(ticketId ? { ticketId, workflowId: `ticket-${ticketId}` } : {}) };
+    recordRouteTemplates(req);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PRIORITIES } from '../../domain/policy';
 import { notFoundError } from '../../domain/app-errors';
 import { principal, requireRole } from '../auth';
-import { parseOr400 } from '../problem';
+import { badRequest, parseOr400 } from '../problem';
 import type { SlaRegistry } from '../../desk/sla-registry';
 import type { SlaService } from '../../desk/sla';
 import type { Store } from '../../store';
@@ -25,6 +25,17 @@ export const reportQuery = z
   .strict()
   .refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: 'must be after from', path: ['to'] });
 const versionParam = z.object({ version: z.coerce.number().int().min(1) });
+
+/**
+ * A PUT replaces the SLA in force for every new ticket: a missing, empty or non-object body (a client
+ * that lost its payload, or sent it as another media type) must not silently become the defaults.
+ */
+function requireSettings(body: unknown, kind: SlaKind): void {
+  const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
+  if (!isObject || Object.keys(body).length === 0) {
+    throw badRequest(`the ${kind} is missing`, [{ field: '(body)', message: `send the ${kind} as a non-empty JSON object (Content-Type: application/json)` }]);
+  }
+}
 
 /** Support hours, previews, versioned calendars and policies, re-timing, and the attainment report. */
 export function slaRoutes(deps: { sla: SlaService; registry: SlaRegistry; store: Store; now: () => Date }): Router {
@@ -56,6 +67,7 @@ export function slaRoutes(deps: { sla: SlaService; registry: SlaRegistry; store:
       res.json(found);
     });
     router.put(`/sla/${path}/default`, requireRole('admin'), async (req, res) => {
+      requireSettings(req.body, kind);
       const actor = principal(req).id;
       const saved = kind === 'calendar' ? await deps.registry.putCalendar(req.body, actor) : await deps.registry.putPolicy(req.body, actor);
       res.status(201).json(saved);

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import { WEBHOOK_EVENTS } from '../../activities/webhook-activities';
-import { notFoundError } from '../../domain/app-errors';
+import { invalidInput, notFoundError } from '../../domain/app-errors';
+import { checkDestination, RefusedDestination } from '../../lib/outbound-address';
 import type { Store } from '../../store';
 import { principal, requireRole } from '../auth';
 import { parseOr400 } from '../problem';
@@ -14,13 +15,23 @@ export const createWebhookBody = z
   })
   .strict();
 
-/** Admins register endpoints for SLA events; the signing secret is shown once, at creation. */
-export function webhookRoutes(deps: { store: Store; now: () => Date }): Router {
+/**
+ * Admins register endpoints for SLA events; the signing secret is shown once, at creation. A URL whose
+ * host resolves to a loopback, private, link-local, multicast or metadata address is refused unless the
+ * operator allowed that host (WEBHOOK_ALLOW_HOSTS); delivery checks again (activities/webhook-activities.ts).
+ */
+export function webhookRoutes(deps: { store: Store; now: () => Date; allowHosts?: readonly string[] }): Router {
   const router = Router();
   router.use(requireRole('admin'));
 
   router.post('/', async (req, res) => {
     const body = parseOr400(createWebhookBody, req.body ?? {}, 'webhook');
+    try {
+      await checkDestination(body.url, deps.allowHosts ?? []);
+    } catch (err) {
+      if (err instanceof RefusedDestination) throw invalidInput(`the URL ${err.reason}`, 'url');
+      throw err;
+    }
     const hook = { id: `W${randomBytes(6).toString('hex').toUpperCase()}`, url: body.url, secret: `whsec_${randomBytes(24).toString('base64url')}`, events: body.events, active: true, createdAt: deps.now() };
     await deps.store.webhooks.add(hook);
     await deps.store.audit.record({ at: deps.now(), actor: principal(req).id, action: 'webhook.create', target: hook.id, detail: { url: hook.url, events: hook.events } });

@@ -66,6 +66,8 @@ export interface TestStack {
   adminKey: string;
   /** INBOUND_API_TOKEN of this stack: what the MTA posts raw mail with. */
   inboundToken: string;
+  /** The bearer token GET /metrics wants. */
+  metricsToken: string;
   store: Store;
   client: Client;
   taskQueue: string;
@@ -74,9 +76,20 @@ export interface TestStack {
 }
 
 /** The API in-process on port 0 and a worker, against the real dev server and FerretDB. */
-export async function startStack(
-  opts: { sla?: SlaSettings; rateLimit?: RateLimitOptions; attachmentQuota?: { maxBytes: number; maxFiles: number }; inboundMail?: Partial<InboundMailSettings> } = {},
-): Promise<TestStack> {
+export interface StackOptions {
+  sla?: SlaSettings;
+  rateLimit?: RateLimitOptions;
+  attachmentQuota?: { maxBytes: number; maxFiles: number };
+  inboundMail?: Partial<InboundMailSettings>;
+  /** Label breached tickets by id in /metrics (METRICS_TICKET_IDS). */
+  metricsTicketIds?: boolean;
+  /** Express "trust proxy" (TRUST_PROXY); unset trusts nothing, as the product does. */
+  trustProxy?: boolean | number | string;
+  /** Webhook hosts allowed on internal addresses (WEBHOOK_ALLOW_HOSTS). */
+  webhookAllowHosts?: string[];
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   // Listening first, so that the links in the worker's mails name this very server.
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -94,14 +107,15 @@ export async function startStack(
     connection: nativeConnection,
     namespace: 'default',
     taskQueue,
-    deps: testActivityDeps(store, links),
+    deps: { ...testActivityDeps(store, links), webhookAllowHosts: opts.webhookAllowHosts },
     workflowBundle: await workflowBundle(),
   });
   const running = worker.run();
   const sla = opts.sla ?? { calendar: SLA_CALENDAR, policy: DEFAULT_POLICY };
   const slaRegistry = createSlaRegistry({ store, seed: sla, now: () => new Date() });
   await slaRegistry.init();
-  const metrics = createApiMetrics({ store, now: () => new Date() });
+  const metrics = createApiMetrics({ store, now: () => new Date(), ticketIds: opts.metricsTicketIds });
+  const metricsToken = `mtk_${randomBytes(16).toString('hex')}`;
   const mailer = createMailer({ url: inject('smtpUrl'), from: 'Support <support@test.local>' });
   const inboundMail = { replySecret: TEST_REPLY_SECRET, ...opts.inboundMail };
   const desk = createDesk({
@@ -109,7 +123,10 @@ export async function startStack(
     links, mailer, mailDomain: 'test.local', attachmentQuota: opts.attachmentQuota, inboundMail,
   });
   const inboundToken = randomBytes(24).toString('hex');
-  const app = createApp({ desk, metrics, temporal: client, store, logger: quietLogger, adminApiKey: adminKey, inboundApiToken: inboundToken, rateLimit: opts.rateLimit });
+  const app = createApp({
+    desk, metrics, temporal: client, store, logger: quietLogger, adminApiKey: adminKey, inboundApiToken: inboundToken,
+    rateLimit: opts.rateLimit, metricsToken, trustProxy: opts.trustProxy, webhookAllowHosts: opts.webhookAllowHosts,
+  });
   server.on('request', app);
   return {
     baseUrl,
@@ -117,6 +134,7 @@ export async function startStack(
     desk,
     adminKey,
     inboundToken,
+    metricsToken,
     store,
     client,
     taskQueue,
