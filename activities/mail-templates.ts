@@ -90,7 +90,7 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
   }
 }
 
-const escapeHtml = (s: string) =>
+export const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export function renderMail(kind: NotificationKind, facts: TemplateFacts): { subject: string; text: string; html: string } {

@@ -7,7 +7,7 @@ import type { Store } from '../store';
 import type { SlaEventRecord } from '../store/sla-events';
 import type { TicketStateProjection } from '../store/ticket-states';
 import { withHeartbeat } from './heartbeat';
-import { renderMail, type NotificationKind, type TemplateFacts } from './mail-templates';
+import { escapeHtml, renderMail, type NotificationKind, type TemplateFacts } from './mail-templates';
 
 /** Who hears about each escalation level, and the domain for Message-IDs. */
 export interface ContactBook {
@@ -87,10 +87,9 @@ export function automationHeaders(kind: NotificationKind): Record<string, string
 function withRefusedFiles(mail: { text: string; html: string }, files: { filename: string; reason: string }[] | undefined) {
   if (!files?.length) return mail;
   const lines = files.map((f) => `- ${f.filename}: ${f.reason}`);
-  const esc = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   return {
     text: `${mail.text}\nThese files were not accepted:\n${lines.join('\n')}\n`,
-    html: mail.html.replace('</body>', `<p>These files were not accepted:</p><ul>${files.map((f) => `<li>${esc(f.filename)}: ${esc(f.reason)}</li>`).join('')}</ul></body>`),
+    html: mail.html.replace('</body>', `<p>These files were not accepted:</p><ul>${files.map((f) => `<li>${escapeHtml(f.filename)}: ${escapeHtml(f.reason)}</li>`).join('')}</ul></body>`),
   };
 }
 

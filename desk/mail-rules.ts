@@ -130,5 +130,8 @@ export function pickAttachments(list: MailFile[]): { kept: CheckedFile[]; skippe
   const tnef = (f: MailFile) => f.contentType === 'application/ms-tnef' || /^winmail\.dat$/i.test(f.filename);
   const { kept, refused } = checkFiles(list.filter((f) => !tnef(f)).map((f) => ({ filename: f.filename, data: Buffer.from(f.data) })));
   const winmail = list.filter(tnef).map((f) => ({ filename: f.filename, reason: "Outlook's winmail.dat (TNEF) cannot be opened here: please send the files as plain attachments" }));
-  return { kept, skipped: [...winmail, ...refused] };
+  // A forwarded message is text by content; it keeps its own type so that it downloads as a mail.
+  const forwarded = new Set(list.filter((f) => f.contentType === 'message/rfc822').map((f) => f.filename));
+  const typed = kept.map((f) => (forwarded.has(f.filename) && f.contentType === 'text/plain' ? { ...f, contentType: 'message/rfc822' } : f));
+  return { kept: typed, skipped: [...winmail, ...refused] };
 }

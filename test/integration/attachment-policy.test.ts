@@ -71,7 +71,7 @@ describe('the per-ticket attachment quota', () => {
     const r = await stack.desk.inboundMail.receive(raw, { from, to: ['support@desk.test'] });
     expect(r.outcome).toBe('created');
     expect((await stack.store.attachments.forTicket(r.ticketId!)).map((a) => a.filename)).toEqual(['shot-1.png', 'shot-2.png', 'shot-3.png']);
-    const record = await stack.store.conn.collection('inbound_mail').findOne({ _id: `mid:<five-${suffix}@example.com>` } as never);
+    const record = await stack.store.conn.collection('inbound_mail').findOne({ _id: `mid:<five-${suffix}@example.com>:${from}` } as never);
     expect(record?.skippedAttachments.map((a: { filename: string; reason: string }) => [a.filename, a.reason])).toEqual([
       ['shot-4.png', "over the ticket's attachment quota (3 files and 1 MB per ticket)"],
       ['shot-5.png', "over the ticket's attachment quota (3 files and 1 MB per ticket)"],
