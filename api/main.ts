@@ -2,6 +2,7 @@ import http from 'node:http';
 import { loadConfig } from '../lib/config';
 import { resolveAdminKey } from '../lib/admin-key';
 import { createLogger } from '../lib/logger';
+import { createMailer } from '../lib/mailer';
 import { loadSlaConfig } from '../lib/sla-config';
 import { createTemporalClient } from '../lib/temporal';
 import { connectMongo } from '../store/connection';
@@ -40,7 +41,12 @@ const now = () => new Date();
 const metrics = createApiMetrics({ store, now });
 // One desk for every channel: the JSON API, the web form, the console and inbound SMTP open tickets
 // through the same use cases under the same SLA registry.
-const desk = createDesk({ temporal, taskQueue: config.temporal.taskQueue, store, slaRegistry, logger, now, observeIntakeStep: metrics.observeIntakeStep });
+// The API mails agents directly (assignment, customer replies); customers and escalations are mailed by the worker.
+const mailer = createMailer({ url: config.smtp.url, from: config.smtp.from });
+const desk = createDesk({
+  temporal, taskQueue: config.temporal.taskQueue, store, slaRegistry, logger, now, observeIntakeStep: metrics.observeIntakeStep,
+  mailer, mailDomain: config.mailDomain, publicUrl: config.publicUrl,
+});
 
 const app = createApp({
   desk,
@@ -74,6 +80,7 @@ async function shutdown(signal: string) {
   await new Promise<void>((resolve) => server.once('close', () => resolve()));
   clearTimeout(force);
   await inboundSmtp.close();
+  mailer.close();
   await temporal.connection.close();
   await conn.close();
   logger.info('api stopped');

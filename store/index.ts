@@ -11,6 +11,7 @@ import { createTicketListQuery, createTicketStateRepository } from './ticket-sta
 import { createTicketRepository } from './tickets';
 import { createUserRepository } from './users';
 import { createOpsQueries } from './ops-queries'; // dashboard and /metrics aggregates
+import { createAgentDeskRepositories } from './agent-desk';
 
 export function createStore(conn: Connection) {
   const models = registerModels(conn);
@@ -27,6 +28,7 @@ export function createStore(conn: Connection) {
     webhooks: createWebhookRepository(models),
     ops: createOpsQueries(models),
     ...createChannelRepositories(conn, models),
+    ...createAgentDeskRepositories(conn),
     /** Builds indexes explicitly at startup rather than lazily on first use. */
     async init(): Promise<void> {
       await Promise.all(Object.values(models).map((m) => m.init()));

@@ -1,4 +1,7 @@
 import type { BusinessCalendar } from '../../domain/calendar';
+import type { AgentAction } from '../../domain/ticket';
+import type { Agent } from '../../desk/agents';
+import type { Macro } from '../../store/agent-desk';
 import { PRIORITIES } from '../../domain/policy';
 import type { ClockSnapshot, TicketSnapshot } from '../../domain/ticket-sla';
 import type { ThreadMessage } from '../../store/messages';
@@ -21,6 +24,11 @@ export interface TicketPageData {
   csrf: string;
   me: string;
   workflowUrl: string | null;
+  /** The actions valid now (desk/available-actions.ts); only these get a form. */
+  available: AgentAction[];
+  agents: Agent[];
+  macros: Macro[];
+  assigneeName: string | null;
   notice?: string;
   /** The workflow's refusal or an input problem, shown at the top. */
   error?: string;
@@ -83,21 +91,42 @@ function textArea(d: TicketPageData, action: string, name: string, text: string,
   return html`<label for="${action}-${name}">${text}</label><textarea id="${action}-${name}" name="${name}"${required ? html` required` : ''}>${value}</textarea>`;
 }
 
+function assignPicker(d: TicketPageData): SafeHtml {
+  const current = d.sla.assignee;
+  return html`<label for="assign-agent">Assign to agent</label><select id="assign-agent" name="agent" required>
+${current && !d.agents.some((a) => a.id === current) ? html`<option value="" selected disabled>${current} (not an agent)</option>` : ''}
+${d.agents.map((a) => html`<option value="${a.id}"${a.id === current ? html` selected` : ''}>${a.name} &lt;${a.email}&gt;</option>`)}</select>`;
+}
+
+/** Picking a canned response reloads the page with it filled into the reply (a plain GET: no script needed). */
+function macroPicker(d: TicketPageData): SafeHtml | '' {
+  if (!d.macros.length) return '';
+  return html`<form class="card" method="get" action="/console/tickets/${d.ticket.id}" id="use-macro">
+<label for="macro-pick">Canned response</label><select id="macro-pick" name="macro">${d.macros.map((m) => html`<option value="${m.id}">${m.title}</option>`)}</select>
+<p><button type="submit" class="secondary">Fill in the reply</button></p></form>`;
+}
+
+const closeConfirm = (d: TicketPageData): SafeHtml =>
+  html`${textArea(d, 'close', 'reason', 'Reason for closing (optional)')}
+<p><input type="checkbox" id="close-confirm" name="confirm" value="yes" required> <label for="close-confirm" class="inline">Yes, close it: the customer can no longer reply to this ticket</label></p>`;
+
 function actions(d: TicketPageData): SafeHtml {
   const s = d.sla;
   // A closed ticket's workflow has finished: no action can reach it, so none is offered.
   if (s.status === 'closed' || s.status === 'out_of_scope') return html`<p id="actions">This ticket is ${s.status.replace(/_/g, ' ')}; no further actions are possible.</p>`;
-  return html`<div class="grid" id="actions">
-${actionForm(d, 'reply', 'Send reply', textArea(d, 'reply', 'body', 'Reply to the customer', true))}
+  const can = (a: AgentAction) => d.available.includes(a);
+  const form = (a: AgentAction, make: () => SafeHtml) => (can(a) ? make() : '');
+  return html`<div class="grid" id="actions" data-actions="${d.available.join(',')}">
+${form('reply', () => html`${macroPicker(d)}${actionForm(d, 'reply', 'Send reply', textArea(d, 'reply', 'body', 'Reply to the customer', true))}`)}
 ${actionForm(d, 'note', 'Add internal note', textArea(d, 'note', 'body', 'Internal note (agents only)', true), 'secondary')}
-${actionForm(d, 'assign', 'Assign', html`<label for="assign-agent">Agent</label><input type="text" id="assign-agent" name="agent" value="${s.assignee ?? d.me}">`)}
-${actionForm(d, 'priority', 'Change priority', html`<label for="priority-priority">Priority</label><select id="priority-priority" name="priority">${[...PRIORITIES].reverse().map((p) => html`<option value="${p}"${p === s.priority ? html` selected` : ''}>${p}</option>`)}</select>`)}
-${actionForm(d, 'pending', 'Wait on customer', textArea(d, 'pending', 'reason', 'Reason (optional)'), 'secondary')}
-${actionForm(d, 'escalate', 'Escalate', textArea(d, 'escalate', 'reason', `Reason (now at ${s.escalationLevel})`), 'danger')}
-${actionForm(d, 'resolve', 'Resolve', textArea(d, 'resolve', 'body', 'Resolution note to the customer (optional)'))}
-${actionForm(d, 'reopen', 'Reopen', '', 'secondary')}
-${actionForm(d, 'close', 'Close', textArea(d, 'close', 'reason', 'Reason (optional)'), 'danger')}
-${actionForm(d, 'accept', 'Accept out-of-scope ticket', s.awaitingScopeReview ? html`<p class="meta">Awaiting scope review until ${s.scopeReviewDueAt ? d.cal.formatLocal(new Date(s.scopeReviewDueAt)) : '—'}.</p>` : '')}
+${form('assign', () => actionForm(d, 'assign', 'Assign', assignPicker(d)))}
+${form('priority', () => actionForm(d, 'priority', 'Change priority', html`<label for="priority-priority">New priority</label><select id="priority-priority" name="priority">${[...PRIORITIES].reverse().map((p) => html`<option value="${p}"${p === s.priority ? html` selected` : ''}>${p}</option>`)}</select>`))}
+${form('pending', () => actionForm(d, 'pending', 'Wait on customer', textArea(d, 'pending', 'reason', 'What you are waiting for (optional)'), 'secondary'))}
+${form('escalate', () => actionForm(d, 'escalate', 'Escalate', textArea(d, 'escalate', 'reason', `Reason to escalate (now at ${s.escalationLevel})`), 'danger'))}
+${form('resolve', () => actionForm(d, 'resolve', 'Resolve', textArea(d, 'resolve', 'body', 'Resolution note to the customer (optional)')))}
+${form('reopen', () => actionForm(d, 'reopen', 'Reopen', '', 'secondary'))}
+${form('close', () => actionForm(d, 'close', 'Close', closeConfirm(d), 'danger'))}
+${form('accept', () => actionForm(d, 'accept', 'Accept out-of-scope ticket', s.awaitingScopeReview ? html`<p class="meta">Awaiting scope review until ${s.scopeReviewDueAt ? d.cal.formatLocal(new Date(s.scopeReviewDueAt)) : '—'}.</p>` : ''))}
 </div>`;
 }
 
@@ -112,7 +141,7 @@ export function ticketBody(d: TicketPageData): SafeHtml {
 ${d.notice ? html`<p class="banner ok" role="status" id="notice">${d.notice}</p>` : ''}
 ${d.error ? html`<p class="banner" role="alert" id="refusal">${d.error}</p>` : ''}
 <p>Status <strong id="ticket-status">${s.status.replace(/_/g, ' ')}</strong> · <span class="sla ${s.slaState}" id="sla-state">${s.slaState}</span> · priority <strong>${s.priority}</strong> · ${d.ticket.category}
-· assignee <strong id="assignee">${s.assignee ?? 'nobody'}</strong> · level <strong id="level">${s.escalationLevel}</strong>
+· assignee <strong id="assignee">${d.assigneeName ?? 'nobody'}</strong> · level <strong id="level">${s.escalationLevel}</strong>
 ${d.workflowUrl ? html` · <a id="workflow-link" href="${d.workflowUrl}" rel="noreferrer" target="_blank">workflow in Temporal UI</a>` : ''}</p>
 <h2>SLA clocks</h2>${clocksTable(d)}
 <h2>Timeline</h2>${timelineSvg(d.cal, s, d.events, d.now)}

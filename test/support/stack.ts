@@ -85,7 +85,10 @@ export async function startStack(opts: { sla?: SlaSettings; rateLimit?: RateLimi
   const slaRegistry = createSlaRegistry({ store, seed: sla, now: () => new Date() });
   await slaRegistry.init();
   const metrics = createApiMetrics({ store, now: () => new Date() });
-  const desk = createDesk({ temporal: client, taskQueue, store, slaRegistry, logger: quietLogger, observeIntakeStep: metrics.observeIntakeStep });
+  const desk = createDesk({
+    temporal: client, taskQueue, store, slaRegistry, logger: quietLogger, observeIntakeStep: metrics.observeIntakeStep,
+    mailer: createMailer({ url: inject('smtpUrl'), from: 'Support <support@test.local>' }), mailDomain: 'test.local',
+  });
   const app = createApp({ desk, metrics, temporal: client, store, logger: quietLogger, adminApiKey: adminKey, rateLimit: opts.rateLimit });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
