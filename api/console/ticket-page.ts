@@ -114,7 +114,8 @@ function actions(d: TicketPageData): SafeHtml {
   const s = d.sla;
   // A closed ticket's workflow has finished: no action can reach it, so none is offered.
   if (s.status === 'closed' || s.status === 'out_of_scope') return html`<p id="actions">This ticket is ${s.status.replace(/_/g, ' ')}; no further actions are possible.</p>`;
-  const can = (a: AgentAction) => d.available.includes(a);
+  // A refused form stays, with what was typed, even when the action no longer fits (the page was stale).
+  const can = (a: AgentAction) => d.available.includes(a) || d.draft?.action === a;
   const form = (a: AgentAction, make: () => SafeHtml) => (can(a) ? make() : '');
   return html`<div class="grid" id="actions" data-actions="${d.available.join(',')}">
 ${form('reply', () => html`${macroPicker(d)}${actionForm(d, 'reply', 'Send reply', textArea(d, 'reply', 'body', 'Reply to the customer', true))}`)}
