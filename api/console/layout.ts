@@ -54,7 +54,11 @@ var now=render+(Date.now()-loaded);var used=Math.max(0,Math.min(now,until)-Math.
 var left=+el.dataset.remainingMs-used;var open=now>=from&&now<until;
 el.textContent=(left>=0?fmt(left)+' left':'overdue '+fmt(left))+(open?'':' (support closed)');
 el.classList.toggle('overdue',left<0);});}
-tick();setInterval(tick,1000);})();
+tick();setInterval(tick,1000);
+function two(n){return (n<10?'0':'')+n;}
+document.querySelectorAll('time.when[datetime]').forEach(function(el){var d=new Date(el.getAttribute('datetime'));
+var mine=d.getFullYear()+'-'+two(d.getMonth()+1)+'-'+two(d.getDate())+' '+two(d.getHours())+':'+two(d.getMinutes());
+if(el.textContent.indexOf(mine)<0){var s=document.createElement('span');s.className='reader';s.textContent=' (your time '+mine+')';el.after(s);}});})();
 `.trim();
 
 const hash = (s: string) => createHash('sha256').update(s).digest('base64');

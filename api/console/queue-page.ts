@@ -6,7 +6,7 @@ import type { TicketStateProjection } from '../../store/ticket-states';
 import type { Agent } from '../../desk/agents';
 import type { QueueRow } from '../../desk/ticket-list';
 import { html, type SafeHtml } from '../http/html';
-import { countdown } from './time';
+import { countdown, when } from './time';
 
 /** The at-risk queue: soonest deadline first, coloured by SLA state, with live countdowns. */
 
@@ -51,8 +51,8 @@ function row(p: QueueRow, cal: BusinessCalendar, now: Date): SafeHtml {
 <td class="requester">${p.requesterName ?? p.requesterEmail ?? '—'}${p.requesterName && p.requesterEmail ? html`<br><span class="meta">${p.requesterEmail}</span>` : ''}</td><td>${p.organization ?? '—'}</td>
 <td>${p.priority}</td><td>${label(p.status)}</td>
 <td class="assignee">${p.assigneeName ?? '—'}</td><td>${p.escalationLevel}</td><td><span class="sla ${p.slaState}">${p.slaState}</span></td>
-<td>${deadline ? cal.formatLocal(deadline) : '—'}</td><td>${deadline ? countdown(cal, clockKind(p), deadline, now) : '—'}</td>
-<td class="activity">${cal.formatLocal(new Date(activity))}</td></tr>`;
+<td>${deadline ? when(cal, deadline) : '—'}</td><td>${deadline ? countdown(cal, clockKind(p), deadline, now) : '—'}</td>
+<td class="activity">${when(cal, new Date(activity))}</td></tr>`;
 }
 
 function assigneeSelect(agents: Agent[], selected: string | undefined): SafeHtml {

@@ -9,7 +9,7 @@ import type { SlaEventRecord } from '../../store/sla-events';
 import type { TicketContent } from '../../store/tickets';
 import { CSRF_FIELD } from '../http/csrf';
 import { html, type SafeHtml } from '../http/html';
-import { countdown, hours } from './time';
+import { countdown, hours, when } from './time';
 import { timelineSvg } from './timeline';
 
 /** One ticket for an agent: SLA first, then the thread, then every action as its own small form. */
@@ -46,7 +46,7 @@ function clocksTable(d: TicketPageData): SafeHtml {
   const rows = d.sla.clocks.map(
     (c) => html`<tr data-metric="${c.metric}" data-state="${clockState(c)}"><th scope="row">${METRIC[c.metric] ?? c.metric}</th>
 <td>${c.clock === 'business' ? 'business hours' : '24×7'}</td><td class="num">${hours(c.targetMinutes)}</td><td class="num">${hours(c.usedMinutes)}</td>
-<td>${c.dueAt ? d.cal.formatLocal(new Date(c.dueAt)) : '—'}</td>
+<td>${c.dueAt ? when(d.cal, new Date(c.dueAt)) : '—'}</td>
 <td>${c.dueAt && !c.paused ? countdown(d.cal, c.clock, new Date(c.dueAt), d.now) : c.stopped ? '—' : `${hours(c.remainingMinutes)} left (paused)`}</td>
 <td>${clockState(c)}</td></tr>`,
   );
@@ -55,28 +55,30 @@ function clocksTable(d: TicketPageData): SafeHtml {
 }
 
 /**
- * How each running business clock reaches its deadline. A clock never paused is explained from
- * receipt with its whole target (what the customer was promised); otherwise from now with what is left.
+ * How each running business clock reaches its deadline, derived from the snapshot's own due time so the
+ * page shows one deadline per clock. A clock whose due time is its whole target from receipt (never paused)
+ * is explained from receipt (what the customer was promised); otherwise from now with what is left until it.
  */
 function explanations(d: TicketPageData): SafeHtml[] {
   const received = new Date(d.ticket.receivedAt);
   return d.sla.clocks
-    .filter((c) => !c.stopped && !c.paused && c.clock === 'business' && c.remainingMinutes > 0)
+    .filter((c) => !c.stopped && !c.paused && c.clock === 'business' && c.dueAt && new Date(c.dueAt) > d.now)
     .map((c) => {
-      const sinceReceipt = d.cal.elapsed(received, d.now);
-      const fromReceipt = c.metric !== 'next_response' && Math.abs(sinceReceipt - c.usedMinutes) < 0.1;
-      const e = fromReceipt ? d.cal.explain(received, c.targetMinutes) : d.cal.explain(d.now, c.remainingMinutes);
-      return html`<details class="explain" data-metric="${c.metric}"><summary>${METRIC[c.metric]} deadline: ${e.deadlineLocal} (${fromReceipt ? 'from receipt' : 'from now'})</summary>
+      const due = new Date(c.dueAt!);
+      const promised = d.cal.explain(received, c.targetMinutes);
+      const fromReceipt = c.metric !== 'next_response' && Math.abs(new Date(promised.deadline).getTime() - due.getTime()) < 60_000;
+      const e = fromReceipt ? promised : d.cal.explain(d.now, d.cal.elapsed(d.now, due));
+      return html`<details class="explain" data-metric="${c.metric}"><summary>${METRIC[c.metric]} deadline: ${when(d.cal, due)} (${fromReceipt ? 'from receipt' : 'from now'})</summary>
 <pre class="explain">${e.lines.join('\n')}</pre></details>`;
     });
 }
 
 function thread(d: TicketPageData): SafeHtml {
-  const intro = html`<article class="msg customer"><p class="meta">${d.ticket.customerName ?? d.ticket.customerEmail} &lt;${d.ticket.customerEmail}&gt; · ${d.cal.formatLocal(new Date(d.ticket.receivedAt))} · ${d.ticket.channel}</p>
+  const intro = html`<article class="msg customer"><p class="meta">${d.ticket.customerName ?? d.ticket.customerEmail} &lt;${d.ticket.customerEmail}&gt; · ${when(d.cal, new Date(d.ticket.receivedAt))} · ${d.ticket.channel}</p>
 <pre>${d.ticket.description}</pre>${d.ticket.errorMessage ? html`<p class="meta">Error message:</p><pre>${d.ticket.errorMessage}</pre>` : ''}</article>`;
   const msgs = d.thread.map((m) => {
     const cls = m.internal ? 'internal' : m.authorRole === 'customer' ? 'customer' : 'agent';
-    return html`<article class="msg ${cls}" data-internal="${String(m.internal)}"><p class="meta">${m.internal ? html`<strong>Internal note</strong> · ` : ''}${m.authorName} (${m.authorRole}) · ${d.cal.formatLocal(new Date(m.createdAt))}</p><pre>${m.body}</pre></article>`;
+    return html`<article class="msg ${cls}" data-internal="${String(m.internal)}"><p class="meta">${m.internal ? html`<strong>Internal note</strong> · ` : ''}${m.authorName} (${m.authorRole}) · ${when(d.cal, new Date(m.createdAt))}</p><pre>${m.body}</pre></article>`;
   });
   return html`<div id="thread">${intro}${msgs}</div>`;
 }
@@ -127,13 +129,13 @@ ${form('escalate', () => actionForm(d, 'escalate', 'Escalate', textArea(d, 'esca
 ${form('resolve', () => actionForm(d, 'resolve', 'Resolve', textArea(d, 'resolve', 'body', 'Resolution note to the customer (optional)')))}
 ${form('reopen', () => actionForm(d, 'reopen', 'Reopen', '', 'secondary'))}
 ${form('close', () => actionForm(d, 'close', 'Close', closeConfirm(d), 'danger'))}
-${form('accept', () => actionForm(d, 'accept', 'Accept out-of-scope ticket', s.awaitingScopeReview ? html`<p class="meta">Awaiting scope review until ${s.scopeReviewDueAt ? d.cal.formatLocal(new Date(s.scopeReviewDueAt)) : '—'}.</p>` : ''))}
+${form('accept', () => actionForm(d, 'accept', 'Accept out-of-scope ticket', s.awaitingScopeReview ? html`<p class="meta">Awaiting scope review until ${s.scopeReviewDueAt ? when(d.cal, new Date(s.scopeReviewDueAt)) : '—'}.</p>` : ''))}
 </div>`;
 }
 
 function eventsTable(d: TicketPageData): SafeHtml {
   return html`<table id="events"><thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">Clock</th><th scope="col">Level</th><th scope="col">Due</th></tr></thead>
-<tbody>${d.events.map((e) => html`<tr data-type="${e.type}"><td>${d.cal.formatLocal(e.at)}</td><td>${e.type.replace(/_/g, ' ')}</td><td>${e.metric ? METRIC[e.metric] : ''}</td><td>${e.level ?? ''}</td><td>${e.dueAt ? d.cal.formatLocal(e.dueAt) : ''}</td></tr>`)}</tbody></table>`;
+<tbody>${d.events.map((e) => html`<tr data-type="${e.type}"><td>${when(d.cal, e.at)}</td><td>${e.type.replace(/_/g, ' ')}</td><td>${e.metric ? METRIC[e.metric] : ''}</td><td>${e.level ?? ''}</td><td>${e.dueAt ? when(d.cal, e.dueAt) : ''}</td></tr>`)}</tbody></table>`;
 }
 
 export function ticketBody(d: TicketPageData): SafeHtml {
