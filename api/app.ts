@@ -12,6 +12,7 @@ import { inboundRoutes } from './routes/inbound';
 import { ticketThreadRoutes } from './routes/ticket-thread';
 import { ticketRoutes } from './routes/tickets';
 import { slaRoutes } from './routes/sla';
+import { agentRoutes, macroRoutes } from './routes/macros';
 import { userRoutes } from './routes/users';
 import { webhookRoutes } from './routes/webhooks';
 import { attachmentRoutes } from './routes/attachments';
@@ -88,11 +89,13 @@ export function createApp(deps: AppDeps): Express {
   const api = express.Router();
   api.use(express.json({ limit: '256kb', strict: true, type: ['application/json', 'application/*+json'] }));
   api.use(authenticate({ adminApiKey: deps.adminApiKey, findByKeyHash: (h) => deps.store.users.byApiKeyHash(h) }));
-  api.use('/tickets', ticketRoutes(tickets));
+  api.use('/tickets', ticketRoutes(tickets, desk.queue, desk.sla));
   api.use('/tickets', ticketThreadRoutes(actions));
   api.use('/tickets', attachmentRoutes({ desk }));
   api.use('/tickets', liveSessionRoutes(desk.liveSessions));
   api.use('/users', userRoutes(desk.users));
+  api.use('/agents', agentRoutes(desk.agents));
+  api.use('/macros', macroRoutes(desk.macros));
   api.use('/webhooks', webhookRoutes({ store: deps.store, now, allowHosts: deps.webhookAllowHosts }));
   api.use(slaRoutes({ sla: desk.slaService, registry: desk.slaRegistry, store: deps.store, now }));
   // -- channels: inbound email, announcements, webhooks --

@@ -2,6 +2,7 @@ import http from 'node:http';
 import { loadConfig } from '../lib/config';
 import { resolveAdminKey } from '../lib/admin-key';
 import { createLogger } from '../lib/logger';
+import { createMailer } from '../lib/mailer';
 import { loadSlaConfig } from '../lib/sla-config';
 import { createTemporalClient } from '../lib/temporal';
 import { connectMongo } from '../store/connection';
@@ -9,7 +10,6 @@ import { createStore } from '../store';
 import { createApp } from './app';
 import { createDesk } from '../desk';
 import { createTicketLinks, linkKeyFrom } from '../desk/ticket-links';
-import { createMailer } from '../lib/mailer';
 import { createSlaRegistry } from '../desk/sla-registry';
 import { createApiMetrics, metricsApp } from './ops/metrics';
 import { startInboundSmtp } from '../channels/inbound-smtp';
@@ -45,11 +45,12 @@ const metrics = createApiMetrics({ store, now, ticketIds: config.metrics.ticketI
 // through the same use cases under the same SLA registry.
 // The worker mints the same private links for its mails (worker/main.ts): same LINK_SECRET or admin key.
 const links = createTicketLinks({ key: linkKeyFrom(config.linkSecret ?? adminKey.key), publicUrl: config.publicUrl });
+// The API mails agents directly (assignment, customer replies) and customers their links on request; the rest is the worker's.
 const mailer = createMailer({ url: config.smtp.url, from: config.smtp.from });
 const replySecret = loadReplySecret({ secret: config.inboundMail.replySecret, dataDir: config.dataDir });
 const desk = createDesk({
   temporal, taskQueue: config.temporal.taskQueue, store, slaRegistry, logger, now, observeIntakeStep: metrics.observeIntakeStep,
-  links, attachmentQuota: config.attachmentQuota, mailer, mailDomain: config.mailDomain,
+  links, attachmentQuota: config.attachmentQuota, mailer, mailDomain: config.mailDomain, publicUrl: config.publicUrl,
   inboundMail: { ...config.inboundMail, replySecret },
 });
 
@@ -97,6 +98,7 @@ async function shutdown(signal: string) {
   metricsServer?.close();
   await inboundSmtp.close();
   await desk.close();
+  mailer.close();
   await temporal.connection.close();
   await conn.close();
   mailer.close();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { announcementBody } from './routes/announcements';
 import { previewQuery, reportQuery, zoneQuery } from './routes/sla';
+import { macroBody } from './routes/macros';
 import { createWebhookBody } from './routes/webhooks';
 import type { ErrorStatus, Operation } from './openapi';
 import { liveSessionBody } from './schemas';
@@ -133,5 +134,37 @@ export const MORE_OPERATIONS: Operation[] = [
     summary: 'Deliver an inbound email', description: 'For the MTA or mail provider that posts raw MIME (`Content-Type: message/rfc822`), with `Authorization: Bearer <INBOUND_API_TOKEN>`; agent and admin keys are refused (403). New mail opens a ticket; proven replies thread into theirs; unproven ones are held for agents; auto-replies and bounces are recorded and change nothing. 413: over MAIL_PARSE_MAX_BYTES; 422: parsing ran out of time (the message is kept).',
     success: { status: 202, description: 'what happened: created, threaded, held, ignored or duplicate', schema: anyObject, contentType: 'application/json' },
     errors: [...API_ERRORS, 403, 413, 415, 422],
+  },
+  {
+    method: 'get', path: '/api/v1/agents', tag: 'Agents', access: 'agent',
+    summary: 'Agents to assign to', description: "Stored agents and admins (`id`, `name`, `email`, `role`), by name. The `assign` action takes one's `id` or `email`.",
+    success: { status: 200, description: 'the agents', schema: anyObject }, errors: [...API_ERRORS, 403],
+  },
+  {
+    method: 'get', path: '/api/v1/macros', tag: 'Agents', access: 'agent',
+    summary: 'Canned responses', description: 'Titles and bodies, by title. Bodies may name `{{ticket.id}}`, `{{ticket.subject}}`, `{{ticket.priority}}`, `{{ticket.status}}`, `{{customer.name}}`, `{{customer.email}}`, `{{agent.name}}`, `{{firstResponseDue}}` and `{{resolutionDue}}`, which the console fills in for the ticket at hand.',
+    success: { status: 200, description: 'the canned responses', schema: anyObject }, errors: [...API_ERRORS, 403],
+  },
+  {
+    method: 'post', path: '/api/v1/macros', tag: 'Agents', access: 'admin', body: macroBody,
+    summary: 'Add a canned response', description: 'Audited. A placeholder that does not exist answers 400 on `body`.',
+    example: { body: { title: 'Received', body: 'Hello {{customer.name}}, we are on #{{ticket.id}}; first answer by {{firstResponseDue}}.' } },
+    success: { status: 201, description: 'the canned response', schema: anyObject }, errors: [...API_ERRORS, 403],
+  },
+  {
+    method: 'get', path: '/api/v1/macros/{id}', tag: 'Agents', access: 'agent',
+    summary: 'One canned response', description: 'As stored, placeholders unfilled.',
+    success: { status: 200, description: 'the canned response', schema: anyObject }, errors: [...API_ERRORS, 403, 404],
+  },
+  {
+    method: 'put', path: '/api/v1/macros/{id}', tag: 'Agents', access: 'admin', body: macroBody,
+    summary: 'Change a canned response', description: 'Replaces title and body (audited).',
+    example: { body: { title: 'Received', body: 'Hi {{customer.name}}, ticket #{{ticket.id}} is with us.' } },
+    success: { status: 200, description: 'the canned response', schema: anyObject }, errors: [...API_ERRORS, 403, 404],
+  },
+  {
+    method: 'delete', path: '/api/v1/macros/{id}', tag: 'Agents', access: 'admin',
+    summary: 'Remove a canned response', description: 'Audited.',
+    success: { status: 204, description: 'removed', schema: anyObject }, errors: [...API_ERRORS, 403, 404],
   },
 ];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MORE_OPERATIONS } from './openapi-more';
+import { AGENT_ACTIONS } from '../domain/ticket';
 import { actionBody, actionParam, createTicketBody, createUserBody, idempotencyKeyHeader, listQuery, messageBody, ticketIdParam } from './schemas';
 
 /**
@@ -113,6 +114,7 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       unverified: { type: 'boolean', description: 'opened on the web form under an existing customer\'s address and its mailed private link not opened yet: the sender is unproven' },
       status: str,
       sla: { oneOf: [ref('Sla'), { type: 'null' }] },
+      actions: { type: 'array', items: { enum: [...AGENT_ACTIONS] }, description: 'the agent actions valid in the current state (empty for customers and finished tickets)' },
       thread: { type: 'array', items: ref('Message') },
     },
     ['id', 'subject', 'description', 'category', 'priority', 'customerId', 'receivedAt', 'status', 'sla', 'thread'],
@@ -187,8 +189,8 @@ const CORE_OPERATIONS: Operation[] = [
   {
     method: 'get', path: '/api/v1/tickets', tag: 'Tickets', access: 'any', query: listQuery,
     summary: 'List tickets',
-    description: 'Customers see their own tickets, agents all. `sort=deadline` is the at-risk queue (soonest deadline first); page with `cursor`.',
-    example: { query: 'sort=deadline&limit=10' },
+    description: 'Customers see their own tickets, agents all. `sort=deadline` is the at-risk queue (soonest deadline first); page with `cursor`. `assignee` is `me`, an agent\'s id or email, or part of an agent\'s name. `q` finds tickets holding every word (case and accents ignored, words of two or more letters) in the subject, description or public messages, at most 500 matches.',
+    example: { query: 'assignee=me&q=export%20timeout' },
     success: { status: 200, description: 'one page', schema: ref('TicketList') },
     errors: API_ERRORS,
   },
@@ -222,9 +224,9 @@ const CORE_OPERATIONS: Operation[] = [
     errors: [...API_ERRORS, 404],
   },
   {
-    method: 'post', path: `${TICKET}/actions/{action}`, tag: 'Agent actions', access: 'agent', body: actionBody,
+    method: 'post', path: `${TICKET}/actions/{action}`, tag: 'Agent actions', access: 'agent', body: actionBody, idempotencyKey: true,
     summary: 'Act on a ticket',
-    description: '`assign` (needs `agent`), `priority` (needs `priority`), `pending`, `escalate`, `resolve`, `reopen`, `close`, `accept` (an out-of-scope ticket). A transition the lifecycle forbids answers 409 with the reason.',
+    description: '`assign` (needs `agent`: an agent\'s user id or email; anyone else answers 400 on `agent`; the agent is mailed once per assignment, and an `Idempotency-Key` makes a retry the same assignment), `priority` (needs `priority`), `pending`, `escalate`, `resolve`, `reopen`, `close`, `accept` (an out-of-scope ticket). A transition the lifecycle forbids answers 409 with the reason.',
     example: { body: { reason: 'Fixed in release 2.4' } },
     success: { status: 200, description: 'the SLA state after the action', schema: ref('ActionResult') },
     errors: [...API_ERRORS, 403, 404, 409, 413],

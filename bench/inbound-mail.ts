@@ -72,6 +72,7 @@ try {
   const busy = await probe(healthz, () => done || Date.now() - started > CAP_MS);
   const finished = done;
   transport.close();
+  await sending; // settles at once when capped: its pending send fails with the closed transport
 
   const row = (name: string, r: { latencies: number[]; failures: number }) => {
     const s = summary(r.latencies);

@@ -6,14 +6,18 @@ import { createCustomerLinks } from './customer-links';
 import type { TicketLinks } from './ticket-links';
 import { createWebIntake } from './web-intake';
 import type { Store } from '../store';
+import { createAgentMailer } from './agent-mail';
+import { createAgentDirectory } from './agents';
 import { createAnnouncementService } from './announcements';
+import { createMacroService } from './macros';
+import { createTicketList } from './ticket-list';
 import { createInboundMail } from './inbound-mail';
 import { createMailParserPool } from './mail-parser-pool';
 import { createLiveSessions } from './live-sessions';
 import { createSlaService } from './sla';
 import type { SlaRegistry } from './sla-registry';
-import { createTicketActions } from './ticket-actions';
-import { createTicketService, type IntakeStep } from './tickets';
+import { createTicketActions, type TicketActions } from './ticket-actions';
+import { createTicketService, type IntakeStep, type TicketService } from './tickets';
 import { createUserService } from './users';
 
 /**
@@ -32,13 +36,15 @@ export interface DeskDeps {
   links: TicketLinks;
   /** Per-ticket attachment totals (ATTACHMENT_QUOTA_*); the default when absent. */
   attachmentQuota?: AttachmentQuota;
-  /** Mails a customer their ticket links on request; without it such requests are answered but send nothing. */
+  /** Mails a customer their ticket links on request and agents their assignments; without it nothing is sent. */
   mailer?: Mailer;
   mailDomain?: string;
   now?: () => Date;
   /** Seconds each step of a ticket's creation took (the API's /metrics). */
   observeIntakeStep?: (step: IntakeStep, seconds: number) => void;
   inboundMail: InboundMailSettings;
+  /** Base of the console links in mails to agents (assignment, customer replies). */
+  publicUrl?: string;
 }
 
 export interface InboundMailSettings {
@@ -55,8 +61,10 @@ export function createDesk(deps: DeskDeps) {
   const { temporal, taskQueue, store, slaRegistry, logger } = deps;
   const sla = slaRegistry.current;
   const attachments = createAttachmentService({ store, now, quota: deps.attachmentQuota });
-  const tickets = createTicketService({ temporal, taskQueue, store, sla, now, links: deps.links, attachments, observeStep: deps.observeIntakeStep });
-  const actions = createTicketActions({ temporal, store, now });
+  const agents = createAgentDirectory({ store });
+  const mailAgent = createAgentMailer({ store, mailer: deps.mailer, mailDomain: deps.mailDomain ?? 'support.local', publicUrl: deps.publicUrl ?? 'http://localhost', now, logger });
+  const actions = createTicketActions({ temporal, store, now, agents, mailAgent, logger });
+  const tickets = searchable(createTicketService({ temporal, taskQueue, store, sla, now, links: deps.links, attachments, observeStep: deps.observeIntakeStep }), actions);
   const mail = deps.inboundMail;
   const mailParser = createMailParserPool({
     threads: mail.parseThreads ?? 1,
@@ -75,6 +83,9 @@ export function createDesk(deps: DeskDeps) {
     links: deps.links,
     webIntake: createWebIntake({ store, tickets, now }),
     customerLinks: createCustomerLinks({ store, links: deps.links, mailer: deps.mailer, mailDomain: deps.mailDomain, logger }),
+    agents,
+    queue: createTicketList({ store, agents }),
+    macros: createMacroService({ store, now }),
     liveSessions: createLiveSessions({ temporal, actions, store, now }),
     users: createUserService({ store, now }),
     slaService: createSlaService({ registry: slaRegistry, store, temporal, now }),
@@ -84,6 +95,18 @@ export function createDesk(deps: DeskDeps) {
     }),
     /** Stops the mail parsing threads (shutdown). */
     close: () => mailParser.close(),
+  };
+}
+
+/** Every new ticket's subject and description go into the search index, whichever channel opened it. */
+function searchable(service: TicketService, actions: TicketActions): TicketService {
+  return {
+    ...service,
+    async create(...args: Parameters<TicketService['create']>) {
+      const created = await service.create(...args);
+      await actions.indexWords(created.ticket, `${created.ticket.id}\n${created.ticket.subject}\n${created.ticket.description}`);
+      return created;
+    },
   };
 }
 

@@ -5,9 +5,14 @@ import type { Priority } from '../domain/policy';
 import type { AgentAction } from '../domain/ticket';
 import type { TicketSnapshot } from '../domain/ticket-sla';
 import type { Store } from '../store';
+import type { Logger } from '../lib/logger';
 import type { MailDetails, ThreadMessage } from '../store/messages';
 import type { TicketContent } from '../store/tickets';
 import { agentActionUpdate, customerReplySignal, stateQuery, type AgentActionArgs } from '../workflows/ticket';
+import { searchTokens } from '../domain/search';
+import { TOKENS_PER_TICKET } from '../store/agent-desk';
+import type { AgentDirectory } from './agents';
+import type { SendAgentMail } from './agent-mail';
 import type { Principal } from './principal';
 import { workflowIdFor } from './tickets';
 
@@ -15,6 +20,9 @@ export interface TicketActionDeps {
   temporal: Client;
   store: Store;
   now: () => Date;
+  agents: AgentDirectory;
+  mailAgent: SendAgentMail;
+  logger: Logger;
 }
 
 /** A refused update carries the validator's reason as its cause; that reason is what the caller sees. */
@@ -37,9 +45,9 @@ export function createTicketActions(deps: TicketActionDeps) {
     return ticket;
   }
 
-  async function runUpdate(ticketId: string, action: AgentAction, args: AgentActionArgs): Promise<TicketSnapshot> {
+  async function runUpdate(ticketId: string, action: AgentAction, args: AgentActionArgs, updateId?: string): Promise<TicketSnapshot> {
     try {
-      return await temporal.workflow.getHandle(workflowIdFor(ticketId)).executeUpdate(agentActionUpdate, { args: [action, args] });
+      return await temporal.workflow.getHandle(workflowIdFor(ticketId)).executeUpdate(agentActionUpdate, { args: [action, args], ...(updateId ? { updateId } : {}) });
     } catch (err) {
       const reason = refusalReason(err);
       if (reason) throw invalidTransition(reason);
@@ -48,15 +56,76 @@ export function createTicketActions(deps: TicketActionDeps) {
     }
   }
 
+  /** A mail that fails is logged, not thrown: the change it reports is already made and must not look refused. */
+  async function mailQuietly(send: () => Promise<unknown>, ticketId: string): Promise<void> {
+    try {
+      await send();
+    } catch (err) {
+      deps.logger.warn({ err, ticketId }, 'agent mail not sent');
+    }
+  }
+
+  /**
+   * Public words of the ticket for search; internal notes stay out (a customer's search must not find them).
+   * Called after the change is made, so a failure here is logged rather than making the change look refused.
+   */
+  async function indexWords(ticket: TicketContent, text: string, customerAt?: Date): Promise<void> {
+    try {
+      await store.search.add(ticket.id, ticket.customerId, searchTokens(text, TOKENS_PER_TICKET), customerAt);
+    } catch (err) {
+      deps.logger.warn({ err, ticketId: ticket.id }, 'ticket words not indexed');
+    }
+  }
+
+  /**
+   * Assigns to an agent who exists (by user id or email; the workflow keeps the id) and mails them once per
+   * assignment: the key carries the state version the assignment produced. A retry under the same
+   * Idempotency-Key is the same Temporal update, so it returns that version again and the claim mails nothing.
+   */
+  async function assign(ticketId: string, ref: string | undefined, idempotencyKey?: string): Promise<TicketSnapshot> {
+    const agent = await deps.agents.resolve(ref);
+    const ticket = await store.tickets.get(ticketId);
+    const updateId = idempotencyKey ? `assign:${idempotencyKey}` : undefined;
+    const sla = await runUpdate(ticketId, 'assign', { agent: agent.id }, updateId);
+    if (sla.assignee === agent.id) {
+      await mailQuietly(() => deps.mailAgent({
+        key: `${ticketId}:assigned:${agent.id}:v${sla.version}`,
+        ticketId,
+        kind: 'assigned',
+        to: agent.email,
+        subject: `[#${ticketId}] Assigned to you: ${ticket?.subject ?? ''}`.trim(),
+        text: `Ticket #${ticketId} (${sla.priority}, ${sla.status.replace(/_/g, ' ')}) is now yours.`,
+      }), ticketId);
+    }
+    return sla;
+  }
+
+  /** The assignee hears of the customer's message once (keyed by the message id, which a retried delivery keeps). */
+  async function tellAssignee(ticket: TicketContent, sla: TicketSnapshot, message: ThreadMessage): Promise<void> {
+    if (!sla.assignee) return;
+    const agent = await store.users.byId(sla.assignee);
+    if (!agent || agent.role === 'customer') return;
+    await mailQuietly(() => deps.mailAgent({
+      key: `${ticket.id}:customer-reply:${message.id}:${agent.id}`,
+      ticketId: ticket.id,
+      kind: 'customer_reply',
+      to: agent.email,
+      subject: `[#${ticket.id}] The customer replied: ${ticket.subject}`,
+      text: `${message.authorName} wrote on ticket #${ticket.id}:\n\n${message.body.slice(0, 2_000)}`,
+    }), ticket.id);
+  }
+
   return {
     visibleTicket,
+    indexWords,
 
-    async act(caller: Principal, ticketId: string, action: AgentAction, input: { agent?: string; priority?: Priority; reason?: string; body?: string }) {
+    async act(caller: Principal, ticketId: string, action: AgentAction, input: { agent?: string; priority?: Priority; reason?: string; body?: string }, idempotencyKey?: string) {
       await visibleTicket(caller, ticketId);
-      const agent = action === 'assign' ? input.agent : caller.name;
-      if (action === 'assign' && !agent) throw invalidInput('name the agent to assign', 'agent');
+      if (action === 'assign') return assign(ticketId, input.agent, idempotencyKey);
       if (action === 'priority' && !input.priority) throw invalidInput('give the new priority', 'priority');
-      return runUpdate(ticketId, action, { agent, priority: input.priority, reason: input.reason, body: input.body });
+      const sla = await runUpdate(ticketId, action, { agent: caller.name, priority: input.priority, reason: input.reason, body: input.body });
+      if (action === 'resolve' && input.body) await indexWords(await visibleTicket(caller, ticketId), input.body);
+      return sla;
     },
 
     /**
@@ -90,17 +159,22 @@ export function createTicketActions(deps: TicketActionDeps) {
         }
         await store.messages.add(message);
         await handle.signal(customerReplySignal, { messageId: message.id });
-        return { message, sla: await handle.query(stateQuery) };
+        await indexWords(ticket, message.body, message.createdAt);
+        const sla = await handle.query(stateQuery);
+        await tellAssignee(ticket, sla, message);
+        return { message, sla };
       }
       await store.messages.add(message);
       if (message.internal) return { message, sla: null };
+      let sla: TicketSnapshot;
       try {
-        const sla = await runUpdate(ticket.id, 'reply', { agent: caller.name, body: message.body, messageId: message.id });
-        return { message, sla };
+        sla = await runUpdate(ticket.id, 'reply', { agent: caller.name, body: message.body, messageId: message.id });
       } catch (err) {
         await store.messages.remove(message.id);
         throw err;
       }
+      await indexWords(ticket, message.body);
+      return { message, sla };
     },
 
     async timeline(caller: Principal, ticketId: string) {

@@ -106,3 +106,11 @@ export function nextLevel(current: string, ladder: readonly string[]): string | 
 export function isTerminal(status: TicketStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
 }
+
+/**
+ * The agent actions `refusal` allows now, in AGENT_ACTIONS order: what a page offers and the API lists.
+ * `priority` counts as allowed when some other priority could be chosen.
+ */
+export function availableActions(facts: TicketFacts): AgentAction[] {
+  return AGENT_ACTIONS.filter((a) => refusal(a, facts) === null);
+}

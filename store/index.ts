@@ -12,6 +12,7 @@ import { createTicketRepository } from './tickets';
 import { createUserRepository } from './users';
 import { createOpsQueries } from './ops-queries'; // dashboard and /metrics aggregates
 import { createConsoleSessionRepository } from './console-sessions';
+import { createAgentDeskRepositories } from './agent-desk';
 
 export function createStore(conn: Connection) {
   const models = registerModels(conn);
@@ -30,6 +31,7 @@ export function createStore(conn: Connection) {
     ops: createOpsQueries(models),
     consoleSessions,
     ...createChannelRepositories(conn, models),
+    ...createAgentDeskRepositories(conn),
     /** Builds indexes explicitly at startup rather than lazily on first use. */
     async init(): Promise<void> {
       await Promise.all([...Object.values(models), consoleSessions.model].map((m) => m.init()));

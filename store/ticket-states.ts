@@ -70,6 +70,10 @@ export interface TicketListFilter {
   customerId?: string;
   subjectContains?: string;
   escalationLevel?: string; // the console's level filter
+  /** Any of these assignees (desk/agents.ts resolves `me`, ids and names); replaces `assignee`. */
+  assignees?: string[];
+  /** Only these tickets: a search's matches, at most SEARCH_MATCH_LIMIT (store/agent-desk.ts). */
+  ids?: string[];
 }
 
 export type TicketListSort = 'deadline' | 'created';
@@ -94,6 +98,8 @@ export function createTicketListQuery(models: Models, cacheMs = LIST_CACHE_MS) {
     for (const key of ['status', 'priority', 'category', 'assignee', 'slaState', 'customerId', 'escalationLevel'] as const) {
       if (f[key] !== undefined) q[key] = String(f[key]);
     }
+    if (f.assignees) q.assignee = { $in: f.assignees.map(String) };
+    if (f.ids) q._id = { $in: f.ids.map(String) };
     if (f.subjectContains) q.subject = { $regex: escapeRegex(f.subjectContains), $options: 'i' };
     return q;
   }
@@ -104,7 +110,7 @@ export function createTicketListQuery(models: Models, cacheMs = LIST_CACHE_MS) {
       const v = new Date(after.value);
       q.$or = [{ [field]: dir === 1 ? { $gt: v } : { $lt: v } }, { [field]: v, _id: { $gt: after.id } }];
     } else if (after) {
-      q._id = { $gt: after.id };
+      q._id = { ...(q._id as object | undefined), $gt: after.id }; // keeps a search's `$in`
     }
     return TicketState.find(q).sort({ [field]: dir, _id: 1 }).limit(limit).lean();
   }

@@ -46,6 +46,11 @@ export function createTicketRepository(models: Models) {
       const doc = await Ticket.findById(id).lean();
       return doc ? toPlain(doc as unknown as Record<string, unknown>) : null;
     },
+    /** Several tickets' content in one read (a queue page's requesters). */
+    async many(ids: string[]): Promise<Map<string, TicketContent>> {
+      const docs = await Ticket.find({ _id: { $in: ids.map(String) } }).lean();
+      return new Map(docs.map((d) => [String(d._id), toPlain(d as unknown as Record<string, unknown>)]));
+    },
     /** Tickets saved before every channel got a link get theirs here. */
     async setAccessTokenHash(id: string, hash: string): Promise<void> {
       await Ticket.updateOne({ _id: id }, { $set: { accessTokenHash: hash } });

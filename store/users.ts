@@ -71,6 +71,11 @@ export function createUserRepository(models: Models) {
       byKey.forgetUser(id);
       return res.matchedCount === 1;
     },
+    /** The people who work tickets (agents and admins with a stored account), by name; bounded for a picker. */
+    async staff(limit = 500): Promise<User[]> {
+      const docs = await UserModel.find({ role: { $in: ['agent', 'admin'] } }).sort({ name: 1, _id: 1 }).limit(limit).lean();
+      return docs.map((d) => toPlain(d as unknown as Record<string, unknown>));
+    },
     async byEmail(email: string): Promise<User | null> {
       const doc = await UserModel.findOne({ email: email.toLowerCase() }).lean();
       return doc ? toPlain(doc as unknown as Record<string, unknown>) : null;

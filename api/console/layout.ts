@@ -22,7 +22,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 tr.sla-warning td:first-child{border-left:5px solid #e0a800}tr.sla-breached td:first-child{border-left:5px solid #c62828}tr.sla-ok td:first-child{border-left:5px solid #2e7d32}
 .countdown{font-variant-numeric:tabular-nums;white-space:nowrap}.overdue{color:#a31515;font-weight:600}
 form.filters{display:flex;flex-wrap:wrap;gap:.75rem;align-items:end;background:#fff;padding:.75rem;border-radius:6px;margin-bottom:1rem}
-label{display:block;font-weight:600;font-size:.9rem}
+label{display:block;font-weight:600;font-size:.9rem}label.inline{display:inline}.updated{background:#e3f0ff;color:#0b3d91;font-size:.8rem;padding:0 .3rem;border-radius:3px}
 input[type=text],input[type=password],select,textarea{font:inherit;padding:.35rem;border:1px solid #767676;border-radius:4px;background:#fff;box-sizing:border-box}
 textarea{width:100%;min-height:5rem}
 button{font:inherit;font-weight:600;padding:.4rem 1rem;border:0;border-radius:4px;background:#0b57d0;color:#fff;cursor:pointer}
@@ -54,7 +54,11 @@ var now=render+(Date.now()-loaded);var used=Math.max(0,Math.min(now,until)-Math.
 var left=+el.dataset.remainingMs-used;var open=now>=from&&now<until;
 el.textContent=(left>=0?fmt(left)+' left':'overdue '+fmt(left))+(open?'':' (support closed)');
 el.classList.toggle('overdue',left<0);});}
-tick();setInterval(tick,1000);})();
+tick();setInterval(tick,1000);
+function two(n){return (n<10?'0':'')+n;}
+document.querySelectorAll('time.when[datetime]').forEach(function(el){var d=new Date(el.getAttribute('datetime'));
+var mine=d.getFullYear()+'-'+two(d.getMonth()+1)+'-'+two(d.getDate())+' '+two(d.getHours())+':'+two(d.getMinutes());
+if(el.textContent.indexOf(mine)<0){var s=document.createElement('span');s.className='reader';s.textContent=' (your time '+mine+')';el.after(s);}});})();
 `.trim();
 
 const hash = (s: string) => createHash('sha256').update(s).digest('base64');

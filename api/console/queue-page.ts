@@ -3,8 +3,10 @@ import { PRIORITIES } from '../../domain/policy';
 import type { ClockSnapshot } from '../../domain/ticket-sla';
 import { TICKET_STATUSES } from '../../domain/ticket';
 import type { TicketStateProjection } from '../../store/ticket-states';
+import type { Agent } from '../../desk/agents';
+import type { QueueRow } from '../../desk/ticket-list';
 import { html, type SafeHtml } from '../http/html';
-import { countdown } from './time';
+import { countdown, when } from './time';
 
 /** The at-risk queue: soonest deadline first, coloured by SLA state, with live countdowns. */
 
@@ -13,10 +15,12 @@ export interface QueueFilters {
   priority?: string;
   assignee?: string;
   level?: string;
+  q?: string;
 }
 
 export interface QueuePage {
-  items: TicketStateProjection[];
+  items: QueueRow[];
+  agents: Agent[];
   filters: QueueFilters;
   levels: string[];
   nextHref: string | null;
@@ -38,28 +42,44 @@ function clockKind(p: TicketStateProjection): 'business' | '24x7' {
   return clocks.find((c) => c.dueAt === due)?.clock ?? 'business';
 }
 
-function row(p: TicketStateProjection, cal: BusinessCalendar, now: Date): SafeHtml {
+function row(p: QueueRow, cal: BusinessCalendar, now: Date): SafeHtml {
   const deadline = p.nextDeadline ? new Date(p.nextDeadline) : null;
-  return html`<tr class="sla-${p.slaState}" data-ticket-id="${p.id}" data-sla-state="${p.slaState}">
-<td><a href="/console/tickets/${p.id}">#${p.id}</a></td><td>${p.subject}</td><td>${p.priority}</td><td>${label(p.status)}</td>
-<td>${p.assignee ?? '—'}</td><td>${p.escalationLevel}</td><td><span class="sla ${p.slaState}">${p.slaState}</span></td>
-<td>${deadline ? cal.formatLocal(deadline) : '—'}</td><td>${deadline ? countdown(cal, clockKind(p), deadline, now) : '—'}</td></tr>`;
+  const activity = p.lastCustomerAt && p.lastCustomerAt > p.updatedAt ? p.lastCustomerAt : p.updatedAt;
+  const mark = p.updatedForMe ? html` <span class="updated" title="The customer wrote since you last opened it, or you never have">${p.lastCustomerAt ? 'customer replied' : 'new'}</span>` : '';
+  return html`<tr class="sla-${p.slaState}" data-ticket-id="${p.id}" data-sla-state="${p.slaState}" data-updated="${String(p.updatedForMe)}">
+<td><a href="/console/tickets/${p.id}">#${p.id}</a></td><td>${p.subject}${mark}</td>
+<td class="requester">${p.requesterName ?? p.requesterEmail ?? '—'}${p.requesterName && p.requesterEmail ? html`<br><span class="meta">${p.requesterEmail}</span>` : ''}</td><td>${p.organization ?? '—'}</td>
+<td>${p.priority}</td><td>${label(p.status)}</td>
+<td class="assignee">${p.assigneeName ?? '—'}</td><td>${p.escalationLevel}</td><td><span class="sla ${p.slaState}">${p.slaState}</span></td>
+<td>${deadline ? when(cal, deadline) : '—'}</td><td>${deadline ? countdown(cal, clockKind(p), deadline, now) : '—'}</td>
+<td class="activity">${when(cal, new Date(activity))}</td></tr>`;
+}
+
+function assigneeSelect(agents: Agent[], selected: string | undefined): SafeHtml {
+  const known = selected === undefined || selected === 'me' || agents.some((a) => a.id === selected);
+  return html`<div><label for="f-assignee">Assignee</label><select id="f-assignee" name="assignee"><option value="">anyone</option>
+<option value="me"${selected === 'me' ? html` selected` : ''}>me</option>
+${known ? '' : html`<option value="${selected}" selected>${selected}</option>`}
+${agents.map((a) => html`<option value="${a.id}"${a.id === selected ? html` selected` : ''}>${a.name}</option>`)}</select></div>`;
 }
 
 export function queueBody(q: QueuePage): SafeHtml {
   const f = q.filters;
   const rows = q.items.length
     ? q.items.map((p) => row(p, q.cal, q.now))
-    : html`<tr><td colspan="9">No tickets match these filters.</td></tr>`;
-  return html`<h1>At-risk queue</h1>
+    : html`<tr><td colspan="12">No tickets match these filters.</td></tr>`;
+  const mine = f.assignee === 'me';
+  return html`<h1>${mine ? 'My tickets' : 'At-risk queue'}</h1>
+<p class="views"><a href="/console" id="view-all"${mine ? '' : html` aria-current="page"`}>All</a> · <a href="/console?assignee=me" id="view-mine"${mine ? html` aria-current="page"` : ''}>Mine</a></p>
 <form class="filters" method="get" action="/console">
+<div><label for="f-q">Search</label><input type="search" id="f-q" name="q" value="${f.q ?? ''}" maxlength="200" placeholder="words in subject, description or replies"></div>
 ${select('status', 'Status', TICKET_STATUSES, f.status)}${select('priority', 'Priority', [...PRIORITIES].reverse(), f.priority)}
-<div><label for="f-assignee">Assignee</label><input type="text" id="f-assignee" name="assignee" value="${f.assignee ?? ''}"></div>
+${assigneeSelect(q.agents, f.assignee)}
 ${select('level', 'Escalation level', q.levels, f.level)}
 <button type="submit">Filter</button> <a href="/console">Clear</a></form>
-<table id="queue"><thead><tr><th scope="col">Ticket</th><th scope="col">Subject</th><th scope="col">Priority</th><th scope="col">Status</th>
-<th scope="col">Assignee</th><th scope="col">Level</th><th scope="col">SLA</th><th scope="col">Next deadline</th><th scope="col">Business time left</th></tr></thead>
+<table id="queue"><thead><tr><th scope="col">Ticket</th><th scope="col">Subject</th><th scope="col">Requester</th><th scope="col">Organization</th><th scope="col">Priority</th><th scope="col">Status</th>
+<th scope="col">Assignee</th><th scope="col">Level</th><th scope="col">SLA</th><th scope="col">Next deadline</th><th scope="col">Business time left</th><th scope="col">Last activity</th></tr></thead>
 <tbody>${rows}</tbody></table>
 ${q.nextHref ? html`<p><a href="${q.nextHref}" rel="next">Next page</a></p>` : ''}
-<p class="meta">Sorted by next deadline; tickets without a running clock come last. Times are ${q.cal.spec.timezone}; countdowns pause while support is closed.</p>`;
+<p class="meta">This page's address keeps its filters: bookmark it to save them. Sorted by next deadline; tickets without a running clock come last. Times are ${q.cal.spec.timezone}; countdowns pause while support is closed.</p>`;
 }

@@ -11,6 +11,8 @@ import type { ListCursor } from '../../store/ticket-states';
 import { hashApiKey, type Principal } from '../../desk/principal';
 import type { Desk } from '../../desk';
 import { workflowIdFor } from '../../desk/tickets';
+import { actionsFor } from '../../desk/available-actions';
+import { renderMacro } from '../../desk/macros';
 import { CSRF_FIELD, csrfKey, csrfToken, csrfValid, sessionCsrfToken, sessionCsrfValid } from '../http/csrf';
 import { html } from '../http/html';
 import { dashboard } from './dashboard';
@@ -155,25 +157,35 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
       priority: PRIORITIES.find((p) => p === str(q, 'priority')),
       assignee: str(q, 'assignee', 120),
       level: str(q, 'level', 40),
+      q: str(q, 'q', 200),
     };
-    const page = await deps.store.ticketStates.list(
-      { status: filters.status, priority: filters.priority, assignee: filters.assignee, escalationLevel: filters.level },
+    const page = await desk.queue.list(
+      who(res),
+      { status: filters.status, priority: filters.priority, assignee: filters.assignee, escalationLevel: filters.level, q: filters.q },
       'deadline',
       decodeCursor(str(q, 'cursor', 500)),
       PAGE_SIZE,
     );
     const params = new URLSearchParams(Object.entries(filters).filter((e): e is [string, string] => Boolean(e[1])));
     if (page.next) params.set('cursor', encodeCursor(page.next));
-    const body = queueBody({ items: page.items, filters, levels: ladder(), nextHref: page.next ? `/console?${params}` : null, cal: cal(), now: desk.now() });
+    const [items, agents] = await Promise.all([desk.queue.rows(who(res), page.items), desk.agents.list()]);
+    const body = queueBody({ items, agents, filters, levels: ladder(), nextHref: page.next ? `/console?${params}` : null, cal: cal(), now: desk.now() });
     render(req, res, 200, 'Queue', body);
   });
 
   async function showTicket(req: Request, res: Response, id: string, status: number, extra: Pick<TicketPageData, 'notice' | 'error' | 'draft'> = {}) {
     const { ticket, sla, thread } = await desk.tickets.get(who(res), id);
     if (!sla) return render(req, res, 503, `#${id}`, html`<h1>#${id}</h1><p class="banner">The ticket's SLA state is not available yet; reload in a moment.</p>`);
+    const now = desk.now(); // the instant of the snapshot: every countdown and explanation on the page counts from it
+    const [events, agents, macros, names] = await Promise.all([deps.store.slaEvents.forTicket(id), desk.agents.list(), desk.macros.list(), desk.agents.names([sla.assignee])]);
+    const macroId = str(req.query, 'macro', 40);
+    const macro = macroId ? macros.find((m) => m.id === macroId) : undefined;
+    if (macro && !extra.draft) extra = { ...extra, draft: { action: 'reply', text: renderMacro(macro.body, { ticket, sla, agentName: who(res).name, calendar: desk.sla().calendar }) } };
+    await desk.queue.markSeen(who(res), id, now);
     const data: TicketPageData = {
-      ticket, sla, thread, events: await deps.store.slaEvents.forTicket(id), cal: cal(), now: desk.now(), csrf: csrf(req, res), me: who(res).name,
+      ticket, sla, thread, events, cal: cal(), now, csrf: csrf(req, res), me: who(res).name,
       files: attachmentList(await desk.attachments.list(id), (fileId) => `/console/tickets/${id}/files/${encodeURIComponent(fileId)}`),
+      available: actionsFor(sla, desk.sla()), agents, macros, assigneeName: sla.assignee ? (names.get(sla.assignee) ?? sla.assignee) : null,
       workflowUrl: deps.temporalUiUrl ? `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.namespace ?? 'default')}/workflows/${workflowIdFor(id)}` : null,
       ...extra,
     };
@@ -210,6 +222,7 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
     const reason = str(b, 'reason', 2_000);
     const draft = { action, text: text ?? reason ?? '' };
     if (!csrfOk(req, res)) return showTicket(req, res, id, 403, { error: 'This page had expired, so nothing was done. Try again.', draft });
+    if (action === 'close' && str(b, 'confirm', 10) !== 'yes') return showTicket(req, res, id, 400, { error: 'Tick “Yes, close it” to close the ticket; nothing was done.', draft });
     try {
       if (action === 'reply' || action === 'note') {
         if (!text) return showTicket(req, res, id, 400, { error: `Write the ${action === 'note' ? 'note' : 'reply'} first (up to ${TEXT_MAX.toLocaleString('en')} characters).`, draft });

@@ -1,4 +1,7 @@
 import type { BusinessCalendar } from '../../domain/calendar';
+import type { AgentAction } from '../../domain/ticket';
+import type { Agent } from '../../desk/agents';
+import type { Macro } from '../../store/agent-desk';
 import { PRIORITIES } from '../../domain/policy';
 import type { ClockSnapshot, TicketSnapshot } from '../../domain/ticket-sla';
 import type { ThreadMessage } from '../../store/messages';
@@ -6,7 +9,7 @@ import type { SlaEventRecord } from '../../store/sla-events';
 import type { TicketContent } from '../../store/tickets';
 import { CSRF_FIELD } from '../http/csrf';
 import { html, type SafeHtml } from '../http/html';
-import { countdown, hours } from './time';
+import { countdown, hours, when } from './time';
 import { timelineSvg } from './timeline';
 
 /** One ticket for an agent: SLA first, then the thread, then every action as its own small form. */
@@ -23,6 +26,11 @@ export interface TicketPageData {
   workflowUrl: string | null;
   /** The ticket's files, linked through the console. */
   files: SafeHtml;
+  /** The actions valid now (desk/available-actions.ts); only these get a form. */
+  available: AgentAction[];
+  agents: Agent[];
+  macros: Macro[];
+  assigneeName: string | null;
   notice?: string;
   /** The workflow's refusal or an input problem, shown at the top. */
   error?: string;
@@ -40,7 +48,7 @@ function clocksTable(d: TicketPageData): SafeHtml {
   const rows = d.sla.clocks.map(
     (c) => html`<tr data-metric="${c.metric}" data-state="${clockState(c)}"><th scope="row">${METRIC[c.metric] ?? c.metric}</th>
 <td>${c.clock === 'business' ? 'business hours' : '24×7'}</td><td class="num">${hours(c.targetMinutes)}</td><td class="num">${hours(c.usedMinutes)}</td>
-<td>${c.dueAt ? d.cal.formatLocal(new Date(c.dueAt)) : '—'}</td>
+<td>${c.dueAt ? when(d.cal, new Date(c.dueAt)) : '—'}</td>
 <td>${c.dueAt && !c.paused ? countdown(d.cal, c.clock, new Date(c.dueAt), d.now) : c.stopped ? '—' : `${hours(c.remainingMinutes)} left (paused)`}</td>
 <td>${clockState(c)}</td></tr>`,
   );
@@ -49,18 +57,20 @@ function clocksTable(d: TicketPageData): SafeHtml {
 }
 
 /**
- * How each running business clock reaches its deadline. A clock never paused is explained from
- * receipt with its whole target (what the customer was promised); otherwise from now with what is left.
+ * How each running business clock reaches its deadline, derived from the snapshot's own due time so the
+ * page shows one deadline per clock. A clock whose due time is its whole target from receipt (never paused)
+ * is explained from receipt (what the customer was promised); otherwise from now with what is left until it.
  */
 function explanations(d: TicketPageData): SafeHtml[] {
   const received = new Date(d.ticket.receivedAt);
   return d.sla.clocks
-    .filter((c) => !c.stopped && !c.paused && c.clock === 'business' && c.remainingMinutes > 0)
+    .filter((c) => !c.stopped && !c.paused && c.clock === 'business' && c.dueAt && new Date(c.dueAt) > d.now)
     .map((c) => {
-      const sinceReceipt = d.cal.elapsed(received, d.now);
-      const fromReceipt = c.metric !== 'next_response' && Math.abs(sinceReceipt - c.usedMinutes) < 0.1;
-      const e = fromReceipt ? d.cal.explain(received, c.targetMinutes) : d.cal.explain(d.now, c.remainingMinutes);
-      return html`<details class="explain" data-metric="${c.metric}"><summary>${METRIC[c.metric]} deadline: ${e.deadlineLocal} (${fromReceipt ? 'from receipt' : 'from now'})</summary>
+      const due = new Date(c.dueAt!);
+      const promised = d.cal.explain(received, c.targetMinutes);
+      const fromReceipt = c.metric !== 'next_response' && Math.abs(new Date(promised.deadline).getTime() - due.getTime()) < 60_000;
+      const e = fromReceipt ? promised : d.cal.explain(d.now, d.cal.elapsed(d.now, due));
+      return html`<details class="explain" data-metric="${c.metric}"><summary>${METRIC[c.metric]} deadline: ${when(d.cal, due)} (${fromReceipt ? 'from receipt' : 'from now'})</summary>
 <pre class="explain">${e.lines.join('\n')}</pre></details>`;
     });
 }
@@ -78,11 +88,11 @@ function mailDetails(m: ThreadMessage): SafeHtml | '' {
 }
 
 function thread(d: TicketPageData): SafeHtml {
-  const intro = html`<article class="msg customer"><p class="meta">${d.ticket.customerName ?? d.ticket.customerEmail} &lt;${d.ticket.customerEmail}&gt; · ${d.cal.formatLocal(new Date(d.ticket.receivedAt))} · ${d.ticket.channel}</p>
+  const intro = html`<article class="msg customer"><p class="meta">${d.ticket.customerName ?? d.ticket.customerEmail} &lt;${d.ticket.customerEmail}&gt; · ${when(d.cal, new Date(d.ticket.receivedAt))} · ${d.ticket.channel}</p>
 <pre>${d.ticket.description}</pre>${d.ticket.errorMessage ? html`<p class="meta">Error message:</p><pre>${d.ticket.errorMessage}</pre>` : ''}${refused(d.ticket.refusedFiles)}</article>`;
   const msgs = d.thread.map((m) => {
     const cls = m.internal ? 'internal' : m.authorRole === 'customer' ? 'customer' : 'agent';
-    return html`<article class="msg ${cls}" data-internal="${String(m.internal)}"><p class="meta">${m.internal ? html`<strong>Internal note</strong> · ` : ''}${m.authorName} (${m.authorRole}) · ${d.cal.formatLocal(new Date(m.createdAt))}</p><pre>${m.body}</pre>${mailDetails(m)}</article>`;
+    return html`<article class="msg ${cls}" data-internal="${String(m.internal)}"><p class="meta">${m.internal ? html`<strong>Internal note</strong> · ` : ''}${m.authorName} (${m.authorRole}) · ${when(d.cal, new Date(m.createdAt))}</p><pre>${m.body}</pre>${mailDetails(m)}</article>`;
   });
   return html`<div id="thread">${intro}${msgs}</div>`;
 }
@@ -97,27 +107,49 @@ function textArea(d: TicketPageData, action: string, name: string, text: string,
   return html`<label for="${action}-${name}">${text}</label><textarea id="${action}-${name}" name="${name}"${required ? html` required` : ''}>${value}</textarea>`;
 }
 
+function assignPicker(d: TicketPageData): SafeHtml {
+  const current = d.sla.assignee;
+  return html`<label for="assign-agent">Assign to agent</label><select id="assign-agent" name="agent" required>
+${current && !d.agents.some((a) => a.id === current) ? html`<option value="" selected disabled>${current} (not an agent)</option>` : ''}
+${d.agents.map((a) => html`<option value="${a.id}"${a.id === current ? html` selected` : ''}>${a.name} &lt;${a.email}&gt;</option>`)}</select>`;
+}
+
+/** Picking a canned response reloads the page with it filled into the reply (a plain GET: no script needed). */
+function macroPicker(d: TicketPageData): SafeHtml | '' {
+  if (!d.macros.length) return '';
+  return html`<form class="card" method="get" action="/console/tickets/${d.ticket.id}" id="use-macro">
+<label for="macro-pick">Canned response</label><select id="macro-pick" name="macro">${d.macros.map((m) => html`<option value="${m.id}">${m.title}</option>`)}</select>
+<p><button type="submit" class="secondary">Fill in the reply</button></p></form>`;
+}
+
+const closeConfirm = (d: TicketPageData): SafeHtml =>
+  html`${textArea(d, 'close', 'reason', 'Reason for closing (optional)')}
+<p><input type="checkbox" id="close-confirm" name="confirm" value="yes" required> <label for="close-confirm" class="inline">Yes, close it: the customer can no longer reply to this ticket</label></p>`;
+
 function actions(d: TicketPageData): SafeHtml {
   const s = d.sla;
   // A closed ticket's workflow has finished: no action can reach it, so none is offered.
   if (s.status === 'closed' || s.status === 'out_of_scope') return html`<p id="actions">This ticket is ${s.status.replace(/_/g, ' ')}; no further actions are possible.</p>`;
-  return html`<div class="grid" id="actions">
-${actionForm(d, 'reply', 'Send reply', textArea(d, 'reply', 'body', 'Reply to the customer', true))}
+  // A refused form stays, with what was typed, even when the action no longer fits (the page was stale).
+  const can = (a: AgentAction) => d.available.includes(a) || d.draft?.action === a;
+  const form = (a: AgentAction, make: () => SafeHtml) => (can(a) ? make() : '');
+  return html`<div class="grid" id="actions" data-actions="${d.available.join(',')}">
+${form('reply', () => html`${macroPicker(d)}${actionForm(d, 'reply', 'Send reply', textArea(d, 'reply', 'body', 'Reply to the customer', true))}`)}
 ${actionForm(d, 'note', 'Add internal note', textArea(d, 'note', 'body', 'Internal note (agents only)', true), 'secondary')}
-${actionForm(d, 'assign', 'Assign', html`<label for="assign-agent">Agent</label><input type="text" id="assign-agent" name="agent" value="${s.assignee ?? d.me}">`)}
-${actionForm(d, 'priority', 'Change priority', html`<label for="priority-priority">Priority</label><select id="priority-priority" name="priority">${[...PRIORITIES].reverse().map((p) => html`<option value="${p}"${p === s.priority ? html` selected` : ''}>${p}</option>`)}</select>`)}
-${actionForm(d, 'pending', 'Wait on customer', textArea(d, 'pending', 'reason', 'Reason (optional)'), 'secondary')}
-${actionForm(d, 'escalate', 'Escalate', textArea(d, 'escalate', 'reason', `Reason (now at ${s.escalationLevel})`), 'danger')}
-${actionForm(d, 'resolve', 'Resolve', textArea(d, 'resolve', 'body', 'Resolution note to the customer (optional)'))}
-${actionForm(d, 'reopen', 'Reopen', '', 'secondary')}
-${actionForm(d, 'close', 'Close', textArea(d, 'close', 'reason', 'Reason (optional)'), 'danger')}
-${actionForm(d, 'accept', 'Accept out-of-scope ticket', s.awaitingScopeReview ? html`<p class="meta">Awaiting scope review until ${s.scopeReviewDueAt ? d.cal.formatLocal(new Date(s.scopeReviewDueAt)) : '—'}.</p>` : '')}
+${form('assign', () => actionForm(d, 'assign', 'Assign', assignPicker(d)))}
+${form('priority', () => actionForm(d, 'priority', 'Change priority', html`<label for="priority-priority">New priority</label><select id="priority-priority" name="priority">${[...PRIORITIES].reverse().map((p) => html`<option value="${p}"${p === s.priority ? html` selected` : ''}>${p}</option>`)}</select>`))}
+${form('pending', () => actionForm(d, 'pending', 'Wait on customer', textArea(d, 'pending', 'reason', 'What you are waiting for (optional)'), 'secondary'))}
+${form('escalate', () => actionForm(d, 'escalate', 'Escalate', textArea(d, 'escalate', 'reason', `Reason to escalate (now at ${s.escalationLevel})`), 'danger'))}
+${form('resolve', () => actionForm(d, 'resolve', 'Resolve', textArea(d, 'resolve', 'body', 'Resolution note to the customer (optional)')))}
+${form('reopen', () => actionForm(d, 'reopen', 'Reopen', '', 'secondary'))}
+${form('close', () => actionForm(d, 'close', 'Close', closeConfirm(d), 'danger'))}
+${form('accept', () => actionForm(d, 'accept', 'Accept out-of-scope ticket', s.awaitingScopeReview ? html`<p class="meta">Awaiting scope review until ${s.scopeReviewDueAt ? when(d.cal, new Date(s.scopeReviewDueAt)) : '—'}.</p>` : ''))}
 </div>`;
 }
 
 function eventsTable(d: TicketPageData): SafeHtml {
   return html`<table id="events"><thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">Clock</th><th scope="col">Level</th><th scope="col">Due</th></tr></thead>
-<tbody>${d.events.map((e) => html`<tr data-type="${e.type}"><td>${d.cal.formatLocal(e.at)}</td><td>${e.type.replace(/_/g, ' ')}</td><td>${e.metric ? METRIC[e.metric] : ''}</td><td>${e.level ?? ''}</td><td>${e.dueAt ? d.cal.formatLocal(e.dueAt) : ''}</td></tr>`)}</tbody></table>`;
+<tbody>${d.events.map((e) => html`<tr data-type="${e.type}"><td>${when(d.cal, e.at)}</td><td>${e.type.replace(/_/g, ' ')}</td><td>${e.metric ? METRIC[e.metric] : ''}</td><td>${e.level ?? ''}</td><td>${e.dueAt ? when(d.cal, e.dueAt) : ''}</td></tr>`)}</tbody></table>`;
 }
 
 export function ticketBody(d: TicketPageData): SafeHtml {
@@ -127,7 +159,7 @@ ${d.notice ? html`<p class="banner ok" role="status" id="notice">${d.notice}</p>
 ${d.error ? html`<p class="banner" role="alert" id="refusal">${d.error}</p>` : ''}
 ${d.ticket.unverified ? html`<p class="banner" role="status" id="unverified">Unverified sender: opened on the web form under ${d.ticket.customerEmail}, an existing customer's address, and the link mailed there has not been opened yet. Do not share anything confidential until it is.</p>` : ''}
 <p>Status <strong id="ticket-status">${s.status.replace(/_/g, ' ')}</strong> · <span class="sla ${s.slaState}" id="sla-state">${s.slaState}</span> · priority <strong>${s.priority}</strong> · ${d.ticket.category}
-· assignee <strong id="assignee">${s.assignee ?? 'nobody'}</strong> · level <strong id="level">${s.escalationLevel}</strong>
+· assignee <strong id="assignee">${d.assigneeName ?? 'nobody'}</strong> · level <strong id="level">${s.escalationLevel}</strong>
 ${d.workflowUrl ? html` · <a id="workflow-link" href="${d.workflowUrl}" rel="noreferrer" target="_blank">workflow in Temporal UI</a>` : ''}</p>
 <h2>SLA clocks</h2>${clocksTable(d)}
 <h2>Timeline</h2>${timelineSvg(d.cal, s, d.events, d.now)}

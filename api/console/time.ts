@@ -62,9 +62,23 @@ export function formatMs(ms: number): string {
   return `${Math.floor(s / 3600)}h ${pad(Math.floor((s % 3600) / 60))}m ${pad(s % 60)}s`;
 }
 
-/** Business minutes for people: '7.5 min' under an hour, else '12.5 h'. */
-export const hours = (minutes: number | null) =>
-  minutes === null ? '—' : minutes < 60 ? `${Math.round(minutes * 10) / 10} min` : `${Math.round((minutes / 60) * 10) / 10} h`;
+/** Minutes for people, to the minute: '45 min', '24 h 0 min', '1 h 30 min' (sign dropped). */
+export function hoursMinutes(minutes: number): string {
+  const total = Math.round(Math.abs(minutes));
+  return total < 60 ? `${total} min` : `${Math.floor(total / 60)} h ${total % 60} min`;
+}
+
+/** Business minutes for people ('24 h 0 min'), or '—' when there are none. */
+export const hours = (minutes: number | null) => (minutes === null ? '—' : hoursMinutes(minutes));
+
+/**
+ * An instant to the minute in the calendar's zone, its zone beside it; the page script adds the reader's
+ * own time when it differs (the server does not know the reader's zone).
+ */
+export function when(cal: BusinessCalendar, t: Date | string): SafeHtml {
+  const at = new Date(Math.floor(new Date(t).getTime() / 60_000) * 60_000);
+  return html`<time class="when" datetime="${at.toISOString()}">${cal.formatLocal(at)}</time>`;
+}
 
 /**
  * A live countdown: rendered correct at `now`, then ticked by the page script, which subtracts only

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Priority } from '../../domain/policy';
 import { principal, requireRole } from '../auth';
 import { parseOr400 } from '../problem';
-import { actionBody, actionParam, messageBody, ticketIdParam } from '../schemas';
+import { actionBody, actionParam, idempotencyKeyHeader, messageBody, ticketIdParam } from '../schemas';
 import type { TicketActions } from '../../desk/ticket-actions';
 
 /** A ticket's thread, timeline and the agents' actions on it. */
@@ -39,7 +39,9 @@ export function ticketThreadRoutes(actions: TicketActions): Router {
   router.post('/:id/actions/:action', requireRole('agent', 'admin'), async (req, res) => {
     const { id, action } = parseOr400(actionParam, req.params, 'action');
     const body = parseOr400(actionBody, req.body ?? {}, 'action');
-    const sla = await actions.act(principal(req), id, action, { ...body, priority: body.priority as Priority | undefined });
+    const rawKey = req.get('idempotency-key');
+    const key = rawKey === undefined ? undefined : parseOr400(idempotencyKeyHeader, rawKey, 'Idempotency-Key header');
+    const sla = await actions.act(principal(req), id, action, { ...body, priority: body.priority as Priority | undefined }, key);
     res.json({ id, status: sla.status, sla });
   });
 

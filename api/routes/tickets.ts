@@ -4,9 +4,11 @@ import { parseOr400 } from '../problem';
 import { createTicketBody, idempotencyKeyHeader, listQuery, ticketIdParam } from '../schemas';
 import { badRequest } from '../problem';
 import type { ListCursor } from '../../store/ticket-states';
-import type { TicketService } from '../../desk/tickets';
+import type { SlaSettings, TicketService } from '../../desk/tickets';
+import type { TicketList } from '../../desk/ticket-list';
+import { actionsFor } from '../../desk/available-actions';
 
-export function ticketRoutes(tickets: TicketService): Router {
+export function ticketRoutes(tickets: TicketService, queue: TicketList, slaSettings: () => SlaSettings): Router {
   const router = Router();
 
   router.post('/', async (req, res) => {
@@ -31,16 +33,9 @@ export function ticketRoutes(tickets: TicketService): Router {
   router.get('/', async (req, res) => {
     const q = parseOr400(listQuery, req.query, 'query');
     const caller = principal(req);
-    const page = await tickets.list(
-      {
-        status: q.status,
-        priority: q.priority,
-        category: q.category,
-        assignee: q.assignee,
-        slaState: q.sla,
-        subjectContains: q.q,
-        customerId: caller.role === 'customer' ? caller.id : undefined,
-      },
+    const page = await queue.list(
+      caller,
+      { status: q.status, priority: q.priority, category: q.category, assignee: q.assignee, slaState: q.sla, q: q.q },
       q.sort,
       q.cursor ? decodeCursor(q.cursor) : null,
       q.limit,
@@ -58,6 +53,8 @@ export function ticketRoutes(tickets: TicketService): Router {
       status: sla?.status ?? 'new',
       priority: sla?.priority ?? ticket.priority,
       sla,
+      // What an agent may do now (the workflow's own rules, domain/ticket.ts); a customer acts through messages.
+      actions: sla && principal(req).role !== 'customer' ? actionsFor(sla, slaSettings()) : [],
       thread,
     });
   });

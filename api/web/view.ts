@@ -53,11 +53,12 @@ export interface ClockRow {
 function clockRow(cal: BusinessCalendar, c: TicketSnapshot['clocks'][number]): ClockRow {
   const state = c.stopped ? 'stopped' : c.paused ? 'paused' : c.breached ? 'overdue' : 'running';
   const minutes = Math.round(c.remainingMinutes);
-  const unit = c.clock === 'business' ? 'business minutes' : 'minutes';
+  const unit = c.clock === 'business' ? 'of business time' : '';
+  const span = Math.abs(minutes) < 60 ? `${Math.abs(minutes)} min` : `${Math.floor(Math.abs(minutes) / 60)} h ${Math.abs(minutes) % 60} min`;
   return {
     name: METRIC_LABELS[c.metric] ?? c.metric,
     due: c.dueAt ? cal.formatLocal(toMinute(c.dueAt)) : '—',
-    remaining: c.stopped ? '—' : `${Math.abs(minutes)} ${unit} ${minutes >= 0 ? 'left' : 'over'}${Math.abs(minutes) >= 60 ? ` (${Math.round(Math.abs(minutes) / 6) / 10} h)` : ''}`,
+    remaining: c.stopped ? '—' : `${span}${unit ? ` ${unit}` : ''} ${minutes >= 0 ? 'left' : 'over'}`,
     state,
   };
 }

@@ -168,7 +168,7 @@ describe('the customer web form in a real browser', () => {
     }, 15_000, 'the acknowledged status');
     expect(await page.locator('h1').innerText()).toBe(`#${ticketId}: Export stops at 10%`);
     const firstResponse = page.locator('#sla tr', { hasText: 'First response' });
-    expect(await firstResponse.innerText()).toMatch(new RegExp(`${LOCAL_TIME.source}\\s+\\d+ business minutes left \\([\\d.]+ h\\)\\s+running`));
+    expect(await firstResponse.innerText()).toMatch(new RegExp(`${LOCAL_TIME.source}\\s+(\\d+ h )?\\d+ min of business time left\\s+running`));
     expect(await page.locator('#thread').innerText()).toContain('No replies yet.');
     // The screenshot shows as a thumbnail the browser actually decoded, linked through the private link.
     const thumb = page.locator('#attachments img.thumb');

@@ -1,0 +1,84 @@
+import { searchTokens } from '../domain/search';
+import type { Store } from '../store';
+import type { ListCursor, TicketListFilter, TicketListSort, TicketStateProjection } from '../store/ticket-states';
+import type { AgentDirectory } from './agents';
+import type { Principal } from './principal';
+
+/** A list request as the adapters take it: `assignee` may be `me`, an id, an email or part of a name; `q` is words. */
+export interface TicketListQuery {
+  status?: string;
+  priority?: string;
+  category?: string;
+  assignee?: string;
+  slaState?: string;
+  escalationLevel?: string;
+  q?: string;
+}
+
+/** What a queue row shows beyond the projection: who asked, when they last wrote, whether the caller has seen it since. */
+export interface QueueRow extends TicketStateProjection {
+  assigneeName: string | null;
+  requesterName: string | null;
+  requesterEmail: string | null;
+  /** The requester's email domain: the organization, as far as the desk knows one. */
+  organization: string | null;
+  lastCustomerAt: Date | null;
+  /** The caller has never opened the ticket, or the customer wrote after the caller last did. */
+  updatedForMe: boolean;
+}
+
+/** Words of a search, at most ten: more would not narrow the matches further in practice. */
+const MAX_QUERY_WORDS = 10;
+
+export function createTicketList(deps: { store: Store; agents: AgentDirectory }) {
+  const { store, agents } = deps;
+
+  async function list(caller: Principal, query: TicketListQuery, sort: TicketListSort, cursor: ListCursor | null, limit: number) {
+    const customerId = caller.role === 'customer' ? caller.id : undefined;
+    const filter: TicketListFilter = {
+      status: query.status, priority: query.priority, category: query.category, slaState: query.slaState, escalationLevel: query.escalationLevel, customerId,
+    };
+    if (query.assignee) filter.assignees = await agents.assigneeIds(caller, query.assignee);
+    if (query.q) {
+      const words = searchTokens(query.q, MAX_QUERY_WORDS);
+      // Words too short to index (a lone letter) search nothing rather than everything.
+      filter.ids = words.length ? await store.search.matching(words, customerId) : [];
+      if (!filter.ids.length) return { items: [], next: null };
+    }
+    return store.ticketStates.list(filter, sort, cursor, limit);
+  }
+
+  /** The console's queue rows: one read each for requesters, assignee names, customer activity and the caller's views. */
+  async function rows(caller: Principal, items: TicketStateProjection[]): Promise<QueueRow[]> {
+    const ids = items.map((i) => i.id);
+    const [contents, names, customerAt, seen] = await Promise.all([
+      store.tickets.many(ids),
+      agents.names(items.map((i) => i.assignee)),
+      store.search.lastCustomerAt(ids),
+      store.views.lastSeen(caller.id, ids),
+    ]);
+    return items.map((i) => {
+      const c = contents.get(i.id);
+      const last = customerAt.get(i.id) ?? null;
+      const seenAt = seen.get(i.id);
+      return {
+        ...i,
+        assigneeName: i.assignee ? (names.get(i.assignee) ?? i.assignee) : null,
+        requesterName: c?.customerName ?? null,
+        requesterEmail: c?.customerEmail ?? null,
+        organization: c?.customerEmail.split('@')[1] ?? null,
+        lastCustomerAt: last,
+        updatedForMe: !seenAt || (last !== null && last > seenAt),
+      };
+    });
+  }
+
+  /** The caller opened the ticket now: its queue row is not marked until the customer writes again. */
+  async function markSeen(caller: Principal, ticketId: string, at: Date): Promise<void> {
+    await store.views.seen(caller.id, ticketId, at);
+  }
+
+  return { list, rows, markSeen };
+}
+
+export type TicketList = ReturnType<typeof createTicketList>;

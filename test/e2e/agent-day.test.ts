@@ -1,0 +1,179 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ALWAYS_OPEN_CALENDAR } from '../../domain/calendar';
+import { DEFAULT_POLICY } from '../../domain/policy';
+import { repoRoot } from '../../scripts/lib/tools';
+import { apiClient, type ApiClient } from '../support/http';
+import { mailsFor } from '../support/outbox';
+import { startStack, type TestStack } from '../support/stack';
+import { eventually } from '../support/wait';
+
+/**
+ * An agent's day in Debian's chromium: sign in, open "Mine" (empty), search, assign to oneself, reply
+ * with a canned response, see the customer's reply marked in the queue, resolve and close; in each
+ * state the ticket page offers only the actions that fit.
+ */
+
+const SHOTS = path.join(repoRoot, 'test-results/screenshots');
+
+let stack: TestStack;
+let browser: Browser;
+let page: Page;
+let samKey = '';
+let admin: ApiClient;
+let ada: ApiClient;
+let checkoutId = '';
+let reportId = '';
+const cspErrors: string[] = [];
+
+beforeAll(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  stack = await startStack({ sla: { calendar: ALWAYS_OPEN_CALENDAR, policy: DEFAULT_POLICY } });
+  admin = apiClient(stack.baseUrl, stack.adminKey);
+  samKey = (await admin.post('/api/v1/users', { role: 'agent', name: 'Sam Agent', email: 'sam@support.local' })).body.apiKey;
+  await admin.post('/api/v1/users', { role: 'agent', name: 'Kim Lee', email: 'kim@support.local' });
+  ada = apiClient(stack.baseUrl, (await admin.post('/api/v1/users', { role: 'customer', name: 'Ada', email: 'ada@example.com' })).body.apiKey);
+  const macro = await admin.post('/api/v1/macros', { title: 'We are on it', body: 'Hello {{customer.name}}, ticket #{{ticket.id}} ({{ticket.priority}}) is with {{agent.name}}.' });
+  expect(macro.status).toBe(201);
+  const open = async (subject: string, description: string) => (await ada.post('/api/v1/tickets', { subject, description, category: 'bug', priority: 'high' })).body.id as string;
+  checkoutId = await open('Checkout is down', 'Payment page spins forever after the card step.');
+  reportId = await open('Report colours look off', 'The monthly report uses the wrong palette.');
+  for (const id of [checkoutId, reportId]) {
+    await eventually(async () => (await admin.get(`/api/v1/tickets/${id}`)).body.status === 'acknowledged', 15_000, 'acknowledgement');
+  }
+  browser = await chromium.launch({
+    executablePath: inject('chromiumPath'),
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `agent-day-${name}.png`), fullPage: true });
+const submit = async (selector: string) => {
+  const [res] = await Promise.all([page.waitForNavigation(), page.click(selector)]);
+  return res!;
+};
+const rowIds = () => page.locator('#queue tbody tr[data-ticket-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-ticket-id')));
+const offered = async () => ((await page.locator('#actions').getAttribute('data-actions')) ?? '').split(',').filter(Boolean);
+const actionLabels = () => page.locator('#actions label').evaluateAll((ls) => ls.map((l) => l.textContent!.trim()));
+
+describe("an agent's day in the console", () => {
+  it('signs in and finds nothing under Mine yet', async () => {
+    await page.goto(`${stack.baseUrl}/console/login`);
+    await page.fill('#apiKey', samKey);
+    await submit('button[type=submit]');
+    await submit('#view-mine');
+    expect(page.url()).toBe(`${stack.baseUrl}/console?assignee=me`);
+    expect(await page.locator('h1').innerText()).toBe('My tickets');
+    expect(await rowIds()).toEqual([]);
+  });
+
+  it('searches the queue by words of the description, with the search kept in the address', async () => {
+    await page.goto(`${stack.baseUrl}/console`);
+    expect((await rowIds()).sort()).toEqual([checkoutId, reportId].sort());
+    const row = page.locator(`tr[data-ticket-id="${checkoutId}"]`);
+    expect(await row.locator('td.requester').innerText()).toContain('Ada');
+    expect(await row.getAttribute('data-updated')).toBe('true'); // never opened by Sam
+
+    await page.fill('#f-q', 'payment SPINS');
+    await submit('form.filters button');
+    expect(new URL(page.url()).searchParams.get('q')).toBe('payment SPINS');
+    expect(await rowIds()).toEqual([checkoutId]);
+    await page.reload();
+    expect(await page.locator('#f-q').inputValue()).toBe('payment SPINS');
+    expect(await rowIds()).toEqual([checkoutId]);
+    await shot('01-search');
+  });
+
+  it('opens the ticket: only the actions that fit, each field labelled for its action', async () => {
+    await submit(`tr[data-ticket-id="${checkoutId}"] a`);
+    expect(await offered()).toEqual(['assign', 'reply', 'priority', 'pending', 'escalate', 'resolve', 'close']);
+    expect(await page.locator('#action-reopen').count()).toBe(0);
+    expect(await page.locator('#action-accept').count()).toBe(0);
+    const labels = await actionLabels();
+    expect(new Set(labels).size).toBe(labels.length);
+    expect(await page.locator('#close-confirm').getAttribute('required')).not.toBeNull();
+  });
+
+  it('assigns the ticket to Sam from the picker of agents, mails Sam once, and lists it under Mine', async () => {
+    const options = await page.locator('#assign-agent option').allInnerTexts();
+    expect(options).toEqual(['Kim Lee <kim@support.local>', 'Sam Agent <sam@support.local>']);
+    await page.selectOption('#assign-agent', { label: 'Sam Agent <sam@support.local>' });
+    await submit('#action-assign button');
+    expect(await page.locator('#assignee').innerText()).toBe('Sam Agent');
+    const mails = await eventually(async () => {
+      const m = (await mailsFor(inject('outboxDir'), checkoutId)).filter((x) => x.headers.get('x-notification-kind') === 'assigned');
+      return m.length ? m : null;
+    }, 10_000, 'the assignment mail');
+    expect(mails.map((m) => (m.to as { text: string }).text)).toEqual(['sam@support.local']);
+
+    await eventually(async () => {
+      await page.goto(`${stack.baseUrl}/console?assignee=me`);
+      return (await rowIds()).join() === checkoutId;
+    }, 10_000, 'the ticket under Mine');
+    expect(await page.locator(`tr[data-ticket-id="${checkoutId}"] td.assignee`).innerText()).toBe('Sam Agent');
+  });
+
+  it('replies with a canned response filled in for this ticket', async () => {
+    await page.goto(`${stack.baseUrl}/console/tickets/${checkoutId}`);
+    await page.selectOption('#macro-pick', { label: 'We are on it' });
+    await submit('#use-macro button');
+    const filled = `Hello Ada, ticket #${checkoutId} (high) is with Sam Agent.`;
+    expect(await page.locator('#reply-body').inputValue()).toBe(filled);
+    await submit('#action-reply button');
+    expect(await page.locator('#notice').innerText()).toBe('Reply sent.');
+    expect(await page.locator('#thread article.agent pre').last().innerText()).toBe(filled);
+    expect(await page.locator('#ticket-status').innerText()).toBe('open');
+    await shot('02-replied');
+  });
+
+  it("marks the ticket in the queue when the customer replies, until Sam opens it", async () => {
+    await page.goto(`${stack.baseUrl}/console?assignee=me`);
+    expect(await page.locator(`tr[data-ticket-id="${checkoutId}"]`).getAttribute('data-updated')).toBe('false');
+    expect((await ada.post(`/api/v1/tickets/${checkoutId}/messages`, { body: 'Still spinning on my side.' })).status).toBe(201);
+    await page.reload();
+    const row = page.locator(`tr[data-ticket-id="${checkoutId}"]`);
+    expect(await row.getAttribute('data-updated')).toBe('true');
+    expect(await row.locator('.updated').innerText()).toBe('customer replied');
+    await shot('03-customer-replied');
+    await submit(`tr[data-ticket-id="${checkoutId}"] a`);
+    await page.goto(`${stack.baseUrl}/console?assignee=me`);
+    expect(await page.locator(`tr[data-ticket-id="${checkoutId}"]`).getAttribute('data-updated')).toBe('false');
+  });
+
+  it('resolves, then offers reopen but not resolve, and closes only once confirmed', async () => {
+    await page.goto(`${stack.baseUrl}/console/tickets/${checkoutId}`);
+    await page.fill('#resolve-body', 'The payment provider recovered.');
+    await submit('#action-resolve button');
+    expect(await page.locator('#ticket-status').innerText()).toBe('resolved');
+    expect(await offered()).toEqual(['assign', 'reply', 'reopen', 'close']);
+    expect(await page.locator('#action-resolve').count()).toBe(0);
+    await shot('04-resolved');
+
+    // Without the tick the browser does not send the form; a request without it is refused by the server too.
+    const before = page.url();
+    await page.click('#action-close button');
+    expect(page.url()).toBe(before);
+    expect(await page.locator('#close-confirm').evaluate((el) => (el as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing)).toBe(true);
+    await page.locator('#close-confirm').evaluate((el) => el.removeAttribute('required'));
+    expect((await submit('#action-close button')).status()).toBe(400);
+    expect(await page.locator('#refusal').innerText()).toContain('Yes, close it');
+    expect((await admin.get(`/api/v1/tickets/${checkoutId}`)).body.status).toBe('resolved');
+
+    await page.check('#close-confirm');
+    await submit('#action-close button');
+    expect(await page.locator('#ticket-status').innerText()).toBe('closed');
+    expect(await page.locator('#actions form').count()).toBe(0);
+    await shot('05-closed');
+    expect(cspErrors).toEqual([]);
+  });
+});
