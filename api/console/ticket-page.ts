@@ -1,6 +1,7 @@
 import type { BusinessCalendar } from '../../domain/calendar';
 import { PRIORITIES } from '../../domain/policy';
 import type { ClockSnapshot, TicketSnapshot } from '../../domain/ticket-sla';
+import type { MessageKind } from '../../domain/thread';
 import type { ThreadMessage } from '../../store/messages';
 import type { SlaEventRecord } from '../../store/sla-events';
 import type { TicketContent } from '../../store/tickets';
@@ -63,12 +64,22 @@ function explanations(d: TicketPageData): SafeHtml[] {
     });
 }
 
+/** How each kind of typed text is labelled in the thread (a plain message or reply needs none). */
+const KIND_LABEL: Partial<Record<MessageKind, string>> = {
+  resolution_note: 'Resolution note (sent to the customer)',
+  pending_reason: 'Waiting on the customer (sent to them)',
+  close_reason: 'Close reason',
+  internal_note: 'Internal note',
+  escalation_reason: 'Escalation reason (internal)',
+};
+
 function thread(d: TicketPageData): SafeHtml {
   const intro = html`<article class="msg customer"><p class="meta">${d.ticket.customerName ?? d.ticket.customerEmail} &lt;${d.ticket.customerEmail}&gt; · ${d.cal.formatLocal(new Date(d.ticket.receivedAt))} · ${d.ticket.channel}</p>
 <pre>${d.ticket.description}</pre>${d.ticket.errorMessage ? html`<p class="meta">Error message:</p><pre>${d.ticket.errorMessage}</pre>` : ''}</article>`;
   const msgs = d.thread.map((m) => {
     const cls = m.internal ? 'internal' : m.authorRole === 'customer' ? 'customer' : 'agent';
-    return html`<article class="msg ${cls}" data-internal="${String(m.internal)}"><p class="meta">${m.internal ? html`<strong>Internal note</strong> · ` : ''}${m.authorName} (${m.authorRole}) · ${d.cal.formatLocal(new Date(m.createdAt))}</p><pre>${m.body}</pre></article>`;
+    const label = KIND_LABEL[m.kind];
+    return html`<article class="msg ${cls}" data-internal="${String(m.internal)}" data-kind="${m.kind}"><p class="meta">${label ? html`<strong>${label}</strong> · ` : ''}${m.authorName} (${m.authorRole}) · ${d.cal.formatLocal(new Date(m.createdAt))}</p><pre>${m.body}</pre></article>`;
   });
   return html`<div id="thread">${intro}${msgs}</div>`;
 }
