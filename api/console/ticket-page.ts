@@ -103,8 +103,8 @@ ${actionForm(d, 'reply', 'Send reply', textArea(d, 'reply', 'body', 'Reply to th
 ${actionForm(d, 'note', 'Add internal note', textArea(d, 'note', 'body', 'Internal note (agents only)', true), 'secondary')}
 ${actionForm(d, 'assign', 'Assign', html`<label for="assign-agent">Agent</label><input type="text" id="assign-agent" name="agent" value="${s.assignee ?? d.me}">`)}
 ${actionForm(d, 'priority', 'Change priority', html`<label for="priority-priority">Priority</label><select id="priority-priority" name="priority">${[...PRIORITIES].reverse().map((p) => html`<option value="${p}"${p === s.priority ? html` selected` : ''}>${p}</option>`)}</select>`)}
-${actionForm(d, 'pending', 'Wait on customer', textArea(d, 'pending', 'reason', 'Reason (optional)'), 'secondary')}
-${actionForm(d, 'escalate', 'Escalate', textArea(d, 'escalate', 'reason', `Reason (now at ${s.escalationLevel})`), 'danger')}
+${actionForm(d, 'pending', 'Wait on customer', textArea(d, 'pending', 'reason', 'What the customer should send (mailed to them; optional)'), 'secondary')}
+${actionForm(d, 'escalate', 'Escalate', textArea(d, 'escalate', 'reason', `Reason, for agents only (now at ${s.escalationLevel})`), 'danger')}
 ${actionForm(d, 'resolve', 'Resolve', textArea(d, 'resolve', 'body', 'Resolution note to the customer (optional)'))}
 ${actionForm(d, 'reopen', 'Reopen', '', 'secondary')}
 ${actionForm(d, 'close', 'Close', textArea(d, 'close', 'reason', 'Reason (optional)'), 'danger')}
