@@ -41,7 +41,6 @@ export function instrumentActivities<T extends Record<string, ActivityFn>>(activ
       return runWithLogContext(ctx, async () => {
         try {
           const result = await fn(...args);
-          if (name === 'recordSlaEvents') await countSlaEvents(args[0] as SlaEventInput[], levelOf);
           if (name === 'recordTicketChange') await countSlaEvents((args[0] as TicketChangeInput).events, levelOf);
           return result;
         } catch (err) {

@@ -13,6 +13,8 @@ export interface TemplateFacts {
   level?: string;
   reason?: string;
   body?: string;
+  /** The ticket's calendar in words (domain/calendar/support-hours.ts), e.g. "Sunday to Thursday, 10 PM to 6 AM (EST)". */
+  supportHours?: string;
 }
 
 const metricName = (m?: string) => (m ?? '').replace('_', ' ');
@@ -24,13 +26,18 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
         title: `We received your request [#${f.ticketId}]`,
         paragraphs: [
           `Thank you for contacting support. Your ticket number is #${f.ticketId}: "${f.subject}".`,
-          `Support hours are Sunday to Thursday, 10:00 PM to 6:00 AM (EST), excluding public holidays.`,
+          f.supportHours ? `Support hours are ${f.supportHours}.` : '',
           `An agent will respond by ${f.dueLocal} (${f.dueUtc}).`,
           `Reply to this message to add information; error messages and screenshots help us resolve it sooner.`,
         ],
       };
     case 'agent_reply':
       return { title: `New reply on ticket [#${f.ticketId}]`, paragraphs: [f.body ?? '', `Reply to this message to answer.`] };
+    case 'awaiting_customer':
+      return {
+        title: `We need your answer on ticket [#${f.ticketId}]`,
+        paragraphs: [f.body ?? '', `Reply to this message to answer; we continue as soon as we hear from you.`],
+      };
     case 'warning':
       return {
         title: `SLA warning: ${metricName(f.metric)} due ${f.dueLocal} [#${f.ticketId}]`,

@@ -3,7 +3,7 @@ import type { SlaEventInput } from './ticket-activities';
 
 /**
  * The worker process's own metrics. SLA signals are counted where they are recorded
- * (`recordTicketChange`, or `recordSlaEvents` for tickets started before it), so the counters follow the events the workflows actually produced.
+ * (`recordTicketChange`), so the counters follow the events the workflows actually produced.
  * One registry per process: worker/main.ts serves it on WORKER_METRICS_PORT.
  */
 export const workerRegistry = new Registry();

@@ -43,17 +43,6 @@ export interface NotifyInput {
 
 export type NotificationOutcome = { key: string; outcome: 'sent' | 'already-sent' } | { key: string; outcome: 'failed'; error: string };
 
-export interface EscalateInput {
-  key: string;
-  ticketId: string;
-  level: string;
-  metric?: string;
-  subject: string;
-  dueLocal?: string;
-  dueUtc?: string;
-  reason?: string;
-}
-
 export type ProjectionInput = Omit<TicketStateProjection, 'receivedAt' | 'updatedAt' | 'nextDeadline'> & {
   receivedAt: string;
   updatedAt: string;
@@ -111,8 +100,6 @@ export function createTicketActivities(deps: TicketActivityDeps) {
       }
     }
   }
-
-  const notify = (input: NotifyInput) => withHeartbeat(() => send(input));
 
   /** A busy store (SQLite under FerretDB answers "locked") gets a few tries; failing them only costs the log entry. */
   async function markSentOrLog(key: string): Promise<void> {
@@ -199,32 +186,7 @@ export function createTicketActivities(deps: TicketActivityDeps) {
   }
 
   return {
-    notify,
     sendNotifications,
-
-    /** The receipt: sent at once whatever the hour, with the first-response due time. */
-    async acknowledgeTicket(input: { ticketId: string; customerEmail: string; subject: string; dueLocal: string; dueUtc: string }) {
-      return notify({
-        key: `${input.ticketId}:acknowledgement`,
-        ticketId: input.ticketId,
-        kind: 'acknowledgement',
-        audience: { kind: 'customer', email: input.customerEmail },
-        facts: { subject: input.subject, dueLocal: input.dueLocal, dueUtc: input.dueUtc },
-      });
-    },
-
-    async escalateTicket(input: EscalateInput) {
-      return notify({
-        key: input.key,
-        ticketId: input.ticketId,
-        kind: 'escalation',
-        audience: { kind: 'level', level: input.level },
-        facts: { subject: input.subject, metric: input.metric, level: input.level, dueLocal: input.dueLocal, dueUtc: input.dueUtc, reason: input.reason },
-      });
-    },
-
-    projectTicketState,
-    recordSlaEvents,
 
     /**
      * One state change in one call (run as a local activity): the timeline events, the projection, and which

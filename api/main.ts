@@ -36,7 +36,7 @@ const conn = await connectStore();
 const store = createStore(conn);
 await store.init();
 const temporal = await createTemporalClient(config.temporal);
-const slaRegistry = createSlaRegistry({ store, seed: sla, now: () => new Date(), refreshMs: 30_000 });
+const slaRegistry = createSlaRegistry({ store, seed: sla, configFile: config.slaConfigPath, logger, now: () => new Date(), refreshMs: 30_000 });
 await slaRegistry.init();
 
 const now = () => new Date();

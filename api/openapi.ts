@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MESSAGE_KINDS } from '../domain/thread';
 import { MORE_OPERATIONS } from './openapi-more';
 import { AGENT_ACTIONS } from '../domain/ticket';
 import { actionBody, actionParam, createTicketBody, createUserBody, idempotencyKeyHeader, listQuery, messageBody, ticketIdParam } from './schemas';
@@ -95,7 +96,22 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     description: "The ticket's live SLA state, read from its workflow; each clock's `dueAt` is the deadline.",
   },
   CreatedTicket: obj({ id: str, status: str, priority: str, category: str, subject: str, receivedAt: time, sla: ref('Sla') }),
-  Message: obj({ id: str, ticketId: str, authorId: str, authorRole: str, authorName: str, body: str, internal: { type: 'boolean' }, channel: str, createdAt: time }),
+  Message: {
+    ...obj({
+      id: str,
+      ticketId: str,
+      authorId: str,
+      authorRole: str,
+      authorName: str,
+      body: str,
+      kind: { enum: [...MESSAGE_KINDS] },
+      internal: { type: 'boolean' },
+      channel: str,
+      createdAt: time,
+    }),
+    description:
+      'One entry of the thread. `kind`: `message` (the customer), `reply`, `resolution_note`, `pending_reason` and `close_reason` (typed by an agent, shown to the customer), `internal_note` and `escalation_reason` (agents only; `internal` is true).',
+  },
   TicketDetail: obj(
     {
       id: str,
@@ -212,22 +228,22 @@ const CORE_OPERATIONS: Operation[] = [
   {
     method: 'get', path: `${TICKET}/messages`, tag: 'Thread', access: 'any',
     summary: "Read a ticket's thread",
-    description: 'Oldest first; internal notes only for agents and admins.',
+    description: 'Every message and every text an agent typed with an action (reply, resolution note, pending reason, close reason, escalation reason), oldest first, each with its `kind`. Customers get only what is meant for them: never internal notes or escalation reasons.',
     success: { status: 200, description: 'the thread', schema: obj({ messages: { type: 'array', items: ref('Message') } }) },
     errors: [...API_ERRORS, 404],
   },
   {
     method: 'get', path: `${TICKET}/timeline`, tag: 'Thread', access: 'any',
     summary: "Read a ticket's SLA timeline",
-    description: 'Every SLA event in order: received, acknowledged, responded, paused/resumed, warning, breach, escalated, resolved, closed.',
+    description: 'Every SLA event in order: received, acknowledged, responded, paused/resumed, warning, breach, escalated, resolved, closed. Customers never see the reason an agent gave for an escalation.',
     success: { status: 200, description: 'the events', schema: ref('Timeline') },
     errors: [...API_ERRORS, 404],
   },
   {
     method: 'post', path: `${TICKET}/actions/{action}`, tag: 'Agent actions', access: 'agent', body: actionBody, idempotencyKey: true,
     summary: 'Act on a ticket',
-    description: '`assign` (needs `agent`: an agent\'s user id or email; anyone else answers 400 on `agent`; the agent is mailed once per assignment, and an `Idempotency-Key` makes a retry the same assignment), `priority` (needs `priority`), `pending`, `escalate`, `resolve`, `reopen`, `close`, `accept` (an out-of-scope ticket). A transition the lifecycle forbids answers 409 with the reason.',
-    example: { body: { reason: 'Fixed in release 2.4' } },
+    description: '`assign` (needs `agent`: an agent\'s user id or email; anyone else answers 400 on `agent`; the agent is mailed once per assignment, and an `Idempotency-Key` makes a retry the same assignment), `priority` (needs `priority`), `reply` (`body`, mailed to the customer), `pending` (`reason`: what the customer is asked for, mailed to them), `escalate` (`reason`, internal), `resolve` (`body`: the resolution note mailed to the customer), `reopen`, `close` (`reason`), `accept` (an out-of-scope ticket). Each typed text lands in the thread with its kind; a field the action does not take answers 400 naming it. A transition the lifecycle forbids answers 409 with the reason.',
+    example: { body: { body: 'Fixed in release 2.4; clear the browser cache once and log in again.' } },
     success: { status: 200, description: 'the SLA state after the action', schema: ref('ActionResult') },
     errors: [...API_ERRORS, 403, 404, 409, 413],
   },

@@ -137,6 +137,7 @@ export function createInboundMail(deps: InboundMailDeps) {
           authorId: sender.id,
           authorRole: sender.role,
           authorName: sender.name,
+          kind: 'internal_note',
           body: `Unverified mail from ${f.from.address}, held for review (not sent to the customer, not counted): ${proof.reason}.\n\n${f.reply || '(no text)'}`,
           internal: true,
           channel: 'email',

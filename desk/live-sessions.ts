@@ -28,6 +28,7 @@ export function createLiveSessions(deps: { temporal: Client; actions: TicketActi
       authorRole: caller.role,
       authorName: caller.name,
       body,
+      kind: caller.role === 'customer' ? 'message' : 'reply',
       internal: false,
       channel: 'live',
       createdAt: deps.now(),

@@ -3,6 +3,7 @@ import { WorkflowUpdateFailedError, WorkflowNotFoundError, type Client } from '@
 import { invalidTransition, invalidInput, notFoundError } from '../domain/app-errors';
 import type { Priority } from '../domain/policy';
 import type { AgentAction } from '../domain/ticket';
+import { ACTION_FIELDS, ACTION_TEXT, isInternalKind, type MessageKind } from '../domain/thread';
 import type { TicketSnapshot } from '../domain/ticket-sla';
 import type { Store } from '../store';
 import type { Logger } from '../lib/logger';
@@ -13,6 +14,7 @@ import { searchTokens } from '../domain/search';
 import { TOKENS_PER_TICKET } from '../store/agent-desk';
 import type { AgentDirectory } from './agents';
 import type { SendAgentMail } from './agent-mail';
+import { threadFor, timelineFor } from './customer-view';
 import type { Principal } from './principal';
 import { workflowIdFor } from './tickets';
 
@@ -115,39 +117,69 @@ export function createTicketActions(deps: TicketActionDeps) {
     }), ticket.id);
   }
 
+  function newMessage(caller: Principal, ticketId: string, m: { body: string; kind: MessageKind; channel?: string; id?: string }): ThreadMessage {
+    return {
+      id: m.id ?? `M${randomBytes(8).toString('hex')}`,
+      ticketId,
+      authorId: caller.id,
+      authorRole: caller.role,
+      authorName: caller.name,
+      body: m.body,
+      kind: m.kind,
+      internal: isInternalKind(m.kind),
+      channel: m.channel ?? 'api',
+      createdAt: deps.now(),
+    };
+  }
+
+  /** The message goes in first so the thread never misses what was mailed; a refused update takes it out again. */
+  async function withMessage<T>(message: ThreadMessage, update: () => Promise<T>): Promise<T> {
+    await store.messages.add(message);
+    try {
+      return await update();
+    } catch (err) {
+      await store.messages.remove(message.id);
+      throw err;
+    }
+  }
+
+  type ActionInput = { agent?: string; priority?: Priority; reason?: string; body?: string; channel?: string };
+
   return {
     visibleTicket,
     indexWords,
 
-    async act(caller: Principal, ticketId: string, action: AgentAction, input: { agent?: string; priority?: Priority; reason?: string; body?: string }, idempotencyKey?: string) {
+    /** An agent's action. The text it carries (a reply, a resolution note, a reason) lands in the thread with its kind. */
+    async act(caller: Principal, ticketId: string, action: AgentAction, input: ActionInput, idempotencyKey?: string) {
+      for (const field of ['agent', 'priority', 'reason', 'body'] as const) {
+        if (input[field] !== undefined && !ACTION_FIELDS[action].includes(field)) {
+          const takes = ACTION_FIELDS[action];
+          throw invalidInput(`${action} does not take ${field}; it takes ${takes.length ? takes.join(', ') : 'no fields'}`, field);
+        }
+      }
       await visibleTicket(caller, ticketId);
       if (action === 'assign') return assign(ticketId, input.agent, idempotencyKey);
       if (action === 'priority' && !input.priority) throw invalidInput('give the new priority', 'priority');
-      const sla = await runUpdate(ticketId, action, { agent: caller.name, priority: input.priority, reason: input.reason, body: input.body });
-      if (action === 'resolve' && input.body) await indexWords(await visibleTicket(caller, ticketId), input.body);
+      const args = { agent: caller.name, priority: input.priority, reason: input.reason, body: input.body };
+      const text = ACTION_TEXT[action];
+      const typed = text && input[text.field];
+      if (!text || !typed) return runUpdate(ticketId, action, args);
+      const message = newMessage(caller, ticketId, { body: typed, kind: text.kind, channel: input.channel });
+      const sla = await withMessage(message, () => runUpdate(ticketId, action, { ...args, messageId: message.id }));
+      if (!isInternalKind(text.kind)) await indexWords(await visibleTicket(caller, ticketId), typed);
       return sla;
     },
 
     /**
      * Adds to the thread. A customer's message signals the workflow; an agent's public reply is an
      * update (so a refused one is rolled back); an internal note never reaches the customer or the SLA.
+     * `id` makes a retried delivery (e.g. the same inbound mail) add the message once.
      */
-    /** `id` makes a retried delivery (e.g. the same inbound mail) add the message once. */
     async addMessage(caller: Principal, ticketId: string, input: { body: string; internal?: boolean; channel?: string; id?: string; mail?: MailDetails }) {
       const ticket = await visibleTicket(caller, ticketId);
       if (caller.role === 'customer' && input.internal) throw invalidInput('customers cannot write internal notes', 'internal');
-      const message: ThreadMessage = {
-        id: input.id ?? `M${randomBytes(8).toString('hex')}`,
-        ticketId: ticket.id,
-        authorId: caller.id,
-        authorRole: caller.role,
-        authorName: caller.name,
-        body: input.body,
-        internal: Boolean(input.internal),
-        channel: input.channel ?? 'api',
-        createdAt: deps.now(),
-        ...(input.mail ? { mail: input.mail } : {}),
-      };
+      const kind: MessageKind = caller.role === 'customer' ? 'message' : input.internal ? 'internal_note' : 'reply';
+      const message = { ...newMessage(caller, ticket.id, { body: input.body, kind, channel: input.channel, id: input.id }), ...(input.mail ? { mail: input.mail } : {}) };
       const handle = temporal.workflow.getHandle(workflowIdFor(ticket.id));
       if (caller.role === 'customer') {
         const state = await handle.query(stateQuery).catch((err: unknown) => {
@@ -164,27 +196,24 @@ export function createTicketActions(deps: TicketActionDeps) {
         await tellAssignee(ticket, sla, message);
         return { message, sla };
       }
-      await store.messages.add(message);
-      if (message.internal) return { message, sla: null };
-      let sla: TicketSnapshot;
-      try {
-        sla = await runUpdate(ticket.id, 'reply', { agent: caller.name, body: message.body, messageId: message.id });
-      } catch (err) {
-        await store.messages.remove(message.id);
-        throw err;
+      if (message.internal) {
+        await store.messages.add(message);
+        return { message, sla: null };
       }
+      const sla = await withMessage(message, () => runUpdate(ticket.id, 'reply', { agent: caller.name, body: message.body, messageId: message.id }));
       await indexWords(ticket, message.body);
       return { message, sla };
     },
 
     async timeline(caller: Principal, ticketId: string) {
       const ticket = await visibleTicket(caller, ticketId);
-      return store.slaEvents.forTicket(ticket.id);
+      return timelineFor(caller, await store.slaEvents.forTicket(ticket.id));
     },
 
+    /** Every message and typed text in order, each with its kind; a customer sees only what was meant for them. */
     async thread(caller: Principal, ticketId: string) {
       const ticket = await visibleTicket(caller, ticketId);
-      return store.messages.forTicket(ticket.id, { includeInternal: caller.role !== 'customer' });
+      return threadFor(caller, await store.messages.forTicket(ticket.id, { includeInternal: caller.role !== 'customer' }));
     },
   };
 }

@@ -10,6 +10,7 @@ import type { Store } from '../store';
 import type { TicketContent } from '../store/tickets';
 import { stateQuery, ticketWorkflow } from '../workflows/ticket';
 import * as sa from '../workflows/search-attributes';
+import { threadFor } from './customer-view';
 import type { Principal } from './principal';
 import { isStoreUnavailable } from '../store/errors';
 import { hashApiKey, newApiKey } from './principal';
@@ -225,7 +226,7 @@ export function createTicketService(deps: TicketServiceDeps) {
     async get(caller: Principal, ticketId: string) {
       const ticket = await store.tickets.get(ticketId);
       if (!ticket || (caller.role === 'customer' && ticket.customerId !== caller.id)) throw notFoundError('ticket');
-      const thread = await store.messages.forTicket(ticketId, { includeInternal: caller.role !== 'customer' });
+      const thread = threadFor(caller, await store.messages.forTicket(ticketId, { includeInternal: caller.role !== 'customer' }));
       let sla: TicketSnapshot | null = null;
       try {
         sla = await temporal.workflow.getHandle(workflowIdFor(ticketId)).query(stateQuery);

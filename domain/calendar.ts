@@ -22,6 +22,7 @@ export { parseCalendar } from './calendar/parse';
 export { SLA_CALENDAR, ALWAYS_OPEN_CALENDAR } from './calendar/defaults';
 export { MAX_SCAN_YEARS } from './calendar/open-time';
 export { formatUtcMinute } from './calendar/format';
+export { describeSupportHours } from './calendar/support-hours';
 
 export interface BusinessCalendar {
   readonly spec: CalendarSpec;

@@ -45,18 +45,20 @@ export interface SlaPolicy {
 
 const HOUR = 60;
 const business = (hours: number): MetricTarget => ({ minutes: hours * HOUR, clock: 'business' });
-// The SLA's "24 hours of receipt during normal business hours" is 24 business hours for every priority.
-const firstResponse = business(24);
 
+/**
+ * The SLA promises a first response within 24 business hours; each priority's target sits inside that promise
+ * and never after its own resolution target (urgent: answered within 2, resolved within 8).
+ */
 export const DEFAULT_POLICY: SlaPolicy = deepFreeze({
   id: 'default',
   version: 1,
   warningAt: 0.75,
   targets: {
-    urgent: { firstResponse, nextResponse: business(2), resolution: business(8) },
-    high: { firstResponse, nextResponse: business(4), resolution: business(24) },
-    normal: { firstResponse, nextResponse: business(8), resolution: business(40) },
-    low: { firstResponse, nextResponse: business(16), resolution: business(80) },
+    urgent: { firstResponse: business(2), nextResponse: business(2), resolution: business(8) },
+    high: { firstResponse: business(8), nextResponse: business(4), resolution: business(24) },
+    normal: { firstResponse: business(24), nextResponse: business(8), resolution: business(40) },
+    low: { firstResponse: business(24), nextResponse: business(16), resolution: business(80) },
   },
   escalation: [
     { level: 'L2', afterBreachMinutes: 0 },
@@ -254,6 +256,13 @@ export function parsePolicyOverrides(input: unknown, base: SlaPolicy = DEFAULT_P
   }
   if (input.autoCloseAfterMinutes !== undefined) {
     policy.autoCloseAfterMinutes = positiveMinutes(input.autoCloseAfterMinutes, 'autoCloseAfterMinutes');
+  }
+  for (const priority of PRIORITIES) {
+    const { firstResponse, resolution } = policy.targets[priority];
+    // A first response due after the resolution would promise an answer to a ticket already overdue.
+    if (firstResponse.minutes > resolution.minutes) {
+      throw new PolicyError(`must not exceed the resolution target (${resolution.minutes} min)`, `targets.${priority}.firstResponse`);
+    }
   }
   policy.outOfScopeCategories.forEach((category, index) => {
     if (!policy.categories.includes(category)) {

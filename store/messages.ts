@@ -1,6 +1,7 @@
+import type { MessageKind } from '../domain/thread';
 import type { Models } from './models';
 
-/** One entry of a ticket's thread. Internal notes are for agents only. */
+/** One entry of a ticket's thread. `internal` follows the kind: internal notes and escalation reasons are for agents only. */
 export interface ThreadMessage {
   id: string;
   ticketId: string;
@@ -8,6 +9,7 @@ export interface ThreadMessage {
   authorRole: string;
   authorName: string;
   body: string;
+  kind: MessageKind;
   internal: boolean;
   channel: string;
   createdAt: Date;
@@ -38,7 +40,9 @@ export function createMessageRepository(models: Models) {
       const docs = await Message.find(filter).sort({ createdAt: 1, _id: 1 }).lean();
       return docs.map((d) => {
         const { _id, ...rest } = d as unknown as Record<string, unknown>;
-        return { id: String(_id), ...(rest as Omit<ThreadMessage, 'id'>) };
+        const m = { id: String(_id), ...(rest as Omit<ThreadMessage, 'id'>) };
+        // Messages stored before kinds existed: an internal flag or the author's role says which they were.
+        return m.kind ? m : { ...m, kind: m.internal ? 'internal_note' : m.authorRole === 'customer' ? 'message' : 'reply' };
       });
     },
   };

@@ -101,6 +101,7 @@ const messageSchema = new Schema(
     authorRole: { type: String, required: true },
     authorName: { type: String, required: true },
     body: { type: String, required: true },
+    kind: { type: String },
     internal: { type: Boolean, required: true },
     channel: { type: String, required: true },
     createdAt: { type: Date, required: true },

@@ -4,12 +4,6 @@ import type { WebhookActivities } from '../activities/webhook-activities';
 
 /** The activities a ticket workflow calls, with their timeouts and retries (workflows/ticket.ts). */
 
-export const { notify, escalateTicket, projectTicketState, recordSlaEvents } = proxyActivities<TicketActivities>({
-  startToCloseTimeout: '30 seconds',
-  // Side effects retry until the store or the mail server comes back: an accepted ticket is never lost.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-
 /**
  * The store writes of a state change as one local activity: no task-queue round trip through the server,
  * which cuts the server's and the worker's work per ticket (issue 7, BENCHMARKS.md). Retried like the rest.
@@ -37,15 +31,5 @@ export const { publishSlaEvent } = proxyActivities<WebhookActivities>({
   // A subscriber that is down gets retried with backoff for about an hour, never holding up the SLA.
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 10 },
 });
-
-/**
- * Mail activities heartbeat: a dead worker is noticed in 15 s, yet a send slowed by a busy store is never
- * timed out and retried while it may still go out (which would mail twice).
- */
-export const MAIL_ACTIVITY = {
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '15 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-} as const;
 
 export const WEBHOOK_TYPES: readonly string[] = ['warning', 'breached', 'escalated', 'resolved'];

@@ -1,7 +1,6 @@
-import type { EscalateInput, NotifyInput } from '../activities/ticket-activities';
-import { formatUtcMinute, type BusinessCalendar } from '../domain/calendar';
+import type { NotifyInput } from '../activities/ticket-activities';
+import { describeSupportHours, formatUtcMinute, type BusinessCalendar } from '../domain/calendar';
 import type { Effect, TicketSlaState } from '../domain/ticket-sla';
-import { escalateTicket, MAIL_ACTIVITY, notify } from './ticket-effects';
 
 /** What the ticket workflow hands its mail activities for each `notify` effect (workflows/ticket.ts). */
 
@@ -20,31 +19,16 @@ export function notificationSummary(e: NotifyEffect): string {
   return `${e.kind.replace('_', ' ')}${e.metric ? ` (${e.metric.replace('_', ' ')})` : ''}${e.level ? ` to ${e.level}` : ''}`;
 }
 
-function isEscalation(e: NotifyEffect): e is NotifyEffect & { audience: { kind: 'level'; level: string } } {
-  return e.kind === 'escalation' && e.audience.kind === 'level';
-}
-
-function escalateInput(e: NotifyEffect & { audience: { kind: 'level'; level: string } }, s: TicketSlaState, cal: BusinessCalendar): EscalateInput {
-  return { key: e.key, ticketId: s.ticketId, level: e.audience.level, metric: e.metric, subject: s.subject, ...dueTimes(e, cal), reason: e.reason };
-}
-
 export function notifyInput(e: NotifyEffect, s: TicketSlaState, cal: BusinessCalendar): NotifyInput {
+  const toCustomer = e.audience.kind === 'customer';
   const audience = e.audience.kind === 'customer' ? { kind: 'customer' as const, email: s.customer.email } : e.audience;
+  // Customers are told the hours of the calendar their ticket runs on, not a fixed text.
+  const supportHours = toCustomer ? describeSupportHours(s.calendar) : undefined;
   return {
     key: e.key,
     ticketId: s.ticketId,
     kind: e.kind,
     audience,
-    facts: { subject: s.subject, metric: e.metric, level: e.level, ...dueTimes(e, cal), reason: e.reason, body: e.body },
+    facts: { subject: s.subject, metric: e.metric, level: e.level, ...dueTimes(e, cal), reason: e.reason, body: e.body, supportHours },
   };
-}
-
-/**
- * One regular activity per mail, as tickets did before `patched('mail-in-local-activity')`: their histories
- * replay through here. An escalation to a level went through `escalateTicket`, everything else `notify`.
- */
-export function sendByActivity(e: NotifyEffect, s: TicketSlaState, cal: BusinessCalendar): Promise<unknown> {
-  const options = { ...MAIL_ACTIVITY, summary: notificationSummary(e) };
-  if (isEscalation(e)) return escalateTicket.executeWithOptions(options, [escalateInput(e, s, cal)]);
-  return notify.executeWithOptions(options, [notifyInput(e, s, cal)]);
 }

@@ -3,7 +3,6 @@ import {
   condition,
   continueAsNew,
   log,
-  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -35,8 +34,8 @@ import {
   type TicketSnapshot,
 } from '../domain/ticket-sla';
 import { renderTicketDetails } from './ticket-details';
-import { projectTicketState, publishSlaEvent, recordSlaEvents, recordTicketChange, sendNotificationsLocally, LOCAL_MAIL_ACTIVITY, WEBHOOK_TYPES } from './ticket-effects';
-import { notificationSummary, notifyInput, sendByActivity, type NotifyEffect } from './ticket-notifications';
+import { publishSlaEvent, recordTicketChange, sendNotificationsLocally, LOCAL_MAIL_ACTIVITY, WEBHOOK_TYPES } from './ticket-effects';
+import { notificationSummary, notifyInput, type NotifyEffect } from './ticket-notifications';
 import * as sa from './search-attributes';
 
 import {
@@ -173,21 +172,11 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     };
     const records = events.map((e) => ({ ...e, ticketId: state.ticketId }));
     const hookEvents = events.filter((e) => WEBHOOK_TYPES.includes(e.type));
-    // Histories recorded before this patch replay the separate activities below (test/histories/before-local-ticket-change).
-    if (patched('local-ticket-change')) {
-      const change = recordTicketChange({ events: records, projection, webhookCandidates: hookEvents.map((e) => e.type) });
-      const delivered = change.then(({ subscribed }) =>
-        Promise.all(hookEvents.filter((e) => subscribed.includes(e.type)).map((e) => publishSlaEvent(webhookEvent(e)).catch(logFailure))),
-      );
-      inFlight.push(delivered.catch(logFailure));
-    } else {
-      if (events.length) inFlight.push(recordSlaEvents(records).catch(logFailure));
-      // Added after tickets were already running: histories recorded before it must replay without it.
-      if (patched('sla-event-webhooks')) {
-        for (const e of hookEvents) inFlight.push(publishSlaEvent(webhookEvent(e)).catch(logFailure));
-      }
-      inFlight.push(projectTicketState(projection).catch(logFailure));
-    }
+    const change = recordTicketChange({ events: records, projection, webhookCandidates: hookEvents.map((e) => e.type) });
+    const delivered = change.then(({ subscribed }) =>
+      Promise.all(hookEvents.filter((e) => subscribed.includes(e.type)).map((e) => publishSlaEvent(webhookEvent(e)).catch(logFailure))),
+    );
+    inFlight.push(delivered.catch(logFailure));
     publish(snap);
   };
 
@@ -218,17 +207,9 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
    * Mail goes out from local activities, inside the workflow task that decided it: the receipt on its own
    * (its success acknowledges the ticket), the rest of a change together. A breach is then one workflow task,
    * with no activity task, completion and second task through the server (issue 7, BENCHMARKS.md).
-   * Histories from before replay one regular activity per mail.
    */
   const mail = (notices: NotifyEffect[]) => {
     if (!notices.length) return;
-    if (!patched('mail-in-local-activity')) {
-      for (const e of notices) {
-        const sent = sendByActivity(e, state, cal);
-        inFlight.push((isReceipt(e) ? sent.then(receiptSent) : sent).catch(logFailure));
-      }
-      return;
-    }
     const sendLocally = (batch: NotifyEffect[]) =>
       sendNotificationsLocally.executeWithOptions({ ...LOCAL_MAIL_ACTIVITY, summary: batch.map(notificationSummary).join('; ') }, [batch.map((e) => notifyInput(e, state, cal))]);
     for (const receipt of notices.filter(isReceipt)) {
@@ -279,10 +260,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       changed(fireTimedEvent(state, next, current, cal));
       // Everything due at this instant (a breach and the escalation it triggers) is one change: one local
       // activity writes it, half the store round trips of a change per event (issue 7, deadline precision).
-      if (patched('deadline-one-change')) {
-        for (let due = nextTimedEvent(state, current, cal); due && due.at.getTime() <= current.getTime() && !isTerminal(state.status); due = nextTimedEvent(state, current, cal)) {
-          changed(fireTimedEvent(state, due, current, cal));
-        }
+      for (let due = nextTimedEvent(state, current, cal); due && due.at.getTime() <= current.getTime() && !isTerminal(state.status); due = nextTimedEvent(state, current, cal)) {
+        changed(fireTimedEvent(state, due, current, cal));
       }
       continue;
     }

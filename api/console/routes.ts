@@ -229,7 +229,7 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
         await desk.actions.addMessage(who(res), id, { body: text, internal: action === 'note', channel: 'console' });
       } else {
         const priority = PRIORITIES.find((p) => p === str(b, 'priority')) as Priority | undefined;
-        await desk.actions.act(who(res), id, action as AgentAction, { agent: str(b, 'agent', 120), priority, reason, body: text });
+        await desk.actions.act(who(res), id, action as AgentAction, { agent: str(b, 'agent', 120), priority, reason, body: text, channel: 'console' });
       }
     } catch (err) {
       if (err instanceof AppError && err.code === 'not_found') return notFound(req, res);

@@ -4,6 +4,7 @@ import type { Agent } from '../../desk/agents';
 import type { Macro } from '../../store/agent-desk';
 import { PRIORITIES } from '../../domain/policy';
 import type { ClockSnapshot, TicketSnapshot } from '../../domain/ticket-sla';
+import type { MessageKind } from '../../domain/thread';
 import type { ThreadMessage } from '../../store/messages';
 import type { SlaEventRecord } from '../../store/sla-events';
 import type { TicketContent } from '../../store/tickets';
@@ -87,12 +88,22 @@ function mailDetails(m: ThreadMessage): SafeHtml | '' {
   return html`${refused(m.mail.refusedFiles)}<details class="original-mail"><summary>Original mail${m.mail.proof ? ` (sender: ${m.mail.proof})` : ''}</summary><pre>${m.mail.original}</pre></details>`;
 }
 
+/** How each kind of typed text is labelled in the thread (a plain message or reply needs none). */
+const KIND_LABEL: Partial<Record<MessageKind, string>> = {
+  resolution_note: 'Resolution note (sent to the customer)',
+  pending_reason: 'Waiting on the customer (sent to them)',
+  close_reason: 'Close reason',
+  internal_note: 'Internal note',
+  escalation_reason: 'Escalation reason (internal)',
+};
+
 function thread(d: TicketPageData): SafeHtml {
   const intro = html`<article class="msg customer"><p class="meta">${d.ticket.customerName ?? d.ticket.customerEmail} &lt;${d.ticket.customerEmail}&gt; · ${when(d.cal, new Date(d.ticket.receivedAt))} · ${d.ticket.channel}</p>
 <pre>${d.ticket.description}</pre>${d.ticket.errorMessage ? html`<p class="meta">Error message:</p><pre>${d.ticket.errorMessage}</pre>` : ''}${refused(d.ticket.refusedFiles)}</article>`;
   const msgs = d.thread.map((m) => {
     const cls = m.internal ? 'internal' : m.authorRole === 'customer' ? 'customer' : 'agent';
-    return html`<article class="msg ${cls}" data-internal="${String(m.internal)}"><p class="meta">${m.internal ? html`<strong>Internal note</strong> · ` : ''}${m.authorName} (${m.authorRole}) · ${when(d.cal, new Date(m.createdAt))}</p><pre>${m.body}</pre>${mailDetails(m)}</article>`;
+    const label = KIND_LABEL[m.kind];
+    return html`<article class="msg ${cls}" data-internal="${String(m.internal)}" data-kind="${m.kind}"><p class="meta">${label ? html`<strong>${label}</strong> · ` : ''}${m.authorName} (${m.authorRole}) · ${when(d.cal, new Date(m.createdAt))}</p><pre>${m.body}</pre>${mailDetails(m)}</article>`;
   });
   return html`<div id="thread">${intro}${msgs}</div>`;
 }
@@ -138,8 +149,8 @@ ${form('reply', () => html`${macroPicker(d)}${actionForm(d, 'reply', 'Send reply
 ${actionForm(d, 'note', 'Add internal note', textArea(d, 'note', 'body', 'Internal note (agents only)', true), 'secondary')}
 ${form('assign', () => actionForm(d, 'assign', 'Assign', assignPicker(d)))}
 ${form('priority', () => actionForm(d, 'priority', 'Change priority', html`<label for="priority-priority">New priority</label><select id="priority-priority" name="priority">${[...PRIORITIES].reverse().map((p) => html`<option value="${p}"${p === s.priority ? html` selected` : ''}>${p}</option>`)}</select>`))}
-${form('pending', () => actionForm(d, 'pending', 'Wait on customer', textArea(d, 'pending', 'reason', 'What you are waiting for (optional)'), 'secondary'))}
-${form('escalate', () => actionForm(d, 'escalate', 'Escalate', textArea(d, 'escalate', 'reason', `Reason to escalate (now at ${s.escalationLevel})`), 'danger'))}
+${form('pending', () => actionForm(d, 'pending', 'Wait on customer', textArea(d, 'pending', 'reason', 'What the customer should send (mailed to them; optional)'), 'secondary'))}
+${form('escalate', () => actionForm(d, 'escalate', 'Escalate', textArea(d, 'escalate', 'reason', `Reason, for agents only (now at ${s.escalationLevel})`), 'danger'))}
 ${form('resolve', () => actionForm(d, 'resolve', 'Resolve', textArea(d, 'resolve', 'body', 'Resolution note to the customer (optional)')))}
 ${form('reopen', () => actionForm(d, 'reopen', 'Reopen', '', 'secondary'))}
 ${form('close', () => actionForm(d, 'close', 'Close', closeConfirm(d), 'danger'))}

@@ -22,7 +22,7 @@ interface Step {
 }
 
 /** The walk-through a new user follows; test/integration/api-docs.test.ts runs exactly these commands. */
-const GETTING_STARTED: Step[] = [
+export const GETTING_STARTED: Step[] = [
   {
     title: 'Create a customer (admin)',
     text: 'Only an admin creates users. The customer\'s API key appears once, in this response.',
@@ -81,8 +81,11 @@ export function curl(req: { method: string; path: string; key?: Key; body?: unkn
   return lines.join(' \\\n  ');
 }
 
+/** The action the reference's curl example for `/actions/{action}` takes. */
+export const EXAMPLE_ACTION = 'resolve';
+
 function exampleFor(op: Operation) {
-  const path = op.path.replace('{id}', '$TICKET_ID').replace('{action}', 'resolve') + (op.example?.query ? `?${op.example.query}` : '');
+  const path = op.path.replace('{id}', '$TICKET_ID').replace('{action}', EXAMPLE_ACTION) + (op.example?.query ? `?${op.example.query}` : '');
   const key: Key | undefined = op.access === 'public' ? undefined : op.access === 'admin' ? 'ADMIN_KEY' : op.access === 'agent' ? 'AGENT_KEY' : 'API_KEY';
   const headers = op.idempotencyKey ? { 'Idempotency-Key': 'my-unique-key-1' } : undefined;
   return curl({ method: op.method.toUpperCase(), path, key, headers, body: op.body ? (op.example?.body ?? {}) : undefined });

@@ -135,7 +135,7 @@ export function ticketPage(p: TicketPage): string {
     : html`<table id="sla"><thead><tr><th scope="col">Clock</th><th scope="col">Due</th><th scope="col">Remaining</th><th scope="col">State</th></tr></thead>
 <tbody>${t.clocks.map((c) => html`<tr><th scope="row">${c.name}</th><td>${c.due}</td><td>${c.remaining}</td><td>${c.state}</td></tr>`)}</tbody></table>`;
   const thread = t.thread.length
-    ? t.thread.map((m) => html`<article class="msg ${m.fromCustomer ? 'customer' : 'support'}"><p class="meta">${m.author} · ${m.at}</p><pre>${m.body}</pre></article>`)
+    ? t.thread.map((m) => html`<article class="msg ${m.fromCustomer ? 'customer' : 'support'}"><p class="meta">${m.label ? html`<strong>${m.label}</strong> · ` : ''}${m.author} · ${m.at}</p><pre>${m.body}</pre></article>`)
     : html`<p>No replies yet.</p>`;
   return layout(
     `Ticket #${t.id}`,

@@ -1,6 +1,7 @@
 import { createCalendar, type BusinessCalendar } from '../../domain/calendar';
 import { PRIORITIES, type MetricTarget, type Priority } from '../../domain/policy';
 import type { TicketSnapshot } from '../../domain/ticket-sla';
+import type { MessageKind } from '../../domain/thread';
 import type { ThreadMessage } from '../../store/messages';
 import type { TicketContent } from '../../store/tickets';
 import type { SlaSettings } from '../../desk/tickets';
@@ -73,8 +74,15 @@ export interface TicketView {
   clocks: ClockRow[];
   /** The workflow could not be asked and no projection exists yet. */
   slaUnknown: boolean;
-  thread: { author: string; fromCustomer: boolean; at: string; body: string }[];
+  thread: { author: string; fromCustomer: boolean; at: string; body: string; label?: string }[];
 }
+
+/** What support's typed texts are called on the customer's page. */
+const CUSTOMER_LABEL: Partial<Record<MessageKind, string>> = {
+  resolution_note: 'Resolution',
+  pending_reason: 'We are waiting for your answer',
+  close_reason: 'Closed',
+};
 
 export function ticketView(sla: SlaSettings, ticket: TicketContent, snapshot: TicketSnapshot | null, thread: ThreadMessage[]): TicketView {
   const cal = createCalendar(sla.calendar);
@@ -88,7 +96,7 @@ export function ticketView(sla: SlaSettings, ticket: TicketContent, snapshot: Ti
     receivedAt: cal.formatLocal(toMinute(ticket.receivedAt)),
     clocks: (snapshot?.clocks ?? []).map((c) => clockRow(cal, c)),
     slaUnknown: !snapshot,
-    // Internal notes are already left out by the service for a customer; the filter says so again here.
+    // The desk already gives a customer only what is meant for them (desk/customer-view.ts); the filter says so again here.
     thread: thread
       .filter((m) => !m.internal)
       .map((m) => ({
@@ -96,6 +104,7 @@ export function ticketView(sla: SlaSettings, ticket: TicketContent, snapshot: Ti
         fromCustomer: m.authorRole === 'customer',
         at: cal.formatLocal(toMinute(m.createdAt)),
         body: m.body,
+        label: CUSTOMER_LABEL[m.kind],
       })),
   };
 }

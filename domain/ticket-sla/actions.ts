@@ -34,6 +34,10 @@ export function applyAgentAction(s: TicketSlaState, input: AgentActionInput, now
       break;
     case 'pending':
       pauseResolution(s, r, now, cal);
+      // The reason is what the customer is asked for: it goes to them, or they could not answer it.
+      if (input.reason) {
+        r.notify({ key: `${s.ticketId}:awaiting_customer:${input.messageId ?? s.eventSeq}`, kind: 'awaiting_customer', audience: { kind: 'customer' }, body: input.reason });
+      }
       break;
     case 'escalate': {
       const level = nextLevel(s.escalationLevel, escalationLadder(s.policy))!;

@@ -70,7 +70,10 @@ export function fireTimedEvent(s: TicketSlaState, e: TimedEvent, now: Date, cal:
       const level = e.level!;
       s.fired.push(firedKey(metric, s.cycles[metric], `escalate:${level}`));
       const ladder = escalationLadder(s.policy);
-      if (ladder.indexOf(level) > ladder.indexOf(s.escalationLevel)) s.escalationLevel = level;
+      // One escalation per level per ticket: a level already reached (by another clock's breach or by hand)
+      // hears about this breach from the breach notice, not from a second "escalated to" mail.
+      if (ladder.indexOf(level) <= ladder.indexOf(s.escalationLevel)) break;
+      s.escalationLevel = level;
       const breachDue = s.breachedAt[metric];
       r.event('escalated', now, { metric, level, dueAt: breachDue, detail: { escalationDueAt: dueAt } });
       r.notify({ key: `${s.ticketId}:escalation:${metric}:${level}:${s.cycles[metric]}`, kind: 'escalation', audience: { kind: 'level', level }, metric, level, dueAt: breachDue });

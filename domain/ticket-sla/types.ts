@@ -92,6 +92,7 @@ export interface SlaEvent {
 export type NotificationKind =
   | 'acknowledgement'
   | 'agent_reply'
+  | 'awaiting_customer'
   | 'warning'
   | 'breach'
   | 'escalation'

@@ -34,13 +34,13 @@ describe('support hours and previews', () => {
 
   it('previews the SLA example: Thursday 07:00 EST → first response Tuesday 06:00 EST, explained', async () => {
     // 2026-12-03 is an ordinary Thursday.
-    const res = await customer.get('/api/v1/sla/preview?receivedAt=2026-12-03T12:00:00Z&priority=high');
+    const res = await customer.get('/api/v1/sla/preview?receivedAt=2026-12-03T12:00:00Z&priority=normal');
     expect(res.status).toBe(200);
     const first = res.body.due.find((d: { metric: string }) => d.metric === 'first_response');
     expect(first.dueAt.at).toBe('2026-12-08T11:00:00.000Z');
     expect(first.dueAt.local).toBe('Tue 2026-12-08 06:00 UTC-5');
     expect(first.explanation.periods).toHaveLength(3);
-    expect(res.body.due.find((d: { metric: string }) => d.metric === 'resolution').targetMinutes).toBe(24 * 60);
+    expect(res.body.due.find((d: { metric: string }) => d.metric === 'resolution').targetMinutes).toBe(40 * 60);
     expect((await customer.get('/api/v1/sla/preview?receivedAt=yesterday')).status).toBe(400);
   });
 });
@@ -74,6 +74,27 @@ describe('versioned policies and calendars', () => {
 
     const audit = await stack.store.audit.recent();
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['policy.update', 'tickets.retime']));
+  });
+
+  it('opens a mail ticket under the policy version in force, like every other channel', async () => {
+    const put = await admin.put('/api/v1/sla/policies/default', { targets: { high: { resolutionMinutes: 1200 } } });
+    expect(put.status).toBe(201);
+    const mime = `From: mail-sla@example.com\r\nTo: support@desk.test\r\nSubject: Mail after a revision\r\nMessage-ID: <sla-${Date.now()}@example.com>\r\n\r\nHello.\r\n`;
+    const res = await fetch(`${stack.baseUrl}/api/v1/inbound/email`, { method: 'POST', headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${stack.adminKey}` }, body: mime });
+    expect(res.status).toBe(202);
+    const { ticketId } = (await res.json()) as { ticketId: string };
+    const ticket = (await admin.get(`/api/v1/tickets/${ticketId}`)).body;
+    expect(ticket.channel).toBe('email');
+    expect(ticket.slaVersion).toBe(`default@${put.body.version}`);
+    expect(ticket.sla.policyVersion).toBe(put.body.version);
+  });
+
+  it('refuses a policy whose first response is due after its resolution, naming the field, and keeps the version', async () => {
+    const before = (await admin.get('/api/v1/sla/policies/default')).body.version;
+    const res = await admin.put('/api/v1/sla/policies/default', { targets: { urgent: { firstResponseMinutes: 600, resolutionMinutes: 480 } } });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].field).toContain('targets.urgent.firstResponse');
+    expect((await admin.get('/api/v1/sla/policies/default')).body.version).toBe(before);
   });
 
   it('refuses an invalid calendar naming the field, and stores a valid one as a new version', async () => {

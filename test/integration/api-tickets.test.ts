@@ -109,9 +109,10 @@ describe('working a ticket through the API', () => {
     expect(resolved.body.status).toBe('resolved');
 
     const seenByCustomer = await alice.get(`/api/v1/tickets/${created.id}`);
-    expect(seenByCustomer.body.thread.map((m: { body: string }) => m.body)).toEqual(['Which file size?', 'About 2 GB']);
+    // The resolution note is part of the thread, for the customer too; the internal note is not.
+    expect(seenByCustomer.body.thread.map((m: { body: string }) => m.body)).toEqual(['Which file size?', 'About 2 GB', 'Raised the limit']);
     const seenByAgent = await agent.get(`/api/v1/tickets/${created.id}`);
-    expect(seenByAgent.body.thread).toHaveLength(3);
+    expect(seenByAgent.body.thread).toHaveLength(4);
 
     const timeline = await eventually(async () => {
       const t = await alice.get(`/api/v1/tickets/${created.id}/timeline`);

@@ -9,10 +9,12 @@ import { expandHolidays } from '../../lib/holidays';
 import { SlaConfigError, loadSlaConfig } from '../../lib/sla-config';
 
 describe('DEFAULT_POLICY (design §2)', () => {
-  it('first response is 24 business hours for every priority', () => {
-    for (const priority of PRIORITIES) {
-      expect(DEFAULT_POLICY.targets[priority].firstResponse).toEqual({ minutes: 1440, clock: 'business' });
-    }
+  it("first response within the SLA's 24 business hours: urgent 2h, high 8h, normal and low 24h", () => {
+    expect(PRIORITIES.map((p) => DEFAULT_POLICY.targets[p].firstResponse)).toEqual([24, 24, 8, 2].map((h) => ({ minutes: h * 60, clock: 'business' })));
+  });
+
+  it("never promises a first response after the same priority's resolution", () => {
+    for (const p of PRIORITIES) expect(DEFAULT_POLICY.targets[p].firstResponse.minutes).toBeLessThanOrEqual(DEFAULT_POLICY.targets[p].resolution.minutes);
   });
 
   it('resolution targets: urgent 8h, high 24h, normal 40h, low 80h; next response 2/4/8/16h', () => {
@@ -65,7 +67,7 @@ describe('parsePolicyOverrides', () => {
       {
         id: 'gold',
         version: 3,
-        targets: { low: { resolution: { minutes: 600, clock: '24x7' }, nextResponseClock: '24x7' } },
+        targets: { low: { firstResponseMinutes: 480, resolution: { minutes: 600, clock: '24x7' }, nextResponseClock: '24x7' } },
         categories: ['bug', 'training'],
         outOfScopeCategories: ['training'],
         reviewWindowMinutes: 60,
@@ -80,7 +82,7 @@ describe('parsePolicyOverrides', () => {
 
   it('does not modify the base policy', () => {
     const before = JSON.stringify(DEFAULT_POLICY);
-    parsePolicyOverrides({ targets: { urgent: { resolutionMinutes: 5 } }, escalation: [] });
+    parsePolicyOverrides({ targets: { urgent: { firstResponseMinutes: 1, resolutionMinutes: 5 } }, escalation: [] });
     expect(JSON.stringify(DEFAULT_POLICY)).toBe(before);
   });
 
@@ -91,6 +93,9 @@ describe('parsePolicyOverrides', () => {
     ['targets.urgent.firstResponseMinutes', { targets: { urgent: { firstResponseMinutes: 'soon' } } }],
     ['targets.urgent.resolution.clock', { targets: { urgent: { resolution: { clock: 'wall' } } } }],
     ['targets.urgent.resolve', { targets: { urgent: { resolve: 1 } } }],
+    // A first response due after the resolution: the default urgent first response (2 h) over a 1-hour resolution.
+    ['targets.urgent.firstResponse', { targets: { urgent: { resolutionMinutes: 60 } } }],
+    ['targets.low.firstResponse', { targets: { low: { firstResponse: { minutes: 4801 } } } }],
     ['targets.critical', { targets: { critical: {} } }],
     ['escalation[1].afterBreachMinutes', { escalation: [{ level: 'L2', afterBreachMinutes: 60 }, { level: 'management', afterBreachMinutes: 30 }] }],
     ['escalation[0].level', { escalation: [{ level: '', afterBreachMinutes: 0 }] }],
@@ -180,6 +185,7 @@ describe('loadSlaConfig', () => {
     ['bad-zone.json', { calendar: { ...SLA_CALENDAR, timezone: 'Nowhere/City' } }, 'calendar.timezone'],
     ['no-windows.json', { calendar: { ...SLA_CALENDAR, windows: [] } }, 'calendar.windows'],
     ['bad-policy.json', { policy: { targets: { urgent: { resolutionMinutes: -3 } } } }, 'policy.targets.urgent.resolutionMinutes'],
+    ['first-after-resolution.json', { policy: { targets: { high: { firstResponseMinutes: 1500 } } } }, 'policy.targets.high.firstResponse'],
     ['bad-rule.json', { holidayRules: [{ country: 'Atlantis' }] }, 'holidayRules[0].country'],
     ['bad-years.json', { holidayYears: { from: 2030, to: 2020 } }, 'holidayYears.to'],
     ['unknown-key.json', { calender: {} }, 'calender'],

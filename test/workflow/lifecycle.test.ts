@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALWAYS_OPEN_CALENDAR, SLA_CALENDAR } from '../../domain/calendar';
 import { agentActionUpdate, customerReplySignal, stateQuery, ticketWorkflow, type TicketWorkflowInput } from '../../workflows/ticket';
+import { parsePolicyOverrides } from '../../domain/policy';
 import type { TicketSnapshot } from '../../domain/ticket-sla';
 import { intakeFor } from '../support/intake';
 import { startSkippingStack, type SkippingStack } from '../support/time-skipping';
@@ -64,7 +65,7 @@ describe('waiting on the customer', () => {
 
     await stack.advanceTo(new Date(t0 + HOUR));
     await handle.executeUpdate(agentActionUpdate, { args: ['reply', { agent: 'sam', body: 'Which browser?' }] });
-    const paused = await handle.executeUpdate(agentActionUpdate, { args: ['pending', { agent: 'sam' }] });
+    const paused = await handle.executeUpdate(agentActionUpdate, { args: ['pending', { agent: 'sam', reason: 'Please send the browser version.', messageId: 'M-pending-1' }] });
     expect(paused.status).toBe('pending_customer');
     expect(clockOf(paused, 'resolution')).toMatchObject({ paused: true, dueAt: null });
     const pausedAt = await stack.env.currentTimeMs();
@@ -85,6 +86,9 @@ describe('waiting on the customer', () => {
     expect(timeline.filter((e) => e.type === 'responded').map((e) => e.metric)).toEqual(['first_response']);
     // The agent had replied, so the customer's message starts a next-response clock.
     expect(clockOf(resumed, 'next_response')).toMatchObject({ stopped: false, cycle: 1 });
+    // What the customer was asked for went to them, keyed by its thread message.
+    const asked = await eventually(async () => (await stack.store.notifications.forTicket(intake.ticketId)).find((n) => n.kind === 'awaiting_customer') ?? null, 10_000, 'the pending mail');
+    expect(asked).toMatchObject({ _id: `${intake.ticketId}:awaiting_customer:M-pending-1`, to: [intake.customer.email], status: 'sent' });
     await finish(handle);
   });
 });
@@ -213,6 +217,23 @@ describe('agent updates', () => {
       return m.filter((x) => x.kind === 'escalation').length === 2 ? m : null;
     }, 10_000, 'two escalation mails');
     expect(mails.filter((m) => m.kind === 'escalation').map((m) => m.to)).toEqual([['l2@test.local'], ['mgmt@test.local']]);
+    await finish(handle);
+  });
+});
+
+describe('one escalation per level', () => {
+  it('a resolution breach on a ticket already at L2 notifies L2 of the breach, not of a second escalation', async () => {
+    const policy = parsePolicyOverrides({ targets: { normal: { firstResponseMinutes: 60, resolutionMinutes: 120 } }, escalation: [{ level: 'L2', afterBreachMinutes: 0 }] });
+    const { intake, handle, t0 } = await startAlwaysOpen({ policy });
+    await stack.advanceTo(new Date(t0 + 121 * MIN));
+    const timeline = await events(intake.ticketId, (e) => e.filter((x) => x.type === 'breached').length === 2);
+    const mails = await eventually(async () => {
+      const m = await stack.store.notifications.forTicket(intake.ticketId);
+      return m.filter((x) => x.kind === 'breach').length === 2 ? m : null;
+    }, 10_000, 'both breach notices');
+    expect(timeline.filter((e) => e.type === 'escalated').map((e) => [e.metric, e.level])).toEqual([['first_response', 'L2']]);
+    expect(mails.filter((m) => m.kind === 'escalation').map((m) => m.to)).toEqual([['l2@test.local']]);
+    expect(mails.filter((m) => m.kind === 'breach').map((m) => m.to.join()).sort()).toEqual(['agents@test.local', 'l2@test.local']);
     await finish(handle);
   });
 });
