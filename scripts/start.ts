@@ -42,7 +42,8 @@ function startNode(name: string, entry: string, env: NodeJS.ProcessEnv): ChildPr
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, entry)], {
     cwd: repoRoot,
     env: { ...env, SLA_DESK_SUPERVISED: '1' },
-    stdio: ['pipe', 'inherit', 'inherit'],
+    // The IPC channel carries the worker's "ready" (its workflow bundle built, its pollers started).
+    stdio: ['pipe', 'inherit', 'inherit', 'ipc'],
   });
   child.on('exit', (code, signal) => {
     if (!stopping) {
@@ -52,6 +53,22 @@ function startNode(name: string, entry: string, env: NodeJS.ProcessEnv): ChildPr
   });
   apps.push(child);
   return child;
+}
+
+/** Resolves once the worker says it polls: before that a new ticket would wait unacknowledged. */
+function workerReady(child: ChildProcess, name: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} not ready after ${timeoutMs / 1000} s`)), timeoutMs);
+    child.on('message', (m) => {
+      if (m !== 'ready') return;
+      clearTimeout(timer);
+      resolve();
+    });
+    child.once('exit', () => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited before it was ready`));
+    });
+  });
 }
 
 try {
@@ -123,11 +140,15 @@ try {
   const apiCount = cluster ? CLUSTER_TOPOLOGY.apis : 1;
   const ports = { port: config.port, inboundSmtpPort: config.inboundSmtpPort, workerMetricsPort: config.metrics.workerPort, sdkMetricsPort: config.metrics.temporalSdkPort };
   const name = (kind: string, i: number, n: number) => (n > 1 ? `${kind}-${i + 1}` : kind);
-  for (let i = 0; i < workers; i++) startNode(name('worker', i, workers), 'worker/main.ts', instanceEnv('worker', i, env, ports));
+  const ready = Array.from({ length: workers }, (_, i) => {
+    const worker = startNode(name('worker', i, workers), 'worker/main.ts', instanceEnv('worker', i, env, ports));
+    return workerReady(worker, name('worker', i, workers), 300_000);
+  });
   for (let i = 0; i < apiCount; i++) {
     const api = startNode(name('api', i, apiCount), 'api/main.ts', instanceEnv('api', i, env, ports));
     await waitForPort(config.port + i, api, name('api', i, apiCount), 120_000);
   }
+  await Promise.all(ready);
   const apiUrls = Array.from({ length: apiCount }, (_, i) => `http://localhost:${config.port + i}`);
 
   // One write: a reader that sees "ready" also sees the admin key and the URLs under it.

@@ -81,7 +81,10 @@ if (process.env.SLA_DESK_SUPERVISED === '1') {
 }
 
 logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address, metricsPort: metricsServer?.port }, 'worker started');
-await worker.run();
+const running = worker.run();
+// npm start prints "ready" only after this: the bundle is built and the pollers are starting.
+process.send?.('ready');
+await running;
 await connection.close();
 await metricsServer?.close();
 await conn.close();
