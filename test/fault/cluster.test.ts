@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { pool, waitForCount } from '../../bench/lib';
 import type { ProcessName } from '../../bench/stack';
 import { apiClient } from '../support/http';
-import { escalationLags, outboxMessageIds, shortSla, urgentTicket, useFaultStack } from './support';
+import { escalationLags, openUrgentAndHigh, outboxMessageIds, shortSla, urgentTicket, useFaultStack } from './support';
 
 /**
  * Faults on the cluster mode (`npm run start:cluster`: the Temporal server on PostgreSQL, two workers, two APIs),
@@ -45,14 +45,7 @@ function expectOneMailEach(ids: string[], kind: string) {
  */
 async function outage(name: ProcessName, signal: NodeJS.Signals, perGroup: number) {
   const api = apiClient(live.stack.apiUrls[1]!, live.stack.adminKey);
-  const created: { id: string; priority: string; dueAt: number }[] = [];
-  await pool(2 * perGroup, 8, async (i) => {
-    const priority = i % 2 ? 'high' : 'urgent';
-    const res = await api.post('/api/v1/tickets', { ...urgentTicket(i), priority });
-    expect(res.status).toBe(201);
-    const due = res.body.sla.clocks.find((c: { metric: string }) => c.metric === 'first_response').dueAt;
-    created.push({ id: res.body.id, priority, dueAt: new Date(due).getTime() });
-  });
+  const created = await openUrgentAndHigh(api, 2 * perGroup);
   const ids = created.map((t) => t.id);
   expect((await waitForCount(sent(ids, 'acknowledgement'), ids.length, 60_000)).reached).toBe(ids.length);
   const group = (p: string) => created.filter((t) => t.priority === p);

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Connection } from 'mongoose';
-import { afterAll, beforeAll } from 'vitest';
-import { openStore } from '../../bench/lib';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { openStore, pool } from '../../bench/lib';
+import type { ApiClient } from '../support/http';
 import { startStack, type Stack, type StackOptions } from '../../bench/stack';
 import { ALWAYS_OPEN_CALENDAR } from '../../domain/calendar';
 
@@ -38,6 +39,19 @@ export const urgentTicket = (i: number) => ({
   priority: 'urgent',
   customerEmail: `fault-${i % 10}@example.com`,
 });
+
+/** `count` tickets through the API, urgent and high alternating, with each one's first-response due instant. */
+export async function openUrgentAndHigh(api: ApiClient, count: number): Promise<{ id: string; priority: string; dueAt: number }[]> {
+  const created: { id: string; priority: string; dueAt: number }[] = [];
+  await pool(count, 8, async (i) => {
+    const priority = i % 2 ? 'high' : 'urgent';
+    const res = await api.post('/api/v1/tickets', { ...urgentTicket(i), priority });
+    expect(res.status).toBe(201);
+    const due = res.body.sla.clocks.find((c: { metric: string }) => c.metric === 'first_response').dueAt;
+    created.push({ id: res.body.id, priority, dueAt: new Date(due).getTime() });
+  });
+  return created;
+}
 
 /** The Message-IDs of the mails in the outbox per `${ticket}:${kind}` (X-Ticket-Id, X-Notification-Kind headers). */
 export function outboxMessageIds(dir: string): Map<string, string[]> {

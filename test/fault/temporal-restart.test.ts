@@ -1,8 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { pool, waitForCount } from '../../bench/lib';
+import { waitForCount } from '../../bench/lib';
 import { apiClient } from '../support/http';
-import { escalationLags, shortSla, urgentTicket, useFaultStack } from './support';
+import { escalationLags, openUrgentAndHigh, shortSla, useFaultStack } from './support';
 
 /**
  * The Temporal dev server stops and starts again on its sqlite file while tickets sleep on their
@@ -20,15 +20,8 @@ const live = useFaultStack({ slaConfig: { ...sla, policy } });
 describe('Temporal dev server restarted on its persistent database', () => {
   it('fires every timer: the ones due during the outage at once, the others on time', { timeout: 600_000 }, async () => {
     const api = apiClient(live.stack.apiUrl, live.stack.adminKey);
-    const created: { id: string; priority: string; dueAt: number }[] = [];
     const t0 = Date.now();
-    await pool(2 * PER_GROUP, 8, async (i) => {
-      const priority = i % 2 ? 'high' : 'urgent';
-      const res = await api.post('/api/v1/tickets', { ...urgentTicket(i), priority });
-      expect(res.status).toBe(201);
-      const due = res.body.sla.clocks.find((c: { metric: string }) => c.metric === 'first_response').dueAt;
-      created.push({ id: res.body.id, priority, dueAt: new Date(due).getTime() });
-    });
+    const created = await openUrgentAndHigh(api, 2 * PER_GROUP);
     const ids = created.map((t) => t.id);
     const acks = () => live.db.collection('notifications').countDocuments({ ticketId: { $in: ids }, kind: 'acknowledgement', status: 'sent' });
     expect((await waitForCount(acks, ids.length, 60_000)).reached).toBe(ids.length);
