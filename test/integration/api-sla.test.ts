@@ -80,7 +80,7 @@ describe('versioned policies and calendars', () => {
     const put = await admin.put('/api/v1/sla/policies/default', { targets: { high: { resolutionMinutes: 1200 } } });
     expect(put.status).toBe(201);
     const mime = `From: mail-sla@example.com\r\nTo: support@desk.test\r\nSubject: Mail after a revision\r\nMessage-ID: <sla-${Date.now()}@example.com>\r\n\r\nHello.\r\n`;
-    const res = await fetch(`${stack.baseUrl}/api/v1/inbound/email`, { method: 'POST', headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${stack.adminKey}` }, body: mime });
+    const res = await fetch(`${stack.baseUrl}/api/v1/inbound/email`, { method: 'POST', headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${stack.inboundToken}` }, body: mime });
     expect(res.status).toBe(202);
     const { ticketId } = (await res.json()) as { ticketId: string };
     const ticket = (await admin.get(`/api/v1/tickets/${ticketId}`)).body;
