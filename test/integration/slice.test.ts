@@ -53,8 +53,8 @@ describe('the thin slice over real HTTP, Temporal and FerretDB', () => {
     expect(mails[0]!.subject).toContain(`#${created.id}`);
     expect(mails[0]!.text).toMatch(/An agent will respond by .* \(.*UTC\)/);
     expect(mails[0]!.to).toMatchObject({ text: 'ada@example.com' });
-    // Replies come back tagged with the ticket, and mail clients thread them.
-    expect(mails[0]!.replyTo?.value[0]?.address).toBe(`support+${created.id}@test.local`);
+    // Replies come back tagged with the ticket and this recipient's reply token, and mail clients thread them.
+    expect(mails[0]!.replyTo?.value[0]?.address).toMatch(new RegExp(`^support\\+${created.id}\\.[0-9a-f]{16}@test\\.local$`));
     expect(mails[0]!.inReplyTo).toBe(`<ticket-${created.id}@test.local>`);
     expect(mails[0]!.html).toContain(`#${created.id}`);
 
