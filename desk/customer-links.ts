@@ -3,7 +3,7 @@ import type { Logger } from '../lib/logger';
 import type { Mailer } from '../lib/mailer';
 import type { Store } from '../store';
 import type { TicketContent } from '../store/tickets';
-import type { Principal } from './principal';
+import { principalOf, type Principal } from './principal';
 import type { TicketLinks } from './ticket-links';
 
 /** How many of a customer's newest tickets one "mail me my links" request lists. */
@@ -62,7 +62,7 @@ export function createCustomerLinks(deps: { store: Store; links: TicketLinks; ma
       if (ticket.unverified) await store.tickets.markVerified(ticket.id);
       return {
         ticket: { ...ticket, unverified: undefined },
-        customer: { id: user.id, role: 'customer', email: user.email, name: user.name, trainingIncluded: user.agreement.trainingIncluded },
+        customer: principalOf(user),
       };
     },
 

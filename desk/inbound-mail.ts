@@ -11,9 +11,10 @@ import { MailOverBudget, type MailParser } from './mail-parser-pool';
 import { isNullSender } from './mail-robots';
 import { MAX_TEXT, pickAttachments, ticketCandidates, type Envelope, type MailFacts, type RefusedFile } from './mail-rules';
 import { cutText } from './mail-text';
-import { hashApiKey, isStaff, newApiKey, principalOf } from './principal';
+import { ensureCustomer } from './customers';
+import { isStaff, principalOf } from './principal';
 import type { TicketActions } from './ticket-actions';
-import { newTicketId, type TicketService } from './tickets';
+import type { TicketService } from './tickets';
 
 /**
  * Inbound mail, whichever way it arrives (SMTP listener or the raw-MIME HTTP endpoint). In order:
@@ -159,7 +160,7 @@ export function createInboundMail(deps: InboundMailDeps) {
       }
     }
     if (isStaff(sender)) return { outcome: 'ignored', reason: 'mail from an agent that names no ticket' };
-    const customer = sender ?? (await store.users.ensureCustomer(f.from.address, f.from.name, `C${newTicketId()}`, hashApiKey(newApiKey()), deps.now()));
+    const customer = sender ?? (await ensureCustomer(store, f.from.address, f.from.name, deps.now()));
     if (customer.role !== 'customer') return { outcome: 'ignored', reason: `${f.from.address} is not a customer` };
     return { outcome: 'created', ticketId: await openTicket(f, key, customer, details.refusedFiles ?? []) };
   }

@@ -13,7 +13,7 @@ import * as sa from '../workflows/search-attributes';
 import { threadFor } from './customer-view';
 import type { Principal } from './principal';
 import { isStoreUnavailable } from '../store/errors';
-import { hashApiKey, newApiKey } from './principal';
+import { ensureCustomer } from './customers';
 import type { AttachmentService, CheckedFile } from './attachments';
 import type { TicketLinks } from './ticket-links';
 
@@ -116,7 +116,7 @@ export function createTicketService(deps: TicketServiceDeps) {
       return { id: caller.id, email: caller.email, name: caller.name, trainingIncluded: caller.trainingIncluded };
     }
     if (!body.customerEmail) throw invalidInput('required when an agent or admin opens a ticket on behalf of a customer', 'customerEmail');
-    const user = await store.users.ensureCustomer(body.customerEmail, body.customerName, `C${newTicketId()}`, hashApiKey(newApiKey()), deps.now());
+    const user = await ensureCustomer(store, body.customerEmail, body.customerName, deps.now());
     if (user.role !== 'customer') throw invalidInput(`${body.customerEmail} belongs to an ${user.role}, not a customer`, 'customerEmail');
     return { id: user.id, email: user.email, name: user.name, trainingIncluded: user.agreement.trainingIncluded };
   }

@@ -1,7 +1,8 @@
 import type { Store } from '../store';
 import type { CheckedFile } from './attachments';
-import { hashApiKey, newApiKey, type Principal } from './principal';
-import { newTicketId, type CreatedTicket, type OpenTicketInput, type TicketService } from './tickets';
+import { ensureCustomer } from './customers';
+import { principalOf } from './principal';
+import { type CreatedTicket, type OpenTicketInput, type TicketService } from './tickets';
 
 /**
  * A ticket from the public web form, where nobody signs in. Typing an address proves nothing, so a
@@ -16,10 +17,9 @@ export function createWebIntake(deps: { store: Store; tickets: TicketService; no
   return {
     async open(who: { email: string; name?: string }, body: OpenTicketInput, formKey: string, files: CheckedFile[]): Promise<WebIntakeResult> {
       const known = await deps.store.users.byEmail(who.email);
-      const user = known ?? (await deps.store.users.ensureCustomer(who.email, who.name, `C${newTicketId()}`, hashApiKey(newApiKey()), deps.now()));
+      const user = known ?? (await ensureCustomer(deps.store, who.email, who.name, deps.now()));
       if (user.role !== 'customer') return { kind: 'staff' };
-      const customer: Principal = { id: user.id, role: 'customer', email: user.email, name: user.name, trainingIncluded: user.agreement.trainingIncluded };
-      const created = await deps.tickets.create(customer, body, formKey, { files, unverified: Boolean(known) });
+      const created = await deps.tickets.create(principalOf(user), body, formKey, { files, unverified: Boolean(known) });
       // A replay answers as its first attempt did: what the stored ticket says, not who is known by now.
       return { kind: 'opened', created, showLink: !created.ticket.unverified };
     },
