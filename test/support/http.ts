@@ -15,6 +15,7 @@ export function apiClient(baseUrl: string, key: string) {
     get: (path: string) => call('GET', path),
     post: (path: string, body?: unknown, headers?: Record<string, string>) => call('POST', path, body ?? {}, headers),
     put: (path: string, body?: unknown) => call('PUT', path, body ?? {}),
+    delete: (path: string) => call('DELETE', path),
   };
 }
 export type ApiClient = ReturnType<typeof apiClient>;
