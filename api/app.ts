@@ -11,6 +11,7 @@ import { healthRoutes } from './routes/health';
 import { inboundRoutes } from './routes/inbound';
 import { ticketThreadRoutes } from './routes/ticket-thread';
 import { ticketRoutes } from './routes/tickets';
+import { reportRoutes } from './routes/reports';
 import { slaRoutes } from './routes/sla';
 import { agentRoutes, macroRoutes } from './routes/macros';
 import { userRoutes } from './routes/users';
@@ -97,6 +98,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/agents', agentRoutes(desk.agents));
   api.use('/macros', macroRoutes(desk.macros));
   api.use('/webhooks', webhookRoutes({ store: deps.store, now, allowHosts: deps.webhookAllowHosts }));
+  api.use('/reports', reportRoutes(desk.reports));
   api.use(slaRoutes({ sla: desk.slaService, registry: desk.slaRegistry, store: deps.store, now }));
   // -- channels: inbound email, announcements, webhooks --
   app.use('/api/v1/inbound', inboundRoutes({ inboundMail: desk.inboundMail, token: deps.inboundApiToken })); // raw MIME bodies: its own parser and auth, before the JSON router
