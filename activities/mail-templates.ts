@@ -92,7 +92,11 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
     case 'scope_accepted':
       return {
         title: `We will handle your request [#${f.ticketId}]`,
-        paragraphs: [`An agent accepted ticket #${f.ticketId} "${f.subject}". A response is due by ${f.dueLocal} (${f.dueUtc}).`],
+        paragraphs: [
+          f.dueLocal
+            ? `Ticket #${f.ticketId} "${f.subject}" is within our support scope. A response is due by ${f.dueLocal} (${f.dueUtc}).`
+            : `Ticket #${f.ticketId} "${f.subject}" is within our support scope; we continue as soon as we hear from you.`,
+        ],
       };
   }
 }

@@ -13,6 +13,8 @@ import { ticketThreadRoutes } from './routes/ticket-thread';
 import { ticketRoutes } from './routes/tickets';
 import { reportRoutes } from './routes/reports';
 import { slaRoutes } from './routes/sla';
+import { namedSlaRoutes } from './routes/sla-named';
+import { organizationRoutes } from './routes/organizations';
 import { agentRoutes, macroRoutes } from './routes/macros';
 import { userRoutes } from './routes/users';
 import { webhookRoutes } from './routes/webhooks';
@@ -100,6 +102,8 @@ export function createApp(deps: AppDeps): Express {
   api.use('/webhooks', webhookRoutes({ store: deps.store, now, allowHosts: deps.webhookAllowHosts }));
   api.use('/reports', reportRoutes(desk.reports));
   api.use(slaRoutes({ sla: desk.slaService, registry: desk.slaRegistry, store: deps.store, now }));
+  api.use(namedSlaRoutes({ registry: desk.slaRegistry, store: deps.store }));
+  api.use('/organizations', organizationRoutes(desk.organizations));
   // -- channels: inbound email, announcements, webhooks --
   app.use('/api/v1/inbound', inboundRoutes({ inboundMail: desk.inboundMail, token: deps.inboundApiToken })); // raw MIME bodies: its own parser and auth, before the JSON router
   api.use('/announcements', announcementRoutes(desk.announcements));

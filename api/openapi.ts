@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MESSAGE_KINDS } from '../domain/thread';
 import { MORE_OPERATIONS } from './openapi-more';
+import { AGREEMENT_OPERATIONS } from './openapi-agreements';
 import { REPORT_OPERATIONS } from './openapi-reports';
 import { AGENT_ACTIONS } from '../domain/ticket';
 import { actionBody, actionParam, createTicketBody, createUserBody, idempotencyKeyHeader, listQuery, messageBody, ticketIdParam } from './schemas';
@@ -92,7 +93,10 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       receivedAt: time,
       policyVersion: { type: 'integer' },
       clocks: { type: 'array', items: ref('Clock') },
-      version: { type: 'integer' },
+      version: { type: 'integer', description: "the ticket state's version (bumped on every change); the agreement's is `agreement.version`" },
+      agreement: { ...obj({ id: str, version: { type: 'integer' } }), description: 'the agreement the ticket runs under: an organization id or `default`, and its version' },
+      calendar: { oneOf: [obj({ id: str, version: { type: 'integer' } }), { type: 'null' }], description: 'its calendar by name and version (null for tickets opened before agreements)' },
+      policy: obj({ id: str, version: { type: 'integer' } }),
     }),
     description: "The ticket's live SLA state, read from its workflow; each clock's `dueAt` is the deadline.",
   },
@@ -146,7 +150,13 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   }),
   ActionResult: obj({ id: str, status: str, sla: ref('Sla') }),
   CreatedUser: {
-    ...obj({ id: str, role: { enum: ['customer', 'agent', 'admin'] }, name: str, email: str, agreement: obj({ trainingIncluded: { type: 'boolean' } }), createdAt: time, apiKey: str }),
+    ...obj(
+      {
+        id: str, role: { enum: ['customer', 'agent', 'admin'] }, name: str, email: str, agreement: obj({ trainingIncluded: { type: 'boolean' } }),
+        organizationId: str, organizationRole: { enum: ['member', 'admin'] }, createdAt: time, apiKey: str,
+      },
+      ['id', 'role', 'name', 'email', 'agreement', 'createdAt', 'apiKey'],
+    ),
     description: 'The `apiKey` is shown only here; only its hash is stored.',
   },
   RotatedKey: { ...obj({ userId: str, apiKey: str }), description: 'The new `apiKey` is shown only here.' },
@@ -175,7 +185,7 @@ const CORE_OPERATIONS: Operation[] = [
   {
     method: 'post', path: '/api/v1/users', tag: 'Users', access: 'admin', body: createUserBody,
     summary: 'Create a user',
-    description: 'Creates a customer, agent or admin and returns its API key, once. A customer\'s `agreement.trainingIncluded` says whether training requests are in scope.',
+    description: 'Creates a customer, agent or admin and returns its API key, once. A customer\'s `agreement.trainingIncluded` says whether training requests are in scope when they belong to no organization. `organizationId` makes a customer a member (`organizationRole`: `member`, the default, or `admin`) of an organization, whose agreement their tickets follow; without it a customer whose mail domain an organization holds joins that one.',
     example: { body: { role: 'customer', name: 'Ada Lovelace', email: 'ada@example.com', agreement: { trainingIncluded: false } } },
     success: { status: 201, description: 'the user, with its API key', schema: ref('CreatedUser') },
     errors: [...API_ERRORS, 403, 409, 413],
@@ -243,7 +253,7 @@ const CORE_OPERATIONS: Operation[] = [
   {
     method: 'post', path: `${TICKET}/actions/{action}`, tag: 'Agent actions', access: 'agent', body: actionBody, idempotencyKey: true,
     summary: 'Act on a ticket',
-    description: '`assign` (needs `agent`: an agent\'s user id or email; anyone else answers 400 on `agent`; the agent is mailed once per assignment, and an `Idempotency-Key` makes a retry the same assignment), `priority` (needs `priority`), `reply` (`body`, mailed to the customer), `pending` (`reason`: what the customer is asked for, mailed to them), `escalate` (`reason`, internal), `resolve` (`body`: the resolution note mailed to the customer), `reopen`, `close` (`reason`), `accept` (an out-of-scope ticket). Each typed text lands in the thread with its kind; a field the action does not take answers 400 naming it. A transition the lifecycle forbids answers 409 with the reason.',
+    description: '`assign` (needs `agent`: an agent\'s user id or email; anyone else answers 400 on `agent`; the agent is mailed once per assignment, and an `Idempotency-Key` makes a retry the same assignment), `priority` (needs `priority`), `reply` (`body`, mailed to the customer), `pending` (`reason`: what the customer is asked for, mailed to them), `escalate` (`reason`, internal), `resolve` (`body`: the resolution note mailed to the customer), `reopen`, `close` (`reason`), `accept` (an out-of-scope ticket), `reclassify` (`category`, `reason`: into an out-of-scope category starts the scope review as at intake and tells the customer; out of one ends it and the clocks run; recorded on the timeline from → to with the reason). Each typed text lands in the thread with its kind; a field the action does not take answers 400 naming it. A transition the lifecycle forbids answers 409 with the reason.',
     example: { body: { body: 'Fixed in release 2.4; clear the browser cache once and log in again.' } },
     success: { status: 200, description: 'the SLA state after the action', schema: ref('ActionResult') },
     errors: [...API_ERRORS, 403, 404, 409, 413],
@@ -274,7 +284,7 @@ const CORE_OPERATIONS: Operation[] = [
   },
 ];
 
-export const OPERATIONS: Operation[] = [...CORE_OPERATIONS, ...MORE_OPERATIONS, ...REPORT_OPERATIONS];
+export const OPERATIONS: Operation[] = [...CORE_OPERATIONS, ...MORE_OPERATIONS, ...AGREEMENT_OPERATIONS, ...REPORT_OPERATIONS];
 
 /** Path parameters, by name, validated by the same schemas as the routes. */
 const PATH_PARAMS: Record<string, z.ZodType> = { id: ticketIdParam.shape.id, action: actionParam.shape.action, version: z.int().min(1) };

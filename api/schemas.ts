@@ -47,6 +47,7 @@ export const actionBody = z
     priority: z.enum(PRIORITIES as unknown as [string, ...string[]]).optional(),
     reason: text(2_000).optional(),
     body: text(20_000).optional(),
+    category: text(40).regex(/^[a-z][a-z0-9-]*$/, 'must be a lowercase category name such as "bug"').optional(),
   })
   .strict();
 
@@ -70,6 +71,8 @@ export const createUserBody = z
     name: text(120),
     email: z.email('must be an email address').max(254),
     agreement: z.object({ trainingIncluded: z.boolean() }).strict().optional(),
+    organizationId: z.string().regex(/^org-[0-9a-f]{10}$/, 'not an organization id').optional(),
+    organizationRole: z.enum(['member', 'admin']).optional(),
   })
   .strict();
 

@@ -10,7 +10,7 @@ import type { Principal } from './principal';
  */
 
 /** Timeline details written for agents: an escalation's reason names people and levels. */
-const INTERNAL_DETAIL: Record<string, readonly string[]> = { escalated: ['reason'] };
+const INTERNAL_DETAIL: Record<string, readonly string[]> = { escalated: ['reason'], reclassified: ['reason', 'by'] };
 
 export function customerThread(messages: ThreadMessage[]): ThreadMessage[] {
   return messages.filter((m) => !m.internal && !isInternalKind(m.kind));

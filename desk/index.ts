@@ -20,6 +20,8 @@ import type { SlaRegistry } from './sla-registry';
 import { createTicketActions, type TicketActions } from './ticket-actions';
 import { createTicketService, type IntakeStep, type TicketService } from './tickets';
 import { createUserService } from './users';
+import { createAgreements } from './agreements';
+import { createOrganizationService } from './organizations';
 
 /**
  * The desk: every use case, built once per process over the same store, workflow client and SLA
@@ -65,7 +67,8 @@ export function createDesk(deps: DeskDeps) {
   const agents = createAgentDirectory({ store });
   const mailAgent = createAgentMailer({ store, mailer: deps.mailer, mailDomain: deps.mailDomain ?? 'support.local', publicUrl: deps.publicUrl ?? 'http://localhost', now, logger });
   const actions = createTicketActions({ temporal, store, now, agents, mailAgent, logger });
-  const tickets = searchable(createTicketService({ temporal, taskQueue, store, sla, now, links: deps.links, attachments, observeStep: deps.observeIntakeStep }), actions);
+  const agreements = createAgreements({ store, registry: slaRegistry });
+  const tickets = searchable(createTicketService({ temporal, taskQueue, store, termsFor: agreements.termsFor, now, links: deps.links, attachments, observeStep: deps.observeIntakeStep }), actions);
   const mail = deps.inboundMail;
   const mailParser = createMailParserPool({
     threads: mail.parseThreads ?? 1,
@@ -78,6 +81,9 @@ export function createDesk(deps: DeskDeps) {
     /** The SLA in force now (calendar and policy), for previews and pages. */
     sla,
     slaRegistry,
+    /** The terms a customer's tickets are opened under (`termsFor`): their organization's agreement or the default. */
+    agreements,
+    organizations: createOrganizationService({ store, registry: slaRegistry, agreements, temporal, now }),
     tickets,
     actions,
     attachments,

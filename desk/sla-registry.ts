@@ -1,7 +1,9 @@
+import { conflictError, invalidInput, notFoundError } from '../domain/app-errors';
 import { parseCalendar, type CalendarSpec } from '../domain/calendar';
 import { parsePolicyOverrides, type SlaPolicy, DEFAULT_POLICY } from '../domain/policy';
 import type { Logger } from '../lib/logger';
 import type { Store } from '../store';
+import type { SlaKind, SlaVersion } from '../store/sla-versions';
 import type { SlaSettings } from './tickets';
 
 export interface VersionedSla extends SlaSettings {
@@ -9,6 +11,10 @@ export interface VersionedSla extends SlaSettings {
 }
 
 const NAME = 'default';
+
+/** A calendar's or policy's name: what agreements refer to it by. */
+export const SLA_NAME = /^[a-z][a-z0-9-]{1,39}$/;
+export type SettingsKind = Exclude<SlaKind, 'agreement'>;
 
 /** Equal as stored data: key order and a policy's id and version number aside. */
 function sameBody(a: unknown, b: unknown): boolean {
@@ -51,6 +57,12 @@ export function createSlaRegistry(deps: SlaRegistryDeps) {
     if (calendar && policy) current = { calendar: calendar.body, policy: { ...policy.body, version: policy.version }, calendarVersion: calendar.version };
   }
 
+  async function existing(kind: SettingsKind, name: string): Promise<SlaVersion> {
+    const found = await store.slaVersions.latest(kind, name);
+    if (!found) throw notFoundError(kind);
+    return found;
+  }
+
   return {
     current: (): VersionedSla => current,
 
@@ -80,24 +92,59 @@ export function createSlaRegistry(deps: SlaRegistryDeps) {
       if (timer) clearInterval(timer);
     },
 
-    /** Validates (400 naming the field) and stores a new calendar version. */
-    async putCalendar(input: unknown, actor: string) {
+    /** The newest version of a named calendar or policy (`default` included), or null. */
+    latest<T = unknown>(kind: SettingsKind, name: string): Promise<SlaVersion<T> | null> {
+      return store.slaVersions.latest<T>(kind, name);
+    },
+
+    /** Validates (400 naming the field) and stores a new calendar version; a named one must exist (POST creates it). */
+    async putCalendar(input: unknown, actor: string, name = NAME) {
+      if (name !== NAME) await existing('calendar', name);
       const calendar = parseCalendar(input);
-      const saved = await store.slaVersions.append('calendar', NAME, calendar, actor, deps.now());
-      await store.audit.record({ at: deps.now(), actor, action: 'calendar.update', target: `calendar:${NAME}:${saved.version}` });
-      await load();
+      const saved = await store.slaVersions.append('calendar', name, calendar, actor, deps.now());
+      await store.audit.record({ at: deps.now(), actor, action: 'calendar.update', target: `calendar:${name}:${saved.version}` });
+      if (name === NAME) await load();
       return saved;
     },
 
     /** The body uses the SLA_CONFIG policy form, applied over the built-in defaults. */
-    async putPolicy(input: unknown, actor: string) {
-      const parsed = parsePolicyOverrides(input, DEFAULT_POLICY);
-      const latest = await store.slaVersions.latest('policy', NAME);
-      const policy = { ...parsed, id: NAME, version: (latest?.version ?? 0) + 1 };
-      const saved = await store.slaVersions.append('policy', NAME, policy, actor, deps.now());
-      await store.audit.record({ at: deps.now(), actor, action: 'policy.update', target: `policy:${NAME}:${saved.version}` });
-      await load();
+    async putPolicy(input: unknown, actor: string, name = NAME) {
+      if (name !== NAME) await existing('policy', name);
+      const { id: _id, ...overrides } = (input ?? {}) as Record<string, unknown>;
+      const parsed = parsePolicyOverrides(overrides, DEFAULT_POLICY);
+      const latest = await store.slaVersions.latest('policy', name);
+      const policy = { ...parsed, id: name, version: (latest?.version ?? 0) + 1 };
+      const saved = await store.slaVersions.append('policy', name, policy, actor, deps.now());
+      await store.audit.record({ at: deps.now(), actor, action: 'policy.update', target: `policy:${name}:${saved.version}` });
+      if (name === NAME) await load();
       return { ...saved, body: { ...policy, version: saved.version } };
+    },
+
+    /** A new named calendar or policy from `{id, …body}` (version 1); 409 when the name is taken. */
+    async create(kind: SettingsKind, input: Record<string, unknown>, actor: string) {
+      const { id, ...body } = input;
+      if (typeof id !== 'string' || !SLA_NAME.test(id)) throw invalidInput('must be a lowercase name such as "acme-hours" (letters, digits, dashes; 2–40)', 'id');
+      if (await store.slaVersions.latest(kind, id)) throw conflictError(`a ${kind} named ${id} already exists; PUT /api/v1/sla/${kind === 'calendar' ? 'calendars' : 'policies'}/${id} stores a new version`);
+      const parsed = kind === 'calendar' ? parseCalendar(body) : { ...parsePolicyOverrides(body, DEFAULT_POLICY), id, version: 1 };
+      const saved = await store.slaVersions.append(kind, id, parsed, actor, deps.now());
+      if (saved.version !== 1) throw conflictError(`a ${kind} named ${id} was created at the same time`);
+      await store.audit.record({ at: deps.now(), actor, action: `${kind}.create`, target: `${kind}:${id}:1` });
+      return saved;
+    },
+
+    /**
+     * Deletes a named calendar or policy with its versions. `default` stays, and so does one an organization's
+     * agreement names (409 naming them). Tickets keep the copy they were opened under.
+     */
+    async remove(kind: SettingsKind, name: string, actor: string): Promise<void> {
+      if (name === NAME) throw conflictError(`the default ${kind} cannot be deleted`);
+      await existing(kind, name);
+      const users = await store.organizations.using(kind, name);
+      if (users.length) {
+        throw conflictError(`the ${kind} ${name} is in use by organization${users.length > 1 ? 's' : ''} ${users.map((o) => `${o.id} (${o.name})`).join(', ')}`);
+      }
+      await store.slaVersions.remove(kind, name);
+      await store.audit.record({ at: deps.now(), actor, action: `${kind}.delete`, target: `${kind}:${name}` });
     },
   };
 }

@@ -1,4 +1,3 @@
-import pLimit from './p-limit';
 import { invalidInput } from '../domain/app-errors';
 import { createCalendar, type BusinessCalendar } from '../domain/calendar';
 import { isDomainError } from '../domain/errors';
@@ -6,9 +5,8 @@ import { PRIORITIES, type Priority } from '../domain/policy';
 import { METRICS } from '../domain/ticket-sla';
 import type { Client } from '@temporalio/client';
 import type { Store } from '../store';
-import { retimeUpdate } from '../workflows/ticket';
+import { retimeTickets } from './retime';
 import type { SlaRegistry } from './sla-registry';
-import { workflowIdFor } from './tickets';
 
 /** Support hours, deadline previews and re-timing (reports: desk/reports.ts). */
 export function createSlaService(deps: { registry: SlaRegistry; store: Store; temporal: Client; now: () => Date }) {
@@ -72,25 +70,20 @@ export function createSlaService(deps: { registry: SlaRegistry; store: Store; te
       };
     },
 
-    /** Moves every open ticket to the newest policy and calendar, keeping the business time each has used. */
+    /**
+     * Moves every open ticket of customers without an organization to the newest default policy and calendar,
+     * keeping the business time each has used. Organizations' tickets follow their own agreement (desk/organizations.ts).
+     */
     async retimeOpenTickets(actor: string) {
       const sla = deps.registry.current();
-      const open = await deps.store.ticketStates.openIds();
-      const limit = pLimit(8);
-      const outcome = { retimed: 0, refused: 0, failed: 0, policyVersion: sla.policy.version, calendarVersion: sla.calendarVersion };
-      await Promise.all(
-        open.map((id) =>
-          limit(async () => {
-            try {
-              await deps.temporal.workflow.getHandle(workflowIdFor(id)).executeUpdate(retimeUpdate, { args: [{ policy: sla.policy, calendar: sla.calendar }] });
-              outcome.retimed += 1;
-            } catch (err) {
-              if ((err as Error).name === 'WorkflowUpdateFailedError') outcome.refused += 1;
-              else outcome.failed += 1;
-            }
-          }),
-        ),
-      );
+      const open = await deps.store.ticketStates.openIds({ organizationId: null });
+      // Each ticket keeps its own customer's scope; only the names and versions move.
+      const terms = { agreement: 'default', version: sla.policy.version, calendar: { id: 'default', version: sla.calendarVersion } };
+      const outcome = {
+        ...(await retimeTickets(deps.temporal, open, { policy: sla.policy, calendar: sla.calendar, terms })),
+        policyVersion: sla.policy.version,
+        calendarVersion: sla.calendarVersion,
+      };
       await deps.store.audit.record({ at: deps.now(), actor, action: 'tickets.retime', target: `policy:default:${sla.policy.version}`, detail: outcome });
       return outcome;
     },

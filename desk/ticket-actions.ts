@@ -143,7 +143,17 @@ export function createTicketActions(deps: TicketActionDeps) {
     }
   }
 
-  type ActionInput = { agent?: string; priority?: Priority; reason?: string; body?: string; channel?: string };
+  type ActionInput = { agent?: string; priority?: Priority; reason?: string; body?: string; category?: string; channel?: string };
+
+  /** A reclassification names a category of the policy the ticket runs under (400 otherwise, before the workflow is asked). */
+  async function checkCategory(ticketId: string, category: string | undefined): Promise<void> {
+    if (!category) throw invalidInput('give the new category', 'category');
+    const sla = await temporal.workflow.getHandle(workflowIdFor(ticketId)).query(stateQuery).catch(() => null);
+    const policy = sla?.policy ? await store.slaVersions.get<{ categories: string[] }>('policy', sla.policy.id, sla.policy.version) : null;
+    if (policy && !policy.body.categories.includes(category)) {
+      throw invalidInput(`unknown category; use one of: ${policy.body.categories.join(', ')}`, 'category');
+    }
+  }
 
   return {
     visibleTicket,
@@ -151,7 +161,7 @@ export function createTicketActions(deps: TicketActionDeps) {
 
     /** An agent's action. The text it carries (a reply, a resolution note, a reason) lands in the thread with its kind. */
     async act(caller: Principal, ticketId: string, action: AgentAction, input: ActionInput, idempotencyKey?: string) {
-      for (const field of ['agent', 'priority', 'reason', 'body'] as const) {
+      for (const field of ['agent', 'priority', 'reason', 'body', 'category'] as const) {
         if (input[field] !== undefined && !ACTION_FIELDS[action].includes(field)) {
           const takes = ACTION_FIELDS[action];
           throw invalidInput(`${action} does not take ${field}; it takes ${takes.length ? takes.join(', ') : 'no fields'}`, field);
@@ -160,7 +170,8 @@ export function createTicketActions(deps: TicketActionDeps) {
       await visibleTicket(caller, ticketId);
       if (action === 'assign') return assign(ticketId, input.agent, idempotencyKey);
       if (action === 'priority' && !input.priority) throw invalidInput('give the new priority', 'priority');
-      const args = { agent: caller.name, priority: input.priority, reason: input.reason, body: input.body };
+      if (action === 'reclassify') await checkCategory(ticketId, input.category);
+      const args = { agent: caller.name, priority: input.priority, reason: input.reason, body: input.body, ...(input.category ? { category: input.category } : {}) };
       const text = ACTION_TEXT[action];
       const typed = text && input[text.field];
       if (!text || !typed) return runUpdate(ticketId, action, args);

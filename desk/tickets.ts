@@ -16,6 +16,7 @@ import { isStoreUnavailable } from '../store/errors';
 import { ensureCustomer } from './customers';
 import type { AttachmentService, CheckedFile } from './attachments';
 import type { TicketLinks } from './ticket-links';
+import { ticketTermsOf, type AgreementHolder, type AgreementTerms } from './agreements';
 
 /** What any channel brings to open a ticket (the API's JSON body, the web form, a mail). */
 export interface OpenTicketInput {
@@ -44,7 +45,8 @@ export interface TicketServiceDeps {
   temporal: Client;
   taskQueue: string;
   store: Store;
-  sla: () => SlaSettings;
+  /** The agreement a customer's new ticket is opened under (desk/agreements.ts). */
+  termsFor: (customer: AgreementHolder) => Promise<AgreementTerms>;
   now: () => Date;
   links: TicketLinks;
   attachments: AttachmentService;
@@ -113,12 +115,12 @@ export function createTicketService(deps: TicketServiceDeps) {
       if (body.customerEmail && body.customerEmail.toLowerCase() !== caller.email) {
         throw invalidInput('customers open tickets for themselves; leave customerEmail out', 'customerEmail');
       }
-      return { id: caller.id, email: caller.email, name: caller.name, trainingIncluded: caller.trainingIncluded };
+      return { id: caller.id, email: caller.email, name: caller.name, trainingIncluded: caller.trainingIncluded, organizationId: caller.organizationId };
     }
     if (!body.customerEmail) throw invalidInput('required when an agent or admin opens a ticket on behalf of a customer', 'customerEmail');
     const user = await ensureCustomer(store, body.customerEmail, body.customerName, deps.now());
     if (user.role !== 'customer') throw invalidInput(`${body.customerEmail} belongs to an ${user.role}, not a customer`, 'customerEmail');
-    return { id: user.id, email: user.email, name: user.name, trainingIncluded: user.agreement.trainingIncluded };
+    return { id: user.id, email: user.email, name: user.name, trainingIncluded: user.agreement.trainingIncluded, organizationId: user.organizationId };
   }
 
   async function existing(ticketId: string, hash: string): Promise<CreatedTicket | null> {
@@ -146,11 +148,15 @@ export function createTicketService(deps: TicketServiceDeps) {
   return {
     async create(caller: Principal, body: OpenTicketInput, idempotencyKey?: string, opts: OpenTicketOptions = {}): Promise<CreatedTicket> {
       try {
-        const { calendar, policy } = deps.sla();
+        const customer = await resolveCustomer(caller, body);
+        // The agreement in force at receipt: its calendar, policy, scope and contacts are the ticket's from now on.
+        const terms = await deps.termsFor(customer);
+        const { policy } = terms;
+        const calendar = terms.calendar.spec;
         if (!policy.categories.includes(body.category)) {
           throw invalidInput(`unknown category; use one of: ${policy.categories.join(', ')}`, 'category');
         }
-        const customer = await resolveCustomer(caller, body);
+        const { organizationId } = customer;
         const hash = requestHash(body, customer.id);
         // A keyed request's ticket id derives from the key, so a retry meets its first attempt at the start
         // below (already started → replay). Its content write keeps what the first attempt stored ($setOnInsert).
@@ -162,10 +168,12 @@ export function createTicketService(deps: TicketServiceDeps) {
           category: body.category,
           priority: body.priority as Priority,
           channel: body.channel as Channel,
-          customer,
+          customer: { id: customer.id, email: customer.email, name: customer.name, trainingIncluded: customer.trainingIncluded },
           receivedAt: receivedAt.toISOString(),
           calendar,
           policy,
+          ...(organizationId ? { organizationId } : {}),
+          terms: ticketTermsOf(terms),
         };
         const content: TicketContent = {
           id: ticketId,
@@ -177,10 +185,11 @@ export function createTicketService(deps: TicketServiceDeps) {
           channel: body.channel,
           liveSupportTool: body.liveSupportTool,
           customerId: customer.id,
+          ...(organizationId ? { organizationId } : {}),
           customerEmail: customer.email,
           customerName: customer.name,
           receivedAt,
-          slaVersion: `${policy.id}@${policy.version}`,
+          slaVersion: terms.slaVersion,
           ...(opts.unverified ? { unverified: true } : {}),
           ...(body.refusedFiles?.length ? { refusedFiles: body.refusedFiles } : {}),
         };

@@ -1,15 +1,40 @@
 import { randomBytes } from 'node:crypto';
-import { conflictError, notFoundError } from '../domain/app-errors';
+import { conflictError, invalidInput, notFoundError } from '../domain/app-errors';
 import type { Store } from '../store';
 import type { Role, User } from '../store/users';
 import { hashApiKey, newApiKey } from './principal';
 
 export function createUserService(deps: { store: Store; now: () => Date }) {
+  /**
+   * A customer joins the organization named, or else the one holding their mail domain (as customers created from
+   * an address do, desk/customers.ts); staff belong to none.
+   */
+  async function membershipOf(input: { role: Role; email: string; organizationId?: string; organizationRole?: 'member' | 'admin' }) {
+    if (input.role !== 'customer') {
+      if (input.organizationId !== undefined) throw invalidInput('only customers belong to organizations', 'organizationId');
+      if (input.organizationRole !== undefined) throw invalidInput('only customers belong to organizations', 'organizationRole');
+      return {};
+    }
+    const org = input.organizationId
+      ? await deps.store.organizations.get(input.organizationId)
+      : await deps.store.organizations.byDomain(input.email.slice(input.email.lastIndexOf('@') + 1));
+    if (input.organizationId && !org) throw invalidInput(`no organization ${input.organizationId}`, 'organizationId');
+    if (!org) {
+      if (input.organizationRole !== undefined) throw invalidInput('give the organizationId the role is in', 'organizationRole');
+      return {};
+    }
+    return { organizationId: org.id, organizationRole: input.organizationRole ?? ('member' as const) };
+  }
+
   return {
     /** The API key is returned once, here; only its hash is stored. */
-    async create(input: { role: Role; name: string; email: string; agreement?: { trainingIncluded: boolean } }, actor: string): Promise<User & { apiKey: string }> {
+    async create(
+      input: { role: Role; name: string; email: string; agreement?: { trainingIncluded: boolean }; organizationId?: string; organizationRole?: 'member' | 'admin' },
+      actor: string,
+    ): Promise<User & { apiKey: string }> {
       const email = input.email.toLowerCase();
       if (await deps.store.users.byEmail(email)) throw conflictError(`a user with email ${email} already exists`);
+      const membership = await membershipOf(input);
       const apiKey = newApiKey();
       const prefix = input.role === 'customer' ? 'C' : input.role === 'agent' ? 'A' : 'D';
       const user: User = {
@@ -18,6 +43,7 @@ export function createUserService(deps: { store: Store; now: () => Date }) {
         name: input.name,
         email,
         agreement: { trainingIncluded: input.agreement?.trainingIncluded ?? false },
+        ...membership,
         createdAt: deps.now(),
       };
       try {

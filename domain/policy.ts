@@ -2,6 +2,7 @@
  * SLA policy: versioned data (targets per priority and metric, warning fraction, escalation ladder, scope).
  * Defaults follow design §2; a config file or an admin overrides parts of it through parsePolicyOverrides.
  */
+import { scopeItemFor, type AgreementScope } from './agreement';
 import { PolicyError } from './errors';
 
 export type Priority = 'low' | 'normal' | 'high' | 'urgent';
@@ -87,10 +88,14 @@ export function targetFor(policy: SlaPolicy, priority: Priority, metric: Metric)
   return targets.resolution;
 }
 
-/** Training is out of scope unless the customer's agreement includes it; the other listed categories always are. */
-export function isOutOfScope(category: string, agreement: { trainingIncluded: boolean }, policy: SlaPolicy): boolean {
+/**
+ * A category the policy lists as out of scope stays so unless the agreement's scope includes it (training,
+ * custom development, third party); a listed category no scope item covers is always out of scope.
+ */
+export function isOutOfScope(category: string, scope: AgreementScope, policy: SlaPolicy): boolean {
   if (!policy.outOfScopeCategories.includes(category)) return false;
-  return !(category === 'training' && agreement.trainingIncluded);
+  const item = scopeItemFor(category);
+  return !(item && scope[item]);
 }
 
 export function isKnownCategory(category: string, policy: SlaPolicy): boolean {

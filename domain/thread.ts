@@ -27,7 +27,7 @@ const INTERNAL_KINDS: readonly MessageKind[] = ['internal_note', 'escalation_rea
 export const isInternalKind = (kind: MessageKind): boolean => INTERNAL_KINDS.includes(kind);
 
 /** The text fields an action reads; a field it does not read is refused rather than silently dropped. */
-export const ACTION_FIELDS: Record<AgentAction, readonly ('agent' | 'priority' | 'reason' | 'body')[]> = {
+export const ACTION_FIELDS: Record<AgentAction, readonly ('agent' | 'priority' | 'reason' | 'body' | 'category')[]> = {
   assign: ['agent'],
   reply: ['body'],
   priority: ['priority'],
@@ -37,6 +37,7 @@ export const ACTION_FIELDS: Record<AgentAction, readonly ('agent' | 'priority' |
   reopen: [],
   close: ['reason'],
   accept: [],
+  reclassify: ['category', 'reason'],
 };
 
 /** The action's typed text and the kind it is kept as in the thread. */

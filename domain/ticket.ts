@@ -29,6 +29,7 @@ export const AGENT_ACTIONS = [
   'reopen',
   'close',
   'accept',
+  'reclassify',
 ] as const;
 export type AgentAction = (typeof AGENT_ACTIONS)[number];
 
@@ -47,6 +48,8 @@ export const ACTION_ALLOWED_FROM: Record<AgentAction, readonly TicketStatus[]> =
   reopen: ['resolved'],
   close: [...WORKING, 'resolved'],
   accept: ['new', 'acknowledged'],
+  // Any time the ticket is not finished, also while it waits for a scope review (that is what it may end).
+  reclassify: [...WORKING, 'resolved'],
 };
 
 export interface TicketFacts {
@@ -56,21 +59,24 @@ export interface TicketFacts {
   escalationLevel: string;
   escalationLadder: readonly string[];
   priority: Priority;
+  /** The ticket's category (a reclassification to the same one is refused); absent when unknown. */
+  category?: string;
 }
 
 /** Why an action is refused, or null when it is allowed. Pure, so validators stay synchronous. */
-export function refusal(action: AgentAction, facts: TicketFacts, arg?: { priority?: Priority }): string | null {
+export function refusal(action: AgentAction, facts: TicketFacts, arg?: { priority?: Priority; category?: string }): string | null {
   if (!ACTION_ALLOWED_FROM[action].includes(facts.status)) {
     return `cannot ${action} a ticket that is ${facts.status.replace('_', ' ')}`;
   }
   if (action === 'accept' && !facts.awaitingScopeReview) return 'the ticket is not awaiting a scope review';
-  if (action !== 'accept' && action !== 'close' && facts.awaitingScopeReview) {
+  if (action !== 'accept' && action !== 'close' && action !== 'reclassify' && facts.awaitingScopeReview) {
     return `the ticket is out of scope until an agent accepts it; accept or close it first`;
   }
   if (action === 'escalate' && nextLevel(facts.escalationLevel, facts.escalationLadder) === null) {
     return `the ticket is already at the top escalation level (${facts.escalationLevel})`;
   }
   if (action === 'priority' && arg?.priority === facts.priority) return `the priority is already ${facts.priority}`;
+  if (action === 'reclassify' && arg?.category !== undefined && arg.category === facts.category) return `the category is already ${facts.category}`;
   return null;
 }
 

@@ -10,6 +10,7 @@ import { createSlaEventRepository } from './sla-events';
 import { createTicketListQuery, createTicketStateRepository } from './ticket-states';
 import { createTicketRepository } from './tickets';
 import { createUserRepository } from './users';
+import { createOrganizationRepository } from './organizations';
 import { createOpsQueries } from './ops-queries'; // dashboard and /metrics aggregates
 import { createConsoleSessionRepository } from './console-sessions';
 import { createAgentDeskRepositories } from './agent-desk';
@@ -26,6 +27,7 @@ export function createStore(conn: Connection) {
     users: createUserRepository(models),
     messages: createMessageRepository(models),
     slaVersions: createSlaVersionRepository(models),
+    organizations: createOrganizationRepository(models),
     audit: createAuditRepository(models),
     webhooks: createWebhookRepository(models),
     ops: createOpsQueries(models),

@@ -16,6 +16,7 @@ const ticketSchema = new Schema(
     channel: { type: String, required: true },
     liveSupportTool: { type: String },
     customerId: { type: String, required: true, index: true },
+    organizationId: { type: String },
     customerEmail: { type: String, required: true },
     customerName: { type: String },
     receivedAt: { type: Date, required: true },
@@ -38,6 +39,7 @@ const ticketStateSchema = new Schema(
     priority: { type: String, required: true },
     category: { type: String, required: true },
     customerId: { type: String, required: true, index: true },
+    organizationId: { type: String, index: true },
     subject: { type: String, required: true },
     assignee: { type: String },
     escalationLevel: { type: String, required: true },
@@ -88,6 +90,8 @@ const userSchema = new Schema(
     email: { type: String, required: true, unique: true },
     apiKeyHash: { type: String, required: true, unique: true },
     agreement: { trainingIncluded: { type: Boolean, required: true, default: false } },
+    organizationId: { type: String, index: true },
+    organizationRole: { type: String },
     createdAt: { type: Date, required: true },
   },
   { versionKey: false, collection: 'users' },
@@ -123,6 +127,19 @@ const slaVersionSchema = new Schema(
   { versionKey: false, collection: 'sla_versions' },
 );
 slaVersionSchema.index({ kind: 1, name: 1, version: -1 });
+
+const organizationSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    domains: { type: [String], default: [] },
+    agreement: { type: Schema.Types.Mixed, required: true },
+    version: { type: Number, required: true },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'organizations', minimize: false },
+);
 
 const auditSchema = new Schema(
   {
@@ -168,6 +185,7 @@ export function registerModels(conn: Connection) {
     User: conn.model('User', userSchema),
     Message: conn.model('Message', messageSchema),
     SlaVersion: conn.model('SlaVersion', slaVersionSchema),
+    Organization: conn.model('Organization', organizationSchema),
     Audit: conn.model('Audit', auditSchema),
     Webhook: conn.model('Webhook', webhookSchema),
     WebhookDelivery: conn.model('WebhookDelivery', webhookDeliverySchema),

@@ -1,6 +1,7 @@
 import type { Models } from './models';
 
-export type SlaKind = 'calendar' | 'policy';
+/** Calendars and policies by name; organizations' agreements by organization id. */
+export type SlaKind = 'calendar' | 'policy' | 'agreement';
 
 export interface SlaVersion<T = unknown> {
   kind: SlaKind;
@@ -31,6 +32,10 @@ export function createSlaVersionRepository(models: Models) {
     async list(kind: SlaKind, name: string): Promise<Omit<SlaVersion, 'body'>[]> {
       const docs = await Model.find({ kind, name }, { body: 0 }).sort({ version: 1 }).lean();
       return docs.map((d) => toPlain(d as unknown as Record<string, unknown>));
+    },
+    /** Every version of one name (a deleted calendar or policy). */
+    async remove(kind: SlaKind, name: string): Promise<void> {
+      await Model.deleteMany({ kind, name: String(name) });
     },
     /** The unique _id makes two concurrent writers of the same version collide instead of both winning. */
     async append<T>(kind: SlaKind, name: string, body: T, createdBy: string, now: Date): Promise<SlaVersion<T>> {

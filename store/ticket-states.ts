@@ -10,6 +10,8 @@ export interface TicketStateProjection {
   priority: string;
   category: string;
   customerId: string;
+  /** The customer's organization, when they belong to one. */
+  organizationId?: string;
   subject: string;
   assignee?: string;
   escalationLevel: string;
@@ -44,8 +46,11 @@ export function createTicketStateRepository(models: Models) {
         return again.modifiedCount > 0 ? 'applied' : 'stale';
       }
     },
-    async openIds(): Promise<string[]> {
-      const docs = await TicketState.find({ status: { $nin: ['closed', 'out_of_scope'] } }, { _id: 1 }).lean();
+    /** Open tickets; with `organizationId`, only that organization's (null: only those of customers without one). */
+    async openIds(filter: { organizationId?: string | null } = {}): Promise<string[]> {
+      const q: Record<string, unknown> = { status: { $nin: ['closed', 'out_of_scope'] } };
+      if (filter.organizationId !== undefined) q.organizationId = filter.organizationId === null ? null : String(filter.organizationId);
+      const docs = await TicketState.find(q, { _id: 1 }).lean();
       return docs.map((d) => String(d._id));
     },
     async prioritiesOf(ids: string[]): Promise<Map<string, string>> {

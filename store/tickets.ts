@@ -10,6 +10,8 @@ export interface TicketContent {
   channel: string;
   liveSupportTool?: string;
   customerId: string;
+  /** The customer's organization when the ticket was received (its agreement is the ticket's). */
+  organizationId?: string;
   customerEmail: string;
   customerName?: string;
   receivedAt: Date;

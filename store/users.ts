@@ -7,7 +7,11 @@ export interface User {
   role: Role;
   name: string;
   email: string;
+  /** A customer without an organization: whether training is in their scope. Organizations' members follow their agreement. */
   agreement: { trainingIncluded: boolean };
+  organizationId?: string;
+  /** A member's role in their organization (`admin` manages it in the customer portal). */
+  organizationRole?: 'member' | 'admin';
   createdAt: Date;
 }
 
@@ -80,14 +84,21 @@ export function createUserRepository(models: Models) {
       const doc = await UserModel.findOne({ email: email.toLowerCase() }).lean();
       return doc ? toPlain(doc as unknown as Record<string, unknown>) : null;
     },
-    /** Finds or creates a customer by email (intake on behalf of a customer, inbound mail). */
-    async ensureCustomer(email: string, name: string | undefined, newId: string, apiKeyHash: string, now: Date): Promise<User> {
+    /**
+     * Finds or creates a customer by email (intake on behalf of a customer, inbound mail); `membership` is asked
+     * only for a new address (the organization its domain joins).
+     */
+    async ensureCustomer(
+      email: string, name: string | undefined, newId: string, apiKeyHash: string, now: Date,
+      membership: () => Promise<Pick<User, 'organizationId' | 'organizationRole'>> = async () => ({}),
+    ): Promise<User> {
       const normalized = email.toLowerCase();
       // Most tickets come from customers we know: remembered, else one read; the upsert only for a new address.
       const remembered = byMail.get(normalized);
       if (remembered) return remembered;
       const known = await UserModel.findOne({ email: normalized }).lean();
       if (known) return byMail.set(normalized, toPlain(known as unknown as Record<string, unknown>));
+      const joins = await membership();
       await UserModel.updateOne(
         { email: normalized },
         {
@@ -98,6 +109,7 @@ export function createUserRepository(models: Models) {
             email: normalized,
             apiKeyHash,
             agreement: { trainingIncluded: false },
+            ...joins,
             createdAt: now,
           },
         },

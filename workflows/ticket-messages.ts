@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { RetimeTerms } from '../domain/agreement';
 import type { CalendarSpec } from '../domain/calendar';
 import type { Priority, SlaPolicy } from '../domain/policy';
 import type { AgentAction, LiveSupportTool } from '../domain/ticket';
@@ -11,6 +12,8 @@ export interface AgentActionArgs {
   reason?: string;
   body?: string;
   messageId?: string;
+  /** `reclassify`: the new category. */
+  category?: string;
 }
 export interface CustomerReplyArgs {
   messageId: string;
@@ -18,6 +21,8 @@ export interface CustomerReplyArgs {
 export interface RetimeArgs {
   policy: SlaPolicy;
   calendar: CalendarSpec;
+  /** The agreement now in force (names, versions; an organization's also scope and contacts). */
+  terms?: RetimeTerms;
 }
 
 export const agentActionUpdate = defineUpdate<TicketSnapshot, [AgentAction, AgentActionArgs]>('agentAction');

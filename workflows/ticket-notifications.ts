@@ -21,7 +21,9 @@ export function notificationSummary(e: NotifyEffect): string {
 
 export function notifyInput(e: NotifyEffect, s: TicketSlaState, cal: BusinessCalendar): NotifyInput {
   const toCustomer = e.audience.kind === 'customer';
-  const audience = e.audience.kind === 'customer' ? { kind: 'customer' as const, email: s.customer.email } : e.audience;
+  // An organization's agreement may name its own contacts for a level; the desk's contacts hear of the rest.
+  const own = e.audience.kind === 'level' ? s.terms?.contacts?.[e.audience.level] : undefined;
+  const audience = e.audience.kind === 'customer' ? { kind: 'customer' as const, email: s.customer.email } : own?.length ? { kind: 'emails' as const, emails: own } : e.audience;
   // Customers are told the hours of the calendar their ticket runs on, not a fixed text.
   const supportHours = toCustomer ? describeSupportHours(s.calendar) : undefined;
   return {

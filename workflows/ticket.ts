@@ -88,12 +88,16 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       validator: (action, args) => {
         if (action === 'priority' && !args.priority) throw new Error('priority is required');
         if (action === 'assign' && !args.agent) throw new Error('agent is required');
+        if (action === 'reclassify' && !(args.category && state.policy.categories.includes(args.category))) {
+          throw new Error(`unknown category; use one of: ${state.policy.categories.join(', ')}`);
+        }
         const why = refusal(action, {
           status: state.status,
           awaitingScopeReview: state.awaitingScopeReview,
           escalationLevel: state.escalationLevel,
           escalationLadder: escalationLadder(state.policy),
           priority: state.priority,
+          category: state.category,
         }, args);
         if (why) throw new Error(why);
       },
@@ -102,9 +106,9 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
 
   setHandler(
     retimeUpdate,
-    ({ policy, calendar }) => {
+    ({ policy, calendar, terms }) => {
       const newCal = createCalendar(calendar);
-      changed(retime(state, policy, calendar, now(), cal, newCal));
+      changed(retime(state, policy, calendar, now(), cal, newCal, terms));
       cal = newCal;
       return snapshot(state, now(), cal);
     },
@@ -161,6 +165,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       priority: snap.priority,
       category: snap.category,
       customerId: snap.customerId,
+      ...(state.organizationId ? { organizationId: state.organizationId } : {}),
       subject: state.subject,
       assignee: snap.assignee ?? undefined,
       escalationLevel: snap.escalationLevel,

@@ -38,7 +38,7 @@ const PAGE_SIZE = 50;
 const DAY_MS = 86_400_000;
 const DONE: Record<string, string> = {
   reply: 'Reply sent.', note: 'Internal note added.', assign: 'Assigned.', priority: 'Priority changed.', pending: 'Waiting on the customer.',
-  escalate: 'Escalated.', resolve: 'Resolved.', reopen: 'Reopened.', close: 'Closed.', accept: 'Accepted into scope.',
+  escalate: 'Escalated.', resolve: 'Resolved.', reopen: 'Reopened.', close: 'Closed.', accept: 'Accepted into scope.', reclassify: 'Category changed.',
 };
 
 /** A single plain query or form value (repeated or nested parameters read as absent), trimmed and bounded. */
@@ -191,7 +191,7 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
     const data: TicketPageData = {
       ticket, sla, thread, events, cal: cal(), now, csrf: csrf(req, res), me: who(res).name,
       files: attachmentList(await desk.attachments.list(id), (fileId) => `/console/tickets/${id}/files/${encodeURIComponent(fileId)}`),
-      available: actionsFor(sla, desk.sla()), agents, macros, assigneeName: sla.assignee ? (names.get(sla.assignee) ?? sla.assignee) : null,
+      available: actionsFor(sla, desk.sla()), categories: desk.sla().policy.categories, agents, macros, assigneeName: sla.assignee ? (names.get(sla.assignee) ?? sla.assignee) : null,
       workflowUrl: deps.temporalUiUrl ? `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.namespace ?? 'default')}/workflows/${workflowIdFor(id)}` : null,
       ...extra,
     };
@@ -235,7 +235,8 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
         await desk.actions.addMessage(who(res), id, { body: text, internal: action === 'note', channel: 'console' });
       } else {
         const priority = PRIORITIES.find((p) => p === str(b, 'priority')) as Priority | undefined;
-        await desk.actions.act(who(res), id, action as AgentAction, { agent: str(b, 'agent', 120), priority, reason, body: text, channel: 'console' });
+        const category = action === 'reclassify' ? str(b, 'category', 40) : undefined;
+        await desk.actions.act(who(res), id, action as AgentAction, { agent: str(b, 'agent', 120), priority, reason, body: text, category, channel: 'console' });
       }
     } catch (err) {
       if (err instanceof AppError && err.code === 'not_found') return notFound(req, res);

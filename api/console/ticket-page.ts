@@ -29,6 +29,8 @@ export interface TicketPageData {
   files: SafeHtml;
   /** The actions valid now (desk/available-actions.ts); only these get a form. */
   available: AgentAction[];
+  /** The categories a reclassification offers. */
+  categories: readonly string[];
   agents: Agent[];
   macros: Macro[];
   assigneeName: string | null;
@@ -154,6 +156,7 @@ ${form('escalate', () => actionForm(d, 'escalate', 'Escalate', textArea(d, 'esca
 ${form('resolve', () => actionForm(d, 'resolve', 'Resolve', textArea(d, 'resolve', 'body', 'Resolution note to the customer (optional)')))}
 ${form('reopen', () => actionForm(d, 'reopen', 'Reopen', '', 'secondary'))}
 ${form('close', () => actionForm(d, 'close', 'Close', closeConfirm(d), 'danger'))}
+${form('reclassify', () => actionForm(d, 'reclassify', 'Change category', html`<label for="reclassify-category">New category (now ${s.category})</label><select id="reclassify-category" name="category">${d.categories.filter((c) => c !== s.category).map((c) => html`<option value="${c}">${c}</option>`)}</select>${textArea(d, 'reclassify', 'reason', 'Why (on the timeline)')}`, 'secondary'))}
 ${form('accept', () => actionForm(d, 'accept', 'Accept out-of-scope ticket', s.awaitingScopeReview ? html`<p class="meta">Awaiting scope review until ${s.scopeReviewDueAt ? when(d.cal, new Date(s.scopeReviewDueAt)) : '—'}.</p>` : ''))}
 </div>`;
 }

@@ -23,7 +23,7 @@ const versionParam = z.object({ version: z.coerce.number().int().min(1) });
  * A PUT replaces the SLA in force for every new ticket: a missing, empty or non-object body (a client
  * that lost its payload, or sent it as another media type) must not silently become the defaults.
  */
-function requireSettings(body: unknown, kind: SlaKind): void {
+export function requireSettings(body: unknown, kind: SlaKind): void {
   const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
   if (!isObject || Object.keys(body).length === 0) {
     throw badRequest(`the ${kind} is missing`, [{ field: '(body)', message: `send the ${kind} as a non-empty JSON object (Content-Type: application/json)` }]);

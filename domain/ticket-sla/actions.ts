@@ -4,7 +4,9 @@ import type { BusinessCalendar, CalendarSpec } from '../calendar';
 import type { Priority, SlaPolicy } from '../policy';
 import { nextLevel, statusAfter, statusAfterCustomerReply, type AgentAction } from '../ticket';
 import { METRICS, type Effect, type TicketSlaState } from './types';
-import { Recorder, touch, targetsFor, escalationLadder, startClocks, isRunning, isActive, respond, stopClock, pauseResolution, resumeResolution, reopen, close, changePriority, retargetAll } from './core';
+import type { RetimeTerms } from '../agreement';
+import { Recorder, scopeOf, touch, targetsFor, escalationLadder, isRunning, isActive, respond, stopClock, pauseResolution, resumeResolution, reopen, close, changePriority, retargetAll } from './core';
+import { backInScope, reclassify } from './scope';
 
 export interface AgentActionInput {
   action: AgentAction;
@@ -13,6 +15,8 @@ export interface AgentActionInput {
   reason?: string;
   body?: string;
   messageId?: string;
+  /** `reclassify`: the new category. */
+  category?: string;
 }
 
 /** Applies an agent action already validated by `refusal` (domain/ticket.ts). */
@@ -59,14 +63,13 @@ export function applyAgentAction(s: TicketSlaState, input: AgentActionInput, now
     case 'close':
       close(s, r, now, cal, input.reason ?? `closed by ${input.agent ?? 'an agent'}`);
       break;
-    case 'accept': {
-      s.awaitingScopeReview = false;
-      s.scopeReviewDueAt = undefined;
-      startClocks(s, now);
-      const due = clock.dueAt(s.clocks.first_response!, now, cal)!;
-      r.notify({ key: `${s.ticketId}:scope_accepted`, kind: 'scope_accepted', audience: { kind: 'customer' }, metric: 'first_response', dueAt: due.toISOString() });
+    case 'accept':
+      // The intake's review keeps its original key; a review a reclassification started has its own.
+      backInScope(s, r, now, cal, s.scopeReviews ? `${s.ticketId}:scope_accepted:${s.scopeReviews}` : `${s.ticketId}:scope_accepted`);
       break;
-    }
+    case 'reclassify':
+      reclassify(s, r, input.category!, now, cal, { agent: input.agent, reason: input.reason });
+      break;
   }
   if (input.action !== 'reopen' && input.action !== 'close') s.status = statusAfter(input.action, from);
   touch(s);
@@ -74,8 +77,11 @@ export function applyAgentAction(s: TicketSlaState, input: AgentActionInput, now
 }
 
 
-/** An admin moved the ticket to a new policy or calendar version: keep the business time used. */
-export function retime(s: TicketSlaState, policy: SlaPolicy, calendar: CalendarSpec, now: Date, oldCal: BusinessCalendar, newCal: BusinessCalendar): Effect[] {
+/**
+ * An admin moved the ticket to a new policy or calendar version (with `terms`, its organization's agreement now in
+ * force): keep the business time used.
+ */
+export function retime(s: TicketSlaState, policy: SlaPolicy, calendar: CalendarSpec, now: Date, oldCal: BusinessCalendar, newCal: BusinessCalendar, terms?: RetimeTerms): Effect[] {
   const r = new Recorder(s);
   // Fold the time used so far under the old calendar before switching.
   for (const metric of METRICS) {
@@ -83,10 +89,15 @@ export function retime(s: TicketSlaState, policy: SlaPolicy, calendar: CalendarS
     if (isRunning(c)) s.clocks[metric] = clock.resumeClock(clock.pauseClock(c, now, oldCal), now);
   }
   const fromVersion = s.policy.version;
+  const fromTerms = s.terms;
   s.policy = policy;
   s.calendar = calendar;
+  if (terms) s.terms = { ...terms, scope: terms.scope ?? scopeOf(s) };
   retargetAll(s, now, newCal);
-  r.event('retimed', now, { detail: { fromPolicyVersion: fromVersion, toPolicyVersion: policy.version } });
+  const agreement: Record<string, string> = terms
+    ? { fromAgreement: fromTerms ? `${fromTerms.agreement}@${fromTerms.version}` : '', toAgreement: `${terms.agreement}@${terms.version}`, toPolicy: policy.id, toCalendar: `${terms.calendar.id}@${terms.calendar.version}` }
+    : {};
+  r.event('retimed', now, { detail: { fromPolicyVersion: fromVersion, toPolicyVersion: policy.version, ...agreement } });
   touch(s);
   return r.effects;
 }
@@ -96,7 +107,9 @@ export function applyCustomerReply(s: TicketSlaState, now: Date, cal: BusinessCa
   const r = new Recorder(s);
   const from = s.status;
   if (from === 'closed' || from === 'out_of_scope') return [];
-  if (from === 'pending_customer') resumeResolution(s, r, now, cal, 'resumed');
+  // Under a scope review the answer reopens the ticket but its clock waits for the review (scope.ts backInScope).
+  if (from === 'pending_customer' && s.awaitingScopeReview) s.scopePaused = [...new Set([...(s.scopePaused ?? []), 'resolution' as const])];
+  else if (from === 'pending_customer') resumeResolution(s, r, now, cal, 'resumed');
   if (from === 'resolved') reopen(s, r, now);
   s.status = statusAfterCustomerReply(from);
   if (s.agentHasReplied && !isActive(s.clocks.next_response) && !s.awaitingScopeReview) {

@@ -1,9 +1,15 @@
 /** Building blocks shared by the intake, the actions and the timers: clocks, recorder, closure. */
 import * as clock from '../sla-clock';
+import { customerScope, type AgreementScope } from '../agreement';
 import type { BusinessCalendar } from '../calendar';
 import type { Metric, Priority, SlaPolicy } from '../policy';
 import type { SlaClockState } from '../sla-clock';
-import { METRICS, type Effect, type SlaEvent, type SlaEventType, type TicketSlaState } from './types';
+import { METRICS, type Effect, type SlaEvent, type SlaEventType, type TicketIntake, type TicketSlaState } from './types';
+
+/** The agreement's scope; tickets opened before agreements carry only the customer's `trainingIncluded`. */
+export function scopeOf(t: Pick<TicketIntake, 'terms' | 'customer'>): AgreementScope {
+  return t.terms?.scope ?? customerScope(t.customer.trainingIncluded);
+}
 
 export function escalationLadder(policy: SlaPolicy): string[] {
   return ['L1', ...policy.escalation.map((s) => s.level)];

@@ -3,7 +3,7 @@ import * as clock from '../sla-clock';
 import type { BusinessCalendar } from '../calendar';
 import { isOutOfScope } from '../policy';
 import type { Effect, TicketIntake, TicketSlaState } from './types';
-import { Recorder, touch, startClocks } from './core';
+import { Recorder, touch, startClocks, scopeOf } from './core';
 
 /** A new ticket: the acknowledgement, the clocks, and the scope check. */
 export function receive(intake: TicketIntake, cal: BusinessCalendar): { state: TicketSlaState; effects: Effect[] } {
@@ -23,7 +23,7 @@ export function receive(intake: TicketIntake, cal: BusinessCalendar): { state: T
   };
   const r = new Recorder(s);
   r.event('received', now, { detail: { channel: intake.channel, priority: intake.priority, category: intake.category } });
-  if (isOutOfScope(intake.category, { trainingIncluded: intake.customer.trainingIncluded }, intake.policy)) {
+  if (isOutOfScope(intake.category, scopeOf(intake), intake.policy)) {
     s.awaitingScopeReview = true;
     s.scopeReviewDueAt = cal.deadline(now, intake.policy.reviewWindowMinutes).toISOString();
     r.notify({ key: ACKNOWLEDGEMENT_KEY(s.ticketId), kind: 'out_of_scope', audience: { kind: 'customer' }, reason: scopeReason(intake.category), dueAt: s.scopeReviewDueAt });

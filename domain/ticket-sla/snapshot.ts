@@ -54,6 +54,9 @@ export function snapshot(s: TicketSlaState, now: Date, cal: BusinessCalendar): T
     clocks,
     live: s.live ?? null,
     version: s.version,
+    agreement: s.terms ? { id: s.terms.agreement, version: s.terms.version } : { id: 'default', version: s.policy.version },
+    calendar: s.terms?.calendar ?? null,
+    policy: { id: s.policy.id, version: s.policy.version },
   };
 }
 

@@ -5,6 +5,7 @@ import { METRICS, type Effect, type TicketSlaState, type TimedEvent } from './ty
 import { Recorder, touch, escalationLadder, isRunning, close, firedKey } from './core';
 import { scopeReason } from './intake';
 import { fireLiveReminder, liveReminderEvents } from './live-session';
+import { stopPausedClocks } from './scope';
 
 /** The earliest timed event still to come (or overdue), or null when only a message can move the ticket. */
 export function nextTimedEvent(s: TicketSlaState, now: Date, cal: BusinessCalendar): TimedEvent | null {
@@ -80,6 +81,7 @@ export function fireTimedEvent(s: TicketSlaState, e: TimedEvent, now: Date, cal:
       break;
     }
     case 'scope_review_expired':
+      stopPausedClocks(s, now, cal);
       s.awaitingScopeReview = false;
       s.status = 'out_of_scope';
       r.event('out_of_scope', now, { dueAt, detail: { category: s.category, reason: scopeReason(s.category) } });

@@ -1,4 +1,5 @@
 /** The data of a ticket's SLA: its state, the events it records and the effects it asks for. */
+import type { TicketTerms } from '../agreement';
 import type { CalendarSpec } from '../calendar';
 import type { Metric, Priority, SlaPolicy } from '../policy';
 import type { SlaClockState } from '../sla-clock';
@@ -23,6 +24,10 @@ export interface TicketIntake {
   receivedAt: string;
   calendar: CalendarSpec;
   policy: SlaPolicy;
+  /** The customer's organization; absent for customers without one. */
+  organizationId?: string;
+  /** The agreement the ticket is opened under. Absent in tickets opened before agreements: the default's, with the customer's `trainingIncluded` as scope. */
+  terms?: TicketTerms;
 }
 
 export type LiveSessionStatus = 'requested' | 'confirmed' | 'held' | 'no_show' | 'cancelled';
@@ -59,6 +64,10 @@ export interface TicketSlaState extends TicketIntake {
   /** Bumped on every change; orders projections and names timeline events. */
   version: number;
   eventSeq: number;
+  /** Clocks a reclassification into an out-of-scope category paused; they resume when the ticket is back in scope. */
+  scopePaused?: Metric[];
+  /** Scope reviews started by reclassification (the intake's own review is not counted): keys their notices. */
+  scopeReviews?: number;
 }
 
 export type SlaEventType =
@@ -76,6 +85,7 @@ export type SlaEventType =
   | 'closed'
   | 'out_of_scope'
   | 'retimed'
+  | 'reclassified'
   | 'live_session';
 
 export interface SlaEvent {
@@ -162,6 +172,11 @@ export interface TicketSnapshot {
   policyVersion: number;
   clocks: ClockSnapshot[];
   live: LiveSession | null;
+  /** The ticket's state version (bumped on every change), not the agreement's: that is `agreement.version`. */
   version: number;
+  /** The agreement, calendar and policy the ticket runs under, by name and version (calendar null for tickets opened before agreements). */
+  agreement: { id: string; version: number };
+  calendar: { id: string; version: number } | null;
+  policy: { id: string; version: number };
 }
 

@@ -7,17 +7,18 @@ const facts = (over: Partial<TicketFacts>): TicketFacts => ({ status: 'open', aw
 
 describe('availableActions (domain/ticket.ts)', () => {
   it('offers on an open ticket what may be done to it, and neither reopen nor accept', () => {
-    expect(availableActions(facts({}))).toEqual(['assign', 'reply', 'priority', 'pending', 'escalate', 'resolve', 'close']);
+    expect(availableActions(facts({}))).toEqual(['assign', 'reply', 'priority', 'pending', 'escalate', 'resolve', 'close', 'reclassify']);
   });
 
   it('offers reopen only once resolved, and nothing on a finished ticket', () => {
-    expect(availableActions(facts({ status: 'resolved' }))).toEqual(['assign', 'reply', 'reopen', 'close']);
+    expect(availableActions(facts({ status: 'resolved' }))).toEqual(['assign', 'reply', 'reopen', 'close', 'reclassify']);
     expect(availableActions(facts({ status: 'closed' }))).toEqual([]);
     expect(availableActions(facts({ status: 'out_of_scope' }))).toEqual([]);
   });
 
-  it('offers only accept or close while an out-of-scope ticket awaits review, and no escalation at the top', () => {
-    expect(availableActions(facts({ status: 'acknowledged', awaitingScopeReview: true }))).toEqual(['close', 'accept']);
+  it('offers only accept, close or reclassify while an out-of-scope ticket awaits review, and no escalation at the top', () => {
+    expect(availableActions(facts({ status: 'acknowledged', awaitingScopeReview: true }))).toEqual(['close', 'accept', 'reclassify']);
+    expect(refusal('reclassify', facts({ category: 'bug' }), { category: 'bug' })).toBe('the category is already bug');
     expect(availableActions(facts({ escalationLevel: 'management' }))).not.toContain('escalate');
   });
 

@@ -19,6 +19,12 @@ function beyondSchema(op: Operation, body: unknown, action = EXAMPLE_ACTION): st
   try {
     if (op.method === 'put' && op.path.endsWith('/policies/default')) parsePolicyOverrides(body);
     if (op.method === 'put' && op.path.endsWith('/calendars/default')) parseCalendar(body);
+    // Named ones: POST takes {id, …}, PUT the body alone (api/routes/sla-named.ts).
+    const { id: _id, ...named } = body as Record<string, unknown>;
+    if (op.method === 'post' && op.path.endsWith('/sla/policies')) parsePolicyOverrides(named);
+    if (op.method === 'post' && op.path.endsWith('/sla/calendars')) parseCalendar(named);
+    if (op.method === 'put' && op.path.endsWith('/policies/{policyId}')) parsePolicyOverrides(body);
+    if (op.method === 'put' && op.path.endsWith('/calendars/{calendarId}')) parseCalendar(body);
   } catch (err) {
     return [String(err)];
   }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SLA_CALENDAR } from '../../domain/calendar';
 import { PolicyError } from '../../domain/errors';
+import { customerScope } from '../../domain/agreement';
 import { DEFAULT_POLICY, PRIORITIES, isOutOfScope, parsePolicyOverrides, targetFor } from '../../domain/policy';
 import { expandHolidays } from '../../lib/holidays';
 import { SlaConfigError, loadSlaConfig } from '../../lib/sla-config';
@@ -40,7 +41,16 @@ describe('isOutOfScope', () => {
     ['bug', false, false],
     ['unknown', false, false],
   ])('%s with training included=%s → %s', (category, trainingIncluded, expected) => {
-    expect(isOutOfScope(category, { trainingIncluded }, DEFAULT_POLICY)).toBe(expected);
+    expect(isOutOfScope(category, customerScope(trainingIncluded), DEFAULT_POLICY)).toBe(expected);
+  });
+
+  it('follows each item of an agreement\'s scope; a listed category no item covers stays out of scope', () => {
+    const policy = { ...DEFAULT_POLICY, outOfScopeCategories: [...DEFAULT_POLICY.outOfScopeCategories, 'other'] };
+    const scope = { training: false, customDevelopment: true, thirdParty: true };
+    expect(isOutOfScope('training', scope, policy)).toBe(true);
+    expect(isOutOfScope('custom-development', scope, policy)).toBe(false);
+    expect(isOutOfScope('third-party', scope, policy)).toBe(false);
+    expect(isOutOfScope('other', { training: true, customDevelopment: true, thirdParty: true }, policy)).toBe(true);
   });
 });
 

@@ -1,0 +1,61 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { notFoundError } from '../../domain/app-errors';
+import { SLA_NAME, type SettingsKind, type SlaRegistry } from '../../desk/sla-registry';
+import type { Store } from '../../store';
+import { principal, requireRole } from '../auth';
+import { parseOr400 } from '../problem';
+import { requireSettings } from './sla';
+
+/** A calendar's or policy's name in a path (what agreements refer to it by). */
+export const slaNameParam = z.string().regex(SLA_NAME, 'must be a lowercase name such as "acme-hours"');
+const versionParam = z.coerce.number().int().min(1);
+
+/** The id and body of a new named calendar or policy: `{id, …}` (the body is checked by the domain's own parser). */
+export const createSettingsBody = z.object({ id: slaNameParam }).loose();
+
+/**
+ * Named calendars and policies beside `default` (api/routes/sla.ts keeps its own routes): created with POST,
+ * versioned with PUT, read by name and version, deleted unless an organization's agreement names them.
+ */
+export function namedSlaRoutes(deps: { registry: SlaRegistry; store: Store }): Router {
+  const router = Router();
+  for (const [path, kind, param] of [['calendars', 'calendar', 'calendarId'], ['policies', 'policy', 'policyId']] as [string, SettingsKind, string][]) {
+    const nameOf = (params: unknown) => parseOr400(z.object({ [param]: slaNameParam }), params, `${kind} name`)[param] as string;
+
+    router.post(`/sla/${path}`, requireRole('admin'), async (req, res) => {
+      const body = parseOr400(createSettingsBody, req.body ?? {}, kind);
+      const saved = await deps.registry.create(kind, body, principal(req).id);
+      res.status(201).location(`/api/v1/sla/${path}/${saved.name}`).json(saved);
+    });
+    router.get(`/sla/${path}/:${param}`, async (req, res) => {
+      const latest = await deps.registry.latest(kind, nameOf(req.params));
+      if (!latest) throw notFoundError(kind);
+      res.json(latest);
+    });
+    router.put(`/sla/${path}/:${param}`, requireRole('admin'), async (req, res) => {
+      const name = nameOf(req.params);
+      requireSettings(req.body, kind);
+      const actor = principal(req).id;
+      res.status(201).json(kind === 'calendar' ? await deps.registry.putCalendar(req.body, actor, name) : await deps.registry.putPolicy(req.body, actor, name));
+    });
+    router.delete(`/sla/${path}/:${param}`, requireRole('admin'), async (req, res) => {
+      await deps.registry.remove(kind, nameOf(req.params), principal(req).id);
+      res.status(204).end();
+    });
+    router.get(`/sla/${path}/:${param}/versions`, async (req, res) => {
+      const name = nameOf(req.params);
+      const versions = await deps.store.slaVersions.list(kind, name);
+      if (!versions.length) throw notFoundError(kind);
+      res.json({ versions });
+    });
+    router.get(`/sla/${path}/:${param}/versions/:version`, async (req, res) => {
+      const name = nameOf(req.params);
+      const version = parseOr400(versionParam, req.params.version, 'version');
+      const found = await deps.store.slaVersions.get(kind, name, version);
+      if (!found) throw notFoundError(`${kind} version`);
+      res.json(found);
+    });
+  }
+  return router;
+}

@@ -1,0 +1,45 @@
+/**
+ * A customer's agreement, as far as a ticket needs it: which limitations of the SLA are lifted (scope) and who
+ * hears about each escalation level. Organizations carry one each; customers without one get the default.
+ */
+
+/** The SLA's limitations an agreement can include: true means the customer is supported for it. */
+export interface AgreementScope {
+  training: boolean;
+  customDevelopment: boolean;
+  thirdParty: boolean;
+}
+
+export const SCOPE_NAMES = ['training', 'customDevelopment', 'thirdParty'] as const;
+
+/** The category each scope item lifts the limitation for. */
+const CATEGORY_SCOPE: Record<string, keyof AgreementScope> = {
+  training: 'training',
+  'custom-development': 'customDevelopment',
+  'third-party': 'thirdParty',
+};
+
+export const scopeItemFor = (category: string): keyof AgreementScope | undefined => CATEGORY_SCOPE[category];
+
+/** The scope of a customer without an organization: their own `trainingIncluded`, nothing else. */
+export const customerScope = (trainingIncluded: boolean): AgreementScope => ({ training: trainingIncluded, customDevelopment: false, thirdParty: false });
+
+/** Escalation addresses per level (`L1`, `L2`, `management`, …); a level not named goes to the desk's own contacts. */
+export type LevelContacts = Record<string, string[]>;
+
+/** What a ticket was opened (or re-timed) under, by name and version; the calendar and policy bodies travel beside it. */
+export interface TicketTerms {
+  /** An organization's id, or `default`. */
+  agreement: string;
+  /** The agreement's version; for `default`, the default policy's. */
+  version: number;
+  calendar: { id: string; version: number };
+  scope: AgreementScope;
+  contacts?: LevelContacts;
+}
+
+/** `<agreement>@<version>`, what a ticket records as its `slaVersion`. */
+export const slaVersionOf = (t: Pick<TicketTerms, 'agreement' | 'version'>) => `${t.agreement}@${t.version}`;
+
+/** What a re-timing moves a ticket to; without a scope the ticket keeps its own (the default agreement's customers differ). */
+export type RetimeTerms = Omit<TicketTerms, 'scope'> & { scope?: AgreementScope };
