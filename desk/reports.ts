@@ -166,10 +166,12 @@ export function createReports(deps: { store: Store }) {
       if (o.businessMinutesUsed !== null) g.minutes.push(o.businessMinutesUsed);
     }
     const order = (p: string) => PRIORITIES.indexOf(p as Priority);
+    // Organizations by name, customers without one last.
+    const orgOrder = (r: { organizationId?: string | null; organization?: string | null }) => (r.organizationId ? `0${r.organization ?? r.organizationId}` : '1');
     return [...groups.values()]
       .sort(
         (a, b) =>
-          (a.row.organization ?? a.row.organizationId ?? '').localeCompare(b.row.organization ?? b.row.organizationId ?? '') ||
+          orgOrder(a.row).localeCompare(orgOrder(b.row)) ||
           order(b.row.priority) - order(a.row.priority) ||
           METRICS.indexOf(a.row.metric as never) - METRICS.indexOf(b.row.metric as never),
       )
