@@ -11,6 +11,7 @@ import { healthRoutes } from './routes/health';
 import { inboundRoutes } from './routes/inbound';
 import { ticketThreadRoutes } from './routes/ticket-thread';
 import { ticketRoutes } from './routes/tickets';
+import { reportRoutes } from './routes/reports';
 import { slaRoutes } from './routes/sla';
 import { namedSlaRoutes } from './routes/sla-named';
 import { organizationRoutes } from './routes/organizations';
@@ -99,6 +100,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/agents', agentRoutes(desk.agents));
   api.use('/macros', macroRoutes(desk.macros));
   api.use('/webhooks', webhookRoutes({ store: deps.store, now, allowHosts: deps.webhookAllowHosts }));
+  api.use('/reports', reportRoutes(desk.reports));
   api.use(slaRoutes({ sla: desk.slaService, registry: desk.slaRegistry, store: deps.store, now }));
   api.use(namedSlaRoutes({ registry: desk.slaRegistry, store: deps.store }));
   api.use('/organizations', organizationRoutes(desk.organizations));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { announcementBody } from './routes/announcements';
-import { previewQuery, reportQuery, zoneQuery } from './routes/sla';
+import { previewQuery, zoneQuery } from './routes/sla';
 import { macroBody } from './routes/macros';
 import { createWebhookBody } from './routes/webhooks';
 import type { ErrorStatus, Operation } from './openapi';
@@ -62,13 +62,6 @@ export const MORE_OPERATIONS: Operation[] = [
     method: 'post', path: '/api/v1/sla/policies/default/retime-open-tickets', tag: 'SLA', access: 'admin',
     summary: 'Move open tickets to the newest versions', description: 'Each open ticket adopts the newest policy and calendar, keeping the business time it has already used. Audited.',
     success: { status: 200, description: 'how many tickets moved', schema: { type: 'object', properties: { retimed: { type: 'integer' }, refused: { type: 'integer' }, failed: { type: 'integer' } } } },
-    errors: [...API_ERRORS, 403],
-  },
-  {
-    method: 'get', path: '/api/v1/reports/sla', tag: 'Reports', access: 'agent', query: reportQuery as unknown as z.ZodObject,
-    summary: 'SLA attainment', description: 'Per priority and metric, for clocks that stopped in [from, to): met, missed, breaches, attainment, median and p90 business minutes.',
-    example: { query: 'from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z' },
-    success: { status: 200, description: 'the report', schema: anyObject },
     errors: [...API_ERRORS, 403],
   },
   {

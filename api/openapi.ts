@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MESSAGE_KINDS } from '../domain/thread';
 import { MORE_OPERATIONS } from './openapi-more';
 import { AGREEMENT_OPERATIONS } from './openapi-agreements';
+import { REPORT_OPERATIONS } from './openapi-reports';
 import { AGENT_ACTIONS } from '../domain/ticket';
 import { actionBody, actionParam, createTicketBody, createUserBody, idempotencyKeyHeader, listQuery, messageBody, ticketIdParam } from './schemas';
 
@@ -283,7 +284,7 @@ const CORE_OPERATIONS: Operation[] = [
   },
 ];
 
-export const OPERATIONS: Operation[] = [...CORE_OPERATIONS, ...MORE_OPERATIONS, ...AGREEMENT_OPERATIONS];
+export const OPERATIONS: Operation[] = [...CORE_OPERATIONS, ...MORE_OPERATIONS, ...AGREEMENT_OPERATIONS, ...REPORT_OPERATIONS];
 
 /** Path parameters, by name, validated by the same schemas as the routes. */
 const PATH_PARAMS: Record<string, z.ZodType> = { id: ticketIdParam.shape.id, action: actionParam.shape.action, version: z.int().min(1) };

@@ -14,6 +14,7 @@ import { createTicketList } from './ticket-list';
 import { createInboundMail } from './inbound-mail';
 import { createMailParserPool } from './mail-parser-pool';
 import { createLiveSessions } from './live-sessions';
+import { createReports } from './reports';
 import { createSlaService } from './sla';
 import type { SlaRegistry } from './sla-registry';
 import { createTicketActions, type TicketActions } from './ticket-actions';
@@ -95,6 +96,7 @@ export function createDesk(deps: DeskDeps) {
     liveSessions: createLiveSessions({ temporal, actions, store, now }),
     users: createUserService({ store, now }),
     slaService: createSlaService({ registry: slaRegistry, store, temporal, now }),
+    reports: createReports({ store }),
     announcements: createAnnouncementService({ temporal, taskQueue, store, sla, now }),
     inboundMail: createInboundMail({
       tickets, actions, attachments, store, parser: mailParser, replySecret: mail.replySecret, trustedAuthservIds: mail.trustedAuthservIds ?? [], now, logger,

@@ -8,7 +8,7 @@ import type { Store } from '../store';
 import { retimeTickets } from './retime';
 import type { SlaRegistry } from './sla-registry';
 
-/** Support hours, deadline previews, re-timing and the attainment report. */
+/** Support hours, deadline previews and re-timing (reports: desk/reports.ts). */
 export function createSlaService(deps: { registry: SlaRegistry; store: Store; temporal: Client; now: () => Date }) {
   function callerZone(zone: string | undefined): BusinessCalendar | null {
     if (!zone) return null;
@@ -87,52 +87,7 @@ export function createSlaService(deps: { registry: SlaRegistry; store: Store; te
       await deps.store.audit.record({ at: deps.now(), actor, action: 'tickets.retime', target: `policy:default:${sla.policy.version}`, detail: outcome });
       return outcome;
     },
-
-    /** Attainment per priority and metric for clocks that stopped in [from, to), and the breaches in it. */
-    async report(from: Date, to: Date) {
-      const events = await deps.store.slaEvents.between(from, to, ['responded', 'resolved', 'breached']);
-      const priorities = await deps.store.ticketStates.prioritiesOf([...new Set(events.map((e) => e.ticketId))]);
-      const rows = new Map<string, { priority: string; metric: string; met: number; missed: number; breached: number; minutes: number[] }>();
-      const row = (priority: string, metric: string) => {
-        const key = `${priority}:${metric}`;
-        if (!rows.has(key)) rows.set(key, { priority, metric, met: 0, missed: 0, breached: 0, minutes: [] });
-        return rows.get(key)!;
-      };
-      for (const e of events) {
-        const priority = priorities.get(e.ticketId);
-        if (!priority || !e.metric) continue;
-        const r = row(priority, e.metric);
-        if (e.type === 'breached') r.breached += 1;
-        else {
-          const d = (e.detail ?? {}) as { met?: boolean; businessMinutesUsed?: number };
-          if (d.met) r.met += 1;
-          else r.missed += 1;
-          if (typeof d.businessMinutesUsed === 'number') r.minutes.push(d.businessMinutesUsed);
-        }
-      }
-      const order = (p: string) => PRIORITIES.indexOf(p as Priority);
-      return {
-        from: from.toISOString(),
-        to: to.toISOString(),
-        rows: [...rows.values()]
-          .sort((a, b) => order(b.priority) - order(a.priority) || METRICS.indexOf(a.metric as never) - METRICS.indexOf(b.metric as never))
-          .map(({ minutes, ...r }) => ({
-            ...r,
-            completed: r.met + r.missed,
-            attainment: r.met + r.missed ? r.met / (r.met + r.missed) : null,
-            medianBusinessMinutes: percentile(minutes, 0.5),
-            p90BusinessMinutes: percentile(minutes, 0.9),
-          })),
-      };
-    },
   };
-}
-
-/** Nearest-rank percentile; null for no data. */
-export function percentile(values: number[], p: number): number | null {
-  if (!values.length) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
 }
 
 export type SlaService = ReturnType<typeof createSlaService>;

@@ -55,8 +55,11 @@ export function createOpsQueries(models: Models) {
     },
 
     /** When each ticket received in [from, to) arrived. */
-    async receivedBetween(from: Date, to: Date): Promise<Date[]> {
-      const docs = await TicketState.find({ receivedAt: { $gte: from, $lt: to } }, { receivedAt: 1 }).lean();
+    /** With `organizationId`, only that organization's tickets (`none`: customers without one). */
+    async receivedBetween(from: Date, to: Date, organizationId?: string): Promise<Date[]> {
+      const q: Record<string, unknown> = { receivedAt: { $gte: from, $lt: to } };
+      if (organizationId !== undefined) q.organizationId = organizationId === 'none' ? null : String(organizationId);
+      const docs = await TicketState.find(q, { receivedAt: 1 }).lean();
       return docs.map((d) => new Date((d as { receivedAt: Date }).receivedAt));
     },
 

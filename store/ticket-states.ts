@@ -22,6 +22,8 @@ export interface TicketStateProjection {
   updatedAt: Date;
 }
 
+export type TicketFacts = Pick<TicketStateProjection, 'priority' | 'category' | 'subject' | 'customerId' | 'organizationId'>;
+
 export function createTicketStateRepository(models: Models) {
   const { TicketState } = models;
   return {
@@ -54,6 +56,17 @@ export function createTicketStateRepository(models: Models) {
     async prioritiesOf(ids: string[]): Promise<Map<string, string>> {
       const docs = await TicketState.find({ _id: { $in: ids } }, { priority: 1 }).lean();
       return new Map(docs.map((d) => [String(d._id), String((d as { priority: string }).priority)]));
+    },
+    /** What reports group and filter by, per ticket. */
+    async factsOf(ids: string[]): Promise<Map<string, TicketFacts>> {
+      if (!ids.length) return new Map();
+      const docs = await TicketState.find({ _id: { $in: ids.map(String) } }, { priority: 1, category: 1, subject: 1, customerId: 1, organizationId: 1 }).lean();
+      return new Map(
+        docs.map((d) => {
+          const { _id, ...facts } = d as unknown as TicketFacts & { _id: string };
+          return [String(_id), facts];
+        }),
+      );
     },
     async get(id: string): Promise<TicketStateProjection | null> {
       const doc = await TicketState.findById(id).lean();

@@ -48,6 +48,12 @@ export function createTicketRepository(models: Models) {
       const doc = await Ticket.findById(id).lean();
       return doc ? toPlain(doc as unknown as Record<string, unknown>) : null;
     },
+    /** Each ticket's requester address (reports), without reading the tickets' content. */
+    async customerEmailsOf(ids: string[]): Promise<Map<string, string>> {
+      if (!ids.length) return new Map();
+      const docs = await Ticket.find({ _id: { $in: ids.map(String) } }, { customerEmail: 1 }).lean();
+      return new Map(docs.map((d) => [String(d._id), String((d as { customerEmail: string }).customerEmail)]));
+    },
     /** Several tickets' content in one read (a queue page's requesters). */
     async many(ids: string[]): Promise<Map<string, TicketContent>> {
       const docs = await Ticket.find({ _id: { $in: ids.map(String) } }).lean();

@@ -32,8 +32,17 @@ ${bars.map((b, i) => {
 })}</svg>`;
 }
 
-export function dashboardBody(d: Dashboard, cal: BusinessCalendar, query: { from: string; to: string }): SafeHtml {
+export interface DashboardQuery {
+  from: string;
+  to: string;
+  /** An organization's id, `none` (customers without one), or absent (everyone). */
+  organization?: string;
+}
+
+export function dashboardBody(d: Dashboard, cal: BusinessCalendar, query: DashboardQuery, organizations: { id: string; name: string }[]): SafeHtml {
   const rows = d.report.rows;
+  const period = new URLSearchParams({ from: d.from.toISOString(), to: d.to.toISOString(), ...(query.organization ? { organization: query.organization } : {}) });
+  const option = (value: string, label: string) => html`<option value="${value}"${(query.organization ?? '') === value ? html` selected` : ''}>${label}</option>`;
   const attainment = html`<table id="attainment"><thead><tr><th scope="col">Priority</th><th scope="col">Clock</th><th scope="col" class="num">Met</th><th scope="col" class="num">Missed</th>
 <th scope="col" class="num">Breaches</th><th scope="col" class="num">Attainment</th></tr></thead><tbody>
 ${rows.length ? rows.map((r) => html`<tr data-priority="${r.priority}" data-metric="${r.metric}" data-met="${r.met}" data-missed="${r.missed}" data-breached="${r.breached}" data-completed="${r.completed}" data-attainment="${r.attainment ?? ''}">
@@ -61,9 +70,11 @@ ${d.levels.map((l) => html`<tr data-level="${l.level}" data-breaches="${l.breach
 <form class="filters" method="get" action="/console/dashboard">
 <div><label for="from">From (ISO instant or date)</label><input type="text" id="from" name="from" value="${query.from}"></div>
 <div><label for="to">To (exclusive)</label><input type="text" id="to" name="to" value="${query.to}"></div>
+<div><label for="organization">Organization</label><select id="organization" name="organization">${option('', 'All')}${option('none', 'Customers without organization')}${organizations.map((o) => option(o.id, o.name))}</select></div>
 <button type="submit">Show</button></form>
 <p id="period" data-from="${d.from.toISOString()}" data-to="${d.to.toISOString()}">From ${cal.formatLocal(d.from)} to ${cal.formatLocal(d.to)}: <strong data-received="${d.received}">${d.received}</strong> ticket(s) received.
-The figures are those of <code>GET /api/v1/reports/sla?from=${d.from.toISOString()}&amp;to=${d.to.toISOString()}</code>.</p>
+The figures are those of <code>GET /api/v1/reports/sla?${period.toString()}</code>.
+<a id="csv" href="/console/reports/sla.csv?${period.toString()}" download>Download the outcomes as CSV</a></p>
 <h2>Attainment per priority and clock</h2><p class="meta">Clocks that stopped in the period: met if within target; breaches are counted when they happened.</p>
 ${attainment}${attainmentBars.length ? barChart('attainment-chart', 'Attainment per priority and clock (percent)', attainmentBars, 100) : ''}
 <h2>First response, business hours</h2>${firstResponse}

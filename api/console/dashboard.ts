@@ -1,6 +1,6 @@
 import type { BusinessCalendar } from '../../domain/calendar';
 import type { Store } from '../../store';
-import type { SlaService } from '../../desk/sla';
+import type { AttainmentReport, Reports } from '../../desk/reports';
 import { neverCloses } from './time';
 
 /**
@@ -24,7 +24,7 @@ export interface LevelCounts {
   escalations: number;
 }
 
-export type Report = Awaited<ReturnType<SlaService['report']>>;
+export type Report = AttainmentReport;
 
 export interface Dashboard {
   from: Date;
@@ -68,12 +68,23 @@ export function ticketsPerShift(cal: BusinessCalendar, received: Date[], from: D
   return shifts;
 }
 
-export async function dashboard(deps: { sla: SlaService; store: Store; cal: BusinessCalendar; ladder: string[] }, from: Date, to: Date): Promise<Dashboard> {
-  const [report, signals, received] = await Promise.all([
-    deps.sla.report(from, to),
+/** `organizationId` narrows every figure to one organization's tickets (`none`: customers without one). */
+export async function dashboard(
+  deps: { reports: Reports; store: Store; cal: BusinessCalendar; ladder: string[] },
+  from: Date,
+  to: Date,
+  organizationId?: string,
+): Promise<Dashboard> {
+  const [report, allSignals, received] = await Promise.all([
+    deps.reports.attainment({ from, to, ...(organizationId !== undefined ? { organizationId } : {}) }),
     deps.store.ops.slaSignals(from, to),
-    deps.store.ops.receivedBetween(from, to),
+    deps.store.ops.receivedBetween(from, to, organizationId),
   ]);
+  let signals = allSignals;
+  if (organizationId !== undefined) {
+    const facts = await deps.store.ticketStates.factsOf([...new Set(allSignals.map((s) => s.ticketId))]);
+    signals = allSignals.filter((s) => (facts.get(s.ticketId)?.organizationId ?? 'none') === organizationId);
+  }
   const levels = [...new Set([...deps.ladder, ...signals.map((s) => s.level)])].map((level) => ({
     level,
     breaches: signals.filter((s) => s.type === 'breached' && s.level === level).length,

@@ -49,6 +49,12 @@ function str(source: unknown, name: string, max = 200): string | undefined {
   return t && t.length <= max ? t : undefined;
 }
 
+/** The dashboard's organization: an id, `none` (customers without one) or absent (everyone). */
+function organizationFilter(query: unknown): string | undefined {
+  const v = str(query, 'organization', 64);
+  return v && /^[A-Za-z0-9_-]+$/.test(v) ? v : undefined;
+}
+
 const encodeCursor = (c: ListCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 function decodeCursor(raw: string | undefined): ListCursor | null {
   if (!raw) return null;
@@ -252,13 +258,27 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
     let to = rawTo ? parseInstant(rawTo) : now;
     if (to && rawTo?.length === 10) to = new Date(to.getTime() + DAY_MS); // a date as "to" includes that whole day
     const from = rawFrom ? parseInstant(rawFrom) : to && new Date(to.getTime() - 7 * DAY_MS);
-    const query = { from: rawFrom ?? from?.toISOString() ?? '', to: rawTo ?? to?.toISOString() ?? '' };
+    const organization = organizationFilter(req.query);
+    const query = { from: rawFrom ?? from?.toISOString() ?? '', to: rawTo ?? to?.toISOString() ?? '', ...(organization ? { organization } : {}) };
     if (!from || !to || from >= to || to.getTime() - from.getTime() > 366 * DAY_MS) {
       return render(req, res, 400, 'Dashboard', html`<h1>SLA dashboard</h1><p class="banner" role="alert">Give “from” and “to” as dates (2026-11-01) or ISO instants (2026-11-01T00:00:00Z), “from” first, at most a year apart.</p>
 <p><a href="/console/dashboard">Last 7 days</a></p>`);
     }
-    const d = await dashboard({ sla: desk.slaService, store: deps.store, cal: cal(), ladder: ladder() }, from, to);
-    render(req, res, 200, 'Dashboard', dashboardBody(d, cal(), query));
+    const [d, organizations] = await Promise.all([
+      dashboard({ reports: desk.reports, store: deps.store, cal: cal(), ladder: ladder() }, from, to, organization),
+      deps.store.organizations.list(),
+    ]);
+    render(req, res, 200, 'Dashboard', dashboardBody(d, cal(), query, organizations));
+  });
+
+  // The dashboard's CSV: the API's /api/v1/reports/sla.csv for a signed-in agent (the console has no API key).
+  router.get('/reports/sla.csv', async (req, res) => {
+    const from = parseInstant(str(req.query, 'from', 40) ?? '');
+    const to = parseInstant(str(req.query, 'to', 40) ?? '');
+    if (!from || !to || from >= to) return render(req, res, 400, 'Report', html`<p class="banner" role="alert">Give “from” and “to” as ISO instants, “from” first.</p>`);
+    const organization = organizationFilter(req.query);
+    const csv = await desk.reports.csv({ from, to, ...(organization ? { organizationId: organization } : {}) });
+    res.type('text/csv; charset=utf-8').attachment(`sla-${from.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}.csv`).send(csv);
   });
 
   // Unexpected failures get a page, not problem+json: a person is reading.

@@ -17,13 +17,6 @@ export const previewQuery = z
     zone: z.string().min(1).max(64).optional(),
   })
   .strict();
-export const reportQuery = z
-  .object({
-    from: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant' }),
-    to: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant' }),
-  })
-  .strict()
-  .refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: 'must be after from', path: ['to'] });
 const versionParam = z.object({ version: z.coerce.number().int().min(1) });
 
 /**
@@ -37,7 +30,7 @@ export function requireSettings(body: unknown, kind: SlaKind): void {
   }
 }
 
-/** Support hours, previews, versioned calendars and policies, re-timing, and the attainment report. */
+/** Support hours, previews, versioned calendars and policies, and re-timing. */
 export function slaRoutes(deps: { sla: SlaService; registry: SlaRegistry; store: Store; now: () => Date }): Router {
   const router = Router();
 
@@ -76,11 +69,6 @@ export function slaRoutes(deps: { sla: SlaService; registry: SlaRegistry; store:
 
   router.post('/sla/policies/default/retime-open-tickets', requireRole('admin'), async (req, res) => {
     res.json(await deps.sla.retimeOpenTickets(principal(req).id));
-  });
-
-  router.get('/reports/sla', requireRole('agent', 'admin'), async (req, res) => {
-    const q = parseOr400(reportQuery, req.query, 'query');
-    res.json(await deps.sla.report(new Date(q.from), new Date(q.to)));
   });
 
   return router;

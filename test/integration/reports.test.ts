@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALWAYS_OPEN_CALENDAR } from '../../domain/calendar';
+import { OUTCOME_COLUMNS } from '../../desk/reports';
+import { consoleLogin } from '../support/console';
+import { apiClient, type ApiClient } from '../support/http';
+import { startStack, type TestStack } from '../support/stack';
+import { eventually } from '../support/wait';
+
+/** Reports per organization and customer: attainment, its outcomes as JSON and CSV, and the dashboard's filter. */
+
+let stack: TestStack;
+let admin: ApiClient;
+let agent: ApiClient;
+let agentKey: string;
+const org: Record<'initech' | 'globex', string> = { initech: '', globex: '' };
+let from: string;
+let to: string;
+const tickets: Record<string, string> = {};
+
+/** A minimal RFC 4180 reader (quoted cells, doubled quotes, CRLF), enough to read back what the API wrote. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += c;
+  }
+  return rows;
+}
+
+const csvOf = async (query: string) => {
+  const res = await fetch(`${stack.baseUrl}/api/v1/reports/sla.csv?${query}`, { headers: { authorization: `Bearer ${agentKey}` } });
+  return { status: res.status, type: res.headers.get('content-type'), disposition: res.headers.get('content-disposition'), rows: parseCsv(await res.text()) };
+};
+
+beforeAll(async () => {
+  stack = await startStack();
+  admin = apiClient(stack.baseUrl, stack.adminKey);
+  agentKey = (await admin.post('/api/v1/users', { role: 'agent', name: 'Rita', email: 'rita@support.local' })).body.apiKey;
+  agent = apiClient(stack.baseUrl, agentKey);
+  expect((await admin.post('/api/v1/sla/calendars', { id: 'round-the-clock', ...ALWAYS_OPEN_CALENDAR })).status).toBe(201);
+  for (const [key, name, domain] of [['initech', 'Initech', 'initech.example'], ['globex', 'Globex', 'globex.example']] as const) {
+    const created = await admin.post('/api/v1/organizations', {
+      name,
+      domains: [domain],
+      agreement: { calendar: key === 'initech' ? 'round-the-clock' : 'default', policy: 'default', scope: { training: false, customDevelopment: false, thirdParty: false } },
+    });
+    expect(created.status).toBe(201);
+    org[key] = created.body.id;
+  }
+
+  from = new Date(Date.now() - 60_000).toISOString();
+  const open = async (email: string, subject: string, priority: string) => {
+    const t = await admin.post('/api/v1/tickets', { subject, description: 'd', category: 'bug', priority, customerEmail: email });
+    expect(t.status).toBe(201);
+    await eventually(async () => (await agent.get(`/api/v1/tickets/${t.body.id}`)).body.status === 'acknowledged', 15_000, 'acknowledgement');
+    expect((await agent.post(`/api/v1/tickets/${t.body.id}/messages`, { body: 'Looking at it' })).status).toBe(201);
+    return t.body.id as string;
+  };
+  tickets.initech = await open('ada@initech.example', '=HYPERLINK("http://evil.example","click")', 'high');
+  tickets.globex = await open('bob@globex.example', 'Export, "quoted" and\nsplit', 'urgent');
+  tickets.none = await open('carol@example.com', 'No organization', 'low');
+  to = new Date(Date.now() + 60_000).toISOString();
+  // Every first response is recorded before the reports are read.
+  await eventually(async () => ((await agent.get(`/api/v1/reports/sla/outcomes?from=${from}&to=${to}`)).body.rows?.length ?? 0) >= 3, 15_000, 'three outcomes');
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('attainment per organization', () => {
+  it('groups by organization, priority and clock with by=organization, and filters by organization and customer', async () => {
+    const byOrg = await agent.get(`/api/v1/reports/sla?from=${from}&to=${to}&by=organization`);
+    expect(byOrg.status).toBe(200);
+    const first = byOrg.body.rows.filter((r: { metric: string }) => r.metric === 'first_response');
+    expect(first.map((r: { organization: string | null; priority: string; met: number }) => [r.organization, r.priority, r.met])).toEqual([
+      ['Globex', 'urgent', 1],
+      ['Initech', 'high', 1],
+      [null, 'low', 1],
+    ]);
+
+    const initech = await agent.get(`/api/v1/reports/sla?from=${from}&to=${to}&organization=${org.initech}`);
+    expect(initech.body.rows).toEqual([expect.objectContaining({ priority: 'high', metric: 'first_response', met: 1, missed: 0, attainment: 1 })]);
+    expect(initech.body.organizationId).toBe(org.initech);
+    const none = await agent.get(`/api/v1/reports/sla?from=${from}&to=${to}&organization=none`);
+    expect(none.body.rows.map((r: { priority: string }) => r.priority)).toEqual(['low']);
+
+    const carol = (await agent.get(`/api/v1/tickets/${tickets.none}`)).body.customerId;
+    const mine = await agent.get(`/api/v1/reports/sla?from=${from}&to=${to}&customer=${carol}`);
+    expect(mine.body.rows.map((r: { priority: string }) => r.priority)).toEqual(['low']);
+  });
+
+  it('refuses a bad period or filter naming the field, and customers', async () => {
+    const backwards = await agent.get(`/api/v1/reports/sla?from=${to}&to=${from}`);
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.errors[0].field).toBe('to');
+    const badOrg = await agent.get(`/api/v1/reports/sla.csv?from=${from}&to=${to}&organization=${encodeURIComponent('{"$ne":1}')}`);
+    expect(badOrg.status).toBe(400);
+    const customer = apiClient(stack.baseUrl, (await admin.post('/api/v1/users', { role: 'customer', name: 'Dee', email: 'dee@example.com' })).body.apiKey);
+    expect((await customer.get(`/api/v1/reports/sla.csv?from=${from}&to=${to}`)).status).toBe(403);
+    expect((await customer.get(`/api/v1/reports/sla/outcomes?from=${from}&to=${to}`)).status).toBe(403);
+  });
+});
+
+describe('the CSV export', () => {
+  it('has the documented columns and the same rows as the JSON outcomes, and sums to the attainment report', async () => {
+    const csv = await csvOf(`from=${from}&to=${to}`);
+    expect(csv.status).toBe(200);
+    expect(csv.type).toMatch(/^text\/csv/);
+    expect(csv.disposition).toMatch(/^attachment; filename="?sla-[\d-]+\.csv"?$/);
+    expect(csv.rows[0]).toEqual([...OUTCOME_COLUMNS]);
+
+    const outcomes = (await agent.get(`/api/v1/reports/sla/outcomes?from=${from}&to=${to}`)).body.rows as Record<string, string | number | null>[];
+    const asCells = (o: Record<string, string | number | null>) =>
+      [o.ticketId, o.subject, o.organizationId, o.organization, o.customerId, o.customerEmail, o.priority, o.category, o.metric, o.outcome, o.at, o.dueAt, o.businessMinutesUsed].map((v) =>
+        v === null ? '' : String(v).replace(/^([=+\-@\t\r])/, "'$1"),
+      );
+    expect(csv.rows.slice(1)).toEqual(outcomes.map(asCells));
+
+    // The customers' words cannot become a spreadsheet formula, and quotes, commas and line breaks survive.
+    const initech = csv.rows.find((r) => r[0] === tickets.initech)!;
+    expect(initech[1]).toBe('\'=HYPERLINK("http://evil.example","click")');
+    expect(initech[3]).toBe('Initech');
+    expect(csv.rows.find((r) => r[0] === tickets.globex)![1]).toBe('Export, "quoted" and\nsplit');
+
+    const report = (await agent.get(`/api/v1/reports/sla?from=${from}&to=${to}`)).body.rows as { priority: string; metric: string; met: number; missed: number; breached: number }[];
+    const col = (name: (typeof OUTCOME_COLUMNS)[number]) => OUTCOME_COLUMNS.indexOf(name);
+    for (const r of report) {
+      const rows = csv.rows.slice(1).filter((c) => c[col('priority')] === r.priority && c[col('clock')] === r.metric);
+      const count = (outcome: string) => rows.filter((c) => c[col('outcome')] === outcome).length;
+      expect([count('met'), count('missed'), count('breached')], `${r.priority} ${r.metric}`).toEqual([r.met, r.missed, r.breached]);
+    }
+    expect(report.reduce((n, r) => n + r.met + r.missed + r.breached, 0)).toBe(csv.rows.length - 1);
+  });
+
+  it('keeps one organization with organization=', async () => {
+    const csv = await csvOf(`from=${from}&to=${to}&organization=${org.globex}`);
+    expect(csv.rows.slice(1).map((r) => r[0])).toEqual([tickets.globex]);
+  });
+});
+
+describe('the console dashboard', () => {
+  it('filters every figure by organization and links the same period and organization as CSV', async () => {
+    const cookie = await consoleLogin(stack.baseUrl, agentKey);
+    const page = await fetch(`${stack.baseUrl}/console/dashboard?from=${from}&to=${to}&organization=${org.initech}`, { headers: { cookie } });
+    expect(page.status).toBe(200);
+    const body = await page.text();
+    expect(body).toContain(`<option value="${org.initech}" selected>Initech</option>`);
+    expect([...body.matchAll(/<tr data-priority="(\w+)" data-metric="first_response"/g)].map((m) => m[1])).toEqual(['high']);
+    expect(body).toMatch(/data-received="1"/);
+    const link = /<a id="csv" href="([^"]+)"/.exec(body)![1]!.replace(/&amp;/g, '&');
+    const csv = await fetch(`${stack.baseUrl}${link}`, { headers: { cookie } });
+    expect(csv.status).toBe(200);
+    expect(parseCsv(await csv.text()).slice(1).map((r) => r[0])).toEqual([tickets.initech]);
+  });
+});
