@@ -42,6 +42,7 @@ export function instrumentActivities<T extends Record<string, ActivityFn>>(activ
         try {
           const result = await fn(...args);
           if (name === 'recordTicketChange') await countSlaEvents((args[0] as TicketChangeInput).events, levelOf);
+          if (name === 'applyTicketChange') await countSlaEvents((args[0] as { change: TicketChangeInput }).change.events, levelOf);
           return result;
         } catch (err) {
           workerMetrics.activityFailures.inc({ activity: name });

@@ -185,6 +185,16 @@ export function createTicketActivities(deps: TicketActivityDeps) {
     await store.slaEvents.append(events.map((e) => ({ ...e, at: new Date(e.at), dueAt: e.dueAt ? new Date(e.dueAt) : undefined })));
   }
 
+  async function recordTicketChange(input: TicketChangeInput): Promise<{ subscribed: string[] }> {
+    await recordSlaEvents(input.events);
+    await projectTicketState(input.projection);
+    const subscribed: string[] = [];
+    for (const type of new Set(input.webhookCandidates)) {
+      if ((await store.webhooks.subscribedTo(type)).length) subscribed.push(type);
+    }
+    return { subscribed };
+  }
+
   return {
     sendNotifications,
 
@@ -192,14 +202,22 @@ export function createTicketActivities(deps: TicketActivityDeps) {
      * One state change in one call (run as a local activity): the timeline events, the projection, and which
      * webhook event types have subscribers, so the workflow schedules deliveries only when someone listens.
      */
-    async recordTicketChange(input: TicketChangeInput): Promise<{ subscribed: string[] }> {
-      await recordSlaEvents(input.events);
-      await projectTicketState(input.projection);
-      const subscribed: string[] = [];
-      for (const type of new Set(input.webhookCandidates)) {
-        if ((await store.webhooks.subscribedTo(type)).length) subscribed.push(type);
-      }
-      return { subscribed };
+    recordTicketChange,
+
+    /**
+     * A change that mails, in one call: the mail first (a breach notice waits for no store write), then the record,
+     * which is written even when a mail failed, so a mail server that is down never holds back the timeline or the
+     * lists. A transient mail failure then fails the call: its retry skips the mails already sent (their claims)
+     * and rewrites the same record (idempotent). One local activity instead of two per deadline (issue 22).
+     */
+    async applyTicketChange(input: { notices: NotifyInput[]; change: TicketChangeInput }): Promise<{ outcomes: NotificationOutcome[]; subscribed: string[] }> {
+      const mailed = await sendNotifications(input.notices).then(
+        (outcomes) => ({ outcomes }),
+        (error: unknown) => ({ error }),
+      );
+      const { subscribed } = await recordTicketChange(input.change);
+      if ('error' in mailed) throw mailed.error;
+      return { outcomes: mailed.outcomes, subscribed };
     },
   };
 }

@@ -12,13 +12,17 @@ export interface SlaEventRecord {
   detail?: Record<string, unknown>;
 }
 
+/** The driver writes `undefined` as null; the model left such fields out, and readers expect them absent. */
+const withoutUndefined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+
 export function createSlaEventRepository(models: Models) {
   const { SlaEvent } = models;
   return {
     async append(events: SlaEventRecord[]): Promise<void> {
       if (!events.length) return;
       // One round trip for the whole change; each event is still its own idempotent upsert.
-      await SlaEvent.bulkWrite(events.map(({ key, ...fields }) => ({ updateOne: { filter: { _id: key }, update: { $setOnInsert: fields }, upsert: true } })));
+      // The driver's collection: the model's casting cost more than the write (store/notifications.ts).
+      await SlaEvent.collection.bulkWrite(events.map(({ key, ...fields }) => ({ updateOne: { filter: { _id: key as never }, update: { $setOnInsert: withoutUndefined(fields) }, upsert: true } })));
     },
     async between(from: Date, to: Date, types: string[]): Promise<Omit<SlaEventRecord, 'key'>[]> {
       const docs = await SlaEvent.find({ at: { $gte: from, $lt: to }, type: { $in: types } }).sort({ at: 1 }).lean();

@@ -35,14 +35,16 @@ export function createTicketStateRepository(models: Models) {
       const { id, ...fields } = p;
       // Explicit nulls: mongoose drops undefined from $set, which would keep a stale deadline or assignee.
       const set = { ...fields, assignee: fields.assignee ?? null, nextDeadline: fields.nextDeadline ?? null };
+      // The driver's collection for this write of every change: the model's casting cost more than the write.
+      const states = TicketState.collection;
       try {
-        const res = await TicketState.updateOne({ _id: id, version: { $lt: p.version } }, { $set: set }, { upsert: true });
+        const res = await states.updateOne({ _id: id as never, version: { $lt: p.version } }, { $set: set }, { upsert: true });
         return res.modifiedCount + res.upsertedCount > 0 ? 'applied' : 'stale';
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
         // Issue 7 (database-outage fault test): two versions retried at once both try the insert; the loser
         // may be the NEWER one. The document exists now, so the conditional update decides, not the race.
-        const again = await TicketState.updateOne({ _id: id, version: { $lt: p.version } }, { $set: set });
+        const again = await states.updateOne({ _id: id as never, version: { $lt: p.version } }, { $set: set });
         return again.modifiedCount > 0 ? 'applied' : 'stale';
       }
     },

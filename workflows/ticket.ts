@@ -3,12 +3,13 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { NotificationOutcome } from '../activities/ticket-activities';
+import type { NotificationOutcome, TicketChangeInput } from '../activities/ticket-activities';
 import type { SlaWebhookEvent } from '../activities/webhook-activities';
 import { createCalendar, type BusinessCalendar } from '../domain/calendar';
 import { refusal, isTerminal } from '../domain/ticket';
@@ -34,7 +35,7 @@ import {
   type TicketSnapshot,
 } from '../domain/ticket-sla';
 import { renderTicketDetails } from './ticket-details';
-import { publishSlaEvent, recordTicketChange, sendNotificationsLocally, LOCAL_MAIL_ACTIVITY, WEBHOOK_TYPES } from './ticket-effects';
+import { applyTicketChange, publishSlaEvent, recordTicketChange, sendNotificationsLocally, LOCAL_MAIL_ACTIVITY, ONE_LOCAL_ACTIVITY_PER_CHANGE, WEBHOOK_TYPES } from './ticket-effects';
 import { notificationSummary, notifyInput, type NotifyEffect } from './ticket-notifications';
 import * as sa from './search-attributes';
 
@@ -156,7 +157,10 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const effects = pending;
     pending = [];
     const events = effects.flatMap((e) => (e.type === 'event' ? [e.event] : []));
-    mail(effects.filter((e): e is NotifyEffect => e.type === 'notify'));
+    const notices = effects.filter((e): e is NotifyEffect => e.type === 'notify');
+    // A change that mails (a breach and its escalation) mails and records in one local activity (issue 22).
+    const together = notices.some((e) => !isReceipt(e)) && patched(ONE_LOCAL_ACTIVITY_PER_CHANGE);
+    mail(together ? notices.filter(isReceipt) : notices);
     const snap = snapshot(state, now(), cal);
     const projection = {
       id: state.ticketId,
@@ -177,7 +181,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     };
     const records = events.map((e) => ({ ...e, ticketId: state.ticketId }));
     const hookEvents = events.filter((e) => WEBHOOK_TYPES.includes(e.type));
-    const change = recordTicketChange({ events: records, projection, webhookCandidates: hookEvents.map((e) => e.type) });
+    const input = { events: records, projection, webhookCandidates: hookEvents.map((e) => e.type) };
+    const change = together ? mailAndRecord(notices.filter((e) => !isReceipt(e)), input) : recordTicketChange(input);
     const delivered = change.then(({ subscribed }) =>
       Promise.all(hookEvents.filter((e) => subscribed.includes(e.type)).map((e) => publishSlaEvent(webhookEvent(e)).catch(logFailure))),
     );
@@ -223,6 +228,14 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     }
     const others = notices.filter((e) => !isReceipt(e));
     if (others.length) inFlight.push(sendLocally(others).then(logRefusedMail).catch(logFailure));
+  };
+
+  /** The notices of a change sent first, then the change recorded, in one local activity. */
+  const mailAndRecord = async (batch: NotifyEffect[], change: TicketChangeInput) => {
+    const summary = batch.map(notificationSummary).join('; ');
+    const done = await applyTicketChange.executeWithOptions({ ...LOCAL_MAIL_ACTIVITY, summary }, [{ notices: batch.map((e) => notifyInput(e, state, cal)), change }]);
+    logRefusedMail(done.outcomes);
+    return done;
   };
 
   const webhookEvent = (e: SlaEvent): SlaWebhookEvent => ({

@@ -86,3 +86,37 @@ describe('sendNotifications (activities/ticket-activities.ts)', () => {
     expect(await mailsFor(outbox(), ticketId)).toHaveLength(2);
   });
 });
+
+describe('applyTicketChange: a change that mails, mail first, then its record', () => {
+  const changeOf = (ticketId: string, version: number) => ({
+    events: [{ key: `${ticketId}:breached:first_response:0`, ticketId, type: 'breached', metric: 'first_response', at: new Date().toISOString(), level: 'L1' }],
+    projection: {
+      id: ticketId, version, status: 'acknowledged', priority: 'urgent', category: 'bug', customerId: 'c1', subject: 'Login fails',
+      escalationLevel: 'L2', slaState: 'breached', receivedAt: new Date().toISOString(), updatedAt: new Date().toISOString(),
+    },
+    webhookCandidates: ['breached'],
+  });
+
+  it('records the change even while the mail server is down, fails so Temporal retries, and the retry mails once', async () => {
+    const ticketId = newTicketId();
+    const t0 = new Date();
+    const input = { notices: breachAndEscalation(ticketId), change: changeOf(ticketId, 3) };
+    const down = createTicketActivities({
+      ...testActivityDeps(store),
+      mailer: createMailer({ url: `smtp://127.0.0.1:${await closedPort()}`, from: 'Support <support@test.local>' }),
+      now: () => t0,
+    });
+    await expect(down.applyTicketChange(input)).rejects.toThrow();
+    // The timeline and the lists do not wait for the mail server.
+    expect((await store.slaEvents.forTicket(ticketId)).map((e) => e.type)).toEqual(['breached']);
+    expect(await store.ticketStates.get(ticketId)).toMatchObject({ version: 3, slaState: 'breached', escalationLevel: 'L2' });
+    expect(await mailsFor(outbox(), ticketId)).toHaveLength(0);
+
+    const back = createTicketActivities({ ...testActivityDeps(store), now: () => new Date(t0.getTime() + CLAIM_LEASE_MS + 1) });
+    const done = await back.applyTicketChange(input);
+    expect(done.outcomes).toEqual(input.notices.map((i) => ({ key: i.key, outcome: 'sent' })));
+    expect(await back.applyTicketChange(input)).toMatchObject({ outcomes: input.notices.map((i) => ({ key: i.key, outcome: 'already-sent' })) });
+    expect(await mailsFor(outbox(), ticketId)).toHaveLength(2);
+    expect(await store.slaEvents.forTicket(ticketId)).toHaveLength(1);
+  });
+});

@@ -5,6 +5,10 @@ import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { historiesDir } from '../support/histories';
 import { workflowBundle } from '../support/stack';
+import { ONE_LOCAL_ACTIVITY_PER_CHANGE } from '../../workflows/ticket-effects';
+
+/** The histories of version 0.1.0, before any patch: the folder of the first patch. */
+const BASELINE = ONE_LOCAL_ACTIVITY_PER_CHANGE;
 
 /**
  * Histories recorded from real runs of every scenario (RECORD_HISTORIES=1 npm test writes them to
@@ -45,8 +49,8 @@ describe('replay of recorded ticket histories', () => {
     expect(files.length).toBeGreaterThanOrEqual(10);
   });
 
-  it('records the baseline: no patch markers, mail and store writes as local activities only', () => {
-    const baseline = files.filter((f) => !f.includes(path.sep));
+  it('keeps the baseline (recorded before the first patch): no patch markers, mail and store writes as local activities only', () => {
+    const baseline = files.filter((f) => f.startsWith(`${BASELINE}${path.sep}`));
     expect(baseline.length).toBeGreaterThanOrEqual(10);
     for (const f of baseline) {
       const history = read(f);
@@ -59,6 +63,15 @@ describe('replay of recorded ticket histories', () => {
     // Deadlines fired in several of them, so timers are replayed too.
     const withDeadlines = baseline.filter((f) => read(f).events.some((e: { timerFiredEventAttributes?: unknown }) => e.timerFiredEventAttributes));
     expect(withDeadlines.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it(`records the current code: a change that mails is one local activity, behind the ${ONE_LOCAL_ACTIVITY_PER_CHANGE} patch`, () => {
+    const current = files.filter((f) => !f.includes(path.sep));
+    expect(current.length).toBeGreaterThanOrEqual(10);
+    const together = current.filter((f) => localActivityTypes(read(f)).includes('applyTicketChange'));
+    expect(together.length).toBeGreaterThanOrEqual(5);
+    for (const f of together) expect(patchIds(read(f)), f).toContain(ONE_LOCAL_ACTIVITY_PER_CHANGE);
+    for (const f of current) expect(activityTypes(read(f)).filter((t) => t !== 'publishSlaEvent'), f).toEqual([]);
   });
 
   it('replays every one without non-determinism', async () => {
