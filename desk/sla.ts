@@ -1,7 +1,7 @@
 import { invalidInput } from '../domain/app-errors';
 import { createCalendar, type BusinessCalendar } from '../domain/calendar';
 import { isDomainError } from '../domain/errors';
-import { PRIORITIES, type Priority } from '../domain/policy';
+import type { Priority } from '../domain/policy';
 import { METRICS } from '../domain/ticket-sla';
 import type { Client } from '@temporalio/client';
 import type { Store } from '../store';
