@@ -19,6 +19,9 @@ import type { SlaRegistry } from './sla-registry';
 import { createTicketActions, type TicketActions } from './ticket-actions';
 import { createTicketService, type IntakeStep, type TicketService } from './tickets';
 import { createUserService } from './users';
+import { createAgreements } from './agreements';
+import { createSlaAcceptances } from './sla-acceptance';
+import { createPortal, type PortalSettings } from './portal';
 
 /**
  * The desk: every use case, built once per process over the same store, workflow client and SLA
@@ -45,6 +48,8 @@ export interface DeskDeps {
   inboundMail: InboundMailSettings;
   /** Base of the console links in mails to agents (assignment, customer replies). */
   publicUrl?: string;
+  /** The customer portal's sign-in links and sessions (PORTAL_LINK_TTL_MINUTES). */
+  portal?: Partial<PortalSettings>;
 }
 
 export interface InboundMailSettings {
@@ -64,7 +69,9 @@ export function createDesk(deps: DeskDeps) {
   const agents = createAgentDirectory({ store });
   const mailAgent = createAgentMailer({ store, mailer: deps.mailer, mailDomain: deps.mailDomain ?? 'support.local', publicUrl: deps.publicUrl ?? 'http://localhost', now, logger });
   const actions = createTicketActions({ temporal, store, now, agents, mailAgent, logger });
-  const tickets = searchable(createTicketService({ temporal, taskQueue, store, sla, now, links: deps.links, attachments, observeStep: deps.observeIntakeStep }), actions);
+  const acceptances = createSlaAcceptances({ store });
+  const agreements = createAgreements({ slaRegistry });
+  const tickets = searchable(createTicketService({ temporal, taskQueue, store, sla, now, links: deps.links, attachments, acceptances, observeStep: deps.observeIntakeStep }), actions);
   const mail = deps.inboundMail;
   const mailParser = createMailParserPool({
     threads: mail.parseThreads ?? 1,
@@ -90,6 +97,9 @@ export function createDesk(deps: DeskDeps) {
     users: createUserService({ store, now }),
     slaService: createSlaService({ registry: slaRegistry, store, temporal, now }),
     announcements: createAnnouncementService({ temporal, taskQueue, store, sla, now }),
+    agreements,
+    acceptances,
+    portal: createPortal({ store, agreements, acceptances, links: deps.links, mailer: deps.mailer, mailDomain: deps.mailDomain, logger, now, settings: deps.portal }),
     inboundMail: createInboundMail({
       tickets, actions, attachments, store, parser: mailParser, replySecret: mail.replySecret, trustedAuthservIds: mail.trustedAuthservIds ?? [], now, logger,
     }),

@@ -16,6 +16,7 @@ import { isStoreUnavailable } from '../store/errors';
 import { ensureCustomer } from './customers';
 import type { AttachmentService, CheckedFile } from './attachments';
 import type { TicketLinks } from './ticket-links';
+import type { SlaAcceptances } from './sla-acceptance';
 
 /** What any channel brings to open a ticket (the API's JSON body, the web form, a mail). */
 export interface OpenTicketInput {
@@ -48,6 +49,8 @@ export interface TicketServiceDeps {
   now: () => Date;
   links: TicketLinks;
   attachments: AttachmentService;
+  /** Records that opening a ticket implied accepting its SLA version (when the customer had not accepted it). */
+  acceptances: SlaAcceptances;
   /** Seconds each step of a creation took (the API's /metrics). */
   observeStep?: (step: IntakeStep, seconds: number) => void;
 }
@@ -186,6 +189,8 @@ export function createTicketService(deps: TicketServiceDeps) {
         };
         // Every channel's ticket gets its customer's private link (the worker mails it), found by the token's hash.
         await timed('content', () => store.tickets.save(content, deps.links.hashFor(ticketId)));
+        // Before the start, so a store that fails here leaves no workflow behind; a replay records nothing twice.
+        await deps.acceptances.impliedByTicket(customer.id, content.slaVersion, ticketId, receivedAt);
         const cal = createCalendar(calendar);
         const preview = snapshot(receive(intake, cal).state, receivedAt, cal);
         try {
@@ -234,7 +239,8 @@ export function createTicketService(deps: TicketServiceDeps) {
         const projected = await store.ticketStates.get(ticketId);
         sla = projected ? (projectionToSnapshot(projected) as unknown as TicketSnapshot) : null;
       }
-      return { ticket, sla, thread };
+      const acceptance = await deps.acceptances.forTicket(ticket);
+      return { ticket, sla, thread, slaAcceptance: acceptance ? { via: acceptance.via, at: acceptance.acceptedAt, ...(acceptance.ticketId ? { ticketId: acceptance.ticketId } : {}) } : null };
     },
   };
 }

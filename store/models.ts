@@ -18,6 +18,7 @@ const ticketSchema = new Schema(
     customerId: { type: String, required: true, index: true },
     customerEmail: { type: String, required: true },
     customerName: { type: String },
+    organizationId: { type: String },
     receivedAt: { type: Date, required: true },
     slaVersion: { type: String, required: true },
     /** Files of the opening mail that were not kept, with the reason (told to agents and in the acknowledgement). */
@@ -38,6 +39,7 @@ const ticketStateSchema = new Schema(
     priority: { type: String, required: true },
     category: { type: String, required: true },
     customerId: { type: String, required: true, index: true },
+    organizationId: { type: String, index: true },
     subject: { type: String, required: true },
     assignee: { type: String },
     escalationLevel: { type: String, required: true },
@@ -89,6 +91,8 @@ const userSchema = new Schema(
     apiKeyHash: { type: String, required: true, unique: true },
     agreement: { trainingIncluded: { type: Boolean, required: true, default: false } },
     createdAt: { type: Date, required: true },
+    organizationId: { type: String, index: true },
+    organizationRole: { type: String },
   },
   { versionKey: false, collection: 'users' },
 );

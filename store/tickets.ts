@@ -12,6 +12,7 @@ export interface TicketContent {
   customerId: string;
   customerEmail: string;
   customerName?: string;
+  organizationId?: string;
   receivedAt: Date;
   slaVersion: string;
   /** Sent through the web form under an existing customer's address and not yet confirmed by opening its mailed link. */

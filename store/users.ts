@@ -9,6 +9,9 @@ export interface User {
   email: string;
   agreement: { trainingIncluded: boolean };
   createdAt: Date;
+  organizationId?: string;
+  /** An organization's admin also sees its members' tickets in the portal. */
+  organizationRole?: 'member' | 'admin';
 }
 
 /**
