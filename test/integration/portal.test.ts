@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiClient, type ApiClient } from '../support/http';
+import { mailsFor } from '../support/outbox';
 import { browserLike, requestSignIn, signIn, signInLinks } from '../support/portal';
 import { startStack, type TestStack } from '../support/stack';
 import { eventually } from '../support/wait';
@@ -79,6 +80,16 @@ describe('signing in by a mailed link', () => {
     expect(stored.length).toBeGreaterThan(0);
     expect(JSON.stringify(stored)).not.toContain(link.split('/').at(-1));
     expect(JSON.stringify(await db().collection('customer_sessions').find({}).toArray())).not.toContain(session);
+  });
+
+  it("is linked from the acknowledgement mail, whose link opens the portal", async () => {
+    const ack = await eventually(async () => (await mailsFor(outbox, ids.cy!)).find((m) => m.headers.get('x-notification-kind') === 'acknowledgement'), 15_000, 'the acknowledgement');
+    const url = /Your tickets and our service level agreement: (\S+)/.exec(ack.text ?? '')?.[1];
+    expect(url).toBe(`${stack.baseUrl}/portal`);
+    const b = browserLike(stack.baseUrl);
+    expect((await b.get(url!)).page).toContain('Mail me a sign-in link');
+    await signIn(b, outbox, cy);
+    expect((await b.get(url!)).page).toContain(`data-ticket="${ids.cy}"`);
   });
 
   it('sets an HttpOnly, SameSite=Lax cookie under /portal and revokes the session server-side on sign-out', async () => {
