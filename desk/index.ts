@@ -89,7 +89,7 @@ export function createDesk(deps: DeskDeps) {
     attachments,
     links: deps.links,
     webIntake: createWebIntake({ store, tickets, now }),
-    customerLinks: createCustomerLinks({ store, links: deps.links, mailer: deps.mailer, mailDomain: deps.mailDomain, logger }),
+    customerLinks: createCustomerLinks({ store, links: deps.links, acceptances, now, mailer: deps.mailer, mailDomain: deps.mailDomain, logger }),
     agents,
     queue: createTicketList({ store, agents }),
     macros: createMacroService({ store, now }),

@@ -189,8 +189,9 @@ export function createTicketService(deps: TicketServiceDeps) {
         };
         // Every channel's ticket gets its customer's private link (the worker mails it), found by the token's hash.
         await timed('content', () => store.tickets.save(content, deps.links.hashFor(ticketId)));
-        // Before the start, so a store that fails here leaves no workflow behind; a replay records nothing twice.
-        await deps.acceptances.impliedByTicket(customer.id, content.slaVersion, ticketId, receivedAt);
+        // Before the start, so a store that fails here leaves no workflow behind; a replay records nothing twice. An
+        // unproven sender (web form, someone else's address) engages nobody: it counts once the mailed link is opened.
+        if (!opts.unverified) await deps.acceptances.impliedByTicket(customer.id, content.slaVersion, ticketId, receivedAt);
         const cal = createCalendar(calendar);
         const preview = snapshot(receive(intake, cal).state, receivedAt, cal);
         try {

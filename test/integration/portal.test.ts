@@ -192,6 +192,24 @@ describe('the SLA and its acceptance', () => {
     expect((await page.get(`/console/tickets/${second}`)).page).toMatch(new RegExp(`id="sla-acceptance">SLA <strong>default@1</strong>: accepted by engaging support \\(implied by opening #${ids.bob}\\)`));
   });
 
+  it("implies nothing for a web-form ticket under someone's address until the link mailed there is opened", async () => {
+    const email = `fay-${suffix}@example.com`;
+    const fay = await stack.store.users.ensureCustomer(email, 'Fay', `C${suffix}FAY`, `hash-fay-${suffix}`, new Date());
+    const b = browserLike(stack.baseUrl);
+    const form = await b.get('/');
+    const sent = await b.post('/', { csrf: b.csrfOf(form.page), email, subject: 'Typed by someone', description: 'Hi', category: 'question', priority: 'normal', contact: 'web' });
+    expect(sent.status).toBe(201);
+    const id = /id="ticket-number">#(\w+)</.exec(sent.page)![1]!;
+    expect(await db().collection('sla_acceptances').countDocuments({ customerId: fay.id })).toBe(0);
+    expect((await admin.get(`/api/v1/tickets/${id}`)).body.slaAcceptance).toBeNull();
+
+    const ack = await eventually(async () => (await mailsFor(outbox, id)).find((m) => m.headers.get('x-notification-kind') === 'acknowledgement'), 15_000, 'the acknowledgement');
+    expect((await fetch(/View the ticket: (\S+)/.exec(ack.text ?? '')![1]!)).status).toBe(200);
+    const recorded = await db().collection('sla_acceptances').find({ customerId: fay.id }).toArray();
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]).toMatchObject({ via: 'implied', ticketId: id, slaVersion: 'default@1' });
+  });
+
   it('shows the SLA text, version and terms, and records an explicit accept once', async () => {
     const b = browserLike(stack.baseUrl);
     const email = `dee-${suffix}@example.com`;
