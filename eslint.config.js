@@ -79,9 +79,10 @@ export default tseslint.config(
     },
   },
   ...[
-    ['api/routes', ['**/web/**', '**/console/**', '**/channels/**']],
-    ['api/web', ['**/routes/**', '**/console/**', '**/channels/**']],
-    ['api/console', ['**/routes/**', '**/web/**', '**/channels/**']],
+    ['api/routes', ['**/web/**', '**/console/**', '**/portal/**', '**/channels/**']],
+    ['api/web', ['**/routes/**', '**/console/**', '**/portal/**', '**/channels/**']],
+    ['api/console', ['**/routes/**', '**/web/**', '**/portal/**', '**/channels/**']],
+    ['api/portal', ['**/routes/**', '**/web/**', '**/console/**', '**/channels/**']],
     ['channels', ['**/api/**']],
   ].map(([dir, group]) => ({
     files: [`${dir}/**/*.ts`],

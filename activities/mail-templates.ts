@@ -15,6 +15,8 @@ export interface TemplateFacts {
   body?: string;
   /** The ticket's calendar in words (domain/calendar/support-hours.ts), e.g. "Sunday to Thursday, 10 PM to 6 AM (EST)". */
   supportHours?: string;
+  /** The customer portal (customers' mails only). */
+  portalUrl?: string;
 }
 
 const metricName = (m?: string) => (m ?? '').replace('_', ' ');
@@ -29,6 +31,7 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
           f.supportHours ? `Support hours are ${f.supportHours}.` : '',
           `An agent will respond by ${f.dueLocal} (${f.dueUtc}).`,
           `Reply to this message to add information; error messages and screenshots help us resolve it sooner.`,
+          f.portalUrl ? `Your tickets and our service level agreement: ${f.portalUrl}` : '',
         ],
       };
     case 'agent_reply':

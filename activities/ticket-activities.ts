@@ -125,6 +125,7 @@ export function createTicketActivities(deps: TicketActivityDeps) {
       ticketId: input.ticketId,
       // A customer opens the ticket through its private link; staff through the console.
       ticketUrl: input.audience.kind === 'customer' ? deps.links.customerUrl(input.ticketId) : deps.links.staffUrl(input.ticketId),
+      ...(input.audience.kind === 'customer' ? { portalUrl: deps.links.portalUrl() } : {}),
     });
     // The receipt tells the customer which of their files were not accepted (stored with the ticket).
     const refused = input.kind === 'acknowledgement' ? (input.refusedFiles ?? (await store.tickets.get(input.ticketId))?.refusedFiles) : undefined;

@@ -24,6 +24,7 @@ import type { Desk } from '../desk';
 import { createWebRoutes } from './web/routes';
 // agents' console, /metrics, request ids
 import { createConsoleRoutes } from './console/routes';
+import { createPortalRoutes } from './portal/routes';
 import { createApiMetrics, requireMetricsToken, type ApiMetrics } from './ops/metrics';
 import { requestContext } from './ops/request-context';
 
@@ -49,6 +50,8 @@ export interface AppDeps {
   trustProxy?: boolean | number | string;
   /** Webhook hosts allowed although they resolve to internal addresses (WEBHOOK_ALLOW_HOSTS). */
   webhookAllowHosts?: readonly string[];
+  /** Portal sign-in requests per client IP and window (tests raise it). */
+  portalRateLimit?: { limit?: number; windowMs?: number };
 }
 
 /** The HTTP API. No `listen` here: main.ts and the tests decide where it runs. */
@@ -108,6 +111,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1/inbound', inboundRoutes({ inboundMail: desk.inboundMail, token: deps.inboundApiToken })); // raw MIME bodies: its own parser and auth, before the JSON router
   api.use('/announcements', announcementRoutes(desk.announcements));
   app.use('/api/v1', api);
+  app.use('/portal', createPortalRoutes({ desk, adminApiKey: deps.adminApiKey, logger: deps.logger, rateLimit: deps.portalRateLimit }));
   app.use('/console', createConsoleRoutes({ desk, store: deps.store, adminApiKey: deps.adminApiKey, logger: deps.logger, temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace }));
 
   app.use(notFoundHandler);

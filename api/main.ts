@@ -51,7 +51,7 @@ const replySecret = loadReplySecret({ secret: config.inboundMail.replySecret, da
 const desk = createDesk({
   temporal, taskQueue: config.temporal.taskQueue, store, slaRegistry, logger, now, observeIntakeStep: metrics.observeIntakeStep,
   links, attachmentQuota: config.attachmentQuota, mailer, mailDomain: config.mailDomain, publicUrl: config.publicUrl,
-  inboundMail: { ...config.inboundMail, replySecret },
+  inboundMail: { ...config.inboundMail, replySecret }, portal: config.portal,
 });
 
 const app = createApp({

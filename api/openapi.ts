@@ -137,6 +137,13 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       sla: { oneOf: [ref('Sla'), { type: 'null' }] },
       actions: { type: 'array', items: { enum: [...AGENT_ACTIONS] }, description: 'the agent actions valid in the current state (empty for customers and finished tickets)' },
       thread: { type: 'array', items: ref('Message') },
+      slaAcceptance: {
+        oneOf: [
+          obj({ via: { enum: ['portal', 'implied'] }, at: time, ticketId: { ...str, description: 'the ticket whose opening implied the acceptance' } }, ['via', 'at']),
+          { type: 'null' },
+        ],
+        description: "how the customer agreed to the ticket's SLA version (`slaVersion`): accepted in the portal, or implied by opening a ticket before accepting; null for tickets opened before acceptances were recorded",
+      },
     },
     ['id', 'subject', 'description', 'category', 'priority', 'customerId', 'receivedAt', 'status', 'sla', 'thread'],
   ),

@@ -5,6 +5,7 @@ import type { Store } from '../store';
 import type { TicketContent } from '../store/tickets';
 import { principalOf, type Principal } from './principal';
 import type { TicketLinks } from './ticket-links';
+import type { SlaAcceptances } from './sla-acceptance';
 
 /** How many of a customer's newest tickets one "mail me my links" request lists. */
 const LINKS_PER_MAIL = 20;
@@ -16,7 +17,7 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', 
  * ticket) and asking for them again by address. The links only ever travel by mail to the address
  * on the ticket, so knowing an address (or a ticket number) gives nobody a way in.
  */
-export function createCustomerLinks(deps: { store: Store; links: TicketLinks; mailer?: Mailer; mailDomain?: string; logger: Logger }) {
+export function createCustomerLinks(deps: { store: Store; links: TicketLinks; acceptances: SlaAcceptances; now: () => Date; mailer?: Mailer; mailDomain?: string; logger: Logger }) {
   const { store, links } = deps;
   /** When each address was last mailed: one mail per address per window, whoever asks how often. */
   const lastMailed = new Map<string, number>();
@@ -59,7 +60,11 @@ export function createCustomerLinks(deps: { store: Store; links: TicketLinks; ma
       const ticket = hash ? await store.tickets.byAccessTokenHash(hash) : null;
       const user = ticket ? await store.users.byEmail(ticket.customerEmail) : null;
       if (!ticket || !user || user.id !== ticket.customerId) return null;
-      if (ticket.unverified) await store.tickets.markVerified(ticket.id);
+      if (ticket.unverified) {
+        await store.tickets.markVerified(ticket.id);
+        // The address is proven now: its customer engaged support under the ticket's SLA version.
+        await deps.acceptances.impliedByTicket(ticket.customerId, ticket.slaVersion, ticket.id, deps.now());
+      }
       return {
         ticket: { ...ticket, unverified: undefined },
         customer: principalOf(user),

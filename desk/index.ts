@@ -22,6 +22,8 @@ import { createTicketService, type IntakeStep, type TicketService } from './tick
 import { createUserService } from './users';
 import { createAgreements } from './agreements';
 import { createOrganizationService } from './organizations';
+import { createSlaAcceptances } from './sla-acceptance';
+import { createPortal, type PortalSettings } from './portal';
 
 /**
  * The desk: every use case, built once per process over the same store, workflow client and SLA
@@ -48,6 +50,8 @@ export interface DeskDeps {
   inboundMail: InboundMailSettings;
   /** Base of the console links in mails to agents (assignment, customer replies). */
   publicUrl?: string;
+  /** The customer portal's sign-in links and sessions (PORTAL_LINK_TTL_MINUTES). */
+  portal?: Partial<PortalSettings>;
 }
 
 export interface InboundMailSettings {
@@ -67,8 +71,12 @@ export function createDesk(deps: DeskDeps) {
   const agents = createAgentDirectory({ store });
   const mailAgent = createAgentMailer({ store, mailer: deps.mailer, mailDomain: deps.mailDomain ?? 'support.local', publicUrl: deps.publicUrl ?? 'http://localhost', now, logger });
   const actions = createTicketActions({ temporal, store, now, agents, mailAgent, logger });
+  const acceptances = createSlaAcceptances({ store });
   const agreements = createAgreements({ store, registry: slaRegistry });
-  const tickets = searchable(createTicketService({ temporal, taskQueue, store, termsFor: agreements.termsFor, now, links: deps.links, attachments, observeStep: deps.observeIntakeStep }), actions);
+  const tickets = searchable(
+    createTicketService({ temporal, taskQueue, store, termsFor: agreements.termsFor, now, links: deps.links, attachments, acceptances, observeStep: deps.observeIntakeStep }),
+    actions,
+  );
   const mail = deps.inboundMail;
   const mailParser = createMailParserPool({
     threads: mail.parseThreads ?? 1,
@@ -89,7 +97,7 @@ export function createDesk(deps: DeskDeps) {
     attachments,
     links: deps.links,
     webIntake: createWebIntake({ store, tickets, now }),
-    customerLinks: createCustomerLinks({ store, links: deps.links, mailer: deps.mailer, mailDomain: deps.mailDomain, logger }),
+    customerLinks: createCustomerLinks({ store, links: deps.links, acceptances, now, mailer: deps.mailer, mailDomain: deps.mailDomain, logger }),
     agents,
     queue: createTicketList({ store, agents }),
     macros: createMacroService({ store, now }),
@@ -98,6 +106,8 @@ export function createDesk(deps: DeskDeps) {
     slaService: createSlaService({ registry: slaRegistry, store, temporal, now }),
     reports: createReports({ store }),
     announcements: createAnnouncementService({ temporal, taskQueue, store, sla, now }),
+    acceptances,
+    portal: createPortal({ store, agreements, acceptances, links: deps.links, mailer: deps.mailer, mailDomain: deps.mailDomain, logger, now, settings: deps.portal }),
     inboundMail: createInboundMail({
       tickets, actions, attachments, store, parser: mailParser, replySecret: mail.replySecret, trustedAuthservIds: mail.trustedAuthservIds ?? [], now, logger,
     }),

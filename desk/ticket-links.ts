@@ -36,6 +36,10 @@ export function createTicketLinks(deps: { key: Buffer; publicUrl: string }) {
     staffUrl: (ticketId: string) => `${base}/console/tickets/${encodeURIComponent(ticketId)}`,
     /** The page where a customer asks for their links again. */
     lostLinkUrl: () => `${base}/link`,
+    /** The customer portal (its sign-in page when signed out). */
+    portalUrl: () => `${base}/portal`,
+    /** A mailed portal sign-in link. */
+    portalSignInUrl: (token: string) => `${base}/portal/sign-in/${token}`,
   };
 }
 

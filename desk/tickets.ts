@@ -17,6 +17,7 @@ import { ensureCustomer } from './customers';
 import type { AttachmentService, CheckedFile } from './attachments';
 import type { TicketLinks } from './ticket-links';
 import { ticketTermsOf, type AgreementHolder, type AgreementTerms } from './agreements';
+import type { SlaAcceptances } from './sla-acceptance';
 
 /** What any channel brings to open a ticket (the API's JSON body, the web form, a mail). */
 export interface OpenTicketInput {
@@ -50,6 +51,8 @@ export interface TicketServiceDeps {
   now: () => Date;
   links: TicketLinks;
   attachments: AttachmentService;
+  /** Records that opening a ticket implied accepting its SLA version (when the customer had not accepted it). */
+  acceptances: SlaAcceptances;
   /** Seconds each step of a creation took (the API's /metrics). */
   observeStep?: (step: IntakeStep, seconds: number) => void;
 }
@@ -195,6 +198,9 @@ export function createTicketService(deps: TicketServiceDeps) {
         };
         // Every channel's ticket gets its customer's private link (the worker mails it), found by the token's hash.
         await timed('content', () => store.tickets.save(content, deps.links.hashFor(ticketId)));
+        // Before the start, so a store that fails here leaves no workflow behind; a replay records nothing twice. An
+        // unproven sender (web form, someone else's address) engages nobody: it counts once the mailed link is opened.
+        if (!opts.unverified) await deps.acceptances.impliedByTicket(customer.id, content.slaVersion, ticketId, receivedAt);
         const cal = createCalendar(calendar);
         const preview = snapshot(receive(intake, cal).state, receivedAt, cal);
         try {
@@ -243,7 +249,8 @@ export function createTicketService(deps: TicketServiceDeps) {
         const projected = await store.ticketStates.get(ticketId);
         sla = projected ? (projectionToSnapshot(projected) as unknown as TicketSnapshot) : null;
       }
-      return { ticket, sla, thread };
+      const acceptance = await deps.acceptances.forTicket(ticket);
+      return { ticket, sla, thread, slaAcceptance: acceptance ? { via: acceptance.via, at: acceptance.acceptedAt, ...(acceptance.ticketId ? { ticketId: acceptance.ticketId } : {}) } : null };
     },
   };
 }

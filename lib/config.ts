@@ -56,6 +56,8 @@ export const configSchema = z.object({
   // What one ticket may hold in attachments, all channels together.
   ATTACHMENT_QUOTA_MB: z.coerce.number().int().min(5).max(1024).default(50),
   ATTACHMENT_QUOTA_FILES: z.coerce.number().int().min(5).max(1000).default(100),
+  // How long a mailed portal sign-in link works (it works once).
+  PORTAL_LINK_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
 
   // Benchmarks and operators tune these (BENCHMARKS.md, "Scale"); unset keeps the SDK's and the API's defaults.
   API_RATE_LIMIT: z.coerce.number().int().min(1).optional(),
@@ -112,6 +114,8 @@ export interface Config {
   /** LINK_SECRET; when unset the private-link key derives from the admin key (desk/ticket-links.ts). */
   linkSecret?: string;
   attachmentQuota: { maxBytes: number; maxFiles: number };
+  /** The customer portal's mailed sign-in links. */
+  portal: { linkTtlMs: number };
   inboundMail: {
     /** Bearer token of the MTA (or provider) posting raw mail to /api/v1/inbound/email; unset: that endpoint is closed. */
     apiToken?: string;
@@ -197,6 +201,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     adminApiKey: e.ADMIN_API_KEY,
     linkSecret: e.LINK_SECRET,
     attachmentQuota: { maxBytes: e.ATTACHMENT_QUOTA_MB * 1024 * 1024, maxFiles: e.ATTACHMENT_QUOTA_FILES },
+    portal: { linkTtlMs: e.PORTAL_LINK_TTL_MINUTES * 60_000 },
     inboundMail: {
       apiToken: e.INBOUND_API_TOKEN,
       replySecret: e.REPLY_TOKEN_SECRET,

@@ -47,6 +47,14 @@ export function createAnnouncementRepository(models: ChannelModels, core: Models
     async saveProgress(id: string, p: BroadcastProgress, now: Date): Promise<void> {
       await Model.updateOne({ _id: id }, { $set: { total: p.total, sent: p.sent, failed: p.failed, cancelled: p.cancelled, status: p.status, updatedAt: now } });
     },
+    /** The newest announcements not cancelled, for customers to read again (the portal). */
+    async recent(limit: number): Promise<Announcement[]> {
+      const docs = await Model.find({ cancelled: false }).sort({ createdAt: -1, _id: 1 }).limit(limit).lean();
+      return docs.map((doc) => {
+        const { _id, ...rest } = doc as unknown as Record<string, unknown>;
+        return { id: String(_id), ...(rest as Omit<Announcement, 'id'>) };
+      });
+    },
     async countCustomers(): Promise<number> {
       return core.User.countDocuments({ role: 'customer' });
     },

@@ -14,10 +14,12 @@ import { createOrganizationRepository } from './organizations';
 import { createOpsQueries } from './ops-queries'; // dashboard and /metrics aggregates
 import { createConsoleSessionRepository } from './console-sessions';
 import { createAgentDeskRepositories } from './agent-desk';
+import { createPortalRepositories } from './portal';
 
 export function createStore(conn: Connection) {
   const models = registerModels(conn);
   const consoleSessions = createConsoleSessionRepository(conn);
+  const { models: portalModels, ...portal } = createPortalRepositories(conn);
   return {
     conn,
     tickets: createTicketRepository(models),
@@ -34,9 +36,10 @@ export function createStore(conn: Connection) {
     consoleSessions,
     ...createChannelRepositories(conn, models),
     ...createAgentDeskRepositories(conn),
+    ...portal, // sign-in links, customer sessions, SLA acceptances
     /** Builds indexes explicitly at startup rather than lazily on first use. */
     async init(): Promise<void> {
-      await Promise.all([...Object.values(models), consoleSessions.model].map((m) => m.init()));
+      await Promise.all([...Object.values(models), consoleSessions.model, ...portalModels].map((m) => m.init()));
     },
     async ping(): Promise<void> {
       await conn.db!.admin().command({ ping: 1 });

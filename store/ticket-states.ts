@@ -70,6 +70,18 @@ export function createTicketStateRepository(models: Models) {
         }),
       );
     },
+    /**
+     * The portal's list: a customer's tickets and, for an organization's admin, the organization's too, newest
+     * first. Bounded: the portal shows the newest `limit` and says so.
+     */
+    async forCustomer(customerId: string, organizationId: string | undefined, limit: number): Promise<TicketStateProjection[]> {
+      const filter = organizationId ? { $or: [{ customerId: String(customerId) }, { organizationId: String(organizationId) }] } : { customerId: String(customerId) };
+      const docs = await TicketState.find(filter).sort({ receivedAt: -1, _id: 1 }).limit(limit).lean();
+      return docs.map((d) => {
+        const { _id, ...rest } = d as unknown as Record<string, unknown>;
+        return { id: String(_id), ...(rest as Omit<TicketStateProjection, 'id'>) };
+      });
+    },
     async get(id: string): Promise<TicketStateProjection | null> {
       const doc = await TicketState.findById(id).lean();
       if (!doc) return null;

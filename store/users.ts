@@ -10,7 +10,7 @@ export interface User {
   /** A customer without an organization: whether training is in their scope. Organizations' members follow their agreement. */
   agreement: { trainingIncluded: boolean };
   organizationId?: string;
-  /** A member's role in their organization (`admin` manages it in the customer portal). */
+  /** A member's role in their organization: an `admin` also sees the organization's tickets in the customer portal. */
   organizationRole?: 'member' | 'admin';
   createdAt: Date;
 }

@@ -180,7 +180,7 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
   });
 
   async function showTicket(req: Request, res: Response, id: string, status: number, extra: Pick<TicketPageData, 'notice' | 'error' | 'draft'> = {}) {
-    const { ticket, sla, thread } = await desk.tickets.get(who(res), id);
+    const { ticket, sla, thread, slaAcceptance } = await desk.tickets.get(who(res), id);
     if (!sla) return render(req, res, 503, `#${id}`, html`<h1>#${id}</h1><p class="banner">The ticket's SLA state is not available yet; reload in a moment.</p>`);
     const now = desk.now(); // the instant of the snapshot: every countdown and explanation on the page counts from it
     const [events, agents, macros, names] = await Promise.all([deps.store.slaEvents.forTicket(id), desk.agents.list(), desk.macros.list(), desk.agents.names([sla.assignee])]);
@@ -189,7 +189,7 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
     if (macro && !extra.draft) extra = { ...extra, draft: { action: 'reply', text: renderMacro(macro.body, { ticket, sla, agentName: who(res).name, calendar: desk.sla().calendar }) } };
     await desk.queue.markSeen(who(res), id, now);
     const data: TicketPageData = {
-      ticket, sla, thread, events, cal: cal(), now, csrf: csrf(req, res), me: who(res).name,
+      ticket, sla, thread, events, cal: cal(), now, csrf: csrf(req, res), me: who(res).name, slaAcceptance,
       files: attachmentList(await desk.attachments.list(id), (fileId) => `/console/tickets/${id}/files/${encodeURIComponent(fileId)}`),
       available: actionsFor(sla, desk.sla()), categories: desk.sla().policy.categories, agents, macros, assigneeName: sla.assignee ? (names.get(sla.assignee) ?? sla.assignee) : null,
       workflowUrl: deps.temporalUiUrl ? `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.namespace ?? 'default')}/workflows/${workflowIdFor(id)}` : null,

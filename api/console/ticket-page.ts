@@ -39,6 +39,19 @@ export interface TicketPageData {
   error?: string;
   /** What the agent typed into the form that failed, so it is not lost. */
   draft?: { action: string; text: string };
+  /** How the customer agreed to the ticket's SLA version; null when nothing is recorded. */
+  slaAcceptance?: { via: 'portal' | 'implied'; at: Date; ticketId?: string } | null;
+}
+
+/** "SLA default@3 accepted in the portal Mon …" or "… implied by opening #X on …". */
+function acceptance(d: TicketPageData): SafeHtml {
+  const a = d.slaAcceptance;
+  const how = !a
+    ? 'no acceptance recorded'
+    : a.via === 'portal'
+      ? html`accepted in the portal ${when(d.cal, a.at)}`
+      : html`accepted by engaging support (implied by opening ${a.ticketId === d.ticket.id ? 'this ticket' : `#${a.ticketId ?? '?'}`}) ${when(d.cal, a.at)}`;
+  return html`<p class="meta" id="sla-acceptance">SLA <strong>${d.ticket.slaVersion}</strong>: ${how}</p>`;
 }
 
 const METRIC: Record<string, string> = { first_response: 'First response', next_response: 'Next response', resolution: 'Resolution' };
@@ -175,6 +188,7 @@ ${d.ticket.unverified ? html`<p class="banner" role="status" id="unverified">Unv
 <p>Status <strong id="ticket-status">${s.status.replace(/_/g, ' ')}</strong> · <span class="sla ${s.slaState}" id="sla-state">${s.slaState}</span> · priority <strong>${s.priority}</strong> · ${d.ticket.category}
 · assignee <strong id="assignee">${d.assigneeName ?? 'nobody'}</strong> · level <strong id="level">${s.escalationLevel}</strong>
 ${d.workflowUrl ? html` · <a id="workflow-link" href="${d.workflowUrl}" rel="noreferrer" target="_blank">workflow in Temporal UI</a>` : ''}</p>
+${acceptance(d)}
 <h2>SLA clocks</h2>${clocksTable(d)}
 <h2>Timeline</h2>${timelineSvg(d.cal, s, d.events, d.now)}
 ${explanations(d)}

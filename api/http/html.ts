@@ -57,6 +57,7 @@ button{font:inherit;font-weight:600;padding:.6rem 1.4rem;border:0;border-radius:
 details pre{white-space:pre-wrap;font:inherit;background:#fff;padding:.5rem 1rem}
 .meta{color:#555;font-size:.85rem}table{border-collapse:collapse;width:100%;background:#fff}
 th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #ddd}code{word-break:break-all}
+nav form{display:inline;margin-left:.75rem}nav button{padding:.3rem .9rem}td ul{margin:0;padding-left:1rem}[aria-current=page]{font-weight:700}
 `.trim();
 
 // The stylesheet is allowed by its hash, so the pages need no 'unsafe-inline' at all.

@@ -45,7 +45,7 @@ export function ticketRoutes(tickets: TicketService, queue: TicketList, slaSetti
 
   router.get('/:id', async (req, res) => {
     const { id } = parseOr400(ticketIdParam, req.params, 'ticket id');
-    const { ticket, sla, thread } = await tickets.get(principal(req), id);
+    const { ticket, sla, thread, slaAcceptance } = await tickets.get(principal(req), id);
     res.json({
       ...ticket,
       // Web-form tickets under an existing customer's address stay unverified until the mailed link is opened.
@@ -56,6 +56,8 @@ export function ticketRoutes(tickets: TicketService, queue: TicketList, slaSetti
       // What an agent may do now (the workflow's own rules, domain/ticket.ts); a customer acts through messages.
       actions: sla && principal(req).role !== 'customer' ? actionsFor(sla, slaSettings()) : [],
       thread,
+      // How the customer agreed to the SLA version the ticket was opened under: in the portal, or by opening a ticket.
+      slaAcceptance,
     });
   });
 

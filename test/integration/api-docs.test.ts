@@ -36,8 +36,8 @@ type Doc = any;
 
 /** The customer web form's HTML pages (issue 5, item 5) are for browsers, not API clients; /docs links the API only. */
 const WEB_FORM_PAGES = ['get /', 'post /', 'get /t/{token}', 'post /t/{token}', 'get /t/{token}/files/{fileId}', 'get /link', 'post /link', 'get /tickets/{id}'];
-/** the agents' console is HTML for people and /metrics is Prometheus text for scrapers; neither is the API. */
-const NOT_API = (r: string) => WEB_FORM_PAGES.includes(r) || r === 'get /metrics' || / \/console(\/|$)/.test(r);
+/** the agents' console and the customer portal are HTML for people and /metrics is Prometheus text for scrapers; none is the API. */
+const NOT_API = (r: string) => WEB_FORM_PAGES.includes(r) || r === 'get /metrics' || / \/(console|portal)(\/|$)/.test(r);
 
 describe('/openapi.json', () => {
   it('is an OpenAPI 3.1 document covering every route of the app', async () => {

@@ -11,6 +11,7 @@ import { createApiMetrics } from '../../api/ops/metrics';
 import type { SlaSettings } from '../../desk/tickets';
 import { createDesk, type Desk, type InboundMailSettings } from '../../desk';
 import { createSlaRegistry } from '../../desk/sla-registry';
+import type { PortalSettings } from '../../desk/portal';
 import { createTicketLinks, linkKeyFrom, type TicketLinks } from '../../desk/ticket-links';
 import { SLA_CALENDAR } from '../../domain/calendar';
 import { DEFAULT_POLICY } from '../../domain/policy';
@@ -87,6 +88,9 @@ export interface StackOptions {
   trustProxy?: boolean | number | string;
   /** Webhook hosts allowed on internal addresses (WEBHOOK_ALLOW_HOSTS). */
   webhookAllowHosts?: string[];
+  /** The portal's sign-in links and sessions (PORTAL_LINK_TTL_MINUTES), and its sign-in requests per IP. */
+  portal?: Partial<PortalSettings>;
+  portalRateLimit?: { limit?: number; windowMs?: number };
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
@@ -120,12 +124,12 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   const inboundMail = { replySecret: TEST_REPLY_SECRET, ...opts.inboundMail };
   const desk = createDesk({
     temporal: client, taskQueue, store, slaRegistry, logger: quietLogger, observeIntakeStep: metrics.observeIntakeStep,
-    links, mailer, mailDomain: 'test.local', publicUrl: baseUrl, attachmentQuota: opts.attachmentQuota, inboundMail,
+    links, mailer, mailDomain: 'test.local', publicUrl: baseUrl, attachmentQuota: opts.attachmentQuota, inboundMail, portal: opts.portal,
   });
   const inboundToken = randomBytes(24).toString('hex');
   const app = createApp({
     desk, metrics, temporal: client, store, logger: quietLogger, adminApiKey: adminKey, inboundApiToken: inboundToken,
-    rateLimit: opts.rateLimit, metricsToken, trustProxy: opts.trustProxy, webhookAllowHosts: opts.webhookAllowHosts,
+    rateLimit: opts.rateLimit, metricsToken, trustProxy: opts.trustProxy, webhookAllowHosts: opts.webhookAllowHosts, portalRateLimit: opts.portalRateLimit,
   });
   server.on('request', app);
   return {

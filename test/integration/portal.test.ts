@@ -1,0 +1,294 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { apiClient, type ApiClient } from '../support/http';
+import { mailsFor } from '../support/outbox';
+import { browserLike, requestSignIn, signIn, signInLinks } from '../support/portal';
+import { startStack, type TestStack } from '../support/stack';
+import { eventually } from '../support/wait';
+
+/**
+ * The customer portal on the real stack: sign-in by a mailed link (single use, expiring, the same answer for any
+ * address), the ticket list (own tickets only; an organization's admin also the organization's), the SLA's
+ * explicit acceptance (recorded once) and the implied one of a ticket opened before it, CSRF on every form.
+ */
+
+const outbox = inject('outboxDir');
+const suffix = Date.now().toString(36);
+const ada = `ada-${suffix}@example.com`; // admin of organization ACME
+const bob = `bob-${suffix}@example.com`; // no organization
+const cy = `cy-${suffix}@example.com`; // member of ACME
+const ORG = `acme-${suffix}`;
+
+let stack: TestStack;
+let admin: ApiClient;
+const ids: Record<string, string> = {};
+
+const db = () => stack.store.conn.db!;
+const acceptances = (email: string) => db().collection('sla_acceptances').find({ customerId: users[email] }).toArray();
+const users: Record<string, string> = {};
+
+/** The agent opens a ticket for a customer through the API (every channel goes through the same intake). */
+async function open(email: string, subject: string): Promise<string> {
+  const res = await admin.post('/api/v1/tickets', { subject, description: 'It fails', category: 'bug', priority: 'high', customerEmail: email });
+  expect(res.status).toBe(201);
+  return res.body.id as string;
+}
+
+beforeAll(async () => {
+  // One mail per address per minute is the product's; these tests sign the same people in several times.
+  stack = await startStack({ portalRateLimit: { limit: 100 }, portal: { perAddressMs: 0 } });
+  admin = apiClient(stack.baseUrl, stack.adminKey);
+  ids.ada = await open(ada, 'Ada cannot export');
+  ids.bob = await open(bob, 'Bob sees error 500');
+  ids.cy = await open(cy, 'Cy lost access');
+  for (const email of [ada, bob, cy]) users[email] = (await stack.store.users.byEmail(email))!.id;
+  // Organizations are managed elsewhere; here the records say who belongs where, as that code will write them.
+  await db().collection('users').updateOne({ email: ada }, { $set: { organizationId: ORG, organizationRole: 'admin' } });
+  await db().collection('users').updateOne({ email: cy }, { $set: { organizationId: ORG, organizationRole: 'member' } });
+  await eventually(async () => (await db().collection('ticket_states').countDocuments({ _id: { $in: Object.values(ids) } } as never)) === 3, 30_000, 'the projections');
+  await db().collection('ticket_states').updateMany({ _id: { $in: [ids.ada, ids.cy] } } as never, { $set: { organizationId: ORG } });
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('signing in by a mailed link', () => {
+  it('answers alike for any address, mails only a customer, and the link signs in once', async () => {
+    const b = browserLike(stack.baseUrl);
+    const nobody = `nobody-${suffix}@example.com`;
+    const stranger = await requestSignIn(b, nobody);
+    const link = await signIn(b, outbox, bob);
+    expect(stranger.status).toBe(200);
+    expect(stranger.page.replaceAll(nobody, '<address>')).toEqual((await requestSignIn(browserLike(stack.baseUrl), 'x@example.com')).page.replaceAll('x@example.com', '<address>'));
+    expect(await signInLinks(outbox, nobody)).toEqual([]);
+
+    const session = b.jar.get('sd_portal');
+    expect(session).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const list = await b.get('/portal');
+    expect(list.page).toContain(`id="signed-in-as">${bob}<`);
+    expect(list.page).toContain(`data-ticket="${ids.bob}"`);
+
+    // The cookie is HttpOnly, Lax (a mail client's link is another site) and scoped to the portal.
+    const again = browserLike(stack.baseUrl);
+    const confirm = await again.get(link);
+    expect(confirm.status).toBe(404); // used: the confirmation page is not shown again
+    expect(confirm.page).toContain('no longer works');
+    const replay = await again.post(new URL(link).pathname, { csrf: again.csrfOf((await again.get('/portal')).page) });
+    expect(replay.status).toBe(404);
+    expect(again.jar.has('sd_portal')).toBe(false);
+    // Only hashes are stored.
+    const stored = await db().collection('portal_sign_in_links').find({}).toArray();
+    expect(stored.length).toBeGreaterThan(0);
+    expect(JSON.stringify(stored)).not.toContain(link.split('/').at(-1));
+    expect(JSON.stringify(await db().collection('customer_sessions').find({}).toArray())).not.toContain(session);
+  });
+
+  it("is linked from the acknowledgement mail, whose link opens the portal", async () => {
+    const ack = await eventually(async () => (await mailsFor(outbox, ids.cy!)).find((m) => m.headers.get('x-notification-kind') === 'acknowledgement'), 15_000, 'the acknowledgement');
+    const url = /Your tickets and our service level agreement: (\S+)/.exec(ack.text ?? '')?.[1];
+    expect(url).toBe(`${stack.baseUrl}/portal`);
+    const b = browserLike(stack.baseUrl);
+    expect((await b.get(url!)).page).toContain('Mail me a sign-in link');
+    await signIn(b, outbox, cy);
+    expect((await b.get(url!)).page).toContain(`data-ticket="${ids.cy}"`);
+  });
+
+  it('sets an HttpOnly, SameSite=Lax cookie under /portal and revokes the session server-side on sign-out', async () => {
+    const b = browserLike(stack.baseUrl);
+    const before = (await signInLinks(outbox, cy)).length;
+    await requestSignIn(b, cy);
+    const link = (await eventually(async () => (await signInLinks(outbox, cy)).slice(before)[0], 15_000, 'the mail'))!;
+    const confirm = await b.get(link);
+    const done = await b.post(new URL(link).pathname, { csrf: b.csrfOf(confirm.page) });
+    const cookie = done.setCookies.find((c) => c.startsWith('sd_portal='))!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect(cookie).toMatch(/Path=\/portal/);
+
+    const stolen = browserLike(stack.baseUrl);
+    stolen.jar.set('sd_portal', b.jar.get('sd_portal')!);
+    expect((await stolen.get('/portal')).page).toContain('id="signed-in-as"');
+    const page = await b.get('/portal');
+    const out = await b.post('/portal/sign-out', { csrf: b.csrfOf(page.page) });
+    expect(out.location).toBe('/portal?signed-out=1');
+    // The copied cookie is dead too: the record is gone, not only the browser's cookie.
+    const after = await stolen.get('/portal');
+    expect(after.page).not.toContain('id="signed-in-as"');
+    expect(after.page).toContain('Mail me a sign-in link');
+  });
+
+  it('refuses an expired link', async () => {
+    const short = await startStack({ portal: { linkTtlMs: 0 } });
+    try {
+      const shortAdmin = apiClient(short.baseUrl, short.adminKey);
+      const email = `late-${suffix}@example.com`;
+      expect((await shortAdmin.post('/api/v1/tickets', { subject: 'Late', description: 'x', category: 'bug', priority: 'low', customerEmail: email })).status).toBe(201);
+      const b = browserLike(short.baseUrl);
+      await requestSignIn(b, email);
+      const link = (await eventually(async () => (await signInLinks(outbox, email))[0], 15_000, 'the mail'))!;
+      expect((await b.get(link)).status).toBe(404);
+      const posted = await b.post(new URL(link).pathname, { csrf: b.csrfOf((await b.get('/portal')).page) });
+      expect(posted.status).toBe(404);
+      expect(b.jar.has('sd_portal')).toBe(false);
+    } finally {
+      await short.close();
+    }
+  });
+});
+
+describe('the ticket list', () => {
+  it("shows a customer their own tickets only, never another's", async () => {
+    const b = browserLike(stack.baseUrl);
+    await signIn(b, outbox, bob);
+    const list = await b.get('/portal');
+    expect(list.page).toContain(`data-ticket="${ids.bob}"`);
+    expect(list.page).not.toContain(ids.ada);
+    expect(list.page).not.toContain(ids.cy);
+    expect(list.page).toMatch(/data-metric="first_response" data-state="on track">First response: <strong>on track<\/strong>, due <time datetime="[^"]+">\w{3} \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC-5<\/time>/);
+    expect((await b.get(`/portal/tickets/${ids.ada}`)).status).toBe(404);
+    const own = await b.get(`/portal/tickets/${ids.bob}`);
+    expect(own.status).toBe(200);
+    expect(own.page).toContain('Bob sees error 500');
+    expect(own.page).toMatch(/href="\/t\/[A-Za-z0-9_-]{43}" id="reply-link"/);
+  });
+
+  it("shows an organization's admin the organization's tickets, and a member only their own", async () => {
+    const a = browserLike(stack.baseUrl);
+    await signIn(a, outbox, ada);
+    const list = await a.get('/portal');
+    expect(list.page).toContain(`data-ticket="${ids.ada}"`);
+    expect(list.page).toContain(`data-ticket="${ids.cy}"`);
+    expect(list.page).not.toContain(ids.bob);
+    const colleague = await a.get(`/portal/tickets/${ids.cy}`);
+    expect(colleague.status).toBe(200);
+    expect(colleague.page).toContain('Cy lost access');
+    expect(colleague.page).not.toContain('id="reply-link"'); // an admin reads a colleague's ticket; only its customer replies
+    expect((await a.get(`/portal/tickets/${ids.bob}`)).status).toBe(404);
+
+    const c = browserLike(stack.baseUrl);
+    await signIn(c, outbox, cy);
+    const own = await c.get('/portal');
+    expect(own.page).toContain(`data-ticket="${ids.cy}"`);
+    expect(own.page).not.toContain(ids.ada);
+    expect((await c.get(`/portal/tickets/${ids.ada}`)).status).toBe(404);
+  });
+});
+
+describe('the SLA and its acceptance', () => {
+  it('records an implied acceptance once when a customer opens tickets before accepting, and the ticket shows it', async () => {
+    const recorded = await acceptances(bob);
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]).toMatchObject({ via: 'implied', ticketId: ids.bob, slaVersion: 'default@1' });
+    const second = await open(bob, 'Bob again');
+    expect(await acceptances(bob)).toHaveLength(1);
+    for (const id of [ids.bob, second]) {
+      const ticket = (await admin.get(`/api/v1/tickets/${id}`)).body;
+      expect(ticket.slaVersion).toBe('default@1');
+      expect(ticket.slaAcceptance).toEqual({ via: 'implied', at: recorded[0]!.acceptedAt.toISOString(), ticketId: ids.bob });
+    }
+    const agent = (await admin.post('/api/v1/users', { role: 'agent', name: 'Pat Agent', email: `pat-${suffix}@support.local` })).body.apiKey as string;
+    const page = await browserLike(stack.baseUrl);
+    const login = await page.get('/console/login');
+    await page.post('/console/login', { csrf: page.csrfOf(login.page), apiKey: agent });
+    expect((await page.get(`/console/tickets/${second}`)).page).toMatch(new RegExp(`id="sla-acceptance">SLA <strong>default@1</strong>: accepted by engaging support \\(implied by opening #${ids.bob}\\)`));
+  });
+
+  it("implies nothing for a web-form ticket under someone's address until the link mailed there is opened", async () => {
+    const email = `fay-${suffix}@example.com`;
+    const fay = await stack.store.users.ensureCustomer(email, 'Fay', `C${suffix}FAY`, `hash-fay-${suffix}`, new Date());
+    const b = browserLike(stack.baseUrl);
+    const form = await b.get('/');
+    const sent = await b.post('/', { csrf: b.csrfOf(form.page), email, subject: 'Typed by someone', description: 'Hi', category: 'question', priority: 'normal', contact: 'web' });
+    expect(sent.status).toBe(201);
+    const id = /id="ticket-number">#(\w+)</.exec(sent.page)![1]!;
+    expect(await db().collection('sla_acceptances').countDocuments({ customerId: fay.id })).toBe(0);
+    expect((await admin.get(`/api/v1/tickets/${id}`)).body.slaAcceptance).toBeNull();
+
+    const ack = await eventually(async () => (await mailsFor(outbox, id)).find((m) => m.headers.get('x-notification-kind') === 'acknowledgement'), 15_000, 'the acknowledgement');
+    expect((await fetch(/View the ticket: (\S+)/.exec(ack.text ?? '')![1]!)).status).toBe(200);
+    const recorded = await db().collection('sla_acceptances').find({ customerId: fay.id }).toArray();
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]).toMatchObject({ via: 'implied', ticketId: id, slaVersion: 'default@1' });
+  });
+
+  it('shows the SLA text, version and terms, and records an explicit accept once', async () => {
+    const b = browserLike(stack.baseUrl);
+    const email = `dee-${suffix}@example.com`;
+    await stack.store.users.ensureCustomer(email, 'Dee', `C${suffix}DEE`, `hash-${suffix}`, new Date());
+    await signIn(b, outbox, email);
+    const sla = await b.get('/portal/sla');
+    expect(sla.page).toContain('You are under version <strong>default@1</strong>');
+    expect(sla.page).toContain('id="support-hours">Support hours: <strong>Sunday to Thursday, 10 PM to 6 AM (EST)');
+    expect(sla.page).toContain('<th scope="row">urgent</th><td>2 hours of support time</td><td>2 hours of support time</td><td>8 hours of support time</td>');
+    expect(sla.page).toContain('By engaging our support services, you agree to comply');
+    expect(sla.page).toContain('You have not accepted version');
+
+    const form = { csrf: b.csrfOf(sla.page), slaVersion: 'default@1' };
+    const first = await b.post('/portal/sla/accept', form);
+    expect(first.location).toBe('/portal/sla?accepted=1');
+    expect((await b.post('/portal/sla/accept', form)).status).toBe(303);
+    const records = await db().collection('sla_acceptances').find({ customerId: `C${suffix}DEE` }).toArray();
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ via: 'portal', slaVersion: 'default@1' });
+    expect(records[0]!.ticketId).toBeUndefined();
+    const after = await b.get('/portal/sla?accepted=1');
+    expect(after.page).toContain('You accepted version <strong>default@1</strong> here');
+    expect(after.page).not.toContain('id="accept"');
+
+    // A ticket opened after the accept implies nothing: it shows the explicit acceptance.
+    const id = await open(email, 'After accepting');
+    expect(await db().collection('sla_acceptances').countDocuments({ customerId: `C${suffix}DEE` })).toBe(1);
+    expect((await admin.get(`/api/v1/tickets/${id}`)).body.slaAcceptance).toEqual({ via: 'portal', at: records[0]!.acceptedAt.toISOString() });
+  });
+
+  it('refuses an accept of a version other than the one in force', async () => {
+    const b = browserLike(stack.baseUrl);
+    await signIn(b, outbox, cy);
+    const sla = await b.get('/portal/sla');
+    const res = await b.post('/portal/sla/accept', { csrf: b.csrfOf(sla.page), slaVersion: 'default@0' });
+    expect(res.status).toBe(409);
+    expect(res.page).toContain('changed to version default@1');
+    expect((await acceptances(cy)).map((a) => a.via)).toEqual(['implied']);
+  });
+});
+
+describe('CSRF', () => {
+  it('refuses every portal form without its token and changes nothing', async () => {
+    const b = browserLike(stack.baseUrl);
+    await signIn(b, outbox, ada);
+    const before = await acceptances(ada);
+    // A token from another session (or none) is refused: tokens are bound to the session.
+    const other = browserLike(stack.baseUrl);
+    await signIn(other, outbox, cy);
+    const foreign = other.csrfOf((await other.get('/portal/sla')).page);
+    for (const csrf of ['', foreign]) {
+      const res = await b.post('/portal/sla/accept', { csrf, slaVersion: 'default@1' });
+      expect(res.status).toBe(403);
+      expect(res.page).toContain('nothing was recorded');
+      const out = await b.post('/portal/sign-out', { csrf });
+      expect(out.location).toBe('/portal');
+      expect((await b.get('/portal')).page).toContain('id="signed-in-as"');
+    }
+    expect(await acceptances(ada)).toEqual(before);
+
+    // Signed out: the sign-in request wants the double-submit token.
+    const mailsBefore = (await signInLinks(outbox, bob)).length;
+    const anon = browserLike(stack.baseUrl);
+    const refused = await anon.post('/portal/sign-in', { email: bob });
+    expect(refused.status).toBe(403);
+    expect(refused.page).toContain('nothing was sent');
+
+    // A confirmation posted without the form's token does not sign in, and the link stays usable.
+    const requester = browserLike(stack.baseUrl);
+    await requestSignIn(requester, bob);
+    const links = await eventually(async () => {
+      const all = await signInLinks(outbox, bob);
+      return all.length > mailsBefore && all;
+    }, 15_000, 'the mail');
+    expect(links).toHaveLength(mailsBefore + 1); // the refused request mailed nothing
+    const link = links.at(-1)!;
+    const forged = await browserLike(stack.baseUrl).post(new URL(link).pathname, { csrf: 'forged' });
+    expect(forged.status).toBe(403);
+    expect(forged.setCookies.some((c) => c.startsWith('sd_portal='))).toBe(false);
+    expect((await requester.get(link)).status).toBe(200);
+  });
+});
