@@ -96,12 +96,21 @@ describe("an agent's day in the console", () => {
 
   it('opens the ticket: only the actions that fit, each field labelled for its action', async () => {
     await submit(`tr[data-ticket-id="${checkoutId}"] a`);
-    expect(await offered()).toEqual(['assign', 'reply', 'priority', 'pending', 'escalate', 'resolve', 'close']);
+    expect(await offered()).toEqual(['assign', 'reply', 'priority', 'pending', 'escalate', 'resolve', 'close', 'reclassify']);
     expect(await page.locator('#action-reopen').count()).toBe(0);
     expect(await page.locator('#action-accept').count()).toBe(0);
     const labels = await actionLabels();
     expect(new Set(labels).size).toBe(labels.length);
     expect(await page.locator('#close-confirm').getAttribute('required')).not.toBeNull();
+  });
+
+  it('changes the category with a reason, and the page shows the new one', async () => {
+    expect(await page.locator('#reclassify-category option').allInnerTexts()).not.toContain('bug');
+    await page.selectOption('#reclassify-category', 'incident');
+    await page.fill('#reclassify-reason', 'the checkout is down for everyone');
+    await submit('#action-reclassify button');
+    expect(await page.locator('#notice').innerText()).toBe('Category changed.');
+    expect(await page.locator('#ticket-category').innerText()).toBe('incident');
   });
 
   it('assigns the ticket to Sam from the picker of agents, mails Sam once, and lists it under Mine', async () => {
@@ -155,7 +164,7 @@ describe("an agent's day in the console", () => {
     await page.fill('#resolve-body', 'The payment provider recovered.');
     await submit('#action-resolve button');
     expect(await page.locator('#ticket-status').innerText()).toBe('resolved');
-    expect(await offered()).toEqual(['assign', 'reply', 'reopen', 'close']);
+    expect(await offered()).toEqual(['assign', 'reply', 'reopen', 'close', 'reclassify']);
     expect(await page.locator('#action-resolve').count()).toBe(0);
     await shot('04-resolved');
 

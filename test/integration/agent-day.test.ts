@@ -145,9 +145,9 @@ describe('the actions valid now', () => {
   it('lists them with the ticket and changes them with its state', async () => {
     const id = await openTicket('Quota wrong', 'Storage quota shows 0 GB.');
     const acknowledged = (await sam.get(`/api/v1/tickets/${id}`)).body.actions as string[];
-    expect(acknowledged).toEqual(['assign', 'reply', 'priority', 'pending', 'escalate', 'resolve', 'close']);
+    expect(acknowledged).toEqual(['assign', 'reply', 'priority', 'pending', 'escalate', 'resolve', 'close', 'reclassify']);
     await sam.post(`/api/v1/tickets/${id}/actions/resolve`, {});
-    expect((await sam.get(`/api/v1/tickets/${id}`)).body.actions).toEqual(['assign', 'reply', 'reopen', 'close']);
+    expect((await sam.get(`/api/v1/tickets/${id}`)).body.actions).toEqual(['assign', 'reply', 'reopen', 'close', 'reclassify']);
     expect((await ada.get(`/api/v1/tickets/${id}`)).body.actions).toEqual([]);
     await sam.post(`/api/v1/tickets/${id}/actions/close`, {});
     expect((await sam.get(`/api/v1/tickets/${id}`)).body.actions).toEqual([]);
