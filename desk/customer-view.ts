@@ -1,6 +1,7 @@
 import { isInternalKind } from '../domain/thread';
 import type { ThreadMessage } from '../store/messages';
 import type { SlaEventRecord } from '../store/sla-events';
+import type { TicketSnapshot } from '../domain/ticket-sla';
 import type { Principal } from './principal';
 
 /**
@@ -29,3 +30,7 @@ export const threadFor = (caller: Principal, messages: ThreadMessage[]) => (call
 
 export const timelineFor = <E extends Pick<SlaEventRecord, 'type' | 'detail'>>(caller: Principal, events: E[]) =>
   caller.role === 'customer' ? customerTimeline(events) : events;
+
+/** A customer acts through messages, not agent actions: their view of the ticket's state lists none. */
+export const snapshotFor = <S extends Pick<TicketSnapshot, 'availableActions'>>(caller: Principal, sla: S): S =>
+  caller.role === 'customer' ? { ...sla, availableActions: [] } : sla;

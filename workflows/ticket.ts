@@ -22,7 +22,7 @@ import {
   liveOutcomeRefusal,
   recordLiveOutcome,
   requestLiveSession,
-  escalationLadder,
+  ticketFacts,
   fireTimedEvent,
   nextTimedEvent,
   receive,
@@ -88,13 +88,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       validator: (action, args) => {
         if (action === 'priority' && !args.priority) throw new Error('priority is required');
         if (action === 'assign' && !args.agent) throw new Error('agent is required');
-        const why = refusal(action, {
-          status: state.status,
-          awaitingScopeReview: state.awaitingScopeReview,
-          escalationLevel: state.escalationLevel,
-          escalationLadder: escalationLadder(state.policy),
-          priority: state.priority,
-        }, args);
+        const why = refusal(action, ticketFacts(state), args);
         if (why) throw new Error(why);
       },
     },

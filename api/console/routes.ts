@@ -11,7 +11,6 @@ import type { ListCursor } from '../../store/ticket-states';
 import { hashApiKey, type Principal } from '../../desk/principal';
 import type { Desk } from '../../desk';
 import { workflowIdFor } from '../../desk/tickets';
-import { actionsFor } from '../../desk/available-actions';
 import { renderMacro } from '../../desk/macros';
 import { CSRF_FIELD, csrfKey, csrfToken, csrfValid, sessionCsrfToken, sessionCsrfValid } from '../http/csrf';
 import { html } from '../http/html';
@@ -185,7 +184,7 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
     const data: TicketPageData = {
       ticket, sla, thread, events, cal: cal(), now, csrf: csrf(req, res), me: who(res).name,
       files: attachmentList(await desk.attachments.list(id), (fileId) => `/console/tickets/${id}/files/${encodeURIComponent(fileId)}`),
-      available: actionsFor(sla, desk.sla()), agents, macros, assigneeName: sla.assignee ? (names.get(sla.assignee) ?? sla.assignee) : null,
+      available: sla.availableActions ?? [], agents, macros, assigneeName: sla.assignee ? (names.get(sla.assignee) ?? sla.assignee) : null,
       workflowUrl: deps.temporalUiUrl ? `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.namespace ?? 'default')}/workflows/${workflowIdFor(id)}` : null,
       ...extra,
     };

@@ -27,7 +27,7 @@ export interface TicketPageData {
   workflowUrl: string | null;
   /** The ticket's files, linked through the console. */
   files: SafeHtml;
-  /** The actions valid now (desk/available-actions.ts); only these get a form. */
+  /** The actions valid now, as the workflow lists them (its snapshot's `availableActions`); only these get a form. */
   available: AgentAction[];
   agents: Agent[];
   macros: Macro[];

@@ -3,10 +3,22 @@ import * as clock from '../sla-clock';
 import type { BusinessCalendar } from '../calendar';
 import type { Metric, Priority, SlaPolicy } from '../policy';
 import type { SlaClockState } from '../sla-clock';
+import type { TicketFacts } from '../ticket';
 import { METRICS, type Effect, type SlaEvent, type SlaEventType, type TicketSlaState } from './types';
 
 export function escalationLadder(policy: SlaPolicy): string[] {
   return ['L1', ...policy.escalation.map((s) => s.level)];
+}
+
+/** The facts the lifecycle's rules (domain/ticket.ts `refusal`) judge an action by, from this ticket's own policy. */
+export function ticketFacts(s: TicketSlaState): TicketFacts {
+  return {
+    status: s.status,
+    awaitingScopeReview: s.awaitingScopeReview,
+    escalationLevel: s.escalationLevel,
+    escalationLadder: escalationLadder(s.policy),
+    priority: s.priority,
+  };
 }
 
 export function targetsFor(policy: SlaPolicy, priority: Priority) {

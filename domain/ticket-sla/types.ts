@@ -2,7 +2,7 @@
 import type { CalendarSpec } from '../calendar';
 import type { Metric, Priority, SlaPolicy } from '../policy';
 import type { SlaClockState } from '../sla-clock';
-import type { Channel, LiveSupportTool, TicketStatus } from '../ticket';
+import type { AgentAction, Channel, LiveSupportTool, TicketStatus } from '../ticket';
 
 export const METRICS: readonly Metric[] = ['first_response', 'next_response', 'resolution'];
 
@@ -163,5 +163,7 @@ export interface TicketSnapshot {
   clocks: ClockSnapshot[];
   live: LiveSession | null;
   version: number;
+  /** The agent actions valid now, by the ticket's own policy (domain/ticket.ts `availableActions`); none once finished. */
+  availableActions: AgentAction[];
 }
 
