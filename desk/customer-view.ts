@@ -10,8 +10,11 @@ import type { Principal } from './principal';
  * reach them whichever door they come in by.
  */
 
-/** Timeline details written for agents: an escalation's reason names people and levels. */
-const INTERNAL_DETAIL: Record<string, readonly string[]> = { escalated: ['reason'] };
+/**
+ * Timeline details written for agents: an escalation's reason names people and levels; an assignment names
+ * who had the ticket before and who has it now (staff ids the customer's pages never show).
+ */
+const INTERNAL_DETAIL: Record<string, readonly string[]> = { escalated: ['reason'], assigned: ['from', 'to'] };
 
 export function customerThread(messages: ThreadMessage[]): ThreadMessage[] {
   return messages.filter((m) => !m.internal && !isInternalKind(m.kind));

@@ -3,6 +3,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -80,7 +81,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   setHandler(
     agentActionUpdate,
     (action, args) => {
-      changed(applyAgentAction(state, { action, ...args }, now(), cal));
+      changed(applyAgentAction(state, { action, ...args }, now(), cal, patched));
       return snapshot(state, now(), cal);
     },
     {
@@ -116,7 +117,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     // Signals can be delivered twice (client retries); a message counts once.
     if (seenMessages.has(messageId)) return;
     seenMessages.add(messageId);
-    changed(applyCustomerReply(state, now(), cal));
+    changed(applyCustomerReply(state, now(), cal, messageId, patched));
   });
 
   setHandler(liveSessionRequestSignal, (args) => {
@@ -251,11 +252,11 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const current = now();
     const next = nextTimedEvent(state, current, cal);
     if (next && next.at.getTime() <= current.getTime()) {
-      changed(fireTimedEvent(state, next, current, cal));
+      changed(fireTimedEvent(state, next, current, cal, patched));
       // Everything due at this instant (a breach and the escalation it triggers) is one change: one local
       // activity writes it, half the store round trips of a change per event (issue 7, deadline precision).
       for (let due = nextTimedEvent(state, current, cal); due && due.at.getTime() <= current.getTime() && !isTerminal(state.status); due = nextTimedEvent(state, current, cal)) {
-        changed(fireTimedEvent(state, due, current, cal));
+        changed(fireTimedEvent(state, due, current, cal, patched));
       }
       continue;
     }

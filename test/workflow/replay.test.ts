@@ -12,7 +12,12 @@ import { workflowBundle } from '../support/stack';
  * tickets already running. Version 0.1.0 is the baseline (nothing ran before it, so it has no `patched()`
  * forks); from here a change goes behind `patched()`, and the histories recorded before it move to a
  * subfolder named after the patch, so every generation keeps being replayed.
+ *
+ * Generations: `assignee-mail/` holds the baseline and three scenarios of test/workflow/assignee.test.ts
+ * recorded on the baseline code (assignments, a customer's message, a warning and a breach with no mail to
+ * the assignee); the top folder holds histories recorded since `patched('assignee-mail')`.
  */
+const BASELINE = 'assignee-mail';
 const files = fs
   .readdirSync(historiesDir, { recursive: true, encoding: 'utf8' })
   .filter((f) => f.endsWith('.json'))
@@ -46,7 +51,7 @@ describe('replay of recorded ticket histories', () => {
   });
 
   it('records the baseline: no patch markers, mail and store writes as local activities only', () => {
-    const baseline = files.filter((f) => !f.includes(path.sep));
+    const baseline = files.filter((f) => f.startsWith(`${BASELINE}${path.sep}`));
     expect(baseline.length).toBeGreaterThanOrEqual(10);
     for (const f of baseline) {
       const history = read(f);
@@ -59,6 +64,18 @@ describe('replay of recorded ticket histories', () => {
     // Deadlines fired in several of them, so timers are replayed too.
     const withDeadlines = baseline.filter((f) => read(f).events.some((e: { timerFiredEventAttributes?: unknown }) => e.timerFiredEventAttributes));
     expect(withDeadlines.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("covers tickets assigned before the assignee's mails, and after them", () => {
+    const assigns = (f: string) => read(f).events.some((e: { workflowExecutionUpdateAcceptedEventAttributes?: { acceptedRequest: { input: { args: { payloads: { data: string }[] } } } } }) => {
+      const args = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest.input.args.payloads ?? [];
+      return args.length > 0 && JSON.parse(Buffer.from(args[0]!.data, 'base64').toString()) === 'assign';
+    });
+    const before = files.filter((f) => f.startsWith(`${BASELINE}${path.sep}`) && assigns(f));
+    const after = files.filter((f) => !f.includes(path.sep) && assigns(f));
+    expect(before.length).toBeGreaterThanOrEqual(2);
+    expect(after.length).toBeGreaterThanOrEqual(2);
+    for (const f of after) expect(patchIds(read(f)), f).toContain('assignee-mail');
   });
 
   it('replays every one without non-determinism', async () => {
