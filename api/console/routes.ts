@@ -16,6 +16,7 @@ import { CSRF_FIELD, csrfKey, csrfToken, csrfValid, sessionCsrfToken, sessionCsr
 import { html } from '../http/html';
 import { dashboard } from './dashboard';
 import { dashboardBody } from './dashboard-page';
+import { registerMacroPages } from './macros-page';
 import { consolePage, sendConsolePage } from './layout';
 import { queueBody, type QueueFilters } from './queue-page';
 import { currentSession, endSession, startSession, type ConsoleSessionState } from './session';
@@ -245,6 +246,8 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
     // Post/redirect/get: a reload never repeats the action.
     res.redirect(303, `/console/tickets/${id}?done=${action}`);
   });
+
+  registerMacroPages(router, { macros: desk.macros, who, csrf, csrfOk, render, urlencoded });
 
   router.get('/dashboard', async (req, res) => {
     const now = desk.now();
