@@ -17,6 +17,11 @@ export interface TemplateFacts {
   supportHours?: string;
   /** The customer portal (customers' mails only). */
   portalUrl?: string;
+  priority?: string;
+  /** Who wrote the message a notice quotes. */
+  author?: string;
+  /** The mail goes to the ticket's assignee rather than a level's contacts: it speaks of "your ticket". */
+  forAssignee?: boolean;
 }
 
 const metricName = (m?: string) => (m ?? '').replace('_', ' ');
@@ -43,13 +48,23 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
       };
     case 'warning':
       return {
-        title: `SLA warning: ${metricName(f.metric)} due ${f.dueLocal} [#${f.ticketId}]`,
-        paragraphs: [`Ticket #${f.ticketId} "${f.subject}" is close to its ${metricName(f.metric)} target.`, `Due ${f.dueLocal} (${f.dueUtc}).`],
+        title: `SLA warning${f.forAssignee ? ' on your ticket' : ''}: ${metricName(f.metric)} due ${f.dueLocal} [#${f.ticketId}]`,
+        paragraphs: [`${f.forAssignee ? 'Your ticket' : 'Ticket'} #${f.ticketId} "${f.subject}" is close to its ${metricName(f.metric)} target.`, `Due ${f.dueLocal} (${f.dueUtc}).`],
       };
     case 'breach':
       return {
-        title: `SLA breached: ${metricName(f.metric)} [#${f.ticketId}]`,
-        paragraphs: [`Ticket #${f.ticketId} "${f.subject}" missed its ${metricName(f.metric)} target.`, `It was due ${f.dueLocal} (${f.dueUtc}).`],
+        title: `SLA breached${f.forAssignee ? ' on your ticket' : ''}: ${metricName(f.metric)} [#${f.ticketId}]`,
+        paragraphs: [`${f.forAssignee ? 'Your ticket' : 'Ticket'} #${f.ticketId} "${f.subject}" missed its ${metricName(f.metric)} target.`, `It was due ${f.dueLocal} (${f.dueUtc}).`],
+      };
+    case 'assigned':
+      return {
+        title: `Assigned to you: [#${f.ticketId}] ${f.subject}`,
+        paragraphs: [`Ticket #${f.ticketId} "${f.subject}"${f.priority ? ` (${f.priority})` : ''} is now yours.`],
+      };
+    case 'customer_reply':
+      return {
+        title: `The customer replied: [#${f.ticketId}] ${f.subject}`,
+        paragraphs: [`${f.author ?? 'The customer'} wrote on your ticket #${f.ticketId} "${f.subject}":`, f.body ?? ''],
       };
     case 'escalation':
       return {

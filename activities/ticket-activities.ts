@@ -28,7 +28,12 @@ export interface TicketActivityDeps {
   logger: Logger;
 }
 
-export type Audience = { kind: 'customer'; email: string } | { kind: 'level'; level: string } | { kind: 'emails'; emails: string[] };
+export type Audience =
+  | { kind: 'customer'; email: string }
+  | { kind: 'level'; level: string }
+  | { kind: 'emails'; emails: string[] }
+  /** One agent by user id; the address is read from the store when the mail goes out. */
+  | { kind: 'agent'; agent: string };
 
 export interface NotifyInput {
   /** Idempotency key: (ticket, kind, metric, level, cycle). The same key never mails twice. */
@@ -39,6 +44,8 @@ export interface NotifyInput {
   facts: Omit<TemplateFacts, 'ticketUrl' | 'ticketId'>;
   /** Files the customer sent that were not kept: the acknowledgement says which and why. */
   refusedFiles?: { filename: string; reason: string }[];
+  /** The thread message a notice is about: the assignee's notice of a customer's message quotes it. */
+  messageId?: string;
 }
 
 export type NotificationOutcome = { key: string; outcome: 'sent' | 'already-sent' } | { key: string; outcome: 'failed'; error: string };
@@ -59,6 +66,8 @@ export interface TicketChangeInput {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
+/** How much of a customer's message the assignee's notice quotes. */
+const QUOTE_MAX = 2_000;
 
 /**
  * RFC 3834: an agent's reply is a person's mail and carries no Auto-Submitted (or the customer's own
@@ -85,7 +94,7 @@ function withRefusedFiles(mail: { text: string; html: string }, files: { filenam
 export function createTicketActivities(deps: TicketActivityDeps) {
   const { store, mailer, contacts } = deps;
 
-  function recipients(audience: Audience): string[] {
+  async function recipients(audience: Audience): Promise<string[]> {
     switch (audience.kind) {
       case 'customer':
         return [audience.email];
@@ -98,7 +107,20 @@ export function createTicketActivities(deps: TicketActivityDeps) {
         }
         return list;
       }
+      case 'agent': {
+        // Read now, so an agent's changed address is used; one removed since is bad data, not a passing fault.
+        const agent = await store.users.byId(audience.agent);
+        if (!agent || agent.role === 'customer') throw ApplicationFailure.nonRetryable(`no agent ${audience.agent}`, 'UnknownAgent');
+        return [agent.email];
+      }
     }
+  }
+
+  /** The customer's message an assignee's notice quotes, cut to a readable length. */
+  async function quotedMessage(input: NotifyInput): Promise<Pick<TemplateFacts, 'body' | 'author'>> {
+    if (input.kind !== 'customer_reply' || !input.messageId) return {};
+    const message = (await store.messages.forTicket(input.ticketId, { includeInternal: false })).find((m) => m.id === input.messageId);
+    return message ? { body: message.body.slice(0, QUOTE_MAX), author: message.authorName } : {};
   }
 
   /** A busy store (SQLite under FerretDB answers "locked") gets a few tries; failing them only costs the log entry. */
@@ -117,11 +139,13 @@ export function createTicketActivities(deps: TicketActivityDeps) {
   }
 
   async function send(input: NotifyInput): Promise<'sent' | 'already-sent'> {
-    const to = recipients(input.audience);
+    const to = await recipients(input.audience);
     const bad = to.find((a) => !EMAIL.test(a));
     if (bad) throw ApplicationFailure.nonRetryable(`invalid recipient address: ${bad}`, 'InvalidRecipient');
     const rendered = renderMail(input.kind, {
       ...input.facts,
+      ...(await quotedMessage(input)),
+      forAssignee: input.audience.kind === 'agent',
       ticketId: input.ticketId,
       // A customer opens the ticket through its private link; staff through the console.
       ticketUrl: input.audience.kind === 'customer' ? deps.links.customerUrl(input.ticketId) : deps.links.staffUrl(input.ticketId),

@@ -95,7 +95,7 @@ export function createApp(deps: AppDeps): Express {
   const api = express.Router();
   api.use(express.json({ limit: '256kb', strict: true, type: ['application/json', 'application/*+json'] }));
   api.use(authenticate({ adminApiKey: deps.adminApiKey, findByKeyHash: (h) => deps.store.users.byApiKeyHash(h) }));
-  api.use('/tickets', ticketRoutes(tickets, desk.queue, desk.sla));
+  api.use('/tickets', ticketRoutes(tickets, desk.queue));
   api.use('/tickets', ticketThreadRoutes(actions));
   api.use('/tickets', attachmentRoutes({ desk }));
   api.use('/tickets', liveSessionRoutes(desk.liveSessions));

@@ -97,6 +97,11 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       agreement: { ...obj({ id: str, version: { type: 'integer' } }), description: 'the agreement the ticket runs under: an organization id or `default`, and its version' },
       calendar: { oneOf: [obj({ id: str, version: { type: 'integer' } }), { type: 'null' }], description: 'its calendar by name and version (null for tickets opened before agreements)' },
       policy: obj({ id: str, version: { type: 'integer' } }),
+      availableActions: {
+        type: 'array',
+        items: { enum: [...AGENT_ACTIONS] },
+        description: "the agent actions the workflow accepts now, by the lifecycle's rules and the ticket's own policy (its escalation ladder); empty once the ticket is finished, for customers, and while the workflow does not answer",
+      },
     }),
     description: "The ticket's live SLA state, read from its workflow; each clock's `dueAt` is the deadline.",
   },
@@ -135,7 +140,7 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       unverified: { type: 'boolean', description: 'opened on the web form under an existing customer\'s address and its mailed private link not opened yet: the sender is unproven' },
       status: str,
       sla: { oneOf: [ref('Sla'), { type: 'null' }] },
-      actions: { type: 'array', items: { enum: [...AGENT_ACTIONS] }, description: 'the agent actions valid in the current state (empty for customers and finished tickets)' },
+      actions: { type: 'array', items: { enum: [...AGENT_ACTIONS] }, description: 'the agent actions valid in the current state: `sla.availableActions` (empty for customers and finished tickets)' },
       thread: { type: 'array', items: ref('Message') },
       slaAcceptance: {
         oneOf: [

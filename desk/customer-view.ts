@@ -1,6 +1,7 @@
 import { isInternalKind } from '../domain/thread';
 import type { ThreadMessage } from '../store/messages';
 import type { SlaEventRecord } from '../store/sla-events';
+import type { TicketSnapshot } from '../domain/ticket-sla';
 import type { Principal } from './principal';
 
 /**
@@ -9,8 +10,11 @@ import type { Principal } from './principal';
  * reach them whichever door they come in by.
  */
 
-/** Timeline details written for agents: an escalation's reason names people and levels. */
-const INTERNAL_DETAIL: Record<string, readonly string[]> = { escalated: ['reason'], reclassified: ['reason', 'by'] };
+/**
+ * Timeline details written for agents: an escalation's or a reclassification's reason names people and levels; an
+ * assignment names who had the ticket before and who has it now (staff ids the customer's pages never show).
+ */
+const INTERNAL_DETAIL: Record<string, readonly string[]> = { escalated: ['reason'], reclassified: ['reason', 'by'], assigned: ['from', 'to'] };
 
 export function customerThread(messages: ThreadMessage[]): ThreadMessage[] {
   return messages.filter((m) => !m.internal && !isInternalKind(m.kind));
@@ -29,3 +33,7 @@ export const threadFor = (caller: Principal, messages: ThreadMessage[]) => (call
 
 export const timelineFor = <E extends Pick<SlaEventRecord, 'type' | 'detail'>>(caller: Principal, events: E[]) =>
   caller.role === 'customer' ? customerTimeline(events) : events;
+
+/** A customer acts through messages, not agent actions: their view of the ticket's state lists none. */
+export const snapshotFor = <S extends Pick<TicketSnapshot, 'availableActions'>>(caller: Principal, sla: S): S =>
+  caller.role === 'customer' ? { ...sla, availableActions: [] } : sla;

@@ -6,7 +6,6 @@ import { createCustomerLinks } from './customer-links';
 import type { TicketLinks } from './ticket-links';
 import { createWebIntake } from './web-intake';
 import type { Store } from '../store';
-import { createAgentMailer } from './agent-mail';
 import { createAgentDirectory } from './agents';
 import { createAnnouncementService } from './announcements';
 import { createMacroService } from './macros';
@@ -41,15 +40,13 @@ export interface DeskDeps {
   links: TicketLinks;
   /** Per-ticket attachment totals (ATTACHMENT_QUOTA_*); the default when absent. */
   attachmentQuota?: AttachmentQuota;
-  /** Mails a customer their ticket links on request and agents their assignments; without it nothing is sent. */
+  /** Mails a customer their ticket links on request; without it nothing is sent. */
   mailer?: Mailer;
   mailDomain?: string;
   now?: () => Date;
   /** Seconds each step of a ticket's creation took (the API's /metrics). */
   observeIntakeStep?: (step: IntakeStep, seconds: number) => void;
   inboundMail: InboundMailSettings;
-  /** Base of the console links in mails to agents (assignment, customer replies). */
-  publicUrl?: string;
   /** The customer portal's sign-in links and sessions (PORTAL_LINK_TTL_MINUTES). */
   portal?: Partial<PortalSettings>;
 }
@@ -69,8 +66,7 @@ export function createDesk(deps: DeskDeps) {
   const sla = slaRegistry.current;
   const attachments = createAttachmentService({ store, now, quota: deps.attachmentQuota });
   const agents = createAgentDirectory({ store });
-  const mailAgent = createAgentMailer({ store, mailer: deps.mailer, mailDomain: deps.mailDomain ?? 'support.local', publicUrl: deps.publicUrl ?? 'http://localhost', now, logger });
-  const actions = createTicketActions({ temporal, store, now, agents, mailAgent, logger });
+  const actions = createTicketActions({ temporal, store, now, agents, logger });
   const acceptances = createSlaAcceptances({ store });
   const agreements = createAgreements({ store, registry: slaRegistry });
   const tickets = searchable(

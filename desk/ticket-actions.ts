@@ -13,7 +13,6 @@ import { agentActionUpdate, customerReplySignal, stateQuery, type AgentActionArg
 import { searchTokens } from '../domain/search';
 import { TOKENS_PER_TICKET } from '../store/agent-desk';
 import type { AgentDirectory } from './agents';
-import type { SendAgentMail } from './agent-mail';
 import { threadFor, timelineFor } from './customer-view';
 import type { Principal } from './principal';
 import { workflowIdFor } from './tickets';
@@ -23,7 +22,6 @@ export interface TicketActionDeps {
   store: Store;
   now: () => Date;
   agents: AgentDirectory;
-  mailAgent: SendAgentMail;
   logger: Logger;
 }
 
@@ -58,15 +56,6 @@ export function createTicketActions(deps: TicketActionDeps) {
     }
   }
 
-  /** A mail that fails is logged, not thrown: the change it reports is already made and must not look refused. */
-  async function mailQuietly(send: () => Promise<unknown>, ticketId: string): Promise<void> {
-    try {
-      await send();
-    } catch (err) {
-      deps.logger.warn({ err, ticketId }, 'agent mail not sent');
-    }
-  }
-
   /**
    * Public words of the ticket for search; internal notes stay out (a customer's search must not find them).
    * Called after the change is made, so a failure here is logged rather than making the change look refused.
@@ -80,41 +69,14 @@ export function createTicketActions(deps: TicketActionDeps) {
   }
 
   /**
-   * Assigns to an agent who exists (by user id or email; the workflow keeps the id) and mails them once per
-   * assignment: the key carries the state version the assignment produced. A retry under the same
-   * Idempotency-Key is the same Temporal update, so it returns that version again and the claim mails nothing.
+   * Assigns to an agent who exists (by user id or email; the workflow keeps the id). The workflow mails them
+   * (a local activity after the change, keyed by the version it made), so a crash here loses no mail. A retry
+   * under the same Idempotency-Key is the same Temporal update: the same version, no second mail.
    */
   async function assign(ticketId: string, ref: string | undefined, idempotencyKey?: string): Promise<TicketSnapshot> {
     const agent = await deps.agents.resolve(ref);
-    const ticket = await store.tickets.get(ticketId);
     const updateId = idempotencyKey ? `assign:${idempotencyKey}` : undefined;
-    const sla = await runUpdate(ticketId, 'assign', { agent: agent.id }, updateId);
-    if (sla.assignee === agent.id) {
-      await mailQuietly(() => deps.mailAgent({
-        key: `${ticketId}:assigned:${agent.id}:v${sla.version}`,
-        ticketId,
-        kind: 'assigned',
-        to: agent.email,
-        subject: `[#${ticketId}] Assigned to you: ${ticket?.subject ?? ''}`.trim(),
-        text: `Ticket #${ticketId} (${sla.priority}, ${sla.status.replace(/_/g, ' ')}) is now yours.`,
-      }), ticketId);
-    }
-    return sla;
-  }
-
-  /** The assignee hears of the customer's message once (keyed by the message id, which a retried delivery keeps). */
-  async function tellAssignee(ticket: TicketContent, sla: TicketSnapshot, message: ThreadMessage): Promise<void> {
-    if (!sla.assignee) return;
-    const agent = await store.users.byId(sla.assignee);
-    if (!agent || agent.role === 'customer') return;
-    await mailQuietly(() => deps.mailAgent({
-      key: `${ticket.id}:customer-reply:${message.id}:${agent.id}`,
-      ticketId: ticket.id,
-      kind: 'customer_reply',
-      to: agent.email,
-      subject: `[#${ticket.id}] The customer replied: ${ticket.subject}`,
-      text: `${message.authorName} wrote on ticket #${ticket.id}:\n\n${message.body.slice(0, 2_000)}`,
-    }), ticket.id);
+    return runUpdate(ticketId, 'assign', { agent: agent.id }, updateId);
   }
 
   function newMessage(caller: Principal, ticketId: string, m: { body: string; kind: MessageKind; channel?: string; id?: string }): ThreadMessage {
@@ -203,9 +165,8 @@ export function createTicketActions(deps: TicketActionDeps) {
         await store.messages.add(message);
         await handle.signal(customerReplySignal, { messageId: message.id });
         await indexWords(ticket, message.body, message.createdAt);
-        const sla = await handle.query(stateQuery);
-        await tellAssignee(ticket, sla, message);
-        return { message, sla };
+        // The workflow mails the assignee of this message (keyed by its id, so a repeated signal mails once).
+        return { message, sla: await handle.query(stateQuery) };
       }
       if (message.internal) {
         await store.messages.add(message);

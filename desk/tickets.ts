@@ -10,7 +10,7 @@ import type { Store } from '../store';
 import type { TicketContent } from '../store/tickets';
 import { stateQuery, ticketWorkflow } from '../workflows/ticket';
 import * as sa from '../workflows/search-attributes';
-import { threadFor } from './customer-view';
+import { snapshotFor, threadFor } from './customer-view';
 import type { Principal } from './principal';
 import { isStoreUnavailable } from '../store/errors';
 import { ensureCustomer } from './customers';
@@ -224,11 +224,11 @@ export function createTicketService(deps: TicketServiceDeps) {
         } catch (err) {
           if (err instanceof WorkflowExecutionAlreadyStartedError && idempotencyKey) {
             const replay = await existing(ticketId, hash);
-            if (replay) return await withFiles(replay, opts.files);
+            if (replay) return await withFiles({ ...replay, sla: snapshotFor(caller, replay.sla) }, opts.files);
           }
           throw err;
         }
-        return await withFiles({ ticket: content, sla: preview, replayed: false }, opts.files);
+        return await withFiles({ ticket: content, sla: snapshotFor(caller, preview), replayed: false }, opts.files);
       } catch (err) {
         if (isUnavailable(err)) throw unavailableError('the ticket store or workflow service is unavailable; nothing was created, retry shortly');
         throw err;
@@ -250,7 +250,8 @@ export function createTicketService(deps: TicketServiceDeps) {
         sla = projected ? (projectionToSnapshot(projected) as unknown as TicketSnapshot) : null;
       }
       const acceptance = await deps.acceptances.forTicket(ticket);
-      return { ticket, sla, thread, slaAcceptance: acceptance ? { via: acceptance.via, at: acceptance.acceptedAt, ...(acceptance.ticketId ? { ticketId: acceptance.ticketId } : {}) } : null };
+      const slaAcceptance = acceptance ? { via: acceptance.via, at: acceptance.acceptedAt, ...(acceptance.ticketId ? { ticketId: acceptance.ticketId } : {}) } : null;
+      return { ticket, sla: sla && snapshotFor(caller, sla), thread, slaAcceptance };
     },
   };
 }
@@ -269,6 +270,8 @@ function projectionToSnapshot(p: Awaited<ReturnType<Store['ticketStates']['get']
     nextDeadline: p.nextDeadline?.toISOString() ?? null,
     clocks: p.clocks,
     version: p.version,
+    // Read from the store while the workflow does not answer: what it would accept is not known.
+    availableActions: [],
     stale: true,
   };
 }

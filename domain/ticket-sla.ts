@@ -3,7 +3,7 @@
  * messages and timer firings, and carries out the effects it returns; nothing here reads a clock.
  */
 export * from './ticket-sla/types';
-export { escalationLadder, scopeOf } from './ticket-sla/core';
+export { escalationLadder, scopeOf, ticketFacts } from './ticket-sla/core';
 export { receive, acknowledged, ACKNOWLEDGEMENT_KEY, scopeReason } from './ticket-sla/intake';
 export { applyAgentAction, applyCustomerReply, retime, type AgentActionInput } from './ticket-sla/actions';
 export { nextTimedEvent, fireTimedEvent } from './ticket-sla/timers';

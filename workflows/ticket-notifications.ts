@@ -31,6 +31,7 @@ export function notifyInput(e: NotifyEffect, s: TicketSlaState, cal: BusinessCal
     ticketId: s.ticketId,
     kind: e.kind,
     audience,
-    facts: { subject: s.subject, metric: e.metric, level: e.level, ...dueTimes(e, cal), reason: e.reason, body: e.body, supportHours },
+    facts: { subject: s.subject, priority: s.priority, metric: e.metric, level: e.level, ...dueTimes(e, cal), reason: e.reason, body: e.body, supportHours },
+    ...(e.messageId ? { messageId: e.messageId } : {}),
   };
 }

@@ -23,7 +23,7 @@ import {
   liveOutcomeRefusal,
   recordLiveOutcome,
   requestLiveSession,
-  escalationLadder,
+  ticketFacts,
   fireTimedEvent,
   nextTimedEvent,
   receive,
@@ -81,7 +81,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   setHandler(
     agentActionUpdate,
     (action, args) => {
-      changed(applyAgentAction(state, { action, ...args }, now(), cal));
+      changed(applyAgentAction(state, { action, ...args }, now(), cal, patched));
       return snapshot(state, now(), cal);
     },
     {
@@ -92,14 +92,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
         if (action === 'reclassify' && !(args.category && state.policy.categories.includes(args.category))) {
           throw new Error(`unknown category; use one of: ${state.policy.categories.join(', ')}`);
         }
-        const why = refusal(action, {
-          status: state.status,
-          awaitingScopeReview: state.awaitingScopeReview,
-          escalationLevel: state.escalationLevel,
-          escalationLadder: escalationLadder(state.policy),
-          priority: state.priority,
-          category: state.category,
-        }, args);
+        const why = refusal(action, ticketFacts(state), args);
         if (why) throw new Error(why);
       },
     },
@@ -127,7 +120,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     // Signals can be delivered twice (client retries); a message counts once.
     if (seenMessages.has(messageId)) return;
     seenMessages.add(messageId);
-    changed(applyCustomerReply(state, now(), cal));
+    changed(applyCustomerReply(state, now(), cal, messageId, patched));
   });
 
   setHandler(liveSessionRequestSignal, (args) => {
@@ -275,11 +268,11 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const current = now();
     const next = nextTimedEvent(state, current, cal);
     if (next && next.at.getTime() <= current.getTime()) {
-      changed(fireTimedEvent(state, next, current, cal));
+      changed(fireTimedEvent(state, next, current, cal, patched));
       // Everything due at this instant (a breach and the escalation it triggers) is one change: one local
       // activity writes it, half the store round trips of a change per event (issue 7, deadline precision).
       for (let due = nextTimedEvent(state, current, cal); due && due.at.getTime() <= current.getTime() && !isTerminal(state.status); due = nextTimedEvent(state, current, cal)) {
-        changed(fireTimedEvent(state, due, current, cal));
+        changed(fireTimedEvent(state, due, current, cal, patched));
       }
       continue;
     }

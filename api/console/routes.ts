@@ -11,12 +11,12 @@ import type { ListCursor } from '../../store/ticket-states';
 import { hashApiKey, type Principal } from '../../desk/principal';
 import type { Desk } from '../../desk';
 import { workflowIdFor } from '../../desk/tickets';
-import { actionsFor } from '../../desk/available-actions';
 import { renderMacro } from '../../desk/macros';
 import { CSRF_FIELD, csrfKey, csrfToken, csrfValid, sessionCsrfToken, sessionCsrfValid } from '../http/csrf';
 import { html } from '../http/html';
 import { dashboard } from './dashboard';
 import { dashboardBody } from './dashboard-page';
+import { registerMacroPages } from './macros-page';
 import { consolePage, sendConsolePage } from './layout';
 import { queueBody, type QueueFilters } from './queue-page';
 import { currentSession, endSession, startSession, type ConsoleSessionState } from './session';
@@ -183,7 +183,10 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
     const { ticket, sla, thread, slaAcceptance } = await desk.tickets.get(who(res), id);
     if (!sla) return render(req, res, 503, `#${id}`, html`<h1>#${id}</h1><p class="banner">The ticket's SLA state is not available yet; reload in a moment.</p>`);
     const now = desk.now(); // the instant of the snapshot: every countdown and explanation on the page counts from it
-    const [events, agents, macros, names] = await Promise.all([deps.store.slaEvents.forTicket(id), desk.agents.list(), desk.macros.list(), desk.agents.names([sla.assignee])]);
+    const events = await deps.store.slaEvents.forTicket(id);
+    // Assignments record user ids; the page shows names.
+    const assigned = events.flatMap((e) => (e.type === 'assigned' ? [String(e.detail?.from ?? ''), String(e.detail?.to ?? '')] : []));
+    const [agents, macros, names] = await Promise.all([desk.agents.list(), desk.macros.list(), desk.agents.names([sla.assignee, ...assigned])]);
     const macroId = str(req.query, 'macro', 40);
     const macro = macroId ? macros.find((m) => m.id === macroId) : undefined;
     if (macro && !extra.draft) extra = { ...extra, draft: { action: 'reply', text: renderMacro(macro.body, { ticket, sla, agentName: who(res).name, calendar: desk.sla().calendar }) } };
@@ -191,7 +194,7 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
     const data: TicketPageData = {
       ticket, sla, thread, events, cal: cal(), now, csrf: csrf(req, res), me: who(res).name, slaAcceptance,
       files: attachmentList(await desk.attachments.list(id), (fileId) => `/console/tickets/${id}/files/${encodeURIComponent(fileId)}`),
-      available: actionsFor(sla, desk.sla()), categories: desk.sla().policy.categories, agents, macros, assigneeName: sla.assignee ? (names.get(sla.assignee) ?? sla.assignee) : null,
+      available: sla.availableActions ?? [], categories: desk.sla().policy.categories, agents, macros, names, assigneeName: sla.assignee ? (names.get(sla.assignee) ?? sla.assignee) : null,
       workflowUrl: deps.temporalUiUrl ? `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.namespace ?? 'default')}/workflows/${workflowIdFor(id)}` : null,
       ...extra,
     };
@@ -250,6 +253,8 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
     // Post/redirect/get: a reload never repeats the action.
     res.redirect(303, `/console/tickets/${id}?done=${action}`);
   });
+
+  registerMacroPages(router, { macros: desk.macros, who, csrf, csrfOk, render, urlencoded });
 
   router.get('/dashboard', async (req, res) => {
     const now = desk.now();

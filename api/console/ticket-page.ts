@@ -27,13 +27,15 @@ export interface TicketPageData {
   workflowUrl: string | null;
   /** The ticket's files, linked through the console. */
   files: SafeHtml;
-  /** The actions valid now (desk/available-actions.ts); only these get a form. */
+  /** The actions valid now, as the workflow lists them (its snapshot's `availableActions`); only these get a form. */
   available: AgentAction[];
   /** The categories a reclassification offers. */
   categories: readonly string[];
   agents: Agent[];
   macros: Macro[];
   assigneeName: string | null;
+  /** Agents' names by user id, for the assignments on the timeline. */
+  names: ReadonlyMap<string, string>;
   notice?: string;
   /** The workflow's refusal or an input problem, shown at the top. */
   error?: string;
@@ -174,9 +176,18 @@ ${form('accept', () => actionForm(d, 'accept', 'Accept out-of-scope ticket', s.a
 </div>`;
 }
 
+/** What an event changed, in words: "high → urgent", "Sam Agent → Kim Lee" (an assignment from nobody says so). */
+function changed(d: TicketPageData, e: TicketPageData['events'][number]): string {
+  const from = String(e.detail?.from ?? '');
+  const to = String(e.detail?.to ?? '');
+  if (e.type === 'priority_changed') return `${from} → ${to}`;
+  if (e.type === 'assigned') return `${from ? (d.names.get(from) ?? from) : 'nobody'} → ${d.names.get(to) ?? to}`;
+  return '';
+}
+
 function eventsTable(d: TicketPageData): SafeHtml {
-  return html`<table id="events"><thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">Clock</th><th scope="col">Level</th><th scope="col">Due</th></tr></thead>
-<tbody>${d.events.map((e) => html`<tr data-type="${e.type}"><td>${when(d.cal, e.at)}</td><td>${e.type.replace(/_/g, ' ')}</td><td>${e.metric ? METRIC[e.metric] : ''}</td><td>${e.level ?? ''}</td><td>${e.dueAt ? when(d.cal, e.dueAt) : ''}</td></tr>`)}</tbody></table>`;
+  return html`<table id="events"><thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">Change</th><th scope="col">Clock</th><th scope="col">Level</th><th scope="col">Due</th></tr></thead>
+<tbody>${d.events.map((e) => html`<tr data-type="${e.type}"><td>${when(d.cal, e.at)}</td><td>${e.type.replace(/_/g, ' ')}</td><td class="change">${changed(d, e)}</td><td>${e.metric ? METRIC[e.metric] : ''}</td><td>${e.level ?? ''}</td><td>${e.dueAt ? when(d.cal, e.dueAt) : ''}</td></tr>`)}</tbody></table>`;
 }
 
 export function ticketBody(d: TicketPageData): SafeHtml {

@@ -4,11 +4,10 @@ import { parseOr400 } from '../problem';
 import { createTicketBody, idempotencyKeyHeader, listQuery, ticketIdParam } from '../schemas';
 import { badRequest } from '../problem';
 import type { ListCursor } from '../../store/ticket-states';
-import type { SlaSettings, TicketService } from '../../desk/tickets';
+import type { TicketService } from '../../desk/tickets';
 import type { TicketList } from '../../desk/ticket-list';
-import { actionsFor } from '../../desk/available-actions';
 
-export function ticketRoutes(tickets: TicketService, queue: TicketList, slaSettings: () => SlaSettings): Router {
+export function ticketRoutes(tickets: TicketService, queue: TicketList): Router {
   const router = Router();
 
   router.post('/', async (req, res) => {
@@ -53,8 +52,8 @@ export function ticketRoutes(tickets: TicketService, queue: TicketList, slaSetti
       status: sla?.status ?? 'new',
       priority: sla?.priority ?? ticket.priority,
       sla,
-      // What an agent may do now (the workflow's own rules, domain/ticket.ts); a customer acts through messages.
-      actions: sla && principal(req).role !== 'customer' ? actionsFor(sla, slaSettings()) : [],
+      // What an agent may do now: the workflow's own list (its rules, the ticket's policy); a customer acts through messages.
+      actions: principal(req).role !== 'customer' ? (sla?.availableActions ?? []) : [],
       thread,
       // How the customer agreed to the SLA version the ticket was opened under: in the portal, or by opening a ticket.
       slaAcceptance,

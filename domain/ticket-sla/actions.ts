@@ -3,7 +3,7 @@ import * as clock from '../sla-clock';
 import type { BusinessCalendar, CalendarSpec } from '../calendar';
 import type { Priority, SlaPolicy } from '../policy';
 import { nextLevel, statusAfter, statusAfterCustomerReply, type AgentAction } from '../ticket';
-import { METRICS, type Effect, type TicketSlaState } from './types';
+import { ALWAYS_PATCHED, METRICS, PATCHES, type Effect, type PatchCheck, type TicketSlaState } from './types';
 import type { RetimeTerms } from '../agreement';
 import { Recorder, scopeOf, touch, targetsFor, escalationLadder, isRunning, isActive, respond, stopClock, pauseResolution, resumeResolution, reopen, close, changePriority, retargetAll } from './core';
 import { backInScope, reclassify } from './scope';
@@ -20,12 +20,12 @@ export interface AgentActionInput {
 }
 
 /** Applies an agent action already validated by `refusal` (domain/ticket.ts). */
-export function applyAgentAction(s: TicketSlaState, input: AgentActionInput, now: Date, cal: BusinessCalendar): Effect[] {
+export function applyAgentAction(s: TicketSlaState, input: AgentActionInput, now: Date, cal: BusinessCalendar, patched: PatchCheck = ALWAYS_PATCHED): Effect[] {
   const r = new Recorder(s);
   const from = s.status;
   switch (input.action) {
     case 'assign':
-      s.assignee = input.agent;
+      assign(s, r, input.agent!, now, patched);
       break;
     case 'reply':
       respond(s, r, now, cal);
@@ -78,6 +78,20 @@ export function applyAgentAction(s: TicketSlaState, input: AgentActionInput, now
 
 
 /**
+ * The ticket changes hands: the timeline says from whom to whom (user ids; pages show names) and the new
+ * assignee is mailed once, keyed by the version this assignment makes. Assigning to the one who has it
+ * already changes nothing and mails nobody.
+ */
+function assign(s: TicketSlaState, r: Recorder, agent: string, now: Date, patched: PatchCheck): void {
+  const previous = s.assignee;
+  s.assignee = agent;
+  if (previous === agent) return;
+  if (!patched(PATCHES.assigneeMail)) return;
+  r.event('assigned', now, { detail: { from: previous ?? '', to: agent } });
+  r.notify({ key: `${s.ticketId}:assigned:${s.version + 1}`, kind: 'assigned', audience: { kind: 'agent', agent } });
+}
+
+/**
  * An admin moved the ticket to a new policy or calendar version (with `terms`, its organization's agreement now in
  * force): keep the business time used.
  */
@@ -102,11 +116,17 @@ export function retime(s: TicketSlaState, policy: SlaPolicy, calendar: CalendarS
   return r.effects;
 }
 
-/** A customer's message: answers a pending question, reopens a resolved ticket, or starts a next-response clock. */
-export function applyCustomerReply(s: TicketSlaState, now: Date, cal: BusinessCalendar): Effect[] {
+/**
+ * A customer's message: answers a pending question, reopens a resolved ticket, or starts a next-response clock.
+ * The assignee hears of it once (keyed by the thread message, which a retried delivery keeps).
+ */
+export function applyCustomerReply(s: TicketSlaState, now: Date, cal: BusinessCalendar, messageId?: string, patched: PatchCheck = ALWAYS_PATCHED): Effect[] {
   const r = new Recorder(s);
   const from = s.status;
   if (from === 'closed' || from === 'out_of_scope') return [];
+  if (s.assignee && messageId && patched(PATCHES.assigneeMail)) {
+    r.notify({ key: `${s.ticketId}:agent-reply-notice:${messageId}`, kind: 'customer_reply', audience: { kind: 'agent', agent: s.assignee }, messageId });
+  }
   // Under a scope review the answer reopens the ticket but its clock waits for the review (scope.ts backInScope).
   if (from === 'pending_customer' && s.awaitingScopeReview) s.scopePaused = [...new Set([...(s.scopePaused ?? []), 'resolution' as const])];
   else if (from === 'pending_customer') resumeResolution(s, r, now, cal, 'resumed');

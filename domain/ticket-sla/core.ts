@@ -4,6 +4,7 @@ import { customerScope, type AgreementScope } from '../agreement';
 import type { BusinessCalendar } from '../calendar';
 import type { Metric, Priority, SlaPolicy } from '../policy';
 import type { SlaClockState } from '../sla-clock';
+import type { TicketFacts } from '../ticket';
 import { METRICS, type Effect, type SlaEvent, type SlaEventType, type TicketIntake, type TicketSlaState } from './types';
 
 /** The agreement's scope; tickets opened before agreements carry only the customer's `trainingIncluded`. */
@@ -13,6 +14,18 @@ export function scopeOf(t: Pick<TicketIntake, 'terms' | 'customer'>): AgreementS
 
 export function escalationLadder(policy: SlaPolicy): string[] {
   return ['L1', ...policy.escalation.map((s) => s.level)];
+}
+
+/** The facts the lifecycle's rules (domain/ticket.ts `refusal`) judge an action by, from this ticket's own policy. */
+export function ticketFacts(s: TicketSlaState): TicketFacts {
+  return {
+    status: s.status,
+    awaitingScopeReview: s.awaitingScopeReview,
+    escalationLevel: s.escalationLevel,
+    escalationLadder: escalationLadder(s.policy),
+    priority: s.priority,
+    category: s.category,
+  };
 }
 
 export function targetsFor(policy: SlaPolicy, priority: Priority) {

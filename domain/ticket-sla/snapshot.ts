@@ -2,7 +2,8 @@
 import * as clock from '../sla-clock';
 import type { BusinessCalendar } from '../calendar';
 import { METRICS, type TicketSlaState, type ClockSnapshot, type SlaState, type TicketSnapshot } from './types';
-import { firedKey, round } from './core';
+import { availableActions, isTerminal } from '../ticket';
+import { firedKey, round, ticketFacts } from './core';
 
 export function snapshot(s: TicketSlaState, now: Date, cal: BusinessCalendar): TicketSnapshot {
   const clocks: ClockSnapshot[] = [];
@@ -57,6 +58,12 @@ export function snapshot(s: TicketSlaState, now: Date, cal: BusinessCalendar): T
     agreement: s.terms ? { id: s.terms.agreement, version: s.terms.version } : { id: 'default', version: s.policy.version },
     calendar: s.terms?.calendar ?? null,
     policy: { id: s.policy.id, version: s.policy.version },
+    availableActions: actionsNow(s),
   };
 }
 
+
+/** What an agent may do now, by the lifecycle's own rules and this ticket's escalation ladder (its policy, not the newest). */
+function actionsNow(s: TicketSlaState) {
+  return isTerminal(s.status) ? [] : availableActions(ticketFacts(s));
+}

@@ -1,7 +1,8 @@
 /** What happens when nothing is said: warnings, breaches, escalations, scope review, auto-close. */
 import * as clock from '../sla-clock';
 import type { BusinessCalendar } from '../calendar';
-import { METRICS, type Effect, type TicketSlaState, type TimedEvent } from './types';
+import type { Metric } from '../policy';
+import { ALWAYS_PATCHED, METRICS, PATCHES, type Effect, type PatchCheck, type TicketSlaState, type TimedEvent } from './types';
 import { Recorder, touch, escalationLadder, isRunning, close, firedKey } from './core';
 import { scopeReason } from './intake';
 import { fireLiveReminder, liveReminderEvents } from './live-session';
@@ -45,10 +46,15 @@ export function nextTimedEvent(s: TicketSlaState, now: Date, cal: BusinessCalend
 }
 
 /** Fires a timed event that is due. `now` is when it actually fired; `event.at` when it was due. */
-export function fireTimedEvent(s: TicketSlaState, e: TimedEvent, now: Date, cal: BusinessCalendar): Effect[] {
+export function fireTimedEvent(s: TicketSlaState, e: TimedEvent, now: Date, cal: BusinessCalendar, patched: PatchCheck = ALWAYS_PATCHED): Effect[] {
   if (e.kind === 'live_reminder') return fireLiveReminder(s, e, now);
   const r = new Recorder(s);
   const dueAt = e.at.toISOString();
+  // The assignee hears of their own ticket's warning and breach, besides the level's contacts.
+  const tellAssignee = (kind: 'warning' | 'breach', metric: Metric, due: string) => {
+    if (!s.assignee || !patched(PATCHES.assigneeMail)) return;
+    r.notify({ key: `${s.ticketId}:${kind}:${metric}:${s.cycles[metric]}:assignee`, kind, audience: { kind: 'agent', agent: s.assignee }, metric, dueAt: due });
+  };
   switch (e.kind) {
     case 'warning': {
       const metric = e.metric!;
@@ -56,6 +62,7 @@ export function fireTimedEvent(s: TicketSlaState, e: TimedEvent, now: Date, cal:
       const due = clock.dueAt(s.clocks[metric]!, now, cal)!.toISOString();
       r.event('warning', now, { metric, dueAt: due, level: s.escalationLevel, detail: { warningAt: dueAt } });
       r.notify({ key: `${s.ticketId}:warning:${metric}:${s.cycles[metric]}`, kind: 'warning', audience: { kind: 'level', level: s.escalationLevel }, metric, dueAt: due });
+      tellAssignee('warning', metric, due);
       break;
     }
     case 'breach': {
@@ -64,6 +71,7 @@ export function fireTimedEvent(s: TicketSlaState, e: TimedEvent, now: Date, cal:
       s.breachedAt[metric] = dueAt;
       r.event('breached', now, { metric, dueAt, level: s.escalationLevel });
       r.notify({ key: `${s.ticketId}:breach:${metric}:${s.cycles[metric]}`, kind: 'breach', audience: { kind: 'level', level: s.escalationLevel }, metric, dueAt });
+      tellAssignee('breach', metric, dueAt);
       break;
     }
     case 'escalate': {

@@ -3,7 +3,7 @@ import type { TicketTerms } from '../agreement';
 import type { CalendarSpec } from '../calendar';
 import type { Metric, Priority, SlaPolicy } from '../policy';
 import type { SlaClockState } from '../sla-clock';
-import type { Channel, LiveSupportTool, TicketStatus } from '../ticket';
+import type { AgentAction, Channel, LiveSupportTool, TicketStatus } from '../ticket';
 
 export const METRICS: readonly Metric[] = ['first_response', 'next_response', 'resolution'];
 
@@ -86,7 +86,8 @@ export type SlaEventType =
   | 'out_of_scope'
   | 'retimed'
   | 'reclassified'
-  | 'live_session';
+  | 'live_session'
+  | 'assigned';
 
 export interface SlaEvent {
   key: string;
@@ -111,7 +112,29 @@ export type NotificationKind =
   | 'out_of_scope'
   | 'scope_accepted'
   | 'live_confirmed'
-  | 'live_reminder';
+  | 'live_reminder'
+  | 'assigned'
+  | 'customer_reply';
+
+/** Who a notice goes to: the customer, the contacts of an escalation level, or one agent (by user id). */
+export type NoticeAudience = { kind: 'customer' } | { kind: 'level'; level: string } | { kind: 'agent'; agent: string };
+
+/**
+ * Whether a behaviour added after tickets were already running applies at this point of a ticket's history:
+ * the workflow passes Temporal's `patched`, so a replayed history keeps the commands it was recorded with.
+ * Called only where the behaviour would act.
+ */
+export type PatchCheck = (patchId: string) => boolean;
+export const ALWAYS_PATCHED: PatchCheck = () => true;
+
+/** The patches of behaviours added to running tickets (workflows/ticket.ts, test/histories). */
+export const PATCHES = {
+  /**
+   * The assignee is mailed on assignment, on a customer's message and when the ticket warns or breaches; an
+   * assignment is an `assigned` event on the timeline saying who had the ticket before.
+   */
+  assigneeMail: 'assignee-mail',
+} as const;
 
 export type Effect =
   | { type: 'event'; event: SlaEvent }
@@ -119,12 +142,14 @@ export type Effect =
       type: 'notify';
       key: string;
       kind: NotificationKind;
-      audience: { kind: 'customer' } | { kind: 'level'; level: string };
+      audience: NoticeAudience;
       metric?: Metric;
       level?: string;
       dueAt?: string;
       reason?: string;
       body?: string;
+      /** The thread message a notice is about (a customer's message the assignee hears of). */
+      messageId?: string;
     };
 
 export type TimedEventKind = 'warning' | 'breach' | 'escalate' | 'scope_review_expired' | 'auto_close' | 'live_reminder';
@@ -178,5 +203,7 @@ export interface TicketSnapshot {
   agreement: { id: string; version: number };
   calendar: { id: string; version: number } | null;
   policy: { id: string; version: number };
+  /** The agent actions valid now, by the ticket's own policy (domain/ticket.ts `availableActions`); none once finished. */
+  availableActions: AgentAction[];
 }
 

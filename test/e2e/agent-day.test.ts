@@ -124,6 +124,9 @@ describe("an agent's day in the console", () => {
       return m.length ? m : null;
     }, 10_000, 'the assignment mail');
     expect(mails.map((m) => (m.to as { text: string }).text)).toEqual(['sam@support.local']);
+    // The timeline says who had it (nobody) and who has it now, by name.
+    await page.reload();
+    expect(await page.locator('#events tr[data-type="assigned"] td.change').innerText()).toBe('nobody → Sam Agent');
 
     await eventually(async () => {
       await page.goto(`${stack.baseUrl}/console?assignee=me`);
@@ -159,6 +162,17 @@ describe("an agent's day in the console", () => {
     expect(await page.locator(`tr[data-ticket-id="${checkoutId}"]`).getAttribute('data-updated')).toBe('false');
   });
 
+  it('stops offering escalate once the ticket is at the top of its ladder', async () => {
+    await page.goto(`${stack.baseUrl}/console/tickets/${reportId}`);
+    for (const level of ['L2', 'management']) {
+      expect(await offered()).toContain('escalate');
+      await submit('#action-escalate button');
+      expect(await page.locator('#level').innerText()).toBe(level);
+    }
+    expect(await offered()).toEqual(['assign', 'reply', 'priority', 'pending', 'resolve', 'close']);
+    expect(await page.locator('#action-escalate').count()).toBe(0);
+  });
+
   it('resolves, then offers reopen but not resolve, and closes only once confirmed', async () => {
     await page.goto(`${stack.baseUrl}/console/tickets/${checkoutId}`);
     await page.fill('#resolve-body', 'The payment provider recovered.');
@@ -183,6 +197,80 @@ describe("an agent's day in the console", () => {
     expect(await page.locator('#ticket-status').innerText()).toBe('closed');
     expect(await page.locator('#actions form').count()).toBe(0);
     await shot('05-closed');
+    expect(cspErrors).toEqual([]);
+  });
+});
+
+describe('canned responses managed in the console', () => {
+  let adminPage: Page;
+  const cards = () => adminPage.locator('#macros article.macro h3, #macros article.macro input[name=title]').evaluateAll((els) =>
+    els.map((e) => (e as unknown as { value?: string; textContent: string | null }).value ?? e.textContent ?? ''));
+
+  beforeAll(async () => {
+    adminPage = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await adminPage.goto(`${stack.baseUrl}/console/login`);
+    await adminPage.fill('#apiKey', stack.adminKey);
+    await Promise.all([adminPage.waitForNavigation(), adminPage.click('button[type=submit]')]);
+  });
+  afterAll(async () => {
+    await adminPage?.close();
+  });
+  const adminSubmit = async (selector: string) => {
+    const [res] = await Promise.all([adminPage.waitForNavigation(), adminPage.click(selector)]);
+    return res!;
+  };
+
+  it('lets an admin add one, keeps what was typed when a placeholder is unknown, edit and delete it', async () => {
+    await adminPage.goto(`${stack.baseUrl}/console`);
+    await adminSubmit('header a[href="/console/macros"]');
+    expect(await cards()).toEqual(['We are on it']);
+
+    await adminPage.fill('#new-title', 'Need logs');
+    await adminPage.fill('#new-body', 'Hi {{customer.nmae}}, please send the logs of #{{ticket.id}}.');
+    expect((await adminSubmit('#new-macro button')).status()).toBe(400);
+    expect(await adminPage.locator('#refusal').innerText()).toContain('unknown placeholder {{customer.nmae}}');
+    expect(await adminPage.locator('#new-body').inputValue()).toBe('Hi {{customer.nmae}}, please send the logs of #{{ticket.id}}.');
+    await adminPage.fill('#new-body', 'Hi {{customer.name}}, please send the logs of #{{ticket.id}}.');
+    await adminSubmit('#new-macro button');
+    expect(await adminPage.locator('#notice').innerText()).toBe('Canned response added.');
+    expect(await cards()).toEqual(['Need logs', 'We are on it']);
+    await adminPage.screenshot({ path: path.join(SHOTS, 'agent-day-06-macros.png'), fullPage: true });
+
+    const id = (await adminPage.locator('#macros article.macro').first().getAttribute('data-macro-id'))!;
+    await adminPage.fill(`#edit-${id}-title`, 'Need the logs');
+    await adminSubmit(`#edit-${id} button`);
+    expect(await adminPage.locator('#notice').innerText()).toBe('Canned response saved.');
+    expect((await admin.get(`/api/v1/macros/${id}`)).body).toMatchObject({ title: 'Need the logs', body: 'Hi {{customer.name}}, please send the logs of #{{ticket.id}}.' });
+
+    // Delete needs its tick; then it is gone for agents too.
+    await adminPage.check(`#delete-${id}-confirm`);
+    await adminSubmit(`#delete-${id} button`);
+    expect(await adminPage.locator('#notice').innerText()).toBe('Canned response deleted.');
+    expect(await cards()).toEqual(['We are on it']);
+    expect((await admin.get(`/api/v1/macros/${id}`)).status).toBe(404);
+  });
+
+  it('refuses a change without the page\'s CSRF token, and shows agents the list without forms', async () => {
+    const cookies = (await adminPage.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    const forged = await fetch(`${stack.baseUrl}/console/macros`, {
+      method: 'POST', headers: { cookie: cookies, 'content-type': 'application/x-www-form-urlencoded' }, body: 'title=Forged&body=Hello',
+    });
+    expect(forged.status).toBe(403);
+    expect((await admin.get('/api/v1/macros')).body.items.map((m: { title: string }) => m.title)).toEqual(['We are on it']);
+
+    await page.goto(`${stack.baseUrl}/console/macros`);
+    expect(await page.locator('#macros article.macro h3').allInnerTexts()).toEqual(['We are on it']);
+    expect(await page.locator('#new-macro').count()).toBe(0);
+    expect(await page.locator('#macros form').count()).toBe(0);
+    // An agent's own valid token (the sign-out form's) does not make them an admin.
+    const agentCookies = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    const token = (await page.locator('header input[name=csrf]').getAttribute('value'))!;
+    const byAgent = await fetch(`${stack.baseUrl}/console/macros`, {
+      method: 'POST', headers: { cookie: agentCookies, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf: token, title: 'Mine', body: 'Hello' }).toString(),
+    });
+    expect(byAgent.status).toBe(403);
+    expect(await byAgent.text()).toContain('Only admins change canned responses.');
+    expect((await admin.get('/api/v1/macros')).body.items).toHaveLength(1);
     expect(cspErrors).toEqual([]);
   });
 });

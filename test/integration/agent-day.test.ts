@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { agentActionUpdate } from '../../workflows/ticket';
+import { consoleLogin } from '../support/console';
 import { apiClient, type ApiClient } from '../support/http';
 import { mailsFor } from '../support/outbox';
 import { startStack, type TestStack } from '../support/stack';
@@ -75,6 +77,11 @@ describe('assignment', () => {
     expect(byId.body.sla.assignee).toBe(samId);
     await eventually(async () => ids(await sam.get('/api/v1/tickets?assignee=me')).includes(id), 10_000, 'the projection to name Sam');
     expect(ids(await kim.get('/api/v1/tickets?assignee=me'))).not.toContain(id);
+
+    // The timeline says who had it and who has it; the customer's says only that it changed hands.
+    const assigned = (res: { body: { events: { type: string; detail?: unknown }[] } }) => res.body.events.filter((e) => e.type === 'assigned').map((e) => e.detail);
+    expect(assigned(await sam.get(`/api/v1/tickets/${id}/timeline`))).toEqual([{ from: '', to: kimId }, { from: kimId, to: samId }]);
+    expect(assigned(await ada.get(`/api/v1/tickets/${id}/timeline`))).toEqual([{}, {}]);
   });
 
   it('mails the assignee once per assignment, a retry with the same Idempotency-Key included', async () => {
@@ -117,6 +124,34 @@ describe('assignment', () => {
   });
 });
 
+describe("the assignee's mails come from the workflow", () => {
+  it('an assignment whose API call died after the change still mails the agent, once, with a link to the console', async () => {
+    const id = await openTicket('Exports fail', 'CSV export answers 502.');
+    // The change alone, as if the API process had died right after the workflow took it.
+    const handle = stack.client.workflow.getHandle(`ticket-${id}`);
+    const first = await handle.executeUpdate(agentActionUpdate, { args: ['assign', { agent: samId }], updateId: 'assign:crashed-once' });
+    await eventually(async () => (await agentMails(id, 'assigned')).length === 1, 10_000, 'the mail the worker sends');
+    // The caller's retry with the same Idempotency-Key is the same update: the same version, no second mail.
+    const retry = await sam.post(`/api/v1/tickets/${id}/actions/assign`, { agent: samId }, { 'idempotency-key': 'crashed-once' });
+    expect(retry.status).toBe(200);
+    expect(retry.body.sla.version).toBe(first.version);
+    expect((await sam.post(`/api/v1/tickets/${id}/actions/close`, {})).status).toBe(200);
+    await handle.result(); // every mail the workflow decided is out once it has finished
+
+    const mails = await agentMails(id, 'assigned');
+    expect(mails.map((m) => (m.to as { text: string }).text)).toEqual(['sam@support.local']);
+    expect(mails[0]!.messageId).toBe(`<${id}.assigned.${first.version}@test.local>`);
+    const link = /View the ticket: (\S+)/.exec(mails[0]!.text ?? '')![1]!;
+    expect(link).toBe(`${stack.baseUrl}/console/tickets/${id}`);
+    // The link opens the ticket for a signed-in agent and the sign-in page for anyone else.
+    const page = await fetch(link, { headers: { cookie: await consoleLogin(stack.baseUrl, stack.adminKey) } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(`#${id}: Exports fail`);
+    const anonymous = await fetch(link, { redirect: 'manual' });
+    expect([anonymous.status, anonymous.headers.get('location')]).toEqual([303, '/console/login']);
+  });
+});
+
 describe('search', () => {
   it('finds words of the subject, description and public messages; never internal notes, never another customer\'s ticket', async () => {
     const id = await openTicket('Webhook retries', 'Deliveries to our Zürich endpoint fail with a TLS handshake error.');
@@ -151,6 +186,17 @@ describe('the actions valid now', () => {
     expect((await ada.get(`/api/v1/tickets/${id}`)).body.actions).toEqual([]);
     await sam.post(`/api/v1/tickets/${id}/actions/close`, {});
     expect((await sam.get(`/api/v1/tickets/${id}`)).body.actions).toEqual([]);
+  });
+
+  it("follow the ticket's own policy when a newer one has another escalation ladder", async () => {
+    const id = await openTicket('Invoices slow', 'Invoice PDFs take a minute.');
+    expect((await sam.post(`/api/v1/tickets/${id}/actions/escalate`, {})).body.sla.escalationLevel).toBe('L2');
+    // The newest policy stops at L2; this ticket keeps the ladder it was opened with (L1, L2, management).
+    expect((await admin.put('/api/v1/sla/policies/default', { escalation: [{ level: 'L2', afterBreachMinutes: 0 }] })).status).toBe(201);
+    const actions = (await sam.get(`/api/v1/tickets/${id}`)).body.actions as string[];
+    expect(actions).toContain('escalate');
+    expect((await sam.post(`/api/v1/tickets/${id}/actions/escalate`, {})).body.sla.escalationLevel).toBe('management');
+    expect((await sam.get(`/api/v1/tickets/${id}`)).body.actions).not.toContain('escalate');
   });
 });
 

@@ -124,7 +124,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   const inboundMail = { replySecret: TEST_REPLY_SECRET, ...opts.inboundMail };
   const desk = createDesk({
     temporal: client, taskQueue, store, slaRegistry, logger: quietLogger, observeIntakeStep: metrics.observeIntakeStep,
-    links, mailer, mailDomain: 'test.local', publicUrl: baseUrl, attachmentQuota: opts.attachmentQuota, inboundMail, portal: opts.portal,
+    links, mailer, mailDomain: 'test.local', attachmentQuota: opts.attachmentQuota, inboundMail, portal: opts.portal,
   });
   const inboundToken = randomBytes(24).toString('hex');
   const app = createApp({

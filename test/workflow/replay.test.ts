@@ -7,16 +7,19 @@ import { historiesDir } from '../support/histories';
 import { workflowBundle } from '../support/stack';
 import { ONE_LOCAL_ACTIVITY_PER_CHANGE } from '../../workflows/ticket-effects';
 
-/** The histories of version 0.1.0, before any patch: the folder of the first patch. */
-const BASELINE = ONE_LOCAL_ACTIVITY_PER_CHANGE;
-
 /**
  * Histories recorded from real runs of every scenario (RECORD_HISTORIES=1 npm test writes them to
  * test/histories). Replaying them against today's workflow code fails on any change that would break
  * tickets already running. Version 0.1.0 is the baseline (nothing ran before it, so it has no `patched()`
  * forks); from here a change goes behind `patched()`, and the histories recorded before it move to a
  * subfolder named after the patch, so every generation keeps being replayed.
+ *
+ * Generations: `one-local-activity-per-change/` (the first patch of 0.2.0) holds 0.1.0's histories, with scenarios of
+ * test/workflow/agreements.test.ts and test/workflow/assignee.test.ts recorded on 0.1.0's code (organizations' tickets,
+ * assignments, a customer's message, a warning and a breach with no mail to the assignee). The top folder holds
+ * histories recorded with 0.2.0's patches, `one-local-activity-per-change` and `assignee-mail`, which shipped together.
  */
+const BASELINE = ONE_LOCAL_ACTIVITY_PER_CHANGE;
 const files = fs
   .readdirSync(historiesDir, { recursive: true, encoding: 'utf8' })
   .filter((f) => f.endsWith('.json'))
@@ -72,6 +75,18 @@ describe('replay of recorded ticket histories', () => {
     expect(together.length).toBeGreaterThanOrEqual(5);
     for (const f of together) expect(patchIds(read(f)), f).toContain(ONE_LOCAL_ACTIVITY_PER_CHANGE);
     for (const f of current) expect(activityTypes(read(f)).filter((t) => t !== 'publishSlaEvent'), f).toEqual([]);
+  });
+
+  it("covers tickets assigned before the assignee's mails, and after them", () => {
+    const assigns = (f: string) => read(f).events.some((e: { workflowExecutionUpdateAcceptedEventAttributes?: { acceptedRequest: { input: { args: { payloads: { data: string }[] } } } } }) => {
+      const args = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest.input.args.payloads ?? [];
+      return args.length > 0 && JSON.parse(Buffer.from(args[0]!.data, 'base64').toString()) === 'assign';
+    });
+    const before = files.filter((f) => f.startsWith(`${BASELINE}${path.sep}`) && assigns(f));
+    const after = files.filter((f) => !f.includes(path.sep) && assigns(f));
+    expect(before.length).toBeGreaterThanOrEqual(2);
+    expect(after.length).toBeGreaterThanOrEqual(2);
+    for (const f of after) expect(patchIds(read(f)), f).toContain('assignee-mail');
   });
 
   it('replays every one without non-determinism', async () => {
