@@ -140,7 +140,7 @@ describe('events say what changed', () => {
 });
 
 describe('the actions valid now', () => {
-  const ALL_OPEN = ['assign', 'reply', 'priority', 'pending', 'escalate', 'resolve', 'close'];
+  const ALL_OPEN = ['assign', 'reply', 'priority', 'pending', 'escalate', 'resolve', 'close', 'reclassify'];
 
   it('follow the ticket through open, pending, resolved and closed', async () => {
     const { handle } = await startAlwaysOpen();
@@ -148,16 +148,16 @@ describe('the actions valid now', () => {
     const open = await handle.executeUpdate(agentActionUpdate, { args: ['reply', { agent: 'sam' }] });
     expect([open.status, open.availableActions]).toEqual(['open', ALL_OPEN]);
     const pending = await handle.executeUpdate(agentActionUpdate, { args: ['pending', { agent: 'sam' }] });
-    expect([pending.status, pending.availableActions]).toEqual(['pending_customer', ['assign', 'reply', 'priority', 'escalate', 'resolve', 'close']]);
+    expect([pending.status, pending.availableActions]).toEqual(['pending_customer', ['assign', 'reply', 'priority', 'escalate', 'resolve', 'close', 'reclassify']]);
     const resolved = await handle.executeUpdate(agentActionUpdate, { args: ['resolve', { agent: 'sam' }] });
-    expect([resolved.status, resolved.availableActions]).toEqual(['resolved', ['assign', 'reply', 'reopen', 'close']]);
+    expect([resolved.status, resolved.availableActions]).toEqual(['resolved', ['assign', 'reply', 'reopen', 'close', 'reclassify']]);
     await finish(handle);
     expect((await handle.query(stateQuery)).availableActions).toEqual([]);
   });
 
-  it('offer only accept and close while an out-of-scope ticket awaits review, and nothing once it is out of scope', async () => {
+  it('offer only accept, close and reclassify while an out-of-scope ticket awaits review, and nothing once it is out of scope', async () => {
     const { handle, t0 } = await startAlwaysOpen({ category: 'training' });
-    expect((await handle.query(stateQuery)).availableActions).toEqual(['close', 'accept']);
+    expect((await handle.query(stateQuery)).availableActions).toEqual(['close', 'accept', 'reclassify']);
     await stack.advanceTo(new Date(t0 + 8 * 60 * MIN + 1_000));
     expect((await handle.result()).status).toBe('out_of_scope');
     expect((await handle.query(stateQuery)).availableActions).toEqual([]);
@@ -168,7 +168,7 @@ describe('the actions valid now', () => {
     const { handle } = await startAlwaysOpen({ policy });
     const atTop = await handle.executeUpdate(agentActionUpdate, { args: ['escalate', { agent: 'sam' }] });
     expect(atTop.escalationLevel).toBe('L2');
-    expect(atTop.availableActions).toEqual(['assign', 'reply', 'priority', 'pending', 'resolve', 'close']);
+    expect(atTop.availableActions).toEqual(['assign', 'reply', 'priority', 'pending', 'resolve', 'close', 'reclassify']);
     await finish(handle);
   });
 });
