@@ -81,7 +81,7 @@ export function createApp(deps: AppDeps): Express {
   );
 
   // -- documentation: /openapi.json and /docs --
-  app.use(docsRoutes());
+  app.use(docsRoutes({ categories: () => desk.slaRegistry.current().policy.categories }));
 
   // -- public pages: the customer web form and private ticket links --
   app.use(createWebRoutes({ desk, store: deps.store, adminApiKey: deps.adminApiKey, logger: deps.logger }));
