@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../lib/logger';
 import type { Store } from '../store';
+import { allowedMethods } from './allowed-methods';
 import { authenticate } from './auth';
 import { hardening, type RateLimitOptions } from './hardening';
 import { errorHandler, notFoundHandler } from './problem';
@@ -23,6 +24,7 @@ import { createWebRoutes } from './web/routes';
 import { createConsoleRoutes } from './console/routes';
 import { createApiMetrics, requireMetricsToken, type ApiMetrics } from './ops/metrics';
 import { requestContext } from './ops/request-context';
+import { OPERATIONS } from './openapi';
 
 export interface AppDeps {
   /** Every use case; the routes below only translate HTTP to it and back. */
@@ -68,6 +70,8 @@ export function createApp(deps: AppDeps): Express {
   // -- security headers and rate limits --
   app.use(hardening(deps.rateLimit));
   if (deps.metricsToken) app.get('/metrics', requireMetricsToken(deps.metricsToken), metrics.handler);
+  // TRACE, PATCH… on a documented path: 405 with Allow, not a 404 that says the path does not exist
+  app.use(allowedMethods(OPERATIONS));
 
   app.use(
     healthRoutes({
