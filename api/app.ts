@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../lib/logger';
 import type { Store } from '../store';
+import { allowedMethods } from './allowed-methods';
 import { authenticate } from './auth';
 import { hardening, type RateLimitOptions } from './hardening';
 import { errorHandler, notFoundHandler } from './problem';
@@ -27,6 +28,7 @@ import { createConsoleRoutes } from './console/routes';
 import { createPortalRoutes } from './portal/routes';
 import { createApiMetrics, requireMetricsToken, type ApiMetrics } from './ops/metrics';
 import { requestContext } from './ops/request-context';
+import { OPERATIONS } from './openapi';
 
 export interface AppDeps {
   /** Every use case; the routes below only translate HTTP to it and back. */
@@ -74,6 +76,8 @@ export function createApp(deps: AppDeps): Express {
   // -- security headers and rate limits --
   app.use(hardening(deps.rateLimit));
   if (deps.metricsToken) app.get('/metrics', requireMetricsToken(deps.metricsToken), metrics.handler);
+  // TRACE, PATCH… on a documented path: 405 with Allow, not a 404 that says the path does not exist
+  app.use(allowedMethods(OPERATIONS));
 
   app.use(
     healthRoutes({
@@ -87,7 +91,7 @@ export function createApp(deps: AppDeps): Express {
   );
 
   // -- documentation: /openapi.json and /docs --
-  app.use(docsRoutes());
+  app.use(docsRoutes({ categories: () => desk.slaRegistry.current().policy.categories }));
 
   // -- public pages: the customer web form and private ticket links --
   app.use(createWebRoutes({ desk, store: deps.store, adminApiKey: deps.adminApiKey, logger: deps.logger }));

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { announcementBody } from './routes/announcements';
 import { previewQuery, zoneQuery } from './routes/sla';
-import { macroBody } from './routes/macros';
+import { macroBody, macroIdParam } from './routes/macros';
 import { createWebhookBody } from './routes/webhooks';
 import type { ErrorStatus, Operation } from './openapi';
 import { liveSessionBody } from './schemas';
+import { calendarBody, policyBody } from './sla-schemas';
+import { ATTACHMENT_POLICY } from '../desk/attachments';
 
 /** Operations beyond the core ticket API: SLA settings and reports, live sessions, attachments and channels. */
 
@@ -12,12 +14,14 @@ const str = { type: 'string' };
 const time = { type: 'string', format: 'date-time' };
 const anyObject = { type: 'object' };
 const API_ERRORS: ErrorStatus[] = [400, 401, 429, 503];
+const MAX_FILES = ATTACHMENT_POLICY.maxFilesPerMessage;
+const MAX_FILE_MB = ATTACHMENT_POLICY.maxFileBytes / 1024 / 1024;
 const TICKET = '/api/v1/tickets/{id}';
 
 const instant = { type: 'object', properties: { at: time, local: str, callerLocal: str }, required: ['at', 'local'] };
 const version = { type: 'object', properties: { kind: str, name: str, version: { type: 'integer' }, body: anyObject, createdAt: time, createdBy: str } };
 
-const slaSettings = (kind: 'calendars' | 'policies', what: string, example: unknown): Operation[] => [
+const slaSettings = (kind: 'calendars' | 'policies', what: string, body: z.ZodType, example: unknown, rules: string): Operation[] => [
   {
     method: 'get', path: `/api/v1/sla/${kind}/default`, tag: 'SLA', access: 'any',
     summary: `The ${what} in force`, description: `The newest version of the ${what}. New tickets are opened under it; each ticket keeps the version it was opened under.`,
@@ -34,10 +38,11 @@ const slaSettings = (kind: 'calendars' | 'policies', what: string, example: unkn
     success: { status: 200, description: 'the version', schema: version }, errors: [...API_ERRORS, 404],
   },
   {
-    method: 'put', path: `/api/v1/sla/${kind}/default`, tag: 'SLA', access: 'admin', body: z.object({}).loose().meta({ minProperties: 1 }),
+    method: 'put', path: `/api/v1/sla/${kind}/default`, tag: 'SLA', access: 'admin', body,
     summary: `Change the ${what}`, description: `Stores a new version (audited). Invalid input, and a missing or empty body, answer 400 naming the field. Open tickets keep their version until re-timed.`,
     example: { body: example },
     success: { status: 201, description: 'the new version', schema: version }, errors: [...API_ERRORS, 403, 413],
+    ...(rules ? { errorNotes: { 400: `invalid input (\`errors\` names each field); also ${rules}` } } : {}),
   },
 ];
 
@@ -56,8 +61,9 @@ export const MORE_OPERATIONS: Operation[] = [
     success: { status: 200, description: 'due times and explanations', schema: anyObject },
     errors: API_ERRORS,
   },
-  ...slaSettings('calendars', 'support calendar', { timezone: 'UTC-5', windows: [{ day: 'sunday', open: '22:00', close: '06:00' }], holidays: ['2026-12-25'] }),
-  ...slaSettings('policies', 'SLA policy', { warningAt: 0.75, targets: { urgent: { firstResponseMinutes: 240 } } }),
+  ...slaSettings('calendars', 'support calendar', calendarBody, { timezone: 'UTC-5', windows: [{ day: 'sunday', open: '22:00', close: '06:00' }], holidays: ['2026-12-25'] }, ''),
+  ...slaSettings('policies', 'SLA policy', policyBody, { warningAt: 0.75, targets: { urgent: { firstResponseMinutes: 240 } } },
+    'a first-response target above the resolution target of its priority (the targets left out keep the defaults), `outOfScopeCategories` that are not all `categories`, and an escalation level listed twice or due before the one above it'),
   {
     method: 'post', path: '/api/v1/sla/policies/default/retime-open-tickets', tag: 'SLA', access: 'admin',
     summary: 'Move open tickets to the newest versions', description: 'Each open ticket adopts the newest policy and calendar, keeping the business time it has already used. Audited.',
@@ -70,13 +76,28 @@ export const MORE_OPERATIONS: Operation[] = [
     description: 'A customer asks (`request`, with a tool and preferred times); an agent books (`confirm`) a slot that must lie inside support hours (409 with the reason otherwise) — it counts as a response — and records the `outcome`. Reminders go out 60 and 10 minutes before.',
     example: { body: { action: 'request', tool: 'google-meet', preferredTimes: ['Monday 23:00 EST'] } },
     success: { status: 200, description: 'the session and the SLA state', schema: anyObject },
-    errors: [...API_ERRORS, 404, 409],
+    errors: [...API_ERRORS, 403, 404, 409],
+    errorNotes: { 403: 'a customer sending `confirm` or `outcome` (an agent\'s), or an agent or admin sending `request` (the customer\'s)' },
   },
   {
     method: 'post', path: `${TICKET}/attachments`, tag: 'Thread', access: 'any',
-    summary: 'Attach files', description: 'multipart/form-data, field `files` (up to 5, 5 MB each): PNG, JPEG, GIF, WebP, PDF, ZIP or plain text, recognised by content (400 naming each refused file). A ticket holds at most `ATTACHMENT_QUOTA_FILES` files and `ATTACHMENT_QUOTA_MB` MB (defaults 100 and 50) across all channels; a request that would pass either is refused whole with 413 naming the quota.',
+    summary: 'Attach files', description: `multipart/form-data with one to ${MAX_FILES} parts named \`files\` (${MAX_FILE_MB} MB each) and no other field: PNG, JPEG, GIF, WebP, PDF, ZIP or plain text, recognised by content (400 naming each refused file). A ticket holds at most \`ATTACHMENT_QUOTA_FILES\` files and \`ATTACHMENT_QUOTA_MB\` MB (defaults 100 and 50) across all channels; a request that would pass either is refused whole with 413 naming the quota.`,
+    multipart: {
+      schema: {
+        type: 'object',
+        properties: { files: { type: 'array', minItems: 1, maxItems: MAX_FILES, items: { type: 'string', format: 'binary' }, description: `each at most ${MAX_FILE_MB} MB` } },
+        required: ['files'],
+        additionalProperties: false,
+      },
+      encoding: { files: { contentType: 'image/png, image/jpeg, image/gif, image/webp, application/pdf, application/zip, text/plain' } },
+    },
     success: { status: 201, description: 'the stored files', schema: anyObject },
-    errors: [...API_ERRORS, 404, 413],
+    errors: [...API_ERRORS, 404, 413, 415],
+    errorNotes: {
+      400: 'no file, another field than `files`, or a file whose content is not one of the accepted types (`errors` names each)',
+      413: `a file over ${MAX_FILE_MB} MB, or the ticket's attachment quota passed (named)`,
+      415: 'a body that is not multipart/form-data',
+    },
   },
   {
     method: 'get', path: `${TICKET}/attachments`, tag: 'Thread', access: 'any',
@@ -92,8 +113,9 @@ export const MORE_OPERATIONS: Operation[] = [
     method: 'post', path: '/api/v1/webhooks', tag: 'Webhooks', access: 'admin', body: createWebhookBody,
     summary: 'Subscribe to SLA events',
     description: 'Warning, breach, escalation and resolution events are POSTed as JSON (with a Slack-compatible `text`), signed `X-Sla-Desk-Signature: t=<unix>,v1=<HMAC-SHA256 of "t.body">` with the secret returned here once, and retried with backoff. Workers look subscriptions up at most once a second, so a new one receives events from a second after it is created.',
-    example: { body: { url: 'http://localhost:9000/sla-hooks', events: ['breached', 'escalated'] } },
+    example: { body: { url: 'https://hooks.example.com/sla-desk', events: ['breached', 'escalated'] } },
     success: { status: 201, description: 'the subscription and its secret', schema: anyObject }, errors: [...API_ERRORS, 403],
+    errorNotes: { 400: 'invalid input; also a `url` whose host does not resolve, or resolves to a loopback, private, link-local, multicast or other internal address (refused unless the operator lists the host in `WEBHOOK_ALLOW_HOSTS`)' },
   },
   {
     method: 'get', path: '/api/v1/webhooks', tag: 'Webhooks', access: 'admin',
@@ -101,7 +123,7 @@ export const MORE_OPERATIONS: Operation[] = [
     success: { status: 200, description: 'the subscriptions', schema: anyObject }, errors: [...API_ERRORS, 403],
   },
   {
-    method: 'delete', path: '/api/v1/webhooks/{id}', tag: 'Webhooks', access: 'admin',
+    method: 'delete', path: '/api/v1/webhooks/{id}', tag: 'Webhooks', access: 'admin', params: { id: z.string() },
     summary: 'Remove a subscription', description: 'Audited. Events already on their way, or raised within the next second, may still arrive.',
     success: { status: 204, description: 'removed', schema: anyObject }, errors: [...API_ERRORS, 403, 404],
   },
@@ -111,6 +133,7 @@ export const MORE_OPERATIONS: Operation[] = [
     description: 'A broadcast workflow mails every customer exactly once, rate-limited and resumable; follow it at GET /api/v1/announcements/{id} or in the Temporal UI.',
     example: { body: { title: 'Maintenance on Sunday', body: 'The service is read-only 23:00–23:30 EST.', kind: 'maintenance' } },
     success: { status: 202, description: 'accepted', schema: anyObject }, errors: [...API_ERRORS, 403, 409],
+    errorNotes: { 400: 'invalid input; also a `window` whose `to` is not after its `from`' },
   },
   {
     method: 'get', path: '/api/v1/announcements/{id}', tag: 'Announcements', access: 'agent',
@@ -145,18 +168,18 @@ export const MORE_OPERATIONS: Operation[] = [
     success: { status: 201, description: 'the canned response', schema: anyObject }, errors: [...API_ERRORS, 403],
   },
   {
-    method: 'get', path: '/api/v1/macros/{id}', tag: 'Agents', access: 'agent',
+    method: 'get', path: '/api/v1/macros/{id}', tag: 'Agents', access: 'agent', params: macroIdParam.shape,
     summary: 'One canned response', description: 'As stored, placeholders unfilled.',
     success: { status: 200, description: 'the canned response', schema: anyObject }, errors: [...API_ERRORS, 403, 404],
   },
   {
-    method: 'put', path: '/api/v1/macros/{id}', tag: 'Agents', access: 'admin', body: macroBody,
+    method: 'put', path: '/api/v1/macros/{id}', tag: 'Agents', access: 'admin', body: macroBody, params: macroIdParam.shape,
     summary: 'Change a canned response', description: 'Replaces title and body (audited).',
     example: { body: { title: 'Received', body: 'Hi {{customer.name}}, ticket #{{ticket.id}} is with us.' } },
     success: { status: 200, description: 'the canned response', schema: anyObject }, errors: [...API_ERRORS, 403, 404],
   },
   {
-    method: 'delete', path: '/api/v1/macros/{id}', tag: 'Agents', access: 'admin',
+    method: 'delete', path: '/api/v1/macros/{id}', tag: 'Agents', access: 'admin', params: macroIdParam.shape,
     summary: 'Remove a canned response', description: 'Audited.',
     success: { status: 204, description: 'removed', schema: anyObject }, errors: [...API_ERRORS, 403, 404],
   },

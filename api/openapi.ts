@@ -4,12 +4,15 @@ import { MORE_OPERATIONS } from './openapi-more';
 import { AGREEMENT_OPERATIONS } from './openapi-agreements';
 import { REPORT_OPERATIONS } from './openapi-reports';
 import { AGENT_ACTIONS } from '../domain/ticket';
-import { actionBody, actionParam, createTicketBody, createUserBody, idempotencyKeyHeader, listQuery, messageBody, ticketIdParam } from './schemas';
+import { DEFAULT_POLICY } from '../domain/policy';
+import { actionBody, actionParam, categoryName, createTicketBody, createUserBody, idempotencyKeyHeader, listQuery, messageBody, ticketIdParam } from './schemas';
 
 /**
  * The OpenAPI 3.1 document. Request shapes come from the zod schemas the routes validate with, so the
  * document cannot drift from what the API accepts; response shapes are written by hand below. Adding a
  * route means adding one entry to OPERATIONS (and an example, which /docs turns into a curl command).
+ * What a schema cannot say (a caller's role, one field against another, what the store holds) is an
+ * error status with its reason in `errorNotes`.
  */
 
 type JsonSchema = Record<string, unknown>;
@@ -26,7 +29,13 @@ export interface Operation {
   /** Who may call it; `public` needs no key. */
   access: 'public' | 'any' | 'agent' | 'admin';
   body?: z.ZodType;
+  /** The body as documented when it depends on the SLA in force (the categories); validated as `body`. */
+  bodyInDoc?: (ctx: DocContext) => z.ZodType;
+  /** A multipart/form-data body, described directly (no zod schema reads it). */
+  multipart?: { schema: JsonSchema; encoding?: JsonSchema };
   query?: z.ZodObject;
+  /** Path parameters validated otherwise than PATH_PARAMS says (another kind of `{id}`). */
+  params?: Record<string, z.ZodType>;
   idempotencyKey?: boolean;
   /** A request body (or query string) that works, used in the docs' curl example. */
   example?: { body?: unknown; query?: string };
@@ -34,6 +43,19 @@ export interface Operation {
   /** Other successful answers with the same body (an idempotent replay's 200). */
   alsoSuccess?: { status: number; description: string }[];
   errors: ErrorStatus[];
+  /** Why this operation answers a status beyond its general meaning (a role rule, a cross-field rule). */
+  errorNotes?: Partial<Record<ErrorStatus, string>>;
+}
+
+/** What the document is built from besides the code: the SLA policy in force. */
+export interface DocContext {
+  categories: readonly string[];
+}
+
+/** The policy's categories a ticket body can carry; none (an unusable policy) documents that no value is valid. */
+function ticketCategory(ctx: DocContext): z.ZodType {
+  const usable = ctx.categories.filter((c) => categoryName.safeParse(c).success);
+  return usable.length ? z.enum(usable as [string, ...string[]]) : z.never();
 }
 
 /** JSON Schema of a zod schema as a client must send it (defaults make fields optional). */
@@ -203,14 +225,14 @@ const CORE_OPERATIONS: Operation[] = [
     errors: [...API_ERRORS, 403, 409, 413],
   },
   {
-    method: 'post', path: '/api/v1/users/{id}/api-keys', tag: 'Users', access: 'any',
+    method: 'post', path: '/api/v1/users/{id}/api-keys', tag: 'Users', access: 'any', params: { id: z.string() },
     summary: "Rotate a user's API key",
-    description: 'An admin, or the user themself, gets a new key, shown once; the old key stops working at once (in other API processes within a minute), and the user\'s console sessions end.',
+    description: 'An admin, or the user themself, gets a new key, shown once; the old key stops working at once, in every API process, and the user\'s console sessions end.',
     success: { status: 200, description: 'the new key', schema: ref('RotatedKey') },
     errors: [...API_ERRORS, 403, 404],
   },
   {
-    method: 'delete', path: '/api/v1/users/{id}/api-keys', tag: 'Users', access: 'admin',
+    method: 'delete', path: '/api/v1/users/{id}/api-keys', tag: 'Users', access: 'admin', params: { id: z.string() },
     summary: "Revoke a user's API key",
     description: 'The user is left with no working key (rotate to give them a new one); their console sessions end.',
     success: { status: 204, description: 'revoked', schema: { type: 'object' } },
@@ -218,12 +240,17 @@ const CORE_OPERATIONS: Operation[] = [
   },
   {
     method: 'post', path: '/api/v1/tickets', tag: 'Tickets', access: 'any', body: createTicketBody, idempotencyKey: true,
+    bodyInDoc: (ctx) => createTicketBody.extend({ category: ticketCategory(ctx) }),
     summary: 'Submit a ticket',
-    description: 'A customer opens a ticket for themself; an agent or admin opens one on behalf of `customerEmail`. The ticket is acknowledged at once and the response carries its SLA due times. With an `Idempotency-Key`, a retry with the same body returns the same ticket (200).',
-    example: { body: { subject: 'Login fails', description: 'Error 500 on login since this morning', category: 'bug', priority: 'high' } },
+    description: 'A customer opens a ticket for themself (`customerEmail` left out, or their own); an agent or admin opens one on behalf of `customerEmail`, which they must give. `category` is one of the SLA policy\'s categories. The ticket is acknowledged at once and the response carries its SLA due times. With an `Idempotency-Key`, a retry with the same body returns the same ticket (200).',
+    example: { body: { subject: 'Login fails', description: 'Error 500 on login since this morning', category: 'bug', priority: 'high', customerEmail: 'ada@example.com' } },
     success: { status: 201, description: 'the new ticket', schema: ref('CreatedTicket') },
     alsoSuccess: [{ status: 200, description: 'the ticket an earlier request with the same Idempotency-Key and body created' }],
-    errors: [...API_ERRORS, 409, 413],
+    errors: [...API_ERRORS, 403, 409, 413],
+    errorNotes: {
+      400: 'invalid input (`errors` names each field); also an agent or admin leaving out `customerEmail`, or giving the address of an agent',
+      403: 'a customer giving another address than their own as `customerEmail`',
+    },
   },
   {
     method: 'get', path: '/api/v1/tickets', tag: 'Tickets', access: 'any', query: listQuery,
@@ -246,7 +273,8 @@ const CORE_OPERATIONS: Operation[] = [
     description: 'A customer reply resumes a ticket pending the customer; an agent reply is the (first or next) response that stops the SLA clock. Agents may add `internal: true` notes that customers never see.',
     example: { body: { body: 'Could you send the exact error message?' } },
     success: { status: 201, description: 'the message and the SLA state after it', schema: ref('MessageResult') },
-    errors: [...API_ERRORS, 404, 409, 413],
+    errors: [...API_ERRORS, 403, 404, 409, 413],
+    errorNotes: { 403: 'a customer sending `internal: true` (internal notes are for agents)' },
   },
   {
     method: 'get', path: `${TICKET}/messages`, tag: 'Thread', access: 'any',
@@ -269,6 +297,7 @@ const CORE_OPERATIONS: Operation[] = [
     example: { body: { body: 'Fixed in release 2.4; clear the browser cache once and log in again.' } },
     success: { status: 200, description: 'the SLA state after the action', schema: ref('ActionResult') },
     errors: [...API_ERRORS, 403, 404, 409, 413],
+    errorNotes: { 400: 'invalid input; also a field the action does not take or a missing one it needs, named in `errors`, and an `agent` who is not an agent' },
   },
   {
     method: 'get', path: '/healthz', tag: 'Operations', access: 'public',
@@ -298,12 +327,12 @@ const CORE_OPERATIONS: Operation[] = [
 
 export const OPERATIONS: Operation[] = [...CORE_OPERATIONS, ...MORE_OPERATIONS, ...AGREEMENT_OPERATIONS, ...REPORT_OPERATIONS];
 
-/** Path parameters, by name, validated by the same schemas as the routes. */
+/** Path parameters, by name, validated by the same schemas as the routes (`{id}` is a ticket's unless the operation says). */
 const PATH_PARAMS: Record<string, z.ZodType> = { id: ticketIdParam.shape.id, action: actionParam.shape.action, version: z.int().min(1) };
 
 function parameters(op: Operation): JsonSchema[] {
   const params: JsonSchema[] = [...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
-    name, in: 'path', required: true, schema: inputSchema(PATH_PARAMS[name!] ?? z.string()),
+    name, in: 'path', required: true, schema: inputSchema(op.params?.[name!] ?? PATH_PARAMS[name!] ?? z.string()),
   }));
   for (const [name, field] of Object.entries(op.query?.shape ?? {})) {
     params.push({ name, in: 'query', required: false, schema: inputSchema(field as z.ZodType) });
@@ -317,10 +346,24 @@ function parameters(op: Operation): JsonSchema[] {
   return params;
 }
 
-function operationObject(op: Operation): JsonSchema {
+const problemContent = { 'application/problem+json': { schema: ref('Problem') } };
+
+function requestBody(op: Operation, ctx: DocContext): JsonSchema | undefined {
+  if (op.multipart) return { required: true, content: { 'multipart/form-data': op.multipart } };
+  const body = op.bodyInDoc?.(ctx) ?? op.body;
+  if (!body) return undefined;
+  return { required: true, content: { 'application/json': { schema: inputSchema(body), ...(op.example?.body ? { example: op.example.body } : {}) } } };
+}
+
+function operationObject(op: Operation, ctx: DocContext): JsonSchema {
   // Every JSON body goes through the same parser, which answers 415 for an encoding or charset it cannot read.
   const implied: ErrorStatus[] = [...(op.access === 'admin' || op.access === 'agent' ? [403 as const] : []), ...(op.body ? [415 as const] : [])];
   const errors = [...new Set([...op.errors, ...implied])];
+  const body = requestBody(op, ctx);
+  const errorResponse = (s: ErrorStatus): JsonSchema => {
+    const note = op.errorNotes?.[s];
+    return note ? { description: note, content: problemContent } : { $ref: `#/components/responses/${ERROR_RESPONSES[s].name}` };
+  };
   return {
     operationId: `${op.method}${op.path.replace(/\{(\w+)\}/g, 'By-$1').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
     tags: [op.tag],
@@ -329,23 +372,20 @@ function operationObject(op: Operation): JsonSchema {
     security: op.access === 'public' ? [] : [{ bearer: [] }],
     ...(op.access === 'agent' || op.access === 'admin' ? { 'x-roles': op.access === 'admin' ? ['admin'] : ['agent', 'admin'] } : {}),
     parameters: parameters(op),
-    ...(op.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: inputSchema(op.body), ...(op.example?.body ? { example: op.example.body } : {}) } } } }
-      : {}),
+    ...(body ? { requestBody: body } : {}),
     responses: {
       // A 204 has no body, so it documents no content.
       [op.success.status]: { description: op.success.description, ...(op.success.status === 204 ? {} : { content: { [op.success.contentType ?? 'application/json']: { schema: op.success.schema } } }) },
       ...Object.fromEntries((op.alsoSuccess ?? []).map((a) => [a.status, { description: a.description, content: { [op.success.contentType ?? 'application/json']: { schema: op.success.schema } } }])),
-      ...Object.fromEntries(errors.sort().map((s) => [s, { $ref: `#/components/responses/${ERROR_RESPONSES[s].name}` }])),
+      ...Object.fromEntries(errors.sort().map((s) => [s, errorResponse(s)])),
     },
   };
 }
 
-/** The whole document; cheap enough to build once at startup. */
-export function openApiDocument(): JsonSchema {
+/** The whole document for the SLA policy in force (its categories); cheap enough to build when that changes. */
+export function openApiDocument(ctx: DocContext = { categories: DEFAULT_POLICY.categories }): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
-  for (const op of OPERATIONS) (paths[op.path] ??= {})[op.method] = operationObject(op);
-  const problem = { 'application/problem+json': { schema: ref('Problem') } };
+  for (const op of OPERATIONS) (paths[op.path] ??= {})[op.method] = operationObject(op, ctx);
   return {
     openapi: '3.1.0',
     info: {
@@ -361,7 +401,7 @@ export function openApiDocument(): JsonSchema {
       responses: Object.fromEntries(
         Object.values(ERROR_RESPONSES).map(({ name, description, header }) => [
           name,
-          { description, content: problem, ...(header ? { headers: { [header]: { schema: str } } } : {}) },
+          { description, content: problemContent, ...(header ? { headers: { [header]: { schema: str } } } : {}) },
         ]),
       ),
     },

@@ -32,9 +32,12 @@ export const conflict = (detail: string) => new HttpProblem(409, 'Conflict', det
 export const unavailable = (detail: string, retryAfterSeconds = 5) =>
   new HttpProblem(503, 'Service Unavailable', detail, { headers: { 'Retry-After': String(retryAfterSeconds) } });
 
+/** A field's path as the domain's parsers name it too: `windows[0].open`. */
+const fieldPath = (path: PropertyKey[]) => path.map((p, n) => (typeof p === 'number' ? `[${p}]` : `${n ? '.' : ''}${String(p)}`)).join('');
+
 export function fieldErrors(error: z.ZodError): FieldError[] {
   return error.issues.map((i) => ({
-    field: i.path.length ? i.path.join('.') : i.code === 'unrecognized_keys' ? (i as { keys: string[] }).keys.join(',') : '(body)',
+    field: i.path.length ? fieldPath(i.path) : i.code === 'unrecognized_keys' ? (i as { keys: string[] }).keys.join(',') : '(body)',
     message: i.message,
   }));
 }
@@ -110,6 +113,8 @@ function fromAppError(err: AppError): HttpProblem {
       return unavailable(err.message);
     case 'invalid_input':
       return badRequest(err.message, [{ field: err.field ?? '(body)', message: err.message }]);
+    case 'forbidden':
+      return new HttpProblem(403, 'Forbidden', err.message, { errors: [{ field: err.field ?? '(body)', message: err.message }] });
     case 'too_large':
       return new HttpProblem(413, 'Content Too Large', err.message, { errors: [{ field: err.field ?? '(body)', message: err.message }] });
   }

@@ -1,5 +1,5 @@
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { invalidInput, invalidTransition } from '../domain/app-errors';
+import { forbiddenError, invalidTransition } from '../domain/app-errors';
 import type { LiveOutcome } from '../domain/ticket-sla';
 import type { LiveSupportTool } from '../domain/ticket';
 import { randomBytes } from 'node:crypto';
@@ -50,14 +50,14 @@ export function createLiveSessions(deps: { temporal: Client; actions: TicketActi
       const ticket = await deps.actions.visibleTicket(caller, ticketId);
       const staff = caller.role !== 'customer';
       if (input.action === 'request') {
-        if (staff) throw invalidInput('agents book sessions with action "confirm"', 'action');
+        if (staff) throw forbiddenError('agents book sessions with action "confirm"', 'action');
         const state = await handleOf(ticket.id).query(stateQuery);
         if (state.status === 'closed' || state.status === 'out_of_scope') throw invalidTransition('the ticket is closed; please open a new ticket');
         await note(caller, ticket.id, `Requested a live support session via ${input.tool}. Preferred times: ${input.preferredTimes.join('; ') || 'any'}.`);
         await handleOf(ticket.id).signal(liveSessionRequestSignal, { tool: input.tool, preferredTimes: input.preferredTimes });
         return handleOf(ticket.id).query(stateQuery);
       }
-      if (!staff) throw invalidInput('only agents book sessions or record their outcome', 'action');
+      if (!staff) throw forbiddenError('only agents book sessions or record their outcome', 'action');
       if (input.action === 'confirm') {
         const { action: _a, ...booking } = input;
         const sla = await update(ticket.id, { action: 'confirm', booking: { ...booking, agent: caller.name } });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { WorkflowUpdateFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { invalidTransition, invalidInput, notFoundError } from '../domain/app-errors';
+import { forbiddenError, invalidTransition, invalidInput, notFoundError } from '../domain/app-errors';
 import type { Priority } from '../domain/policy';
 import type { AgentAction } from '../domain/ticket';
 import { ACTION_FIELDS, ACTION_TEXT, isInternalKind, type MessageKind } from '../domain/thread';
@@ -150,7 +150,7 @@ export function createTicketActions(deps: TicketActionDeps) {
      */
     async addMessage(caller: Principal, ticketId: string, input: { body: string; internal?: boolean; channel?: string; id?: string; mail?: MailDetails }) {
       const ticket = await visibleTicket(caller, ticketId);
-      if (caller.role === 'customer' && input.internal) throw invalidInput('customers cannot write internal notes', 'internal');
+      if (caller.role === 'customer' && input.internal) throw forbiddenError('customers cannot write internal notes', 'internal');
       const kind: MessageKind = caller.role === 'customer' ? 'message' : input.internal ? 'internal_note' : 'reply';
       const message = { ...newMessage(caller, ticket.id, { body: input.body, kind, channel: input.channel, id: input.id }), ...(input.mail ? { mail: input.mail } : {}) };
       const handle = temporal.workflow.getHandle(workflowIdFor(ticket.id));

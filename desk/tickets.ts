@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { conflictError, invalidInput, notFoundError, unavailableError } from '../domain/app-errors';
+import { conflictError, forbiddenError, invalidInput, notFoundError, unavailableError } from '../domain/app-errors';
 import { createCalendar, type CalendarSpec } from '../domain/calendar';
 import type { Priority, SlaPolicy } from '../domain/policy';
 import { receive, snapshot, type TicketIntake, type TicketSnapshot } from '../domain/ticket-sla';
@@ -116,7 +116,7 @@ export function createTicketService(deps: TicketServiceDeps) {
   async function resolveCustomer(caller: Principal, body: OpenTicketInput) {
     if (caller.role === 'customer') {
       if (body.customerEmail && body.customerEmail.toLowerCase() !== caller.email) {
-        throw invalidInput('customers open tickets for themselves; leave customerEmail out', 'customerEmail');
+        throw forbiddenError('customers open tickets for themselves; leave customerEmail out', 'customerEmail');
       }
       return { id: caller.id, email: caller.email, name: caller.name, trainingIncluded: caller.trainingIncluded, organizationId: caller.organizationId };
     }

@@ -2,7 +2,7 @@
  * Errors the services raise, free of HTTP: the API maps each code to a status, the workflow and
  * activities to failure types.
  */
-export type AppErrorCode = 'not_found' | 'conflict' | 'invalid_transition' | 'unavailable' | 'invalid_input' | 'too_large';
+export type AppErrorCode = 'not_found' | 'conflict' | 'invalid_transition' | 'unavailable' | 'invalid_input' | 'too_large' | 'forbidden';
 
 export class AppError extends Error {
   constructor(
@@ -20,3 +20,5 @@ export const conflictError = (message: string) => new AppError('conflict', messa
 export const invalidTransition = (message: string) => new AppError('invalid_transition', message);
 export const unavailableError = (message: string) => new AppError('unavailable', message);
 export const invalidInput = (message: string, field?: string) => new AppError('invalid_input', message, field);
+/** The caller's role may not do this (a customer writing an internal note), whatever the input. */
+export const forbiddenError = (message: string, field?: string) => new AppError('forbidden', message, field);

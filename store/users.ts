@@ -16,9 +16,9 @@ export interface User {
 }
 
 /**
- * Users change only when their key is rotated or revoked (which forgets them here), so a user found is
- * remembered for a minute: auth and intake skip a read per request, which on FerretDB is a scan of the
- * collection. Only hits are kept: a user created by another process is seen at once. Bounded, oldest out first.
+ * A user found by email is remembered for a minute: intake skips a read per ticket, which on FerretDB is a scan
+ * of the collection. Only hits are kept: a user created by another process is seen at once. Bounded, oldest out
+ * first. (API keys are not remembered this way: see keyOwners.)
  */
 export function knownUsers(ttlMs = 60_000, max = 10_000, clock = () => Date.now()) {
   const entries = new Map<string, { user: User; at: number }>();
@@ -34,16 +34,28 @@ export function knownUsers(ttlMs = 60_000, max = 10_000, clock = () => Date.now(
       entries.set(key, { user, at: clock() });
       return user;
     },
-    /** Drops every entry of this user (their key changed). */
-    forgetUser(id: string): void {
-      for (const [key, hit] of entries) if (hit.user.id === id) entries.delete(key);
+  };
+}
+
+/**
+ * Which user a key hash belongs to. That never changes (keys are random, the hash is unique), so it is kept
+ * without a time limit; whether the key still works is read on every use. Bounded, oldest out first.
+ */
+export function keyOwners(max = 10_000) {
+  const owners = new Map<string, string>();
+  return {
+    get: (hash: string) => owners.get(hash),
+    set(hash: string, userId: string): void {
+      if (owners.size >= max) owners.delete(owners.keys().next().value!);
+      owners.set(hash, userId);
     },
+    delete: (hash: string) => void owners.delete(hash),
   };
 }
 
 export function createUserRepository(models: Models) {
   const { User: UserModel } = models;
-  const byKey = knownUsers();
+  const owners = keyOwners();
   const byMail = knownUsers();
   const toPlain = (doc: Record<string, unknown>): User => {
     const { _id, apiKeyHash, ...rest } = doc;
@@ -56,23 +68,30 @@ export function createUserRepository(models: Models) {
       await UserModel.create({ _id: id, ...fields, apiKeyHash });
       return u;
     },
+    /**
+     * The user whose current key hashes to `hash`. A key seen before costs one read by `_id` (indexed on FerretDB
+     * too) that also checks the hash is still the user's, so a key rotated or revoked by any API process stops
+     * working in every other at once; only a key not seen yet costs the search by hash (a scan on FerretDB).
+     */
     async byApiKeyHash(hash: string): Promise<User | null> {
-      const known = byKey.get(hash);
-      if (known) return known;
+      const owner = owners.get(hash);
+      if (owner) {
+        const doc = await UserModel.findOne({ _id: owner, apiKeyHash: hash }).lean();
+        if (!doc) owners.delete(hash);
+        return doc ? toPlain(doc as unknown as Record<string, unknown>) : null;
+      }
       const doc = await UserModel.findOne({ apiKeyHash: hash }).lean();
-      return doc ? byKey.set(hash, toPlain(doc as unknown as Record<string, unknown>)) : null;
+      if (!doc) return null;
+      owners.set(hash, String(doc._id));
+      return toPlain(doc as unknown as Record<string, unknown>);
     },
     async byId(id: string): Promise<User | null> {
       const doc = await UserModel.findOne({ _id: id }).lean();
       return doc ? toPlain(doc as unknown as Record<string, unknown>) : null;
     },
-    /**
-     * Replaces the user's key hash: the old key stops working here at once (and in other API processes
-     * when their one-minute memory of it lapses). False when there is no such user.
-     */
+    /** Replaces the user's key hash: the old key stops working in every API process at once. False when there is no such user. */
     async replaceApiKeyHash(id: string, apiKeyHash: string): Promise<boolean> {
       const res = await UserModel.updateOne({ _id: id }, { $set: { apiKeyHash } });
-      byKey.forgetUser(id);
       return res.matchedCount === 1;
     },
     /** The people who work tickets (agents and admins with a stored account), by name; bounded for a picker. */

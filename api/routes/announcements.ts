@@ -2,10 +2,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { principal, requireRole } from '../auth';
 import { parseOr400 } from '../problem';
-import { idempotencyKeyHeader } from '../schemas';
+import { idempotencyKeyHeader, text } from '../schemas';
 import type { AnnouncementService } from '../../desk/announcements';
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 export const announcementBody = z
   .object({

@@ -8,16 +8,20 @@ import { badRequest, HttpProblem, parseOr400 } from '../problem';
 import { ticketIdParam } from '../schemas';
 
 const MAX_FILES = ATTACHMENT_POLICY.maxFilesPerMessage;
-const upload = multer({ storage: multer.memoryStorage(), defParamCharset: 'utf8', limits: { files: MAX_FILES, fileSize: ATTACHMENT_POLICY.maxFileBytes, fields: 5 } });
+// Only `files` parts: /openapi.json says so, and a field the route would ignore is refused rather than dropped.
+const upload = multer({ storage: multer.memoryStorage(), defParamCharset: 'utf8', limits: { files: MAX_FILES, fileSize: ATTACHMENT_POLICY.maxFileBytes, fields: 0 } });
 
 /** multer's own errors become problem+json: 413 for size, 400 for the rest. */
-const receive: RequestHandler = (req, res, next) =>
+const receive: RequestHandler = (req, res, next) => {
+  if (!req.is('multipart/form-data')) return next(new HttpProblem(415, 'Unsupported Media Type', 'send the files as multipart/form-data, in parts named "files"'));
   upload.array('files', MAX_FILES)(req, res, (err: unknown) => {
     if (!err) return next();
     const e = err as { code?: string; message: string };
     if (e.code === 'LIMIT_FILE_SIZE') return next(new HttpProblem(413, 'Content Too Large', `each file may be at most ${ATTACHMENT_POLICY.maxFileBytes / 1024 / 1024} MB`, { errors: [{ field: 'files', message: 'file too large' }] }));
+    if (e.code === 'LIMIT_FIELD_COUNT') return next(badRequest('send only files, as parts named "files"', [{ field: '(body)', message: 'a field other than files' }]));
     next(badRequest(e.message, [{ field: 'files', message: e.message }]));
   });
+};
 
 /** Screenshots and logs on a ticket, under the one attachment policy, served back only to those who may see the ticket. */
 export function attachmentRoutes(deps: { desk: Pick<Desk, 'actions' | 'attachments'> }): Router {

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { OPERATIONS, inputSchema, openApiDocument, type Operation } from '../openapi';
+import { OPERATIONS, openApiDocument, type DocContext, type Operation } from '../openapi';
 
 /**
  * GET /openapi.json and GET /docs: the same operation table rendered for machines and for people.
@@ -73,11 +73,12 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 /** `code` spans written as `…` in descriptions. */
 const prose = (s: string) => esc(s).replace(/`([^`]+)`/g, '<code>$1</code>');
 
-export function curl(req: { method: string; path: string; key?: Key; body?: unknown; headers?: Record<string, string> }): string {
+export function curl(req: { method: string; path: string; key?: Key; body?: unknown; files?: string; headers?: Record<string, string> }): string {
   const lines = [`curl -s -X ${req.method} "$BASE${req.path}"`];
   if (req.key) lines.push(`-H "Authorization: Bearer $${req.key}"`);
   for (const [k, v] of Object.entries(req.headers ?? {})) lines.push(`-H ${shellQuote(`${k}: ${v}`)}`);
   if (req.body !== undefined) lines.push(`-H 'Content-Type: application/json'`, `-d ${shellQuote(JSON.stringify(req.body))}`);
+  if (req.files) lines.push(`-F ${shellQuote(`files=@${req.files}`)}`);
   return lines.join(' \\\n  ');
 }
 
@@ -88,10 +89,15 @@ function exampleFor(op: Operation) {
   const path = op.path.replace('{id}', '$TICKET_ID').replace('{action}', EXAMPLE_ACTION) + (op.example?.query ? `?${op.example.query}` : '');
   const key: Key | undefined = op.access === 'public' ? undefined : op.access === 'admin' ? 'ADMIN_KEY' : op.access === 'agent' ? 'AGENT_KEY' : 'API_KEY';
   const headers = op.idempotencyKey ? { 'Idempotency-Key': 'my-unique-key-1' } : undefined;
-  return curl({ method: op.method.toUpperCase(), path, key, headers, body: op.body ? (op.example?.body ?? {}) : undefined });
+  return curl({ method: op.method.toUpperCase(), path, key, headers, body: op.body ? (op.example?.body ?? {}) : undefined, files: op.multipart ? 'screenshot.png' : undefined });
 }
 
+/** Past this many values an enum is named, not listed (the time zones). */
+const LISTED_VALUES = 20;
+
 function typeOf(s: JsonSchema): string {
+  if (Array.isArray(s.anyOf)) return (s.anyOf as JsonSchema[]).map(typeOf).join(', or ');
+  if (Array.isArray(s.enum) && s.enum.length > LISTED_VALUES) return `one of ${s.enum.length} names such as <code>${esc(String(s.enum[0]))}</code>`;
   if (Array.isArray(s.enum)) return `one of ${s.enum.map((v) => `<code>${esc(String(v))}</code>`).join(', ')}`;
   if (s.type === 'object') return 'object';
   return esc(String(s.type ?? 'any')) + (s.format ? ` (${esc(String(s.format))})` : '');
@@ -103,6 +109,8 @@ function constraints(s: JsonSchema): string {
   else if (s.maxLength !== undefined) out.push(`at most ${s.maxLength} characters`);
   if (s.minimum !== undefined) out.push(`${s.minimum}–${s.maximum}`);
   if (s.pattern && !s.format) out.push(`pattern <code>${esc(String(s.pattern))}</code>`);
+  for (const part of (s.allOf ?? []) as JsonSchema[]) if (part.pattern) out.push(`pattern <code>${esc(String(part.pattern))}</code>`);
+  if (s.minItems !== undefined || s.maxItems !== undefined) out.push(`${s.minItems ?? 0}–${s.maxItems ?? '∞'} items`);
   if (s.default !== undefined) out.push(`default <code>${esc(JSON.stringify(s.default))}</code>`);
   if (s.type === 'object' && s.properties) out.push(`fields: ${Object.keys(s.properties).map((k) => `<code>${esc(k)}</code>`).join(', ')}`);
   return out.join('; ');
@@ -116,7 +124,9 @@ function fieldTable(caption: string, fields: [name: string, schema: JsonSchema, 
 
 function operationHtml(op: Operation, doc: JsonSchema, errorText: Record<string, string>): string {
   const o = (doc.paths as Record<string, Record<string, JsonSchema>>)[op.path]![op.method]!;
-  const body = op.body ? inputSchema(op.body) : null;
+  const content = (o.requestBody as { content?: Record<string, { schema: JsonSchema }> } | undefined)?.content ?? {};
+  const [mediaType, media] = Object.entries(content)[0] ?? [];
+  const body = media?.schema ?? null;
   const bodyFields = body
     ? Object.entries((body.properties ?? {}) as Record<string, JsonSchema>).map(([k, s]) => [k, s, ((body.required ?? []) as string[]).includes(k)] as [string, JsonSchema, boolean])
     : [];
@@ -129,7 +139,7 @@ function operationHtml(op: Operation, doc: JsonSchema, errorText: Record<string,
   return `<section class="op" id="${esc(String(o.operationId))}">
 <h3><span class="m ${op.method}">${op.method.toUpperCase()}</span> <code class="path">${esc(op.path)}</code> — ${esc(op.summary)}</h3>
 <p>${prose(op.description)} <i>(${who})</i></p>
-${fieldTable('parameters', params)}${fieldTable('request body (JSON; unknown fields are refused)', bodyFields)}
+${fieldTable('parameters', params)}${fieldTable(`request body (${mediaType === 'application/json' ? 'JSON' : mediaType}; unknown fields are refused)`, bodyFields)}
 <p>Responses:</p><ul>${responses.join('')}</ul>
 <pre class="curl">${esc(exampleFor(op))}</pre>
 </section>`;
@@ -168,16 +178,25 @@ ${tags.map((t) => `<h2>${esc(t)}</h2>${OPERATIONS.filter((o) => o.tag === t).map
 </main></body></html>`;
 }
 
-export function docsRoutes(): Router {
+/** `categories`: the SLA policy's in force, which POST /api/v1/tickets takes and the document lists. */
+export function docsRoutes(deps: { categories: () => readonly string[] }): Router {
   const router = Router();
-  // Built once: the operations and schemas are fixed for the life of the process.
-  const doc = openApiDocument();
-  const html = docsPage(doc);
+  // Built again only when the policy's categories change: everything else is fixed for the life of the process.
+  let built: { key: string; doc: JsonSchema; html: string } | undefined;
+  const current = () => {
+    const ctx: DocContext = { categories: deps.categories() };
+    const key = ctx.categories.join('\n');
+    if (built?.key !== key) {
+      const doc = openApiDocument(ctx);
+      built = { key, doc, html: docsPage(doc) };
+    }
+    return built;
+  };
   router.get('/openapi.json', (_req, res) => {
-    res.json(doc);
+    res.json(current().doc);
   });
   router.get('/docs', (_req, res) => {
-    res.type('html').send(html);
+    res.type('html').send(current().html);
   });
   return router;
 }

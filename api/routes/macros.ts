@@ -2,11 +2,20 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { principal, requireRole } from '../auth';
 import { parseOr400 } from '../problem';
+import { text } from '../schemas';
 import type { AgentDirectory } from '../../desk/agents';
-import type { MacroService } from '../../desk/macros';
+import { MACRO_PLACEHOLDERS, type MacroService } from '../../desk/macros';
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
-export const macroBody = z.object({ title: text(120), body: text(20_000) }).strict();
+/** No `{{name}}` but the known placeholders (desk/macros.ts refuses the rest too), said as a pattern for the document. */
+const KNOWN_PLACEHOLDERS_ONLY = new RegExp(
+  `^(?![\\s\\S]*\\{\\{\\s*(?!(?:${MACRO_PLACEHOLDERS.map((p) => p.replace('.', '\\.')).join('|')})\\s*\\}\\})[a-zA-Z.]+\\s*\\}\\})`,
+);
+export const macroBody = z
+  .object({
+    title: text(120),
+    body: text(20_000).regex(KNOWN_PLACEHOLDERS_ONLY, `names a placeholder that does not exist; use ${MACRO_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`),
+  })
+  .strict();
 export const macroIdParam = z.object({ id: z.string().regex(/^K[0-9A-F]{12}$/, 'not a macro id') });
 
 /** Canned responses: agents read them (the console fills one into a reply), admins manage them. */

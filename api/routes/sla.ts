@@ -4,17 +4,19 @@ import { PRIORITIES } from '../../domain/policy';
 import { notFoundError } from '../../domain/app-errors';
 import { principal, requireRole } from '../auth';
 import { badRequest, parseOr400 } from '../problem';
+import { calendarInstant, zoneName } from '../schemas';
+import { calendarBody, policyBody } from '../sla-schemas';
 import type { SlaRegistry } from '../../desk/sla-registry';
 import type { SlaService } from '../../desk/sla';
 import type { Store } from '../../store';
 import type { SlaKind } from '../../store/sla-versions';
 
-export const zoneQuery = z.object({ zone: z.string().min(1).max(64).optional() }).strict();
+export const zoneQuery = z.object({ zone: zoneName.optional() }).strict();
 export const previewQuery = z
   .object({
-    receivedAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant such as 2026-12-03T12:00:00Z' }).optional(),
+    receivedAt: calendarInstant().optional(),
     priority: z.enum(PRIORITIES as unknown as [string, ...string[]]).default('normal'),
-    zone: z.string().min(1).max(64).optional(),
+    zone: zoneName.optional(),
   })
   .strict();
 const versionParam = z.object({ version: z.coerce.number().int().min(1) });
@@ -61,6 +63,7 @@ export function slaRoutes(deps: { sla: SlaService; registry: SlaRegistry; store:
     });
     router.put(`/sla/${path}/default`, requireRole('admin'), async (req, res) => {
       requireSettings(req.body, kind);
+      parseOr400(kind === 'calendar' ? calendarBody : policyBody, req.body, kind);
       const actor = principal(req).id;
       const saved = kind === 'calendar' ? await deps.registry.putCalendar(req.body, actor) : await deps.registry.putPolicy(req.body, actor);
       res.status(201).json(saved);

@@ -1,9 +1,7 @@
 import { Router } from 'express';
 import { principal } from '../auth';
 import { parseOr400 } from '../problem';
-import { createTicketBody, idempotencyKeyHeader, listQuery, ticketIdParam } from '../schemas';
-import { badRequest } from '../problem';
-import type { ListCursor } from '../../store/ticket-states';
+import { createTicketBody, encodeCursor, idempotencyKeyHeader, listQuery, ticketIdParam } from '../schemas';
 import type { TicketService } from '../../desk/tickets';
 import type { TicketList } from '../../desk/ticket-list';
 
@@ -36,7 +34,7 @@ export function ticketRoutes(tickets: TicketService, queue: TicketList): Router 
       caller,
       { status: q.status, priority: q.priority, category: q.category, assignee: q.assignee, slaState: q.sla, q: q.q },
       q.sort,
-      q.cursor ? decodeCursor(q.cursor) : null,
+      q.cursor ?? null,
       q.limit,
     );
     res.json({ items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null });
@@ -61,21 +59,4 @@ export function ticketRoutes(tickets: TicketService, queue: TicketList): Router 
   });
 
   return router;
-}
-
-function encodeCursor(c: ListCursor): string {
-  return Buffer.from(JSON.stringify([c.phase, c.value, c.id])).toString('base64url');
-}
-
-function decodeCursor(raw: string): ListCursor {
-  try {
-    const [phase, value, id] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown[];
-    if ((phase === 'dated' || phase === 'undated') && (value === null || typeof value === 'string') && typeof id === 'string') {
-      if (value !== null && Number.isNaN(Date.parse(value))) throw new Error('bad date');
-      return { phase, value, id };
-    }
-  } catch {
-    /* fall through */
-  }
-  throw badRequest('the cursor is not one this API gave out', [{ field: 'cursor', message: 'invalid cursor' }]);
 }

@@ -10,7 +10,7 @@ import { parseOr400 } from '../problem';
 
 export const createWebhookBody = z
   .object({
-    url: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2_000),
+    url: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2_000).regex(/^[Hh][Tt][Tt][Pp][Ss]?:\/\//, 'must be an http(s) URL'),
     events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).default([...WEBHOOK_EVENTS]),
   })
   .strict();

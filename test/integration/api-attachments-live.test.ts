@@ -74,7 +74,7 @@ describe('live support sessions over the API', () => {
     const asked = await alice.post(`/api/v1/tickets/${t.id}/live-session`, { action: 'request', tool: 'teamviewer', preferredTimes: ['Monday night'] });
     expect(asked.status).toBe(200);
     expect(asked.body.live).toMatchObject({ status: 'requested', tool: 'teamviewer' });
-    expect((await alice.post(`/api/v1/tickets/${t.id}/live-session`, { action: 'confirm', startsAt: new Date().toISOString(), link: 'https://x.example/1' })).status).toBe(400);
+    expect((await alice.post(`/api/v1/tickets/${t.id}/live-session`, { action: 'confirm', startsAt: new Date().toISOString(), link: 'https://x.example/1' })).status).toBe(403);
 
     const cal = createCalendar(SLA_CALENDAR);
     const opens = cal.nextOpen(new Date(Date.now() + 3_600_000));

@@ -93,6 +93,47 @@ describe('rate limits', () => {
   });
 });
 
+/** One raw request (fetch refuses TRACE), with or without the admin key. */
+function raw(method: string, path: string, withKey = true): Promise<{ status: number; allow?: string; type?: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${stack.baseUrl}${path}`, { method, headers: withKey ? { authorization: `Bearer ${stack.adminKey}` } : {} }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode!, allow: res.headers.allow, type: res.headers['content-type'], body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('methods a path does not serve', () => {
+  it('answer 405 with Allow and problem+json on a documented path, before any key is checked', async () => {
+    for (const method of ['TRACE', 'PATCH', 'QUERY', 'PUT', 'DELETE']) {
+      for (const withKey of [true, false]) {
+        const res = await raw(method, '/api/v1/tickets', withKey);
+        expect(res.status, `${method} /api/v1/tickets`).toBe(405);
+        expect(res.allow?.split(', ').sort()).toEqual(['GET', 'HEAD', 'OPTIONS', 'POST']);
+        expect(res.type).toContain('application/problem+json');
+      }
+    }
+    const one = await raw('PATCH', '/api/v1/tickets/ABCDEF1234');
+    expect([one.status, one.allow]).toEqual([405, 'GET, HEAD, OPTIONS']);
+    expect(JSON.parse(one.body)).toMatchObject({ status: 405, title: 'Method Not Allowed' });
+    expect((await raw('HEAD', '/api/v1/users')).status).toBe(405);
+    expect((await raw('GET', '/API/V1/USERS/')).status).toBe(405);
+    // OPTIONS lists the same methods (no CORS preflight is served: CORS is off).
+    const options = await raw('OPTIONS', '/api/v1/sla/policies/default', false);
+    expect([options.status, options.allow]).toEqual([204, 'GET, PUT, HEAD, OPTIONS']);
+  });
+
+  it('leave unknown paths a 404, and the served methods untouched', async () => {
+    for (const method of ['TRACE', 'PATCH', 'GET']) expect((await raw(method, '/api/v1/no-such-thing')).status, method).toBe(404);
+    expect((await raw('GET', '/api/v1/tickets')).status).toBe(200);
+    expect((await raw('HEAD', '/api/v1/sla/status')).status).toBe(200);
+    expect((await raw('GET', '/api/v1/tickets', false)).status).toBe(401);
+  });
+});
+
 describe('PUT of an SLA setting', () => {
   it('refuses a missing or empty body with 400 and keeps the version in force', async () => {
     for (const kind of ['policies', 'calendars']) {

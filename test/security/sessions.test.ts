@@ -1,6 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createApp } from '../../api/app';
+import { createStore, type Store } from '../../store';
+import { connectMongo } from '../../store/connection';
 import { apiClient, type ApiClient } from '../support/http';
-import { startStack, type TestStack } from '../support/stack';
+import { quietLogger, startStack, type TestStack } from '../support/stack';
 
 /**
  * What a leaked cookie, form token or API key is worth: console sign-out ends the session on the
@@ -105,5 +110,39 @@ describe('API keys', () => {
     const res = await fetch(`${stack.baseUrl}/api/v1/users/${agent.id}/api-keys`, { method: 'DELETE', headers: { authorization: `Bearer ${stack.adminKey}` } });
     expect(res.status).toBe(204);
     expect((await apiClient(stack.baseUrl, agent.apiKey).get('/api/v1/sla/status')).status).toBe(401);
+  });
+});
+
+/** A second API process over the same database: its own connection, store and memory of keys, on its own port. */
+async function secondApi(run: (base: string) => Promise<void>) {
+  const uri = new URL(inject('mongoUri'));
+  uri.pathname = `/${stack.store.conn.name}`;
+  const store: Store = createStore(await connectMongo(uri.toString()));
+  const server = http.createServer(createApp({ desk: stack.desk, temporal: stack.client, store, logger: quietLogger, adminApiKey: stack.adminKey }));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  try {
+    await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await store.conn.close();
+  }
+}
+
+describe('API keys across API processes', () => {
+  it('a key rotated or revoked through one process is refused by another at once', async () => {
+    const agent = await newAgent('two-processes@support.local');
+    await secondApi(async (other) => {
+      // The other process has just accepted the key, and so knows it.
+      expect((await apiClient(other, agent.apiKey).get('/api/v1/sla/status')).status).toBe(200);
+      const rotated = await admin.post(`/api/v1/users/${agent.id}/api-keys`);
+      expect(rotated.status).toBe(200);
+      expect((await apiClient(other, agent.apiKey).get('/api/v1/sla/status')).status).toBe(401);
+      expect((await apiClient(other, rotated.body.apiKey).get('/api/v1/sla/status')).status).toBe(200);
+
+      const revoked = await fetch(`${stack.baseUrl}/api/v1/users/${agent.id}/api-keys`, { method: 'DELETE', headers: { authorization: `Bearer ${stack.adminKey}` } });
+      expect(revoked.status).toBe(204);
+      expect((await apiClient(other, rotated.body.apiKey).get('/api/v1/sla/status')).status).toBe(401);
+    });
   });
 });
