@@ -57,6 +57,7 @@ export const REPORT_OPERATIONS: Operation[] = [
     example: { query: 'from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z&by=organization' },
     success: { status: 200, description: 'the report', schema: { type: 'object', properties: { from: str, to: str, organizationId: str, customerId: str, rows: { type: 'array', items: attainmentRow } }, required: ['from', 'to', 'rows'] } },
     errors: ERRORS,
+    errorNotes: { 400: 'invalid input (`errors` names each field); also `to` not after `from`' },
   },
   {
     method: 'get', path: '/api/v1/reports/sla/outcomes', tag: 'Reports', access: 'agent', query: reportFilterQuery as unknown as z.ZodObject,
@@ -65,6 +66,7 @@ export const REPORT_OPERATIONS: Operation[] = [
     example: { query: 'from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z' },
     success: { status: 200, description: 'the outcomes', schema: { type: 'object', properties: { from: str, to: str, rows: { type: 'array', items: outcome } }, required: ['from', 'to', 'rows'] } },
     errors: ERRORS,
+    errorNotes: { 400: 'invalid input (`errors` names each field); also `to` not after `from`' },
   },
   {
     method: 'get', path: '/api/v1/reports/sla.csv', tag: 'Reports', access: 'agent', query: reportFilterQuery as unknown as z.ZodObject,
@@ -73,5 +75,6 @@ export const REPORT_OPERATIONS: Operation[] = [
     example: { query: 'from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z&organization=none' },
     success: { status: 200, description: 'the CSV', schema: str, contentType: 'text/csv' },
     errors: ERRORS,
+    errorNotes: { 400: 'invalid input (`errors` names each field); also `to` not after `from`' },
   },
 ];

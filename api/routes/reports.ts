@@ -3,15 +3,15 @@ import { z } from 'zod';
 import type { Reports, ReportFilter } from '../../desk/reports';
 import { requireRole } from '../auth';
 import { parseOr400 } from '../problem';
+import { calendarInstant } from '../schemas';
 
-const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant' });
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be an id');
 
 /** The period and the filters every report takes; `organization=none` keeps customers without one. */
 export const reportFilterQuery = z
   .object({
-    from: instant,
-    to: instant,
+    from: calendarInstant('2026-11-01T00:00:00Z'),
+    to: calendarInstant('2026-12-01T00:00:00Z'),
     organization: id.optional(),
     customer: id.optional(),
   })
@@ -20,8 +20,8 @@ export const reportFilterQuery = z
 
 export const attainmentQuery = z
   .object({
-    from: instant,
-    to: instant,
+    from: calendarInstant('2026-11-01T00:00:00Z'),
+    to: calendarInstant('2026-12-01T00:00:00Z'),
     organization: id.optional(),
     customer: id.optional(),
     by: z.enum(['priority', 'organization']).optional(),

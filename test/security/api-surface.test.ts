@@ -123,7 +123,7 @@ describe('methods a path does not serve', () => {
     expect((await raw('GET', '/API/V1/USERS/')).status).toBe(405);
     // OPTIONS lists the same methods (no CORS preflight is served: CORS is off).
     const options = await raw('OPTIONS', '/api/v1/sla/policies/default', false);
-    expect([options.status, options.allow]).toEqual([204, 'GET, PUT, HEAD, OPTIONS']);
+    expect([options.status, options.allow]).toEqual([204, 'GET, PUT, HEAD, DELETE, OPTIONS']);
   });
 
   it('leave unknown paths a 404, and the served methods untouched', async () => {
