@@ -143,7 +143,8 @@ export const MORE_OPERATIONS: Operation[] = [
   {
     method: 'post', path: '/api/v1/announcements/{id}/cancel', tag: 'Announcements', access: 'admin',
     summary: 'Cancel an announcement', description: 'Customers not yet mailed are not mailed.',
-    success: { status: 202, description: 'cancelling', schema: anyObject }, errors: [...API_ERRORS, 404],
+    success: { status: 202, description: 'cancelling', schema: anyObject }, errors: [...API_ERRORS, 404, 409],
+    errorNotes: { 409: 'the broadcast has already finished' },
   },
   {
     method: 'post', path: '/api/v1/inbound/email', tag: 'Channels', access: 'agent',

@@ -155,6 +155,22 @@ describe('/openapi.json and the server agree', () => {
   });
 });
 
+describe('/openapi.json and the server agree on email addresses', () => {
+  it('as patterns only: a format checker would refuse what the server takes (a 70-character local part)', async () => {
+    const doc = await served();
+    const emails: [string, Schema][] = [
+      ['POST /api/v1/users email', jsonBody(doc, '/api/v1/users', 'post').properties as Schema],
+      ['POST /api/v1/tickets customerEmail', jsonBody(doc, '/api/v1/tickets', 'post').properties as Schema],
+    ];
+    for (const [what, properties] of emails) expect(JSON.stringify(properties), what).not.toContain('"format":"email"');
+    const schema = jsonBody(doc, '/api/v1/users', 'post');
+    for (const email of ['ada.lovelace+desk@example.com', `${'a'.repeat(64)}@example.com`, `${'a'.repeat(65)}@example.com`, 'not-an-address', 'ada@localhost']) {
+      const body = { role: 'customer', name: 'Someone', email };
+      await expectAgreement('email', schema, body, () => admin.post('/api/v1/users', body));
+    }
+  });
+});
+
 describe('what a schema cannot say', () => {
   it("a role's refusal is a documented 403 with its reason", async () => {
     const doc = await served();
@@ -174,6 +190,11 @@ describe('what a schema cannot say', () => {
       expect(documented.content['application/problem+json'].schema.$ref, path).toBe('#/components/schemas/Problem');
       expect(documented.description, path).toContain(`\`${field === 'action' ? 'confirm' : field}`);
     }
+  });
+
+  it('every status the probe saw is documented: cancelling a finished broadcast answers 409', async () => {
+    const doc = await served();
+    expect(doc.paths['/api/v1/announcements/{id}/cancel'].post.responses['409'].description).toContain('finished');
   });
 
   it('the examples work as documented: an admin opens the example ticket; the webhook example names no internal receiver', async () => {
