@@ -85,7 +85,7 @@ describe('organizations', () => {
     expect(fields(level)).toEqual(['agreement.contacts.L9']);
     const domain = await admin.post('/api/v1/organizations', orgBody({ domains: ['not a domain'] }));
     expect(domain.status).toBe(400);
-    expect(fields(domain)).toEqual(['domains.0']);
+    expect(fields(domain)).toEqual(['domains[0]']);
     const scope = await admin.post('/api/v1/organizations', { ...orgBody(), agreement: { ...orgBody().agreement, scope: { training: 'yes' } } });
     expect(scope.status).toBe(400);
     expect(fields(scope)).toEqual(expect.arrayContaining(['agreement.scope.training', 'agreement.scope.customDevelopment']));
