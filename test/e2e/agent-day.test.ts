@@ -169,7 +169,7 @@ describe("an agent's day in the console", () => {
       await submit('#action-escalate button');
       expect(await page.locator('#level').innerText()).toBe(level);
     }
-    expect(await offered()).toEqual(['assign', 'reply', 'priority', 'pending', 'resolve', 'close']);
+    expect(await offered()).toEqual(['assign', 'reply', 'priority', 'pending', 'resolve', 'close', 'reclassify']);
     expect(await page.locator('#action-escalate').count()).toBe(0);
   });
 
