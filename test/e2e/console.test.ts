@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALWAYS_OPEN_CALENDAR } from '../../domain/calendar';
 import { parsePolicyOverrides } from '../../domain/policy';
 import { repoRoot } from '../../scripts/lib/tools';
@@ -37,10 +38,7 @@ beforeAll(async () => {
     admin.post('/api/v1/tickets', { subject, description: 'Steps: <b>log in</b> & press export.', category: 'bug', priority, customerEmail: 'ada@example.com', customerName: 'Ada' });
   normalId = (await ticket('normal', 'Report colours look off')).body.id;
   urgentId = (await ticket('urgent', 'Checkout is down')).body.id;
-  browser = await chromium.launch({
-    executablePath: inject('chromiumPath'),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());

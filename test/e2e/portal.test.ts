@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { repoRoot } from '../../scripts/lib/tools';
 import { apiClient, type ApiClient } from '../support/http';
@@ -28,10 +29,7 @@ let ticketId = '';
 beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
   stack = await startStack();
-  browser = await chromium.launch({
-    executablePath: inject('chromiumPath'),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 900, height: 1200 } });
   page = await context.newPage();
   admin = apiClient(stack.baseUrl, stack.adminKey);

@@ -4,8 +4,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express from 'express';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workflowIdFor } from '../../desk/tickets';
 import { createWebRoutes } from '../../api/web/routes';
 import { repoRoot } from '../../scripts/lib/tools';
@@ -27,11 +28,7 @@ let agent: ApiClient;
 beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
   stack = await startStack();
-  // launch() gives every run a fresh temporary user-data-dir of its own (and deletes it on close).
-  browser = await chromium.launch({
-    executablePath: inject('chromiumPath'),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 900, height: 1400 } });
   const admin = apiClient(stack.baseUrl, stack.adminKey);
   const created = await admin.post('/api/v1/users', { role: 'agent', name: 'Sam Agent', email: 'sam@support.local' });

@@ -1,11 +1,10 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workerRegistry } from '../../activities/metrics';
 import { createApp } from '../../api/app';
 import { startMetricsServer } from '../../worker/metrics-server';
-import { apiClient, type ApiClient } from '../support/http';
+import { apiClient, serveOnLoopback, type ApiClient } from '../support/http';
 import { quietLogger, startStack, type TestStack } from '../support/stack';
 
 /**
@@ -26,17 +25,6 @@ afterAll(async () => {
 const scrape = (query = '', token = stack.metricsToken) => fetch(`${stack.baseUrl}/metrics${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 const routeLabels = async () => new Set([...(await (await scrape('?name=http_request_duration_seconds')).text()).matchAll(/route="([^"]*)"/g)].map((m) => m[1]!));
 
-/** Serves an app on loopback for one test; closes it after. */
-async function serve(app: http.RequestListener, run: (base: string) => Promise<void>) {
-  const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  try {
-    await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-  } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
 
 describe('/metrics', () => {
   it('labels requests only by route template: random paths, matched or not, add no series', async () => {
@@ -61,7 +49,7 @@ describe('/metrics', () => {
     expect((await scrape()).status).toBe(200);
     // Without a token configured, the API's listener does not serve /metrics at all (METRICS_PORT does).
     const app = createApp({ desk: stack.desk, temporal: stack.client, store: stack.store, logger: quietLogger, adminApiKey: stack.adminKey });
-    await serve(app, async (base) => expect((await fetch(`${base}/metrics`)).status).toBe(404));
+    await serveOnLoopback(app, async (base) => expect((await fetch(`${base}/metrics`)).status).toBe(404));
   });
 
   it('names no ticket unless the operator opts in (METRICS_TICKET_IDS)', async () => {
@@ -84,7 +72,7 @@ describe('/metrics', () => {
 describe('rate limits', () => {
   it('cannot be escaped by naming a new client in X-Forwarded-For (no proxy is trusted by default)', async () => {
     const app = createApp({ desk: stack.desk, temporal: stack.client, store: stack.store, logger: quietLogger, adminApiKey: stack.adminKey, rateLimit: { limit: 3, windowMs: 60_000 } });
-    await serve(app, async (base) => {
+    await serveOnLoopback(app, async (base) => {
       const statuses: number[] = [];
       for (let i = 0; i < 6; i++) statuses.push((await fetch(`${base}/api/v1/sla/status`, { headers: { 'x-forwarded-for': `203.0.113.${i + 1}` } })).status);
       expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);

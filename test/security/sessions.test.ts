@@ -1,10 +1,8 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../api/app';
 import { createStore, type Store } from '../../store';
 import { connectMongo } from '../../store/connection';
-import { apiClient, type ApiClient } from '../support/http';
+import { apiClient, serveOnLoopback, type ApiClient } from '../support/http';
 import { quietLogger, startStack, type TestStack } from '../support/stack';
 
 /**
@@ -118,13 +116,9 @@ async function secondApi(run: (base: string) => Promise<void>) {
   const uri = new URL(inject('mongoUri'));
   uri.pathname = `/${stack.store.conn.name}`;
   const store: Store = createStore(await connectMongo(uri.toString()));
-  const server = http.createServer(createApp({ desk: stack.desk, temporal: stack.client, store, logger: quietLogger, adminApiKey: stack.adminKey }));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   try {
-    await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    await serveOnLoopback(createApp({ desk: stack.desk, temporal: stack.client, store, logger: quietLogger, adminApiKey: stack.adminKey }), run);
   } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
     await store.conn.close();
   }
 }

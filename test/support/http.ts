@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 /** A small client for the API under test: every call is real HTTP over loopback. */
 export function apiClient(baseUrl: string, key: string) {
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
@@ -19,3 +21,15 @@ export function apiClient(baseUrl: string, key: string) {
   };
 }
 export type ApiClient = ReturnType<typeof apiClient>;
+
+/** Serves a request listener on a free loopback port for the length of `run`, then closes it and its connections. */
+export async function serveOnLoopback(listener: http.RequestListener, run: (base: string) => Promise<void>): Promise<void> {
+  const server = http.createServer(listener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  try {
+    await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
