@@ -180,11 +180,45 @@ export async function workflowTaskTimeouts(client: Client, workflowIds: string[]
   return counts;
 }
 
+/** A process's /proc stat fields after its name: [1] is the parent pid, [11..14] utime, stime, cutime, cstime (clock ticks). */
+function statFields(pid: number): string[] | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined; // gone between listing and reading
+  }
+}
+
 /** CPU time (user + system) a process has used so far, in ms, from /proc (Linux; 100 clock ticks per second). */
 export function cpuMsOf(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  const fields = statFields(pid);
+  return fields ? (Number(fields[11]) + Number(fields[12])) * 10 : 0;
+}
+
+/**
+ * CPU time of a process and all its descendants, in ms: PostgreSQL does its work in one forked backend per
+ * connection, so its postmaster's own time is nearly nothing. Children that have exited and been waited for
+ * are in their parent's cutime/cstime, and live ones are counted by walking the tree, so nothing counts twice.
+ */
+export function cpuMsOfTree(pid: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const ppid = Number(statFields(Number(entry))?.[1]);
+    if (!children.has(ppid)) children.set(ppid, []);
+    children.get(ppid)!.push(Number(entry));
+  }
+  let ms = 0;
+  const pending = [pid];
+  while (pending.length) {
+    const next = pending.pop()!;
+    const fields = statFields(next);
+    if (!fields) continue;
+    ms += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10;
+    pending.push(...(children.get(next) ?? []));
+  }
+  return ms;
 }
 
 /** The processes a stack's CPU is reported for; `bench` is this process (the load generator or a bare client and worker). */
@@ -207,7 +241,7 @@ export function stackCpuMeter(stack: Stack) {
     const out: Record<string, number> = { bench: (own.user + own.system) / 1000 };
     for (const [name, pids] of Object.entries(groups)) {
       const live = pids.filter((pid): pid is number => pid !== undefined);
-      if (live.length) out[name] = live.reduce((sum, pid) => sum + cpuMsOf(pid), 0);
+      if (live.length) out[name] = live.reduce((sum, pid) => sum + cpuMsOfTree(pid), 0);
     }
     return out;
   };
