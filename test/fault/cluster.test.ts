@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { pool, waitForCount } from '../../bench/lib';
+import { pool, waitForCount, workflowTaskTimeouts } from '../../bench/lib';
+import { workflowIdFor } from '../../desk/tickets';
 import type { ProcessName } from '../../bench/stack';
 import { apiClient } from '../support/http';
 import { escalationLags, openUrgentAndHigh, outboxMessageIds, shortSla, urgentTicket, useFaultStack } from './support';
@@ -65,7 +66,9 @@ async function outage(name: ProcessName, signal: NodeJS.Signals, perGroup: numbe
   expect((await waitForCount(sent(ids, 'escalation'), ids.length, 60_000)).reached).toBe(ids.length);
   expectOneMailEach(ids, 'escalation');
   const lags = await escalationLags(live.db, ids);
-  return { urgent: group('urgent').map((t) => lags.get(t.id)!), high: group('high').map((t) => lags.get(t.id)!), downMs: upAt - downAt };
+  // A task left on a sticky queue past its timeout moves to the normal queue 10 s late: the histories say whether that happened.
+  const timeouts = await workflowTaskTimeouts(live.stack.client, group('high').map((t) => workflowIdFor(t.id)));
+  return { urgent: group('urgent').map((t) => lags.get(t.id)!), high: group('high').map((t) => lags.get(t.id)!), downMs: upAt - downAt, highTimeouts: timeouts };
 }
 
 describe('cluster mode under faults', () => {
@@ -107,20 +110,20 @@ describe('cluster mode under faults', () => {
   });
 
   it('Temporal server restarted: deadlines due while it was down fire once it is back, the others on time', { timeout: 600_000 }, async () => {
-    const { urgent, high, downMs } = await outage('temporal', 'SIGTERM', 10);
+    const { urgent, high, downMs, highTimeouts } = await outage('temporal', 'SIGTERM', 10);
+    console.log(`[fault] cluster, Temporal server restarted: down ${downMs} ms; max lag ${Math.max(...urgent)} ms (due while down), ${Math.max(...high)} ms (due after; workflow task timeouts ${JSON.stringify(highTimeouts)})`);
     expect(Math.min(...urgent, ...high)).toBeGreaterThanOrEqual(0);
     // The server's own start (shards acquired, namespace cached) and the workers' reconnect come on top of the outage.
     expect(Math.max(...urgent)).toBeLessThanOrEqual(downMs + 20_000);
-    expect(Math.max(...high)).toBeLessThan(5_000);
-    console.log(`[fault] cluster, Temporal server restarted: down ${downMs} ms; max lag ${Math.max(...urgent)} ms (due while down), ${Math.max(...high)} ms (due after)`);
+    expect(Math.max(...high), `due after the restart (workflow task timeouts ${JSON.stringify(highTimeouts)})`).toBeLessThan(5_000);
   });
 
   it('PostgreSQL restarted under the Temporal server: deadlines due while it was down fire once it is back, the others on time', { timeout: 600_000 }, async () => {
     // SIGINT: PostgreSQL's fast shutdown (SIGTERM would wait for the server's pooled connections to close).
-    const { urgent, high, downMs } = await outage('postgresql', 'SIGINT', 10);
+    const { urgent, high, downMs, highTimeouts } = await outage('postgresql', 'SIGINT', 10);
+    console.log(`[fault] cluster, PostgreSQL restarted: down ${downMs} ms; max lag ${Math.max(...urgent)} ms (due while down), ${Math.max(...high)} ms (due after; workflow task timeouts ${JSON.stringify(highTimeouts)})`);
     expect(Math.min(...urgent, ...high)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...urgent)).toBeLessThanOrEqual(downMs + 20_000);
-    expect(Math.max(...high)).toBeLessThan(5_000);
-    console.log(`[fault] cluster, PostgreSQL restarted: down ${downMs} ms; max lag ${Math.max(...urgent)} ms (due while down), ${Math.max(...high)} ms (due after)`);
+    expect(Math.max(...high), `due after the restart (workflow task timeouts ${JSON.stringify(highTimeouts)})`).toBeLessThan(5_000);
   });
 });
