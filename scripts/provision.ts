@@ -9,8 +9,8 @@ const log = (line: string) => {
 };
 
 try {
-  // npm test builds the cluster mode's servers only when its fault tests run (FAULT_CLUSTER=1, vitest.config.ts).
-  const tools = await provision({ log, need: { cluster: !quiet || Boolean(process.env.FAULT_CLUSTER) } });
+  // npm test needs the cluster mode's servers too: its fault tests run last (vitest.config.ts).
+  const tools = await provision({ log, need: { cluster: true } });
   if (!quiet) {
     console.log(`[provision] tools cache: ${toolsDir()}`);
     console.log(`[provision] temporal: ${tools.temporal}`);
