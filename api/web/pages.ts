@@ -7,6 +7,8 @@ import type { SupportStatus, TicketView } from './view';
 
 /** The pages, rendered on the server. Every value goes through `html`, which escapes it. */
 
+/** The error message the customer pasted is part of their request: shown back with it. */
+const errorMessage = (text?: string) => (text ? html`<p class="meta">Error message:</p><pre id="error-message">${text}</pre>` : '');
 const humanize = (s: string) => (s.charAt(0).toUpperCase() + s.slice(1)).replace(/[-_]/g, ' ');
 const hours = (minutes: number) => `${Math.round((minutes / 60) * 10) / 10} h`;
 
@@ -142,7 +144,7 @@ export function ticketPage(p: TicketPage): string {
     html`<h1>#${t.id}: ${t.subject}</h1>
 ${p.notice ? html`<p class="banner ok" role="status">${p.notice}</p>` : ''}
 <p>Status: <strong id="ticket-status">${t.status.replace(/_/g, ' ')}</strong> · received ${t.receivedAt}</p>
-<details><summary>Your request</summary><pre id="description">${t.description}</pre></details>
+<details><summary>Your request</summary><pre id="description">${t.description}</pre>${errorMessage(t.errorMessage)}</details>
 <h2>Service level</h2>${clocks}
 <h2>Conversation</h2><div id="thread">${thread}</div>
 ${p.files}

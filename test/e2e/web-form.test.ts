@@ -167,6 +167,10 @@ describe('the customer web form in a real browser', () => {
     const firstResponse = page.locator('#sla tr', { hasText: 'First response' });
     expect(await firstResponse.innerText()).toMatch(new RegExp(`${LOCAL_TIME.source}\\s+(\\d+ h )?\\d+ min of business time left\\s+running`));
     expect(await page.locator('#thread').innerText()).toContain('No replies yet.');
+    // The request as the customer sent it, the error message they pasted included.
+    await page.focus('details summary');
+    await page.keyboard.press('Enter');
+    expect(await page.locator('#error-message').innerText()).toBe('E_TIMEOUT after 30 s');
     // The screenshot shows as a thumbnail the browser actually decoded, linked through the private link.
     const thumb = page.locator('#attachments img.thumb');
     expect(await thumb.getAttribute('src')).toMatch(new RegExp(`^${link}/files/[^/?]+\\?inline=1$`));
