@@ -127,6 +127,8 @@ export interface TicketPage {
   csrf: string;
   reply: string;
   replyError?: string;
+  /** Why the files sent with a reply were refused (nothing was sent). */
+  filesError?: string;
   notice?: string;
 }
 
@@ -154,12 +156,18 @@ ${t.closed ? html`<p class="banner" id="closed-notice">This ticket is closed, so
 
 function replyForm(p: TicketPage): SafeHtml {
   const err = p.replyError;
+  const filesErr = p.filesError;
+  const hint = `Up to ${UPLOAD.maxFiles} files of ${UPLOAD.maxBytes / 1024 / 1024} MB each: PNG, JPEG, GIF, WebP, PDF, ZIP or plain text.`;
   return html`<h2>Reply</h2>
-<form method="post" action="${p.action}" novalidate>
+<form method="post" action="${p.action}" enctype="multipart/form-data" novalidate>
 <input type="hidden" name="${CSRF_FIELD}" value="${p.csrf}">
 <div class="field"><label for="reply">Your message</label>
 ${err ? html`<p class="error" id="reply-error">${err}</p>` : ''}
 <textarea id="reply" name="body" required${err ? html` aria-invalid="true" aria-describedby="reply-error" autofocus` : ''}>${p.reply}</textarea></div>
+<div class="field"><label for="reply-files">Files (optional)</label>
+<p class="hint" id="reply-files-hint">${hint}</p>
+${filesErr ? html`<p class="error" id="reply-files-error">${filesErr}</p>` : ''}
+<input type="file" id="reply-files" name="screenshots" multiple accept="${UPLOAD.accept}" aria-describedby="reply-files-hint${filesErr ? ' reply-files-error' : ''}"${filesErr ? html` aria-invalid="true" autofocus` : ''}></div>
 <button type="submit">Send reply</button>
 </form>`;
 }
