@@ -1,5 +1,6 @@
 /** Every notification as a plain-text and an HTML part, rendered from the facts the workflow sends. */
 import type { NotificationKind } from '../domain/ticket-sla';
+import { escapeHtml, textToHtml } from '../lib/mail-html';
 
 export type { NotificationKind };
 
@@ -119,16 +120,13 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
   }
 }
 
-export const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export { escapeHtml };
 
 export function renderMail(kind: NotificationKind, facts: TemplateFacts): { subject: string; text: string; html: string } {
   const { title, paragraphs } = lines(kind, facts);
   const all = [...paragraphs.filter(Boolean), `View the ticket: ${facts.ticketUrl}`];
   const text = `${all.join('\n\n')}\n`;
-  const html = `<!doctype html><html><body><h1>${escapeHtml(title)}</h1>${all
-    .map((p) => `<p>${escapeHtml(p)}</p>`)
-    .join('')}</body></html>`;
+  const html = `<!doctype html><html><body><h1>${escapeHtml(title)}</h1>${textToHtml(all)}</body></html>`;
   return { subject: title, text, html };
 }
 
@@ -142,6 +140,6 @@ export function renderAnnouncement(a: { kind: 'update' | 'maintenance'; title: s
     `You receive this notice as a customer of our support service. Support: ${a.deskUrl}`,
   ];
   const text = `${all.join('\n\n')}\n`;
-  const html = `<!doctype html><html><body><h1>${escapeHtml(title)}</h1>${all.map((p) => `<p>${escapeHtml(p)}</p>`).join('')}</body></html>`;
+  const html = `<!doctype html><html><body><h1>${escapeHtml(title)}</h1>${textToHtml(all)}</body></html>`;
   return { subject: title, text, html };
 }

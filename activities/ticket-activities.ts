@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from '../lib/logger';
 import type { Mailer } from '../lib/mailer';
 import type { TicketLinks } from '../desk/ticket-links';
-import { replyTag } from '../lib/reply-token';
+import { notificationMessageId, replyTag } from '../lib/reply-token';
 import type { Store } from '../store';
 import type { SlaEventRecord } from '../store/sla-events';
 import type { TicketStateProjection } from '../store/ticket-states';
@@ -154,7 +154,7 @@ export function createTicketActivities(deps: TicketActivityDeps) {
     // The receipt tells the customer which of their files were not accepted (stored with the ticket).
     const refused = input.kind === 'acknowledgement' ? (input.refusedFiles ?? (await store.tickets.get(input.ticketId))?.refusedFiles) : undefined;
     const mail = { ...rendered, ...withRefusedFiles(rendered, refused) };
-    const messageId = `<${input.key.replace(/[^A-Za-z0-9._-]/g, '.')}@${contacts.mailDomain}>`;
+    const messageId = notificationMessageId(deps.replySecret, input.key, contacts.mailDomain);
     const claimed = await store.notifications.claim(
       { key: input.key, ticketId: input.ticketId, kind: input.kind, to, subject: mail.subject, messageId },
       deps.now(),

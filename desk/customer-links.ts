@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../lib/logger';
+import { textToHtml } from '../lib/mail-html';
 import type { Mailer } from '../lib/mailer';
 import type { Store } from '../store';
 import type { TicketContent } from '../store/tickets';
@@ -9,8 +10,6 @@ import type { SlaAcceptances } from './sla-acceptance';
 
 /** How many of a customer's newest tickets one "mail me my links" request lists. */
 const LINKS_PER_MAIL = 20;
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /**
  * The customer's side of private links: opening one (which proves the address of an unverified
@@ -41,7 +40,7 @@ export function createCustomerLinks(deps: { store: Store; links: TicketLinks; ac
       ...list,
       `If you did not ask for this, ignore this mail: nothing changes. Ask again any time at ${links.lostLinkUrl()}`,
     ].join('\n\n');
-    const html = `<!doctype html><html><body>${text.split('\n\n').map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`).join('')}</body></html>`;
+    const html = `<!doctype html><html><body>${textToHtml([text])}</body></html>`;
     await deps.mailer.send({
       to: [user.email],
       subject: 'Your support ticket links',

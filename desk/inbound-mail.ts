@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../domain/app-errors';
 import type { Logger } from '../lib/logger';
+import { isNotificationMessageId } from '../lib/reply-token';
 import type { Store } from '../store';
 import type { InboundOutcome } from '../store/inbound-mail';
 import type { MailDetails } from '../store/messages';
@@ -91,7 +92,10 @@ export function createInboundMail(deps: InboundMailDeps) {
     const cited = await store.inboundMail.citedNotifications(f.cited);
     for (const id of ticketCandidates(f, cited[0]?.ticketId)) {
       const ticket = await store.tickets.get(id);
-      if (ticket) return { ticket, citedTo: cited.filter((c) => c.ticketId === ticket.id).map((c) => c.to) };
+      if (!ticket) continue;
+      // Only a Message-ID nobody could have guessed proves who received it (lib/reply-token.ts).
+      const proving = cited.filter((c) => c.ticketId === ticket.id && isNotificationMessageId(deps.replySecret, c.key, c.messageId));
+      return { ticket, citedTo: proving.map((c) => c.to) };
     }
     return null;
   }

@@ -66,7 +66,7 @@ export function createDesk(deps: DeskDeps) {
   const sla = slaRegistry.current;
   const attachments = createAttachmentService({ store, now, quota: deps.attachmentQuota });
   const agents = createAgentDirectory({ store });
-  const actions = createTicketActions({ temporal, store, now, agents, logger });
+  const actions = createTicketActions({ temporal, store, now, agents, attachments, logger });
   const acceptances = createSlaAcceptances({ store });
   const agreements = createAgreements({ store, registry: slaRegistry });
   const tickets = searchable(

@@ -245,7 +245,7 @@ export function createPortal(deps: PortalDeps) {
       const thread: ThreadMessage[] = customerThread(await store.messages.forTicket(ticketId, { includeInternal: false }));
       const mine = content.customerId === customer.id;
       return {
-        id: content.id, subject: content.subject, description: content.description, category: content.category,
+        id: content.id, subject: content.subject, description: content.description, errorMessage: content.errorMessage, category: content.category,
         status: state?.status ?? 'new', priority: state?.priority ?? content.priority, receivedAt: content.receivedAt,
         requester: mine ? null : (content.customerName ?? content.customerEmail),
         clocks: state ? clocksOf(state, now()) : [],

@@ -13,6 +13,7 @@ import { agentActionUpdate, customerReplySignal, stateQuery, type AgentActionArg
 import { searchTokens } from '../domain/search';
 import { TOKENS_PER_TICKET } from '../store/agent-desk';
 import type { AgentDirectory } from './agents';
+import type { AttachmentService, CheckedFile } from './attachments';
 import { threadFor, timelineFor } from './customer-view';
 import type { Principal } from './principal';
 import { workflowIdFor } from './tickets';
@@ -22,6 +23,7 @@ export interface TicketActionDeps {
   store: Store;
   now: () => Date;
   agents: AgentDirectory;
+  attachments: Pick<AttachmentService, 'keep'>;
   logger: Logger;
 }
 
@@ -148,9 +150,11 @@ export function createTicketActions(deps: TicketActionDeps) {
      * update (so a refused one is rolled back); an internal note never reaches the customer or the SLA.
      * `id` makes a retried delivery (e.g. the same inbound mail) add the message once.
      */
-    async addMessage(caller: Principal, ticketId: string, input: { body: string; internal?: boolean; channel?: string; id?: string; mail?: MailDetails }) {
+    /** `files`: a customer's, checked by the caller (desk/attachments.ts checkFiles), kept with the message or not at all. */
+    async addMessage(caller: Principal, ticketId: string, input: { body: string; internal?: boolean; channel?: string; id?: string; mail?: MailDetails; files?: CheckedFile[] }) {
       const ticket = await visibleTicket(caller, ticketId);
       if (caller.role === 'customer' && input.internal) throw forbiddenError('customers cannot write internal notes', 'internal');
+      if (caller.role !== 'customer' && input.files?.length) throw invalidInput('staff attach files through the attachments API', 'files');
       const kind: MessageKind = caller.role === 'customer' ? 'message' : input.internal ? 'internal_note' : 'reply';
       const message = { ...newMessage(caller, ticket.id, { body: input.body, kind, channel: input.channel, id: input.id }), ...(input.mail ? { mail: input.mail } : {}) };
       const handle = temporal.workflow.getHandle(workflowIdFor(ticket.id));
@@ -162,6 +166,8 @@ export function createTicketActions(deps: TicketActionDeps) {
         if (!state || state.status === 'closed' || state.status === 'out_of_scope') {
           throw invalidTransition('the ticket is closed; please open a new ticket');
         }
+        // Files first: over the ticket's quota the reply fails whole (413) before anything is written.
+        if (input.files?.length) await deps.attachments.keep(ticket.id, input.files, { messageId: message.id });
         await store.messages.add(message);
         await handle.signal(customerReplySignal, { messageId: message.id });
         await indexWords(ticket, message.body, message.createdAt);

@@ -26,6 +26,25 @@ export function isReplyToken(secret: string, ticketId: string, recipient: string
 export const replyTag = (secret: string, ticketId: string, recipient: string) => `${ticketId}.${replyToken(secret, ticketId, recipient)}`;
 
 /**
+ * A notification's Message-ID: its idempotency key (readable, the same on every retry) with an HMAC of it. A
+ * reply citing a mail we sent to one person alone proves that person (desk/mail-auth.ts), so the ID must be
+ * unguessable: the key alone (`<ticket>.acknowledgement`) can be typed by anyone who knows the ticket number.
+ */
+export function notificationMessageId(secret: string, key: string, domain: string): string {
+  const mac = createHmac('sha256', secret).update(`message-id\n${key}`).digest('hex').slice(0, TOKEN_CHARS);
+  return `<${key.replace(/[^A-Za-z0-9._-]/g, '.')}.${mac}@${domain}>`;
+}
+
+/** Whether a logged Message-ID is the one minted for its key; an ID sent before IDs carried a MAC is not. */
+export function isNotificationMessageId(secret: string, key: string, messageId: string): boolean {
+  const domain = /@([^>]+)>$/.exec(messageId)?.[1];
+  if (!domain) return false;
+  const want = Buffer.from(notificationMessageId(secret, key, domain));
+  const got = Buffer.from(messageId);
+  return want.length === got.length && timingSafeEqual(want, got);
+}
+
+/**
  * REPLY_TOKEN_SECRET when set; otherwise a random secret kept in DATA_DIR (created once, shared by
  * the API and the worker of one installation). Several hosts must set REPLY_TOKEN_SECRET.
  */

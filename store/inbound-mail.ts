@@ -80,10 +80,13 @@ export function createInboundMailRepository(models: ChannelModels, core: Models)
       return doc?.ticketId ?? null;
     },
     /** Who received each of our notifications a reply cites: a mail sent to one person alone proves that person. */
-    async citedNotifications(ids: string[]): Promise<{ ticketId: string; to: string[] }[]> {
+    async citedNotifications(ids: string[]): Promise<{ key: string; ticketId: string; to: string[]; messageId: string }[]> {
       if (!ids.length) return [];
-      const docs = (await core.Notification.find({ messageId: { $in: ids }, ticketId: { $exists: true } }).select({ ticketId: 1, to: 1 }).limit(50).lean()) as { ticketId: string; to: string[] }[];
-      return docs.map((d) => ({ ticketId: d.ticketId, to: d.to ?? [] }));
+      const docs = (await core.Notification.find({ messageId: { $in: ids }, ticketId: { $exists: true } })
+        .select({ ticketId: 1, to: 1, messageId: 1 })
+        .limit(50)
+        .lean()) as { _id: string; ticketId: string; to: string[]; messageId: string }[];
+      return docs.map((d) => ({ key: d._id, ticketId: d.ticketId, to: d.to ?? [], messageId: d.messageId }));
     },
   };
 }

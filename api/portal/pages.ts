@@ -9,6 +9,8 @@ import { html, layout, type SafeHtml } from '../http/html';
 /** The portal's pages, rendered on the server; every value goes through `html`, which escapes it. No script. */
 
 const METRICS: Record<string, string> = { first_response: 'First response', next_response: 'Next response', resolution: 'Resolution' };
+/** The error message the customer pasted is part of their request: shown back with it. */
+const errorMessage = (text?: string) => (text ? html`<p class="meta">Error message:</p><pre id="error-message">${text}</pre>` : '');
 const KIND_LABELS: Partial<Record<MessageKind, string>> = { resolution_note: 'Resolution', pending_reason: 'We need from you', close_reason: 'Closed' };
 const words = (s: string) => s.replace(/_/g, ' ');
 
@@ -94,7 +96,7 @@ export function ticketBody(t: Awaited<ReturnType<Portal['ticket']>>, cal: Busine
   return html`<h1>#${t.id}: ${t.subject}</h1>
 <p>Status <strong id="ticket-status">${words(t.status)}</strong> · priority <strong>${t.priority}</strong> · ${t.category} · received ${when(cal, t.receivedAt)}${t.requester ? html` · from ${t.requester}` : ''} · SLA ${t.slaVersion}</p>
 <h2>SLA clocks</h2>${t.clocks.length ? html`<ul id="clocks">${t.clocks.map((c) => clockCell(cal, c))}</ul>` : html`<p>Not started yet.</p>`}
-<h2>Your request</h2><div class="msg customer"><pre>${t.description}</pre></div>
+<h2>Your request</h2><div class="msg customer"><pre>${t.description}</pre>${errorMessage(t.errorMessage)}</div>
 <h2>Conversation</h2>${thread.length ? thread : html`<p>No messages yet.</p>`}
 ${t.replyPath ? html`<p><a href="${t.replyPath}" id="reply-link">Reply or add files on the ticket's page</a></p>` : ''}
 <p><a href="/portal">Back to your tickets</a></p>`;

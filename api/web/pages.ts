@@ -7,6 +7,8 @@ import type { SupportStatus, TicketView } from './view';
 
 /** The pages, rendered on the server. Every value goes through `html`, which escapes it. */
 
+/** The error message the customer pasted is part of their request: shown back with it. */
+const errorMessage = (text?: string) => (text ? html`<p class="meta">Error message:</p><pre id="error-message">${text}</pre>` : '');
 const humanize = (s: string) => (s.charAt(0).toUpperCase() + s.slice(1)).replace(/[-_]/g, ' ');
 const hours = (minutes: number) => `${Math.round((minutes / 60) * 10) / 10} h`;
 
@@ -125,6 +127,8 @@ export interface TicketPage {
   csrf: string;
   reply: string;
   replyError?: string;
+  /** Why the files sent with a reply were refused (nothing was sent). */
+  filesError?: string;
   notice?: string;
 }
 
@@ -142,7 +146,7 @@ export function ticketPage(p: TicketPage): string {
     html`<h1>#${t.id}: ${t.subject}</h1>
 ${p.notice ? html`<p class="banner ok" role="status">${p.notice}</p>` : ''}
 <p>Status: <strong id="ticket-status">${t.status.replace(/_/g, ' ')}</strong> · received ${t.receivedAt}</p>
-<details><summary>Your request</summary><pre id="description">${t.description}</pre></details>
+<details><summary>Your request</summary><pre id="description">${t.description}</pre>${errorMessage(t.errorMessage)}</details>
 <h2>Service level</h2>${clocks}
 <h2>Conversation</h2><div id="thread">${thread}</div>
 ${p.files}
@@ -152,12 +156,18 @@ ${t.closed ? html`<p class="banner" id="closed-notice">This ticket is closed, so
 
 function replyForm(p: TicketPage): SafeHtml {
   const err = p.replyError;
+  const filesErr = p.filesError;
+  const hint = `Up to ${UPLOAD.maxFiles} files of ${UPLOAD.maxBytes / 1024 / 1024} MB each: PNG, JPEG, GIF, WebP, PDF, ZIP or plain text.`;
   return html`<h2>Reply</h2>
-<form method="post" action="${p.action}" novalidate>
+<form method="post" action="${p.action}" enctype="multipart/form-data" novalidate>
 <input type="hidden" name="${CSRF_FIELD}" value="${p.csrf}">
 <div class="field"><label for="reply">Your message</label>
 ${err ? html`<p class="error" id="reply-error">${err}</p>` : ''}
 <textarea id="reply" name="body" required${err ? html` aria-invalid="true" aria-describedby="reply-error" autofocus` : ''}>${p.reply}</textarea></div>
+<div class="field"><label for="reply-files">Files (optional)</label>
+<p class="hint" id="reply-files-hint">${hint}</p>
+${filesErr ? html`<p class="error" id="reply-files-error">${filesErr}</p>` : ''}
+<input type="file" id="reply-files" name="screenshots" multiple accept="${UPLOAD.accept}" aria-describedby="reply-files-hint${filesErr ? ' reply-files-error' : ''}"${filesErr ? html` aria-invalid="true" autofocus` : ''}></div>
 <button type="submit">Send reply</button>
 </form>`;
 }

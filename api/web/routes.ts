@@ -116,11 +116,17 @@ export function createWebRoutes(deps: WebDeps): Router {
   const notFound = (res: Response) =>
     sendPage(res, 404, messagePage('Ticket not found', 'This link does not match any ticket. Check that you copied the whole link.'));
 
-  async function showTicket(req: Request, res: Response, found: NonNullable<Awaited<ReturnType<typeof linked>>>, status: number, extra: { reply?: string; replyError?: string; notice?: string } = {}) {
+  async function showTicket(
+    req: Request,
+    res: Response,
+    found: NonNullable<Awaited<ReturnType<typeof linked>>>,
+    status: number,
+    extra: { reply?: string; replyError?: string; filesError?: string; notice?: string } = {},
+  ) {
     const { ticket, sla, thread } = await tickets.get(found.customer, found.ticket.id);
     const view = ticketView(slaInForce(), ticket, sla, thread);
     const files = attachmentList(await attachments.list(ticket.id), (fileId) => `/t/${String(req.params.token)}/files/${encodeURIComponent(fileId)}`);
-    sendPage(res, status, ticketPage({ ticket: view, files, action: `/t/${req.params.token}`, csrf: csrfToken(req, res, key), reply: extra.reply ?? '', replyError: extra.replyError, notice: extra.notice }));
+    sendPage(res, status, ticketPage({ ticket: view, files, action: `/t/${req.params.token}`, csrf: csrfToken(req, res, key), reply: extra.reply ?? '', replyError: extra.replyError, filesError: extra.filesError, notice: extra.notice }));
   }
 
   router.get('/t/:token', async (req, res) => {
@@ -140,7 +146,7 @@ export function createWebRoutes(deps: WebDeps): Router {
     }
   });
 
-  router.post('/t/:token', limitPosts, urlencoded, async (req, res) => {
+  router.post('/t/:token', limitPosts, urlencoded, upload, async (req, res) => {
     const found = await linked(String(req.params.token));
     if (!found) return notFound(res);
     const raw: unknown = (req.body as Record<string, unknown> | undefined)?.body;
@@ -151,10 +157,16 @@ export function createWebRoutes(deps: WebDeps): Router {
       const replyError = text ? `Keep your reply under ${REPLY_MAX.toLocaleString('en')} characters` : 'Write a message before sending';
       return showTicket(req, res, found, 400, { reply, replyError });
     }
+    // The files follow the one attachment policy; one refused file sends nothing, as on the form.
+    const uploaded = (req.files as Express.Multer.File[] | undefined) ?? [];
+    const { kept, refused } = checkFiles(uploaded.map((f) => ({ filename: f.originalname, data: f.buffer })));
+    const fileError = (res.locals.uploadError as string | undefined) ?? (refused.length ? `${refused.map((r) => `${r.filename}: ${r.reason}`).join('; ')}. Choose the files again.` : undefined);
+    if (fileError) return showTicket(req, res, found, 400, { reply, filesError: fileError });
     try {
-      await actions.addMessage(found.customer, found.ticket.id, { body: text, channel: 'web' });
+      await actions.addMessage(found.customer, found.ticket.id, { body: text, channel: 'web', files: kept });
     } catch (err) {
       if (err instanceof AppError && err.code === 'invalid_transition') return showTicket(req, res, found, 409, { reply, replyError: err.message });
+      if (err instanceof AppError && err.code === 'too_large') return showTicket(req, res, found, 413, { reply, filesError: `Your reply was not sent: ${err.message}. Send it without the files.` });
       throw err;
     }
     // Post/redirect/get: reloading the page never sends the reply twice.

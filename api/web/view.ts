@@ -68,6 +68,7 @@ export interface TicketView {
   id: string;
   subject: string;
   description: string;
+  errorMessage?: string;
   status: string;
   closed: boolean;
   receivedAt: string;
@@ -91,6 +92,7 @@ export function ticketView(sla: SlaSettings, ticket: TicketContent, snapshot: Ti
     id: ticket.id,
     subject: ticket.subject,
     description: ticket.description,
+    errorMessage: ticket.errorMessage,
     status,
     closed: status === 'closed' || status === 'out_of_scope',
     receivedAt: cal.formatLocal(toMinute(ticket.receivedAt)),

@@ -167,6 +167,10 @@ describe('the customer web form in a real browser', () => {
     const firstResponse = page.locator('#sla tr', { hasText: 'First response' });
     expect(await firstResponse.innerText()).toMatch(new RegExp(`${LOCAL_TIME.source}\\s+(\\d+ h )?\\d+ min of business time left\\s+running`));
     expect(await page.locator('#thread').innerText()).toContain('No replies yet.');
+    // The request as the customer sent it, the error message they pasted included.
+    await page.focus('details summary');
+    await page.keyboard.press('Enter');
+    expect(await page.locator('#error-message').innerText()).toBe('E_TIMEOUT after 30 s');
     // The screenshot shows as a thumbnail the browser actually decoded, linked through the private link.
     const thumb = page.locator('#attachments img.thumb');
     expect(await thumb.getAttribute('src')).toMatch(new RegExp(`^${link}/files/[^/?]+\\?inline=1$`));
@@ -184,6 +188,7 @@ describe('the customer web form in a real browser', () => {
 
     await page.focus('#reply');
     await page.keyboard.type('Chromium 156. <script>alert(1)</script>');
+    await tabTo('reply-files');
     await page.keyboard.press('Tab');
     expect(await activeText()).toBe('Send reply');
     const res = await navigateBy(() => page.keyboard.press('Enter'));
@@ -201,6 +206,42 @@ describe('the customer web form in a real browser', () => {
     await page.reload();
     expect(await page.locator('#sla').innerText()).toContain('Next response');
     await shot('05-after-reply.png');
+  });
+
+  it('takes files with a reply, kept with its message and downloaded byte for byte; a refused file sends nothing', async () => {
+    const log = Buffer.from('12:00:01 export started\n12:00:31 E_TIMEOUT\n');
+    const messages = async () => (await stack.store.messages.forTicket(ticketId, { includeInternal: false })).length;
+    const before = await messages();
+    await page.focus('#reply');
+    await page.keyboard.type('Here is the log you asked for.');
+    await page.setInputFiles('#reply-files', [
+      { name: 'export.log', mimeType: 'text/plain', buffer: log },
+      { name: 'tool.exe', mimeType: 'application/octet-stream', buffer: Buffer.from([0x4d, 0x5a, 0x90, 0x00]) },
+    ]);
+    await page.focus('#reply-files');
+    await page.keyboard.press('Tab');
+    let res = await navigateBy(() => page.keyboard.press('Enter'));
+    expect(res.status()).toBe(400);
+    expect(await page.locator('#reply-files-error').innerText()).toContain('tool.exe');
+    expect(await value('#reply')).toBe('Here is the log you asked for.');
+    expect(await messages()).toBe(before);
+
+    await page.setInputFiles('#reply-files', [{ name: 'export.log', mimeType: 'text/plain', buffer: log }]);
+    await page.focus('#reply-files');
+    await page.keyboard.press('Tab');
+    res = await navigateBy(() => page.keyboard.press('Enter'));
+    expect(res.status()).toBe(200);
+    expect(await page.locator('[role=status]').innerText()).toContain('Your reply was added');
+    const reply = (await stack.store.messages.forTicket(ticketId, { includeInternal: false })).at(-1)!;
+    expect(reply).toMatchObject({ authorRole: 'customer', body: 'Here is the log you asked for.' });
+    const files = await stack.store.attachments.forTicket(ticketId);
+    expect(files.filter((f) => f.messageId === reply.id).map((f) => f.filename)).toEqual(['export.log']);
+    // The customer downloads it through the private page; the agent sees it in the API's list.
+    const href = await page.locator('#attachments a.download', { hasText: 'export.log' }).getAttribute('href');
+    expect(Buffer.from(await (await fetch(`${stack.baseUrl}${href}`)).arrayBuffer()).equals(log)).toBe(true);
+    const listed = (await agent.get(`/api/v1/tickets/${ticketId}/attachments`)).body.attachments as { filename: string }[];
+    expect(listed.map((f) => f.filename)).toContain('export.log');
+    await shot('06-reply-with-file.png');
   });
 
   it('shows a closed ticket as closed, without a reply form', async () => {

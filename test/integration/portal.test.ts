@@ -28,7 +28,7 @@ const users: Record<string, string> = {};
 
 /** The agent opens a ticket for a customer through the API (every channel goes through the same intake). */
 async function open(email: string, subject: string): Promise<string> {
-  const res = await admin.post('/api/v1/tickets', { subject, description: 'It fails', category: 'bug', priority: 'high', customerEmail: email });
+  const res = await admin.post('/api/v1/tickets', { subject, description: 'It fails', errorMessage: 'HTTP 500 at /export', category: 'bug', priority: 'high', customerEmail: email });
   expect(res.status).toBe(201);
   return res.body.id as string;
 }
@@ -154,6 +154,8 @@ describe('the ticket list', () => {
     const own = await b.get(`/portal/tickets/${ids.bob}`);
     expect(own.status).toBe(200);
     expect(own.page).toContain('Bob sees error 500');
+    // The error message the customer gave is part of their request, shown back to them with it.
+    expect(own.page).toMatch(/<pre id="error-message">HTTP 500 at \/export<\/pre>/);
     expect(own.page).toMatch(/href="\/t\/[A-Za-z0-9_-]{43}" id="reply-link"/);
   });
 
