@@ -53,6 +53,8 @@ const desk = createDesk({
   links, attachmentQuota: config.attachmentQuota, mailer, mailDomain: config.mailDomain,
   inboundMail: { ...config.inboundMail, replySecret }, portal: config.portal,
 });
+// Organizations saved before each domain had its claim get theirs (idempotent: every start runs it).
+await desk.organizations.backfillDomainClaims();
 
 const app = createApp({
   desk,

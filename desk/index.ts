@@ -87,7 +87,7 @@ export function createDesk(deps: DeskDeps) {
     slaRegistry,
     /** The terms a customer's tickets are opened under (`termsFor`): their organization's agreement or the default. */
     agreements,
-    organizations: createOrganizationService({ store, registry: slaRegistry, agreements, temporal, now }),
+    organizations: createOrganizationService({ store, registry: slaRegistry, agreements, temporal, now, logger }),
     tickets,
     actions,
     attachments,
