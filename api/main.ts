@@ -50,9 +50,11 @@ const mailer = createMailer({ url: config.smtp.url, from: config.smtp.from });
 const replySecret = loadReplySecret({ secret: config.inboundMail.replySecret, dataDir: config.dataDir });
 const desk = createDesk({
   temporal, taskQueue: config.temporal.taskQueue, store, slaRegistry, logger, now, observeIntakeStep: metrics.observeIntakeStep,
-  links, attachmentQuota: config.attachmentQuota, mailer, mailDomain: config.mailDomain,
+  links, attachmentQuota: config.attachmentQuota, mailer, mailDomain: config.mailDomain, supportAddress: config.supportAddress,
   inboundMail: { ...config.inboundMail, replySecret }, portal: config.portal,
 });
+// Organizations saved before each domain had its claim get theirs (idempotent: every start runs it).
+await desk.organizations.backfillDomainClaims();
 
 const app = createApp({
   desk,

@@ -94,7 +94,7 @@ export const AGREEMENT_OPERATIONS: Operation[] = [
     method: 'post', path: '/api/v1/organizations', tag: 'Organizations', access: 'admin', body: organizationBody,
     summary: 'Create an organization',
     description:
-      "An organization and its agreement (version 1, audited): the calendar and the policy by name (`default` or one created under /api/v1/sla), the scope (whether training, custom development and third-party products are supported) and, optionally, escalation contacts per level of that policy (they replace the desk's contacts for that level on this organization's tickets). New customers whose mail domain is in `domains` join it, whichever channel creates them; a domain belongs to one organization (409). Tickets of its members are opened under the agreement in force at receipt.",
+      "An organization and its agreement (version 1, audited): the calendar and the policy by name (`default` or one created under /api/v1/sla), the scope (whether training, custom development and third-party products are supported) and, optionally, escalation contacts per level of that policy (they replace the desk's contacts for that level on this organization's tickets). New customers whose mail domain is in `domains` join it, whichever channel creates them; a domain belongs to one organization, also when two requests claim it at the same instant (409 naming the domain's field, e.g. `domains[1]`). Tickets of its members are opened under the agreement in force at receipt.",
     example: { body: EXAMPLE_ORGANIZATION },
     success: { status: 201, description: 'the organization', schema: organization }, errors: [...API_ERRORS, 403, 409, 413],
   },

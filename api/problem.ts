@@ -28,7 +28,7 @@ export const unauthorized = (detail = 'a valid API key is required: Authorizatio
   new HttpProblem(401, 'Unauthorized', detail, { headers: { 'WWW-Authenticate': 'Bearer realm="sla-desk"' } });
 export const forbidden = (detail: string) => new HttpProblem(403, 'Forbidden', detail);
 export const notFound = (what = 'resource') => new HttpProblem(404, 'Not Found', `no such ${what}`);
-export const conflict = (detail: string) => new HttpProblem(409, 'Conflict', detail, { type: 'conflict' });
+export const conflict = (detail: string, errors?: FieldError[]) => new HttpProblem(409, 'Conflict', detail, { type: 'conflict', errors });
 export const unavailable = (detail: string, retryAfterSeconds = 5) =>
   new HttpProblem(503, 'Service Unavailable', detail, { headers: { 'Retry-After': String(retryAfterSeconds) } });
 
@@ -106,7 +106,7 @@ function fromAppError(err: AppError): HttpProblem {
     case 'not_found':
       return new HttpProblem(404, 'Not Found', err.message);
     case 'conflict':
-      return conflict(err.message);
+      return conflict(err.message, err.field ? [{ field: err.field, message: err.message }] : undefined);
     case 'invalid_transition':
       return new HttpProblem(409, 'Conflict', err.message, { type: 'invalid-transition' });
     case 'unavailable':

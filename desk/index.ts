@@ -43,6 +43,8 @@ export interface DeskDeps {
   /** Mails a customer their ticket links on request; without it nothing is sent. */
   mailer?: Mailer;
   mailDomain?: string;
+  /** Where customers write to support (MAIL_FROM's address): the SLA's e-mail channel on the portal. */
+  supportAddress: string;
   now?: () => Date;
   /** Seconds each step of a ticket's creation took (the API's /metrics). */
   observeIntakeStep?: (step: IntakeStep, seconds: number) => void;
@@ -87,7 +89,7 @@ export function createDesk(deps: DeskDeps) {
     slaRegistry,
     /** The terms a customer's tickets are opened under (`termsFor`): their organization's agreement or the default. */
     agreements,
-    organizations: createOrganizationService({ store, registry: slaRegistry, agreements, temporal, now }),
+    organizations: createOrganizationService({ store, registry: slaRegistry, agreements, temporal, now, logger }),
     tickets,
     actions,
     attachments,
@@ -103,7 +105,9 @@ export function createDesk(deps: DeskDeps) {
     reports: createReports({ store }),
     announcements: createAnnouncementService({ temporal, taskQueue, store, sla, now }),
     acceptances,
-    portal: createPortal({ store, agreements, acceptances, links: deps.links, mailer: deps.mailer, mailDomain: deps.mailDomain, logger, now, settings: deps.portal }),
+    portal: createPortal({
+      store, agreements, acceptances, links: deps.links, mailer: deps.mailer, mailDomain: deps.mailDomain, supportAddress: deps.supportAddress, logger, now, settings: deps.portal,
+    }),
     inboundMail: createInboundMail({
       tickets, actions, attachments, store, parser: mailParser, replySecret: mail.replySecret, trustedAuthservIds: mail.trustedAuthservIds ?? [], now, logger,
     }),

@@ -3,11 +3,13 @@ import type { Client } from '@temporalio/client';
 import { conflictError, invalidInput, notFoundError } from '../domain/app-errors';
 import { escalationLadder } from '../domain/ticket-sla';
 import type { SlaPolicy } from '../domain/policy';
+import type { Logger } from '../lib/logger';
 import type { Store } from '../store';
 import type { AgreementSpec, Organization } from '../store/organizations';
 import { ticketTermsOf, type Agreements } from './agreements';
 import { retimeTickets } from './retime';
 import type { SlaRegistry } from './sla-registry';
+import { createDomainClaims, STALE_CLAIM_MS, type DomainRefusal } from './domain-claims';
 
 /** What an admin sends to create or change an organization (its shape checked by the API). */
 export interface OrganizationInput {
@@ -22,11 +24,12 @@ export const newOrganizationId = () => `org-${randomBytes(5).toString('hex')}`;
  * Organizations and their agreements. Every change is a new agreement version (audited, its history kept as
  * sla_versions of kind `agreement`); tickets keep the version they were opened under until an admin re-times them.
  */
-export function createOrganizationService(deps: { store: Store; registry: SlaRegistry; agreements: Agreements; temporal: Client; now: () => Date }) {
+export function createOrganizationService(deps: { store: Store; registry: SlaRegistry; agreements: Agreements; temporal: Client; now: () => Date; logger: Logger }) {
   const { store } = deps;
+  const domains = createDomainClaims({ store, now: deps.now, logger: deps.logger });
 
-  /** The references only the store can check: the calendar and policy exist, contacts name levels of that policy, domains are free. */
-  async function check(input: OrganizationInput, self?: string): Promise<void> {
+  /** The references only the store can check: the calendar and policy exist, contacts name levels of that policy. */
+  async function check(input: OrganizationInput): Promise<void> {
     const { calendar, policy } = input.agreement;
     const [cal, pol] = await Promise.all([deps.registry.latest('calendar', calendar), deps.registry.latest<SlaPolicy>('policy', policy)]);
     if (!cal) throw invalidInput(`no calendar named ${calendar}; create it with POST /api/v1/sla/calendars`, 'agreement.calendar');
@@ -35,11 +38,26 @@ export function createOrganizationService(deps: { store: Store; registry: SlaReg
     for (const level of Object.keys(input.agreement.contacts ?? {})) {
       if (!ladder.includes(level)) throw invalidInput(`the policy ${policy} has no level ${level}; its levels are ${ladder.join(', ')}`, `agreement.contacts.${level}`);
     }
-    const holders = (await store.organizations.holdingDomains(input.domains)).filter((o) => o.id !== self);
-    if (holders.length) {
-      const taken = input.domains.filter((d) => holders.some((o) => o.domains.includes(d)));
-      throw conflictError(`the domain ${taken.join(', ')} already belongs to ${holders.map((o) => `${o.id} (${o.name})`).join(', ')}`);
+  }
+
+  /**
+   * Claims the organization's domains, saves it, and settles its claims to what was saved (desk/domain-claims.ts):
+   * of two saves claiming one domain at the same instant, one gets 409 naming the domain's field.
+   */
+  async function saveClaimingDomains<T>(id: string, raw: OrganizationInput, input: OrganizationInput, save: () => Promise<T>): Promise<T> {
+    const claimed = await domains.claim(id, input.domains);
+    if ('refused' in claimed) throw refusal(raw, claimed.refused);
+    const settle = () => domains.settle(id).catch((err: unknown) => deps.logger.error({ err, organizationId: id }, 'domain claims not settled; the next save settles them'));
+    let saved: T;
+    try {
+      await domains.beforeSave(claimed.held);
+      saved = await save();
+    } catch (err) {
+      await settle();
+      throw err;
     }
+    await settle();
+    return saved;
   }
 
   const normalized = (input: OrganizationInput): OrganizationInput => ({
@@ -60,9 +78,11 @@ export function createOrganizationService(deps: { store: Store; registry: SlaReg
       await check(input);
       const now = deps.now();
       const id = newOrganizationId();
-      await store.slaVersions.append('agreement', id, input, actor, now);
       const org: Organization = { id, ...input, version: 1, createdAt: now, updatedAt: now };
-      await store.organizations.create(org);
+      await saveClaimingDomains(id, raw, input, async () => {
+        await store.slaVersions.append('agreement', id, input, actor, now);
+        await store.organizations.create(org);
+      });
       await store.audit.record({ at: now, actor, action: 'organization.create', target: `organization:${id}:1`, detail: { name: input.name } });
       return org;
     },
@@ -71,14 +91,20 @@ export function createOrganizationService(deps: { store: Store; registry: SlaReg
     async update(id: string, raw: OrganizationInput, actor: string): Promise<Organization> {
       const before = await existing(id);
       const input = normalized(raw);
-      await check(input, id);
+      await check(input);
       const now = deps.now();
-      const saved = await store.slaVersions.append('agreement', id, input, actor, now);
-      const org: Organization = { id, ...input, version: saved.version, createdAt: before.createdAt, updatedAt: now };
-      await store.organizations.replace(org);
-      await store.audit.record({ at: now, actor, action: 'organization.update', target: `organization:${id}:${saved.version}`, detail: { fromVersion: before.version } });
+      const org = await saveClaimingDomains(id, raw, input, async (): Promise<Organization> => {
+        const saved = await store.slaVersions.append('agreement', id, input, actor, now);
+        const next: Organization = { id, ...input, version: saved.version, createdAt: before.createdAt, updatedAt: now };
+        await store.organizations.replace(next);
+        return next;
+      });
+      await store.audit.record({ at: now, actor, action: 'organization.update', target: `organization:${id}:${org.version}`, detail: { fromVersion: before.version } });
       return org;
     },
+
+    /** Claims the domains of organizations saved before claims existed (the API, at every start). */
+    backfillDomainClaims: () => domains.backfill(),
 
     get: existing,
     list: () => store.organizations.list(),
@@ -101,6 +127,18 @@ export function createOrganizationService(deps: { store: Store; registry: SlaReg
       return result;
     },
   };
+}
+
+/** 409 naming each refused domain; the field is the first one's place in the request's `domains`. */
+function refusal(raw: OrganizationInput, refused: DomainRefusal[]) {
+  const why = (r: DomainRefusal) =>
+    r.holder
+      ? `the domain ${r.domain} already belongs to ${r.holder.id} (${r.holder.name})`
+      : r.claimedBy
+        ? `the domain ${r.domain} is claimed by a change of ${r.claimedBy} not saved (yet): try again in a moment; a failed change frees it within ${STALE_CLAIM_MS / 60_000} minutes, or when ${r.claimedBy} is saved again`
+        : `the domain ${r.domain} is being claimed by another change; try again`;
+  const index = raw.domains.findIndex((d) => d.toLowerCase() === refused[0]!.domain);
+  return conflictError(refused.map(why).join('; '), `domains[${index}]`);
 }
 
 export type OrganizationService = ReturnType<typeof createOrganizationService>;

@@ -12,7 +12,7 @@ import type { User } from '../store/users';
 import type { AgreementTerms, Agreements } from './agreements';
 import { customerThread } from './customer-view';
 import type { SlaAcceptances } from './sla-acceptance';
-import { DEFAULT_SLA_TEXT } from './sla-text';
+import { DEFAULT_SLA_TEXT, slaTextForReading, type SlaTextPart } from './sla-text';
 import type { TicketLinks } from './ticket-links';
 
 /**
@@ -114,6 +114,8 @@ export interface PortalDeps {
   links: TicketLinks;
   mailer?: Mailer;
   mailDomain?: string;
+  /** Shown where the SLA names its e-mail channel. */
+  supportAddress: string;
   logger: Logger;
   now: () => Date;
   settings?: Partial<PortalSettings>;
@@ -262,11 +264,11 @@ export function createPortal(deps: PortalDeps) {
     },
 
     /** The SLA the customer is under: the terms, their text, and what the customer has accepted of this version. */
-    async terms(customer: PortalCustomer): Promise<{ terms: AgreementTerms; text: string; supportHours: string; trainingIncluded: boolean; accepted: SlaAcceptance[] }> {
+    async terms(customer: PortalCustomer): Promise<{ terms: AgreementTerms; text: SlaTextPart[][]; supportHours: string; trainingIncluded: boolean; accepted: SlaAcceptance[] }> {
       const terms = await deps.agreements.termsFor(customer);
       return {
         terms,
-        text: DEFAULT_SLA_TEXT,
+        text: slaTextForReading(DEFAULT_SLA_TEXT, deps.supportAddress),
         supportHours: describeSupportHours(terms.calendar.spec),
         // The customer's own agreement may include training (intake decides scope by it too).
         trainingIncluded: terms.scope.training || customer.trainingIncluded,

@@ -3,6 +3,24 @@
  * of their own is under. The portal shows it beside the concrete terms (calendar, targets, scope) it is read as;
  * the acceptance records the version (`slaVersion`), not this text, so the text may only change with a new version.
  */
+/** What an address obfuscator left of the support address in the page the SLA was copied from. */
+const OBFUSCATED_ADDRESS = '[email protected]';
+
+/** A piece of a line of the SLA as shown to a customer: text, or the desk's support address. */
+export type SlaTextPart = { text: string } | { address: string };
+
+/**
+ * The text line by line, verbatim but for the obfuscated address, which becomes the desk's real one (MAIL_FROM's):
+ * customers are told to write there. The stored text stays as copied; acceptances record its version only.
+ */
+export function slaTextForReading(text: string, supportAddress: string): SlaTextPart[][] {
+  return text.split('\n').map((line) =>
+    line
+      .split(OBFUSCATED_ADDRESS)
+      .flatMap((piece, i): SlaTextPart[] => [...(i ? [{ address: supportAddress }] : []), ...(piece ? [{ text: piece }] : [])]),
+  );
+}
+
 export const DEFAULT_SLA_TEXT = `Service Level Agreement
 Service Description: The support service aims to provide assistance and resolution for technical issues related to our products or services.
 Support Channels: Support can be accessed through the following channels:

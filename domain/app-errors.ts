@@ -16,7 +16,7 @@ export class AppError extends Error {
 }
 
 export const notFoundError = (what: string) => new AppError('not_found', `no such ${what}`);
-export const conflictError = (message: string) => new AppError('conflict', message);
+export const conflictError = (message: string, field?: string) => new AppError('conflict', message, field);
 export const invalidTransition = (message: string) => new AppError('invalid_transition', message);
 export const unavailableError = (message: string) => new AppError('unavailable', message);
 export const invalidInput = (message: string, field?: string) => new AppError('invalid_input', message, field);

@@ -1,6 +1,11 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+/** The address in `Support <support@example.com>` or a bare `support@example.com`. */
+export function mailAddressOf(from: string): string | undefined {
+  return (/<([^<>\s@]+@[^<>\s@]+)>\s*$/.exec(from) ?? /^\s*([^<>\s@]+@[^<>\s@]+)\s*$/.exec(from))?.[1];
+}
+
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalUrl = z
   .string()
@@ -35,7 +40,10 @@ export const configSchema = z.object({
   SMTP_URL: optionalUrl,
   SMTP_PORT: port.default(2525),
   INBOUND_SMTP_PORT: port.default(2526),
-  MAIL_FROM: z.string().default('Support <support@codexpert.io>'),
+  MAIL_FROM: z
+    .string()
+    .default('Support <support@codexpert.io>')
+    .refine((v) => mailAddressOf(v) !== undefined, 'must be an address, alone or as Name <address>'),
   MAIL_DOMAIN: z.string().default('support.local'),
   ESCALATION_CONTACTS: z
     .string()
@@ -107,6 +115,8 @@ export interface Config {
   mongo: { uri: string; embedded: boolean; port: number };
   smtp: { url: string; embedded: boolean; port: number; from: string };
   mailDomain: string;
+  /** MAIL_FROM's address: where customers write to support (the SLA's e-mail channel). */
+  supportAddress: string;
   /** Where the API's inbound SMTP listener accepts mail for tickets. */
   inboundSmtpPort: number;
   escalationContacts: string;
@@ -196,6 +206,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       from: e.MAIL_FROM,
     },
     mailDomain: e.MAIL_DOMAIN,
+    supportAddress: mailAddressOf(e.MAIL_FROM)!,
     inboundSmtpPort: e.INBOUND_SMTP_PORT,
     escalationContacts: e.ESCALATION_CONTACTS,
     adminApiKey: e.ADMIN_API_KEY,

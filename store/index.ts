@@ -11,6 +11,7 @@ import { createTicketListQuery, createTicketStateRepository } from './ticket-sta
 import { createTicketRepository } from './tickets';
 import { createUserRepository } from './users';
 import { createOrganizationRepository } from './organizations';
+import { createDomainClaimRepository } from './domain-claims';
 import { createOpsQueries } from './ops-queries'; // dashboard and /metrics aggregates
 import { createConsoleSessionRepository } from './console-sessions';
 import { createAgentDeskRepositories } from './agent-desk';
@@ -30,6 +31,7 @@ export function createStore(conn: Connection) {
     messages: createMessageRepository(models),
     slaVersions: createSlaVersionRepository(models),
     organizations: createOrganizationRepository(models),
+    domainClaims: createDomainClaimRepository(models),
     audit: createAuditRepository(models),
     webhooks: createWebhookRepository(models),
     ops: createOpsQueries(models),

@@ -141,6 +141,20 @@ const organizationSchema = new Schema(
   { versionKey: false, collection: 'organizations', minimize: false },
 );
 
+/**
+ * Which organization a mail domain belongs to, one document per domain: the unique `_id` is what keeps two
+ * organizations from claiming one domain at the same instant (desk/domain-claims.ts). `touchedAt` is when a change
+ * last relied on the claim.
+ */
+const organizationDomainSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    organizationId: { type: String, required: true, index: true },
+    touchedAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'organization_domains' },
+);
+
 const auditSchema = new Schema(
   {
     _id: { type: String, required: true },
@@ -186,6 +200,7 @@ export function registerModels(conn: Connection) {
     Message: conn.model('Message', messageSchema),
     SlaVersion: conn.model('SlaVersion', slaVersionSchema),
     Organization: conn.model('Organization', organizationSchema),
+    OrganizationDomain: conn.model('OrganizationDomain', organizationDomainSchema),
     Audit: conn.model('Audit', auditSchema),
     Webhook: conn.model('Webhook', webhookSchema),
     WebhookDelivery: conn.model('WebhookDelivery', webhookDeliverySchema),

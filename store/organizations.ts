@@ -57,6 +57,11 @@ export function createOrganizationRepository(models: Models) {
       const docs = await Model.find({ domains: { $in: domains.map(String) } }).lean();
       return docs.map((d) => toPlain(d as unknown as Record<string, unknown>));
     },
+    /** Every organization's domains, oldest organization first: claiming the domains of those saved before claims existed. */
+    async allDomains(): Promise<{ id: string; domains: string[] }[]> {
+      const docs = await Model.find({}, { domains: 1 }).sort({ createdAt: 1, _id: 1 }).lean();
+      return docs.map((d) => ({ id: String(d._id), domains: (d.domains ?? []).map(String) }));
+    },
     /** Organizations whose current agreement names this calendar or policy. */
     async using(kind: 'calendar' | 'policy', name: string): Promise<{ id: string; name: string }[]> {
       const docs = await Model.find({ [`agreement.${kind}`]: String(name) }, { name: 1 }).sort({ _id: 1 }).lean();

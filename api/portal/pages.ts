@@ -2,6 +2,7 @@ import type { BusinessCalendar } from '../../domain/calendar';
 import { PRIORITIES, type MetricTarget } from '../../domain/policy';
 import type { MessageKind } from '../../domain/thread';
 import type { Portal, PortalClock, PortalTicketRow } from '../../desk/portal';
+import type { SlaTextPart } from '../../desk/sla-text';
 import type { Announcement } from '../../store/announcements';
 import { CSRF_FIELD } from '../http/csrf';
 import { html, layout, type SafeHtml } from '../http/html';
@@ -117,6 +118,8 @@ const target = (t: MetricTarget) => {
   return `${amount}${t.clock === 'business' ? ' of support time' : ' around the clock'}`;
 };
 
+const slaPart = (part: SlaTextPart) => ('address' in part ? html`<a href="mailto:${part.address}">${part.address}</a>` : part.text);
+
 export function slaBody(p: { view: Awaited<ReturnType<Portal['terms']>>; cal: BusinessCalendar; csrf: string; notice?: string; error?: string }): SafeHtml {
   const { terms, accepted } = p.view;
   const explicit = accepted.find((a) => a.via === 'portal');
@@ -141,7 +144,7 @@ ${p.error ? html`<p class="banner" role="alert" id="refusal">${p.error}</p>` : '
   })}</tbody></table>
 <ul id="scope"><li>Training on product usage: <strong>${covered(p.view.trainingIncluded)}</strong></li><li>Custom development or modifications: <strong>${covered(terms.scope.customDevelopment)}</strong></li><li>Third-party products or services: <strong>${covered(terms.scope.thirdParty)}</strong></li></ul>
 <h2>The agreement</h2>
-<div id="sla-text">${p.view.text.split('\n').map((line) => html`<p>${line}</p>`)}</div>
+<div id="sla-text">${p.view.text.map((line) => html`<p>${line.map(slaPart)}</p>`)}</div>
 ${explicit
     ? ''
     : html`<form method="post" action="/portal/sla/accept">

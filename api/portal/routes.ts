@@ -28,12 +28,13 @@ export function createPortalRoutes(deps: PortalDeps): Router {
   const router = express.Router();
   const key = csrfKey(deps.adminApiKey);
   const urlencoded = express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 10 });
+  const windowMs = deps.rateLimit?.windowMs ?? 15 * 60_000;
   const limitRequests = rateLimit({
-    windowMs: deps.rateLimit?.windowMs ?? 15 * 60_000,
+    windowMs,
     limit: deps.rateLimit?.limit ?? 10,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    handler: (_req, res) => sendPage(res, 429, messagePage('Too many requests', 'Too many sign-in requests from your network. Please wait a few minutes and try again.')),
+    handler: (_req, res) => sendPage(res, 429, tooManyRequestsPage(Number(res.getHeader('Retry-After')) || windowMs / 1000)),
   });
 
   const customer = (res: Response) => res.locals.customer as PortalCustomer;
@@ -151,6 +152,16 @@ export function createPortalRoutes(deps: PortalDeps): Router {
   };
   router.use(onError);
   return router;
+}
+
+/** Past the sign-in limit: when to try again (express-rate-limit has set Retry-After, in seconds), and the way back. */
+function tooManyRequestsPage(retryAfterSeconds: number): string {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return messagePage(
+    'Too many sign-in requests',
+    `So many sign-in links were asked for from your network that this one was not sent. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+    { href: '/portal', text: 'Back to the sign-in page' },
+  );
 }
 
 const messageBody = (title: string, text: string) => {

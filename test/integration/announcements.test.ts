@@ -59,7 +59,7 @@ beforeAll(async () => {
   const slaRegistry = createSlaRegistry({ store, seed: { calendar: SLA_CALENDAR, policy: DEFAULT_POLICY }, now: () => new Date() });
   await slaRegistry.init();
   const desk = createDesk({
-    temporal: client, taskQueue, store, slaRegistry, logger: quietLogger,
+    temporal: client, taskQueue, store, slaRegistry, logger: quietLogger, supportAddress: 'support@test.local',
     links: createTicketLinks({ key: randomBytes(32), publicUrl: 'http://localhost' }), inboundMail: { replySecret: TEST_REPLY_SECRET },
   });
   const app = createApp({ desk, temporal: client, store, logger: quietLogger, adminApiKey: adminKey });

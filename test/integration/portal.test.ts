@@ -17,6 +17,8 @@ const ada = `ada-${suffix}@example.com`; // admin of organization ACME
 const bob = `bob-${suffix}@example.com`; // no organization
 const cy = `cy-${suffix}@example.com`; // member of ACME
 let acme = '';
+/** The desk's support address (MAIL_FROM's), which the SLA page names as its e-mail channel. */
+const supportAddress = `help-${suffix}@desk.example`;
 
 let stack: TestStack;
 let admin: ApiClient;
@@ -35,7 +37,7 @@ async function open(email: string, subject: string): Promise<string> {
 
 beforeAll(async () => {
   // One mail per address per minute is the product's; these tests sign the same people in several times.
-  stack = await startStack({ portalRateLimit: { limit: 100 }, portal: { perAddressMs: 0 } });
+  stack = await startStack({ portalRateLimit: { limit: 100 }, portal: { perAddressMs: 0 }, supportAddress });
   admin = apiClient(stack.baseUrl, stack.adminKey);
   // ACME's people are made members through the API, before their tickets, so intake files the tickets under ACME.
   const org = await admin.post('/api/v1/organizations', {
@@ -228,6 +230,10 @@ describe('the SLA and its acceptance', () => {
     expect(sla.page).toContain('id="support-hours">Support hours: <strong>Sunday to Thursday, 10 PM to 6 AM (EST)');
     expect(sla.page).toContain('<th scope="row">urgent</th><td>2 hours of support time</td><td>2 hours of support time</td><td>8 hours of support time</td>');
     expect(sla.page).toContain('By engaging our support services, you agree to comply');
+    // The e-mail channel is the desk's real address, as a link; the copied text's obfuscation artifact is gone.
+    expect(sla.page).toContain(`<p>- Email: <a href="mailto:${supportAddress}">${supportAddress}</a></p>`);
+    expect(sla.page).not.toContain('[email protected]');
+    expect(sla.page).toContain('<p>- Helpdesk Ticketing System: https://help.codexpert.io/add-ticket</p>');
     expect(sla.page).toContain('You have not accepted version');
 
     const form = { csrf: b.csrfOf(sla.page), slaVersion: 'default@1' };

@@ -9,8 +9,8 @@ export async function signInLinks(outbox: string, email: string): Promise<string
   return mails.map((m) => /(http\S+\/portal\/sign-in\/[A-Za-z0-9_-]{43})/.exec(m.text ?? '')?.[1] ?? '').filter(Boolean);
 }
 
-/** A cookie jar over fetch: what a browser keeps between pages. */
-export function browserLike(baseUrl: string) {
+/** A cookie jar over fetch: what a browser keeps between pages. `headers` go with every request (e.g. X-Forwarded-For). */
+export function browserLike(baseUrl: string, headers: Record<string, string> = {}) {
   const jar = new Map<string, string>();
   const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
   const keep = (res: Response) => {
@@ -28,11 +28,11 @@ export function browserLike(baseUrl: string) {
     const res = await fetch(url, {
       method,
       redirect: 'manual',
-      headers: { cookie: cookie() },
+      headers: { ...headers, cookie: cookie() },
       body: form ? new URLSearchParams(form) : undefined,
     });
     keep(res);
-    return { status: res.status, location: res.headers.get('location'), page: await res.text(), setCookies: res.headers.getSetCookie() };
+    return { status: res.status, location: res.headers.get('location'), page: await res.text(), setCookies: res.headers.getSetCookie(), headers: res.headers };
   }
   return {
     jar,

@@ -91,6 +91,8 @@ export interface StackOptions {
   /** The portal's sign-in links and sessions (PORTAL_LINK_TTL_MINUTES), and its sign-in requests per IP. */
   portal?: Partial<PortalSettings>;
   portalRateLimit?: { limit?: number; windowMs?: number };
+  /** The address customers write to support (MAIL_FROM's); the mails' sender stays the test one. */
+  supportAddress?: string;
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
@@ -124,7 +126,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   const inboundMail = { replySecret: TEST_REPLY_SECRET, ...opts.inboundMail };
   const desk = createDesk({
     temporal: client, taskQueue, store, slaRegistry, logger: quietLogger, observeIntakeStep: metrics.observeIntakeStep,
-    links, mailer, mailDomain: 'test.local', attachmentQuota: opts.attachmentQuota, inboundMail, portal: opts.portal,
+    links, mailer, mailDomain: 'test.local', supportAddress: opts.supportAddress ?? 'support@test.local', attachmentQuota: opts.attachmentQuota, inboundMail, portal: opts.portal,
   });
   const inboundToken = randomBytes(24).toString('hex');
   const app = createApp({

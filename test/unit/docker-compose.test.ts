@@ -148,10 +148,10 @@ describe('docker-compose.yml', () => {
     expect(service('api').ports).toContain(`${environment('api').PORT}:${environment('api').PORT}`);
   });
 
-  it('api and worker agree on Temporal namespace, task queue and database', () => {
+  it('api and worker agree on Temporal namespace, task queue, database and mail', () => {
     const api = environment('api');
     const worker = environment('worker');
-    for (const key of ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'MONGODB_URI'] as const) {
+    for (const key of ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'MONGODB_URI', 'SMTP_URL', 'MAIL_FROM', 'MAIL_DOMAIN'] as const) {
       expect(worker[key], key).toBe(api[key]);
     }
   });
