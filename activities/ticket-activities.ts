@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { versionsAfterRetime } from '../domain/agreement';
 import type { Logger } from '../lib/logger';
 import type { Mailer } from '../lib/mailer';
 import type { TicketLinks } from '../desk/ticket-links';
@@ -208,6 +209,11 @@ export function createTicketActivities(deps: TicketActivityDeps) {
 
   async function recordSlaEvents(events: SlaEventInput[]): Promise<void> {
     await store.slaEvents.append(events.map((e) => ({ ...e, at: new Date(e.at), dueAt: e.dueAt ? new Date(e.dueAt) : undefined })));
+    // A re-timing's versions go on the ticket too, so lists show its times in its new calendar without asking the workflow.
+    for (const e of events) {
+      const moved = e.type === 'retimed' && e.detail ? versionsAfterRetime(e.detail) : null;
+      if (moved) await store.tickets.repin(e.ticketId, moved, new Date(e.at));
+    }
   }
 
   async function recordTicketChange(input: TicketChangeInput): Promise<{ subscribed: string[] }> {

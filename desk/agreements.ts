@@ -79,6 +79,12 @@ export function createAgreements(deps: { store: Store; registry: SlaRegistry }) 
     defaultTerms,
     organizationTerms,
 
+    /** An organization's agreement in force by id; the default for `none` (customers without one) or an unknown id. */
+    async ofOrganization(organizationId: string): Promise<AgreementTerms> {
+      const org = organizationId === 'none' ? null : await store.organizations.get(organizationId);
+      return org ? organizationTerms(org) : defaultTerms(false);
+    },
+
     /** The terms in force now for this customer: what a ticket they open is pinned to, and what the portal shows. */
     async termsFor(customer: AgreementHolder): Promise<AgreementTerms> {
       const trainingIncluded = customer.agreement?.trainingIncluded ?? customer.trainingIncluded ?? false;

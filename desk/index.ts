@@ -23,6 +23,7 @@ import { createAgreements } from './agreements';
 import { createOrganizationService } from './organizations';
 import { createSlaAcceptances } from './sla-acceptance';
 import { createPortal, type PortalSettings } from './portal';
+import { createPinnedTerms } from './pinned-terms';
 
 /**
  * The desk: every use case, built once per process over the same store, workflow client and SLA
@@ -71,8 +72,9 @@ export function createDesk(deps: DeskDeps) {
   const actions = createTicketActions({ temporal, store, now, agents, attachments, logger });
   const acceptances = createSlaAcceptances({ store });
   const agreements = createAgreements({ store, registry: slaRegistry });
+  const pinnedTerms = createPinnedTerms({ store, registry: slaRegistry });
   const tickets = searchable(
-    createTicketService({ temporal, taskQueue, store, termsFor: agreements.termsFor, now, links: deps.links, attachments, acceptances, observeStep: deps.observeIntakeStep }),
+    createTicketService({ temporal, taskQueue, store, termsFor: agreements.termsFor, now, links: deps.links, attachments, acceptances, pinnedTerms, observeStep: deps.observeIntakeStep }),
     actions,
   );
   const mail = deps.inboundMail;
@@ -97,7 +99,9 @@ export function createDesk(deps: DeskDeps) {
     webIntake: createWebIntake({ store, tickets, now }),
     customerLinks: createCustomerLinks({ store, links: deps.links, acceptances, now, mailer: deps.mailer, mailDomain: deps.mailDomain, logger }),
     agents,
-    queue: createTicketList({ store, agents }),
+    queue: createTicketList({ store, agents, pinnedTerms }),
+    /** The calendar and policy versions tickets run under: per ticket, per queue page, and every escalation level in use. */
+    pinnedTerms,
     macros: createMacroService({ store, now }),
     liveSessions: createLiveSessions({ temporal, actions, store, now }),
     users: createUserService({ store, now }),
@@ -106,7 +110,7 @@ export function createDesk(deps: DeskDeps) {
     announcements: createAnnouncementService({ temporal, taskQueue, store, sla, now }),
     acceptances,
     portal: createPortal({
-      store, agreements, acceptances, links: deps.links, mailer: deps.mailer, mailDomain: deps.mailDomain, supportAddress: deps.supportAddress, logger, now, settings: deps.portal,
+      store, agreements, pinnedTerms, acceptances, links: deps.links, mailer: deps.mailer, mailDomain: deps.mailDomain, supportAddress: deps.supportAddress, logger, now, settings: deps.portal,
     }),
     inboundMail: createInboundMail({
       tickets, actions, attachments, store, parser: mailParser, replySecret: mail.replySecret, trustedAuthservIds: mail.trustedAuthservIds ?? [], now, logger,

@@ -10,6 +10,7 @@ import type { TicketStateProjection } from '../store/ticket-states';
 import type { TicketContent } from '../store/tickets';
 import type { User } from '../store/users';
 import type { AgreementTerms, Agreements } from './agreements';
+import type { PinnedTermsLookup } from './pinned-terms';
 import { customerThread } from './customer-view';
 import type { SlaAcceptances } from './sla-acceptance';
 import { DEFAULT_SLA_TEXT, slaTextForReading, type SlaTextPart } from './sla-text';
@@ -110,6 +111,8 @@ function clocksOf(p: Pick<TicketStateProjection, 'clocks'>, now: Date): PortalCl
 export interface PortalDeps {
   store: Store;
   agreements: Agreements;
+  /** A ticket's own calendar (its pinned terms), for its page. */
+  pinnedTerms: PinnedTermsLookup;
   acceptances: SlaAcceptances;
   links: TicketLinks;
   mailer?: Mailer;
@@ -246,6 +249,7 @@ export function createPortal(deps: PortalDeps) {
       const { content, state } = await readable(customer, ticketId);
       const thread: ThreadMessage[] = customerThread(await store.messages.forTicket(ticketId, { includeInternal: false }));
       const mine = content.customerId === customer.id;
+      const { calendar } = await deps.pinnedTerms.ofTicket(content, null);
       return {
         id: content.id, subject: content.subject, description: content.description, errorMessage: content.errorMessage, category: content.category,
         status: state?.status ?? 'new', priority: state?.priority ?? content.priority, receivedAt: content.receivedAt,
@@ -255,6 +259,8 @@ export function createPortal(deps: PortalDeps) {
         /** The private page where the ticket's own customer replies; an admin reads a colleague's here only. */
         replyPath: mine ? links.customerPath(content.id) : null,
         slaVersion: content.slaVersion,
+        /** The ticket's own calendar: its times read in the agreement it was opened (or re-timed) under. */
+        calendar,
       };
     },
 

@@ -2,6 +2,7 @@ import { searchTokens } from '../domain/search';
 import type { Store } from '../store';
 import type { ListCursor, TicketListFilter, TicketListSort, TicketStateProjection } from '../store/ticket-states';
 import type { AgentDirectory } from './agents';
+import type { PinnedTerms, PinnedTermsLookup } from './pinned-terms';
 import type { Principal } from './principal';
 
 /** A list request as the adapters take it: `assignee` may be `me`, an id, an email or part of a name; `q` is words. */
@@ -25,13 +26,15 @@ export interface QueueRow extends TicketStateProjection {
   lastCustomerAt: Date | null;
   /** The caller has never opened the ticket, or the customer wrote after the caller last did. */
   updatedForMe: boolean;
+  /** The calendar and policy the ticket runs under: its times are shown in its own calendar's zone. */
+  terms: PinnedTerms;
 }
 
 /** Words of a search, at most ten: more would not narrow the matches further in practice. */
 const MAX_QUERY_WORDS = 10;
 
-export function createTicketList(deps: { store: Store; agents: AgentDirectory }) {
-  const { store, agents } = deps;
+export function createTicketList(deps: { store: Store; agents: AgentDirectory; pinnedTerms: PinnedTermsLookup }) {
+  const { store, agents, pinnedTerms } = deps;
 
   async function list(caller: Principal, query: TicketListQuery, sort: TicketListSort, cursor: ListCursor | null, limit: number) {
     const customerId = caller.role === 'customer' ? caller.id : undefined;
@@ -48,7 +51,10 @@ export function createTicketList(deps: { store: Store; agents: AgentDirectory })
     return store.ticketStates.list(filter, sort, cursor, limit);
   }
 
-  /** The console's queue rows: one read each for requesters, assignee names, customer activity and the caller's views. */
+  /**
+   * The console's queue rows: one read each for requesters, assignee names, customer activity, the caller's views and
+   * re-timings; each distinct calendar and policy version is resolved once (desk/pinned-terms.ts).
+   */
   async function rows(caller: Principal, items: TicketStateProjection[]): Promise<QueueRow[]> {
     const ids = items.map((i) => i.id);
     const [contents, names, customerAt, seen] = await Promise.all([
@@ -57,6 +63,7 @@ export function createTicketList(deps: { store: Store; agents: AgentDirectory })
       store.search.lastCustomerAt(ids),
       store.views.lastSeen(caller.id, ids),
     ]);
+    const [terms, fallback] = await Promise.all([pinnedTerms.ofTickets([...contents.values()]), pinnedTerms.ofDefault()]);
     return items.map((i) => {
       const c = contents.get(i.id);
       const last = customerAt.get(i.id) ?? null;
@@ -69,6 +76,7 @@ export function createTicketList(deps: { store: Store; agents: AgentDirectory })
         organization: c?.customerEmail.split('@')[1] ?? null,
         lastCustomerAt: last,
         updatedForMe: !seenAt || (last !== null && last > seenAt),
+        terms: terms.get(i.id) ?? fallback,
       };
     });
   }

@@ -18,6 +18,7 @@ import type { AttachmentService, CheckedFile } from './attachments';
 import type { TicketLinks } from './ticket-links';
 import { ticketTermsOf, type AgreementHolder, type AgreementTerms } from './agreements';
 import type { SlaAcceptances } from './sla-acceptance';
+import type { PinnedTermsLookup } from './pinned-terms';
 
 /** What any channel brings to open a ticket (the API's JSON body, the web form, a mail). */
 export interface OpenTicketInput {
@@ -53,6 +54,8 @@ export interface TicketServiceDeps {
   attachments: AttachmentService;
   /** Records that opening a ticket implied accepting its SLA version (when the customer had not accepted it). */
   acceptances: SlaAcceptances;
+  /** The calendar and policy versions a ticket runs under (desk/pinned-terms.ts). */
+  pinnedTerms: PinnedTermsLookup;
   /** Seconds each step of a creation took (the API's /metrics). */
   observeStep?: (step: IntakeStep, seconds: number) => void;
 }
@@ -193,6 +196,7 @@ export function createTicketService(deps: TicketServiceDeps) {
           customerName: customer.name,
           receivedAt,
           slaVersion: terms.slaVersion,
+          pinned: { calendar: { id: terms.calendar.id, version: terms.calendar.version }, policy: { id: policy.id, version: policy.version } },
           ...(opts.unverified ? { unverified: true } : {}),
           ...(body.refusedFiles?.length ? { refusedFiles: body.refusedFiles } : {}),
         };
@@ -236,6 +240,9 @@ export function createTicketService(deps: TicketServiceDeps) {
     },
 
     list: store.ticketStates.list,
+
+    /** The calendar and policy a ticket runs under (its own, not the default in force): for its times, categories and ladder. */
+    termsOf: deps.pinnedTerms.ofTicket,
 
     /** Content from the store, live SLA state from the workflow (the projection if the worker is away). */
     async get(caller: Principal, ticketId: string) {

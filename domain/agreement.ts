@@ -43,3 +43,32 @@ export const slaVersionOf = (t: Pick<TicketTerms, 'agreement' | 'version'>) => `
 
 /** What a re-timing moves a ticket to; without a scope the ticket keeps its own (the default agreement's customers differ). */
 export type RetimeTerms = Omit<TicketTerms, 'scope'> & { scope?: AgreementScope };
+
+/** A calendar or policy by name and version (sla_versions `<kind>:<id>:<version>`). */
+export interface VersionRef {
+  id: string;
+  version: number;
+}
+
+/** The calendar and policy versions a ticket runs under, as lists read them (its content's `pinned`). */
+export interface PinnedVersions {
+  calendar: VersionRef;
+  policy: VersionRef;
+}
+
+/** `acme-hours@3` → {id: 'acme-hours', version: 3}; null for anything else. */
+export function parseVersionRef(value: unknown): VersionRef | null {
+  const m = typeof value === 'string' ? /^(.+)@(\d+)$/.exec(value) : null;
+  return m ? { id: m[1]!, version: Number(m[2]) } : null;
+}
+
+/**
+ * The versions a `retimed` event's detail moved the ticket to (domain/ticket-sla/actions.ts `retime`); null for a
+ * re-timing that named no calendar (recorded before agreements).
+ */
+export function versionsAfterRetime(detail: Record<string, unknown>): PinnedVersions | null {
+  const calendar = parseVersionRef(detail.toCalendar);
+  const { toPolicy, toPolicyVersion } = detail;
+  if (!calendar || typeof toPolicy !== 'string' || typeof toPolicyVersion !== 'number') return null;
+  return { calendar, policy: { id: toPolicy, version: toPolicyVersion } };
+}

@@ -21,6 +21,8 @@ const ticketSchema = new Schema(
     customerName: { type: String },
     receivedAt: { type: Date, required: true },
     slaVersion: { type: String, required: true },
+    /** The calendar and policy versions the ticket was opened under: {calendar: {id, version}, policy: {id, version}}. */
+    pinned: { type: Schema.Types.Mixed },
     /** Files of the opening mail that were not kept, with the reason (told to agents and in the acknowledgement). */
     refusedFiles: { type: [{ _id: false, filename: String, reason: String }], default: undefined },
     /** SHA-256 of the customer's private web link token; the token itself is never stored. */

@@ -1,3 +1,4 @@
+import type { PinnedVersions } from '../domain/agreement';
 import type { Models } from './models';
 
 export interface TicketContent {
@@ -16,6 +17,11 @@ export interface TicketContent {
   customerName?: string;
   receivedAt: Date;
   slaVersion: string;
+  /**
+   * The calendar and policy versions the ticket runs under, so lists can show its times without asking its workflow:
+   * those it was opened under, then those a re-timing moved it to (`since`: that re-timing). Absent on older tickets.
+   */
+  pinned?: PinnedVersions & { since?: Date };
   /** Sent through the web form under an existing customer's address and not yet confirmed by opening its mailed link. */
   unverified?: boolean;
   refusedFiles?: { filename: string; reason: string }[];
@@ -34,6 +40,11 @@ export function createTicketRepository(models: Models) {
     async save(t: TicketContent, accessTokenHash?: string): Promise<void> {
       const { id, ...fields } = t;
       await Ticket.updateOne({ _id: id }, { $setOnInsert: { ...fields, ...(accessTokenHash ? { accessTokenHash } : {}) } }, { upsert: true });
+    },
+    /** A re-timing moved the ticket to other versions. Only over an older pinning: a late retry changes nothing. */
+    async repin(id: string, versions: PinnedVersions, since: Date): Promise<void> {
+      const older = { $or: [{ 'pinned.since': { $exists: false } }, { 'pinned.since': { $lt: since } }] };
+      await Ticket.updateOne({ _id: String(id), ...older }, { $set: { pinned: { calendar: versions.calendar, policy: versions.policy, since } } });
     },
     /** Opening the mailed private link proves the address: the mark goes. */
     async markVerified(id: string): Promise<void> {

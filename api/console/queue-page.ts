@@ -1,4 +1,3 @@
-import type { BusinessCalendar } from '../../domain/calendar';
 import { PRIORITIES } from '../../domain/policy';
 import type { ClockSnapshot } from '../../domain/ticket-sla';
 import { TICKET_STATUSES } from '../../domain/ticket';
@@ -24,7 +23,6 @@ export interface QueuePage {
   filters: QueueFilters;
   levels: string[];
   nextHref: string | null;
-  cal: BusinessCalendar;
   now: Date;
 }
 
@@ -42,11 +40,13 @@ function clockKind(p: TicketStateProjection): 'business' | '24x7' {
   return clocks.find((c) => c.dueAt === due)?.clock ?? 'business';
 }
 
-function row(p: QueueRow, cal: BusinessCalendar, now: Date): SafeHtml {
+/** Each row in its own ticket's calendar: its zone for the times, its open windows for the countdown. */
+function row(p: QueueRow, now: Date): SafeHtml {
+  const cal = p.terms.calendar;
   const deadline = p.nextDeadline ? new Date(p.nextDeadline) : null;
   const activity = p.lastCustomerAt && p.lastCustomerAt > p.updatedAt ? p.lastCustomerAt : p.updatedAt;
   const mark = p.updatedForMe ? html` <span class="updated" title="The customer wrote since you last opened it, or you never have">${p.lastCustomerAt ? 'customer replied' : 'new'}</span>` : '';
-  return html`<tr class="sla-${p.slaState}" data-ticket-id="${p.id}" data-sla-state="${p.slaState}" data-updated="${String(p.updatedForMe)}">
+  return html`<tr class="sla-${p.slaState}" data-ticket-id="${p.id}" data-sla-state="${p.slaState}" data-updated="${String(p.updatedForMe)}" data-timezone="${cal.spec.timezone}">
 <td><a href="/console/tickets/${p.id}">#${p.id}</a></td><td>${p.subject}${mark}</td>
 <td class="requester">${p.requesterName ?? p.requesterEmail ?? '—'}${p.requesterName && p.requesterEmail ? html`<br><span class="meta">${p.requesterEmail}</span>` : ''}</td><td>${p.organization ?? '—'}</td>
 <td>${p.priority}</td><td>${label(p.status)}</td>
@@ -66,7 +66,7 @@ ${agents.map((a) => html`<option value="${a.id}"${a.id === selected ? html` sele
 export function queueBody(q: QueuePage): SafeHtml {
   const f = q.filters;
   const rows = q.items.length
-    ? q.items.map((p) => row(p, q.cal, q.now))
+    ? q.items.map((p) => row(p, q.now))
     : html`<tr><td colspan="12">No tickets match these filters.</td></tr>`;
   const mine = f.assignee === 'me';
   return html`<h1>${mine ? 'My tickets' : 'At-risk queue'}</h1>
@@ -75,11 +75,11 @@ export function queueBody(q: QueuePage): SafeHtml {
 <div><label for="f-q">Search</label><input type="search" id="f-q" name="q" value="${f.q ?? ''}" maxlength="200" placeholder="words in subject, description or replies"></div>
 ${select('status', 'Status', TICKET_STATUSES, f.status)}${select('priority', 'Priority', [...PRIORITIES].reverse(), f.priority)}
 ${assigneeSelect(q.agents, f.assignee)}
-${select('level', 'Escalation level', q.levels, f.level)}
+${select('level', 'Escalation level', f.level && !q.levels.includes(f.level) ? [...q.levels, f.level] : q.levels, f.level)}
 <button type="submit">Filter</button> <a href="/console">Clear</a></form>
 <table id="queue"><thead><tr><th scope="col">Ticket</th><th scope="col">Subject</th><th scope="col">Requester</th><th scope="col">Organization</th><th scope="col">Priority</th><th scope="col">Status</th>
 <th scope="col">Assignee</th><th scope="col">Level</th><th scope="col">SLA</th><th scope="col">Next deadline</th><th scope="col">Business time left</th><th scope="col">Last activity</th></tr></thead>
 <tbody>${rows}</tbody></table>
 ${q.nextHref ? html`<p><a href="${q.nextHref}" rel="next">Next page</a></p>` : ''}
-<p class="meta">This page's address keeps its filters: bookmark it to save them. Sorted by next deadline; tickets without a running clock come last. Times are ${q.cal.spec.timezone}; countdowns pause while support is closed.</p>`;
+<p class="meta">This page's address keeps its filters: bookmark it to save them. Sorted by next deadline; tickets without a running clock come last. Each ticket's times are in its own calendar's zone (its organization's agreement, or the default); its countdown pauses while that calendar is closed.</p>`;
 }

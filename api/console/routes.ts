@@ -3,6 +3,7 @@ import express, { type ErrorRequestHandler, type Request, type RequestHandler, t
 import { rateLimit } from 'express-rate-limit';
 import { AppError } from '../../domain/app-errors';
 import { createCalendar } from '../../domain/calendar';
+import { escalationLadder } from '../../domain/ticket-sla';
 import { PRIORITIES, type Priority } from '../../domain/policy';
 import { AGENT_ACTIONS, TICKET_STATUSES, type AgentAction } from '../../domain/ticket';
 import type { Logger } from '../../lib/logger';
@@ -85,8 +86,6 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
   const adminHash = Buffer.from(hashApiKey(deps.adminApiKey));
   const urlencoded = express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 20 });
   const { desk } = deps;
-  const cal = () => createCalendar(desk.sla().calendar);
-  const ladder = () => ['L1', ...desk.sla().policy.escalation.map((e) => e.level)];
   const who = (res: Response) => res.locals.who as Principal;
   const session = (res: Response) => res.locals.session as ConsoleSessionState | undefined;
   // Signed in: a token bound to the session. Before (the login form): the double-submit token, one per
@@ -174,8 +173,8 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
     );
     const params = new URLSearchParams(Object.entries(filters).filter((e): e is [string, string] => Boolean(e[1])));
     if (page.next) params.set('cursor', encodeCursor(page.next));
-    const [items, agents] = await Promise.all([desk.queue.rows(who(res), page.items), desk.agents.list()]);
-    const body = queueBody({ items, agents, filters, levels: ladder(), nextHref: page.next ? `/console?${params}` : null, cal: cal(), now: desk.now() });
+    const [items, agents, levels] = await Promise.all([desk.queue.rows(who(res), page.items), desk.agents.list(), desk.pinnedTerms.levels()]);
+    const body = queueBody({ items, agents, filters, levels, nextHref: page.next ? `/console?${params}` : null, now: desk.now() });
     render(req, res, 200, 'Queue', body);
   });
 
@@ -183,18 +182,19 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
     const { ticket, sla, thread, slaAcceptance } = await desk.tickets.get(who(res), id);
     if (!sla) return render(req, res, 503, `#${id}`, html`<h1>#${id}</h1><p class="banner">The ticket's SLA state is not available yet; reload in a moment.</p>`);
     const now = desk.now(); // the instant of the snapshot: every countdown and explanation on the page counts from it
-    const events = await deps.store.slaEvents.forTicket(id);
+    // Its own calendar and policy, not the default in force: an organization's ticket keeps its agreement's.
+    const [events, terms] = await Promise.all([deps.store.slaEvents.forTicket(id), desk.tickets.termsOf(ticket, sla)]);
     // Assignments record user ids; the page shows names.
     const assigned = events.flatMap((e) => (e.type === 'assigned' ? [String(e.detail?.from ?? ''), String(e.detail?.to ?? '')] : []));
     const [agents, macros, names] = await Promise.all([desk.agents.list(), desk.macros.list(), desk.agents.names([sla.assignee, ...assigned])]);
     const macroId = str(req.query, 'macro', 40);
     const macro = macroId ? macros.find((m) => m.id === macroId) : undefined;
-    if (macro && !extra.draft) extra = { ...extra, draft: { action: 'reply', text: renderMacro(macro.body, { ticket, sla, agentName: who(res).name, calendar: desk.sla().calendar }) } };
+    if (macro && !extra.draft) extra = { ...extra, draft: { action: 'reply', text: renderMacro(macro.body, { ticket, sla, agentName: who(res).name, calendar: terms.calendar.spec }) } };
     await desk.queue.markSeen(who(res), id, now);
     const data: TicketPageData = {
-      ticket, sla, thread, events, cal: cal(), now, csrf: csrf(req, res), me: who(res).name, slaAcceptance,
+      ticket, sla, thread, events, cal: terms.calendar, terms, now, csrf: csrf(req, res), me: who(res).name, slaAcceptance,
       files: attachmentList(await desk.attachments.list(id), (fileId) => `/console/tickets/${id}/files/${encodeURIComponent(fileId)}`),
-      available: sla.availableActions ?? [], categories: desk.sla().policy.categories, agents, macros, names, assigneeName: sla.assignee ? (names.get(sla.assignee) ?? sla.assignee) : null,
+      available: sla.availableActions ?? [], categories: terms.policy.categories, agents, macros, names, assigneeName: sla.assignee ? (names.get(sla.assignee) ?? sla.assignee) : null,
       workflowUrl: deps.temporalUiUrl ? `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.namespace ?? 'default')}/workflows/${workflowIdFor(id)}` : null,
       ...extra,
     };
@@ -269,11 +269,12 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
       return render(req, res, 400, 'Dashboard', html`<h1>SLA dashboard</h1><p class="banner" role="alert">Give “from” and “to” as dates (2026-11-01) or ISO instants (2026-11-01T00:00:00Z), “from” first, at most a year apart.</p>
 <p><a href="/console/dashboard">Last 7 days</a></p>`);
     }
-    const [d, organizations] = await Promise.all([
-      dashboard({ reports: desk.reports, store: deps.store, cal: cal(), ladder: ladder() }, from, to, organization),
-      deps.store.organizations.list(),
-    ]);
-    render(req, res, 200, 'Dashboard', dashboardBody(d, cal(), query, organizations));
+    // One organization's figures read in its agreement's calendar and ladder; everyone's in the default's calendar.
+    const terms = organization ? await desk.agreements.ofOrganization(organization) : desk.agreements.defaultTerms(false);
+    const cal = createCalendar(terms.calendar.spec);
+    const ladder = organization ? escalationLadder(terms.policy) : await desk.pinnedTerms.levels();
+    const [d, organizations] = await Promise.all([dashboard({ reports: desk.reports, store: deps.store, cal, ladder }, from, to, organization), deps.store.organizations.list()]);
+    render(req, res, 200, 'Dashboard', dashboardBody(d, cal, query, organizations));
   });
 
   // The dashboard's CSV: the API's /api/v1/reports/sla.csv for a signed-in agent (the console has no API key).

@@ -1,6 +1,7 @@
 import type { BusinessCalendar } from '../../domain/calendar';
-import type { AgentAction } from '../../domain/ticket';
+import { nextLevel, type AgentAction } from '../../domain/ticket';
 import type { Agent } from '../../desk/agents';
+import type { PinnedTerms } from '../../desk/pinned-terms';
 import type { Macro } from '../../store/agent-desk';
 import { PRIORITIES } from '../../domain/policy';
 import type { ClockSnapshot, TicketSnapshot } from '../../domain/ticket-sla';
@@ -20,7 +21,10 @@ export interface TicketPageData {
   sla: TicketSnapshot;
   thread: ThreadMessage[];
   events: Omit<SlaEventRecord, 'key'>[];
+  /** The ticket's own calendar (`terms.calendar`): every time, window and countdown on the page is in it. */
   cal: BusinessCalendar;
+  /** The calendar and policy versions the ticket runs under. */
+  terms: PinnedTerms;
   now: Date;
   csrf: string;
   me: string;
@@ -29,7 +33,7 @@ export interface TicketPageData {
   files: SafeHtml;
   /** The actions valid now, as the workflow lists them (its snapshot's `availableActions`); only these get a form. */
   available: AgentAction[];
-  /** The categories a reclassification offers. */
+  /** The categories a reclassification offers: the ticket's policy's. */
   categories: readonly string[];
   agents: Agent[];
   macros: Macro[];
@@ -54,6 +58,20 @@ function acceptance(d: TicketPageData): SafeHtml {
       ? html`accepted in the portal ${when(d.cal, a.at)}`
       : html`accepted by engaging support (implied by opening ${a.ticketId === d.ticket.id ? 'this ticket' : `#${a.ticketId ?? '?'}`}) ${when(d.cal, a.at)}`;
   return html`<p class="meta" id="sla-acceptance">SLA <strong>${d.ticket.slaVersion}</strong>: ${how}</p>`;
+}
+
+/** Which calendar and policy versions the page reads the ticket in (an organization's ticket keeps its agreement's). */
+function termsLine(d: TicketPageData): SafeHtml {
+  const t = d.terms;
+  return html`<p class="meta" id="ticket-terms" data-calendar="${t.calendarName}" data-policy="${t.policyName}" data-timezone="${t.calendar.spec.timezone}">Runs under calendar
+<strong>${t.calendarName}</strong> (times in ${t.calendar.spec.timezone}) and policy <strong>${t.policyName}</strong>.</p>
+${t.standIn ? html`<p class="banner" role="status" id="terms-stand-in">Note: ${t.standIn}.</p>` : ''}`;
+}
+
+/** The ticket's escalation ladder with its current level marked. */
+function ladder(d: TicketPageData): SafeHtml {
+  const steps = d.terms.ladder.map((l) => (l === d.sla.escalationLevel ? html`<strong>${l}</strong>` : html`${l}`));
+  return html`<span id="escalation-ladder" data-levels="${d.terms.ladder.join(',')}">(ladder ${steps.map((s, i) => (i ? html` → ${s}` : s))})</span>`;
 }
 
 const METRIC: Record<string, string> = { first_response: 'First response', next_response: 'Next response', resolution: 'Resolution' };
@@ -167,7 +185,7 @@ ${actionForm(d, 'note', 'Add internal note', textArea(d, 'note', 'body', 'Intern
 ${form('assign', () => actionForm(d, 'assign', 'Assign', assignPicker(d)))}
 ${form('priority', () => actionForm(d, 'priority', 'Change priority', html`<label for="priority-priority">New priority</label><select id="priority-priority" name="priority">${[...PRIORITIES].reverse().map((p) => html`<option value="${p}"${p === s.priority ? html` selected` : ''}>${p}</option>`)}</select>`))}
 ${form('pending', () => actionForm(d, 'pending', 'Wait on customer', textArea(d, 'pending', 'reason', 'What the customer should send (mailed to them; optional)'), 'secondary'))}
-${form('escalate', () => actionForm(d, 'escalate', 'Escalate', textArea(d, 'escalate', 'reason', `Reason, for agents only (now at ${s.escalationLevel})`), 'danger'))}
+${form('escalate', () => actionForm(d, 'escalate', `Escalate to ${nextLevel(s.escalationLevel, d.terms.ladder) ?? 'the next level'}`, textArea(d, 'escalate', 'reason', `Reason, for agents only (now at ${s.escalationLevel})`), 'danger'))}
 ${form('resolve', () => actionForm(d, 'resolve', 'Resolve', textArea(d, 'resolve', 'body', 'Resolution note to the customer (optional)')))}
 ${form('reopen', () => actionForm(d, 'reopen', 'Reopen', '', 'secondary'))}
 ${form('close', () => actionForm(d, 'close', 'Close', closeConfirm(d), 'danger'))}
@@ -197,9 +215,10 @@ ${d.notice ? html`<p class="banner ok" role="status" id="notice">${d.notice}</p>
 ${d.error ? html`<p class="banner" role="alert" id="refusal">${d.error}</p>` : ''}
 ${d.ticket.unverified ? html`<p class="banner" role="status" id="unverified">Unverified sender: opened on the web form under ${d.ticket.customerEmail}, an existing customer's address, and the link mailed there has not been opened yet. Do not share anything confidential until it is.</p>` : ''}
 <p>Status <strong id="ticket-status">${s.status.replace(/_/g, ' ')}</strong> · <span class="sla ${s.slaState}" id="sla-state">${s.slaState}</span> · priority <strong>${s.priority}</strong> · <span id="ticket-category">${s.category}</span>
-· assignee <strong id="assignee">${d.assigneeName ?? 'nobody'}</strong> · level <strong id="level">${s.escalationLevel}</strong>
+· assignee <strong id="assignee">${d.assigneeName ?? 'nobody'}</strong> · level <strong id="level">${s.escalationLevel}</strong> ${ladder(d)}
 ${d.workflowUrl ? html` · <a id="workflow-link" href="${d.workflowUrl}" rel="noreferrer" target="_blank">workflow in Temporal UI</a>` : ''}</p>
 ${acceptance(d)}
+${termsLine(d)}
 <h2>SLA clocks</h2>${clocksTable(d)}
 <h2>Timeline</h2>${timelineSvg(d.cal, s, d.events, d.now)}
 ${explanations(d)}

@@ -111,8 +111,8 @@ export function createPortalRoutes(deps: PortalDeps): Router {
     const notFound = () => render(res, 404, 'Not found', null, messageBody('Ticket not found', 'There is no such ticket among yours.'));
     if (!TICKET_ID.test(id)) return notFound();
     try {
-      const [ticket, cal] = await Promise.all([portal.ticket(customer(res), id), portal.calendarFor(customer(res))]);
-      render(res, 200, `#${ticket.id} ${ticket.subject}`, null, ticketBody(ticket, cal));
+      const ticket = await portal.ticket(customer(res), id);
+      render(res, 200, `#${ticket.id} ${ticket.subject}`, null, ticketBody(ticket, ticket.calendar));
     } catch (err) {
       if (err instanceof AppError && err.code === 'not_found') return notFound();
       throw err;

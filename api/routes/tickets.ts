@@ -43,8 +43,10 @@ export function ticketRoutes(tickets: TicketService, queue: TicketList): Router 
   router.get('/:id', async (req, res) => {
     const { id } = parseOr400(ticketIdParam, req.params, 'ticket id');
     const { ticket, sla, thread, slaAcceptance } = await tickets.get(principal(req), id);
+    // The versions it was opened under stay internal: `sla` names those it runs under now (a re-timing moves them).
+    const { pinned: _pinned, ...content } = ticket;
     res.json({
-      ...ticket,
+      ...content,
       // Web-form tickets under an existing customer's address stay unverified until the mailed link is opened.
       unverified: ticket.unverified === true,
       status: sla?.status ?? 'new',

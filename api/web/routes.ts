@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { AppError } from '../../domain/app-errors';
-import { createCalendar } from '../../domain/calendar';
 import type { Store } from '../../store';
 import type { Desk } from '../../desk';
 import { checkFiles } from '../../desk/attachments';
@@ -92,7 +91,8 @@ export function createWebRoutes(deps: WebDeps): Router {
       if (opened.kind === 'staff') return showForm(req, res, 400, values, { email: 'This address belongs to a support staff account; use your customer email address' });
       const { created } = opened;
       const due = created.sla.clocks.find((c) => c.metric === 'first_response')?.dueAt;
-      const firstResponseDue = due ? createCalendar(sla.calendar).formatLocal(new Date(due)) : 'within our service level';
+      // In the ticket's own calendar: an organization's member was promised their agreement's hours, not the default's.
+      const firstResponseDue = due ? (await tickets.termsOf(created.ticket, created.sla)).calendar.formatLocal(new Date(due)) : 'within our service level';
       // Known address: the link goes to its mailbox only (with the acknowledgement), never to this browser.
       const link = opened.showLink ? deps.desk.links.customerPath(created.ticket.id) : null;
       return sendPage(res, 201, confirmationPage({ ticketId: created.ticket.id, firstResponseDue, link, origin: originOf(req), email: created.ticket.customerEmail }));
@@ -124,7 +124,8 @@ export function createWebRoutes(deps: WebDeps): Router {
     extra: { reply?: string; replyError?: string; filesError?: string; notice?: string } = {},
   ) {
     const { ticket, sla, thread } = await tickets.get(found.customer, found.ticket.id);
-    const view = ticketView(slaInForce(), ticket, sla, thread);
+    const terms = await tickets.termsOf(ticket, sla);
+    const view = ticketView({ calendar: terms.calendar.spec, policy: terms.policy }, ticket, sla, thread);
     const files = attachmentList(await attachments.list(ticket.id), (fileId) => `/t/${String(req.params.token)}/files/${encodeURIComponent(fileId)}`);
     sendPage(res, status, ticketPage({ ticket: view, files, action: `/t/${req.params.token}`, csrf: csrfToken(req, res, key), reply: extra.reply ?? '', replyError: extra.replyError, filesError: extra.filesError, notice: extra.notice }));
   }
