@@ -131,12 +131,13 @@ export function renderMail(kind: NotificationKind, facts: TemplateFacts): { subj
 }
 
 /** An announcement to every customer (activities/announcement-activities.ts): an update or a maintenance notice. */
-export function renderAnnouncement(a: { kind: 'update' | 'maintenance'; title: string; body: string; windowText?: string; deskUrl: string }) {
+export function renderAnnouncement(a: { kind: 'update' | 'maintenance'; title: string; body: string; windowText?: string; deskUrl: string; announcementsUrl: string }) {
   const label = a.kind === 'maintenance' ? 'Maintenance' : 'Update';
   const title = `[${label}] ${a.title}`;
   const all = [
     ...a.body.split(/\n{2,}/),
     ...(a.windowText ? [`${a.kind === 'maintenance' ? 'Maintenance window' : 'When'}: ${a.windowText}.`] : []),
+    `All announcements, in our customer portal: ${a.announcementsUrl}`,
     `You receive this notice as a customer of our support service. Support: ${a.deskUrl}`,
   ];
   const text = `${all.join('\n\n')}\n`;

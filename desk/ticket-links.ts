@@ -38,6 +38,8 @@ export function createTicketLinks(deps: { key: Buffer; publicUrl: string }) {
     lostLinkUrl: () => `${base}/link`,
     /** The customer portal (its sign-in page when signed out). */
     portalUrl: () => `${base}/portal`,
+    /** The portal's list of announcements (its sign-in page first when signed out). */
+    portalAnnouncementsUrl: () => `${base}/portal/announcements`,
     /** A mailed portal sign-in link. */
     portalSignInUrl: (token: string) => `${base}/portal/sign-in/${token}`,
   };
