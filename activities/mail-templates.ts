@@ -23,7 +23,13 @@ export interface TemplateFacts {
   author?: string;
   /** The mail goes to the ticket's assignee rather than a level's contacts: it speaks of "your ticket". */
   forAssignee?: boolean;
+  /** The files that came with the message a notice quotes, each with where staff download it. */
+  files?: { name: string; size: number; url: string }[];
 }
+
+const sizeText = (bytes: number) => (bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+const fileList = (files: TemplateFacts['files']) =>
+  files?.length ? `Files with the reply (${files.length}):\n${files.map((f) => `- ${f.name} (${sizeText(f.size)}): ${f.url}`).join('\n')}` : '';
 
 const metricName = (m?: string) => (m ?? '').replace('_', ' ');
 
@@ -65,7 +71,7 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
     case 'customer_reply':
       return {
         title: `The customer replied: [#${f.ticketId}] ${f.subject}`,
-        paragraphs: [`${f.author ?? 'The customer'} wrote on your ticket #${f.ticketId} "${f.subject}":`, f.body ?? ''],
+        paragraphs: [`${f.author ?? 'The customer'} wrote on your ticket #${f.ticketId} "${f.subject}":`, f.body ?? '', fileList(f.files)],
       };
     case 'escalation':
       return {

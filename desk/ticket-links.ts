@@ -34,6 +34,8 @@ export function createTicketLinks(deps: { key: Buffer; publicUrl: string }) {
     customerPath: (ticketId: string) => `/t/${tokenFor(ticketId)}`,
     customerUrl: (ticketId: string) => `${base}/t/${tokenFor(ticketId)}`,
     staffUrl: (ticketId: string) => `${base}/console/tickets/${encodeURIComponent(ticketId)}`,
+    /** A ticket's file, downloaded in the console (behind its session). */
+    staffFileUrl: (ticketId: string, fileId: string) => `${base}/console/tickets/${encodeURIComponent(ticketId)}/files/${encodeURIComponent(fileId)}`,
     /** The page where a customer asks for their links again. */
     lostLinkUrl: () => `${base}/link`,
     /** The customer portal (its sign-in page when signed out). */
