@@ -46,7 +46,7 @@ export function createAnnouncementActivities(deps: TicketActivityDeps) {
       const { announcement: a, customer } = input;
       if (!EMAIL.test(customer.email)) throw ApplicationFailure.nonRetryable(`invalid recipient address: ${customer.email}`, 'InvalidRecipient');
       const key = announcementKey(a.id, customer.id);
-      const mail = renderAnnouncement({ ...a, deskUrl: deps.publicUrl });
+      const mail = renderAnnouncement({ ...a, deskUrl: deps.publicUrl, announcementsUrl: deps.links.portalAnnouncementsUrl() });
       const messageId = `<${key.replace(/[^A-Za-z0-9._-]/g, '.')}@${deps.contacts.mailDomain}>`;
       const claimed = await store.notifications.claim({ key, kind: 'announcement', to: [customer.email], subject: mail.subject, messageId }, deps.now());
       if (claimed === 'sent') return 'already-sent';

@@ -23,7 +23,13 @@ export interface TemplateFacts {
   author?: string;
   /** The mail goes to the ticket's assignee rather than a level's contacts: it speaks of "your ticket". */
   forAssignee?: boolean;
+  /** The files that came with the message a notice quotes, each with where staff download it. */
+  files?: { name: string; size: number; url: string }[];
 }
+
+const sizeText = (bytes: number) => (bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+const fileList = (files: TemplateFacts['files']) =>
+  files?.length ? `Files with the reply (${files.length}):\n${files.map((f) => `- ${f.name} (${sizeText(f.size)}): ${f.url}`).join('\n')}` : '';
 
 const metricName = (m?: string) => (m ?? '').replace('_', ' ');
 
@@ -65,7 +71,7 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
     case 'customer_reply':
       return {
         title: `The customer replied: [#${f.ticketId}] ${f.subject}`,
-        paragraphs: [`${f.author ?? 'The customer'} wrote on your ticket #${f.ticketId} "${f.subject}":`, f.body ?? ''],
+        paragraphs: [`${f.author ?? 'The customer'} wrote on your ticket #${f.ticketId} "${f.subject}":`, f.body ?? '', fileList(f.files)],
       };
     case 'escalation':
       return {
@@ -131,12 +137,13 @@ export function renderMail(kind: NotificationKind, facts: TemplateFacts): { subj
 }
 
 /** An announcement to every customer (activities/announcement-activities.ts): an update or a maintenance notice. */
-export function renderAnnouncement(a: { kind: 'update' | 'maintenance'; title: string; body: string; windowText?: string; deskUrl: string }) {
+export function renderAnnouncement(a: { kind: 'update' | 'maintenance'; title: string; body: string; windowText?: string; deskUrl: string; announcementsUrl: string }) {
   const label = a.kind === 'maintenance' ? 'Maintenance' : 'Update';
   const title = `[${label}] ${a.title}`;
   const all = [
     ...a.body.split(/\n{2,}/),
     ...(a.windowText ? [`${a.kind === 'maintenance' ? 'Maintenance window' : 'When'}: ${a.windowText}.`] : []),
+    `All announcements, in our customer portal: ${a.announcementsUrl}`,
     `You receive this notice as a customer of our support service. Support: ${a.deskUrl}`,
   ];
   const text = `${all.join('\n\n')}\n`;

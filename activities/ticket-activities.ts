@@ -117,11 +117,15 @@ export function createTicketActivities(deps: TicketActivityDeps) {
     }
   }
 
-  /** The customer's message an assignee's notice quotes, cut to a readable length. */
-  async function quotedMessage(input: NotifyInput): Promise<Pick<TemplateFacts, 'body' | 'author'>> {
+  /** The customer's message an assignee's notice quotes, cut to a readable length, and the files that came with it. */
+  async function quotedMessage(input: NotifyInput): Promise<Pick<TemplateFacts, 'body' | 'author' | 'files'>> {
     if (input.kind !== 'customer_reply' || !input.messageId) return {};
     const message = (await store.messages.forTicket(input.ticketId, { includeInternal: false })).find((m) => m.id === input.messageId);
-    return message ? { body: message.body.slice(0, QUOTE_MAX), author: message.authorName } : {};
+    if (!message) return {};
+    const files = (await store.attachments.forTicket(input.ticketId))
+      .filter((a) => a.messageId === message.id)
+      .map((a) => ({ name: a.filename, size: a.size, url: deps.links.staffFileUrl(input.ticketId, a.id) }));
+    return { body: message.body.slice(0, QUOTE_MAX), author: message.authorName, ...(files.length ? { files } : {}) };
   }
 
   /** A busy store (SQLite under FerretDB answers "locked") gets a few tries; failing them only costs the log entry. */

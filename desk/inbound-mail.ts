@@ -7,6 +7,7 @@ import type { InboundOutcome } from '../store/inbound-mail';
 import type { MailDetails } from '../store/messages';
 import type { User } from '../store/users';
 import type { AttachmentService, CheckedFile } from './attachments';
+import type { HeldMailNotice, HeldNoticeOutcome } from './held-mail-notice';
 import { dmarcResult, proveSender } from './mail-auth';
 import { MailOverBudget, type MailParser } from './mail-parser-pool';
 import { isNullSender } from './mail-robots';
@@ -59,6 +60,8 @@ export interface InboundMailDeps {
   attachments: AttachmentService;
   store: Store;
   parser: MailParser;
+  /** Tells a ticket's customer that a mail naming it from their address was held. */
+  heldNotice: HeldMailNotice;
   /** The secret reply tokens are minted with (lib/reply-token.ts). */
   replySecret: string;
   /** authserv-ids of our own MTAs, whose Authentication-Results are believed. */
@@ -66,6 +69,13 @@ export interface InboundMailDeps {
   now: () => Date;
   logger: Logger;
 }
+
+/** What agents read on the held note about the customer's notice. */
+const NOTICE_LINE: Record<HeldNoticeOutcome, string> = {
+  sent: 'The customer was told by mail, at the address on file, that this message was kept for review.',
+  'rate-limited': 'The customer was not told: this ticket already sent its daily share of such notices.',
+  'no-mailer': 'The customer was not told: no outgoing mail is configured.',
+};
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 const withoutTags = (subject?: string) => subject?.replace(/\s*\[#[0-9A-Za-z]{6,16}\]/g, '').trim() || undefined;
@@ -135,6 +145,8 @@ export function createInboundMail(deps: InboundMailDeps) {
         dmarc: dmarcResult(f.authResults, deps.trustedAuthservIds),
       });
       if (!proof.verified) {
+        // Only the customer is told, at their own address: a forged agent's mail has nobody to tell.
+        const notice = sender.id === ticket.customerId ? await deps.heldNotice.notify(ticket, sender.email, messageId) : null;
         // Written to the store directly: an internal note that never signals the workflow nor reaches the customer.
         await store.messages.add({
           id: messageId,
@@ -143,7 +155,7 @@ export function createInboundMail(deps: InboundMailDeps) {
           authorRole: sender.role,
           authorName: sender.name,
           kind: 'internal_note',
-          body: `Unverified mail from ${f.from.address}, held for review (not sent to the customer, not counted): ${proof.reason}.\n\n${f.reply || '(no text)'}`,
+          body: `Unverified mail from ${f.from.address}, held for review (not sent to the customer, not counted): ${proof.reason}.${notice ? ` ${NOTICE_LINE[notice]}` : ''}\n\n${f.reply || '(no text)'}`,
           internal: true,
           channel: 'email',
           createdAt: deps.now(),

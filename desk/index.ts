@@ -11,6 +11,7 @@ import { createAnnouncementService } from './announcements';
 import { createMacroService } from './macros';
 import { createTicketList } from './ticket-list';
 import { createInboundMail } from './inbound-mail';
+import { createHeldMailNotice } from './held-mail-notice';
 import { createMailParserPool } from './mail-parser-pool';
 import { createLiveSessions } from './live-sessions';
 import { createReports } from './reports';
@@ -113,7 +114,9 @@ export function createDesk(deps: DeskDeps) {
       store, agreements, pinnedTerms, acceptances, links: deps.links, mailer: deps.mailer, mailDomain: deps.mailDomain, supportAddress: deps.supportAddress, logger, now, settings: deps.portal,
     }),
     inboundMail: createInboundMail({
-      tickets, actions, attachments, store, parser: mailParser, replySecret: mail.replySecret, trustedAuthservIds: mail.trustedAuthservIds ?? [], now, logger,
+      tickets, actions, attachments, store, parser: mailParser,
+      heldNotice: createHeldMailNotice({ store, links: deps.links, now, mailer: deps.mailer, mailDomain: deps.mailDomain, logger }),
+      replySecret: mail.replySecret, trustedAuthservIds: mail.trustedAuthservIds ?? [], now, logger,
     }),
     /** Stops the mail parsing threads (shutdown). */
     close: () => mailParser.close(),

@@ -5,6 +5,7 @@ import type { Logger } from '../lib/logger';
 import type { Mailer } from '../lib/mailer';
 import type { Store } from '../store';
 import type { ThreadMessage } from '../store/messages';
+import type { Attachment } from '../store/attachments';
 import type { SlaAcceptance } from '../store/portal';
 import type { TicketStateProjection } from '../store/ticket-states';
 import type { TicketContent } from '../store/tickets';
@@ -248,6 +249,7 @@ export function createPortal(deps: PortalDeps) {
     async ticket(customer: PortalCustomer, ticketId: string) {
       const { content, state } = await readable(customer, ticketId);
       const thread: ThreadMessage[] = customerThread(await store.messages.forTicket(ticketId, { includeInternal: false }));
+      const files = await store.attachments.forTicket(ticketId);
       const mine = content.customerId === customer.id;
       const { calendar } = await deps.pinnedTerms.ofTicket(content, null);
       return {
@@ -256,12 +258,21 @@ export function createPortal(deps: PortalDeps) {
         requester: mine ? null : (content.customerName ?? content.customerEmail),
         clocks: state ? clocksOf(state, now()) : [],
         thread,
+        files,
         /** The private page where the ticket's own customer replies; an admin reads a colleague's here only. */
         replyPath: mine ? links.customerPath(content.id) : null,
         slaVersion: content.slaVersion,
         /** The ticket's own calendar: its times read in the agreement it was opened (or re-timed) under. */
         calendar,
       };
+    },
+
+    /** One file of a ticket the customer may read (the same check as the ticket's page); not found otherwise. */
+    async file(customer: PortalCustomer, ticketId: string, fileId: string): Promise<Attachment> {
+      await readable(customer, ticketId);
+      const a = fileId.length <= 100 ? await store.attachments.get(fileId) : null;
+      if (!a || a.ticketId !== ticketId) throw notFoundError('attachment');
+      return a;
     },
 
     /** The newest announcements, for reading again. */

@@ -34,10 +34,14 @@ export function createTicketLinks(deps: { key: Buffer; publicUrl: string }) {
     customerPath: (ticketId: string) => `/t/${tokenFor(ticketId)}`,
     customerUrl: (ticketId: string) => `${base}/t/${tokenFor(ticketId)}`,
     staffUrl: (ticketId: string) => `${base}/console/tickets/${encodeURIComponent(ticketId)}`,
+    /** A ticket's file, downloaded in the console (behind its session). */
+    staffFileUrl: (ticketId: string, fileId: string) => `${base}/console/tickets/${encodeURIComponent(ticketId)}/files/${encodeURIComponent(fileId)}`,
     /** The page where a customer asks for their links again. */
     lostLinkUrl: () => `${base}/link`,
     /** The customer portal (its sign-in page when signed out). */
     portalUrl: () => `${base}/portal`,
+    /** The portal's list of announcements (its sign-in page first when signed out). */
+    portalAnnouncementsUrl: () => `${base}/portal/announcements`,
     /** A mailed portal sign-in link. */
     portalSignInUrl: (token: string) => `${base}/portal/sign-in/${token}`,
   };

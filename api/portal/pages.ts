@@ -4,6 +4,7 @@ import type { MessageKind } from '../../domain/thread';
 import type { Portal, PortalClock, PortalTicketRow } from '../../desk/portal';
 import type { SlaTextPart } from '../../desk/sla-text';
 import type { Announcement } from '../../store/announcements';
+import { attachmentList } from '../http/attachment';
 import { CSRF_FIELD } from '../http/csrf';
 import { html, layout, type SafeHtml } from '../http/html';
 
@@ -99,6 +100,7 @@ export function ticketBody(t: Awaited<ReturnType<Portal['ticket']>>, cal: Busine
 <h2>SLA clocks</h2>${t.clocks.length ? html`<ul id="clocks">${t.clocks.map((c) => clockCell(cal, c))}</ul>` : html`<p>Not started yet.</p>`}
 <h2>Your request</h2><div class="msg customer"><pre>${t.description}</pre>${errorMessage(t.errorMessage)}</div>
 <h2>Conversation</h2>${thread.length ? thread : html`<p>No messages yet.</p>`}
+${attachmentList(t.files, (fileId) => `/portal/tickets/${t.id}/files/${encodeURIComponent(fileId)}`)}
 ${t.replyPath ? html`<p><a href="${t.replyPath}" id="reply-link">Reply or add files on the ticket's page</a></p>` : ''}
 <p><a href="/portal">Back to your tickets</a></p>`;
 }

@@ -6,6 +6,7 @@ import type { Desk } from '../../desk';
 import type { PortalCustomer } from '../../desk/portal';
 import type { Logger } from '../../lib/logger';
 import { csrfKey, csrfToken, csrfValid, sessionCsrfToken, sessionCsrfValid } from '../http/csrf';
+import { sendAttachment } from '../http/attachment';
 import { html, sendPage, type SafeHtml } from '../http/html';
 import { announcementsBody, confirmPage, messagePage, portalPage, signInPage, slaBody, ticketBody, ticketListBody } from './pages';
 import { clearPortalCookie, readPortalCookie, setPortalCookie } from './session';
@@ -113,6 +114,18 @@ export function createPortalRoutes(deps: PortalDeps): Router {
     try {
       const ticket = await portal.ticket(customer(res), id);
       render(res, 200, `#${ticket.id} ${ticket.subject}`, null, ticketBody(ticket, ticket.calendar));
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'not_found') return notFound();
+      throw err;
+    }
+  });
+
+  router.get('/tickets/:id/files/:fileId', requireCustomer, async (req, res) => {
+    const id = String(req.params.id);
+    const notFound = () => render(res, 404, 'Not found', null, messageBody('File not found', 'There is no such file among your tickets.'));
+    if (!TICKET_ID.test(id)) return notFound();
+    try {
+      sendAttachment(res, await portal.file(customer(res), id, String(req.params.fileId)), req.query.inline === '1');
     } catch (err) {
       if (err instanceof AppError && err.code === 'not_found') return notFound();
       throw err;

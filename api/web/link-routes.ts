@@ -20,7 +20,7 @@ function linkRequestPage(p: { csrf: string; value: string; error?: string }): st
 <input type="hidden" name="${CSRF_FIELD}" value="${p.csrf}">
 <div class="field"><label for="email">Your email address</label>
 ${p.error ? html`<p class="error" id="email-error">${p.error}</p>` : ''}
-<input type="email" id="email" name="email" value="${p.value}" autocomplete="email" required${p.error ? html` aria-invalid="true" aria-describedby="email-error" autofocus` : ''}></div>
+<input type="email" id="email" name="email" value="${p.value}" autocomplete="email" required${p.error ? html` aria-invalid="true" aria-describedby="email-error"` : ''} autofocus></div>
 <button type="submit">Mail me my links</button>
 </form>
 <p><a href="/">Open a new ticket</a></p>`,

@@ -323,6 +323,15 @@ describe('protection of the public form', () => {
     expect(await ticketCount()).toBe(before);
   });
 
+  it('puts the cursor in the address field of the lost-link page, so the keyboard can ask straight away', async () => {
+    expect((await page.goto(`${stack.baseUrl}/link`))!.status()).toBe(200);
+    expect(await activeId()).toBe('email');
+    await page.keyboard.type('ada@example.com');
+    const res = await navigateBy(() => page.keyboard.press('Enter'));
+    expect(res.status()).toBe(200);
+    expect(await page.locator('h1').innerText()).toBe('Check your mailbox');
+  });
+
   it('limits POSTs per client with 429 and Retry-After, and still serves the page', async () => {
     const app = express();
     app.set('trust proxy', 'loopback');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { principalOf } from '../../desk/principal';
 import { agentActionUpdate } from '../../workflows/ticket';
 import { consoleLogin } from '../support/console';
 import { apiClient, type ApiClient } from '../support/http';
@@ -121,6 +122,27 @@ describe('assignment', () => {
     expect(mails).toHaveLength(1);
     expect((mails[0]!.to as { text: string }).text).toBe('kim@support.local');
     expect(mails[0]!.text).toContain('It stalls again since this morning.');
+  });
+
+  it("lists the files that came with the customer's reply, with their sizes and console links", async () => {
+    const id = await openTicket('Report empty', 'The monthly report is empty.');
+    await sam.post(`/api/v1/tickets/${id}/actions/assign`, { agent: kimId });
+    const customer = principalOf((await stack.store.users.byId(adaId))!);
+    const files = [
+      { filename: 'report.csv', contentType: 'text/csv', data: Buffer.from('month,total\nnov,0\n') },
+      { filename: 'screen.png', contentType: 'image/png', data: Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(3000)]) },
+    ];
+    await stack.desk.actions.addMessage(customer, id, { body: 'Here is what I see.', files });
+    const [mail] = await eventually(async () => {
+      const m = await agentMails(id, 'customer_reply');
+      return m.length ? m : null;
+    }, 10_000, 'the reply mail');
+    const stored = await stack.store.attachments.forTicket(id);
+    expect(stored).toHaveLength(2);
+    expect(mail!.text).toContain('Files with the reply (2):');
+    for (const f of stored) {
+      expect(mail!.text).toContain(`- ${f.filename} (${f.filename === 'report.csv' ? '18 B' : '2.9 KB'}): ${stack.baseUrl}/console/tickets/${id}/files/${f.id}`);
+    }
   });
 });
 

@@ -134,6 +134,9 @@ describe('announcements', () => {
     const sample = (await readOutbox(outbox)).find((m) => m.headers.get('x-announcement-id') === id)!;
     expect(sample.subject).toBe(`[Maintenance] Release ${run}`);
     expect(sample.text).toContain('Maintenance window: Sun 2026-03-01 23:00');
+    // The mail points at the portal's announcements page, where this one and earlier ones stay readable.
+    expect(sample.text).toContain('All announcements, in our customer portal: http://localhost/portal/announcements');
+    expect(sample.html).toContain('<a href="http://localhost/portal/announcements">');
     // A batch re-run after a crash (mail out, result lost) finds the key claimed and mails nothing.
     const [first] = await store.announcements.customerPage(null, 1);
     const again = await createAnnouncementActivities(testActivityDeps(store)).sendAnnouncement({ announcement: { id, kind: 'update', title: 't', body: 'b' }, customer: first! });

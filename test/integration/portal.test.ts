@@ -181,6 +181,29 @@ describe('the ticket list', () => {
     expect(own.page).not.toContain(ids.ada);
     expect((await c.get(`/portal/tickets/${ids.ada}`)).status).toBe(404);
   });
+
+  it("lists a ticket's files with download links that work only for those who may read the ticket", async () => {
+    const file = { ticketId: ids.bob!, filename: 'export log.txt', contentType: 'text/plain', data: Buffer.from('HTTP 500 at /export\n'), createdAt: new Date() };
+    await stack.store.attachments.add({ ...file, id: `Fportal${suffix}`, size: file.data.length });
+    const href = `/portal/tickets/${ids.bob}/files/Fportal${suffix}`;
+    const b = browserLike(stack.baseUrl);
+    await signIn(b, outbox, bob);
+    const page = await b.get(`/portal/tickets/${ids.bob}`);
+    expect(page.page).toContain('<h2>Attachments</h2>');
+    expect(page.page).toContain(`<a class="download" href="${href}" download>export log.txt</a> (1 KB)`);
+    const download = await b.get(href);
+    expect(download.status).toBe(200);
+    expect(download.page).toBe('HTTP 500 at /export\n');
+    expect(download.headers.get('content-disposition')).toContain('attachment; filename="export log.txt"');
+    // The file under another ticket's path, or an unknown file, is not found.
+    expect((await b.get(`/portal/tickets/${ids.ada}/files/Fportal${suffix}`)).status).toBe(404);
+    expect((await b.get(`/portal/tickets/${ids.bob}/files/Fnothing`)).status).toBe(404);
+    // A customer of another organization (ACME's admin) gets 404; signed out, the portal asks to sign in.
+    const a = browserLike(stack.baseUrl);
+    await signIn(a, outbox, ada);
+    expect((await a.get(href)).status).toBe(404);
+    expect((await browserLike(stack.baseUrl).get(href)).status).not.toBe(200);
+  });
 });
 
 describe('the SLA and its acceptance', () => {

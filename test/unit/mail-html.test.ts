@@ -29,8 +29,8 @@ describe('the HTML part of a mail says what its text part says', () => {
   });
 
   it('keeps the line breaks of an announcement', () => {
-    const a = renderAnnouncement({ kind: 'maintenance', title: 'Upgrade', body: 'Export is down Tuesday.\nExpect 10 minutes.', deskUrl: 'http://desk.example' });
+    const a = renderAnnouncement({ kind: 'maintenance', title: 'Upgrade', body: 'Export is down Tuesday.\nExpect 10 minutes.', deskUrl: 'http://desk.example', announcementsUrl: 'http://desk.example/portal/announcements' });
     expect(shown(a.html)).toContain('Export is down Tuesday.\nExpect 10 minutes.');
-    expect(hrefs(a.html)).toEqual(['http://desk.example']);
+    expect(hrefs(a.html)).toEqual(['http://desk.example/portal/announcements', 'http://desk.example']);
   });
 });
