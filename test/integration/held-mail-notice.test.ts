@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { startInboundSmtp, type InboundSmtp } from '../../channels/inbound-smtp';
 import { HELD_NOTICES_PER_TICKET } from '../../desk/held-mail-notice';
+import { openInboundMail } from '../support/inbound-mail';
 import { mailsFor } from '../support/outbox';
 import { startStack, type TestStack } from '../support/stack';
 import { eventually } from '../support/wait';
@@ -14,8 +13,7 @@ import { eventually } from '../support/wait';
  */
 
 let stack: TestStack;
-let smtp: InboundSmtp;
-let transport: nodemailer.Transporter;
+let inbound: Awaited<ReturnType<typeof openInboundMail>>;
 const outbox = inject('outboxDir');
 const run = randomBytes(3).toString('hex');
 const ada = `ada-${run}@example.com`;
@@ -23,22 +21,15 @@ let ticketId = '';
 
 beforeAll(async () => {
   stack = await startStack();
-  smtp = await startInboundSmtp({ port: 0, processor: stack.desk.inboundMail });
-  transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true });
+  inbound = await openInboundMail(stack);
   ticketId = (await deliver({ from: `Ada <${ada}>`, subject: 'Export fails', text: 'The CSV export times out.' })).ticketId!;
 });
 afterAll(async () => {
-  transport?.close();
-  await smtp?.close();
+  await inbound?.close();
   await stack?.close();
 });
 
-async function deliver(mail: Mail.Options): Promise<{ outcome: string; ticketId?: string }> {
-  const info = await transport.sendMail({ to: 'support@desk.test', messageId: `<${randomBytes(8).toString('hex')}@client.example>`, ...mail });
-  const m = /accepted: (\w+)(?: #(\w+))?/.exec(String(info.response));
-  if (!m) throw new Error(`unexpected SMTP response: ${info.response}`);
-  return { outcome: m[1]!, ticketId: m[2] };
-}
+const deliver = (mail: Mail.Options) => inbound.deliver(mail);
 const notices = async () => (await mailsFor(outbox, ticketId)).filter((m) => m.headers.get('x-notification-kind') === 'held_mail_notice');
 const heldNotes = async () => (await stack.store.messages.forTicket(ticketId, { includeInternal: true })).filter((m) => m.kind === 'internal_note');
 

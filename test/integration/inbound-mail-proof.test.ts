@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { startInboundSmtp, type InboundSmtp } from '../../channels/inbound-smtp';
 import { apiClient, type ApiClient } from '../support/http';
+import { openInboundMail } from '../support/inbound-mail';
 import { mailsFor } from '../support/outbox';
 import { startStack, type TestStack } from '../support/stack';
 import { eventually } from '../support/wait';
@@ -15,8 +14,7 @@ import { eventually } from '../support/wait';
  */
 
 let stack: TestStack;
-let smtp: InboundSmtp;
-let transport: nodemailer.Transporter;
+let inbound: Awaited<ReturnType<typeof openInboundMail>>;
 let agent: ApiClient;
 const outbox = inject('outboxDir');
 const run = randomBytes(3).toString('hex');
@@ -26,24 +24,17 @@ let ticketId = '';
 
 beforeAll(async () => {
   stack = await startStack();
-  smtp = await startInboundSmtp({ port: 0, processor: stack.desk.inboundMail });
-  transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true });
+  inbound = await openInboundMail(stack);
   agent = apiClient(stack.baseUrl, (await apiClient(stack.baseUrl, stack.adminKey).post('/api/v1/users', { role: 'agent', name: 'Sam Agent', email: samEmail })).body.apiKey);
   ticketId = (await deliver({ from: `Ada <${ada}>`, subject: 'Export fails', text: 'The CSV export times out.' })).ticketId!;
   await sent('acknowledgement');
 });
 afterAll(async () => {
-  transport?.close();
-  await smtp?.close();
+  await inbound?.close();
   await stack?.close();
 });
 
-async function deliver(mail: Mail.Options): Promise<{ outcome: string; ticketId?: string }> {
-  const info = await transport.sendMail({ to: 'support@desk.test', messageId: `<${randomBytes(8).toString('hex')}@client.example>`, ...mail });
-  const m = /accepted: (\w+)(?: #(\w+))?/.exec(String(info.response));
-  if (!m) throw new Error(`unexpected SMTP response: ${info.response}`);
-  return { outcome: m[1]!, ticketId: m[2] };
-}
+const deliver = (mail: Mail.Options) => inbound.deliver(mail);
 const sent = (kind: string) =>
   eventually(async () => (await mailsFor(outbox, ticketId)).find((m) => m.headers.get('x-notification-kind') === kind), 15_000, `the ${kind} mail`);
 const status = async () => (await agent.get(`/api/v1/tickets/${ticketId}`)).body.status as string;
