@@ -4,7 +4,8 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { startInboundSmtp, type InboundSmtp } from '../../channels/inbound-smtp';
-import { replyToken } from '../../lib/reply-token';
+import { ACKNOWLEDGEMENT_KEY } from '../../domain/ticket-sla';
+import { notificationMessageId, replyToken } from '../../lib/reply-token';
 import { apiClient, type ApiClient } from '../support/http';
 import { mailsFor } from '../support/outbox';
 import { startStack, TEST_REPLY_SECRET, type TestStack } from '../support/stack';
@@ -32,6 +33,8 @@ function fixture(name: string, ticket = ticketId, address = customer): Buffer {
   const raw = fs.readFileSync(path.join(FIXTURES, name)).toString('latin1');
   return Buffer.from(
     raw
+      // A bounce or auto-reply citing our receipt cites the Message-ID it was sent under, MAC and all.
+      .replaceAll('<TICKETID.acknowledgement@test.local>', notificationMessageId(TEST_REPLY_SECRET, ACKNOWLEDGEMENT_KEY(ticket), 'test.local'))
       .replaceAll('TICKETID', ticket)
       .replaceAll('TOKEN', replyToken(TEST_REPLY_SECRET, ticket, address))
       .replaceAll('ADDRESS', address)
