@@ -1,4 +1,5 @@
 import { textToHtml } from '../lib/mail-html';
+import { notificationMessageId } from '../lib/reply-token';
 import type { Logger } from '../lib/logger';
 import type { Mailer } from '../lib/mailer';
 import type { Store } from '../store';
@@ -17,7 +18,7 @@ export type HeldNoticeOutcome = 'sent' | 'rate-limited' | 'no-mailer';
  * forged: no backscatter), with the ways to add to the ticket that do count. The held message's id is the
  * idempotency key, so a redelivery mails nothing more.
  */
-export function createHeldMailNotice(deps: { store: Store; links: TicketLinks; now: () => Date; mailer?: Mailer; mailDomain?: string; logger: Logger }) {
+export function createHeldMailNotice(deps: { store: Store; links: TicketLinks; now: () => Date; mailer?: Mailer; mailDomain?: string; replySecret: string; logger: Logger }) {
   const { store } = deps;
 
   async function recentNotices(ticketId: string, heldMessageId: string) {
@@ -35,7 +36,8 @@ export function createHeldMailNotice(deps: { store: Store; links: TicketLinks; n
       if (!alreadyThis && recent >= HELD_NOTICES_PER_TICKET) return 'rate-limited';
       const key = keyFor(heldMessageId);
       const subject = `A message naming your ticket was kept for review [#${ticket.id}]`;
-      const messageId = `<${key.replace(/[^A-Za-z0-9._-]/g, '.')}@${deps.mailDomain ?? 'support.local'}>`;
+      // Minted like every notification's (unguessable), so the customer's reply to it proves them.
+      const messageId = notificationMessageId(deps.replySecret, key, deps.mailDomain ?? 'support.local');
       const claimed = await store.notifications.claim({ key, ticketId: ticket.id, kind: KIND, to: [customerEmail], subject, messageId }, deps.now());
       if (claimed !== 'claimed') return 'sent';
       const text = [

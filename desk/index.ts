@@ -115,7 +115,7 @@ export function createDesk(deps: DeskDeps) {
     }),
     inboundMail: createInboundMail({
       tickets, actions, attachments, store, parser: mailParser,
-      heldNotice: createHeldMailNotice({ store, links: deps.links, now, mailer: deps.mailer, mailDomain: deps.mailDomain, logger }),
+      heldNotice: createHeldMailNotice({ store, links: deps.links, now, mailer: deps.mailer, mailDomain: deps.mailDomain, replySecret: mail.replySecret, logger }),
       replySecret: mail.replySecret, trustedAuthservIds: mail.trustedAuthservIds ?? [], now, logger,
     }),
     /** Stops the mail parsing threads (shutdown). */
