@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { invalidInput, notFoundError } from '../domain/app-errors';
 import { createCalendar, describeSupportHours, type BusinessCalendar } from '../domain/calendar';
 import type { Logger } from '../lib/logger';
+import { escapeHtml } from '../lib/mail-html';
 import type { Mailer } from '../lib/mailer';
 import type { Store } from '../store';
 import type { ThreadMessage } from '../store/messages';
@@ -151,12 +152,11 @@ export function createPortal(deps: PortalDeps) {
       url,
       `The link works once, within ${minutes} minute${minutes === 1 ? '' : 's'}. If you did not ask for it, ignore this mail: nobody can sign in without it.`,
     ].join('\n\n');
-    const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
     await deps.mailer.send({
       to: [user.email],
       subject: 'Sign in to your support portal',
       text: `${text}\n`,
-      html: `<!doctype html><html><body><p>${escape(text.split('\n\n')[0]!)}</p><p><a href="${escape(url)}">Sign in to the support portal</a></p><p>${escape(text.split('\n\n')[2]!)}</p></body></html>`,
+      html: `<!doctype html><html><body><p>${escapeHtml(text.split('\n\n')[0]!)}</p><p><a href="${escapeHtml(url)}">Sign in to the support portal</a></p><p>${escapeHtml(text.split('\n\n')[2]!)}</p></body></html>`,
       messageId: `<portal-${randomBytes(8).toString('hex')}@${deps.mailDomain ?? 'support.local'}>`,
       headers: { 'X-Notification-Kind': 'portal_sign_in' },
     });

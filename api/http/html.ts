@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Response } from 'express';
+import { escapeHtml } from '../../lib/mail-html';
 
 /**
  * HTML by tagged template: every interpolated value is escaped unless it is already SafeHtml,
@@ -14,11 +15,8 @@ export class SafeHtml {
 
 export type Html = SafeHtml | string | number | null | undefined | false | Html[];
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
+/** Pages and mails escape alike (lib/mail-html.ts). */
+export { escapeHtml };
 
 function render(value: Html): string {
   if (value === null || value === undefined || value === false) return '';
