@@ -39,9 +39,15 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: ioModules.map((name) => ({ name, message: 'workflows/ and domain/ must stay deterministic and free of I/O' })),
+          paths: ioModules.map((name) => ({
+            name,
+            message: 'workflows/ and domain/ must stay deterministic and free of I/O',
+          })),
           patterns: [
-            { group: ['**/store/**', '**/api/**', '**/lib/**', '**/worker/**', '**/scripts/**'], message: 'no I/O layers here' },
+            {
+              group: ['**/store/**', '**/api/**', '**/lib/**', '**/worker/**', '**/scripts/**'],
+              message: 'no I/O layers here',
+            },
             { group: ['**/activities/**'], message: 'use `import type` for activities', allowTypeImports: true },
           ],
         },
@@ -57,7 +63,18 @@ export default tseslint.config(
         {
           paths: ioModules.map((name) => ({ name, message: 'domain/ is pure: no I/O' })),
           patterns: [
-            { group: ['**/store/**', '**/api/**', '**/lib/**', '**/worker/**', '**/scripts/**', '**/activities/**', '**/workflows/**'], message: 'domain/ depends on nothing else in the project' },
+            {
+              group: [
+                '**/store/**',
+                '**/api/**',
+                '**/lib/**',
+                '**/worker/**',
+                '**/scripts/**',
+                '**/activities/**',
+                '**/workflows/**',
+              ],
+              message: 'domain/ depends on nothing else in the project',
+            },
             { group: ['@temporalio/*'], message: 'domain/ does not know about Temporal' },
           ],
         },
@@ -72,8 +89,16 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: ['express', 'multer', 'smtp-server', 'express-rate-limit', 'helmet'].map((name) => ({ name, message: 'desk/ is the application layer: no HTTP or SMTP' })),
-          patterns: [{ group: ['**/api/**', '**/channels/**', '**/worker/**', '**/scripts/**'], message: 'desk/ is called by adapters, never the reverse' }],
+          paths: ['express', 'multer', 'smtp-server', 'express-rate-limit', 'helmet'].map((name) => ({
+            name,
+            message: 'desk/ is the application layer: no HTTP or SMTP',
+          })),
+          patterns: [
+            {
+              group: ['**/api/**', '**/channels/**', '**/worker/**', '**/scripts/**'],
+              message: 'desk/ is called by adapters, never the reverse',
+            },
+          ],
         },
       ],
     },
@@ -87,7 +112,17 @@ export default tseslint.config(
   ].map(([dir, group]) => ({
     files: [`${dir}/**/*.ts`],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group, message: 'an adapter never imports another adapter: share through desk/ (use cases) or api/http/' }] }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group,
+              message: 'an adapter never imports another adapter: share through desk/ (use cases) or api/http/',
+            },
+          ],
+        },
+      ],
     },
   })),
 );

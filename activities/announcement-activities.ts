@@ -21,7 +21,8 @@ export interface CustomerPage {
   next: string | null;
 }
 
-export const announcementKey = (announcementId: string, customerId: string) => `announcement:${announcementId}:${customerId}`;
+export const announcementKey = (announcementId: string, customerId: string) =>
+  `announcement:${announcementId}:${customerId}`;
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
@@ -42,17 +43,37 @@ export function createAnnouncementActivities(deps: TicketActivityDeps) {
      * One customer's mail. The claim on `announcement:<id>:<customerId>` makes it exactly once: a
      * retry, or a batch re-run after a worker crash, finds the key sent and mails nothing.
      */
-    async sendAnnouncement(input: { announcement: AnnouncementContent; customer: CustomerAddress }): Promise<'sent' | 'already-sent'> {
+    async sendAnnouncement(input: {
+      announcement: AnnouncementContent;
+      customer: CustomerAddress;
+    }): Promise<'sent' | 'already-sent'> {
       const { announcement: a, customer } = input;
-      if (!EMAIL.test(customer.email)) throw ApplicationFailure.nonRetryable(`invalid recipient address: ${customer.email}`, 'InvalidRecipient');
+      if (!EMAIL.test(customer.email))
+        throw ApplicationFailure.nonRetryable(`invalid recipient address: ${customer.email}`, 'InvalidRecipient');
       const key = announcementKey(a.id, customer.id);
-      const mail = renderAnnouncement({ ...a, deskUrl: deps.publicUrl, announcementsUrl: deps.links.portalAnnouncementsUrl() });
+      const mail = renderAnnouncement({
+        ...a,
+        deskUrl: deps.publicUrl,
+        announcementsUrl: deps.links.portalAnnouncementsUrl(),
+      });
       const messageId = `<${key.replace(/[^A-Za-z0-9._-]/g, '.')}@${deps.contacts.mailDomain}>`;
-      const claimed = await store.notifications.claim({ key, kind: 'announcement', to: [customer.email], subject: mail.subject, messageId }, deps.now());
+      const claimed = await store.notifications.claim(
+        { key, kind: 'announcement', to: [customer.email], subject: mail.subject, messageId },
+        deps.now(),
+      );
       if (claimed === 'sent') return 'already-sent';
-      if (claimed === 'held') throw ApplicationFailure.retryable(`an earlier attempt holds ${key}; retrying after its lease`, 'NotificationClaimHeld');
+      if (claimed === 'held')
+        throw ApplicationFailure.retryable(
+          `an earlier attempt holds ${key}; retrying after its lease`,
+          'NotificationClaimHeld',
+        );
       // Precedence: bulk asks autoresponders not to answer a broadcast.
-      await mailer.send({ to: [customer.email], ...mail, messageId, headers: { 'X-Announcement-Id': a.id, Precedence: 'bulk' } });
+      await mailer.send({
+        to: [customer.email],
+        ...mail,
+        messageId,
+        headers: { 'X-Announcement-Id': a.id, Precedence: 'bulk' },
+      });
       await store.notifications.markSent(key, deps.now());
       return 'sent';
     },

@@ -30,7 +30,10 @@ function ticketIdOf(workflowId: string | undefined, input: unknown): string | un
   return typeof id === 'string' ? id : undefined;
 }
 
-export function instrumentActivities<T extends Record<string, ActivityFn>>(activities: T, deps: { logger: Logger; store: Store }): T {
+export function instrumentActivities<T extends Record<string, ActivityFn>>(
+  activities: T,
+  deps: { logger: Logger; store: Store },
+): T {
   const levelOf = (e: SlaEventInput) => deps.store.ops.levelAtEvent(e.ticketId, new Date(e.at), e.key);
   const wrapped: Record<string, ActivityFn> = {};
   for (const [name, fn] of Object.entries(activities)) {
@@ -42,7 +45,8 @@ export function instrumentActivities<T extends Record<string, ActivityFn>>(activ
         try {
           const result = await fn(...args);
           if (name === 'recordTicketChange') await countSlaEvents((args[0] as TicketChangeInput).events, levelOf);
-          if (name === 'applyTicketChange') await countSlaEvents((args[0] as { change: TicketChangeInput }).change.events, levelOf);
+          if (name === 'applyTicketChange')
+            await countSlaEvents((args[0] as { change: TicketChangeInput }).change.events, levelOf);
           return result;
         } catch (err) {
           workerMetrics.activityFailures.inc({ activity: name });

@@ -27,9 +27,16 @@ export interface TemplateFacts {
   files?: { name: string; size: number; url: string }[];
 }
 
-const sizeText = (bytes: number) => (bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+const sizeText = (bytes: number) =>
+  bytes < 1024
+    ? `${bytes} B`
+    : bytes < 1024 * 1024
+      ? `${(bytes / 1024).toFixed(1)} KB`
+      : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const fileList = (files: TemplateFacts['files']) =>
-  files?.length ? `Files with the reply (${files.length}):\n${files.map((f) => `- ${f.name} (${sizeText(f.size)}): ${f.url}`).join('\n')}` : '';
+  files?.length
+    ? `Files with the reply (${files.length}):\n${files.map((f) => `- ${f.name} (${sizeText(f.size)}): ${f.url}`).join('\n')}`
+    : '';
 
 const metricName = (m?: string) => (m ?? '').replace('_', ' ');
 
@@ -47,7 +54,10 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
         ],
       };
     case 'agent_reply':
-      return { title: `New reply on ticket [#${f.ticketId}]`, paragraphs: [f.body ?? '', `Reply to this message to answer.`] };
+      return {
+        title: `New reply on ticket [#${f.ticketId}]`,
+        paragraphs: [f.body ?? '', `Reply to this message to answer.`],
+      };
     case 'awaiting_customer':
       return {
         title: `We need your answer on ticket [#${f.ticketId}]`,
@@ -56,12 +66,18 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
     case 'warning':
       return {
         title: `SLA warning${f.forAssignee ? ' on your ticket' : ''}: ${metricName(f.metric)} due ${f.dueLocal} [#${f.ticketId}]`,
-        paragraphs: [`${f.forAssignee ? 'Your ticket' : 'Ticket'} #${f.ticketId} "${f.subject}" is close to its ${metricName(f.metric)} target.`, `Due ${f.dueLocal} (${f.dueUtc}).`],
+        paragraphs: [
+          `${f.forAssignee ? 'Your ticket' : 'Ticket'} #${f.ticketId} "${f.subject}" is close to its ${metricName(f.metric)} target.`,
+          `Due ${f.dueLocal} (${f.dueUtc}).`,
+        ],
       };
     case 'breach':
       return {
         title: `SLA breached${f.forAssignee ? ' on your ticket' : ''}: ${metricName(f.metric)} [#${f.ticketId}]`,
-        paragraphs: [`${f.forAssignee ? 'Your ticket' : 'Ticket'} #${f.ticketId} "${f.subject}" missed its ${metricName(f.metric)} target.`, `It was due ${f.dueLocal} (${f.dueUtc}).`],
+        paragraphs: [
+          `${f.forAssignee ? 'Your ticket' : 'Ticket'} #${f.ticketId} "${f.subject}" missed its ${metricName(f.metric)} target.`,
+          `It was due ${f.dueLocal} (${f.dueUtc}).`,
+        ],
       };
     case 'assigned':
       return {
@@ -71,7 +87,11 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
     case 'customer_reply':
       return {
         title: `The customer replied: [#${f.ticketId}] ${f.subject}`,
-        paragraphs: [`${f.author ?? 'The customer'} wrote on your ticket #${f.ticketId} "${f.subject}":`, f.body ?? '', fileList(f.files)],
+        paragraphs: [
+          `${f.author ?? 'The customer'} wrote on your ticket #${f.ticketId} "${f.subject}":`,
+          f.body ?? '',
+          fileList(f.files),
+        ],
       };
     case 'escalation':
       return {
@@ -84,7 +104,10 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
     case 'resolution':
       return {
         title: `Your ticket has been resolved [#${f.ticketId}]`,
-        paragraphs: [f.body ?? `We believe ticket #${f.ticketId} "${f.subject}" is resolved.`, `If it is not, reply to this message and the ticket reopens.`],
+        paragraphs: [
+          f.body ?? `We believe ticket #${f.ticketId} "${f.subject}" is resolved.`,
+          `If it is not, reply to this message and the ticket reopens.`,
+        ],
       };
     case 'auto_close':
       return {
@@ -112,7 +135,10 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
     case 'live_reminder':
       return {
         title: `Reminder: live support session at ${f.dueLocal} [#${f.ticketId}]`,
-        paragraphs: [`The live support session for ticket #${f.ticketId} "${f.subject}" starts at ${f.dueLocal} (${f.dueUtc}).`, `Join with ${f.body}.`],
+        paragraphs: [
+          `The live support session for ticket #${f.ticketId} "${f.subject}" starts at ${f.dueLocal} (${f.dueUtc}).`,
+          `Join with ${f.body}.`,
+        ],
       };
     case 'scope_accepted':
       return {
@@ -128,7 +154,10 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
 
 export { escapeHtml };
 
-export function renderMail(kind: NotificationKind, facts: TemplateFacts): { subject: string; text: string; html: string } {
+export function renderMail(
+  kind: NotificationKind,
+  facts: TemplateFacts,
+): { subject: string; text: string; html: string } {
   const { title, paragraphs } = lines(kind, facts);
   const all = [...paragraphs.filter(Boolean), `View the ticket: ${facts.ticketUrl}`];
   const text = `${all.join('\n\n')}\n`;
@@ -137,7 +166,14 @@ export function renderMail(kind: NotificationKind, facts: TemplateFacts): { subj
 }
 
 /** An announcement to every customer (activities/announcement-activities.ts): an update or a maintenance notice. */
-export function renderAnnouncement(a: { kind: 'update' | 'maintenance'; title: string; body: string; windowText?: string; deskUrl: string; announcementsUrl: string }) {
+export function renderAnnouncement(a: {
+  kind: 'update' | 'maintenance';
+  title: string;
+  body: string;
+  windowText?: string;
+  deskUrl: string;
+  announcementsUrl: string;
+}) {
   const label = a.kind === 'maintenance' ? 'Maintenance' : 'Update';
   const title = `[${label}] ${a.title}`;
   const all = [

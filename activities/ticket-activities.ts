@@ -49,7 +49,8 @@ export interface NotifyInput {
   messageId?: string;
 }
 
-export type NotificationOutcome = { key: string; outcome: 'sent' | 'already-sent' } | { key: string; outcome: 'failed'; error: string };
+export type NotificationOutcome =
+  { key: string; outcome: 'sent' | 'already-sent' } | { key: string; outcome: 'failed'; error: string };
 
 export type ProjectionInput = Omit<TicketStateProjection, 'receivedAt' | 'updatedAt' | 'nextDeadline'> & {
   receivedAt: string;
@@ -83,12 +84,18 @@ export function automationHeaders(kind: NotificationKind): Record<string, string
 }
 
 /** The files not accepted, appended to the acknowledgement's text and HTML. */
-function withRefusedFiles(mail: { text: string; html: string }, files: { filename: string; reason: string }[] | undefined) {
+function withRefusedFiles(
+  mail: { text: string; html: string },
+  files: { filename: string; reason: string }[] | undefined,
+) {
   if (!files?.length) return mail;
   const lines = files.map((f) => `- ${f.filename}: ${f.reason}`);
   return {
     text: `${mail.text}\nThese files were not accepted:\n${lines.join('\n')}\n`,
-    html: mail.html.replace('</body>', `<p>These files were not accepted:</p><ul>${files.map((f) => `<li>${escapeHtml(f.filename)}: ${escapeHtml(f.reason)}</li>`).join('')}</ul></body>`),
+    html: mail.html.replace(
+      '</body>',
+      `<p>These files were not accepted:</p><ul>${files.map((f) => `<li>${escapeHtml(f.filename)}: ${escapeHtml(f.reason)}</li>`).join('')}</ul></body>`,
+    ),
   };
 }
 
@@ -104,14 +111,18 @@ export function createTicketActivities(deps: TicketActivityDeps) {
       case 'level': {
         const list = contacts.levels[audience.level];
         if (!list?.length) {
-          throw ApplicationFailure.nonRetryable(`no contacts configured for level ${audience.level}`, 'UnknownEscalationLevel');
+          throw ApplicationFailure.nonRetryable(
+            `no contacts configured for level ${audience.level}`,
+            'UnknownEscalationLevel',
+          );
         }
         return list;
       }
       case 'agent': {
         // Read now, so an agent's changed address is used; one removed since is bad data, not a passing fault.
         const agent = await store.users.byId(audience.agent);
-        if (!agent || agent.role === 'customer') throw ApplicationFailure.nonRetryable(`no agent ${audience.agent}`, 'UnknownAgent');
+        if (!agent || agent.role === 'customer')
+          throw ApplicationFailure.nonRetryable(`no agent ${audience.agent}`, 'UnknownAgent');
         return [agent.email];
       }
     }
@@ -120,7 +131,9 @@ export function createTicketActivities(deps: TicketActivityDeps) {
   /** The customer's message an assignee's notice quotes, cut to a readable length, and the files that came with it. */
   async function quotedMessage(input: NotifyInput): Promise<Pick<TemplateFacts, 'body' | 'author' | 'files'>> {
     if (input.kind !== 'customer_reply' || !input.messageId) return {};
-    const message = (await store.messages.forTicket(input.ticketId, { includeInternal: false })).find((m) => m.id === input.messageId);
+    const message = (await store.messages.forTicket(input.ticketId, { includeInternal: false })).find(
+      (m) => m.id === input.messageId,
+    );
     if (!message) return {};
     const files = (await store.attachments.forTicket(input.ticketId))
       .filter((a) => a.messageId === message.id)
@@ -153,11 +166,17 @@ export function createTicketActivities(deps: TicketActivityDeps) {
       forAssignee: input.audience.kind === 'agent',
       ticketId: input.ticketId,
       // A customer opens the ticket through its private link; staff through the console.
-      ticketUrl: input.audience.kind === 'customer' ? deps.links.customerUrl(input.ticketId) : deps.links.staffUrl(input.ticketId),
+      ticketUrl:
+        input.audience.kind === 'customer'
+          ? deps.links.customerUrl(input.ticketId)
+          : deps.links.staffUrl(input.ticketId),
       ...(input.audience.kind === 'customer' ? { portalUrl: deps.links.portalUrl() } : {}),
     });
     // The receipt tells the customer which of their files were not accepted (stored with the ticket).
-    const refused = input.kind === 'acknowledgement' ? (input.refusedFiles ?? (await store.tickets.get(input.ticketId))?.refusedFiles) : undefined;
+    const refused =
+      input.kind === 'acknowledgement'
+        ? (input.refusedFiles ?? (await store.tickets.get(input.ticketId))?.refusedFiles)
+        : undefined;
     const mail = { ...rendered, ...withRefusedFiles(rendered, refused) };
     const messageId = notificationMessageId(deps.replySecret, input.key, contacts.mailDomain);
     const claimed = await store.notifications.claim(
@@ -165,7 +184,11 @@ export function createTicketActivities(deps: TicketActivityDeps) {
       deps.now(),
     );
     if (claimed === 'sent') return 'already-sent';
-    if (claimed === 'held') throw ApplicationFailure.retryable(`an earlier attempt holds ${input.key}; retrying after its lease`, 'NotificationClaimHeld');
+    if (claimed === 'held')
+      throw ApplicationFailure.retryable(
+        `an earlier attempt holds ${input.key}; retrying after its lease`,
+        'NotificationClaimHeld',
+      );
     const threadRoot = `<ticket-${input.ticketId}@${contacts.mailDomain}>`;
     // One mail per recipient, each with its own reply token; one recipient alone keeps the logged Message-ID.
     for (const [i, recipient] of to.entries()) {
@@ -194,10 +217,14 @@ export function createTicketActivities(deps: TicketActivityDeps) {
   async function sendNotifications(inputs: NotifyInput[]): Promise<NotificationOutcome[]> {
     return withHeartbeat(async () => {
       const settled = await Promise.allSettled(inputs.map(send));
-      const transient = settled.find((r) => r.status === 'rejected' && !(r.reason instanceof ApplicationFailure && r.reason.nonRetryable));
+      const transient = settled.find(
+        (r) => r.status === 'rejected' && !(r.reason instanceof ApplicationFailure && r.reason.nonRetryable),
+      );
       if (transient) throw (transient as PromiseRejectedResult).reason;
       return settled.map((r, i) =>
-        r.status === 'fulfilled' ? { key: inputs[i]!.key, outcome: r.value } : { key: inputs[i]!.key, outcome: 'failed' as const, error: String((r.reason as Error).message) },
+        r.status === 'fulfilled'
+          ? { key: inputs[i]!.key, outcome: r.value }
+          : { key: inputs[i]!.key, outcome: 'failed' as const, error: String((r.reason as Error).message) },
       );
     });
   }
@@ -212,7 +239,9 @@ export function createTicketActivities(deps: TicketActivityDeps) {
   }
 
   async function recordSlaEvents(events: SlaEventInput[]): Promise<void> {
-    await store.slaEvents.append(events.map((e) => ({ ...e, at: new Date(e.at), dueAt: e.dueAt ? new Date(e.dueAt) : undefined })));
+    await store.slaEvents.append(
+      events.map((e) => ({ ...e, at: new Date(e.at), dueAt: e.dueAt ? new Date(e.dueAt) : undefined })),
+    );
     // A re-timing's versions go on the ticket too, so lists show its times in its new calendar without asking the workflow.
     for (const e of events) {
       const moved = e.type === 'retimed' && e.detail ? versionsAfterRetime(e.detail) : null;
@@ -245,7 +274,10 @@ export function createTicketActivities(deps: TicketActivityDeps) {
      * lists. A transient mail failure then fails the call: its retry skips the mails already sent (their claims)
      * and rewrites the same record (idempotent). One local activity instead of two per deadline (issue 22).
      */
-    async applyTicketChange(input: { notices: NotifyInput[]; change: TicketChangeInput }): Promise<{ outcomes: NotificationOutcome[]; subscribed: string[] }> {
+    async applyTicketChange(input: {
+      notices: NotifyInput[];
+      change: TicketChangeInput;
+    }): Promise<{ outcomes: NotificationOutcome[]; subscribed: string[] }> {
       const mailed = await sendNotifications(input.notices).then(
         (outcomes) => ({ outcomes }),
         (error: unknown) => ({ error }),

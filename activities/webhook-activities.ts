@@ -55,16 +55,29 @@ const DELIVERY_TIMEOUT_MS = 10_000;
  */
 function postTo(dest: CheckedDestination, headers: Record<string, string>, body: string): Promise<number> {
   const pinned: LookupFunction = (_host, opts, cb) => {
-    if ((opts as { all?: boolean }).all) (cb as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: dest.address, family: dest.family }]);
+    if ((opts as { all?: boolean }).all)
+      (cb as (e: null, a: { address: string; family: number }[]) => void)(null, [
+        { address: dest.address, family: dest.family },
+      ]);
     else cb(null, dest.address, dest.family);
   };
   const client = dest.url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = client.request(dest.url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup: pinned, timeout: DELIVERY_TIMEOUT_MS, signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS) }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', reject);
-    });
+    const req = client.request(
+      dest.url,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        lookup: pinned,
+        timeout: DELIVERY_TIMEOUT_MS,
+        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', reject);
     req.end(body);
@@ -79,7 +92,12 @@ function failureOf(err: unknown): string {
   return `connection failed${e.code && /^E[A-Z_]+$/.test(e.code) ? ` (${e.code})` : ''}`;
 }
 
-export function createWebhookActivities(deps: { store: Store; now: () => Date; logger: Logger; webhookAllowHosts?: readonly string[] }) {
+export function createWebhookActivities(deps: {
+  store: Store;
+  now: () => Date;
+  logger: Logger;
+  webhookAllowHosts?: readonly string[];
+}) {
   const allowHosts = deps.webhookAllowHosts ?? [];
   return {
     /**
@@ -98,7 +116,11 @@ export function createWebhookActivities(deps: { store: Store; now: () => Date; l
         const signature = signWebhook(hook.secret, body, Math.floor(deps.now().getTime() / 1000));
         try {
           const dest = await checkDestination(hook.url, allowHosts);
-          const status = await postTo(dest, { 'content-type': 'application/json', 'x-sla-desk-signature': signature, 'x-sla-desk-event-id': event.key }, body);
+          const status = await postTo(
+            dest,
+            { 'content-type': 'application/json', 'x-sla-desk-signature': signature, 'x-sla-desk-event-id': event.key },
+            body,
+          );
           if (status >= 200 && status < 300) {
             await deps.store.webhooks.markDelivered(hook.id, event.key, status, deps.now());
             delivered += 1;

@@ -17,7 +17,13 @@ export function allowedMethods(operations: readonly Pick<Operation, 'method' | '
     byPath.get(op.path)!.add(op.method.toUpperCase());
   }
   const paths = [...byPath].map(([path, methods]) => ({
-    pattern: new RegExp(`^${path.split(/\{\w+\}/).map(escapeRegex).join('[^/]+')}/?$`, 'i'),
+    pattern: new RegExp(
+      `^${path
+        .split(/\{\w+\}/)
+        .map(escapeRegex)
+        .join('[^/]+')}/?$`,
+      'i',
+    ),
     // Express answers HEAD wherever it answers GET.
     methods: methods.has('GET') ? new Set([...methods, 'HEAD']) : methods,
   }));
@@ -30,6 +36,10 @@ export function allowedMethods(operations: readonly Pick<Operation, 'method' | '
       res.status(204).end();
       return;
     }
-    sendProblem(res, new HttpProblem(405, 'Method Not Allowed', `${req.method} is not served here; this path takes ${allow}`), req.path);
+    sendProblem(
+      res,
+      new HttpProblem(405, 'Method Not Allowed', `${req.method} is not served here; this path takes ${allow}`),
+      req.path,
+    );
   };
 }

@@ -115,8 +115,21 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1/inbound', inboundRoutes({ inboundMail: desk.inboundMail, token: deps.inboundApiToken })); // raw MIME bodies: its own parser and auth, before the JSON router
   api.use('/announcements', announcementRoutes(desk.announcements));
   app.use('/api/v1', api);
-  app.use('/portal', createPortalRoutes({ desk, adminApiKey: deps.adminApiKey, logger: deps.logger, rateLimit: deps.portalRateLimit }));
-  app.use('/console', createConsoleRoutes({ desk, store: deps.store, adminApiKey: deps.adminApiKey, logger: deps.logger, temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace }));
+  app.use(
+    '/portal',
+    createPortalRoutes({ desk, adminApiKey: deps.adminApiKey, logger: deps.logger, rateLimit: deps.portalRateLimit }),
+  );
+  app.use(
+    '/console',
+    createConsoleRoutes({
+      desk,
+      store: deps.store,
+      adminApiKey: deps.adminApiKey,
+      logger: deps.logger,
+      temporalUiUrl: deps.temporalUiUrl,
+      namespace: deps.namespace,
+    }),
+  );
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

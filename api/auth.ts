@@ -8,7 +8,10 @@ export type { Principal };
 
 const ADMIN: Omit<Principal, 'email'> = { id: 'admin', role: 'admin', name: 'Administrator', trainingIncluded: false };
 
-export function authenticate(deps: { adminApiKey: string; findByKeyHash: (hash: string) => Promise<User | null> }): RequestHandler {
+export function authenticate(deps: {
+  adminApiKey: string;
+  findByKeyHash: (hash: string) => Promise<User | null>;
+}): RequestHandler {
   const adminHash = Buffer.from(hashApiKey(deps.adminApiKey));
   return async (req, _res, next) => {
     const header = req.get('authorization') ?? '';

@@ -44,7 +44,8 @@ export function findForbiddenKey(value: unknown): { field: string; message: stri
   while (stack.length) {
     const { v, path } = stack.pop()!;
     if (v === null || typeof v !== 'object') continue;
-    if (path.length > MAX_DEPTH) return { field: path.slice(0, 3).join('.') || '(body)', message: `nested deeper than ${MAX_DEPTH} levels` };
+    if (path.length > MAX_DEPTH)
+      return { field: path.slice(0, 3).join('.') || '(body)', message: `nested deeper than ${MAX_DEPTH} levels` };
     const entries = Array.isArray(v) ? v.map((x, i) => [String(i), x] as const) : Object.entries(v);
     for (const [k, child] of entries) {
       const problem = Array.isArray(v) ? null : badKey(k);
@@ -109,7 +110,15 @@ export function hardening(opts: RateLimitOptions = {}): Router {
     // express-rate-limit has already set Retry-After (seconds until the window resets).
     const retryAfter = res.getHeader('Retry-After') ?? String(Math.ceil(windowMs / 1000));
     res.setHeader('Retry-After', String(retryAfter));
-    sendProblem(res, new HttpProblem(429, 'Too Many Requests', `rate limit of ${max} requests per ${windowMs / 1000} s exceeded; retry after ${retryAfter} s`), req.path);
+    sendProblem(
+      res,
+      new HttpProblem(
+        429,
+        'Too Many Requests',
+        `rate limit of ${max} requests per ${windowMs / 1000} s exceeded; retry after ${retryAfter} s`,
+      ),
+      req.path,
+    );
   };
   // A ceiling per client IP, whatever keys it sends: made-up keys must not each get a fresh allowance.
   router.use(
@@ -135,7 +144,10 @@ export function hardening(opts: RateLimitOptions = {}): Router {
     }),
   );
 
-  router.use('/api/', express.json({ limit: JSON_BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+  router.use(
+    '/api/',
+    express.json({ limit: JSON_BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }),
+  );
   router.use(rejectOperatorKeys);
   return router;
 }

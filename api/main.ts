@@ -36,7 +36,14 @@ const conn = await connectStore();
 const store = createStore(conn);
 await store.init();
 const temporal = await createTemporalClient(config.temporal);
-const slaRegistry = createSlaRegistry({ store, seed: sla, configFile: config.slaConfigPath, logger, now: () => new Date(), refreshMs: 30_000 });
+const slaRegistry = createSlaRegistry({
+  store,
+  seed: sla,
+  configFile: config.slaConfigPath,
+  logger,
+  now: () => new Date(),
+  refreshMs: 30_000,
+});
 await slaRegistry.init();
 
 const now = () => new Date();
@@ -49,9 +56,20 @@ const links = createTicketLinks({ key: linkKeyFrom(config.linkSecret ?? adminKey
 const mailer = createMailer({ url: config.smtp.url, from: config.smtp.from });
 const replySecret = loadReplySecret({ secret: config.inboundMail.replySecret, dataDir: config.dataDir });
 const desk = createDesk({
-  temporal, taskQueue: config.temporal.taskQueue, store, slaRegistry, logger, now, observeIntakeStep: metrics.observeIntakeStep,
-  links, attachmentQuota: config.attachmentQuota, mailer, mailDomain: config.mailDomain, supportAddress: config.supportAddress,
-  inboundMail: { ...config.inboundMail, replySecret }, portal: config.portal,
+  temporal,
+  taskQueue: config.temporal.taskQueue,
+  store,
+  slaRegistry,
+  logger,
+  now,
+  observeIntakeStep: metrics.observeIntakeStep,
+  links,
+  attachmentQuota: config.attachmentQuota,
+  mailer,
+  mailDomain: config.mailDomain,
+  supportAddress: config.supportAddress,
+  inboundMail: { ...config.inboundMail, replySecret },
+  portal: config.portal,
 });
 // Organizations saved before each domain had its claim get theirs (idempotent: every start runs it).
 await desk.organizations.backfillDomainClaims();
@@ -73,7 +91,12 @@ const app = createApp({
   ...(config.apiRateLimit ? { rateLimit: { limit: config.apiRateLimit } } : {}),
 });
 
-const inboundSmtp = await startInboundSmtp({ port: config.inboundSmtpPort, host: config.host, processor: desk.inboundMail, logger });
+const inboundSmtp = await startInboundSmtp({
+  port: config.inboundSmtpPort,
+  host: config.host,
+  processor: desk.inboundMail,
+  logger,
+});
 logger.info({ port: inboundSmtp.port, host: inboundSmtp.host }, 'inbound smtp listening');
 
 const server = http.createServer(app);
@@ -82,7 +105,10 @@ server.listen(config.port, config.host, () => {
 });
 
 // METRICS_PORT: the API's metrics on a listener of their own, which the operator can keep off the public network.
-const metricsServer = config.metrics.apiPort === undefined ? undefined : http.createServer(metricsApp({ metrics, token: config.metrics.token, logger }));
+const metricsServer =
+  config.metrics.apiPort === undefined
+    ? undefined
+    : http.createServer(metricsApp({ metrics, token: config.metrics.token, logger }));
 metricsServer?.listen(config.metrics.apiPort, config.host, () => {
   logger.info({ port: config.metrics.apiPort, host: config.host }, 'api metrics listening');
 });

@@ -47,29 +47,64 @@ const outcome = {
   required: ['ticketId', 'metric', 'outcome', 'at'],
 };
 
-const PERIOD = 'Counts every clock that stopped in [from, to) (met or missed its target) and every breach in it; `organization` keeps one organization\'s tickets (`none`: customers without one), `customer` one customer\'s.';
+const PERIOD =
+  "Counts every clock that stopped in [from, to) (met or missed its target) and every breach in it; `organization` keeps one organization's tickets (`none`: customers without one), `customer` one customer's.";
 
 export const REPORT_OPERATIONS: Operation[] = [
   {
-    method: 'get', path: '/api/v1/reports/sla', tag: 'Reports', access: 'agent', query: attainmentQuery as unknown as z.ZodObject,
+    method: 'get',
+    path: '/api/v1/reports/sla',
+    tag: 'Reports',
+    access: 'agent',
+    query: attainmentQuery as unknown as z.ZodObject,
     summary: 'SLA attainment',
     description: `Per priority and clock (and per organization with \`by=organization\`): met, missed, breaches, attainment, median and p90 business minutes. ${PERIOD}`,
     example: { query: 'from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z&by=organization' },
-    success: { status: 200, description: 'the report', schema: { type: 'object', properties: { from: str, to: str, organizationId: str, customerId: str, rows: { type: 'array', items: attainmentRow } }, required: ['from', 'to', 'rows'] } },
+    success: {
+      status: 200,
+      description: 'the report',
+      schema: {
+        type: 'object',
+        properties: {
+          from: str,
+          to: str,
+          organizationId: str,
+          customerId: str,
+          rows: { type: 'array', items: attainmentRow },
+        },
+        required: ['from', 'to', 'rows'],
+      },
+    },
     errors: ERRORS,
     errorNotes: { 400: 'invalid input (`errors` names each field); also `to` not after `from`' },
   },
   {
-    method: 'get', path: '/api/v1/reports/sla/outcomes', tag: 'Reports', access: 'agent', query: reportFilterQuery as unknown as z.ZodObject,
+    method: 'get',
+    path: '/api/v1/reports/sla/outcomes',
+    tag: 'Reports',
+    access: 'agent',
+    query: reportFilterQuery as unknown as z.ZodObject,
     summary: 'The SLA outcomes behind the attainment',
     description: `One row per clock stopped and per breach, with its ticket, organization and customer: the rows of \`/api/v1/reports/sla.csv\`, and what \`/api/v1/reports/sla\` counts. ${PERIOD}`,
     example: { query: 'from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z' },
-    success: { status: 200, description: 'the outcomes', schema: { type: 'object', properties: { from: str, to: str, rows: { type: 'array', items: outcome } }, required: ['from', 'to', 'rows'] } },
+    success: {
+      status: 200,
+      description: 'the outcomes',
+      schema: {
+        type: 'object',
+        properties: { from: str, to: str, rows: { type: 'array', items: outcome } },
+        required: ['from', 'to', 'rows'],
+      },
+    },
     errors: ERRORS,
     errorNotes: { 400: 'invalid input (`errors` names each field); also `to` not after `from`' },
   },
   {
-    method: 'get', path: '/api/v1/reports/sla.csv', tag: 'Reports', access: 'agent', query: reportFilterQuery as unknown as z.ZodObject,
+    method: 'get',
+    path: '/api/v1/reports/sla.csv',
+    tag: 'Reports',
+    access: 'agent',
+    query: reportFilterQuery as unknown as z.ZodObject,
     summary: 'The SLA outcomes as CSV',
     description: `RFC 4180, CRLF line ends, one header line: ${OUTCOME_COLUMNS.map((c) => `\`${c}\``).join(', ')}. Text cells that a spreadsheet would read as a formula start with \`'\`. ${PERIOD}`,
     example: { query: 'from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z&organization=none' },

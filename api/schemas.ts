@@ -20,9 +20,21 @@ export const text = (max: number) =>
 const FIXED_OFFSET = /^UTC(?:[+-](?:(?:0?[0-9]|1[0-3])(?::[0-5][0-9])?|14(?::00)?))?$/;
 /** Current IANA names that this runtime's ICU lists under their former names (Asia/Calcutta for Asia/Kolkata). */
 const RENAMED_ZONES = [
-  'America/Argentina/Buenos_Aires', 'America/Argentina/Catamarca', 'America/Argentina/Cordoba', 'America/Argentina/Jujuy',
-  'America/Argentina/Mendoza', 'America/Indiana/Indianapolis', 'America/Kentucky/Louisville', 'America/Nuuk', 'Asia/Ho_Chi_Minh',
-  'Asia/Kathmandu', 'Asia/Kolkata', 'Asia/Yangon', 'Atlantic/Faroe', 'Europe/Kyiv', 'Pacific/Kanton',
+  'America/Argentina/Buenos_Aires',
+  'America/Argentina/Catamarca',
+  'America/Argentina/Cordoba',
+  'America/Argentina/Jujuy',
+  'America/Argentina/Mendoza',
+  'America/Indiana/Indianapolis',
+  'America/Kentucky/Louisville',
+  'America/Nuuk',
+  'Asia/Ho_Chi_Minh',
+  'Asia/Kathmandu',
+  'Asia/Kolkata',
+  'Asia/Yangon',
+  'Atlantic/Faroe',
+  'Europe/Kyiv',
+  'Pacific/Kanton',
 ];
 const knownToIntl = (zone: string) => {
   try {
@@ -33,7 +45,9 @@ const knownToIntl = (zone: string) => {
   }
 };
 /** The IANA zones this runtime knows by their current names (its ICU's list, and the renamed ones above). */
-export const TIME_ZONES = [...new Set([...Intl.supportedValuesOf('timeZone'), ...RENAMED_ZONES.filter(knownToIntl)])].sort() as [string, ...string[]];
+export const TIME_ZONES = [
+  ...new Set([...Intl.supportedValuesOf('timeZone'), ...RENAMED_ZONES.filter(knownToIntl)]),
+].sort() as [string, ...string[]];
 export const zoneName = z.union([z.enum(TIME_ZONES), z.string().regex(FIXED_OFFSET)], {
   error: 'must be an IANA time zone such as America/New_York, or UTC, UTC-5, UTC+05:45',
 });
@@ -59,7 +73,11 @@ export function encodeCursor(c: ListCursor): string {
 }
 function decodeCursor(raw: string): ListCursor {
   const [, phase, ms, id] = CURSOR.exec(raw)!;
-  return { phase: phase === 'd' ? 'dated' : 'undated', value: ms === undefined ? null : new Date(Number(ms)).toISOString(), id: id! };
+  return {
+    phase: phase === 'd' ? 'dated' : 'undated',
+    value: ms === undefined ? null : new Date(Number(ms)).toISOString(),
+    id: id!,
+  };
 }
 
 /**
@@ -74,7 +92,9 @@ export const emailAddress = z
   .regex(/^[^@]{1,64}@/, 'the part before @ must be at most 64 characters');
 
 /** As sent, untrimmed: a category is matched against the policy's list, and the document lists exactly those. */
-export const categoryName = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be a lowercase category name such as "bug"');
+export const categoryName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be a lowercase category name such as "bug"');
 
 export const createTicketBody = z
   .object({
@@ -117,7 +137,9 @@ export const actionBody = z
     priority: z.enum(PRIORITIES as unknown as [string, ...string[]]).optional(),
     reason: text(2_000).optional(),
     body: text(20_000).optional(),
-    category: text(40).regex(/^[a-z][a-z0-9-]*$/, 'must be a lowercase category name such as "bug"').optional(),
+    category: text(40)
+      .regex(/^[a-z][a-z0-9-]*$/, 'must be a lowercase category name such as "bug"')
+      .optional(),
   })
   .strict();
 
@@ -141,24 +163,43 @@ export const createUserBody = z
     name: text(120),
     email: emailAddress,
     agreement: z.object({ trainingIncluded: z.boolean() }).strict().optional(),
-    organizationId: z.string().regex(/^org-[0-9a-f]{10}$/, 'not an organization id').optional(),
+    organizationId: z
+      .string()
+      .regex(/^org-[0-9a-f]{10}$/, 'not an organization id')
+      .optional(),
     organizationRole: z.enum(['member', 'admin']).optional(),
   })
   .strict();
 
 /** A meeting link: https, a host name (dot-separated labels, the last one starting with a letter), then anything printable. */
-const HTTPS_LINK = /^https:\/\/(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?::[0-9]{1,5})?(?:[/?#][!-~]*)?$/;
+const HTTPS_LINK =
+  /^https:\/\/(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?::[0-9]{1,5})?(?:[/?#][!-~]*)?$/;
 
 export const liveSessionBody = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('request'), tool: z.enum(LIVE_SUPPORT_TOOLS), preferredTimes: z.array(text(200)).max(5).default([]) }).strict(),
+  z
+    .object({
+      action: z.literal('request'),
+      tool: z.enum(LIVE_SUPPORT_TOOLS),
+      preferredTimes: z.array(text(200)).max(5).default([]),
+    })
+    .strict(),
   z
     .object({
       action: z.literal('confirm'),
       startsAt: calendarInstant('2026-12-07T23:00:00-05:00'),
       durationMinutes: z.number().int().min(15).max(240).default(30),
-      link: z.string().max(500).regex(HTTPS_LINK, 'must be an https meeting link such as https://meet.google.com/abc-defg-hij'),
+      link: z
+        .string()
+        .max(500)
+        .regex(HTTPS_LINK, 'must be an https meeting link such as https://meet.google.com/abc-defg-hij'),
       tool: z.enum(LIVE_SUPPORT_TOOLS).optional(),
     })
     .strict(),
-  z.object({ action: z.literal('outcome'), outcome: z.enum(['held', 'no_show', 'cancelled']), notes: text(2_000).optional() }).strict(),
+  z
+    .object({
+      action: z.literal('outcome'),
+      outcome: z.enum(['held', 'no_show', 'cancelled']),
+      notes: text(2_000).optional(),
+    })
+    .strict(),
 ]);

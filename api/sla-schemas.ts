@@ -13,7 +13,9 @@ import { categoryName, zoneName } from './schemas';
 
 /** Weekday names in any letter case, as the calendar parser lower-cases them. */
 const caseless = (word: string) => [...word].map((c) => `[${c.toUpperCase()}${c}]`).join('');
-const weekday = z.string().regex(new RegExp(`^(?:${WEEKDAYS.map(caseless).join('|')})$`), `must be one of ${WEEKDAYS.join(', ')}`);
+const weekday = z
+  .string()
+  .regex(new RegExp(`^(?:${WEEKDAYS.map(caseless).join('|')})$`), `must be one of ${WEEKDAYS.join(', ')}`);
 const HH_MM = '(?:[01][0-9]|2[0-3]):[0-5][0-9]';
 
 const calendarWindow = z
@@ -29,13 +31,18 @@ export const calendarBody = z
     timezone: zoneName,
     windows: z.array(calendarWindow).min(1, 'calendar has no open time: add at least one window'),
     // The parser reads a date through Date.UTC, which takes years 0–99 for 1900–1999: those are refused.
-    holidays: z.array(z.iso.date('must be a real date "YYYY-MM-DD"').regex(/^(?!00)/, 'must be a date from the year 100 on')).optional(),
+    holidays: z
+      .array(z.iso.date('must be a real date "YYYY-MM-DD"').regex(/^(?!00)/, 'must be a date from the year 100 on'))
+      .optional(),
   })
   .strict();
 
 /** A year of minutes: longer targets or waits are typing mistakes, and their deadlines could leave the calendar's range. */
 const MAX_MINUTES = 525_600;
-const minutes = z.number().positive('must be a number of minutes > 0').max(MAX_MINUTES, `must be at most ${MAX_MINUTES} minutes (a year)`);
+const minutes = z
+  .number()
+  .positive('must be a number of minutes > 0')
+  .max(MAX_MINUTES, `must be at most ${MAX_MINUTES} minutes (a year)`);
 const clockKind = z.enum(CLOCK_KINDS as unknown as [string, ...string[]]);
 const target = z.object({ minutes: minutes.optional(), clock: clockKind.optional() }).strict();
 /** Each metric in the full form (`resolution: {minutes, clock}`) or the short one (`resolutionMinutes`, `resolutionClock`). */
@@ -57,7 +64,10 @@ export const policyBody = z
     id: z.string().regex(/\S/, 'must be a non-empty string').optional(),
     version: z.number().int().min(1).optional(),
     warningAt: z.number().gt(0).lt(1, 'must be a fraction between 0 and 1 (exclusive)').optional(),
-    targets: z.object(Object.fromEntries(PRIORITIES.map((p) => [p, priorityTargets.optional()]))).strict().optional(),
+    targets: z
+      .object(Object.fromEntries(PRIORITIES.map((p) => [p, priorityTargets.optional()])))
+      .strict()
+      .optional(),
     escalation: z
       .array(
         z

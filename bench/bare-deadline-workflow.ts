@@ -10,7 +10,9 @@ import * as sa from '../workflows/search-attributes';
  */
 type Deadline = { deadlineReached(dueAtMs: number): Promise<void>; nothing(): Promise<void> };
 const { deadlineReached } = proxyActivities<Deadline>({ startToCloseTimeout: '1 minute' });
-const { deadlineReached: deadlineReachedLocally, nothing: nothingLocally } = proxyLocalActivities<Deadline>({ startToCloseTimeout: '1 minute' });
+const { deadlineReached: deadlineReachedLocally, nothing: nothingLocally } = proxyLocalActivities<Deadline>({
+  startToCloseTimeout: '1 minute',
+});
 
 export async function bareDeadline(dueAtMs: number): Promise<void> {
   await sleep(Math.max(0, dueAtMs - Date.now()));

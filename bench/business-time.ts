@@ -80,7 +80,7 @@ function naiveDeadline(spec: CalendarSpec, start: Date, minutes: number): Date {
     }
     t = boundary;
   }
-  for (;; t += MINUTE) {
+  for (; ; t += MINUTE) {
     if (!isOpenMinute(t)) continue;
     if (remaining <= MINUTE) return new Date(t + remaining);
     remaining -= MINUTE;
@@ -94,7 +94,13 @@ interface Measurement {
 }
 
 /** Runs `compute` over the starts for about `budgetMs` (and at least `minCount` times), checking the clock every `batch` calls. */
-function measure(starts: Date[], compute: (start: Date) => Date, budgetMs: number, batch: number, minCount = 0): Measurement {
+function measure(
+  starts: Date[],
+  compute: (start: Date) => Date,
+  budgetMs: number,
+  batch: number,
+  minCount = 0,
+): Measurement {
   let sink = 0;
   let count = 0;
   const began = performance.now();
@@ -134,7 +140,8 @@ function benchmark(name: string, spec: CalendarSpec): Row {
   const naiveStarts = starts.slice(0, 200);
   for (const start of naiveStarts.slice(0, 5)) {
     const expected = calendar.deadline(start, BUSINESS_MINUTES).getTime();
-    if (naiveDeadline(spec, start, BUSINESS_MINUTES).getTime() !== expected) throw new Error(`naive and fast disagree for ${start.toISOString()}`);
+    if (naiveDeadline(spec, start, BUSINESS_MINUTES).getTime() !== expected)
+      throw new Error(`naive and fast disagree for ${start.toISOString()}`);
   }
   const naive = measure(naiveStarts, (start) => naiveDeadline(spec, start, BUSINESS_MINUTES), 3000, 1, 5);
   return { calendar: name, fast, naive, coldMicros };
@@ -169,7 +176,8 @@ for (const start of ianaStarts.slice(0, 2000)) ianaCalendar.deadline(start, BUSI
 const ianaColdMicros = ((performance.now() - ianaColdStart) * 1000) / 2000;
 for (const start of ianaStarts) ianaCalendar.deadline(start, BUSINESS_MINUTES);
 const iana = measure(ianaStarts, (start) => ianaCalendar.deadline(start, BUSINESS_MINUTES), 3000, 1000);
-const pinned = availableParallelism() < cpus().length ? `, this run pinned to ${availableParallelism()} core (taskset)` : '';
+const pinned =
+  availableParallelism() < cpus().length ? `, this run pinned to ${availableParallelism()} core (taskset)` : '';
 const machine = `\`nproc\` = ${cpus().length}, CPU "${cpus()[0]?.model ?? 'unknown'}" (/proc/cpuinfo model name), node ${process.version}${pinned}`;
 const ianaRow = `| default shifts in America/New_York (DST) | ${format(iana.perSecond)} | ${(1e6 / iana.perSecond).toFixed(2)} | ${ianaColdMicros.toFixed(1)} | – | – |`;
 const result = `${table(rows, ianaRow)}\n\nEach deadline is 24 business hours from a random instant in 2026–2030. Machine: ${machine}.`;

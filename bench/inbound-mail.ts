@@ -39,7 +39,10 @@ async function probe(url: string, until: () => boolean): Promise<{ latencies: nu
   let failures = 0;
   while (!until()) {
     const t = performance.now();
-    const ok = await fetch(url, { signal: AbortSignal.timeout(CAP_MS) }).then((r) => r.ok, () => false);
+    const ok = await fetch(url, { signal: AbortSignal.timeout(CAP_MS) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     latencies.push(performance.now() - t);
     if (!ok) failures++;
     await delay(20);
@@ -54,7 +57,14 @@ try {
   const idleUntil = Date.now() + 5_000;
   const idle = await probe(healthz, () => Date.now() > idleUntil);
 
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: inboundPort, secure: false, ignoreTLS: true, socketTimeout: CAP_MS, greetingTimeout: 30_000 });
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: inboundPort,
+    secure: false,
+    ignoreTLS: true,
+    socketTimeout: CAP_MS,
+    greetingTimeout: 30_000,
+  });
   const replies: string[] = [];
   const started = Date.now();
   let done = false;
@@ -62,11 +72,15 @@ try {
     for (let i = 0; i < MAILS && Date.now() - started < CAP_MS; i++) {
       const t = performance.now();
       const raw = bigHtmlMail(i);
-      const reply = await transport.sendMail({ envelope: { from: `big${i}@customer.example`, to: ['support@desk.test'] }, raw }).then(
-        (info) => String(info.response),
-        (err: { responseCode?: number; message: string }) => `${err.responseCode ?? ''} ${err.message}`,
+      const reply = await transport
+        .sendMail({ envelope: { from: `big${i}@customer.example`, to: ['support@desk.test'] }, raw })
+        .then(
+          (info) => String(info.response),
+          (err: { responseCode?: number; message: string }) => `${err.responseCode ?? ''} ${err.message}`,
+        );
+      replies.push(
+        `${(raw.length / 2 ** 20).toFixed(1)} MB: ${reply.slice(0, 60)} (${fmt((performance.now() - t) / 1000, 1)} s)`,
       );
-      replies.push(`${(raw.length / 2 ** 20).toFixed(1)} MB: ${reply.slice(0, 60)} (${fmt((performance.now() - t) / 1000, 1)} s)`);
     }
   })().finally(() => (done = true));
   const busy = await probe(healthz, () => done || Date.now() - started > CAP_MS);

@@ -3,7 +3,20 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { SLA_CALENDAR } from '../domain/calendar';
 import { DEFAULT_POLICY } from '../domain/policy';
-import { fmt, histogramBetween, machine, openLoop, histogramsIn, sampleIn, STACK_PROCESSES, stackCpuMeter, startTicketDirect, summary, visibleCount, waitForCount } from './lib';
+import {
+  fmt,
+  histogramBetween,
+  machine,
+  openLoop,
+  histogramsIn,
+  sampleIn,
+  STACK_PROCESSES,
+  stackCpuMeter,
+  startTicketDirect,
+  summary,
+  visibleCount,
+  waitForCount,
+} from './lib';
 import { startStack } from './stack';
 
 /**
@@ -25,13 +38,21 @@ const acknowledged = visibleCount(stack.client, 'TicketStatus = "acknowledged"')
 let created = 0;
 
 const body = (i: number) =>
-  JSON.stringify({ subject: `Bench ${i}`, description: 'Login fails with error 500', category: 'bug', priority: 'normal', customerEmail: `bench-${i % 20}@example.com` });
+  JSON.stringify({
+    subject: `Bench ${i}`,
+    description: 'Login fails with error 500',
+    category: 'bug',
+    priority: 'normal',
+    customerEmail: `bench-${i % 20}@example.com`,
+  });
 
 /** Lets the worker acknowledge everything started so far (bounded), and reports how fast it did. */
 async function drain(phase: string): Promise<number> {
   const before = await acknowledged();
   const r = await waitForCount(acknowledged, created, 300_000, `${phase} drain`);
-  log(`${phase}: worker acknowledged ${r.reached - before} tickets in ${(r.ms / 1000).toFixed(1)} s (${r.reached}/${created})`);
+  log(
+    `${phase}: worker acknowledged ${r.reached - before} tickets in ${(r.ms / 1000).toFixed(1)} s (${r.reached}/${created})`,
+  );
   return r.ms;
 }
 
@@ -86,14 +107,23 @@ async function api(opts: { idempotencyKey: boolean }) {
         // A fresh body per request, and with keys on, a fresh Idempotency-Key: every request is a new ticket.
         setupRequest: (req) => {
           const i = n++;
-          return { ...req, body: body(i), headers: { ...req.headers, ...(opts.idempotencyKey ? { 'idempotency-key': randomUUID() } : {}) } };
+          return {
+            ...req,
+            body: body(i),
+            headers: { ...req.headers, ...(opts.idempotencyKey ? { 'idempotency-key': randomUUID() } : {}) },
+          };
         },
       },
     ],
   });
   const ok = result['2xx'];
   created += ok;
-  return { rate: ok / SECONDS, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx };
+  return {
+    rate: ok / SECONDS,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
 }
 
 /** The API's own view of a paced phase (its /metrics), beside what this process saw: where a slow request's time went. */
@@ -112,9 +142,15 @@ async function paced(ratePerSecond: number, name: string): Promise<Phase> {
   // Only these metrics: a full scrape would make FerretDB count every ticket, seconds of CPU at 18,000.
   // Collecting nodejs_eventloop_lag_seconds sets the p99 and max gauges and resets prom-client's delay
   // histogram, so the second scrape's values cover the phase alone.
-  const names = [...API_HISTOGRAMS, 'nodejs_eventloop_lag_seconds', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_eventloop_lag_max_seconds'];
+  const names = [
+    ...API_HISTOGRAMS,
+    'nodejs_eventloop_lag_seconds',
+    'nodejs_eventloop_lag_p99_seconds',
+    'nodejs_eventloop_lag_max_seconds',
+  ];
   const metricsUrl = `${stack.apiUrl}/metrics?${names.map((n) => `name=${n}`).join('&')}`;
-  const scrape = async () => (await fetch(metricsUrl, { headers: { authorization: `Bearer ${stack.metricsToken}` } })).text();
+  const scrape = async () =>
+    (await fetch(metricsUrl, { headers: { authorization: `Bearer ${stack.metricsToken}` } })).text();
   const before = histogramsIn(await scrape(), API_HISTOGRAMS);
   // A late callback here would count as the API's latency: this process also runs the SMTP outbox.
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -122,7 +158,11 @@ async function paced(ratePerSecond: number, name: string): Promise<Phase> {
   const { latencies, errors } = await openLoop(ratePerSecond, SECONDS, async (i) => {
     const res = await fetch(`${stack.apiUrl}/api/v1/tickets`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${stack.adminKey}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      headers: {
+        authorization: `Bearer ${stack.adminKey}`,
+        'content-type': 'application/json',
+        'idempotency-key': randomUUID(),
+      },
       body: body(1_000_000 + i),
     });
     await res.arrayBuffer();
@@ -138,7 +178,8 @@ async function paced(ratePerSecond: number, name: string): Promise<Phase> {
   const server = Object.values(SERVER_SERIES).map((series) => histogramBetween(before, after, series, SLOW_MS));
   insideRows.push(
     `| ${name} | ${latencies.length} | ${fmt(s.p99, 1)} | ${slow} | ${fmt(loopDelay.percentile(99) / 1e6, 1)} / ${fmt(loopDelay.max / 1e6, 1)} | ${apiLoop} | ` +
-      server.map((h) => `≤ ${fmt(h.p99UnderMs)} | ${h.over}`).join(' | ') + ' |',
+      server.map((h) => `≤ ${fmt(h.p99UnderMs)} | ${h.over}`).join(' | ') +
+      ' |',
   );
   return { rate: latencies.length / SECONDS, p50: s.p50, p99: s.p99, errors };
 }
@@ -165,7 +206,9 @@ const range = (xs: number[], digits = 0) => `${fmt(Math.min(...xs), digits)}–$
 
 /** Several rounds of one phase: medians of the rates and latencies, the mean CPU per ticket. */
 function combine(rounds: Measured[]): Measured & { rates: number[] } {
-  const cpu = Object.fromEntries(Object.keys(rounds[0]!.cpu).map((k) => [k, rounds.reduce((a, r) => a + (r.cpu[k] ?? 0), 0) / rounds.length]));
+  const cpu = Object.fromEntries(
+    Object.keys(rounds[0]!.cpu).map((k) => [k, rounds.reduce((a, r) => a + (r.cpu[k] ?? 0), 0) / rounds.length]),
+  );
   return {
     rate: median(rounds.map((r) => r.rate)),
     rates: rounds.map((r) => r.rate),
@@ -212,13 +255,19 @@ try {
   // with for good is the sustained rate (started and acknowledged), and half of that is a quiet desk's load.
   const halfSustained = Math.max(1, Math.floor(apiKey.sustained / 2));
   log(`API at half the sustained rate: ${halfSustained}/s`);
-  const apiHalfSustained = await measured('half-sustained', () => paced(halfSustained, `half the sustained rate, ${halfSustained}/s`));
+  const apiHalfSustained = await measured('half-sustained', () =>
+    paced(halfSustained, `half the sustained rate, ${halfSustained}/s`),
+  );
 
   const burstRow = (name: string, r: ReturnType<typeof combine>, ratio?: number[]) =>
     `| ${name} | ${fmt(r.rate)} (${range(r.rates)}) | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${ratio ? `${fmt(median(ratio))} % (${range(ratio)} %)` : '100 %'} | ${fmt(r.sustained, 1)} | ${r.errors} |`;
-  const pacedRow = (name: string, r: Measured) => `| ${name} | ${fmt(r.rate)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | – | ${fmt(r.sustained, 1)} | ${r.errors} |`;
+  const pacedRow = (name: string, r: Measured) =>
+    `| ${name} | ${fmt(r.rate)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | – | ${fmt(r.sustained, 1)} | ${r.errors} |`;
   const cpuRow = (name: string, r: Measured) =>
-    `| ${name} | ${STACK_PROCESSES.map((p) => fmt(r.cpu[p] ?? NaN, 1)).join(' | ')} | ${fmt(Object.values(r.cpu).reduce((a, b) => a + b, 0), 1)} |`;
+    `| ${name} | ${STACK_PROCESSES.map((p) => fmt(r.cpu[p] ?? NaN, 1)).join(' | ')} | ${fmt(
+      Object.values(r.cpu).reduce((a, b) => a + b, 0),
+      1,
+    )} |`;
   const keyRatio = median(ratios('api+key'));
   const noKeyRatio = median(ratios('api'));
   console.log(`## Intake: API versus raw workflow starts
@@ -240,8 +289,14 @@ Where the time of the evenly spaced phases went: this process's view (latency fr
 its own event-loop delay, since it also runs the SMTP outbox) beside the API's \`/metrics\` (the whole request as the API
 timed it, its content write and its workflow start; a histogram gives the bucket the p99 falls under):
 
-| phase | requests | client p99 ms | client > ${SLOW_MS} ms | load generator loop delay p99 / max ms | API loop delay p99 / max ms | ${Object.keys(SERVER_SERIES).map((k) => `API ${k}: p99 ms | > ${SLOW_MS} ms`).join(' | ')} |
-|---|---:|---:|---:|---:|---:|${Object.keys(SERVER_SERIES).map(() => '---:|---:').join('|')}|
+| phase | requests | client p99 ms | client > ${SLOW_MS} ms | load generator loop delay p99 / max ms | API loop delay p99 / max ms | ${Object.keys(
+    SERVER_SERIES,
+  )
+    .map((k) => `API ${k}: p99 ms | > ${SLOW_MS} ms`)
+    .join(' | ')} |
+|---|---:|---:|---:|---:|---:|${Object.keys(SERVER_SERIES)
+    .map(() => '---:|---:')
+    .join('|')}|
 ${insideRows.join('\n')}
 
 CPU ms per ticket by process (mean over rounds), from the start of a phase until the worker had acknowledged all its tickets

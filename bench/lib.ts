@@ -25,7 +25,10 @@ export function summary(values: number[]) {
   return { n: s.length, p50: percentile(s, 50), p99: percentile(s, 99), max: s.at(-1) ?? NaN };
 }
 
-export const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–');
+export const fmt = (n: number, digits = 0) =>
+  Number.isFinite(n)
+    ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : '–';
 
 export function machine(): string {
   return `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
@@ -59,7 +62,12 @@ export async function startTicketDirect(client: Client, taskQueue: string, intak
 
 /** The worker tuning of a benchmark run: every WORKER_* tuning variable set in its environment (see lib/config.ts). */
 export function workerTuningFromEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const keys = ['WORKER_MAX_CACHED_WORKFLOWS', 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 'WORKER_MAX_CONCURRENT_ACTIVITIES', 'WORKER_STICKY_TIMEOUT_MS'];
+  const keys = [
+    'WORKER_MAX_CACHED_WORKFLOWS',
+    'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS',
+    'WORKER_MAX_CONCURRENT_ACTIVITIES',
+    'WORKER_STICKY_TIMEOUT_MS',
+  ];
   return Object.fromEntries(keys.filter((k) => env[k]).map((k) => [k, env[k]!]));
 }
 
@@ -67,7 +75,12 @@ export function workerTuningFromEnv(env: NodeJS.ProcessEnv = process.env): Recor
  * Like pool(), but task i starts no earlier than i / ratePerSecond seconds after the first: arrivals at a
  * steady rate, so thousands of tickets don't overflow the worker's sticky cache before they are acknowledged.
  */
-export async function pacedPool(count: number, ratePerSecond: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number[]> {
+export async function pacedPool(
+  count: number,
+  ratePerSecond: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+): Promise<number[]> {
   const t0 = Date.now();
   const latencies: number[] = [];
   await pool(count, concurrency, async (i) => {
@@ -85,7 +98,11 @@ export async function pacedPool(count: number, ratePerSecond: number, concurrenc
  * behind requests that were never sent (coordinated omission). autocannon's own rate limit sends each
  * connection's quota back to back at the top of every second, a burst every second rather than a rate.
  */
-export async function openLoop(ratePerSecond: number, seconds: number, task: (i: number) => Promise<void>): Promise<{ latencies: number[]; errors: number }> {
+export async function openLoop(
+  ratePerSecond: number,
+  seconds: number,
+  task: (i: number) => Promise<void>,
+): Promise<{ latencies: number[]; errors: number }> {
   const t0 = performance.now();
   const latencies: number[] = [];
   let errors = 0;
@@ -163,7 +180,10 @@ export function visibleCount(client: Client, query: string): () => Promise<numbe
  * worker's sticky timeout (10 s by default) for that worker; past it the server moves the task to the normal queue,
  * where it arrives with the whole history. A burst longer than the timeout spills so (BENCHMARKS.md: at no measurable cost).
  */
-export async function workflowTaskTimeouts(client: Client, workflowIds: string[]): Promise<{ scheduleToStart: number; startToClose: number; workflows: number }> {
+export async function workflowTaskTimeouts(
+  client: Client,
+  workflowIds: string[],
+): Promise<{ scheduleToStart: number; startToClose: number; workflows: number }> {
   const counts = { scheduleToStart: 0, startToClose: 0, workflows: 0 };
   await pool(workflowIds.length, 16, async (i) => {
     const history = await client.workflow.getHandle(workflowIds[i]!).fetchHistory();
@@ -172,7 +192,8 @@ export async function workflowTaskTimeouts(client: Client, workflowIds: string[]
       const type = e.workflowTaskTimedOutEventAttributes?.timeoutType;
       if (type === undefined || type === null) continue;
       timedOut = true;
-      if (type === protoPackage.temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) counts.scheduleToStart++;
+      if (type === protoPackage.temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START)
+        counts.scheduleToStart++;
       else counts.startToClose++;
     }
     if (timedOut) counts.workflows++;

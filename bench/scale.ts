@@ -7,7 +7,17 @@ import type { TicketIntake } from '../domain/ticket-sla';
 import { registerModels } from '../store/models';
 import { createTicketListQuery } from '../store/ticket-states';
 import { diskBytes, rssMiB, startStack } from './stack';
-import { fmt, machine, openStore, pacedPool, startTicketDirect, summary, visibleCount, waitForCount, workerTuningFromEnv } from './lib';
+import {
+  fmt,
+  machine,
+  openStore,
+  pacedPool,
+  startTicketDirect,
+  summary,
+  visibleCount,
+  waitForCount,
+  workerTuningFromEnv,
+} from './lib';
 
 /**
  * Scale: SCALE_TICKETS (10,000) open tickets sleeping on their timers at once (the real SLA: the
@@ -49,15 +59,35 @@ try {
   log(`starting ${N} tickets`);
   const starts = await pacedPool(N, START_RATE, 32, (i) => startTicketDirect(stack.client, stack.taskQueue, intake(i)));
   const startSeconds = (Date.now() - t0) / 1000;
-  const acks = await waitForCount(visibleCount(stack.client, 'TicketStatus = "acknowledged"'), N, 1_800_000, 'acknowledgements', 2_000);
+  const acks = await waitForCount(
+    visibleCount(stack.client, 'TicketStatus = "acknowledged"'),
+    N,
+    1_800_000,
+    'acknowledgements',
+    2_000,
+  );
   // The projection (status acknowledged) is written in the same workflow task; check the store, rarely (a scan).
-  await waitForCount(() => db.collection('ticket_states').countDocuments({ status: 'acknowledged' }), N, 300_000, 'projections', 10_000);
+  await waitForCount(
+    () => db.collection('ticket_states').countDocuments({ status: 'acknowledged' }),
+    N,
+    300_000,
+    'projections',
+    10_000,
+  );
   const settledSeconds = (Date.now() - t0) / 1000;
   log(`all ${acks.reached} acknowledged after ${settledSeconds.toFixed(0)} s; idling 20 s so the processes settle`);
   await delay(20_000);
 
-  const rss = { worker: rssMiB(stack.pid('worker')), api: rssMiB(stack.pid('api')), temporal: rssMiB(stack.pid('temporal')), mongo: rssMiB(stack.pid('mongo')) };
-  const temporalDisk = ['temporal.sqlite', 'temporal.sqlite-wal', 'temporal.sqlite-shm'].reduce((s, f) => s + diskBytes(path.join(stack.dataDir, f)), 0);
+  const rss = {
+    worker: rssMiB(stack.pid('worker')),
+    api: rssMiB(stack.pid('api')),
+    temporal: rssMiB(stack.pid('temporal')),
+    mongo: rssMiB(stack.pid('mongo')),
+  };
+  const temporalDisk = ['temporal.sqlite', 'temporal.sqlite-wal', 'temporal.sqlite-shm'].reduce(
+    (s, f) => s + diskBytes(path.join(stack.dataDir, f)),
+    0,
+  );
   const mongoDisk = diskBytes(path.join(stack.dataDir, 'mongo'));
 
   const url = `${stack.apiUrl}/api/v1/tickets?sort=deadline`;
@@ -82,7 +112,10 @@ try {
   const query = summary(direct);
   const eight = await autocannon({ url, headers, connections: 8, duration: 10 });
   const mib = (b: number) => fmt(b / 2 ** 20, 0);
-  const cfg = Object.entries(tuning).map(([k, v]) => `${k}=${v}`).join(' ') || 'defaults (worker/create-worker.ts)';
+  const cfg =
+    Object.entries(tuning)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ') || 'defaults (worker/create-worker.ts)';
 
   console.log(`## Scale: ${fmt(N)} open tickets sleeping at once (${cfg})
 

@@ -44,7 +44,10 @@ const STAFF_RULES = ['POST /api/v1/tickets'];
 function config(dir: string, operations: string[]): string {
   const file = path.join(dir, 'schemathesis.toml');
   const statuses = JSON.stringify([...POSITIVE_STATUSES, '400']);
-  const sections = operations.map((name) => `[[operations]]\ninclude-name = ${JSON.stringify(name)}\nchecks.positive_data_acceptance.expected-statuses = ${statuses}\n`);
+  const sections = operations.map(
+    (name) =>
+      `[[operations]]\ninclude-name = ${JSON.stringify(name)}\nchecks.positive_data_acceptance.expected-statuses = ${statuses}\n`,
+  );
   fs.writeFileSync(file, sections.join('\n'));
   return file;
 }
@@ -55,8 +58,12 @@ function schemathesisBin(): string {
   const bin = path.join(venv, 'bin', 'schemathesis');
   if (!fs.existsSync(bin)) {
     console.log(`installing schemathesis ${VERSION} into ${venv}`);
-    const steps = [['python3', ['-m', 'venv', venv]], [path.join(venv, 'bin', 'pip'), ['install', '-q', `schemathesis==${VERSION}`]]] as const;
-    for (const [cmd, args] of steps) if (spawnSync(cmd, args, { stdio: 'inherit' }).status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed`);
+    const steps = [
+      ['python3', ['-m', 'venv', venv]],
+      [path.join(venv, 'bin', 'pip'), ['install', '-q', `schemathesis==${VERSION}`]],
+    ] as const;
+    for (const [cmd, args] of steps)
+      if (spawnSync(cmd, args, { stdio: 'inherit' }).status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed`);
   }
   return bin;
 }
@@ -98,25 +105,46 @@ try {
       await api(stack, 'PUT', '/api/v1/sla/calendars/default', calendar);
       await api(stack, 'PUT', '/api/v1/sla/policies/default', policy);
       // Created now, so the admin run cannot have rotated or revoked its key.
-      key = (await api(stack, 'POST', '/api/v1/users', { role: 'customer', name: 'Probe Customer', email: 'probe@example.com' })).apiKey;
+      key = (
+        await api(stack, 'POST', '/api/v1/users', {
+          role: 'customer',
+          name: 'Probe Customer',
+          email: 'probe@example.com',
+        })
+      ).apiKey;
     }
     const dir = path.join(reports, who);
     fs.mkdirSync(dir, { recursive: true });
     const toml = config(dir, who === 'admin' ? [...RULES_BEYOND_THE_SCHEMA, ...STAFF_RULES] : RULES_BEYOND_THE_SCHEMA);
     console.log(`\n== schemathesis as ${who}: ${MAX_EXAMPLES} examples per operation, ${RUN_LIMIT_S - WRAP_UP_S} s ==`);
     const started = Date.now();
-    codes[who] = await run(bin, [
-      '--config-file', toml,
-      'run', `${stack.apiUrl}/openapi.json`,
-      '-H', `Authorization: Bearer ${key}`,
-      '--checks', 'all',
-      '--max-examples', String(MAX_EXAMPLES),
-      '--max-time', String(RUN_LIMIT_S - WRAP_UP_S),
-      '--workers', '2',
-      '--request-timeout', '20',
-      '--generation-deterministic',
-      '--report', 'junit,ndjson', '--report-dir', dir,
-    ], reports);
+    codes[who] = await run(
+      bin,
+      [
+        '--config-file',
+        toml,
+        'run',
+        `${stack.apiUrl}/openapi.json`,
+        '-H',
+        `Authorization: Bearer ${key}`,
+        '--checks',
+        'all',
+        '--max-examples',
+        String(MAX_EXAMPLES),
+        '--max-time',
+        String(RUN_LIMIT_S - WRAP_UP_S),
+        '--workers',
+        '2',
+        '--request-timeout',
+        '20',
+        '--generation-deterministic',
+        '--report',
+        'junit,ndjson',
+        '--report-dir',
+        dir,
+      ],
+      reports,
+    );
     console.log(`== ${who}: exit ${codes[who]} after ${Math.round((Date.now() - started) / 1000)} s ==`);
   }
   console.log(`\nexit codes: ${JSON.stringify(codes)}; reports in ${reports}`);

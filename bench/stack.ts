@@ -7,7 +7,13 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import protoPackage from '@temporalio/proto';
 import { clusterServers as createClusterServers, type ClusterServers } from '../scripts/lib/cluster';
-import { freePort, startMongoServer, startTemporalDevServer, stopChild, type ManagedProcess } from '../scripts/lib/servers';
+import {
+  freePort,
+  startMongoServer,
+  startTemporalDevServer,
+  stopChild,
+  type ManagedProcess,
+} from '../scripts/lib/servers';
 import { freePorts } from '../scripts/lib/temporal-cluster';
 import { startSmtpSink, type SmtpSink } from '../scripts/lib/smtp-sink';
 import { provision, repoRoot, type Tools } from '../scripts/lib/tools';
@@ -91,7 +97,13 @@ function exited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
 }
 
-async function waitUntil(what: string, timeoutMs: number, probe: () => Promise<boolean>, dead?: () => boolean, logFile?: string): Promise<void> {
+async function waitUntil(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<boolean>,
+  dead?: () => boolean,
+  logFile?: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   // The data dir (and its logs) is removed on failure, so the error carries the end of the log.
   const tail = () => (logFile && fs.existsSync(logFile) ? `\n${fs.readFileSync(logFile, 'utf8').slice(-2_000)}` : '');
@@ -106,7 +118,10 @@ async function waitUntil(what: string, timeoutMs: number, probe: () => Promise<b
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const log = opts.log ?? (() => {});
   const cluster = opts.cluster ?? process.env.BENCH_CLUSTER === '1';
-  const tools = (await provision({ need: { temporal: !cluster, cluster, mongo: true, testServer: false, chromium: false }, log })) as Tools;
+  const tools = (await provision({
+    need: { temporal: !cluster, cluster, mongo: true, testServer: false, chromium: false },
+    log,
+  })) as Tools;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sla-desk-stack-'));
   // mkdtemp makes it private; the cluster's PostgreSQL runs as another user when we are root and must reach its data.
   if (cluster) fs.chmodSync(dataDir, 0o755);
@@ -120,7 +135,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const apiUrls = apiNames.map((name) => `http://127.0.0.1:${appPorts[name]!.port}`);
   let clusterServers: ClusterServers | undefined;
   if (cluster) {
-    clusterServers = createClusterServers(tools.cluster, { dataDir, pgPort, ports: await freePorts(), uiPort: 0, namespace: 'default', log });
+    clusterServers = createClusterServers(tools.cluster, {
+      dataDir,
+      pgPort,
+      ports: await freePorts(),
+      uiPort: 0,
+      namespace: 'default',
+      log,
+    });
   }
   const temporalAddress = clusterServers?.address ?? `127.0.0.1:${temporalPort}`;
   const mongoUri = `mongodb://127.0.0.1:${mongoPort}/sla-desk`;
@@ -158,7 +180,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       track(servers.temporal.child);
     },
     mongo: async () => {
-      servers.mongo = await startMongoServer({ server: tools.mongo, port: mongoPort, dataDir: path.join(dataDir, 'mongo'), logFile: path.join(logDir, 'mongo.log') });
+      servers.mongo = await startMongoServer({
+        server: tools.mongo,
+        port: mongoPort,
+        dataDir: path.join(dataDir, 'mongo'),
+        logFile: path.join(logDir, 'mongo.log'),
+      });
       track(servers.mongo.child);
     },
   };
@@ -190,7 +217,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     // `node --import tsx` as npm start does: the pid we hold is the app itself, so SIGKILL hits it.
     const nodeArgs = opts.nodeArgs ?? process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
     const entry = name.startsWith('worker') ? 'worker/main.ts' : 'api/main.ts';
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(repoRoot, entry)], { cwd: repoRoot, env: appEnv(name), stdio: ['ignore', out, out] });
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(repoRoot, entry)], {
+      cwd: repoRoot,
+      env: appEnv(name),
+      stdio: ['ignore', out, out],
+    });
     fs.closeSync(out);
     apps[name] = track(child);
     return child;
@@ -209,15 +240,29 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   async function startApp(name: AppName) {
     const child = spawnApp(name);
     const logFile = path.join(logDir, `${name}.log`);
-    if (workerNames.includes(name)) await waitUntil(name, 120_000, () => workerPolling(child.pid!), () => exited(child), logFile);
+    if (workerNames.includes(name))
+      await waitUntil(
+        name,
+        120_000,
+        () => workerPolling(child.pid!),
+        () => exited(child),
+        logFile,
+      );
     else {
       const url = apiUrls[apiNames.indexOf(name)]!;
-      await waitUntil(name, 120_000, async () => (await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(3_000) })).status === 200, () => exited(child), logFile);
+      await waitUntil(
+        name,
+        120_000,
+        async () => (await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(3_000) })).status === 200,
+        () => exited(child),
+        logFile,
+      );
     }
   }
 
   const childOf = (name: ProcessName): ChildProcess | undefined => {
-    if (name === 'temporal' || name === 'postgresql') return clusterServers ? clusterServers.child(name) : name === 'temporal' ? servers.temporal?.child : undefined;
+    if (name === 'temporal' || name === 'postgresql')
+      return clusterServers ? clusterServers.child(name) : name === 'temporal' ? servers.temporal?.child : undefined;
     return name === 'mongo' ? servers.mongo?.child : apps[name];
   };
 
@@ -246,7 +291,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
   try {
     log(`DATA_DIR ${dataDir}`);
-    await Promise.all([cluster ? startServer.postgresql().then(startServer.temporal) : startServer.temporal(), startServer.mongo()]);
+    await Promise.all([
+      cluster ? startServer.postgresql().then(startServer.temporal) : startServer.temporal(),
+      startServer.mongo(),
+    ]);
     sink = await startSmtpSink({ port: 0, dir: path.join(dataDir, 'outbox') });
     connection = await Connection.connect({ address: temporalAddress });
     // Worker and API bundle/compile in parallel; together they take most of the start-up time.

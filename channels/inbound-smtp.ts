@@ -20,7 +20,12 @@ const smtpError = (code: number, message: string) => Object.assign(new Error(mes
  * gets a bounce, and the message is kept); a failure on our side answers 451 so the sending server
  * retries later. A bounce (null sender) is never refused.
  */
-export async function startInboundSmtp(opts: { port: number; host?: string; processor: InboundMail; logger?: Logger }): Promise<InboundSmtp> {
+export async function startInboundSmtp(opts: {
+  port: number;
+  host?: string;
+  processor: InboundMail;
+  logger?: Logger;
+}): Promise<InboundSmtp> {
   const host = opts.host ?? '127.0.0.1';
   const server = new SMTPServer({
     authOptional: true,
@@ -37,7 +42,10 @@ export async function startInboundSmtp(opts: { port: number; host?: string; proc
       stream.on('end', () => {
         if (stream.sizeExceeded) return callback(smtpError(552, 'message exceeds the size limit'));
         const mailFrom = session.envelope.mailFrom;
-        const envelope = { from: mailFrom ? mailFrom.address : undefined, to: session.envelope.rcptTo.map((r) => r.address) };
+        const envelope = {
+          from: mailFrom ? mailFrom.address : undefined,
+          to: session.envelope.rcptTo.map((r) => r.address),
+        };
         opts.processor.receive(Buffer.concat(chunks), envelope).then(
           (r) => callback(null, `accepted: ${r.outcome}${r.ticketId ? ` #${r.ticketId}` : ''}`),
           (err: unknown) => {

@@ -11,7 +11,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
 /** The agents who exist, for assignment, the console's picker and the assignee filter. */
 export function createAgentDirectory(deps: { store: Store }) {
   const { store } = deps;
-  const asAgent = (u: User | null): Agent | null => (u && (u.role === 'agent' || u.role === 'admin') ? { id: u.id, name: u.name, email: u.email, role: u.role } : null);
+  const asAgent = (u: User | null): Agent | null =>
+    u && (u.role === 'agent' || u.role === 'admin') ? { id: u.id, name: u.name, email: u.email, role: u.role } : null;
 
   return {
     async list(): Promise<Agent[]> {

@@ -59,11 +59,16 @@ export function createAgreements(deps: { store: Store; registry: SlaRegistry }) 
     const { calendar: calendarName, policy: policyName } = org.agreement;
     const sla = registry.current();
     const [calendar, policy] = await Promise.all([
-      calendarName === 'default' ? { version: sla.calendarVersion, body: sla.calendar } : registry.latest<CalendarSpec>('calendar', calendarName),
-      policyName === 'default' ? { version: sla.policy.version, body: sla.policy } : registry.latest<SlaPolicy>('policy', policyName),
+      calendarName === 'default'
+        ? { version: sla.calendarVersion, body: sla.calendar }
+        : registry.latest<CalendarSpec>('calendar', calendarName),
+      policyName === 'default'
+        ? { version: sla.policy.version, body: sla.policy }
+        : registry.latest<SlaPolicy>('policy', policyName),
     ]);
     // Deleting a calendar or policy an agreement names is refused, so a missing one is a store out of step.
-    if (!calendar || !policy) throw new Error(`organization ${org.id}: its agreement names a calendar or policy that is not stored`);
+    if (!calendar || !policy)
+      throw new Error(`organization ${org.id}: its agreement names a calendar or policy that is not stored`);
     return {
       agreement: org.id,
       version: org.version,
@@ -71,7 +76,9 @@ export function createAgreements(deps: { store: Store; registry: SlaRegistry }) 
       calendar: { id: calendarName, version: calendar.version, spec: calendar.body },
       policy: { ...policy.body, id: policyName, version: policy.version },
       scope: org.agreement.scope,
-      ...(org.agreement.contacts && Object.keys(org.agreement.contacts).length ? { contacts: org.agreement.contacts } : {}),
+      ...(org.agreement.contacts && Object.keys(org.agreement.contacts).length
+        ? { contacts: org.agreement.contacts }
+        : {}),
     };
   }
 

@@ -28,7 +28,8 @@ export interface AnnouncementServiceDeps {
   now: () => Date;
 }
 
-const isGone = (err: unknown) => err instanceof WorkflowNotFoundError || /already completed/i.test(String((err as Error)?.message));
+const isGone = (err: unknown) =>
+  err instanceof WorkflowNotFoundError || /already completed/i.test(String((err as Error)?.message));
 
 /** Posting an announcement starts its broadcast; the record in the store backs the progress once the workflow is gone. */
 export function createAnnouncementService(deps: AnnouncementServiceDeps) {
@@ -43,7 +44,9 @@ export function createAnnouncementService(deps: AnnouncementServiceDeps) {
   async function progressOf(id: string): Promise<BroadcastProgress | null> {
     try {
       // Bounded: with no worker polling, a query would wait for one.
-      return await temporal.withDeadline(Date.now() + 3_000, () => temporal.workflow.getHandle(broadcastWorkflowId(id)).query(progressQuery));
+      return await temporal.withDeadline(Date.now() + 3_000, () =>
+        temporal.workflow.getHandle(broadcastWorkflowId(id)).query(progressQuery),
+      );
     } catch {
       return null; // no worker to answer, or the workflow is gone: the stored copy answers instead
     }
@@ -51,13 +54,30 @@ export function createAnnouncementService(deps: AnnouncementServiceDeps) {
 
   return {
     /** With an Idempotency-Key the id derives from it, so a retried POST never starts a second broadcast. */
-    async create(caller: Principal, input: NewAnnouncement, idempotencyKey?: string): Promise<{ id: string; replayed: boolean }> {
-      const id = idempotencyKey ? ticketIdForKey(`announcement:${caller.id}`, idempotencyKey) : randomBytes(6).toString('hex').toUpperCase();
+    async create(
+      caller: Principal,
+      input: NewAnnouncement,
+      idempotencyKey?: string,
+    ): Promise<{ id: string; replayed: boolean }> {
+      const id = idempotencyKey
+        ? ticketIdForKey(`announcement:${caller.id}`, idempotencyKey)
+        : randomBytes(6).toString('hex').toUpperCase();
       const window = input.window ? { from: new Date(input.window.from), to: new Date(input.window.to) } : undefined;
       const now = deps.now();
       const record: Announcement = {
-        id, title: input.title, body: input.body, kind: input.kind, window, createdBy: caller.id, createdAt: now, updatedAt: now,
-        total: 0, sent: 0, failed: 0, cancelled: false, status: 'running',
+        id,
+        title: input.title,
+        body: input.body,
+        kind: input.kind,
+        window,
+        createdBy: caller.id,
+        createdAt: now,
+        updatedAt: now,
+        total: 0,
+        sent: 0,
+        failed: 0,
+        cancelled: false,
+        status: 'running',
       };
       await store.announcements.create(record);
       try {
@@ -66,11 +86,19 @@ export function createAnnouncementService(deps: AnnouncementServiceDeps) {
           taskQueue: deps.taskQueue,
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
           staticSummary: `Announcement (${input.kind}): ${input.title}`.slice(0, 200),
-          args: [{
-            announcement: { id, kind: input.kind, title: input.title, body: input.body, windowText: window ? windowText(window) : undefined },
-            ratePerSecond: input.delivery?.ratePerSecond,
-            pageSize: input.delivery?.pageSize,
-          }],
+          args: [
+            {
+              announcement: {
+                id,
+                kind: input.kind,
+                title: input.title,
+                body: input.body,
+                windowText: window ? windowText(window) : undefined,
+              },
+              ratePerSecond: input.delivery?.ratePerSecond,
+              pageSize: input.delivery?.pageSize,
+            },
+          ],
         });
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError && idempotencyKey) return { id, replayed: true };

@@ -24,10 +24,16 @@ export interface AttachmentQuota {
 export const DEFAULT_QUOTA: AttachmentQuota = { maxBytes: 50 * 1024 * 1024, maxFiles: 100 };
 
 const SIGNATURES: { type: string; test: (b: Buffer) => boolean }[] = [
-  { type: 'image/png', test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  {
+    type: 'image/png',
+    test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  },
   { type: 'image/jpeg', test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
   { type: 'image/gif', test: (b) => b.subarray(0, 4).toString('latin1') === 'GIF8' },
-  { type: 'image/webp', test: (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP' },
+  {
+    type: 'image/webp',
+    test: (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
+  },
   { type: 'application/pdf', test: (b) => b.subarray(0, 5).toString('latin1') === '%PDF-' },
   { type: 'application/zip', test: (b) => b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04 },
 ];
@@ -52,10 +58,15 @@ export function sniffType(data: Buffer): string | null {
 }
 
 /** Only these are ever shown inline (as `<img>`); everything else is served as a download. */
-export const isImage = (contentType: string) => ['image/png', 'image/jpeg', 'image/gif', 'image/webp'].includes(contentType);
+export const isImage = (contentType: string) =>
+  ['image/png', 'image/jpeg', 'image/gif', 'image/webp'].includes(contentType);
 
 /** Names are shown back to people: no control or format characters, bounded length. */
-export const cleanFilename = (name: string) => name.replace(/[\p{Cc}\p{Cf}/\\]/gu, '').trim().slice(0, 200) || 'unnamed';
+export const cleanFilename = (name: string) =>
+  name
+    .replace(/[\p{Cc}\p{Cf}/\\]/gu, '')
+    .trim()
+    .slice(0, 200) || 'unnamed';
 
 export interface IncomingFile {
   filename: string;
@@ -78,15 +89,18 @@ export function checkFiles(files: IncomingFile[]): { kept: CheckedFile[]; refuse
   for (const f of files) {
     const filename = cleanFilename(f.filename);
     const type = sniffType(f.data);
-    if (f.data.length > ATTACHMENT_POLICY.maxFileBytes) refused.push({ filename, reason: `larger than ${ATTACHMENT_POLICY.maxFileBytes / 1024 / 1024} MB` });
+    if (f.data.length > ATTACHMENT_POLICY.maxFileBytes)
+      refused.push({ filename, reason: `larger than ${ATTACHMENT_POLICY.maxFileBytes / 1024 / 1024} MB` });
     else if (!type) refused.push({ filename, reason: `not a ${ATTACHMENT_POLICY.typesInWords} file` });
-    else if (kept.length >= ATTACHMENT_POLICY.maxFilesPerMessage) refused.push({ filename, reason: `more than ${ATTACHMENT_POLICY.maxFilesPerMessage} files` });
+    else if (kept.length >= ATTACHMENT_POLICY.maxFilesPerMessage)
+      refused.push({ filename, reason: `more than ${ATTACHMENT_POLICY.maxFilesPerMessage} files` });
     else kept.push({ filename, contentType: type, data: f.data });
   }
   return { kept, refused };
 }
 
-export const quotaInWords = (q: AttachmentQuota) => `${q.maxFiles} files and ${Math.round(q.maxBytes / 1024 / 1024)} MB per ticket`;
+export const quotaInWords = (q: AttachmentQuota) =>
+  `${q.maxFiles} files and ${Math.round(q.maxBytes / 1024 / 1024)} MB per ticket`;
 
 export function quotaExceeded(q: AttachmentQuota): AppError {
   return new AppError('too_large', `the ticket's attachment quota (${quotaInWords(q)}) would be exceeded`, 'files');

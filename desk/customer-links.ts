@@ -16,7 +16,15 @@ const LINKS_PER_MAIL = 20;
  * ticket) and asking for them again by address. The links only ever travel by mail to the address
  * on the ticket, so knowing an address (or a ticket number) gives nobody a way in.
  */
-export function createCustomerLinks(deps: { store: Store; links: TicketLinks; acceptances: SlaAcceptances; now: () => Date; mailer?: Mailer; mailDomain?: string; logger: Logger }) {
+export function createCustomerLinks(deps: {
+  store: Store;
+  links: TicketLinks;
+  acceptances: SlaAcceptances;
+  now: () => Date;
+  mailer?: Mailer;
+  mailDomain?: string;
+  logger: Logger;
+}) {
   const { store, links } = deps;
   /** When each address was last mailed: one mail per address per window, whoever asks how often. */
   const lastMailed = new Map<string, number>();
@@ -75,7 +83,9 @@ export function createCustomerLinks(deps: { store: Store; links: TicketLinks; ac
      * that neither the answer nor its timing tells whether the address is known; failures are logged.
      */
     requestLinks(email: string): void {
-      sendLinks(email.trim().toLowerCase()).catch((err: unknown) => deps.logger.error({ err }, 'ticket links not mailed'));
+      sendLinks(email.trim().toLowerCase()).catch((err: unknown) =>
+        deps.logger.error({ err }, 'ticket links not mailed'),
+      );
     },
   };
 }

@@ -14,7 +14,11 @@ import type { Principal } from './principal';
  * Timeline details written for agents: an escalation's or a reclassification's reason names people and levels; an
  * assignment names who had the ticket before and who has it now (staff ids the customer's pages never show).
  */
-const INTERNAL_DETAIL: Record<string, readonly string[]> = { escalated: ['reason'], reclassified: ['reason', 'by'], assigned: ['from', 'to'] };
+const INTERNAL_DETAIL: Record<string, readonly string[]> = {
+  escalated: ['reason'],
+  reclassified: ['reason', 'by'],
+  assigned: ['from', 'to'],
+};
 
 export function customerThread(messages: ThreadMessage[]): ThreadMessage[] {
   return messages.filter((m) => !m.internal && !isInternalKind(m.kind));
@@ -29,7 +33,8 @@ export function customerTimeline<E extends Pick<SlaEventRecord, 'type' | 'detail
 }
 
 /** The thread as the caller may see it: everything for agents and admins, the customer projection for customers. */
-export const threadFor = (caller: Principal, messages: ThreadMessage[]) => (caller.role === 'customer' ? customerThread(messages) : messages);
+export const threadFor = (caller: Principal, messages: ThreadMessage[]) =>
+  caller.role === 'customer' ? customerThread(messages) : messages;
 
 export const timelineFor = <E extends Pick<SlaEventRecord, 'type' | 'detail'>>(caller: Principal, events: E[]) =>
   caller.role === 'customer' ? customerTimeline(events) : events;

@@ -49,8 +49,12 @@ export function createDomainClaims(deps: { store: Store; now: () => Date; logger
       if (!claim || claim.organizationId === organizationId) continue; // released or re-claimed in between: look again
       const org = await store.organizations.get(claim.organizationId);
       if (org?.domains.includes(domain)) return { domain, holder: { id: org.id, name: org.name } };
-      if (at.getTime() - claim.touchedAt.getTime() <= STALE_CLAIM_MS) return { domain, claimedBy: claim.organizationId };
-      deps.logger.warn({ domain, organizationId: claim.organizationId, touchedAt: claim.touchedAt }, 'stale domain claim taken over');
+      if (at.getTime() - claim.touchedAt.getTime() <= STALE_CLAIM_MS)
+        return { domain, claimedBy: claim.organizationId };
+      deps.logger.warn(
+        { domain, organizationId: claim.organizationId, touchedAt: claim.touchedAt },
+        'stale domain claim taken over',
+      );
       await claims.removeIfUnchanged(claim);
     }
     return { domain }; // claimed and released over and over while we looked: busy
@@ -61,7 +65,10 @@ export function createDomainClaims(deps: { store: Store; now: () => Date; logger
      * Claims every domain for the organization before it is saved. Refused domains come back, and then nothing stays
      * claimed by this call. Organizations saved before claims existed hold domains without claims: checked here too.
      */
-    async claim(organizationId: string, domains: string[]): Promise<{ held: DomainClaimsHeld } | { refused: DomainRefusal[] }> {
+    async claim(
+      organizationId: string,
+      domains: string[],
+    ): Promise<{ held: DomainClaimsHeld } | { refused: DomainRefusal[] }> {
       const at = deps.now();
       const results = await Promise.all(domains.map((d) => claimOne(organizationId, d, at)));
       const fresh = domains.filter((_, i) => results[i] === 'fresh');
@@ -69,7 +76,8 @@ export function createDomainClaims(deps: { store: Store; now: () => Date; logger
       if (!refused.length) {
         for (const org of await store.organizations.holdingDomains(domains)) {
           if (org.id === organizationId) continue;
-          for (const domain of org.domains.filter((d) => domains.includes(d))) refused.push({ domain, holder: { id: org.id, name: org.name } });
+          for (const domain of org.domains.filter((d) => domains.includes(d)))
+            refused.push({ domain, holder: { id: org.id, name: org.name } });
         }
       }
       if (refused.length) {
@@ -93,9 +101,13 @@ export function createDomainClaims(deps: { store: Store; now: () => Date; logger
     async settle(organizationId: string): Promise<void> {
       const [org, claimed] = await Promise.all([store.organizations.get(organizationId), claims.of(organizationId)]);
       const holds = org?.domains ?? [];
-      await claims.release(organizationId, claimed.filter((d) => !holds.includes(d)));
+      await claims.release(
+        organizationId,
+        claimed.filter((d) => !holds.includes(d)),
+      );
       for (const domain of holds.filter((d) => !claimed.includes(d))) {
-        if (!(await claims.insert(domain, organizationId, deps.now()))) deps.logger.error({ organizationId, domain }, 'organization holds a domain another organization claims');
+        if (!(await claims.insert(domain, organizationId, deps.now())))
+          deps.logger.error({ organizationId, domain }, 'organization holds a domain another organization claims');
       }
     },
 
@@ -103,7 +115,10 @@ export function createDomainClaims(deps: { store: Store; now: () => Date; logger
      * Claims the domains of organizations saved before claims existed, oldest organization first; idempotent (the API
      * runs it at every start). A domain two of them hold already stays with the older one, and is logged.
      */
-    async backfill(): Promise<{ claimed: number; conflicts: { domain: string; organizationId: string; claimedBy: string }[] }> {
+    async backfill(): Promise<{
+      claimed: number;
+      conflicts: { domain: string; organizationId: string; claimedBy: string }[];
+    }> {
       const orgs = await store.organizations.allDomains();
       const holders = await claims.holders(orgs.flatMap((o) => o.domains));
       const at = deps.now();
@@ -122,7 +137,8 @@ export function createDomainClaims(deps: { store: Store; now: () => Date; logger
           if (holder !== org.id) conflicts.push({ domain, organizationId: org.id, claimedBy: holder });
         }
       }
-      if (conflicts.length) deps.logger.error({ conflicts }, 'organizations hold mail domains other organizations claim; change them');
+      if (conflicts.length)
+        deps.logger.error({ conflicts }, 'organizations hold mail domains other organizations claim; change them');
       if (claimed) deps.logger.info({ claimed }, 'mail domains of existing organizations claimed');
       return { claimed, conflicts };
     },

@@ -18,19 +18,38 @@ export type HeldNoticeOutcome = 'sent' | 'rate-limited' | 'no-mailer';
  * forged: no backscatter), with the ways to add to the ticket that do count. The held message's id is the
  * idempotency key, so a redelivery mails nothing more.
  */
-export function createHeldMailNotice(deps: { store: Store; links: TicketLinks; now: () => Date; mailer?: Mailer; mailDomain?: string; replySecret: string; logger: Logger }) {
+export function createHeldMailNotice(deps: {
+  store: Store;
+  links: TicketLinks;
+  now: () => Date;
+  mailer?: Mailer;
+  mailDomain?: string;
+  replySecret: string;
+  logger: Logger;
+}) {
   const { store } = deps;
 
   async function recentNotices(ticketId: string, heldMessageId: string) {
     const since = deps.now().getTime() - HELD_NOTICE_WINDOW_MS;
-    const all = (await store.notifications.forTicket(ticketId)) as unknown as { _id: string; kind: string; claimedAt?: Date }[];
+    const all = (await store.notifications.forTicket(ticketId)) as unknown as {
+      _id: string;
+      kind: string;
+      claimedAt?: Date;
+    }[];
     const ours = all.filter((n) => n.kind === KIND);
-    return { alreadyThis: ours.some((n) => n._id === keyFor(heldMessageId)), recent: ours.filter((n) => (n.claimedAt?.getTime() ?? 0) >= since).length };
+    return {
+      alreadyThis: ours.some((n) => n._id === keyFor(heldMessageId)),
+      recent: ours.filter((n) => (n.claimedAt?.getTime() ?? 0) >= since).length,
+    };
   }
   const keyFor = (heldMessageId: string) => `${KIND}:${heldMessageId}`;
 
   return {
-    async notify(ticket: { id: string; subject: string }, customerEmail: string, heldMessageId: string): Promise<HeldNoticeOutcome> {
+    async notify(
+      ticket: { id: string; subject: string },
+      customerEmail: string,
+      heldMessageId: string,
+    ): Promise<HeldNoticeOutcome> {
       if (!deps.mailer) return 'no-mailer';
       const { alreadyThis, recent } = await recentNotices(ticket.id, heldMessageId);
       if (!alreadyThis && recent >= HELD_NOTICES_PER_TICKET) return 'rate-limited';
@@ -38,7 +57,10 @@ export function createHeldMailNotice(deps: { store: Store; links: TicketLinks; n
       const subject = `A message naming your ticket was kept for review [#${ticket.id}]`;
       // Minted like every notification's (unguessable), so the customer's reply to it proves them.
       const messageId = notificationMessageId(deps.replySecret, key, deps.mailDomain ?? 'support.local');
-      const claimed = await store.notifications.claim({ key, ticketId: ticket.id, kind: KIND, to: [customerEmail], subject, messageId }, deps.now());
+      const claimed = await store.notifications.claim(
+        { key, ticketId: ticket.id, kind: KIND, to: [customerEmail], subject, messageId },
+        deps.now(),
+      );
       if (claimed !== 'claimed') return 'sent';
       const text = [
         `We received a message naming your ticket #${ticket.id} (${ticket.subject}) from your address. We could not confirm that it came from you, so it was not added to the ticket; our support team will review it.`,

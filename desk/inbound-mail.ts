@@ -11,7 +11,14 @@ import type { HeldMailNotice, HeldNoticeOutcome } from './held-mail-notice';
 import { dmarcResult, proveSender } from './mail-auth';
 import { MailOverBudget, type MailParser } from './mail-parser-pool';
 import { isNullSender } from './mail-robots';
-import { MAX_TEXT, pickAttachments, ticketCandidates, type Envelope, type MailFacts, type RefusedFile } from './mail-rules';
+import {
+  MAX_TEXT,
+  pickAttachments,
+  ticketCandidates,
+  type Envelope,
+  type MailFacts,
+  type RefusedFile,
+} from './mail-rules';
 import { cutText } from './mail-text';
 import { ensureCustomer } from './customers';
 import { isStaff, principalOf } from './principal';
@@ -104,14 +111,22 @@ export function createInboundMail(deps: InboundMailDeps) {
       const ticket = await store.tickets.get(id);
       if (!ticket) continue;
       // Only a Message-ID nobody could have guessed proves who received it (lib/reply-token.ts).
-      const proving = cited.filter((c) => c.ticketId === ticket.id && isNotificationMessageId(deps.replySecret, c.key, c.messageId));
+      const proving = cited.filter(
+        (c) => c.ticketId === ticket.id && isNotificationMessageId(deps.replySecret, c.key, c.messageId),
+      );
       return { ticket, citedTo: proving.map((c) => c.to) };
     }
     return null;
   }
 
   /** The idempotency key derives from the message, so a redelivery after a crash finds the same ticket. */
-  async function openTicket(f: MailFacts, key: string, customer: User, refusedFiles: RefusedFile[], note?: string): Promise<string> {
+  async function openTicket(
+    f: MailFacts,
+    key: string,
+    customer: User,
+    refusedFiles: RefusedFile[],
+    note?: string,
+  ): Promise<string> {
     const text = f.text || (f.attachments.length ? '(see attachments)' : '(no text)');
     const { ticket } = await deps.tickets.create(
       principalOf(customer),
@@ -128,9 +143,14 @@ export function createInboundMail(deps: InboundMailDeps) {
     return ticket.id;
   }
 
-  async function route(facts: MailFacts, key: string, details: MailDetails): Promise<InboundResult & { messageId?: string }> {
+  async function route(
+    facts: MailFacts,
+    key: string,
+    details: MailDetails,
+  ): Promise<InboundResult & { messageId?: string }> {
     const found = await findTicket(facts);
-    if (facts.automatic || !facts.from) return { outcome: 'ignored', ticketId: found?.ticket.id, reason: `robot: ${facts.automatic ?? 'no sender'}` };
+    if (facts.automatic || !facts.from)
+      return { outcome: 'ignored', ticketId: found?.ticket.id, reason: `robot: ${facts.automatic ?? 'no sender'}` };
     const f: Sent = { ...facts, from: facts.from };
     const sender = await store.users.byEmail(f.from.address);
     const messageId = `E${sha256(key).slice(0, 24)}`;
@@ -146,7 +166,8 @@ export function createInboundMail(deps: InboundMailDeps) {
       });
       if (!proof.verified) {
         // Only the customer is told, at their own address: a forged agent's mail has nobody to tell.
-        const notice = sender.id === ticket.customerId ? await deps.heldNotice.notify(ticket, sender.email, messageId) : null;
+        const notice =
+          sender.id === ticket.customerId ? await deps.heldNotice.notify(ticket, sender.email, messageId) : null;
         // Written to the store directly: an internal note that never signals the workflow nor reaches the customer.
         await store.messages.add({
           id: messageId,
@@ -166,12 +187,24 @@ export function createInboundMail(deps: InboundMailDeps) {
       try {
         const body = f.reply || '(see attachments)';
         // The message id comes from the mail's key, so a retried delivery threads it once.
-        const { message } = await deps.actions.addMessage(principalOf(sender), ticket.id, { body, channel: 'email', id: messageId, mail: { ...details, proof: proof.reason } });
+        const { message } = await deps.actions.addMessage(principalOf(sender), ticket.id, {
+          body,
+          channel: 'email',
+          id: messageId,
+          mail: { ...details, proof: proof.reason },
+        });
         return { outcome: 'threaded', ticketId: ticket.id, messageId: message.id };
       } catch (err) {
         if (!(err instanceof AppError && err.code === 'invalid_transition')) throw err;
-        if (isStaff(sender)) return { outcome: 'ignored', ticketId: ticket.id, reason: `agent reply refused: ${err.message}` };
-        const id = await openTicket(f, key, sender, details.refusedFiles ?? [], `Follow-up to ticket #${ticket.id}, which is closed.`);
+        if (isStaff(sender))
+          return { outcome: 'ignored', ticketId: ticket.id, reason: `agent reply refused: ${err.message}` };
+        const id = await openTicket(
+          f,
+          key,
+          sender,
+          details.refusedFiles ?? [],
+          `Follow-up to ticket #${ticket.id}, which is closed.`,
+        );
         return { outcome: 'created', ticketId: id };
       }
     }
@@ -207,9 +240,14 @@ export function createInboundMail(deps: InboundMailDeps) {
         return null;
       });
       const key = dedupKey(facts, bytes);
-      const standing = await store.inboundMail.claim(key, { from: facts?.from?.address, subject: facts?.subject }, deps.now());
+      const standing = await store.inboundMail.claim(
+        key,
+        { from: facts?.from?.address, subject: facts?.subject },
+        deps.now(),
+      );
       if (standing) {
-        if (standing.status === 'rejected') throw new InboundMailRejected(standing.reason ?? 'the message was rejected');
+        if (standing.status === 'rejected')
+          throw new InboundMailRejected(standing.reason ?? 'the message was rejected');
         return { outcome: 'duplicate', ticketId: standing.ticketId };
       }
       // A bounce is never bounced: a null sender is recorded, whatever else is wrong with the message.
@@ -229,12 +267,36 @@ export function createInboundMail(deps: InboundMailDeps) {
         const refusedFiles = [...facts.refused, ...skipped];
         const details: MailDetails = { original: facts.text, ...(refusedFiles.length ? { refusedFiles } : {}) };
         const result = await route(facts, key, details);
-        const stored = result.ticketId && (result.outcome === 'created' || result.outcome === 'threaded' || result.outcome === 'held');
+        const stored =
+          result.ticketId &&
+          (result.outcome === 'created' || result.outcome === 'threaded' || result.outcome === 'held');
         const overQuota = stored ? await keepFiles(kept, key, result.ticketId!, result.messageId) : [];
         const skippedAttachments = [...refusedFiles, ...overQuota];
-        await store.inboundMail.finish(key, { outcome: result.outcome, ticketId: result.ticketId, reason: result.reason, skippedAttachments: skippedAttachments.length ? skippedAttachments : undefined }, deps.now());
-        logger.info({ key, from: facts.from?.address, outcome: result.outcome, ticketId: result.ticketId, refused: refusedFiles.length }, 'inbound mail processed');
-        return { outcome: result.outcome, ticketId: result.ticketId, ...(result.reason ? { reason: result.reason } : {}) };
+        await store.inboundMail.finish(
+          key,
+          {
+            outcome: result.outcome,
+            ticketId: result.ticketId,
+            reason: result.reason,
+            skippedAttachments: skippedAttachments.length ? skippedAttachments : undefined,
+          },
+          deps.now(),
+        );
+        logger.info(
+          {
+            key,
+            from: facts.from?.address,
+            outcome: result.outcome,
+            ticketId: result.ticketId,
+            refused: refusedFiles.length,
+          },
+          'inbound mail processed',
+        );
+        return {
+          outcome: result.outcome,
+          ticketId: result.ticketId,
+          ...(result.reason ? { reason: result.reason } : {}),
+        };
       } catch (err) {
         // Left for the sender's retry: SMTP answers 451, HTTP 5xx.
         await store.inboundMail.fail(key, String(err), deps.now()).catch(() => undefined);

@@ -75,7 +75,18 @@ export function createDesk(deps: DeskDeps) {
   const agreements = createAgreements({ store, registry: slaRegistry });
   const pinnedTerms = createPinnedTerms({ store, registry: slaRegistry });
   const tickets = searchable(
-    createTicketService({ temporal, taskQueue, store, termsFor: agreements.termsFor, now, links: deps.links, attachments, acceptances, pinnedTerms, observeStep: deps.observeIntakeStep }),
+    createTicketService({
+      temporal,
+      taskQueue,
+      store,
+      termsFor: agreements.termsFor,
+      now,
+      links: deps.links,
+      attachments,
+      acceptances,
+      pinnedTerms,
+      observeStep: deps.observeIntakeStep,
+    }),
     actions,
   );
   const mail = deps.inboundMail;
@@ -98,7 +109,15 @@ export function createDesk(deps: DeskDeps) {
     attachments,
     links: deps.links,
     webIntake: createWebIntake({ store, tickets, now }),
-    customerLinks: createCustomerLinks({ store, links: deps.links, acceptances, now, mailer: deps.mailer, mailDomain: deps.mailDomain, logger }),
+    customerLinks: createCustomerLinks({
+      store,
+      links: deps.links,
+      acceptances,
+      now,
+      mailer: deps.mailer,
+      mailDomain: deps.mailDomain,
+      logger,
+    }),
     agents,
     queue: createTicketList({ store, agents, pinnedTerms }),
     /** The calendar and policy versions tickets run under: per ticket, per queue page, and every escalation level in use. */
@@ -111,12 +130,37 @@ export function createDesk(deps: DeskDeps) {
     announcements: createAnnouncementService({ temporal, taskQueue, store, sla, now }),
     acceptances,
     portal: createPortal({
-      store, agreements, pinnedTerms, acceptances, links: deps.links, mailer: deps.mailer, mailDomain: deps.mailDomain, supportAddress: deps.supportAddress, logger, now, settings: deps.portal,
+      store,
+      agreements,
+      pinnedTerms,
+      acceptances,
+      links: deps.links,
+      mailer: deps.mailer,
+      mailDomain: deps.mailDomain,
+      supportAddress: deps.supportAddress,
+      logger,
+      now,
+      settings: deps.portal,
     }),
     inboundMail: createInboundMail({
-      tickets, actions, attachments, store, parser: mailParser,
-      heldNotice: createHeldMailNotice({ store, links: deps.links, now, mailer: deps.mailer, mailDomain: deps.mailDomain, replySecret: mail.replySecret, logger }),
-      replySecret: mail.replySecret, trustedAuthservIds: mail.trustedAuthservIds ?? [], now, logger,
+      tickets,
+      actions,
+      attachments,
+      store,
+      parser: mailParser,
+      heldNotice: createHeldMailNotice({
+        store,
+        links: deps.links,
+        now,
+        mailer: deps.mailer,
+        mailDomain: deps.mailDomain,
+        replySecret: mail.replySecret,
+        logger,
+      }),
+      replySecret: mail.replySecret,
+      trustedAuthservIds: mail.trustedAuthservIds ?? [],
+      now,
+      logger,
     }),
     /** Stops the mail parsing threads (shutdown). */
     close: () => mailParser.close(),
@@ -129,7 +173,10 @@ function searchable(service: TicketService, actions: TicketActions): TicketServi
     ...service,
     async create(...args: Parameters<TicketService['create']>) {
       const created = await service.create(...args);
-      await actions.indexWords(created.ticket, `${created.ticket.id}\n${created.ticket.subject}\n${created.ticket.description}`);
+      await actions.indexWords(
+        created.ticket,
+        `${created.ticket.id}\n${created.ticket.subject}\n${created.ticket.description}`,
+      );
       return created;
     },
   };

@@ -40,7 +40,8 @@ export function createLiveSessions(deps: { temporal: Client; actions: TicketActi
     try {
       return await handleOf(ticketId).executeUpdate(liveSessionUpdate, { args: [args] });
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) throw invalidTransition((err.cause as Error | undefined)?.message ?? err.message);
+      if (err instanceof WorkflowUpdateFailedError)
+        throw invalidTransition((err.cause as Error | undefined)?.message ?? err.message);
       throw err;
     }
   }
@@ -52,20 +53,36 @@ export function createLiveSessions(deps: { temporal: Client; actions: TicketActi
       if (input.action === 'request') {
         if (staff) throw forbiddenError('agents book sessions with action "confirm"', 'action');
         const state = await handleOf(ticket.id).query(stateQuery);
-        if (state.status === 'closed' || state.status === 'out_of_scope') throw invalidTransition('the ticket is closed; please open a new ticket');
-        await note(caller, ticket.id, `Requested a live support session via ${input.tool}. Preferred times: ${input.preferredTimes.join('; ') || 'any'}.`);
-        await handleOf(ticket.id).signal(liveSessionRequestSignal, { tool: input.tool, preferredTimes: input.preferredTimes });
+        if (state.status === 'closed' || state.status === 'out_of_scope')
+          throw invalidTransition('the ticket is closed; please open a new ticket');
+        await note(
+          caller,
+          ticket.id,
+          `Requested a live support session via ${input.tool}. Preferred times: ${input.preferredTimes.join('; ') || 'any'}.`,
+        );
+        await handleOf(ticket.id).signal(liveSessionRequestSignal, {
+          tool: input.tool,
+          preferredTimes: input.preferredTimes,
+        });
         return handleOf(ticket.id).query(stateQuery);
       }
       if (!staff) throw forbiddenError('only agents book sessions or record their outcome', 'action');
       if (input.action === 'confirm') {
         const { action: _a, ...booking } = input;
         const sla = await update(ticket.id, { action: 'confirm', booking: { ...booking, agent: caller.name } });
-        await note(caller, ticket.id, `Live support session booked for ${input.startsAt} (${input.durationMinutes} min): ${input.link}`);
+        await note(
+          caller,
+          ticket.id,
+          `Live support session booked for ${input.startsAt} (${input.durationMinutes} min): ${input.link}`,
+        );
         return sla;
       }
       const sla = await update(ticket.id, { action: 'outcome', outcome: input.outcome, notes: input.notes });
-      await note(caller, ticket.id, `Live support session ${input.outcome.replace('_', ' ')}${input.notes ? `: ${input.notes}` : ''}`);
+      await note(
+        caller,
+        ticket.id,
+        `Live support session ${input.outcome.replace('_', ' ')}${input.notes ? `: ${input.notes}` : ''}`,
+      );
       return sla;
     },
   };

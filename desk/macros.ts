@@ -9,7 +9,15 @@ import type { TicketContent } from '../store/tickets';
 
 /** The facts a canned response may name, as `{{name}}`. */
 export const MACRO_PLACEHOLDERS = [
-  'ticket.id', 'ticket.subject', 'ticket.priority', 'ticket.status', 'customer.name', 'customer.email', 'agent.name', 'firstResponseDue', 'resolutionDue',
+  'ticket.id',
+  'ticket.subject',
+  'ticket.priority',
+  'ticket.status',
+  'customer.name',
+  'customer.email',
+  'agent.name',
+  'firstResponseDue',
+  'resolutionDue',
 ] as const;
 
 const PLACEHOLDER = /\{\{\s*([a-zA-Z.]+)\s*\}\}/g;
@@ -18,7 +26,10 @@ const PLACEHOLDER = /\{\{\s*([a-zA-Z.]+)\s*\}\}/g;
 function checkBody(body: string): void {
   for (const m of body.matchAll(PLACEHOLDER)) {
     if (!(MACRO_PLACEHOLDERS as readonly string[]).includes(m[1]!)) {
-      throw invalidInput(`unknown placeholder {{${m[1]}}}; use ${MACRO_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`, 'body');
+      throw invalidInput(
+        `unknown placeholder {{${m[1]}}}; use ${MACRO_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`,
+        'body',
+      );
     }
   }
 }
@@ -63,9 +74,21 @@ export function createMacroService(deps: { store: Store; now: () => Date }) {
     async create(input: { title: string; body: string }, actor: string): Promise<Macro> {
       checkBody(input.body);
       const now = deps.now();
-      const macro: Macro = { id: `K${randomBytes(6).toString('hex').toUpperCase()}`, title: input.title, body: input.body, createdAt: now, updatedAt: now };
+      const macro: Macro = {
+        id: `K${randomBytes(6).toString('hex').toUpperCase()}`,
+        title: input.title,
+        body: input.body,
+        createdAt: now,
+        updatedAt: now,
+      };
       await store.macros.put(macro);
-      await store.audit.record({ at: now, actor, action: 'macro.create', target: macro.id, detail: { title: macro.title } });
+      await store.audit.record({
+        at: now,
+        actor,
+        action: 'macro.create',
+        target: macro.id,
+        detail: { title: macro.title },
+      });
       return macro;
     },
     async update(id: string, input: { title: string; body: string }, actor: string): Promise<Macro> {
@@ -74,7 +97,13 @@ export function createMacroService(deps: { store: Store; now: () => Date }) {
       if (!old) throw notFoundError('macro');
       const macro: Macro = { ...old, title: input.title, body: input.body, updatedAt: deps.now() };
       await store.macros.put(macro);
-      await store.audit.record({ at: macro.updatedAt, actor, action: 'macro.update', target: id, detail: { title: macro.title } });
+      await store.audit.record({
+        at: macro.updatedAt,
+        actor,
+        action: 'macro.update',
+        target: id,
+        detail: { title: macro.title },
+      });
       return macro;
     },
     async remove(id: string, actor: string): Promise<void> {

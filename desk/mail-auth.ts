@@ -42,11 +42,20 @@ export interface ProofInput {
 }
 
 export function proveSender(p: ProofInput): SenderProof {
-  if (p.dmarc === 'fail') return { verified: false, reason: 'the receiving server reports no DMARC pass for the sender' };
-  const tokens = p.recipients.flatMap((a) => new RegExp(`\\+${p.ticketId}\\.([0-9a-f]{8,64})@`, 'i').exec(a)?.[1] ?? []);
-  if (tokens.some((t) => isReplyToken(p.secret, p.ticketId, p.sender, t))) return { verified: true, reason: 'reply token' };
+  if (p.dmarc === 'fail')
+    return { verified: false, reason: 'the receiving server reports no DMARC pass for the sender' };
+  const tokens = p.recipients.flatMap(
+    (a) => new RegExp(`\\+${p.ticketId}\\.([0-9a-f]{8,64})@`, 'i').exec(a)?.[1] ?? [],
+  );
+  if (tokens.some((t) => isReplyToken(p.secret, p.ticketId, p.sender, t)))
+    return { verified: true, reason: 'reply token' };
   if (p.citedMailRecipients.some((to) => to.length === 1 && to[0]!.toLowerCase() === p.sender.toLowerCase())) {
     return { verified: true, reason: 'cites a mail sent only to the sender' };
   }
-  return { verified: false, reason: tokens.length ? 'the reply token does not belong to the sender' : 'no reply token and no mail of ours sent to the sender is cited' };
+  return {
+    verified: false,
+    reason: tokens.length
+      ? 'the reply token does not belong to the sender'
+      : 'no reply token and no mail of ours sent to the sender is cited',
+  };
 }

@@ -100,7 +100,10 @@ export function createMailParserPool(opts: MailParserOptions) {
       slot.job = job;
       const running = slot;
       running.timer = setTimeout(() => {
-        opts.logger?.warn({ ms: opts.timeoutMs, size: job.bytes.length }, 'mail parsing ran out of time; worker replaced');
+        opts.logger?.warn(
+          { ms: opts.timeoutMs, size: job.bytes.length },
+          'mail parsing ran out of time; worker replaced',
+        );
         replace(running);
         job.reject(new MailOverBudget('time', `parsing took longer than ${opts.timeoutMs / 1000} s`));
       }, opts.timeoutMs);
@@ -111,7 +114,9 @@ export function createMailParserPool(opts: MailParserOptions) {
   return {
     parse(bytes: Buffer, envelope: Envelope): Promise<MailFacts | null> {
       if (bytes.length > opts.maxBytes) {
-        return Promise.reject(new MailOverBudget('size', `the message is ${bytes.length} bytes; at most ${opts.maxBytes} are accepted`));
+        return Promise.reject(
+          new MailOverBudget('size', `the message is ${bytes.length} bytes; at most ${opts.maxBytes} are accepted`),
+        );
       }
       if (closed) return Promise.reject(new Error('the mail parser is closed'));
       return new Promise((resolve, reject) => {
@@ -129,7 +134,13 @@ export function createMailParserPool(opts: MailParserOptions) {
 /** Buffers come back from the worker as plain Uint8Arrays. */
 function revive(facts: MailFacts | null): MailFacts | null {
   if (!facts) return null;
-  return { ...facts, attachments: facts.attachments.map((a) => ({ ...a, data: Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength) })) };
+  return {
+    ...facts,
+    attachments: facts.attachments.map((a) => ({
+      ...a,
+      data: Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength),
+    })),
+  };
 }
 
 export type MailParser = Pick<ReturnType<typeof createMailParserPool>, 'parse' | 'close'>;

@@ -21,13 +21,25 @@ export type HeaderLookup = (name: string) => string | undefined;
 const ROLE_SENDER =
   /^(mailer-daemon|postmaster|post_master|no[-_.]?reply|do[-_.]?not[-_.]?reply|bounces?|majordomo|listserv|mailman|[^@]*-request|owner-[^@]*|[^@]*-owner|[^@]*-bounces?)(\+[^@]*)?@/i;
 
-const LIST_HEADERS = ['list-id', 'list-unsubscribe', 'list-post', 'list-help', 'list-subscribe', 'list-owner', 'list-archive'];
+const LIST_HEADERS = [
+  'list-id',
+  'list-unsubscribe',
+  'list-post',
+  'list-help',
+  'list-subscribe',
+  'list-owner',
+  'list-archive',
+];
 
 /** True for `<>`, an empty string, or a value that is only whitespace: the null reverse-path. */
 export const isNullSender = (v: string | undefined) => v !== undefined && /^\s*<?\s*>?\s*$/.test(v);
 
 /** `senders`: the From and Sender addresses. */
-export function robotReason(header: HeaderLookup, senders: (string | undefined)[], envelopeFrom: string | undefined): string | null {
+export function robotReason(
+  header: HeaderLookup,
+  senders: (string | undefined)[],
+  envelopeFrom: string | undefined,
+): string | null {
   const autoSubmitted = header('auto-submitted')?.split(';')[0]?.trim().toLowerCase();
   if (autoSubmitted && autoSubmitted !== 'no') return `Auto-Submitted: ${autoSubmitted}`;
   for (const name of ['x-autoreply', 'x-autorespond', 'x-autoreply-from', 'x-mail-autoreply']) {
@@ -43,14 +55,17 @@ export function robotReason(header: HeaderLookup, senders: (string | undefined)[
   const list = LIST_HEADERS.find((h) => header(h) !== undefined);
   if (list) return `mailing list (${list})`;
   const type = header('content-type')?.toLowerCase() ?? '';
-  if (/^multipart\/report\b/.test(type)) return `report (${/report-type\s*=\s*"?([\w-]+)/.exec(type)?.[1] ?? 'unknown'})`;
-  if (/^message\/(delivery-status|feedback-report|disposition-notification)\b/.test(type)) return `report (${type.split(/[;\s]/)[0]})`;
+  if (/^multipart\/report\b/.test(type))
+    return `report (${/report-type\s*=\s*"?([\w-]+)/.exec(type)?.[1] ?? 'unknown'})`;
+  if (/^message\/(delivery-status|feedback-report|disposition-notification)\b/.test(type))
+    return `report (${type.split(/[;\s]/)[0]})`;
   if (isNullSender(envelopeFrom) || isNullSender(header('return-path'))) return 'null sender <>';
   for (const who of senders) {
     if (who && ROLE_SENDER.test(who)) return `sent by ${who.split('@')[0]!.toLowerCase()}`;
   }
   // The envelope sender only counts when it is the MTA's own: mail sent through a mailing service has a
   // `bounces+…@` envelope (VERP) even when a person wrote it.
-  if (envelopeFrom && /^(mailer-daemon|postmaster)@/i.test(envelopeFrom)) return `sent by ${envelopeFrom.split('@')[0]!.toLowerCase()}`;
+  if (envelopeFrom && /^(mailer-daemon|postmaster)@/i.test(envelopeFrom))
+    return `sent by ${envelopeFrom.split('@')[0]!.toLowerCase()}`;
   return null;
 }

@@ -1,7 +1,16 @@
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { checkFiles, type CheckedFile, type RefusedFile } from './attachments';
 import { robotReason } from './mail-robots';
-import { cutText, declaredCharsets, decodeSubject, decodeUtf7, extractReply, htmlToText, rawHeader, withoutUuencoded } from './mail-text';
+import {
+  cutText,
+  declaredCharsets,
+  decodeSubject,
+  decodeUtf7,
+  extractReply,
+  htmlToText,
+  rawHeader,
+  withoutUuencoded,
+} from './mail-text';
 
 /**
  * The decisions about one inbound message that need no I/O: who sent it, whether a machine did,
@@ -52,13 +61,23 @@ const TICKET_ID = '[0-9A-Za-z]{6,16}';
 const PARSER_OPTIONS = { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true };
 
 const addresses = (a: AddressObject | AddressObject[] | undefined): { address: string; name?: string }[] =>
-  (Array.isArray(a) ? a : a ? [a] : []).flatMap((o) => o.value).flatMap((v) => (v.address ? [{ address: v.address.toLowerCase(), name: v.name || undefined }] : []));
+  (Array.isArray(a) ? a : a ? [a] : [])
+    .flatMap((o) => o.value)
+    .flatMap((v) => (v.address ? [{ address: v.address.toLowerCase(), name: v.name || undefined }] : []));
 
-const messageIds = (v: string | string[] | undefined): string[] => (Array.isArray(v) ? v : v ? [v] : []).flatMap((s) => s.match(/<[^<>\s]+>/g) ?? []);
+const messageIds = (v: string | string[] | undefined): string[] =>
+  (Array.isArray(v) ? v : v ? [v] : []).flatMap((s) => s.match(/<[^<>\s]+>/g) ?? []);
 
 function headerLookup(parsed: ParsedMail) {
   const values = (name: string) =>
-    parsed.headerLines.filter((l) => l.key === name).map((l) => l.line.slice(l.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim());
+    parsed.headerLines
+      .filter((l) => l.key === name)
+      .map((l) =>
+        l.line
+          .slice(l.line.indexOf(':') + 1)
+          .replace(/\r?\n[ \t]+/g, ' ')
+          .trim(),
+      );
   return { values, first: (name: string) => values(name)[0] };
 }
 
@@ -74,7 +93,13 @@ async function forwardedText(file: MailFile): Promise<string> {
   if (!inner) return '';
   const from = addresses(inner.from)[0];
   const body = textOf(inner, declaredCharsets(Buffer.from(file.data)));
-  return [`---------- Forwarded message (${file.filename}) ----------`, `From: ${from ? `${from.name ?? ''} <${from.address}>`.trim() : '(unknown)'}`, `Subject: ${inner.subject ?? '(no subject)'}`, '', body].join('\n');
+  return [
+    `---------- Forwarded message (${file.filename}) ----------`,
+    `From: ${from ? `${from.name ?? ''} <${from.address}>`.trim() : '(unknown)'}`,
+    `Subject: ${inner.subject ?? '(no subject)'}`,
+    '',
+    body,
+  ].join('\n');
 }
 
 export async function parseMail(bytes: Buffer, envelope: Envelope): Promise<MailFacts | null> {
@@ -82,27 +107,45 @@ export async function parseMail(bytes: Buffer, envelope: Envelope): Promise<Mail
   if (!parsed) return null;
   const h = headerLookup(parsed);
   const charsets = declaredCharsets(bytes);
-  const from = addresses(parsed.from)[0] ?? (envelope.from && !/^\s*<?\s*>?\s*$/.test(envelope.from) ? { address: envelope.from.toLowerCase() } : undefined);
+  const from =
+    addresses(parsed.from)[0] ??
+    (envelope.from && !/^\s*<?\s*>?\s*$/.test(envelope.from) ? { address: envelope.from.toLowerCase() } : undefined);
   const attachments: MailFile[] = (parsed.attachments ?? []).map((a, i) => ({
-    filename: (a.filename || (a.contentType === 'message/rfc822' ? `forwarded-${i + 1}.eml` : `attachment-${i + 1}`)).slice(0, 200),
+    filename: (
+      a.filename || (a.contentType === 'message/rfc822' ? `forwarded-${i + 1}.eml` : `attachment-${i + 1}`)
+    ).slice(0, 200),
     contentType: (a.contentType || 'application/octet-stream').toLowerCase(),
     data: Buffer.isBuffer(a.content) ? a.content : Buffer.from(a.content ?? ''),
   }));
   const { text: own, files: uuencoded } = withoutUuencoded(textOf(parsed, charsets));
   const forwarded = await Promise.all(attachments.filter((a) => a.contentType === 'message/rfc822').map(forwardedText));
   const text = cutText([own, ...forwarded.filter(Boolean)].join('\n\n').trim(), MAX_ORIGINAL);
-  const subject = decodeSubject(parsed.subject, rawHeader(bytes, 'subject'), charsets.find((c) => !/^(us-ascii|utf-?7)$/.test(c)));
+  const subject = decodeSubject(
+    parsed.subject,
+    rawHeader(bytes, 'subject'),
+    charsets.find((c) => !/^(us-ascii|utf-?7)$/.test(c)),
+  );
   return {
     messageId: messageIds(parsed.messageId)[0],
     from,
     subject: subject?.replace(/\s+/g, ' ').trim() || undefined,
     text,
-    reply: cutText([extractReply(cutText(own, 2 * MAX_TEXT)), ...forwarded.filter(Boolean)].join('\n\n').trim(), MAX_TEXT),
-    recipients: [...(envelope.to ?? []).map((a) => a.toLowerCase()), ...addresses(parsed.to).map((a) => a.address), ...addresses(parsed.cc).map((a) => a.address)],
+    reply: cutText(
+      [extractReply(cutText(own, 2 * MAX_TEXT)), ...forwarded.filter(Boolean)].join('\n\n').trim(),
+      MAX_TEXT,
+    ),
+    recipients: [
+      ...(envelope.to ?? []).map((a) => a.toLowerCase()),
+      ...addresses(parsed.to).map((a) => a.address),
+      ...addresses(parsed.cc).map((a) => a.address),
+    ],
     cited: [...messageIds(parsed.inReplyTo), ...messageIds(parsed.references)],
     automatic: robotReason(h.first, [from?.address, h.first('sender')?.replace(/^.*<|>.*$/g, '')], envelope.from),
     attachments,
-    refused: uuencoded.map((filename) => ({ filename, reason: 'uuencoded inside the text; send it as a regular attachment' })),
+    refused: uuencoded.map((filename) => ({
+      filename,
+      reason: 'uuencoded inside the text; send it as a regular attachment',
+    })),
     authResults: h.values('authentication-results'),
     // A header is `Name: value` (RFC 5322 field names: printable ASCII without ':' or space).
     hasHeaders: parsed.headerLines.some((l) => /^[\x21-\x39\x3b-\x7e]+:/.test(l.line)),
@@ -118,7 +161,11 @@ export function ticketCandidates(f: MailFacts, loggedTicket?: string | null): st
   const threaded = f.cited.flatMap((id) => new RegExp(`^<ticket-(${TICKET_ID})@`, 'i').exec(id)?.[1] ?? []).reverse();
   const tagged = [...(f.subject ?? '').matchAll(new RegExp(`\\[#(${TICKET_ID})\\]`, 'g'))].map((m) => m[1]!);
   const plus = f.recipients.flatMap((a) => new RegExp(`\\+(${TICKET_ID})(?:\\.[0-9a-f]+)?@`).exec(a)?.[1] ?? []);
-  return [...new Set([...threaded, ...(loggedTicket ? [loggedTicket] : []), ...tagged, ...plus].map((id) => id.toUpperCase()))];
+  return [
+    ...new Set(
+      [...threaded, ...(loggedTicket ? [loggedTicket] : []), ...tagged, ...plus].map((id) => id.toUpperCase()),
+    ),
+  ];
 }
 
 /**
@@ -128,10 +175,19 @@ export function ticketCandidates(f: MailFacts, loggedTicket?: string | null): st
  */
 export function pickAttachments(list: MailFile[]): { kept: CheckedFile[]; skipped: RefusedFile[] } {
   const tnef = (f: MailFile) => f.contentType === 'application/ms-tnef' || /^winmail\.dat$/i.test(f.filename);
-  const { kept, refused } = checkFiles(list.filter((f) => !tnef(f)).map((f) => ({ filename: f.filename, data: Buffer.from(f.data) })));
-  const winmail = list.filter(tnef).map((f) => ({ filename: f.filename, reason: "Outlook's winmail.dat (TNEF) cannot be opened here: please send the files as plain attachments" }));
+  const { kept, refused } = checkFiles(
+    list.filter((f) => !tnef(f)).map((f) => ({ filename: f.filename, data: Buffer.from(f.data) })),
+  );
+  const winmail = list
+    .filter(tnef)
+    .map((f) => ({
+      filename: f.filename,
+      reason: "Outlook's winmail.dat (TNEF) cannot be opened here: please send the files as plain attachments",
+    }));
   // A forwarded message is text by content; it keeps its own type so that it downloads as a mail.
   const forwarded = new Set(list.filter((f) => f.contentType === 'message/rfc822').map((f) => f.filename));
-  const typed = kept.map((f) => (forwarded.has(f.filename) && f.contentType === 'text/plain' ? { ...f, contentType: 'message/rfc822' } : f));
+  const typed = kept.map((f) =>
+    forwarded.has(f.filename) && f.contentType === 'text/plain' ? { ...f, contentType: 'message/rfc822' } : f,
+  );
   return { kept: typed, skipped: [...winmail, ...refused] };
 }

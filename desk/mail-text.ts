@@ -15,14 +15,22 @@ export function rawHeader(bytes: Buffer, name: string): Buffer | undefined {
   return m ? Buffer.from(m[1]!.replace(/\r?\n(?=[ \t])/g, ''), 'latin1') : undefined;
 }
 
-const decodeQ = (s: string) => Buffer.from(s.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+const decodeQ = (s: string) =>
+  Buffer.from(
+    s.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+    'latin1',
+  );
 
 /**
  * The subject as the sender meant it. The parser handles the common cases; this covers what it does not:
  * encoded-words in UTF-7, and raw 8-bit bytes (UTF-8 if they are valid UTF-8, else the body's charset or
  * Windows-1252, what such senders mostly use).
  */
-export function decodeSubject(parsed: string | undefined, raw: Buffer | undefined, bodyCharset?: string): string | undefined {
+export function decodeSubject(
+  parsed: string | undefined,
+  raw: Buffer | undefined,
+  bodyCharset?: string,
+): string | undefined {
   if (!raw) return parsed;
   const latin = raw.toString('latin1');
   if (/=\?utf-7\?/i.test(latin)) {
@@ -37,7 +45,10 @@ export function decodeSubject(parsed: string | undefined, raw: Buffer | undefine
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(raw);
   } catch {
-    const cs = bodyCharset && iconv.encodingExists(bodyCharset) && !/^(us-ascii|utf-?8)$/i.test(bodyCharset) ? bodyCharset : 'windows-1252';
+    const cs =
+      bodyCharset && iconv.encodingExists(bodyCharset) && !/^(us-ascii|utf-?8)$/i.test(bodyCharset)
+        ? bodyCharset
+        : 'windows-1252';
     return iconv.decode(raw, cs);
   }
 }
@@ -58,7 +69,10 @@ export const MAX_HTML_CHARS = 500_000;
 /** HTML (however large or broken) to readable text through html-to-text: entities, lists, tables, no markup. */
 export function htmlToText(html: string): string {
   // A ticket keeps 200,000 characters at most; converting more HTML than this only costs time (~3 s per MB of dense markup).
-  const cut = html.length > MAX_HTML_CHARS ? `${html.slice(0, MAX_HTML_CHARS)}<p>[…the rest of the HTML was not converted]</p>` : html;
+  const cut =
+    html.length > MAX_HTML_CHARS
+      ? `${html.slice(0, MAX_HTML_CHARS)}<p>[…the rest of the HTML was not converted]</p>`
+      : html;
   return convert(cut, {
     wordwrap: false,
     // Tables as plain blocks: html-to-text's column layout costs seconds per megabyte, and mail uses tables for layout.

@@ -24,19 +24,38 @@ export const newOrganizationId = () => `org-${randomBytes(5).toString('hex')}`;
  * Organizations and their agreements. Every change is a new agreement version (audited, its history kept as
  * sla_versions of kind `agreement`); tickets keep the version they were opened under until an admin re-times them.
  */
-export function createOrganizationService(deps: { store: Store; registry: SlaRegistry; agreements: Agreements; temporal: Client; now: () => Date; logger: Logger }) {
+export function createOrganizationService(deps: {
+  store: Store;
+  registry: SlaRegistry;
+  agreements: Agreements;
+  temporal: Client;
+  now: () => Date;
+  logger: Logger;
+}) {
   const { store } = deps;
   const domains = createDomainClaims({ store, now: deps.now, logger: deps.logger });
 
   /** The references only the store can check: the calendar and policy exist, contacts name levels of that policy. */
   async function check(input: OrganizationInput): Promise<void> {
     const { calendar, policy } = input.agreement;
-    const [cal, pol] = await Promise.all([deps.registry.latest('calendar', calendar), deps.registry.latest<SlaPolicy>('policy', policy)]);
-    if (!cal) throw invalidInput(`no calendar named ${calendar}; create it with POST /api/v1/sla/calendars`, 'agreement.calendar');
-    if (!pol) throw invalidInput(`no policy named ${policy}; create it with POST /api/v1/sla/policies`, 'agreement.policy');
+    const [cal, pol] = await Promise.all([
+      deps.registry.latest('calendar', calendar),
+      deps.registry.latest<SlaPolicy>('policy', policy),
+    ]);
+    if (!cal)
+      throw invalidInput(
+        `no calendar named ${calendar}; create it with POST /api/v1/sla/calendars`,
+        'agreement.calendar',
+      );
+    if (!pol)
+      throw invalidInput(`no policy named ${policy}; create it with POST /api/v1/sla/policies`, 'agreement.policy');
     const ladder = escalationLadder(policy === 'default' ? deps.registry.current().policy : pol.body);
     for (const level of Object.keys(input.agreement.contacts ?? {})) {
-      if (!ladder.includes(level)) throw invalidInput(`the policy ${policy} has no level ${level}; its levels are ${ladder.join(', ')}`, `agreement.contacts.${level}`);
+      if (!ladder.includes(level))
+        throw invalidInput(
+          `the policy ${policy} has no level ${level}; its levels are ${ladder.join(', ')}`,
+          `agreement.contacts.${level}`,
+        );
     }
   }
 
@@ -44,10 +63,20 @@ export function createOrganizationService(deps: { store: Store; registry: SlaReg
    * Claims the organization's domains, saves it, and settles its claims to what was saved (desk/domain-claims.ts):
    * of two saves claiming one domain at the same instant, one gets 409 naming the domain's field.
    */
-  async function saveClaimingDomains<T>(id: string, raw: OrganizationInput, input: OrganizationInput, save: () => Promise<T>): Promise<T> {
+  async function saveClaimingDomains<T>(
+    id: string,
+    raw: OrganizationInput,
+    input: OrganizationInput,
+    save: () => Promise<T>,
+  ): Promise<T> {
     const claimed = await domains.claim(id, input.domains);
     if ('refused' in claimed) throw refusal(raw, claimed.refused);
-    const settle = () => domains.settle(id).catch((err: unknown) => deps.logger.error({ err, organizationId: id }, 'domain claims not settled; the next save settles them'));
+    const settle = () =>
+      domains
+        .settle(id)
+        .catch((err: unknown) =>
+          deps.logger.error({ err, organizationId: id }, 'domain claims not settled; the next save settles them'),
+        );
     let saved: T;
     try {
       await domains.beforeSave(claimed.held);
@@ -83,7 +112,13 @@ export function createOrganizationService(deps: { store: Store; registry: SlaReg
         await store.slaVersions.append('agreement', id, input, actor, now);
         await store.organizations.create(org);
       });
-      await store.audit.record({ at: now, actor, action: 'organization.create', target: `organization:${id}:1`, detail: { name: input.name } });
+      await store.audit.record({
+        at: now,
+        actor,
+        action: 'organization.create',
+        target: `organization:${id}:1`,
+        detail: { name: input.name },
+      });
       return org;
     },
 
@@ -95,11 +130,23 @@ export function createOrganizationService(deps: { store: Store; registry: SlaReg
       const now = deps.now();
       const org = await saveClaimingDomains(id, raw, input, async (): Promise<Organization> => {
         const saved = await store.slaVersions.append('agreement', id, input, actor, now);
-        const next: Organization = { id, ...input, version: saved.version, createdAt: before.createdAt, updatedAt: now };
+        const next: Organization = {
+          id,
+          ...input,
+          version: saved.version,
+          createdAt: before.createdAt,
+          updatedAt: now,
+        };
         await store.organizations.replace(next);
         return next;
       });
-      await store.audit.record({ at: now, actor, action: 'organization.update', target: `organization:${id}:${org.version}`, detail: { fromVersion: before.version } });
+      await store.audit.record({
+        at: now,
+        actor,
+        action: 'organization.update',
+        target: `organization:${id}:${org.version}`,
+        detail: { fromVersion: before.version },
+      });
       return org;
     },
 
@@ -121,9 +168,25 @@ export function createOrganizationService(deps: { store: Store; registry: SlaReg
       const org = await existing(id);
       const terms = await deps.agreements.organizationTerms(org);
       const open = await store.ticketStates.openIds({ organizationId: id });
-      const outcome = await retimeTickets(deps.temporal, open, { policy: terms.policy, calendar: terms.calendar.spec, terms: ticketTermsOf(terms) });
-      const result = { ...outcome, agreement: terms.agreement, version: terms.version, calendar: { id: terms.calendar.id, version: terms.calendar.version }, policy: { id: terms.policy.id, version: terms.policy.version } };
-      await store.audit.record({ at: deps.now(), actor, action: 'tickets.retime', target: `organization:${id}:${org.version}`, detail: result });
+      const outcome = await retimeTickets(deps.temporal, open, {
+        policy: terms.policy,
+        calendar: terms.calendar.spec,
+        terms: ticketTermsOf(terms),
+      });
+      const result = {
+        ...outcome,
+        agreement: terms.agreement,
+        version: terms.version,
+        calendar: { id: terms.calendar.id, version: terms.calendar.version },
+        policy: { id: terms.policy.id, version: terms.policy.version },
+      };
+      await store.audit.record({
+        at: deps.now(),
+        actor,
+        action: 'tickets.retime',
+        target: `organization:${id}:${org.version}`,
+        detail: result,
+      });
       return result;
     },
   };

@@ -48,12 +48,19 @@ function snapshotRef(sla: Partial<Pick<TicketSnapshot, 'calendar' | 'policy'>> |
 
 export function createPinnedTerms(deps: { store: Store; registry: SlaRegistry }) {
   const { store, registry } = deps;
-  const stored = async <T>(kind: 'calendar' | 'policy', ref: VersionRef) => (await store.slaVersions.get<T>(kind, ref.id, ref.version))?.body ?? null;
+  const stored = async <T>(kind: 'calendar' | 'policy', ref: VersionRef) =>
+    (await store.slaVersions.get<T>(kind, ref.id, ref.version))?.body ?? null;
 
   async function build(ref: TermsRef): Promise<PinnedTerms> {
     const current = registry.current();
-    const [spec, body] = await Promise.all([ref.calendar ? stored<CalendarSpec>('calendar', ref.calendar) : current.calendar, stored<SlaPolicy>('policy', ref.policy)]);
-    const missing = [!spec && ref.calendar ? `calendar ${refName(ref.calendar)}` : '', !body ? `policy ${refName(ref.policy)}` : ''].filter(Boolean);
+    const [spec, body] = await Promise.all([
+      ref.calendar ? stored<CalendarSpec>('calendar', ref.calendar) : current.calendar,
+      stored<SlaPolicy>('policy', ref.policy),
+    ]);
+    const missing = [
+      !spec && ref.calendar ? `calendar ${refName(ref.calendar)}` : '',
+      !body ? `policy ${refName(ref.policy)}` : '',
+    ].filter(Boolean);
     const policy = body ? { ...body, id: ref.policy.id, version: ref.policy.version } : current.policy;
     return {
       calendar: createCalendar(spec ?? current.calendar),
@@ -61,7 +68,11 @@ export function createPinnedTerms(deps: { store: Store; registry: SlaRegistry })
       ladder: escalationLadder(policy),
       calendarName: ref.calendar && spec ? refName(ref.calendar) : 'default',
       policyName: refName(body ? ref.policy : current.policy),
-      ...(missing.length ? { standIn: `the ticket's ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} no longer stored: the default in force stands in` } : {}),
+      ...(missing.length
+        ? {
+            standIn: `the ticket's ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} no longer stored: the default in force stands in`,
+          }
+        : {}),
     };
   }
 
@@ -70,7 +81,10 @@ export function createPinnedTerms(deps: { store: Store; registry: SlaRegistry })
   function resolve(ref: TermsRef): Promise<PinnedTerms> {
     const { calendarVersion, policy } = registry.current();
     // The same versions make the same key whatever the key order of the object they came in.
-    const key: TermsRef = { calendar: ref.calendar && { id: ref.calendar.id, version: ref.calendar.version }, policy: { id: ref.policy.id, version: ref.policy.version } };
+    const key: TermsRef = {
+      calendar: ref.calendar && { id: ref.calendar.id, version: ref.calendar.version },
+      policy: { id: ref.policy.id, version: ref.policy.version },
+    };
     return resolved(key, `${calendarVersion}|${policy.version}`);
   }
 
@@ -78,14 +92,21 @@ export function createPinnedTerms(deps: { store: Store; registry: SlaRegistry })
   const legacyRef = microcache(async (slaVersion: string): Promise<TermsRef> => {
     const opened = parseVersionRef(slaVersion);
     const current = registry.current();
-    if (!opened || opened.id === 'default') return { calendar: null, policy: opened ?? { id: current.policy.id, version: current.policy.version } };
-    const agreement = (await store.slaVersions.get<OrganizationInput>('agreement', opened.id, opened.version))?.body.agreement;
+    if (!opened || opened.id === 'default')
+      return { calendar: null, policy: opened ?? { id: current.policy.id, version: current.policy.version } };
+    const agreement = (await store.slaVersions.get<OrganizationInput>('agreement', opened.id, opened.version))?.body
+      .agreement;
     if (!agreement) return { calendar: null, policy: { id: current.policy.id, version: current.policy.version } };
     // The versions in force at receipt are not recorded for these: the newest of the names the agreement gave.
-    const [calendar, policy] = await Promise.all([store.slaVersions.latest('calendar', agreement.calendar), store.slaVersions.latest('policy', agreement.policy)]);
+    const [calendar, policy] = await Promise.all([
+      store.slaVersions.latest('calendar', agreement.calendar),
+      store.slaVersions.latest('policy', agreement.policy),
+    ]);
     return {
       calendar: calendar ? { id: agreement.calendar, version: calendar.version } : null,
-      policy: policy ? { id: agreement.policy, version: policy.version } : { id: current.policy.id, version: current.policy.version },
+      policy: policy
+        ? { id: agreement.policy, version: policy.version }
+        : { id: current.policy.id, version: current.policy.version },
     };
   }, 60_000);
 
@@ -102,7 +123,10 @@ export function createPinnedTerms(deps: { store: Store; registry: SlaRegistry })
 
   return {
     /** One ticket's terms: its live snapshot's versions, else those its content records (as lists read them). */
-    async ofTicket(ticket: TicketContent, sla?: Partial<Pick<TicketSnapshot, 'calendar' | 'policy'>> | null): Promise<PinnedTerms> {
+    async ofTicket(
+      ticket: TicketContent,
+      sla?: Partial<Pick<TicketSnapshot, 'calendar' | 'policy'>> | null,
+    ): Promise<PinnedTerms> {
       return resolve(snapshotRef(sla) ?? (await contentRef(ticket)));
     },
 

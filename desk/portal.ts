@@ -59,7 +59,10 @@ export interface PortalCustomer {
 }
 
 const customerOf = (u: User): PortalCustomer => ({
-  id: u.id, email: u.email, name: u.name, trainingIncluded: u.agreement.trainingIncluded,
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  trainingIncluded: u.agreement.trainingIncluded,
   ...(u.organizationId ? { organizationId: u.organizationId } : {}),
   ...(u.organizationRole ? { organizationRole: u.organizationRole } : {}),
 });
@@ -107,7 +110,11 @@ export function clockState(c: StoredClock, now: Date): ClockState {
 
 function clocksOf(p: Pick<TicketStateProjection, 'clocks'>, now: Date): PortalClock[] {
   const clocks = Array.isArray(p.clocks) ? (p.clocks as StoredClock[]) : [];
-  return clocks.map((c) => ({ metric: c.metric, dueAt: c.dueAt ? new Date(c.dueAt) : null, state: clockState(c, now) }));
+  return clocks.map((c) => ({
+    metric: c.metric,
+    dueAt: c.dueAt ? new Date(c.dueAt) : null,
+    state: clockState(c, now),
+  }));
 }
 
 export interface PortalDeps {
@@ -144,7 +151,12 @@ export function createPortal(deps: PortalDeps) {
     if (!user || user.role !== 'customer' || !deps.mailer || !mayMail(user.email, now().getTime())) return;
     const token = newSecret();
     const createdAt = now();
-    await store.signInLinks.create(hashOf(token), user.id, createdAt, new Date(createdAt.getTime() + settings.linkTtlMs));
+    await store.signInLinks.create(
+      hashOf(token),
+      user.id,
+      createdAt,
+      new Date(createdAt.getTime() + settings.linkTtlMs),
+    );
     const minutes = Math.round(settings.linkTtlMs / 60_000);
     const url = links.portalSignInUrl(token);
     const text = [
@@ -169,12 +181,16 @@ export function createPortal(deps: PortalDeps) {
   }
 
   /** The ticket if the customer may read it: their own, or their organization's when they are its admin. */
-  async function readable(customer: PortalCustomer, ticketId: string): Promise<{ content: TicketContent; state: TicketStateProjection | null }> {
+  async function readable(
+    customer: PortalCustomer,
+    ticketId: string,
+  ): Promise<{ content: TicketContent; state: TicketStateProjection | null }> {
     const [content, state] = await Promise.all([store.tickets.get(ticketId), store.ticketStates.get(ticketId)]);
     if (!content) throw notFoundError('ticket');
     const organizationId = state?.organizationId ?? content.organizationId;
     const mine = content.customerId === customer.id;
-    if (!mine && !(seesOrganization(customer) && organizationId === customer.organizationId)) throw notFoundError('ticket');
+    if (!mine && !(seesOrganization(customer) && organizationId === customer.organizationId))
+      throw notFoundError('ticket');
     return { content, state };
   }
 
@@ -186,7 +202,9 @@ export function createPortal(deps: PortalDeps) {
      * the answer nor its timing tells whether the address is known; failures are logged.
      */
     requestSignIn(email: string): void {
-      mailSignInLink(email.trim().toLowerCase()).catch((err: unknown) => deps.logger.error({ err }, 'portal sign-in link not mailed'));
+      mailSignInLink(email.trim().toLowerCase()).catch((err: unknown) =>
+        deps.logger.error({ err }, 'portal sign-in link not mailed'),
+      );
     },
 
     /** The address a live, unused link signs in, without using it: the confirmation page. */
@@ -229,7 +247,11 @@ export function createPortal(deps: PortalDeps) {
 
     /** The customer's tickets, and an organization admin's organization's, newest first. */
     async tickets(customer: PortalCustomer): Promise<{ rows: PortalTicketRow[]; truncated: boolean }> {
-      const states = await store.ticketStates.forCustomer(customer.id, seesOrganization(customer) ? customer.organizationId : undefined, PORTAL_LIST_LIMIT + 1);
+      const states = await store.ticketStates.forCustomer(
+        customer.id,
+        seesOrganization(customer) ? customer.organizationId : undefined,
+        PORTAL_LIST_LIMIT + 1,
+      );
       const shown = states.slice(0, PORTAL_LIST_LIMIT);
       const others = shown.filter((s) => s.customerId !== customer.id).map((s) => s.id);
       const contents = others.length ? await store.tickets.many(others) : new Map<string, TicketContent>();
@@ -237,9 +259,15 @@ export function createPortal(deps: PortalDeps) {
       const rows = shown.map((s): PortalTicketRow => {
         const other = contents.get(s.id);
         return {
-          id: s.id, subject: s.subject, status: s.status, priority: s.priority, receivedAt: s.receivedAt, nextDeadline: s.nextDeadline ?? null,
+          id: s.id,
+          subject: s.subject,
+          status: s.status,
+          priority: s.priority,
+          receivedAt: s.receivedAt,
+          nextDeadline: s.nextDeadline ?? null,
           clocks: clocksOf(s, at),
-          requester: s.customerId === customer.id ? null : (other?.customerName ?? other?.customerEmail ?? 'a colleague'),
+          requester:
+            s.customerId === customer.id ? null : (other?.customerName ?? other?.customerEmail ?? 'a colleague'),
         };
       });
       return { rows, truncated: states.length > PORTAL_LIST_LIMIT };
@@ -248,13 +276,21 @@ export function createPortal(deps: PortalDeps) {
     /** One ticket as its customer sees it (the customer projection: no internal notes, no escalation reasons). */
     async ticket(customer: PortalCustomer, ticketId: string) {
       const { content, state } = await readable(customer, ticketId);
-      const thread: ThreadMessage[] = customerThread(await store.messages.forTicket(ticketId, { includeInternal: false }));
+      const thread: ThreadMessage[] = customerThread(
+        await store.messages.forTicket(ticketId, { includeInternal: false }),
+      );
       const files = await store.attachments.forTicket(ticketId);
       const mine = content.customerId === customer.id;
       const { calendar } = await deps.pinnedTerms.ofTicket(content, null);
       return {
-        id: content.id, subject: content.subject, description: content.description, errorMessage: content.errorMessage, category: content.category,
-        status: state?.status ?? 'new', priority: state?.priority ?? content.priority, receivedAt: content.receivedAt,
+        id: content.id,
+        subject: content.subject,
+        description: content.description,
+        errorMessage: content.errorMessage,
+        category: content.category,
+        status: state?.status ?? 'new',
+        priority: state?.priority ?? content.priority,
+        receivedAt: content.receivedAt,
         requester: mine ? null : (content.customerName ?? content.customerEmail),
         clocks: state ? clocksOf(state, now()) : [],
         thread,
@@ -281,7 +317,15 @@ export function createPortal(deps: PortalDeps) {
     },
 
     /** The SLA the customer is under: the terms, their text, and what the customer has accepted of this version. */
-    async terms(customer: PortalCustomer): Promise<{ terms: AgreementTerms; text: SlaTextPart[][]; supportHours: string; trainingIncluded: boolean; accepted: SlaAcceptance[] }> {
+    async terms(
+      customer: PortalCustomer,
+    ): Promise<{
+      terms: AgreementTerms;
+      text: SlaTextPart[][];
+      supportHours: string;
+      trainingIncluded: boolean;
+      accepted: SlaAcceptance[];
+    }> {
       const terms = await deps.agreements.termsFor(customer);
       return {
         terms,
@@ -299,7 +343,11 @@ export function createPortal(deps: PortalDeps) {
      */
     async accept(customer: PortalCustomer, slaVersion: string): Promise<{ recorded: boolean }> {
       const { slaVersion: current } = await deps.agreements.termsFor(customer);
-      if (slaVersion !== current) throw invalidInput(`the SLA changed to version ${current} since this page was shown; read it and accept again`, 'slaVersion');
+      if (slaVersion !== current)
+        throw invalidInput(
+          `the SLA changed to version ${current} since this page was shown; read it and accept again`,
+          'slaVersion',
+        );
       const recorded = await deps.acceptances.accept(customer.id, current, now());
       if (recorded) deps.logger.info({ customer: customer.id, slaVersion: current }, 'SLA accepted');
       return { recorded };

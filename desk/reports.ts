@@ -118,12 +118,17 @@ const NO_ORGANIZATION = 'none';
 export function createReports(deps: { store: Store }) {
   const { store } = deps;
 
-  const organizationNames = async () => new Map((await store.organizations.list(Number.MAX_SAFE_INTEGER)).map((o) => [o.id, o.name]));
+  const organizationNames = async () =>
+    new Map((await store.organizations.list(Number.MAX_SAFE_INTEGER)).map((o) => [o.id, o.name]));
 
   async function outcomes(f: ReportFilter): Promise<SlaOutcome[]> {
     const events = await store.slaEvents.between(f.from, f.to, ['responded', 'resolved', 'breached']);
     const ids = [...new Set(events.map((e) => e.ticketId))];
-    const [facts, emails, names] = await Promise.all([store.ticketStates.factsOf(ids), store.tickets.customerEmailsOf(ids), organizationNames()]);
+    const [facts, emails, names] = await Promise.all([
+      store.ticketStates.factsOf(ids),
+      store.tickets.customerEmailsOf(ids),
+      organizationNames(),
+    ]);
     const rows: SlaOutcome[] = [];
     for (const e of events) {
       const t = facts.get(e.ticketId);
@@ -145,7 +150,8 @@ export function createReports(deps: { store: Store }) {
         outcome: e.type === 'breached' ? 'breached' : d.met ? 'met' : 'missed',
         at: e.at.toISOString(),
         dueAt: e.dueAt ? e.dueAt.toISOString() : null,
-        businessMinutesUsed: e.type !== 'breached' && typeof d.businessMinutesUsed === 'number' ? d.businessMinutesUsed : null,
+        businessMinutesUsed:
+          e.type !== 'breached' && typeof d.businessMinutesUsed === 'number' ? d.businessMinutesUsed : null,
       });
     }
     return rows;
@@ -153,7 +159,13 @@ export function createReports(deps: { store: Store }) {
 
   /** Attainment per priority and clock (and per organization with `byOrganization`) of the outcomes in the period. */
   function attainment(rows: SlaOutcome[], byOrganization: boolean): AttainmentRow[] {
-    const groups = new Map<string, { row: Omit<AttainmentRow, 'completed' | 'attainment' | 'medianBusinessMinutes' | 'p90BusinessMinutes'>; minutes: number[] }>();
+    const groups = new Map<
+      string,
+      {
+        row: Omit<AttainmentRow, 'completed' | 'attainment' | 'medianBusinessMinutes' | 'p90BusinessMinutes'>;
+        minutes: number[];
+      }
+    >();
     for (const o of rows) {
       const key = `${byOrganization ? (o.organizationId ?? '') : ''}\n${o.priority}\n${o.metric}`;
       let g = groups.get(key);
@@ -167,7 +179,8 @@ export function createReports(deps: { store: Store }) {
     }
     const order = (p: string) => PRIORITIES.indexOf(p as Priority);
     // Organizations by name, customers without one last.
-    const orgOrder = (r: { organizationId?: string | null; organization?: string | null }) => (r.organizationId ? `0${r.organization ?? r.organizationId}` : '1');
+    const orgOrder = (r: { organizationId?: string | null; organization?: string | null }) =>
+      r.organizationId ? `0${r.organization ?? r.organizationId}` : '1';
     return [...groups.values()]
       .sort(
         (a, b) =>

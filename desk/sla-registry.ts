@@ -19,7 +19,15 @@ export type SettingsKind = Exclude<SlaKind, 'agreement'>;
 /** Equal as stored data: key order and a policy's id and version number aside. */
 function sameBody(a: unknown, b: unknown): boolean {
   const canonical = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canonical) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v;
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
+        : v;
   const strip = (v: unknown) => {
     const { id: _id, version: _version, ...rest } = v as Record<string, unknown>;
     return rest;
@@ -54,7 +62,12 @@ export function createSlaRegistry(deps: SlaRegistryDeps) {
       store.slaVersions.latest<CalendarSpec>('calendar', NAME),
       store.slaVersions.latest<SlaPolicy>('policy', NAME),
     ]);
-    if (calendar && policy) current = { calendar: calendar.body, policy: { ...policy.body, version: policy.version }, calendarVersion: calendar.version };
+    if (calendar && policy)
+      current = {
+        calendar: calendar.body,
+        policy: { ...policy.body, version: policy.version },
+        calendarVersion: calendar.version,
+      };
   }
 
   async function existing(kind: SettingsKind, name: string): Promise<SlaVersion> {
@@ -74,7 +87,12 @@ export function createSlaRegistry(deps: SlaRegistryDeps) {
         if (latest && (!deps.configFile || sameBody(latest.body, body))) continue;
         const stored = await store.slaVersions.append(kind, NAME, body, latest ? 'SLA_CONFIG' : 'startup', deps.now());
         if (latest) {
-          await store.audit.record({ at: deps.now(), actor: 'SLA_CONFIG', action: `${kind}.update`, target: `${kind}:${NAME}:${stored.version}` });
+          await store.audit.record({
+            at: deps.now(),
+            actor: 'SLA_CONFIG',
+            action: `${kind}.update`,
+            target: `${kind}:${NAME}:${stored.version}`,
+          });
           deps.logger?.info(
             { kind, version: stored.version, previous: latest.version, file: deps.configFile },
             `SLA_CONFIG (${deps.configFile}) differs from the stored ${kind} version ${latest.version}: applied as version ${stored.version}; new tickets use it, open tickets keep theirs until re-timed`,
@@ -102,7 +120,12 @@ export function createSlaRegistry(deps: SlaRegistryDeps) {
       if (name !== NAME) await existing('calendar', name);
       const calendar = parseCalendar(input);
       const saved = await store.slaVersions.append('calendar', name, calendar, actor, deps.now());
-      await store.audit.record({ at: deps.now(), actor, action: 'calendar.update', target: `calendar:${name}:${saved.version}` });
+      await store.audit.record({
+        at: deps.now(),
+        actor,
+        action: 'calendar.update',
+        target: `calendar:${name}:${saved.version}`,
+      });
       if (name === NAME) await load();
       return saved;
     },
@@ -115,7 +138,12 @@ export function createSlaRegistry(deps: SlaRegistryDeps) {
       const latest = await store.slaVersions.latest('policy', name);
       const policy = { ...parsed, id: name, version: (latest?.version ?? 0) + 1 };
       const saved = await store.slaVersions.append('policy', name, policy, actor, deps.now());
-      await store.audit.record({ at: deps.now(), actor, action: 'policy.update', target: `policy:${name}:${saved.version}` });
+      await store.audit.record({
+        at: deps.now(),
+        actor,
+        action: 'policy.update',
+        target: `policy:${name}:${saved.version}`,
+      });
       if (name === NAME) await load();
       return { ...saved, body: { ...policy, version: saved.version } };
     },
@@ -123,9 +151,14 @@ export function createSlaRegistry(deps: SlaRegistryDeps) {
     /** A new named calendar or policy from `{id, …body}` (version 1); 409 when the name is taken. */
     async create(kind: SettingsKind, input: Record<string, unknown>, actor: string) {
       const { id, ...body } = input;
-      if (typeof id !== 'string' || !SLA_NAME.test(id)) throw invalidInput('must be a lowercase name such as "acme-hours" (letters, digits, dashes; 2–40)', 'id');
-      if (await store.slaVersions.latest(kind, id)) throw conflictError(`a ${kind} named ${id} already exists; PUT /api/v1/sla/${kind === 'calendar' ? 'calendars' : 'policies'}/${id} stores a new version`);
-      const parsed = kind === 'calendar' ? parseCalendar(body) : { ...parsePolicyOverrides(body, DEFAULT_POLICY), id, version: 1 };
+      if (typeof id !== 'string' || !SLA_NAME.test(id))
+        throw invalidInput('must be a lowercase name such as "acme-hours" (letters, digits, dashes; 2–40)', 'id');
+      if (await store.slaVersions.latest(kind, id))
+        throw conflictError(
+          `a ${kind} named ${id} already exists; PUT /api/v1/sla/${kind === 'calendar' ? 'calendars' : 'policies'}/${id} stores a new version`,
+        );
+      const parsed =
+        kind === 'calendar' ? parseCalendar(body) : { ...parsePolicyOverrides(body, DEFAULT_POLICY), id, version: 1 };
       const saved = await store.slaVersions.append(kind, id, parsed, actor, deps.now());
       if (saved.version !== 1) throw conflictError(`a ${kind} named ${id} was created at the same time`);
       await store.audit.record({ at: deps.now(), actor, action: `${kind}.create`, target: `${kind}:${id}:1` });
@@ -141,7 +174,9 @@ export function createSlaRegistry(deps: SlaRegistryDeps) {
       await existing(kind, name);
       const users = await store.organizations.using(kind, name);
       if (users.length) {
-        throw conflictError(`the ${kind} ${name} is in use by organization${users.length > 1 ? 's' : ''} ${users.map((o) => `${o.id} (${o.name})`).join(', ')}`);
+        throw conflictError(
+          `the ${kind} ${name} is in use by organization${users.length > 1 ? 's' : ''} ${users.map((o) => `${o.id} (${o.name})`).join(', ')}`,
+        );
       }
       await store.slaVersions.remove(kind, name);
       await store.audit.record({ at: deps.now(), actor, action: `${kind}.delete`, target: `${kind}:${name}` });

@@ -14,11 +14,16 @@ export type SlaTextPart = { text: string } | { address: string };
  * customers are told to write there. The stored text stays as copied; acceptances record its version only.
  */
 export function slaTextForReading(text: string, supportAddress: string): SlaTextPart[][] {
-  return text.split('\n').map((line) =>
-    line
-      .split(OBFUSCATED_ADDRESS)
-      .flatMap((piece, i): SlaTextPart[] => [...(i ? [{ address: supportAddress }] : []), ...(piece ? [{ text: piece }] : [])]),
-  );
+  return text
+    .split('\n')
+    .map((line) =>
+      line
+        .split(OBFUSCATED_ADDRESS)
+        .flatMap((piece, i): SlaTextPart[] => [
+          ...(i ? [{ address: supportAddress }] : []),
+          ...(piece ? [{ text: piece }] : []),
+        ]),
+    );
 }
 
 export const DEFAULT_SLA_TEXT = `Service Level Agreement

@@ -36,7 +36,9 @@ export function createSlaService(deps: { registry: SlaRegistry; store: Store; te
       return {
         open,
         now: instant(cal, zoned, now),
-        ...(open ? { closesAt: instant(cal, zoned, cal.nextClose(now)) } : { opensAt: instant(cal, zoned, cal.nextOpen(now)) }),
+        ...(open
+          ? { closesAt: instant(cal, zoned, cal.nextClose(now)) }
+          : { opensAt: instant(cal, zoned, cal.nextOpen(now)) }),
         timezone: sla.calendar.timezone,
         calendarVersion: sla.calendarVersion,
         policyVersion: sla.policy.version,
@@ -48,7 +50,11 @@ export function createSlaService(deps: { registry: SlaRegistry; store: Store; te
       const cal = createCalendar(sla.calendar);
       const zoned = callerZone(zone);
       const targets = sla.policy.targets[priority];
-      const byMetric = { first_response: targets.firstResponse, next_response: targets.nextResponse, resolution: targets.resolution };
+      const byMetric = {
+        first_response: targets.firstResponse,
+        next_response: targets.nextResponse,
+        resolution: targets.resolution,
+      };
       return {
         receivedAt: receivedAt.toISOString(),
         priority,
@@ -57,13 +63,21 @@ export function createSlaService(deps: { registry: SlaRegistry; store: Store; te
         due: METRICS.map((metric) => {
           const target = byMetric[metric];
           const business = target.clock === 'business';
-          const due = business ? cal.deadline(receivedAt, target.minutes) : new Date(receivedAt.getTime() + target.minutes * 60_000);
+          const due = business
+            ? cal.deadline(receivedAt, target.minutes)
+            : new Date(receivedAt.getTime() + target.minutes * 60_000);
           return {
             metric,
             targetMinutes: target.minutes,
             clock: target.clock,
             dueAt: instant(cal, zoned, due),
-            warningAt: instant(cal, zoned, business ? cal.deadline(receivedAt, target.minutes * sla.policy.warningAt) : new Date(receivedAt.getTime() + target.minutes * sla.policy.warningAt * 60_000)),
+            warningAt: instant(
+              cal,
+              zoned,
+              business
+                ? cal.deadline(receivedAt, target.minutes * sla.policy.warningAt)
+                : new Date(receivedAt.getTime() + target.minutes * sla.policy.warningAt * 60_000),
+            ),
             ...(business ? { explanation: cal.explain(receivedAt, target.minutes) } : {}),
           };
         }),
@@ -78,13 +92,23 @@ export function createSlaService(deps: { registry: SlaRegistry; store: Store; te
       const sla = deps.registry.current();
       const open = await deps.store.ticketStates.openIds({ organizationId: null });
       // Each ticket keeps its own customer's scope; only the names and versions move.
-      const terms = { agreement: 'default', version: sla.policy.version, calendar: { id: 'default', version: sla.calendarVersion } };
+      const terms = {
+        agreement: 'default',
+        version: sla.policy.version,
+        calendar: { id: 'default', version: sla.calendarVersion },
+      };
       const outcome = {
         ...(await retimeTickets(deps.temporal, open, { policy: sla.policy, calendar: sla.calendar, terms })),
         policyVersion: sla.policy.version,
         calendarVersion: sla.calendarVersion,
       };
-      await deps.store.audit.record({ at: deps.now(), actor, action: 'tickets.retime', target: `policy:default:${sla.policy.version}`, detail: outcome });
+      await deps.store.audit.record({
+        at: deps.now(),
+        actor,
+        action: 'tickets.retime',
+        target: `policy:default:${sla.policy.version}`,
+        detail: outcome,
+      });
       return outcome;
     },
   };

@@ -34,7 +34,10 @@ function refusalReason(err: unknown): string | null {
 }
 
 function isGone(err: unknown): boolean {
-  return err instanceof WorkflowNotFoundError || /workflow execution already completed/i.test(String((err as Error)?.message));
+  return (
+    err instanceof WorkflowNotFoundError ||
+    /workflow execution already completed/i.test(String((err as Error)?.message))
+  );
 }
 
 export function createTicketActions(deps: TicketActionDeps) {
@@ -47,9 +50,16 @@ export function createTicketActions(deps: TicketActionDeps) {
     return ticket;
   }
 
-  async function runUpdate(ticketId: string, action: AgentAction, args: AgentActionArgs, updateId?: string): Promise<TicketSnapshot> {
+  async function runUpdate(
+    ticketId: string,
+    action: AgentAction,
+    args: AgentActionArgs,
+    updateId?: string,
+  ): Promise<TicketSnapshot> {
     try {
-      return await temporal.workflow.getHandle(workflowIdFor(ticketId)).executeUpdate(agentActionUpdate, { args: [action, args], ...(updateId ? { updateId } : {}) });
+      return await temporal.workflow
+        .getHandle(workflowIdFor(ticketId))
+        .executeUpdate(agentActionUpdate, { args: [action, args], ...(updateId ? { updateId } : {}) });
     } catch (err) {
       const reason = refusalReason(err);
       if (reason) throw invalidTransition(reason);
@@ -81,7 +91,11 @@ export function createTicketActions(deps: TicketActionDeps) {
     return runUpdate(ticketId, 'assign', { agent: agent.id }, updateId);
   }
 
-  function newMessage(caller: Principal, ticketId: string, m: { body: string; kind: MessageKind; channel?: string; id?: string }): ThreadMessage {
+  function newMessage(
+    caller: Principal,
+    ticketId: string,
+    m: { body: string; kind: MessageKind; channel?: string; id?: string },
+  ): ThreadMessage {
     return {
       id: m.id ?? `M${randomBytes(8).toString('hex')}`,
       ticketId,
@@ -107,13 +121,25 @@ export function createTicketActions(deps: TicketActionDeps) {
     }
   }
 
-  type ActionInput = { agent?: string; priority?: Priority; reason?: string; body?: string; category?: string; channel?: string };
+  type ActionInput = {
+    agent?: string;
+    priority?: Priority;
+    reason?: string;
+    body?: string;
+    category?: string;
+    channel?: string;
+  };
 
   /** A reclassification names a category of the policy the ticket runs under (400 otherwise, before the workflow is asked). */
   async function checkCategory(ticketId: string, category: string | undefined): Promise<void> {
     if (!category) throw invalidInput('give the new category', 'category');
-    const sla = await temporal.workflow.getHandle(workflowIdFor(ticketId)).query(stateQuery).catch(() => null);
-    const policy = sla?.policy ? await store.slaVersions.get<{ categories: string[] }>('policy', sla.policy.id, sla.policy.version) : null;
+    const sla = await temporal.workflow
+      .getHandle(workflowIdFor(ticketId))
+      .query(stateQuery)
+      .catch(() => null);
+    const policy = sla?.policy
+      ? await store.slaVersions.get<{ categories: string[] }>('policy', sla.policy.id, sla.policy.version)
+      : null;
     if (policy && !policy.body.categories.includes(category)) {
       throw invalidInput(`unknown category; use one of: ${policy.body.categories.join(', ')}`, 'category');
     }
@@ -128,14 +154,23 @@ export function createTicketActions(deps: TicketActionDeps) {
       for (const field of ['agent', 'priority', 'reason', 'body', 'category'] as const) {
         if (input[field] !== undefined && !ACTION_FIELDS[action].includes(field)) {
           const takes = ACTION_FIELDS[action];
-          throw invalidInput(`${action} does not take ${field}; it takes ${takes.length ? takes.join(', ') : 'no fields'}`, field);
+          throw invalidInput(
+            `${action} does not take ${field}; it takes ${takes.length ? takes.join(', ') : 'no fields'}`,
+            field,
+          );
         }
       }
       await visibleTicket(caller, ticketId);
       if (action === 'assign') return assign(ticketId, input.agent, idempotencyKey);
       if (action === 'priority' && !input.priority) throw invalidInput('give the new priority', 'priority');
       if (action === 'reclassify') await checkCategory(ticketId, input.category);
-      const args = { agent: caller.name, priority: input.priority, reason: input.reason, body: input.body, ...(input.category ? { category: input.category } : {}) };
+      const args = {
+        agent: caller.name,
+        priority: input.priority,
+        reason: input.reason,
+        body: input.body,
+        ...(input.category ? { category: input.category } : {}),
+      };
       const text = ACTION_TEXT[action];
       const typed = text && input[text.field];
       if (!text || !typed) return runUpdate(ticketId, action, args);
@@ -151,12 +186,28 @@ export function createTicketActions(deps: TicketActionDeps) {
      * `id` makes a retried delivery (e.g. the same inbound mail) add the message once.
      */
     /** `files`: a customer's, checked by the caller (desk/attachments.ts checkFiles), kept with the message or not at all. */
-    async addMessage(caller: Principal, ticketId: string, input: { body: string; internal?: boolean; channel?: string; id?: string; mail?: MailDetails; files?: CheckedFile[] }) {
+    async addMessage(
+      caller: Principal,
+      ticketId: string,
+      input: {
+        body: string;
+        internal?: boolean;
+        channel?: string;
+        id?: string;
+        mail?: MailDetails;
+        files?: CheckedFile[];
+      },
+    ) {
       const ticket = await visibleTicket(caller, ticketId);
-      if (caller.role === 'customer' && input.internal) throw forbiddenError('customers cannot write internal notes', 'internal');
-      if (caller.role !== 'customer' && input.files?.length) throw invalidInput('staff attach files through the attachments API', 'files');
+      if (caller.role === 'customer' && input.internal)
+        throw forbiddenError('customers cannot write internal notes', 'internal');
+      if (caller.role !== 'customer' && input.files?.length)
+        throw invalidInput('staff attach files through the attachments API', 'files');
       const kind: MessageKind = caller.role === 'customer' ? 'message' : input.internal ? 'internal_note' : 'reply';
-      const message = { ...newMessage(caller, ticket.id, { body: input.body, kind, channel: input.channel, id: input.id }), ...(input.mail ? { mail: input.mail } : {}) };
+      const message = {
+        ...newMessage(caller, ticket.id, { body: input.body, kind, channel: input.channel, id: input.id }),
+        ...(input.mail ? { mail: input.mail } : {}),
+      };
       const handle = temporal.workflow.getHandle(workflowIdFor(ticket.id));
       if (caller.role === 'customer') {
         const state = await handle.query(stateQuery).catch((err: unknown) => {
@@ -178,7 +229,9 @@ export function createTicketActions(deps: TicketActionDeps) {
         await store.messages.add(message);
         return { message, sla: null };
       }
-      const sla = await withMessage(message, () => runUpdate(ticket.id, 'reply', { agent: caller.name, body: message.body, messageId: message.id }));
+      const sla = await withMessage(message, () =>
+        runUpdate(ticket.id, 'reply', { agent: caller.name, body: message.body, messageId: message.id }),
+      );
       await indexWords(ticket, message.body);
       return { message, sla };
     },
@@ -191,7 +244,10 @@ export function createTicketActions(deps: TicketActionDeps) {
     /** Every message and typed text in order, each with its kind; a customer sees only what was meant for them. */
     async thread(caller: Principal, ticketId: string) {
       const ticket = await visibleTicket(caller, ticketId);
-      return threadFor(caller, await store.messages.forTicket(ticket.id, { includeInternal: caller.role !== 'customer' }));
+      return threadFor(
+        caller,
+        await store.messages.forTicket(ticket.id, { includeInternal: caller.role !== 'customer' }),
+      );
     },
   };
 }

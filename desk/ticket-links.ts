@@ -35,7 +35,8 @@ export function createTicketLinks(deps: { key: Buffer; publicUrl: string }) {
     customerUrl: (ticketId: string) => `${base}/t/${tokenFor(ticketId)}`,
     staffUrl: (ticketId: string) => `${base}/console/tickets/${encodeURIComponent(ticketId)}`,
     /** A ticket's file, downloaded in the console (behind its session). */
-    staffFileUrl: (ticketId: string, fileId: string) => `${base}/console/tickets/${encodeURIComponent(ticketId)}/files/${encodeURIComponent(fileId)}`,
+    staffFileUrl: (ticketId: string, fileId: string) =>
+      `${base}/console/tickets/${encodeURIComponent(ticketId)}/files/${encodeURIComponent(fileId)}`,
     /** The page where a customer asks for their links again. */
     lostLinkUrl: () => `${base}/link`,
     /** The customer portal (its sign-in page when signed out). */

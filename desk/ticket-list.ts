@@ -36,10 +36,21 @@ const MAX_QUERY_WORDS = 10;
 export function createTicketList(deps: { store: Store; agents: AgentDirectory; pinnedTerms: PinnedTermsLookup }) {
   const { store, agents, pinnedTerms } = deps;
 
-  async function list(caller: Principal, query: TicketListQuery, sort: TicketListSort, cursor: ListCursor | null, limit: number) {
+  async function list(
+    caller: Principal,
+    query: TicketListQuery,
+    sort: TicketListSort,
+    cursor: ListCursor | null,
+    limit: number,
+  ) {
     const customerId = caller.role === 'customer' ? caller.id : undefined;
     const filter: TicketListFilter = {
-      status: query.status, priority: query.priority, category: query.category, slaState: query.slaState, escalationLevel: query.escalationLevel, customerId,
+      status: query.status,
+      priority: query.priority,
+      category: query.category,
+      slaState: query.slaState,
+      escalationLevel: query.escalationLevel,
+      customerId,
     };
     if (query.assignee) filter.assignees = await agents.assigneeIds(caller, query.assignee);
     if (query.q) {
@@ -63,7 +74,10 @@ export function createTicketList(deps: { store: Store; agents: AgentDirectory; p
       store.search.lastCustomerAt(ids),
       store.views.lastSeen(caller.id, ids),
     ]);
-    const [terms, fallback] = await Promise.all([pinnedTerms.ofTickets([...contents.values()]), pinnedTerms.ofDefault()]);
+    const [terms, fallback] = await Promise.all([
+      pinnedTerms.ofTickets([...contents.values()]),
+      pinnedTerms.ofDefault(),
+    ]);
     return items.map((i) => {
       const c = contents.get(i.id);
       const last = customerAt.get(i.id) ?? null;

@@ -80,7 +80,11 @@ export function ticketIdForKey(callerId: string, key: string): string {
 }
 
 function requestHash(body: OpenTicketInput, customerId: string): string {
-  const canonical = JSON.stringify(Object.keys(body).sort().map((k) => [k, body[k as keyof OpenTicketInput]]));
+  const canonical = JSON.stringify(
+    Object.keys(body)
+      .sort()
+      .map((k) => [k, body[k as keyof OpenTicketInput]]),
+  );
   return createHash('sha256').update(`${customerId}\n${canonical}`).digest('hex');
 }
 
@@ -101,7 +105,10 @@ export interface CreatedTicket {
 function isUnavailable(err: unknown): boolean {
   const name = (err as Error)?.name ?? '';
   // isStoreUnavailable also knows the pool-cleared and mongoose buffering errors a database outage produces (issue 7).
-  return isStoreUnavailable(err) || /MongoServerSelectionError|MongoNetworkError|MongoNotConnectedError|ServiceError|ConnectionError/.test(name);
+  return (
+    isStoreUnavailable(err) ||
+    /MongoServerSelectionError|MongoNetworkError|MongoNotConnectedError|ServiceError|ConnectionError/.test(name)
+  );
 }
 
 export function createTicketService(deps: TicketServiceDeps) {
@@ -121,12 +128,26 @@ export function createTicketService(deps: TicketServiceDeps) {
       if (body.customerEmail && body.customerEmail.toLowerCase() !== caller.email) {
         throw forbiddenError('customers open tickets for themselves; leave customerEmail out', 'customerEmail');
       }
-      return { id: caller.id, email: caller.email, name: caller.name, trainingIncluded: caller.trainingIncluded, organizationId: caller.organizationId };
+      return {
+        id: caller.id,
+        email: caller.email,
+        name: caller.name,
+        trainingIncluded: caller.trainingIncluded,
+        organizationId: caller.organizationId,
+      };
     }
-    if (!body.customerEmail) throw invalidInput('required when an agent or admin opens a ticket on behalf of a customer', 'customerEmail');
+    if (!body.customerEmail)
+      throw invalidInput('required when an agent or admin opens a ticket on behalf of a customer', 'customerEmail');
     const user = await ensureCustomer(store, body.customerEmail, body.customerName, deps.now());
-    if (user.role !== 'customer') throw invalidInput(`${body.customerEmail} belongs to an ${user.role}, not a customer`, 'customerEmail');
-    return { id: user.id, email: user.email, name: user.name, trainingIncluded: user.agreement.trainingIncluded, organizationId: user.organizationId };
+    if (user.role !== 'customer')
+      throw invalidInput(`${body.customerEmail} belongs to an ${user.role}, not a customer`, 'customerEmail');
+    return {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      trainingIncluded: user.agreement.trainingIncluded,
+      organizationId: user.organizationId,
+    };
   }
 
   async function existing(ticketId: string, hash: string): Promise<CreatedTicket | null> {
@@ -138,7 +159,8 @@ export function createTicketService(deps: TicketServiceDeps) {
       if ((err as Error).name === 'WorkflowNotFoundError') return null;
       throw err;
     }
-    if (memo?.requestHash !== hash) throw conflictError('this Idempotency-Key was already used with a different request body');
+    if (memo?.requestHash !== hash)
+      throw conflictError('this Idempotency-Key was already used with a different request body');
     const ticket = await store.tickets.get(ticketId);
     const sla = await handle.query(stateQuery);
     if (!ticket) throw notFoundError('ticket');
@@ -147,12 +169,21 @@ export function createTicketService(deps: TicketServiceDeps) {
 
   /** Ids derive from the ticket, so a replay stores no file twice (and completes a crashed first attempt). */
   async function withFiles(created: CreatedTicket, files: CheckedFile[] = []): Promise<CreatedTicket> {
-    if (files.length) await deps.attachments.keep(created.ticket.id, files.map((f, i) => ({ ...f, id: `${created.ticket.id}-f${i}` })));
+    if (files.length)
+      await deps.attachments.keep(
+        created.ticket.id,
+        files.map((f, i) => ({ ...f, id: `${created.ticket.id}-f${i}` })),
+      );
     return created;
   }
 
   return {
-    async create(caller: Principal, body: OpenTicketInput, idempotencyKey?: string, opts: OpenTicketOptions = {}): Promise<CreatedTicket> {
+    async create(
+      caller: Principal,
+      body: OpenTicketInput,
+      idempotencyKey?: string,
+      opts: OpenTicketOptions = {},
+    ): Promise<CreatedTicket> {
       try {
         const customer = await resolveCustomer(caller, body);
         // The agreement in force at receipt: its calendar, policy, scope and contacts are the ticket's from now on.
@@ -174,7 +205,12 @@ export function createTicketService(deps: TicketServiceDeps) {
           category: body.category,
           priority: body.priority as Priority,
           channel: body.channel as Channel,
-          customer: { id: customer.id, email: customer.email, name: customer.name, trainingIncluded: customer.trainingIncluded },
+          customer: {
+            id: customer.id,
+            email: customer.email,
+            name: customer.name,
+            trainingIncluded: customer.trainingIncluded,
+          },
           receivedAt: receivedAt.toISOString(),
           calendar,
           policy,
@@ -196,7 +232,10 @@ export function createTicketService(deps: TicketServiceDeps) {
           customerName: customer.name,
           receivedAt,
           slaVersion: terms.slaVersion,
-          pinned: { calendar: { id: terms.calendar.id, version: terms.calendar.version }, policy: { id: policy.id, version: policy.version } },
+          pinned: {
+            calendar: { id: terms.calendar.id, version: terms.calendar.version },
+            policy: { id: policy.id, version: policy.version },
+          },
           ...(opts.unverified ? { unverified: true } : {}),
           ...(body.refusedFiles?.length ? { refusedFiles: body.refusedFiles } : {}),
         };
@@ -204,27 +243,30 @@ export function createTicketService(deps: TicketServiceDeps) {
         await timed('content', () => store.tickets.save(content, deps.links.hashFor(ticketId)));
         // Before the start, so a store that fails here leaves no workflow behind; a replay records nothing twice. An
         // unproven sender (web form, someone else's address) engages nobody: it counts once the mailed link is opened.
-        if (!opts.unverified) await deps.acceptances.impliedByTicket(customer.id, content.slaVersion, ticketId, receivedAt);
+        if (!opts.unverified)
+          await deps.acceptances.impliedByTicket(customer.id, content.slaVersion, ticketId, receivedAt);
         const cal = createCalendar(calendar);
         const preview = snapshot(receive(intake, cal).state, receivedAt, cal);
         try {
-          await timed('start', () => temporal.workflow.start(ticketWorkflow, {
-            workflowId: workflowIdFor(ticketId),
-            taskQueue: deps.taskQueue,
-            args: [{ intake }],
-            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-            staticSummary: `#${ticketId} ${body.subject}`.slice(0, 200),
-            memo: { requestHash: hash },
-            typedSearchAttributes: [
-              { key: sa.TicketStatus, value: 'new' },
-              { key: sa.TicketPriority, value: body.priority },
-              { key: sa.TicketCategory, value: body.category },
-              { key: sa.CustomerId, value: customer.id },
-              { key: sa.EscalationLevel, value: 'L1' },
-              { key: sa.SlaState, value: 'ok' },
-              ...(preview.nextDeadline ? [{ key: sa.NextDeadline, value: new Date(preview.nextDeadline) }] : []),
-            ],
-          }));
+          await timed('start', () =>
+            temporal.workflow.start(ticketWorkflow, {
+              workflowId: workflowIdFor(ticketId),
+              taskQueue: deps.taskQueue,
+              args: [{ intake }],
+              workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+              staticSummary: `#${ticketId} ${body.subject}`.slice(0, 200),
+              memo: { requestHash: hash },
+              typedSearchAttributes: [
+                { key: sa.TicketStatus, value: 'new' },
+                { key: sa.TicketPriority, value: body.priority },
+                { key: sa.TicketCategory, value: body.category },
+                { key: sa.CustomerId, value: customer.id },
+                { key: sa.EscalationLevel, value: 'L1' },
+                { key: sa.SlaState, value: 'ok' },
+                ...(preview.nextDeadline ? [{ key: sa.NextDeadline, value: new Date(preview.nextDeadline) }] : []),
+              ],
+            }),
+          );
         } catch (err) {
           if (err instanceof WorkflowExecutionAlreadyStartedError && idempotencyKey) {
             const replay = await existing(ticketId, hash);
@@ -234,7 +276,10 @@ export function createTicketService(deps: TicketServiceDeps) {
         }
         return await withFiles({ ticket: content, sla: snapshotFor(caller, preview), replayed: false }, opts.files);
       } catch (err) {
-        if (isUnavailable(err)) throw unavailableError('the ticket store or workflow service is unavailable; nothing was created, retry shortly');
+        if (isUnavailable(err))
+          throw unavailableError(
+            'the ticket store or workflow service is unavailable; nothing was created, retry shortly',
+          );
         throw err;
       }
     },
@@ -248,7 +293,10 @@ export function createTicketService(deps: TicketServiceDeps) {
     async get(caller: Principal, ticketId: string) {
       const ticket = await store.tickets.get(ticketId);
       if (!ticket || (caller.role === 'customer' && ticket.customerId !== caller.id)) throw notFoundError('ticket');
-      const thread = threadFor(caller, await store.messages.forTicket(ticketId, { includeInternal: caller.role !== 'customer' }));
+      const thread = threadFor(
+        caller,
+        await store.messages.forTicket(ticketId, { includeInternal: caller.role !== 'customer' }),
+      );
       let sla: TicketSnapshot | null = null;
       try {
         sla = await temporal.workflow.getHandle(workflowIdFor(ticketId)).query(stateQuery);
@@ -257,7 +305,13 @@ export function createTicketService(deps: TicketServiceDeps) {
         sla = projected ? (projectionToSnapshot(projected) as unknown as TicketSnapshot) : null;
       }
       const acceptance = await deps.acceptances.forTicket(ticket);
-      const slaAcceptance = acceptance ? { via: acceptance.via, at: acceptance.acceptedAt, ...(acceptance.ticketId ? { ticketId: acceptance.ticketId } : {}) } : null;
+      const slaAcceptance = acceptance
+        ? {
+            via: acceptance.via,
+            at: acceptance.acceptedAt,
+            ...(acceptance.ticketId ? { ticketId: acceptance.ticketId } : {}),
+          }
+        : null;
       return { ticket, sla: sla && snapshotFor(caller, sla), thread, slaAcceptance };
     },
   };

@@ -9,10 +9,17 @@ export function createUserService(deps: { store: Store; now: () => Date }) {
    * A customer joins the organization named, or else the one holding their mail domain (as customers created from
    * an address do, desk/customers.ts); staff belong to none.
    */
-  async function membershipOf(input: { role: Role; email: string; organizationId?: string; organizationRole?: 'member' | 'admin' }) {
+  async function membershipOf(input: {
+    role: Role;
+    email: string;
+    organizationId?: string;
+    organizationRole?: 'member' | 'admin';
+  }) {
     if (input.role !== 'customer') {
-      if (input.organizationId !== undefined) throw invalidInput('only customers belong to organizations', 'organizationId');
-      if (input.organizationRole !== undefined) throw invalidInput('only customers belong to organizations', 'organizationRole');
+      if (input.organizationId !== undefined)
+        throw invalidInput('only customers belong to organizations', 'organizationId');
+      if (input.organizationRole !== undefined)
+        throw invalidInput('only customers belong to organizations', 'organizationRole');
       return {};
     }
     const org = input.organizationId
@@ -20,7 +27,8 @@ export function createUserService(deps: { store: Store; now: () => Date }) {
       : await deps.store.organizations.byDomain(input.email.slice(input.email.lastIndexOf('@') + 1));
     if (input.organizationId && !org) throw invalidInput(`no organization ${input.organizationId}`, 'organizationId');
     if (!org) {
-      if (input.organizationRole !== undefined) throw invalidInput('give the organizationId the role is in', 'organizationRole');
+      if (input.organizationRole !== undefined)
+        throw invalidInput('give the organizationId the role is in', 'organizationRole');
       return {};
     }
     return { organizationId: org.id, organizationRole: input.organizationRole ?? ('member' as const) };
@@ -29,7 +37,14 @@ export function createUserService(deps: { store: Store; now: () => Date }) {
   return {
     /** The API key is returned once, here; only its hash is stored. */
     async create(
-      input: { role: Role; name: string; email: string; agreement?: { trainingIncluded: boolean }; organizationId?: string; organizationRole?: 'member' | 'admin' },
+      input: {
+        role: Role;
+        name: string;
+        email: string;
+        agreement?: { trainingIncluded: boolean };
+        organizationId?: string;
+        organizationRole?: 'member' | 'admin';
+      },
       actor: string,
     ): Promise<User & { apiKey: string }> {
       const email = input.email.toLowerCase();
@@ -52,7 +67,13 @@ export function createUserService(deps: { store: Store; now: () => Date }) {
         if ((err as { code?: number }).code === 11000) throw conflictError(`a user with email ${email} already exists`);
         throw err;
       }
-      await deps.store.audit.record({ at: deps.now(), actor, action: 'user.create', target: user.id, detail: { role: user.role, email } });
+      await deps.store.audit.record({
+        at: deps.now(),
+        actor,
+        action: 'user.create',
+        target: user.id,
+        detail: { role: user.role, email },
+      });
       return { ...user, apiKey };
     },
 
@@ -70,7 +91,8 @@ export function createUserService(deps: { store: Store; now: () => Date }) {
      * which keeps the unique index on it. Their console sessions end too.
      */
     async revokeApiKey(userId: string, actor: string): Promise<void> {
-      if (!(await deps.store.users.replaceApiKeyHash(userId, `revoked:${randomBytes(16).toString('hex')}`))) throw notFoundError('user');
+      if (!(await deps.store.users.replaceApiKeyHash(userId, `revoked:${randomBytes(16).toString('hex')}`)))
+        throw notFoundError('user');
       await deps.store.consoleSessions.revokeUser(userId);
       await deps.store.audit.record({ at: deps.now(), actor, action: 'user.api-key.revoke', target: userId });
     },

@@ -15,11 +15,19 @@ export type WebIntakeResult = { kind: 'staff' } | { kind: 'opened'; created: Cre
 
 export function createWebIntake(deps: { store: Store; tickets: TicketService; now: () => Date }) {
   return {
-    async open(who: { email: string; name?: string }, body: OpenTicketInput, formKey: string, files: CheckedFile[]): Promise<WebIntakeResult> {
+    async open(
+      who: { email: string; name?: string },
+      body: OpenTicketInput,
+      formKey: string,
+      files: CheckedFile[],
+    ): Promise<WebIntakeResult> {
       const known = await deps.store.users.byEmail(who.email);
       const user = known ?? (await ensureCustomer(deps.store, who.email, who.name, deps.now()));
       if (user.role !== 'customer') return { kind: 'staff' };
-      const created = await deps.tickets.create(principalOf(user), body, formKey, { files, unverified: Boolean(known) });
+      const created = await deps.tickets.create(principalOf(user), body, formKey, {
+        files,
+        unverified: Boolean(known),
+      });
       // A replay answers as its first attempt did: what the stored ticket says, not who is known by now.
       return { kind: 'opened', created, showLink: !created.ticket.unverified };
     },

@@ -22,7 +22,11 @@ const CATEGORY_SCOPE: Record<string, keyof AgreementScope> = {
 export const scopeItemFor = (category: string): keyof AgreementScope | undefined => CATEGORY_SCOPE[category];
 
 /** The scope of a customer without an organization: their own `trainingIncluded`, nothing else. */
-export const customerScope = (trainingIncluded: boolean): AgreementScope => ({ training: trainingIncluded, customDevelopment: false, thirdParty: false });
+export const customerScope = (trainingIncluded: boolean): AgreementScope => ({
+  training: trainingIncluded,
+  customDevelopment: false,
+  thirdParty: false,
+});
 
 /** Escalation addresses per level (`L1`, `L2`, `management`, …); a level not named goes to the desk's own contacts. */
 export type LevelContacts = Record<string, string[]>;

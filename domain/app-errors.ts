@@ -2,7 +2,8 @@
  * Errors the services raise, free of HTTP: the API maps each code to a status, the workflow and
  * activities to failure types.
  */
-export type AppErrorCode = 'not_found' | 'conflict' | 'invalid_transition' | 'unavailable' | 'invalid_input' | 'too_large' | 'forbidden';
+export type AppErrorCode =
+  'not_found' | 'conflict' | 'invalid_transition' | 'unavailable' | 'invalid_input' | 'too_large' | 'forbidden';
 
 export class AppError extends Error {
   constructor(

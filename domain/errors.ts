@@ -3,12 +3,7 @@
  * input (e.g. "windows[2].open", "targets.urgent.resolutionMinutes") so config and API errors can point at it.
  */
 export type DomainErrorCode =
-  | 'invalid_calendar'
-  | 'invalid_policy'
-  | 'invalid_argument'
-  | 'no_open_time'
-  | 'never_closes'
-  | 'out_of_range';
+  'invalid_calendar' | 'invalid_policy' | 'invalid_argument' | 'no_open_time' | 'never_closes' | 'out_of_range';
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;

@@ -214,7 +214,8 @@ function parseEscalation(value: unknown): EscalationStep[] {
     if (!isRecord(step)) throw new PolicyError('must be an object {level, afterBreachMinutes}', field);
     rejectUnknownKeys(step, ['level', 'afterBreachMinutes'], field);
     const level = nonEmptyString(step.level, `${field}.level`);
-    if (level === 'L1') throw new PolicyError('L1 is where every ticket starts; list the levels after it', `${field}.level`);
+    if (level === 'L1')
+      throw new PolicyError('L1 is where every ticket starts; list the levels after it', `${field}.level`);
     return { level, afterBreachMinutes: nonNegativeMinutes(step.afterBreachMinutes, `${field}.afterBreachMinutes`) };
   });
   steps.forEach((step, index) => {
@@ -266,7 +267,10 @@ export function parsePolicyOverrides(input: unknown, base: SlaPolicy = DEFAULT_P
     const { firstResponse, resolution } = policy.targets[priority];
     // A first response due after the resolution would promise an answer to a ticket already overdue.
     if (firstResponse.minutes > resolution.minutes) {
-      throw new PolicyError(`must not exceed the resolution target (${resolution.minutes} min)`, `targets.${priority}.firstResponse`);
+      throw new PolicyError(
+        `must not exceed the resolution target (${resolution.minutes} min)`,
+        `targets.${priority}.firstResponse`,
+      );
     }
   }
   policy.outOfScopeCategories.forEach((category, index) => {

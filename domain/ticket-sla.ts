@@ -8,4 +8,14 @@ export { receive, acknowledged, ACKNOWLEDGEMENT_KEY, scopeReason } from './ticke
 export { applyAgentAction, applyCustomerReply, retime, type AgentActionInput } from './ticket-sla/actions';
 export { nextTimedEvent, fireTimedEvent } from './ticket-sla/timers';
 export { snapshot } from './ticket-sla/snapshot';
-export { requestLiveSession, confirmLiveSession, recordLiveOutcome, bookingRefusal, liveOutcomeRefusal, LIVE_OUTCOMES, LIVE_REMINDERS_MINUTES_BEFORE, type LiveBooking, type LiveOutcome } from './ticket-sla/live-session';
+export {
+  requestLiveSession,
+  confirmLiveSession,
+  recordLiveOutcome,
+  bookingRefusal,
+  liveOutcomeRefusal,
+  LIVE_OUTCOMES,
+  LIVE_REMINDERS_MINUTES_BEFORE,
+  type LiveBooking,
+  type LiveOutcome,
+} from './ticket-sla/live-session';

@@ -64,7 +64,11 @@ export interface TicketFacts {
 }
 
 /** Why an action is refused, or null when it is allowed. Pure, so validators stay synchronous. */
-export function refusal(action: AgentAction, facts: TicketFacts, arg?: { priority?: Priority; category?: string }): string | null {
+export function refusal(
+  action: AgentAction,
+  facts: TicketFacts,
+  arg?: { priority?: Priority; category?: string },
+): string | null {
   if (!ACTION_ALLOWED_FROM[action].includes(facts.status)) {
     return `cannot ${action} a ticket that is ${facts.status.replace('_', ' ')}`;
   }
@@ -76,7 +80,8 @@ export function refusal(action: AgentAction, facts: TicketFacts, arg?: { priorit
     return `the ticket is already at the top escalation level (${facts.escalationLevel})`;
   }
   if (action === 'priority' && arg?.priority === facts.priority) return `the priority is already ${facts.priority}`;
-  if (action === 'reclassify' && arg?.category !== undefined && arg.category === facts.category) return `the category is already ${facts.category}`;
+  if (action === 'reclassify' && arg?.category !== undefined && arg.category === facts.category)
+    return `the category is already ${facts.category}`;
   return null;
 }
 

@@ -57,7 +57,12 @@ export const configSchema = z.object({
   MAIL_TRUSTED_AUTHSERV_IDS: z.string().default(''),
   MAIL_PARSE_THREADS: z.coerce.number().int().min(1).max(16).default(1),
   MAIL_PARSE_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
-  MAIL_PARSE_MAX_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(12 * 1024 * 1024),
+  MAIL_PARSE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(12 * 1024 * 1024),
   SLA_CONFIG: z.string().optional(),
   // Signs customers' private ticket links; the API and the worker must share it (default: derived from the admin key).
   LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -65,7 +70,12 @@ export const configSchema = z.object({
   ATTACHMENT_QUOTA_MB: z.coerce.number().int().min(5).max(1024).default(50),
   ATTACHMENT_QUOTA_FILES: z.coerce.number().int().min(5).max(1000).default(100),
   // How long a mailed portal sign-in link works (it works once).
-  PORTAL_LINK_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  PORTAL_LINK_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
 
   // Benchmarks and operators tune these (BENCHMARKS.md, "Scale"); unset keeps the SDK's and the API's defaults.
   API_RATE_LIMIT: z.coerce.number().int().min(1).optional(),
@@ -86,7 +96,10 @@ export const configSchema = z.object({
   TRUST_PROXY: z
     .string()
     .trim()
-    .regex(/^(\d+|(loopback|linklocal|uniquelocal|[0-9a-fA-F.:/]+)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:/]+))*)$/, 'must be a hop count, IP addresses/CIDRs separated by commas, or loopback/linklocal/uniquelocal')
+    .regex(
+      /^(\d+|(loopback|linklocal|uniquelocal|[0-9a-fA-F.:/]+)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:/]+))*)$/,
+      'must be a hop count, IP addresses/CIDRs separated by commas, or loopback/linklocal/uniquelocal',
+    )
     .optional(),
   // Webhook receivers allowed on internal addresses (host names or IPs, comma-separated)
   WEBHOOK_ALLOW_HOSTS: z.string().default(''),
@@ -141,7 +154,12 @@ export interface Config {
   /** Requests per minute per API key; the load generator of bench/intake.ts needs more than the default 600. */
   apiRateLimit?: number;
   /** Worker tuning (sticky cache and slots); undefined leaves the SDK default. */
-  worker: { maxCachedWorkflows?: number; maxConcurrentWorkflowTaskExecutions?: number; maxConcurrentActivityTaskExecutions?: number; stickyQueueScheduleToStartTimeout?: number };
+  worker: {
+    maxCachedWorkflows?: number;
+    maxConcurrentWorkflowTaskExecutions?: number;
+    maxConcurrentActivityTaskExecutions?: number;
+    stickyQueueScheduleToStartTimeout?: number;
+  };
   /** Nice value the worker runs at (it only ever lowers its priority); 0 keeps the launcher's. */
   workerNice: number;
   /** The worker's own metrics and the Temporal SDK's; 0 disables. */
@@ -216,7 +234,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     inboundMail: {
       apiToken: e.INBOUND_API_TOKEN,
       replySecret: e.REPLY_TOKEN_SECRET,
-      trustedAuthservIds: e.MAIL_TRUSTED_AUTHSERV_IDS.split(',').map((s) => s.trim()).filter(Boolean),
+      trustedAuthservIds: e.MAIL_TRUSTED_AUTHSERV_IDS.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
       parseThreads: e.MAIL_PARSE_THREADS,
       parseTimeoutMs: e.MAIL_PARSE_TIMEOUT_MS,
       parseMaxBytes: e.MAIL_PARSE_MAX_BYTES,
@@ -238,7 +258,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       ticketIds: e.METRICS_TICKET_IDS === 'true',
     },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
-    webhookAllowHosts: e.WEBHOOK_ALLOW_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
+    webhookAllowHosts: e.WEBHOOK_ALLOW_HOSTS.split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
   };
 }
 

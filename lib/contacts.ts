@@ -6,7 +6,10 @@ export function parseContacts(spec: string, mailDomain: string): ContactBook {
   for (const part of spec.split(';')) {
     const [level, emails] = part.split('=');
     if (!level?.trim() || !emails?.trim()) throw new Error(`ESCALATION_CONTACTS: "${part}" is not LEVEL=email[,email]`);
-    levels[level.trim()] = emails.split(',').map((e) => e.trim()).filter(Boolean);
+    levels[level.trim()] = emails
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean);
   }
   return { levels, mailDomain };
 }

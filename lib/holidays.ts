@@ -37,13 +37,22 @@ function checkRule(rule: HolidayRule, field: string): void {
   const registry = new Holidays();
   const countries = registry.getCountries();
   if (typeof rule.country !== 'string' || !countries[rule.country]) {
-    throw new HolidayRuleError(`unknown country "${String(rule.country)}" (ISO 3166-1 alpha-2, e.g. "US")`, `${field}.country`);
+    throw new HolidayRuleError(
+      `unknown country "${String(rule.country)}" (ISO 3166-1 alpha-2, e.g. "US")`,
+      `${field}.country`,
+    );
   }
   if (rule.state !== undefined && !registry.getStates(rule.country)?.[rule.state]) {
     throw new HolidayRuleError(`unknown state "${rule.state}" for ${rule.country}`, `${field}.state`);
   }
-  if (rule.region !== undefined && (rule.state === undefined || !registry.getRegions(rule.country, rule.state)?.[rule.region])) {
-    throw new HolidayRuleError(`unknown region "${rule.region}" for ${rule.country}/${rule.state ?? '?'}`, `${field}.region`);
+  if (
+    rule.region !== undefined &&
+    (rule.state === undefined || !registry.getRegions(rule.country, rule.state)?.[rule.region])
+  ) {
+    throw new HolidayRuleError(
+      `unknown region "${rule.region}" for ${rule.country}/${rule.state ?? '?'}`,
+      `${field}.region`,
+    );
   }
   (rule.types ?? []).forEach((type, index) => {
     if (!HOLIDAY_TYPES.includes(type)) {
@@ -53,7 +62,12 @@ function checkRule(rule: HolidayRule, field: string): void {
 }
 
 /** Sorted, de-duplicated local dates of every holiday the rules define in [fromYear, toYear]. */
-export function expandHolidays(rules: readonly HolidayRule[], fromYear: number, toYear: number, field = 'holidayRules'): string[] {
+export function expandHolidays(
+  rules: readonly HolidayRule[],
+  fromYear: number,
+  toYear: number,
+  field = 'holidayRules',
+): string[] {
   const dates = new Set<string>();
   rules.forEach((rule, index) => {
     checkRule(rule, `${field}[${index}]`);

@@ -9,7 +9,13 @@ import { isIP } from 'node:net';
  */
 
 /** Names that reach cloud metadata services without being an address we could classify. */
-const METADATA_NAMES = new Set(['metadata', 'metadata.google.internal', 'metadata.goog', 'instance-data', 'instance-data.ec2.internal']);
+const METADATA_NAMES = new Set([
+  'metadata',
+  'metadata.google.internal',
+  'metadata.goog',
+  'instance-data',
+  'instance-data.ec2.internal',
+]);
 
 /** IPv4 ranges that are not the public internet (RFC 6890 and friends), as [first octets, prefix length, why]. */
 const V4_REFUSED: [number[], number, string][] = [
@@ -73,7 +79,8 @@ function refusedV6(bytes: number[]): string | null {
   // ::ffff:a.b.c.d (mapped), ::a.b.c.d (compatible), 64:ff9b::a.b.c.d (NAT64): the IPv4 address decides.
   if (zeros(0, 10) && bytes[10] === 0xff && bytes[11] === 0xff) return refusedV4(v4);
   if (zeros(0, 12)) return refusedV4(v4) ?? 'an IPv4-compatible address';
-  if (inPrefix(bytes, [0x00, 0x64, 0xff, 0x9b], 96) || inPrefix(bytes, [0x00, 0x64, 0xff, 0x9b, 0, 1], 48)) return refusedV4(v4) ?? (zeros(6, 12) ? null : 'a NAT64 address');
+  if (inPrefix(bytes, [0x00, 0x64, 0xff, 0x9b], 96) || inPrefix(bytes, [0x00, 0x64, 0xff, 0x9b, 0, 1], 48))
+    return refusedV4(v4) ?? (zeros(6, 12) ? null : 'a NAT64 address');
   // 6to4 (2002:a.b.c.d::/48) embeds its IPv4 address in bytes 2–5.
   if (bytes[0] === 0x20 && bytes[1] === 0x02) return refusedV4(bytes.slice(2, 6));
   if (bytes[0] === 0xff) return 'a multicast address';
@@ -113,7 +120,11 @@ export interface CheckedDestination {
  * for the caller) for a non-public destination that is not on the allow-list, or a name that does not
  * resolve. An allowed host is still resolved, so delivery connects to the address checked here.
  */
-export async function checkDestination(raw: string, allowHosts: readonly string[], resolve = lookup): Promise<CheckedDestination> {
+export async function checkDestination(
+  raw: string,
+  allowHosts: readonly string[],
+  resolve = lookup,
+): Promise<CheckedDestination> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -121,9 +132,13 @@ export async function checkDestination(raw: string, allowHosts: readonly string[
     throw new RefusedDestination('is not a URL');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RefusedDestination('must be an http(s) URL');
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
+  const host = url.hostname
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
+    .replace(/\.$/, '');
   const allowed = allowHosts.includes(host);
-  if (!allowed && (host === 'localhost' || host.endsWith('.localhost'))) throw new RefusedDestination('points to a loopback address');
+  if (!allowed && (host === 'localhost' || host.endsWith('.localhost')))
+    throw new RefusedDestination('points to a loopback address');
   if (!allowed && METADATA_NAMES.has(host)) throw new RefusedDestination('points to a cloud metadata service');
   let addresses: { address: string; family: number }[];
   if (isIP(host)) addresses = [{ address: host, family: isIP(host) }];
@@ -138,7 +153,8 @@ export async function checkDestination(raw: string, allowHosts: readonly string[
   if (!allowed) {
     for (const a of addresses) {
       const why = refusedAddress(a.address);
-      if (why) throw new RefusedDestination(`points to ${why}; internal receivers must be listed in WEBHOOK_ALLOW_HOSTS`);
+      if (why)
+        throw new RefusedDestination(`points to ${why}; internal receivers must be listed in WEBHOOK_ALLOW_HOSTS`);
     }
   }
   const first = addresses[0]!;

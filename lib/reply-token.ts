@@ -13,7 +13,10 @@ import path from 'node:path';
 const TOKEN_CHARS = 16;
 
 export function replyToken(secret: string, ticketId: string, recipient: string): string {
-  return createHmac('sha256', secret).update(`${ticketId.toUpperCase()}\n${recipient.trim().toLowerCase()}`).digest('hex').slice(0, TOKEN_CHARS);
+  return createHmac('sha256', secret)
+    .update(`${ticketId.toUpperCase()}\n${recipient.trim().toLowerCase()}`)
+    .digest('hex')
+    .slice(0, TOKEN_CHARS);
 }
 
 export function isReplyToken(secret: string, ticketId: string, recipient: string, token: string): boolean {
@@ -23,7 +26,8 @@ export function isReplyToken(secret: string, ticketId: string, recipient: string
 }
 
 /** The tag in `support+<tag>@…`: the ticket and the recipient's token. */
-export const replyTag = (secret: string, ticketId: string, recipient: string) => `${ticketId}.${replyToken(secret, ticketId, recipient)}`;
+export const replyTag = (secret: string, ticketId: string, recipient: string) =>
+  `${ticketId}.${replyToken(secret, ticketId, recipient)}`;
 
 /**
  * A notification's Message-ID: its idempotency key (readable, the same on every retry) with an HMAC of it. A

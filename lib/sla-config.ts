@@ -70,11 +70,13 @@ export function loadSlaConfig(env: { SLA_CONFIG?: string | undefined }, now: Dat
 export function buildConfig(json: unknown, now: Date): SlaConfig {
   if (!isRecord(json)) throw new SlaConfigError('must be a JSON object {calendar, policy, holidayRules, holidayYears}');
   for (const key of Object.keys(json)) {
-    if (!FILE_KEYS.includes(key)) throw new SlaConfigError(`${key}: unknown field (allowed: ${FILE_KEYS.join(', ')})`, key);
+    if (!FILE_KEYS.includes(key))
+      throw new SlaConfigError(`${key}: unknown field (allowed: ${FILE_KEYS.join(', ')})`, key);
   }
   const years = holidayYears(json.holidayYears, now);
   const ownCalendar = json.calendar !== undefined;
-  const rules = json.holidayRules !== undefined ? holidayRules(json.holidayRules) : ownCalendar ? [] : DEFAULT_HOLIDAY_RULES;
+  const rules =
+    json.holidayRules !== undefined ? holidayRules(json.holidayRules) : ownCalendar ? [] : DEFAULT_HOLIDAY_RULES;
 
   const calendar = withField('calendar', () => parseCalendar(ownCalendar ? json.calendar : SLA_CALENDAR));
   const ruleDates = withField('', () => expandHolidays(rules, years.from, years.to));
@@ -83,10 +85,14 @@ export function buildConfig(json: unknown, now: Date): SlaConfig {
 }
 
 function holidayRules(value: unknown): HolidayRule[] {
-  if (!Array.isArray(value)) throw new SlaConfigError('holidayRules: must be an array of {country, state?, types?}', 'holidayRules');
+  if (!Array.isArray(value))
+    throw new SlaConfigError('holidayRules: must be an array of {country, state?, types?}', 'holidayRules');
   return value.map((rule: unknown, index) => {
     if (!isRecord(rule)) {
-      throw new SlaConfigError(`holidayRules[${index}]: must be an object {country, state?, types?}`, `holidayRules[${index}]`);
+      throw new SlaConfigError(
+        `holidayRules[${index}]: must be an object {country, state?, types?}`,
+        `holidayRules[${index}]`,
+      );
     }
     return rule as unknown as HolidayRule;
   });
@@ -98,12 +104,16 @@ function holidayYears(value: unknown, now: Date): { from: number; to: number } {
   if (!isRecord(value)) throw new SlaConfigError('holidayYears: must be an object {from, to}', 'holidayYears');
   const from = value.from ?? year - 1;
   const to = value.to ?? year + DEFAULT_YEARS_AHEAD;
-  for (const [key, item] of [['from', from], ['to', to]] as const) {
+  for (const [key, item] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
     if (typeof item !== 'number' || !Number.isInteger(item) || item < 1900 || item > 9999) {
       throw new SlaConfigError(`holidayYears.${key}: must be a year between 1900 and 9999`, `holidayYears.${key}`);
     }
   }
-  if ((to as number) < (from as number)) throw new SlaConfigError('holidayYears.to: must not be before from', 'holidayYears.to');
+  if ((to as number) < (from as number))
+    throw new SlaConfigError('holidayYears.to: must not be before from', 'holidayYears.to');
   return { from: from as number, to: to as number };
 }
 

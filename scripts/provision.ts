@@ -16,7 +16,9 @@ try {
     console.log(`[provision] temporal: ${tools.temporal}`);
     console.log(`[provision] mongo (${tools.mongo?.kind}): ${tools.mongo?.path}`);
     console.log(`[provision] time-skipping test server: ${tools.testServer}`);
-    console.log(`[provision] cluster mode: temporal server ${tools.cluster?.temporalServer}, ui ${tools.cluster?.ui}, postgresql ${tools.cluster?.pgBin}`);
+    console.log(
+      `[provision] cluster mode: temporal server ${tools.cluster?.temporalServer}, ui ${tools.cluster?.ui}, postgresql ${tools.cluster?.pgBin}`,
+    );
   }
 } catch (err) {
   if (err instanceof MissingToolError) {

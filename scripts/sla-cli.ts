@@ -30,7 +30,8 @@ function parseInstant(text: unknown, name: string, calendar: BusinessCalendar): 
   if (withOffset) {
     const millis = (withOffset[2] ?? '').slice(0, 3).padEnd(3, '0');
     const ms = Date.parse(`${withOffset[1]}.${millis}${withOffset[3]}`);
-    if (Number.isNaN(ms) || !isRealDate(text.slice(0, 10))) throw new Error(`${name} "${text}" is not a valid date-time`);
+    if (Number.isNaN(ms) || !isRealDate(text.slice(0, 10)))
+      throw new Error(`${name} "${text}" is not a valid date-time`);
     return new Date(ms);
   }
   const local = LOCAL_DATE_TIME.exec(text);
@@ -103,7 +104,8 @@ async function runDeadlines(calendar: BusinessCalendar): Promise<void> {
 function runExplain(calendar: BusinessCalendar, options: Map<string, string>): void {
   const startText = options.get('start');
   const minutesText = options.get('minutes');
-  if (startText === undefined || minutesText === undefined) throw new UsageError('explain needs --start ISO and --minutes N');
+  if (startText === undefined || minutesText === undefined)
+    throw new UsageError('explain needs --start ISO and --minutes N');
   const minutes = Number(minutesText);
   if (minutesText.trim() === '' || !Number.isFinite(minutes) || minutes < 0) {
     throw new UsageError(`--minutes must be a number >= 0, got "${minutesText}"`);
@@ -156,7 +158,8 @@ async function main(): Promise<number> {
   try {
     const { command, options } = parseArguments(process.argv.slice(2));
     if (command === 'deadlines') {
-      if (options.size > (options.has('calendar') ? 1 : 0)) throw new UsageError('deadlines takes only --calendar FILE');
+      if (options.size > (options.has('calendar') ? 1 : 0))
+        throw new UsageError('deadlines takes only --calendar FILE');
       await runDeadlines(createCalendar(loadCalendar(options.get('calendar'))));
       return 0;
     }

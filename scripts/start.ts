@@ -88,7 +88,9 @@ try {
     checkDataDirMode(config.dataDir, 'cluster');
     // SLA_DESK_PG_PORT: the private PostgreSQL's port; 5433 leaves a system PostgreSQL's 5432 alone.
     const pgPort = Number(process.env.SLA_DESK_PG_PORT ?? 5433);
-    say(`starting PostgreSQL on ${pgPort}, Temporal server (${CLUSTER_TOPOLOGY.historyShards} history shards) on ${config.temporal.address}, UI on ${config.temporal.uiUrl}`);
+    say(
+      `starting PostgreSQL on ${pgPort}, Temporal server (${CLUSTER_TOPOLOGY.historyShards} history shards) on ${config.temporal.address}, UI on ${config.temporal.uiUrl}`,
+    );
     const log = (l: string) => say(l);
     const started = clusterServers(tools.cluster!, {
       dataDir: config.dataDir,
@@ -138,7 +140,12 @@ try {
 
   const workers = cluster ? CLUSTER_TOPOLOGY.workers : 1;
   const apiCount = cluster ? CLUSTER_TOPOLOGY.apis : 1;
-  const ports = { port: config.port, inboundSmtpPort: config.inboundSmtpPort, workerMetricsPort: config.metrics.workerPort, sdkMetricsPort: config.metrics.temporalSdkPort };
+  const ports = {
+    port: config.port,
+    inboundSmtpPort: config.inboundSmtpPort,
+    workerMetricsPort: config.metrics.workerPort,
+    sdkMetricsPort: config.metrics.temporalSdkPort,
+  };
   const name = (kind: string, i: number, n: number) => (n > 1 ? `${kind}-${i + 1}` : kind);
   const ready = Array.from({ length: workers }, (_, i) => {
     const worker = startNode(name('worker', i, workers), 'worker/main.ts', instanceEnv('worker', i, env, ports));

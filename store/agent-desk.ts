@@ -67,7 +67,9 @@ export function createAgentDeskRepositories(conn: Connection) {
     search: {
       /** Adds words to a ticket's index (idempotent: a set); `customerAt` marks a customer's message. */
       async add(ticketId: string, customerId: string, tokens: string[], customerAt?: Date): Promise<void> {
-        const existing = (await TicketSearch.findById(ticketId).select({ tokens: 1 }).lean()) as { tokens?: string[] } | null;
+        const existing = (await TicketSearch.findById(ticketId).select({ tokens: 1 }).lean()) as {
+          tokens?: string[];
+        } | null;
         const room = TOKENS_PER_TICKET - (existing?.tokens?.length ?? 0);
         const fresh = tokens.filter((t) => !existing?.tokens?.includes(t)).slice(0, Math.max(0, room));
         await TicketSearch.updateOne(
@@ -94,13 +96,18 @@ export function createAgentDeskRepositories(conn: Connection) {
       async lastCustomerAt(ticketIds: string[]): Promise<Map<string, Date>> {
         const docs = await TicketSearch.find({ _id: { $in: ticketIds } }, { lastCustomerAt: 1 }).lean();
         const out = new Map<string, Date>();
-        for (const d of docs as { _id: unknown; lastCustomerAt?: Date }[]) if (d.lastCustomerAt) out.set(String(d._id), d.lastCustomerAt);
+        for (const d of docs as { _id: unknown; lastCustomerAt?: Date }[])
+          if (d.lastCustomerAt) out.set(String(d._id), d.lastCustomerAt);
         return out;
       },
     },
     views: {
       async seen(agentId: string, ticketId: string, at: Date): Promise<void> {
-        await TicketView.updateOne({ _id: `${agentId}:${ticketId}` }, { $set: { agentId, ticketId, seenAt: at } }, { upsert: true });
+        await TicketView.updateOne(
+          { _id: `${agentId}:${ticketId}` },
+          { $set: { agentId, ticketId, seenAt: at } },
+          { upsert: true },
+        );
       },
       async lastSeen(agentId: string, ticketIds: string[]): Promise<Map<string, Date>> {
         const docs = await TicketView.find({ _id: { $in: ticketIds.map((t) => `${agentId}:${t}`) } }).lean();

@@ -45,7 +45,19 @@ export function createAnnouncementRepository(models: ChannelModels, core: Models
     },
     /** The stored copy of the workflow's progress: what the API shows once the workflow is gone. */
     async saveProgress(id: string, p: BroadcastProgress, now: Date): Promise<void> {
-      await Model.updateOne({ _id: id }, { $set: { total: p.total, sent: p.sent, failed: p.failed, cancelled: p.cancelled, status: p.status, updatedAt: now } });
+      await Model.updateOne(
+        { _id: id },
+        {
+          $set: {
+            total: p.total,
+            sent: p.sent,
+            failed: p.failed,
+            cancelled: p.cancelled,
+            status: p.status,
+            updatedAt: now,
+          },
+        },
+      );
     },
     /** The newest announcements not cancelled, for customers to read again (the portal). */
     async recent(limit: number): Promise<Announcement[]> {

@@ -27,7 +27,8 @@ export function createAttachmentRepository(models: ChannelModels) {
   return {
     /** Idempotent by id, so reprocessing the same mail never stores a file twice. */
     async add(a: Attachment): Promise<void> {
-      if (a.data.length > MAX_ATTACHMENT_BYTES) throw new Error(`attachment ${a.filename} exceeds ${MAX_ATTACHMENT_BYTES} bytes`);
+      if (a.data.length > MAX_ATTACHMENT_BYTES)
+        throw new Error(`attachment ${a.filename} exceeds ${MAX_ATTACHMENT_BYTES} bytes`);
       const { id, ...fields } = a;
       await Model.updateOne({ _id: id }, { $setOnInsert: fields }, { upsert: true });
     },

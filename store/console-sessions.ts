@@ -40,7 +40,14 @@ export function createConsoleSessionRepository(conn: Connection) {
     async find(secretHash: string, now: Date): Promise<ConsoleSession | null> {
       const doc = await Model.findOne({ _id: secretHash }).lean<ConsoleSession & { _id: string }>();
       if (!doc || doc.expiresAt.getTime() <= now.getTime()) return null;
-      return { userId: doc.userId, role: doc.role, name: doc.name, email: doc.email, createdAt: doc.createdAt, expiresAt: doc.expiresAt };
+      return {
+        userId: doc.userId,
+        role: doc.role,
+        name: doc.name,
+        email: doc.email,
+        createdAt: doc.createdAt,
+        expiresAt: doc.expiresAt,
+      };
     },
     async revoke(secretHash: string): Promise<void> {
       await Model.deleteOne({ _id: secretHash });

@@ -34,7 +34,10 @@ export function createDomainClaimRepository(models: Models) {
     },
     /** Marks the organization's own claim as relied on now; false when the domain is not claimed by it. */
     async touch(domain: string, organizationId: string, at: Date): Promise<boolean> {
-      const r = await Model.updateOne({ _id: String(domain), organizationId: String(organizationId) }, { $set: { touchedAt: at } });
+      const r = await Model.updateOne(
+        { _id: String(domain), organizationId: String(organizationId) },
+        { $set: { touchedAt: at } },
+      );
       return r.matchedCount === 1;
     },
     async get(domain: string): Promise<DomainClaim | null> {
@@ -54,7 +57,11 @@ export function createDomainClaimRepository(models: Models) {
     },
     /** Deletes exactly this claim as it was read: not if it was touched or claimed anew since. */
     async removeIfUnchanged(c: DomainClaim): Promise<boolean> {
-      const r = await Model.deleteOne({ _id: String(c.domain), organizationId: String(c.organizationId), touchedAt: c.touchedAt });
+      const r = await Model.deleteOne({
+        _id: String(c.domain),
+        organizationId: String(c.organizationId),
+        touchedAt: c.touchedAt,
+      });
       return r.deletedCount === 1;
     },
     /** Releases the organization's claims of these domains (another organization's claims stay). */

@@ -9,6 +9,14 @@ export function isDuplicateKey(err: unknown): boolean {
  */
 export function isStoreUnavailable(err: unknown): boolean {
   const e = err as { name?: string; message?: string } | null;
-  if (/^Mongo(ServerSelection|Network|NetworkTimeout|NotConnected|PoolCleared|ServerClosed|TopologyClosed)Error$/.test(e?.name ?? '')) return true;
-  return e?.name === 'MongooseError' && /buffering timed out|Client must be connected|connection .* closed/i.test(e.message ?? '');
+  if (
+    /^Mongo(ServerSelection|Network|NetworkTimeout|NotConnected|PoolCleared|ServerClosed|TopologyClosed)Error$/.test(
+      e?.name ?? '',
+    )
+  )
+    return true;
+  return (
+    e?.name === 'MongooseError' &&
+    /buffering timed out|Client must be connected|connection .* closed/i.test(e.message ?? '')
+  );
 }

@@ -25,7 +25,13 @@ export function createInboundMailRepository(models: ChannelModels, core: Models)
   async function read(key: string): Promise<InboundRecord | null> {
     const doc = (await InboundMail.findById(key).lean()) as Record<string, unknown> | null;
     if (!doc) return null;
-    return { key, status: doc.status as InboundRecord['status'], outcome: doc.outcome as InboundOutcome, ticketId: doc.ticketId as string, reason: doc.reason as string };
+    return {
+      key,
+      status: doc.status as InboundRecord['status'],
+      outcome: doc.outcome as InboundOutcome,
+      ticketId: doc.ticketId as string,
+      reason: doc.reason as string,
+    };
   }
 
   return {
@@ -38,7 +44,15 @@ export function createInboundMailRepository(models: ChannelModels, core: Models)
       try {
         const res = await InboundMail.updateOne(
           { _id: key },
-          { $setOnInsert: { status: 'processing', attempts: 1, claimedAt: now, from: facts.from, subject: facts.subject?.slice(0, 300) } },
+          {
+            $setOnInsert: {
+              status: 'processing',
+              attempts: 1,
+              claimedAt: now,
+              from: facts.from,
+              subject: facts.subject?.slice(0, 300),
+            },
+          },
           { upsert: true },
         );
         if (res.upsertedCount === 1) return null;
@@ -46,13 +60,25 @@ export function createInboundMailRepository(models: ChannelModels, core: Models)
         if (!isDuplicateKey(err)) throw err; // a concurrent delivery inserted it first
       }
       const takeover = await InboundMail.updateOne(
-        { _id: key, $or: [{ status: 'failed' }, { status: 'processing', claimedAt: { $lt: new Date(now.getTime() - LEASE_MS) } }] },
+        {
+          _id: key,
+          $or: [{ status: 'failed' }, { status: 'processing', claimedAt: { $lt: new Date(now.getTime() - LEASE_MS) } }],
+        },
         { $set: { status: 'processing', claimedAt: now }, $inc: { attempts: 1 } },
       );
       if (takeover.modifiedCount === 1) return null;
       return read(key);
     },
-    async finish(key: string, r: { outcome: InboundOutcome; ticketId?: string; reason?: string; skippedAttachments?: { filename: string; reason: string }[] }, now: Date) {
+    async finish(
+      key: string,
+      r: {
+        outcome: InboundOutcome;
+        ticketId?: string;
+        reason?: string;
+        skippedAttachments?: { filename: string; reason: string }[];
+      },
+      now: Date,
+    ) {
       await InboundMail.updateOne({ _id: key }, { $set: { status: 'done', ...r, processedAt: now } });
     },
     /** Lets the next delivery retry at once (the store or Temporal was unavailable). */
@@ -63,7 +89,15 @@ export function createInboundMailRepository(models: ChannelModels, core: Models)
     async reject(key: string, reason: string, raw: Buffer, now: Date) {
       await InboundMail.updateOne(
         { _id: key },
-        { $set: { status: 'rejected', reason, raw: raw.subarray(0, MAX_RAW_BYTES), rawSize: raw.length, processedAt: now } },
+        {
+          $set: {
+            status: 'rejected',
+            reason,
+            raw: raw.subarray(0, MAX_RAW_BYTES),
+            rawSize: raw.length,
+            processedAt: now,
+          },
+        },
       );
     },
     get: read,
@@ -76,11 +110,15 @@ export function createInboundMailRepository(models: ChannelModels, core: Models)
     /** The ticket one of our own notifications belonged to, found by the Message-IDs a reply cites. */
     async ticketForMessageIds(ids: string[]): Promise<string | null> {
       if (!ids.length) return null;
-      const doc = (await core.Notification.findOne({ messageId: { $in: ids }, ticketId: { $exists: true } }).select({ ticketId: 1 }).lean()) as { ticketId?: string } | null;
+      const doc = (await core.Notification.findOne({ messageId: { $in: ids }, ticketId: { $exists: true } })
+        .select({ ticketId: 1 })
+        .lean()) as { ticketId?: string } | null;
       return doc?.ticketId ?? null;
     },
     /** Who received each of our notifications a reply cites: a mail sent to one person alone proves that person. */
-    async citedNotifications(ids: string[]): Promise<{ key: string; ticketId: string; to: string[]; messageId: string }[]> {
+    async citedNotifications(
+      ids: string[],
+    ): Promise<{ key: string; ticketId: string; to: string[]; messageId: string }[]> {
       if (!ids.length) return [];
       const docs = (await core.Notification.find({ messageId: { $in: ids }, ticketId: { $exists: true } })
         .select({ ticketId: 1, to: 1, messageId: 1 })

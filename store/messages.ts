@@ -42,7 +42,9 @@ export function createMessageRepository(models: Models) {
         const { _id, ...rest } = d as unknown as Record<string, unknown>;
         const m = { id: String(_id), ...(rest as Omit<ThreadMessage, 'id'>) };
         // Messages stored before kinds existed: an internal flag or the author's role says which they were.
-        return m.kind ? m : { ...m, kind: m.internal ? 'internal_note' : m.authorRole === 'customer' ? 'message' : 'reply' };
+        return m.kind
+          ? m
+          : { ...m, kind: m.internal ? 'internal_note' : m.authorRole === 'customer' ? 'message' : 'reply' };
       });
     },
   };

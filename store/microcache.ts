@@ -4,7 +4,12 @@
  * are not kept. On FerretDB, whose SQLite backend filters and sorts anything but `_id` by scanning the
  * collection, this turns N scans a second into one (issue 7, scale).
  */
-export function microcache<A extends unknown[], R>(load: (...args: A) => Promise<R>, ttlMs: number, max = 200, clock = () => Date.now()) {
+export function microcache<A extends unknown[], R>(
+  load: (...args: A) => Promise<R>,
+  ttlMs: number,
+  max = 200,
+  clock = () => Date.now(),
+) {
   // `at` is when the result arrived; a query still in flight is never stale (Infinity).
   const entries = new Map<string, { at: number; value: Promise<R> }>();
   return (...args: A): Promise<R> => {

@@ -41,7 +41,11 @@ export function createNotificationRepository(models: Models) {
       }
       // `attempts: 0`: an entry written before claims were taken by the insert itself.
       const res = await notifications.updateOne(
-        { _id: key as never, status: 'sending', $or: [{ attempts: 0 }, { claimedAt: { $lt: new Date(now.getTime() - leaseMs) } }] },
+        {
+          _id: key as never,
+          status: 'sending',
+          $or: [{ attempts: 0 }, { claimedAt: { $lt: new Date(now.getTime() - leaseMs) } }],
+        },
         { $inc: { attempts: 1 }, $set: { claimedAt: now } },
       );
       if (res.modifiedCount === 1) return 'claimed';

@@ -35,7 +35,11 @@ export function createOpsQueries(models: Models) {
     }
     return level;
   }
-  const toLadderStep = (e: { _id: unknown; at: Date; level?: unknown }) => ({ at: new Date(e.at).getTime(), seq: seqOf(String(e._id)), level: String(e.level ?? 'L1') });
+  const toLadderStep = (e: { _id: unknown; at: Date; level?: unknown }) => ({
+    at: new Date(e.at).getTime(),
+    seq: seqOf(String(e._id)),
+    level: String(e.level ?? 'L1'),
+  });
 
   return {
     /** The level a ticket was at when the event with this key happened (for counting warnings and breaches). */
@@ -66,12 +70,19 @@ export function createOpsQueries(models: Models) {
     /** Warnings, breaches and escalations in [from, to), each with the level its ticket was at. */
     async slaSignals(from: Date, to: Date): Promise<SlaSignal[]> {
       const types = ['warning', 'breached', 'escalated'];
-      const inPeriod = await SlaEvent.find({ at: { $gte: from, $lt: to }, type: { $in: types } }).sort({ at: 1 }).lean();
+      const inPeriod = await SlaEvent.find({ at: { $gte: from, $lt: to }, type: { $in: types } })
+        .sort({ at: 1 })
+        .lean();
       const ticketIds = [...new Set(inPeriod.map((e) => String(e.ticketId)))];
       // Escalations before the period still set the level a breach inside it happened at.
-      const escalations = await SlaEvent.find({ ticketId: { $in: ticketIds }, type: 'escalated', at: { $lt: to } }).lean();
+      const escalations = await SlaEvent.find({
+        ticketId: { $in: ticketIds },
+        type: 'escalated',
+        at: { $lt: to },
+      }).lean();
       const ladder = new Map<string, { at: number; seq: number; level: string }[]>();
-      for (const e of escalations) ladder.set(String(e.ticketId), [...(ladder.get(String(e.ticketId)) ?? []), toLadderStep(e)]);
+      for (const e of escalations)
+        ladder.set(String(e.ticketId), [...(ladder.get(String(e.ticketId)) ?? []), toLadderStep(e)]);
       return inPeriod.map((e) => {
         const at = new Date(e.at);
         const type = String(e.type) as SlaSignal['type'];
@@ -81,7 +92,10 @@ export function createOpsQueries(models: Models) {
           ...(e.metric ? { metric: String(e.metric) } : {}),
           at,
           ...(e.dueAt ? { dueAt: new Date(e.dueAt) } : {}),
-          level: type === 'escalated' ? String(e.level ?? 'L1') : levelFrom(ladder.get(String(e.ticketId)) ?? [], at.getTime(), seqOf(String(e._id))),
+          level:
+            type === 'escalated'
+              ? String(e.level ?? 'L1')
+              : levelFrom(ladder.get(String(e.ticketId)) ?? [], at.getTime(), seqOf(String(e._id))),
           ...(e.detail ? { detail: e.detail as Record<string, unknown> } : {}),
         };
       });

@@ -64,7 +64,9 @@ export function createOrganizationRepository(models: Models) {
     },
     /** Organizations whose current agreement names this calendar or policy. */
     async using(kind: 'calendar' | 'policy', name: string): Promise<{ id: string; name: string }[]> {
-      const docs = await Model.find({ [`agreement.${kind}`]: String(name) }, { name: 1 }).sort({ _id: 1 }).lean();
+      const docs = await Model.find({ [`agreement.${kind}`]: String(name) }, { name: 1 })
+        .sort({ _id: 1 })
+        .lean();
       return docs.map((d) => ({ id: String(d._id), name: String((d as { name: string }).name) }));
     },
   };

@@ -80,12 +80,19 @@ export function createPortalRepositories(conn: Connection) {
       },
       /** The user a live, unused link names, without using it (the page that asks to confirm). */
       async peek(tokenHash: string, now: Date): Promise<string | null> {
-        const doc = await SignInLink.findOne({ _id: tokenHash }).lean<{ userId: string; expiresAt: Date; usedAt?: Date }>();
+        const doc = await SignInLink.findOne({ _id: tokenHash }).lean<{
+          userId: string;
+          expiresAt: Date;
+          usedAt?: Date;
+        }>();
         return doc && !doc.usedAt && doc.expiresAt > now ? doc.userId : null;
       },
       /** Uses the link: one conditional update, so of two racing claims exactly one wins. The user, or null. */
       async claim(tokenHash: string, now: Date): Promise<string | null> {
-        const res = await SignInLink.updateOne({ _id: tokenHash, usedAt: { $exists: false }, expiresAt: { $gt: now } }, { $set: { usedAt: now } });
+        const res = await SignInLink.updateOne(
+          { _id: tokenHash, usedAt: { $exists: false }, expiresAt: { $gt: now } },
+          { $set: { usedAt: now } },
+        );
         if (res.modifiedCount !== 1) return null;
         const doc = await SignInLink.findOne({ _id: tokenHash }).lean<{ userId: string }>();
         return doc?.userId ?? null;
@@ -98,7 +105,9 @@ export function createPortalRepositories(conn: Connection) {
       },
       async find(secretHash: string, now: Date): Promise<CustomerSession | null> {
         const doc = await Session.findOne({ _id: secretHash }).lean<CustomerSession>();
-        return doc && doc.expiresAt > now ? { userId: doc.userId, createdAt: doc.createdAt, expiresAt: doc.expiresAt } : null;
+        return doc && doc.expiresAt > now
+          ? { userId: doc.userId, createdAt: doc.createdAt, expiresAt: doc.expiresAt }
+          : null;
       },
       async revoke(secretHash: string): Promise<void> {
         await Session.deleteOne({ _id: secretHash });
@@ -109,7 +118,11 @@ export function createPortalRepositories(conn: Connection) {
       async record(a: SlaAcceptance): Promise<boolean> {
         const { customerId, slaVersion, via } = a;
         try {
-          const res = await Acceptance.updateOne({ _id: `${customerId}|${slaVersion}|${via}` }, { $setOnInsert: { ...a } }, { upsert: true });
+          const res = await Acceptance.updateOne(
+            { _id: `${customerId}|${slaVersion}|${via}` },
+            { $setOnInsert: { ...a } },
+            { upsert: true },
+          );
           accepted.add(`${customerId}|${slaVersion}`);
           return res.upsertedCount === 1;
         } catch (err) {
@@ -119,7 +132,8 @@ export function createPortalRepositories(conn: Connection) {
       },
       async hasAny(customerId: string, slaVersion: string): Promise<boolean> {
         if (accepted.has(`${customerId}|${slaVersion}`)) return true;
-        const found = (await Acceptance.countDocuments({ customerId: String(customerId), slaVersion: String(slaVersion) })) > 0;
+        const found =
+          (await Acceptance.countDocuments({ customerId: String(customerId), slaVersion: String(slaVersion) })) > 0;
         if (found) {
           if (accepted.size > 50_000) accepted.clear();
           accepted.add(`${customerId}|${slaVersion}`);
@@ -128,7 +142,10 @@ export function createPortalRepositories(conn: Connection) {
       },
       /** Every acceptance of a customer, oldest first (a customer accepts a handful of versions in a lifetime). */
       async forCustomer(customerId: string): Promise<SlaAcceptance[]> {
-        const docs = await Acceptance.find({ customerId: String(customerId) }).sort({ acceptedAt: 1, _id: 1 }).limit(500).lean();
+        const docs = await Acceptance.find({ customerId: String(customerId) })
+          .sort({ acceptedAt: 1, _id: 1 })
+          .limit(500)
+          .lean();
         return docs.map((d) => toAcceptance(d as unknown as Record<string, unknown>));
       },
     },

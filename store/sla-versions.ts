@@ -43,7 +43,15 @@ export function createSlaVersionRepository(models: Models) {
         const latest = await this.latest(kind, name);
         const version = (latest?.version ?? 0) + 1;
         try {
-          await Model.create({ _id: `${kind}:${name}:${version}`, kind, name, version, body, createdAt: now, createdBy });
+          await Model.create({
+            _id: `${kind}:${name}:${version}`,
+            kind,
+            name,
+            version,
+            body,
+            createdAt: now,
+            createdBy,
+          });
           return { kind, name, version, body, createdAt: now, createdBy };
         } catch (err) {
           if ((err as { code?: number }).code !== 11000) throw err;

@@ -22,7 +22,10 @@ export interface TicketStateProjection {
   updatedAt: Date;
 }
 
-export type TicketFacts = Pick<TicketStateProjection, 'priority' | 'category' | 'subject' | 'customerId' | 'organizationId'>;
+export type TicketFacts = Pick<
+  TicketStateProjection,
+  'priority' | 'category' | 'subject' | 'customerId' | 'organizationId'
+>;
 
 export function createTicketStateRepository(models: Models) {
   const { TicketState } = models;
@@ -38,7 +41,11 @@ export function createTicketStateRepository(models: Models) {
       // The driver's collection for this write of every change: the model's casting cost more than the write.
       const states = TicketState.collection;
       try {
-        const res = await states.updateOne({ _id: id as never, version: { $lt: p.version } }, { $set: set }, { upsert: true });
+        const res = await states.updateOne(
+          { _id: id as never, version: { $lt: p.version } },
+          { $set: set },
+          { upsert: true },
+        );
         return res.modifiedCount + res.upsertedCount > 0 ? 'applied' : 'stale';
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
@@ -51,7 +58,8 @@ export function createTicketStateRepository(models: Models) {
     /** Open tickets; with `organizationId`, only that organization's (null: only those of customers without one). */
     async openIds(filter: { organizationId?: string | null } = {}): Promise<string[]> {
       const q: Record<string, unknown> = { status: { $nin: ['closed', 'out_of_scope'] } };
-      if (filter.organizationId !== undefined) q.organizationId = filter.organizationId === null ? null : String(filter.organizationId);
+      if (filter.organizationId !== undefined)
+        q.organizationId = filter.organizationId === null ? null : String(filter.organizationId);
       const docs = await TicketState.find(q, { _id: 1 }).lean();
       return docs.map((d) => String(d._id));
     },
@@ -62,7 +70,10 @@ export function createTicketStateRepository(models: Models) {
     /** What reports group and filter by, per ticket. */
     async factsOf(ids: string[]): Promise<Map<string, TicketFacts>> {
       if (!ids.length) return new Map();
-      const docs = await TicketState.find({ _id: { $in: ids.map(String) } }, { priority: 1, category: 1, subject: 1, customerId: 1, organizationId: 1 }).lean();
+      const docs = await TicketState.find(
+        { _id: { $in: ids.map(String) } },
+        { priority: 1, category: 1, subject: 1, customerId: 1, organizationId: 1 },
+      ).lean();
       return new Map(
         docs.map((d) => {
           const { _id, ...facts } = d as unknown as TicketFacts & { _id: string };
@@ -74,8 +85,14 @@ export function createTicketStateRepository(models: Models) {
      * The portal's list: a customer's tickets and, for an organization's admin, the organization's too, newest
      * first. Bounded: the portal shows the newest `limit` and says so.
      */
-    async forCustomer(customerId: string, organizationId: string | undefined, limit: number): Promise<TicketStateProjection[]> {
-      const filter = organizationId ? { $or: [{ customerId: String(customerId) }, { organizationId: String(organizationId) }] } : { customerId: String(customerId) };
+    async forCustomer(
+      customerId: string,
+      organizationId: string | undefined,
+      limit: number,
+    ): Promise<TicketStateProjection[]> {
+      const filter = organizationId
+        ? { $or: [{ customerId: String(customerId) }, { organizationId: String(organizationId) }] }
+        : { customerId: String(customerId) };
       const docs = await TicketState.find(filter).sort({ receivedAt: -1, _id: 1 }).limit(limit).lean();
       return docs.map((d) => {
         const { _id, ...rest } = d as unknown as Record<string, unknown>;
@@ -127,7 +144,15 @@ export function createTicketListQuery(models: Models, cacheMs = LIST_CACHE_MS) {
 
   function baseFilter(f: TicketListFilter): Record<string, unknown> {
     const q: Record<string, unknown> = {};
-    for (const key of ['status', 'priority', 'category', 'assignee', 'slaState', 'customerId', 'escalationLevel'] as const) {
+    for (const key of [
+      'status',
+      'priority',
+      'category',
+      'assignee',
+      'slaState',
+      'customerId',
+      'escalationLevel',
+    ] as const) {
       if (f[key] !== undefined) q[key] = String(f[key]);
     }
     if (f.assignees) q.assignee = { $in: f.assignees.map(String) };
@@ -136,7 +161,13 @@ export function createTicketListQuery(models: Models, cacheMs = LIST_CACHE_MS) {
     return q;
   }
 
-  async function page(filter: Record<string, unknown>, field: 'nextDeadline' | 'receivedAt', dir: 1 | -1, after: ListCursor | null, limit: number) {
+  async function page(
+    filter: Record<string, unknown>,
+    field: 'nextDeadline' | 'receivedAt',
+    dir: 1 | -1,
+    after: ListCursor | null,
+    limit: number,
+  ) {
     const q: Record<string, unknown> = { ...filter };
     if (after && after.value !== null) {
       const v = new Date(after.value);
@@ -144,7 +175,10 @@ export function createTicketListQuery(models: Models, cacheMs = LIST_CACHE_MS) {
     } else if (after) {
       q._id = { ...(q._id as object | undefined), $gt: after.id }; // keeps a search's `$in`
     }
-    return TicketState.find(q).sort({ [field]: dir, _id: 1 }).limit(limit).lean();
+    return TicketState.find(q)
+      .sort({ [field]: dir, _id: 1 })
+      .limit(limit)
+      .lean();
   }
 
   /**
@@ -163,7 +197,13 @@ export function createTicketListQuery(models: Models, cacheMs = LIST_CACHE_MS) {
       }
       if (docs.length <= limit) {
         const undatedCursor = cursor?.phase === 'undated' ? cursor : null;
-        const rest = await page({ ...filter, nextDeadline: null }, 'receivedAt', 1, undatedCursor, limit + 1 - docs.length);
+        const rest = await page(
+          { ...filter, nextDeadline: null },
+          'receivedAt',
+          1,
+          undatedCursor,
+          limit + 1 - docs.length,
+        );
         docs = [...docs, ...rest.map((d) => ({ ...d, __undated: true }))];
       }
     }

@@ -39,20 +39,34 @@ export function createTicketRepository(models: Models) {
     /** Idempotent: the workflow's activity and the API may both write the same content. */
     async save(t: TicketContent, accessTokenHash?: string): Promise<void> {
       const { id, ...fields } = t;
-      await Ticket.updateOne({ _id: id }, { $setOnInsert: { ...fields, ...(accessTokenHash ? { accessTokenHash } : {}) } }, { upsert: true });
+      await Ticket.updateOne(
+        { _id: id },
+        { $setOnInsert: { ...fields, ...(accessTokenHash ? { accessTokenHash } : {}) } },
+        { upsert: true },
+      );
     },
     /** A re-timing moved the ticket to other versions. Only over an older pinning: a late retry changes nothing. */
     async repin(id: string, versions: PinnedVersions, since: Date): Promise<void> {
       const older = { $or: [{ 'pinned.since': { $exists: false } }, { 'pinned.since': { $lt: since } }] };
-      await Ticket.updateOne({ _id: String(id), ...older }, { $set: { pinned: { calendar: versions.calendar, policy: versions.policy, since } } });
+      await Ticket.updateOne(
+        { _id: String(id), ...older },
+        { $set: { pinned: { calendar: versions.calendar, policy: versions.policy, since } } },
+      );
     },
     /** Opening the mailed private link proves the address: the mark goes. */
     async markVerified(id: string): Promise<void> {
       await Ticket.updateOne({ _id: id, unverified: true }, { $unset: { unverified: 1 } });
     },
     /** A customer's newest tickets, ids and subjects only (the "mail me my links" page). */
-    async recentForCustomer(customerId: string, limit: number): Promise<{ id: string; subject: string; receivedAt: Date }[]> {
-      const docs = await Ticket.find({ customerId: String(customerId) }).select({ subject: 1, receivedAt: 1 }).sort({ receivedAt: -1 }).limit(limit).lean();
+    async recentForCustomer(
+      customerId: string,
+      limit: number,
+    ): Promise<{ id: string; subject: string; receivedAt: Date }[]> {
+      const docs = await Ticket.find({ customerId: String(customerId) })
+        .select({ subject: 1, receivedAt: 1 })
+        .sort({ receivedAt: -1 })
+        .limit(limit)
+        .lean();
       return docs.map((d) => ({ id: String(d._id), subject: String(d.subject), receivedAt: d.receivedAt as Date }));
     },
     async get(id: string): Promise<TicketContent | null> {

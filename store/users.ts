@@ -96,7 +96,10 @@ export function createUserRepository(models: Models) {
     },
     /** The people who work tickets (agents and admins with a stored account), by name; bounded for a picker. */
     async staff(limit = 500): Promise<User[]> {
-      const docs = await UserModel.find({ role: { $in: ['agent', 'admin'] } }).sort({ name: 1, _id: 1 }).limit(limit).lean();
+      const docs = await UserModel.find({ role: { $in: ['agent', 'admin'] } })
+        .sort({ name: 1, _id: 1 })
+        .limit(limit)
+        .lean();
       return docs.map((d) => toPlain(d as unknown as Record<string, unknown>));
     },
     async byEmail(email: string): Promise<User | null> {
@@ -108,7 +111,11 @@ export function createUserRepository(models: Models) {
      * only for a new address (the organization its domain joins).
      */
     async ensureCustomer(
-      email: string, name: string | undefined, newId: string, apiKeyHash: string, now: Date,
+      email: string,
+      name: string | undefined,
+      newId: string,
+      apiKeyHash: string,
+      now: Date,
       membership: () => Promise<Pick<User, 'organizationId' | 'organizationRole'>> = async () => ({}),
     ): Promise<User> {
       const normalized = email.toLowerCase();

@@ -22,7 +22,9 @@ export function createWebhookRepository(models: Models) {
    */
   const subscribedTo = microcache(
     async (eventType: string): Promise<Webhook[]> =>
-      (await Model.find({ active: true, events: eventType }).lean()).map((d) => toPlain(d as unknown as Record<string, unknown>)),
+      (await Model.find({ active: true, events: eventType }).lean()).map((d) =>
+        toPlain(d as unknown as Record<string, unknown>),
+      ),
     1_000,
   );
   return {
@@ -31,7 +33,9 @@ export function createWebhookRepository(models: Models) {
       await Model.create({ _id: id, ...fields });
     },
     async list(): Promise<Webhook[]> {
-      return (await Model.find({}).sort({ createdAt: 1 }).lean()).map((d) => toPlain(d as unknown as Record<string, unknown>));
+      return (await Model.find({}).sort({ createdAt: 1 }).lean()).map((d) =>
+        toPlain(d as unknown as Record<string, unknown>),
+      );
     },
     async remove(id: string): Promise<boolean> {
       return (await Model.deleteOne({ _id: id })).deletedCount === 1;
@@ -41,7 +45,11 @@ export function createWebhookRepository(models: Models) {
       return (await WebhookDelivery.countDocuments({ _id: `${webhookId}:${eventKey}` })) > 0;
     },
     async markDelivered(webhookId: string, eventKey: string, status: number, now: Date): Promise<void> {
-      await WebhookDelivery.updateOne({ _id: `${webhookId}:${eventKey}` }, { $setOnInsert: { webhookId, eventKey, status, deliveredAt: now } }, { upsert: true });
+      await WebhookDelivery.updateOne(
+        { _id: `${webhookId}:${eventKey}` },
+        { $setOnInsert: { webhookId, eventKey, status, deliveredAt: now } },
+        { upsert: true },
+      );
     },
   };
 }

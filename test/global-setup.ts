@@ -28,20 +28,32 @@ let runDir = '';
 
 export async function setup(project: TestProject) {
   const log = (l: string) => console.log(`[test-setup] ${l}`);
-  const tools = await provision({ log, need: { temporal: !process.env.TEMPORAL_ADDRESS, mongo: !process.env.MONGODB_URI, testServer: true } });
+  const tools = await provision({
+    log,
+    need: { temporal: !process.env.TEMPORAL_ADDRESS, mongo: !process.env.MONGODB_URI, testServer: true },
+  });
   runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sla-desk-test-'));
 
   const [temporalAddress, mongoUri] = await Promise.all([
     (async () => {
       if (process.env.TEMPORAL_ADDRESS) return process.env.TEMPORAL_ADDRESS;
       const port = await freePort();
-      started.push(await startTemporalDevServer({ bin: tools.temporal!, port, logFile: path.join(runDir, 'temporal.log') }));
+      started.push(
+        await startTemporalDevServer({ bin: tools.temporal!, port, logFile: path.join(runDir, 'temporal.log') }),
+      );
       return `127.0.0.1:${port}`;
     })(),
     (async () => {
       if (process.env.MONGODB_URI) return process.env.MONGODB_URI;
       const port = await freePort();
-      started.push(await startMongoServer({ server: tools.mongo!, port, dataDir: path.join(runDir, 'mongo'), logFile: path.join(runDir, 'mongo.log') }));
+      started.push(
+        await startMongoServer({
+          server: tools.mongo!,
+          port,
+          dataDir: path.join(runDir, 'mongo'),
+          logFile: path.join(runDir, 'mongo.log'),
+        }),
+      );
       return `mongodb://127.0.0.1:${port}/`;
     })(),
   ]);

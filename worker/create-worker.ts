@@ -20,7 +20,13 @@ export interface CreateWorkerOptions {
   deps: ActivityDeps;
   /** A prebuilt bundle (tests build one per file); otherwise the worker bundles workflowsPath. */
   workflowBundle?: WorkerOptions['workflowBundle'];
-  tuning?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'stickyQueueScheduleToStartTimeout'>;
+  tuning?: Pick<
+    WorkerOptions,
+    | 'maxCachedWorkflows'
+    | 'maxConcurrentActivityTaskExecutions'
+    | 'maxConcurrentWorkflowTaskExecutions'
+    | 'stickyQueueScheduleToStartTimeout'
+  >;
 }
 
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {

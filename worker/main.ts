@@ -25,16 +25,20 @@ logger.info({ nice: lowerCpuPriority(config.workerNice) }, 'worker CPU priority'
 const bindHost = config.host.includes(':') ? `[${config.host}]` : config.host;
 if (config.metrics.temporalSdkPort) {
   try {
-    Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: `${bindHost}:${config.metrics.temporalSdkPort}` } } } });
+    Runtime.install({
+      telemetryOptions: { metrics: { prometheus: { bindAddress: `${bindHost}:${config.metrics.temporalSdkPort}` } } },
+    });
   } catch (err) {
     logger.error({ err, port: config.metrics.temporalSdkPort }, 'Temporal SDK metrics not exposed');
   }
 }
 const metricsServer = config.metrics.workerPort
-  ? await startMetricsServer(workerRegistry, config.metrics.workerPort, config.host, config.metrics.token).catch((err: unknown) => {
-      logger.error({ err, port: config.metrics.workerPort }, 'worker metrics not exposed');
-      return null;
-    })
+  ? await startMetricsServer(workerRegistry, config.metrics.workerPort, config.host, config.metrics.token).catch(
+      (err: unknown) => {
+        logger.error({ err, port: config.metrics.workerPort }, 'worker metrics not exposed');
+        return null;
+      },
+    )
   : null;
 
 const conn = await connectMongo(config.mongo.uri, { serverSelectionTimeoutMS: 30_000 });
@@ -80,7 +84,10 @@ if (process.env.SLA_DESK_SUPERVISED === '1') {
   process.stdin.resume();
 }
 
-logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address, metricsPort: metricsServer?.port }, 'worker started');
+logger.info(
+  { taskQueue: config.temporal.taskQueue, address: config.temporal.address, metricsPort: metricsServer?.port },
+  'worker started',
+);
 const running = worker.run();
 // npm start prints "ready" only after this: the bundle is built and the pollers are starting.
 process.send?.('ready');

@@ -8,14 +8,21 @@ import { bearerMatches } from '../lib/bearer';
  * Its labels are fixed by the code (metric, level, activity type: no ids). With a token (METRICS_TOKEN)
  * only a scraper bearing it is answered; a failure is not described to the caller.
  */
-export async function startMetricsServer(registry: Registry, port: number, host: string, token?: string): Promise<{ port: number; close(): Promise<void> }> {
+export async function startMetricsServer(
+  registry: Registry,
+  port: number,
+  host: string,
+  token?: string,
+): Promise<{ port: number; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;
     }
     if (token !== undefined && !bearerMatches(req.headers.authorization, token)) {
-      res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer realm="metrics"' }).end('a bearer token is required\n');
+      res
+        .writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer realm="metrics"' })
+        .end('a bearer token is required\n');
       return;
     }
     registry.metrics().then(

@@ -10,7 +10,11 @@ import {
   setCurrentDetails,
   setHandler,
 } from '@temporalio/workflow';
-import type { AnnouncementActivities, AnnouncementContent, BroadcastProgress } from '../activities/announcement-activities';
+import type {
+  AnnouncementActivities,
+  AnnouncementContent,
+  BroadcastProgress,
+} from '../activities/announcement-activities';
 
 /**
  * One announcement to every customer, exactly once (workflow id `announcement-<id>`).
@@ -57,7 +61,13 @@ export async function broadcastWorkflow(input: BroadcastInput): Promise<Broadcas
   const { announcement } = input;
   const rate = Math.max(1, Math.floor(input.ratePerSecond ?? 10));
   const pageSize = Math.max(1, Math.floor(input.pageSize ?? 100));
-  const progress: BroadcastProgress = input.carried?.progress ?? { total: 0, sent: 0, failed: 0, cancelled: false, status: 'running' };
+  const progress: BroadcastProgress = input.carried?.progress ?? {
+    total: 0,
+    sent: 0,
+    failed: 0,
+    cancelled: false,
+    status: 'running',
+  };
 
   const publish = () =>
     setCurrentDetails(

@@ -24,7 +24,8 @@ export const LOCAL_MAIL_ACTIVITY = {
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 } as const;
 
-export const { sendNotifications: sendNotificationsLocally, applyTicketChange } = proxyLocalActivities<TicketActivities>(LOCAL_MAIL_ACTIVITY);
+export const { sendNotifications: sendNotificationsLocally, applyTicketChange } =
+  proxyLocalActivities<TicketActivities>(LOCAL_MAIL_ACTIVITY);
 
 /** The patch that made a change's mail and record one local activity (`applyTicketChange`) instead of two. */
 export const ONE_LOCAL_ACTIVITY_PER_CHANGE = 'one-local-activity-per-change';

@@ -34,7 +34,8 @@ export interface LiveSessionRequestArgs {
   tool: LiveSupportTool;
   preferredTimes: string[];
 }
-export type LiveSessionArgs = { action: 'confirm'; booking: LiveBooking } | { action: 'outcome'; outcome: LiveOutcome; notes?: string };
+export type LiveSessionArgs =
+  { action: 'confirm'; booking: LiveBooking } | { action: 'outcome'; outcome: LiveOutcome; notes?: string };
 export const liveSessionRequestSignal = defineSignal<[LiveSessionRequestArgs]>('requestLiveSession');
 export const liveSessionUpdate = defineUpdate<TicketSnapshot, [LiveSessionArgs]>('liveSession');
 

@@ -23,7 +23,12 @@ export function notifyInput(e: NotifyEffect, s: TicketSlaState, cal: BusinessCal
   const toCustomer = e.audience.kind === 'customer';
   // An organization's agreement may name its own contacts for a level; the desk's contacts hear of the rest.
   const own = e.audience.kind === 'level' ? s.terms?.contacts?.[e.audience.level] : undefined;
-  const audience = e.audience.kind === 'customer' ? { kind: 'customer' as const, email: s.customer.email } : own?.length ? { kind: 'emails' as const, emails: own } : e.audience;
+  const audience =
+    e.audience.kind === 'customer'
+      ? { kind: 'customer' as const, email: s.customer.email }
+      : own?.length
+        ? { kind: 'emails' as const, emails: own }
+        : e.audience;
   // Customers are told the hours of the calendar their ticket runs on, not a fixed text.
   const supportHours = toCustomer ? describeSupportHours(s.calendar) : undefined;
   return {
@@ -31,7 +36,16 @@ export function notifyInput(e: NotifyEffect, s: TicketSlaState, cal: BusinessCal
     ticketId: s.ticketId,
     kind: e.kind,
     audience,
-    facts: { subject: s.subject, priority: s.priority, metric: e.metric, level: e.level, ...dueTimes(e, cal), reason: e.reason, body: e.body, supportHours },
+    facts: {
+      subject: s.subject,
+      priority: s.priority,
+      metric: e.metric,
+      level: e.level,
+      ...dueTimes(e, cal),
+      reason: e.reason,
+      body: e.body,
+      supportHours,
+    },
     ...(e.messageId ? { messageId: e.messageId } : {}),
   };
 }

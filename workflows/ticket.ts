@@ -35,7 +35,15 @@ import {
   type TicketSnapshot,
 } from '../domain/ticket-sla';
 import { renderTicketDetails } from './ticket-details';
-import { applyTicketChange, publishSlaEvent, recordTicketChange, sendNotificationsLocally, LOCAL_MAIL_ACTIVITY, ONE_LOCAL_ACTIVITY_PER_CHANGE, WEBHOOK_TYPES } from './ticket-effects';
+import {
+  applyTicketChange,
+  publishSlaEvent,
+  recordTicketChange,
+  sendNotificationsLocally,
+  LOCAL_MAIL_ACTIVITY,
+  ONE_LOCAL_ACTIVITY_PER_CHANGE,
+  WEBHOOK_TYPES,
+} from './ticket-effects';
 import { notificationSummary, notifyInput, type NotifyEffect } from './ticket-notifications';
 import * as sa from './search-attributes';
 
@@ -131,12 +139,19 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   setHandler(
     liveSessionUpdate,
     (args) => {
-      changed(args.action === 'confirm' ? confirmLiveSession(state, args.booking, now(), cal) : recordLiveOutcome(state, args.outcome, now(), args.notes));
+      changed(
+        args.action === 'confirm'
+          ? confirmLiveSession(state, args.booking, now(), cal)
+          : recordLiveOutcome(state, args.outcome, now(), args.notes),
+      );
       return snapshot(state, now(), cal);
     },
     {
       validator: (args) => {
-        const why = args.action === 'confirm' ? bookingRefusal(state, args.booking, now(), cal) : liveOutcomeRefusal(state, args.outcome);
+        const why =
+          args.action === 'confirm'
+            ? bookingRefusal(state, args.booking, now(), cal)
+            : liveOutcomeRefusal(state, args.outcome);
         if (why) throw new Error(why);
       },
     },
@@ -175,9 +190,18 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const records = events.map((e) => ({ ...e, ticketId: state.ticketId }));
     const hookEvents = events.filter((e) => WEBHOOK_TYPES.includes(e.type));
     const input = { events: records, projection, webhookCandidates: hookEvents.map((e) => e.type) };
-    const change = together ? mailAndRecord(notices.filter((e) => !isReceipt(e)), input) : recordTicketChange(input);
+    const change = together
+      ? mailAndRecord(
+          notices.filter((e) => !isReceipt(e)),
+          input,
+        )
+      : recordTicketChange(input);
     const delivered = change.then(({ subscribed }) =>
-      Promise.all(hookEvents.filter((e) => subscribed.includes(e.type)).map((e) => publishSlaEvent(webhookEvent(e)).catch(logFailure))),
+      Promise.all(
+        hookEvents
+          .filter((e) => subscribed.includes(e.type))
+          .map((e) => publishSlaEvent(webhookEvent(e)).catch(logFailure)),
+      ),
     );
     inFlight.push(delivered.catch(logFailure));
     publish(snap);
@@ -214,9 +238,14 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   const mail = (notices: NotifyEffect[]) => {
     if (!notices.length) return;
     const sendLocally = (batch: NotifyEffect[]) =>
-      sendNotificationsLocally.executeWithOptions({ ...LOCAL_MAIL_ACTIVITY, summary: batch.map(notificationSummary).join('; ') }, [batch.map((e) => notifyInput(e, state, cal))]);
+      sendNotificationsLocally.executeWithOptions(
+        { ...LOCAL_MAIL_ACTIVITY, summary: batch.map(notificationSummary).join('; ') },
+        [batch.map((e) => notifyInput(e, state, cal))],
+      );
     for (const receipt of notices.filter(isReceipt)) {
-      const sent = sendLocally([receipt]).then(([outcome]) => (outcome?.outcome === 'failed' ? logRefusedMail([outcome]) : receiptSent()));
+      const sent = sendLocally([receipt]).then(([outcome]) =>
+        outcome?.outcome === 'failed' ? logRefusedMail([outcome]) : receiptSent(),
+      );
       inFlight.push(sent.catch(logFailure));
     }
     const others = notices.filter((e) => !isReceipt(e));
@@ -226,7 +255,9 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   /** The notices of a change sent first, then the change recorded, in one local activity. */
   const mailAndRecord = async (batch: NotifyEffect[], change: TicketChangeInput) => {
     const summary = batch.map(notificationSummary).join('; ');
-    const done = await applyTicketChange.executeWithOptions({ ...LOCAL_MAIL_ACTIVITY, summary }, [{ notices: batch.map((e) => notifyInput(e, state, cal)), change }]);
+    const done = await applyTicketChange.executeWithOptions({ ...LOCAL_MAIL_ACTIVITY, summary }, [
+      { notices: batch.map((e) => notifyInput(e, state, cal)), change },
+    ]);
     logRefusedMail(done.outcomes);
     return done;
   };
@@ -271,7 +302,11 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       changed(fireTimedEvent(state, next, current, cal, patched));
       // Everything due at this instant (a breach and the escalation it triggers) is one change: one local
       // activity writes it, half the store round trips of a change per event (issue 7, deadline precision).
-      for (let due = nextTimedEvent(state, current, cal); due && due.at.getTime() <= current.getTime() && !isTerminal(state.status); due = nextTimedEvent(state, current, cal)) {
+      for (
+        let due = nextTimedEvent(state, current, cal);
+        due && due.at.getTime() <= current.getTime() && !isTerminal(state.status);
+        due = nextTimedEvent(state, current, cal)
+      ) {
         changed(fireTimedEvent(state, due, current, cal, patched));
       }
       continue;

@@ -61,7 +61,8 @@ export function ticketsPerShift(cal: BusinessCalendar, received: Date[], from: D
       n += 1;
       i += 1;
     }
-    if (closesAt > from && (opensAt < to || n > 0)) shifts.push({ opensAt, label: cal.formatLocal(opensAt), received: n });
+    if (closesAt > from && (opensAt < to || n > 0))
+      shifts.push({ opensAt, label: cal.formatLocal(opensAt), received: n });
     if (opensAt >= to && i >= times.length) break;
     cursor = closesAt;
   }

@@ -73,23 +73,46 @@ export interface Frame {
 
 export function consolePage(f: Frame, body: SafeHtml): string {
   const nav = f.who
-    ? html`<header class="bar"><strong>SLA desk</strong><a href="/console">Queue</a><a href="/console/dashboard">Dashboard</a><a href="/console/macros">Canned responses</a>
-<span>${f.who.name} (${f.who.role})</span>
-<form method="post" action="/console/logout"><input type="hidden" name="${CSRF_FIELD}" value="${f.csrf}"><button type="submit">Sign out</button></form></header>`
+    ? html`<header class="bar">
+        <strong>SLA desk</strong><a href="/console">Queue</a><a href="/console/dashboard">Dashboard</a
+        ><a href="/console/macros">Canned responses</a>
+        <span>${f.who.name} (${f.who.role})</span>
+        <form method="post" action="/console/logout">
+          <input type="hidden" name="${CSRF_FIELD}" value="${f.csrf}" /><button type="submit">Sign out</button>
+        </form>
+      </header>`
     : html`<header class="bar"><strong>SLA desk</strong></header>`;
   return html`<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${f.title} · SLA desk console</title><style>${new SafeHtml(CSS)}</style></head>
-<body>${nav}<main>${body}</main><script>${new SafeHtml(SCRIPT)}</script></body>
-</html>`.value;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${f.title} · SLA desk console</title>
+        <style>
+          ${new SafeHtml(CSS)}
+        </style>
+      </head>
+      <body>
+        ${nav}
+        <main>${body}</main>
+        <script>
+          ${new SafeHtml(SCRIPT)};
+        </script>
+      </body>
+    </html>`.value;
 }
 
 /** Console pages show ticket content: never cached, indexed or sent on as a Referer. */
 export function sendConsolePage(res: Response, status: number, page: string): void {
   res
     .status(status)
-    .set({ 'Content-Security-Policy': CSP, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex', 'X-Content-Type-Options': 'nosniff' })
+    .set({
+      'Content-Security-Policy': CSP,
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+      'X-Robots-Tag': 'noindex',
+      'X-Content-Type-Options': 'nosniff',
+    })
     .type('html')
     .send(page);
 }

@@ -33,30 +33,63 @@ interface PageState {
 }
 
 function fields(prefix: string, title: string, body: string): SafeHtml {
-  return html`<label for="${prefix}-title">Title</label><input type="text" id="${prefix}-title" name="title" value="${title}" required maxlength="${TITLE_MAX}" size="50">
-<label for="${prefix}-body">Text</label><textarea id="${prefix}-body" name="body" required maxlength="${BODY_MAX}">${body}</textarea>`;
+  return html`<label for="${prefix}-title">Title</label
+    ><input
+      type="text"
+      id="${prefix}-title"
+      name="title"
+      value="${title}"
+      required
+      maxlength="${TITLE_MAX}"
+      size="50"
+    />
+    <label for="${prefix}-body">Text</label
+    ><textarea id="${prefix}-body" name="body" required maxlength="${BODY_MAX}">${body}</textarea>`;
 }
 
 function macroCard(m: Macro, csrf: string, admin: boolean, draft: PageState['draft']): SafeHtml {
-  if (!admin) return html`<article class="card macro" data-macro-id="${m.id}"><h3>${m.title}</h3><pre>${m.body}</pre></article>`;
+  if (!admin)
+    return html`<article class="card macro" data-macro-id="${m.id}">
+      <h3>${m.title}</h3>
+      <pre>${m.body}</pre>
+    </article>`;
   const typed = draft?.id === m.id ? draft : m;
-  return html`<article class="card macro" data-macro-id="${m.id}"><form method="post" action="/console/macros/${m.id}" id="edit-${m.id}">
-<input type="hidden" name="${CSRF_FIELD}" value="${csrf}">${fields(`edit-${m.id}`, typed.title, typed.body)}<p><button type="submit">Save</button></p></form>
-<form method="post" action="/console/macros/${m.id}/delete" id="delete-${m.id}"><input type="hidden" name="${CSRF_FIELD}" value="${csrf}">
-<p><input type="checkbox" id="delete-${m.id}-confirm" name="confirm" value="yes" required> <label for="delete-${m.id}-confirm" class="inline">Yes, delete “${m.title}”</label>
-<button type="submit" class="danger">Delete</button></p></form></article>`;
+  return html`<article class="card macro" data-macro-id="${m.id}">
+    <form method="post" action="/console/macros/${m.id}" id="edit-${m.id}">
+      <input type="hidden" name="${CSRF_FIELD}" value="${csrf}" />${fields(`edit-${m.id}`, typed.title, typed.body)}
+      <p><button type="submit">Save</button></p>
+    </form>
+    <form method="post" action="/console/macros/${m.id}/delete" id="delete-${m.id}">
+      <input type="hidden" name="${CSRF_FIELD}" value="${csrf}" />
+      <p>
+        <input type="checkbox" id="delete-${m.id}-confirm" name="confirm" value="yes" required />
+        <label for="delete-${m.id}-confirm" class="inline">Yes, delete “${m.title}”</label>
+        <button type="submit" class="danger">Delete</button>
+      </p>
+    </form>
+  </article>`;
 }
 
 function macrosBody(items: Macro[], csrf: string, admin: boolean, s: PageState): SafeHtml {
   const newDraft = s.draft && !s.draft.id ? s.draft : { title: '', body: '' };
   return html`<h1>Canned responses</h1>
-${s.notice ? html`<p class="banner ok" role="status" id="notice">${s.notice}</p>` : ''}
-${s.error ? html`<p class="banner" role="alert" id="refusal">${s.error}</p>` : ''}
-<p class="meta">Agents fill one into a reply from the ticket page. The text may name ${MACRO_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}.</p>
-${admin ? html`<form class="card" method="post" action="/console/macros" id="new-macro"><h3>New canned response</h3>
-<input type="hidden" name="${CSRF_FIELD}" value="${csrf}">${fields('new', newDraft.title, newDraft.body)}<p><button type="submit">Add</button></p></form>` : html`<p class="meta">Only admins change them.</p>`}
-<div class="grid" id="macros">${items.map((m) => macroCard(m, csrf, admin, s.draft))}</div>
-${items.length ? '' : html`<p id="no-macros">No canned responses yet.</p>`}`;
+    ${s.notice ? html`<p class="banner ok" role="status" id="notice">${s.notice}</p>` : ''}
+    ${s.error ? html`<p class="banner" role="alert" id="refusal">${s.error}</p>` : ''}
+    <p class="meta">
+      Agents fill one into a reply from the ticket page. The text may name
+      ${MACRO_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}.
+    </p>
+    ${
+      admin
+        ? html`<form class="card" method="post" action="/console/macros" id="new-macro">
+            <h3>New canned response</h3>
+            <input type="hidden" name="${CSRF_FIELD}" value="${csrf}" />${fields('new', newDraft.title, newDraft.body)}
+            <p><button type="submit">Add</button></p>
+          </form>`
+        : html`<p class="meta">Only admins change them.</p>`
+    }
+    <div class="grid" id="macros">${items.map((m) => macroCard(m, csrf, admin, s.draft))}</div>
+    ${items.length ? '' : html`<p id="no-macros">No canned responses yet.</p>`}`;
 }
 
 const text = (source: unknown, name: string, max: number): string | undefined => {
@@ -66,7 +99,11 @@ const text = (source: unknown, name: string, max: number): string | undefined =>
   return t && t.length <= max ? t : undefined;
 };
 
-const DONE: Record<string, string> = { created: 'Canned response added.', saved: 'Canned response saved.', deleted: 'Canned response deleted.' };
+const DONE: Record<string, string> = {
+  created: 'Canned response added.',
+  saved: 'Canned response saved.',
+  deleted: 'Canned response deleted.',
+};
 
 export function registerMacroPages(router: Router, h: MacroPageHelpers): void {
   const show = async (req: Request, res: Response, status: number, s: PageState = {}) => {
@@ -85,23 +122,34 @@ export function registerMacroPages(router: Router, h: MacroPageHelpers): void {
     if (id !== undefined && !MACRO_ID.test(id)) return show(req, res, 404, { error: 'No such canned response.' });
     const title = text(req.body, 'title', TITLE_MAX);
     const body = text(req.body, 'body', BODY_MAX);
-    const draft = { id, title: title ?? String((req.body as Record<string, unknown>)?.title ?? ''), body: body ?? String((req.body as Record<string, unknown>)?.body ?? '') };
-    if (!h.csrfOk(req, res)) return show(req, res, 403, { error: 'This page had expired, so nothing was changed. Try again.', draft });
+    const draft = {
+      id,
+      title: title ?? String((req.body as Record<string, unknown>)?.title ?? ''),
+      body: body ?? String((req.body as Record<string, unknown>)?.body ?? ''),
+    };
+    if (!h.csrfOk(req, res))
+      return show(req, res, 403, { error: 'This page had expired, so nothing was changed. Try again.', draft });
     if (h.who(res).role !== 'admin') return show(req, res, 403, { error: 'Only admins change canned responses.' });
     try {
       if (kind === 'delete') {
-        if (text(req.body, 'confirm', 10) !== 'yes') return show(req, res, 400, { error: 'Tick “Yes, delete” to delete it; nothing was changed.' });
+        if (text(req.body, 'confirm', 10) !== 'yes')
+          return show(req, res, 400, { error: 'Tick “Yes, delete” to delete it; nothing was changed.' });
         await h.macros.remove(id!, h.who(res).id);
         return res.redirect(303, '/console/macros?done=deleted');
       }
       if (!title || !body) {
-        return show(req, res, 400, { error: `Give a title (up to ${TITLE_MAX} characters) and a text (up to ${BODY_MAX.toLocaleString('en')}); nothing was changed.`, draft });
+        return show(req, res, 400, {
+          error: `Give a title (up to ${TITLE_MAX} characters) and a text (up to ${BODY_MAX.toLocaleString('en')}); nothing was changed.`,
+          draft,
+        });
       }
       if (kind === 'create') await h.macros.create({ title, body }, h.who(res).id);
       else await h.macros.update(id!, { title, body }, h.who(res).id);
     } catch (err) {
-      if (err instanceof AppError && err.code === 'not_found') return show(req, res, 404, { error: 'That canned response no longer exists.' });
-      if (err instanceof AppError && err.code === 'invalid_input') return show(req, res, 400, { error: `Not saved: ${err.message}.`, draft });
+      if (err instanceof AppError && err.code === 'not_found')
+        return show(req, res, 404, { error: 'That canned response no longer exists.' });
+      if (err instanceof AppError && err.code === 'invalid_input')
+        return show(req, res, 400, { error: `Not saved: ${err.message}.`, draft });
       throw err;
     }
     res.redirect(303, `/console/macros?done=${kind === 'create' ? 'created' : 'saved'}`);

@@ -1,5 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
-import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, {
+  type ErrorRequestHandler,
+  type Request,
+  type RequestHandler,
+  type Response,
+  type Router,
+} from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { AppError } from '../../domain/app-errors';
 import { createCalendar } from '../../domain/calendar';
@@ -38,8 +44,17 @@ const TEXT_MAX = 20_000;
 const PAGE_SIZE = 50;
 const DAY_MS = 86_400_000;
 const DONE: Record<string, string> = {
-  reply: 'Reply sent.', note: 'Internal note added.', assign: 'Assigned.', priority: 'Priority changed.', pending: 'Waiting on the customer.',
-  escalate: 'Escalated.', resolve: 'Resolved.', reopen: 'Reopened.', close: 'Closed.', accept: 'Accepted into scope.', reclassify: 'Category changed.',
+  reply: 'Reply sent.',
+  note: 'Internal note added.',
+  assign: 'Assigned.',
+  priority: 'Priority changed.',
+  pending: 'Waiting on the customer.',
+  escalate: 'Escalated.',
+  resolve: 'Resolved.',
+  reopen: 'Reopened.',
+  close: 'Closed.',
+  accept: 'Accepted into scope.',
+  reclassify: 'Category changed.',
 };
 
 /** A single plain query or form value (repeated or nested parameters read as absent), trimmed and bounded. */
@@ -61,7 +76,10 @@ function decodeCursor(raw: string | undefined): ListCursor | null {
   if (!raw) return null;
   try {
     const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as ListCursor;
-    const ok = (c.phase === 'dated' || c.phase === 'undated') && (c.value === null || !Number.isNaN(Date.parse(String(c.value)))) && typeof c.id === 'string';
+    const ok =
+      (c.phase === 'dated' || c.phase === 'undated') &&
+      (c.value === null || !Number.isNaN(Date.parse(String(c.value)))) &&
+      typeof c.id === 'string';
     return ok ? { phase: c.phase, value: c.value, id: c.id } : null;
   } catch {
     return null;
@@ -101,26 +119,62 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
 
   const render = (req: Request, res: Response, status: number, title: string, body: ReturnType<typeof html>) => {
     const p = res.locals.who as Principal | undefined;
-    sendConsolePage(res, status, consolePage({ title, who: p ? { name: p.name, role: p.role } : null, csrf: csrf(req, res) }, body));
+    sendConsolePage(
+      res,
+      status,
+      consolePage({ title, who: p ? { name: p.name, role: p.role } : null, csrf: csrf(req, res) }, body),
+    );
   };
 
   // ---- login ----
   const loginPage = (req: Request, res: Response, status: number, error?: string) =>
-    render(req, res, status, 'Sign in', html`<h1>Agents' console</h1><form class="login" method="post" action="/console/login">
-${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : ''}
-<input type="hidden" name="${CSRF_FIELD}" value="${csrf(req, res)}">
-<p><label for="apiKey">Your agent or admin API key</label><input type="password" id="apiKey" name="apiKey" autocomplete="current-password" required autofocus size="40"></p>
-<button type="submit">Sign in</button></form>`);
+    render(
+      req,
+      res,
+      status,
+      'Sign in',
+      html`<h1>Agents' console</h1>
+        <form class="login" method="post" action="/console/login">
+          ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : ''}
+          <input type="hidden" name="${CSRF_FIELD}" value="${csrf(req, res)}" />
+          <p>
+            <label for="apiKey">Your agent or admin API key</label
+            ><input
+              type="password"
+              id="apiKey"
+              name="apiKey"
+              autocomplete="current-password"
+              required
+              autofocus
+              size="40"
+            />
+          </p>
+          <button type="submit">Sign in</button>
+        </form>`,
+    );
 
   async function principalForKey(key: string): Promise<Principal | null> {
     const hash = hashApiKey(key);
-    if (timingSafeEqual(Buffer.from(hash), adminHash)) return { id: 'admin', role: 'admin', name: 'Administrator', email: 'admin@support.local', trainingIncluded: false };
+    if (timingSafeEqual(Buffer.from(hash), adminHash))
+      return {
+        id: 'admin',
+        role: 'admin',
+        name: 'Administrator',
+        email: 'admin@support.local',
+        trainingIncluded: false,
+      };
     const user = await deps.store.users.byApiKeyHash(hash);
     if (!user || user.role === 'customer') return null;
     return { id: user.id, role: user.role, name: user.name, email: user.email, trainingIncluded: false };
   }
 
-  const limitLogins = rateLimit({ windowMs: 15 * 60_000, limit: 30, standardHeaders: 'draft-8', legacyHeaders: false, handler: (req, res) => loginPage(req, res, 429, 'Too many sign-in attempts; wait a few minutes.') });
+  const limitLogins = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: 30,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (req, res) => loginPage(req, res, 429, 'Too many sign-in attempts; wait a few minutes.'),
+  });
 
   router.get('/login', (req, res) => loginPage(req, res, 200));
   router.post('/login', limitLogins, urlencoded, async (req, res) => {
@@ -166,42 +220,113 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
     };
     const page = await desk.queue.list(
       who(res),
-      { status: filters.status, priority: filters.priority, assignee: filters.assignee, escalationLevel: filters.level, q: filters.q },
+      {
+        status: filters.status,
+        priority: filters.priority,
+        assignee: filters.assignee,
+        escalationLevel: filters.level,
+        q: filters.q,
+      },
       'deadline',
       decodeCursor(str(q, 'cursor', 500)),
       PAGE_SIZE,
     );
     const params = new URLSearchParams(Object.entries(filters).filter((e): e is [string, string] => Boolean(e[1])));
     if (page.next) params.set('cursor', encodeCursor(page.next));
-    const [items, agents, levels] = await Promise.all([desk.queue.rows(who(res), page.items), desk.agents.list(), desk.pinnedTerms.levels()]);
-    const body = queueBody({ items, agents, filters, levels, nextHref: page.next ? `/console?${params}` : null, now: desk.now() });
+    const [items, agents, levels] = await Promise.all([
+      desk.queue.rows(who(res), page.items),
+      desk.agents.list(),
+      desk.pinnedTerms.levels(),
+    ]);
+    const body = queueBody({
+      items,
+      agents,
+      filters,
+      levels,
+      nextHref: page.next ? `/console?${params}` : null,
+      now: desk.now(),
+    });
     render(req, res, 200, 'Queue', body);
   });
 
-  async function showTicket(req: Request, res: Response, id: string, status: number, extra: Pick<TicketPageData, 'notice' | 'error' | 'draft'> = {}) {
+  async function showTicket(
+    req: Request,
+    res: Response,
+    id: string,
+    status: number,
+    extra: Pick<TicketPageData, 'notice' | 'error' | 'draft'> = {},
+  ) {
     const { ticket, sla, thread, slaAcceptance } = await desk.tickets.get(who(res), id);
-    if (!sla) return render(req, res, 503, `#${id}`, html`<h1>#${id}</h1><p class="banner">The ticket's SLA state is not available yet; reload in a moment.</p>`);
+    if (!sla)
+      return render(
+        req,
+        res,
+        503,
+        `#${id}`,
+        html`<h1>#${id}</h1>
+          <p class="banner">The ticket's SLA state is not available yet; reload in a moment.</p>`,
+      );
     const now = desk.now(); // the instant of the snapshot: every countdown and explanation on the page counts from it
     // Its own calendar and policy, not the default in force: an organization's ticket keeps its agreement's.
     const [events, terms] = await Promise.all([deps.store.slaEvents.forTicket(id), desk.tickets.termsOf(ticket, sla)]);
     // Assignments record user ids; the page shows names.
-    const assigned = events.flatMap((e) => (e.type === 'assigned' ? [String(e.detail?.from ?? ''), String(e.detail?.to ?? '')] : []));
-    const [agents, macros, names] = await Promise.all([desk.agents.list(), desk.macros.list(), desk.agents.names([sla.assignee, ...assigned])]);
+    const assigned = events.flatMap((e) =>
+      e.type === 'assigned' ? [String(e.detail?.from ?? ''), String(e.detail?.to ?? '')] : [],
+    );
+    const [agents, macros, names] = await Promise.all([
+      desk.agents.list(),
+      desk.macros.list(),
+      desk.agents.names([sla.assignee, ...assigned]),
+    ]);
     const macroId = str(req.query, 'macro', 40);
     const macro = macroId ? macros.find((m) => m.id === macroId) : undefined;
-    if (macro && !extra.draft) extra = { ...extra, draft: { action: 'reply', text: renderMacro(macro.body, { ticket, sla, agentName: who(res).name, calendar: terms.calendar.spec }) } };
+    if (macro && !extra.draft)
+      extra = {
+        ...extra,
+        draft: {
+          action: 'reply',
+          text: renderMacro(macro.body, { ticket, sla, agentName: who(res).name, calendar: terms.calendar.spec }),
+        },
+      };
     await desk.queue.markSeen(who(res), id, now);
     const data: TicketPageData = {
-      ticket, sla, thread, events, cal: terms.calendar, terms, now, csrf: csrf(req, res), me: who(res).name, slaAcceptance,
-      files: attachmentList(await desk.attachments.list(id), (fileId) => `/console/tickets/${id}/files/${encodeURIComponent(fileId)}`),
-      available: sla.availableActions ?? [], categories: terms.policy.categories, agents, macros, names, assigneeName: sla.assignee ? (names.get(sla.assignee) ?? sla.assignee) : null,
-      workflowUrl: deps.temporalUiUrl ? `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.namespace ?? 'default')}/workflows/${workflowIdFor(id)}` : null,
+      ticket,
+      sla,
+      thread,
+      events,
+      cal: terms.calendar,
+      terms,
+      now,
+      csrf: csrf(req, res),
+      me: who(res).name,
+      slaAcceptance,
+      files: attachmentList(
+        await desk.attachments.list(id),
+        (fileId) => `/console/tickets/${id}/files/${encodeURIComponent(fileId)}`,
+      ),
+      available: sla.availableActions ?? [],
+      categories: terms.policy.categories,
+      agents,
+      macros,
+      names,
+      assigneeName: sla.assignee ? (names.get(sla.assignee) ?? sla.assignee) : null,
+      workflowUrl: deps.temporalUiUrl
+        ? `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.namespace ?? 'default')}/workflows/${workflowIdFor(id)}`
+        : null,
       ...extra,
     };
     render(req, res, status, `#${id} ${ticket.subject}`, ticketBody(data));
   }
 
-  const notFound = (req: Request, res: Response) => render(req, res, 404, 'Not found', html`<h1>Ticket not found</h1><p><a href="/console">Back to the queue</a></p>`);
+  const notFound = (req: Request, res: Response) =>
+    render(
+      req,
+      res,
+      404,
+      'Not found',
+      html`<h1>Ticket not found</h1>
+        <p><a href="/console">Back to the queue</a></p>`,
+    );
 
   router.get('/tickets/:id', async (req, res) => {
     const id = String(req.params.id);
@@ -225,21 +350,38 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
   router.post('/tickets/:id/actions/:action', urlencoded, async (req, res) => {
     const id = String(req.params.id);
     const action = String(req.params.action);
-    if (!TICKET_ID.test(id) || !(action === 'note' || (AGENT_ACTIONS as readonly string[]).includes(action))) return notFound(req, res);
+    if (!TICKET_ID.test(id) || !(action === 'note' || (AGENT_ACTIONS as readonly string[]).includes(action)))
+      return notFound(req, res);
     const b = req.body as unknown;
     const text = str(b, 'body', TEXT_MAX);
     const reason = str(b, 'reason', 2_000);
     const draft = { action, text: text ?? reason ?? '' };
-    if (!csrfOk(req, res)) return showTicket(req, res, id, 403, { error: 'This page had expired, so nothing was done. Try again.', draft });
-    if (action === 'close' && str(b, 'confirm', 10) !== 'yes') return showTicket(req, res, id, 400, { error: 'Tick “Yes, close it” to close the ticket; nothing was done.', draft });
+    if (!csrfOk(req, res))
+      return showTicket(req, res, id, 403, { error: 'This page had expired, so nothing was done. Try again.', draft });
+    if (action === 'close' && str(b, 'confirm', 10) !== 'yes')
+      return showTicket(req, res, id, 400, {
+        error: 'Tick “Yes, close it” to close the ticket; nothing was done.',
+        draft,
+      });
     try {
       if (action === 'reply' || action === 'note') {
-        if (!text) return showTicket(req, res, id, 400, { error: `Write the ${action === 'note' ? 'note' : 'reply'} first (up to ${TEXT_MAX.toLocaleString('en')} characters).`, draft });
+        if (!text)
+          return showTicket(req, res, id, 400, {
+            error: `Write the ${action === 'note' ? 'note' : 'reply'} first (up to ${TEXT_MAX.toLocaleString('en')} characters).`,
+            draft,
+          });
         await desk.actions.addMessage(who(res), id, { body: text, internal: action === 'note', channel: 'console' });
       } else {
         const priority = PRIORITIES.find((p) => p === str(b, 'priority')) as Priority | undefined;
         const category = action === 'reclassify' ? str(b, 'category', 40) : undefined;
-        await desk.actions.act(who(res), id, action as AgentAction, { agent: str(b, 'agent', 120), priority, reason, body: text, category, channel: 'console' });
+        await desk.actions.act(who(res), id, action as AgentAction, {
+          agent: str(b, 'agent', 120),
+          priority,
+          reason,
+          body: text,
+          category,
+          channel: 'console',
+        });
       }
     } catch (err) {
       if (err instanceof AppError && err.code === 'not_found') return notFound(req, res);
@@ -264,16 +406,35 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
     if (to && rawTo?.length === 10) to = new Date(to.getTime() + DAY_MS); // a date as "to" includes that whole day
     const from = rawFrom ? parseInstant(rawFrom) : to && new Date(to.getTime() - 7 * DAY_MS);
     const organization = organizationFilter(req.query);
-    const query = { from: rawFrom ?? from?.toISOString() ?? '', to: rawTo ?? to?.toISOString() ?? '', ...(organization ? { organization } : {}) };
+    const query = {
+      from: rawFrom ?? from?.toISOString() ?? '',
+      to: rawTo ?? to?.toISOString() ?? '',
+      ...(organization ? { organization } : {}),
+    };
     if (!from || !to || from >= to || to.getTime() - from.getTime() > 366 * DAY_MS) {
-      return render(req, res, 400, 'Dashboard', html`<h1>SLA dashboard</h1><p class="banner" role="alert">Give “from” and “to” as dates (2026-11-01) or ISO instants (2026-11-01T00:00:00Z), “from” first, at most a year apart.</p>
-<p><a href="/console/dashboard">Last 7 days</a></p>`);
+      return render(
+        req,
+        res,
+        400,
+        'Dashboard',
+        html`<h1>SLA dashboard</h1>
+          <p class="banner" role="alert">
+            Give “from” and “to” as dates (2026-11-01) or ISO instants (2026-11-01T00:00:00Z), “from” first, at most a
+            year apart.
+          </p>
+          <p><a href="/console/dashboard">Last 7 days</a></p>`,
+      );
     }
     // One organization's figures read in its agreement's calendar and ladder; everyone's in the default's calendar.
-    const terms = organization ? await desk.agreements.ofOrganization(organization) : desk.agreements.defaultTerms(false);
+    const terms = organization
+      ? await desk.agreements.ofOrganization(organization)
+      : desk.agreements.defaultTerms(false);
     const cal = createCalendar(terms.calendar.spec);
     const ladder = organization ? escalationLadder(terms.policy) : await desk.pinnedTerms.levels();
-    const [d, organizations] = await Promise.all([dashboard({ reports: desk.reports, store: deps.store, cal, ladder }, from, to, organization), deps.store.organizations.list()]);
+    const [d, organizations] = await Promise.all([
+      dashboard({ reports: desk.reports, store: deps.store, cal, ladder }, from, to, organization),
+      deps.store.organizations.list(),
+    ]);
     render(req, res, 200, 'Dashboard', dashboardBody(d, cal, query, organizations));
   });
 
@@ -281,17 +442,35 @@ ${error ? html`<p class="banner" role="alert" id="login-error">${error}</p>` : '
   router.get('/reports/sla.csv', async (req, res) => {
     const from = parseInstant(str(req.query, 'from', 40) ?? '');
     const to = parseInstant(str(req.query, 'to', 40) ?? '');
-    if (!from || !to || from >= to) return render(req, res, 400, 'Report', html`<p class="banner" role="alert">Give “from” and “to” as ISO instants, “from” first.</p>`);
+    if (!from || !to || from >= to)
+      return render(
+        req,
+        res,
+        400,
+        'Report',
+        html`<p class="banner" role="alert">Give “from” and “to” as ISO instants, “from” first.</p>`,
+      );
     const organization = organizationFilter(req.query);
     const csv = await desk.reports.csv({ from, to, ...(organization ? { organizationId: organization } : {}) });
-    res.type('text/csv; charset=utf-8').attachment(`sla-${from.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}.csv`).send(csv);
+    res
+      .type('text/csv; charset=utf-8')
+      .attachment(`sla-${from.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}.csv`)
+      .send(csv);
   });
 
   // Unexpected failures get a page, not problem+json: a person is reading.
   const onError: ErrorRequestHandler = (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);
     deps.logger.error({ err }, 'console page failed');
-    render(req, res, 500, 'Something went wrong', html`<h1>Something went wrong</h1><p>The page could not be shown. Try again in a moment.</p><p><a href="/console">Back to the queue</a></p>`);
+    render(
+      req,
+      res,
+      500,
+      'Something went wrong',
+      html`<h1>Something went wrong</h1>
+        <p>The page could not be shown. Try again in a moment.</p>
+        <p><a href="/console">Back to the queue</a></p>`,
+    );
   };
   router.use(onError);
   return router;

@@ -29,12 +29,29 @@ function readCookie(req: Request, name: string): string | undefined {
   return undefined;
 }
 
-export async function startSession(req: Request, res: Response, sessions: ConsoleSessionRepository, who: Principal, now: Date): Promise<void> {
+export async function startSession(
+  req: Request,
+  res: Response,
+  sessions: ConsoleSessionRepository,
+  who: Principal,
+  now: Date,
+): Promise<void> {
   const secret = randomBytes(32).toString('base64url');
   await sessions.create(hashOf(secret), {
-    userId: who.id, role: who.role as 'agent' | 'admin', name: who.name, email: who.email, createdAt: now, expiresAt: new Date(now.getTime() + MAX_AGE_MS),
+    userId: who.id,
+    role: who.role as 'agent' | 'admin',
+    name: who.name,
+    email: who.email,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + MAX_AGE_MS),
   });
-  res.cookie(SESSION_COOKIE, secret, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/console', maxAge: MAX_AGE_MS });
+  res.cookie(SESSION_COOKIE, secret, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: req.secure,
+    path: '/console',
+    maxAge: MAX_AGE_MS,
+  });
 }
 
 /** Revokes the session server-side and clears the cookie. */
@@ -45,7 +62,11 @@ export async function endSession(req: Request, res: Response, sessions: ConsoleS
 }
 
 /** The live session named by the cookie, or null for a missing, unknown, revoked or expired one. */
-export async function currentSession(req: Request, sessions: ConsoleSessionRepository, now: Date): Promise<ConsoleSessionState | null> {
+export async function currentSession(
+  req: Request,
+  sessions: ConsoleSessionRepository,
+  now: Date,
+): Promise<ConsoleSessionState | null> {
   const secret = readCookie(req, SESSION_COOKIE);
   if (!secret || !/^[A-Za-z0-9_-]{43}$/.test(secret)) return null;
   const s = await sessions.find(hashOf(secret), now);

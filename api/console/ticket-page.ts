@@ -56,25 +56,40 @@ function acceptance(d: TicketPageData): SafeHtml {
     ? 'no acceptance recorded'
     : a.via === 'portal'
       ? html`accepted in the portal ${when(d.cal, a.at)}`
-      : html`accepted by engaging support (implied by opening ${a.ticketId === d.ticket.id ? 'this ticket' : `#${a.ticketId ?? '?'}`}) ${when(d.cal, a.at)}`;
+      : html`accepted by engaging support (implied by opening
+        ${a.ticketId === d.ticket.id ? 'this ticket' : `#${a.ticketId ?? '?'}`}) ${when(d.cal, a.at)}`;
   return html`<p class="meta" id="sla-acceptance">SLA <strong>${d.ticket.slaVersion}</strong>: ${how}</p>`;
 }
 
 /** Which calendar and policy versions the page reads the ticket in (an organization's ticket keeps its agreement's). */
 function termsLine(d: TicketPageData): SafeHtml {
   const t = d.terms;
-  return html`<p class="meta" id="ticket-terms" data-calendar="${t.calendarName}" data-policy="${t.policyName}" data-timezone="${t.calendar.spec.timezone}">Runs under calendar
-<strong>${t.calendarName}</strong> (times in ${t.calendar.spec.timezone}) and policy <strong>${t.policyName}</strong>.</p>
-${t.standIn ? html`<p class="banner" role="status" id="terms-stand-in">Note: ${t.standIn}.</p>` : ''}`;
+  return html`<p
+      class="meta"
+      id="ticket-terms"
+      data-calendar="${t.calendarName}"
+      data-policy="${t.policyName}"
+      data-timezone="${t.calendar.spec.timezone}"
+    >
+      Runs under calendar <strong>${t.calendarName}</strong> (times in ${t.calendar.spec.timezone}) and policy
+      <strong>${t.policyName}</strong>.
+    </p>
+    ${t.standIn ? html`<p class="banner" role="status" id="terms-stand-in">Note: ${t.standIn}.</p>` : ''}`;
 }
 
 /** The ticket's escalation ladder with its current level marked. */
 function ladder(d: TicketPageData): SafeHtml {
   const steps = d.terms.ladder.map((l) => (l === d.sla.escalationLevel ? html`<strong>${l}</strong>` : html`${l}`));
-  return html`<span id="escalation-ladder" data-levels="${d.terms.ladder.join(',')}">(ladder ${steps.map((s, i) => (i ? html` → ${s}` : s))})</span>`;
+  return html`<span id="escalation-ladder" data-levels="${d.terms.ladder.join(',')}"
+    >(ladder ${steps.map((s, i) => (i ? html` → ${s}` : s))})</span
+  >`;
 }
 
-const METRIC: Record<string, string> = { first_response: 'First response', next_response: 'Next response', resolution: 'Resolution' };
+const METRIC: Record<string, string> = {
+  first_response: 'First response',
+  next_response: 'Next response',
+  resolution: 'Resolution',
+};
 
 function clockState(c: ClockSnapshot): string {
   return c.stopped ? 'stopped' : c.paused ? 'paused' : c.breached ? 'breached' : 'running';
@@ -82,14 +97,35 @@ function clockState(c: ClockSnapshot): string {
 
 function clocksTable(d: TicketPageData): SafeHtml {
   const rows = d.sla.clocks.map(
-    (c) => html`<tr data-metric="${c.metric}" data-state="${clockState(c)}"><th scope="row">${METRIC[c.metric] ?? c.metric}</th>
-<td>${c.clock === 'business' ? 'business hours' : '24×7'}</td><td class="num">${hours(c.targetMinutes)}</td><td class="num">${hours(c.usedMinutes)}</td>
-<td>${c.dueAt ? when(d.cal, new Date(c.dueAt)) : '—'}</td>
-<td>${c.dueAt && !c.paused ? countdown(d.cal, c.clock, new Date(c.dueAt), d.now) : c.stopped ? '—' : `${hours(c.remainingMinutes)} left (paused)`}</td>
-<td>${clockState(c)}</td></tr>`,
+    (c) =>
+      html`<tr data-metric="${c.metric}" data-state="${clockState(c)}">
+        <th scope="row">${METRIC[c.metric] ?? c.metric}</th>
+        <td>${c.clock === 'business' ? 'business hours' : '24×7'}</td>
+        <td class="num">${hours(c.targetMinutes)}</td>
+        <td class="num">${hours(c.usedMinutes)}</td>
+        <td>${c.dueAt ? when(d.cal, new Date(c.dueAt)) : '—'}</td>
+        <td>
+          ${c.dueAt && !c.paused ? countdown(d.cal, c.clock, new Date(c.dueAt), d.now) : c.stopped ? '—' : `${hours(c.remainingMinutes)} left (paused)`}
+        </td>
+        <td>${clockState(c)}</td>
+      </tr>`,
   );
-  return html`<table id="clocks"><thead><tr><th scope="col">Clock</th><th scope="col">Counts</th><th scope="col" class="num">Target</th><th scope="col" class="num">Used</th>
-<th scope="col">Due</th><th scope="col">Left</th><th scope="col">State</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return html`<table id="clocks">
+    <thead>
+      <tr>
+        <th scope="col">Clock</th>
+        <th scope="col">Counts</th>
+        <th scope="col" class="num">Target</th>
+        <th scope="col" class="num">Used</th>
+        <th scope="col">Due</th>
+        <th scope="col">Left</th>
+        <th scope="col">State</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${rows}
+    </tbody>
+  </table>`;
 }
 
 /**
@@ -104,23 +140,35 @@ function explanations(d: TicketPageData): SafeHtml[] {
     .map((c) => {
       const due = new Date(c.dueAt!);
       const promised = d.cal.explain(received, c.targetMinutes);
-      const fromReceipt = c.metric !== 'next_response' && Math.abs(new Date(promised.deadline).getTime() - due.getTime()) < 60_000;
+      const fromReceipt =
+        c.metric !== 'next_response' && Math.abs(new Date(promised.deadline).getTime() - due.getTime()) < 60_000;
       const e = fromReceipt ? promised : d.cal.explain(d.now, d.cal.elapsed(d.now, due));
-      return html`<details class="explain" data-metric="${c.metric}"><summary>${METRIC[c.metric]} deadline: ${when(d.cal, due)} (${fromReceipt ? 'from receipt' : 'from now'})</summary>
-<pre class="explain">${e.lines.join('\n')}</pre></details>`;
+      return html`<details class="explain" data-metric="${c.metric}">
+        <summary>
+          ${METRIC[c.metric]} deadline: ${when(d.cal, due)} (${fromReceipt ? 'from receipt' : 'from now'})
+        </summary>
+        <pre class="explain">${e.lines.join('\n')}</pre>
+      </details>`;
     });
 }
 
 /** Files a mail brought that were not kept, each with its reason. */
 function refused(files: { filename: string; reason: string }[] | undefined): SafeHtml | '' {
   if (!files?.length) return '';
-  return html`<p class="meta">Files not kept:</p><ul class="refused-files">${files.map((f) => html`<li>${f.filename}: ${f.reason}</li>`)}</ul>`;
+  return html`<p class="meta">Files not kept:</p>
+    <ul class="refused-files">
+      ${files.map((f) => html`<li>${f.filename}: ${f.reason}</li>`)}
+    </ul>`;
 }
 
 /** A mail's whole text (quoted history included) behind a details element: no script needed. */
 function mailDetails(m: ThreadMessage): SafeHtml | '' {
   if (!m.mail) return '';
-  return html`${refused(m.mail.refusedFiles)}<details class="original-mail"><summary>Original mail${m.mail.proof ? ` (sender: ${m.mail.proof})` : ''}</summary><pre>${m.mail.original}</pre></details>`;
+  return html`${refused(m.mail.refusedFiles)}
+    <details class="original-mail">
+      <summary>Original mail${m.mail.proof ? ` (sender: ${m.mail.proof})` : ''}</summary>
+      <pre>${m.mail.original}</pre>
+    </details>`;
 }
 
 /** How each kind of typed text is labelled in the thread (a plain message or reply needs none). */
@@ -133,65 +181,122 @@ const KIND_LABEL: Partial<Record<MessageKind, string>> = {
 };
 
 function thread(d: TicketPageData): SafeHtml {
-  const intro = html`<article class="msg customer"><p class="meta">${d.ticket.customerName ?? d.ticket.customerEmail} &lt;${d.ticket.customerEmail}&gt; · ${when(d.cal, new Date(d.ticket.receivedAt))} · ${d.ticket.channel}</p>
-<pre>${d.ticket.description}</pre>${d.ticket.errorMessage ? html`<p class="meta">Error message:</p><pre>${d.ticket.errorMessage}</pre>` : ''}${refused(d.ticket.refusedFiles)}</article>`;
+  const intro = html`<article class="msg customer">
+    <p class="meta">
+      ${d.ticket.customerName ?? d.ticket.customerEmail} &lt;${d.ticket.customerEmail}&gt; ·
+      ${when(d.cal, new Date(d.ticket.receivedAt))} · ${d.ticket.channel}
+    </p>
+    <pre>${d.ticket.description}</pre>
+    ${
+      d.ticket.errorMessage
+        ? html`<p class="meta">Error message:</p>
+            <pre>${d.ticket.errorMessage}</pre>`
+        : ''
+    }${refused(d.ticket.refusedFiles)}
+  </article>`;
   const msgs = d.thread.map((m) => {
     const cls = m.internal ? 'internal' : m.authorRole === 'customer' ? 'customer' : 'agent';
     const label = KIND_LABEL[m.kind];
-    return html`<article class="msg ${cls}" data-internal="${String(m.internal)}" data-kind="${m.kind}"><p class="meta">${label ? html`<strong>${label}</strong> · ` : ''}${m.authorName} (${m.authorRole}) · ${when(d.cal, new Date(m.createdAt))}</p><pre>${m.body}</pre>${mailDetails(m)}</article>`;
+    return html`<article class="msg ${cls}" data-internal="${String(m.internal)}" data-kind="${m.kind}">
+      <p class="meta">
+        ${label ? html`<strong>${label}</strong> · ` : ''}${m.authorName} (${m.authorRole}) ·
+        ${when(d.cal, new Date(m.createdAt))}
+      </p>
+      <pre>${m.body}</pre>
+      ${mailDetails(m)}
+    </article>`;
   });
   return html`<div id="thread">${intro}${msgs}</div>`;
 }
 
 function actionForm(d: TicketPageData, action: string, button: string, fields: SafeHtml | '' = '', cls = ''): SafeHtml {
-  return html`<form class="card" method="post" action="/console/tickets/${d.ticket.id}/actions/${action}" id="action-${action}">
-<input type="hidden" name="${CSRF_FIELD}" value="${d.csrf}">${fields}<p><button type="submit"${cls ? html` class="${cls}"` : ''}>${button}</button></p></form>`;
+  return html`<form
+    class="card"
+    method="post"
+    action="/console/tickets/${d.ticket.id}/actions/${action}"
+    id="action-${action}"
+  >
+    <input type="hidden" name="${CSRF_FIELD}" value="${d.csrf}" />${fields}
+    <p><button type="submit" ${cls ? html` class="${cls}"` : ''}>${button}</button></p>
+  </form>`;
 }
 
 function textArea(d: TicketPageData, action: string, name: string, text: string, required = false): SafeHtml {
   const value = d.draft?.action === action ? d.draft.text : '';
-  return html`<label for="${action}-${name}">${text}</label><textarea id="${action}-${name}" name="${name}"${required ? html` required` : ''}>${value}</textarea>`;
+  return html`<label for="${action}-${name}">${text}</label
+    ><textarea id="${action}-${name}" name="${name}" ${required ? html` required` : ''}>${value}</textarea>`;
 }
 
 function assignPicker(d: TicketPageData): SafeHtml {
   const current = d.sla.assignee;
-  return html`<label for="assign-agent">Assign to agent</label><select id="assign-agent" name="agent" required>
-${current && !d.agents.some((a) => a.id === current) ? html`<option value="" selected disabled>${current} (not an agent)</option>` : ''}
-${d.agents.map((a) => html`<option value="${a.id}"${a.id === current ? html` selected` : ''}>${a.name} &lt;${a.email}&gt;</option>`)}</select>`;
+  return html`<label for="assign-agent">Assign to agent</label
+    ><select id="assign-agent" name="agent" required>
+      ${current && !d.agents.some((a) => a.id === current) ? html`<option value="" selected disabled>${current} (not an agent)</option>` : ''}
+      ${d.agents.map((a) => html`<option value="${a.id}" ${a.id === current ? html` selected` : ''}>${a.name} &lt;${a.email}&gt;</option>`)}
+    </select>`;
 }
 
 /** Picking a canned response reloads the page with it filled into the reply (a plain GET: no script needed). */
 function macroPicker(d: TicketPageData): SafeHtml | '' {
   if (!d.macros.length) return '';
   return html`<form class="card" method="get" action="/console/tickets/${d.ticket.id}" id="use-macro">
-<label for="macro-pick">Canned response</label><select id="macro-pick" name="macro">${d.macros.map((m) => html`<option value="${m.id}">${m.title}</option>`)}</select>
-<p><button type="submit" class="secondary">Fill in the reply</button></p></form>`;
+    <label for="macro-pick">Canned response</label
+    ><select id="macro-pick" name="macro">
+      ${d.macros.map((m) => html`<option value="${m.id}">${m.title}</option>`)}
+    </select>
+    <p><button type="submit" class="secondary">Fill in the reply</button></p>
+  </form>`;
 }
 
 const closeConfirm = (d: TicketPageData): SafeHtml =>
   html`${textArea(d, 'close', 'reason', 'Reason for closing (optional)')}
-<p><input type="checkbox" id="close-confirm" name="confirm" value="yes" required> <label for="close-confirm" class="inline">Yes, close it: the customer can no longer reply to this ticket</label></p>`;
+    <p>
+      <input type="checkbox" id="close-confirm" name="confirm" value="yes" required />
+      <label for="close-confirm" class="inline">Yes, close it: the customer can no longer reply to this ticket</label>
+    </p>`;
 
 function actions(d: TicketPageData): SafeHtml {
   const s = d.sla;
   // A closed ticket's workflow has finished: no action can reach it, so none is offered.
-  if (s.status === 'closed' || s.status === 'out_of_scope') return html`<p id="actions">This ticket is ${s.status.replace(/_/g, ' ')}; no further actions are possible.</p>`;
+  if (s.status === 'closed' || s.status === 'out_of_scope')
+    return html`<p id="actions">This ticket is ${s.status.replace(/_/g, ' ')}; no further actions are possible.</p>`;
   // A refused form stays, with what was typed, even when the action no longer fits (the page was stale).
   const can = (a: AgentAction) => d.available.includes(a) || d.draft?.action === a;
   const form = (a: AgentAction, make: () => SafeHtml) => (can(a) ? make() : '');
   return html`<div class="grid" id="actions" data-actions="${d.available.join(',')}">
-${form('reply', () => html`${macroPicker(d)}${actionForm(d, 'reply', 'Send reply', textArea(d, 'reply', 'body', 'Reply to the customer', true))}`)}
-${actionForm(d, 'note', 'Add internal note', textArea(d, 'note', 'body', 'Internal note (agents only)', true), 'secondary')}
-${form('assign', () => actionForm(d, 'assign', 'Assign', assignPicker(d)))}
-${form('priority', () => actionForm(d, 'priority', 'Change priority', html`<label for="priority-priority">New priority</label><select id="priority-priority" name="priority">${[...PRIORITIES].reverse().map((p) => html`<option value="${p}"${p === s.priority ? html` selected` : ''}>${p}</option>`)}</select>`))}
-${form('pending', () => actionForm(d, 'pending', 'Wait on customer', textArea(d, 'pending', 'reason', 'What the customer should send (mailed to them; optional)'), 'secondary'))}
-${form('escalate', () => actionForm(d, 'escalate', `Escalate to ${nextLevel(s.escalationLevel, d.terms.ladder) ?? 'the next level'}`, textArea(d, 'escalate', 'reason', `Reason, for agents only (now at ${s.escalationLevel})`), 'danger'))}
-${form('resolve', () => actionForm(d, 'resolve', 'Resolve', textArea(d, 'resolve', 'body', 'Resolution note to the customer (optional)')))}
-${form('reopen', () => actionForm(d, 'reopen', 'Reopen', '', 'secondary'))}
-${form('close', () => actionForm(d, 'close', 'Close', closeConfirm(d), 'danger'))}
-${form('reclassify', () => actionForm(d, 'reclassify', 'Change category', html`<label for="reclassify-category">New category (now ${s.category})</label><select id="reclassify-category" name="category">${d.categories.filter((c) => c !== s.category).map((c) => html`<option value="${c}">${c}</option>`)}</select>${textArea(d, 'reclassify', 'reason', 'Why (on the timeline)')}`, 'secondary'))}
-${form('accept', () => actionForm(d, 'accept', 'Accept out-of-scope ticket', s.awaitingScopeReview ? html`<p class="meta">Awaiting scope review until ${s.scopeReviewDueAt ? when(d.cal, new Date(s.scopeReviewDueAt)) : '—'}.</p>` : ''))}
-</div>`;
+    ${form('reply', () => html`${macroPicker(d)}${actionForm(d, 'reply', 'Send reply', textArea(d, 'reply', 'body', 'Reply to the customer', true))}`)}
+    ${actionForm(d, 'note', 'Add internal note', textArea(d, 'note', 'body', 'Internal note (agents only)', true), 'secondary')}
+    ${form('assign', () => actionForm(d, 'assign', 'Assign', assignPicker(d)))}
+    ${form('priority', () =>
+      actionForm(
+        d,
+        'priority',
+        'Change priority',
+        html`<label for="priority-priority">New priority</label
+          ><select id="priority-priority" name="priority">
+            ${[...PRIORITIES].reverse().map((p) => html`<option value="${p}" ${p === s.priority ? html` selected` : ''}>${p}</option>`)}
+          </select>`,
+      ),
+    )}
+    ${form('pending', () => actionForm(d, 'pending', 'Wait on customer', textArea(d, 'pending', 'reason', 'What the customer should send (mailed to them; optional)'), 'secondary'))}
+    ${form('escalate', () => actionForm(d, 'escalate', `Escalate to ${nextLevel(s.escalationLevel, d.terms.ladder) ?? 'the next level'}`, textArea(d, 'escalate', 'reason', `Reason, for agents only (now at ${s.escalationLevel})`), 'danger'))}
+    ${form('resolve', () => actionForm(d, 'resolve', 'Resolve', textArea(d, 'resolve', 'body', 'Resolution note to the customer (optional)')))}
+    ${form('reopen', () => actionForm(d, 'reopen', 'Reopen', '', 'secondary'))}
+    ${form('close', () => actionForm(d, 'close', 'Close', closeConfirm(d), 'danger'))}
+    ${form('reclassify', () =>
+      actionForm(
+        d,
+        'reclassify',
+        'Change category',
+        html`<label for="reclassify-category">New category (now ${s.category})</label
+          ><select id="reclassify-category" name="category">
+            ${d.categories.filter((c) => c !== s.category).map((c) => html`<option value="${c}">${c}</option>`)}</select
+          >${textArea(d, 'reclassify', 'reason', 'Why (on the timeline)')}`,
+        'secondary',
+      ),
+    )}
+    ${form('accept', () => actionForm(d, 'accept', 'Accept out-of-scope ticket', s.awaitingScopeReview ? html`<p class="meta">Awaiting scope review until ${s.scopeReviewDueAt ? when(d.cal, new Date(s.scopeReviewDueAt)) : '—'}.</p>` : ''))}
+  </div>`;
 }
 
 /** What an event changed, in words: "high → urgent", "Sam Agent → Kim Lee" (an assignment from nobody says so). */
@@ -204,26 +309,56 @@ function changed(d: TicketPageData, e: TicketPageData['events'][number]): string
 }
 
 function eventsTable(d: TicketPageData): SafeHtml {
-  return html`<table id="events"><thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">Change</th><th scope="col">Clock</th><th scope="col">Level</th><th scope="col">Due</th></tr></thead>
-<tbody>${d.events.map((e) => html`<tr data-type="${e.type}"><td>${when(d.cal, e.at)}</td><td>${e.type.replace(/_/g, ' ')}</td><td class="change">${changed(d, e)}</td><td>${e.metric ? METRIC[e.metric] : ''}</td><td>${e.level ?? ''}</td><td>${e.dueAt ? when(d.cal, e.dueAt) : ''}</td></tr>`)}</tbody></table>`;
+  return html`<table id="events">
+    <thead>
+      <tr>
+        <th scope="col">When</th>
+        <th scope="col">Event</th>
+        <th scope="col">Change</th>
+        <th scope="col">Clock</th>
+        <th scope="col">Level</th>
+        <th scope="col">Due</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${d.events.map(
+        (e) =>
+          html`<tr data-type="${e.type}">
+            <td>${when(d.cal, e.at)}</td>
+            <td>${e.type.replace(/_/g, ' ')}</td>
+            <td class="change">${changed(d, e)}</td>
+            <td>${e.metric ? METRIC[e.metric] : ''}</td>
+            <td>${e.level ?? ''}</td>
+            <td>${e.dueAt ? when(d.cal, e.dueAt) : ''}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
 }
 
 export function ticketBody(d: TicketPageData): SafeHtml {
   const s = d.sla;
   return html`<h1>#${d.ticket.id}: ${d.ticket.subject}</h1>
-${d.notice ? html`<p class="banner ok" role="status" id="notice">${d.notice}</p>` : ''}
-${d.error ? html`<p class="banner" role="alert" id="refusal">${d.error}</p>` : ''}
-${d.ticket.unverified ? html`<p class="banner" role="status" id="unverified">Unverified sender: opened on the web form under ${d.ticket.customerEmail}, an existing customer's address, and the link mailed there has not been opened yet. Do not share anything confidential until it is.</p>` : ''}
-<p>Status <strong id="ticket-status">${s.status.replace(/_/g, ' ')}</strong> · <span class="sla ${s.slaState}" id="sla-state">${s.slaState}</span> · priority <strong>${s.priority}</strong> · <span id="ticket-category">${s.category}</span>
-· assignee <strong id="assignee">${d.assigneeName ?? 'nobody'}</strong> · level <strong id="level">${s.escalationLevel}</strong> ${ladder(d)}
-${d.workflowUrl ? html` · <a id="workflow-link" href="${d.workflowUrl}" rel="noreferrer" target="_blank">workflow in Temporal UI</a>` : ''}</p>
-${acceptance(d)}
-${termsLine(d)}
-<h2>SLA clocks</h2>${clocksTable(d)}
-<h2>Timeline</h2>${timelineSvg(d.cal, s, d.events, d.now)}
-${explanations(d)}
-<h2>Conversation</h2>${thread(d)}
-${d.files}
-<h2>Actions</h2>${actions(d)}
-<h2>SLA events</h2>${eventsTable(d)}`;
+    ${d.notice ? html`<p class="banner ok" role="status" id="notice">${d.notice}</p>` : ''}
+    ${d.error ? html`<p class="banner" role="alert" id="refusal">${d.error}</p>` : ''}
+    ${d.ticket.unverified ? html`<p class="banner" role="status" id="unverified">Unverified sender: opened on the web form under ${d.ticket.customerEmail}, an existing customer's address, and the link mailed there has not been opened yet. Do not share anything confidential until it is.</p>` : ''}
+    <p>
+      Status <strong id="ticket-status">${s.status.replace(/_/g, ' ')}</strong> ·
+      <span class="sla ${s.slaState}" id="sla-state">${s.slaState}</span> · priority <strong>${s.priority}</strong> ·
+      <span id="ticket-category">${s.category}</span> · assignee
+      <strong id="assignee">${d.assigneeName ?? 'nobody'}</strong> · level
+      <strong id="level">${s.escalationLevel}</strong> ${ladder(d)}
+      ${d.workflowUrl ? html` · <a id="workflow-link" href="${d.workflowUrl}" rel="noreferrer" target="_blank">workflow in Temporal UI</a>` : ''}
+    </p>
+    ${acceptance(d)} ${termsLine(d)}
+    <h2>SLA clocks</h2>
+    ${clocksTable(d)}
+    <h2>Timeline</h2>
+    ${timelineSvg(d.cal, s, d.events, d.now)} ${explanations(d)}
+    <h2>Conversation</h2>
+    ${thread(d)} ${d.files}
+    <h2>Actions</h2>
+    ${actions(d)}
+    <h2>SLA events</h2>
+    ${eventsTable(d)}`;
 }

@@ -89,5 +89,12 @@ export function countdown(cal: BusinessCalendar, clock: 'business' | '24x7', dea
   const win = clock === '24x7' ? { from: now, until: null } : currentWindow(cal, now);
   const open = now >= win.from && (!win.until || now < win.until);
   const text = `${left >= 0 ? `${formatMs(left)} left` : `overdue ${formatMs(left)}`}${open ? '' : ' (support closed)'}`;
-  return html`<span class="countdown${left < 0 ? ' overdue' : ''}" data-remaining-ms="${left}" data-rendered-at="${now.getTime()}" data-open-from="${win.from.getTime()}" data-open-until="${win.until?.getTime() ?? 0}">${text}</span>`;
+  return html`<span
+    class="countdown${left < 0 ? ' overdue' : ''}"
+    data-remaining-ms="${left}"
+    data-rendered-at="${now.getTime()}"
+    data-open-from="${win.from.getTime()}"
+    data-open-until="${win.until?.getTime() ?? 0}"
+    >${text}</span
+  >`;
 }

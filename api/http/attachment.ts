@@ -6,8 +6,15 @@ import { html, type SafeHtml } from './html';
 /** RFC 6266 / 8187: an ASCII fallback for old clients and the exact name as UTF-8 in `filename*`. */
 export function contentDisposition(kind: 'inline' | 'attachment', filename: string): string {
   // NFKD first, so an accented name keeps its letters in the fallback (é → e + a dropped accent).
-  const ascii = filename.normalize('NFKD').replace(/[^\x20-\x7e]/g, '_').replace(/["\\/;%]/g, '_') || 'file';
-  const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const ascii =
+    filename
+      .normalize('NFKD')
+      .replace(/[^\x20-\x7e]/g, '_')
+      .replace(/["\\/;%]/g, '_') || 'file';
+  const encoded = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
@@ -36,9 +43,21 @@ export function sendAttachment(res: Response, a: Attachment, wantInline: boolean
 export function attachmentList(files: AttachmentMeta[], href: (fileId: string) => string): SafeHtml {
   if (!files.length) return html``;
   const items = files.map((f) => {
-    const size = f.size >= 1024 * 1024 ? `${Math.round((f.size / 1024 / 1024) * 10) / 10} MB` : `${Math.max(1, Math.ceil(f.size / 1024))} KB`;
-    const thumb = isImage(f.contentType) ? html`<a href="${href(f.id)}?inline=1"><img class="thumb" src="${href(f.id)}?inline=1" alt="${f.filename}" width="160" loading="lazy"></a><br>` : '';
-    return html`<li class="attachment" data-type="${f.contentType}">${thumb}<a class="download" href="${href(f.id)}" download>${f.filename}</a> (${size})</li>`;
+    const size =
+      f.size >= 1024 * 1024
+        ? `${Math.round((f.size / 1024 / 1024) * 10) / 10} MB`
+        : `${Math.max(1, Math.ceil(f.size / 1024))} KB`;
+    const thumb = isImage(f.contentType)
+      ? html`<a href="${href(f.id)}?inline=1"
+            ><img class="thumb" src="${href(f.id)}?inline=1" alt="${f.filename}" width="160" loading="lazy" /></a
+          ><br />`
+      : '';
+    return html`<li class="attachment" data-type="${f.contentType}">
+      ${thumb}<a class="download" href="${href(f.id)}" download>${f.filename}</a> (${size})
+    </li>`;
   });
-  return html`<h2>Attachments</h2><ul id="attachments">${items}</ul>`;
+  return html`<h2>Attachments</h2>
+    <ul id="attachments">
+      ${items}
+    </ul>`;
 }

@@ -64,11 +64,19 @@ const CSP = `default-src 'none'; style-src 'sha256-${CSS_HASH}'; img-src 'self';
 
 export function layout(title: string, body: SafeHtml): string {
   return html`<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · Support</title><style>${new SafeHtml(CSS)}</style></head>
-<body><main>${body}</main></body>
-</html>`.value;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title} · Support</title>
+        <style>
+          ${new SafeHtml(CSS)}
+        </style>
+      </head>
+      <body>
+        <main>${body}</main>
+      </body>
+    </html>`.value;
 }
 
 /**

@@ -97,21 +97,27 @@ export function createApiMetrics(deps: ApiMetricsOptions) {
     },
   });
 
-  if (deps.ticketIds) new Gauge({
-    name: 'sla_breached_ticket',
-    help: 'Tickets that breached in the last 24 hours; the value is the breach time (Unix seconds)',
-    labelNames: ['ticket_id', 'metric', 'priority', 'level'],
-    registers: [registry],
-    async collect() {
-      this.reset();
-      const { signals, priorities } = await lastDay();
-      const breaches = signals.filter((s) => s.type === 'breached').slice(-MAX_BREACHED_SERIES);
-      for (const s of breaches) {
-        const labels = { ticket_id: s.ticketId, metric: s.metric ?? 'none', priority: priorities.get(s.ticketId) ?? 'unknown', level: s.level };
-        this.set(labels, Math.floor(s.at.getTime() / 1000));
-      }
-    },
-  });
+  if (deps.ticketIds)
+    new Gauge({
+      name: 'sla_breached_ticket',
+      help: 'Tickets that breached in the last 24 hours; the value is the breach time (Unix seconds)',
+      labelNames: ['ticket_id', 'metric', 'priority', 'level'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const { signals, priorities } = await lastDay();
+        const breaches = signals.filter((s) => s.type === 'breached').slice(-MAX_BREACHED_SERIES);
+        for (const s of breaches) {
+          const labels = {
+            ticket_id: s.ticketId,
+            metric: s.metric ?? 'none',
+            priority: priorities.get(s.ticketId) ?? 'unknown',
+            level: s.level,
+          };
+          this.set(labels, Math.floor(s.at.getTime() / 1000));
+        }
+      },
+    });
 
   async function namedMetrics(names: string[]): Promise<string> {
     let body = '';
@@ -149,7 +155,11 @@ export type ApiMetrics = ReturnType<typeof createApiMetrics>;
 export function requireMetricsToken(token: string): RequestHandler {
   return (req, res, next) => {
     if (bearerMatches(req.get('authorization'), token)) return next();
-    res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').type('text/plain').send('a bearer token is required\n');
+    res
+      .status(401)
+      .set('WWW-Authenticate', 'Bearer realm="metrics"')
+      .type('text/plain')
+      .send('a bearer token is required\n');
   };
 }
 

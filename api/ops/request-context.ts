@@ -52,7 +52,10 @@ export function routeLabel(req: Request): string {
   return (req as WithTemplate)[ROUTE_TEMPLATE] ?? 'unmatched';
 }
 
-export function requestContext(deps: { logger: Logger; observe: (req: Request, status: number, seconds: number) => void }): RequestHandler {
+export function requestContext(deps: {
+  logger: Logger;
+  observe: (req: Request, status: number, seconds: number) => void;
+}): RequestHandler {
   return (req, res, next) => {
     const given = req.get('x-request-id');
     const requestId = given && SANE_ID.test(given) ? given : randomUUID();
@@ -65,7 +68,11 @@ export function requestContext(deps: { logger: Logger; observe: (req: Request, s
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       deps.observe(req, res.statusCode, seconds);
       runWithLogContext(ctx, () => {
-        const line = { req: { method: req.method, url: req.originalUrl.split('?')[0] }, res: { statusCode: res.statusCode }, responseTime: Math.round(seconds * 1000) };
+        const line = {
+          req: { method: req.method, url: req.originalUrl.split('?')[0] },
+          res: { statusCode: res.statusCode },
+          responseTime: Math.round(seconds * 1000),
+        };
         if (res.statusCode >= 500) deps.logger.error(line, 'request failed');
         else deps.logger.info(line, 'request completed');
       });

@@ -1,4 +1,10 @@
-import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, {
+  type ErrorRequestHandler,
+  type Request,
+  type RequestHandler,
+  type Response,
+  type Router,
+} from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import { AppError } from '../../domain/app-errors';
@@ -8,7 +14,16 @@ import type { Logger } from '../../lib/logger';
 import { csrfKey, csrfToken, csrfValid, sessionCsrfToken, sessionCsrfValid } from '../http/csrf';
 import { sendAttachment } from '../http/attachment';
 import { html, sendPage, type SafeHtml } from '../http/html';
-import { announcementsBody, confirmPage, messagePage, portalPage, signInPage, slaBody, ticketBody, ticketListBody } from './pages';
+import {
+  announcementsBody,
+  confirmPage,
+  messagePage,
+  portalPage,
+  signInPage,
+  slaBody,
+  ticketBody,
+  ticketListBody,
+} from './pages';
 import { clearPortalCookie, readPortalCookie, setPortalCookie } from './session';
 
 export interface PortalDeps {
@@ -19,7 +34,12 @@ export interface PortalDeps {
   rateLimit?: { limit?: number; windowMs?: number };
 }
 
-const email = z.string().trim().min(1, 'Enter your email address').max(254, 'Keep this under 254 characters').pipe(z.email('Enter an email address like name@example.com'));
+const email = z
+  .string()
+  .trim()
+  .min(1, 'Enter your email address')
+  .max(254, 'Keep this under 254 characters')
+  .pipe(z.email('Enter an email address like name@example.com'));
 const TICKET_ID = /^[0-9A-Z]{6,16}$/;
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
@@ -35,17 +55,35 @@ export function createPortalRoutes(deps: PortalDeps): Router {
     limit: deps.rateLimit?.limit ?? 10,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    handler: (_req, res) => sendPage(res, 429, tooManyRequestsPage(Number(res.getHeader('Retry-After')) || windowMs / 1000)),
+    handler: (_req, res) =>
+      sendPage(res, 429, tooManyRequestsPage(Number(res.getHeader('Retry-After')) || windowMs / 1000)),
   });
 
   const customer = (res: Response) => res.locals.customer as PortalCustomer;
   const secret = (res: Response) => res.locals.secret as string;
-  const render = (res: Response, status: number, title: string, current: 'tickets' | 'announcements' | 'sla' | null, body: SafeHtml) =>
-    sendPage(res, status, portalPage({ title, email: customer(res).email, csrf: sessionCsrfToken(key, secret(res)), current }, body));
+  const render = (
+    res: Response,
+    status: number,
+    title: string,
+    current: 'tickets' | 'announcements' | 'sla' | null,
+    body: SafeHtml,
+  ) =>
+    sendPage(
+      res,
+      status,
+      portalPage({ title, email: customer(res).email, csrf: sessionCsrfToken(key, secret(res)), current }, body),
+    );
   const showSignIn = (req: Request, res: Response, status: number, value = '', error?: string, notice?: string) =>
     sendPage(res, status, signInPage({ csrf: csrfToken(req, res, key), value, error, notice }));
   const expired = (res: Response) =>
-    sendPage(res, 404, messagePage('This link no longer works', 'Sign-in links work once and for a short time. Ask for a new one.', { href: '/portal', text: 'Mail me a new sign-in link' }));
+    sendPage(
+      res,
+      404,
+      messagePage('This link no longer works', 'Sign-in links work once and for a short time. Ask for a new one.', {
+        href: '/portal',
+        text: 'Mail me a new sign-in link',
+      }),
+    );
 
   /** The signed-in customer, if any, into res.locals. */
   const session: RequestHandler = async (req, res, next) => {
@@ -57,26 +95,59 @@ export function createPortalRoutes(deps: PortalDeps): Router {
     }
     next();
   };
-  const requireCustomer: RequestHandler = (_req, res, next) => (res.locals.customer ? next() : res.redirect(303, '/portal'));
+  const requireCustomer: RequestHandler = (_req, res, next) =>
+    res.locals.customer ? next() : res.redirect(303, '/portal');
   router.use(session);
 
   router.get('/', async (req, res) => {
-    if (!res.locals.customer) return showSignIn(req, res, 200, '', undefined, req.query['signed-out'] === '1' ? 'You are signed out.' : undefined);
+    if (!res.locals.customer)
+      return showSignIn(
+        req,
+        res,
+        200,
+        '',
+        undefined,
+        req.query['signed-out'] === '1' ? 'You are signed out.' : undefined,
+      );
     const who = customer(res);
-    const [{ rows, truncated }, cal, terms] = await Promise.all([portal.tickets(who), portal.calendarFor(who), portal.terms(who)]);
-    render(res, 200, 'Your tickets', 'tickets', ticketListBody({ rows, truncated, cal, zone: terms.terms.calendar.spec.timezone, organization: who.organizationRole === 'admin' && Boolean(who.organizationId) }));
+    const [{ rows, truncated }, cal, terms] = await Promise.all([
+      portal.tickets(who),
+      portal.calendarFor(who),
+      portal.terms(who),
+    ]);
+    render(
+      res,
+      200,
+      'Your tickets',
+      'tickets',
+      ticketListBody({
+        rows,
+        truncated,
+        cal,
+        zone: terms.terms.calendar.spec.timezone,
+        organization: who.organizationRole === 'admin' && Boolean(who.organizationId),
+      }),
+    );
   });
 
   router.post('/sign-in', limitRequests, urlencoded, (req, res) => {
     const raw: unknown = (req.body as Record<string, unknown> | undefined)?.email;
     const value = typeof raw === 'string' ? raw.slice(0, 300) : '';
-    if (!csrfValid(req, key)) return showSignIn(req, res, 403, value, 'This page had expired, so nothing was sent. Send it again.');
+    if (!csrfValid(req, key))
+      return showSignIn(req, res, 403, value, 'This page had expired, so nothing was sent. Send it again.');
     const parsed = email.safeParse(value);
     if (!parsed.success) return showSignIn(req, res, 400, value, parsed.error.issues[0]!.message);
     portal.requestSignIn(parsed.data);
     // The same words whether or not the address is known: only its mailbox learns.
     const minutes = Math.round(portal.settings.linkTtlMs / 60_000);
-    sendPage(res, 200, messagePage('Check your mailbox', `If ${parsed.data} is known to our support, we have mailed a sign-in link there. It works once, within ${minutes} minutes; look in your spam folder too.`));
+    sendPage(
+      res,
+      200,
+      messagePage(
+        'Check your mailbox',
+        `If ${parsed.data} is known to our support, we have mailed a sign-in link there. It works once, within ${minutes} minutes; look in your spam folder too.`,
+      ),
+    );
   });
 
   router.get('/sign-in/:token', async (req, res) => {
@@ -109,7 +180,8 @@ export function createPortalRoutes(deps: PortalDeps): Router {
 
   router.get('/tickets/:id', requireCustomer, async (req, res) => {
     const id = String(req.params.id);
-    const notFound = () => render(res, 404, 'Not found', null, messageBody('Ticket not found', 'There is no such ticket among yours.'));
+    const notFound = () =>
+      render(res, 404, 'Not found', null, messageBody('Ticket not found', 'There is no such ticket among yours.'));
     if (!TICKET_ID.test(id)) return notFound();
     try {
       const ticket = await portal.ticket(customer(res), id);
@@ -122,7 +194,8 @@ export function createPortalRoutes(deps: PortalDeps): Router {
 
   router.get('/tickets/:id/files/:fileId', requireCustomer, async (req, res) => {
     const id = String(req.params.id);
-    const notFound = () => render(res, 404, 'Not found', null, messageBody('File not found', 'There is no such file among your tickets.'));
+    const notFound = () =>
+      render(res, 404, 'Not found', null, messageBody('File not found', 'There is no such file among your tickets.'));
     if (!TICKET_ID.test(id)) return notFound();
     try {
       sendAttachment(res, await portal.file(customer(res), id, String(req.params.fileId)), req.query.inline === '1');
@@ -139,18 +212,30 @@ export function createPortalRoutes(deps: PortalDeps): Router {
 
   const showSla = async (res: Response, status: number, extra: { notice?: string; error?: string } = {}) => {
     const [view, cal] = await Promise.all([portal.terms(customer(res)), portal.calendarFor(customer(res))]);
-    render(res, status, 'Service level agreement', 'sla', slaBody({ view, cal, csrf: sessionCsrfToken(key, secret(res)), ...extra }));
+    render(
+      res,
+      status,
+      'Service level agreement',
+      'sla',
+      slaBody({ view, cal, csrf: sessionCsrfToken(key, secret(res)), ...extra }),
+    );
   };
 
-  router.get('/sla', requireCustomer, (req, res) => showSla(res, 200, { notice: req.query.accepted === '1' ? 'Thank you: your acceptance is recorded.' : undefined }));
+  router.get('/sla', requireCustomer, (req, res) =>
+    showSla(res, 200, { notice: req.query.accepted === '1' ? 'Thank you: your acceptance is recorded.' : undefined }),
+  );
 
   router.post('/sla/accept', requireCustomer, urlencoded, async (req, res) => {
-    if (!sessionCsrfValid(req, key, secret(res))) return showSla(res, 403, { error: 'This page had expired, so nothing was recorded. Read the agreement and accept again.' });
+    if (!sessionCsrfValid(req, key, secret(res)))
+      return showSla(res, 403, {
+        error: 'This page had expired, so nothing was recorded. Read the agreement and accept again.',
+      });
     const raw: unknown = (req.body as Record<string, unknown> | undefined)?.slaVersion;
     try {
       await portal.accept(customer(res), typeof raw === 'string' ? raw.slice(0, 200) : '');
     } catch (err) {
-      if (err instanceof AppError && err.code === 'invalid_input') return showSla(res, 409, { error: `Nothing was recorded: ${err.message}.` });
+      if (err instanceof AppError && err.code === 'invalid_input')
+        return showSla(res, 409, { error: `Nothing was recorded: ${err.message}.` });
       throw err;
     }
     // Post/redirect/get: a reload never posts twice (and a second post records nothing new anyway).
@@ -161,7 +246,14 @@ export function createPortalRoutes(deps: PortalDeps): Router {
   const onError: ErrorRequestHandler = (err: unknown, _req, res, next) => {
     if (res.headersSent) return next(err);
     deps.logger.error({ err }, 'portal page failed');
-    sendPage(res, 500, messagePage('Something went wrong', 'The page could not be shown. Try again in a moment.', { href: '/portal', text: 'Back to the portal' }));
+    sendPage(
+      res,
+      500,
+      messagePage('Something went wrong', 'The page could not be shown. Try again in a moment.', {
+        href: '/portal',
+        text: 'Back to the portal',
+      }),
+    );
   };
   router.use(onError);
   return router;
@@ -178,5 +270,7 @@ function tooManyRequestsPage(retryAfterSeconds: number): string {
 }
 
 const messageBody = (title: string, text: string) => {
-  return html`<h1>${title}</h1><p>${text}</p><p><a href="/portal">Back to your tickets</a></p>`;
+  return html`<h1>${title}</h1>
+    <p>${text}</p>
+    <p><a href="/portal">Back to your tickets</a></p>`;
 };

@@ -19,7 +19,13 @@ export function readPortalCookie(req: Request): string | undefined {
 }
 
 export function setPortalCookie(req: Request, res: Response, secret: string, expiresAt: Date, now: Date): void {
-  res.cookie(PORTAL_COOKIE, secret, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/portal', maxAge: expiresAt.getTime() - now.getTime() });
+  res.cookie(PORTAL_COOKIE, secret, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: req.secure,
+    path: '/portal',
+    maxAge: expiresAt.getTime() - now.getTime(),
+  });
 }
 
 export function clearPortalCookie(req: Request, res: Response): void {

@@ -5,7 +5,6 @@ import { parseOr400 } from '../problem';
 import { idempotencyKeyHeader, text } from '../schemas';
 import type { AnnouncementService } from '../../desk/announcements';
 
-
 export const announcementBody = z
   .object({
     title: text(200),
@@ -18,7 +17,10 @@ export const announcementBody = z
       .optional(),
     /** Delivery pace; the defaults suit a real mail server (10 per second, 100 per page). */
     delivery: z
-      .object({ ratePerSecond: z.number().int().min(1).max(100).optional(), pageSize: z.number().int().min(1).max(500).optional() })
+      .object({
+        ratePerSecond: z.number().int().min(1).max(100).optional(),
+        pageSize: z.number().int().min(1).max(500).optional(),
+      })
       .strict()
       .optional(),
   })

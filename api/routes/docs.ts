@@ -25,59 +25,89 @@ interface Step {
 export const GETTING_STARTED: Step[] = [
   {
     title: 'Create a customer (admin)',
-    text: 'Only an admin creates users. The customer\'s API key appears once, in this response.',
-    method: 'POST', path: '/api/v1/users', key: 'ADMIN_KEY',
-    body: { role: 'customer', name: 'Ada Lovelace', email: 'ada@example.com' }, save: 'CUSTOMER_KEY=apiKey',
+    text: "Only an admin creates users. The customer's API key appears once, in this response.",
+    method: 'POST',
+    path: '/api/v1/users',
+    key: 'ADMIN_KEY',
+    body: { role: 'customer', name: 'Ada Lovelace', email: 'ada@example.com' },
+    save: 'CUSTOMER_KEY=apiKey',
   },
   {
     title: 'Create an agent (admin)',
     text: 'Agents answer tickets and act on them.',
-    method: 'POST', path: '/api/v1/users', key: 'ADMIN_KEY',
-    body: { role: 'agent', name: 'Sam Agent', email: 'sam@support.example' }, save: 'AGENT_KEY=apiKey',
+    method: 'POST',
+    path: '/api/v1/users',
+    key: 'ADMIN_KEY',
+    body: { role: 'agent', name: 'Sam Agent', email: 'sam@support.example' },
+    save: 'AGENT_KEY=apiKey',
   },
   {
     title: 'Submit a ticket (customer)',
     text: 'The ticket is acknowledged at once; `sla.clocks[].dueAt` says when the first response and the resolution are due. Retrying with the same `Idempotency-Key` never opens a second ticket.',
-    method: 'POST', path: '/api/v1/tickets', key: 'CUSTOMER_KEY',
+    method: 'POST',
+    path: '/api/v1/tickets',
+    key: 'CUSTOMER_KEY',
     headers: { 'Idempotency-Key': 'ada-login-1' },
-    body: { subject: 'Login fails', description: 'Error 500 on login since this morning', category: 'bug', priority: 'high' },
+    body: {
+      subject: 'Login fails',
+      description: 'Error 500 on login since this morning',
+      category: 'bug',
+      priority: 'high',
+    },
     save: 'TICKET_ID=id',
   },
   {
     title: 'Reply as the agent',
     text: 'The first human response stops the first-response clock.',
-    method: 'POST', path: '/api/v1/tickets/$TICKET_ID/messages', key: 'AGENT_KEY',
+    method: 'POST',
+    path: '/api/v1/tickets/$TICKET_ID/messages',
+    key: 'AGENT_KEY',
     body: { body: 'Thanks Ada, which browser are you using?' },
   },
   {
     title: 'Reply as the customer',
     text: 'The customer answers on the same thread.',
-    method: 'POST', path: '/api/v1/tickets/$TICKET_ID/messages', key: 'CUSTOMER_KEY',
+    method: 'POST',
+    path: '/api/v1/tickets/$TICKET_ID/messages',
+    key: 'CUSTOMER_KEY',
     body: { body: 'Firefox 128 on Windows.' },
   },
   {
     title: 'Read the SLA state',
-    text: '`status`, `sla.slaState` (ok, warning, breached), `sla.nextDeadline` and each clock\'s remaining business minutes.',
-    method: 'GET', path: '/api/v1/tickets/$TICKET_ID', key: 'CUSTOMER_KEY',
+    text: "`status`, `sla.slaState` (ok, warning, breached), `sla.nextDeadline` and each clock's remaining business minutes.",
+    method: 'GET',
+    path: '/api/v1/tickets/$TICKET_ID',
+    key: 'CUSTOMER_KEY',
   },
   {
     title: 'Read the timeline',
     text: 'Every SLA event with its time: received, acknowledged, responded, …',
-    method: 'GET', path: '/api/v1/tickets/$TICKET_ID/timeline', key: 'CUSTOMER_KEY',
+    method: 'GET',
+    path: '/api/v1/tickets/$TICKET_ID/timeline',
+    key: 'CUSTOMER_KEY',
   },
 ];
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 /** Single-quoted for the shell: a quote inside becomes '\''. */
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 /** `code` spans written as `…` in descriptions. */
 const prose = (s: string) => esc(s).replace(/`([^`]+)`/g, '<code>$1</code>');
 
-export function curl(req: { method: string; path: string; key?: Key; body?: unknown; files?: string; headers?: Record<string, string> }): string {
+export function curl(req: {
+  method: string;
+  path: string;
+  key?: Key;
+  body?: unknown;
+  files?: string;
+  headers?: Record<string, string>;
+}): string {
   const lines = [`curl -s -X ${req.method} "$BASE${req.path}"`];
   if (req.key) lines.push(`-H "Authorization: Bearer $${req.key}"`);
   for (const [k, v] of Object.entries(req.headers ?? {})) lines.push(`-H ${shellQuote(`${k}: ${v}`)}`);
-  if (req.body !== undefined) lines.push(`-H 'Content-Type: application/json'`, `-d ${shellQuote(JSON.stringify(req.body))}`);
+  if (req.body !== undefined)
+    lines.push(`-H 'Content-Type: application/json'`, `-d ${shellQuote(JSON.stringify(req.body))}`);
   if (req.files) lines.push(`-F ${shellQuote(`files=@${req.files}`)}`);
   return lines.join(' \\\n  ');
 }
@@ -86,10 +116,26 @@ export function curl(req: { method: string; path: string; key?: Key; body?: unkn
 export const EXAMPLE_ACTION = 'resolve';
 
 function exampleFor(op: Operation) {
-  const path = op.path.replace('{id}', '$TICKET_ID').replace('{action}', EXAMPLE_ACTION) + (op.example?.query ? `?${op.example.query}` : '');
-  const key: Key | undefined = op.access === 'public' ? undefined : op.access === 'admin' ? 'ADMIN_KEY' : op.access === 'agent' ? 'AGENT_KEY' : 'API_KEY';
+  const path =
+    op.path.replace('{id}', '$TICKET_ID').replace('{action}', EXAMPLE_ACTION) +
+    (op.example?.query ? `?${op.example.query}` : '');
+  const key: Key | undefined =
+    op.access === 'public'
+      ? undefined
+      : op.access === 'admin'
+        ? 'ADMIN_KEY'
+        : op.access === 'agent'
+          ? 'AGENT_KEY'
+          : 'API_KEY';
   const headers = op.idempotencyKey ? { 'Idempotency-Key': 'my-unique-key-1' } : undefined;
-  return curl({ method: op.method.toUpperCase(), path, key, headers, body: op.body ? (op.example?.body ?? {}) : undefined, files: op.multipart ? 'screenshot.png' : undefined });
+  return curl({
+    method: op.method.toUpperCase(),
+    path,
+    key,
+    headers,
+    body: op.body ? (op.example?.body ?? {}) : undefined,
+    files: op.multipart ? 'screenshot.png' : undefined,
+  });
 }
 
 /** Past this many values an enum is named, not listed (the time zones). */
@@ -97,7 +143,8 @@ const LISTED_VALUES = 20;
 
 function typeOf(s: JsonSchema): string {
   if (Array.isArray(s.anyOf)) return (s.anyOf as JsonSchema[]).map(typeOf).join(', or ');
-  if (Array.isArray(s.enum) && s.enum.length > LISTED_VALUES) return `one of ${s.enum.length} names such as <code>${esc(String(s.enum[0]))}</code>`;
+  if (Array.isArray(s.enum) && s.enum.length > LISTED_VALUES)
+    return `one of ${s.enum.length} names such as <code>${esc(String(s.enum[0]))}</code>`;
   if (Array.isArray(s.enum)) return `one of ${s.enum.map((v) => `<code>${esc(String(v))}</code>`).join(', ')}`;
   if (s.type === 'object') return 'object';
   return esc(String(s.type ?? 'any')) + (s.format ? ` (${esc(String(s.format))})` : '');
@@ -109,16 +156,25 @@ function constraints(s: JsonSchema): string {
   else if (s.maxLength !== undefined) out.push(`at most ${s.maxLength} characters`);
   if (s.minimum !== undefined) out.push(`${s.minimum}–${s.maximum}`);
   if (s.pattern && !s.format) out.push(`pattern <code>${esc(String(s.pattern))}</code>`);
-  for (const part of (s.allOf ?? []) as JsonSchema[]) if (part.pattern) out.push(`pattern <code>${esc(String(part.pattern))}</code>`);
+  for (const part of (s.allOf ?? []) as JsonSchema[])
+    if (part.pattern) out.push(`pattern <code>${esc(String(part.pattern))}</code>`);
   if (s.minItems !== undefined || s.maxItems !== undefined) out.push(`${s.minItems ?? 0}–${s.maxItems ?? '∞'} items`);
   if (s.default !== undefined) out.push(`default <code>${esc(JSON.stringify(s.default))}</code>`);
-  if (s.type === 'object' && s.properties) out.push(`fields: ${Object.keys(s.properties).map((k) => `<code>${esc(k)}</code>`).join(', ')}`);
+  if (s.type === 'object' && s.properties)
+    out.push(
+      `fields: ${Object.keys(s.properties)
+        .map((k) => `<code>${esc(k)}</code>`)
+        .join(', ')}`,
+    );
   return out.join('; ');
 }
 
 function fieldTable(caption: string, fields: [name: string, schema: JsonSchema, required: boolean][]): string {
   if (!fields.length) return '';
-  const rows = fields.map(([name, s, req]) => `<tr><td><code>${esc(name)}</code>${req ? ' <b>required</b>' : ''}</td><td>${typeOf(s)}</td><td>${constraints(s)}</td></tr>`);
+  const rows = fields.map(
+    ([name, s, req]) =>
+      `<tr><td><code>${esc(name)}</code>${req ? ' <b>required</b>' : ''}</td><td>${typeOf(s)}</td><td>${constraints(s)}</td></tr>`,
+  );
   return `<table><caption>${esc(caption)}</caption><tr><th>field</th><th>type</th><th>rules</th></tr>${rows.join('')}</table>`;
 }
 
@@ -128,14 +184,20 @@ function operationHtml(op: Operation, doc: JsonSchema, errorText: Record<string,
   const [mediaType, media] = Object.entries(content)[0] ?? [];
   const body = media?.schema ?? null;
   const bodyFields = body
-    ? Object.entries((body.properties ?? {}) as Record<string, JsonSchema>).map(([k, s]) => [k, s, ((body.required ?? []) as string[]).includes(k)] as [string, JsonSchema, boolean])
+    ? Object.entries((body.properties ?? {}) as Record<string, JsonSchema>).map(
+        ([k, s]) => [k, s, ((body.required ?? []) as string[]).includes(k)] as [string, JsonSchema, boolean],
+      )
     : [];
-  const params = ((o.parameters ?? []) as JsonSchema[]).map((p) => [`${p.name} (${p.in})`, p.schema as JsonSchema, Boolean(p.required)] as [string, JsonSchema, boolean]);
+  const params = ((o.parameters ?? []) as JsonSchema[]).map(
+    (p) => [`${p.name} (${p.in})`, p.schema as JsonSchema, Boolean(p.required)] as [string, JsonSchema, boolean],
+  );
   const responses = Object.entries(o.responses as Record<string, JsonSchema>).map(([status, r]) => {
     const description = r.$ref ? (errorText[String(r.$ref).split('/').pop()!] ?? '') : String(r.description);
     return `<li><code>${status}</code> ${prose(description)}${Number(status) >= 400 ? ' (problem+json)' : ''}</li>`;
   });
-  const who = { public: 'no key needed', any: 'any API key', agent: 'agent or admin key', admin: 'admin key' }[op.access];
+  const who = { public: 'no key needed', any: 'any API key', agent: 'agent or admin key', admin: 'admin key' }[
+    op.access
+  ];
   return `<section class="op" id="${esc(String(o.operationId))}">
 <h3><span class="m ${op.method}">${op.method.toUpperCase()}</span> <code class="path">${esc(op.path)}</code> — ${esc(op.summary)}</h3>
 <p>${prose(op.description)} <i>(${who})</i></p>
@@ -152,7 +214,11 @@ code,pre{font:14px ui-monospace,monospace}pre{background:#f4f4f4;padding:.75rem;
 table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:left;vertical-align:top}caption{text-align:left;font-weight:600}`;
 
 export function docsPage(doc: JsonSchema): string {
-  const errorText: Record<string, string> = Object.fromEntries(Object.entries((doc.components as { responses: Record<string, { description: string }> }).responses).map(([k, v]) => [k, v.description]));
+  const errorText: Record<string, string> = Object.fromEntries(
+    Object.entries((doc.components as { responses: Record<string, { description: string }> }).responses).map(
+      ([k, v]) => [k, v.description],
+    ),
+  );
   const info = doc.info as { title: string; description: string };
   const steps = GETTING_STARTED.map(
     (s, i) => `<li><h3>${esc(s.title)}</h3><p>${prose(s.text)}</p>
@@ -174,7 +240,14 @@ ${s.save ? `<p>Keep <code>${esc(s.save.split('=')[1]!)}</code> from the response
 <h2 id="links">Links and files</h2>
 <p>Every ticket, whichever channel opened it, has a private page for its customer at <code>/t/&lt;token&gt;</code>; the customer's mails carry that link, staff mails link to <code>/console/tickets/&lt;id&gt;</code>. A customer who lost it asks at <code>/link</code>: the links are mailed to the address, never shown, and the answer is the same for an unknown address. A web-form ticket under an existing customer's address has <code>"unverified": true</code> until its mailed link is opened. Files follow one policy on every channel (the API, the web form, mail): up to 5 a message, 5 MB each, PNG, JPEG, GIF, WebP, PDF, ZIP or plain text judged by content, within a per-ticket quota (413 naming it).</p>
 <h2 id="reference">Reference</h2>
-${tags.map((t) => `<h2>${esc(t)}</h2>${OPERATIONS.filter((o) => o.tag === t).map((o) => operationHtml(o, doc, errorText)).join('\n')}`).join('\n')}
+${tags
+  .map(
+    (t) =>
+      `<h2>${esc(t)}</h2>${OPERATIONS.filter((o) => o.tag === t)
+        .map((o) => operationHtml(o, doc, errorText))
+        .join('\n')}`,
+  )
+  .join('\n')}
 </main></body></html>`;
 }
 

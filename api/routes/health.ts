@@ -13,7 +13,10 @@ export function healthRoutes(deps: HealthDeps): Router {
     const results = await Promise.all(
       Object.entries(deps.checks).map(async ([name, check]) => {
         try {
-          await Promise.race([check(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 2_000).unref())]);
+          await Promise.race([
+            check(),
+            new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 2_000).unref()),
+          ]);
           return [name, 'ok'] as const;
         } catch (err) {
           return [name, `unavailable: ${(err as Error).message}`] as const;

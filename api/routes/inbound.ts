@@ -25,7 +25,9 @@ function mtaOnly(token: string | undefined): RequestHandler {
     if (!m) throw unauthorized('the inbound mail token is required: Authorization: Bearer <INBOUND_API_TOKEN>');
     if (!want) throw forbidden('inbound mail over HTTP is disabled: the operator has not set INBOUND_API_TOKEN');
     if (!timingSafeEqual(digest(m[1]!), want)) {
-      throw forbidden('only the inbound mail token (INBOUND_API_TOKEN) may post mail; agents and admins reply through the API');
+      throw forbidden(
+        'only the inbound mail token (INBOUND_API_TOKEN) may post mail; agents and admins reply through the API',
+      );
     }
     next();
   };
@@ -39,19 +41,30 @@ function mtaOnly(token: string | undefined): RequestHandler {
 export function inboundRoutes(deps: InboundRouteDeps): Router {
   const processor = deps.inboundMail;
   const router = Router();
-  router.post('/email', mtaOnly(deps.token), express.raw({ type: RAW_TYPES, limit: deps.maxBytes ?? 12 * 1024 * 1024 }), async (req, res) => {
-    if (!Buffer.isBuffer(req.body)) throw new HttpProblem(415, 'Unsupported Media Type', `send the raw message as ${RAW_TYPES[0]}`);
-    if (!req.body.length) throw badRequest('the message is empty', [{ field: '(body)', message: 'empty' }]);
-    const to = req.get('x-envelope-to');
-    try {
-      const result = await processor.receive(req.body, { from: req.get('x-envelope-from'), to: to ? to.split(',').map((a) => a.trim()) : undefined });
-      res.status(202).json(result);
-    } catch (err) {
-      if (!(err instanceof InboundMailRejected)) throw err;
-      if (err.kind === 'size') throw new HttpProblem(413, 'Content Too Large', `the message was kept but not processed: ${err.message}`);
-      if (err.kind === 'time') throw new HttpProblem(422, 'Unprocessable Content', `the message was kept but not processed: ${err.message}`);
-      throw badRequest(`the message was rejected: ${err.message}`, [{ field: '(body)', message: err.message }]);
-    }
-  });
+  router.post(
+    '/email',
+    mtaOnly(deps.token),
+    express.raw({ type: RAW_TYPES, limit: deps.maxBytes ?? 12 * 1024 * 1024 }),
+    async (req, res) => {
+      if (!Buffer.isBuffer(req.body))
+        throw new HttpProblem(415, 'Unsupported Media Type', `send the raw message as ${RAW_TYPES[0]}`);
+      if (!req.body.length) throw badRequest('the message is empty', [{ field: '(body)', message: 'empty' }]);
+      const to = req.get('x-envelope-to');
+      try {
+        const result = await processor.receive(req.body, {
+          from: req.get('x-envelope-from'),
+          to: to ? to.split(',').map((a) => a.trim()) : undefined,
+        });
+        res.status(202).json(result);
+      } catch (err) {
+        if (!(err instanceof InboundMailRejected)) throw err;
+        if (err.kind === 'size')
+          throw new HttpProblem(413, 'Content Too Large', `the message was kept but not processed: ${err.message}`);
+        if (err.kind === 'time')
+          throw new HttpProblem(422, 'Unprocessable Content', `the message was kept but not processed: ${err.message}`);
+        throw badRequest(`the message was rejected: ${err.message}`, [{ field: '(body)', message: err.message }]);
+      }
+    },
+  );
   return router;
 }

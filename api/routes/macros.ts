@@ -13,7 +13,10 @@ const KNOWN_PLACEHOLDERS_ONLY = new RegExp(
 export const macroBody = z
   .object({
     title: text(120),
-    body: text(20_000).regex(KNOWN_PLACEHOLDERS_ONLY, `names a placeholder that does not exist; use ${MACRO_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`),
+    body: text(20_000).regex(
+      KNOWN_PLACEHOLDERS_ONLY,
+      `names a placeholder that does not exist; use ${MACRO_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`,
+    ),
   })
   .strict();
 export const macroIdParam = z.object({ id: z.string().regex(/^K[0-9A-F]{12}$/, 'not a macro id') });

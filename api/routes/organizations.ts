@@ -22,7 +22,14 @@ export const organizationBody = z
       .object({
         calendar: slaNameParam,
         policy: slaNameParam,
-        scope: z.object(Object.fromEntries(SCOPE_NAMES.map((n) => [n, z.boolean()])) as Record<(typeof SCOPE_NAMES)[number], z.ZodBoolean>).strict(),
+        scope: z
+          .object(
+            Object.fromEntries(SCOPE_NAMES.map((n) => [n, z.boolean()])) as Record<
+              (typeof SCOPE_NAMES)[number],
+              z.ZodBoolean
+            >,
+          )
+          .strict(),
         contacts: z.record(level, z.array(z.email('must be an email address').max(254)).min(1).max(10)).optional(),
       })
       .strict(),

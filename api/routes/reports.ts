@@ -5,7 +5,11 @@ import { requireRole } from '../auth';
 import { parseOr400 } from '../problem';
 import { calendarInstant } from '../schemas';
 
-const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be an id');
+const id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be an id');
 
 /** The period and the filters every report takes; `organization=none` keeps customers without one. */
 export const reportFilterQuery = z
@@ -54,7 +58,10 @@ export function reportRoutes(reports: Reports): Router {
   router.get('/sla.csv', async (req, res) => {
     const q = parseOr400(reportFilterQuery, req.query, 'query');
     const name = `sla-${q.from.slice(0, 10)}-${q.to.slice(0, 10)}${q.organization ? `-${q.organization}` : ''}.csv`;
-    res.type('text/csv; charset=utf-8').attachment(name).send(await reports.csv(filterOf(q)));
+    res
+      .type('text/csv; charset=utf-8')
+      .attachment(name)
+      .send(await reports.csv(filterOf(q)));
   });
 
   return router;

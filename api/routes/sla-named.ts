@@ -20,8 +20,12 @@ export const createSettingsBody = z.object({ id: slaNameParam }).loose();
  */
 export function namedSlaRoutes(deps: { registry: SlaRegistry; store: Store }): Router {
   const router = Router();
-  for (const [path, kind, param] of [['calendars', 'calendar', 'calendarId'], ['policies', 'policy', 'policyId']] as [string, SettingsKind, string][]) {
-    const nameOf = (params: unknown) => parseOr400(z.object({ [param]: slaNameParam }), params, `${kind} name`)[param] as string;
+  for (const [path, kind, param] of [
+    ['calendars', 'calendar', 'calendarId'],
+    ['policies', 'policy', 'policyId'],
+  ] as [string, SettingsKind, string][]) {
+    const nameOf = (params: unknown) =>
+      parseOr400(z.object({ [param]: slaNameParam }), params, `${kind} name`)[param] as string;
 
     router.post(`/sla/${path}`, requireRole('admin'), async (req, res) => {
       const body = parseOr400(createSettingsBody, req.body ?? {}, kind);
@@ -37,7 +41,13 @@ export function namedSlaRoutes(deps: { registry: SlaRegistry; store: Store }): R
       const name = nameOf(req.params);
       requireSettings(req.body, kind);
       const actor = principal(req).id;
-      res.status(201).json(kind === 'calendar' ? await deps.registry.putCalendar(req.body, actor, name) : await deps.registry.putPolicy(req.body, actor, name));
+      res
+        .status(201)
+        .json(
+          kind === 'calendar'
+            ? await deps.registry.putCalendar(req.body, actor, name)
+            : await deps.registry.putPolicy(req.body, actor, name),
+        );
     });
     router.delete(`/sla/${path}/:${param}`, requireRole('admin'), async (req, res) => {
       await deps.registry.remove(kind, nameOf(req.params), principal(req).id);

@@ -28,7 +28,9 @@ const versionParam = z.object({ version: z.coerce.number().int().min(1) });
 export function requireSettings(body: unknown, kind: SlaKind): void {
   const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
   if (!isObject || Object.keys(body).length === 0) {
-    throw badRequest(`the ${kind} is missing`, [{ field: '(body)', message: `send the ${kind} as a non-empty JSON object (Content-Type: application/json)` }]);
+    throw badRequest(`the ${kind} is missing`, [
+      { field: '(body)', message: `send the ${kind} as a non-empty JSON object (Content-Type: application/json)` },
+    ]);
   }
 }
 
@@ -46,7 +48,10 @@ export function slaRoutes(deps: { sla: SlaService; registry: SlaRegistry; store:
     res.json(deps.sla.preview(q.receivedAt ? new Date(q.receivedAt) : deps.now(), q.priority as never, q.zone));
   });
 
-  for (const [path, kind] of [['calendars', 'calendar'], ['policies', 'policy']] as [string, SlaKind][]) {
+  for (const [path, kind] of [
+    ['calendars', 'calendar'],
+    ['policies', 'policy'],
+  ] as [string, SlaKind][]) {
     router.get(`/sla/${path}/default`, async (_req, res) => {
       const latest = await deps.store.slaVersions.latest(kind, 'default');
       if (!latest) throw notFoundError(kind);
@@ -65,7 +70,10 @@ export function slaRoutes(deps: { sla: SlaService; registry: SlaRegistry; store:
       requireSettings(req.body, kind);
       parseOr400(kind === 'calendar' ? calendarBody : policyBody, req.body, kind);
       const actor = principal(req).id;
-      const saved = kind === 'calendar' ? await deps.registry.putCalendar(req.body, actor) : await deps.registry.putPolicy(req.body, actor);
+      const saved =
+        kind === 'calendar'
+          ? await deps.registry.putCalendar(req.body, actor)
+          : await deps.registry.putPolicy(req.body, actor);
       res.status(201).json(saved);
     });
   }

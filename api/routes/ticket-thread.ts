@@ -41,7 +41,13 @@ export function ticketThreadRoutes(actions: TicketActions): Router {
     const body = parseOr400(actionBody, req.body ?? {}, 'action');
     const rawKey = req.get('idempotency-key');
     const key = rawKey === undefined ? undefined : parseOr400(idempotencyKeyHeader, rawKey, 'Idempotency-Key header');
-    const sla = await actions.act(principal(req), id, action, { ...body, priority: body.priority as Priority | undefined }, key);
+    const sla = await actions.act(
+      principal(req),
+      id,
+      action,
+      { ...body, priority: body.priority as Priority | undefined },
+      key,
+    );
     res.json({ id, status: sla.status, sla });
   });
 

@@ -10,8 +10,14 @@ import { parseOr400 } from '../problem';
 
 export const createWebhookBody = z
   .object({
-    url: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2_000).regex(/^[Hh][Tt][Tt][Pp][Ss]?:\/\//, 'must be an http(s) URL'),
-    events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).default([...WEBHOOK_EVENTS]),
+    url: z
+      .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+      .max(2_000)
+      .regex(/^[Hh][Tt][Tt][Pp][Ss]?:\/\//, 'must be an http(s) URL'),
+    events: z
+      .array(z.enum(WEBHOOK_EVENTS))
+      .min(1)
+      .default([...WEBHOOK_EVENTS]),
   })
   .strict();
 
@@ -32,9 +38,22 @@ export function webhookRoutes(deps: { store: Store; now: () => Date; allowHosts?
       if (err instanceof RefusedDestination) throw invalidInput(`the URL ${err.reason}`, 'url');
       throw err;
     }
-    const hook = { id: `W${randomBytes(6).toString('hex').toUpperCase()}`, url: body.url, secret: `whsec_${randomBytes(24).toString('base64url')}`, events: body.events, active: true, createdAt: deps.now() };
+    const hook = {
+      id: `W${randomBytes(6).toString('hex').toUpperCase()}`,
+      url: body.url,
+      secret: `whsec_${randomBytes(24).toString('base64url')}`,
+      events: body.events,
+      active: true,
+      createdAt: deps.now(),
+    };
     await deps.store.webhooks.add(hook);
-    await deps.store.audit.record({ at: deps.now(), actor: principal(req).id, action: 'webhook.create', target: hook.id, detail: { url: hook.url, events: hook.events } });
+    await deps.store.audit.record({
+      at: deps.now(),
+      actor: principal(req).id,
+      action: 'webhook.create',
+      target: hook.id,
+      detail: { url: hook.url, events: hook.events },
+    });
     res.status(201).json(hook);
   });
 
@@ -45,7 +64,12 @@ export function webhookRoutes(deps: { store: Store; now: () => Date; allowHosts?
 
   router.delete('/:id', async (req, res) => {
     if (!(await deps.store.webhooks.remove(String(req.params.id)))) throw notFoundError('webhook');
-    await deps.store.audit.record({ at: deps.now(), actor: principal(req).id, action: 'webhook.delete', target: String(req.params.id) });
+    await deps.store.audit.record({
+      at: deps.now(),
+      actor: principal(req).id,
+      action: 'webhook.delete',
+      target: String(req.params.id),
+    });
     res.status(204).end();
   });
   return router;

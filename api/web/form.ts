@@ -7,18 +7,43 @@ import type { OpenTicketInput } from '../../desk/tickets';
 
 /** The web form's fields, their validation in words people understand, and what becomes of them. */
 
-export const FORM_FIELDS = ['email', 'name', 'subject', 'description', 'category', 'priority', 'errorMessage', 'contact', 'liveTool'] as const;
+export const FORM_FIELDS = [
+  'email',
+  'name',
+  'subject',
+  'description',
+  'category',
+  'priority',
+  'errorMessage',
+  'contact',
+  'liveTool',
+] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
 export type FormValues = Record<FormField, string>;
 export type FormErrors = Partial<Record<FormField | 'screenshots', string>>;
 
-export const CONTACTS = { web: 'On the private ticket page', email: 'By email', live: 'In a live support session' } as const;
-export const TOOL_NAMES: Record<(typeof LIVE_SUPPORT_TOOLS)[number], string> = { 'google-meet': 'Google Meet', teamviewer: 'TeamViewer' };
+export const CONTACTS = {
+  web: 'On the private ticket page',
+  email: 'By email',
+  live: 'In a live support session',
+} as const;
+export const TOOL_NAMES: Record<(typeof LIVE_SUPPORT_TOOLS)[number], string> = {
+  'google-meet': 'Google Meet',
+  teamviewer: 'TeamViewer',
+};
 /** The hidden field that only bots fill in. */
 export const HONEYPOT = 'website';
 
 export const EMPTY_FORM: FormValues = {
-  email: '', name: '', subject: '', description: '', category: '', priority: 'normal', errorMessage: '', contact: 'web', liveTool: '',
+  email: '',
+  name: '',
+  subject: '',
+  description: '',
+  category: '',
+  priority: 'normal',
+  errorMessage: '',
+  contact: 'web',
+  liveTool: '',
 };
 
 /** Only strings count: a field sent twice, or as nested `a[b]` syntax, reads as empty and fails validation. */
@@ -35,9 +60,17 @@ export const honeypotFilled = (body: unknown) => {
 };
 
 const required = (max: number, missing: string) =>
-  z.string().trim().min(1, missing).max(max, `Keep this under ${max.toLocaleString('en')} characters`);
+  z
+    .string()
+    .trim()
+    .min(1, missing)
+    .max(max, `Keep this under ${max.toLocaleString('en')} characters`);
 const optional = (max: number) =>
-  z.string().trim().max(max, `Keep this under ${max.toLocaleString('en')} characters`).transform((s) => s || undefined);
+  z
+    .string()
+    .trim()
+    .max(max, `Keep this under ${max.toLocaleString('en')} characters`)
+    .transform((s) => s || undefined);
 
 function schemaFor(policy: SlaPolicy) {
   return z
@@ -54,12 +87,20 @@ function schemaFor(policy: SlaPolicy) {
       liveTool: z.union([z.enum(LIVE_SUPPORT_TOOLS), z.literal('')]),
     })
     .superRefine((v, ctx) => {
-      if (v.contact === 'live' && !v.liveTool) ctx.addIssue({ code: 'custom', path: ['liveTool'], message: 'Choose Google Meet or TeamViewer for live support' });
+      if (v.contact === 'live' && !v.liveTool)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['liveTool'],
+          message: 'Choose Google Meet or TeamViewer for live support',
+        });
     });
 }
 export type ValidForm = z.infer<ReturnType<typeof schemaFor>>;
 
-export function validateForm(values: FormValues, policy: SlaPolicy): { data: ValidForm; errors: null } | { data: null; errors: FormErrors } {
+export function validateForm(
+  values: FormValues,
+  policy: SlaPolicy,
+): { data: ValidForm; errors: null } | { data: null; errors: FormErrors } {
   const r = schemaFor(policy).safeParse(values);
   if (r.success) return { data: r.data, errors: null };
   const errors: FormErrors = {};
@@ -108,7 +149,9 @@ export const parseUpload = multer({
 /** What to tell the person when the upload is refused; their typed fields were parsed before the files. */
 export function uploadErrorMessage(err: unknown): string {
   const code = (err as { code?: string }).code;
-  if (code === 'LIMIT_FILE_SIZE') return `Each file must be ${UPLOAD.maxBytes / 1024 / 1024} MB or smaller. Choose the screenshots again.`;
-  if (code === 'LIMIT_FILE_COUNT' || code === 'LIMIT_UNEXPECTED_FILE') return `Attach at most ${UPLOAD.maxFiles} screenshots. Choose them again.`;
+  if (code === 'LIMIT_FILE_SIZE')
+    return `Each file must be ${UPLOAD.maxBytes / 1024 / 1024} MB or smaller. Choose the screenshots again.`;
+  if (code === 'LIMIT_FILE_COUNT' || code === 'LIMIT_UNEXPECTED_FILE')
+    return `Attach at most ${UPLOAD.maxFiles} screenshots. Choose them again.`;
   return 'The upload could not be read. Choose the screenshots again.';
 }

@@ -17,7 +17,9 @@ export interface SupportStatus {
 }
 
 function dueAfter(cal: BusinessCalendar, start: Date, target: MetricTarget): Date {
-  return target.clock === 'business' ? cal.deadline(start, target.minutes) : new Date(start.getTime() + target.minutes * 60_000);
+  return target.clock === 'business'
+    ? cal.deadline(start, target.minutes)
+    : new Date(start.getTime() + target.minutes * 60_000);
 }
 
 export function supportStatus(sla: SlaSettings, now: Date): SupportStatus {
@@ -42,7 +44,11 @@ export function supportStatus(sla: SlaSettings, now: Date): SupportStatus {
 /** To the minute: seconds and milliseconds only clutter a page (the API keeps the exact instants). */
 const toMinute = (iso: string | Date) => new Date(Math.floor(new Date(iso).getTime() / 60_000) * 60_000);
 
-export const METRIC_LABELS: Record<string, string> = { first_response: 'First response', next_response: 'Next response', resolution: 'Resolution' };
+export const METRIC_LABELS: Record<string, string> = {
+  first_response: 'First response',
+  next_response: 'Next response',
+  resolution: 'Resolution',
+};
 
 export interface ClockRow {
   name: string;
@@ -55,7 +61,10 @@ function clockRow(cal: BusinessCalendar, c: TicketSnapshot['clocks'][number]): C
   const state = c.stopped ? 'stopped' : c.paused ? 'paused' : c.breached ? 'overdue' : 'running';
   const minutes = Math.round(c.remainingMinutes);
   const unit = c.clock === 'business' ? 'of business time' : '';
-  const span = Math.abs(minutes) < 60 ? `${Math.abs(minutes)} min` : `${Math.floor(Math.abs(minutes) / 60)} h ${Math.abs(minutes) % 60} min`;
+  const span =
+    Math.abs(minutes) < 60
+      ? `${Math.abs(minutes)} min`
+      : `${Math.floor(Math.abs(minutes) / 60)} h ${Math.abs(minutes) % 60} min`;
   return {
     name: METRIC_LABELS[c.metric] ?? c.metric,
     due: c.dueAt ? cal.formatLocal(toMinute(c.dueAt)) : '—',
@@ -85,7 +94,12 @@ const CUSTOMER_LABEL: Partial<Record<MessageKind, string>> = {
   close_reason: 'Closed',
 };
 
-export function ticketView(sla: SlaSettings, ticket: TicketContent, snapshot: TicketSnapshot | null, thread: ThreadMessage[]): TicketView {
+export function ticketView(
+  sla: SlaSettings,
+  ticket: TicketContent,
+  snapshot: TicketSnapshot | null,
+  thread: ThreadMessage[],
+): TicketView {
   const cal = createCalendar(sla.calendar);
   const status = snapshot?.status ?? 'unknown';
   return {

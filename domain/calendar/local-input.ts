@@ -10,7 +10,11 @@ export function parseLocalDateTime(openTime: OpenTime, text: string): number {
   const match = LOCAL_DATE_TIME.exec(text);
   const day = match ? parseIsoDate(match[1] as string) : null;
   if (!match || day === null) {
-    throw new DomainError('invalid_argument', `"${text}" is not a local date-time YYYY-MM-DDTHH:MM[:SS[.sss]]`, 'wallTime');
+    throw new DomainError(
+      'invalid_argument',
+      `"${text}" is not a local date-time YYYY-MM-DDTHH:MM[:SS[.sss]]`,
+      'wallTime',
+    );
   }
   const hours = Number(match[2]);
   const minutes = Number(match[3]);

@@ -59,7 +59,11 @@ export class OpenTime {
       const openMinute = parseClockTime(window.open, false) ?? 0;
       const close = parseClockTime(window.close, true) ?? 0;
       const closeMinute = close <= openMinute ? close + MINUTES_PER_DAY : close;
-      this.windowsByWeekday[WEEKDAYS.indexOf(window.day)]?.push({ openMinute, closeMinute, label: `${window.open}–${window.close}` });
+      this.windowsByWeekday[WEEKDAYS.indexOf(window.day)]?.push({
+        openMinute,
+        closeMinute,
+        label: `${window.open}–${window.close}`,
+      });
     }
     this.holidayDays = new Set(spec.holidays.map((date) => parseIsoDate(date) ?? 0));
   }
@@ -152,7 +156,11 @@ export class OpenTime {
       if (following.length === 0 || following[0] !== end) break;
       end = following[1] as number;
       if (end > limit) {
-        throw new CalendarError(`calendar is open without a break for over ${MAX_SCAN_YEARS} years`, undefined, 'never_closes');
+        throw new CalendarError(
+          `calendar is open without a break for over ${MAX_SCAN_YEARS} years`,
+          undefined,
+          'never_closes',
+        );
       }
     }
     return end;
@@ -190,7 +198,11 @@ export class OpenTime {
     const lastBucket = bucketOf(b);
     for (let bucket = bucketOf(a); bucket <= lastBucket; bucket++) {
       const pieces = this.piecesOf(bucket);
-      for (let index = bucket === bucketOf(a) ? firstPieceEndingAfter(pieces, a) : 0; index < pieces.length; index += 2) {
+      for (
+        let index = bucket === bucketOf(a) ? firstPieceEndingAfter(pieces, a) : 0;
+        index < pieces.length;
+        index += 2
+      ) {
         const from = Math.max(pieces[index] as number, a);
         const to = Math.min(pieces[index + 1] as number, b);
         if (from >= b) break;

@@ -68,7 +68,8 @@ export function parseCalendar(input: unknown): CalendarSpec {
   if (!Array.isArray(input.windows)) throw new CalendarError('must be an array of {day, open, close}', 'windows');
   // Every window is at least one minute long (close <= open wraps to the next day), so any window means
   // some open time; an empty list would make every deadline search run forever.
-  if (input.windows.length === 0) throw new CalendarError('calendar has no open time: add at least one window', 'windows');
+  if (input.windows.length === 0)
+    throw new CalendarError('calendar has no open time: add at least one window', 'windows');
   const windows = input.windows.map((window: unknown, index) => parseWindow(window, index));
   return { timezone: input.timezone, windows, holidays: parseHolidays(input.holidays) };
 }

@@ -31,7 +31,11 @@ function dayRuns(days: ReadonlySet<Weekday>): string {
   }
   runs.sort((a, b) => WEEK.indexOf(a[0]!) - WEEK.indexOf(b[0]!));
   const named = runs.map((run) =>
-    run.length === 1 ? capital(run[0]!) : run.length === 2 ? `${capital(run[0]!)} and ${capital(run[1]!)}` : `${capital(run[0]!)} to ${capital(run.at(-1)!)}`,
+    run.length === 1
+      ? capital(run[0]!)
+      : run.length === 2
+        ? `${capital(run[0]!)} and ${capital(run[1]!)}`
+        : `${capital(run[0]!)} to ${capital(run.at(-1)!)}`,
   );
   return named.length <= 1 ? (named[0] ?? '') : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
 }
@@ -50,7 +54,9 @@ export function describeSupportHours(spec: Pick<CalendarSpec, 'timezone' | 'wind
     const key = hours(w);
     byHours.set(key, (byHours.get(key) ?? new Set()).add(w.day));
   }
-  const groups = [...byHours].sort(([, a], [, b]) => Math.min(...[...a].map((d) => WEEK.indexOf(d))) - Math.min(...[...b].map((d) => WEEK.indexOf(d))));
+  const groups = [...byHours].sort(
+    ([, a], [, b]) => Math.min(...[...a].map((d) => WEEK.indexOf(d))) - Math.min(...[...b].map((d) => WEEK.indexOf(d))),
+  );
   const zone = STANDARD_NAMES[spec.timezone] ?? spec.timezone;
   const when = groups.length ? groups.map(([h, days]) => `${dayRuns(days)}, ${h}`).join('; ') : 'never';
   return `${when} (${zone})${spec.holidays.length ? ', excluding public holidays' : ''}`;

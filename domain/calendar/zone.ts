@@ -6,8 +6,7 @@ import { CalendarError } from '../errors';
 import { DAY_MS, HOUR_MS, MINUTE_MS, pad2 } from './civil';
 
 export type Zone =
-  | { kind: 'fixed'; name: string; offsetMs: number }
-  | { kind: 'iana'; name: string; formatter: Intl.DateTimeFormat };
+  { kind: 'fixed'; name: string; offsetMs: number } | { kind: 'iana'; name: string; formatter: Intl.DateTimeFormat };
 
 const FIXED_OFFSET_PATTERN = /^UTC(?:([+-])(\d{1,2})(?::(\d{2}))?)?$/;
 const MAX_OFFSET_MS = 14 * HOUR_MS;
@@ -67,13 +66,26 @@ export function offsetAt(zone: Zone, epochMs: number): number {
   let second = 0;
   for (const part of zone.formatter.formatToParts(wholeSecondMs)) {
     switch (part.type) {
-      case 'year': year = Number(part.value); break;
-      case 'month': month = Number(part.value); break;
-      case 'day': day = Number(part.value); break;
-      case 'hour': hour = Number(part.value); break;
-      case 'minute': minute = Number(part.value); break;
-      case 'second': second = Number(part.value); break;
-      default: break;
+      case 'year':
+        year = Number(part.value);
+        break;
+      case 'month':
+        month = Number(part.value);
+        break;
+      case 'day':
+        day = Number(part.value);
+        break;
+      case 'hour':
+        hour = Number(part.value);
+        break;
+      case 'minute':
+        minute = Number(part.value);
+        break;
+      case 'second':
+        second = Number(part.value);
+        break;
+      default:
+        break;
     }
   }
   return Date.UTC(year, month - 1, day, hour, minute, second) - wholeSecondMs;

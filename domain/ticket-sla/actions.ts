@@ -5,7 +5,23 @@ import type { Priority, SlaPolicy } from '../policy';
 import { nextLevel, statusAfter, statusAfterCustomerReply, type AgentAction } from '../ticket';
 import { ALWAYS_PATCHED, METRICS, PATCHES, type Effect, type PatchCheck, type TicketSlaState } from './types';
 import type { RetimeTerms } from '../agreement';
-import { Recorder, scopeOf, touch, targetsFor, escalationLadder, isRunning, isActive, respond, stopClock, pauseResolution, resumeResolution, reopen, close, changePriority, retargetAll } from './core';
+import {
+  Recorder,
+  scopeOf,
+  touch,
+  targetsFor,
+  escalationLadder,
+  isRunning,
+  isActive,
+  respond,
+  stopClock,
+  pauseResolution,
+  resumeResolution,
+  reopen,
+  close,
+  changePriority,
+  retargetAll,
+} from './core';
 import { backInScope, reclassify } from './scope';
 
 export interface AgentActionInput {
@@ -20,7 +36,13 @@ export interface AgentActionInput {
 }
 
 /** Applies an agent action already validated by `refusal` (domain/ticket.ts). */
-export function applyAgentAction(s: TicketSlaState, input: AgentActionInput, now: Date, cal: BusinessCalendar, patched: PatchCheck = ALWAYS_PATCHED): Effect[] {
+export function applyAgentAction(
+  s: TicketSlaState,
+  input: AgentActionInput,
+  now: Date,
+  cal: BusinessCalendar,
+  patched: PatchCheck = ALWAYS_PATCHED,
+): Effect[] {
   const r = new Recorder(s);
   const from = s.status;
   switch (input.action) {
@@ -30,7 +52,12 @@ export function applyAgentAction(s: TicketSlaState, input: AgentActionInput, now
     case 'reply':
       respond(s, r, now, cal);
       if (input.body) {
-        r.notify({ key: `${s.ticketId}:agent_reply:${input.messageId ?? s.eventSeq}`, kind: 'agent_reply', audience: { kind: 'customer' }, body: input.body });
+        r.notify({
+          key: `${s.ticketId}:agent_reply:${input.messageId ?? s.eventSeq}`,
+          kind: 'agent_reply',
+          audience: { kind: 'customer' },
+          body: input.body,
+        });
       }
       break;
     case 'priority':
@@ -40,22 +67,40 @@ export function applyAgentAction(s: TicketSlaState, input: AgentActionInput, now
       pauseResolution(s, r, now, cal);
       // The reason is what the customer is asked for: it goes to them, or they could not answer it.
       if (input.reason) {
-        r.notify({ key: `${s.ticketId}:awaiting_customer:${input.messageId ?? s.eventSeq}`, kind: 'awaiting_customer', audience: { kind: 'customer' }, body: input.reason });
+        r.notify({
+          key: `${s.ticketId}:awaiting_customer:${input.messageId ?? s.eventSeq}`,
+          kind: 'awaiting_customer',
+          audience: { kind: 'customer' },
+          body: input.reason,
+        });
       }
       break;
     case 'escalate': {
       const level = nextLevel(s.escalationLevel, escalationLadder(s.policy))!;
       s.escalationLevel = level;
-      const reason = input.reason ? `escalated by ${input.agent ?? 'an agent'}: ${input.reason}` : `escalated by ${input.agent ?? 'an agent'}`;
+      const reason = input.reason
+        ? `escalated by ${input.agent ?? 'an agent'}: ${input.reason}`
+        : `escalated by ${input.agent ?? 'an agent'}`;
       r.event('escalated', now, { level, detail: { manual: true, reason } });
-      r.notify({ key: `${s.ticketId}:manual_escalation:${level}`, kind: 'escalation', audience: { kind: 'level', level }, level, reason });
+      r.notify({
+        key: `${s.ticketId}:manual_escalation:${level}`,
+        kind: 'escalation',
+        audience: { kind: 'level', level },
+        level,
+        reason,
+      });
       break;
     }
     case 'resolve':
       respond(s, r, now, cal);
       stopClock(s, r, 'resolution', now, cal, 'resolved');
       s.resolvedAt = now.toISOString();
-      r.notify({ key: `${s.ticketId}:resolution:${s.eventSeq}`, kind: 'resolution', audience: { kind: 'customer' }, body: input.body });
+      r.notify({
+        key: `${s.ticketId}:resolution:${s.eventSeq}`,
+        kind: 'resolution',
+        audience: { kind: 'customer' },
+        body: input.body,
+      });
       break;
     case 'reopen':
       reopen(s, r, now);
@@ -65,7 +110,13 @@ export function applyAgentAction(s: TicketSlaState, input: AgentActionInput, now
       break;
     case 'accept':
       // The intake's review keeps its original key; a review a reclassification started has its own.
-      backInScope(s, r, now, cal, s.scopeReviews ? `${s.ticketId}:scope_accepted:${s.scopeReviews}` : `${s.ticketId}:scope_accepted`);
+      backInScope(
+        s,
+        r,
+        now,
+        cal,
+        s.scopeReviews ? `${s.ticketId}:scope_accepted:${s.scopeReviews}` : `${s.ticketId}:scope_accepted`,
+      );
       break;
     case 'reclassify':
       reclassify(s, r, input.category!, now, cal, { agent: input.agent, reason: input.reason });
@@ -75,7 +126,6 @@ export function applyAgentAction(s: TicketSlaState, input: AgentActionInput, now
   touch(s);
   return r.effects;
 }
-
 
 /**
  * The ticket changes hands: the timeline says from whom to whom (user ids; pages show names) and the new
@@ -95,7 +145,15 @@ function assign(s: TicketSlaState, r: Recorder, agent: string, now: Date, patche
  * An admin moved the ticket to a new policy or calendar version (with `terms`, its organization's agreement now in
  * force): keep the business time used.
  */
-export function retime(s: TicketSlaState, policy: SlaPolicy, calendar: CalendarSpec, now: Date, oldCal: BusinessCalendar, newCal: BusinessCalendar, terms?: RetimeTerms): Effect[] {
+export function retime(
+  s: TicketSlaState,
+  policy: SlaPolicy,
+  calendar: CalendarSpec,
+  now: Date,
+  oldCal: BusinessCalendar,
+  newCal: BusinessCalendar,
+  terms?: RetimeTerms,
+): Effect[] {
   const r = new Recorder(s);
   // Fold the time used so far under the old calendar before switching.
   for (const metric of METRICS) {
@@ -109,9 +167,16 @@ export function retime(s: TicketSlaState, policy: SlaPolicy, calendar: CalendarS
   if (terms) s.terms = { ...terms, scope: terms.scope ?? scopeOf(s) };
   retargetAll(s, now, newCal);
   const agreement: Record<string, string> = terms
-    ? { fromAgreement: fromTerms ? `${fromTerms.agreement}@${fromTerms.version}` : '', toAgreement: `${terms.agreement}@${terms.version}`, toPolicy: policy.id, toCalendar: `${terms.calendar.id}@${terms.calendar.version}` }
+    ? {
+        fromAgreement: fromTerms ? `${fromTerms.agreement}@${fromTerms.version}` : '',
+        toAgreement: `${terms.agreement}@${terms.version}`,
+        toPolicy: policy.id,
+        toCalendar: `${terms.calendar.id}@${terms.calendar.version}`,
+      }
     : {};
-  r.event('retimed', now, { detail: { fromPolicyVersion: fromVersion, toPolicyVersion: policy.version, ...agreement } });
+  r.event('retimed', now, {
+    detail: { fromPolicyVersion: fromVersion, toPolicyVersion: policy.version, ...agreement },
+  });
   touch(s);
   return r.effects;
 }
@@ -120,15 +185,27 @@ export function retime(s: TicketSlaState, policy: SlaPolicy, calendar: CalendarS
  * A customer's message: answers a pending question, reopens a resolved ticket, or starts a next-response clock.
  * The assignee hears of it once (keyed by the thread message, which a retried delivery keeps).
  */
-export function applyCustomerReply(s: TicketSlaState, now: Date, cal: BusinessCalendar, messageId?: string, patched: PatchCheck = ALWAYS_PATCHED): Effect[] {
+export function applyCustomerReply(
+  s: TicketSlaState,
+  now: Date,
+  cal: BusinessCalendar,
+  messageId?: string,
+  patched: PatchCheck = ALWAYS_PATCHED,
+): Effect[] {
   const r = new Recorder(s);
   const from = s.status;
   if (from === 'closed' || from === 'out_of_scope') return [];
   if (s.assignee && messageId && patched(PATCHES.assigneeMail)) {
-    r.notify({ key: `${s.ticketId}:agent-reply-notice:${messageId}`, kind: 'customer_reply', audience: { kind: 'agent', agent: s.assignee }, messageId });
+    r.notify({
+      key: `${s.ticketId}:agent-reply-notice:${messageId}`,
+      kind: 'customer_reply',
+      audience: { kind: 'agent', agent: s.assignee },
+      messageId,
+    });
   }
   // Under a scope review the answer reopens the ticket but its clock waits for the review (scope.ts backInScope).
-  if (from === 'pending_customer' && s.awaitingScopeReview) s.scopePaused = [...new Set([...(s.scopePaused ?? []), 'resolution' as const])];
+  if (from === 'pending_customer' && s.awaitingScopeReview)
+    s.scopePaused = [...new Set([...(s.scopePaused ?? []), 'resolution' as const])];
   else if (from === 'pending_customer') resumeResolution(s, r, now, cal, 'resumed');
   if (from === 'resolved') reopen(s, r, now);
   s.status = statusAfterCustomerReply(from);

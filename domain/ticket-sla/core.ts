@@ -5,7 +5,14 @@ import type { BusinessCalendar } from '../calendar';
 import type { Metric, Priority, SlaPolicy } from '../policy';
 import type { SlaClockState } from '../sla-clock';
 import type { TicketFacts } from '../ticket';
-import { METRICS, type Effect, type SlaEvent, type SlaEventType, type TicketIntake, type TicketSlaState } from './types';
+import {
+  METRICS,
+  type Effect,
+  type SlaEvent,
+  type SlaEventType,
+  type TicketIntake,
+  type TicketSlaState,
+} from './types';
 
 /** The agreement's scope; tickets opened before agreements carry only the customer's `trainingIncluded`. */
 export function scopeOf(t: Pick<TicketIntake, 'terms' | 'customer'>): AgreementScope {
@@ -38,7 +45,10 @@ export class Recorder {
   constructor(private readonly s: TicketSlaState) {}
   event(type: SlaEventType, at: Date, extra: Omit<SlaEvent, 'key' | 'type' | 'at'> = {}): void {
     this.s.eventSeq += 1;
-    this.effects.push({ type: 'event', event: { key: `${this.s.ticketId}:${this.s.eventSeq}`, type, at: at.toISOString(), ...extra } });
+    this.effects.push({
+      type: 'event',
+      event: { key: `${this.s.ticketId}:${this.s.eventSeq}`, type, at: at.toISOString(), ...extra },
+    });
   }
   notify(n: Omit<Extract<Effect, { type: 'notify' }>, 'type'>): void {
     this.effects.push({ type: 'notify', ...n });
@@ -66,7 +76,6 @@ export function isActive(c: SlaClockState | undefined): c is SlaClockState {
   return !!c && !clock.isStopped(c);
 }
 
-
 export function respond(s: TicketSlaState, r: Recorder, now: Date, cal: BusinessCalendar): void {
   s.agentHasReplied = true;
   for (const metric of ['first_response', 'next_response'] as const) {
@@ -74,7 +83,14 @@ export function respond(s: TicketSlaState, r: Recorder, now: Date, cal: Business
   }
 }
 
-export function stopClock(s: TicketSlaState, r: Recorder, metric: Metric, now: Date, cal: BusinessCalendar, type: 'responded' | 'resolved'): void {
+export function stopClock(
+  s: TicketSlaState,
+  r: Recorder,
+  metric: Metric,
+  now: Date,
+  cal: BusinessCalendar,
+  type: 'responded' | 'resolved',
+): void {
   const c = s.clocks[metric];
   if (!isActive(c)) return;
   const due = clock.dueAt(c, now, cal);
@@ -92,10 +108,20 @@ export function pauseResolution(s: TicketSlaState, r: Recorder, now: Date, cal: 
   if (!isRunning(c)) return;
   const due = clock.dueAt(c, now, cal);
   s.clocks.resolution = clock.pauseClock(c, now, cal);
-  r.event('paused', now, { metric: 'resolution', dueAt: due?.toISOString(), detail: { businessMinutesUsed: round(s.clocks.resolution.usedMinutes) } });
+  r.event('paused', now, {
+    metric: 'resolution',
+    dueAt: due?.toISOString(),
+    detail: { businessMinutesUsed: round(s.clocks.resolution.usedMinutes) },
+  });
 }
 
-export function resumeResolution(s: TicketSlaState, r: Recorder, now: Date, cal: BusinessCalendar, type: 'resumed' | 'reopened'): void {
+export function resumeResolution(
+  s: TicketSlaState,
+  r: Recorder,
+  now: Date,
+  cal: BusinessCalendar,
+  type: 'resumed' | 'reopened',
+): void {
   const c = s.clocks.resolution;
   if (!c) return;
   const wasStopped = c.stoppedAt !== null;
@@ -124,7 +150,13 @@ export function close(s: TicketSlaState, r: Recorder, now: Date, cal: BusinessCa
   r.event('closed', now, { detail: { reason } });
 }
 
-export function changePriority(s: TicketSlaState, r: Recorder, priority: Priority, now: Date, cal: BusinessCalendar): void {
+export function changePriority(
+  s: TicketSlaState,
+  r: Recorder,
+  priority: Priority,
+  now: Date,
+  cal: BusinessCalendar,
+): void {
   const from = s.priority;
   s.priority = priority;
   retargetAll(s, now, cal);
@@ -138,7 +170,6 @@ export function retargetAll(s: TicketSlaState, now: Date, cal: BusinessCalendar)
     if (isActive(c)) s.clocks[metric] = clock.retarget(c, targets[metric], now, cal);
   }
 }
-
 
 export const firedKey = (metric: Metric, cycle: number, kind: string) => `${metric}:${cycle}:${kind}`;
 

@@ -22,15 +22,29 @@ export function receive(intake: TicketIntake, cal: BusinessCalendar): { state: T
     eventSeq: 0,
   };
   const r = new Recorder(s);
-  r.event('received', now, { detail: { channel: intake.channel, priority: intake.priority, category: intake.category } });
+  r.event('received', now, {
+    detail: { channel: intake.channel, priority: intake.priority, category: intake.category },
+  });
   if (isOutOfScope(intake.category, scopeOf(intake), intake.policy)) {
     s.awaitingScopeReview = true;
     s.scopeReviewDueAt = cal.deadline(now, intake.policy.reviewWindowMinutes).toISOString();
-    r.notify({ key: ACKNOWLEDGEMENT_KEY(s.ticketId), kind: 'out_of_scope', audience: { kind: 'customer' }, reason: scopeReason(intake.category), dueAt: s.scopeReviewDueAt });
+    r.notify({
+      key: ACKNOWLEDGEMENT_KEY(s.ticketId),
+      kind: 'out_of_scope',
+      audience: { kind: 'customer' },
+      reason: scopeReason(intake.category),
+      dueAt: s.scopeReviewDueAt,
+    });
   } else {
     startClocks(s, now);
     const due = clock.dueAt(s.clocks.first_response!, now, cal)!;
-    r.notify({ key: ACKNOWLEDGEMENT_KEY(s.ticketId), kind: 'acknowledgement', audience: { kind: 'customer' }, metric: 'first_response', dueAt: due.toISOString() });
+    r.notify({
+      key: ACKNOWLEDGEMENT_KEY(s.ticketId),
+      kind: 'acknowledgement',
+      audience: { kind: 'customer' },
+      metric: 'first_response',
+      dueAt: due.toISOString(),
+    });
   }
   return { state: s, effects: r.effects };
 }
@@ -43,7 +57,8 @@ export function acknowledged(s: TicketSlaState, now: Date, cal: BusinessCalendar
   if (s.status === 'new') s.status = 'acknowledged';
   const first = s.clocks.first_response;
   const due = first && first.stoppedAt === null ? clock.dueAt(first, now, cal) : null;
-  if (s.awaitingScopeReview) r.event('acknowledged', now, { detail: { outOfScope: true, reviewDueAt: s.scopeReviewDueAt ?? '' } });
+  if (s.awaitingScopeReview)
+    r.event('acknowledged', now, { detail: { outOfScope: true, reviewDueAt: s.scopeReviewDueAt ?? '' } });
   else r.event('acknowledged', now, { metric: 'first_response', dueAt: due?.toISOString() });
   touch(s);
   return r.effects;

@@ -23,10 +23,16 @@ export interface LiveBooking {
 
 const reminderKey = (live: LiveSession, minutesBefore: number) => `live:${live.seq}:reminder:${minutesBefore}`;
 
-export function requestLiveSession(s: TicketSlaState, input: { tool: LiveSupportTool; preferredTimes: string[] }, now: Date): Effect[] {
+export function requestLiveSession(
+  s: TicketSlaState,
+  input: { tool: LiveSupportTool; preferredTimes: string[] },
+  now: Date,
+): Effect[] {
   const r = new Recorder(s);
   s.live = { seq: (s.live?.seq ?? 0) + 1, status: 'requested', tool: input.tool, preferredTimes: input.preferredTimes };
-  r.event('live_session', now, { detail: { status: 'requested', tool: input.tool, preferredTimes: input.preferredTimes.join(', ') } });
+  r.event('live_session', now, {
+    detail: { status: 'requested', tool: input.tool, preferredTimes: input.preferredTimes.join(', ') },
+  });
   touch(s);
   return r.effects;
 }
@@ -53,11 +59,29 @@ export function confirmLiveSession(s: TicketSlaState, b: LiveBooking, now: Date,
   const r = new Recorder(s);
   const tool = b.tool ?? s.live?.tool ?? 'google-meet';
   const seq = s.live?.status === 'requested' ? s.live.seq : (s.live?.seq ?? 0) + 1;
-  s.live = { seq, status: 'confirmed', tool, preferredTimes: s.live?.preferredTimes ?? [], startsAt: b.startsAt, durationMinutes: b.durationMinutes, link: b.link, agent: b.agent };
+  s.live = {
+    seq,
+    status: 'confirmed',
+    tool,
+    preferredTimes: s.live?.preferredTimes ?? [],
+    startsAt: b.startsAt,
+    durationMinutes: b.durationMinutes,
+    link: b.link,
+    agent: b.agent,
+  };
   respond(s, r, now, cal);
   if (s.status === 'new' || s.status === 'acknowledged') s.status = 'open';
-  r.event('live_session', now, { dueAt: b.startsAt, detail: { status: 'confirmed', tool, link: b.link, durationMinutes: b.durationMinutes } });
-  r.notify({ key: `${s.ticketId}:live:${seq}:confirmed`, kind: 'live_confirmed', audience: { kind: 'customer' }, dueAt: b.startsAt, body: `${tool} ${b.link}` });
+  r.event('live_session', now, {
+    dueAt: b.startsAt,
+    detail: { status: 'confirmed', tool, link: b.link, durationMinutes: b.durationMinutes },
+  });
+  r.notify({
+    key: `${s.ticketId}:live:${seq}:confirmed`,
+    kind: 'live_confirmed',
+    audience: { kind: 'customer' },
+    dueAt: b.startsAt,
+    body: `${tool} ${b.link}`,
+  });
   touch(s);
   return r.effects;
 }
@@ -73,8 +97,13 @@ export function recordLiveOutcome(s: TicketSlaState, outcome: LiveOutcome, now: 
 
 export function liveOutcomeRefusal(s: TicketSlaState, outcome: LiveOutcome): string | null {
   if (!s.live) return 'no live session was requested or booked on this ticket';
-  if (outcome === 'cancelled') return s.live.status === 'requested' || s.live.status === 'confirmed' ? null : `the live session is already ${s.live.status}`;
-  return s.live.status === 'confirmed' ? null : `only a confirmed session can be recorded as ${outcome}; it is ${s.live.status}`;
+  if (outcome === 'cancelled')
+    return s.live.status === 'requested' || s.live.status === 'confirmed'
+      ? null
+      : `the live session is already ${s.live.status}`;
+  return s.live.status === 'confirmed'
+    ? null
+    : `only a confirmed session can be recorded as ${outcome}; it is ${s.live.status}`;
 }
 
 /** The reminders still to send for a confirmed session, as timed events. */
@@ -96,10 +125,25 @@ export function fireLiveReminder(s: TicketSlaState, e: TimedEvent, now: Date): E
   s.fired.push(reminderKey(live, e.minutesBefore!));
   // A reminder whose moment passed while the session was being booked is not worth sending late.
   if (now.getTime() < new Date(live.startsAt!).getTime()) {
-    const base = { kind: 'live_reminder' as const, dueAt: live.startsAt, body: `${live.tool} ${live.link ?? ''}`.trim() };
-    r.notify({ ...base, key: `${s.ticketId}:live:${live.seq}:reminder:${e.minutesBefore}:customer`, audience: { kind: 'customer' } });
-    r.notify({ ...base, key: `${s.ticketId}:live:${live.seq}:reminder:${e.minutesBefore}:agents`, audience: { kind: 'level', level: 'L1' } });
-    r.event('live_session', now, { dueAt: live.startsAt, detail: { status: 'reminded', minutesBefore: e.minutesBefore! } });
+    const base = {
+      kind: 'live_reminder' as const,
+      dueAt: live.startsAt,
+      body: `${live.tool} ${live.link ?? ''}`.trim(),
+    };
+    r.notify({
+      ...base,
+      key: `${s.ticketId}:live:${live.seq}:reminder:${e.minutesBefore}:customer`,
+      audience: { kind: 'customer' },
+    });
+    r.notify({
+      ...base,
+      key: `${s.ticketId}:live:${live.seq}:reminder:${e.minutesBefore}:agents`,
+      audience: { kind: 'level', level: 'L1' },
+    });
+    r.event('live_session', now, {
+      dueAt: live.startsAt,
+      detail: { status: 'reminded', minutesBefore: e.minutesBefore! },
+    });
   }
   touch(s);
   return r.effects;

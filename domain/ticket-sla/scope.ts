@@ -11,14 +11,24 @@ import { scopeReason } from './intake';
  * intake (running clocks pause, the customer is told why). Out of it: the review ends and the clocks run as for an
  * in-scope ticket (see `backInScope`). A resolved ticket only changes its category: there is nothing left to review.
  */
-export function reclassify(s: TicketSlaState, r: Recorder, category: string, now: Date, cal: BusinessCalendar, who: { agent?: string; reason?: string }): void {
+export function reclassify(
+  s: TicketSlaState,
+  r: Recorder,
+  category: string,
+  now: Date,
+  cal: BusinessCalendar,
+  who: { agent?: string; reason?: string },
+): void {
   const from = s.category;
   s.category = category;
   const outOfScope = isOutOfScope(category, scopeOf(s), s.policy);
-  r.event('reclassified', now, { detail: { from, to: category, reason: who.reason ?? '', by: who.agent ?? 'an agent', outOfScope } });
+  r.event('reclassified', now, {
+    detail: { from, to: category, reason: who.reason ?? '', by: who.agent ?? 'an agent', outOfScope },
+  });
   if (s.status === 'resolved') return;
   if (outOfScope && !s.awaitingScopeReview) startReview(s, r, now, cal);
-  else if (!outOfScope && s.awaitingScopeReview) backInScope(s, r, now, cal, `${s.ticketId}:scope_accepted:r${s.eventSeq}`);
+  else if (!outOfScope && s.awaitingScopeReview)
+    backInScope(s, r, now, cal, `${s.ticketId}:scope_accepted:r${s.eventSeq}`);
 }
 
 function startReview(s: TicketSlaState, r: Recorder, now: Date, cal: BusinessCalendar): void {
@@ -33,7 +43,13 @@ function startReview(s: TicketSlaState, r: Recorder, now: Date, cal: BusinessCal
     paused.push(metric);
   }
   s.scopePaused = paused;
-  r.notify({ key: `${s.ticketId}:out_of_scope:${s.scopeReviews}`, kind: 'out_of_scope', audience: { kind: 'customer' }, reason: scopeReason(s.category), dueAt: s.scopeReviewDueAt });
+  r.notify({
+    key: `${s.ticketId}:out_of_scope:${s.scopeReviews}`,
+    kind: 'out_of_scope',
+    audience: { kind: 'customer' },
+    reason: scopeReason(s.category),
+    dueAt: s.scopeReviewDueAt,
+  });
 }
 
 /**
@@ -49,7 +65,8 @@ export function backInScope(s: TicketSlaState, r: Recorder, now: Date, cal: Busi
   for (const metric of s.scopePaused ?? []) {
     const c = s.clocks[metric];
     // A clock waiting on the customer (pending) stays paused until they answer.
-    if (c && !clock.isStopped(c) && !(metric === 'resolution' && s.status === 'pending_customer')) s.clocks[metric] = clock.resumeClock(c, now);
+    if (c && !clock.isStopped(c) && !(metric === 'resolution' && s.status === 'pending_customer'))
+      s.clocks[metric] = clock.resumeClock(c, now);
   }
   s.scopePaused = undefined;
   const metric = METRICS.find((m) => isRunning(s.clocks[m]));

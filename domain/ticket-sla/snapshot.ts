@@ -55,13 +55,14 @@ export function snapshot(s: TicketSlaState, now: Date, cal: BusinessCalendar): T
     clocks,
     live: s.live ?? null,
     version: s.version,
-    agreement: s.terms ? { id: s.terms.agreement, version: s.terms.version } : { id: 'default', version: s.policy.version },
+    agreement: s.terms
+      ? { id: s.terms.agreement, version: s.terms.version }
+      : { id: 'default', version: s.policy.version },
     calendar: s.terms?.calendar ?? null,
     policy: { id: s.policy.id, version: s.policy.version },
     availableActions: actionsNow(s),
   };
 }
-
 
 /** What an agent may do now, by the lifecycle's own rules and this ticket's escalation ladder (its policy, not the newest). */
 function actionsNow(s: TicketSlaState) {

@@ -2,7 +2,15 @@
 import * as clock from '../sla-clock';
 import type { BusinessCalendar } from '../calendar';
 import type { Metric } from '../policy';
-import { ALWAYS_PATCHED, METRICS, PATCHES, type Effect, type PatchCheck, type TicketSlaState, type TimedEvent } from './types';
+import {
+  ALWAYS_PATCHED,
+  METRICS,
+  PATCHES,
+  type Effect,
+  type PatchCheck,
+  type TicketSlaState,
+  type TimedEvent,
+} from './types';
 import { Recorder, touch, escalationLadder, isRunning, close, firedKey } from './core';
 import { scopeReason } from './intake';
 import { fireLiveReminder, liveReminderEvents } from './live-session';
@@ -29,7 +37,13 @@ export function nextTimedEvent(s: TicketSlaState, now: Date, cal: BusinessCalend
     const step = s.policy.escalation.find((e) => !s.fired.includes(firedKey(metric, cycle, `escalate:${e.level}`)));
     if (step) {
       const at = cal.deadline(breachedAt, step.afterBreachMinutes);
-      candidates.push({ kind: 'escalate', at, metric, level: step.level, description: `${label} escalation to ${step.level} at ${cal.formatLocal(at)}` });
+      candidates.push({
+        kind: 'escalate',
+        at,
+        metric,
+        level: step.level,
+        description: `${label} escalation to ${step.level} at ${cal.formatLocal(at)}`,
+      });
     }
   }
   if (s.awaitingScopeReview && s.scopeReviewDueAt) {
@@ -46,14 +60,26 @@ export function nextTimedEvent(s: TicketSlaState, now: Date, cal: BusinessCalend
 }
 
 /** Fires a timed event that is due. `now` is when it actually fired; `event.at` when it was due. */
-export function fireTimedEvent(s: TicketSlaState, e: TimedEvent, now: Date, cal: BusinessCalendar, patched: PatchCheck = ALWAYS_PATCHED): Effect[] {
+export function fireTimedEvent(
+  s: TicketSlaState,
+  e: TimedEvent,
+  now: Date,
+  cal: BusinessCalendar,
+  patched: PatchCheck = ALWAYS_PATCHED,
+): Effect[] {
   if (e.kind === 'live_reminder') return fireLiveReminder(s, e, now);
   const r = new Recorder(s);
   const dueAt = e.at.toISOString();
   // The assignee hears of their own ticket's warning and breach, besides the level's contacts.
   const tellAssignee = (kind: 'warning' | 'breach', metric: Metric, due: string) => {
     if (!s.assignee || !patched(PATCHES.assigneeMail)) return;
-    r.notify({ key: `${s.ticketId}:${kind}:${metric}:${s.cycles[metric]}:assignee`, kind, audience: { kind: 'agent', agent: s.assignee }, metric, dueAt: due });
+    r.notify({
+      key: `${s.ticketId}:${kind}:${metric}:${s.cycles[metric]}:assignee`,
+      kind,
+      audience: { kind: 'agent', agent: s.assignee },
+      metric,
+      dueAt: due,
+    });
   };
   switch (e.kind) {
     case 'warning': {
@@ -61,7 +87,13 @@ export function fireTimedEvent(s: TicketSlaState, e: TimedEvent, now: Date, cal:
       s.fired.push(firedKey(metric, s.cycles[metric], 'warning'));
       const due = clock.dueAt(s.clocks[metric]!, now, cal)!.toISOString();
       r.event('warning', now, { metric, dueAt: due, level: s.escalationLevel, detail: { warningAt: dueAt } });
-      r.notify({ key: `${s.ticketId}:warning:${metric}:${s.cycles[metric]}`, kind: 'warning', audience: { kind: 'level', level: s.escalationLevel }, metric, dueAt: due });
+      r.notify({
+        key: `${s.ticketId}:warning:${metric}:${s.cycles[metric]}`,
+        kind: 'warning',
+        audience: { kind: 'level', level: s.escalationLevel },
+        metric,
+        dueAt: due,
+      });
       tellAssignee('warning', metric, due);
       break;
     }
@@ -70,7 +102,13 @@ export function fireTimedEvent(s: TicketSlaState, e: TimedEvent, now: Date, cal:
       s.fired.push(firedKey(metric, s.cycles[metric], 'breach'));
       s.breachedAt[metric] = dueAt;
       r.event('breached', now, { metric, dueAt, level: s.escalationLevel });
-      r.notify({ key: `${s.ticketId}:breach:${metric}:${s.cycles[metric]}`, kind: 'breach', audience: { kind: 'level', level: s.escalationLevel }, metric, dueAt });
+      r.notify({
+        key: `${s.ticketId}:breach:${metric}:${s.cycles[metric]}`,
+        kind: 'breach',
+        audience: { kind: 'level', level: s.escalationLevel },
+        metric,
+        dueAt,
+      });
       tellAssignee('breach', metric, dueAt);
       break;
     }
@@ -85,7 +123,14 @@ export function fireTimedEvent(s: TicketSlaState, e: TimedEvent, now: Date, cal:
       s.escalationLevel = level;
       const breachDue = s.breachedAt[metric];
       r.event('escalated', now, { metric, level, dueAt: breachDue, detail: { escalationDueAt: dueAt } });
-      r.notify({ key: `${s.ticketId}:escalation:${metric}:${level}:${s.cycles[metric]}`, kind: 'escalation', audience: { kind: 'level', level }, metric, level, dueAt: breachDue });
+      r.notify({
+        key: `${s.ticketId}:escalation:${metric}:${level}:${s.cycles[metric]}`,
+        kind: 'escalation',
+        audience: { kind: 'level', level },
+        metric,
+        level,
+        dueAt: breachDue,
+      });
       break;
     }
     case 'scope_review_expired':
@@ -102,4 +147,3 @@ export function fireTimedEvent(s: TicketSlaState, e: TimedEvent, now: Date, cal:
   touch(s);
   return r.effects;
 }
-

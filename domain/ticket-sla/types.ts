@@ -152,7 +152,8 @@ export type Effect =
       messageId?: string;
     };
 
-export type TimedEventKind = 'warning' | 'breach' | 'escalate' | 'scope_review_expired' | 'auto_close' | 'live_reminder';
+export type TimedEventKind =
+  'warning' | 'breach' | 'escalate' | 'scope_review_expired' | 'auto_close' | 'live_reminder';
 
 export interface TimedEvent {
   kind: TimedEventKind;
@@ -206,4 +207,3 @@ export interface TicketSnapshot {
   /** The agent actions valid now, by the ticket's own policy (domain/ticket.ts `availableActions`); none once finished. */
   availableActions: AgentAction[];
 }
-

@@ -25,22 +25,25 @@ function apt(args: string[], log: Log): Promise<void> {
     child.stdout.on('data', relay);
     child.stderr.on('data', relay);
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`apt-get ${args.join(' ')} exited with ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`apt-get ${args.join(' ')} exited with ${code}`)),
+    );
   });
 }
 
 export async function ensureChromium(log: Log): Promise<string> {
   if (fs.existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
-  const remedy = 'install Debian\'s chromium as root: apt-get install -y --no-install-recommends chromium';
+  const remedy = "install Debian's chromium as root: apt-get install -y --no-install-recommends chromium";
   if (process.getuid?.() !== 0) throw new MissingToolError('chromium', remedy);
-  log('chromium: installing Debian\'s chromium with apt-get (first time only, a minute or two)');
+  log("chromium: installing Debian's chromium with apt-get (first time only, a minute or two)");
   try {
     await apt(['update'], log);
     await apt(['install', '-y', '--no-install-recommends', 'chromium'], log);
   } catch (err) {
     throw new MissingToolError('chromium', `${(err as Error).message}; ${remedy}`);
   }
-  if (!fs.existsSync(CHROMIUM_PATH)) throw new MissingToolError('chromium', `apt-get finished but ${CHROMIUM_PATH} is missing; ${remedy}`);
+  if (!fs.existsSync(CHROMIUM_PATH))
+    throw new MissingToolError('chromium', `apt-get finished but ${CHROMIUM_PATH} is missing; ${remedy}`);
   log(`chromium: installed ${CHROMIUM_PATH}`);
   return CHROMIUM_PATH;
 }

@@ -30,12 +30,28 @@ function goOrThrow(env: NodeJS.ProcessEnv, tool: string): string {
 }
 
 /** `go install` of packages at a version into `binDir`; one command so the two server binaries share one build. */
-async function goInstall(go: string, packages: string[], binDir: string, log: Log, label: string, env: NodeJS.ProcessEnv) {
+async function goInstall(
+  go: string,
+  packages: string[],
+  binDir: string,
+  log: Log,
+  label: string,
+  env: NodeJS.ProcessEnv,
+) {
   fs.mkdirSync(binDir, { recursive: true });
-  await run(go, ['install', ...packages], { cwd: os.tmpdir(), env: { ...env, GOBIN: binDir, GOFLAGS: '-mod=mod' }, log, label });
+  await run(go, ['install', ...packages], {
+    cwd: os.tmpdir(),
+    env: { ...env, GOBIN: binDir, GOFLAGS: '-mod=mod' },
+    log,
+    label,
+  });
 }
 
-export async function ensureTemporalServer(dir: string, log: Log, env = process.env): Promise<Pick<ClusterTools, 'temporalServer' | 'sqlTool' | 'schemaDir'>> {
+export async function ensureTemporalServer(
+  dir: string,
+  log: Log,
+  env = process.env,
+): Promise<Pick<ClusterTools, 'temporalServer' | 'sqlTool' | 'schemaDir'>> {
   const home = path.join(dir, `temporal-server-${TEMPORAL_SERVER_VERSION}`);
   const tools = {
     temporalServer: path.join(home, 'bin', 'server'),
@@ -45,9 +61,24 @@ export async function ensureTemporalServer(dir: string, log: Log, env = process.
   if (Object.values(tools).every((p) => fs.existsSync(p))) return tools;
   const go = goOrThrow(env, 'temporal-server');
   const module = 'go.temporal.io/server';
-  log(`temporal-server: building ${module} ${TEMPORAL_SERVER_VERSION} (server and schema tool) with go install (first time only, about 7 minutes on 2 cores)`);
-  await goInstall(go, [`${module}/cmd/server@${TEMPORAL_SERVER_VERSION}`, `${module}/cmd/tools/sql@${TEMPORAL_SERVER_VERSION}`], path.join(home, 'bin'), log, 'temporal-server', env);
-  const info = JSON.parse(execFileSync(go, ['mod', 'download', '-json', `${module}@${TEMPORAL_SERVER_VERSION}`], { cwd: os.tmpdir(), env, encoding: 'utf8' })) as { Dir: string };
+  log(
+    `temporal-server: building ${module} ${TEMPORAL_SERVER_VERSION} (server and schema tool) with go install (first time only, about 7 minutes on 2 cores)`,
+  );
+  await goInstall(
+    go,
+    [`${module}/cmd/server@${TEMPORAL_SERVER_VERSION}`, `${module}/cmd/tools/sql@${TEMPORAL_SERVER_VERSION}`],
+    path.join(home, 'bin'),
+    log,
+    'temporal-server',
+    env,
+  );
+  const info = JSON.parse(
+    execFileSync(go, ['mod', 'download', '-json', `${module}@${TEMPORAL_SERVER_VERSION}`], {
+      cwd: os.tmpdir(),
+      env,
+      encoding: 'utf8',
+    }),
+  ) as { Dir: string };
   fs.rmSync(path.join(home, 'schema'), { recursive: true, force: true });
   fs.cpSync(path.join(info.Dir, 'schema', 'postgresql', 'v12'), tools.schemaDir, { recursive: true });
   // The module cache is read-only; the copy must stay removable with the rest of the tools cache.
@@ -59,8 +90,17 @@ export async function ensureTemporalUi(dir: string, log: Log, env = process.env)
   const bin = path.join(dir, `temporal-ui-${TEMPORAL_UI_VERSION}`, 'bin', 'server');
   if (fs.existsSync(bin)) return bin;
   const go = goOrThrow(env, 'temporal-ui');
-  log(`temporal-ui: building github.com/temporalio/ui-server/v2 ${TEMPORAL_UI_VERSION} (the UI assets are embedded; first time only, a few minutes)`);
-  await goInstall(go, [`github.com/temporalio/ui-server/v2/cmd/server@${TEMPORAL_UI_VERSION}`], path.dirname(bin), log, 'temporal-ui', env);
+  log(
+    `temporal-ui: building github.com/temporalio/ui-server/v2 ${TEMPORAL_UI_VERSION} (the UI assets are embedded; first time only, a few minutes)`,
+  );
+  await goInstall(
+    go,
+    [`github.com/temporalio/ui-server/v2/cmd/server@${TEMPORAL_UI_VERSION}`],
+    path.dirname(bin),
+    log,
+    'temporal-ui',
+    env,
+  );
   return bin;
 }
 
@@ -82,14 +122,26 @@ export async function ensurePostgres(log: Log, env = process.env): Promise<strin
   if (found) return found;
   const apt = which('apt-get', env);
   if (!apt || process.getuid?.() !== 0) {
-    throw new MissingToolError('postgresql', 'install PostgreSQL 12+ (Debian: apt-get install postgresql) so initdb and postgres can be found');
+    throw new MissingToolError(
+      'postgresql',
+      'install PostgreSQL 12+ (Debian: apt-get install postgresql) so initdb and postgres can be found',
+    );
   }
-  log('postgresql: installing Debian\'s postgresql package (first time only)');
+  log("postgresql: installing Debian's postgresql package (first time only)");
   const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
   await run(apt, ['update'], { cwd: os.tmpdir(), env: aptEnv, log, label: 'apt-get' });
-  await run(apt, ['install', '-y', '--no-install-recommends', 'postgresql'], { cwd: os.tmpdir(), env: aptEnv, log, label: 'apt-get' });
+  await run(apt, ['install', '-y', '--no-install-recommends', 'postgresql'], {
+    cwd: os.tmpdir(),
+    env: aptEnv,
+    log,
+    label: 'apt-get',
+  });
   const installed = findPgBin(env);
-  if (!installed) throw new MissingToolError('postgresql', 'apt-get installed postgresql but no initdb was found under /usr/lib/postgresql');
+  if (!installed)
+    throw new MissingToolError(
+      'postgresql',
+      'apt-get installed postgresql but no initdb was found under /usr/lib/postgresql',
+    );
   return installed;
 }
 

@@ -3,7 +3,13 @@ import path from 'node:path';
 import type { ClusterTools } from './cluster-tools';
 import { startPostgres } from './postgres';
 import type { ManagedProcess } from './servers';
-import { HISTORY_SHARDS, prepareNamespace, setupSchemas, startTemporalServer, type TemporalClusterPorts } from './temporal-cluster';
+import {
+  HISTORY_SHARDS,
+  prepareNamespace,
+  setupSchemas,
+  startTemporalServer,
+  type TemporalClusterPorts,
+} from './temporal-cluster';
 import { startTemporalUi } from './temporal-ui';
 import type { Log } from './tools';
 
@@ -40,8 +46,13 @@ export interface ClusterServers {
 export function checkDataDirMode(dataDir: string, mode: 'dev' | 'cluster'): void {
   const other = mode === 'cluster' ? path.join(dataDir, 'temporal.sqlite') : path.join(dataDir, 'postgres');
   if (fs.existsSync(other)) {
-    const hint = mode === 'cluster' ? 'give the cluster mode its own DATA_DIR (its default is ./data-cluster)' : 'run it with `npm run start:cluster`, or choose another DATA_DIR';
-    throw new Error(`${dataDir} holds the ${mode === 'cluster' ? 'dev server' : 'cluster mode'}'s Temporal data (${path.basename(other)}): ${hint}`);
+    const hint =
+      mode === 'cluster'
+        ? 'give the cluster mode its own DATA_DIR (its default is ./data-cluster)'
+        : 'run it with `npm run start:cluster`, or choose another DATA_DIR';
+    throw new Error(
+      `${dataDir} holds the ${mode === 'cluster' ? 'dev server' : 'cluster mode'}'s Temporal data (${path.basename(other)}): ${hint}`,
+    );
   }
 }
 
@@ -52,10 +63,21 @@ export function clusterServers(tools: ClusterTools, layout: ClusterLayout): Clus
   let schemasReady = false;
 
   const starters: Record<ClusterServerName, () => Promise<ManagedProcess>> = {
-    postgresql: () => startPostgres({ pgBin: tools.pgBin, dir: path.join(layout.dataDir, 'postgres'), port: layout.pgPort, logFile: path.join(logs, 'postgresql.log') }),
+    postgresql: () =>
+      startPostgres({
+        pgBin: tools.pgBin,
+        dir: path.join(layout.dataDir, 'postgres'),
+        port: layout.pgPort,
+        logFile: path.join(logs, 'postgresql.log'),
+      }),
     temporal: async () => {
       if (!schemasReady) {
-        await setupSchemas({ sqlTool: tools.sqlTool, schemaDir: tools.schemaDir, pgPort: layout.pgPort, log: layout.log });
+        await setupSchemas({
+          sqlTool: tools.sqlTool,
+          schemaDir: tools.schemaDir,
+          pgPort: layout.pgPort,
+          log: layout.log,
+        });
         schemasReady = true;
       }
       const server = await startTemporalServer({
@@ -108,8 +130,18 @@ export function clusterServers(tools: ClusterTools, layout: ClusterLayout): Clus
  * The environment of the i-th API or worker (0-based) on one machine: API i listens on PORT + i and takes inbound mail
  * on INBOUND_SMTP_PORT + i; worker i serves its metrics on the configured ports + 2i (0 stays off).
  */
-export function instanceEnv(kind: 'api' | 'worker', i: number, env: NodeJS.ProcessEnv, defaults: { port: number; inboundSmtpPort: number; workerMetricsPort: number; sdkMetricsPort: number }): NodeJS.ProcessEnv {
+export function instanceEnv(
+  kind: 'api' | 'worker',
+  i: number,
+  env: NodeJS.ProcessEnv,
+  defaults: { port: number; inboundSmtpPort: number; workerMetricsPort: number; sdkMetricsPort: number },
+): NodeJS.ProcessEnv {
   const shift = (value: number, by: number) => String(value === 0 ? 0 : value + by);
-  if (kind === 'api') return { ...env, PORT: shift(defaults.port, i), INBOUND_SMTP_PORT: shift(defaults.inboundSmtpPort, i) };
-  return { ...env, WORKER_METRICS_PORT: shift(defaults.workerMetricsPort, 2 * i), TEMPORAL_SDK_METRICS_PORT: shift(defaults.sdkMetricsPort, 2 * i) };
+  if (kind === 'api')
+    return { ...env, PORT: shift(defaults.port, i), INBOUND_SMTP_PORT: shift(defaults.inboundSmtpPort, i) };
+  return {
+    ...env,
+    WORKER_METRICS_PORT: shift(defaults.workerMetricsPort, 2 * i),
+    TEMPORAL_SDK_METRICS_PORT: shift(defaults.sdkMetricsPort, 2 * i),
+  };
 }

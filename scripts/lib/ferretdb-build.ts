@@ -96,7 +96,8 @@ function makeWritable(dir: string): void {
 export function prepareFerretDbSource(go: string, repoRoot: string, workDir: string, env: NodeJS.ProcessEnv): string {
   fs.rmSync(workDir, { recursive: true, force: true });
   fs.mkdirSync(workDir, { recursive: true });
-  for (const f of ['go.mod', 'go.sum', 'main.go']) fs.copyFileSync(path.join(repoRoot, 'tools/ferretdb', f), path.join(workDir, f));
+  for (const f of ['go.mod', 'go.sum', 'main.go'])
+    fs.copyFileSync(path.join(repoRoot, 'tools/ferretdb', f), path.join(workDir, f));
   const out = execFileSync(go, ['mod', 'download', '-json', FERRETDB_MODULE], { cwd: workDir, env, encoding: 'utf8' });
   const { Dir } = JSON.parse(out) as { Dir: string };
   const source = path.join(workDir, 'FerretDB');

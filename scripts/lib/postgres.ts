@@ -57,7 +57,9 @@ export function initPostgres(opts: PostgresOptions): boolean {
     // The server's user must reach DATA_DIR through every parent directory.
     const probe = spawnSync('test', ['-w', opts.dir], { uid: who.uid, gid: who.gid });
     if (probe.status !== 0) {
-      throw new Error(`PostgreSQL runs as uid ${who.uid}, which cannot reach ${opts.dir}: every directory above it must let others through (o+x), e.g. a DATA_DIR outside a private home directory`);
+      throw new Error(
+        `PostgreSQL runs as uid ${who.uid}, which cannot reach ${opts.dir}: every directory above it must let others through (o+x), e.g. a DATA_DIR outside a private home directory`,
+      );
     }
   }
   try {
@@ -77,14 +79,32 @@ export async function startPostgres(opts: PostgresOptions): Promise<ManagedProce
   fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
   const out = fs.openSync(opts.logFile, 'a');
   // Temporal's four services hold up to 22 connections each, and the schema tool a few more.
-  const args = ['-D', dataDir(opts), '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'];
-  const child = spawn(path.join(opts.pgBin, 'postgres'), args, { ...runAs(), cwd: opts.dir, stdio: ['ignore', out, out] });
+  const args = [
+    '-D',
+    dataDir(opts),
+    '-p',
+    String(opts.port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    'max_connections=200',
+  ];
+  const child = spawn(path.join(opts.pgBin, 'postgres'), args, {
+    ...runAs(),
+    cwd: opts.dir,
+    stdio: ['ignore', out, out],
+  });
   fs.closeSync(out);
   await waitForPort(opts.port, child, 'postgresql');
   // Listening comes before recovery ends; pg_isready says when it accepts sessions.
   const deadline = Date.now() + 60_000;
-  while (spawnSync(path.join(opts.pgBin, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(opts.port)]).status !== 0) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`postgresql did not accept connections on ${opts.port} (log: ${opts.logFile})`);
+  while (
+    spawnSync(path.join(opts.pgBin, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(opts.port)]).status !== 0
+  ) {
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`postgresql did not accept connections on ${opts.port} (log: ${opts.logFile})`);
     await delay(100);
   }
   return {

@@ -98,10 +98,14 @@ export const DYNAMIC_CONFIG_FILE = path.join(repoRoot, 'deploy', 'temporal-dynam
 
 /** Each key's value without constraints (the dev server's flags cannot scope a value to a namespace). */
 export function readDynamicConfig(file = DYNAMIC_CONFIG_FILE): Record<string, unknown> {
-  const settings = parseYaml(fs.readFileSync(file, 'utf8')) as Record<string, { value: unknown; constraints?: unknown }[]>;
+  const settings = parseYaml(fs.readFileSync(file, 'utf8')) as Record<
+    string,
+    { value: unknown; constraints?: unknown }[]
+  >;
   return Object.fromEntries(
     Object.entries(settings).map(([key, values]) => {
-      if (values.length !== 1 || values[0]!.constraints) throw new Error(`${file}: ${key} must have one value without constraints`);
+      if (values.length !== 1 || values[0]!.constraints)
+        throw new Error(`${file}: ${key} must have one value without constraints`);
       return [key, values[0]!.value];
     }),
   );
@@ -118,7 +122,8 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
     // killed process (the restart fault test), half the server's CPU per ticket (BENCHMARKS.md, intake).
     args.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
   }
-  for (const [key, value] of Object.entries(readDynamicConfig())) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  for (const [key, value] of Object.entries(readDynamicConfig()))
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   if (opts.namespace && opts.namespace !== 'default') args.push('--namespace', opts.namespace);
   for (const key of ticketSearchAttributes) args.push('--search-attribute', `${key.name}=${key.type}`);
   const out = logStream(opts.logFile);

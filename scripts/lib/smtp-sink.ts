@@ -14,7 +14,12 @@ export interface SmtpSink {
 
 const CLIENT_GONE = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 
-export async function startSmtpSink(opts: { port: number; dir: string; host?: string; onError?: (err: Error) => void }): Promise<SmtpSink> {
+export async function startSmtpSink(opts: {
+  port: number;
+  dir: string;
+  host?: string;
+  onError?: (err: Error) => void;
+}): Promise<SmtpSink> {
   fs.mkdirSync(opts.dir, { recursive: true });
   let seq = 0;
   const server = new SMTPServer({

@@ -32,7 +32,9 @@ export interface TemporalClusterPorts {
 export function portsFrom(frontend: number): TemporalClusterPorts {
   const offset = { frontend: 0, history: 1, matching: 2, worker: 6 };
   const grpc = Object.fromEntries(SERVICES.map((s) => [s, frontend + offset[s]])) as TemporalClusterPorts['grpc'];
-  const membership = Object.fromEntries(SERVICES.map((s) => [s, frontend - 300 + offset[s]])) as TemporalClusterPorts['membership'];
+  const membership = Object.fromEntries(
+    SERVICES.map((s) => [s, frontend - 300 + offset[s]]),
+  ) as TemporalClusterPorts['membership'];
   return { grpc, membership, frontendHttp: frontend + 10 };
 }
 
@@ -94,7 +96,14 @@ export function serverConfig(opts: SqlStore & { ports: TemporalClusterPorts; dyn
   const services = Object.fromEntries(
     SERVICES.map((s) => [
       s,
-      { rpc: { grpcPort: opts.ports.grpc[s], membershipPort: opts.ports.membership[s], bindOnLocalHost: true, ...(s === 'frontend' ? { httpPort: opts.ports.frontendHttp } : {}) } },
+      {
+        rpc: {
+          grpcPort: opts.ports.grpc[s],
+          membershipPort: opts.ports.membership[s],
+          bindOnLocalHost: true,
+          ...(s === 'frontend' ? { httpPort: opts.ports.frontendHttp } : {}),
+        },
+      },
     ]),
   );
   return {
@@ -103,7 +112,10 @@ export function serverConfig(opts: SqlStore & { ports: TemporalClusterPorts; dyn
       defaultStore: 'postgres-default',
       visibilityStore: 'postgres-visibility',
       numHistoryShards: HISTORY_SHARDS,
-      datastores: { 'postgres-default': datastore('temporal', opts.pgPort, 20), 'postgres-visibility': datastore('temporal_visibility', opts.pgPort, 10) },
+      datastores: {
+        'postgres-default': datastore('temporal', opts.pgPort, 20),
+        'postgres-visibility': datastore('temporal_visibility', opts.pgPort, 10),
+      },
     },
     global: { membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' } },
     services,
@@ -112,7 +124,14 @@ export function serverConfig(opts: SqlStore & { ports: TemporalClusterPorts; dyn
       failoverVersionIncrement: 10,
       masterClusterName: 'active',
       currentClusterName: 'active',
-      clusterInformation: { active: { enabled: true, initialFailoverVersion: 1, rpcName: 'frontend', rpcAddress: `127.0.0.1:${opts.ports.grpc.frontend}` } },
+      clusterInformation: {
+        active: {
+          enabled: true,
+          initialFailoverVersion: 1,
+          rpcName: 'frontend',
+          rpcAddress: `127.0.0.1:${opts.ports.grpc.frontend}`,
+        },
+      },
     },
     dcRedirectionPolicy: { policy: 'noop' },
     dynamicConfigClient: { filepath: opts.dynamicConfigFile, pollInterval: '10s' },
@@ -125,7 +144,20 @@ export async function setupSchemas(opts: SqlStore & { sqlTool: string; schemaDir
     ['temporal', 'temporal'],
     ['temporal_visibility', 'visibility'],
   ] as const) {
-    const base = ['--plugin', 'postgres12', '--ep', '127.0.0.1', '-p', String(opts.pgPort), '-u', PG_USER, '--pw', PG_PASSWORD, '--db', database];
+    const base = [
+      '--plugin',
+      'postgres12',
+      '--ep',
+      '127.0.0.1',
+      '-p',
+      String(opts.pgPort),
+      '-u',
+      PG_USER,
+      '--pw',
+      PG_PASSWORD,
+      '--db',
+      database,
+    ];
     const tool = (...args: string[]) => execFileAsync(opts.sqlTool, [...base, ...args]);
     // Both fail on a database made by an earlier start; `update-schema` then finds it at its version.
     const tolerateExisting = async (step: Promise<unknown>) => {
@@ -154,10 +186,17 @@ export interface TemporalServerOptions extends SqlStore {
 export async function startTemporalServer(opts: TemporalServerOptions): Promise<ManagedProcess> {
   const configDir = path.join(opts.root, 'config');
   fs.mkdirSync(configDir, { recursive: true });
-  fs.writeFileSync(path.join(configDir, 'cluster.yaml'), JSON.stringify(serverConfig({ ...opts, dynamicConfigFile: DYNAMIC_CONFIG_FILE }), null, 2));
+  fs.writeFileSync(
+    path.join(configDir, 'cluster.yaml'),
+    JSON.stringify(serverConfig({ ...opts, dynamicConfigFile: DYNAMIC_CONFIG_FILE }), null, 2),
+  );
   fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
   const out = fs.openSync(opts.logFile, 'a');
-  const child = spawn(opts.bin, ['--root', opts.root, '--config', 'config', '--env', 'cluster', '--allow-no-auth', 'start'], { cwd: opts.root, stdio: ['ignore', out, out] });
+  const child = spawn(
+    opts.bin,
+    ['--root', opts.root, '--config', 'config', '--env', 'cluster', '--allow-no-auth', 'start'],
+    { cwd: opts.root, stdio: ['ignore', out, out] },
+  );
   fs.closeSync(out);
   await waitForPort(opts.ports.grpc.frontend, child, 'temporal server', 120_000);
   return { name: 'temporal', child, stop: () => stopChild(child, 20_000) };
@@ -190,13 +229,19 @@ export async function prepareNamespace(address: string, namespace: string, log: 
       () => false,
     );
     if (!exists) {
-      await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('3 days') });
+      await connection.workflowService.registerNamespace({
+        namespace,
+        workflowExecutionRetentionPeriod: msToTs('3 days'),
+      });
       log(`namespace ${namespace}: registered (retention 3 days)`);
     }
     await retry(`search attributes of ${namespace}`, 120_000, () => ensureSearchAttributes(connection, namespace));
     // Listed by the frontend is not yet seen by history: wait until a visibility query may name them.
     await retry(`search attributes of ${namespace} in visibility`, 120_000, () =>
-      connection.workflowService.countWorkflowExecutions({ namespace, query: 'TicketStatus = "x" AND NextDeadline > "2000-01-01T00:00:00Z"' }),
+      connection.workflowService.countWorkflowExecutions({
+        namespace,
+        query: 'TicketStatus = "x" AND NextDeadline > "2000-01-01T00:00:00Z"',
+      }),
     );
   } finally {
     await connection.close();

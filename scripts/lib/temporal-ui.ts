@@ -37,7 +37,10 @@ export async function startTemporalUi(opts: TemporalUiOptions): Promise<ManagedP
   fs.writeFileSync(path.join(configDir, 'cluster.yaml'), '{}\n');
   fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
   const out = fs.openSync(opts.logFile, 'a');
-  const child = spawn(opts.bin, ['--root', opts.root, '--config', 'config', '--env', 'cluster', 'start'], { cwd: opts.root, stdio: ['ignore', out, out] });
+  const child = spawn(opts.bin, ['--root', opts.root, '--config', 'config', '--env', 'cluster', 'start'], {
+    cwd: opts.root,
+    stdio: ['ignore', out, out],
+  });
   fs.closeSync(out);
   await waitForPort(opts.port, child, 'temporal ui');
   return { name: 'temporal-ui', child, stop: () => stopChild(child) };

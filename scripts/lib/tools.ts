@@ -70,7 +70,11 @@ export function stampOk(stampFile: string, expected: string, artifact: string): 
 }
 
 /** Runs a build step, streaming its output with a prefix so a long first build shows progress. */
-export function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; log: Log; label: string }) {
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; log: Log; label: string },
+) {
   return new Promise<void>((resolve, reject) => {
     const started = Date.now();
     const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -113,7 +117,10 @@ export async function ensureTemporalCli(dir: string, log: Log, env = process.env
   if (fs.existsSync(bin)) return bin;
   const go = which('go', env);
   if (!go) {
-    throw new MissingToolError('temporal', 'put the Temporal CLI on PATH, set TEMPORAL_CLI_PATH, or install Go so it can be built');
+    throw new MissingToolError(
+      'temporal',
+      'put the Temporal CLI on PATH, set TEMPORAL_CLI_PATH, or install Go so it can be built',
+    );
   }
   log(`temporal: building ${TEMPORAL_CLI_MODULE} with go install (first time only, several minutes)`);
   await run(go, ['install', TEMPORAL_CLI_MODULE], {
@@ -130,7 +137,12 @@ export async function ensureMongoServer(dir: string, log: Log, env = process.env
   if (mongod) return { kind: 'mongod', path: mongod };
   const bin = path.join(dir, 'bin', 'ferretdb-sqlite');
   const stamp = path.join(dir, 'ferretdb.stamp');
-  const want = fingerprint(['tools/ferretdb/go.mod', 'tools/ferretdb/go.sum', 'tools/ferretdb/main.go', 'scripts/lib/ferretdb-build.ts']);
+  const want = fingerprint([
+    'tools/ferretdb/go.mod',
+    'tools/ferretdb/go.sum',
+    'tools/ferretdb/main.go',
+    'scripts/lib/ferretdb-build.ts',
+  ]);
   if (stampOk(stamp, want, bin)) return { kind: 'ferretdb', path: bin };
   const go = which('go', env);
   if (!go) {
@@ -153,13 +165,22 @@ export async function ensureTestServer(dir: string, log: Log, env = process.env)
   if (stampOk(stamp, want, wrapper)) return wrapper;
   const java = which('java', env);
   const mvn = which('mvn', env);
-  if (!java) throw new MissingToolError('java', 'install a Java 17+ runtime (e.g. apt-get install openjdk-17-jre-headless)');
-  if (!mvn) throw new MissingToolError('mvn', 'install Maven (e.g. apt-get install maven) to fetch the Temporal test server');
+  if (!java)
+    throw new MissingToolError('java', 'install a Java 17+ runtime (e.g. apt-get install openjdk-17-jre-headless)');
+  if (!mvn)
+    throw new MissingToolError('mvn', 'install Maven (e.g. apt-get install maven) to fetch the Temporal test server');
   log('test-server: fetching io.temporal:temporal-test-server with Maven (first time only)');
   fs.rmSync(libDir, { recursive: true, force: true });
   await run(
     mvn,
-    ['-q', '-B', '-f', path.join(repoRoot, 'tools/test-server/pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${libDir}`],
+    [
+      '-q',
+      '-B',
+      '-f',
+      path.join(repoRoot, 'tools/test-server/pom.xml'),
+      'dependency:copy-dependencies',
+      `-DoutputDirectory=${libDir}`,
+    ],
     { cwd: repoRoot, env, log, label: 'test-server' },
   );
   // The SDK SIGKILLs its direct child, so the wrapper must exec java rather than fork it.

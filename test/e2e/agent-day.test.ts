@@ -33,16 +33,28 @@ beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
   stack = await startStack({ sla: { calendar: ALWAYS_OPEN_CALENDAR, policy: DEFAULT_POLICY } });
   admin = apiClient(stack.baseUrl, stack.adminKey);
-  samKey = (await admin.post('/api/v1/users', { role: 'agent', name: 'Sam Agent', email: 'sam@support.local' })).body.apiKey;
+  samKey = (await admin.post('/api/v1/users', { role: 'agent', name: 'Sam Agent', email: 'sam@support.local' })).body
+    .apiKey;
   await admin.post('/api/v1/users', { role: 'agent', name: 'Kim Lee', email: 'kim@support.local' });
-  ada = apiClient(stack.baseUrl, (await admin.post('/api/v1/users', { role: 'customer', name: 'Ada', email: 'ada@example.com' })).body.apiKey);
-  const macro = await admin.post('/api/v1/macros', { title: 'We are on it', body: 'Hello {{customer.name}}, ticket #{{ticket.id}} ({{ticket.priority}}) is with {{agent.name}}.' });
+  ada = apiClient(
+    stack.baseUrl,
+    (await admin.post('/api/v1/users', { role: 'customer', name: 'Ada', email: 'ada@example.com' })).body.apiKey,
+  );
+  const macro = await admin.post('/api/v1/macros', {
+    title: 'We are on it',
+    body: 'Hello {{customer.name}}, ticket #{{ticket.id}} ({{ticket.priority}}) is with {{agent.name}}.',
+  });
   expect(macro.status).toBe(201);
-  const open = async (subject: string, description: string) => (await ada.post('/api/v1/tickets', { subject, description, category: 'bug', priority: 'high' })).body.id as string;
+  const open = async (subject: string, description: string) =>
+    (await ada.post('/api/v1/tickets', { subject, description, category: 'bug', priority: 'high' })).body.id as string;
   checkoutId = await open('Checkout is down', 'Payment page spins forever after the card step.');
   reportId = await open('Report colours look off', 'The monthly report uses the wrong palette.');
   for (const id of [checkoutId, reportId]) {
-    await eventually(async () => (await admin.get(`/api/v1/tickets/${id}`)).body.status === 'acknowledged', 15_000, 'acknowledgement');
+    await eventually(
+      async () => (await admin.get(`/api/v1/tickets/${id}`)).body.status === 'acknowledged',
+      15_000,
+      'acknowledgement',
+    );
   }
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -60,8 +72,12 @@ const submit = async (selector: string) => {
   const [res] = await Promise.all([page.waitForNavigation(), page.click(selector)]);
   return res!;
 };
-const rowIds = () => page.locator('#queue tbody tr[data-ticket-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-ticket-id')));
-const offered = async () => ((await page.locator('#actions').getAttribute('data-actions')) ?? '').split(',').filter(Boolean);
+const rowIds = () =>
+  page
+    .locator('#queue tbody tr[data-ticket-id]')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-ticket-id')));
+const offered = async () =>
+  ((await page.locator('#actions').getAttribute('data-actions')) ?? '').split(',').filter(Boolean);
 const actionLabels = () => page.locator('#actions label').evaluateAll((ls) => ls.map((l) => l.textContent!.trim()));
 
 describe("an agent's day in the console", () => {
@@ -94,7 +110,16 @@ describe("an agent's day in the console", () => {
 
   it('opens the ticket: only the actions that fit, each field labelled for its action', async () => {
     await submit(`tr[data-ticket-id="${checkoutId}"] a`);
-    expect(await offered()).toEqual(['assign', 'reply', 'priority', 'pending', 'escalate', 'resolve', 'close', 'reclassify']);
+    expect(await offered()).toEqual([
+      'assign',
+      'reply',
+      'priority',
+      'pending',
+      'escalate',
+      'resolve',
+      'close',
+      'reclassify',
+    ]);
     expect(await page.locator('#action-reopen').count()).toBe(0);
     expect(await page.locator('#action-accept').count()).toBe(0);
     const labels = await actionLabels();
@@ -117,19 +142,29 @@ describe("an agent's day in the console", () => {
     await page.selectOption('#assign-agent', { label: 'Sam Agent <sam@support.local>' });
     await submit('#action-assign button');
     expect(await page.locator('#assignee').innerText()).toBe('Sam Agent');
-    const mails = await eventually(async () => {
-      const m = (await mailsFor(inject('outboxDir'), checkoutId)).filter((x) => x.headers.get('x-notification-kind') === 'assigned');
-      return m.length ? m : null;
-    }, 10_000, 'the assignment mail');
+    const mails = await eventually(
+      async () => {
+        const m = (await mailsFor(inject('outboxDir'), checkoutId)).filter(
+          (x) => x.headers.get('x-notification-kind') === 'assigned',
+        );
+        return m.length ? m : null;
+      },
+      10_000,
+      'the assignment mail',
+    );
     expect(mails.map((m) => (m.to as { text: string }).text)).toEqual(['sam@support.local']);
     // The timeline says who had it (nobody) and who has it now, by name.
     await page.reload();
     expect(await page.locator('#events tr[data-type="assigned"] td.change').innerText()).toBe('nobody → Sam Agent');
 
-    await eventually(async () => {
-      await page.goto(`${stack.baseUrl}/console?assignee=me`);
-      return (await rowIds()).join() === checkoutId;
-    }, 10_000, 'the ticket under Mine');
+    await eventually(
+      async () => {
+        await page.goto(`${stack.baseUrl}/console?assignee=me`);
+        return (await rowIds()).join() === checkoutId;
+      },
+      10_000,
+      'the ticket under Mine',
+    );
     expect(await page.locator(`tr[data-ticket-id="${checkoutId}"] td.assignee`).innerText()).toBe('Sam Agent');
   });
 
@@ -146,10 +181,12 @@ describe("an agent's day in the console", () => {
     await shot('02-replied');
   });
 
-  it("marks the ticket in the queue when the customer replies, until Sam opens it", async () => {
+  it('marks the ticket in the queue when the customer replies, until Sam opens it', async () => {
     await page.goto(`${stack.baseUrl}/console?assignee=me`);
     expect(await page.locator(`tr[data-ticket-id="${checkoutId}"]`).getAttribute('data-updated')).toBe('false');
-    expect((await ada.post(`/api/v1/tickets/${checkoutId}/messages`, { body: 'Still spinning on my side.' })).status).toBe(201);
+    expect(
+      (await ada.post(`/api/v1/tickets/${checkoutId}/messages`, { body: 'Still spinning on my side.' })).status,
+    ).toBe(201);
     await page.reload();
     const row = page.locator(`tr[data-ticket-id="${checkoutId}"]`);
     expect(await row.getAttribute('data-updated')).toBe('true');
@@ -184,7 +221,11 @@ describe("an agent's day in the console", () => {
     const before = page.url();
     await page.click('#action-close button');
     expect(page.url()).toBe(before);
-    expect(await page.locator('#close-confirm').evaluate((el) => (el as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing)).toBe(true);
+    expect(
+      await page
+        .locator('#close-confirm')
+        .evaluate((el) => (el as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing),
+    ).toBe(true);
     await page.locator('#close-confirm').evaluate((el) => el.removeAttribute('required'));
     expect((await submit('#action-close button')).status()).toBe(400);
     expect(await page.locator('#refusal').innerText()).toContain('Yes, close it');
@@ -201,8 +242,12 @@ describe("an agent's day in the console", () => {
 
 describe('canned responses managed in the console', () => {
   let adminPage: Page;
-  const cards = () => adminPage.locator('#macros article.macro h3, #macros article.macro input[name=title]').evaluateAll((els) =>
-    els.map((e) => (e as unknown as { value?: string; textContent: string | null }).value ?? e.textContent ?? ''));
+  const cards = () =>
+    adminPage
+      .locator('#macros article.macro h3, #macros article.macro input[name=title]')
+      .evaluateAll((els) =>
+        els.map((e) => (e as unknown as { value?: string; textContent: string | null }).value ?? e.textContent ?? ''),
+      );
 
   beforeAll(async () => {
     adminPage = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -227,7 +272,9 @@ describe('canned responses managed in the console', () => {
     await adminPage.fill('#new-body', 'Hi {{customer.nmae}}, please send the logs of #{{ticket.id}}.');
     expect((await adminSubmit('#new-macro button')).status()).toBe(400);
     expect(await adminPage.locator('#refusal').innerText()).toContain('unknown placeholder {{customer.nmae}}');
-    expect(await adminPage.locator('#new-body').inputValue()).toBe('Hi {{customer.nmae}}, please send the logs of #{{ticket.id}}.');
+    expect(await adminPage.locator('#new-body').inputValue()).toBe(
+      'Hi {{customer.nmae}}, please send the logs of #{{ticket.id}}.',
+    );
     await adminPage.fill('#new-body', 'Hi {{customer.name}}, please send the logs of #{{ticket.id}}.');
     await adminSubmit('#new-macro button');
     expect(await adminPage.locator('#notice').innerText()).toBe('Canned response added.');
@@ -238,7 +285,10 @@ describe('canned responses managed in the console', () => {
     await adminPage.fill(`#edit-${id}-title`, 'Need the logs');
     await adminSubmit(`#edit-${id} button`);
     expect(await adminPage.locator('#notice').innerText()).toBe('Canned response saved.');
-    expect((await admin.get(`/api/v1/macros/${id}`)).body).toMatchObject({ title: 'Need the logs', body: 'Hi {{customer.name}}, please send the logs of #{{ticket.id}}.' });
+    expect((await admin.get(`/api/v1/macros/${id}`)).body).toMatchObject({
+      title: 'Need the logs',
+      body: 'Hi {{customer.name}}, please send the logs of #{{ticket.id}}.',
+    });
 
     // Delete needs its tick; then it is gone for agents too.
     await adminPage.check(`#delete-${id}-confirm`);
@@ -248,13 +298,17 @@ describe('canned responses managed in the console', () => {
     expect((await admin.get(`/api/v1/macros/${id}`)).status).toBe(404);
   });
 
-  it('refuses a change without the page\'s CSRF token, and shows agents the list without forms', async () => {
+  it("refuses a change without the page's CSRF token, and shows agents the list without forms", async () => {
     const cookies = (await adminPage.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
     const forged = await fetch(`${stack.baseUrl}/console/macros`, {
-      method: 'POST', headers: { cookie: cookies, 'content-type': 'application/x-www-form-urlencoded' }, body: 'title=Forged&body=Hello',
+      method: 'POST',
+      headers: { cookie: cookies, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'title=Forged&body=Hello',
     });
     expect(forged.status).toBe(403);
-    expect((await admin.get('/api/v1/macros')).body.items.map((m: { title: string }) => m.title)).toEqual(['We are on it']);
+    expect((await admin.get('/api/v1/macros')).body.items.map((m: { title: string }) => m.title)).toEqual([
+      'We are on it',
+    ]);
 
     await page.goto(`${stack.baseUrl}/console/macros`);
     expect(await page.locator('#macros article.macro h3').allInnerTexts()).toEqual(['We are on it']);
@@ -264,7 +318,9 @@ describe('canned responses managed in the console', () => {
     const agentCookies = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
     const token = (await page.locator('header input[name=csrf]').getAttribute('value'))!;
     const byAgent = await fetch(`${stack.baseUrl}/console/macros`, {
-      method: 'POST', headers: { cookie: agentCookies, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf: token, title: 'Mine', body: 'Hello' }).toString(),
+      method: 'POST',
+      headers: { cookie: agentCookies, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf: token, title: 'Mine', body: 'Hello' }).toString(),
     });
     expect(byAgent.status).toBe(403);
     expect(await byAgent.text()).toContain('Only admins change canned responses.');

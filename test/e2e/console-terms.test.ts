@@ -14,7 +14,11 @@ import { eventually } from '../support/wait';
  * of a customer without an organization, beside it, keeps the default's (overnight shifts in UTC-5).
  */
 
-const BERLIN_SPEC = { timezone: 'Europe/Berlin', windows: WEEKDAYS.map((day) => ({ day, open: '08:00', close: '20:00' })), holidays: [] };
+const BERLIN_SPEC = {
+  timezone: 'Europe/Berlin',
+  windows: WEEKDAYS.map((day) => ({ day, open: '08:00', close: '20:00' })),
+  holidays: [],
+};
 const berlin = createCalendar(BERLIN_SPEC);
 const standard = createCalendar(SLA_CALENDAR);
 const GLOBEX_CATEGORIES = ['bug', 'hardware', 'licensing'];
@@ -33,7 +37,8 @@ const toMinute = (iso: string) => new Date(Math.floor(new Date(iso).getTime() / 
 const dueOf = async (id: string, metric: string): Promise<string> =>
   (await admin.get(`/api/v1/tickets/${id}`)).body.sla.clocks.find((c: { metric: string }) => c.metric === metric).dueAt;
 const texts = (selector: string) => page.locator(selector).evaluateAll((els) => els.map((e) => e.textContent ?? ''));
-const values = (selector: string) => page.locator(selector).evaluateAll((els) => els.map((e) => e.getAttribute('value') ?? ''));
+const values = (selector: string) =>
+  page.locator(selector).evaluateAll((els) => els.map((e) => e.getAttribute('value') ?? ''));
 
 beforeAll(async () => {
   stack = await startStack({ sla: { calendar: SLA_CALENDAR, policy: DEFAULT_POLICY } });
@@ -43,7 +48,10 @@ beforeAll(async () => {
     id: 'globex',
     categories: GLOBEX_CATEGORIES,
     outOfScopeCategories: [],
-    escalation: [{ level: 'tier-2', afterBreachMinutes: 0 }, { level: 'director', afterBreachMinutes: 60 }],
+    escalation: [
+      { level: 'tier-2', afterBreachMinutes: 0 },
+      { level: 'director', afterBreachMinutes: 60 },
+    ],
   });
   expect(policy.status).toBe(201);
   const org = await admin.post('/api/v1/organizations', {
@@ -59,12 +67,28 @@ beforeAll(async () => {
   expect(org.status).toBe(201);
   orgId = org.body.id;
   // Normal priority: 40 business hours to resolution, so the timeline spans several of either calendar's windows.
-  const open = (email: string, category: string) => admin.post('/api/v1/tickets', { subject: `Ticket of ${email}`, description: 'd', category, priority: 'normal', customerEmail: email });
+  const open = (email: string, category: string) =>
+    admin.post('/api/v1/tickets', {
+      subject: `Ticket of ${email}`,
+      description: 'd',
+      category,
+      priority: 'normal',
+      customerEmail: email,
+    });
   globexTicket = (await open('hans@globex.example', 'hardware')).body.id;
   defaultTicket = (await open('ada@example.com', 'bug')).body.id;
   expect([globexTicket, defaultTicket].every(Boolean)).toBe(true);
-  macroId = (await admin.post('/api/v1/macros', { title: 'When', body: 'First response due {{firstResponseDue}}.' })).body.id;
-  await eventually(async () => Boolean((await stack.store.ticketStates.get(globexTicket))?.nextDeadline && (await stack.store.ticketStates.get(defaultTicket))?.nextDeadline), 15_000, 'both projections');
+  macroId = (await admin.post('/api/v1/macros', { title: 'When', body: 'First response due {{firstResponseDue}}.' }))
+    .body.id;
+  await eventually(
+    async () =>
+      Boolean(
+        (await stack.store.ticketStates.get(globexTicket))?.nextDeadline &&
+        (await stack.store.ticketStates.get(defaultTicket))?.nextDeadline,
+      ),
+    15_000,
+    'both projections',
+  );
 
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
@@ -102,12 +126,19 @@ describe("the console under each ticket's own terms", () => {
   it("shows the organization's ticket in its calendar's zone, open windows and countdowns", async () => {
     await page.goto(`${stack.baseUrl}/console/tickets/${globexTicket}`);
     const due = await dueOf(globexTicket, 'first_response');
-    expect(await page.locator('#clocks tr[data-metric="first_response"] time.when').textContent()).toBe(berlin.formatLocal(toMinute(due)));
-    expect(await page.locator('details.explain[data-metric="first_response"] pre').textContent()).toMatch(/^Time zone: Europe\/Berlin\n/);
+    expect(await page.locator('#clocks tr[data-metric="first_response"] time.when').textContent()).toBe(
+      berlin.formatLocal(toMinute(due)),
+    );
+    expect(await page.locator('details.explain[data-metric="first_response"] pre').textContent()).toMatch(
+      /^Time zone: Europe\/Berlin\n/,
+    );
     expectWindows(await timelineWindows(), /Europe\/Berlin \(UTC\+[12]\)$/, '08:00', '20:00');
     const countdown = page.locator('#clocks tr[data-metric="first_response"] .countdown');
     const window = currentWindow(berlin, new Date(Number(await countdown.getAttribute('data-rendered-at'))));
-    expect([await countdown.getAttribute('data-open-from'), await countdown.getAttribute('data-open-until')]).toEqual([String(window.from.getTime()), String(window.until!.getTime())]);
+    expect([await countdown.getAttribute('data-open-from'), await countdown.getAttribute('data-open-until')]).toEqual([
+      String(window.from.getTime()),
+      String(window.until!.getTime()),
+    ]);
     expect(await page.locator('#ticket-terms').getAttribute('data-calendar')).toBe('berlin-days@1');
     expect(await page.locator('#ticket-terms').getAttribute('data-policy')).toBe('globex@1');
   });
@@ -125,19 +156,25 @@ describe("the console under each ticket's own terms", () => {
 
   it("fills a canned response's due time in the ticket's zone", async () => {
     await page.goto(`${stack.baseUrl}/console/tickets/${globexTicket}?macro=${macroId}`);
-    expect(await page.locator('#reply-body').inputValue()).toBe(`First response due ${berlin.formatLocal(new Date(await dueOf(globexTicket, 'first_response')))}.`);
+    expect(await page.locator('#reply-body').inputValue()).toBe(
+      `First response due ${berlin.formatLocal(new Date(await dueOf(globexTicket, 'first_response')))}.`,
+    );
   });
 
   it("keeps the default's terms for a ticket of a customer without an organization", async () => {
     await page.goto(`${stack.baseUrl}/console/tickets/${defaultTicket}`);
     const due = await dueOf(defaultTicket, 'first_response');
-    expect(await page.locator('#clocks tr[data-metric="first_response"] time.when').textContent()).toBe(standard.formatLocal(toMinute(due)));
+    expect(await page.locator('#clocks tr[data-metric="first_response"] time.when').textContent()).toBe(
+      standard.formatLocal(toMinute(due)),
+    );
     expectWindows(await timelineWindows(), /UTC-5$/, '22:00', '06:00');
     expect(await values('#reclassify-category option')).toEqual(DEFAULT_POLICY.categories.filter((c) => c !== 'bug'));
     expect(await page.locator('#escalation-ladder').getAttribute('data-levels')).toBe('L1,L2,management');
     expect(await page.locator('#action-escalate button').textContent()).toBe('Escalate to L2');
     await page.goto(`${stack.baseUrl}/console/tickets/${defaultTicket}?macro=${macroId}`);
-    expect(await page.locator('#reply-body').inputValue()).toBe(`First response due ${standard.formatLocal(new Date(due))}.`);
+    expect(await page.locator('#reply-body').inputValue()).toBe(
+      `First response due ${standard.formatLocal(new Date(due))}.`,
+    );
   });
 
   it("shows each queue row in its own ticket's zone and filters by every ladder's levels", async () => {
@@ -145,7 +182,9 @@ describe("the console under each ticket's own terms", () => {
     const rowIn = async (id: string, cal: BusinessCalendar) => {
       const row = page.locator(`tr[data-ticket-id="${id}"]`);
       const deadline = (await stack.store.ticketStates.get(id))!.nextDeadline!;
-      expect(await row.locator('time.when').first().textContent()).toBe(cal.formatLocal(toMinute(deadline.toISOString())));
+      expect(await row.locator('time.when').first().textContent()).toBe(
+        cal.formatLocal(toMinute(deadline.toISOString())),
+      );
       const countdown = row.locator('.countdown');
       const window = currentWindow(cal, new Date(Number(await countdown.getAttribute('data-rendered-at'))));
       expect(await countdown.getAttribute('data-open-until')).toBe(String(window.until!.getTime()));
@@ -155,7 +194,9 @@ describe("the console under each ticket's own terms", () => {
     expect(await values('#f-level option')).toEqual(['', 'L1', 'L2', 'management', 'tier-2', 'director']);
     const atTier2 = async () => {
       await page.goto(`${stack.baseUrl}/console?level=tier-2`);
-      return page.locator('#queue tbody tr[data-ticket-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-ticket-id')));
+      return page
+        .locator('#queue tbody tr[data-ticket-id]')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-ticket-id')));
     };
     await eventually(async () => (await atTier2()).length > 0, 10_000, 'the escalated ticket under its level');
     expect(await atTier2()).toEqual([globexTicket]);
@@ -166,12 +207,23 @@ describe("the console under each ticket's own terms", () => {
     const shifts = await texts('#shifts tbody tr td:first-child');
     expect(shifts.length).toBeGreaterThan(0);
     expect(shifts.every((s) => / 08:00 Europe\/Berlin \(UTC\+[12]\)$/.test(s))).toBe(true);
-    const levels = () => page.locator('#levels tbody tr').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-level'), r.getAttribute('data-escalations')]));
-    await eventually(async () => {
-      await page.goto(`${stack.baseUrl}/console/dashboard?organization=${orgId}`);
-      return (await levels()).some(([, escalations]) => escalations === '1');
-    }, 10_000, "the escalation on the organization's dashboard");
-    expect(await levels()).toEqual([['L1', '0'], ['tier-2', '1'], ['director', '0']]);
+    const levels = () =>
+      page
+        .locator('#levels tbody tr')
+        .evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-level'), r.getAttribute('data-escalations')]));
+    await eventually(
+      async () => {
+        await page.goto(`${stack.baseUrl}/console/dashboard?organization=${orgId}`);
+        return (await levels()).some(([, escalations]) => escalations === '1');
+      },
+      10_000,
+      "the escalation on the organization's dashboard",
+    );
+    expect(await levels()).toEqual([
+      ['L1', '0'],
+      ['tier-2', '1'],
+      ['director', '0'],
+    ]);
 
     await page.goto(`${stack.baseUrl}/console/dashboard`);
     expect((await texts('#shifts tbody tr td:first-child')).every((s) => / 22:00 UTC-5$/.test(s))).toBe(true);
@@ -191,6 +243,8 @@ describe("the console under each ticket's own terms", () => {
     await page.selectOption('#priority', 'normal');
     await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
     const id = (await page.locator('#ticket-number').textContent())!.replace('#', '');
-    expect(await page.locator('#first-response-due').textContent()).toBe(berlin.formatLocal(new Date(await dueOf(id, 'first_response'))));
+    expect(await page.locator('#first-response-due').textContent()).toBe(
+      berlin.formatLocal(new Date(await dueOf(id, 'first_response'))),
+    );
   });
 });

@@ -33,9 +33,17 @@ beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
   stack = await startStack({ sla: { calendar: ALWAYS_OPEN_CALENDAR, policy } });
   admin = apiClient(stack.baseUrl, stack.adminKey);
-  agentKey = (await admin.post('/api/v1/users', { role: 'agent', name: 'Sam Agent', email: 'sam@support.local' })).body.apiKey;
+  agentKey = (await admin.post('/api/v1/users', { role: 'agent', name: 'Sam Agent', email: 'sam@support.local' })).body
+    .apiKey;
   const ticket = (priority: string, subject: string) =>
-    admin.post('/api/v1/tickets', { subject, description: 'Steps: <b>log in</b> & press export.', category: 'bug', priority, customerEmail: 'ada@example.com', customerName: 'Ada' });
+    admin.post('/api/v1/tickets', {
+      subject,
+      description: 'Steps: <b>log in</b> & press export.',
+      category: 'bug',
+      priority,
+      customerEmail: 'ada@example.com',
+      customerName: 'Ada',
+    });
   normalId = (await ticket('normal', 'Report colours look off')).body.id;
   urgentId = (await ticket('urgent', 'Checkout is down')).body.id;
   browser = await launchChromium();
@@ -63,7 +71,8 @@ describe('the agents console in a real browser', () => {
     expect(res!.status()).toBe(200);
     await shot('01-login');
 
-    const customerKey = (await admin.post('/api/v1/users', { role: 'customer', name: 'Cy', email: 'cy@example.com' })).body.apiKey;
+    const customerKey = (await admin.post('/api/v1/users', { role: 'customer', name: 'Cy', email: 'cy@example.com' }))
+      .body.apiKey;
     await page.fill('#apiKey', customerKey);
     expect((await submit('button[type=submit]')).status()).toBe(401);
     expect(await page.locator('#login-error').innerText()).toContain('does not belong to an agent');
@@ -77,11 +86,17 @@ describe('the agents console in a real browser', () => {
   });
 
   it('lists the ticket in warning first, coloured, with a countdown that ticks', async () => {
-    await eventually(async () => {
-      await page.goto(`${stack.baseUrl}/console`);
-      return (await page.locator(`tr[data-ticket-id="${urgentId}"]`).getAttribute('data-sla-state')) === 'warning';
-    }, 40_000, 'the urgent ticket to reach warning');
-    const ids = await page.locator('#queue tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-ticket-id')));
+    await eventually(
+      async () => {
+        await page.goto(`${stack.baseUrl}/console`);
+        return (await page.locator(`tr[data-ticket-id="${urgentId}"]`).getAttribute('data-sla-state')) === 'warning';
+      },
+      40_000,
+      'the urgent ticket to reach warning',
+    );
+    const ids = await page
+      .locator('#queue tbody tr')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-ticket-id')));
     expect(ids.indexOf(urgentId)).toBeLessThan(ids.indexOf(normalId));
     const row = page.locator(`tr[data-ticket-id="${urgentId}"]`);
     expect(await row.getAttribute('class')).toBe('sla-warning');
@@ -109,8 +124,12 @@ describe('the agents console in a real browser', () => {
     expect(await clockState('first_response')).toBe('running');
     const svg = page.locator('svg#timeline');
     expect((await svg.getAttribute('data-due'))!.split(',')).toContain('first_response');
-    expect((await svg.getAttribute('data-events'))!.split(',')).toEqual(expect.arrayContaining(['received', 'acknowledged', 'warning']));
-    expect(await page.locator('details.explain[data-metric="first_response"] pre').textContent()).toContain('Needs:     10 min');
+    expect((await svg.getAttribute('data-events'))!.split(',')).toEqual(
+      expect.arrayContaining(['received', 'acknowledged', 'warning']),
+    );
+    expect(await page.locator('details.explain[data-metric="first_response"] pre').textContent()).toContain(
+      'Needs:     10 min',
+    );
     expect(await page.locator('#thread pre').first().innerText()).toBe('Steps: <b>log in</b> & press export.');
     expect(await page.locator('#workflow-link').count()).toBe(0); // the test stack configures no Temporal UI
     await shot('03-ticket-warning');
@@ -128,7 +147,9 @@ describe('the agents console in a real browser', () => {
 
     await page.fill('#note-body', 'Provider status page says degraded.');
     await submit('#action-note button');
-    expect(await page.locator('#thread article[data-internal="true"] pre').innerText()).toBe('Provider status page says degraded.');
+    expect(await page.locator('#thread article[data-internal="true"] pre').innerText()).toBe(
+      'Provider status page says degraded.',
+    );
     await page.selectOption('#assign-agent', { label: 'Sam Agent <sam@support.local>' });
     await submit('#action-assign button');
     expect(await page.locator('#assignee').innerText()).toBe('Sam Agent');
@@ -140,7 +161,9 @@ describe('the agents console in a real browser', () => {
     expect(await page.locator('#action-reopen').count()).toBe(0);
     await submit('#action-escalate button');
     expect(await page.locator('#level').innerText()).toBe('L2');
-    expect((await admin.post(`/api/v1/tickets/${urgentId}/actions/escalate`, {})).body.sla.escalationLevel).toBe('management');
+    expect((await admin.post(`/api/v1/tickets/${urgentId}/actions/escalate`, {})).body.sla.escalationLevel).toBe(
+      'management',
+    );
     await page.fill('#escalate-reason', 'still down');
     expect((await submit('#action-escalate button')).status()).toBe(409);
     expect(await page.locator('#refusal').innerText()).toMatch(/escalate/);
@@ -165,7 +188,11 @@ describe('the agents console in a real browser', () => {
   it('shows the dashboard for the period', async () => {
     const res = await page.goto(`${stack.baseUrl}/console/dashboard`);
     expect(res!.status()).toBe(200);
-    expect(await page.locator('#attainment tr[data-priority="urgent"][data-metric="first_response"]').getAttribute('data-met')).toBe('1');
+    expect(
+      await page
+        .locator('#attainment tr[data-priority="urgent"][data-metric="first_response"]')
+        .getAttribute('data-met'),
+    ).toBe('1');
     expect(await page.locator('#levels tr[data-level="management"]').getAttribute('data-escalations')).toBe('1');
     expect(await page.locator('svg#attainment-chart').count()).toBe(1);
     await shot('09-dashboard');

@@ -37,7 +37,8 @@ function descendants(pid: number): number[] {
   return out;
 }
 
-const alive = (pid: number) => fs.existsSync(`/proc/${pid}`) && !fs.readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+const alive = (pid: number) =>
+  fs.existsSync(`/proc/${pid}`) && !fs.readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
 
 async function start(ports: Record<string, number>) {
   let output = '';
@@ -67,7 +68,12 @@ async function start(ports: Record<string, number>) {
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   // The banner's last line: by then the admin key and the URLs above it are in the output too.
-  await eventually(async () => output.includes('Ctrl-C stops everything.') || (child.exitCode !== null && Promise.reject(new Error(output))), 120_000, 'npm start to be ready');
+  await eventually(
+    async () =>
+      output.includes('Ctrl-C stops everything.') || (child.exitCode !== null && Promise.reject(new Error(output))),
+    120_000,
+    'npm start to be ready',
+  );
   supervisor = child;
   return { child, output: () => output };
 }
@@ -83,15 +89,32 @@ async function ctrlC(child: ChildProcess) {
 
 describe('npm start', () => {
   it('runs everything, stops cleanly on Ctrl-C, and keeps tickets across restarts', async () => {
-    const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), mongo: await freePort(), smtp: await freePort(), inbound: await freePort() };
+    const ports = {
+      api: await freePort(),
+      temporal: await freePort(),
+      ui: await freePort(),
+      mongo: await freePort(),
+      smtp: await freePort(),
+      inbound: await freePort(),
+    };
     const first = await start(ports);
     const adminKey = fs.readFileSync(path.join(dataDir, 'admin-key'), 'utf8').trim();
     expect(first.output()).toContain(adminKey);
     expect(first.output()).toContain(`http://localhost:${ports.ui}`);
     const api = apiClient(`http://127.0.0.1:${ports.api}`, adminKey);
-    const created = await api.post('/api/v1/tickets', { subject: 'Survives restarts', description: 'd', category: 'bug', priority: 'high', customerEmail: 'keep@example.com' });
+    const created = await api.post('/api/v1/tickets', {
+      subject: 'Survives restarts',
+      description: 'd',
+      category: 'bug',
+      priority: 'high',
+      customerEmail: 'keep@example.com',
+    });
     expect(created.status).toBe(201);
-    await eventually(async () => (await api.get(`/api/v1/tickets/${created.body.id}`)).body.status === 'acknowledged', 15_000, 'acknowledgement');
+    await eventually(
+      async () => (await api.get(`/api/v1/tickets/${created.body.id}`)).body.status === 'acknowledged',
+      15_000,
+      'acknowledgement',
+    );
     expect(fs.readdirSync(path.join(dataDir, 'outbox')).length).toBeGreaterThanOrEqual(1);
     expect((await fetch(`http://127.0.0.1:${ports.ui}/`)).status).toBe(200);
     await ctrlC(first.child);

@@ -33,11 +33,25 @@ beforeAll(async () => {
   const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 900, height: 1200 } });
   page = await context.newPage();
   admin = apiClient(stack.baseUrl, stack.adminKey);
-  const created = await admin.post('/api/v1/tickets', { subject: 'Invoices show the wrong VAT', description: 'Since the update the VAT is 0 %.', category: 'bug', priority: 'high', customerEmail: email, customerName: 'Grace Hopper' });
+  const created = await admin.post('/api/v1/tickets', {
+    subject: 'Invoices show the wrong VAT',
+    description: 'Since the update the VAT is 0 %.',
+    category: 'bug',
+    priority: 'high',
+    customerEmail: email,
+    customerName: 'Grace Hopper',
+  });
   ticketId = created.body.id;
   await admin.post(`/api/v1/tickets/${ticketId}/messages`, { body: 'We are looking into it.' });
-  await admin.post(`/api/v1/tickets/${ticketId}/messages`, { body: 'Internal: the tax table is stale.', internal: true });
-  await admin.post('/api/v1/announcements', { title: 'Maintenance on Sunday', body: 'The portal is read-only for an hour.', kind: 'maintenance' });
+  await admin.post(`/api/v1/tickets/${ticketId}/messages`, {
+    body: 'Internal: the tax table is stale.',
+    internal: true,
+  });
+  await admin.post('/api/v1/announcements', {
+    title: 'Maintenance on Sunday',
+    body: 'The portal is read-only for an hour.',
+    kind: 'maintenance',
+  });
   await eventually(async () => (await stack.store.ticketStates.get(ticketId)) !== null, 30_000, 'the projection');
 });
 afterAll(async () => {
@@ -46,7 +60,10 @@ afterAll(async () => {
 });
 
 const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
-const focused = async () => (await page.locator(':focus').count()) ? page.locator(':focus').evaluate((el) => el.outerHTML.slice(0, 120)) : 'nothing';
+const focused = async () =>
+  (await page.locator(':focus').count())
+    ? page.locator(':focus').evaluate((el) => el.outerHTML.slice(0, 120))
+    : 'nothing';
 
 /** Tabs forward until the element matching `selector` has focus: it is reachable by keyboard. */
 async function tabTo(selector: string, max = 30) {
@@ -86,11 +103,13 @@ describe('the customer portal in a real browser without JavaScript', () => {
     expect(await row.innerText()).toContain('Invoices show the wrong VAT');
     // Support has replied: the first response is met; the resolution clock runs toward its due time.
     expect(await row.locator('li[data-metric="first_response"]').innerText()).toBe('First response: met');
-    expect(await row.locator('li[data-metric="resolution"]').innerText()).toMatch(new RegExp(`^Resolution: on track, due ${LOCAL_TIME.source}$`));
+    expect(await row.locator('li[data-metric="resolution"]').innerText()).toMatch(
+      new RegExp(`^Resolution: on track, due ${LOCAL_TIME.source}$`),
+    );
     await shot('portal-03-tickets.png');
   });
 
-  it("opens a ticket by keyboard and shows what support wrote, never the internal note", async () => {
+  it('opens a ticket by keyboard and shows what support wrote, never the internal note', async () => {
     await tabTo(`a[href="/portal/tickets/${ticketId}"]`);
     await enter();
     const body = await page.locator('main').innerText();
@@ -117,7 +136,9 @@ describe('the customer portal in a real browser without JavaScript', () => {
     const res = await enter();
     expect(res.url()).toBe(`${stack.baseUrl}/portal/sla?accepted=1`);
     expect(await page.locator('#notice').innerText()).toBe('Thank you: your acceptance is recorded.');
-    expect(await page.locator('#acceptance-status').innerText()).toMatch(new RegExp(`^You accepted version default@1 here ${LOCAL_TIME.source}\\.$`));
+    expect(await page.locator('#acceptance-status').innerText()).toMatch(
+      new RegExp(`^You accepted version default@1 here ${LOCAL_TIME.source}\\.$`),
+    );
     expect(await page.locator('#accept').count()).toBe(0);
     const user = await stack.store.users.byEmail(email);
     expect((await stack.store.acceptances.forCustomer(user!.id)).map((a) => a.via)).toEqual(['implied', 'portal']);

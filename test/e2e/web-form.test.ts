@@ -66,7 +66,9 @@ describe('the customer web form in a real browser', () => {
   it('shows whether support is open and when a first response would be due', async () => {
     const res = await page.goto(`${stack.baseUrl}/`);
     expect(res!.status()).toBe(200);
-    expect(await page.locator('#support-status').innerText()).toMatch(new RegExp(`^Support is (open now until|closed now; it opens) ${LOCAL_TIME.source}\\.$`));
+    expect(await page.locator('#support-status').innerText()).toMatch(
+      new RegExp(`^Support is (open now until|closed now; it opens) ${LOCAL_TIME.source}\\.$`),
+    );
     expect(await page.locator('#first-response + ul').innerText()).toMatch(LOCAL_TIME);
     await shot('01-empty-form.png');
   });
@@ -99,7 +101,10 @@ describe('the customer web form in a real browser', () => {
 
     expect(res.status()).toBe(400);
     expect(await page.locator('#error-summary').innerText()).toContain('Please check 2 fields');
-    for (const [id, message] of [['email', 'Enter an email address like name@example.com'], ['subject', 'Enter a subject']] as const) {
+    for (const [id, message] of [
+      ['email', 'Enter an email address like name@example.com'],
+      ['subject', 'Enter a subject'],
+    ] as const) {
       const input = page.locator(`#${id}`);
       expect(await input.getAttribute('aria-invalid')).toBe('true');
       expect(await input.getAttribute('aria-describedby')).toContain(`${id}-error`);
@@ -138,13 +143,30 @@ describe('the customer web form in a real browser', () => {
     expect(link).toMatch(/^\/t\/[A-Za-z0-9_-]{43}$/);
     expect(await ticketCount()).toBe(before + 1);
 
-    const stored = await db().collection('tickets').findOne({ _id: ticketId as never });
-    expect(stored).toMatchObject({ channel: 'web', customerEmail: 'ada@example.com', priority: 'high', liveSupportTool: 'teamviewer', errorMessage: 'E_TIMEOUT after 30 s' });
+    const stored = await db()
+      .collection('tickets')
+      .findOne({ _id: ticketId as never });
+    expect(stored).toMatchObject({
+      channel: 'web',
+      customerEmail: 'ada@example.com',
+      priority: 'high',
+      liveSupportTool: 'teamviewer',
+      errorMessage: 'E_TIMEOUT after 30 s',
+    });
     // The screenshot is kept with the ticket: listed by the API and downloaded byte for byte.
     const admin = apiClient(stack.baseUrl, stack.adminKey);
-    const files = (await admin.get(`/api/v1/tickets/${ticketId}/attachments`)).body.attachments as { id: string; filename: string; contentType: string; size: number }[];
-    expect(files.map((f) => [f.filename, f.contentType, f.size])).toEqual([['export-error.png', 'image/png', screenshot.length]]);
-    const download = await fetch(`${stack.baseUrl}/api/v1/tickets/${ticketId}/attachments/${files[0]!.id}`, { headers: { authorization: `Bearer ${stack.adminKey}` } });
+    const files = (await admin.get(`/api/v1/tickets/${ticketId}/attachments`)).body.attachments as {
+      id: string;
+      filename: string;
+      contentType: string;
+      size: number;
+    }[];
+    expect(files.map((f) => [f.filename, f.contentType, f.size])).toEqual([
+      ['export-error.png', 'image/png', screenshot.length],
+    ]);
+    const download = await fetch(`${stack.baseUrl}/api/v1/tickets/${ticketId}/attachments/${files[0]!.id}`, {
+      headers: { authorization: `Bearer ${stack.adminKey}` },
+    });
     expect(Buffer.from(await download.arrayBuffer()).equals(screenshot)).toBe(true);
     expect(stored!.description).not.toContain('not stored');
     // Only the token's hash is stored.
@@ -158,14 +180,20 @@ describe('the customer web form in a real browser', () => {
     await page.focus('#private-link');
     await navigateBy(() => page.keyboard.press('Enter'));
     // The acknowledgement is asynchronous (the workflow sends it): reload until the page shows it.
-    await eventually(async () => {
-      if ((await page.locator('#ticket-status').innerText()) === 'acknowledged') return true;
-      await page.reload();
-      return false;
-    }, 15_000, 'the acknowledged status');
+    await eventually(
+      async () => {
+        if ((await page.locator('#ticket-status').innerText()) === 'acknowledged') return true;
+        await page.reload();
+        return false;
+      },
+      15_000,
+      'the acknowledged status',
+    );
     expect(await page.locator('h1').innerText()).toBe(`#${ticketId}: Export stops at 10%`);
     const firstResponse = page.locator('#sla tr', { hasText: 'First response' });
-    expect(await firstResponse.innerText()).toMatch(new RegExp(`${LOCAL_TIME.source}\\s+(\\d+ h )?\\d+ min of business time left\\s+running`));
+    expect(await firstResponse.innerText()).toMatch(
+      new RegExp(`${LOCAL_TIME.source}\\s+(\\d+ h )?\\d+ min of business time left\\s+running`),
+    );
     expect(await page.locator('#thread').innerText()).toContain('No replies yet.');
     // The request as the customer sent it, the error message they pasted included.
     await page.focus('details summary');
@@ -174,14 +202,29 @@ describe('the customer web form in a real browser', () => {
     // The screenshot shows as a thumbnail the browser actually decoded, linked through the private link.
     const thumb = page.locator('#attachments img.thumb');
     expect(await thumb.getAttribute('src')).toMatch(new RegExp(`^${link}/files/[^/?]+\\?inline=1$`));
-    expect(await thumb.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+    expect(
+      await thumb.evaluate(
+        (img) =>
+          (img as unknown as { complete: boolean; naturalWidth: number }).complete &&
+          (img as unknown as { naturalWidth: number }).naturalWidth,
+      ),
+    ).toBeGreaterThan(0);
     expect(await page.locator('#attachments a.download').innerText()).toBe('export-error.png');
     await shot('04-private-page.png');
   });
 
   it('shows support replies but not internal notes, and takes a reply that reaches the workflow', async () => {
-    expect((await agent.post(`/api/v1/tickets/${ticketId}/messages`, { body: 'Which browser do you use?' })).status).toBe(201);
-    expect((await agent.post(`/api/v1/tickets/${ticketId}/messages`, { body: 'INTERNAL: check the export queue', internal: true })).status).toBe(201);
+    expect(
+      (await agent.post(`/api/v1/tickets/${ticketId}/messages`, { body: 'Which browser do you use?' })).status,
+    ).toBe(201);
+    expect(
+      (
+        await agent.post(`/api/v1/tickets/${ticketId}/messages`, {
+          body: 'INTERNAL: check the export queue',
+          internal: true,
+        })
+      ).status,
+    ).toBe(201);
     await page.reload();
     expect(await page.locator('#thread').innerText()).toContain('Which browser do you use?');
     expect(await page.locator('#thread').innerText()).not.toContain('INTERNAL');
@@ -202,7 +245,11 @@ describe('the customer web form in a real browser', () => {
     expect(state.status).toBe('open');
     expect(state.clocks.find((c) => c.metric === 'next_response')).toMatchObject({ stopped: false, cycle: 1 });
     const thread = await stack.store.messages.forTicket(ticketId, { includeInternal: false });
-    expect(thread.at(-1)).toMatchObject({ authorRole: 'customer', channel: 'web', body: 'Chromium 156. <script>alert(1)</script>' });
+    expect(thread.at(-1)).toMatchObject({
+      authorRole: 'customer',
+      channel: 'web',
+      body: 'Chromium 156. <script>alert(1)</script>',
+    });
     await page.reload();
     expect(await page.locator('#sla').innerText()).toContain('Next response');
     await shot('05-after-reply.png');
@@ -239,17 +286,23 @@ describe('the customer web form in a real browser', () => {
     // The customer downloads it through the private page; the agent sees it in the API's list.
     const href = await page.locator('#attachments a.download', { hasText: 'export.log' }).getAttribute('href');
     expect(Buffer.from(await (await fetch(`${stack.baseUrl}${href}`)).arrayBuffer()).equals(log)).toBe(true);
-    const listed = (await agent.get(`/api/v1/tickets/${ticketId}/attachments`)).body.attachments as { filename: string }[];
+    const listed = (await agent.get(`/api/v1/tickets/${ticketId}/attachments`)).body.attachments as {
+      filename: string;
+    }[];
     expect(listed.map((f) => f.filename)).toContain('export.log');
     await shot('06-reply-with-file.png');
   });
 
   it('shows a closed ticket as closed, without a reply form', async () => {
     expect((await agent.post(`/api/v1/tickets/${ticketId}/actions/close`, { reason: 'answered' })).status).toBe(200);
-    await eventually(async () => {
-      await page.reload();
-      return (await page.locator('#ticket-status').innerText()) === 'closed';
-    }, 15_000, 'the closed status');
+    await eventually(
+      async () => {
+        await page.reload();
+        return (await page.locator('#ticket-status').innerText()) === 'closed';
+      },
+      15_000,
+      'the closed status',
+    );
     expect(await page.locator('#closed-notice').isVisible()).toBe(true);
     expect(await page.locator('#reply').count()).toBe(0);
   });
@@ -280,7 +333,15 @@ describe('the customer web form in a real browser', () => {
 
 describe('protection of the public form', () => {
   const form = (extra: Record<string, string>) =>
-    new URLSearchParams({ email: 'eve@example.com', subject: 'Hello', description: 'Hi', category: 'question', priority: 'normal', contact: 'web', ...extra });
+    new URLSearchParams({
+      email: 'eve@example.com',
+      subject: 'Hello',
+      description: 'Hi',
+      category: 'question',
+      priority: 'normal',
+      contact: 'web',
+      ...extra,
+    });
   const post = (url: string, body: URLSearchParams, cookie?: string) =>
     fetch(url, { method: 'POST', body, redirect: 'manual', headers: cookie ? { cookie } : {} });
 
@@ -297,9 +358,13 @@ describe('protection of the public form', () => {
     expect((await post(`${stack.baseUrl}/`, form({ csrf: token }))).status).toBe(403); // field without cookie
     expect((await post(`${stack.baseUrl}/`, form({ csrf: 'other' }), cookie)).status).toBe(403); // mismatch
     expect((await post(`${stack.baseUrl}/`, form({ csrf: forged }), `sd_csrf=${forged}`)).status).toBe(403); // matching but unsigned
-    expect((await post(`${stack.baseUrl}${link}`, new URLSearchParams({ body: 'forged reply' }), cookie)).status).toBe(403);
+    expect((await post(`${stack.baseUrl}${link}`, new URLSearchParams({ body: 'forged reply' }), cookie)).status).toBe(
+      403,
+    );
     expect(await ticketCount()).toBe(before);
-    expect((await stack.store.messages.forTicket(ticketId, { includeInternal: true })).map((m) => m.body)).not.toContain('forged reply');
+    expect(
+      (await stack.store.messages.forTicket(ticketId, { includeInternal: true })).map((m) => m.body),
+    ).not.toContain('forged reply');
     // The same request with the real pair goes through, so the 403s above were the token's doing.
     expect((await post(`${stack.baseUrl}/`, form({ csrf: token }), cookie)).status).toBe(201);
     expect(await ticketCount()).toBe(before + 1);
@@ -311,9 +376,17 @@ describe('protection of the public form', () => {
     const cookie = got.headers.getSetCookie()[0]!.split(';')[0]!;
     const body = new FormData();
     // The token and text fields come first, as in the page, so they are read before the file is refused.
-    for (const [k, v] of form({ csrf: /name="csrf" value="([^"]+)"/.exec(await got.text())![1]!, subject: 'Keep <me>' })) body.append(k, v);
+    for (const [k, v] of form({
+      csrf: /name="csrf" value="([^"]+)"/.exec(await got.text())![1]!,
+      subject: 'Keep <me>',
+    }))
+      body.append(k, v);
     // Judged by content: an executable's header (NUL bytes) is none of the accepted types, whatever it claims.
-    body.append('screenshots', new Blob([new Uint8Array([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00])], { type: 'image/png' }), 'setup.exe');
+    body.append(
+      'screenshots',
+      new Blob([new Uint8Array([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00])], { type: 'image/png' }),
+      'setup.exe',
+    );
     const res = await fetch(`${stack.baseUrl}/`, { method: 'POST', body, headers: { cookie } });
     expect(res.status).toBe(400);
     const page = await res.text();

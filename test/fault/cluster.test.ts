@@ -27,17 +27,29 @@ const CATCH_UP_MS = COUNT * 150;
 const URGENT_S = 45; // due during an outage
 const HIGH_S = 120; // due after it, with room for a restart on a loaded machine
 const sla = shortSla(URGENT_S, 0.9);
-const targets = { ...sla.policy.targets, high: { firstResponseMinutes: HIGH_S / 60 }, normal: { firstResponseMinutes: BURST_LEAD_S / 60 } };
-const live = useFaultStack({ cluster: true, slaConfig: { ...sla, policy: { ...sla.policy, targets } }, env: { API_RATE_LIMIT: '1000000' } });
+const targets = {
+  ...sla.policy.targets,
+  high: { firstResponseMinutes: HIGH_S / 60 },
+  normal: { firstResponseMinutes: BURST_LEAD_S / 60 },
+};
+const live = useFaultStack({
+  cluster: true,
+  slaConfig: { ...sla, policy: { ...sla.policy, targets } },
+  env: { API_RATE_LIMIT: '1000000' },
+});
 
 const mine = (ids: string[]) => ({ ticketId: { $in: ids } });
-const sent = (ids: string[], kind: string) => () => live.db.collection('notifications').countDocuments({ ...mine(ids), kind, status: 'sent' });
+const sent = (ids: string[], kind: string) => () =>
+  live.db.collection('notifications').countDocuments({ ...mine(ids), kind, status: 'sent' });
 
 /** Each ticket's mails of a kind went out under exactly one Message-ID (SMTP may resend one under it: worker-kill.test.ts). */
 function expectOneMailEach(ids: string[], kind: string) {
   const mail = outboxMessageIds(live.stack.outboxDir);
   const perTicket = ids.map((id) => mail.get(`${id}:${kind}`) ?? []);
-  expect(perTicket.filter((m) => m.length === 0 || new Set(m).size !== 1), `${kind}: tickets without exactly one Message-ID`).toEqual([]);
+  expect(
+    perTicket.filter((m) => m.length === 0 || new Set(m).size !== 1),
+    `${kind}: tickets without exactly one Message-ID`,
+  ).toEqual([]);
 }
 
 /**
@@ -59,7 +71,9 @@ async function outage(name: ProcessName, signal: NodeJS.Signals, perGroup: numbe
   await delay(Math.max(0, lastUrgent + 2_000 - Date.now()));
   await live.stack.start(name);
   const upAt = Date.now();
-  expect(Math.min(...group('high').map((t) => t.dueAt)), 'the high group falls due after the restart').toBeGreaterThan(upAt);
+  expect(Math.min(...group('high').map((t) => t.dueAt)), 'the high group falls due after the restart').toBeGreaterThan(
+    upAt,
+  );
 
   const escalated = () => live.db.collection('sla_events').countDocuments({ ...mine(ids), type: 'escalated' });
   expect((await waitForCount(escalated, ids.length, HIGH_S * 1000 + 240_000)).reached).toBe(ids.length);
@@ -67,63 +81,109 @@ async function outage(name: ProcessName, signal: NodeJS.Signals, perGroup: numbe
   expectOneMailEach(ids, 'escalation');
   const lags = await escalationLags(live.db, ids);
   // A task left on a sticky queue past its timeout moves to the normal queue 10 s late: the histories say whether that happened.
-  const timeouts = await workflowTaskTimeouts(live.stack.client, group('high').map((t) => workflowIdFor(t.id)));
-  return { urgent: group('urgent').map((t) => lags.get(t.id)!), high: group('high').map((t) => lags.get(t.id)!), downMs: upAt - downAt, highTimeouts: timeouts };
+  const timeouts = await workflowTaskTimeouts(
+    live.stack.client,
+    group('high').map((t) => workflowIdFor(t.id)),
+  );
+  return {
+    urgent: group('urgent').map((t) => lags.get(t.id)!),
+    high: group('high').map((t) => lags.get(t.id)!),
+    downMs: upAt - downAt,
+    highTimeouts: timeouts,
+  };
 }
 
 describe('cluster mode under faults', () => {
-  it(`one of two workers SIGKILLed mid-burst of ${COUNT}: the other acknowledges and escalates each ticket exactly once, late by no more than the sticky timeout and the catch-up`, { timeout: (BURST_LEAD_S + 400) * 1000 }, async () => {
-    expect(live.stack.workers).toEqual(['worker', 'worker-2']);
-    // Both APIs take the burst, alternately.
-    const apis = live.stack.apiUrls.map((url) => apiClient(url, live.stack.adminKey));
-    const ids: string[] = [];
-    const receivedAt: number[] = [];
-    const burst = pool(COUNT, 8, async (i) => {
-      const res = await apis[i % apis.length]!.post('/api/v1/tickets', { ...urgentTicket(i), priority: 'normal' }, { 'idempotency-key': `cluster-burst-${i}` });
-      expect(res.status).toBe(201);
-      ids.push(res.body.id);
-      receivedAt.push(Date.parse(res.body.receivedAt));
-    });
-    while (ids.length < COUNT / 2) await delay(20);
-    await live.stack.kill('worker', 'SIGKILL');
-    await burst;
-    expect(ids).toHaveLength(COUNT);
+  it(
+    `one of two workers SIGKILLed mid-burst of ${COUNT}: the other acknowledges and escalates each ticket exactly once, late by no more than the sticky timeout and the catch-up`,
+    { timeout: (BURST_LEAD_S + 400) * 1000 },
+    async () => {
+      expect(live.stack.workers).toEqual(['worker', 'worker-2']);
+      // Both APIs take the burst, alternately.
+      const apis = live.stack.apiUrls.map((url) => apiClient(url, live.stack.adminKey));
+      const ids: string[] = [];
+      const receivedAt: number[] = [];
+      const burst = pool(COUNT, 8, async (i) => {
+        const res = await apis[i % apis.length]!.post(
+          '/api/v1/tickets',
+          { ...urgentTicket(i), priority: 'normal' },
+          { 'idempotency-key': `cluster-burst-${i}` },
+        );
+        expect(res.status).toBe(201);
+        ids.push(res.body.id);
+        receivedAt.push(Date.parse(res.body.receivedAt));
+      });
+      while (ids.length < COUNT / 2) await delay(20);
+      await live.stack.kill('worker', 'SIGKILL');
+      await burst;
+      expect(ids).toHaveLength(COUNT);
 
-    try {
-      expect((await waitForCount(sent(ids, 'acknowledgement'), COUNT, BURST_LEAD_S * 1000)).reached).toBe(COUNT);
-      expect(Date.now(), 'acknowledged before the first deadline').toBeLessThan(Math.min(...receivedAt) + BURST_LEAD_S * 1000);
-      expect((await waitForCount(sent(ids, 'escalation'), COUNT, BURST_LEAD_S * 1000 + 300_000)).reached).toBe(COUNT);
-      await waitForCount(() => live.db.collection('sla_events').countDocuments({ ...mine(ids), type: 'escalated' }), COUNT, 60_000);
+      try {
+        expect((await waitForCount(sent(ids, 'acknowledgement'), COUNT, BURST_LEAD_S * 1000)).reached).toBe(COUNT);
+        expect(Date.now(), 'acknowledged before the first deadline').toBeLessThan(
+          Math.min(...receivedAt) + BURST_LEAD_S * 1000,
+        );
+        expect((await waitForCount(sent(ids, 'escalation'), COUNT, BURST_LEAD_S * 1000 + 300_000)).reached).toBe(COUNT);
+        await waitForCount(
+          () => live.db.collection('sla_events').countDocuments({ ...mine(ids), type: 'escalated' }),
+          COUNT,
+          60_000,
+        );
 
-      expect(await live.db.collection('notifications').countDocuments({ ...mine(ids), kind: 'acknowledgement' })).toBe(COUNT);
-      expect(await live.db.collection('notifications').countDocuments({ ...mine(ids), kind: 'escalation' })).toBe(COUNT);
-      expectOneMailEach(ids, 'acknowledgement');
-      expectOneMailEach(ids, 'escalation');
-      const lags = [...(await escalationLags(live.db, ids)).values()];
-      expect(lags).toHaveLength(COUNT);
-      expect(Math.min(...lags)).toBeGreaterThanOrEqual(0);
-      expect(Math.max(...lags)).toBeLessThanOrEqual(STICKY_TIMEOUT_MS + CATCH_UP_MS);
-      console.log(`[fault] cluster, one of two workers SIGKILLed mid-burst and left down: ${COUNT} tickets, max escalation lag ${Math.max(...lags)} ms (bound ${STICKY_TIMEOUT_MS + CATCH_UP_MS} ms)`);
-    } finally {
-      await live.stack.start('worker');
-    }
-  });
+        expect(
+          await live.db.collection('notifications').countDocuments({ ...mine(ids), kind: 'acknowledgement' }),
+        ).toBe(COUNT);
+        expect(await live.db.collection('notifications').countDocuments({ ...mine(ids), kind: 'escalation' })).toBe(
+          COUNT,
+        );
+        expectOneMailEach(ids, 'acknowledgement');
+        expectOneMailEach(ids, 'escalation');
+        const lags = [...(await escalationLags(live.db, ids)).values()];
+        expect(lags).toHaveLength(COUNT);
+        expect(Math.min(...lags)).toBeGreaterThanOrEqual(0);
+        expect(Math.max(...lags)).toBeLessThanOrEqual(STICKY_TIMEOUT_MS + CATCH_UP_MS);
+        console.log(
+          `[fault] cluster, one of two workers SIGKILLed mid-burst and left down: ${COUNT} tickets, max escalation lag ${Math.max(...lags)} ms (bound ${STICKY_TIMEOUT_MS + CATCH_UP_MS} ms)`,
+        );
+      } finally {
+        await live.stack.start('worker');
+      }
+    },
+  );
 
-  it('Temporal server restarted: deadlines due while it was down fire once it is back, the others on time', { timeout: 600_000 }, async () => {
-    const { urgent, high, downMs, highTimeouts } = await outage('temporal', 'SIGTERM', 10);
-    console.log(`[fault] cluster, Temporal server restarted: down ${downMs} ms; max lag ${Math.max(...urgent)} ms (due while down), ${Math.max(...high)} ms (due after; workflow task timeouts ${JSON.stringify(highTimeouts)})`);
-    expect(Math.min(...urgent, ...high)).toBeGreaterThanOrEqual(0);
-    // The server's own start (shards acquired, namespace cached) and the workers' reconnect come on top of the outage.
-    expect(Math.max(...urgent)).toBeLessThanOrEqual(downMs + 20_000);
-    expect(Math.max(...high), `due after the restart (workflow task timeouts ${JSON.stringify(highTimeouts)})`).toBeLessThan(5_000);
-  });
+  it(
+    'Temporal server restarted: deadlines due while it was down fire once it is back, the others on time',
+    { timeout: 600_000 },
+    async () => {
+      const { urgent, high, downMs, highTimeouts } = await outage('temporal', 'SIGTERM', 10);
+      console.log(
+        `[fault] cluster, Temporal server restarted: down ${downMs} ms; max lag ${Math.max(...urgent)} ms (due while down), ${Math.max(...high)} ms (due after; workflow task timeouts ${JSON.stringify(highTimeouts)})`,
+      );
+      expect(Math.min(...urgent, ...high)).toBeGreaterThanOrEqual(0);
+      // The server's own start (shards acquired, namespace cached) and the workers' reconnect come on top of the outage.
+      expect(Math.max(...urgent)).toBeLessThanOrEqual(downMs + 20_000);
+      expect(
+        Math.max(...high),
+        `due after the restart (workflow task timeouts ${JSON.stringify(highTimeouts)})`,
+      ).toBeLessThan(5_000);
+    },
+  );
 
-  it('PostgreSQL restarted under the Temporal server: deadlines due while it was down fire once it is back, the others on time', { timeout: 600_000 }, async () => {
-    // SIGINT: PostgreSQL's fast shutdown (SIGTERM would wait for the server's pooled connections to close).
-    const { urgent, high, downMs, highTimeouts } = await outage('postgresql', 'SIGINT', 10);
-    console.log(`[fault] cluster, PostgreSQL restarted: down ${downMs} ms; max lag ${Math.max(...urgent)} ms (due while down), ${Math.max(...high)} ms (due after; workflow task timeouts ${JSON.stringify(highTimeouts)})`);
-    expect(Math.min(...urgent, ...high)).toBeGreaterThanOrEqual(0);
-    expect(Math.max(...urgent)).toBeLessThanOrEqual(downMs + 20_000);
-    expect(Math.max(...high), `due after the restart (workflow task timeouts ${JSON.stringify(highTimeouts)})`).toBeLessThan(5_000);
-  });
+  it(
+    'PostgreSQL restarted under the Temporal server: deadlines due while it was down fire once it is back, the others on time',
+    { timeout: 600_000 },
+    async () => {
+      // SIGINT: PostgreSQL's fast shutdown (SIGTERM would wait for the server's pooled connections to close).
+      const { urgent, high, downMs, highTimeouts } = await outage('postgresql', 'SIGINT', 10);
+      console.log(
+        `[fault] cluster, PostgreSQL restarted: down ${downMs} ms; max lag ${Math.max(...urgent)} ms (due while down), ${Math.max(...high)} ms (due after; workflow task timeouts ${JSON.stringify(highTimeouts)})`,
+      );
+      expect(Math.min(...urgent, ...high)).toBeGreaterThanOrEqual(0);
+      expect(Math.max(...urgent)).toBeLessThanOrEqual(downMs + 20_000);
+      expect(
+        Math.max(...high),
+        `due after the restart (workflow task timeouts ${JSON.stringify(highTimeouts)})`,
+      ).toBeLessThan(5_000);
+    },
+  );
 });

@@ -12,11 +12,14 @@ import { ALWAYS_OPEN_CALENDAR } from '../../domain/calendar';
 /** Starts the product for the file's tests and stops it after them; read `live.stack` and `live.db` inside the tests. */
 export function useFaultStack(opts: StackOptions): { stack: Stack; db: Connection } {
   const live = {} as { stack: Stack; db: Connection };
-  beforeAll(async () => {
-    live.stack = await startStack(opts);
-    live.db = await openStore(live.stack.mongoUri);
-    // The cluster mode creates a PostgreSQL cluster, its schemas and the namespace before the two workers and APIs.
-  }, opts.cluster ? 300_000 : 180_000);
+  beforeAll(
+    async () => {
+      live.stack = await startStack(opts);
+      live.db = await openStore(live.stack.mongoUri);
+      // The cluster mode creates a PostgreSQL cluster, its schemas and the namespace before the two workers and APIs.
+    },
+    opts.cluster ? 300_000 : 180_000,
+  );
   afterAll(async () => {
     await live.db?.close();
     await live.stack?.stop();
@@ -28,7 +31,11 @@ export function useFaultStack(opts: StackOptions): { stack: Stack; db: Connectio
 export function shortSla(seconds: number, warningAt = 0.5) {
   return {
     calendar: { timezone: 'UTC', windows: ALWAYS_OPEN_CALENDAR.windows, holidays: [] },
-    policy: { warningAt, targets: { urgent: { firstResponseMinutes: seconds / 60 } }, escalation: [{ level: 'L2', afterBreachMinutes: 0 }] },
+    policy: {
+      warningAt,
+      targets: { urgent: { firstResponseMinutes: seconds / 60 } },
+      escalation: [{ level: 'L2', afterBreachMinutes: 0 }],
+    },
   };
 }
 
@@ -41,7 +48,10 @@ export const urgentTicket = (i: number) => ({
 });
 
 /** `count` tickets through the API, urgent and high alternating, with each one's first-response due instant. */
-export async function openUrgentAndHigh(api: ApiClient, count: number): Promise<{ id: string; priority: string; dueAt: number }[]> {
+export async function openUrgentAndHigh(
+  api: ApiClient,
+  count: number,
+): Promise<{ id: string; priority: string; dueAt: number }[]> {
   const created: { id: string; priority: string; dueAt: number }[] = [];
   await pool(count, 8, async (i) => {
     const priority = i % 2 ? 'high' : 'urgent';
@@ -68,6 +78,9 @@ export function outboxMessageIds(dir: string): Map<string, string[]> {
 
 /** How late each ticket's escalation fired (`escalated` event at − dueAt, ms), by ticket id. */
 export async function escalationLags(db: Connection, ids: string[]): Promise<Map<string, number>> {
-  const events = await db.collection('sla_events').find({ type: 'escalated', ticketId: { $in: ids } }, { projection: { ticketId: 1, at: 1, dueAt: 1 } }).toArray();
+  const events = await db
+    .collection('sla_events')
+    .find({ type: 'escalated', ticketId: { $in: ids } }, { projection: { ticketId: 1, at: 1, dueAt: 1 } })
+    .toArray();
   return new Map(events.map((e) => [String(e.ticketId), (e.at as Date).getTime() - (e.dueAt as Date).getTime()]));
 }

@@ -39,68 +39,86 @@ async function killWorker(): Promise<number> {
 const live = useFaultStack({ slaConfig: shortSla(LEAD_S, 0.9), env: { API_RATE_LIMIT: '1000000' } });
 
 describe('worker killed with SIGKILL during a burst', () => {
-  it(`acknowledges each of ${COUNT} tickets exactly once and misses no deadline by more than the downtime and its catch-up`, { timeout: (LEAD_S + 600) * 1000 }, async () => {
-    const api = apiClient(live.stack.apiUrl, live.stack.adminKey);
-    const ids: string[] = [];
-    const receivedAt: number[] = [];
-    const refused: number[] = [];
-    const burst = pool(COUNT, 8, async (i) => {
-      const res = await api.post('/api/v1/tickets', urgentTicket(i), { 'idempotency-key': `burst-${i}` });
-      if (res.status === 201) {
-        ids.push(res.body.id);
-        receivedAt.push(Date.parse(res.body.receivedAt));
-      } else refused.push(res.status);
-    });
+  it(
+    `acknowledges each of ${COUNT} tickets exactly once and misses no deadline by more than the downtime and its catch-up`,
+    { timeout: (LEAD_S + 600) * 1000 },
+    async () => {
+      const api = apiClient(live.stack.apiUrl, live.stack.adminKey);
+      const ids: string[] = [];
+      const receivedAt: number[] = [];
+      const refused: number[] = [];
+      const burst = pool(COUNT, 8, async (i) => {
+        const res = await api.post('/api/v1/tickets', urgentTicket(i), { 'idempotency-key': `burst-${i}` });
+        if (res.status === 201) {
+          ids.push(res.body.id);
+          receivedAt.push(Date.parse(res.body.receivedAt));
+        } else refused.push(res.status);
+      });
 
-    // SIGKILL once half the burst is in, then bring the worker back while the API keeps accepting.
-    while (ids.length < COUNT / 2) await delay(50);
-    const burstDowntimeMs = await killWorker();
-    await burst;
-    expect(refused).toEqual([]);
-    expect(ids).toHaveLength(COUNT);
+      // SIGKILL once half the burst is in, then bring the worker back while the API keeps accepting.
+      while (ids.length < COUNT / 2) await delay(50);
+      const burstDowntimeMs = await killWorker();
+      await burst;
+      expect(refused).toEqual([]);
+      expect(ids).toHaveLength(COUNT);
 
-    const mine = { ticketId: { $in: ids } };
-    const sentAcks = () => live.db.collection('notifications').countDocuments({ ...mine, kind: 'acknowledgement', status: 'sent' });
-    // Mail lost with the worker goes out again once its workflow task times out (and, if it was claimed, the claim's lease).
-    expect((await waitForCount(sentAcks, COUNT, (LEAD_S + 120) * 1000)).reached).toBe(COUNT);
+      const mine = { ticketId: { $in: ids } };
+      const sentAcks = () =>
+        live.db.collection('notifications').countDocuments({ ...mine, kind: 'acknowledgement', status: 'sent' });
+      // Mail lost with the worker goes out again once its workflow task times out (and, if it was claimed, the claim's lease).
+      expect((await waitForCount(sentAcks, COUNT, (LEAD_S + 120) * 1000)).reached).toBe(COUNT);
 
-    // Killed again as the first deadlines fall: those due while it is away fire when it is back.
-    const firstDue = Math.min(...receivedAt) + LEAD_S * 1000;
-    expect(Date.now()).toBeLessThan(firstDue);
-    await delay(firstDue - Date.now());
-    const downtimeMs = await killWorker();
-    const escalations = () => live.db.collection('notifications').countDocuments({ ...mine, kind: 'escalation', status: 'sent' });
-    expect((await waitForCount(escalations, COUNT, 600_000)).reached).toBe(COUNT);
-    await waitForCount(() => live.db.collection('sla_events').countDocuments({ ...mine, type: 'escalated' }), COUNT, 60_000);
+      // Killed again as the first deadlines fall: those due while it is away fire when it is back.
+      const firstDue = Math.min(...receivedAt) + LEAD_S * 1000;
+      expect(Date.now()).toBeLessThan(firstDue);
+      await delay(firstDue - Date.now());
+      const downtimeMs = await killWorker();
+      const escalations = () =>
+        live.db.collection('notifications').countDocuments({ ...mine, kind: 'escalation', status: 'sent' });
+      expect((await waitForCount(escalations, COUNT, 600_000)).reached).toBe(COUNT);
+      await waitForCount(
+        () => live.db.collection('sla_events').countDocuments({ ...mine, type: 'escalated' }),
+        COUNT,
+        60_000,
+      );
 
-    // Exactly once: one notification-log entry per ticket and kind (keyed), and one mail each in the outbox.
-    const log = await live.db.collection('notifications').find({ ...mine, kind: 'acknowledgement' }).toArray();
-    expect(log).toHaveLength(COUNT);
-    const mail = outboxMessageIds(live.stack.outboxDir);
-    // A worker killed after its SMTP send but before it logged the send retries that one mail: SMTP gives
-    // at-least-once at that instant, so each ticket has its acknowledgement under exactly one Message-ID,
-    // and the number of such resends is printed.
-    const ackMails = ids.map((id) => mail.get(`${id}:acknowledgement`) ?? []);
-    expect(ackMails.filter((m) => m.length === 0 || new Set(m).size !== 1)).toEqual([]);
-    const acksResent = ackMails.filter((m) => m.length > 1).length;
-    // The same holds for escalations, the second kill landing among them.
-    const escalationMails = ids.map((id) => mail.get(`${id}:escalation`) ?? []);
-    expect(escalationMails.filter((m) => m.length === 0 || new Set(m).size !== 1)).toEqual([]);
-    const escalationsResent = escalationMails.filter((m) => m.length > 1).length;
-    const escalationLog = await live.db.collection('notifications').find({ ...mine, kind: 'escalation' }).toArray();
-    expect(escalationLog).toHaveLength(COUNT);
+      // Exactly once: one notification-log entry per ticket and kind (keyed), and one mail each in the outbox.
+      const log = await live.db
+        .collection('notifications')
+        .find({ ...mine, kind: 'acknowledgement' })
+        .toArray();
+      expect(log).toHaveLength(COUNT);
+      const mail = outboxMessageIds(live.stack.outboxDir);
+      // A worker killed after its SMTP send but before it logged the send retries that one mail: SMTP gives
+      // at-least-once at that instant, so each ticket has its acknowledgement under exactly one Message-ID,
+      // and the number of such resends is printed.
+      const ackMails = ids.map((id) => mail.get(`${id}:acknowledgement`) ?? []);
+      expect(ackMails.filter((m) => m.length === 0 || new Set(m).size !== 1)).toEqual([]);
+      const acksResent = ackMails.filter((m) => m.length > 1).length;
+      // The same holds for escalations, the second kill landing among them.
+      const escalationMails = ids.map((id) => mail.get(`${id}:escalation`) ?? []);
+      expect(escalationMails.filter((m) => m.length === 0 || new Set(m).size !== 1)).toEqual([]);
+      const escalationsResent = escalationMails.filter((m) => m.length > 1).length;
+      const escalationLog = await live.db
+        .collection('notifications')
+        .find({ ...mine, kind: 'escalation' })
+        .toArray();
+      expect(escalationLog).toHaveLength(COUNT);
 
-    // Never early, and never later than the worker was away as they fell plus the deadline queue.
-    const lags = await escalationLags(live.db, ids);
-    expect(lags.size).toBe(COUNT);
-    const values = [...lags.values()];
-    const latest = [...lags].sort((a, b) => b[1] - a[1]).slice(0, 3);
-    console.log(`[fault] latest escalations (ticket, ms late): ${JSON.stringify(latest)}, data in ${live.stack.dataDir}`);
-    expect(Math.min(...values)).toBeGreaterThanOrEqual(0);
-    expect(Math.max(...values)).toBeLessThanOrEqual(downtimeMs + DEADLINE_QUEUE_MS);
-    console.log(
-      `[fault] worker SIGKILL: ${COUNT} tickets, downtime ${burstDowntimeMs} ms mid-burst and ${downtimeMs} ms at the first deadline, ` +
-        `max escalation lag ${Math.max(...values)} ms, resent under the same Message-ID: ${acksResent} acknowledgements, ${escalationsResent} escalations`,
-    );
-  });
+      // Never early, and never later than the worker was away as they fell plus the deadline queue.
+      const lags = await escalationLags(live.db, ids);
+      expect(lags.size).toBe(COUNT);
+      const values = [...lags.values()];
+      const latest = [...lags].sort((a, b) => b[1] - a[1]).slice(0, 3);
+      console.log(
+        `[fault] latest escalations (ticket, ms late): ${JSON.stringify(latest)}, data in ${live.stack.dataDir}`,
+      );
+      expect(Math.min(...values)).toBeGreaterThanOrEqual(0);
+      expect(Math.max(...values)).toBeLessThanOrEqual(downtimeMs + DEADLINE_QUEUE_MS);
+      console.log(
+        `[fault] worker SIGKILL: ${COUNT} tickets, downtime ${burstDowntimeMs} ms mid-burst and ${downtimeMs} ms at the first deadline, ` +
+          `max escalation lag ${Math.max(...values)} ms, resent under the same Message-ID: ${acksResent} acknowledgements, ${escalationsResent} escalations`,
+      );
+    },
+  );
 });

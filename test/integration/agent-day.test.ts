@@ -42,7 +42,11 @@ async function openTicket(subject: string, description: string): Promise<string>
   const res = await ada.post('/api/v1/tickets', { subject, description, category: 'bug', priority: 'high' });
   expect(res.status).toBe(201);
   const id = res.body.id as string;
-  await eventually(async () => (await sam.get(`/api/v1/tickets/${id}`)).body.status === 'acknowledged', 15_000, 'acknowledgement');
+  await eventually(
+    async () => (await sam.get(`/api/v1/tickets/${id}`)).body.status === 'acknowledged',
+    15_000,
+    'acknowledgement',
+  );
   return id;
 }
 
@@ -68,7 +72,11 @@ describe('assignment', () => {
     expect(byEmail.status).toBe(200);
     expect(byEmail.body.sla.assignee).toBe(kimId);
 
-    await eventually(async () => ids(await kim.get('/api/v1/tickets?assignee=me')).includes(id), 10_000, 'the projection to name Kim');
+    await eventually(
+      async () => ids(await kim.get('/api/v1/tickets?assignee=me')).includes(id),
+      10_000,
+      'the projection to name Kim',
+    );
     expect(ids(await sam.get('/api/v1/tickets?assignee=me'))).not.toContain(id);
     expect(ids(await sam.get(`/api/v1/tickets?assignee=${kimId}`))).toContain(id);
     expect(ids(await sam.get('/api/v1/tickets?assignee=kim'))).toContain(id); // a first name, any case
@@ -76,12 +84,20 @@ describe('assignment', () => {
 
     const byId = await kim.post(`/api/v1/tickets/${id}/actions/assign`, { agent: samId });
     expect(byId.body.sla.assignee).toBe(samId);
-    await eventually(async () => ids(await sam.get('/api/v1/tickets?assignee=me')).includes(id), 10_000, 'the projection to name Sam');
+    await eventually(
+      async () => ids(await sam.get('/api/v1/tickets?assignee=me')).includes(id),
+      10_000,
+      'the projection to name Sam',
+    );
     expect(ids(await kim.get('/api/v1/tickets?assignee=me'))).not.toContain(id);
 
     // The timeline says who had it and who has it; the customer's says only that it changed hands.
-    const assigned = (res: { body: { events: { type: string; detail?: unknown }[] } }) => res.body.events.filter((e) => e.type === 'assigned').map((e) => e.detail);
-    expect(assigned(await sam.get(`/api/v1/tickets/${id}/timeline`))).toEqual([{ from: '', to: kimId }, { from: kimId, to: samId }]);
+    const assigned = (res: { body: { events: { type: string; detail?: unknown }[] } }) =>
+      res.body.events.filter((e) => e.type === 'assigned').map((e) => e.detail);
+    expect(assigned(await sam.get(`/api/v1/tickets/${id}/timeline`))).toEqual([
+      { from: '', to: kimId },
+      { from: kimId, to: samId },
+    ]);
     expect(assigned(await ada.get(`/api/v1/tickets/${id}/timeline`))).toEqual([{}, {}]);
   });
 
@@ -92,33 +108,47 @@ describe('assignment', () => {
     const retry = await sam.post(`/api/v1/tickets/${id}/actions/assign`, { agent: samId }, key);
     expect(first.status).toBe(200);
     expect(retry.body.sla.version).toBe(first.body.sla.version);
-    const mails = await eventually(async () => {
-      const m = await agentMails(id, 'assigned');
-      return m.length ? m : null;
-    }, 10_000, 'the assignment mail');
+    const mails = await eventually(
+      async () => {
+        const m = await agentMails(id, 'assigned');
+        return m.length ? m : null;
+      },
+      10_000,
+      'the assignment mail',
+    );
     expect(mails).toHaveLength(1);
     expect((mails[0]!.to as { text: string }).text).toBe('sam@support.local');
     expect(mails[0]!.subject).toContain('Assigned to you');
 
     // A new assignment (to Kim) is a new mail, to Kim; Sam's stays single.
     await sam.post(`/api/v1/tickets/${id}/actions/assign`, { agent: kimId });
-    const all = await eventually(async () => {
-      const m = await agentMails(id, 'assigned');
-      return m.length === 2 ? m : null;
-    }, 10_000, 'the second assignment mail');
+    const all = await eventually(
+      async () => {
+        const m = await agentMails(id, 'assigned');
+        return m.length === 2 ? m : null;
+      },
+      10_000,
+      'the second assignment mail',
+    );
     expect(all.map((m) => (m.to as { text: string }).text).sort()).toEqual(['kim@support.local', 'sam@support.local']);
     const claims = (await stack.store.notifications.forTicket(id)).filter((n) => n.kind === 'assigned');
     expect(claims.map((c) => c.status)).toEqual(['sent', 'sent']);
   });
 
-  it("mails the assignee once when the customer replies", async () => {
+  it('mails the assignee once when the customer replies', async () => {
     const id = await openTicket('Sync stalls', 'Calendar sync stops at 50 %.');
     await sam.post(`/api/v1/tickets/${id}/actions/assign`, { agent: kimId });
-    expect((await ada.post(`/api/v1/tickets/${id}/messages`, { body: 'It stalls again since this morning.' })).status).toBe(201);
-    const mails = await eventually(async () => {
-      const m = await agentMails(id, 'customer_reply');
-      return m.length ? m : null;
-    }, 10_000, 'the reply mail');
+    expect(
+      (await ada.post(`/api/v1/tickets/${id}/messages`, { body: 'It stalls again since this morning.' })).status,
+    ).toBe(201);
+    const mails = await eventually(
+      async () => {
+        const m = await agentMails(id, 'customer_reply');
+        return m.length ? m : null;
+      },
+      10_000,
+      'the reply mail',
+    );
     expect(mails).toHaveLength(1);
     expect((mails[0]!.to as { text: string }).text).toBe('kim@support.local');
     expect(mails[0]!.text).toContain('It stalls again since this morning.');
@@ -130,18 +160,28 @@ describe('assignment', () => {
     const customer = principalOf((await stack.store.users.byId(adaId))!);
     const files = [
       { filename: 'report.csv', contentType: 'text/csv', data: Buffer.from('month,total\nnov,0\n') },
-      { filename: 'screen.png', contentType: 'image/png', data: Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(3000)]) },
+      {
+        filename: 'screen.png',
+        contentType: 'image/png',
+        data: Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(3000)]),
+      },
     ];
     await stack.desk.actions.addMessage(customer, id, { body: 'Here is what I see.', files });
-    const [mail] = await eventually(async () => {
-      const m = await agentMails(id, 'customer_reply');
-      return m.length ? m : null;
-    }, 10_000, 'the reply mail');
+    const [mail] = await eventually(
+      async () => {
+        const m = await agentMails(id, 'customer_reply');
+        return m.length ? m : null;
+      },
+      10_000,
+      'the reply mail',
+    );
     const stored = await stack.store.attachments.forTicket(id);
     expect(stored).toHaveLength(2);
     expect(mail!.text).toContain('Files with the reply (2):');
     for (const f of stored) {
-      expect(mail!.text).toContain(`- ${f.filename} (${f.filename === 'report.csv' ? '18 B' : '2.9 KB'}): ${stack.baseUrl}/console/tickets/${id}/files/${f.id}`);
+      expect(mail!.text).toContain(
+        `- ${f.filename} (${f.filename === 'report.csv' ? '18 B' : '2.9 KB'}): ${stack.baseUrl}/console/tickets/${id}/files/${f.id}`,
+      );
     }
   });
 });
@@ -151,10 +191,17 @@ describe("the assignee's mails come from the workflow", () => {
     const id = await openTicket('Exports fail', 'CSV export answers 502.');
     // The change alone, as if the API process had died right after the workflow took it.
     const handle = stack.client.workflow.getHandle(`ticket-${id}`);
-    const first = await handle.executeUpdate(agentActionUpdate, { args: ['assign', { agent: samId }], updateId: 'assign:crashed-once' });
+    const first = await handle.executeUpdate(agentActionUpdate, {
+      args: ['assign', { agent: samId }],
+      updateId: 'assign:crashed-once',
+    });
     await eventually(async () => (await agentMails(id, 'assigned')).length === 1, 10_000, 'the mail the worker sends');
     // The caller's retry with the same Idempotency-Key is the same update: the same version, no second mail.
-    const retry = await sam.post(`/api/v1/tickets/${id}/actions/assign`, { agent: samId }, { 'idempotency-key': 'crashed-once' });
+    const retry = await sam.post(
+      `/api/v1/tickets/${id}/actions/assign`,
+      { agent: samId },
+      { 'idempotency-key': 'crashed-once' },
+    );
     expect(retry.status).toBe(200);
     expect(retry.body.sla.version).toBe(first.version);
     expect((await sam.post(`/api/v1/tickets/${id}/actions/close`, {})).status).toBe(200);
@@ -162,7 +209,9 @@ describe("the assignee's mails come from the workflow", () => {
 
     const mails = await agentMails(id, 'assigned');
     expect(mails.map((m) => (m.to as { text: string }).text)).toEqual(['sam@support.local']);
-    expect(mails[0]!.messageId).toMatch(new RegExp(`^<${id}\\.assigned\\.${first.version}\\.[0-9a-f]{16}@test\\.local>$`));
+    expect(mails[0]!.messageId).toMatch(
+      new RegExp(`^<${id}\\.assigned\\.${first.version}\\.[0-9a-f]{16}@test\\.local>$`),
+    );
     const link = /View the ticket: (\S+)/.exec(mails[0]!.text ?? '')![1]!;
     expect(link).toBe(`${stack.baseUrl}/console/tickets/${id}`);
     // The link opens the ticket for a signed-in agent and the sign-in page for anyone else.
@@ -175,11 +224,23 @@ describe("the assignee's mails come from the workflow", () => {
 });
 
 describe('search', () => {
-  it('finds words of the subject, description and public messages; never internal notes, never another customer\'s ticket', async () => {
-    const id = await openTicket('Webhook retries', 'Deliveries to our Zürich endpoint fail with a TLS handshake error.');
-    const other = await admin.post('/api/v1/tickets', { subject: 'TLS handshake', description: 'Another company sees handshake errors.', category: 'bug', customerEmail: 'bo@example.org' });
+  it("finds words of the subject, description and public messages; never internal notes, never another customer's ticket", async () => {
+    const id = await openTicket(
+      'Webhook retries',
+      'Deliveries to our Zürich endpoint fail with a TLS handshake error.',
+    );
+    const other = await admin.post('/api/v1/tickets', {
+      subject: 'TLS handshake',
+      description: 'Another company sees handshake errors.',
+      category: 'bug',
+      customerEmail: 'bo@example.org',
+    });
     expect(other.status).toBe(201);
-    await eventually(async () => (await sam.get(`/api/v1/tickets/${other.body.id}`)).body.status === 'acknowledged', 15_000, 'acknowledgement');
+    await eventually(
+      async () => (await sam.get(`/api/v1/tickets/${other.body.id}`)).body.status === 'acknowledged',
+      15_000,
+      'acknowledgement',
+    );
 
     expect(ids(await sam.get('/api/v1/tickets?q=webhook'))).toEqual([id]);
     expect(ids(await sam.get('/api/v1/tickets?q=zurich%20HANDSHAKE'))).toContain(id); // accents and case folded
@@ -202,9 +263,24 @@ describe('the actions valid now', () => {
   it('lists them with the ticket and changes them with its state', async () => {
     const id = await openTicket('Quota wrong', 'Storage quota shows 0 GB.');
     const acknowledged = (await sam.get(`/api/v1/tickets/${id}`)).body.actions as string[];
-    expect(acknowledged).toEqual(['assign', 'reply', 'priority', 'pending', 'escalate', 'resolve', 'close', 'reclassify']);
+    expect(acknowledged).toEqual([
+      'assign',
+      'reply',
+      'priority',
+      'pending',
+      'escalate',
+      'resolve',
+      'close',
+      'reclassify',
+    ]);
     await sam.post(`/api/v1/tickets/${id}/actions/resolve`, {});
-    expect((await sam.get(`/api/v1/tickets/${id}`)).body.actions).toEqual(['assign', 'reply', 'reopen', 'close', 'reclassify']);
+    expect((await sam.get(`/api/v1/tickets/${id}`)).body.actions).toEqual([
+      'assign',
+      'reply',
+      'reopen',
+      'close',
+      'reclassify',
+    ]);
     expect((await ada.get(`/api/v1/tickets/${id}`)).body.actions).toEqual([]);
     await sam.post(`/api/v1/tickets/${id}/actions/close`, {});
     expect((await sam.get(`/api/v1/tickets/${id}`)).body.actions).toEqual([]);
@@ -214,7 +290,10 @@ describe('the actions valid now', () => {
     const id = await openTicket('Invoices slow', 'Invoice PDFs take a minute.');
     expect((await sam.post(`/api/v1/tickets/${id}/actions/escalate`, {})).body.sla.escalationLevel).toBe('L2');
     // The newest policy stops at L2; this ticket keeps the ladder it was opened with (L1, L2, management).
-    expect((await admin.put('/api/v1/sla/policies/default', { escalation: [{ level: 'L2', afterBreachMinutes: 0 }] })).status).toBe(201);
+    expect(
+      (await admin.put('/api/v1/sla/policies/default', { escalation: [{ level: 'L2', afterBreachMinutes: 0 }] }))
+        .status,
+    ).toBe(201);
     const actions = (await sam.get(`/api/v1/tickets/${id}`)).body.actions as string[];
     expect(actions).toContain('escalate');
     expect((await sam.post(`/api/v1/tickets/${id}/actions/escalate`, {})).body.sla.escalationLevel).toBe('management');
@@ -235,7 +314,10 @@ describe('canned responses', () => {
     const id = created.body.id as string;
     expect((await admin.put(`/api/v1/macros/${id}`, { title: 'Received v2', body })).body.title).toBe('Received v2');
     expect((await sam.get(`/api/v1/macros/${id}`)).body.title).toBe('Received v2');
-    const del = await fetch(`${stack.baseUrl}/api/v1/macros/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${stack.adminKey}` } });
+    const del = await fetch(`${stack.baseUrl}/api/v1/macros/${id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${stack.adminKey}` },
+    });
     expect(del.status).toBe(204);
     expect((await sam.get(`/api/v1/macros/${id}`)).status).toBe(404);
   });

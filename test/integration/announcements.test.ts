@@ -38,7 +38,13 @@ const workers: { worker: Worker; running: Promise<void> }[] = [];
 const customerEmails: string[] = [];
 
 async function startWorker() {
-  const worker = await createWorker({ connection: native, namespace: 'default', taskQueue, deps: testActivityDeps(store), workflowBundle: await workflowBundle() });
+  const worker = await createWorker({
+    connection: native,
+    namespace: 'default',
+    taskQueue,
+    deps: testActivityDeps(store),
+    workflowBundle: await workflowBundle(),
+  });
   const entry = { worker, running: worker.run() };
   workers.push(entry);
   return entry;
@@ -56,11 +62,21 @@ beforeAll(async () => {
   native = await NativeConnection.connect({ address });
   await startWorker();
   const adminKey = `adm_${randomBytes(16).toString('hex')}`;
-  const slaRegistry = createSlaRegistry({ store, seed: { calendar: SLA_CALENDAR, policy: DEFAULT_POLICY }, now: () => new Date() });
+  const slaRegistry = createSlaRegistry({
+    store,
+    seed: { calendar: SLA_CALENDAR, policy: DEFAULT_POLICY },
+    now: () => new Date(),
+  });
   await slaRegistry.init();
   const desk = createDesk({
-    temporal: client, taskQueue, store, slaRegistry, logger: quietLogger, supportAddress: 'support@test.local',
-    links: createTicketLinks({ key: randomBytes(32), publicUrl: 'http://localhost' }), inboundMail: { replySecret: TEST_REPLY_SECRET },
+    temporal: client,
+    taskQueue,
+    store,
+    slaRegistry,
+    logger: quietLogger,
+    supportAddress: 'support@test.local',
+    links: createTicketLinks({ key: randomBytes(32), publicUrl: 'http://localhost' }),
+    inboundMail: { replySecret: TEST_REPLY_SECRET },
   });
   const app = createApp({ desk, temporal: client, store, logger: quietLogger, adminApiKey: adminKey });
   server = http.createServer(app);
@@ -69,7 +85,17 @@ beforeAll(async () => {
   for (let i = 0; i < CUSTOMERS; i++) {
     const email = `reader-${run}-${i}@example.com`;
     customerEmails.push(email);
-    await store.users.create({ id: `C${run}${String(i).padStart(3, '0')}`.toUpperCase(), role: 'customer', name: `Reader ${i}`, email, agreement: { trainingIncluded: false }, createdAt: new Date() }, hashApiKey(newApiKey()));
+    await store.users.create(
+      {
+        id: `C${run}${String(i).padStart(3, '0')}`.toUpperCase(),
+        role: 'customer',
+        name: `Reader ${i}`,
+        email,
+        agreement: { trainingIncluded: false },
+        createdAt: new Date(),
+      },
+      hashApiKey(newApiKey()),
+    );
   }
 });
 afterAll(async () => {
@@ -112,10 +138,14 @@ async function post(delivery: { ratePerSecond: number; pageSize: number }, kind 
 }
 
 async function finished(id: string, status: 'done' | 'cancelled', timeoutMs: number) {
-  return eventually(async () => {
-    const r = await admin.get(`/api/v1/announcements/${id}`);
-    return r.body.status === status ? r.body : null;
-  }, timeoutMs, `announcement ${status}`);
+  return eventually(
+    async () => {
+      const r = await admin.get(`/api/v1/announcements/${id}`);
+      return r.body.status === status ? r.body : null;
+    },
+    timeoutMs,
+    `announcement ${status}`,
+  );
 }
 
 describe('announcements', () => {
@@ -139,7 +169,10 @@ describe('announcements', () => {
     expect(sample.html).toContain('<a href="http://localhost/portal/announcements">');
     // A batch re-run after a crash (mail out, result lost) finds the key claimed and mails nothing.
     const [first] = await store.announcements.customerPage(null, 1);
-    const again = await createAnnouncementActivities(testActivityDeps(store)).sendAnnouncement({ announcement: { id, kind: 'update', title: 't', body: 'b' }, customer: first! });
+    const again = await createAnnouncementActivities(testActivityDeps(store)).sendAnnouncement({
+      announcement: { id, kind: 'update', title: 't', body: 'b' },
+      customer: first!,
+    });
     expect(again).toBe('already-sent');
   });
 
@@ -170,7 +203,16 @@ describe('announcements', () => {
 
   it('is for admins to post, with a valid body', async () => {
     expect((await admin.post('/api/v1/announcements', { title: 'x', body: 'y', kind: 'party' })).status).toBe(400);
-    expect((await admin.post('/api/v1/announcements', { title: 'x', body: 'y', kind: 'update', window: { from: '2026-03-02T06:00:00Z', to: '2026-03-02T04:00:00Z' } })).status).toBe(400);
+    expect(
+      (
+        await admin.post('/api/v1/announcements', {
+          title: 'x',
+          body: 'y',
+          kind: 'update',
+          window: { from: '2026-03-02T06:00:00Z', to: '2026-03-02T04:00:00Z' },
+        })
+      ).status,
+    ).toBe(400);
     expect((await admin.get('/api/v1/announcements/NOPE000000')).status).toBe(404);
   });
 });

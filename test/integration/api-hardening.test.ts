@@ -11,18 +11,23 @@ let ticketId: string;
 beforeAll(async () => {
   stack = await startStack();
   admin = apiClient(stack.baseUrl, stack.adminKey);
-  customerKey = (await admin.post('/api/v1/users', { role: 'customer', name: 'Mallory', email: 'mallory@example.com' })).body.apiKey;
+  customerKey = (await admin.post('/api/v1/users', { role: 'customer', name: 'Mallory', email: 'mallory@example.com' }))
+    .body.apiKey;
   ticketId = (await apiClient(stack.baseUrl, customerKey).post('/api/v1/tickets', validTicket)).body.id;
   // The ticket's workflow writes its acknowledgement, projection and mail log in the background; wait
   // until the database is quiet so "nothing was stored" can be checked by counting documents.
   let last = -1;
-  await eventually(async () => {
-    const n = await countAll();
-    const quiet = n === last;
-    last = n;
-    await new Promise((r) => setTimeout(r, 300));
-    return quiet && (await admin.get(`/api/v1/tickets/${ticketId}`)).body.status === 'acknowledged';
-  }, 15_000, 'a quiet database');
+  await eventually(
+    async () => {
+      const n = await countAll();
+      const quiet = n === last;
+      last = n;
+      await new Promise((r) => setTimeout(r, 300));
+      return quiet && (await admin.get(`/api/v1/tickets/${ticketId}`)).body.status === 'acknowledged';
+    },
+    15_000,
+    'a quiet database',
+  );
 });
 afterAll(async () => {
   await stack?.close();
@@ -42,7 +47,11 @@ async function countAll(): Promise<number> {
 async function send(path: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}) {
   const res = await fetch(`${stack.baseUrl}${path}`, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-    headers: { authorization: `Bearer ${stack.adminKey}`, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
+    headers: {
+      authorization: `Bearer ${stack.adminKey}`,
+      ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...init.headers,
+    },
     body: init.body,
   });
   const text = await res.text();
@@ -75,8 +84,16 @@ describe('headers', () => {
   });
 
   it('sends no CORS headers, even to a preflight from another origin', async () => {
-    const origin = { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' };
-    for (const r of [await send('/api/v1/tickets', { headers: origin }), await send('/api/v1/tickets', { method: 'OPTIONS', headers: origin }), await send('/healthz', { headers: origin })]) {
+    const origin = {
+      origin: 'https://evil.example',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization',
+    };
+    for (const r of [
+      await send('/api/v1/tickets', { headers: origin }),
+      await send('/api/v1/tickets', { method: 'OPTIONS', headers: origin }),
+      await send('/healthz', { headers: origin }),
+    ]) {
       expect([...r.headers.keys()].filter((k) => k.startsWith('access-control-'))).toEqual([]);
     }
   });
@@ -96,20 +113,33 @@ describe('bodies', () => {
     const cases: [path: string, body: string | undefined, field: string][] = [
       ['/api/v1/tickets', JSON.stringify({ ...validTicket, subject: { $gt: '' } }), 'subject.$gt'],
       ['/api/v1/users', JSON.stringify({ role: 'customer', name: 'A', email: 'a@example.com', 'a.b': 1 }), 'a.b'],
-      ['/api/v1/users', JSON.stringify({ role: 'customer', name: 'A', email: 'a@example.com', agreement: [{ x: { $where: '1' } }] }), 'agreement.0.x.$where'],
-      ['/api/v1/users', '{"role":"admin","name":"A","email":"b@example.com","__proto__":{"role":"admin"}}', '__proto__'],
+      [
+        '/api/v1/users',
+        JSON.stringify({ role: 'customer', name: 'A', email: 'a@example.com', agreement: [{ x: { $where: '1' } }] }),
+        'agreement.0.x.$where',
+      ],
+      [
+        '/api/v1/users',
+        '{"role":"admin","name":"A","email":"b@example.com","__proto__":{"role":"admin"}}',
+        '__proto__',
+      ],
       [`/api/v1/tickets/${ticketId}/messages`, JSON.stringify({ body: 'hi', $set: { internal: true } }), '$set'],
       ['/api/v1/tickets?status[$ne]=x', undefined, 'status[$ne]'],
       ['/api/v1/tickets?$where=1', undefined, '$where'],
       ['/api/v1/tickets?subject.length=1', undefined, 'subject.length'],
     ];
     for (const [path, body, field] of cases) {
-      const problem = expectProblem(await send(path, { body, headers: { authorization: `Bearer ${customerKey}` } }), 400);
+      const problem = expectProblem(
+        await send(path, { body, headers: { authorization: `Bearer ${customerKey}` } }),
+        400,
+      );
       expect(problem.errors?.[0]?.field, path).toBe(field);
     }
     // Nested deeper than any real input: refused without walking (or overflowing) it.
     const deep = `{"subject":${'['.repeat(5_000)}${']'.repeat(5_000)}}`;
-    expect(expectProblem(await send('/api/v1/tickets', { body: deep }), 400).errors?.[0]?.message).toMatch(/nested deeper/);
+    expect(expectProblem(await send('/api/v1/tickets', { body: deep }), 400).errors?.[0]?.message).toMatch(
+      /nested deeper/,
+    );
     expect(await countAll()).toBe(before);
   });
 });
@@ -119,8 +149,15 @@ describe('rate limits', () => {
     // A stack of its own with a tiny limit, so the shared stack's budget is untouched.
     const limited = await startStack({ rateLimit: { limit: 3, windowMs: 1_500 } });
     const base = limited.baseUrl;
-    const key = (await apiClient(base, limited.adminKey).post('/api/v1/users', { role: 'customer', name: 'Quota', email: 'quota@example.com' })).body.apiKey;
-    const get = (k: string, path = '/api/v1/tickets?limit=1') => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${k}` } });
+    const key = (
+      await apiClient(base, limited.adminKey).post('/api/v1/users', {
+        role: 'customer',
+        name: 'Quota',
+        email: 'quota@example.com',
+      })
+    ).body.apiKey;
+    const get = (k: string, path = '/api/v1/tickets?limit=1') =>
+      fetch(`${base}${path}`, { headers: { authorization: `Bearer ${k}` } });
     try {
       // The user creation above spent one of the admin key's three requests, none of the customer's.
       for (let i = 0; i < 3; i++) expect((await get(key)).status).toBe(200);
@@ -149,15 +186,24 @@ describe('errors', () => {
       await send('/api/v1/tickets', { body: '{"subject": ' }),
       await send('/api/v1/tickets', { body: '"just a string"' }),
       await send('/api/v1/tickets', { body: '[]' }),
-      await send('/api/v1/tickets', { body: JSON.stringify(validTicket), headers: { 'content-type': 'application/json; charset=utf-7' } }),
+      await send('/api/v1/tickets', {
+        body: JSON.stringify(validTicket),
+        headers: { 'content-type': 'application/json; charset=utf-7' },
+      }),
       await send('/api/v1/tickets', { body: 'abc', headers: { 'content-encoding': 'gzip' } }),
       await send('/api/v1/tickets', { body: JSON.stringify(validTicket), headers: { authorization: 'Bearer nope' } }),
       await send('/api/v1/tickets', { headers: { authorization: 'Basic Zm9vOmJhcg==' } }),
-      await send('/api/v1/users', { body: JSON.stringify({ role: 'admin', name: 'E', email: 'e@example.com' }), headers: c }),
+      await send('/api/v1/users', {
+        body: JSON.stringify({ role: 'admin', name: 'E', email: 'e@example.com' }),
+        headers: c,
+      }),
       await send('/api/v1/tickets/%E0%A4%A', { headers: c }),
       await send('/api/v1/tickets/ZZZZZZZZZZ', { headers: c }),
       await send(`/api/v1/tickets/${ticketId}/actions/close`, { body: '{}', headers: c }),
-      await send('/api/v1/tickets', { body: JSON.stringify(validTicket), headers: { ...c, 'idempotency-key': 'x'.repeat(200) } }),
+      await send('/api/v1/tickets', {
+        body: JSON.stringify(validTicket),
+        headers: { ...c, 'idempotency-key': 'x'.repeat(200) },
+      }),
       await send('/api/v1/tickets?limit=1e999&cursor=%%%', { headers: c }),
       await send('/no/such/route'),
     ];

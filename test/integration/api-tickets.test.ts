@@ -26,18 +26,31 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const newTicket = (subject = 'Export fails') => ({ subject, description: 'The CSV export times out.', category: 'bug', priority: 'normal' });
+const newTicket = (subject = 'Export fails') => ({
+  subject,
+  description: 'The CSV export times out.',
+  category: 'bug',
+  priority: 'normal',
+});
 
 async function acknowledged(id: string) {
-  return eventually(async () => {
-    const r = await agent.get(`/api/v1/tickets/${id}`);
-    return r.body.status === 'acknowledged' ? r.body : null;
-  }, 10_000, 'acknowledgement');
+  return eventually(
+    async () => {
+      const r = await agent.get(`/api/v1/tickets/${id}`);
+      return r.body.status === 'acknowledged' ? r.body : null;
+    },
+    10_000,
+    'acknowledgement',
+  );
 }
 
 describe('people and access', () => {
   it('shows the API key once and refuses a duplicate email', async () => {
-    const dup = await admin.post('/api/v1/users', { role: 'customer', name: 'Alice again', email: 'ALICE@example.com' });
+    const dup = await admin.post('/api/v1/users', {
+      role: 'customer',
+      name: 'Alice again',
+      email: 'ALICE@example.com',
+    });
     expect(dup.status).toBe(409);
     const asCustomer = await alice.post('/api/v1/users', { role: 'admin', name: 'Eve', email: 'eve@example.com' });
     expect(asCustomer.status).toBe(403);
@@ -86,7 +99,10 @@ describe('working a ticket through the API', () => {
     const { body: created } = await alice.post('/api/v1/tickets', newTicket('Working it'));
     await acknowledged(created.id);
 
-    const note = await agent.post(`/api/v1/tickets/${created.id}/messages`, { body: 'Looks like the S3 bucket', internal: true });
+    const note = await agent.post(`/api/v1/tickets/${created.id}/messages`, {
+      body: 'Looks like the S3 bucket',
+      internal: true,
+    });
     expect(note.status).toBe(201);
     const reply = await agent.post(`/api/v1/tickets/${created.id}/messages`, { body: 'Which file size?' });
     expect(reply.status).toBe(201);
@@ -110,14 +126,22 @@ describe('working a ticket through the API', () => {
 
     const seenByCustomer = await alice.get(`/api/v1/tickets/${created.id}`);
     // The resolution note is part of the thread, for the customer too; the internal note is not.
-    expect(seenByCustomer.body.thread.map((m: { body: string }) => m.body)).toEqual(['Which file size?', 'About 2 GB', 'Raised the limit']);
+    expect(seenByCustomer.body.thread.map((m: { body: string }) => m.body)).toEqual([
+      'Which file size?',
+      'About 2 GB',
+      'Raised the limit',
+    ]);
     const seenByAgent = await agent.get(`/api/v1/tickets/${created.id}`);
     expect(seenByAgent.body.thread).toHaveLength(4);
 
-    const timeline = await eventually(async () => {
-      const t = await alice.get(`/api/v1/tickets/${created.id}/timeline`);
-      return t.body.events.some((e: { type: string }) => e.type === 'resolved') ? t.body.events : null;
-    }, 10_000, 'the resolved event');
+    const timeline = await eventually(
+      async () => {
+        const t = await alice.get(`/api/v1/tickets/${created.id}/timeline`);
+        return t.body.events.some((e: { type: string }) => e.type === 'resolved') ? t.body.events : null;
+      },
+      10_000,
+      'the resolved event',
+    );
     expect(timeline.map((e: { type: string; metric?: string }) => [e.type, e.metric ?? null])).toEqual([
       ['received', null],
       ['acknowledged', 'first_response'],
@@ -147,13 +171,21 @@ describe('lists', () => {
   it('filters, sorts by the next deadline, and pages with a cursor without repeats', async () => {
     const ids: string[] = [];
     for (const priority of ['low', 'urgent', 'high', 'normal', 'urgent']) {
-      const r = await admin.post('/api/v1/tickets', { ...newTicket(`List ${priority}`), priority, customerEmail: 'carol@example.com' });
+      const r = await admin.post('/api/v1/tickets', {
+        ...newTicket(`List ${priority}`),
+        priority,
+        customerEmail: 'carol@example.com',
+      });
       ids.push(r.body.id);
     }
-    await eventually(async () => {
-      const all = await agent.get('/api/v1/tickets?q=List&limit=100');
-      return all.body.items.length === 5 ? all : null;
-    }, 10_000, 'the projection');
+    await eventually(
+      async () => {
+        const all = await agent.get('/api/v1/tickets?q=List&limit=100');
+        return all.body.items.length === 5 ? all : null;
+      },
+      10_000,
+      'the projection',
+    );
     const urgent = await agent.get('/api/v1/tickets?priority=urgent&q=List');
     expect(urgent.body.items).toHaveLength(2);
 

@@ -16,13 +16,20 @@ let customerKey = '';
 let agentKey = '';
 const suffix = Date.now().toString(36);
 
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4c80000000049454e44ae426082', 'hex');
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4c80000000049454e44ae426082',
+  'hex',
+);
 
 beforeAll(async () => {
   stack = await startStack({ attachmentQuota: { maxBytes: 1024 * 1024, maxFiles: 3 } });
   admin = apiClient(stack.baseUrl, stack.adminKey);
-  customerKey = (await admin.post('/api/v1/users', { role: 'customer', name: 'Mia', email: `mia-${suffix}@example.com` })).body.apiKey;
-  agentKey = (await admin.post('/api/v1/users', { role: 'agent', name: 'Ola Agent', email: `ola-${suffix}@support.local` })).body.apiKey;
+  customerKey = (
+    await admin.post('/api/v1/users', { role: 'customer', name: 'Mia', email: `mia-${suffix}@example.com` })
+  ).body.apiKey;
+  agentKey = (
+    await admin.post('/api/v1/users', { role: 'agent', name: 'Ola Agent', email: `ola-${suffix}@support.local` })
+  ).body.apiKey;
 });
 afterAll(async () => {
   await stack?.close();
@@ -30,13 +37,24 @@ afterAll(async () => {
 
 async function upload(ticketId: string, files: { name: string; data: Buffer }[]) {
   const form = new FormData();
-  for (const f of files) form.append('files', new Blob([new Uint8Array(f.data)], { type: 'application/octet-stream' }), f.name);
-  const res = await fetch(`${stack.baseUrl}/api/v1/tickets/${ticketId}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${customerKey}` }, body: form });
+  for (const f of files)
+    form.append('files', new Blob([new Uint8Array(f.data)], { type: 'application/octet-stream' }), f.name);
+  const res = await fetch(`${stack.baseUrl}/api/v1/tickets/${ticketId}/attachments`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${customerKey}` },
+    body: form,
+  });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as any };
 }
 const newTicket = async (subject: string) =>
-  (await apiClient(stack.baseUrl, customerKey).post('/api/v1/tickets', { subject, description: 'See the files', category: 'bug' })).body.id as string;
+  (
+    await apiClient(stack.baseUrl, customerKey).post('/api/v1/tickets', {
+      subject,
+      description: 'See the files',
+      category: 'bug',
+    })
+  ).body.id as string;
 
 const consoleLogin = () => signIn(stack.baseUrl, agentKey);
 
@@ -56,7 +74,15 @@ describe('the per-ticket attachment quota', () => {
 
   it('refuses a file past the count', async () => {
     const id = await newTicket('Many shots');
-    expect((await upload(id, [{ name: 'a.png', data: PNG }, { name: 'b.png', data: PNG }, { name: 'c.png', data: PNG }])).status).toBe(201);
+    expect(
+      (
+        await upload(id, [
+          { name: 'a.png', data: PNG },
+          { name: 'b.png', data: PNG },
+          { name: 'c.png', data: PNG },
+        ])
+      ).status,
+    ).toBe(201);
     const over = await upload(id, [{ name: 'd.png', data: PNG }]);
     expect(over.status).toBe(413);
     expect(over.body.detail).toContain('3 files');
@@ -65,17 +91,35 @@ describe('the per-ticket attachment quota', () => {
   it('keeps what fits of a mail and records the rest as skipped for the quota', async () => {
     const from = `mail-${suffix}@example.com`;
     const raw = await new MailComposer({
-      from, to: 'support@desk.test', subject: 'Five shots', text: 'Attached.', messageId: `<five-${suffix}@example.com>`,
-      attachments: ['1', '2', '3', '4', '5'].map((n) => ({ filename: `shot-${n}.png`, content: PNG, contentType: 'image/png' })),
-    }).compile().build();
+      from,
+      to: 'support@desk.test',
+      subject: 'Five shots',
+      text: 'Attached.',
+      messageId: `<five-${suffix}@example.com>`,
+      attachments: ['1', '2', '3', '4', '5'].map((n) => ({
+        filename: `shot-${n}.png`,
+        content: PNG,
+        contentType: 'image/png',
+      })),
+    })
+      .compile()
+      .build();
     const r = await stack.desk.inboundMail.receive(raw, { from, to: ['support@desk.test'] });
     expect(r.outcome).toBe('created');
-    expect((await stack.store.attachments.forTicket(r.ticketId!)).map((a) => a.filename)).toEqual(['shot-1.png', 'shot-2.png', 'shot-3.png']);
-    const record = await stack.store.conn.collection('inbound_mail').findOne({ _id: `mid:<five-${suffix}@example.com>:${from}` } as never);
-    expect(record?.skippedAttachments.map((a: { filename: string; reason: string }) => [a.filename, a.reason])).toEqual([
-      ['shot-4.png', "over the ticket's attachment quota (3 files and 1 MB per ticket)"],
-      ['shot-5.png', "over the ticket's attachment quota (3 files and 1 MB per ticket)"],
+    expect((await stack.store.attachments.forTicket(r.ticketId!)).map((a) => a.filename)).toEqual([
+      'shot-1.png',
+      'shot-2.png',
+      'shot-3.png',
     ]);
+    const record = await stack.store.conn
+      .collection('inbound_mail')
+      .findOne({ _id: `mid:<five-${suffix}@example.com>:${from}` } as never);
+    expect(record?.skippedAttachments.map((a: { filename: string; reason: string }) => [a.filename, a.reason])).toEqual(
+      [
+        ['shot-4.png', "over the ticket's attachment quota (3 files and 1 MB per ticket)"],
+        ['shot-5.png', "over the ticket's attachment quota (3 files and 1 MB per ticket)"],
+      ],
+    );
   });
 });
 
@@ -87,13 +131,18 @@ describe('files on the pages', () => {
 
   beforeAll(async () => {
     id = await newTicket('Screens');
-    const up = await upload(id, [{ name: unicodeName, data: PNG }, { name: 'trace.txt', data: Buffer.from('<script>alert(1)</script>\n') }]);
+    const up = await upload(id, [
+      { name: unicodeName, data: PNG },
+      { name: 'trace.txt', data: Buffer.from('<script>alert(1)</script>\n') },
+    ]);
     expect(up.status).toBe(201);
     [pngId, textId] = up.body.attachments.map((a: { id: string }) => a.id);
   });
 
   it('downloads with the exact Unicode name in filename* and an ASCII fallback', async () => {
-    const res = await fetch(`${stack.baseUrl}/api/v1/tickets/${id}/attachments/${pngId}`, { headers: { authorization: `Bearer ${customerKey}` } });
+    const res = await fetch(`${stack.baseUrl}/api/v1/tickets/${id}/attachments/${pngId}`, {
+      headers: { authorization: `Bearer ${customerKey}` },
+    });
     const disposition = res.headers.get('content-disposition')!;
     expect(disposition).toMatch(/^attachment; filename="[\x20-\x7e]+"; filename\*=UTF-8''/);
     expect(decodeURIComponent(/filename\*=UTF-8''(.+)$/.exec(disposition)![1]!)).toBe(unicodeName);
@@ -111,7 +160,9 @@ describe('files on the pages', () => {
     expect(thumb.status).toBe(200);
     expect(thumb.headers.get('content-type')).toBe('image/png');
     expect(thumb.headers.get('content-disposition')).toMatch(/^inline;/);
-    const text = await fetch(`${stack.baseUrl}/console/tickets/${id}/files/${textId}?inline=1`, { headers: { cookie } });
+    const text = await fetch(`${stack.baseUrl}/console/tickets/${id}/files/${textId}?inline=1`, {
+      headers: { cookie },
+    });
     expect(text.headers.get('content-disposition')).toMatch(/^attachment; filename="trace.txt"/);
     expect(text.headers.get('x-content-type-options')).toBe('nosniff');
     // No session, no file.

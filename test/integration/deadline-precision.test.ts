@@ -35,14 +35,24 @@ describe('deadlines on durable timers, in real time', () => {
     expect(created.status).toBe(201);
     const id = created.body.id;
     const receivedAt = new Date(created.body.receivedAt).getTime();
-    const dueAt = new Date(created.body.sla.clocks.find((c: { metric: string }) => c.metric === 'first_response').dueAt).getTime();
+    const dueAt = new Date(
+      created.body.sla.clocks.find((c: { metric: string }) => c.metric === 'first_response').dueAt,
+    ).getTime();
     expect(dueAt - receivedAt).toBe(12_000);
 
-    const events = await eventually(async () => {
-      const t = await api.get(`/api/v1/tickets/${id}/timeline`);
-      return t.body.events.some((e: { type: string }) => e.type === 'escalated') ? t.body.events : null;
-    }, 30_000, 'the escalation');
-    const find = (type: string) => events.find((e: { type: string; metric?: string }) => e.type === type && (e.metric ?? 'first_response') === 'first_response');
+    const events = await eventually(
+      async () => {
+        const t = await api.get(`/api/v1/tickets/${id}/timeline`);
+        return t.body.events.some((e: { type: string }) => e.type === 'escalated') ? t.body.events : null;
+      },
+      30_000,
+      'the escalation',
+    );
+    const find = (type: string) =>
+      events.find(
+        (e: { type: string; metric?: string }) =>
+          e.type === type && (e.metric ?? 'first_response') === 'first_response',
+      );
     const lag = (at: string, due: number) => new Date(at).getTime() - due;
 
     const warning = find('warning');
@@ -57,11 +67,18 @@ describe('deadlines on durable timers, in real time', () => {
     expect(lag(escalated.at, dueAt)).toBeLessThan(1_000);
 
     // Operators find it by its search attributes.
-    const listed = await eventually(async () => {
-      const ids: string[] = [];
-      for await (const wf of stack.client.workflow.list({ query: `TicketPriority="urgent" AND SlaState="breached" AND EscalationLevel="L2"` })) ids.push(wf.workflowId);
-      return ids.includes(`ticket-${id}`) ? ids : null;
-    }, 10_000, 'visibility');
+    const listed = await eventually(
+      async () => {
+        const ids: string[] = [];
+        for await (const wf of stack.client.workflow.list({
+          query: `TicketPriority="urgent" AND SlaState="breached" AND EscalationLevel="L2"`,
+        }))
+          ids.push(wf.workflowId);
+        return ids.includes(`ticket-${id}`) ? ids : null;
+      },
+      10_000,
+      'visibility',
+    );
     expect(listed).toContain(`ticket-${id}`);
     const description = await stack.client.workflow.getHandle(`ticket-${id}`).describe();
     expect(await description.staticSummary()).toContain('Checkout is down');

@@ -26,10 +26,14 @@ describe('the database server used by the tests', () => {
   it('uses the _id index when the filter also has other conditions, and still applies them', async () => {
     const col = store.conn.collection<{ _id: string; version: number }>('cas_probe');
     await col.insertMany(Array.from({ length: 50 }, (_, n) => ({ _id: `doc-${n}`, version: 1 })));
-    const explained = await store.conn.db!.command({ explain: { find: 'cas_probe', filter: { _id: 'doc-7', version: { $lt: 2 } } } });
+    const explained = await store.conn.db!.command({
+      explain: { find: 'cas_probe', filter: { _id: 'doc-7', version: { $lt: 2 } } },
+    });
     expect(JSON.stringify(explained.queryPlanner)).toMatch(/USING INDEX|IXSCAN|IDHACK/);
     // The compare-and-set of store/ticket-states.ts: a newer version wins, an older one matches nothing.
-    expect((await col.updateOne({ _id: 'doc-7', version: { $lt: 2 } }, { $set: { version: 2 } })).modifiedCount).toBe(1);
+    expect((await col.updateOne({ _id: 'doc-7', version: { $lt: 2 } }, { $set: { version: 2 } })).modifiedCount).toBe(
+      1,
+    );
     expect((await col.updateOne({ _id: 'doc-7', version: { $lt: 2 } }, { $set: { version: 1 } })).matchedCount).toBe(0);
     expect(await col.findOne({ _id: 'doc-7' })).toEqual({ _id: 'doc-7', version: 2 });
     expect(await col.countDocuments({ version: 2 })).toBe(1);
@@ -37,12 +41,19 @@ describe('the database server used by the tests', () => {
 
   it('applies concurrent conditional updates atomically: one claim wins, the newest version stays', async () => {
     const col = store.conn.collection<{ _id: string; status?: string; version?: number }>('atomic_probe');
-    await col.insertMany([{ _id: 'claim', status: 'open' }, { _id: 'cas', version: 0 }]);
+    await col.insertMany([
+      { _id: 'claim', status: 'open' },
+      { _id: 'cas', version: 0 },
+    ]);
     const claims = await Promise.all(
       Array.from({ length: 20 }, () => col.updateOne({ _id: 'claim', status: 'open' }, { $set: { status: 'taken' } })),
     );
     expect(claims.filter((r) => r.modifiedCount === 1)).toHaveLength(1);
-    await Promise.all(Array.from({ length: 20 }, (_, i) => col.updateOne({ _id: 'cas', version: { $lt: i + 1 } }, { $set: { version: i + 1 } })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        col.updateOne({ _id: 'cas', version: { $lt: i + 1 } }, { $set: { version: i + 1 } }),
+      ),
+    );
     expect(await col.findOne({ _id: 'cas' })).toEqual({ _id: 'cas', version: 20 });
   });
 });

@@ -22,7 +22,8 @@ let ticketId = '';
 beforeAll(async () => {
   stack = await startStack();
   inbound = await openInboundMail(stack);
-  ticketId = (await deliver({ from: `Ada <${ada}>`, subject: 'Export fails', text: 'The CSV export times out.' })).ticketId!;
+  ticketId = (await deliver({ from: `Ada <${ada}>`, subject: 'Export fails', text: 'The CSV export times out.' }))
+    .ticketId!;
 });
 afterAll(async () => {
   await inbound?.close();
@@ -30,13 +31,21 @@ afterAll(async () => {
 });
 
 const deliver = (mail: Mail.Options) => inbound.deliver(mail);
-const notices = async () => (await mailsFor(outbox, ticketId)).filter((m) => m.headers.get('x-notification-kind') === 'held_mail_notice');
-const heldNotes = async () => (await stack.store.messages.forTicket(ticketId, { includeInternal: true })).filter((m) => m.kind === 'internal_note');
+const notices = async () =>
+  (await mailsFor(outbox, ticketId)).filter((m) => m.headers.get('x-notification-kind') === 'held_mail_notice');
+const heldNotes = async () =>
+  (await stack.store.messages.forTicket(ticketId, { includeInternal: true })).filter((m) => m.kind === 'internal_note');
 
 describe("a held mail naming a customer's ticket", () => {
   it('is held, and its customer is mailed once, at the address on file, how to add to the ticket for certain', async () => {
     const messageId = `<${randomBytes(8).toString('hex')}@client.example>`;
-    const mail = { envelope: { from: `mallory-${run}@evil.example`, to: ['support@desk.test'] }, from: ada, subject: `More on this [#${ticketId}]`, text: 'Also the PDF.', messageId };
+    const mail = {
+      envelope: { from: `mallory-${run}@evil.example`, to: ['support@desk.test'] },
+      from: ada,
+      subject: `More on this [#${ticketId}]`,
+      text: 'Also the PDF.',
+      messageId,
+    };
     expect(await deliver(mail as Mail.Options)).toEqual({ outcome: 'held', ticketId });
     const [notice] = await eventually(async () => ((await notices()).length ? notices() : null), 15_000, 'the notice');
     expect(notice!.to).toMatchObject({ value: [{ address: ada }] });
@@ -55,14 +64,22 @@ describe("a held mail naming a customer's ticket", () => {
 
   it('mails no notice for an auto-reply naming the ticket', async () => {
     const before = (await notices()).length;
-    const r = await deliver({ from: ada, subject: `Out of office: Re: [#${ticketId}]`, text: 'I am away.', headers: { 'Auto-Submitted': 'auto-replied' } });
+    const r = await deliver({
+      from: ada,
+      subject: `Out of office: Re: [#${ticketId}]`,
+      text: 'I am away.',
+      headers: { 'Auto-Submitted': 'auto-replied' },
+    });
     expect(r).toMatchObject({ outcome: 'ignored' });
     expect(await notices()).toHaveLength(before);
   });
 
   it('sends at most a few notices per ticket under a flood of forged mails, and says so on the notes', async () => {
     for (let i = 0; i < HELD_NOTICES_PER_TICKET + 3; i++) {
-      expect(await deliver({ from: ada, subject: `Flood ${i} [#${ticketId}]`, text: `forged ${i}` })).toEqual({ outcome: 'held', ticketId });
+      expect(await deliver({ from: ada, subject: `Flood ${i} [#${ticketId}]`, text: `forged ${i}` })).toEqual({
+        outcome: 'held',
+        ticketId,
+      });
     }
     const notes = await heldNotes();
     expect(notes).toHaveLength(HELD_NOTICES_PER_TICKET + 4);

@@ -34,7 +34,10 @@ function fixture(name: string, ticket = ticketId, address = customer): Buffer {
   return Buffer.from(
     raw
       // A bounce or auto-reply citing our receipt cites the Message-ID it was sent under, MAC and all.
-      .replaceAll('<TICKETID.acknowledgement@test.local>', notificationMessageId(TEST_REPLY_SECRET, ACKNOWLEDGEMENT_KEY(ticket), 'test.local'))
+      .replaceAll(
+        '<TICKETID.acknowledgement@test.local>',
+        notificationMessageId(TEST_REPLY_SECRET, ACKNOWLEDGEMENT_KEY(ticket), 'test.local'),
+      )
       .replaceAll('TICKETID', ticket)
       .replaceAll('TOKEN', replyToken(TEST_REPLY_SECRET, ticket, address))
       .replaceAll('ADDRESS', address)
@@ -43,7 +46,10 @@ function fixture(name: string, ticket = ticketId, address = customer): Buffer {
   );
 }
 
-async function deliver(raw: Buffer, envelopeFrom = 'sender@relay.example'): Promise<{ outcome: string; ticketId?: string }> {
+async function deliver(
+  raw: Buffer,
+  envelopeFrom = 'sender@relay.example',
+): Promise<{ outcome: string; ticketId?: string }> {
   const info = await transport.sendMail({ envelope: { from: envelopeFrom, to: ['support@desk.test'] }, raw });
   const m = /accepted: (\w+)(?: #(\w+))?/.exec(String(info.response));
   if (!m) throw new Error(`unexpected SMTP response: ${info.response}`);
@@ -58,9 +64,18 @@ beforeAll(async () => {
   stack = await startStack();
   smtp = await startInboundSmtp({ port: 0, processor: stack.desk.inboundMail });
   transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true });
-  const res = await apiClient(stack.baseUrl, stack.adminKey).post('/api/v1/users', { role: 'agent', name: 'Sam Agent', email: `sam-${run}@desk.test` });
+  const res = await apiClient(stack.baseUrl, stack.adminKey).post('/api/v1/users', {
+    role: 'agent',
+    name: 'Sam Agent',
+    email: `sam-${run}@desk.test`,
+  });
   agent = apiClient(stack.baseUrl, res.body.apiKey);
-  const opened = await transport.sendMail({ from: `Ada Lovelace <${customer}>`, to: 'support@desk.test', subject: 'Export fails', text: 'The CSV export times out.' });
+  const opened = await transport.sendMail({
+    from: `Ada Lovelace <${customer}>`,
+    to: 'support@desk.test',
+    subject: 'Export fails',
+    text: 'The CSV export times out.',
+  });
   ticketId = /#(\w+)/.exec(String(opened.response))![1]!;
   await eventually(async () => (await kinds(ticketId)).includes('acknowledgement'), 15_000, 'the acknowledgement');
 }, 120_000);
@@ -99,7 +114,9 @@ describe('robots: recorded, linked to the ticket they name, and nothing changes'
     expect(r.outcome).toBe('ignored');
     const from = /^From:[^\n]*?([\w.+-]+@[\w.-]+)/m.exec(raw.toString('latin1'))?.[1]?.toLowerCase();
     const mid = /^Message-I[dD]:\s*(<[^>]+>)/m.exec(raw.toString('latin1'))![1]!;
-    const record = await stack.store.conn.collection('inbound_mail').findOne({ _id: `mid:${mid}:${from ?? '<>'}` } as never);
+    const record = await stack.store.conn
+      .collection('inbound_mail')
+      .findOne({ _id: `mid:${mid}:${from ?? '<>'}` } as never);
     expect(record?.reason).toMatch(reason);
     expect(record?.reason).toMatch(/^robot: /);
     expect(record?.ticketId ?? null).toBe(namesTicket ? ticketId : null);
@@ -110,7 +127,12 @@ describe('robots: recorded, linked to the ticket they name, and nothing changes'
   });
 
   it('an iCloud vacation reply (no Auto-Submitted, a valid reply token) does not reopen a resolved ticket', async () => {
-    const opened = await transport.sendMail({ from: customer, to: 'support@desk.test', subject: 'Second problem', text: 'The import fails too.' });
+    const opened = await transport.sendMail({
+      from: customer,
+      to: 'support@desk.test',
+      subject: 'Second problem',
+      text: 'The import fails too.',
+    });
     const own = /#(\w+)/.exec(String(opened.response))![1]!;
     expect((await agent.post(`/api/v1/tickets/${own}/actions/resolve`, { body: 'Fixed in 2.3.1.' })).status).toBe(200);
     const vacation = await deliver(fixture('robots/icloud-vacation.eml', own));
@@ -137,7 +159,9 @@ describe("people's replies: the new text threads in, the original stays for agen
     const r = await deliver(raw);
     expect(r).toEqual({ outcome: 'threaded', ticketId });
     const mid = /^Message-I[dD]:\s*(<[^>]+>)/m.exec(raw.toString('latin1'))![1]!;
-    const record = await stack.store.conn.collection('inbound_mail').findOne({ _id: `mid:${mid}:${customer}` } as never);
+    const record = await stack.store.conn
+      .collection('inbound_mail')
+      .findOne({ _id: `mid:${mid}:${customer}` } as never);
     expect(record?.outcome).toBe('threaded');
     const message = (await thread(ticketId)).at(-1)!;
     expect([message.authorRole, message.internal, message.body]).toEqual(['customer', false, reply]);
@@ -147,7 +171,11 @@ describe("people's replies: the new text threads in, the original stays for agen
 
   it('shows the original mail on the console ticket page in a details element', async () => {
     const login = await fetch(`${stack.baseUrl}/console/login`);
-    const cookie = (r: Response) => r.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookie = (r: Response) =>
+      r.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
     const [, field, token] = /<input type="hidden" name="([^"]+)" value="([^"]+)"/.exec(await login.text())!;
     const signedIn = await fetch(`${stack.baseUrl}/console/login`, {
       method: 'POST',
@@ -156,7 +184,9 @@ describe("people's replies: the new text threads in, the original stays for agen
       body: new URLSearchParams({ [field!]: token!, apiKey: stack.adminKey }),
     });
     expect(signedIn.status).toBe(303);
-    const page = await fetch(`${stack.baseUrl}/console/tickets/${ticketId}`, { headers: { cookie: `${cookie(login)}; ${cookie(signedIn)}` } });
+    const page = await fetch(`${stack.baseUrl}/console/tickets/${ticketId}`, {
+      headers: { cookie: `${cookie(login)}; ${cookie(signedIn)}` },
+    });
     const text = await page.text();
     expect(text).toContain('<details class="original-mail">');
     expect(text).toContain('-----Original Message-----');
@@ -212,14 +242,23 @@ describe('attachments', () => {
   it('refuses winmail.dat with its reason, keeps .docx (a ZIP by content) and image/jpg, and the acknowledgement says what was refused', async () => {
     const tnef = await deliver(fixture('attachments/winmail-dat.eml'));
     const docx = await deliver(fixture('attachments/docx.eml'));
-    expect((await stack.store.tickets.get(tnef.ticketId!))?.refusedFiles).toEqual([{ filename: 'winmail.dat', reason: expect.stringMatching(/winmail\.dat \(TNEF\)/) }]);
+    expect((await stack.store.tickets.get(tnef.ticketId!))?.refusedFiles).toEqual([
+      { filename: 'winmail.dat', reason: expect.stringMatching(/winmail\.dat \(TNEF\)/) },
+    ]);
     // The one attachment policy judges by content: an Office document is a ZIP container, kept as one.
     expect((await stack.store.tickets.get(docx.ticketId!))?.refusedFiles).toBeUndefined();
     expect((await stack.store.attachments.forTicket(docx.ticketId!)).map((f) => [f.filename, f.contentType])).toEqual([
       ['steps.docx', 'application/zip'],
       ['screen.jpg', 'image/jpeg'],
     ]);
-    const ack = await eventually(async () => (await mailsFor(outbox, tnef.ticketId!)).find((m) => m.headers.get('x-notification-kind') === 'acknowledgement'), 15_000, 'the acknowledgement');
+    const ack = await eventually(
+      async () =>
+        (await mailsFor(outbox, tnef.ticketId!)).find(
+          (m) => m.headers.get('x-notification-kind') === 'acknowledgement',
+        ),
+      15_000,
+      'the acknowledgement',
+    );
     expect(ack.text).toContain("These files were not accepted:\n- winmail.dat: Outlook's winmail.dat (TNEF)");
     expect(ack.html).toContain('<li>winmail.dat: Outlook&#39;s winmail.dat (TNEF)');
   });
@@ -228,7 +267,9 @@ describe('attachments', () => {
     const r = await deliver(fixture('attachments/unicode-filename.eml'));
     const [file] = await stack.store.attachments.forTicket(r.ticketId!);
     expect(file?.filename).toBe('てすと.txt');
-    const res = await fetch(`${stack.baseUrl}/api/v1/tickets/${r.ticketId}/attachments/${file!.id}`, { headers: { authorization: `Bearer ${stack.adminKey}` } });
+    const res = await fetch(`${stack.baseUrl}/api/v1/tickets/${r.ticketId}/attachments/${file!.id}`, {
+      headers: { authorization: `Bearer ${stack.adminKey}` },
+    });
     expect(res.status).toBe(200);
     const disposition = res.headers.get('content-disposition')!;
     expect(disposition).toContain("filename*=UTF-8''%E3%81%A6%E3%81%99%E3%81%A8.txt");

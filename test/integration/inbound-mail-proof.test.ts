@@ -25,8 +25,18 @@ let ticketId = '';
 beforeAll(async () => {
   stack = await startStack();
   inbound = await openInboundMail(stack);
-  agent = apiClient(stack.baseUrl, (await apiClient(stack.baseUrl, stack.adminKey).post('/api/v1/users', { role: 'agent', name: 'Sam Agent', email: samEmail })).body.apiKey);
-  ticketId = (await deliver({ from: `Ada <${ada}>`, subject: 'Export fails', text: 'The CSV export times out.' })).ticketId!;
+  agent = apiClient(
+    stack.baseUrl,
+    (
+      await apiClient(stack.baseUrl, stack.adminKey).post('/api/v1/users', {
+        role: 'agent',
+        name: 'Sam Agent',
+        email: samEmail,
+      })
+    ).body.apiKey,
+  );
+  ticketId = (await deliver({ from: `Ada <${ada}>`, subject: 'Export fails', text: 'The CSV export times out.' }))
+    .ticketId!;
   await sent('acknowledgement');
 });
 afterAll(async () => {
@@ -36,13 +46,19 @@ afterAll(async () => {
 
 const deliver = (mail: Mail.Options) => inbound.deliver(mail);
 const sent = (kind: string) =>
-  eventually(async () => (await mailsFor(outbox, ticketId)).find((m) => m.headers.get('x-notification-kind') === kind), 15_000, `the ${kind} mail`);
+  eventually(
+    async () => (await mailsFor(outbox, ticketId)).find((m) => m.headers.get('x-notification-kind') === kind),
+    15_000,
+    `the ${kind} mail`,
+  );
 const status = async () => (await agent.get(`/api/v1/tickets/${ticketId}`)).body.status as string;
 const thread = () => stack.store.messages.forTicket(ticketId, { includeInternal: true });
 
 describe('a cited Message-ID proves the sender only when it could not be guessed', () => {
   it("holds a forged customer reply citing the acknowledgement's guessable ID: the resolved ticket stays resolved", async () => {
-    expect((await agent.post(`/api/v1/tickets/${ticketId}/actions/resolve`, { body: 'Fixed in 2.3.1.' })).status).toBe(200);
+    expect((await agent.post(`/api/v1/tickets/${ticketId}/actions/resolve`, { body: 'Fixed in 2.3.1.' })).status).toBe(
+      200,
+    );
     await eventually(async () => (await status()) === 'resolved', 15_000, 'resolved');
     const guessed = `<${ticketId}.acknowledgement@test.local>`;
     const forged = await deliver({
@@ -60,7 +76,13 @@ describe('a cited Message-ID proves the sender only when it could not be guessed
 
   it('still threads the real reply, which cites the Message-ID the customer received', async () => {
     const ack = await sent('acknowledgement');
-    const r = await deliver({ from: ada, subject: `Re: ${ack.subject}`, text: 'It broke again.', inReplyTo: ack.messageId, references: [ack.messageId!] });
+    const r = await deliver({
+      from: ada,
+      subject: `Re: ${ack.subject}`,
+      text: 'It broke again.',
+      inReplyTo: ack.messageId,
+      references: [ack.messageId!],
+    });
     expect(r).toEqual({ outcome: 'threaded', ticketId });
     await eventually(async () => (await status()) === 'open', 15_000, 'reopened');
   });
@@ -82,10 +104,18 @@ describe('a cited Message-ID proves the sender only when it could not be guessed
     const agentReplies = (await thread()).filter((m) => m.kind === 'reply');
     expect(agentReplies.map((m) => m.body)).toEqual([]);
     // The real assignee, answering the mail they received, is taken at their word.
-    const real = await deliver({ from: samEmail, subject: `Re: ${mail.subject}`, text: 'Looking into it now.', inReplyTo: mail.messageId, references: [mail.messageId!] });
+    const real = await deliver({
+      from: samEmail,
+      subject: `Re: ${mail.subject}`,
+      text: 'Looking into it now.',
+      inReplyTo: mail.messageId,
+      references: [mail.messageId!],
+    });
     expect(real).toEqual({ outcome: 'threaded', ticketId });
     const reply = await sent('agent_reply');
     expect(reply.text).toContain('Looking into it now.');
-    expect((await mailsFor(outbox, ticketId)).filter((m) => m.headers.get('x-notification-kind') === 'agent_reply')).toHaveLength(1);
+    expect(
+      (await mailsFor(outbox, ticketId)).filter((m) => m.headers.get('x-notification-kind') === 'agent_reply'),
+    ).toHaveLength(1);
   });
 });

@@ -25,7 +25,11 @@ beforeAll(async () => {
   smtp = await startInboundSmtp({ port: 0, processor: stack.desk.inboundMail });
   transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true });
   agentEmail = addr('sam');
-  const res = await apiClient(stack.baseUrl, stack.adminKey).post('/api/v1/users', { role: 'agent', name: 'Sam Agent', email: agentEmail });
+  const res = await apiClient(stack.baseUrl, stack.adminKey).post('/api/v1/users', {
+    role: 'agent',
+    name: 'Sam Agent',
+    email: agentEmail,
+  });
   agentKey = res.body.apiKey;
   agent = apiClient(stack.baseUrl, agentKey);
 });
@@ -45,10 +49,16 @@ async function deliver(mail: Mail.Options): Promise<{ outcome: string; ticketId?
 
 const newId = () => `<${randomBytes(8).toString('hex')}@client.example>`;
 const thread = (id: string) => stack.store.messages.forTicket(id, { includeInternal: true });
-const mailsTo = async (address: string) => (await readOutbox(outbox)).filter((m) => JSON.stringify(m.to).includes(address));
+const mailsTo = async (address: string) =>
+  (await readOutbox(outbox)).filter((m) => JSON.stringify(m.to).includes(address));
 
 async function acknowledgement(ticketId: string) {
-  return eventually(async () => (await mailsFor(outbox, ticketId)).find((m) => m.headers.get('x-notification-kind') === 'acknowledgement'), 15_000, 'the acknowledgement');
+  return eventually(
+    async () =>
+      (await mailsFor(outbox, ticketId)).find((m) => m.headers.get('x-notification-kind') === 'acknowledgement'),
+    15_000,
+    'the acknowledgement',
+  );
 }
 
 describe('a new message and its replies', () => {
@@ -56,11 +66,23 @@ describe('a new message and its replies', () => {
   let ticketId: string;
 
   it('opens a ticket for an unknown sender and acknowledges it by mail', async () => {
-    const r = await deliver({ from: `Ada Lovelace <${ada}>`, subject: 'Export fails', text: 'The CSV export times out.', messageId: newId() });
+    const r = await deliver({
+      from: `Ada Lovelace <${ada}>`,
+      subject: 'Export fails',
+      text: 'The CSV export times out.',
+      messageId: newId(),
+    });
     expect(r.outcome).toBe('created');
     ticketId = r.ticketId!;
     const ticket = await stack.store.tickets.get(ticketId);
-    expect(ticket).toMatchObject({ subject: 'Export fails', description: 'The CSV export times out.', channel: 'email', category: 'question', priority: 'normal', customerEmail: ada });
+    expect(ticket).toMatchObject({
+      subject: 'Export fails',
+      description: 'The CSV export times out.',
+      channel: 'email',
+      category: 'question',
+      priority: 'normal',
+      customerEmail: ada,
+    });
     expect(await stack.store.users.byEmail(ada)).toMatchObject({ role: 'customer', name: 'Ada Lovelace' });
     const ack = await acknowledgement(ticketId);
     expect(JSON.stringify(ack.to)).toContain(ada);
@@ -77,32 +99,55 @@ describe('a new message and its replies', () => {
       messageId: newId(),
     });
     expect(r).toEqual({ outcome: 'threaded', ticketId });
-    expect((await thread(ticketId)).map((m) => [m.authorRole, m.channel, m.body])).toEqual([['customer', 'email', 'It is 2 GB.']]);
+    expect((await thread(ticketId)).map((m) => [m.authorRole, m.channel, m.body])).toEqual([
+      ['customer', 'email', 'It is 2 GB.'],
+    ]);
     const history = await stack.client.workflow.getHandle(`ticket-${ticketId}`).fetchHistory();
-    expect(history.events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'customerReply')).toHaveLength(1);
+    expect(
+      history.events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'customerReply'),
+    ).toHaveLength(1);
   });
 
   it('holds unproven mail naming the ticket, from its customer or from an agent: an internal note, never mailed, never counted', async () => {
-    expect(await deliver({ from: ada, subject: `Also the PDF export [#${ticketId}]`, text: 'PDF too.', messageId: newId() })).toMatchObject({ outcome: 'held', ticketId });
-    expect(await deliver({ from: agentEmail, subject: `Re: [#${ticketId}]`, text: 'Forged fix.', messageId: newId() })).toMatchObject({ outcome: 'held', ticketId });
+    expect(
+      await deliver({ from: ada, subject: `Also the PDF export [#${ticketId}]`, text: 'PDF too.', messageId: newId() }),
+    ).toMatchObject({ outcome: 'held', ticketId });
+    expect(
+      await deliver({ from: agentEmail, subject: `Re: [#${ticketId}]`, text: 'Forged fix.', messageId: newId() }),
+    ).toMatchObject({ outcome: 'held', ticketId });
     expect((await thread(ticketId)).map((m) => [m.authorRole, m.internal, m.body.split('\n').pop()])).toEqual([
       ['customer', false, 'It is 2 GB.'],
       ['customer', true, 'PDF too.'],
       ['agent', true, 'Forged fix.'],
     ]);
     const history = await stack.client.workflow.getHandle(`ticket-${ticketId}`).fetchHistory();
-    expect(history.events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'customerReply')).toHaveLength(1);
+    expect(
+      history.events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'customerReply'),
+    ).toHaveLength(1);
     expect(history.events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(0);
   });
 
   it("threads an agent's mail to its reply-token address and mails it to the customer", async () => {
     const to = `support+${replyTag(TEST_REPLY_SECRET, ticketId, agentEmail)}@desk.test`;
-    expect(await deliver({ from: agentEmail, to, subject: `Re: [#${ticketId}]`, text: 'Fixed in 2.3.1.', messageId: newId() })).toEqual({ outcome: 'threaded', ticketId });
+    expect(
+      await deliver({
+        from: agentEmail,
+        to,
+        subject: `Re: [#${ticketId}]`,
+        text: 'Fixed in 2.3.1.',
+        messageId: newId(),
+      }),
+    ).toEqual({ outcome: 'threaded', ticketId });
     expect((await thread(ticketId)).filter((m) => !m.internal).map((m) => [m.authorRole, m.body])).toEqual([
       ['customer', 'It is 2 GB.'],
       ['agent', 'Fixed in 2.3.1.'],
     ]);
-    const reply = await eventually(async () => (await mailsFor(outbox, ticketId)).find((m) => m.headers.get('x-notification-kind') === 'agent_reply'), 15_000, 'the agent reply mail');
+    const reply = await eventually(
+      async () =>
+        (await mailsFor(outbox, ticketId)).find((m) => m.headers.get('x-notification-kind') === 'agent_reply'),
+      15_000,
+      'the agent reply mail',
+    );
     expect(reply.text).toContain('Fixed in 2.3.1.');
     expect(reply.text).not.toContain('Forged fix.');
     // A person's answer: no Auto-Submitted, threaded, Exchange asked for no out-of-office reply, a reply token for the customer.
@@ -117,7 +162,12 @@ describe('a new message and its replies', () => {
 
   it("does not let a stranger write into someone else's ticket: the stranger gets a ticket of their own", async () => {
     const before = (await thread(ticketId)).length;
-    const r = await deliver({ from: addr('mallory'), subject: `Re: [#${ticketId}]`, text: 'Let me in.', messageId: newId() });
+    const r = await deliver({
+      from: addr('mallory'),
+      subject: `Re: [#${ticketId}]`,
+      text: 'Let me in.',
+      messageId: newId(),
+    });
     expect(r.outcome).toBe('created');
     expect(r.ticketId).not.toBe(ticketId);
     expect((await stack.store.tickets.get(r.ticketId!))?.subject).toBe('Re:');
@@ -127,7 +177,13 @@ describe('a new message and its replies', () => {
   it('opens a follow-up ticket, referring to the old one, when the customer writes to a closed ticket', async () => {
     expect((await agent.post(`/api/v1/tickets/${ticketId}/actions/close`, {})).status).toBe(200);
     const ack = await acknowledgement(ticketId);
-    const r = await deliver({ from: ada, subject: `Re: Export fails [#${ticketId}]`, text: 'It broke again.', inReplyTo: ack.messageId, messageId: newId() });
+    const r = await deliver({
+      from: ada,
+      subject: `Re: Export fails [#${ticketId}]`,
+      text: 'It broke again.',
+      inReplyTo: ack.messageId,
+      messageId: newId(),
+    });
     expect(r.outcome).toBe('created');
     const followUp = await stack.store.tickets.get(r.ticketId!);
     expect(followUp?.description).toBe(`Follow-up to ticket #${ticketId}, which is closed.\n\nIt broke again.`);
@@ -138,7 +194,13 @@ describe('a new message and its replies', () => {
 describe('mail from machines', () => {
   it('ignores an auto-reply: no ticket, no customer, no mail back', async () => {
     const robot = addr('ooo');
-    const r = await deliver({ from: robot, subject: 'Out of office', text: 'Back Monday.', headers: { 'Auto-Submitted': 'auto-replied' }, messageId: newId() });
+    const r = await deliver({
+      from: robot,
+      subject: 'Out of office',
+      text: 'Back Monday.',
+      headers: { 'Auto-Submitted': 'auto-replied' },
+      messageId: newId(),
+    });
     expect(r).toEqual({ outcome: 'ignored', ticketId: undefined });
     expect(await stack.store.users.byEmail(robot)).toBeNull();
     expect(await mailsTo(robot)).toEqual([]);
@@ -160,7 +222,9 @@ describe('mail from machines', () => {
     expect(await thread(ticketId!)).toEqual([]);
     const record = await stack.store.conn.collection('inbound_mail').findOne({ reason: /mailer-daemon|null sender/ });
     expect(record?.outcome).toBe('ignored');
-    expect((await mailsFor(outbox, ticketId!)).map((m) => m.headers.get('x-notification-kind'))).toEqual(['acknowledgement']);
+    expect((await mailsFor(outbox, ticketId!)).map((m) => m.headers.get('x-notification-kind'))).toEqual([
+      'acknowledgement',
+    ]);
   });
 });
 
@@ -186,7 +250,15 @@ describe('robustness', () => {
 
   it('rejects bytes that are not a mail with 550, keeping them', async () => {
     const marker = `garbage-${run}`;
-    const err = await transport.sendMail({ envelope: { from: addr('junk'), to: ['support@desk.test'] }, raw: `${marker} \u0000\u0001 no headers here\r\n` }).then(() => null, (e: { responseCode?: number }) => e);
+    const err = await transport
+      .sendMail({
+        envelope: { from: addr('junk'), to: ['support@desk.test'] },
+        raw: `${marker} \u0000\u0001 no headers here\r\n`,
+      })
+      .then(
+        () => null,
+        (e: { responseCode?: number }) => e,
+      );
     expect(err?.responseCode).toBe(550);
     const rejected = await stack.store.conn.collection('inbound_mail').find({ status: 'rejected' }).toArray();
     const kept = rejected.find((r) => Buffer.from(r.raw.buffer).toString('latin1').includes(marker));
@@ -213,7 +285,10 @@ describe('robustness', () => {
     ].join('\r\n');
     const info = await transport.sendMail({ envelope: { from, to: ['support@desk.test'] }, raw });
     const id = /#(\w+)/.exec(String(info.response))![1]!;
-    expect(await stack.store.tickets.get(id)).toMatchObject({ subject: 'Half a message', description: 'The part that survived.' });
+    expect(await stack.store.tickets.get(id)).toMatchObject({
+      subject: 'Half a message',
+      description: 'The part that survived.',
+    });
   });
 
   it('keeps allowed attachments and skips the rest', async () => {
@@ -227,21 +302,34 @@ describe('robustness', () => {
       attachments: [
         { filename: 'screen.png', content: PNG, contentType: 'image/png' },
         // Judged by content (desk/attachments.ts): a real executable's header holds NUL bytes, so it is no text.
-        { filename: 'tool.exe', content: Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00]), contentType: 'application/x-msdownload' },
+        {
+          filename: 'tool.exe',
+          content: Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00]),
+          contentType: 'application/x-msdownload',
+        },
       ],
     });
     const files = await stack.store.attachments.forTicket(r.ticketId!);
     expect(files.map((f) => [f.filename, f.contentType, f.size])).toEqual([['screen.png', 'image/png', PNG.length]]);
     expect((await stack.store.attachments.get(files[0]!.id))?.data.equals(PNG)).toBe(true);
-    const record = await stack.store.conn.collection('inbound_mail').findOne({ _id: `mid:${messageId}:${from}` } as never);
-    expect(record?.skippedAttachments).toEqual([{ filename: 'tool.exe', reason: 'not a PNG, JPEG, GIF, WebP, PDF, ZIP or plain text file' }]);
+    const record = await stack.store.conn
+      .collection('inbound_mail')
+      .findOne({ _id: `mid:${messageId}:${from}` } as never);
+    expect(record?.skippedAttachments).toEqual([
+      { filename: 'tool.exe', reason: 'not a PNG, JPEG, GIF, WebP, PDF, ZIP or plain text file' },
+    ]);
   });
 });
 
 describe('POST /api/v1/inbound/email', () => {
-  const raw = (from: string, subject: string) => `From: ${from}\r\nTo: support@desk.test\r\nSubject: ${subject}\r\nMessage-ID: ${newId()}\r\n\r\nPosted by a provider.\r\n`;
+  const raw = (from: string, subject: string) =>
+    `From: ${from}\r\nTo: support@desk.test\r\nSubject: ${subject}\r\nMessage-ID: ${newId()}\r\n\r\nPosted by a provider.\r\n`;
   const post = (body: string, key?: string, type = 'message/rfc822') =>
-    fetch(`${stack.baseUrl}/api/v1/inbound/email`, { method: 'POST', headers: { 'content-type': type, ...(key ? { authorization: `Bearer ${key}` } : {}) }, body });
+    fetch(`${stack.baseUrl}/api/v1/inbound/email`, {
+      method: 'POST',
+      headers: { 'content-type': type, ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body,
+    });
 
   it('takes raw MIME with the inbound token only', async () => {
     expect((await post(raw(addr('http'), 'No key'))).status).toBe(401);
@@ -267,7 +355,11 @@ describe('POST /api/v1/inbound/email', () => {
   it('takes a bounce with X-Envelope-From <>: recorded, no customer "<>", no ticket', async () => {
     const res = await fetch(`${stack.baseUrl}/api/v1/inbound/email`, {
       method: 'POST',
-      headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${stack.inboundToken}`, 'x-envelope-from': '<>' },
+      headers: {
+        'content-type': 'message/rfc822',
+        authorization: `Bearer ${stack.inboundToken}`,
+        'x-envelope-from': '<>',
+      },
       body: `To: support@desk.test\r\nSubject: Delivery failure\r\nMessage-ID: ${newId()}\r\n\r\nCould not deliver.\r\n`,
     });
     expect(res.status).toBe(202);
@@ -277,7 +369,11 @@ describe('POST /api/v1/inbound/email', () => {
   });
 
   it('refuses customers, non-MIME content types and unusable messages', async () => {
-    const customer = await apiClient(stack.baseUrl, stack.adminKey).post('/api/v1/users', { role: 'customer', name: 'C', email: addr('cust') });
+    const customer = await apiClient(stack.baseUrl, stack.adminKey).post('/api/v1/users', {
+      role: 'customer',
+      name: 'C',
+      email: addr('cust'),
+    });
     expect((await post(raw(addr('http'), 'Customer key'), customer.body.apiKey)).status).toBe(403);
     expect((await post('{"a":1}', stack.inboundToken, 'application/json')).status).toBe(415);
     const bad = await post('Subject: no sender\r\n\r\n', stack.inboundToken);

@@ -11,7 +11,14 @@ afterAll(async () => {
   await store?.conn.close();
 });
 
-const claim = (key: string) => ({ key, ticketId: 'T1', kind: 'escalation', to: ['l2@test.local'], subject: 's', messageId: `<${key}@test.local>` });
+const claim = (key: string) => ({
+  key,
+  ticketId: 'T1',
+  kind: 'escalation',
+  to: ['l2@test.local'],
+  subject: 's',
+  messageId: `<${key}@test.local>`,
+});
 
 describe('the notification log claim (store/notifications.ts)', () => {
   it('lets one attempt send; a concurrent retry is held off, a later one finds the mail sent', async () => {
@@ -28,7 +35,10 @@ describe('the notification log claim (store/notifications.ts)', () => {
     const t0 = new Date('2026-12-01T10:00:00Z');
     expect(await store.notifications.claim(claim('k2'), t0)).toBe('claimed');
     const late = new Date(t0.getTime() + CLAIM_LEASE_MS + 1);
-    const takers = await Promise.all([store.notifications.claim(claim('k2'), late), store.notifications.claim(claim('k2'), late)]);
+    const takers = await Promise.all([
+      store.notifications.claim(claim('k2'), late),
+      store.notifications.claim(claim('k2'), late),
+    ]);
     expect(takers.sort()).toEqual(['claimed', 'held']);
     const [entry] = await store.notifications.forTicket('T1').then((all) => all.filter((n) => String(n._id) === 'k2'));
     expect(entry).toMatchObject({ status: 'sending', attempts: 2 });

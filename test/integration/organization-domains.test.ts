@@ -26,15 +26,25 @@ afterAll(async () => {
 const orgBody = (name: string, domains: string[]) => ({
   name,
   domains,
-  agreement: { calendar: 'default', policy: 'default', scope: { training: false, customDevelopment: false, thirdParty: false } },
+  agreement: {
+    calendar: 'default',
+    policy: 'default',
+    scope: { training: false, customDevelopment: false, thirdParty: false },
+  },
 });
 type Answer = Awaited<ReturnType<ApiClient['post']>>;
 const statuses = (answers: Answer[]) => answers.map((a) => a.status).sort();
 const holdersOf = async (domain: string) =>
-  ((await admin.get('/api/v1/organizations')).body.organizations as { id: string; domains: string[] }[]).filter((o) => o.domains.includes(domain)).map((o) => o.id);
+  ((await admin.get('/api/v1/organizations')).body.organizations as { id: string; domains: string[] }[])
+    .filter((o) => o.domains.includes(domain))
+    .map((o) => o.id);
 /** The organization a new customer of the domain joins. */
 const joins = async (domain: string) => {
-  const res = await admin.post('/api/v1/users', { role: 'customer', name: 'New', email: `new-${Math.random().toString(36).slice(2)}@${domain}` });
+  const res = await admin.post('/api/v1/users', {
+    role: 'customer',
+    name: 'New',
+    email: `new-${Math.random().toString(36).slice(2)}@${domain}`,
+  });
   expect(res.status).toBe(201);
   return res.body.organizationId as string | undefined;
 };
@@ -48,7 +58,12 @@ describe('one organization per mail domain', () => {
   it(`of ${CONCURRENT} concurrent POSTs claiming one domain, one is created and the rest answer 409 naming the field`, async () => {
     const domain = `race-${suffix}.example`;
     const answers = await Promise.all(
-      Array.from({ length: CONCURRENT }, (_, i) => admin.post('/api/v1/organizations', orgBody(`Racer ${i}`, [`own-${i}-${suffix}.example`, domain.toUpperCase()]))),
+      Array.from({ length: CONCURRENT }, (_, i) =>
+        admin.post(
+          '/api/v1/organizations',
+          orgBody(`Racer ${i}`, [`own-${i}-${suffix}.example`, domain.toUpperCase()]),
+        ),
+      ),
     );
     expect(statuses(answers)).toEqual([201, ...Array<number>(CONCURRENT - 1).fill(409)]);
     const winner = answers.find((a) => a.status === 201)!.body.id as string;
@@ -61,14 +76,19 @@ describe('one organization per mail domain', () => {
 
     // A refused POST keeps none of its domains: each loser's own domain is free for someone else.
     const loser = answers.findIndex((a) => a.status === 409);
-    expect((await admin.post('/api/v1/organizations', orgBody('Late', [`own-${loser}-${suffix}.example`]))).status).toBe(201);
+    expect(
+      (await admin.post('/api/v1/organizations', orgBody('Late', [`own-${loser}-${suffix}.example`]))).status,
+    ).toBe(201);
   });
 
   it(`of ${CONCURRENT} concurrent PUTs adding one domain, one is saved and the rest answer 409 and change nothing`, async () => {
     const domain = `put-race-${suffix}.example`;
     const ids: string[] = [];
-    for (let i = 0; i < CONCURRENT; i++) ids.push((await admin.post('/api/v1/organizations', orgBody(`Putter ${i}`, []))).body.id);
-    const answers = await Promise.all(ids.map((id, i) => admin.put(`/api/v1/organizations/${id}`, orgBody(`Putter ${i}`, [domain]))));
+    for (let i = 0; i < CONCURRENT; i++)
+      ids.push((await admin.post('/api/v1/organizations', orgBody(`Putter ${i}`, []))).body.id);
+    const answers = await Promise.all(
+      ids.map((id, i) => admin.put(`/api/v1/organizations/${id}`, orgBody(`Putter ${i}`, [domain]))),
+    );
     expect(statuses(answers)).toEqual([200, ...Array<number>(CONCURRENT - 1).fill(409)]);
     const winner = answers.find((a) => a.status === 200)!.body.id as string;
     for (const refused of answers.filter((a) => a.status === 409)) expectRefused(refused, 'domains[0]');
@@ -85,12 +105,17 @@ describe('one organization per mail domain', () => {
     expect(first.status).toBe(201);
     expectRefused(await admin.post('/api/v1/organizations', orgBody('Second', [domain])), 'domains[0]');
 
-    expect((await admin.put(`/api/v1/organizations/${first.body.id}`, orgBody('First', [`first-${suffix}.example`]))).status).toBe(200);
+    expect(
+      (await admin.put(`/api/v1/organizations/${first.body.id}`, orgBody('First', [`first-${suffix}.example`]))).status,
+    ).toBe(200);
     const second = await admin.post('/api/v1/organizations', orgBody('Second', [domain]));
     expect(second.status).toBe(201);
     expect(await joins(domain)).toBe(second.body.id);
     // And the first cannot take it back.
-    expectRefused(await admin.put(`/api/v1/organizations/${first.body.id}`, orgBody('First', [`first-${suffix}.example`, domain])), 'domains[1]');
+    expectRefused(
+      await admin.put(`/api/v1/organizations/${first.body.id}`, orgBody('First', [`first-${suffix}.example`, domain])),
+      'domains[1]',
+    );
   });
 });
 
@@ -117,7 +142,9 @@ describe('claims left by changes that never saved', () => {
     await claims().insert(left, org.body.id, new Date());
     expectRefused(await admin.post('/api/v1/organizations', orgBody('Blocked', [left])), 'domains[0]');
 
-    expect((await admin.put(`/api/v1/organizations/${org.body.id}`, orgBody('Leftover', [`kept-${suffix}.example`]))).status).toBe(200);
+    expect(
+      (await admin.put(`/api/v1/organizations/${org.body.id}`, orgBody('Leftover', [`kept-${suffix}.example`]))).status,
+    ).toBe(200);
     expect(await claims().get(left)).toBeNull();
     expect(await claims().get(`kept-${suffix}.example`)).toMatchObject({ organizationId: org.body.id });
     expect((await admin.post('/api/v1/organizations', orgBody('Unblocked', [left]))).status).toBe(201);
@@ -129,10 +156,30 @@ describe('organizations stored before domains were claimed', () => {
     const domain = `legacy-${suffix}.example`;
     const at = (ms: number) => new Date(Date.now() - ms);
     const agreement = orgBody('', []).agreement;
-    const older = { id: newOrganizationId(), name: 'Legacy', domains: [domain], agreement, version: 1, createdAt: at(60_000), updatedAt: at(60_000) };
-    const newer = { ...older, id: newOrganizationId(), name: 'Legacy twin', createdAt: at(30_000), updatedAt: at(30_000) };
+    const older = {
+      id: newOrganizationId(),
+      name: 'Legacy',
+      domains: [domain],
+      agreement,
+      version: 1,
+      createdAt: at(60_000),
+      updatedAt: at(60_000),
+    };
+    const newer = {
+      ...older,
+      id: newOrganizationId(),
+      name: 'Legacy twin',
+      createdAt: at(30_000),
+      updatedAt: at(30_000),
+    };
     for (const org of [older, newer]) {
-      await stack.store.slaVersions.append('agreement', org.id, { name: org.name, domains: org.domains, agreement }, 'admin', org.createdAt);
+      await stack.store.slaVersions.append(
+        'agreement',
+        org.id,
+        { name: org.name, domains: org.domains, agreement },
+        'admin',
+        org.createdAt,
+      );
       await stack.store.organizations.create(org);
     }
 

@@ -15,7 +15,10 @@ let agent: ApiClient;
 beforeAll(async () => {
   stack = await startStack();
   admin = apiClient(stack.baseUrl, stack.adminKey);
-  agent = apiClient(stack.baseUrl, (await admin.post('/api/v1/users', { role: 'agent', name: 'Sam', email: 'sam@support.local' })).body.apiKey);
+  agent = apiClient(
+    stack.baseUrl,
+    (await admin.post('/api/v1/users', { role: 'agent', name: 'Sam', email: 'sam@support.local' })).body.apiKey,
+  );
 });
 afterAll(async () => {
   await stack?.close();
@@ -23,7 +26,16 @@ afterAll(async () => {
 
 const always = { ...ALWAYS_OPEN_CALENDAR };
 const fields = (res: { body: { errors?: { field: string }[] } }) => (res.body.errors ?? []).map((e) => e.field);
-const orgBody = (over: { name?: string; domains?: string[]; calendar?: string; policy?: string; scope?: Partial<Record<string, boolean>>; contacts?: Record<string, string[]> } = {}) => ({
+const orgBody = (
+  over: {
+    name?: string;
+    domains?: string[];
+    calendar?: string;
+    policy?: string;
+    scope?: Partial<Record<string, boolean>>;
+    contacts?: Record<string, string[]>;
+  } = {},
+) => ({
   name: over.name ?? 'Initech',
   domains: over.domains ?? [],
   agreement: {
@@ -34,8 +46,16 @@ const orgBody = (over: { name?: string; domains?: string[]; calendar?: string; p
   },
 });
 const ticketFor = (email: string, over: Record<string, string> = {}) =>
-  admin.post('/api/v1/tickets', { subject: 'Export fails', description: 'd', category: 'bug', priority: 'urgent', customerEmail: email, ...over });
-const clock = (sla: { clocks: { metric: string; targetMinutes: number; usedMinutes: number }[] }, metric: string) => sla.clocks.find((c) => c.metric === metric)!;
+  admin.post('/api/v1/tickets', {
+    subject: 'Export fails',
+    description: 'd',
+    category: 'bug',
+    priority: 'urgent',
+    customerEmail: email,
+    ...over,
+  });
+const clock = (sla: { clocks: { metric: string; targetMinutes: number; usedMinutes: number }[] }, metric: string) =>
+  sla.clocks.find((c) => c.metric === metric)!;
 
 describe('named calendars and policies', () => {
   it('are created with {id, …}, versioned by PUT, read by name and version, and refuse bad input naming the field', async () => {
@@ -49,14 +69,25 @@ describe('named calendars and policies', () => {
     expect(badId.status).toBe(400);
     expect(badId.headers.get('content-type')).toContain('application/problem+json');
     expect(fields(badId)).toEqual(['id']);
-    const badWindow = await admin.post('/api/v1/sla/calendars', { id: 'broken', timezone: 'UTC', windows: [{ day: 'monday', open: '25:00', close: '06:00' }] });
+    const badWindow = await admin.post('/api/v1/sla/calendars', {
+      id: 'broken',
+      timezone: 'UTC',
+      windows: [{ day: 'monday', open: '25:00', close: '06:00' }],
+    });
     expect(badWindow.status).toBe(400);
     expect(fields(badWindow)).toEqual(['windows[0].open']);
     expect((await admin.get('/api/v1/sla/calendars/broken')).status).toBe(404);
 
-    const policy = await admin.post('/api/v1/sla/policies', { id: 'gold', targets: { urgent: { firstResponseMinutes: 60, resolutionMinutes: 240 } } });
+    const policy = await admin.post('/api/v1/sla/policies', {
+      id: 'gold',
+      targets: { urgent: { firstResponseMinutes: 60, resolutionMinutes: 240 } },
+    });
     expect(policy.status).toBe(201);
-    expect(policy.body.body).toMatchObject({ id: 'gold', version: 1, targets: { urgent: { firstResponse: { minutes: 60 } } } });
+    expect(policy.body.body).toMatchObject({
+      id: 'gold',
+      version: 1,
+      targets: { urgent: { firstResponse: { minutes: 60 } } },
+    });
     const badPolicy = await admin.post('/api/v1/sla/policies', { id: 'lead', warningAt: 3 });
     expect(badPolicy.status).toBe(400);
     expect(fields(badPolicy)).toEqual(['warningAt']);
@@ -65,8 +96,15 @@ describe('named calendars and policies', () => {
     expect(put.status).toBe(201);
     expect(put.body.version).toBe(2);
     expect((await admin.put('/api/v1/sla/calendars/missing', always)).status).toBe(404);
-    expect((await agent.get('/api/v1/sla/calendars/always')).body).toMatchObject({ version: 2, body: { holidays: ['2027-01-01'] } });
-    expect((await agent.get('/api/v1/sla/calendars/always/versions')).body.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+    expect((await agent.get('/api/v1/sla/calendars/always')).body).toMatchObject({
+      version: 2,
+      body: { holidays: ['2027-01-01'] },
+    });
+    expect(
+      (await agent.get('/api/v1/sla/calendars/always/versions')).body.versions.map(
+        (v: { version: number }) => v.version,
+      ),
+    ).toEqual([1, 2]);
     expect((await agent.get('/api/v1/sla/calendars/always/versions/1')).body.body.holidays).toEqual([]);
     // default keeps its own routes and stays the seed's
     expect((await agent.get('/api/v1/sla/calendars/default')).body.body.timezone).toBe('UTC-5');
@@ -86,13 +124,30 @@ describe('organizations', () => {
     const domain = await admin.post('/api/v1/organizations', orgBody({ domains: ['not a domain'] }));
     expect(domain.status).toBe(400);
     expect(fields(domain)).toEqual(['domains[0]']);
-    const scope = await admin.post('/api/v1/organizations', { ...orgBody(), agreement: { ...orgBody().agreement, scope: { training: 'yes' } } });
+    const scope = await admin.post('/api/v1/organizations', {
+      ...orgBody(),
+      agreement: { ...orgBody().agreement, scope: { training: 'yes' } },
+    });
     expect(scope.status).toBe(400);
-    expect(fields(scope)).toEqual(expect.arrayContaining(['agreement.scope.training', 'agreement.scope.customDevelopment']));
+    expect(fields(scope)).toEqual(
+      expect.arrayContaining(['agreement.scope.training', 'agreement.scope.customDevelopment']),
+    );
 
-    const created = await admin.post('/api/v1/organizations', orgBody({ domains: ['Initech.example'], scope: { training: true }, contacts: { L2: ['initech-l2@support.example'] } }));
+    const created = await admin.post(
+      '/api/v1/organizations',
+      orgBody({
+        domains: ['Initech.example'],
+        scope: { training: true },
+        contacts: { L2: ['initech-l2@support.example'] },
+      }),
+    );
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'Initech', domains: ['initech.example'], version: 1, agreement: { calendar: 'always', policy: 'gold' } });
+    expect(created.body).toMatchObject({
+      name: 'Initech',
+      domains: ['initech.example'],
+      version: 1,
+      agreement: { calendar: 'always', policy: 'gold' },
+    });
     orgId = created.body.id;
     expect(orgId).toMatch(/^org-[0-9a-f]{10}$/);
 
@@ -100,7 +155,9 @@ describe('organizations', () => {
     expect(taken.status).toBe(409);
     expect(taken.body.detail).toContain(orgId);
 
-    expect((await agent.get('/api/v1/organizations')).body.organizations.map((o: { id: string }) => o.id)).toContain(orgId);
+    expect((await agent.get('/api/v1/organizations')).body.organizations.map((o: { id: string }) => o.id)).toContain(
+      orgId,
+    );
     expect((await agent.get(`/api/v1/organizations/${orgId}`)).body.agreement.scope.training).toBe(true);
     expect((await agent.put(`/api/v1/organizations/${orgId}`, orgBody())).status).toBe(403);
     expect((await agent.get('/api/v1/organizations/org-0000000000')).status).toBe(404);
@@ -113,24 +170,54 @@ describe('organizations', () => {
     expect(ada).toMatchObject({ organizationId: orgId, organizationRole: 'member' });
     expect(await stack.store.users.byEmail('bob@elsewhere.example').then((u) => u?.organizationId)).toBeUndefined();
 
-    const named = await admin.post('/api/v1/users', { role: 'customer', name: 'Lead', email: 'lead@partner.example', organizationId: orgId, organizationRole: 'admin' });
+    const named = await admin.post('/api/v1/users', {
+      role: 'customer',
+      name: 'Lead',
+      email: 'lead@partner.example',
+      organizationId: orgId,
+      organizationRole: 'admin',
+    });
     expect(named.status).toBe(201);
     expect(named.body).toMatchObject({ organizationId: orgId, organizationRole: 'admin' });
-    const unknown = await admin.post('/api/v1/users', { role: 'customer', name: 'X', email: 'x@partner.example', organizationId: 'org-0000000000' });
+    const unknown = await admin.post('/api/v1/users', {
+      role: 'customer',
+      name: 'X',
+      email: 'x@partner.example',
+      organizationId: 'org-0000000000',
+    });
     expect(unknown.status).toBe(400);
     expect(fields(unknown)).toEqual(['organizationId']);
-    const staff = await admin.post('/api/v1/users', { role: 'agent', name: 'Y', email: 'y@support.local', organizationId: orgId });
+    const staff = await admin.post('/api/v1/users', {
+      role: 'agent',
+      name: 'Y',
+      email: 'y@support.local',
+      organizationId: orgId,
+    });
     expect(fields(staff)).toEqual(['organizationId']);
-    const badRole = await admin.post('/api/v1/users', { role: 'customer', name: 'Z', email: 'z@partner.example', organizationId: orgId, organizationRole: 'owner' });
+    const badRole = await admin.post('/api/v1/users', {
+      role: 'customer',
+      name: 'Z',
+      email: 'z@partner.example',
+      organizationId: orgId,
+      organizationRole: 'owner',
+    });
     expect(fields(badRole)).toEqual(['organizationRole']);
 
     // A member opening a ticket with their own key gets the organization's agreement too.
     const lead = apiClient(stack.baseUrl, named.body.apiKey);
-    const own = await lead.post('/api/v1/tickets', { subject: 'Training please', description: 'd', category: 'training' });
+    const own = await lead.post('/api/v1/tickets', {
+      subject: 'Training please',
+      description: 'd',
+      category: 'training',
+    });
     expect(own.status).toBe(201);
     // Training is in Initech's scope; custom development is not.
     expect(own.body.sla.awaitingScopeReview).toBe(false);
-    const custom = await lead.post('/api/v1/tickets', { subject: 'Custom report', description: 'd', category: 'custom-development' });
+    const custom = await lead.post('/api/v1/tickets', {
+      subject: 'Custom report',
+      description: 'd',
+      category: 'custom-development',
+    });
     expect(custom.body.sla.awaitingScopeReview).toBe(true);
   });
 
@@ -140,23 +227,48 @@ describe('organizations', () => {
     const read = async () => (await agent.get(`/api/v1/tickets/${id}`)).body;
     const before = await read();
     expect(before).toMatchObject({ organizationId: orgId, slaVersion: `${orgId}@1` });
-    expect(before.sla).toMatchObject({ agreement: { id: orgId, version: 1 }, calendar: { id: 'always', version: 2 }, policy: { id: 'gold', version: 1 } });
+    expect(before.sla).toMatchObject({
+      agreement: { id: orgId, version: 1 },
+      calendar: { id: 'always', version: 2 },
+      policy: { id: 'gold', version: 1 },
+    });
     expect(clock(before.sla, 'first_response').targetMinutes).toBe(60);
-    await eventually(async () => (await stack.store.ticketStates.get(id))?.organizationId === orgId, 10_000, 'the projection with its organization');
+    await eventually(
+      async () => (await stack.store.ticketStates.get(id))?.organizationId === orgId,
+      10_000,
+      'the projection with its organization',
+    );
 
-    await admin.post('/api/v1/sla/policies', { id: 'silver', targets: { urgent: { firstResponseMinutes: 180, resolutionMinutes: 480 } } });
-    const put = await admin.put(`/api/v1/organizations/${orgId}`, orgBody({ domains: ['initech.example'], policy: 'silver', scope: { training: true } }));
+    await admin.post('/api/v1/sla/policies', {
+      id: 'silver',
+      targets: { urgent: { firstResponseMinutes: 180, resolutionMinutes: 480 } },
+    });
+    const put = await admin.put(
+      `/api/v1/organizations/${orgId}`,
+      orgBody({ domains: ['initech.example'], policy: 'silver', scope: { training: true } }),
+    );
     expect(put.status).toBe(200);
     expect(put.body.version).toBe(2);
-    expect((await stack.store.audit.recent()).some((e) => e.action === 'organization.update' && e.target === `organization:${orgId}:2`)).toBe(true);
-    expect((await agent.get(`/api/v1/organizations/${orgId}/versions`)).body.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+    expect(
+      (await stack.store.audit.recent()).some(
+        (e) => e.action === 'organization.update' && e.target === `organization:${orgId}:2`,
+      ),
+    ).toBe(true);
+    expect(
+      (await agent.get(`/api/v1/organizations/${orgId}/versions`)).body.versions.map(
+        (v: { version: number }) => v.version,
+      ),
+    ).toEqual([1, 2]);
     expect((await agent.get(`/api/v1/organizations/${orgId}/versions/1`)).body.body.agreement.policy).toBe('gold');
 
     const unchanged = await read();
     expect(unchanged.sla.agreement).toEqual({ id: orgId, version: 1 });
     expect(clock(unchanged.sla, 'first_response').targetMinutes).toBe(60);
     const second = await ticketFor('dan@initech.example');
-    expect((await agent.get(`/api/v1/tickets/${second.body.id}`)).body).toMatchObject({ slaVersion: `${orgId}@2`, sla: { agreement: { version: 2 }, policy: { id: 'silver' } } });
+    expect((await agent.get(`/api/v1/tickets/${second.body.id}`)).body).toMatchObject({
+      slaVersion: `${orgId}@2`,
+      sla: { agreement: { version: 2 }, policy: { id: 'silver' } },
+    });
 
     // The default re-timing leaves the organization's tickets alone.
     expect((await admin.post('/api/v1/sla/policies/default/retime-open-tickets')).status).toBe(200);
@@ -165,7 +277,12 @@ describe('organizations', () => {
     expect((await agent.post(`/api/v1/organizations/${orgId}/retime`)).status).toBe(403);
     const retimed = await admin.post(`/api/v1/organizations/${orgId}/retime`);
     expect(retimed.status).toBe(200);
-    expect(retimed.body).toMatchObject({ agreement: orgId, version: 2, policy: { id: 'silver', version: 1 }, failed: 0 });
+    expect(retimed.body).toMatchObject({
+      agreement: orgId,
+      version: 2,
+      policy: { id: 'silver', version: 1 },
+      failed: 0,
+    });
     expect(retimed.body.retimed).toBeGreaterThanOrEqual(2);
     const after = await read();
     expect(after.sla).toMatchObject({ agreement: { id: orgId, version: 2 }, policy: { id: 'silver', version: 1 } });
@@ -199,33 +316,62 @@ describe('reclassify', () => {
   it('moves a ticket into and out of the scope review, on the timeline with the reason, refusing bad input naming the field', async () => {
     const opened = await ticketFor('erin@elsewhere.example', { priority: 'normal' });
     const id = opened.body.id as string;
-    await eventually(async () => (await agent.get(`/api/v1/tickets/${id}`)).body.status === 'acknowledged', 10_000, 'acknowledgement');
+    await eventually(
+      async () => (await agent.get(`/api/v1/tickets/${id}`)).body.status === 'acknowledged',
+      10_000,
+      'acknowledgement',
+    );
     expect((await agent.get(`/api/v1/tickets/${id}`)).body.actions).toContain('reclassify');
 
     const unknown = await agent.post(`/api/v1/tickets/${id}/actions/reclassify`, { category: 'astrology' });
     expect(unknown.status).toBe(400);
     expect(fields(unknown)).toEqual(['category']);
-    expect(fields(await agent.post(`/api/v1/tickets/${id}/actions/reclassify`, { reason: 'no category' }))).toEqual(['category']);
-    expect(fields(await agent.post(`/api/v1/tickets/${id}/actions/reclassify`, { category: 'training', body: 'hi' }))).toEqual(['body']);
-    expect(fields(await agent.post(`/api/v1/tickets/${id}/actions/reclassify`, { category: 'Training!' }))).toEqual(['category']);
+    expect(fields(await agent.post(`/api/v1/tickets/${id}/actions/reclassify`, { reason: 'no category' }))).toEqual([
+      'category',
+    ]);
+    expect(
+      fields(await agent.post(`/api/v1/tickets/${id}/actions/reclassify`, { category: 'training', body: 'hi' })),
+    ).toEqual(['body']);
+    expect(fields(await agent.post(`/api/v1/tickets/${id}/actions/reclassify`, { category: 'Training!' }))).toEqual([
+      'category',
+    ]);
     expect((await agent.post(`/api/v1/tickets/${id}/actions/reclassify`, { category: 'bug' })).status).toBe(409);
 
-    const into = await agent.post(`/api/v1/tickets/${id}/actions/reclassify`, { category: 'training', reason: 'asks for a course' });
+    const into = await agent.post(`/api/v1/tickets/${id}/actions/reclassify`, {
+      category: 'training',
+      reason: 'asks for a course',
+    });
     expect(into.status).toBe(200);
     expect(into.body.sla).toMatchObject({ category: 'training', awaitingScopeReview: true });
     expect(into.body.sla.clocks.every((c: { paused: boolean }) => c.paused)).toBe(true);
-    const told = await eventually(async () => (await stack.store.notifications.forTicket(id)).find((n) => n.kind === 'out_of_scope') ?? null, 10_000, 'the out-of-scope mail');
+    const told = await eventually(
+      async () => (await stack.store.notifications.forTicket(id)).find((n) => n.kind === 'out_of_scope') ?? null,
+      10_000,
+      'the out-of-scope mail',
+    );
     expect(told).toMatchObject({ _id: `${id}:out_of_scope:1`, to: ['erin@elsewhere.example'] });
 
-    const back = await agent.post(`/api/v1/tickets/${id}/actions/reclassify`, { category: 'question', reason: 'a how-to question' });
+    const back = await agent.post(`/api/v1/tickets/${id}/actions/reclassify`, {
+      category: 'question',
+      reason: 'a how-to question',
+    });
     expect(back.body.sla).toMatchObject({ category: 'question', awaitingScopeReview: false });
     expect(clock(back.body.sla, 'first_response')).toMatchObject({ paused: false });
 
-    const timeline = await eventually(async () => {
-      const events = (await agent.get(`/api/v1/tickets/${id}/timeline`)).body.events as { type: string; detail: Record<string, unknown> }[];
-      return events.filter((e) => e.type === 'reclassified').length === 2 ? events : null;
-    }, 10_000, 'both reclassifications on the timeline');
-    expect(timeline.filter((e) => e.type === 'reclassified').map((e) => [e.detail.from, e.detail.to, e.detail.reason])).toEqual([
+    const timeline = await eventually(
+      async () => {
+        const events = (await agent.get(`/api/v1/tickets/${id}/timeline`)).body.events as {
+          type: string;
+          detail: Record<string, unknown>;
+        }[];
+        return events.filter((e) => e.type === 'reclassified').length === 2 ? events : null;
+      },
+      10_000,
+      'both reclassifications on the timeline',
+    );
+    expect(
+      timeline.filter((e) => e.type === 'reclassified').map((e) => [e.detail.from, e.detail.to, e.detail.reason]),
+    ).toEqual([
       ['bug', 'training', 'asks for a course'],
       ['training', 'question', 'a how-to question'],
     ]);
@@ -237,14 +383,21 @@ describe("the README's three requests", () => {
     const readme = fs.readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
     const section = readme.slice(readme.indexOf("## Set up a customer's agreement in three requests"));
     const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
-    const commands = block.replace(/\\\n\s*/g, ' ').split('\n').filter((l) => l.startsWith('curl'));
+    const commands = block
+      .replace(/\\\n\s*/g, ' ')
+      .split('\n')
+      .filter((l) => l.startsWith('curl'));
     expect(commands).toHaveLength(3);
     const answers: { status: number; body: { id: string } }[] = [];
     for (const cmd of commands) {
       const url = /-X POST (\S+)/.exec(cmd)![1]!.replace('http://localhost:3000', stack.baseUrl);
       const body = /-d '([^']*)'/.exec(cmd)![1]!;
       expect(cmd).toContain('Authorization: Bearer $(cat data/admin-key)');
-      const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${stack.adminKey}`, 'content-type': 'application/json' }, body });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.adminKey}`, 'content-type': 'application/json' },
+        body,
+      });
       answers.push({ status: res.status, body: (await res.json()) as { id: string } });
     }
     expect(answers.map((a) => a.status)).toEqual([201, 201, 201]);
@@ -256,8 +409,18 @@ describe("the README's three requests", () => {
       sla: { calendar: { id: 'acme-hours', version: 1 }, policy: { id: 'acme-gold', version: 1 } },
     });
     const terms = await stack.desk.agreements.termsFor({ organizationId: org.id });
-    expect(terms).toMatchObject({ agreement: org.id, version: 1, slaVersion: `${org.id}@1`, calendar: { id: 'acme-hours', spec: { timezone: 'America/New_York' } }, scope: { training: true } });
+    expect(terms).toMatchObject({
+      agreement: org.id,
+      version: 1,
+      slaVersion: `${org.id}@1`,
+      calendar: { id: 'acme-hours', spec: { timezone: 'America/New_York' } },
+      scope: { training: true },
+    });
     expect(terms.policy.targets.urgent.firstResponse.minutes).toBe(60);
-    expect(await stack.desk.agreements.termsFor({})).toMatchObject({ agreement: 'default', calendar: { id: 'default' }, scope: { training: false, customDevelopment: false, thirdParty: false } });
+    expect(await stack.desk.agreements.termsFor({})).toMatchObject({
+      agreement: 'default',
+      calendar: { id: 'default' },
+      scope: { training: false, customDevelopment: false, thirdParty: false },
+    });
   });
 });

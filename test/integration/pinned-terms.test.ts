@@ -12,7 +12,11 @@ import { eventually } from '../support/wait';
  * version names, and the default standing in (said so) for a calendar deleted since.
  */
 
-const daily = (timezone: string, open: string, close: string) => ({ timezone, windows: WEEKDAYS.map((day) => ({ day, open, close })), holidays: [] });
+const daily = (timezone: string, open: string, close: string) => ({
+  timezone,
+  windows: WEEKDAYS.map((day) => ({ day, open, close })),
+  holidays: [],
+});
 const scope = { training: false, customDevelopment: false, thirdParty: false };
 const agreement = (calendar: string) => ({ calendar, policy: 'default', scope });
 
@@ -27,23 +31,46 @@ const html = async (path: string) => (await fetch(`${stack.baseUrl}${path}`, { h
 /** The SLA clocks table of a ticket's console page, and what the page says about its terms. */
 async function ticketPage(id: string) {
   const page = await html(`/console/tickets/${id}`);
-  return { clocks: /<table id="clocks">[\s\S]*?<\/table>/.exec(page)?.[0] ?? '', calendar: /data-calendar="([^"]*)"/.exec(page)?.[1], standIn: /id="terms-stand-in">([^<]*)</.exec(page)?.[1] };
+  return {
+    clocks: /<table id="clocks">[\s\S]*?<\/table>/.exec(page)?.[0] ?? '',
+    calendar: /data-calendar="([^"]*)"/.exec(page)?.[1],
+    standIn: /id="terms-stand-in">([^<]*)</.exec(page)?.[1],
+  };
 }
 /** A ticket's row in the console's queue. */
-const queueRow = async (id: string) => new RegExp(`<tr [^>]*data-ticket-id="${id}"[\\s\\S]*?</tr>`).exec(await html('/console'))?.[0] ?? '';
+const queueRow = async (id: string) =>
+  new RegExp(`<tr [^>]*data-ticket-id="${id}"[\\s\\S]*?</tr>`).exec(await html('/console'))?.[0] ?? '';
 async function organization(name: string, calendar: string): Promise<string> {
-  const org = await admin.post('/api/v1/organizations', { name, domains: [`${name.toLowerCase()}.example`], agreement: agreement(calendar) });
+  const org = await admin.post('/api/v1/organizations', {
+    name,
+    domains: [`${name.toLowerCase()}.example`],
+    agreement: agreement(calendar),
+  });
   expect(org.status).toBe(201);
   return org.body.id as string;
 }
-const open = async (email: string) => (await admin.post('/api/v1/tickets', { subject: `From ${email}`, description: 'd', category: 'bug', priority: 'normal', customerEmail: email })).body.id as string;
-const zonesIn = (text: string) => [...new Set([...text.matchAll(/<time class="when"[^>]*>[^<]* (Europe\/Berlin|Asia\/Tokyo|UTC-5)/g)].map((m) => m[1]))];
+const open = async (email: string) =>
+  (
+    await admin.post('/api/v1/tickets', {
+      subject: `From ${email}`,
+      description: 'd',
+      category: 'bug',
+      priority: 'normal',
+      customerEmail: email,
+    })
+  ).body.id as string;
+const zonesIn = (text: string) => [
+  ...new Set([...text.matchAll(/<time class="when"[^>]*>[^<]* (Europe\/Berlin|Asia\/Tokyo|UTC-5)/g)].map((m) => m[1])),
+];
 
 beforeAll(async () => {
   stack = await startStack();
   admin = apiClient(stack.baseUrl, stack.adminKey);
   cookie = await consoleLogin(stack.baseUrl, stack.adminKey);
-  for (const [id, spec] of [['berlin-days', daily('Europe/Berlin', '08:00', '20:00')], ['tokyo-days', daily('Asia/Tokyo', '09:00', '18:00')]] as const) {
+  for (const [id, spec] of [
+    ['berlin-days', daily('Europe/Berlin', '08:00', '20:00')],
+    ['tokyo-days', daily('Asia/Tokyo', '09:00', '18:00')],
+  ] as const) {
     expect((await admin.post('/api/v1/sla/calendars', { id, ...spec })).status).toBe(201);
   }
   for (const name of ['Globex', 'Initrode'] as const) orgs[name] = await organization(name, 'berlin-days');
@@ -51,7 +78,11 @@ beforeAll(async () => {
   lena = await open('lena@initrode.example');
   // Lena's ticket as stored before tickets recorded their versions: only `slaVersion` names its agreement's.
   await stack.store.conn.db!.collection('tickets').updateOne({ _id: lena } as never, { $unset: { pinned: 1 } });
-  await eventually(async () => (await html('/console')).includes(`data-ticket-id="${lena}"`), 15_000, 'the tickets in the queue');
+  await eventually(
+    async () => (await html('/console')).includes(`data-ticket-id="${lena}"`),
+    15_000,
+    'the tickets in the queue',
+  );
 });
 afterAll(async () => {
   await stack?.close();
@@ -59,7 +90,15 @@ afterAll(async () => {
 
 describe("a ticket's pages under its own calendar", () => {
   it("keep the versions it was opened under when its organization's agreement changes, until a re-timing moves it", async () => {
-    expect((await admin.put(`/api/v1/organizations/${orgs.Globex}`, { name: 'Globex', domains: ['globex.example'], agreement: agreement('tokyo-days') })).status).toBe(200);
+    expect(
+      (
+        await admin.put(`/api/v1/organizations/${orgs.Globex}`, {
+          name: 'Globex',
+          domains: ['globex.example'],
+          agreement: agreement('tokyo-days'),
+        })
+      ).status,
+    ).toBe(200);
     const before = await ticketPage(hans);
     expect([before.calendar, zonesIn(before.clocks)]).toEqual(['berlin-days@1', ['Europe/Berlin']]);
     expect(zonesIn(await queueRow(hans))).toEqual(['Europe/Berlin']);
@@ -71,30 +110,60 @@ describe("a ticket's pages under its own calendar", () => {
     // The API names the versions in `sla`; the ones recorded at receipt stay internal.
     expect((await admin.get(`/api/v1/tickets/${hans}`)).body).not.toHaveProperty('pinned');
 
-    expect((await admin.post(`/api/v1/organizations/${orgs.Globex}/retime`)).body).toMatchObject({ retimed: 1, failed: 0 });
+    expect((await admin.post(`/api/v1/organizations/${orgs.Globex}/retime`)).body).toMatchObject({
+      retimed: 1,
+      failed: 0,
+    });
     const after = await ticketPage(hans);
     expect([after.calendar, zonesIn(after.clocks)]).toEqual(['tokyo-days@1', ['Asia/Tokyo']]);
     // Lists read the versions the worker records on the ticket with the re-timing's timeline event, right after the change.
-    await eventually(async () => zonesIn(await queueRow(hans)).includes('Asia/Tokyo'), 10_000, 'the re-timed row in Tokyo time');
+    await eventually(
+      async () => zonesIn(await queueRow(hans)).includes('Asia/Tokyo'),
+      10_000,
+      'the re-timed row in Tokyo time',
+    );
     expect(zonesIn(await queueRow(hans))).toEqual(['Asia/Tokyo']);
     expect(await portalPage()).toContain('Asia/Tokyo');
     expect(await portalPage()).not.toContain('Europe/Berlin');
     // A late retry of an older re-timing's record changes nothing.
-    await stack.store.tickets.repin(hans, { calendar: { id: 'berlin-days', version: 1 }, policy: { id: 'default', version: 1 } }, new Date(Date.now() - 60_000));
+    await stack.store.tickets.repin(
+      hans,
+      { calendar: { id: 'berlin-days', version: 1 }, policy: { id: 'default', version: 1 } },
+      new Date(Date.now() - 60_000),
+    );
     expect((await stack.store.tickets.get(hans))?.pinned?.calendar).toEqual({ id: 'tokyo-days', version: 1 });
   });
 
   it('read a ticket stored before its versions were recorded in the calendar its agreement version names', async () => {
-    expect((await admin.put(`/api/v1/organizations/${orgs.Initrode}`, { name: 'Initrode', domains: ['initrode.example'], agreement: agreement('tokyo-days') })).status).toBe(200);
+    expect(
+      (
+        await admin.put(`/api/v1/organizations/${orgs.Initrode}`, {
+          name: 'Initrode',
+          domains: ['initrode.example'],
+          agreement: agreement('tokyo-days'),
+        })
+      ).status,
+    ).toBe(200);
     expect(zonesIn(await queueRow(lena))).toEqual(['Europe/Berlin']);
   });
 
   it('fall back to the default, saying so, once the calendar a ticket names is deleted', async () => {
     // A calendar this process never read (one it had read stays known a while: its copy was the ticket's).
-    expect((await admin.post('/api/v1/sla/calendars', { id: 'paris-days', ...daily('Europe/Paris', '09:00', '17:00') })).status).toBe(201);
+    expect(
+      (await admin.post('/api/v1/sla/calendars', { id: 'paris-days', ...daily('Europe/Paris', '09:00', '17:00') }))
+        .status,
+    ).toBe(201);
     orgs.Umbrella = await organization('Umbrella', 'paris-days');
     const otto = await open('otto@umbrella.example');
-    expect((await admin.put(`/api/v1/organizations/${orgs.Umbrella}`, { name: 'Umbrella', domains: ['umbrella.example'], agreement: agreement('tokyo-days') })).status).toBe(200);
+    expect(
+      (
+        await admin.put(`/api/v1/organizations/${orgs.Umbrella}`, {
+          name: 'Umbrella',
+          domains: ['umbrella.example'],
+          agreement: agreement('tokyo-days'),
+        })
+      ).status,
+    ).toBe(200);
     expect((await admin.delete('/api/v1/sla/calendars/paris-days')).status).toBe(204);
     const page = await ticketPage(otto);
     expect(page.standIn).toContain('calendar paris-days@1 is no longer stored');

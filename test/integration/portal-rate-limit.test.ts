@@ -18,8 +18,19 @@ let stack: TestStack;
 
 beforeAll(async () => {
   // trustProxy: X-Forwarded-For from loopback names the client, so a second client can be told apart.
-  stack = await startStack({ portalRateLimit: { limit: LIMIT, windowMs: WINDOW_MS }, portal: { perAddressMs: 0 }, trustProxy: 'loopback' });
-  for (let i = 0; i <= LIMIT + 2; i++) await stack.store.users.ensureCustomer(customer(i), `Customer ${i}`, `C${suffix}RL${i}`.toUpperCase(), `hash-${suffix}-${i}`, new Date());
+  stack = await startStack({
+    portalRateLimit: { limit: LIMIT, windowMs: WINDOW_MS },
+    portal: { perAddressMs: 0 },
+    trustProxy: 'loopback',
+  });
+  for (let i = 0; i <= LIMIT + 2; i++)
+    await stack.store.users.ensureCustomer(
+      customer(i),
+      `Customer ${i}`,
+      `C${suffix}RL${i}`.toUpperCase(),
+      `hash-${suffix}-${i}`,
+      new Date(),
+    );
 });
 afterAll(async () => {
   await stack?.close();
@@ -53,7 +64,11 @@ describe('the portal sign-in form past its rate limit', () => {
     const sentinel = customer(LIMIT + 2);
     expect((await requestSignIn(other, sentinel)).status).toBe(200);
     for (const email of [customer(0), customer(1), customer(2), sentinel]) {
-      await eventually(async () => (await signInLinks(outbox, email)).length === 1, 15_000, `the sign-in mail to ${email}`);
+      await eventually(
+        async () => (await signInLinks(outbox, email)).length === 1,
+        15_000,
+        `the sign-in mail to ${email}`,
+      );
     }
     for (const email of refused) expect(await signInLinks(outbox, email)).toEqual([]);
     const links = await stack.store.conn.db!.collection('portal_sign_in_links').countDocuments({});

@@ -30,7 +30,14 @@ const users: Record<string, string> = {};
 
 /** The agent opens a ticket for a customer through the API (every channel goes through the same intake). */
 async function open(email: string, subject: string): Promise<string> {
-  const res = await admin.post('/api/v1/tickets', { subject, description: 'It fails', errorMessage: 'HTTP 500 at /export', category: 'bug', priority: 'high', customerEmail: email });
+  const res = await admin.post('/api/v1/tickets', {
+    subject,
+    description: 'It fails',
+    errorMessage: 'HTTP 500 at /export',
+    category: 'bug',
+    priority: 'high',
+    customerEmail: email,
+  });
   expect(res.status).toBe(201);
   return res.body.id as string;
 }
@@ -42,18 +49,42 @@ beforeAll(async () => {
   // ACME's people are made members through the API, before their tickets, so intake files the tickets under ACME.
   const org = await admin.post('/api/v1/organizations', {
     name: `ACME ${suffix}`,
-    agreement: { calendar: 'default', policy: 'default', scope: { training: false, customDevelopment: false, thirdParty: false } },
+    agreement: {
+      calendar: 'default',
+      policy: 'default',
+      scope: { training: false, customDevelopment: false, thirdParty: false },
+    },
   });
   expect(org.status).toBe(201);
   acme = org.body.id;
-  for (const [email, organizationRole] of [[ada, 'admin'], [cy, 'member']] as const) {
-    expect((await admin.post('/api/v1/users', { role: 'customer', name: email, email, organizationId: org.body.id, organizationRole })).status).toBe(201);
+  for (const [email, organizationRole] of [
+    [ada, 'admin'],
+    [cy, 'member'],
+  ] as const) {
+    expect(
+      (
+        await admin.post('/api/v1/users', {
+          role: 'customer',
+          name: email,
+          email,
+          organizationId: org.body.id,
+          organizationRole,
+        })
+      ).status,
+    ).toBe(201);
   }
   ids.ada = await open(ada, 'Ada cannot export');
   ids.bob = await open(bob, 'Bob sees error 500');
   ids.cy = await open(cy, 'Cy lost access');
   for (const email of [ada, bob, cy]) users[email] = (await stack.store.users.byEmail(email))!.id;
-  await eventually(async () => (await db().collection('ticket_states').countDocuments({ _id: { $in: Object.values(ids) } } as never)) === 3, 30_000, 'the projections');
+  await eventually(
+    async () =>
+      (await db()
+        .collection('ticket_states')
+        .countDocuments({ _id: { $in: Object.values(ids) } } as never)) === 3,
+    30_000,
+    'the projections',
+  );
 });
 afterAll(async () => {
   await stack?.close();
@@ -66,7 +97,9 @@ describe('signing in by a mailed link', () => {
     const stranger = await requestSignIn(b, nobody);
     const link = await signIn(b, outbox, bob);
     expect(stranger.status).toBe(200);
-    expect(stranger.page.replaceAll(nobody, '<address>')).toEqual((await requestSignIn(browserLike(stack.baseUrl), 'x@example.com')).page.replaceAll('x@example.com', '<address>'));
+    expect(stranger.page.replaceAll(nobody, '<address>')).toEqual(
+      (await requestSignIn(browserLike(stack.baseUrl), 'x@example.com')).page.replaceAll('x@example.com', '<address>'),
+    );
     expect(await signInLinks(outbox, nobody)).toEqual([]);
 
     const session = b.jar.get('sd_portal');
@@ -90,8 +123,13 @@ describe('signing in by a mailed link', () => {
     expect(JSON.stringify(await db().collection('customer_sessions').find({}).toArray())).not.toContain(session);
   });
 
-  it("is linked from the acknowledgement mail, whose link opens the portal", async () => {
-    const ack = await eventually(async () => (await mailsFor(outbox, ids.cy!)).find((m) => m.headers.get('x-notification-kind') === 'acknowledgement'), 15_000, 'the acknowledgement');
+  it('is linked from the acknowledgement mail, whose link opens the portal', async () => {
+    const ack = await eventually(
+      async () =>
+        (await mailsFor(outbox, ids.cy!)).find((m) => m.headers.get('x-notification-kind') === 'acknowledgement'),
+      15_000,
+      'the acknowledgement',
+    );
     const url = /Your tickets and our service level agreement: (\S+)/.exec(ack.text ?? '')?.[1];
     expect(url).toBe(`${stack.baseUrl}/portal`);
     const b = browserLike(stack.baseUrl);
@@ -129,7 +167,17 @@ describe('signing in by a mailed link', () => {
     try {
       const shortAdmin = apiClient(short.baseUrl, short.adminKey);
       const email = `late-${suffix}@example.com`;
-      expect((await shortAdmin.post('/api/v1/tickets', { subject: 'Late', description: 'x', category: 'bug', priority: 'low', customerEmail: email })).status).toBe(201);
+      expect(
+        (
+          await shortAdmin.post('/api/v1/tickets', {
+            subject: 'Late',
+            description: 'x',
+            category: 'bug',
+            priority: 'low',
+            customerEmail: email,
+          })
+        ).status,
+      ).toBe(201);
       const b = browserLike(short.baseUrl);
       await requestSignIn(b, email);
       const link = (await eventually(async () => (await signInLinks(outbox, email))[0], 15_000, 'the mail'))!;
@@ -151,7 +199,9 @@ describe('the ticket list', () => {
     expect(list.page).toContain(`data-ticket="${ids.bob}"`);
     expect(list.page).not.toContain(ids.ada);
     expect(list.page).not.toContain(ids.cy);
-    expect(list.page).toMatch(/data-metric="first_response" data-state="on track">First response: <strong>on track<\/strong>, due <time datetime="[^"]+">\w{3} \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC-5<\/time>/);
+    expect(list.page).toMatch(
+      /data-metric="first_response" data-state="on track">First response: <strong>on track<\/strong>, due <time datetime="[^"]+">\w{3} \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC-5<\/time>/,
+    );
     expect((await b.get(`/portal/tickets/${ids.ada}`)).status).toBe(404);
     const own = await b.get(`/portal/tickets/${ids.bob}`);
     expect(own.status).toBe(200);
@@ -183,7 +233,13 @@ describe('the ticket list', () => {
   });
 
   it("lists a ticket's files with download links that work only for those who may read the ticket", async () => {
-    const file = { ticketId: ids.bob!, filename: 'export log.txt', contentType: 'text/plain', data: Buffer.from('HTTP 500 at /export\n'), createdAt: new Date() };
+    const file = {
+      ticketId: ids.bob!,
+      filename: 'export log.txt',
+      contentType: 'text/plain',
+      data: Buffer.from('HTTP 500 at /export\n'),
+      createdAt: new Date(),
+    };
     await stack.store.attachments.add({ ...file, id: `Fportal${suffix}`, size: file.data.length });
     const href = `/portal/tickets/${ids.bob}/files/Fportal${suffix}`;
     const b = browserLike(stack.baseUrl);
@@ -216,13 +272,23 @@ describe('the SLA and its acceptance', () => {
     for (const id of [ids.bob, second]) {
       const ticket = (await admin.get(`/api/v1/tickets/${id}`)).body;
       expect(ticket.slaVersion).toBe('default@1');
-      expect(ticket.slaAcceptance).toEqual({ via: 'implied', at: recorded[0]!.acceptedAt.toISOString(), ticketId: ids.bob });
+      expect(ticket.slaAcceptance).toEqual({
+        via: 'implied',
+        at: recorded[0]!.acceptedAt.toISOString(),
+        ticketId: ids.bob,
+      });
     }
-    const agent = (await admin.post('/api/v1/users', { role: 'agent', name: 'Pat Agent', email: `pat-${suffix}@support.local` })).body.apiKey as string;
+    const agent = (
+      await admin.post('/api/v1/users', { role: 'agent', name: 'Pat Agent', email: `pat-${suffix}@support.local` })
+    ).body.apiKey as string;
     const page = await browserLike(stack.baseUrl);
     const login = await page.get('/console/login');
     await page.post('/console/login', { csrf: page.csrfOf(login.page), apiKey: agent });
-    expect((await page.get(`/console/tickets/${second}`)).page).toMatch(new RegExp(`id="sla-acceptance">SLA <strong>default@1</strong>: accepted by engaging support \\(implied by opening #${ids.bob}\\)`));
+    expect((await page.get(`/console/tickets/${second}`)).page).toMatch(
+      new RegExp(
+        `id="sla-acceptance">SLA <strong>default@1</strong>: accepted by engaging support \\(implied by opening #${ids.bob}\\)`,
+      ),
+    );
   });
 
   it("implies nothing for a web-form ticket under someone's address until the link mailed there is opened", async () => {
@@ -230,13 +296,25 @@ describe('the SLA and its acceptance', () => {
     const fay = await stack.store.users.ensureCustomer(email, 'Fay', `C${suffix}FAY`, `hash-fay-${suffix}`, new Date());
     const b = browserLike(stack.baseUrl);
     const form = await b.get('/');
-    const sent = await b.post('/', { csrf: b.csrfOf(form.page), email, subject: 'Typed by someone', description: 'Hi', category: 'question', priority: 'normal', contact: 'web' });
+    const sent = await b.post('/', {
+      csrf: b.csrfOf(form.page),
+      email,
+      subject: 'Typed by someone',
+      description: 'Hi',
+      category: 'question',
+      priority: 'normal',
+      contact: 'web',
+    });
     expect(sent.status).toBe(201);
     const id = /id="ticket-number">#(\w+)</.exec(sent.page)![1]!;
     expect(await db().collection('sla_acceptances').countDocuments({ customerId: fay.id })).toBe(0);
     expect((await admin.get(`/api/v1/tickets/${id}`)).body.slaAcceptance).toBeNull();
 
-    const ack = await eventually(async () => (await mailsFor(outbox, id)).find((m) => m.headers.get('x-notification-kind') === 'acknowledgement'), 15_000, 'the acknowledgement');
+    const ack = await eventually(
+      async () => (await mailsFor(outbox, id)).find((m) => m.headers.get('x-notification-kind') === 'acknowledgement'),
+      15_000,
+      'the acknowledgement',
+    );
     expect((await fetch(/View the ticket: (\S+)/.exec(ack.text ?? '')![1]!)).status).toBe(200);
     const recorded = await db().collection('sla_acceptances').find({ customerId: fay.id }).toArray();
     expect(recorded).toHaveLength(1);
@@ -251,7 +329,9 @@ describe('the SLA and its acceptance', () => {
     const sla = await b.get('/portal/sla');
     expect(sla.page).toContain('You are under version <strong>default@1</strong>');
     expect(sla.page).toContain('id="support-hours">Support hours: <strong>Sunday to Thursday, 10 PM to 6 AM (EST)');
-    expect(sla.page).toContain('<th scope="row">urgent</th><td>2 hours of support time</td><td>2 hours of support time</td><td>8 hours of support time</td>');
+    expect(sla.page).toContain(
+      '<th scope="row">urgent</th><td>2 hours of support time</td><td>2 hours of support time</td><td>8 hours of support time</td>',
+    );
     expect(sla.page).toContain('By engaging our support services, you agree to comply');
     // The e-mail channel is the desk's real address, as a link; the copied text's obfuscation artifact is gone.
     expect(sla.page).toContain(`<p>- Email: <a href="mailto:${supportAddress}">${supportAddress}</a></p>`);
@@ -263,7 +343,10 @@ describe('the SLA and its acceptance', () => {
     const first = await b.post('/portal/sla/accept', form);
     expect(first.location).toBe('/portal/sla?accepted=1');
     expect((await b.post('/portal/sla/accept', form)).status).toBe(303);
-    const records = await db().collection('sla_acceptances').find({ customerId: `C${suffix}DEE` }).toArray();
+    const records = await db()
+      .collection('sla_acceptances')
+      .find({ customerId: `C${suffix}DEE` })
+      .toArray();
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ via: 'portal', slaVersion: 'default@1' });
     expect(records[0]!.ticketId).toBeUndefined();
@@ -273,8 +356,15 @@ describe('the SLA and its acceptance', () => {
 
     // A ticket opened after the accept implies nothing: it shows the explicit acceptance.
     const id = await open(email, 'After accepting');
-    expect(await db().collection('sla_acceptances').countDocuments({ customerId: `C${suffix}DEE` })).toBe(1);
-    expect((await admin.get(`/api/v1/tickets/${id}`)).body.slaAcceptance).toEqual({ via: 'portal', at: records[0]!.acceptedAt.toISOString() });
+    expect(
+      await db()
+        .collection('sla_acceptances')
+        .countDocuments({ customerId: `C${suffix}DEE` }),
+    ).toBe(1);
+    expect((await admin.get(`/api/v1/tickets/${id}`)).body.slaAcceptance).toEqual({
+      via: 'portal',
+      at: records[0]!.acceptedAt.toISOString(),
+    });
   });
 
   it('refuses an accept of a version other than the one in force', async () => {
@@ -318,10 +408,14 @@ describe('CSRF', () => {
     // A confirmation posted without the form's token does not sign in, and the link stays usable.
     const requester = browserLike(stack.baseUrl);
     await requestSignIn(requester, bob);
-    const links = await eventually(async () => {
-      const all = await signInLinks(outbox, bob);
-      return all.length > mailsBefore && all;
-    }, 15_000, 'the mail');
+    const links = await eventually(
+      async () => {
+        const all = await signInLinks(outbox, bob);
+        return all.length > mailsBefore && all;
+      },
+      15_000,
+      'the mail',
+    );
     expect(links).toHaveLength(mailsBefore + 1); // the refused request mailed nothing
     const link = links.at(-1)!;
     const forged = await browserLike(stack.baseUrl).post(new URL(link).pathname, { csrf: 'forged' });

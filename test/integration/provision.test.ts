@@ -17,7 +17,9 @@ describe('provisioning', () => {
     const second = await provision({ log: (l) => lines.push(l) });
     expect(second).toEqual(first);
     expect(lines.filter((l) => /building|fetching/.test(l))).toEqual([]);
-    expect(['ferretdb.stamp', 'test-server.stamp'].map((f) => fs.statSync(path.join(toolsDir(), f)).mtimeMs)).toEqual(stamps);
+    expect(['ferretdb.stamp', 'test-server.stamp'].map((f) => fs.statSync(path.join(toolsDir(), f)).mtimeMs)).toEqual(
+      stamps,
+    );
     for (const bin of [second.temporal!, second.mongo!.path, second.testServer!]) {
       fs.accessSync(bin, fs.constants.X_OK);
     }
@@ -25,7 +27,10 @@ describe('provisioning', () => {
 
   it('is safe when two runs race: both succeed with the same tools', async () => {
     const cli = ['--import', 'tsx', path.join(repoRoot, 'scripts/provision.ts')];
-    const [a, b] = await Promise.all([run(process.execPath, cli, { cwd: repoRoot }), run(process.execPath, cli, { cwd: repoRoot })]);
+    const [a, b] = await Promise.all([
+      run(process.execPath, cli, { cwd: repoRoot }),
+      run(process.execPath, cli, { cwd: repoRoot }),
+    ]);
     const tools = (out: string) => out.split('\n').filter((l) => /\] (temporal|mongo|time-skipping)/.test(l));
     expect(tools(a.stdout)).toHaveLength(3);
     expect(tools(a.stdout)).toEqual(tools(b.stdout));
@@ -49,7 +54,11 @@ describe('provisioning', () => {
     fs.writeFileSync(path.join(dir, '.lock', 'owner'), '999999999');
     const env = { ...process.env, SLA_DESK_TOOLS_DIR: dir };
     // With only the temporal CLI needed and TEMPORAL_CLI_PATH set, nothing is built: the test is about the lock.
-    const tools = await provision({ env: { ...env, TEMPORAL_CLI_PATH: process.execPath }, need: { temporal: true, mongo: false, testServer: false, chromium: false }, log: () => {} });
+    const tools = await provision({
+      env: { ...env, TEMPORAL_CLI_PATH: process.execPath },
+      need: { temporal: true, mongo: false, testServer: false, chromium: false },
+      log: () => {},
+    });
     expect(tools.temporal).toBe(process.execPath);
     expect(fs.existsSync(path.join(dir, '.lock'))).toBe(false);
     fs.rmSync(dir, { recursive: true, force: true });

@@ -47,21 +47,38 @@ function parseCsv(text: string): string[][] {
 }
 
 const csvOf = async (query: string) => {
-  const res = await fetch(`${stack.baseUrl}/api/v1/reports/sla.csv?${query}`, { headers: { authorization: `Bearer ${agentKey}` } });
-  return { status: res.status, type: res.headers.get('content-type'), disposition: res.headers.get('content-disposition'), rows: parseCsv(await res.text()) };
+  const res = await fetch(`${stack.baseUrl}/api/v1/reports/sla.csv?${query}`, {
+    headers: { authorization: `Bearer ${agentKey}` },
+  });
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    disposition: res.headers.get('content-disposition'),
+    rows: parseCsv(await res.text()),
+  };
 };
 
 beforeAll(async () => {
   stack = await startStack();
   admin = apiClient(stack.baseUrl, stack.adminKey);
-  agentKey = (await admin.post('/api/v1/users', { role: 'agent', name: 'Rita', email: 'rita@support.local' })).body.apiKey;
+  agentKey = (await admin.post('/api/v1/users', { role: 'agent', name: 'Rita', email: 'rita@support.local' })).body
+    .apiKey;
   agent = apiClient(stack.baseUrl, agentKey);
-  expect((await admin.post('/api/v1/sla/calendars', { id: 'round-the-clock', ...ALWAYS_OPEN_CALENDAR })).status).toBe(201);
-  for (const [key, name, domain] of [['initech', 'Initech', 'initech.example'], ['globex', 'Globex', 'globex.example']] as const) {
+  expect((await admin.post('/api/v1/sla/calendars', { id: 'round-the-clock', ...ALWAYS_OPEN_CALENDAR })).status).toBe(
+    201,
+  );
+  for (const [key, name, domain] of [
+    ['initech', 'Initech', 'initech.example'],
+    ['globex', 'Globex', 'globex.example'],
+  ] as const) {
     const created = await admin.post('/api/v1/organizations', {
       name,
       domains: [domain],
-      agreement: { calendar: key === 'initech' ? 'round-the-clock' : 'default', policy: 'default', scope: { training: false, customDevelopment: false, thirdParty: false } },
+      agreement: {
+        calendar: key === 'initech' ? 'round-the-clock' : 'default',
+        policy: 'default',
+        scope: { training: false, customDevelopment: false, thirdParty: false },
+      },
     });
     expect(created.status).toBe(201);
     org[key] = created.body.id;
@@ -69,9 +86,19 @@ beforeAll(async () => {
 
   from = new Date(Date.now() - 60_000).toISOString();
   const open = async (email: string, subject: string, priority: string) => {
-    const t = await admin.post('/api/v1/tickets', { subject, description: 'd', category: 'bug', priority, customerEmail: email });
+    const t = await admin.post('/api/v1/tickets', {
+      subject,
+      description: 'd',
+      category: 'bug',
+      priority,
+      customerEmail: email,
+    });
     expect(t.status).toBe(201);
-    await eventually(async () => (await agent.get(`/api/v1/tickets/${t.body.id}`)).body.status === 'acknowledged', 15_000, 'acknowledgement');
+    await eventually(
+      async () => (await agent.get(`/api/v1/tickets/${t.body.id}`)).body.status === 'acknowledged',
+      15_000,
+      'acknowledgement',
+    );
     expect((await agent.post(`/api/v1/tickets/${t.body.id}/messages`, { body: 'Looking at it' })).status).toBe(201);
     return t.body.id as string;
   };
@@ -80,7 +107,11 @@ beforeAll(async () => {
   tickets.none = await open('carol@example.com', 'No organization', 'low');
   to = new Date(Date.now() + 60_000).toISOString();
   // Every first response is recorded before the reports are read.
-  await eventually(async () => ((await agent.get(`/api/v1/reports/sla/outcomes?from=${from}&to=${to}`)).body.rows?.length ?? 0) >= 3, 15_000, 'three outcomes');
+  await eventually(
+    async () => ((await agent.get(`/api/v1/reports/sla/outcomes?from=${from}&to=${to}`)).body.rows?.length ?? 0) >= 3,
+    15_000,
+    'three outcomes',
+  );
 });
 afterAll(async () => {
   await stack?.close();
@@ -91,14 +122,22 @@ describe('attainment per organization', () => {
     const byOrg = await agent.get(`/api/v1/reports/sla?from=${from}&to=${to}&by=organization`);
     expect(byOrg.status).toBe(200);
     const first = byOrg.body.rows.filter((r: { metric: string }) => r.metric === 'first_response');
-    expect(first.map((r: { organization: string | null; priority: string; met: number }) => [r.organization, r.priority, r.met])).toEqual([
+    expect(
+      first.map((r: { organization: string | null; priority: string; met: number }) => [
+        r.organization,
+        r.priority,
+        r.met,
+      ]),
+    ).toEqual([
       ['Globex', 'urgent', 1],
       ['Initech', 'high', 1],
       [null, 'low', 1],
     ]);
 
     const initech = await agent.get(`/api/v1/reports/sla?from=${from}&to=${to}&organization=${org.initech}`);
-    expect(initech.body.rows).toEqual([expect.objectContaining({ priority: 'high', metric: 'first_response', met: 1, missed: 0, attainment: 1 })]);
+    expect(initech.body.rows).toEqual([
+      expect.objectContaining({ priority: 'high', metric: 'first_response', met: 1, missed: 0, attainment: 1 }),
+    ]);
     expect(initech.body.organizationId).toBe(org.initech);
     const none = await agent.get(`/api/v1/reports/sla?from=${from}&to=${to}&organization=none`);
     expect(none.body.rows.map((r: { priority: string }) => r.priority)).toEqual(['low']);
@@ -112,9 +151,14 @@ describe('attainment per organization', () => {
     const backwards = await agent.get(`/api/v1/reports/sla?from=${to}&to=${from}`);
     expect(backwards.status).toBe(400);
     expect(backwards.body.errors[0].field).toBe('to');
-    const badOrg = await agent.get(`/api/v1/reports/sla.csv?from=${from}&to=${to}&organization=${encodeURIComponent('{"$ne":1}')}`);
+    const badOrg = await agent.get(
+      `/api/v1/reports/sla.csv?from=${from}&to=${to}&organization=${encodeURIComponent('{"$ne":1}')}`,
+    );
     expect(badOrg.status).toBe(400);
-    const customer = apiClient(stack.baseUrl, (await admin.post('/api/v1/users', { role: 'customer', name: 'Dee', email: 'dee@example.com' })).body.apiKey);
+    const customer = apiClient(
+      stack.baseUrl,
+      (await admin.post('/api/v1/users', { role: 'customer', name: 'Dee', email: 'dee@example.com' })).body.apiKey,
+    );
     expect((await customer.get(`/api/v1/reports/sla.csv?from=${from}&to=${to}`)).status).toBe(403);
     expect((await customer.get(`/api/v1/reports/sla/outcomes?from=${from}&to=${to}`)).status).toBe(403);
   });
@@ -128,11 +172,26 @@ describe('the CSV export', () => {
     expect(csv.disposition).toMatch(/^attachment; filename="?sla-[\d-]+\.csv"?$/);
     expect(csv.rows[0]).toEqual([...OUTCOME_COLUMNS]);
 
-    const outcomes = (await agent.get(`/api/v1/reports/sla/outcomes?from=${from}&to=${to}`)).body.rows as Record<string, string | number | null>[];
+    const outcomes = (await agent.get(`/api/v1/reports/sla/outcomes?from=${from}&to=${to}`)).body.rows as Record<
+      string,
+      string | number | null
+    >[];
     const asCells = (o: Record<string, string | number | null>) =>
-      [o.ticketId, o.subject, o.organizationId, o.organization, o.customerId, o.customerEmail, o.priority, o.category, o.metric, o.outcome, o.at, o.dueAt, o.businessMinutesUsed].map((v) =>
-        v === null ? '' : String(v).replace(/^([=+\-@\t\r])/, "'$1"),
-      );
+      [
+        o.ticketId,
+        o.subject,
+        o.organizationId,
+        o.organization,
+        o.customerId,
+        o.customerEmail,
+        o.priority,
+        o.category,
+        o.metric,
+        o.outcome,
+        o.at,
+        o.dueAt,
+        o.businessMinutesUsed,
+      ].map((v) => (v === null ? '' : String(v).replace(/^([=+\-@\t\r])/, "'$1")));
     expect(csv.rows.slice(1)).toEqual(outcomes.map(asCells));
 
     // The customers' words cannot become a spreadsheet formula, and quotes, commas and line breaks survive.
@@ -141,12 +200,22 @@ describe('the CSV export', () => {
     expect(initech[3]).toBe('Initech');
     expect(csv.rows.find((r) => r[0] === tickets.globex)![1]).toBe('Export, "quoted" and\nsplit');
 
-    const report = (await agent.get(`/api/v1/reports/sla?from=${from}&to=${to}`)).body.rows as { priority: string; metric: string; met: number; missed: number; breached: number }[];
+    const report = (await agent.get(`/api/v1/reports/sla?from=${from}&to=${to}`)).body.rows as {
+      priority: string;
+      metric: string;
+      met: number;
+      missed: number;
+      breached: number;
+    }[];
     const col = (name: (typeof OUTCOME_COLUMNS)[number]) => OUTCOME_COLUMNS.indexOf(name);
     for (const r of report) {
       const rows = csv.rows.slice(1).filter((c) => c[col('priority')] === r.priority && c[col('clock')] === r.metric);
       const count = (outcome: string) => rows.filter((c) => c[col('outcome')] === outcome).length;
-      expect([count('met'), count('missed'), count('breached')], `${r.priority} ${r.metric}`).toEqual([r.met, r.missed, r.breached]);
+      expect([count('met'), count('missed'), count('breached')], `${r.priority} ${r.metric}`).toEqual([
+        r.met,
+        r.missed,
+        r.breached,
+      ]);
     }
     expect(report.reduce((n, r) => n + r.met + r.missed + r.breached, 0)).toBe(csv.rows.length - 1);
   });
@@ -160,15 +229,23 @@ describe('the CSV export', () => {
 describe('the console dashboard', () => {
   it('filters every figure by organization and links the same period and organization as CSV', async () => {
     const cookie = await consoleLogin(stack.baseUrl, agentKey);
-    const page = await fetch(`${stack.baseUrl}/console/dashboard?from=${from}&to=${to}&organization=${org.initech}`, { headers: { cookie } });
+    const page = await fetch(`${stack.baseUrl}/console/dashboard?from=${from}&to=${to}&organization=${org.initech}`, {
+      headers: { cookie },
+    });
     expect(page.status).toBe(200);
     const body = await page.text();
     expect(body).toContain(`<option value="${org.initech}" selected>Initech</option>`);
-    expect([...body.matchAll(/<tr data-priority="(\w+)" data-metric="first_response"/g)].map((m) => m[1])).toEqual(['high']);
+    expect([...body.matchAll(/<tr data-priority="(\w+)" data-metric="first_response"/g)].map((m) => m[1])).toEqual([
+      'high',
+    ]);
     expect(body).toMatch(/data-received="1"/);
     const link = /<a id="csv" href="([^"]+)"/.exec(body)![1]!.replace(/&amp;/g, '&');
     const csv = await fetch(`${stack.baseUrl}${link}`, { headers: { cookie } });
     expect(csv.status).toBe(200);
-    expect(parseCsv(await csv.text()).slice(1).map((r) => r[0])).toEqual([tickets.initech]);
+    expect(
+      parseCsv(await csv.text())
+        .slice(1)
+        .map((r) => r[0]),
+    ).toEqual([tickets.initech]);
   });
 });

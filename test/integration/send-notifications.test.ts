@@ -22,10 +22,27 @@ afterAll(async () => {
 const outbox = () => inject('outboxDir');
 
 function breachAndEscalation(ticketId: string, escalateTo = 'L2'): NotifyInput[] {
-  const facts = { subject: 'Login fails', metric: 'first_response', dueLocal: 'Mon 1 Dec 2026 05:00 EST', dueUtc: '2026-12-01 10:00 UTC' };
+  const facts = {
+    subject: 'Login fails',
+    metric: 'first_response',
+    dueLocal: 'Mon 1 Dec 2026 05:00 EST',
+    dueUtc: '2026-12-01 10:00 UTC',
+  };
   return [
-    { key: `${ticketId}:breach:first_response:0`, ticketId, kind: 'breach', audience: { kind: 'level', level: 'L1' }, facts: { ...facts, level: 'L1' } },
-    { key: `${ticketId}:escalation:first_response:${escalateTo}:0`, ticketId, kind: 'escalation', audience: { kind: 'level', level: escalateTo }, facts: { ...facts, level: escalateTo } },
+    {
+      key: `${ticketId}:breach:first_response:0`,
+      ticketId,
+      kind: 'breach',
+      audience: { kind: 'level', level: 'L1' },
+      facts: { ...facts, level: 'L1' },
+    },
+    {
+      key: `${ticketId}:escalation:first_response:${escalateTo}:0`,
+      ticketId,
+      kind: 'escalation',
+      audience: { kind: 'level', level: escalateTo },
+      facts: { ...facts, level: escalateTo },
+    },
   ];
 }
 
@@ -54,7 +71,9 @@ describe('sendNotifications (activities/ticket-activities.ts)', () => {
     ]);
 
     // Temporal retrying the activity (its completion was lost) finds both mails sent.
-    expect(await activities.sendNotifications(inputs)).toEqual(inputs.map((i) => ({ key: i.key, outcome: 'already-sent' })));
+    expect(await activities.sendNotifications(inputs)).toEqual(
+      inputs.map((i) => ({ key: i.key, outcome: 'already-sent' })),
+    );
     expect(await mailsFor(outbox(), ticketId)).toHaveLength(2);
   });
 
@@ -65,7 +84,11 @@ describe('sendNotifications (activities/ticket-activities.ts)', () => {
 
     const outcomes = await activities.sendNotifications([breach!, escalation!]);
     expect(outcomes[0]).toEqual({ key: breach!.key, outcome: 'sent' });
-    expect(outcomes[1]).toMatchObject({ key: escalation!.key, outcome: 'failed', error: expect.stringMatching(/no contacts configured for level L9/) });
+    expect(outcomes[1]).toMatchObject({
+      key: escalation!.key,
+      outcome: 'failed',
+      error: expect.stringMatching(/no contacts configured for level L9/),
+    });
     expect((await mailsFor(outbox(), ticketId)).map((m) => m.headers.get('x-notification-kind'))).toEqual(['breach']);
   });
 
@@ -81,7 +104,10 @@ describe('sendNotifications (activities/ticket-activities.ts)', () => {
     await expect(down.sendNotifications(inputs)).rejects.toThrow();
     expect(await mailsFor(outbox(), ticketId)).toHaveLength(0);
 
-    const back = createTicketActivities({ ...testActivityDeps(store), now: () => new Date(t0.getTime() + CLAIM_LEASE_MS + 1) });
+    const back = createTicketActivities({
+      ...testActivityDeps(store),
+      now: () => new Date(t0.getTime() + CLAIM_LEASE_MS + 1),
+    });
     expect(await back.sendNotifications(inputs)).toEqual(inputs.map((i) => ({ key: i.key, outcome: 'sent' })));
     expect(await mailsFor(outbox(), ticketId)).toHaveLength(2);
   });
@@ -89,10 +115,28 @@ describe('sendNotifications (activities/ticket-activities.ts)', () => {
 
 describe('applyTicketChange: a change that mails, mail first, then its record', () => {
   const changeOf = (ticketId: string, version: number) => ({
-    events: [{ key: `${ticketId}:breached:first_response:0`, ticketId, type: 'breached', metric: 'first_response', at: new Date().toISOString(), level: 'L1' }],
+    events: [
+      {
+        key: `${ticketId}:breached:first_response:0`,
+        ticketId,
+        type: 'breached',
+        metric: 'first_response',
+        at: new Date().toISOString(),
+        level: 'L1',
+      },
+    ],
     projection: {
-      id: ticketId, version, status: 'acknowledged', priority: 'urgent', category: 'bug', customerId: 'c1', subject: 'Login fails',
-      escalationLevel: 'L2', slaState: 'breached', receivedAt: new Date().toISOString(), updatedAt: new Date().toISOString(),
+      id: ticketId,
+      version,
+      status: 'acknowledged',
+      priority: 'urgent',
+      category: 'bug',
+      customerId: 'c1',
+      subject: 'Login fails',
+      escalationLevel: 'L2',
+      slaState: 'breached',
+      receivedAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
     },
     webhookCandidates: ['breached'],
   });
@@ -109,13 +153,22 @@ describe('applyTicketChange: a change that mails, mail first, then its record', 
     await expect(down.applyTicketChange(input)).rejects.toThrow();
     // The timeline and the lists do not wait for the mail server.
     expect((await store.slaEvents.forTicket(ticketId)).map((e) => e.type)).toEqual(['breached']);
-    expect(await store.ticketStates.get(ticketId)).toMatchObject({ version: 3, slaState: 'breached', escalationLevel: 'L2' });
+    expect(await store.ticketStates.get(ticketId)).toMatchObject({
+      version: 3,
+      slaState: 'breached',
+      escalationLevel: 'L2',
+    });
     expect(await mailsFor(outbox(), ticketId)).toHaveLength(0);
 
-    const back = createTicketActivities({ ...testActivityDeps(store), now: () => new Date(t0.getTime() + CLAIM_LEASE_MS + 1) });
+    const back = createTicketActivities({
+      ...testActivityDeps(store),
+      now: () => new Date(t0.getTime() + CLAIM_LEASE_MS + 1),
+    });
     const done = await back.applyTicketChange(input);
     expect(done.outcomes).toEqual(input.notices.map((i) => ({ key: i.key, outcome: 'sent' })));
-    expect(await back.applyTicketChange(input)).toMatchObject({ outcomes: input.notices.map((i) => ({ key: i.key, outcome: 'already-sent' })) });
+    expect(await back.applyTicketChange(input)).toMatchObject({
+      outcomes: input.notices.map((i) => ({ key: i.key, outcome: 'already-sent' })),
+    });
     expect(await mailsFor(outbox(), ticketId)).toHaveLength(2);
     expect(await store.slaEvents.forTicket(ticketId)).toHaveLength(1);
   });

@@ -26,7 +26,8 @@ async function post(path: string, body: unknown, headers: Record<string, string>
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
-const get = (path: string, key = stack.adminKey) => fetch(`${stack.baseUrl}${path}`, { headers: { authorization: `Bearer ${key}` } });
+const get = (path: string, key = stack.adminKey) =>
+  fetch(`${stack.baseUrl}${path}`, { headers: { authorization: `Bearer ${key}` } });
 const ticketCount = () => stack.store.conn.collection('tickets').countDocuments();
 
 describe('the thin slice over real HTTP, Temporal and FerretDB', () => {
@@ -38,23 +39,33 @@ describe('the thin slice over real HTTP, Temporal and FerretDB', () => {
     expect(created.id).toMatch(/^[0-9A-Z]{10}$/);
     expect(created.sla.clocks.find((c: { metric: string }) => c.metric === 'first_response').dueAt).toBeTruthy();
 
-    const shown = await eventually(async () => {
-      const r = await get(`/api/v1/tickets/${created.id}`);
-      const body = await json(r);
-      return body.status === 'acknowledged' ? body : null;
-    }, 10_000, 'the ticket to be acknowledged');
+    const shown = await eventually(
+      async () => {
+        const r = await get(`/api/v1/tickets/${created.id}`);
+        const body = await json(r);
+        return body.status === 'acknowledged' ? body : null;
+      },
+      10_000,
+      'the ticket to be acknowledged',
+    );
     expect(shown).toMatchObject({ id: created.id, subject: ticket.subject, customerEmail: 'ada@example.com' });
 
-    const mails = await eventually(async () => {
-      const m = await mailsFor(inject('outboxDir'), created.id);
-      return m.length ? m : null;
-    }, 10_000, 'the acknowledgement mail');
+    const mails = await eventually(
+      async () => {
+        const m = await mailsFor(inject('outboxDir'), created.id);
+        return m.length ? m : null;
+      },
+      10_000,
+      'the acknowledgement mail',
+    );
     expect(mails).toHaveLength(1);
     expect(mails[0]!.subject).toContain(`#${created.id}`);
     expect(mails[0]!.text).toMatch(/An agent will respond by .* \(.*UTC\)/);
     expect(mails[0]!.to).toMatchObject({ text: 'ada@example.com' });
     // Replies come back tagged with the ticket and this recipient's reply token, and mail clients thread them.
-    expect(mails[0]!.replyTo?.value[0]?.address).toMatch(new RegExp(`^support\\+${created.id}\\.[0-9a-f]{16}@test\\.local$`));
+    expect(mails[0]!.replyTo?.value[0]?.address).toMatch(
+      new RegExp(`^support\\+${created.id}\\.[0-9a-f]{16}@test\\.local$`),
+    );
     expect(mails[0]!.inReplyTo).toBe(`<ticket-${created.id}@test.local>`);
     expect(mails[0]!.html).toContain(`#${created.id}`);
 
@@ -87,7 +98,11 @@ describe('the thin slice over real HTTP, Temporal and FerretDB', () => {
   });
 
   it('answers 401 without a key or with a wrong key', async () => {
-    const none = await fetch(`${stack.baseUrl}/api/v1/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ticket) });
+    const none = await fetch(`${stack.baseUrl}/api/v1/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ticket),
+    });
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toContain('Bearer');
     expect(none.headers.get('content-type')).toContain('application/problem+json');

@@ -12,7 +12,11 @@ import { readOutbox } from '../support/outbox';
 let sink: SmtpSink;
 const errors: Error[] = [];
 beforeAll(async () => {
-  sink = await startSmtpSink({ port: 0, dir: fs.mkdtempSync(path.join(os.tmpdir(), 'sink-')), onError: (err) => errors.push(err) });
+  sink = await startSmtpSink({
+    port: 0,
+    dir: fs.mkdtempSync(path.join(os.tmpdir(), 'sink-')),
+    onError: (err) => errors.push(err),
+  });
 });
 afterAll(async () => {
   await sink?.close();
@@ -44,13 +48,23 @@ describe('the SMTP outbox', () => {
     // More than once: the server's first error must not be the only one that is handled.
     for (let i = 0; i < 3; i++) {
       const socket = net.connect(sink.port, '127.0.0.1');
-      await converse(socket, ['EHLO killed-worker', 'MAIL FROM:<support@test.local>', 'RCPT TO:<customer@example.com>']);
+      await converse(socket, [
+        'EHLO killed-worker',
+        'MAIL FROM:<support@test.local>',
+        'RCPT TO:<customer@example.com>',
+      ]);
       socket.resetAndDestroy();
       await new Promise((resolve) => socket.once('close', resolve));
     }
 
     const mailer = createMailer({ url: `smtp://127.0.0.1:${sink.port}`, from: 'Support <support@test.local>' });
-    await mailer.send({ to: ['customer@example.com'], subject: 'After the reset', text: 'still here', html: '<p>still here</p>', messageId: '<after-reset@test.local>' });
+    await mailer.send({
+      to: ['customer@example.com'],
+      subject: 'After the reset',
+      text: 'still here',
+      html: '<p>still here</p>',
+      messageId: '<after-reset@test.local>',
+    });
     mailer.close();
     expect((await readOutbox(sink.dir)).map((m) => m.subject)).toEqual(['After the reset']);
     expect(errors).toEqual([]);

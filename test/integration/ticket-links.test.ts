@@ -29,7 +29,9 @@ let ticketId = '';
 beforeAll(async () => {
   stack = await startStack({ sla: { calendar: ALWAYS_OPEN_CALENDAR, policy } });
   admin = apiClient(stack.baseUrl, stack.adminKey);
-  agentKey = (await admin.post('/api/v1/users', { role: 'agent', name: 'Lee Agent', email: `lee-${suffix}@support.local` })).body.apiKey;
+  agentKey = (
+    await admin.post('/api/v1/users', { role: 'agent', name: 'Lee Agent', email: `lee-${suffix}@support.local` })
+  ).body.apiKey;
 });
 afterAll(async () => {
   await stack?.close();
@@ -44,27 +46,53 @@ async function webForm(fields: Record<string, string>) {
   const got = await fetch(`${stack.baseUrl}/`);
   const cookie = got.headers.getSetCookie()[0]!.split(';')[0]!;
   const csrf = /name="csrf" value="([^"]+)"/.exec(await got.text())![1]!;
-  const body = new URLSearchParams({ csrf, subject: 'Hello', description: 'Hi', category: 'question', priority: 'normal', contact: 'web', ...fields });
+  const body = new URLSearchParams({
+    csrf,
+    subject: 'Hello',
+    description: 'Hi',
+    category: 'question',
+    priority: 'normal',
+    contact: 'web',
+    ...fields,
+  });
   const res = await fetch(`${stack.baseUrl}/`, { method: 'POST', body, headers: { cookie } });
   return { status: res.status, page: await res.text() };
 }
 
 describe('links in mails', () => {
   it('lead customers to their private page and staff to the console ticket page', async () => {
-    const created = await admin.post('/api/v1/tickets', { subject: 'Checkout fails', description: 'Error 500', category: 'bug', priority: 'urgent', customerEmail });
+    const created = await admin.post('/api/v1/tickets', {
+      subject: 'Checkout fails',
+      description: 'Error 500',
+      category: 'bug',
+      priority: 'urgent',
+      customerEmail,
+    });
     expect(created.status).toBe(201);
     ticketId = created.body.id;
-    await eventually(async () => {
-      const kinds = (await mailsFor(outbox, ticketId)).map(kindOf);
-      return ['acknowledgement', ...STAFF_KINDS].every((k) => kinds.includes(k));
-    }, 30_000, 'acknowledgement, warning, breach and escalation mails');
+    await eventually(
+      async () => {
+        const kinds = (await mailsFor(outbox, ticketId)).map(kindOf);
+        return ['acknowledgement', ...STAFF_KINDS].every((k) => kinds.includes(k));
+      },
+      30_000,
+      'acknowledgement, warning, breach and escalation mails',
+    );
     const agent = apiClient(stack.baseUrl, agentKey);
-    expect((await agent.post(`/api/v1/tickets/${ticketId}/messages`, { body: 'Fixed the payment gateway.' })).status).toBe(201);
-    expect((await agent.post(`/api/v1/tickets/${ticketId}/actions/resolve`, { body: 'Deployed the fix.' })).status).toBe(200);
-    await eventually(async () => {
-      const kinds = (await mailsFor(outbox, ticketId)).map(kindOf);
-      return kinds.includes('agent_reply') && kinds.includes('resolution');
-    }, 30_000, 'the reply and resolution mails');
+    expect(
+      (await agent.post(`/api/v1/tickets/${ticketId}/messages`, { body: 'Fixed the payment gateway.' })).status,
+    ).toBe(201);
+    expect(
+      (await agent.post(`/api/v1/tickets/${ticketId}/actions/resolve`, { body: 'Deployed the fix.' })).status,
+    ).toBe(200);
+    await eventually(
+      async () => {
+        const kinds = (await mailsFor(outbox, ticketId)).map(kindOf);
+        return kinds.includes('agent_reply') && kinds.includes('resolution');
+      },
+      30_000,
+      'the reply and resolution mails',
+    );
 
     const session = await consoleLogin();
     const mails = await mailsFor(outbox, ticketId);
@@ -102,7 +130,10 @@ describe('links in mails', () => {
       throw new Error('too many redirects');
     };
     const session = await consoleLogin();
-    expect(await follow(`/tickets/${ticketId}`, session)).toEqual({ status: 200, hops: [`/console/open/${ticketId}`, `/console/tickets/${ticketId}`] });
+    expect(await follow(`/tickets/${ticketId}`, session)).toEqual({
+      status: 200,
+      hops: [`/console/open/${ticketId}`, `/console/tickets/${ticketId}`],
+    });
     const stranger = await follow(`/tickets/${ticketId}`);
     expect(stranger).toEqual({ status: 200, hops: [`/console/open/${ticketId}`, '/link'] });
     // A ticket that does not exist goes the same way: the redirect tells nothing.
@@ -117,7 +148,11 @@ describe('a lost link', () => {
       expect(got.status).toBe(200);
       const cookie = got.headers.getSetCookie()[0]!.split(';')[0]!;
       const csrf = /name="csrf" value="([^"]+)"/.exec(await got.text())![1]!;
-      const res = await fetch(`${stack.baseUrl}/link`, { method: 'POST', body: new URLSearchParams({ csrf, email }), headers: { cookie } });
+      const res = await fetch(`${stack.baseUrl}/link`, {
+        method: 'POST',
+        body: new URLSearchParams({ csrf, email }),
+        headers: { cookie },
+      });
       return { status: res.status, page: (await res.text()).replaceAll(email, '<address>') };
     };
     const unknown = `nobody-${suffix}@example.com`;
@@ -127,7 +162,14 @@ describe('a lost link', () => {
     expect(stranger).toEqual(known);
     expect(known.page).not.toContain('/t/');
 
-    const mail = await eventually(async () => (await readOutbox(outbox)).find((m) => m.subject === 'Your support ticket links' && m.to && JSON.stringify(m.to).includes(customerEmail)), 15_000, 'the links mail');
+    const mail = await eventually(
+      async () =>
+        (await readOutbox(outbox)).find(
+          (m) => m.subject === 'Your support ticket links' && m.to && JSON.stringify(m.to).includes(customerEmail),
+        ),
+      15_000,
+      'the links mail',
+    );
     const url = new RegExp(`${stack.baseUrl}/t/[A-Za-z0-9_-]{43}`).exec(mail.text ?? '')?.[0];
     expect(mail.text).toContain(`#${ticketId} Checkout fails`);
     expect((await fetch(url!)).status).toBe(200);
@@ -135,7 +177,7 @@ describe('a lost link', () => {
   });
 });
 
-describe('the web form under an existing customer\'s address', () => {
+describe("the web form under an existing customer's address", () => {
   it('accepts the ticket but mails its link instead of showing it, and marks it unverified until the link is opened', async () => {
     const { status, page } = await webForm({ email: customerEmail, subject: 'Someone else typed my address' });
     expect(status).toBe(201);
@@ -145,13 +187,21 @@ describe('the web form under an existing customer\'s address', () => {
 
     expect((await admin.get(`/api/v1/tickets/${id}`)).body.unverified).toBe(true);
     const session = await consoleLogin();
-    expect(await (await fetch(`${stack.baseUrl}/console/tickets/${id}`, { headers: { cookie: session } })).text()).toContain('id="unverified"');
+    expect(
+      await (await fetch(`${stack.baseUrl}/console/tickets/${id}`, { headers: { cookie: session } })).text(),
+    ).toContain('id="unverified"');
 
-    const ack = await eventually(async () => (await mailsFor(outbox, id)).find((m) => kindOf(m) === 'acknowledgement'), 15_000, 'the acknowledgement');
+    const ack = await eventually(
+      async () => (await mailsFor(outbox, id)).find((m) => kindOf(m) === 'acknowledgement'),
+      15_000,
+      'the acknowledgement',
+    );
     expect(ack.to && JSON.stringify(ack.to)).toContain(customerEmail);
     expect((await fetch(linkIn(ack))).status).toBe(200);
     expect((await admin.get(`/api/v1/tickets/${id}`)).body.unverified).toBe(false);
-    expect(await (await fetch(`${stack.baseUrl}/console/tickets/${id}`, { headers: { cookie: session } })).text()).not.toContain('id="unverified"');
+    expect(
+      await (await fetch(`${stack.baseUrl}/console/tickets/${id}`, { headers: { cookie: session } })).text(),
+    ).not.toContain('id="unverified"');
   });
 
   it('still shows the link to a new address, whose ticket is not marked', async () => {

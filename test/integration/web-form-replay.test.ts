@@ -14,15 +14,34 @@ async function freshForm() {
   const page = await fetch(`${stack.baseUrl}/`);
   const html = await page.text();
   const csrf = /name="csrf" value="([^"]+)"/.exec(html)![1]!;
-  const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = page.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   return { csrf, cookie };
 }
 
 async function submit(form: { csrf: string; cookie: string }, subject: string) {
-  const body = new URLSearchParams({ csrf: form.csrf, email: 'twice@example.com', subject, description: 'Clicked twice', category: 'bug', priority: 'normal', contact: 'web' });
-  const res = await fetch(`${stack.baseUrl}/`, { method: 'POST', headers: { cookie: form.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body });
+  const body = new URLSearchParams({
+    csrf: form.csrf,
+    email: 'twice@example.com',
+    subject,
+    description: 'Clicked twice',
+    category: 'bug',
+    priority: 'normal',
+    contact: 'web',
+  });
+  const res = await fetch(`${stack.baseUrl}/`, {
+    method: 'POST',
+    headers: { cookie: form.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
   const html = await res.text();
-  return { status: res.status, ticket: /#([0-9A-Z]{10})/.exec(html)?.[1], link: /\/t\/([A-Za-z0-9_-]{43})/.exec(html)?.[1] };
+  return {
+    status: res.status,
+    ticket: /#([0-9A-Z]{10})/.exec(html)?.[1],
+    link: /\/t\/([A-Za-z0-9_-]{43})/.exec(html)?.[1],
+  };
 }
 
 describe('the web form sent twice', () => {

@@ -37,7 +37,14 @@ beforeAll(async () => {
     req.on('end', () => {
       const event = JSON.parse(body);
       const status = received.length === 0 ? 500 : 200;
-      received.push({ id: event.id, type: event.type, text: event.text, level: event.level, validSignature: verify(String(req.headers['x-sla-desk-signature']), body), status });
+      received.push({
+        id: event.id,
+        type: event.type,
+        text: event.text,
+        level: event.level,
+        validSignature: verify(String(req.headers['x-sla-desk-signature']), body),
+        status,
+      });
       res.writeHead(status).end();
     });
   });
@@ -61,17 +68,31 @@ describe('webhooks for SLA events', () => {
     secret = hook.body.secret;
     expect((await admin.get('/api/v1/webhooks')).body.webhooks[0].secret).toBeUndefined();
 
-    const t = await admin.post('/api/v1/tickets', { subject: 'Webhook me', description: 'd', category: 'bug', priority: 'high', customerEmail: 'w@example.com' });
+    const t = await admin.post('/api/v1/tickets', {
+      subject: 'Webhook me',
+      description: 'd',
+      category: 'bug',
+      priority: 'high',
+      customerEmail: 'w@example.com',
+    });
     const id = t.body.id;
-    await eventually(async () => (await admin.get(`/api/v1/tickets/${id}`)).body.status === 'acknowledged', 10_000, 'acknowledgement');
+    await eventually(
+      async () => (await admin.get(`/api/v1/tickets/${id}`)).body.status === 'acknowledged',
+      10_000,
+      'acknowledgement',
+    );
     expect((await admin.post(`/api/v1/tickets/${id}/actions/escalate`, { reason: 'VIP customer' })).status).toBe(200);
     expect((await admin.post(`/api/v1/tickets/${id}/actions/resolve`, {})).status).toBe(200);
 
     // The first delivery fails (500); the activity retries it after its backoff.
-    const ok = await eventually(async () => {
-      const delivered = received.filter((r) => r.status === 200);
-      return delivered.length >= 2 ? delivered : null;
-    }, 30_000, 'both deliveries');
+    const ok = await eventually(
+      async () => {
+        const delivered = received.filter((r) => r.status === 200);
+        return delivered.length >= 2 ? delivered : null;
+      },
+      30_000,
+      'both deliveries',
+    );
     expect(received[0]!.status).toBe(500);
     expect(ok.map((r) => r.type).sort()).toEqual(['escalated', 'resolved']);
     expect(received.every((r) => r.validSignature)).toBe(true);

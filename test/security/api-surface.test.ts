@@ -22,9 +22,14 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const scrape = (query = '', token = stack.metricsToken) => fetch(`${stack.baseUrl}/metrics${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-const routeLabels = async () => new Set([...(await (await scrape('?name=http_request_duration_seconds')).text()).matchAll(/route="([^"]*)"/g)].map((m) => m[1]!));
-
+const scrape = (query = '', token = stack.metricsToken) =>
+  fetch(`${stack.baseUrl}/metrics${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+const routeLabels = async () =>
+  new Set(
+    [...(await (await scrape('?name=http_request_duration_seconds')).text()).matchAll(/route="([^"]*)"/g)].map(
+      (m) => m[1]!,
+    ),
+  );
 
 describe('/metrics', () => {
   it('labels requests only by route template: random paths, matched or not, add no series', async () => {
@@ -32,7 +37,9 @@ describe('/metrics', () => {
     for (const w of words) {
       await fetch(`${stack.baseUrl}/t/${w}`);
       await fetch(`${stack.baseUrl}/${w}`);
-      await fetch(`${stack.baseUrl}/api/v1/tickets/${w}/timeline`, { headers: { authorization: `Bearer ${stack.adminKey}` } });
+      await fetch(`${stack.baseUrl}/api/v1/tickets/${w}/timeline`, {
+        headers: { authorization: `Bearer ${stack.adminKey}` },
+      });
     }
     const labels = await routeLabels();
     expect([...labels].filter((l) => words.some((w) => l.includes(w)))).toEqual([]);
@@ -48,7 +55,13 @@ describe('/metrics', () => {
     expect((await scrape('', 'not-the-token-at-all')).status).toBe(401);
     expect((await scrape()).status).toBe(200);
     // Without a token configured, the API's listener does not serve /metrics at all (METRICS_PORT does).
-    const app = createApp({ desk: stack.desk, temporal: stack.client, store: stack.store, logger: quietLogger, adminApiKey: stack.adminKey });
+    const app = createApp({
+      desk: stack.desk,
+      temporal: stack.client,
+      store: stack.store,
+      logger: quietLogger,
+      adminApiKey: stack.adminKey,
+    });
     await serveOnLoopback(app, async (base) => expect((await fetch(`${base}/metrics`)).status).toBe(404));
   });
 
@@ -71,10 +84,20 @@ describe('/metrics', () => {
 
 describe('rate limits', () => {
   it('cannot be escaped by naming a new client in X-Forwarded-For (no proxy is trusted by default)', async () => {
-    const app = createApp({ desk: stack.desk, temporal: stack.client, store: stack.store, logger: quietLogger, adminApiKey: stack.adminKey, rateLimit: { limit: 3, windowMs: 60_000 } });
+    const app = createApp({
+      desk: stack.desk,
+      temporal: stack.client,
+      store: stack.store,
+      logger: quietLogger,
+      adminApiKey: stack.adminKey,
+      rateLimit: { limit: 3, windowMs: 60_000 },
+    });
     await serveOnLoopback(app, async (base) => {
       const statuses: number[] = [];
-      for (let i = 0; i < 6; i++) statuses.push((await fetch(`${base}/api/v1/sla/status`, { headers: { 'x-forwarded-for': `203.0.113.${i + 1}` } })).status);
+      for (let i = 0; i < 6; i++)
+        statuses.push(
+          (await fetch(`${base}/api/v1/sla/status`, { headers: { 'x-forwarded-for': `203.0.113.${i + 1}` } })).status,
+        );
       expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
       expect(statuses.slice(3)).toEqual([429, 429, 429]);
     });
@@ -82,13 +105,23 @@ describe('rate limits', () => {
 });
 
 /** One raw request (fetch refuses TRACE), with or without the admin key. */
-function raw(method: string, path: string, withKey = true): Promise<{ status: number; allow?: string; type?: string; body: string }> {
+function raw(
+  method: string,
+  path: string,
+  withKey = true,
+): Promise<{ status: number; allow?: string; type?: string; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${stack.baseUrl}${path}`, { method, headers: withKey ? { authorization: `Bearer ${stack.adminKey}` } : {} }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode!, allow: res.headers.allow, type: res.headers['content-type'], body }));
-    });
+    const req = http.request(
+      `${stack.baseUrl}${path}`,
+      { method, headers: withKey ? { authorization: `Bearer ${stack.adminKey}` } : {} },
+      (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () =>
+          resolve({ status: res.statusCode!, allow: res.headers.allow, type: res.headers['content-type'], body }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -115,7 +148,8 @@ describe('methods a path does not serve', () => {
   });
 
   it('leave unknown paths a 404, and the served methods untouched', async () => {
-    for (const method of ['TRACE', 'PATCH', 'GET']) expect((await raw(method, '/api/v1/no-such-thing')).status, method).toBe(404);
+    for (const method of ['TRACE', 'PATCH', 'GET'])
+      expect((await raw(method, '/api/v1/no-such-thing')).status, method).toBe(404);
     expect((await raw('GET', '/api/v1/tickets')).status).toBe(200);
     expect((await raw('HEAD', '/api/v1/sla/status')).status).toBe(200);
     expect((await raw('GET', '/api/v1/tickets', false)).status).toBe(401);
@@ -130,7 +164,10 @@ describe('PUT of an SLA setting', () => {
       expect(empty.status, `${kind} {}`).toBe(400);
       expect(empty.headers.get('content-type')).toContain('application/problem+json');
       expect(empty.body.errors[0].field).toBe('(body)');
-      const missing = await fetch(`${stack.baseUrl}/api/v1/sla/${kind}/default`, { method: 'PUT', headers: { authorization: `Bearer ${stack.adminKey}` } });
+      const missing = await fetch(`${stack.baseUrl}/api/v1/sla/${kind}/default`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${stack.adminKey}` },
+      });
       expect(missing.status, `${kind} without a body`).toBe(400);
       expect((await admin.get(`/api/v1/sla/${kind}/default`)).body.version).toBe(before);
     }
@@ -141,20 +178,43 @@ describe('/openapi.json', () => {
   it('lists the answers the server gives: an idempotent replay (200), an unreadable body (415), the key endpoints', async () => {
     const doc = (await admin.get('/openapi.json')).body;
     const key = `replay-${randomBytes(4).toString('hex')}`;
-    const ticket = { subject: 'Replay', description: 'd', category: 'bug', priority: 'low', customerEmail: 'replay@example.com' };
+    const ticket = {
+      subject: 'Replay',
+      description: 'd',
+      category: 'bug',
+      priority: 'low',
+      customerEmail: 'replay@example.com',
+    };
     expect((await admin.post('/api/v1/tickets', ticket, { 'idempotency-key': key })).status).toBe(201);
     expect((await admin.post('/api/v1/tickets', ticket, { 'idempotency-key': key })).status).toBe(200);
-    expect(Object.keys(doc.paths['/api/v1/tickets'].post.responses)).toEqual(expect.arrayContaining(['200', '201', '409', '415']));
+    expect(Object.keys(doc.paths['/api/v1/tickets'].post.responses)).toEqual(
+      expect.arrayContaining(['200', '201', '409', '415']),
+    );
 
     const gzipped = await fetch(`${stack.baseUrl}/api/v1/tickets`, {
-      method: 'POST', headers: { authorization: `Bearer ${stack.adminKey}`, 'content-type': 'application/json', 'content-encoding': 'x-unknown' }, body: '{}',
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${stack.adminKey}`,
+        'content-type': 'application/json',
+        'content-encoding': 'x-unknown',
+      },
+      body: '{}',
     });
     expect(gzipped.status).toBe(415);
-    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { requestBody?: unknown; responses: object }>>)) {
-      for (const [method, op] of Object.entries(ops)) if (op.requestBody) expect(Object.keys(op.responses), `${method} ${path}`).toContain('415');
+    for (const [path, ops] of Object.entries(
+      doc.paths as Record<string, Record<string, { requestBody?: unknown; responses: object }>>,
+    )) {
+      for (const [method, op] of Object.entries(ops))
+        if (op.requestBody) expect(Object.keys(op.responses), `${method} ${path}`).toContain('415');
     }
-    expect(doc.paths['/api/v1/sla/policies/default'].put.requestBody.content['application/json'].schema.minProperties).toBe(1);
-    expect(Object.keys(doc.paths['/api/v1/users/{id}/api-keys'].post.responses)).toEqual(expect.arrayContaining(['200', '403', '404']));
-    expect(Object.keys(doc.paths['/api/v1/users/{id}/api-keys'].delete.responses)).toEqual(expect.arrayContaining(['204', '403', '404']));
+    expect(
+      doc.paths['/api/v1/sla/policies/default'].put.requestBody.content['application/json'].schema.minProperties,
+    ).toBe(1);
+    expect(Object.keys(doc.paths['/api/v1/users/{id}/api-keys'].post.responses)).toEqual(
+      expect.arrayContaining(['200', '403', '404']),
+    );
+    expect(Object.keys(doc.paths['/api/v1/users/{id}/api-keys'].delete.responses)).toEqual(
+      expect.arrayContaining(['204', '403', '404']),
+    );
   });
 });

@@ -16,14 +16,27 @@ let ticketId = '';
 beforeAll(async () => {
   stack = await startStack();
   admin = apiClient(stack.baseUrl, stack.adminKey);
-  ticketId = (await admin.post('/api/v1/tickets', { subject: 'Session probe', description: 'd', category: 'bug', priority: 'low', customerEmail: 'probe@example.com' })).body.id;
+  ticketId = (
+    await admin.post('/api/v1/tickets', {
+      subject: 'Session probe',
+      description: 'd',
+      category: 'bug',
+      priority: 'low',
+      customerEmail: 'probe@example.com',
+    })
+  ).body.id;
 });
 afterAll(async () => {
   await stack?.close();
 });
 
-const newAgent = async (email: string) => (await admin.post('/api/v1/users', { role: 'agent', name: 'Agent', email })).body as { id: string; apiKey: string };
-const cookieOf = (res: Response, name: string) => res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`))?.split(';')[0];
+const newAgent = async (email: string) =>
+  (await admin.post('/api/v1/users', { role: 'agent', name: 'Agent', email })).body as { id: string; apiKey: string };
+const cookieOf = (res: Response, name: string) =>
+  res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith(`${name}=`))
+    ?.split(';')[0];
 const csrfIn = (page: string) => /name="csrf" value="([^"]+)"/.exec(page)?.[1];
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 
@@ -37,15 +50,24 @@ async function loginForm() {
 async function signIn(apiKey: string): Promise<string> {
   const { cookie, token } = await loginForm();
   const res = await fetch(`${stack.baseUrl}/console/login`, {
-    method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: form({ csrf: token, apiKey }),
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: form({ csrf: token, apiKey }),
   });
   expect(res.status).toBe(303);
   return `${cookie}; ${cookieOf(res, 'sd_console')!}`;
 }
 
-const consoleGet = (cookie: string, path = '/console') => fetch(`${stack.baseUrl}${path}`, { redirect: 'manual', headers: { cookie } });
+const consoleGet = (cookie: string, path = '/console') =>
+  fetch(`${stack.baseUrl}${path}`, { redirect: 'manual', headers: { cookie } });
 const consolePost = (cookie: string, path: string, fields: Record<string, string>) =>
-  fetch(`${stack.baseUrl}${path}`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: form(fields) });
+  fetch(`${stack.baseUrl}${path}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: form(fields),
+  });
 
 describe('the console session', () => {
   it('is revoked on the server at sign-out: a copy of the cookie no longer opens the console', async () => {
@@ -61,19 +83,24 @@ describe('the console session', () => {
     expect(replay.headers.get('location')).toBe('/console/login');
   });
 
-  it("accepts only its own form token: one issued to another visitor (or before sign-in) is refused", async () => {
+  it('accepts only its own form token: one issued to another visitor (or before sign-in) is refused', async () => {
     const agent = await newAgent('csrf@support.local');
     const victim = await signIn(agent.apiKey);
     // The attacker's own token pair, from their own visit to the login page, planted beside the victim's session.
     const attacker = await loginForm();
     const session = victim.split('; ').find((c) => c.startsWith('sd_console='))!;
-    const forged = await consolePost(`${attacker.cookie}; ${session}`, `/console/tickets/${ticketId}/actions/note`, { csrf: attacker.token, body: 'forged note' });
+    const forged = await consolePost(`${attacker.cookie}; ${session}`, `/console/tickets/${ticketId}/actions/note`, {
+      csrf: attacker.token,
+      body: 'forged note',
+    });
     expect(forged.status).toBe(403);
     const thread = (await admin.get(`/api/v1/tickets/${ticketId}/messages`)).body;
     expect(JSON.stringify(thread)).not.toContain('forged note');
     // The page's own token works.
     const own = csrfIn(await (await consoleGet(victim, `/console/tickets/${ticketId}`)).text())!;
-    expect((await consolePost(victim, `/console/tickets/${ticketId}/actions/note`, { csrf: own, body: 'real note' })).status).toBe(303);
+    expect(
+      (await consolePost(victim, `/console/tickets/${ticketId}/actions/note`, { csrf: own, body: 'real note' })).status,
+    ).toBe(303);
   });
 });
 
@@ -95,7 +122,10 @@ describe('API keys', () => {
     const other = await newAgent('other@support.local');
     const self = apiClient(stack.baseUrl, agent.apiKey);
     expect((await self.post(`/api/v1/users/${other.id}/api-keys`)).status).toBe(403);
-    const revokeOther = await fetch(`${stack.baseUrl}/api/v1/users/${other.id}/api-keys`, { method: 'DELETE', headers: { authorization: `Bearer ${agent.apiKey}` } });
+    const revokeOther = await fetch(`${stack.baseUrl}/api/v1/users/${other.id}/api-keys`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${agent.apiKey}` },
+    });
     expect(revokeOther.status).toBe(403);
     const mine = await self.post(`/api/v1/users/${agent.id}/api-keys`);
     expect(mine.status).toBe(200);
@@ -105,7 +135,10 @@ describe('API keys', () => {
 
   it('revoke: afterwards the user has no working key', async () => {
     const agent = await newAgent('revoke@support.local');
-    const res = await fetch(`${stack.baseUrl}/api/v1/users/${agent.id}/api-keys`, { method: 'DELETE', headers: { authorization: `Bearer ${stack.adminKey}` } });
+    const res = await fetch(`${stack.baseUrl}/api/v1/users/${agent.id}/api-keys`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${stack.adminKey}` },
+    });
     expect(res.status).toBe(204);
     expect((await apiClient(stack.baseUrl, agent.apiKey).get('/api/v1/sla/status')).status).toBe(401);
   });
@@ -117,7 +150,10 @@ async function secondApi(run: (base: string) => Promise<void>) {
   uri.pathname = `/${stack.store.conn.name}`;
   const store: Store = createStore(await connectMongo(uri.toString()));
   try {
-    await serveOnLoopback(createApp({ desk: stack.desk, temporal: stack.client, store, logger: quietLogger, adminApiKey: stack.adminKey }), run);
+    await serveOnLoopback(
+      createApp({ desk: stack.desk, temporal: stack.client, store, logger: quietLogger, adminApiKey: stack.adminKey }),
+      run,
+    );
   } finally {
     await store.conn.close();
   }
@@ -134,7 +170,10 @@ describe('API keys across API processes', () => {
       expect((await apiClient(other, agent.apiKey).get('/api/v1/sla/status')).status).toBe(401);
       expect((await apiClient(other, rotated.body.apiKey).get('/api/v1/sla/status')).status).toBe(200);
 
-      const revoked = await fetch(`${stack.baseUrl}/api/v1/users/${agent.id}/api-keys`, { method: 'DELETE', headers: { authorization: `Bearer ${stack.adminKey}` } });
+      const revoked = await fetch(`${stack.baseUrl}/api/v1/users/${agent.id}/api-keys`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${stack.adminKey}` },
+      });
       expect(revoked.status).toBe(204);
       expect((await apiClient(other, rotated.body.apiKey).get('/api/v1/sla/status')).status).toBe(401);
     });

@@ -42,16 +42,35 @@ afterAll(async () => {
   await Promise.all([target, redirector].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
 });
 
-const event = (key: string): SlaWebhookEvent => ({ key, type: 'breached', ticketId: 'T1', subject: 's', priority: 'high', at: new Date().toISOString() });
+const event = (key: string): SlaWebhookEvent => ({
+  key,
+  type: 'breached',
+  ticketId: 'T1',
+  subject: 's',
+  priority: 'high',
+  at: new Date().toISOString(),
+});
 /**
  * One delivery attempt to a subscription stored directly (as if registered before DNS changed), in a store
  * of its own: subscriptions are remembered for a second per store, and each test has its own receiver.
  */
 async function deliverTo(url: string, allowHosts: string[]): Promise<string> {
   const store = await connectTestStore();
-  await store.webhooks.add({ id: 'WSEC1', url, secret: 'whsec_test', events: ['breached'], active: true, createdAt: new Date() });
+  await store.webhooks.add({
+    id: 'WSEC1',
+    url,
+    secret: 'whsec_test',
+    events: ['breached'],
+    active: true,
+    createdAt: new Date(),
+  });
   try {
-    const activities = createWebhookActivities({ store, now: () => new Date(), logger: quietLogger, webhookAllowHosts: allowHosts });
+    const activities = createWebhookActivities({
+      store,
+      now: () => new Date(),
+      logger: quietLogger,
+      webhookAllowHosts: allowHosts,
+    });
     await activities.publishSlaEvent(event('k1'));
     return 'delivered';
   } catch (err) {
@@ -65,11 +84,30 @@ async function deliverTo(url: string, allowHosts: string[]): Promise<string> {
 describe('webhook registration', () => {
   it('refuses loopback, private, link-local, multicast, unspecified and metadata destinations in every spelling', async () => {
     const urls = [
-      'http://127.0.0.1/', 'http://localhost:8080/', 'http://2130706433/', 'http://0x7f000001/', 'http://0177.0.0.1/', 'http://127.1/',
-      'http://[::1]/', 'http://[::ffff:127.0.0.1]/', 'http://[::ffff:7f00:1]/', 'http://[::ffff:a9fe:a9fe]/', 'http://[64:ff9b::a9fe:a9fe]/',
-      'http://169.254.169.254/latest/meta-data/', 'http://metadata.google.internal/', 'http://[fd00:ec2::254]/', 'http://[fe80::1]/',
-      'http://10.1.2.3/', 'http://172.16.0.1/', 'http://192.168.0.1/', 'http://100.64.0.1/', 'http://0.0.0.0/', 'http://[::]/',
-      'http://224.0.0.1/', 'http://[ff02::1]/', 'http://255.255.255.255/',
+      'http://127.0.0.1/',
+      'http://localhost:8080/',
+      'http://2130706433/',
+      'http://0x7f000001/',
+      'http://0177.0.0.1/',
+      'http://127.1/',
+      'http://[::1]/',
+      'http://[::ffff:127.0.0.1]/',
+      'http://[::ffff:7f00:1]/',
+      'http://[::ffff:a9fe:a9fe]/',
+      'http://[64:ff9b::a9fe:a9fe]/',
+      'http://169.254.169.254/latest/meta-data/',
+      'http://metadata.google.internal/',
+      'http://[fd00:ec2::254]/',
+      'http://[fe80::1]/',
+      'http://10.1.2.3/',
+      'http://172.16.0.1/',
+      'http://192.168.0.1/',
+      'http://100.64.0.1/',
+      'http://0.0.0.0/',
+      'http://[::]/',
+      'http://224.0.0.1/',
+      'http://[ff02::1]/',
+      'http://255.255.255.255/',
     ];
     for (const url of urls) {
       const res = await admin.post('/api/v1/webhooks', { url });
@@ -80,10 +118,15 @@ describe('webhook registration', () => {
   });
 
   it('judges a host name by every address it resolves to', async () => {
-    const resolver = (async () => [{ address: '93.184.215.14', family: 4 }, { address: '10.0.0.7', family: 4 }]) as never;
+    const resolver = (async () => [
+      { address: '93.184.215.14', family: 4 },
+      { address: '10.0.0.7', family: 4 },
+    ]) as never;
     await expect(checkDestination('https://hooks.example.com/x', [], resolver)).rejects.toThrow(/private address/);
     const publicOnly = (async () => [{ address: '93.184.215.14', family: 4 }]) as never;
-    await expect(checkDestination('https://hooks.example.com/x', [], publicOnly)).resolves.toMatchObject({ address: '93.184.215.14' });
+    await expect(checkDestination('https://hooks.example.com/x', [], publicOnly)).resolves.toMatchObject({
+      address: '93.184.215.14',
+    });
     expect(refusedAddress('2606:4700::1111')).toBeNull();
     expect(refusedAddress('2002:7f00:1::')).toMatch(/loopback/);
   });

@@ -6,6 +6,15 @@ export function launchChromium(): Promise<Browser> {
   // launch() gives every run a fresh temporary user-data-dir of its own (and deletes it on close).
   return chromium.launch({
     executablePath: inject('chromiumPath'),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }

@@ -1,7 +1,10 @@
 /** Signs in to the console as a browser would (CSRF pair, then the key) and returns the cookies to send. */
 export async function consoleLogin(baseUrl: string, apiKey: string): Promise<string> {
   const login = await fetch(`${baseUrl}/console/login`);
-  const csrfCookie = login.headers.getSetCookie().find((c) => c.startsWith('sd_csrf='))!.split(';')[0]!;
+  const csrfCookie = login.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('sd_csrf='))!
+    .split(';')[0]!;
   const token = /name="csrf" value="([^"]+)"/.exec(await login.text())![1]!;
   const res = await fetch(`${baseUrl}/console/login`, {
     method: 'POST',
@@ -10,5 +13,10 @@ export async function consoleLogin(baseUrl: string, apiKey: string): Promise<str
     body: new URLSearchParams({ csrf: token, apiKey }).toString(),
   });
   if (res.status !== 303) throw new Error(`console sign-in answered ${res.status}`);
-  return `${csrfCookie}; ${res.headers.getSetCookie().find((c) => c.startsWith('sd_console='))!.split(';')[0]!}`;
+  return `${csrfCookie}; ${
+    res.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('sd_console='))!
+      .split(';')[0]!
+  }`;
 }

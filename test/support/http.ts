@@ -5,7 +5,11 @@ export function apiClient(baseUrl: string, key: string) {
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
@@ -23,7 +27,10 @@ export function apiClient(baseUrl: string, key: string) {
 export type ApiClient = ReturnType<typeof apiClient>;
 
 /** Serves a request listener on a free loopback port for the length of `run`, then closes it and its connections. */
-export async function serveOnLoopback(listener: http.RequestListener, run: (base: string) => Promise<void>): Promise<void> {
+export async function serveOnLoopback(
+  listener: http.RequestListener,
+  run: (base: string) => Promise<void>,
+): Promise<void> {
   const server = http.createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   try {

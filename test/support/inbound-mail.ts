@@ -19,7 +19,11 @@ export async function openInboundMail(stack: TestStack) {
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true });
   return {
     async deliver(mail: Mail.Options): Promise<Delivery> {
-      const info = await transport.sendMail({ to: 'support@desk.test', messageId: `<${randomBytes(8).toString('hex')}@client.example>`, ...mail });
+      const info = await transport.sendMail({
+        to: 'support@desk.test',
+        messageId: `<${randomBytes(8).toString('hex')}@client.example>`,
+        ...mail,
+      });
       const m = /accepted: (\w+)(?: #(\w+))?/.exec(String(info.response));
       if (!m) throw new Error(`unexpected SMTP response: ${info.response}`);
       return { outcome: m[1]!, ticketId: m[2] };

@@ -18,7 +18,11 @@ export function intakeFor(opts: {
     category: opts.category ?? 'bug',
     priority: opts.priority ?? 'normal',
     channel: 'api',
-    customer: { id: `C${ticketId}`, email: `customer-${ticketId.toLowerCase()}@example.com`, trainingIncluded: opts.trainingIncluded ?? false },
+    customer: {
+      id: `C${ticketId}`,
+      email: `customer-${ticketId.toLowerCase()}@example.com`,
+      trainingIncluded: opts.trainingIncluded ?? false,
+    },
     receivedAt: opts.receivedAt.toISOString(),
     calendar: opts.calendar ?? SLA_CALENDAR,
     policy: opts.policy ?? DEFAULT_POLICY,

@@ -4,7 +4,10 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 
 /** Reads what the test SMTP outbox received. */
 export async function readOutbox(dir: string): Promise<ParsedMail[]> {
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.eml')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.eml'))
+    .sort();
   return Promise.all(files.map((f) => simpleParser(fs.readFileSync(path.join(dir, f)))));
 }
 

@@ -5,8 +5,12 @@ import { eventually } from './wait';
 
 /** Every sign-in link mailed to `email` so far, oldest first (read from the captured .eml files). */
 export async function signInLinks(outbox: string, email: string): Promise<string[]> {
-  const mails = (await readOutbox(outbox)).filter((m) => m.headers.get('x-notification-kind') === 'portal_sign_in' && JSON.stringify(m.to ?? '').includes(email));
-  return mails.map((m) => /(http\S+\/portal\/sign-in\/[A-Za-z0-9_-]{43})/.exec(m.text ?? '')?.[1] ?? '').filter(Boolean);
+  const mails = (await readOutbox(outbox)).filter(
+    (m) => m.headers.get('x-notification-kind') === 'portal_sign_in' && JSON.stringify(m.to ?? '').includes(email),
+  );
+  return mails
+    .map((m) => /(http\S+\/portal\/sign-in\/[A-Za-z0-9_-]{43})/.exec(m.text ?? '')?.[1] ?? '')
+    .filter(Boolean);
 }
 
 /** A cookie jar over fetch: what a browser keeps between pages. `headers` go with every request (e.g. X-Forwarded-For). */
@@ -32,7 +36,13 @@ export function browserLike(baseUrl: string, headers: Record<string, string> = {
       body: form ? new URLSearchParams(form) : undefined,
     });
     keep(res);
-    return { status: res.status, location: res.headers.get('location'), page: await res.text(), setCookies: res.headers.getSetCookie(), headers: res.headers };
+    return {
+      status: res.status,
+      location: res.headers.get('location'),
+      page: await res.text(),
+      setCookies: res.headers.getSetCookie(),
+      headers: res.headers,
+    };
   }
   return {
     jar,
@@ -56,14 +66,19 @@ export async function signIn(b: BrowserLike, outbox: string, email: string): Pro
   const before = (await signInLinks(outbox, email)).length;
   const asked = await requestSignIn(b, email);
   if (asked.status !== 200) throw new Error(`sign-in request answered ${asked.status}`);
-  const links = await eventually(async () => {
-    const all = await signInLinks(outbox, email);
-    return all.length > before && all;
-  }, 15_000, `the sign-in mail to ${email}`);
+  const links = await eventually(
+    async () => {
+      const all = await signInLinks(outbox, email);
+      return all.length > before && all;
+    },
+    15_000,
+    `the sign-in mail to ${email}`,
+  );
   const link = links.at(-1)!;
   const confirm = await b.get(link);
   if (confirm.status !== 200) throw new Error(`sign-in link answered ${confirm.status}`);
   const done = await b.post(new URL(link).pathname, { csrf: b.csrfOf(confirm.page) });
-  if (done.status !== 303 || done.location !== '/portal') throw new Error(`sign-in answered ${done.status} ${done.location}`);
+  if (done.status !== 303 || done.location !== '/portal')
+    throw new Error(`sign-in answered ${done.status} ${done.location}`);
   return link;
 }

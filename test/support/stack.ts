@@ -2,7 +2,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  NativeConnection,
+  type Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import type { Express } from 'express';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app';
@@ -25,7 +30,10 @@ import { createWorker, workflowsPath } from '../../worker/create-worker';
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** One workflow bundle per test file (each file runs in its own fork). */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath,
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never,
+  });
   return bundle;
 }
 
@@ -45,7 +53,10 @@ export async function connectTestStore(): Promise<Store> {
 export const TEST_REPLY_SECRET = 'test-reply-token-secret-0123456789';
 
 /** Links signed with a key of their own unless the test's API shares one (startStack). */
-export function testActivityDeps(store: Store, links: TicketLinks = createTicketLinks({ key: randomBytes(32), publicUrl: 'http://localhost' })) {
+export function testActivityDeps(
+  store: Store,
+  links: TicketLinks = createTicketLinks({ key: randomBytes(32), publicUrl: 'http://localhost' }),
+) {
   return {
     links,
     store,
@@ -125,13 +136,34 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   const mailer = createMailer({ url: inject('smtpUrl'), from: 'Support <support@test.local>' });
   const inboundMail = { replySecret: TEST_REPLY_SECRET, ...opts.inboundMail };
   const desk = createDesk({
-    temporal: client, taskQueue, store, slaRegistry, logger: quietLogger, observeIntakeStep: metrics.observeIntakeStep,
-    links, mailer, mailDomain: 'test.local', supportAddress: opts.supportAddress ?? 'support@test.local', attachmentQuota: opts.attachmentQuota, inboundMail, portal: opts.portal,
+    temporal: client,
+    taskQueue,
+    store,
+    slaRegistry,
+    logger: quietLogger,
+    observeIntakeStep: metrics.observeIntakeStep,
+    links,
+    mailer,
+    mailDomain: 'test.local',
+    supportAddress: opts.supportAddress ?? 'support@test.local',
+    attachmentQuota: opts.attachmentQuota,
+    inboundMail,
+    portal: opts.portal,
   });
   const inboundToken = randomBytes(24).toString('hex');
   const app = createApp({
-    desk, metrics, temporal: client, store, logger: quietLogger, adminApiKey: adminKey, inboundApiToken: inboundToken,
-    rateLimit: opts.rateLimit, metricsToken, trustProxy: opts.trustProxy, webhookAllowHosts: opts.webhookAllowHosts, portalRateLimit: opts.portalRateLimit,
+    desk,
+    metrics,
+    temporal: client,
+    store,
+    logger: quietLogger,
+    adminApiKey: adminKey,
+    inboundApiToken: inboundToken,
+    rateLimit: opts.rateLimit,
+    metricsToken,
+    trustProxy: opts.trustProxy,
+    webhookAllowHosts: opts.webhookAllowHosts,
+    portalRateLimit: opts.portalRateLimit,
   });
   server.on('request', app);
   return {

@@ -4,7 +4,11 @@ import { setTimeout as delay } from 'node:timers/promises';
  * Polls an observable condition until it holds (or fails after `timeoutMs`). Used only where the
  * system offers no event to wait on, e.g. an asynchronous projection reaching the API.
  */
-export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

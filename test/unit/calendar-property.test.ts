@@ -98,7 +98,16 @@ class Oracle {
 
 // ---- generators ----
 
-const ZONES = ['UTC', 'UTC-5', 'UTC+05:45', 'UTC+14', 'UTC-12', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe'];
+const ZONES = [
+  'UTC',
+  'UTC-5',
+  'UTC+05:45',
+  'UTC+14',
+  'UTC-12',
+  'America/New_York',
+  'Europe/London',
+  'Australia/Lord_Howe',
+];
 
 /** Offset transitions of a zone in 2024–2028, found with luxon, so starts cluster around DST changes. */
 function transitions(zone: string): number[] {
@@ -118,10 +127,15 @@ const clockMinute = fc.oneof(
   fc.integer({ min: 0, max: 1439 }),
   fc.constantFrom(0, 30, 60, 90, 120, 150, 180, 1320, 1380, 1410),
 );
-const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+const hhmm = (minutes: number) =>
+  `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 const windowArb: fc.Arbitrary<CalendarWindow> = fc
   .record({ day: fc.constantFrom(...WEEKDAYS), open: clockMinute, close: clockMinute, endOfDay: fc.boolean() })
-  .map(({ day, open, close, endOfDay }) => ({ day, open: hhmm(open), close: endOfDay && close === 0 ? '24:00' : hhmm(close) }));
+  .map(({ day, open, close, endOfDay }) => ({
+    day,
+    open: hhmm(open),
+    close: endOfDay && close === 0 ? '24:00' : hhmm(close),
+  }));
 
 interface Case {
   spec: CalendarSpec;
@@ -129,9 +143,9 @@ interface Case {
 }
 
 function caseArb(zones: string[]): fc.Arbitrary<Case> {
-  const zoneAndMark = fc.constantFrom(...zones).chain((timezone) =>
-    fc.constantFrom(...(TRANSITIONS.get(timezone) ?? [])).map((mark) => ({ timezone, mark })),
-  );
+  const zoneAndMark = fc
+    .constantFrom(...zones)
+    .chain((timezone) => fc.constantFrom(...(TRANSITIONS.get(timezone) ?? [])).map((mark) => ({ timezone, mark })));
   return zoneAndMark.chain(({ timezone, mark }) => {
     // Windows on the transition's local weekday that open or close around its wall time hit gaps and overlaps.
     const local = DateTime.fromMillis(mark, { zone: timezone });
@@ -139,7 +153,11 @@ function caseArb(zones: string[]): fc.Arbitrary<Case> {
     const markMinute = local.hour * 60 + local.minute;
     const nearMark = fc.integer({ min: -4, max: 4 }).map((k) => (((markMinute + k * 30) % 1440) + 1440) % 1440);
     const transitionWindow = fc
-      .record({ day: fc.constantFrom(markDay, DAY_NAMES[(local.weekday + 6) % 7] as Weekday), open: fc.oneof(nearMark, clockMinute), close: fc.oneof(nearMark, clockMinute) })
+      .record({
+        day: fc.constantFrom(markDay, DAY_NAMES[(local.weekday + 6) % 7] as Weekday),
+        open: fc.oneof(nearMark, clockMinute),
+        close: fc.oneof(nearMark, clockMinute),
+      })
       .map(({ day, open, close }) => ({ day, open: hhmm(open), close: hhmm(close) }));
     const start = fc.tuple(fc.integer({ min: -6 * DAY, max: 3 * DAY }), fc.boolean()).map(([shift, wholeMinute]) => {
       const t = mark + shift;
@@ -186,11 +204,16 @@ describe.each([
 ])('calendar vs the minute-stepping oracle: %s', (_name, zones) => {
   it('deadline agrees to the millisecond', () => {
     fc.assert(
-      fc.property(caseArb(zones), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 59_999 }), (c, fraction, ms) => {
-        const minutes = minutesFor(c.spec, fraction, ms % 3 === 0 ? 0 : ms);
-        const expected = new Oracle(c.spec).deadline(c.start, minutes);
-        expect(createCalendar(c.spec).deadline(new Date(c.start), minutes).getTime()).toBe(expected);
-      }),
+      fc.property(
+        caseArb(zones),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 0, max: 59_999 }),
+        (c, fraction, ms) => {
+          const minutes = minutesFor(c.spec, fraction, ms % 3 === 0 ? 0 : ms);
+          const expected = new Oracle(c.spec).deadline(c.start, minutes);
+          expect(createCalendar(c.spec).deadline(new Date(c.start), minutes).getTime()).toBe(expected);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -214,7 +237,8 @@ describe.each([
         const minute = Math.floor(c.start / MINUTE) * MINUTE;
         expect(cal.isOpen(new Date(c.start))).toBe(oracle.isOpenMinute(minute));
         let open = c.start;
-        while (!oracle.isOpenMinute(Math.floor(open / MINUTE) * MINUTE)) open = Math.floor(open / MINUTE) * MINUTE + MINUTE;
+        while (!oracle.isOpenMinute(Math.floor(open / MINUTE) * MINUTE))
+          open = Math.floor(open / MINUTE) * MINUTE + MINUTE;
         expect(cal.nextOpen(new Date(c.start)).getTime()).toBe(open);
         let close = Math.floor(open / MINUTE) * MINUTE;
         while (oracle.isOpenMinute(close)) close += MINUTE;
@@ -235,7 +259,8 @@ describe('deadline and elapsed are inverse', () => {
         const due = cal.deadline(new Date(c.start), minutes);
         expect(Math.round(cal.elapsed(new Date(c.start), due) * MINUTE)).toBe(ms);
         // Earliest: one millisecond less is not enough.
-        if (ms > 0) expect(Math.round(cal.elapsed(new Date(c.start), new Date(due.getTime() - 1)) * MINUTE)).toBe(ms - 1);
+        if (ms > 0)
+          expect(Math.round(cal.elapsed(new Date(c.start), new Date(due.getTime() - 1)) * MINUTE)).toBe(ms - 1);
       }),
       { numRuns: RUNS * 5 },
     );
@@ -259,11 +284,18 @@ describe('deadline and elapsed are inverse', () => {
 
   it('splitting a deadline at any point gives the same instant', () => {
     fc.assert(
-      fc.property(caseArb(zones), fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 5000 }), (c, first, second) => {
-        const cal = createCalendar(c.spec);
-        const middle = cal.deadline(new Date(c.start), first);
-        expect(cal.deadline(middle, second).getTime()).toBe(cal.deadline(new Date(c.start), first + second).getTime());
-      }),
+      fc.property(
+        caseArb(zones),
+        fc.integer({ min: 0, max: 5000 }),
+        fc.integer({ min: 0, max: 5000 }),
+        (c, first, second) => {
+          const cal = createCalendar(c.spec);
+          const middle = cal.deadline(new Date(c.start), first);
+          expect(cal.deadline(middle, second).getTime()).toBe(
+            cal.deadline(new Date(c.start), first + second).getTime(),
+          );
+        },
+      ),
       { numRuns: RUNS * 5 },
     );
   });

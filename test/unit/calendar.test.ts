@@ -22,7 +22,13 @@ describe('the SLA calendar (Sun–Thu 22:00–06:00, UTC-5)', () => {
     ['one minute more moves to the next shift', '2026-11-23T03:00:00Z', 481, [], '2026-11-24T03:01:00.000Z'],
     ['zero minutes is the start itself', '2026-11-21T15:16:17.189Z', 0, [], '2026-11-21T15:16:17.189Z'],
     ['Friday to Saturday: no shift opens, weekend skipped', '2026-11-27T12:00:00Z', 30, [], '2026-11-30T03:30:00.000Z'],
-    ['urgent resolution 8h from Wed 05:00 (1h left in Tuesday\'s shift)', '2026-11-25T10:00:00Z', 480, [], '2026-11-26T10:00:00.000Z'],
+    [
+      "urgent resolution 8h from Wed 05:00 (1h left in Tuesday's shift)",
+      '2026-11-25T10:00:00Z',
+      480,
+      [],
+      '2026-11-26T10:00:00.000Z',
+    ],
   ])('%s', (_name, start, minutes, holidays, expected) => {
     expect(iso(sla(holidays).deadline(at(start), minutes))).toBe(expected);
   });
@@ -75,9 +81,9 @@ describe('the SLA calendar (Sun–Thu 22:00–06:00, UTC-5)', () => {
     const ny = calendar([{ day: 'sunday', open: '00:00', close: '00:00' }], 'America/New_York');
     expect(ny.formatLocal(at('2026-11-01T05:30:00Z'))).toBe('Sun 2026-11-01 01:30 America/New_York (UTC-4)');
     expect(ny.formatLocal(at('2026-11-01T06:30:00Z'))).toBe('Sun 2026-11-01 01:30 America/New_York (UTC-5)');
-    expect(calendar([{ day: 'monday', open: '09:00', close: '17:00' }], 'UTC+05:45').formatLocal(at('2026-01-01T00:00:00Z'))).toBe(
-      'Thu 2026-01-01 05:45 UTC+05:45',
-    );
+    expect(
+      calendar([{ day: 'monday', open: '09:00', close: '17:00' }], 'UTC+05:45').formatLocal(at('2026-01-01T00:00:00Z')),
+    ).toBe('Thu 2026-01-01 05:45 UTC+05:45');
   });
 
   it('explains a deadline window by window, holidays included', () => {
@@ -169,7 +175,8 @@ describe('window shapes', () => {
 });
 
 describe('daylight saving time (real elapsed time inside windows)', () => {
-  const overnight = (timezone: string, day: CalendarWindow['day']) => calendar([{ day, open: '22:00', close: '06:00' }], timezone);
+  const overnight = (timezone: string, day: CalendarWindow['day']) =>
+    calendar([{ day, open: '22:00', close: '06:00' }], timezone);
   const windowLength = (spec: ReturnType<typeof calendar>, from: string) =>
     spec.elapsed(at(from), new Date(at(from).getTime() + 3 * 86_400_000));
 
@@ -189,7 +196,9 @@ describe('daylight saving time (real elapsed time inside windows)', () => {
     const cal = calendar([{ day: 'sunday', open: '02:30', close: '05:00' }], 'America/New_York');
     expect(iso(cal.nextOpen(at('2026-03-08T00:00:00Z')))).toBe('2026-03-08T07:30:00.000Z'); // 03:30 EDT
     expect(cal.elapsed(at('2026-03-08T00:00:00Z'), at('2026-03-09T00:00:00Z'))).toBe(90);
-    expect(cal.formatLocal(cal.nextOpen(at('2026-03-08T00:00:00Z')))).toBe('Sun 2026-03-08 03:30 America/New_York (UTC-4)');
+    expect(cal.formatLocal(cal.nextOpen(at('2026-03-08T00:00:00Z')))).toBe(
+      'Sun 2026-03-08 03:30 America/New_York (UTC-4)',
+    );
   });
 
   it('a window entirely inside the gap moves with it; one that would end before its moved open is empty', () => {
@@ -217,7 +226,11 @@ describe('daylight saving time (real elapsed time inside windows)', () => {
 });
 
 describe('parseCalendar / createCalendar validation', () => {
-  const valid: CalendarSpec = { timezone: 'UTC-5', windows: [{ day: 'monday', open: '09:00', close: '17:00' }], holidays: [] };
+  const valid: CalendarSpec = {
+    timezone: 'UTC-5',
+    windows: [{ day: 'monday', open: '09:00', close: '17:00' }],
+    holidays: [],
+  };
   const fieldOf = (input: unknown): string | undefined => {
     try {
       createCalendar(input as CalendarSpec);
@@ -235,12 +248,24 @@ describe('parseCalendar / createCalendar validation', () => {
     ['empty zone', 'timezone', { ...valid, timezone: '' }],
     ['24:30', 'windows[0].close', { ...valid, windows: [{ day: 'monday', open: '09:00', close: '24:30' }] }],
     ['24:00 as an open', 'windows[0].open', { ...valid, windows: [{ day: 'monday', open: '24:00', close: '01:00' }] }],
-    ['9:00 without a leading zero', 'windows[0].open', { ...valid, windows: [{ day: 'monday', open: '9:00', close: '17:00' }] }],
-    ['unknown day', 'windows[1].day', { ...valid, windows: [valid.windows[0], { day: 'funday', open: '09:00', close: '17:00' }] }],
+    [
+      '9:00 without a leading zero',
+      'windows[0].open',
+      { ...valid, windows: [{ day: 'monday', open: '9:00', close: '17:00' }] },
+    ],
+    [
+      'unknown day',
+      'windows[1].day',
+      { ...valid, windows: [valid.windows[0], { day: 'funday', open: '09:00', close: '17:00' }] },
+    ],
     ['no windows: no open time', 'windows', { ...valid, windows: [] }],
     ['windows not an array', 'windows', { ...valid, windows: 'always' }],
     ['window not an object', 'windows[0]', { ...valid, windows: [null] }],
-    ['unknown window field', 'windows[0].note', { ...valid, windows: [{ day: 'monday', open: '09:00', close: '17:00', note: 1 }] }],
+    [
+      'unknown window field',
+      'windows[0].note',
+      { ...valid, windows: [{ day: 'monday', open: '09:00', close: '17:00', note: 1 }] },
+    ],
     ['impossible holiday', 'holidays[1]', { ...valid, holidays: ['2026-01-01', '2026-02-30'] }],
     ['holiday in another format', 'holidays[0]', { ...valid, holidays: ['12/25/2026'] }],
     ['unknown top-level field', 'zone', { ...valid, zone: 'UTC' }],
@@ -250,10 +275,22 @@ describe('parseCalendar / createCalendar validation', () => {
   });
 
   it('accepts every zone form and normalises days and holidays', () => {
-    for (const timezone of ['UTC', 'UTC-5', 'UTC+6', 'UTC+05:45', 'UTC-09:30', 'America/New_York', 'Australia/Lord_Howe']) {
+    for (const timezone of [
+      'UTC',
+      'UTC-5',
+      'UTC+6',
+      'UTC+05:45',
+      'UTC-09:30',
+      'America/New_York',
+      'Australia/Lord_Howe',
+    ]) {
       expect(fieldOf({ ...valid, timezone })).toBeUndefined();
     }
-    const cal = createCalendar({ ...valid, windows: [{ day: 'Monday' as 'monday', open: '09:00', close: '17:00' }], holidays: ['2026-12-25', '2026-01-01', '2026-12-25'] });
+    const cal = createCalendar({
+      ...valid,
+      windows: [{ day: 'Monday' as 'monday', open: '09:00', close: '17:00' }],
+      holidays: ['2026-12-25', '2026-01-01', '2026-12-25'],
+    });
     expect(cal.spec.windows[0]?.day).toBe('monday');
     expect(cal.spec.holidays).toEqual(['2026-01-01', '2026-12-25']);
   });
@@ -265,7 +302,9 @@ describe('parseCalendar / createCalendar validation', () => {
     }
     const cal = createCalendar({ ...valid, holidays: mondays });
     const started = performance.now();
-    expect(() => cal.deadline(at('2026-01-01T00:00:00Z'), 60)).toThrow(expect.objectContaining({ code: 'no_open_time' }));
+    expect(() => cal.deadline(at('2026-01-01T00:00:00Z'), 60)).toThrow(
+      expect.objectContaining({ code: 'no_open_time' }),
+    );
     expect(() => cal.nextOpen(at('2026-01-01T00:00:00Z'))).toThrow(/no open time in the 10 years after/);
     expect(performance.now() - started).toBeLessThan(5_000);
     // Long before the holidays run out, but past them it opens again.
@@ -275,7 +314,9 @@ describe('parseCalendar / createCalendar validation', () => {
   it('rejects invalid instants and minutes with typed errors', () => {
     const cal = createCalendar(valid);
     expect(() => cal.deadline(new Date(Number.NaN), 1)).toThrow(DomainError);
-    expect(() => cal.deadline(at('2026-01-01T00:00:00Z'), -1)).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+    expect(() => cal.deadline(at('2026-01-01T00:00:00Z'), -1)).toThrow(
+      expect.objectContaining({ code: 'invalid_argument' }),
+    );
     expect(() => cal.deadline(at('2026-01-01T00:00:00Z'), Number.POSITIVE_INFINITY)).toThrow(DomainError);
     expect(() => cal.isOpen(at('1800-01-01T00:00:00Z'))).toThrow(expect.objectContaining({ code: 'out_of_range' }));
   });

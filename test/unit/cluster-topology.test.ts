@@ -24,10 +24,13 @@ interface Service {
 }
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+};
 const services = Object.entries(compose.services);
 const replicas = (s: Service) => s.deploy?.replicas ?? 1;
-const runs = (entry: string) => services.filter(([, s]) => s.build && (s.command ?? ['node', '--import', 'tsx', 'api/main.ts']).includes(entry));
+const runs = (entry: string) =>
+  services.filter(([, s]) => s.build && (s.command ?? ['node', '--import', 'tsx', 'api/main.ts']).includes(entry));
 
 describe('cluster mode and docker-compose.yml', () => {
   it('run the same Temporal server and UI versions', () => {
@@ -57,8 +60,12 @@ describe('instances on one machine', () => {
   const base = { NODE_ENV: 'development' };
 
   it('give each API its own HTTP and inbound SMTP port, each worker its own metrics ports, all valid config', () => {
-    const apis = Array.from({ length: CLUSTER_TOPOLOGY.apis }, (_, i) => loadConfig(instanceEnv('api', i, base, defaults)));
-    const workers = Array.from({ length: CLUSTER_TOPOLOGY.workers }, (_, i) => loadConfig(instanceEnv('worker', i, base, defaults)));
+    const apis = Array.from({ length: CLUSTER_TOPOLOGY.apis }, (_, i) =>
+      loadConfig(instanceEnv('api', i, base, defaults)),
+    );
+    const workers = Array.from({ length: CLUSTER_TOPOLOGY.workers }, (_, i) =>
+      loadConfig(instanceEnv('worker', i, base, defaults)),
+    );
     const apiPorts = apis.flatMap((c) => [c.port, c.inboundSmtpPort]);
     expect(apis[0]!.port).toBe(3000);
     expect(new Set(apiPorts).size).toBe(apiPorts.length);

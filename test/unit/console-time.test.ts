@@ -56,7 +56,12 @@ describe('ticketsPerShift', () => {
   });
 
   it('includes the shift already open when the period starts, under its real opening', () => {
-    const shifts = ticketsPerShift(cal, [at('2026-12-07T08:00:00Z')], at('2026-12-07T07:00:00Z'), at('2026-12-07T10:00:00Z'));
+    const shifts = ticketsPerShift(
+      cal,
+      [at('2026-12-07T08:00:00Z')],
+      at('2026-12-07T07:00:00Z'),
+      at('2026-12-07T10:00:00Z'),
+    );
     expect(shifts.map((s) => [s.label, s.received])).toEqual([['Sun 2026-12-06 22:00 UTC-5', 1]]);
   });
 });

@@ -73,12 +73,15 @@ function rawEnvironment(name: string): Record<string, string> {
 /** Compose's interpolation, with the user's shell replaced by SAMPLE_ENV: `${X:-d}` → d, `${X:?msg}`/`${X}` → sample. */
 function interpolate(value: string): string {
   return value
-    .replace(/\$\{(\w+)(?::?([-?])([^}]*))?\}/g, (_m, name: string, op: string | undefined, arg: string | undefined) => {
-      if (op === '-') return SAMPLE_ENV[name] ?? arg ?? '';
-      const sample = SAMPLE_ENV[name];
-      if (sample === undefined) throw new Error(`no sample value for \${${name}}; add one to SAMPLE_ENV`);
-      return sample;
-    })
+    .replace(
+      /\$\{(\w+)(?::?([-?])([^}]*))?\}/g,
+      (_m, name: string, op: string | undefined, arg: string | undefined) => {
+        if (op === '-') return SAMPLE_ENV[name] ?? arg ?? '';
+        const sample = SAMPLE_ENV[name];
+        if (sample === undefined) throw new Error(`no sample value for \${${name}}; add one to SAMPLE_ENV`);
+        return sample;
+      },
+    )
     .replace(/\$\$/g, '$');
 }
 
@@ -120,7 +123,8 @@ describe('docker-compose.yml', () => {
   it('builds api and worker from the Dockerfile', () => {
     for (const name of APP_SERVICES) {
       const build = service(name).build;
-      const { context, dockerfile: file } = typeof build === 'string' ? { context: build, dockerfile: undefined } : (build ?? {});
+      const { context, dockerfile: file } =
+        typeof build === 'string' ? { context: build, dockerfile: undefined } : (build ?? {});
       expect(context, `${name} build context`).toBe('.');
       expect(file ?? 'Dockerfile', `${name} dockerfile`).toBe('Dockerfile');
       expect(service(name).image, `${name} must be built, not pulled`).toBeUndefined();
@@ -151,7 +155,15 @@ describe('docker-compose.yml', () => {
   it('api and worker agree on Temporal namespace, task queue, database and mail', () => {
     const api = environment('api');
     const worker = environment('worker');
-    for (const key of ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'MONGODB_URI', 'SMTP_URL', 'MAIL_FROM', 'MAIL_DOMAIN'] as const) {
+    for (const key of [
+      'TEMPORAL_ADDRESS',
+      'TEMPORAL_NAMESPACE',
+      'TEMPORAL_TASK_QUEUE',
+      'MONGODB_URI',
+      'SMTP_URL',
+      'MAIL_FROM',
+      'MAIL_DOMAIN',
+    ] as const) {
       expect(worker[key], key).toBe(api[key]);
     }
   });
@@ -180,7 +192,9 @@ describe('docker-compose.yml', () => {
 
   it('registers exactly the search attributes the workflows use', () => {
     const script = interpolate(commandText(service('temporal-search-attributes').command));
-    const created = [...script.matchAll(/search-attribute create\b.*?--name (\w+) --type (\w+)/g)].map((m) => `${m[1]}:${m[2]}`);
+    const created = [...script.matchAll(/search-attribute create\b.*?--name (\w+) --type (\w+)/g)].map(
+      (m) => `${m[1]}:${m[2]}`,
+    );
     // The CLI's type names; the SDK spells them in upper case.
     const cliType: Record<string, string> = { KEYWORD: 'Keyword', DATETIME: 'Datetime' };
     const expected = ticketSearchAttributes.map((a) => `${a.name}:${cliType[a.type] ?? `unmapped type ${a.type}`}`);
@@ -196,7 +210,9 @@ describe('docker-compose.yml', () => {
     const temporal = service('temporal');
     const file = rawEnvironment('temporal').DYNAMIC_CONFIG_FILE_PATH ?? 'config/dynamicconfig/docker.yaml';
     // auto-setup resolves the path from its working directory, /etc/temporal.
-    const mount = (temporal.volumes ?? []).map((v) => v.split(':')).find(([, target]) => target === path.posix.join('/etc/temporal', file));
+    const mount = (temporal.volumes ?? [])
+      .map((v) => v.split(':'))
+      .find(([, target]) => target === path.posix.join('/etc/temporal', file));
     expect(mount, `a volume mounted at /etc/temporal/${file}`).toBeDefined();
     expect(path.resolve(root, mount![0]!)).toBe(DYNAMIC_CONFIG_FILE);
     // The cluster mode's server reads the same file in place.

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { knownUsers, type User } from '../../store/users';
 
-const user = (id: string): User => ({ id, role: 'customer', name: id, email: `${id}@example.com`, agreement: { trainingIncluded: false }, createdAt: new Date(0) });
+const user = (id: string): User => ({
+  id,
+  role: 'customer',
+  name: id,
+  email: `${id}@example.com`,
+  agreement: { trainingIncluded: false },
+  createdAt: new Date(0),
+});
 
 describe('knownUsers (the user lookups the store remembers)', () => {
   it('answers a remembered user until its time is up, then forgets it', () => {

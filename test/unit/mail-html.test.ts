@@ -21,15 +21,33 @@ describe('the HTML part of a mail says what its text part says', () => {
   });
 
   it('links every address it names, so a click opens the ticket and the portal', () => {
-    const mail = renderMail('acknowledgement', { ticketId: 'T1', subject: 'Export', ticketUrl, dueLocal: 'Mon', dueUtc: 'Mon', portalUrl: 'http://desk.example/portal' });
+    const mail = renderMail('acknowledgement', {
+      ticketId: 'T1',
+      subject: 'Export',
+      ticketUrl,
+      dueLocal: 'Mon',
+      dueUtc: 'Mon',
+      portalUrl: 'http://desk.example/portal',
+    });
     expect(hrefs(mail.html)).toEqual(['http://desk.example/portal', ticketUrl]);
-    const reply = renderMail('agent_reply', { ticketId: 'T1', subject: 'x', ticketUrl, body: 'See https://docs.example/a?b=1&c=2. Or <https://x.example/"y>' });
+    const reply = renderMail('agent_reply', {
+      ticketId: 'T1',
+      subject: 'x',
+      ticketUrl,
+      body: 'See https://docs.example/a?b=1&c=2. Or <https://x.example/"y>',
+    });
     expect(hrefs(reply.html)).toEqual(['https://docs.example/a?b=1&amp;c=2', 'https://x.example/', ticketUrl]);
     expect(shown(reply.html)).toContain('See https://docs.example/a?b=1&amp;c=2. Or &lt;https://x.example/&quot;y&gt;');
   });
 
   it('keeps the line breaks of an announcement', () => {
-    const a = renderAnnouncement({ kind: 'maintenance', title: 'Upgrade', body: 'Export is down Tuesday.\nExpect 10 minutes.', deskUrl: 'http://desk.example', announcementsUrl: 'http://desk.example/portal/announcements' });
+    const a = renderAnnouncement({
+      kind: 'maintenance',
+      title: 'Upgrade',
+      body: 'Export is down Tuesday.\nExpect 10 minutes.',
+      deskUrl: 'http://desk.example',
+      announcementsUrl: 'http://desk.example/portal/announcements',
+    });
     expect(shown(a.html)).toContain('Export is down Tuesday.\nExpect 10 minutes.');
     expect(hrefs(a.html)).toEqual(['http://desk.example/portal/announcements', 'http://desk.example']);
   });

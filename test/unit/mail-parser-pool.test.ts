@@ -6,7 +6,9 @@ import { createMailParserPool, MailOverBudget } from '../../desk/mail-parser-poo
 const bigHtmlMail = (mb: number) => {
   const cell = '<tr><td>Fr&ouml;sche</td><td><b>row</b> &amp; <i>more</i></td></tr>\n';
   const body = `<html><body><table>${cell.repeat(Math.ceil((mb * 1024 * 1024) / cell.length))}</table></body></html>`;
-  return Buffer.from(`From: big@customer.example\r\nSubject: Big\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${body}`);
+  return Buffer.from(
+    `From: big@customer.example\r\nSubject: Big\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${body}`,
+  );
 };
 
 const pools: ReturnType<typeof createMailParserPool>[] = [];
@@ -39,7 +41,9 @@ describe('mail parser pool', () => {
   }, 240_000);
 
   it('refuses a message over the size budget before parsing it', async () => {
-    const err = await pool({ maxBytes: 1024 }).parse(bigHtmlMail(0.01), {}).catch((e: unknown) => e);
+    const err = await pool({ maxBytes: 1024 })
+      .parse(bigHtmlMail(0.01), {})
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MailOverBudget);
     expect((err as MailOverBudget).budget).toBe('size');
   });

@@ -10,7 +10,11 @@ describe('robotReason', () => {
     [{ 'x-auto-response-suppress': 'All' }, 'jane@contoso.example', /X-Auto-Response-Suppress/],
     [{ precedence: 'auto_reply' }, 'helpdesk@customer.example', /Precedence: auto_reply/],
     [{ 'list-unsubscribe': '<mailto:leave@lists.example>' }, 'news@vendor.example', /mailing list/],
-    [{ 'content-type': 'multipart/report; report-type=feedback-report; boundary=x' }, 'abuse@mailbox.example', /feedback-report/],
+    [
+      { 'content-type': 'multipart/report; report-type=feedback-report; boundary=x' },
+      'abuse@mailbox.example',
+      /feedback-report/,
+    ],
     [{}, 'post_master@isp.example', /post_master/],
     [{}, 'noreply@saas.example', /noreply/],
     [{}, 'devtools-request@lists.example', /devtools-request/],
@@ -24,8 +28,14 @@ describe('robotReason', () => {
   });
 
   it('does not take a person for a robot: Auto-Submitted: no, or a mailing service envelope (VERP)', () => {
-    expect(robotReason(lookup({ 'auto-submitted': 'no' }), ['ada@customer.example'], 'ada@customer.example')).toBeNull();
-    expect(robotReason(lookup({}), ['ada@customer.example'], 'bounces+1234-ada=customer.example@em.sendservice.example')).toBeNull();
-    expect(robotReason(lookup({ 'x-auto-response-suppress': 'RN, NRN' }), ['ada@customer.example'], undefined)).toBeNull();
+    expect(
+      robotReason(lookup({ 'auto-submitted': 'no' }), ['ada@customer.example'], 'ada@customer.example'),
+    ).toBeNull();
+    expect(
+      robotReason(lookup({}), ['ada@customer.example'], 'bounces+1234-ada=customer.example@em.sendservice.example'),
+    ).toBeNull();
+    expect(
+      robotReason(lookup({ 'x-auto-response-suppress': 'RN, NRN' }), ['ada@customer.example'], undefined),
+    ).toBeNull();
   });
 });

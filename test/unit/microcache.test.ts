@@ -5,7 +5,12 @@ describe('microcache (one query per second for a repeated read)', () => {
   it('shares one load among concurrent callers and answers from it until it is ttl old', async () => {
     let now = 0;
     let loads = 0;
-    const cached = microcache(async (q: string) => `${q}#${++loads}`, 1_000, 10, () => now);
+    const cached = microcache(
+      async (q: string) => `${q}#${++loads}`,
+      1_000,
+      10,
+      () => now,
+    );
     expect(await Promise.all([cached('a'), cached('a'), cached('a')])).toEqual(['a#1', 'a#1', 'a#1']);
     now = 999;
     expect(await cached('a')).toBe('a#1');
@@ -18,10 +23,15 @@ describe('microcache (one query per second for a repeated read)', () => {
     let now = 0;
     let loads = 0;
     let answer!: (v: string) => void;
-    const cached = microcache(() => {
-      loads++;
-      return new Promise<string>((resolve) => (answer = resolve));
-    }, 1_000, 10, () => now);
+    const cached = microcache(
+      () => {
+        loads++;
+        return new Promise<string>((resolve) => (answer = resolve));
+      },
+      1_000,
+      10,
+      () => now,
+    );
     const first = cached();
     now = 5_000; // the query has run five times the ttl and is still in flight
     const second = cached();

@@ -30,7 +30,9 @@ function beyondSchema(op: Operation, body: unknown, action = EXAMPLE_ACTION): st
   }
   if (op.path.endsWith('/actions/{action}')) {
     const parsed = actionParam.shape.action.parse(action);
-    return Object.keys(body as object).filter((f) => !(ACTION_FIELDS[parsed] as readonly string[]).includes(f)).map((f) => `${action} does not take ${f}`);
+    return Object.keys(body as object)
+      .filter((f) => !(ACTION_FIELDS[parsed] as readonly string[]).includes(f))
+      .map((f) => `${action} does not take ${f}`);
   }
   return [];
 }
@@ -38,21 +40,23 @@ function beyondSchema(op: Operation, body: unknown, action = EXAMPLE_ACTION): st
 describe('documented examples', () => {
   const withBody = OPERATIONS.filter((op) => op.body);
 
-  it.each(withBody.map((op) => [`${op.method.toUpperCase()} ${op.path}`, op] as const))('%s: the body example matches its schema', (_name, op) => {
-    // /docs sends `{}` when an operation has no example; that must be accepted too.
-    const body = op.example?.body ?? {};
-    expect(problems(op.body!.safeParse(body))).toEqual([]);
-    expect(beyondSchema(op, body)).toEqual([]);
-  });
-
-  it.each(OPERATIONS.filter((op) => op.example?.query).map((op) => [`${op.method.toUpperCase()} ${op.path}`, op] as const))(
-    '%s: the query example matches its schema',
+  it.each(withBody.map((op) => [`${op.method.toUpperCase()} ${op.path}`, op] as const))(
+    '%s: the body example matches its schema',
     (_name, op) => {
-      expect(op.query, 'an operation with a query example declares its query schema').toBeDefined();
-      const query = Object.fromEntries(new URLSearchParams(op.example!.query));
-      expect(problems(op.query!.safeParse(query))).toEqual([]);
+      // /docs sends `{}` when an operation has no example; that must be accepted too.
+      const body = op.example?.body ?? {};
+      expect(problems(op.body!.safeParse(body))).toEqual([]);
+      expect(beyondSchema(op, body)).toEqual([]);
     },
   );
+
+  it.each(
+    OPERATIONS.filter((op) => op.example?.query).map((op) => [`${op.method.toUpperCase()} ${op.path}`, op] as const),
+  )('%s: the query example matches its schema', (_name, op) => {
+    expect(op.query, 'an operation with a query example declares its query schema').toBeDefined();
+    const query = Object.fromEntries(new URLSearchParams(op.example!.query));
+    expect(problems(op.query!.safeParse(query))).toEqual([]);
+  });
 
   it('has no example on an operation that takes no body or query', () => {
     for (const op of OPERATIONS) {
@@ -61,13 +65,16 @@ describe('documented examples', () => {
     }
   });
 
-  it.each(GETTING_STARTED.filter((s) => s.body).map((s) => [s.title, s] as const))('getting started, "%s": the body matches its schema', (_name, step) => {
-    const pattern = (p: string) => new RegExp(`^${p.replace(/\{\w+\}/g, '[^/]+')}$`);
-    const op = OPERATIONS.find((o) => o.method === step.method.toLowerCase() && pattern(o.path).test(step.path));
-    expect(op?.body, `${step.method} ${step.path} is a documented operation with a body`).toBeDefined();
-    expect(problems(op!.body!.safeParse(step.body))).toEqual([]);
-    expect(beyondSchema(op!, step.body, step.path.split('/').pop())).toEqual([]);
-  });
+  it.each(GETTING_STARTED.filter((s) => s.body).map((s) => [s.title, s] as const))(
+    'getting started, "%s": the body matches its schema',
+    (_name, step) => {
+      const pattern = (p: string) => new RegExp(`^${p.replace(/\{\w+\}/g, '[^/]+')}$`);
+      const op = OPERATIONS.find((o) => o.method === step.method.toLowerCase() && pattern(o.path).test(step.path));
+      expect(op?.body, `${step.method} ${step.path} is a documented operation with a body`).toBeDefined();
+      expect(problems(op!.body!.safeParse(step.body))).toEqual([]);
+      expect(beyondSchema(op!, step.body, step.path.split('/').pop())).toEqual([]);
+    },
+  );
 
   it('refuses what the old resolve example sent: a resolve takes its note as body, not reason', () => {
     const op = OPERATIONS.find((o) => o.path.endsWith('/actions/{action}'))!;

@@ -11,11 +11,16 @@ import { SlaConfigError, loadSlaConfig } from '../../lib/sla-config';
 
 describe('DEFAULT_POLICY (design §2)', () => {
   it("first response within the SLA's 24 business hours: urgent 2h, high 8h, normal and low 24h", () => {
-    expect(PRIORITIES.map((p) => DEFAULT_POLICY.targets[p].firstResponse)).toEqual([24, 24, 8, 2].map((h) => ({ minutes: h * 60, clock: 'business' })));
+    expect(PRIORITIES.map((p) => DEFAULT_POLICY.targets[p].firstResponse)).toEqual(
+      [24, 24, 8, 2].map((h) => ({ minutes: h * 60, clock: 'business' })),
+    );
   });
 
   it("never promises a first response after the same priority's resolution", () => {
-    for (const p of PRIORITIES) expect(DEFAULT_POLICY.targets[p].firstResponse.minutes).toBeLessThanOrEqual(DEFAULT_POLICY.targets[p].resolution.minutes);
+    for (const p of PRIORITIES)
+      expect(DEFAULT_POLICY.targets[p].firstResponse.minutes).toBeLessThanOrEqual(
+        DEFAULT_POLICY.targets[p].resolution.minutes,
+      );
   });
 
   it('resolution targets: urgent 8h, high 24h, normal 40h, low 80h; next response 2/4/8/16h', () => {
@@ -44,7 +49,7 @@ describe('isOutOfScope', () => {
     expect(isOutOfScope(category, customerScope(trainingIncluded), DEFAULT_POLICY)).toBe(expected);
   });
 
-  it('follows each item of an agreement\'s scope; a listed category no item covers stays out of scope', () => {
+  it("follows each item of an agreement's scope; a listed category no item covers stays out of scope", () => {
     const policy = { ...DEFAULT_POLICY, outOfScopeCategories: [...DEFAULT_POLICY.outOfScopeCategories, 'other'] };
     const scope = { training: false, customDevelopment: true, thirdParty: true };
     expect(isOutOfScope('training', scope, policy)).toBe(true);
@@ -55,7 +60,7 @@ describe('isOutOfScope', () => {
 });
 
 describe('parsePolicyOverrides', () => {
-  it('accepts the issue\'s config form; left-out priorities and fields keep defaults', () => {
+  it("accepts the issue's config form; left-out priorities and fields keep defaults", () => {
     const policy = parsePolicyOverrides({
       warningAt: 0.5,
       targets: { urgent: { firstResponseMinutes: 1, resolutionMinutes: 3 } },
@@ -77,7 +82,9 @@ describe('parsePolicyOverrides', () => {
       {
         id: 'gold',
         version: 3,
-        targets: { low: { firstResponseMinutes: 480, resolution: { minutes: 600, clock: '24x7' }, nextResponseClock: '24x7' } },
+        targets: {
+          low: { firstResponseMinutes: 480, resolution: { minutes: 600, clock: '24x7' }, nextResponseClock: '24x7' },
+        },
         categories: ['bug', 'training'],
         outOfScopeCategories: ['training'],
         reviewWindowMinutes: 60,
@@ -107,10 +114,26 @@ describe('parsePolicyOverrides', () => {
     ['targets.urgent.firstResponse', { targets: { urgent: { resolutionMinutes: 60 } } }],
     ['targets.low.firstResponse', { targets: { low: { firstResponse: { minutes: 4801 } } } }],
     ['targets.critical', { targets: { critical: {} } }],
-    ['escalation[1].afterBreachMinutes', { escalation: [{ level: 'L2', afterBreachMinutes: 60 }, { level: 'management', afterBreachMinutes: 30 }] }],
+    [
+      'escalation[1].afterBreachMinutes',
+      {
+        escalation: [
+          { level: 'L2', afterBreachMinutes: 60 },
+          { level: 'management', afterBreachMinutes: 30 },
+        ],
+      },
+    ],
     ['escalation[0].level', { escalation: [{ level: '', afterBreachMinutes: 0 }] }],
     ['escalation[0].level', { escalation: [{ level: 'L1', afterBreachMinutes: 0 }] }],
-    ['escalation[1].level', { escalation: [{ level: 'L2', afterBreachMinutes: 0 }, { level: 'L2', afterBreachMinutes: 1 }] }],
+    [
+      'escalation[1].level',
+      {
+        escalation: [
+          { level: 'L2', afterBreachMinutes: 0 },
+          { level: 'L2', afterBreachMinutes: 1 },
+        ],
+      },
+    ],
     ['escalation[0].afterBreachMinutes', { escalation: [{ level: 'L2', afterBreachMinutes: -1 }] }],
     ['outOfScopeCategories[0]', { categories: ['bug'], outOfScopeCategories: ['training'] }],
     ['categories[1]', { categories: ['bug', 'bug'] }],
@@ -172,30 +195,57 @@ describe('loadSlaConfig', () => {
     expect(config.policy).toEqual(DEFAULT_POLICY);
   });
 
-  it('reads the issue\'s config form', () => {
+  it("reads the issue's config form", () => {
     const path = file('ok.json', {
-      calendar: { timezone: 'America/New_York', windows: [{ day: 'monday', open: '09:00', close: '17:00' }], holidays: ['2026-12-25'] },
-      policy: { warningAt: 0.5, targets: { urgent: { firstResponseMinutes: 1, resolutionMinutes: 3 } }, escalation: [{ level: 'L2', afterBreachMinutes: 0 }] },
+      calendar: {
+        timezone: 'America/New_York',
+        windows: [{ day: 'monday', open: '09:00', close: '17:00' }],
+        holidays: ['2026-12-25'],
+      },
+      policy: {
+        warningAt: 0.5,
+        targets: { urgent: { firstResponseMinutes: 1, resolutionMinutes: 3 } },
+        escalation: [{ level: 'L2', afterBreachMinutes: 0 }],
+      },
     });
     const config = loadSlaConfig({ SLA_CONFIG: path }, now);
-    expect(config.calendar).toEqual({ timezone: 'America/New_York', windows: [{ day: 'monday', open: '09:00', close: '17:00' }], holidays: ['2026-12-25'] });
+    expect(config.calendar).toEqual({
+      timezone: 'America/New_York',
+      windows: [{ day: 'monday', open: '09:00', close: '17:00' }],
+      holidays: ['2026-12-25'],
+    });
     expect(config.policy.targets.urgent.resolution.minutes).toBe(3);
     expect(config.policy.targets.normal).toEqual(DEFAULT_POLICY.targets.normal);
   });
 
   it('adds holidays by rule for the configured years', () => {
-    const path = file('rules.json', { holidayRules: [{ country: 'GB', state: 'ENG' }], holidayYears: { from: 2026, to: 2026 } });
+    const path = file('rules.json', {
+      holidayRules: [{ country: 'GB', state: 'ENG' }],
+      holidayYears: { from: 2026, to: 2026 },
+    });
     const config = loadSlaConfig({ SLA_CONFIG: path }, now);
     expect(config.calendar.holidays).toContain('2026-12-28'); // Boxing Day (substitute)
     expect(config.calendar.holidays.every((date) => date.startsWith('2026-'))).toBe(true);
   });
 
   it.each([
-    ['bad-open.json', { calendar: { ...SLA_CALENDAR, windows: [{ day: 'monday', open: '24:30', close: '01:00' }] } }, 'calendar.windows[0].open'],
+    [
+      'bad-open.json',
+      { calendar: { ...SLA_CALENDAR, windows: [{ day: 'monday', open: '24:30', close: '01:00' }] } },
+      'calendar.windows[0].open',
+    ],
     ['bad-zone.json', { calendar: { ...SLA_CALENDAR, timezone: 'Nowhere/City' } }, 'calendar.timezone'],
     ['no-windows.json', { calendar: { ...SLA_CALENDAR, windows: [] } }, 'calendar.windows'],
-    ['bad-policy.json', { policy: { targets: { urgent: { resolutionMinutes: -3 } } } }, 'policy.targets.urgent.resolutionMinutes'],
-    ['first-after-resolution.json', { policy: { targets: { high: { firstResponseMinutes: 1500 } } } }, 'policy.targets.high.firstResponse'],
+    [
+      'bad-policy.json',
+      { policy: { targets: { urgent: { resolutionMinutes: -3 } } } },
+      'policy.targets.urgent.resolutionMinutes',
+    ],
+    [
+      'first-after-resolution.json',
+      { policy: { targets: { high: { firstResponseMinutes: 1500 } } } },
+      'policy.targets.high.firstResponse',
+    ],
     ['bad-rule.json', { holidayRules: [{ country: 'Atlantis' }] }, 'holidayRules[0].country'],
     ['bad-years.json', { holidayYears: { from: 2030, to: 2020 } }, 'holidayYears.to'],
     ['unknown-key.json', { calender: {} }, 'calender'],

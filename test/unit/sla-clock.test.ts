@@ -67,7 +67,12 @@ describe('SLA clocks', () => {
     expect(dueAt(tighter, at('2026-11-23T08:00:00Z'), cal)?.toISOString()).toBe('2026-11-23T08:00:00.000Z');
     expect(remainingMinutes(tighter, at('2026-11-23T08:00:00Z'), cal)).toBe(-240);
     // A paused clock stays paused.
-    const paused = retarget(pauseClock(clock, at('2026-11-23T08:00:00Z'), cal), { minutes: 600, clock: 'business' }, at('2026-11-23T09:00:00Z'), cal);
+    const paused = retarget(
+      pauseClock(clock, at('2026-11-23T08:00:00Z'), cal),
+      { minutes: 600, clock: 'business' },
+      at('2026-11-23T09:00:00Z'),
+      cal,
+    );
     expect(paused).toMatchObject({ usedMinutes: 300, runningSince: null });
   });
 
@@ -96,7 +101,11 @@ describe('SLA clocks', () => {
   });
 
   it('survives JSON round trips (continue-as-new)', () => {
-    const clock = pauseClock(startClock('next_response', { minutes: 120, clock: 'business' }, at(SUNDAY_OPEN)), at('2026-11-23T03:30:00Z'), cal);
+    const clock = pauseClock(
+      startClock('next_response', { minutes: 120, clock: 'business' }, at(SUNDAY_OPEN)),
+      at('2026-11-23T03:30:00Z'),
+      cal,
+    );
     expect(JSON.parse(JSON.stringify(clock))).toEqual(clock);
   });
 });

@@ -35,18 +35,41 @@ const NEW_YORK: CalendarSpec = {
 /** UTC office hours, Monday to Friday 08:00–16:00, with the organization's own holiday on Monday 2027-03-15. */
 const OFFICE: CalendarSpec = {
   timezone: 'UTC',
-  windows: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'].map((day) => ({ day: day as 'monday', open: '08:00', close: '16:00' })),
+  windows: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'].map((day) => ({
+    day: day as 'monday',
+    open: '08:00',
+    close: '16:00',
+  })),
   holidays: ['2027-03-15'],
 };
 
 const policy = (id: string) => ({
-  ...parsePolicyOverrides({ targets: { normal: { firstResponseMinutes: 8 * 60, resolutionMinutes: 16 * 60 } }, reviewWindowMinutes: 8 * 60 }),
+  ...parsePolicyOverrides({
+    targets: { normal: { firstResponseMinutes: 8 * 60, resolutionMinutes: 16 * 60 } },
+    reviewWindowMinutes: 8 * 60,
+  }),
   id,
   version: 1,
 });
 
-function orgIntake(receivedAt: Date, org: { id: string; calendar: CalendarSpec; calendarId: string; scope?: Partial<AgreementScope>; contacts?: Record<string, string[]> }, category = 'bug'): TicketIntake {
-  const base = intakeFor({ receivedAt, calendar: org.calendar, policy: policy(`${org.id}-policy`), category, priority: 'normal' });
+function orgIntake(
+  receivedAt: Date,
+  org: {
+    id: string;
+    calendar: CalendarSpec;
+    calendarId: string;
+    scope?: Partial<AgreementScope>;
+    contacts?: Record<string, string[]>;
+  },
+  category = 'bug',
+): TicketIntake {
+  const base = intakeFor({
+    receivedAt,
+    calendar: org.calendar,
+    policy: policy(`${org.id}-policy`),
+    category,
+    priority: 'normal',
+  });
   const terms: TicketTerms = {
     agreement: org.id,
     version: 1,
@@ -58,13 +81,23 @@ function orgIntake(receivedAt: Date, org: { id: string; calendar: CalendarSpec; 
 }
 
 async function start(intake: TicketIntake) {
-  return stack.env.client.workflow.start(ticketWorkflow, { workflowId: `ticket-${intake.ticketId}`, taskQueue: stack.taskQueue, args: [{ intake }] });
+  return stack.env.client.workflow.start(ticketWorkflow, {
+    workflowId: `ticket-${intake.ticketId}`,
+    taskQueue: stack.taskQueue,
+    args: [{ intake }],
+  });
 }
 
 const clockOf = (s: TicketSnapshot, metric: string) => s.clocks.find((c) => c.metric === metric)!;
 /** An update runs a few milliseconds after the instant the test moved the server's clock to. */
-const within1s = (actual: string | null | undefined, expected: string) => expect(Math.abs(Date.parse(actual ?? '') - Date.parse(expected)), `${actual} ≈ ${expected}`).toBeLessThan(1_000);
-const ORG_A = { id: 'org-aaaaaaaaaa', calendar: NEW_YORK, calendarId: 'new-york', contacts: { L2: ['acme-l2@example.com'] } };
+const within1s = (actual: string | null | undefined, expected: string) =>
+  expect(Math.abs(Date.parse(actual ?? '') - Date.parse(expected)), `${actual} ≈ ${expected}`).toBeLessThan(1_000);
+const ORG_A = {
+  id: 'org-aaaaaaaaaa',
+  calendar: NEW_YORK,
+  calendarId: 'new-york',
+  contacts: { L2: ['acme-l2@example.com'] },
+};
 const ORG_B = { id: 'org-bbbbbbbbbb', calendar: OFFICE, calendarId: 'office', scope: { thirdParty: true } };
 
 async function finish(handle: Awaited<ReturnType<typeof start>>, name: string) {
@@ -89,7 +122,11 @@ describe('two organizations, two calendars, one instant of receipt', () => {
     expect(clockOf(sa, 'first_response').warningAt).toBe('2027-03-14T09:00:00.000Z');
     // 16 h: 7 (Saturday shift) + 8 (Monday 13:00–21:00Z) + 1 on Tuesday from 13:00Z.
     expect(clockOf(sa, 'resolution').dueAt).toBe('2027-03-16T14:00:00.000Z');
-    expect(sa).toMatchObject({ agreement: { id: ORG_A.id, version: 1 }, calendar: { id: 'new-york', version: 1 }, policy: { id: `${ORG_A.id}-policy` } });
+    expect(sa).toMatchObject({
+      agreement: { id: ORG_A.id, version: 1 },
+      calendar: { id: 'new-york', version: 1 },
+      policy: { id: `${ORG_A.id}-policy` },
+    });
 
     // B, UTC office hours: Sunday is closed, Monday the 15th is its holiday, so 8 h = Tuesday 08:00–16:00Z.
     expect(clockOf(sb, 'first_response').dueAt).toBe('2027-03-16T16:00:00.000Z');
@@ -100,14 +137,24 @@ describe('two organizations, two calendars, one instant of receipt', () => {
     // Sleep past both first-response deadlines: each breaches at its own instant and escalates to L2.
     await stack.advanceTo(new Date('2027-03-16T16:00:01Z'));
     const breachOf = async (id: string) =>
-      eventually(async () => (await stack.store.slaEvents.forTicket(id)).find((e) => e.type === 'escalated' && e.level === 'L2') ?? null, 20_000, 'the L2 escalation');
+      eventually(
+        async () =>
+          (await stack.store.slaEvents.forTicket(id)).find((e) => e.type === 'escalated' && e.level === 'L2') ?? null,
+        20_000,
+        'the L2 escalation',
+      );
     const [ea, eb] = await Promise.all([breachOf(a.workflowId.slice(7)), breachOf(b.workflowId.slice(7))]);
     expect(Math.abs(ea.at.getTime() - Date.parse('2027-03-15T14:00:00Z'))).toBeLessThan(1_000);
     expect(Math.abs(eb.at.getTime() - Date.parse('2027-03-16T16:00:00Z'))).toBeLessThan(1_000);
 
     // A names its own L2 contact; B names none, so the desk's L2 hears of it. L1's warnings go to the desk's agents.
     const mail = async (id: string, kind: string) =>
-      eventually(async () => (await stack.store.notifications.forTicket(id)).find((n) => n.kind === kind && n.status === 'sent') ?? null, 20_000, `the ${kind} mail`);
+      eventually(
+        async () =>
+          (await stack.store.notifications.forTicket(id)).find((n) => n.kind === kind && n.status === 'sent') ?? null,
+        20_000,
+        `the ${kind} mail`,
+      );
     expect((await mail(a.workflowId.slice(7), 'escalation')).to).toEqual(['acme-l2@example.com']);
     expect((await mail(b.workflowId.slice(7), 'escalation')).to).toEqual(['l2@test.local']);
     expect((await mail(a.workflowId.slice(7), 'warning')).to).toEqual(['agents@test.local']);
@@ -129,19 +176,25 @@ describe('reclassification under an agreement', () => {
 
     // Third-party products are in B's scope: no review.
     await stack.advanceTo(new Date('2027-03-22T10:00:00Z'));
-    const third = await handle.executeUpdate(agentActionUpdate, { args: ['reclassify', { category: 'third-party', reason: 'their CRM plugin', agent: 'Sam' }] });
+    const third = await handle.executeUpdate(agentActionUpdate, {
+      args: ['reclassify', { category: 'third-party', reason: 'their CRM plugin', agent: 'Sam' }],
+    });
     expect(third.awaitingScopeReview).toBe(false);
 
     // Training is not: at Monday 12:00Z (3 business hours used) the review starts: 8 h → Monday 12–16 (4) + Tuesday 08–12.
     await stack.advanceTo(new Date('2027-03-22T12:00:00Z'));
-    const into = await handle.executeUpdate(agentActionUpdate, { args: ['reclassify', { category: 'training', reason: 'wants a course', agent: 'Sam' }] });
+    const into = await handle.executeUpdate(agentActionUpdate, {
+      args: ['reclassify', { category: 'training', reason: 'wants a course', agent: 'Sam' }],
+    });
     expect(into).toMatchObject({ category: 'training', awaitingScopeReview: true });
     within1s(into.scopeReviewDueAt, '2027-03-23T12:00:00Z');
     expect(into.clocks.every((c) => c.paused)).toBe(true);
 
     // Tuesday 10:00Z, past the original first-response due time (09:00Z): nothing breached under review.
     await stack.advanceTo(new Date('2027-03-23T10:00:00Z'));
-    const back = await handle.executeUpdate(agentActionUpdate, { args: ['reclassify', { category: 'question', reason: 'a how-to question', agent: 'Sam' }] });
+    const back = await handle.executeUpdate(agentActionUpdate, {
+      args: ['reclassify', { category: 'question', reason: 'a how-to question', agent: 'Sam' }],
+    });
     expect(back.awaitingScopeReview).toBe(false);
     // 3 h used before the review, 5 left: Tuesday 10:00–15:00Z.
     expect(clockOf(back, 'first_response').paused).toBe(false);
@@ -149,21 +202,33 @@ describe('reclassification under an agreement', () => {
     // Resolution: 16 h, 3 used, 13 left: Tuesday 10–16 (6) + Wednesday 08–15 (7).
     within1s(clockOf(back, 'resolution').dueAt, '2027-03-24T15:00:00Z');
 
-    const events = await eventually(async () => {
-      const e = await stack.store.slaEvents.forTicket(intake.ticketId);
-      return e.filter((x) => x.type === 'reclassified').length === 3 ? e : null;
-    }, 15_000, 'three reclassifications');
-    expect(events.filter((e) => e.type === 'reclassified').map((e) => [e.detail?.from, e.detail?.to, e.detail?.reason])).toEqual([
+    const events = await eventually(
+      async () => {
+        const e = await stack.store.slaEvents.forTicket(intake.ticketId);
+        return e.filter((x) => x.type === 'reclassified').length === 3 ? e : null;
+      },
+      15_000,
+      'three reclassifications',
+    );
+    expect(
+      events.filter((e) => e.type === 'reclassified').map((e) => [e.detail?.from, e.detail?.to, e.detail?.reason]),
+    ).toEqual([
       ['bug', 'third-party', 'their CRM plugin'],
       ['third-party', 'training', 'wants a course'],
       ['training', 'question', 'a how-to question'],
     ]);
     expect(events.filter((e) => e.type === 'breached' || e.type === 'warning')).toEqual([]);
-    const mails = await eventually(async () => {
-      const n = await stack.store.notifications.forTicket(intake.ticketId);
-      return n.some((m) => m.kind === 'scope_accepted') ? n : null;
-    }, 15_000, 'the back-in-scope mail');
-    expect(mails.filter((m) => m.kind === 'out_of_scope').map((m) => m._id)).toEqual([`${intake.ticketId}:out_of_scope:1`]);
+    const mails = await eventually(
+      async () => {
+        const n = await stack.store.notifications.forTicket(intake.ticketId);
+        return n.some((m) => m.kind === 'scope_accepted') ? n : null;
+      },
+      15_000,
+      'the back-in-scope mail',
+    );
+    expect(mails.filter((m) => m.kind === 'out_of_scope').map((m) => m._id)).toEqual([
+      `${intake.ticketId}:out_of_scope:1`,
+    ]);
     await finish(handle, 'agreements reclassify into and out of scope');
   });
 
@@ -173,7 +238,9 @@ describe('reclassification under an agreement', () => {
     await stack.advanceTo(receivedAt);
     const handle = await start(orgIntake(receivedAt, ORG_B));
     await stack.advanceTo(new Date('2027-03-24T10:00:00Z'));
-    const into = await handle.executeUpdate(agentActionUpdate, { args: ['reclassify', { category: 'custom-development', agent: 'Sam' }] });
+    const into = await handle.executeUpdate(agentActionUpdate, {
+      args: ['reclassify', { category: 'custom-development', agent: 'Sam' }],
+    });
     within1s(into.scopeReviewDueAt, '2027-03-25T10:00:00Z');
     await stack.advanceTo(new Date('2027-03-25T10:00:01Z'));
     const result = await handle.result();

@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ALWAYS_OPEN_CALENDAR } from '../../domain/calendar';
 import { parsePolicyOverrides } from '../../domain/policy';
-import { agentActionUpdate, customerReplySignal, stateQuery, ticketWorkflow, type TicketWorkflowInput } from '../../workflows/ticket';
+import {
+  agentActionUpdate,
+  customerReplySignal,
+  stateQuery,
+  ticketWorkflow,
+  type TicketWorkflowInput,
+} from '../../workflows/ticket';
 import { intakeFor } from '../support/intake';
 import { mailsFor } from '../support/outbox';
 import { recordHistory } from '../support/histories';
@@ -21,8 +27,21 @@ const kim = { id: `U${randomBytes(4).toString('hex')}`, email: `kim-${randomByte
 
 beforeAll(async () => {
   stack = await startSkippingStack();
-  for (const [agent, name] of [[sam, 'Sam Agent'], [kim, 'Kim Lee']] as const) {
-    await stack.store.users.create({ id: agent.id, role: 'agent', name, email: agent.email, agreement: { trainingIncluded: false }, createdAt: new Date() }, `hash-${agent.id}`);
+  for (const [agent, name] of [
+    [sam, 'Sam Agent'],
+    [kim, 'Kim Lee'],
+  ] as const) {
+    await stack.store.users.create(
+      {
+        id: agent.id,
+        role: 'agent',
+        name,
+        email: agent.email,
+        agreement: { trainingIncluded: false },
+        createdAt: new Date(),
+      },
+      `hash-${agent.id}`,
+    );
   }
 });
 afterAll(async () => {
@@ -31,10 +50,17 @@ afterAll(async () => {
 
 const MIN = 60_000;
 
-async function startAlwaysOpen(opts: Partial<Parameters<typeof intakeFor>[0]> = {}, input: Partial<TicketWorkflowInput> = {}) {
+async function startAlwaysOpen(
+  opts: Partial<Parameters<typeof intakeFor>[0]> = {},
+  input: Partial<TicketWorkflowInput> = {},
+) {
   const receivedAt = new Date(await stack.env.currentTimeMs());
   const intake = intakeFor({ receivedAt, calendar: ALWAYS_OPEN_CALENDAR, ...opts });
-  const handle = await stack.env.client.workflow.start(ticketWorkflow, { workflowId: `ticket-${intake.ticketId}`, taskQueue: stack.taskQueue, args: [{ intake, ...input }] });
+  const handle = await stack.env.client.workflow.start(ticketWorkflow, {
+    workflowId: `ticket-${intake.ticketId}`,
+    taskQueue: stack.taskQueue,
+    args: [{ intake, ...input }],
+  });
   await eventually(async () => (await handle.query(stateQuery)).status !== 'new', 10_000, 'acknowledgement');
   return { intake, handle, t0: receivedAt.getTime() };
 }
@@ -61,8 +87,16 @@ describe("the assignee's mails", () => {
     const again = await handle.executeUpdate(agentActionUpdate, { args: ['assign', { agent: sam.id }] });
 
     await stack.store.messages.add({
-      id: 'M-customer-1', ticketId: id, authorId: intake.customer.id, authorRole: 'customer', authorName: 'Ada Customer',
-      body: 'The export still times out at 80 %.', kind: 'message', internal: false, channel: 'api', createdAt: new Date(),
+      id: 'M-customer-1',
+      ticketId: id,
+      authorId: intake.customer.id,
+      authorRole: 'customer',
+      authorName: 'Ada Customer',
+      body: 'The export still times out at 80 %.',
+      kind: 'message',
+      internal: false,
+      channel: 'api',
+      createdAt: new Date(),
     });
     await handle.signal(customerReplySignal, { messageId: 'M-customer-1' });
     await handle.signal(customerReplySignal, { messageId: 'M-customer-1' }); // a retried delivery
@@ -84,14 +118,22 @@ describe("the assignee's mails", () => {
     ]);
     expect(again.version).toBeGreaterThan(assigned.version);
     // The level's contacts still get theirs.
-    expect(log.filter((n) => n.kind === 'warning' || n.kind === 'breach').map((n) => `${n.kind} ${n.to.join()}`).sort()).toEqual([
-      'breach agents@test.local', `breach ${sam.email}`, 'warning agents@test.local', `warning ${sam.email}`,
-    ]);
+    expect(
+      log
+        .filter((n) => n.kind === 'warning' || n.kind === 'breach')
+        .map((n) => `${n.kind} ${n.to.join()}`)
+        .sort(),
+    ).toEqual(['breach agents@test.local', `breach ${sam.email}`, 'warning agents@test.local', `warning ${sam.email}`]);
 
     // What the mails say: each once in the outbox, linking to the console's ticket page.
     const mails = await mailsFor(outbox(), id);
     const toSam = mails.filter((m) => (m.to as { text: string }).text === sam.email);
-    expect(toSam.map((m) => m.headers.get('x-notification-kind'))).toEqual(['assigned', 'customer_reply', 'warning', 'breach']);
+    expect(toSam.map((m) => m.headers.get('x-notification-kind'))).toEqual([
+      'assigned',
+      'customer_reply',
+      'warning',
+      'breach',
+    ]);
     const [assignedMail, replyMail, warningMail, breachMail] = toSam;
     expect(assignedMail!.subject).toBe(`Assigned to you: [#${id}] ${intake.subject}`);
     expect(assignedMail!.text).toContain(`Ticket #${id} "${intake.subject}" (urgent) is now yours.`);
@@ -104,7 +146,11 @@ describe("the assignee's mails", () => {
       expect(m.text).toContain(`View the ticket: http://localhost/console/tickets/${id}`);
       expect(m.headers.get('auto-submitted')).toBe('auto-generated');
     }
-    expect(mails.filter((m) => (m.to as { text: string }).text === kim.email).map((m) => m.headers.get('x-notification-kind'))).toEqual(['assigned']);
+    expect(
+      mails
+        .filter((m) => (m.to as { text: string }).text === kim.email)
+        .map((m) => m.headers.get('x-notification-kind')),
+    ).toEqual(['assigned']);
   });
 
   it('an assignee who no longer exists fails only their own mail', async () => {
@@ -131,7 +177,9 @@ describe('events say what changed', () => {
     await handle.executeUpdate(agentActionUpdate, { args: ['priority', { agent: 'kim', priority: 'urgent' }] });
     await finish(handle);
     const timeline = await stack.store.slaEvents.forTicket(intake.ticketId);
-    expect(timeline.filter((e) => e.type === 'assigned' || e.type === 'priority_changed').map((e) => [e.type, e.detail])).toEqual([
+    expect(
+      timeline.filter((e) => e.type === 'assigned' || e.type === 'priority_changed').map((e) => [e.type, e.detail]),
+    ).toEqual([
       ['assigned', { from: '', to: sam.id }],
       ['assigned', { from: sam.id, to: kim.id }],
       ['priority_changed', { from: 'normal', to: 'urgent' }],
@@ -148,9 +196,15 @@ describe('the actions valid now', () => {
     const open = await handle.executeUpdate(agentActionUpdate, { args: ['reply', { agent: 'sam' }] });
     expect([open.status, open.availableActions]).toEqual(['open', ALL_OPEN]);
     const pending = await handle.executeUpdate(agentActionUpdate, { args: ['pending', { agent: 'sam' }] });
-    expect([pending.status, pending.availableActions]).toEqual(['pending_customer', ['assign', 'reply', 'priority', 'escalate', 'resolve', 'close', 'reclassify']]);
+    expect([pending.status, pending.availableActions]).toEqual([
+      'pending_customer',
+      ['assign', 'reply', 'priority', 'escalate', 'resolve', 'close', 'reclassify'],
+    ]);
     const resolved = await handle.executeUpdate(agentActionUpdate, { args: ['resolve', { agent: 'sam' }] });
-    expect([resolved.status, resolved.availableActions]).toEqual(['resolved', ['assign', 'reply', 'reopen', 'close', 'reclassify']]);
+    expect([resolved.status, resolved.availableActions]).toEqual([
+      'resolved',
+      ['assign', 'reply', 'reopen', 'close', 'reclassify'],
+    ]);
     await finish(handle);
     expect((await handle.query(stateQuery)).availableActions).toEqual([]);
   });
@@ -168,7 +222,15 @@ describe('the actions valid now', () => {
     const { handle } = await startAlwaysOpen({ policy });
     const atTop = await handle.executeUpdate(agentActionUpdate, { args: ['escalate', { agent: 'sam' }] });
     expect(atTop.escalationLevel).toBe('L2');
-    expect(atTop.availableActions).toEqual(['assign', 'reply', 'priority', 'pending', 'resolve', 'close', 'reclassify']);
+    expect(atTop.availableActions).toEqual([
+      'assign',
+      'reply',
+      'priority',
+      'pending',
+      'resolve',
+      'close',
+      'reclassify',
+    ]);
     await finish(handle);
   });
 });

@@ -19,7 +19,9 @@ const EST = 'UTC-5';
 
 /** The next Thursday 07:00 EST after `now`: support is closed then, the SLA's own example. */
 function nextThursdaySevenAm(now: number): Date {
-  let t = DateTime.fromMillis(now, { zone: EST }).plus({ days: 1 }).set({ hour: 7, minute: 0, second: 0, millisecond: 0 });
+  let t = DateTime.fromMillis(now, { zone: EST })
+    .plus({ days: 1 })
+    .set({ hour: 7, minute: 0, second: 0, millisecond: 0 });
   while (t.weekday !== 4) t = t.plus({ days: 1 });
   return t.toJSDate();
 }
@@ -51,10 +53,14 @@ describe('a ticket received Thursday 07:00 EST on a public holiday, never answer
     expect(est(management)).toBe('Thu 06:00');
     await stack.advanceTo(new Date(management.getTime() + 1_000));
 
-    const events = await eventually(async () => {
-      const e = await stack.store.slaEvents.forTicket(intake.ticketId);
-      return e.some((x) => x.type === 'escalated' && x.level === 'management') ? e : null;
-    }, 20_000, 'the management escalation');
+    const events = await eventually(
+      async () => {
+        const e = await stack.store.slaEvents.forTicket(intake.ticketId);
+        return e.some((x) => x.type === 'escalated' && x.level === 'management') ? e : null;
+      },
+      20_000,
+      'the management escalation',
+    );
     const of = (type: string, level?: string) => events.filter((e) => e.type === type && (!level || e.level === level));
 
     expect(of('received')).toHaveLength(1);
@@ -78,20 +84,35 @@ describe('a ticket received Thursday 07:00 EST on a public holiday, never answer
     await handle.result();
     await recordHistory('breach and escalation ladder', handle);
 
-    const sent = await eventually(async () => {
-      const n = await stack.store.notifications.forTicket(intake.ticketId);
-      return n.length >= 6 ? n : null;
-    }, 20_000, 'all notifications');
+    const sent = await eventually(
+      async () => {
+        const n = await stack.store.notifications.forTicket(intake.ticketId);
+        return n.length >= 6 ? n : null;
+      },
+      20_000,
+      'all notifications',
+    );
     // The resolution clock (40 business hours) also passed its 75 % mark, Thu 04:00, before management.
-    expect(sent.map((n) => n.kind).sort()).toEqual(['acknowledgement', 'breach', 'escalation', 'escalation', 'warning', 'warning']);
-    expect(of('warning').map((w) => w.metric).sort()).toEqual(['first_response', 'resolution']);
+    expect(sent.map((n) => n.kind).sort()).toEqual([
+      'acknowledgement',
+      'breach',
+      'escalation',
+      'escalation',
+      'warning',
+      'warning',
+    ]);
+    expect(
+      of('warning')
+        .map((w) => w.metric)
+        .sort(),
+    ).toEqual(['first_response', 'resolution']);
     expect(sent.every((n) => n.status === 'sent')).toBe(true);
     expect(sent.find((n) => n.kind === 'escalation' && n.to.includes('mgmt@test.local'))).toBeTruthy();
   });
 });
 
 describe('a ticket received on an ordinary Thursday 07:00 EST', () => {
-  it('counts that night\'s shift: first response due Tuesday 06:00 EST', async () => {
+  it("counts that night's shift: first response due Tuesday 06:00 EST", async () => {
     const receivedAt = nextThursdaySevenAm(await stack.env.currentTimeMs());
     await stack.advanceTo(receivedAt);
     const intake = intakeFor({ receivedAt });

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALWAYS_OPEN_CALENDAR, SLA_CALENDAR } from '../../domain/calendar';
-import { agentActionUpdate, customerReplySignal, stateQuery, ticketWorkflow, type TicketWorkflowInput } from '../../workflows/ticket';
+import {
+  agentActionUpdate,
+  customerReplySignal,
+  stateQuery,
+  ticketWorkflow,
+  type TicketWorkflowInput,
+} from '../../workflows/ticket';
 import { parsePolicyOverrides } from '../../domain/policy';
 import type { TicketSnapshot } from '../../domain/ticket-sla';
 import { intakeFor } from '../support/intake';
@@ -49,12 +55,15 @@ async function finish(handle: Awaited<ReturnType<typeof start>>) {
   await recordHistory(expect.getState().currentTestName ?? handle.workflowId, handle);
 }
 
-
 async function events(ticketId: string, until: (e: { type: string }[]) => boolean) {
-  return eventually(async () => {
-    const e = await stack.store.slaEvents.forTicket(ticketId);
-    return until(e) ? e : null;
-  }, 15_000, 'timeline events');
+  return eventually(
+    async () => {
+      const e = await stack.store.slaEvents.forTicket(ticketId);
+      return until(e) ? e : null;
+    },
+    15_000,
+    'timeline events',
+  );
 }
 
 describe('waiting on the customer', () => {
@@ -65,17 +74,23 @@ describe('waiting on the customer', () => {
 
     await stack.advanceTo(new Date(t0 + HOUR));
     await handle.executeUpdate(agentActionUpdate, { args: ['reply', { agent: 'sam', body: 'Which browser?' }] });
-    const paused = await handle.executeUpdate(agentActionUpdate, { args: ['pending', { agent: 'sam', reason: 'Please send the browser version.', messageId: 'M-pending-1' }] });
+    const paused = await handle.executeUpdate(agentActionUpdate, {
+      args: ['pending', { agent: 'sam', reason: 'Please send the browser version.', messageId: 'M-pending-1' }],
+    });
     expect(paused.status).toBe('pending_customer');
     expect(clockOf(paused, 'resolution')).toMatchObject({ paused: true, dueAt: null });
     const pausedAt = await stack.env.currentTimeMs();
 
     await stack.advanceTo(new Date(pausedAt + 3 * HOUR));
     await handle.signal(customerReplySignal, { messageId: 'm-1' });
-    const resumed = await eventually(async () => {
-      const s = await handle.query(stateQuery);
-      return s.status === 'open' ? s : null;
-    }, 10_000, 'the customer reply');
+    const resumed = await eventually(
+      async () => {
+        const s = await handle.query(stateQuery);
+        return s.status === 'open' ? s : null;
+      },
+      10_000,
+      'the customer reply',
+    );
     const resumedAt = await stack.env.currentTimeMs();
     const pausedFor = resumedAt - pausedAt;
     expect(Math.abs(dueOf(resumed, 'resolution') - (before + pausedFor))).toBeLessThan(1_000);
@@ -87,8 +102,18 @@ describe('waiting on the customer', () => {
     // The agent had replied, so the customer's message starts a next-response clock.
     expect(clockOf(resumed, 'next_response')).toMatchObject({ stopped: false, cycle: 1 });
     // What the customer was asked for went to them, keyed by its thread message.
-    const asked = await eventually(async () => (await stack.store.notifications.forTicket(intake.ticketId)).find((n) => n.kind === 'awaiting_customer') ?? null, 10_000, 'the pending mail');
-    expect(asked).toMatchObject({ _id: `${intake.ticketId}:awaiting_customer:M-pending-1`, to: [intake.customer.email], status: 'sent' });
+    const asked = await eventually(
+      async () =>
+        (await stack.store.notifications.forTicket(intake.ticketId)).find((n) => n.kind === 'awaiting_customer') ??
+        null,
+      10_000,
+      'the pending mail',
+    );
+    expect(asked).toMatchObject({
+      _id: `${intake.ticketId}:awaiting_customer:M-pending-1`,
+      to: [intake.customer.email],
+      status: 'sent',
+    });
     await finish(handle);
   });
 });
@@ -97,7 +122,9 @@ describe('a priority change mid-ticket', () => {
   it('recomputes every deadline keeping the business time already used', async () => {
     const { intake, handle, t0 } = await startAlwaysOpen({ priority: 'low' });
     await stack.advanceTo(new Date(t0 + 2 * HOUR));
-    const changed = await handle.executeUpdate(agentActionUpdate, { args: ['priority', { priority: 'urgent', agent: 'sam' }] });
+    const changed = await handle.executeUpdate(agentActionUpdate, {
+      args: ['priority', { priority: 'urgent', agent: 'sam' }],
+    });
     expect(changed.priority).toBe('urgent');
     // urgent resolution is 8 business hours; 2 are used, so 6 remain.
     expect(Math.abs(dueOf(changed, 'resolution') - (t0 + 8 * HOUR))).toBeLessThan(1_000);
@@ -144,10 +171,14 @@ describe('out-of-scope categories', () => {
     // Past the review window the ticket stays open.
     await stack.advanceTo(new Date(t0 + 9 * HOUR));
     expect((await handle.query(stateQuery)).status).toBe('acknowledged');
-    const mails = await eventually(async () => {
-      const m = await stack.store.notifications.forTicket(intake.ticketId);
-      return m.some((x) => x.kind === 'scope_accepted') ? m : null;
-    }, 10_000, 'the acceptance mail');
+    const mails = await eventually(
+      async () => {
+        const m = await stack.store.notifications.forTicket(intake.ticketId);
+        return m.some((x) => x.kind === 'scope_accepted') ? m : null;
+      },
+      10_000,
+      'the acceptance mail',
+    );
     expect(mails.map((m) => m.kind)).toEqual(['out_of_scope', 'scope_accepted']);
     await finish(handle);
   });
@@ -157,17 +188,23 @@ describe('resolution and closure', () => {
   it('closes a resolved ticket after the quiet period, and a customer reply before that reopens it', async () => {
     const { intake, handle, t0 } = await startAlwaysOpen({ priority: 'high' });
     await stack.advanceTo(new Date(t0 + HOUR));
-    const resolved = await handle.executeUpdate(agentActionUpdate, { args: ['resolve', { agent: 'sam', body: 'Fixed in 2.3.1' }] });
+    const resolved = await handle.executeUpdate(agentActionUpdate, {
+      args: ['resolve', { agent: 'sam', body: 'Fixed in 2.3.1' }],
+    });
     expect(resolved.status).toBe('resolved');
     expect(clockOf(resolved, 'resolution').stopped).toBe(true);
 
     // The customer answers a day later: the ticket reopens and the resolution clock resumes.
     await stack.advanceTo(new Date(t0 + 25 * HOUR));
     await handle.signal(customerReplySignal, { messageId: 'still-broken' });
-    const reopened = await eventually(async () => {
-      const s = await handle.query(stateQuery);
-      return s.status === 'open' ? s : null;
-    }, 10_000, 'the reopening');
+    const reopened = await eventually(
+      async () => {
+        const s = await handle.query(stateQuery);
+        return s.status === 'open' ? s : null;
+      },
+      10_000,
+      'the reopening',
+    );
     expect(clockOf(reopened, 'resolution').stopped).toBe(false);
 
     const again = await handle.executeUpdate(agentActionUpdate, { args: ['resolve', { agent: 'sam' }] });
@@ -179,11 +216,20 @@ describe('resolution and closure', () => {
     expect(final.status).toBe('closed');
     await recordHistory('resolve auto-close reopen', handle);
     const timeline = await events(intake.ticketId, (e) => e.some((x) => x.type === 'closed'));
-    expect(timeline.map((e) => e.type).filter((t) => ['resolved', 'reopened', 'closed'].includes(t))).toEqual(['resolved', 'reopened', 'resolved', 'closed']);
-    const mails = await eventually(async () => {
-      const m = await stack.store.notifications.forTicket(intake.ticketId);
-      return m.some((x) => x.kind === 'auto_close') ? m : null;
-    }, 10_000, 'the auto-close notice');
+    expect(timeline.map((e) => e.type).filter((t) => ['resolved', 'reopened', 'closed'].includes(t))).toEqual([
+      'resolved',
+      'reopened',
+      'resolved',
+      'closed',
+    ]);
+    const mails = await eventually(
+      async () => {
+        const m = await stack.store.notifications.forTicket(intake.ticketId);
+        return m.some((x) => x.kind === 'auto_close') ? m : null;
+      },
+      10_000,
+      'the auto-close notice',
+    );
     expect(mails.filter((m) => m.kind === 'resolution')).toHaveLength(2);
   });
 });
@@ -191,9 +237,15 @@ describe('resolution and closure', () => {
 describe('agent updates', () => {
   it('rejects an invalid transition before it reaches the history', async () => {
     const { handle } = await startAlwaysOpen();
-    expect(await refusal(handle.executeUpdate(agentActionUpdate, { args: ['reopen', { agent: 'sam' }] }))).toMatch(/cannot reopen a ticket that is acknowledged/);
-    expect(await refusal(handle.executeUpdate(agentActionUpdate, { args: ['priority', { priority: 'normal' }] }))).toMatch(/already normal/);
-    expect(await refusal(handle.executeUpdate(agentActionUpdate, { args: ['accept', {}] }))).toMatch(/not awaiting a scope review/);
+    expect(await refusal(handle.executeUpdate(agentActionUpdate, { args: ['reopen', { agent: 'sam' }] }))).toMatch(
+      /cannot reopen a ticket that is acknowledged/,
+    );
+    expect(
+      await refusal(handle.executeUpdate(agentActionUpdate, { args: ['priority', { priority: 'normal' }] })),
+    ).toMatch(/already normal/);
+    expect(await refusal(handle.executeUpdate(agentActionUpdate, { args: ['accept', {}] }))).toMatch(
+      /not awaiting a scope review/,
+    );
     const history = (await handle.fetchHistory()).events!;
     const updateEvents = history.filter(
       (e) =>
@@ -209,31 +261,59 @@ describe('agent updates', () => {
 
   it('escalates by hand up the ladder, and refuses past the top', async () => {
     const { intake, handle } = await startAlwaysOpen();
-    expect((await handle.executeUpdate(agentActionUpdate, { args: ['escalate', { agent: 'sam', reason: 'VIP' }] })).escalationLevel).toBe('L2');
-    expect((await handle.executeUpdate(agentActionUpdate, { args: ['escalate', { agent: 'sam' }] })).escalationLevel).toBe('management');
-    expect(await refusal(handle.executeUpdate(agentActionUpdate, { args: ['escalate', { agent: 'sam' }] }))).toMatch(/top escalation level/);
-    const mails = await eventually(async () => {
-      const m = await stack.store.notifications.forTicket(intake.ticketId);
-      return m.filter((x) => x.kind === 'escalation').length === 2 ? m : null;
-    }, 10_000, 'two escalation mails');
-    expect(mails.filter((m) => m.kind === 'escalation').map((m) => m.to)).toEqual([['l2@test.local'], ['mgmt@test.local']]);
+    expect(
+      (await handle.executeUpdate(agentActionUpdate, { args: ['escalate', { agent: 'sam', reason: 'VIP' }] }))
+        .escalationLevel,
+    ).toBe('L2');
+    expect(
+      (await handle.executeUpdate(agentActionUpdate, { args: ['escalate', { agent: 'sam' }] })).escalationLevel,
+    ).toBe('management');
+    expect(await refusal(handle.executeUpdate(agentActionUpdate, { args: ['escalate', { agent: 'sam' }] }))).toMatch(
+      /top escalation level/,
+    );
+    const mails = await eventually(
+      async () => {
+        const m = await stack.store.notifications.forTicket(intake.ticketId);
+        return m.filter((x) => x.kind === 'escalation').length === 2 ? m : null;
+      },
+      10_000,
+      'two escalation mails',
+    );
+    expect(mails.filter((m) => m.kind === 'escalation').map((m) => m.to)).toEqual([
+      ['l2@test.local'],
+      ['mgmt@test.local'],
+    ]);
     await finish(handle);
   });
 });
 
 describe('one escalation per level', () => {
   it('a resolution breach on a ticket already at L2 notifies L2 of the breach, not of a second escalation', async () => {
-    const policy = parsePolicyOverrides({ targets: { normal: { firstResponseMinutes: 60, resolutionMinutes: 120 } }, escalation: [{ level: 'L2', afterBreachMinutes: 0 }] });
+    const policy = parsePolicyOverrides({
+      targets: { normal: { firstResponseMinutes: 60, resolutionMinutes: 120 } },
+      escalation: [{ level: 'L2', afterBreachMinutes: 0 }],
+    });
     const { intake, handle, t0 } = await startAlwaysOpen({ policy });
     await stack.advanceTo(new Date(t0 + 121 * MIN));
     const timeline = await events(intake.ticketId, (e) => e.filter((x) => x.type === 'breached').length === 2);
-    const mails = await eventually(async () => {
-      const m = await stack.store.notifications.forTicket(intake.ticketId);
-      return m.filter((x) => x.kind === 'breach').length === 2 ? m : null;
-    }, 10_000, 'both breach notices');
-    expect(timeline.filter((e) => e.type === 'escalated').map((e) => [e.metric, e.level])).toEqual([['first_response', 'L2']]);
+    const mails = await eventually(
+      async () => {
+        const m = await stack.store.notifications.forTicket(intake.ticketId);
+        return m.filter((x) => x.kind === 'breach').length === 2 ? m : null;
+      },
+      10_000,
+      'both breach notices',
+    );
+    expect(timeline.filter((e) => e.type === 'escalated').map((e) => [e.metric, e.level])).toEqual([
+      ['first_response', 'L2'],
+    ]);
     expect(mails.filter((m) => m.kind === 'escalation').map((m) => m.to)).toEqual([['l2@test.local']]);
-    expect(mails.filter((m) => m.kind === 'breach').map((m) => m.to.join()).sort()).toEqual(['agents@test.local', 'l2@test.local']);
+    expect(
+      mails
+        .filter((m) => m.kind === 'breach')
+        .map((m) => m.to.join())
+        .sort(),
+    ).toEqual(['agents@test.local', 'l2@test.local']);
     await finish(handle);
   });
 });
@@ -241,18 +321,28 @@ describe('one escalation per level', () => {
 describe('duplicates', () => {
   it('counts a customer message signalled twice once', async () => {
     const { intake, handle } = await startAlwaysOpen();
-    await handle.executeUpdate(agentActionUpdate, { args: ['reply', { agent: 'sam', body: 'Hello', messageId: 'a1' }] });
+    await handle.executeUpdate(agentActionUpdate, {
+      args: ['reply', { agent: 'sam', body: 'Hello', messageId: 'a1' }],
+    });
     await handle.signal(customerReplySignal, { messageId: 'c1' });
     await handle.signal(customerReplySignal, { messageId: 'c1' });
-    const s = await eventually(async () => {
-      const x = await handle.query(stateQuery);
-      return clockOf(x, 'next_response') ? x : null;
-    }, 10_000, 'the next-response clock');
+    const s = await eventually(
+      async () => {
+        const x = await handle.query(stateQuery);
+        return clockOf(x, 'next_response') ? x : null;
+      },
+      10_000,
+      'the next-response clock',
+    );
     expect(clockOf(s, 'next_response').cycle).toBe(1);
-    const replies = await eventually(async () => {
-      const m = await stack.store.notifications.forTicket(intake.ticketId);
-      return m.some((x) => x.kind === 'agent_reply') ? m : null;
-    }, 10_000, 'the agent reply mail');
+    const replies = await eventually(
+      async () => {
+        const m = await stack.store.notifications.forTicket(intake.ticketId);
+        return m.some((x) => x.kind === 'agent_reply') ? m : null;
+      },
+      10_000,
+      'the agent reply mail',
+    );
     expect(replies.filter((m) => m.kind === 'agent_reply')).toHaveLength(1);
     await finish(handle);
   });
@@ -271,7 +361,9 @@ describe('long-lived tickets', () => {
     await eventually(async () => (await handle.describe()).runId !== firstRunId, 15_000, 'continue-as-new');
     const after = await handle.query(stateQuery);
     expect(after.assignee).toBe('f');
-    expect(after.clocks.map((c) => [c.metric, c.dueAt, c.targetMinutes])).toEqual(before.clocks.map((c) => [c.metric, c.dueAt, c.targetMinutes]));
+    expect(after.clocks.map((c) => [c.metric, c.dueAt, c.targetMinutes])).toEqual(
+      before.clocks.map((c) => [c.metric, c.dueAt, c.targetMinutes]),
+    );
     expect(after.receivedAt).toBe(before.receivedAt);
     const replied = await handle.executeUpdate(agentActionUpdate, { args: ['reply', { agent: 'f' }] });
     expect(clockOf(replied, 'first_response').stopped).toBe(true);

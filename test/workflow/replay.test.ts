@@ -26,7 +26,11 @@ const files = fs
   .sort();
 const read = (f: string) => JSON.parse(fs.readFileSync(path.join(historiesDir, f), 'utf8'));
 
-type RecordedHistory = { events: { markerRecordedEventAttributes?: { markerName: string; details: Record<string, { payloads: { data: string }[] }> } }[] };
+type RecordedHistory = {
+  events: {
+    markerRecordedEventAttributes?: { markerName: string; details: Record<string, { payloads: { data: string }[] }> };
+  }[];
+};
 
 /** The decoded payloads (base64 JSON) of one detail of a history's markers of one kind. */
 function markerPayloads<T>(history: RecordedHistory, markerName: string, detail: string): T[] {
@@ -38,13 +42,19 @@ function markerPayloads<T>(history: RecordedHistory, markerName: string, detail:
 }
 
 /** The ids of the `patched()` markers in a history. */
-const patchIds = (history: RecordedHistory) => markerPayloads<{ id: string }>(history, 'core_patch', 'patch-data').map((p) => p.id);
+const patchIds = (history: RecordedHistory) =>
+  markerPayloads<{ id: string }>(history, 'core_patch', 'patch-data').map((p) => p.id);
 
 /** The activity types of a history's local-activity markers. */
-const localActivityTypes = (history: RecordedHistory) => markerPayloads<{ activity_type: string }>(history, 'core_local_activity', 'data').map((p) => p.activity_type);
+const localActivityTypes = (history: RecordedHistory) =>
+  markerPayloads<{ activity_type: string }>(history, 'core_local_activity', 'data').map((p) => p.activity_type);
 
-function activityTypes(history: { events: { activityTaskScheduledEventAttributes?: { activityType: { name: string } } }[] }): string[] {
-  return history.events.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType.name] : []));
+function activityTypes(history: {
+  events: { activityTaskScheduledEventAttributes?: { activityType: { name: string } } }[];
+}): string[] {
+  return history.events.flatMap((e) =>
+    e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType.name] : [],
+  );
 }
 
 describe('replay of recorded ticket histories', () => {
@@ -59,12 +69,17 @@ describe('replay of recorded ticket histories', () => {
       const history = read(f);
       expect(patchIds(history), f).toEqual([]);
       // The ticket's only regular activity is a webhook delivery; mail and store writes run locally.
-      expect(activityTypes(history).filter((t) => t !== 'publishSlaEvent'), f).toEqual([]);
+      expect(
+        activityTypes(history).filter((t) => t !== 'publishSlaEvent'),
+        f,
+      ).toEqual([]);
     }
     const mailing = baseline.filter((f) => localActivityTypes(read(f)).includes('sendNotifications'));
     expect(mailing.length).toBeGreaterThanOrEqual(10);
     // Deadlines fired in several of them, so timers are replayed too.
-    const withDeadlines = baseline.filter((f) => read(f).events.some((e: { timerFiredEventAttributes?: unknown }) => e.timerFiredEventAttributes));
+    const withDeadlines = baseline.filter((f) =>
+      read(f).events.some((e: { timerFiredEventAttributes?: unknown }) => e.timerFiredEventAttributes),
+    );
     expect(withDeadlines.length).toBeGreaterThanOrEqual(3);
   });
 
@@ -74,14 +89,25 @@ describe('replay of recorded ticket histories', () => {
     const together = current.filter((f) => localActivityTypes(read(f)).includes('applyTicketChange'));
     expect(together.length).toBeGreaterThanOrEqual(5);
     for (const f of together) expect(patchIds(read(f)), f).toContain(ONE_LOCAL_ACTIVITY_PER_CHANGE);
-    for (const f of current) expect(activityTypes(read(f)).filter((t) => t !== 'publishSlaEvent'), f).toEqual([]);
+    for (const f of current)
+      expect(
+        activityTypes(read(f)).filter((t) => t !== 'publishSlaEvent'),
+        f,
+      ).toEqual([]);
   });
 
   it("covers tickets assigned before the assignee's mails, and after them", () => {
-    const assigns = (f: string) => read(f).events.some((e: { workflowExecutionUpdateAcceptedEventAttributes?: { acceptedRequest: { input: { args: { payloads: { data: string }[] } } } } }) => {
-      const args = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest.input.args.payloads ?? [];
-      return args.length > 0 && JSON.parse(Buffer.from(args[0]!.data, 'base64').toString()) === 'assign';
-    });
+    const assigns = (f: string) =>
+      read(f).events.some(
+        (e: {
+          workflowExecutionUpdateAcceptedEventAttributes?: {
+            acceptedRequest: { input: { args: { payloads: { data: string }[] } } };
+          };
+        }) => {
+          const args = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest.input.args.payloads ?? [];
+          return args.length > 0 && JSON.parse(Buffer.from(args[0]!.data, 'base64').toString()) === 'assign';
+        },
+      );
     const before = files.filter((f) => f.startsWith(`${BASELINE}${path.sep}`) && assigns(f));
     const after = files.filter((f) => !f.includes(path.sep) && assigns(f));
     expect(before.length).toBeGreaterThanOrEqual(2);
