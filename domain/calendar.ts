@@ -3,7 +3,7 @@
  * workflow, the API's previews and the CLI. Semantics: design §3.
  */
 import { explainDeadline } from './calendar/explain';
-import { formatLocal as formatLocalTime } from './calendar/format';
+import { formatTimeForPeople, type MinuteRounding } from './calendar/readable-time';
 import { OpenTime, assertInstant, minutesToMs } from './calendar/open-time';
 import { parseCalendar } from './calendar/parse';
 import type { CalendarSpec, DeadlineExplanation } from './calendar/types';
@@ -22,6 +22,7 @@ export { parseCalendar } from './calendar/parse';
 export { SLA_CALENDAR, ALWAYS_OPEN_CALENDAR } from './calendar/defaults';
 export { MAX_SCAN_YEARS } from './calendar/open-time';
 export { formatUtcMinute } from './calendar/format';
+export { formatTimeForPeople, toWholeMinute, zoneNameForPeople, type MinuteRounding } from './calendar/readable-time';
 export { describeSupportHours } from './calendar/support-hours';
 
 export interface BusinessCalendar {
@@ -36,8 +37,11 @@ export interface BusinessCalendar {
   /** Business minutes in [a, b), fractional; 0 if b <= a. */
   elapsed(a: Date, b: Date): number;
   explain(start: Date, businessMinutes: number): DeadlineExplanation;
-  /** e.g. 'Wed 2026-12-02 06:00 UTC-5' or 'Sun 2026-11-01 01:30 America/New_York (UTC-4)'. */
-  formatLocal(t: Date): string;
+  /**
+   * The time as a person reads it, in the calendar's zone: 'Wed 2026-12-02 06:00 EST', 'Sun 2026-11-01 01:30 EDT'.
+   * To the minute, rounded up unless told otherwise (calendar/readable-time.ts says why).
+   */
+  formatLocal(t: Date, rounding?: MinuteRounding): string;
   /**
    * A local wall time 'YYYY-MM-DDTHH:MM[:SS[.sss]]' (no offset) read in the calendar's zone, with the gap/overlap
    * rules of the calendar; for CLI and preview input.
@@ -76,8 +80,8 @@ class Calendar implements BusinessCalendar {
     return explainDeadline(this.openTime, instant(start, 'start'), businessMinutes);
   }
 
-  formatLocal(t: Date): string {
-    return formatLocalTime(this.openTime.zone, instant(t, 't'));
+  formatLocal(t: Date, rounding: MinuteRounding = 'up'): string {
+    return formatTimeForPeople(this.openTime.zone, instant(t, 't'), rounding);
   }
 
   fromLocal(wallTime: string): Date {

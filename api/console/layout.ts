@@ -42,7 +42,10 @@ svg .bar{fill:#0b57d0}svg .bar.met{fill:#2e7d32}svg .bar.warning{fill:#e0a800}sv
 .login{max-width:26rem;background:#fff;padding:1rem 1.25rem;border-radius:6px}
 `.trim();
 
-/** Ticks every `.countdown`: business time left, consumed only while the window it was given is open. */
+/**
+ * Ticks every `.countdown`: business time left, consumed only while the window it was given is open. Beside each
+ * time in the ticket's zone it writes the reader's own, with the zone's name (the server cannot know it).
+ */
 const SCRIPT = `
 (function(){
 var loaded=Date.now();
@@ -56,9 +59,12 @@ el.textContent=(left>=0?fmt(left)+' left':'overdue '+fmt(left))+(open?'':' (supp
 el.classList.toggle('overdue',left<0);});}
 tick();setInterval(tick,1000);
 function two(n){return (n<10?'0':'')+n;}
+var DAYS=['Sun','Mon','Tue','Wed','Thu','Fri','Sat'];
+function zone(d){var n='';try{n=new Intl.DateTimeFormat('en-US',{timeZoneName:'short'}).formatToParts(d).filter(function(p){return p.type==='timeZoneName';})[0].value;}catch(e){}
+if(!n||/^(GMT|UTC)[+-]/.test(n)){var z=Intl.DateTimeFormat().resolvedOptions().timeZone||'';n=z.split('/').pop().replace(/_/g,' ')+' time';}return n;}
 document.querySelectorAll('time.when[datetime]').forEach(function(el){var d=new Date(el.getAttribute('datetime'));
-var mine=d.getFullYear()+'-'+two(d.getMonth()+1)+'-'+two(d.getDate())+' '+two(d.getHours())+':'+two(d.getMinutes());
-if(el.textContent.indexOf(mine)<0){var s=document.createElement('span');s.className='reader';s.textContent=' (your time '+mine+')';el.after(s);}});})();
+var mine=DAYS[d.getDay()]+' '+d.getFullYear()+'-'+two(d.getMonth()+1)+'-'+two(d.getDate())+' '+two(d.getHours())+':'+two(d.getMinutes());
+if(el.textContent.indexOf(mine)<0){var s=document.createElement('span');s.className='reader';s.textContent=' (your time '+mine+' '+zone(d)+')';el.after(s);}});})();
 `.trim();
 
 const hash = (s: string) => createHash('sha256').update(s).digest('base64');

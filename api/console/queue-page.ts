@@ -73,7 +73,7 @@ function row(p: QueueRow, now: Date): SafeHtml {
     <td class="assignee">${p.assigneeName ?? '—'}</td>
     <td>${p.escalationLevel}</td>
     <td><span class="sla ${p.slaState}">${p.slaState}</span></td>
-    <td>${deadline ? when(cal, deadline) : '—'}</td>
+    <td>${deadline ? when(cal, deadline, 'up') : '—'}</td>
     <td>${deadline ? countdown(cal, clockKind(p), deadline, now) : '—'}</td>
     <td class="activity">${when(cal, new Date(activity))}</td>
   </tr>`;

@@ -1,4 +1,4 @@
-import type { BusinessCalendar } from '../../domain/calendar';
+import { toWholeMinute, type BusinessCalendar, type MinuteRounding } from '../../domain/calendar';
 import { html, type SafeHtml } from '../http/html';
 
 /** Business-time helpers for the console: open windows, remaining time, countdowns. */
@@ -72,12 +72,13 @@ export function hoursMinutes(minutes: number): string {
 export const hours = (minutes: number | null) => (minutes === null ? '—' : hoursMinutes(minutes));
 
 /**
- * An instant to the minute in the calendar's zone, its zone beside it; the page script adds the reader's
- * own time when it differs (the server does not know the reader's zone).
+ * An instant to the minute in the ticket's calendar zone, named (EST, CET, …); the page script adds the reader's
+ * own time and zone when it differs (the server does not know the reader's zone). Events are rounded down, as a
+ * clock shows them; deadlines up, so that neither text shows a due time earlier than it is.
  */
-export function when(cal: BusinessCalendar, t: Date | string): SafeHtml {
-  const at = new Date(Math.floor(new Date(t).getTime() / 60_000) * 60_000);
-  return html`<time class="when" datetime="${at.toISOString()}">${cal.formatLocal(at)}</time>`;
+export function when(cal: BusinessCalendar, t: Date | string, rounding: MinuteRounding = 'down'): SafeHtml {
+  const at = new Date(toWholeMinute(new Date(t).getTime(), rounding));
+  return html`<time class="when" datetime="${at.toISOString()}">${cal.formatLocal(at, rounding)}</time>`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { BusinessCalendar } from '../../domain/calendar';
+import type { BusinessCalendar, MinuteRounding } from '../../domain/calendar';
 import { PRIORITIES, type MetricTarget } from '../../domain/policy';
 import type { MessageKind } from '../../domain/thread';
 import type { Portal, PortalClock, PortalTicketRow } from '../../desk/portal';
@@ -28,10 +28,13 @@ const KIND_LABELS: Partial<Record<MessageKind, string>> = {
 };
 const words = (s: string) => s.replace(/_/g, ' ');
 
-/** To the minute in the customer's calendar zone, the instant in `datetime`. */
-function when(cal: BusinessCalendar, t: Date | string): SafeHtml {
-  const at = new Date(Math.floor(new Date(t).getTime() / 60_000) * 60_000);
-  return html`<time datetime="${at.toISOString()}">${cal.formatLocal(at)}</time>`;
+/**
+ * To the minute in the zone of the ticket's agreement, the instant in `datetime`: events rounded down (as a clock
+ * shows them), due times up (never shown earlier than they are).
+ */
+function when(cal: BusinessCalendar, t: Date | string, rounding: MinuteRounding = 'down'): SafeHtml {
+  const at = new Date(t);
+  return html`<time datetime="${at.toISOString()}">${cal.formatLocal(at, rounding)}</time>`;
 }
 
 /** The signed-in frame: where the customer is, the three pages, and signing out (a form: it changes state). */
@@ -115,7 +118,7 @@ export function messagePage(title: string, text: string, link?: { href: string; 
 function clockCell(cal: BusinessCalendar, c: PortalClock): SafeHtml {
   return html`<li data-metric="${c.metric}" data-state="${c.state}">
     ${METRICS[c.metric] ?? c.metric}:
-    <strong>${c.state}</strong>${c.dueAt && c.state !== 'met' ? html`, due ${when(cal, c.dueAt)}` : ''}
+    <strong>${c.state}</strong>${c.dueAt && c.state !== 'met' ? html`, due ${when(cal, c.dueAt, 'up')}` : ''}
   </li>`;
 }
 

@@ -41,9 +41,6 @@ export function supportStatus(sla: SlaSettings, now: Date): SupportStatus {
   return { open, changeAt, firstResponse };
 }
 
-/** To the minute: seconds and milliseconds only clutter a page (the API keeps the exact instants). */
-const toMinute = (iso: string | Date) => new Date(Math.floor(new Date(iso).getTime() / 60_000) * 60_000);
-
 export const METRIC_LABELS: Record<string, string> = {
   first_response: 'First response',
   next_response: 'Next response',
@@ -67,7 +64,7 @@ function clockRow(cal: BusinessCalendar, c: TicketSnapshot['clocks'][number]): C
       : `${Math.floor(Math.abs(minutes) / 60)} h ${Math.abs(minutes) % 60} min`;
   return {
     name: METRIC_LABELS[c.metric] ?? c.metric,
-    due: c.dueAt ? cal.formatLocal(toMinute(c.dueAt)) : '—',
+    due: c.dueAt ? cal.formatLocal(new Date(c.dueAt), 'up') : '—',
     remaining: c.stopped ? '—' : `${span}${unit ? ` ${unit}` : ''} ${minutes >= 0 ? 'left' : 'over'}`,
     state,
   };
@@ -109,7 +106,7 @@ export function ticketView(
     errorMessage: ticket.errorMessage,
     status,
     closed: status === 'closed' || status === 'out_of_scope',
-    receivedAt: cal.formatLocal(toMinute(ticket.receivedAt)),
+    receivedAt: cal.formatLocal(new Date(ticket.receivedAt), 'down'),
     clocks: (snapshot?.clocks ?? []).map((c) => clockRow(cal, c)),
     slaUnknown: !snapshot,
     // The desk already gives a customer only what is meant for them (desk/customer-view.ts); the filter says so again here.
@@ -118,7 +115,7 @@ export function ticketView(
       .map((m) => ({
         author: m.authorRole === 'customer' ? 'You' : `${m.authorName} (support)`,
         fromCustomer: m.authorRole === 'customer',
-        at: cal.formatLocal(toMinute(m.createdAt)),
+        at: cal.formatLocal(new Date(m.createdAt), 'down'),
         body: m.body,
         label: CUSTOMER_LABEL[m.kind],
       })),

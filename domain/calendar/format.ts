@@ -1,5 +1,9 @@
-/** Human-readable local times and durations, for explanations, notifications and timer summaries. */
+/**
+ * Exact local times and durations for operators' deadline explanations (to the millisecond, the offset beside).
+ * Times for everyone else go through readable-time.ts.
+ */
 import { pad2, pad3 } from './civil';
+import { toWholeMinute } from './readable-time';
 import type { Zone } from './zone';
 import { instantToLocalMs, zoneLabel } from './zone';
 
@@ -22,9 +26,12 @@ export function formatLocal(zone: Zone, epochMs: number): string {
   return `${formatWallTime(zone, epochMs)} ${zoneLabel(zone, epochMs)}`;
 }
 
-/** '2026-12-02 11:00 UTC': the same instant for readers outside the support calendar's zone. */
+/**
+ * '2026-12-02 11:00 UTC': the same instant for readers outside the support calendar's zone, rounded up to the minute
+ * as every due time people read is (readable-time.ts).
+ */
 export function formatUtcMinute(t: Date): string {
-  return `${t.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `${new Date(toWholeMinute(t.getTime(), 'up')).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 /** Minutes as a short number: integers as is, fractions to at most 3 decimals. */
