@@ -3,7 +3,7 @@
  * workflow, the API's previews and the CLI. Semantics: design §3.
  */
 import { explainDeadline } from './calendar/explain';
-import { formatTimeForPeople, type MinuteRounding } from './calendar/readable-time';
+import { formatTimeForPeople, zoneNameForHours, type MinuteRounding } from './calendar/readable-time';
 import { OpenTime, assertInstant, minutesToMs } from './calendar/open-time';
 import { parseCalendar } from './calendar/parse';
 import type { CalendarSpec, DeadlineExplanation } from './calendar/types';
@@ -22,7 +22,13 @@ export { parseCalendar } from './calendar/parse';
 export { SLA_CALENDAR, ALWAYS_OPEN_CALENDAR } from './calendar/defaults';
 export { MAX_SCAN_YEARS } from './calendar/open-time';
 export { formatUtcMinute } from './calendar/format';
-export { formatTimeForPeople, toWholeMinute, zoneNameForPeople, type MinuteRounding } from './calendar/readable-time';
+export {
+  formatTimeForPeople,
+  toWholeMinute,
+  zoneNameForHours,
+  zoneNameForPeople,
+  type MinuteRounding,
+} from './calendar/readable-time';
 export { describeSupportHours } from './calendar/support-hours';
 
 export interface BusinessCalendar {
@@ -42,6 +48,8 @@ export interface BusinessCalendar {
    * To the minute, rounded up unless told otherwise (calendar/readable-time.ts says why).
    */
   formatLocal(t: Date, rounding?: MinuteRounding): string;
+  /** The zone as people name it for recurring hours: 'EST', 'IST', 'CET/CEST', 'Sao Paulo time'. */
+  zoneName(): string;
   /**
    * A local wall time 'YYYY-MM-DDTHH:MM[:SS[.sss]]' (no offset) read in the calendar's zone, with the gap/overlap
    * rules of the calendar; for CLI and preview input.
@@ -82,6 +90,10 @@ class Calendar implements BusinessCalendar {
 
   formatLocal(t: Date, rounding: MinuteRounding = 'up'): string {
     return formatTimeForPeople(this.openTime.zone, instant(t, 't'), rounding);
+  }
+
+  zoneName(): string {
+    return zoneNameForHours(this.openTime.zone);
   }
 
   fromLocal(wallTime: string): Date {

@@ -71,7 +71,7 @@ function termsLine(d: TicketPageData): SafeHtml {
       data-policy="${t.policyName}"
       data-timezone="${t.calendar.spec.timezone}"
     >
-      Runs under calendar <strong>${t.calendarName}</strong> (times in ${t.calendar.spec.timezone}) and policy
+      Runs under calendar <strong>${t.calendarName}</strong> (times in ${t.calendar.zoneName()}) and policy
       <strong>${t.policyName}</strong>.
     </p>
     ${t.standIn ? html`<p class="banner" role="status" id="terms-stand-in">Note: ${t.standIn}.</p>` : ''}`;
@@ -103,7 +103,7 @@ function clocksTable(d: TicketPageData): SafeHtml {
         <td>${c.clock === 'business' ? 'business hours' : '24×7'}</td>
         <td class="num">${hours(c.targetMinutes)}</td>
         <td class="num">${hours(c.usedMinutes)}</td>
-        <td>${c.dueAt ? when(d.cal, new Date(c.dueAt)) : '—'}</td>
+        <td>${c.dueAt ? when(d.cal, new Date(c.dueAt), 'up') : '—'}</td>
         <td>
           ${c.dueAt && !c.paused ? countdown(d.cal, c.clock, new Date(c.dueAt), d.now) : c.stopped ? '—' : `${hours(c.remainingMinutes)} left (paused)`}
         </td>
@@ -145,7 +145,7 @@ function explanations(d: TicketPageData): SafeHtml[] {
       const e = fromReceipt ? promised : d.cal.explain(d.now, d.cal.elapsed(d.now, due));
       return html`<details class="explain" data-metric="${c.metric}">
         <summary>
-          ${METRIC[c.metric]} deadline: ${when(d.cal, due)} (${fromReceipt ? 'from receipt' : 'from now'})
+          ${METRIC[c.metric]} deadline: ${when(d.cal, due, 'up')} (${fromReceipt ? 'from receipt' : 'from now'})
         </summary>
         <pre class="explain">${e.lines.join('\n')}</pre>
       </details>`;
@@ -295,7 +295,7 @@ function actions(d: TicketPageData): SafeHtml {
         'secondary',
       ),
     )}
-    ${form('accept', () => actionForm(d, 'accept', 'Accept out-of-scope ticket', s.awaitingScopeReview ? html`<p class="meta">Awaiting scope review until ${s.scopeReviewDueAt ? when(d.cal, new Date(s.scopeReviewDueAt)) : '—'}.</p>` : ''))}
+    ${form('accept', () => actionForm(d, 'accept', 'Accept out-of-scope ticket', s.awaitingScopeReview ? html`<p class="meta">Awaiting scope review until ${s.scopeReviewDueAt ? when(d.cal, new Date(s.scopeReviewDueAt), 'up') : '—'}.</p>` : ''))}
   </div>`;
 }
 
@@ -329,7 +329,7 @@ function eventsTable(d: TicketPageData): SafeHtml {
             <td class="change">${changed(d, e)}</td>
             <td>${e.metric ? METRIC[e.metric] : ''}</td>
             <td>${e.level ?? ''}</td>
-            <td>${e.dueAt ? when(d.cal, e.dueAt) : ''}</td>
+            <td>${e.dueAt ? when(d.cal, e.dueAt, 'up') : ''}</td>
           </tr>`,
       )}
     </tbody>

@@ -137,7 +137,7 @@ export function ticketListBody(p: {
         <td>${r.subject}${r.requester ? html`<br /><span class="meta">from ${r.requester}</span>` : ''}</td>
         <td>${words(r.status)}</td>
         <td>${r.priority}</td>
-        <td>${r.nextDeadline ? when(p.cal, r.nextDeadline) : '—'}</td>
+        <td>${r.nextDeadline ? when(p.cal, r.nextDeadline, 'up') : '—'}</td>
         <td>
           <ul>
             ${r.clocks.map((c) => clockCell(p.cal, c))}

@@ -110,11 +110,7 @@ export function createPortalRoutes(deps: PortalDeps): Router {
         req.query['signed-out'] === '1' ? 'You are signed out.' : undefined,
       );
     const who = customer(res);
-    const [{ rows, truncated }, cal, terms] = await Promise.all([
-      portal.tickets(who),
-      portal.calendarFor(who),
-      portal.terms(who),
-    ]);
+    const [{ rows, truncated }, cal] = await Promise.all([portal.tickets(who), portal.calendarFor(who)]);
     render(
       res,
       200,
@@ -124,7 +120,7 @@ export function createPortalRoutes(deps: PortalDeps): Router {
         rows,
         truncated,
         cal,
-        zone: terms.terms.calendar.spec.timezone,
+        zone: cal.zoneName(),
         organization: who.organizationRole === 'admin' && Boolean(who.organizationId),
       }),
     );

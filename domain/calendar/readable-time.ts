@@ -113,3 +113,16 @@ export function formatTimeForPeople(zone: Zone, epochMs: number, rounding: Minut
   const minute = toWholeMinute(epochMs, rounding);
   return `${wallMinuteForPeople(zone, minute)} ${zoneNameForPeople(zone, minute)}`;
 }
+
+/** Mid-January and mid-July: one instant on each side of any DST rule, for naming a zone over a whole year. */
+const WINTER_AND_SUMMER = [Date.UTC(2026, 0, 15, 12), Date.UTC(2026, 6, 15, 12)];
+
+/**
+ * The zone's name for recurring hours, where no single instant applies: 'EST', 'IST', 'CET/CEST', 'EST/EDT', or
+ * 'Sao Paulo time'. Pure: the two sample instants are constants, not today.
+ */
+export function zoneNameForHours(zone: Zone): string {
+  const names = [...new Set(WINTER_AND_SUMMER.map((t) => zoneNameForPeople(zone, t)))];
+  if (names.length === 1) return names[0]!;
+  return names.some((n) => n.endsWith(' time')) ? cityTime(zone.name) : names.join('/');
+}

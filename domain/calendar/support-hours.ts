@@ -1,11 +1,10 @@
 /** The calendar's open hours as one sentence for customers, e.g. "Sunday to Thursday, 10 PM to 6 AM (EST)". */
+import { zoneNameForHours } from './readable-time';
 import type { CalendarSpec, CalendarWindow, Weekday } from './types';
+import { resolveZone } from './zone';
 
 /** Sunday first, as customers of a US-hours desk read a week. */
 const WEEK: readonly Weekday[] = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-
-/** Fixed offsets with a well-known standard-time name (the SLA writes UTC-5 as "EST"). */
-const STANDARD_NAMES: Record<string, string> = { 'UTC-5': 'EST', 'UTC-6': 'CST', 'UTC-7': 'MST', 'UTC-8': 'PST' };
 
 const capital = (day: Weekday) => day[0]!.toUpperCase() + day.slice(1);
 
@@ -57,7 +56,8 @@ export function describeSupportHours(spec: Pick<CalendarSpec, 'timezone' | 'wind
   const groups = [...byHours].sort(
     ([, a], [, b]) => Math.min(...[...a].map((d) => WEEK.indexOf(d))) - Math.min(...[...b].map((d) => WEEK.indexOf(d))),
   );
-  const zone = STANDARD_NAMES[spec.timezone] ?? spec.timezone;
+  // Named as every time people read names it (readable-time.ts): the SLA's UTC-5 is "EST", Berlin "CET/CEST".
+  const zone = zoneNameForHours(resolveZone(spec.timezone));
   const when = groups.length ? groups.map(([h, days]) => `${dayRuns(days)}, ${h}`).join('; ') : 'never';
   return `${when} (${zone})${spec.holidays.length ? ', excluding public holidays' : ''}`;
 }

@@ -13,9 +13,9 @@ describe('openWindows', () => {
     // Thu 2026-12-03 12:00 EST → Tue 2026-12-08 12:00 EST: Thu night, then Sun and Mon nights.
     const wins = openWindows(cal, at('2026-12-03T17:00:00Z'), at('2026-12-08T17:00:00Z'));
     expect(wins.map((w) => [cal.formatLocal(w.from), cal.formatLocal(w.to)])).toEqual([
-      ['Thu 2026-12-03 22:00 UTC-5', 'Fri 2026-12-04 06:00 UTC-5'],
-      ['Sun 2026-12-06 22:00 UTC-5', 'Mon 2026-12-07 06:00 UTC-5'],
-      ['Mon 2026-12-07 22:00 UTC-5', 'Tue 2026-12-08 06:00 UTC-5'],
+      ['Thu 2026-12-03 22:00 EST', 'Fri 2026-12-04 06:00 EST'],
+      ['Sun 2026-12-06 22:00 EST', 'Mon 2026-12-07 06:00 EST'],
+      ['Mon 2026-12-07 22:00 EST', 'Tue 2026-12-08 06:00 EST'],
     ]);
     const clipped = openWindows(cal, at('2026-12-04T05:00:00Z'), at('2026-12-04T06:00:00Z'));
     expect(clipped).toEqual([{ from: at('2026-12-04T05:00:00Z'), to: at('2026-12-04T06:00:00Z') }]);
@@ -49,9 +49,9 @@ describe('ticketsPerShift', () => {
     ];
     const shifts = ticketsPerShift(cal, received, from, to);
     expect(shifts.map((s) => [s.label, s.received])).toEqual([
-      ['Sun 2026-12-06 22:00 UTC-5', 2],
-      ['Mon 2026-12-07 22:00 UTC-5', 1],
-      ['Tue 2026-12-08 22:00 UTC-5', 0],
+      ['Sun 2026-12-06 22:00 EST', 2],
+      ['Mon 2026-12-07 22:00 EST', 1],
+      ['Tue 2026-12-08 22:00 EST', 0],
     ]);
   });
 
@@ -62,6 +62,6 @@ describe('ticketsPerShift', () => {
       at('2026-12-07T07:00:00Z'),
       at('2026-12-07T10:00:00Z'),
     );
-    expect(shifts.map((s) => [s.label, s.received])).toEqual([['Sun 2026-12-06 22:00 UTC-5', 1]]);
+    expect(shifts.map((s) => [s.label, s.received])).toEqual([['Sun 2026-12-06 22:00 EST', 1]]);
   });
 });

@@ -52,11 +52,11 @@ describe('live support sessions', () => {
     });
 
     expect(await refusal(handle.executeUpdate(liveSessionUpdate, { args: [booking(closed)] }))).toMatch(
-      /outside support hours; the next opening is .* 22:00 UTC-5/,
+      /outside support hours; the next opening is .* 22:00 EST/,
     );
     const lastHalfHour = new Date(cal.nextClose(shiftOpens).getTime() - 30 * MIN);
     expect(await refusal(handle.executeUpdate(liveSessionUpdate, { args: [booking(lastHalfHour, 60)] }))).toMatch(
-      /would run past the close of support at .* 06:00 UTC-5/,
+      /would run past the close of support at .* 06:00 EST/,
     );
     expect(
       await refusal(handle.executeUpdate(liveSessionUpdate, { args: [{ action: 'outcome', outcome: 'held' }] })),
