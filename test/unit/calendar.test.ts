@@ -75,15 +75,17 @@ describe('the SLA calendar (Sun–Thu 22:00–06:00, UTC-5)', () => {
     expect(sunday.elapsed(at('2026-11-29T00:00:00Z'), at('2026-12-06T00:00:00Z'))).toBe(4 * 480);
   });
 
-  it('formats local times for notifications', () => {
-    expect(sla().formatLocal(at('2026-12-02T11:00:00Z'))).toBe('Wed 2026-12-02 06:00 UTC-5');
-    expect(sla().formatLocal(at('2026-12-02T11:00:07.5Z'))).toBe('Wed 2026-12-02 06:00:07.500 UTC-5');
+  it('formats local times for people: to the minute (due times rounded up), the zone by its name', () => {
+    expect(sla().formatLocal(at('2026-12-02T11:00:00Z'))).toBe('Wed 2026-12-02 06:00 EST');
+    expect(sla().formatLocal(at('2026-12-02T11:00:07.5Z'))).toBe('Wed 2026-12-02 06:01 EST');
+    expect(sla().formatLocal(at('2026-12-02T11:00:07.5Z'), 'down')).toBe('Wed 2026-12-02 06:00 EST');
     const ny = calendar([{ day: 'sunday', open: '00:00', close: '00:00' }], 'America/New_York');
-    expect(ny.formatLocal(at('2026-11-01T05:30:00Z'))).toBe('Sun 2026-11-01 01:30 America/New_York (UTC-4)');
-    expect(ny.formatLocal(at('2026-11-01T06:30:00Z'))).toBe('Sun 2026-11-01 01:30 America/New_York (UTC-5)');
+    // The repeated hour of the fall-back: the same wall time, told apart by the zone's name.
+    expect(ny.formatLocal(at('2026-11-01T05:30:00Z'))).toBe('Sun 2026-11-01 01:30 EDT');
+    expect(ny.formatLocal(at('2026-11-01T06:30:00Z'))).toBe('Sun 2026-11-01 01:30 EST');
     expect(
       calendar([{ day: 'monday', open: '09:00', close: '17:00' }], 'UTC+05:45').formatLocal(at('2026-01-01T00:00:00Z')),
-    ).toBe('Thu 2026-01-01 05:45 UTC+05:45');
+    ).toBe('Thu 2026-01-01 05:45 5 h 45 min ahead of UTC');
   });
 
   it('explains a deadline window by window, holidays included', () => {
@@ -196,9 +198,7 @@ describe('daylight saving time (real elapsed time inside windows)', () => {
     const cal = calendar([{ day: 'sunday', open: '02:30', close: '05:00' }], 'America/New_York');
     expect(iso(cal.nextOpen(at('2026-03-08T00:00:00Z')))).toBe('2026-03-08T07:30:00.000Z'); // 03:30 EDT
     expect(cal.elapsed(at('2026-03-08T00:00:00Z'), at('2026-03-09T00:00:00Z'))).toBe(90);
-    expect(cal.formatLocal(cal.nextOpen(at('2026-03-08T00:00:00Z')))).toBe(
-      'Sun 2026-03-08 03:30 America/New_York (UTC-4)',
-    );
+    expect(cal.formatLocal(cal.nextOpen(at('2026-03-08T00:00:00Z')))).toBe('Sun 2026-03-08 03:30 EDT');
   });
 
   it('a window entirely inside the gap moves with it; one that would end before its moved open is empty', () => {

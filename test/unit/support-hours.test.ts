@@ -25,7 +25,7 @@ describe('describeSupportHours (domain/calendar/support-hours.ts)', () => {
       { day: 'saturday' as const, open: '10:00', close: '14:00' },
     ];
     expect(describeSupportHours({ timezone: 'America/New_York', windows, holidays: [] })).toBe(
-      'Monday to Friday, 9 AM to 5:30 PM; Saturday, 10 AM to 2 PM (America/New_York)',
+      'Monday to Friday, 9 AM to 5:30 PM; Saturday, 10 AM to 2 PM (EST/EDT)',
     );
   });
 
@@ -37,7 +37,7 @@ describe('describeSupportHours (domain/calendar/support-hours.ts)', () => {
         windows: at(['friday', 'saturday', 'sunday', 'monday']),
         holidays: [],
       }),
-    ).toBe('Friday to Monday, 8 AM to 12 PM (UTC+01:00)');
+    ).toBe('Friday to Monday, 8 AM to 12 PM (CET)');
     expect(
       describeSupportHours({
         timezone: 'UTC',
