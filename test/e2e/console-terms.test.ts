@@ -105,7 +105,7 @@ afterAll(async () => {
 async function timelineWindows(): Promise<[string, string][]> {
   const titles = await texts('svg#timeline rect.win > title');
   return titles.map((t) => {
-    const m = /^support open: (.+) → (.+)$/.exec(t);
+    const m = /^support open: (.+) → (.+)$/.exec(t.trim());
     expect(m, t).not.toBeNull();
     return [m![1]!, m![2]!];
   });

@@ -39,7 +39,7 @@ async function ticketPage(id: string) {
 }
 /** A ticket's row in the console's queue. */
 const queueRow = async (id: string) =>
-  new RegExp(`<tr [^>]*data-ticket-id="${id}"[\\s\\S]*?</tr>`).exec(await html('/console'))?.[0] ?? '';
+  new RegExp(`<tr\\s[^>]*data-ticket-id="${id}"[\\s\\S]*?</tr>`).exec(await html('/console'))?.[0] ?? '';
 async function organization(name: string, calendar: string): Promise<string> {
   const org = await admin.post('/api/v1/organizations', {
     name,

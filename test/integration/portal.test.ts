@@ -200,7 +200,7 @@ describe('the ticket list', () => {
     expect(list.page).not.toContain(ids.ada);
     expect(list.page).not.toContain(ids.cy);
     expect(list.page).toMatch(
-      /data-metric="first_response" data-state="on track">First response: <strong>on track<\/strong>, due <time datetime="[^"]+">\w{3} \d{4}-\d{2}-\d{2} \d{2}:\d{2} EST<\/time>/,
+      /data-metric="first_response" data-state="on track">\s*First response:\s*<strong>on track<\/strong>, due <time datetime="[^"]+">\w{3} \d{4}-\d{2}-\d{2} \d{2}:\d{2} EST<\/time>/,
     );
     expect((await b.get(`/portal/tickets/${ids.ada}`)).status).toBe(404);
     const own = await b.get(`/portal/tickets/${ids.bob}`);

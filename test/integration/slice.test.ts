@@ -2,10 +2,16 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { mailsFor } from '../support/outbox';
 import { startStack, type TestStack } from '../support/stack';
 import { eventually, json } from '../support/wait';
+import { createCalendar, formatUtcMinute } from '../../domain/calendar';
+import { DEFAULT_POLICY } from '../../domain/policy';
+import { humanTimeProblems } from '../support/human-time';
+import { supportHours } from '../support/support-hours';
 
+// Support open around the clock: a due time is the receipt plus the target, to the millisecond, whatever the hour.
+const open = supportHours('open').calendar;
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ sla: { calendar: open, policy: DEFAULT_POLICY } });
 });
 afterAll(async () => {
   await stack?.close();
@@ -37,7 +43,8 @@ describe('the thin slice over real HTTP, Temporal and FerretDB', () => {
     const created = await json(res);
     expect(created).toMatchObject({ status: 'new', priority: 'high' });
     expect(created.id).toMatch(/^[0-9A-Z]{10}$/);
-    expect(created.sla.clocks.find((c: { metric: string }) => c.metric === 'first_response').dueAt).toBeTruthy();
+    const due = new Date(created.sla.clocks.find((c: { metric: string }) => c.metric === 'first_response').dueAt);
+    expect(due.getTime()).toBeGreaterThan(0);
 
     const shown = await eventually(
       async () => {
@@ -60,7 +67,11 @@ describe('the thin slice over real HTTP, Temporal and FerretDB', () => {
     );
     expect(mails).toHaveLength(1);
     expect(mails[0]!.subject).toContain(`#${created.id}`);
-    expect(mails[0]!.text).toMatch(/An agent will respond by .* \(.*UTC\)/);
+    // The due time to the minute, rounded up, in the calendar's zone by its name (once '… 02:50:17.347 UTC-5').
+    const dueText = `${createCalendar(open).formatLocal(due)} (${formatUtcMinute(due)})`;
+    expect(dueText).toMatch(/^\w{3} \d{4}-\d{2}-\d{2} \d{2}:\d{2} EST \(\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\)$/);
+    expect(mails[0]!.text).toContain(dueText);
+    expect(humanTimeProblems(`${mails[0]!.subject}\n${mails[0]!.text}`)).toEqual([]);
     expect(mails[0]!.to).toMatchObject({ text: 'ada@example.com' });
     // Replies come back tagged with the ticket and this recipient's reply token, and mail clients thread them.
     expect(mails[0]!.replyTo?.value[0]?.address).toMatch(
