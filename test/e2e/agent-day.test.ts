@@ -9,6 +9,7 @@ import { repoRoot } from '../../scripts/lib/tools';
 import { apiClient, type ApiClient } from '../support/http';
 import { mailsFor } from '../support/outbox';
 import { startStack, type TestStack } from '../support/stack';
+import { expectReadableOutbox, watchPagesForTimes } from '../support/human-time';
 import { eventually } from '../support/wait';
 
 /**
@@ -22,6 +23,7 @@ const SHOTS = path.join(repoRoot, 'test-results/screenshots');
 let stack: TestStack;
 let browser: Browser;
 let page: Page;
+let checkPageTimes: () => Promise<void>;
 let samKey = '';
 let admin: ApiClient;
 let ada: ApiClient;
@@ -58,6 +60,7 @@ beforeAll(async () => {
   }
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  checkPageTimes = watchPagesForTimes(page);
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
   });
@@ -327,4 +330,9 @@ describe('canned responses managed in the console', () => {
     expect((await admin.get('/api/v1/macros')).body.items).toHaveLength(1);
     expect(cspErrors).toEqual([]);
   });
+});
+
+it('writes every time on the pages it served and in the mails it sent to the minute, with the zone named', async () => {
+  await checkPageTimes();
+  await expectReadableOutbox(inject('outboxDir'));
 });

@@ -1,11 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createCalendar, SLA_CALENDAR, WEEKDAYS, type BusinessCalendar } from '../../domain/calendar';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { currentWindow } from '../../api/console/time';
 import { launchChromium } from '../support/browser';
 import { apiClient, type ApiClient } from '../support/http';
 import { startStack, type TestStack } from '../support/stack';
+import { expectReadableOutbox, watchPagesForTimes } from '../support/human-time';
 import { eventually } from '../support/wait';
 
 /**
@@ -27,6 +28,7 @@ const GLOBEX_LADDER = ['L1', 'tier-2', 'director'];
 let stack: TestStack;
 let browser: Browser;
 let page: Page;
+let checkPageTimes: () => Promise<void>;
 let admin: ApiClient;
 let orgId = '';
 let globexTicket = '';
@@ -91,6 +93,7 @@ beforeAll(async () => {
 
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  checkPageTimes = watchPagesForTimes(page);
   page.setDefaultTimeout(5_000); // every element read is rendered already: a missing one fails fast
   await page.goto(`${stack.baseUrl}/console/login`);
   await page.fill('#apiKey', stack.adminKey);
@@ -244,4 +247,9 @@ describe("the console under each ticket's own terms", () => {
       berlin.formatLocal(new Date(await dueOf(id, 'first_response'))),
     );
   });
+});
+
+it('writes every time on the pages it served and in the mails it sent to the minute, with the zone named', async () => {
+  await checkPageTimes();
+  await expectReadableOutbox(inject('outboxDir'));
 });

@@ -2,12 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ALWAYS_OPEN_CALENDAR } from '../../domain/calendar';
 import { parsePolicyOverrides } from '../../domain/policy';
 import { repoRoot } from '../../scripts/lib/tools';
 import { apiClient, type ApiClient } from '../support/http';
 import { startStack, type TestStack } from '../support/stack';
+import { expectReadableOutbox, watchPagesForTimes } from '../support/human-time';
 import { eventually } from '../support/wait';
 
 /**
@@ -23,6 +24,7 @@ const policy = parsePolicyOverrides({ warningAt: 0.01, targets: { urgent: { firs
 let stack: TestStack;
 let browser: Browser;
 let page: Page;
+let checkPageTimes: () => Promise<void>;
 let agentKey = '';
 let admin: ApiClient;
 let urgentId = '';
@@ -48,6 +50,7 @@ beforeAll(async () => {
   urgentId = (await ticket('urgent', 'Checkout is down')).body.id;
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  checkPageTimes = watchPagesForTimes(page);
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
   });
@@ -198,4 +201,9 @@ describe('the agents console in a real browser', () => {
     await shot('09-dashboard');
     expect(cspErrors).toEqual([]);
   });
+});
+
+it('writes every time on the pages it served and in the mails it sent to the minute, with the zone named', async () => {
+  await checkPageTimes();
+  await expectReadableOutbox(inject('outboxDir'));
 });

@@ -17,10 +17,15 @@ export function humanTimeProblems(text: string): string[] {
   return [...found('seconds', SECONDS), ...found('milliseconds', MILLISECONDS), ...found('bare offset', BARE_OFFSET)];
 }
 
-/** The text a reader sees of an HTML document: no tags (so no `datetime` attributes), no scripts or styles. */
+/**
+ * The text a reader sees of an HTML document: no tags (so no `datetime` attributes), no scripts or styles. The
+ * console's deadline derivations (`<pre class="explain">`, the same text as `npm run sla -- explain`) are left out:
+ * they are the operators' exact arithmetic, instants to the millisecond and the calendar's configured zone included.
+ */
 export function visibleText(html: string): string {
   return html
     .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<pre class="explain">[\s\S]*?<\/pre>/g, ' ')
     .replace(/<[^>]+>/g, ' ')
     .replace(/&nbsp;/g, ' ')
     .replace(/&amp;/g, '&')
