@@ -44,7 +44,8 @@ svg .bar{fill:#0b57d0}svg .bar.met{fill:#2e7d32}svg .bar.warning{fill:#e0a800}sv
 
 /**
  * Ticks every `.countdown`: business time left, consumed only while the window it was given is open. Beside each
- * time in the ticket's zone it writes the reader's own, with the zone's name (the server cannot know it).
+ * time in the ticket's zone it writes the reader's own, with the zone's name found as readable-time.ts finds it (the
+ * server cannot know the reader's zone).
  */
 const SCRIPT = `
 (function(){
@@ -60,8 +61,8 @@ el.classList.toggle('overdue',left<0);});}
 tick();setInterval(tick,1000);
 function two(n){return (n<10?'0':'')+n;}
 var DAYS=['Sun','Mon','Tue','Wed','Thu','Fri','Sat'];
-function zone(d){var n='';try{n=new Intl.DateTimeFormat('en-US',{timeZoneName:'short'}).formatToParts(d).filter(function(p){return p.type==='timeZoneName';})[0].value;}catch(e){}
-if(!n||/^(GMT|UTC)[+-]/.test(n)){var z=Intl.DateTimeFormat().resolvedOptions().timeZone||'';n=z.split('/').pop().replace(/_/g,' ')+' time';}return n;}
+function zone(d){var L=['en-US','en-GB','en-IN','en-AU'];for(var i=0;i<L.length;i++){try{var n=new Intl.DateTimeFormat(L[i],{timeZoneName:'short'}).formatToParts(d).filter(function(p){return p.type==='timeZoneName';})[0].value;
+if(n&&!/^(GMT|UTC)[+-]/.test(n))return n;}catch(e){}}var z=Intl.DateTimeFormat().resolvedOptions().timeZone||'';return z.split('/').pop().replace(/_/g,' ')+' time';}
 document.querySelectorAll('time.when[datetime]').forEach(function(el){var d=new Date(el.getAttribute('datetime'));
 var mine=DAYS[d.getDay()]+' '+d.getFullYear()+'-'+two(d.getMonth()+1)+'-'+two(d.getDate())+' '+two(d.getHours())+':'+two(d.getMinutes());
 if(el.textContent.indexOf(mine)<0){var s=document.createElement('span');s.className='reader';s.textContent=' (your time '+mine+' '+zone(d)+')';el.after(s);}});})();

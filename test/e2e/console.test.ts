@@ -203,6 +203,27 @@ describe('the agents console in a real browser', () => {
   });
 });
 
+it("writes each time in the ticket's zone and, beside it, the agent's own with its zone's name", async () => {
+  // The calendar runs in UTC; an agent in Kolkata reads both, each named as the server names zones (IST, not GMT+5:30).
+  const kolkata = await browser.newContext({
+    timezoneId: 'Asia/Kolkata',
+    storageState: await page.context().storageState(),
+  });
+  try {
+    const agentPage = await kolkata.newPage();
+    await agentPage.goto(`${stack.baseUrl}/console/tickets/${normalId}`);
+    const received = agentPage.locator('time.when').first();
+    expect(await received.innerText()).toMatch(/^\w{3} \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
+    const utc = new Date((await received.getAttribute('datetime'))!);
+    const local = new Date(utc.getTime() + 330 * 60_000).toISOString().slice(0, 16).replace('T', ' ');
+    expect((await agentPage.locator('time.when + .reader').first().innerText()).trim()).toMatch(
+      new RegExp(`^\\(your time \\w{3} ${local} IST\\)$`),
+    );
+  } finally {
+    await kolkata.close();
+  }
+});
+
 it('writes every time on the pages it served and in the mails it sent to the minute, with the zone named', async () => {
   await checkPageTimes();
   await expectReadableOutbox(inject('outboxDir'));
