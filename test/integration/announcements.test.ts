@@ -20,6 +20,7 @@ import { readOutbox } from '../support/outbox';
 import { createTicketLinks } from '../../desk/ticket-links';
 import { connectTestStore, quietLogger, TEST_REPLY_SECRET, testActivityDeps, workflowBundle } from '../support/stack';
 import { eventually } from '../support/wait';
+import { expectReadableOutbox } from '../support/human-time';
 
 /**
  * Its own small stack rather than startStack(): the restart scenario stops the worker and starts
@@ -215,4 +216,8 @@ describe('announcements', () => {
     ).toBe(400);
     expect((await admin.get('/api/v1/announcements/NOPE000000')).status).toBe(404);
   });
+});
+
+it('writes every time in the mails it sent to the minute, with the zone named', async () => {
+  await expectReadableOutbox(outbox);
 });

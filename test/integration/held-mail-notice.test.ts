@@ -6,6 +6,7 @@ import { openInboundMail } from '../support/inbound-mail';
 import { mailsFor } from '../support/outbox';
 import { startStack, type TestStack } from '../support/stack';
 import { eventually } from '../support/wait';
+import { expectReadableOutbox } from '../support/human-time';
 
 /**
  * A new mail (not a reply to ours) naming a ticket from its customer's address is held, since a From can be
@@ -88,4 +89,8 @@ describe("a held mail naming a customer's ticket", () => {
     await eventually(async () => (await notices()).length === HELD_NOTICES_PER_TICKET, 15_000, 'the notices');
     expect(await notices()).toHaveLength(HELD_NOTICES_PER_TICKET);
   });
+});
+
+it('writes every time in the mails it sent to the minute, with the zone named', async () => {
+  await expectReadableOutbox(outbox);
 });

@@ -8,6 +8,7 @@ import type { Store } from '../../store';
 import { CLAIM_LEASE_MS } from '../../store/notifications';
 import { mailsFor } from '../support/outbox';
 import { connectTestStore, testActivityDeps } from '../support/stack';
+import { expectReadableOutbox } from '../support/human-time';
 
 /** `sendNotifications`: the mails of one change (a breach notice and its escalation) in one activity. */
 
@@ -172,4 +173,8 @@ describe('applyTicketChange: a change that mails, mail first, then its record', 
     expect(await mailsFor(outbox(), ticketId)).toHaveLength(2);
     expect(await store.slaEvents.forTicket(ticketId)).toHaveLength(1);
   });
+});
+
+it('writes every time in the mails it sent to the minute, with the zone named', async () => {
+  await expectReadableOutbox(outbox());
 });

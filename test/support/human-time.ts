@@ -45,6 +45,7 @@ export async function outboxTimeProblems(outboxDir: string): Promise<string[]> {
 }
 
 export async function expectReadableOutbox(outboxDir: string): Promise<void> {
+  expect((await readOutbox(outboxDir)).length, 'mails read').toBeGreaterThan(0);
   expect(await outboxTimeProblems(outboxDir)).toEqual([]);
 }
 

@@ -14,6 +14,7 @@ import { mailsFor } from '../support/outbox';
 import { recordHistory } from '../support/histories';
 import { startSkippingStack, type SkippingStack } from '../support/time-skipping';
 import { eventually } from '../support/wait';
+import { expectReadableOutbox } from '../support/human-time';
 
 /**
  * The assignee's mails come from the workflow's own effects (a local activity after the change), each once
@@ -233,4 +234,8 @@ describe('the actions valid now', () => {
     ]);
     await finish(handle);
   });
+});
+
+it('writes every time in the mails it sent to the minute, with the zone named', async () => {
+  await expectReadableOutbox(outbox());
 });
