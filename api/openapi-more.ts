@@ -89,7 +89,7 @@ export const MORE_OPERATIONS: Operation[] = [
     query: zoneQuery,
     summary: 'Is support open now?',
     description:
-      "Whether support is open, and when it next opens or closes, in the calendar's zone and (with `zone`) in the caller's.",
+      "Whether support is open, and when it next opens or closes, in the calendar's zone and (with `zone`) in the caller's. A calendar open around the clock has no `closesAt`.",
     example: { query: 'zone=America/Los_Angeles' },
     success: {
       status: 200,

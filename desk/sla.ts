@@ -26,6 +26,16 @@ export function createSlaService(deps: { registry: SlaRegistry; store: Store; te
     ...(zoned ? { callerLocal: zoned.formatLocal(t) } : {}),
   });
 
+  /** When support closes next; nothing for a calendar open around the clock, which never does. */
+  function closing(cal: BusinessCalendar, zoned: BusinessCalendar | null, now: Date) {
+    try {
+      return { closesAt: instant(cal, zoned, cal.nextClose(now)) };
+    } catch (err) {
+      if (isDomainError(err) && err.code === 'never_closes') return {};
+      throw err;
+    }
+  }
+
   return {
     status(zone?: string) {
       const sla = deps.registry.current();
@@ -36,9 +46,7 @@ export function createSlaService(deps: { registry: SlaRegistry; store: Store; te
       return {
         open,
         now: instant(cal, zoned, now),
-        ...(open
-          ? { closesAt: instant(cal, zoned, cal.nextClose(now)) }
-          : { opensAt: instant(cal, zoned, cal.nextOpen(now)) }),
+        ...(open ? closing(cal, zoned, now) : { opensAt: instant(cal, zoned, cal.nextOpen(now)) }),
         timezone: sla.calendar.timezone,
         calendarVersion: sla.calendarVersion,
         policyVersion: sla.policy.version,
