@@ -79,6 +79,17 @@ describe.each(BOTH_SUPPORT_HOURS)('with support %s', (mode) => {
     it('shows whether support is open and when a first response would be due', async () => {
       const res = await page.goto(`${stack.baseUrl}/`);
       expect(res!.status()).toBe(200);
+      // The stylesheet applies (allowed by its hash under the CSP): the status box has its coloured edge.
+      expect(
+        await page
+          .locator('#support-status')
+          .evaluate(
+            (el) =>
+              (globalThis as unknown as { getComputedStyle(e: unknown): { borderLeftWidth: string } }).getComputedStyle(
+                el,
+              ).borderLeftWidth,
+          ),
+      ).toBe('6px');
       const status = await page.locator('#support-status').innerText();
       if (mode === 'open') expect(status).toBe('Support is open now, around the clock.');
       else
