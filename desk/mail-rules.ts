@@ -178,12 +178,10 @@ export function pickAttachments(list: MailFile[]): { kept: CheckedFile[]; skippe
   const { kept, refused } = checkFiles(
     list.filter((f) => !tnef(f)).map((f) => ({ filename: f.filename, data: Buffer.from(f.data) })),
   );
-  const winmail = list
-    .filter(tnef)
-    .map((f) => ({
-      filename: f.filename,
-      reason: "Outlook's winmail.dat (TNEF) cannot be opened here: please send the files as plain attachments",
-    }));
+  const winmail = list.filter(tnef).map((f) => ({
+    filename: f.filename,
+    reason: "Outlook's winmail.dat (TNEF) cannot be opened here: please send the files as plain attachments",
+  }));
   // A forwarded message is text by content; it keeps its own type so that it downloads as a mail.
   const forwarded = new Set(list.filter((f) => f.contentType === 'message/rfc822').map((f) => f.filename));
   const typed = kept.map((f) =>

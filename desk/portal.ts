@@ -317,9 +317,7 @@ export function createPortal(deps: PortalDeps) {
     },
 
     /** The SLA the customer is under: the terms, their text, and what the customer has accepted of this version. */
-    async terms(
-      customer: PortalCustomer,
-    ): Promise<{
+    async terms(customer: PortalCustomer): Promise<{
       terms: AgreementTerms;
       text: SlaTextPart[][];
       supportHours: string;
