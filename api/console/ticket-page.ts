@@ -56,8 +56,7 @@ function acceptance(d: TicketPageData): SafeHtml {
     ? 'no acceptance recorded'
     : a.via === 'portal'
       ? html`accepted in the portal ${when(d.cal, a.at)}`
-      : html`accepted by engaging support (implied by opening
-        ${a.ticketId === d.ticket.id ? 'this ticket' : `#${a.ticketId ?? '?'}`}) ${when(d.cal, a.at)}`;
+      : html`accepted by engaging support (implied by opening ${a.ticketId === d.ticket.id ? 'this ticket' : `#${a.ticketId ?? '?'}`}) ${when(d.cal, a.at)}`;
   return html`<p class="meta" id="sla-acceptance">SLA <strong>${d.ticket.slaVersion}</strong>: ${how}</p>`;
 }
 

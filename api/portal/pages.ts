@@ -284,12 +284,7 @@ export function slaBody(p: {
       <tbody>
         ${[...PRIORITIES].reverse().map((pr) => {
           const t = terms.policy.targets[pr];
-          return html`<tr>
-            <th scope="row">${pr}</th>
-            <td>${target(t.firstResponse)}</td>
-            <td>${target(t.nextResponse)}</td>
-            <td>${target(t.resolution)}</td>
-          </tr>`;
+          return html`<tr><th scope="row">${pr}</th><td>${target(t.firstResponse)}</td><td>${target(t.nextResponse)}</td><td>${target(t.resolution)}</td></tr>`;
         })}
       </tbody>
     </table>
