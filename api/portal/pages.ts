@@ -1,5 +1,5 @@
 import type { BusinessCalendar } from '../../domain/calendar';
-import { PRIORITIES, type MetricTarget } from '../../domain/policy';
+import { PRIORITIES, describeTarget } from '../../domain/policy';
 import type { MessageKind } from '../../domain/thread';
 import type { Portal, PortalClock, PortalTicketRow } from '../../desk/portal';
 import type { SlaTextPart } from '../../desk/sla-text';
@@ -231,11 +231,7 @@ export function announcementsBody(items: Announcement[], cal: BusinessCalendar):
     }`;
 }
 
-const target = (t: MetricTarget) => {
-  const h = t.minutes / 60;
-  const amount = Number.isInteger(h) ? `${h} hour${h === 1 ? '' : 's'}` : `${t.minutes} minutes`;
-  return `${amount}${t.clock === 'business' ? ' of support time' : ' around the clock'}`;
-};
+const target = describeTarget;
 
 const slaPart = (part: SlaTextPart) =>
   'address' in part ? html`<a href="mailto:${part.address}">${part.address}</a>` : part.text;
