@@ -85,6 +85,8 @@ export interface PortalTicketRow {
   priority: string;
   receivedAt: Date;
   nextDeadline: Date | null;
+  /** While the ticket waits for a scope review: when it ends (the ticket closes then unless accepted). */
+  reviewUntil: Date | null;
   clocks: PortalClock[];
   /** Someone else of the organization opened it (an admin's view); null for the customer's own. */
   requester: string | null;
@@ -265,6 +267,7 @@ export function createPortal(deps: PortalDeps) {
           priority: s.priority,
           receivedAt: s.receivedAt,
           nextDeadline: s.nextDeadline ?? null,
+          reviewUntil: s.scopeReviewDueAt ?? null,
           clocks: clocksOf(s, at),
           requester:
             s.customerId === customer.id ? null : (other?.customerName ?? other?.customerEmail ?? 'a colleague'),
@@ -293,6 +296,7 @@ export function createPortal(deps: PortalDeps) {
         receivedAt: content.receivedAt,
         requester: mine ? null : (content.customerName ?? content.customerEmail),
         clocks: state ? clocksOf(state, now()) : [],
+        reviewUntil: state?.scopeReviewDueAt ?? null,
         thread,
         files,
         /** The private page where the ticket's own customer replies; an admin reads a colleague's here only. */
@@ -317,9 +321,7 @@ export function createPortal(deps: PortalDeps) {
     },
 
     /** The SLA the customer is under: the terms, their text, and what the customer has accepted of this version. */
-    async terms(
-      customer: PortalCustomer,
-    ): Promise<{
+    async terms(customer: PortalCustomer): Promise<{
       terms: AgreementTerms;
       text: SlaTextPart[][];
       supportHours: string;

@@ -336,6 +336,17 @@ function eventsTable(d: TicketPageData): SafeHtml {
   </table>`;
 }
 
+/** A ticket under scope review says so at the top: when it closes by itself, and what agents can do meanwhile. */
+function scopeReview(d: TicketPageData): SafeHtml | '' {
+  const s = d.sla;
+  if (!s.awaitingScopeReview || !s.scopeReviewDueAt) return '';
+  return html`<p class="banner" role="status" id="scope-review">
+    <span class="sla review">scope review</span> ${s.category.replace(/-/g, ' ')} is outside this ticket's agreement. It
+    closes as out of scope at <strong>${when(d.cal, new Date(s.scopeReviewDueAt))}</strong> unless accepted or
+    reclassified; its clocks start when it is accepted. Reply, assign and add notes meanwhile.
+  </p>`;
+}
+
 export function ticketBody(d: TicketPageData): SafeHtml {
   const s = d.sla;
   return html`<h1>#${d.ticket.id}: ${d.ticket.subject}</h1>
@@ -350,7 +361,7 @@ export function ticketBody(d: TicketPageData): SafeHtml {
       <strong id="level">${s.escalationLevel}</strong> ${ladder(d)}
       ${d.workflowUrl ? html` · <a id="workflow-link" href="${d.workflowUrl}" rel="noreferrer" target="_blank">workflow in Temporal UI</a>` : ''}
     </p>
-    ${acceptance(d)} ${termsLine(d)}
+    ${scopeReview(d)} ${acceptance(d)} ${termsLine(d)}
     <h2>SLA clocks</h2>
     ${clocksTable(d)}
     <h2>Timeline</h2>

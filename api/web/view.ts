@@ -84,6 +84,8 @@ export interface TicketView {
   clocks: ClockRow[];
   /** The workflow could not be asked and no projection exists yet. */
   slaUnknown: boolean;
+  /** While an agent reviews whether the request is within the agreement's scope: until when, and for which category. */
+  review: { until: string; category: string } | null;
   thread: { author: string; fromCustomer: boolean; at: string; body: string; label?: string }[];
 }
 
@@ -112,6 +114,10 @@ export function ticketView(
     receivedAt: cal.formatLocal(toMinute(ticket.receivedAt)),
     clocks: (snapshot?.clocks ?? []).map((c) => clockRow(cal, c)),
     slaUnknown: !snapshot,
+    review:
+      snapshot?.awaitingScopeReview && snapshot.scopeReviewDueAt
+        ? { until: cal.formatLocal(toMinute(snapshot.scopeReviewDueAt)), category: snapshot.category }
+        : null,
     // The desk already gives a customer only what is meant for them (desk/customer-view.ts); the filter says so again here.
     thread: thread
       .filter((m) => !m.internal)
