@@ -15,7 +15,7 @@ import type { AgreementTerms, Agreements } from './agreements';
 import type { PinnedTermsLookup } from './pinned-terms';
 import { customerThread } from './customer-view';
 import type { SlaAcceptances } from './sla-acceptance';
-import { DEFAULT_SLA_TEXT, slaTextForReading, type SlaTextPart } from './sla-text';
+import { agreementDocument, slaTextForReading, type SlaTextPart } from './sla-text';
 import type { TicketLinks } from './ticket-links';
 
 /**
@@ -329,12 +329,17 @@ export function createPortal(deps: PortalDeps) {
       accepted: SlaAcceptance[];
     }> {
       const terms = await deps.agreements.termsFor(customer);
+      const supportHours = describeSupportHours(terms.calendar.spec);
+      // The customer's own agreement may include training (intake decides scope by it too).
+      const trainingIncluded = terms.scope.training || customer.trainingIncluded;
       return {
         terms,
-        text: slaTextForReading(DEFAULT_SLA_TEXT, deps.supportAddress),
-        supportHours: describeSupportHours(terms.calendar.spec),
-        // The customer's own agreement may include training (intake decides scope by it too).
-        trainingIncluded: terms.scope.training || customer.trainingIncluded,
+        text: slaTextForReading(
+          agreementDocument(terms, { supportHours, scope: { ...terms.scope, training: trainingIncluded } }),
+          deps.supportAddress,
+        ),
+        supportHours,
+        trainingIncluded,
         accepted: await deps.acceptances.forVersion(customer.id, terms.slaVersion),
       };
     },
