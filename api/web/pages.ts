@@ -288,6 +288,7 @@ export function ticketPage(p: TicketPage): string {
         ${errorMessage(t.errorMessage)}
       </details>
       <h2>Service level</h2>
+      <p id="agreement-terms">Support hours are ${t.terms.supportHours}. ${t.terms.targets}</p>
       ${clocks}
       <h2>Conversation</h2>
       <div id="thread">${thread}</div>

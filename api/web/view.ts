@@ -1,5 +1,5 @@
-import { createCalendar, type BusinessCalendar } from '../../domain/calendar';
-import { PRIORITIES, type MetricTarget, type Priority } from '../../domain/policy';
+import { createCalendar, describeSupportHours, type BusinessCalendar } from '../../domain/calendar';
+import { PRIORITIES, describeTargets, type MetricTarget, type Priority } from '../../domain/policy';
 import type { TicketSnapshot } from '../../domain/ticket-sla';
 import type { MessageKind } from '../../domain/thread';
 import type { ThreadMessage } from '../../store/messages';
@@ -84,6 +84,8 @@ export interface TicketView {
   clocks: ClockRow[];
   /** The workflow could not be asked and no projection exists yet. */
   slaUnknown: boolean;
+  /** The agreement the ticket is pinned to, in words: its support hours and its targets for the ticket's priority. */
+  terms: { supportHours: string; targets: string };
   /** While an agent reviews whether the request is within the agreement's scope: until when, and for which category. */
   review: { until: string; category: string } | null;
   thread: { author: string; fromCustomer: boolean; at: string; body: string; label?: string }[];
@@ -114,6 +116,10 @@ export function ticketView(
     receivedAt: cal.formatLocal(toMinute(ticket.receivedAt)),
     clocks: (snapshot?.clocks ?? []).map((c) => clockRow(cal, c)),
     slaUnknown: !snapshot,
+    terms: {
+      supportHours: describeSupportHours(sla.calendar),
+      targets: describeTargets(sla.policy, snapshot?.priority ?? (ticket.priority as Priority)),
+    },
     review:
       snapshot?.awaitingScopeReview && snapshot.scopeReviewDueAt
         ? { until: cal.formatLocal(toMinute(snapshot.scopeReviewDueAt)), category: snapshot.category }

@@ -66,6 +66,10 @@ describe('a ticket under scope review', () => {
     );
     expect(privatePage).toMatch(/under review until \S+/);
     expect(privatePage).toMatch(/The service level clocks start once your request is accepted/);
+    // The agreement the ticket is pinned to: its hours and its targets for the ticket's priority.
+    expect(privatePage).toMatch(
+      /Support hours are every day, around the clock .*For normal priority your agreement sets a first response within 24 hours of support time/,
+    );
 
     // A ticket in scope whose first response (24 business hours) is due after the review's end (8).
     const inScope = await sendForm(`other-${tag}@example.com`, `Export fails ${tag}`, 'bug');
