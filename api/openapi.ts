@@ -228,7 +228,8 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       type: 'array',
       items: {
         type: 'object',
-        description: 'a projection of each ticket: id, status, priority, slaState, nextDeadline, …',
+        description:
+          'a projection of each ticket: id, status, priority, slaState, nextDeadline (under a scope review: the review’s end), scopeReviewDueAt (null unless under review), …',
       },
     },
     nextCursor: { ...orNull(str), description: 'pass as `cursor` for the next page; null on the last' },
