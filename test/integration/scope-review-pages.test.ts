@@ -99,7 +99,10 @@ describe('a ticket under scope review', () => {
     const ticketPage = await (
       await fetch(`${stack.baseUrl}/console/tickets/${review.ticketId}`, { headers: { cookie } })
     ).text();
-    expect(text(ticketPage)).toMatch(/scope review training is outside this ticket's agreement\. It closes as out/);
+    expect(text(ticketPage)).toMatch(
+      /Under scope review: training is outside this ticket's agreement\. It closes as out/,
+    );
+    expect(ticketPage).toMatch(/<span class="sla review" id="sla-state">scope review<\/span>/);
     expect(ticketPage).toContain('id="action-reply"');
     expect(ticketPage).toContain('id="action-assign"');
     expect(ticketPage).toContain('id="action-note"');
