@@ -1,4 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { createCalendar, formatUtcMinute, type BusinessCalendar, type CalendarSpec } from '../domain/calendar';
+import { microcache } from '../store/microcache';
 import type { BroadcastProgress, CustomerAddress } from '../store/announcements';
 import { renderAnnouncement } from './mail-templates';
 import type { TicketActivityDeps } from './ticket-activities';
@@ -11,8 +13,15 @@ export interface AnnouncementContent {
   kind: 'update' | 'maintenance';
   title: string;
   body: string;
-  /** The window in the support calendar's zone and in UTC, e.g. "Sun 2026-03-01 23:00 EST – …". */
+  /** The window in the default calendar's zone and in UTC, e.g. "Sun 2026-03-01 23:00 EST – …" (posted before `window`). */
   windowText?: string;
+  /** The window's instants: each recipient reads it in the zone of their own agreement's calendar. */
+  window?: { from: string; to: string };
+}
+
+/** "Sun 2026-03-01 23:00 EST – Mon 2026-03-02 01:00 EST (04:00–06:00 UTC)", in the calendar's zone. */
+export function windowTextIn(cal: BusinessCalendar, w: { from: Date; to: Date }): string {
+  return `${cal.formatLocal(w.from)} – ${cal.formatLocal(w.to)} (${formatUtcMinute(w.from)} – ${formatUtcMinute(w.to)})`;
 }
 
 export interface CustomerPage {
@@ -29,6 +38,23 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
 /** The broadcast's side effects. Same dependencies as the ticket activities (store, mailer, contacts). */
 export function createAnnouncementActivities(deps: TicketActivityDeps) {
   const { store, mailer } = deps;
+
+  /** The calendar a customer's agreement names (their organization's, else the default), read again after a minute. */
+  const calendarOf = microcache(async (organizationId: string | null): Promise<BusinessCalendar | null> => {
+    const org = organizationId ? await store.organizations.get(organizationId) : null;
+    const named = await store.slaVersions.latest<CalendarSpec>('calendar', org?.agreement.calendar ?? 'default');
+    const spec = named ?? (await store.slaVersions.latest<CalendarSpec>('calendar', 'default'));
+    return spec ? createCalendar(spec.body) : null;
+  }, 60_000);
+
+  /** The window as this recipient reads it; an announcement posted before windows carried instants keeps its text. */
+  async function windowFor(a: AnnouncementContent, customer: CustomerAddress): Promise<string | undefined> {
+    if (!a.window) return a.windowText;
+    const cal = await calendarOf(customer.organizationId ?? null);
+    const w = { from: new Date(a.window.from), to: new Date(a.window.to) };
+    return cal ? windowTextIn(cal, w) : a.windowText;
+  }
+
   return {
     async countCustomers(): Promise<number> {
       return store.announcements.countCustomers();
@@ -53,6 +79,7 @@ export function createAnnouncementActivities(deps: TicketActivityDeps) {
       const key = announcementKey(a.id, customer.id);
       const mail = renderAnnouncement({
         ...a,
+        windowText: await windowFor(a, customer),
         deskUrl: deps.publicUrl,
         announcementsUrl: deps.links.portalAnnouncementsUrl(),
       });

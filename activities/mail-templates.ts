@@ -1,4 +1,5 @@
 /** Every notification as a plain-text and an HTML part, rendered from the facts the workflow sends. */
+import { categoryWords } from '../domain/agreement';
 import type { NotificationKind } from '../domain/ticket-sla';
 import { escapeHtml, textToHtml } from '../lib/mail-html';
 
@@ -25,6 +26,31 @@ export interface TemplateFacts {
   forAssignee?: boolean;
   /** The files that came with the message a notice quotes, each with where staff download it. */
   files?: { name: string; size: number; url: string }[];
+  /** Customers' mails: the scope of the ticket's agreement in words (domain/agreement.ts `describeScope`). */
+  scope?: string;
+  /** Customers' mails: the agreement's targets for the ticket's priority (domain/policy.ts `describeTargets`). */
+  targets?: string;
+  /** Scope notices: the category decided on and, after a reclassification, the one before. */
+  category?: string;
+  fromCategory?: string;
+}
+
+/** The review's course, for the customer: until when, and what happens then. */
+const reviewCourse = (f: TemplateFacts) =>
+  `An agent reviews it until ${f.dueLocal} (${f.dueUtc}). If they accept it, we handle it under your agreement and tell you when to expect a response; otherwise it closes then as outside your agreement's scope. You can reply meanwhile to add information.`;
+
+/** What an agent decided that brought the ticket into scope. */
+function scopeDecision(f: TemplateFacts): { title: string; sentence: string } {
+  const category = categoryWords(f.category ?? '');
+  if (f.fromCategory)
+    return {
+      title: `Your request was reclassified and we will handle it [#${f.ticketId}]`,
+      sentence: `We reclassified ticket #${f.ticketId} "${f.subject}" from ${categoryWords(f.fromCategory)} to ${category}, which your agreement covers.`,
+    };
+  return {
+    title: `We accepted your request [#${f.ticketId}]`,
+    sentence: `We accepted ticket #${f.ticketId} "${f.subject}" although ${category} is outside your agreement's scope.`,
+  };
 }
 
 const sizeText = (bytes: number) =>
@@ -49,6 +75,7 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
           `Thank you for contacting support. Your ticket number is #${f.ticketId}: "${f.subject}".`,
           f.supportHours ? `Support hours are ${f.supportHours}.` : '',
           `An agent will respond by ${f.dueLocal} (${f.dueUtc}).`,
+          f.targets ?? '',
           `Reply to this message to add information; error messages and screenshots help us resolve it sooner.`,
           f.portalUrl ? `Your tickets and our service level agreement: ${f.portalUrl}` : '',
         ],
@@ -116,12 +143,33 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
       };
     case 'out_of_scope':
       return {
-        title: `Your request is outside our support scope [#${f.ticketId}]`,
+        title: `Your request is under scope review [#${f.ticketId}]`,
         paragraphs: [
-          `Ticket #${f.ticketId} "${f.subject}" falls outside the support service: ${f.reason}.`,
-          `Our agreement does not cover training (unless included in your agreed scope), custom development or modifications, or third-party products and services.`,
+          f.fromCategory
+            ? `We reclassified ticket #${f.ticketId} "${f.subject}" from ${categoryWords(f.fromCategory)} to ${categoryWords(f.category ?? '')}: ${f.reason}.`
+            : `Ticket #${f.ticketId} "${f.subject}" falls outside the support service: ${f.reason}.`,
+          f.scope ?? '',
+          f.dueLocal ? reviewCourse(f) : '',
+          f.supportHours ? `Support hours are ${f.supportHours}.` : '',
         ],
       };
+    case 'scope_review_reminder':
+      return f.forAssignee
+        ? {
+            title: `Scope review ends ${f.dueLocal}: [#${f.ticketId}] ${f.subject}`,
+            paragraphs: [
+              `Your ticket #${f.ticketId} "${f.subject}" (${categoryWords(f.category ?? '')}) is under scope review: ${f.reason}.`,
+              `Unless it is accepted or reclassified by ${f.dueLocal} (${f.dueUtc}), it closes automatically as out of scope.`,
+            ],
+          }
+        : {
+            title: `Your request closes at ${f.dueLocal} unless we accept it [#${f.ticketId}]`,
+            paragraphs: [
+              `Ticket #${f.ticketId} "${f.subject}" is still under review: ${f.reason}.`,
+              f.scope ?? '',
+              `Unless an agent accepts it by ${f.dueLocal} (${f.dueUtc}), it closes then as outside your agreement's scope. If your agreement covers it, reply before then with the details that show it.`,
+            ],
+          };
     case 'live_confirmed':
       return {
         title: `Live support session booked: ${f.dueLocal} [#${f.ticketId}]`,
@@ -140,15 +188,20 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
           `Join with ${f.body}.`,
         ],
       };
-    case 'scope_accepted':
+    case 'scope_accepted': {
+      const decision = scopeDecision(f);
       return {
-        title: `We will handle your request [#${f.ticketId}]`,
+        title: decision.title,
         paragraphs: [
+          decision.sentence,
           f.dueLocal
-            ? `Ticket #${f.ticketId} "${f.subject}" is within our support scope. A response is due by ${f.dueLocal} (${f.dueUtc}).`
-            : `Ticket #${f.ticketId} "${f.subject}" is within our support scope; we continue as soon as we hear from you.`,
+            ? `${f.metric === 'resolution' ? 'A resolution' : 'A response'} is due by ${f.dueLocal} (${f.dueUtc}).`
+            : `We continue as soon as we hear from you.`,
+          f.targets ?? '',
+          f.supportHours ? `Support hours are ${f.supportHours}.` : '',
         ],
       };
+    }
   }
 }
 

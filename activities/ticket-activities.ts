@@ -52,10 +52,14 @@ export interface NotifyInput {
 export type NotificationOutcome =
   { key: string; outcome: 'sent' | 'already-sent' } | { key: string; outcome: 'failed'; error: string };
 
-export type ProjectionInput = Omit<TicketStateProjection, 'receivedAt' | 'updatedAt' | 'nextDeadline'> & {
+export type ProjectionInput = Omit<
+  TicketStateProjection,
+  'receivedAt' | 'updatedAt' | 'nextDeadline' | 'scopeReviewDueAt'
+> & {
   receivedAt: string;
   updatedAt: string;
   nextDeadline?: string;
+  scopeReviewDueAt?: string;
 };
 
 export type SlaEventInput = Omit<SlaEventRecord, 'at' | 'dueAt'> & { at: string; dueAt?: string };
@@ -235,6 +239,7 @@ export function createTicketActivities(deps: TicketActivityDeps) {
       receivedAt: new Date(p.receivedAt),
       updatedAt: new Date(p.updatedAt),
       nextDeadline: p.nextDeadline ? new Date(p.nextDeadline) : undefined,
+      scopeReviewDueAt: p.scopeReviewDueAt ? new Date(p.scopeReviewDueAt) : undefined,
     });
   }
 

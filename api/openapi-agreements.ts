@@ -34,6 +34,11 @@ const organization = {
         policy: str,
         scope,
         contacts: { type: 'object', additionalProperties: { type: 'array', items: str } },
+        text: {
+          ...str,
+          description:
+            "the agreement's own SLA document (plain text, at most 50,000 characters), versioned with it; the portal shows it with the agreement's terms. Without it the portal shows the default document with its hours, response times and limitations as this agreement sets them",
+        },
       },
     },
     version: { ...int, description: "the agreement's version: each PUT adds one" },

@@ -228,7 +228,8 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       type: 'array',
       items: {
         type: 'object',
-        description: 'a projection of each ticket: id, status, priority, slaState, nextDeadline, …',
+        description:
+          'a projection of each ticket: id, status, priority, slaState, nextDeadline (under a scope review: the review’s end), scopeReviewDueAt (null unless under review), …',
       },
     },
     nextCursor: { ...orNull(str), description: 'pass as `cursor` for the next page; null on the last' },
@@ -456,7 +457,7 @@ const CORE_OPERATIONS: Operation[] = [
     idempotencyKey: true,
     summary: 'Act on a ticket',
     description:
-      "`assign` (needs `agent`: an agent's user id or email; anyone else answers 400 on `agent`; the agent is mailed once per assignment, and an `Idempotency-Key` makes a retry the same assignment), `priority` (needs `priority`), `reply` (`body`, mailed to the customer), `pending` (`reason`: what the customer is asked for, mailed to them), `escalate` (`reason`, internal), `resolve` (`body`: the resolution note mailed to the customer), `reopen`, `close` (`reason`), `accept` (an out-of-scope ticket), `reclassify` (`category`, `reason`: into an out-of-scope category starts the scope review as at intake and tells the customer; out of one ends it and the clocks run; recorded on the timeline from → to with the reason). Each typed text lands in the thread with its kind; a field the action does not take answers 400 naming it. A transition the lifecycle forbids answers 409 with the reason.",
+      "`assign` (needs `agent`: an agent's user id or email; anyone else answers 400 on `agent`; the agent is mailed once per assignment, and an `Idempotency-Key` makes a retry the same assignment), `priority` (needs `priority`), `reply` (`body`, mailed to the customer), `pending` (`reason`: what the customer is asked for, mailed to them), `escalate` (`reason`, internal), `resolve` (`body`: the resolution note mailed to the customer), `reopen`, `close` (`reason`), `accept` (an out-of-scope ticket under scope review; during the review only `accept`, `reclassify`, `close`, `reply` and `assign` are allowed, and the clocks wait for the decision), `reclassify` (`category`, `reason`: into an out-of-scope category starts the scope review as at intake and tells the customer; out of one ends it and the clocks run; recorded on the timeline from → to with the reason). Each typed text lands in the thread with its kind; a field the action does not take answers 400 naming it. A transition the lifecycle forbids answers 409 with the reason.",
     example: { body: { body: 'Fixed in release 2.4; clear the browser cache once and log in again.' } },
     success: { status: 200, description: 'the SLA state after the action', schema: ref('ActionResult') },
     errors: [...API_ERRORS, 403, 404, 409, 413],

@@ -18,6 +18,8 @@ export interface AgreementTerms {
   policy: SlaPolicy;
   scope: AgreementScope;
   contacts?: LevelContacts;
+  /** An organization's own SLA document (its agreement's `text`); absent for the default and agreements without one. */
+  text?: string;
 }
 
 /** Who the terms are for: a customer (a User or a Principal) with or without an organization. */
@@ -79,6 +81,7 @@ export function createAgreements(deps: { store: Store; registry: SlaRegistry }) 
       ...(org.agreement.contacts && Object.keys(org.agreement.contacts).length
         ? { contacts: org.agreement.contacts }
         : {}),
+      ...(org.agreement.text ? { text: org.agreement.text } : {}),
     };
   }
 

@@ -94,6 +94,8 @@ export function createAnnouncementService(deps: AnnouncementServiceDeps) {
                 title: input.title,
                 body: input.body,
                 windowText: window ? windowText(window) : undefined,
+                // Each recipient reads the window in their own agreement's zone (activities/announcement-activities.ts).
+                window: input.window,
               },
               ratePerSecond: input.delivery?.ratePerSecond,
               pageSize: input.delivery?.pageSize,

@@ -15,7 +15,7 @@ import type { AgreementTerms, Agreements } from './agreements';
 import type { PinnedTermsLookup } from './pinned-terms';
 import { customerThread } from './customer-view';
 import type { SlaAcceptances } from './sla-acceptance';
-import { DEFAULT_SLA_TEXT, slaTextForReading, type SlaTextPart } from './sla-text';
+import { agreementDocument, slaTextForReading, type SlaTextPart } from './sla-text';
 import type { TicketLinks } from './ticket-links';
 
 /**
@@ -85,6 +85,8 @@ export interface PortalTicketRow {
   priority: string;
   receivedAt: Date;
   nextDeadline: Date | null;
+  /** While the ticket waits for a scope review: when it ends (the ticket closes then unless accepted). */
+  reviewUntil: Date | null;
   clocks: PortalClock[];
   /** Someone else of the organization opened it (an admin's view); null for the customer's own. */
   requester: string | null;
@@ -265,6 +267,7 @@ export function createPortal(deps: PortalDeps) {
           priority: s.priority,
           receivedAt: s.receivedAt,
           nextDeadline: s.nextDeadline ?? null,
+          reviewUntil: s.scopeReviewDueAt ?? null,
           clocks: clocksOf(s, at),
           requester:
             s.customerId === customer.id ? null : (other?.customerName ?? other?.customerEmail ?? 'a colleague'),
@@ -293,6 +296,7 @@ export function createPortal(deps: PortalDeps) {
         receivedAt: content.receivedAt,
         requester: mine ? null : (content.customerName ?? content.customerEmail),
         clocks: state ? clocksOf(state, now()) : [],
+        reviewUntil: state?.scopeReviewDueAt ?? null,
         thread,
         files,
         /** The private page where the ticket's own customer replies; an admin reads a colleague's here only. */
@@ -325,12 +329,17 @@ export function createPortal(deps: PortalDeps) {
       accepted: SlaAcceptance[];
     }> {
       const terms = await deps.agreements.termsFor(customer);
+      const supportHours = describeSupportHours(terms.calendar.spec);
+      // The customer's own agreement may include training (intake decides scope by it too).
+      const trainingIncluded = terms.scope.training || customer.trainingIncluded;
       return {
         terms,
-        text: slaTextForReading(DEFAULT_SLA_TEXT, deps.supportAddress),
-        supportHours: describeSupportHours(terms.calendar.spec),
-        // The customer's own agreement may include training (intake decides scope by it too).
-        trainingIncluded: terms.scope.training || customer.trainingIncluded,
+        text: slaTextForReading(
+          agreementDocument(terms, { supportHours, scope: { ...terms.scope, training: trainingIncluded } }),
+          deps.supportAddress,
+        ),
+        supportHours,
+        trainingIncluded,
         accepted: await deps.acceptances.forVersion(customer.id, terms.slaVersion),
       };
     },

@@ -329,6 +329,8 @@ function projectionToSnapshot(p: Awaited<ReturnType<Store['ticketStates']['get']
     escalationLevel: p.escalationLevel,
     slaState: p.slaState,
     nextDeadline: p.nextDeadline?.toISOString() ?? null,
+    awaitingScopeReview: !!p.scopeReviewDueAt,
+    scopeReviewDueAt: p.scopeReviewDueAt?.toISOString() ?? null,
     clocks: p.clocks,
     version: p.version,
     // Read from the store while the workflow does not answer: what it would accept is not known.

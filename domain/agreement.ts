@@ -76,3 +76,30 @@ export function versionsAfterRetime(detail: Record<string, unknown>): PinnedVers
   if (!calendar || typeof toPolicy !== 'string' || typeof toPolicyVersion !== 'number') return null;
   return { calendar, policy: { id: toPolicy, version: toPolicyVersion } };
 }
+
+/** Each scope item as customers read it (the SLA's own words). */
+export const SCOPE_ITEM_WORDS: Record<keyof AgreementScope, string> = {
+  training: 'training on product usage',
+  customDevelopment: 'custom development or modifications',
+  thirdParty: 'third-party products or services',
+};
+
+const joined = (items: string[]) =>
+  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+
+/**
+ * What an agreement's scope lifts and keeps, in one sentence, e.g. "Your agreement covers third-party products or
+ * services; it does not cover training on product usage or custom development or modifications."
+ */
+export function describeScope(scope: AgreementScope): string {
+  const covered = SCOPE_NAMES.filter((n) => scope[n]).map((n) => SCOPE_ITEM_WORDS[n]);
+  const excluded = SCOPE_NAMES.filter((n) => !scope[n]).map((n) => SCOPE_ITEM_WORDS[n]);
+  if (!excluded.length) return `Your agreement covers ${joined(covered)}.`;
+  const not = excluded.length === 1 ? excluded[0]! : `${excluded.slice(0, -1).join(', ')} or ${excluded.at(-1)!}`;
+  return covered.length
+    ? `Your agreement covers ${joined(covered)}; it does not cover ${not}.`
+    : `Your agreement does not cover ${not}.`;
+}
+
+/** A category as a sentence names it: `custom-development` → "custom development". */
+export const categoryWords = (category: string) => category.replace(/[-_]/g, ' ');

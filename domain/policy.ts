@@ -280,3 +280,16 @@ export function parsePolicyOverrides(input: unknown, base: SlaPolicy = DEFAULT_P
   });
   return policy;
 }
+
+/** A target as customers read it: "4 hours of support time", "90 minutes around the clock". */
+export function describeTarget(t: MetricTarget): string {
+  const h = t.minutes / 60;
+  const amount = Number.isInteger(h) ? `${h} hour${h === 1 ? '' : 's'}` : `${t.minutes} minutes`;
+  return `${amount}${t.clock === 'business' ? ' of support time' : ' around the clock'}`;
+}
+
+/** A priority's targets in one sentence, as the agreement sets them. */
+export function describeTargets(policy: SlaPolicy, priority: Priority): string {
+  const t = policy.targets[priority];
+  return `For ${priority} priority your agreement sets a first response within ${describeTarget(t.firstResponse)} and a resolution within ${describeTarget(t.resolution)}.`;
+}

@@ -47,10 +47,17 @@ export const ACTION_ALLOWED_FROM: Record<AgentAction, readonly TicketStatus[]> =
   resolve: WORKING,
   reopen: ['resolved'],
   close: [...WORKING, 'resolved'],
-  accept: ['new', 'acknowledged'],
+  // An agent may have replied during the review (which opens the ticket) before accepting it.
+  accept: ['new', 'acknowledged', 'open'],
   // Any time the ticket is not finished, also while it waits for a scope review (that is what it may end).
   reclassify: [...WORKING, 'resolved'],
 };
+
+/**
+ * What agents may do while a ticket waits for its scope review: decide it (accept, reclassify, close) and work it
+ * meanwhile (reply to the customer, assign it); its SLA clocks wait for the decision.
+ */
+const DURING_SCOPE_REVIEW: readonly AgentAction[] = ['accept', 'close', 'reclassify', 'reply', 'assign'];
 
 export interface TicketFacts {
   status: TicketStatus;
@@ -73,8 +80,8 @@ export function refusal(
     return `cannot ${action} a ticket that is ${facts.status.replace('_', ' ')}`;
   }
   if (action === 'accept' && !facts.awaitingScopeReview) return 'the ticket is not awaiting a scope review';
-  if (action !== 'accept' && action !== 'close' && action !== 'reclassify' && facts.awaitingScopeReview) {
-    return `the ticket is out of scope until an agent accepts it; accept or close it first`;
+  if (!DURING_SCOPE_REVIEW.includes(action) && facts.awaitingScopeReview) {
+    return `the ticket is under scope review until an agent accepts it; accept, reclassify or close it first`;
   }
   if (action === 'escalate' && nextLevel(facts.escalationLevel, facts.escalationLadder) === null) {
     return `the ticket is already at the top escalation level (${facts.escalationLevel})`;

@@ -27,6 +27,8 @@ export interface Announcement extends BroadcastProgress {
 export interface CustomerAddress {
   id: string;
   email: string;
+  /** The customer's organization, whose agreement's calendar they read times in; absent for the default's. */
+  organizationId?: string;
 }
 
 export function createAnnouncementRepository(models: ChannelModels, core: Models) {
@@ -74,8 +76,16 @@ export function createAnnouncementRepository(models: ChannelModels, core: Models
     async customerPage(cursor: string | null, limit: number): Promise<CustomerAddress[]> {
       const filter: Record<string, unknown> = { role: 'customer' };
       if (cursor) filter._id = { $gt: cursor };
-      const docs = await core.User.find(filter).select({ email: 1 }).sort({ _id: 1 }).limit(limit).lean();
-      return docs.map((d) => ({ id: String(d._id), email: String(d.email) }));
+      const docs = await core.User.find(filter)
+        .select({ email: 1, organizationId: 1 })
+        .sort({ _id: 1 })
+        .limit(limit)
+        .lean();
+      return docs.map((d) => ({
+        id: String(d._id),
+        email: String(d.email),
+        ...(d.organizationId ? { organizationId: String(d.organizationId) } : {}),
+      }));
     },
   };
 }

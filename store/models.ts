@@ -47,6 +47,7 @@ const ticketStateSchema = new Schema(
     escalationLevel: { type: String, required: true },
     slaState: { type: String, required: true },
     nextDeadline: { type: Date, index: true },
+    scopeReviewDueAt: { type: Date },
     clocks: { type: Schema.Types.Mixed },
     receivedAt: { type: Date, required: true, index: true },
     updatedAt: { type: Date, required: true },

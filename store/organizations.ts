@@ -7,6 +7,8 @@ export interface AgreementSpec {
   policy: string;
   scope: AgreementScope;
   contacts?: LevelContacts;
+  /** The agreement's own SLA document, if it has one (versioned with it); else the default's, read as its terms set. */
+  text?: string;
 }
 
 export interface Organization {

@@ -17,6 +17,8 @@ export interface TicketStateProjection {
   escalationLevel: string;
   slaState: string;
   nextDeadline?: Date;
+  /** While the ticket waits for a scope review: when the review ends (and the ticket closes unless accepted). */
+  scopeReviewDueAt?: Date;
   clocks?: unknown;
   receivedAt: Date;
   updatedAt: Date;
@@ -37,7 +39,12 @@ export function createTicketStateRepository(models: Models) {
     async upsert(p: TicketStateProjection): Promise<'applied' | 'stale'> {
       const { id, ...fields } = p;
       // Explicit nulls: mongoose drops undefined from $set, which would keep a stale deadline or assignee.
-      const set = { ...fields, assignee: fields.assignee ?? null, nextDeadline: fields.nextDeadline ?? null };
+      const set = {
+        ...fields,
+        assignee: fields.assignee ?? null,
+        nextDeadline: fields.nextDeadline ?? null,
+        scopeReviewDueAt: fields.scopeReviewDueAt ?? null,
+      };
       // The driver's collection for this write of every change: the model's casting cost more than the write.
       const states = TicketState.collection;
       try {

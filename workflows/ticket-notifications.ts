@@ -1,6 +1,8 @@
 import type { NotifyInput } from '../activities/ticket-activities';
+import { describeScope } from '../domain/agreement';
 import { describeSupportHours, formatUtcMinute, type BusinessCalendar } from '../domain/calendar';
-import type { Effect, TicketSlaState } from '../domain/ticket-sla';
+import { describeTargets } from '../domain/policy';
+import { scopeOf, type Effect, type TicketSlaState } from '../domain/ticket-sla';
 
 /** What the ticket workflow hands its mail activities for each `notify` effect (workflows/ticket.ts). */
 
@@ -29,8 +31,14 @@ export function notifyInput(e: NotifyEffect, s: TicketSlaState, cal: BusinessCal
       : own?.length
         ? { kind: 'emails' as const, emails: own }
         : e.audience;
-  // Customers are told the hours of the calendar their ticket runs on, not a fixed text.
-  const supportHours = toCustomer ? describeSupportHours(s.calendar) : undefined;
+  // Customers are told the hours, scope and targets of the agreement their ticket is pinned to, not a fixed text.
+  const terms = toCustomer
+    ? {
+        supportHours: describeSupportHours(s.calendar),
+        scope: describeScope(scopeOf(s)),
+        targets: describeTargets(s.policy, s.priority),
+      }
+    : {};
   return {
     key: e.key,
     ticketId: s.ticketId,
@@ -44,7 +52,9 @@ export function notifyInput(e: NotifyEffect, s: TicketSlaState, cal: BusinessCal
       ...dueTimes(e, cal),
       reason: e.reason,
       body: e.body,
-      supportHours,
+      ...terms,
+      ...(e.category ? { category: e.category } : {}),
+      ...(e.fromCategory ? { fromCategory: e.fromCategory } : {}),
     },
     ...(e.messageId ? { messageId: e.messageId } : {}),
   };

@@ -182,7 +182,9 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       assignee: snap.assignee ?? undefined,
       escalationLevel: snap.escalationLevel,
       slaState: snap.slaState,
-      nextDeadline: snap.nextDeadline ?? undefined,
+      // Under a scope review no clock runs: the review's end is the deadline lists sort and show it by.
+      nextDeadline: snap.nextDeadline ?? snap.scopeReviewDueAt ?? undefined,
+      scopeReviewDueAt: snap.scopeReviewDueAt ?? undefined,
       clocks: snap.clocks,
       receivedAt: state.receivedAt,
       updatedAt: now().toISOString(),
@@ -297,15 +299,15 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     }
 
     const current = now();
-    const next = nextTimedEvent(state, current, cal);
+    const next = nextTimedEvent(state, current, cal, patched);
     if (next && next.at.getTime() <= current.getTime()) {
       changed(fireTimedEvent(state, next, current, cal, patched));
       // Everything due at this instant (a breach and the escalation it triggers) is one change: one local
       // activity writes it, half the store round trips of a change per event (issue 7, deadline precision).
       for (
-        let due = nextTimedEvent(state, current, cal);
+        let due = nextTimedEvent(state, current, cal, patched);
         due && due.at.getTime() <= current.getTime() && !isTerminal(state.status);
-        due = nextTimedEvent(state, current, cal)
+        due = nextTimedEvent(state, current, cal, patched)
       ) {
         changed(fireTimedEvent(state, due, current, cal, patched));
       }

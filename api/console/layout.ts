@@ -19,6 +19,7 @@ table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:left;
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .sla{display:inline-block;padding:0 .45rem;border-radius:3px;font-weight:600;font-size:.85rem}
 .sla.ok{background:#dcefe1;color:#135c26}.sla.warning{background:#fff0c2;color:#6b4a00}.sla.breached{background:#f9d3d0;color:#8a1410}
+.sla.review{background:#e3e7fb;color:#27337a}tr.sla-review td:first-child{border-left:5px solid #3f51b5}
 tr.sla-warning td:first-child{border-left:5px solid #e0a800}tr.sla-breached td:first-child{border-left:5px solid #c62828}tr.sla-ok td:first-child{border-left:5px solid #2e7d32}
 .countdown{font-variant-numeric:tabular-nums;white-space:nowrap}.overdue{color:#a31515;font-weight:600}
 form.filters{display:flex;flex-wrap:wrap;gap:.75rem;align-items:end;background:#fff;padding:.75rem;border-radius:6px;margin-bottom:1rem}

@@ -55,10 +55,12 @@ function row(p: QueueRow, now: Date): SafeHtml {
         >${p.lastCustomerAt ? 'customer replied' : 'new'}</span
       >`
     : '';
+  // Under a scope review no clock runs: the row shows the review and its end (the projection's next deadline).
+  const state = p.scopeReviewDueAt ? 'review' : p.slaState;
   return html`<tr
-    class="sla-${p.slaState}"
+    class="sla-${state}"
     data-ticket-id="${p.id}"
-    data-sla-state="${p.slaState}"
+    data-sla-state="${state}"
     data-updated="${String(p.updatedForMe)}"
     data-timezone="${cal.spec.timezone}"
   >
@@ -72,7 +74,9 @@ function row(p: QueueRow, now: Date): SafeHtml {
     <td>${label(p.status)}</td>
     <td class="assignee">${p.assigneeName ?? '—'}</td>
     <td>${p.escalationLevel}</td>
-    <td><span class="sla ${p.slaState}">${p.slaState}</span></td>
+    <td>
+      ${p.scopeReviewDueAt ? html`<span class="sla review" title="Closes as out of scope at its deadline unless accepted">scope review</span>` : html`<span class="sla ${p.slaState}">${p.slaState}</span>`}
+    </td>
     <td>${deadline ? when(cal, deadline, 'up') : '—'}</td>
     <td>${deadline ? countdown(cal, clockKind(p), deadline, now) : '—'}</td>
     <td class="activity">${when(cal, new Date(activity))}</td>
@@ -145,8 +149,9 @@ export function queueBody(q: QueuePage): SafeHtml {
     </table>
     ${q.nextHref ? html`<p><a href="${q.nextHref}" rel="next">Next page</a></p>` : ''}
     <p class="meta">
-      This page's address keeps its filters: bookmark it to save them. Sorted by next deadline; tickets without a
-      running clock come last. Each ticket's times are in its own calendar's zone (its organization's agreement, or the
-      default); its countdown pauses while that calendar is closed.
+      This page's address keeps its filters: bookmark it to save them. Sorted by next deadline (for a ticket under scope
+      review, the review's end); tickets without a running clock come last. Each ticket's times are in its own
+      calendar's zone (its organization's agreement, or the default); its countdown pauses while that calendar is
+      closed.
     </p>`;
 }

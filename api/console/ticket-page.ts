@@ -335,6 +335,17 @@ function eventsTable(d: TicketPageData): SafeHtml {
   </table>`;
 }
 
+/** A ticket under scope review says so at the top: when it closes by itself, and what agents can do meanwhile. */
+function scopeReview(d: TicketPageData): SafeHtml | '' {
+  const s = d.sla;
+  if (!s.awaitingScopeReview || !s.scopeReviewDueAt) return '';
+  return html`<p class="banner" role="status" id="scope-review">
+    <strong>Under scope review:</strong> ${s.category.replace(/-/g, ' ')} is outside this ticket's agreement. It closes
+    as out of scope at <strong>${when(d.cal, new Date(s.scopeReviewDueAt))}</strong> unless accepted or reclassified;
+    its clocks start when it is accepted. Reply, assign and add notes meanwhile.
+  </p>`;
+}
+
 export function ticketBody(d: TicketPageData): SafeHtml {
   const s = d.sla;
   return html`<h1>#${d.ticket.id}: ${d.ticket.subject}</h1>
@@ -343,13 +354,13 @@ export function ticketBody(d: TicketPageData): SafeHtml {
     ${d.ticket.unverified ? html`<p class="banner" role="status" id="unverified">Unverified sender: opened on the web form under ${d.ticket.customerEmail}, an existing customer's address, and the link mailed there has not been opened yet. Do not share anything confidential until it is.</p>` : ''}
     <p>
       Status <strong id="ticket-status">${s.status.replace(/_/g, ' ')}</strong> ·
-      <span class="sla ${s.slaState}" id="sla-state">${s.slaState}</span> · priority <strong>${s.priority}</strong> ·
-      <span id="ticket-category">${s.category}</span> · assignee
+      ${s.awaitingScopeReview ? html`<span class="sla review" id="sla-state">scope review</span>` : html`<span class="sla ${s.slaState}" id="sla-state">${s.slaState}</span>`}
+      · priority <strong>${s.priority}</strong> · <span id="ticket-category">${s.category}</span> · assignee
       <strong id="assignee">${d.assigneeName ?? 'nobody'}</strong> · level
       <strong id="level">${s.escalationLevel}</strong> ${ladder(d)}
       ${d.workflowUrl ? html` · <a id="workflow-link" href="${d.workflowUrl}" rel="noreferrer" target="_blank">workflow in Temporal UI</a>` : ''}
     </p>
-    ${acceptance(d)} ${termsLine(d)}
+    ${scopeReview(d)} ${acceptance(d)} ${termsLine(d)}
     <h2>SLA clocks</h2>
     ${clocksTable(d)}
     <h2>Timeline</h2>

@@ -1,5 +1,5 @@
 import type { BusinessCalendar, MinuteRounding } from '../../domain/calendar';
-import { PRIORITIES, type MetricTarget } from '../../domain/policy';
+import { PRIORITIES, describeTarget, type MetricTarget } from '../../domain/policy';
 import type { MessageKind } from '../../domain/thread';
 import type { Portal, PortalClock, PortalTicketRow } from '../../desk/portal';
 import type { SlaTextPart } from '../../desk/sla-text';
@@ -135,13 +135,19 @@ export function ticketListBody(p: {
       html`<tr data-ticket="${r.id}">
         <td><a href="/portal/tickets/${r.id}">#${r.id}</a></td>
         <td>${r.subject}${r.requester ? html`<br /><span class="meta">from ${r.requester}</span>` : ''}</td>
-        <td>${words(r.status)}</td>
+        <td>${r.reviewUntil ? 'under review' : words(r.status)}</td>
         <td>${r.priority}</td>
-        <td>${r.nextDeadline ? when(p.cal, r.nextDeadline, 'up') : '—'}</td>
         <td>
-          <ul>
-            ${r.clocks.map((c) => clockCell(p.cal, c))}
-          </ul>
+          ${r.reviewUntil ? html`review ends ${when(p.cal, r.reviewUntil, 'up')}` : r.nextDeadline ? when(p.cal, r.nextDeadline, 'up') : '—'}
+        </td>
+        <td>
+          ${
+            r.reviewUntil && !r.clocks.length
+              ? html`<span class="meta">start once accepted</span>`
+              : html`<ul>
+                  ${r.clocks.map((c) => clockCell(p.cal, c))}
+                </ul>`
+          }
         </td>
       </tr>`,
   );
@@ -177,6 +183,14 @@ export function ticketListBody(p: {
     <p><a href="/">Open a new ticket</a></p>`;
 }
 
+/** A request outside the agreement's scope waits for an agent's decision: until when, and what happens then. */
+const reviewNotice = (cal: BusinessCalendar, until: Date, category: string) =>
+  html`<p class="banner" role="status" id="scope-review">
+    This request is <strong>under review until ${when(cal, until, 'up')}</strong>: ${category.replace(/-/g, ' ')} is outside
+    the scope of your agreement. If an agent accepts it, we handle it under your agreement and its clocks start then;
+    otherwise it closes at that time as out of scope.
+  </p>`;
+
 export function ticketBody(t: Awaited<ReturnType<Portal['ticket']>>, cal: BusinessCalendar): SafeHtml {
   const thread = t.thread.map((m) => {
     const fromCustomer = m.authorRole === 'customer';
@@ -191,17 +205,18 @@ export function ticketBody(t: Awaited<ReturnType<Portal['ticket']>>, cal: Busine
   });
   return html`<h1>#${t.id}: ${t.subject}</h1>
     <p>
-      Status <strong id="ticket-status">${words(t.status)}</strong> · priority <strong>${t.priority}</strong> ·
-      ${t.category} · received ${when(cal, t.receivedAt)}${t.requester ? html` · from ${t.requester}` : ''} · SLA
-      ${t.slaVersion}
+      Status <strong id="ticket-status">${t.reviewUntil ? 'under review' : words(t.status)}</strong> · priority
+      <strong>${t.priority}</strong> · ${t.category} · received
+      ${when(cal, t.receivedAt)}${t.requester ? html` · from ${t.requester}` : ''} · SLA ${t.slaVersion}
     </p>
+    ${t.reviewUntil ? reviewNotice(cal, t.reviewUntil, t.category) : ''}
     <h2>SLA clocks</h2>
     ${
       t.clocks.length
         ? html`<ul id="clocks">
             ${t.clocks.map((c) => clockCell(cal, c))}
           </ul>`
-        : html`<p>Not started yet.</p>`
+        : html`<p>${t.reviewUntil ? 'They start once your request is accepted.' : 'Not started yet.'}</p>`
     }
     <h2>Your request</h2>
     <div class="msg customer">
@@ -234,11 +249,7 @@ export function announcementsBody(items: Announcement[], cal: BusinessCalendar):
     }`;
 }
 
-const target = (t: MetricTarget) => {
-  const h = t.minutes / 60;
-  const amount = Number.isInteger(h) ? `${h} hour${h === 1 ? '' : 's'}` : `${t.minutes} minutes`;
-  return `${amount}${t.clock === 'business' ? ' of support time' : ' around the clock'}`;
-};
+const target = describeTarget;
 
 const slaPart = (part: SlaTextPart) =>
   'address' in part ? html`<a href="mailto:${part.address}">${part.address}</a>` : part.text;

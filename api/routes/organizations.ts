@@ -14,6 +14,15 @@ const domain = z
   .regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a mail domain such as example.com');
 const level = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, 'must be an escalation level such as L2');
 
+/** The agreement's own SLA document: plain text, line by line as customers read it on the portal. */
+const agreementText = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty; leave it out to use the default document')
+  .max(50_000, 'must be at most 50000 characters')
+  // Tabs and line breaks only: other control characters would not show, and could hide text.
+  .regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/, 'must be plain text without control characters');
+
 export const organizationBody = z
   .object({
     name: z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters'),
@@ -31,6 +40,7 @@ export const organizationBody = z
           )
           .strict(),
         contacts: z.record(level, z.array(z.email('must be an email address').max(254)).min(1).max(10)).optional(),
+        text: agreementText.optional(),
       })
       .strict(),
   })

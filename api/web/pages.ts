@@ -167,7 +167,10 @@ export function formPage(p: FormPage): string {
 /** `link` null: the address was already a customer's, so the link went to that mailbox only. */
 export function confirmationPage(p: {
   ticketId: string;
-  firstResponseDue: string;
+  /** When the first response is due; null when not known yet (the page says the agreement's targets apply). */
+  firstResponseDue: string | null;
+  /** Set when the request is outside the agreement's scope: it waits for an agent's review instead. */
+  review?: { until: string; category: string };
   link: string | null;
   origin: string;
   email: string;
@@ -182,7 +185,7 @@ export function confirmationPage(p: {
         </p>
         <p class="hint">
           Keep this link to yourself: anyone who has it can read and answer this ticket. Bookmark it now; it is also in
-          the acknowledgement mail.
+          ${p.review ? 'the mail we sent you' : 'the acknowledgement mail'}.
         </p>`
     : html`<p id="link-mailed">
           We sent the link to your private ticket page to <strong>${p.email}</strong>. Open it from that mail to follow
@@ -193,10 +196,20 @@ export function confirmationPage(p: {
     `Ticket #${p.ticketId} received`,
     html`<h1>We received your request</h1>
       <p class="banner ok" role="status">Your ticket number is <strong id="ticket-number">#${p.ticketId}</strong>.</p>
-      <p>
-        A first response is due by <strong id="first-response-due">${p.firstResponseDue}</strong>. We also sent an
-        acknowledgement by email.
-      </p>
+      ${
+        p.review
+          ? html`${reviewNotice(p.review)}
+              <p>We also sent you this by email.</p>`
+          : p.firstResponseDue
+            ? html`<p>
+                A first response is due by <strong id="first-response-due">${p.firstResponseDue}</strong>. We also sent
+                an acknowledgement by email.
+              </p>`
+            : html`<p>
+                A first response is due within the targets of your service level agreement. We also sent an
+                acknowledgement by email.
+              </p>`
+      }
       ${where}`,
   );
 }
@@ -215,31 +228,42 @@ export interface TicketPage {
   notice?: string;
 }
 
+/** A request outside the agreement's scope waits for an agent's decision: until when, and what happens then. */
+export const reviewNotice = (review: { until: string; category: string }) =>
+  html`<p class="banner" role="status" id="scope-review">
+    Your request is <strong>under review until <span id="review-until">${review.until}</span></strong
+    >: ${review.category.replace(/-/g, ' ')} is outside the scope of your agreement. If an agent accepts it, we handle
+    it under your agreement and the service level clocks start then; otherwise it closes at that time as out of scope.
+    You can reply meanwhile to add information.
+  </p>`;
+
 export function ticketPage(p: TicketPage): string {
   const t = p.ticket;
   const clocks = t.slaUnknown
     ? html`<p>The service level is being updated; reload the page in a moment.</p>`
-    : html`<table id="sla">
-        <thead>
-          <tr>
-            <th scope="col">Clock</th>
-            <th scope="col">Due</th>
-            <th scope="col">Remaining</th>
-            <th scope="col">State</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${t.clocks.map(
-            (c) =>
-              html`<tr>
-                <th scope="row">${c.name}</th>
-                <td>${c.due}</td>
-                <td>${c.remaining}</td>
-                <td>${c.state}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>`;
+    : t.review && !t.clocks.length
+      ? html`<p id="sla-waits">The service level clocks start once your request is accepted.</p>`
+      : html`<table id="sla">
+          <thead>
+            <tr>
+              <th scope="col">Clock</th>
+              <th scope="col">Due</th>
+              <th scope="col">Remaining</th>
+              <th scope="col">State</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${t.clocks.map(
+              (c) =>
+                html`<tr>
+                  <th scope="row">${c.name}</th>
+                  <td>${c.due}</td>
+                  <td>${c.remaining}</td>
+                  <td>${c.state}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>`;
   const thread = t.thread.length
     ? t.thread.map(
         (m) =>
@@ -253,13 +277,18 @@ export function ticketPage(p: TicketPage): string {
     `Ticket #${t.id}`,
     html`<h1>#${t.id}: ${t.subject}</h1>
       ${p.notice ? html`<p class="banner ok" role="status">${p.notice}</p>` : ''}
-      <p>Status: <strong id="ticket-status">${t.status.replace(/_/g, ' ')}</strong> · received ${t.receivedAt}</p>
+      <p>
+        Status: <strong id="ticket-status">${t.review ? 'under review' : t.status.replace(/_/g, ' ')}</strong> ·
+        received ${t.receivedAt}
+      </p>
+      ${t.review ? reviewNotice(t.review) : ''}
       <details>
         <summary>Your request</summary>
         <pre id="description">${t.description}</pre>
         ${errorMessage(t.errorMessage)}
       </details>
       <h2>Service level</h2>
+      <p id="agreement-terms">Support hours are ${t.terms.supportHours}. ${t.terms.targets}</p>
       ${clocks}
       <h2>Conversation</h2>
       <div id="thread">${thread}</div>

@@ -145,9 +145,13 @@ export function createWebRoutes(deps: WebDeps): Router {
       const { created } = opened;
       const due = created.sla.clocks.find((c) => c.metric === 'first_response')?.dueAt;
       // In the ticket's own calendar: an organization's member was promised their agreement's hours, not the default's.
-      const firstResponseDue = due
-        ? (await tickets.termsOf(created.ticket, created.sla)).calendar.formatLocal(new Date(due))
-        : 'within our service level';
+      const cal = (await tickets.termsOf(created.ticket, created.sla)).calendar;
+      const firstResponseDue = due ? cal.formatLocal(new Date(due)) : null;
+      const { awaitingScopeReview, scopeReviewDueAt, category } = created.sla;
+      const review =
+        awaitingScopeReview && scopeReviewDueAt
+          ? { until: cal.formatLocal(new Date(scopeReviewDueAt)), category }
+          : undefined;
       // Known address: the link goes to its mailbox only (with the acknowledgement), never to this browser.
       const link = opened.showLink ? deps.desk.links.customerPath(created.ticket.id) : null;
       return sendPage(
@@ -156,6 +160,7 @@ export function createWebRoutes(deps: WebDeps): Router {
         confirmationPage({
           ticketId: created.ticket.id,
           firstResponseDue,
+          review,
           link,
           origin: originOf(req),
           email: created.ticket.customerEmail,

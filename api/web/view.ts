@@ -1,5 +1,5 @@
-import { createCalendar, type BusinessCalendar } from '../../domain/calendar';
-import { PRIORITIES, type MetricTarget, type Priority } from '../../domain/policy';
+import { createCalendar, describeSupportHours, type BusinessCalendar } from '../../domain/calendar';
+import { PRIORITIES, describeTargets, type MetricTarget, type Priority } from '../../domain/policy';
 import type { TicketSnapshot } from '../../domain/ticket-sla';
 import type { MessageKind } from '../../domain/thread';
 import type { ThreadMessage } from '../../store/messages';
@@ -81,6 +81,10 @@ export interface TicketView {
   clocks: ClockRow[];
   /** The workflow could not be asked and no projection exists yet. */
   slaUnknown: boolean;
+  /** The agreement the ticket is pinned to, in words: its support hours and its targets for the ticket's priority. */
+  terms: { supportHours: string; targets: string };
+  /** While an agent reviews whether the request is within the agreement's scope: until when, and for which category. */
+  review: { until: string; category: string } | null;
   thread: { author: string; fromCustomer: boolean; at: string; body: string; label?: string }[];
 }
 
@@ -109,6 +113,14 @@ export function ticketView(
     receivedAt: cal.formatLocal(new Date(ticket.receivedAt), 'down'),
     clocks: (snapshot?.clocks ?? []).map((c) => clockRow(cal, c)),
     slaUnknown: !snapshot,
+    terms: {
+      supportHours: describeSupportHours(sla.calendar),
+      targets: describeTargets(sla.policy, snapshot?.priority ?? (ticket.priority as Priority)),
+    },
+    review:
+      snapshot?.awaitingScopeReview && snapshot.scopeReviewDueAt
+        ? { until: cal.formatLocal(new Date(snapshot.scopeReviewDueAt)), category: snapshot.category }
+        : null,
     // The desk already gives a customer only what is meant for them (desk/customer-view.ts); the filter says so again here.
     thread: thread
       .filter((m) => !m.internal)

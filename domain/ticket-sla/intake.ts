@@ -27,13 +27,14 @@ export function receive(intake: TicketIntake, cal: BusinessCalendar): { state: T
   });
   if (isOutOfScope(intake.category, scopeOf(intake), intake.policy)) {
     s.awaitingScopeReview = true;
-    s.scopeReviewDueAt = cal.deadline(now, intake.policy.reviewWindowMinutes).toISOString();
+    Object.assign(s, reviewTimes(now, cal, intake.policy.reviewWindowMinutes));
     r.notify({
       key: ACKNOWLEDGEMENT_KEY(s.ticketId),
       kind: 'out_of_scope',
       audience: { kind: 'customer' },
       reason: scopeReason(intake.category),
       dueAt: s.scopeReviewDueAt,
+      category: intake.category,
     });
   } else {
     startClocks(s, now);
@@ -62,6 +63,21 @@ export function acknowledged(s: TicketSlaState, now: Date, cal: BusinessCalendar
   else r.event('acknowledged', now, { metric: 'first_response', dueAt: due?.toISOString() });
   touch(s);
   return r.effects;
+}
+
+/**
+ * How far into a scope review the customer and the assignee are reminded that it is about to close the ticket:
+ * at three quarters of the review window, counted in business time, so the last quarter of it (two business hours
+ * of the default's one-shift window) is left to answer or accept, and a reminder never lands while support is closed.
+ */
+export const SCOPE_REVIEW_REMINDER_SHARE = 0.75;
+
+/** A scope review starting now: when it ends, and when its reminder goes out. */
+export function reviewTimes(now: Date, cal: BusinessCalendar, windowMinutes: number) {
+  return {
+    scopeReviewDueAt: cal.deadline(now, windowMinutes).toISOString(),
+    scopeReviewRemindAt: cal.deadline(now, Math.floor(windowMinutes * SCOPE_REVIEW_REMINDER_SHARE)).toISOString(),
+  };
 }
 
 export function scopeReason(category: string): string {

@@ -3,8 +3,8 @@ import * as clock from '../sla-clock';
 import type { BusinessCalendar } from '../calendar';
 import { isOutOfScope, type Metric } from '../policy';
 import { METRICS, type TicketSlaState } from './types';
-import { Recorder, isRunning, scopeOf, startClocks } from './core';
-import { scopeReason } from './intake';
+import { Recorder, isRunning, scopeOf, startClocks, stopClock } from './core';
+import { reviewTimes, scopeReason } from './intake';
 
 /**
  * The agent moved the ticket to another category. Into an out-of-scope one: the review window starts as at
@@ -26,15 +26,15 @@ export function reclassify(
     detail: { from, to: category, reason: who.reason ?? '', by: who.agent ?? 'an agent', outOfScope },
   });
   if (s.status === 'resolved') return;
-  if (outOfScope && !s.awaitingScopeReview) startReview(s, r, now, cal);
+  if (outOfScope && !s.awaitingScopeReview) startReview(s, r, now, cal, from);
   else if (!outOfScope && s.awaitingScopeReview)
-    backInScope(s, r, now, cal, `${s.ticketId}:scope_accepted:r${s.eventSeq}`);
+    backInScope(s, r, now, cal, `${s.ticketId}:scope_accepted:r${s.eventSeq}`, from);
 }
 
-function startReview(s: TicketSlaState, r: Recorder, now: Date, cal: BusinessCalendar): void {
+function startReview(s: TicketSlaState, r: Recorder, now: Date, cal: BusinessCalendar, from: string): void {
   s.scopeReviews = (s.scopeReviews ?? 0) + 1;
   s.awaitingScopeReview = true;
-  s.scopeReviewDueAt = cal.deadline(now, s.policy.reviewWindowMinutes).toISOString();
+  Object.assign(s, reviewTimes(now, cal, s.policy.reviewWindowMinutes));
   const paused: Metric[] = [];
   for (const metric of METRICS) {
     const c = s.clocks[metric];
@@ -49,6 +49,8 @@ function startReview(s: TicketSlaState, r: Recorder, now: Date, cal: BusinessCal
     audience: { kind: 'customer' },
     reason: scopeReason(s.category),
     dueAt: s.scopeReviewDueAt,
+    category: s.category,
+    fromCategory: from,
   });
 }
 
@@ -56,12 +58,24 @@ function startReview(s: TicketSlaState, r: Recorder, now: Date, cal: BusinessCal
  * The ticket is in scope again (accepted, or reclassified out of an out-of-scope category). Time under review never
  * counts: clocks the review paused resume with the business time they had used; a ticket out of scope since intake
  * starts its clocks now with their full targets, counted on its calendar as at intake (outside support hours, from
- * the next opening). A first response already given stays given. The customer is told the response due time.
+ * the next opening). A first response already given stays given, also one an agent gave during the review. The
+ * customer is told what was decided (accepted, or reclassified from `from`) and the response due time.
  */
-export function backInScope(s: TicketSlaState, r: Recorder, now: Date, cal: BusinessCalendar, key: string): void {
+export function backInScope(
+  s: TicketSlaState,
+  r: Recorder,
+  now: Date,
+  cal: BusinessCalendar,
+  key: string,
+  from?: string,
+): void {
   s.awaitingScopeReview = false;
   s.scopeReviewDueAt = undefined;
-  if (!s.clocks.first_response && !s.clocks.resolution) startClocks(s, now);
+  s.scopeReviewRemindAt = undefined;
+  if (!s.clocks.first_response && !s.clocks.resolution) {
+    startClocks(s, now);
+    if (s.agentHasReplied) stopClock(s, r, 'first_response', now, cal, 'responded');
+  }
   for (const metric of s.scopePaused ?? []) {
     const c = s.clocks[metric];
     // A clock waiting on the customer (pending) stays paused until they answer.
@@ -71,7 +85,15 @@ export function backInScope(s: TicketSlaState, r: Recorder, now: Date, cal: Busi
   s.scopePaused = undefined;
   const metric = METRICS.find((m) => isRunning(s.clocks[m]));
   const due = metric ? clock.dueAt(s.clocks[metric]!, now, cal) : null;
-  r.notify({ key, kind: 'scope_accepted', audience: { kind: 'customer' }, metric, dueAt: due?.toISOString() });
+  r.notify({
+    key,
+    kind: 'scope_accepted',
+    audience: { kind: 'customer' },
+    metric,
+    dueAt: due?.toISOString(),
+    category: s.category,
+    ...(from ? { fromCategory: from } : {}),
+  });
 }
 
 /** The review window ended with nobody accepting: the clocks it paused stop for good. */

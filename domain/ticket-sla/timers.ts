@@ -16,8 +16,16 @@ import { scopeReason } from './intake';
 import { fireLiveReminder, liveReminderEvents } from './live-session';
 import { stopPausedClocks } from './scope';
 
+/** The key a scope review's reminder is recorded under in `fired`: one per review. */
+const reviewReminderKey = (s: TicketSlaState) => `scope:${s.scopeReviews ?? 0}:reminder`;
+
 /** The earliest timed event still to come (or overdue), or null when only a message can move the ticket. */
-export function nextTimedEvent(s: TicketSlaState, now: Date, cal: BusinessCalendar): TimedEvent | null {
+export function nextTimedEvent(
+  s: TicketSlaState,
+  now: Date,
+  cal: BusinessCalendar,
+  patched: PatchCheck = ALWAYS_PATCHED,
+): TimedEvent | null {
   const candidates: TimedEvent[] = [];
   for (const metric of METRICS) {
     const c = s.clocks[metric];
@@ -45,6 +53,15 @@ export function nextTimedEvent(s: TicketSlaState, now: Date, cal: BusinessCalend
         description: `${label} escalation to ${step.level} at ${cal.formatLocal(at)}`,
       });
     }
+  }
+  if (
+    s.awaitingScopeReview &&
+    s.scopeReviewRemindAt &&
+    !s.fired.includes(reviewReminderKey(s)) &&
+    patched(PATCHES.scopeReviewReminder)
+  ) {
+    const at = new Date(s.scopeReviewRemindAt);
+    candidates.push({ kind: 'scope_review_reminder', at, description: `scope review reminder ${cal.formatLocal(at)}` });
   }
   if (s.awaitingScopeReview && s.scopeReviewDueAt) {
     const at = new Date(s.scopeReviewDueAt);
@@ -133,9 +150,30 @@ export function fireTimedEvent(
       });
       break;
     }
+    case 'scope_review_reminder': {
+      // The customer may still add what makes it supportable; the assignee may still accept it.
+      s.fired.push(reviewReminderKey(s));
+      const n = s.scopeReviews ?? 0;
+      const facts = { dueAt: s.scopeReviewDueAt, reason: scopeReason(s.category), category: s.category };
+      r.notify({
+        key: `${s.ticketId}:scope_review_reminder:${n}`,
+        kind: 'scope_review_reminder',
+        audience: { kind: 'customer' },
+        ...facts,
+      });
+      if (s.assignee)
+        r.notify({
+          key: `${s.ticketId}:scope_review_reminder:${n}:assignee`,
+          kind: 'scope_review_reminder',
+          audience: { kind: 'agent', agent: s.assignee },
+          ...facts,
+        });
+      break;
+    }
     case 'scope_review_expired':
       stopPausedClocks(s, now, cal);
       s.awaitingScopeReview = false;
+      s.scopeReviewRemindAt = undefined;
       s.status = 'out_of_scope';
       r.event('out_of_scope', now, { dueAt, detail: { category: s.category, reason: scopeReason(s.category) } });
       break;

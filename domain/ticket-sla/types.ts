@@ -68,6 +68,11 @@ export interface TicketSlaState extends TicketIntake {
   scopePaused?: Metric[];
   /** Scope reviews started by reclassification (the intake's own review is not counted): keys their notices. */
   scopeReviews?: number;
+  /**
+   * When the customer and the assignee are reminded that the review ends (`SCOPE_REVIEW_REMINDER_SHARE` of the
+   * review window in); absent for reviews started before the reminder existed.
+   */
+  scopeReviewRemindAt?: string;
 }
 
 export type SlaEventType =
@@ -111,6 +116,7 @@ export type NotificationKind =
   | 'auto_close'
   | 'out_of_scope'
   | 'scope_accepted'
+  | 'scope_review_reminder'
   | 'live_confirmed'
   | 'live_reminder'
   | 'assigned'
@@ -134,6 +140,8 @@ export const PATCHES = {
    * assignment is an `assigned` event on the timeline saying who had the ticket before.
    */
   assigneeMail: 'assignee-mail',
+  /** A scope review reminds the customer and the assignee before it closes the ticket (a timer of its own). */
+  scopeReviewReminder: 'scope-review-reminder',
 } as const;
 
 export type Effect =
@@ -150,10 +158,13 @@ export type Effect =
       body?: string;
       /** The thread message a notice is about (a customer's message the assignee hears of). */
       messageId?: string;
+      /** Scope notices: the category decided on and, for a reclassification, the one it replaced. */
+      category?: string;
+      fromCategory?: string;
     };
 
 export type TimedEventKind =
-  'warning' | 'breach' | 'escalate' | 'scope_review_expired' | 'auto_close' | 'live_reminder';
+  'warning' | 'breach' | 'escalate' | 'scope_review_reminder' | 'scope_review_expired' | 'auto_close' | 'live_reminder';
 
 export interface TimedEvent {
   kind: TimedEventKind;

@@ -45,12 +45,16 @@ describe('availableActions (domain/ticket.ts)', () => {
     expect(availableActions(facts({ status: 'out_of_scope' }))).toEqual([]);
   });
 
-  it('offers only accept, close or reclassify while an out-of-scope ticket awaits review, and no escalation at the top', () => {
+  it('offers the decision (accept, close, reclassify), reply and assign during a scope review, and no escalation at the top', () => {
     expect(availableActions(facts({ status: 'acknowledged', awaitingScopeReview: true }))).toEqual([
+      'assign',
+      'reply',
       'close',
       'accept',
       'reclassify',
     ]);
+    // A reply during the review opens the ticket; it can still be accepted.
+    expect(availableActions(facts({ status: 'open', awaitingScopeReview: true }))).toContain('accept');
     expect(refusal('reclassify', facts({ category: 'bug' }), { category: 'bug' })).toBe('the category is already bug');
     expect(availableActions(facts({ escalationLevel: 'management' }))).not.toContain('escalate');
   });

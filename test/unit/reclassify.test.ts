@@ -59,8 +59,13 @@ describe('reclassify', () => {
       }),
     ]);
     expect(clock(s, at(180), 'first_response')).toMatchObject({ paused: true, usedMinutes: 60 });
-    // No deadline fires while the ticket is under review, except the review's own end.
-    expect(nextTimedEvent(s, at(180), cal)?.kind).toBe('scope_review_expired');
+    // No deadline fires while the ticket is under review, except the review's own: its reminder at three quarters
+    // of the window, then its end.
+    expect(nextTimedEvent(s, at(180), cal)).toMatchObject({
+      kind: 'scope_review_reminder',
+      at: at(60 + DEFAULT_POLICY.reviewWindowMinutes * 0.75),
+    });
+    expect(nextTimedEvent(s, at(180), cal, () => false)?.kind).toBe('scope_review_expired');
 
     const back = applyAgentAction(
       s,
@@ -95,7 +100,13 @@ describe('reclassify', () => {
   it('closes the ticket as out of scope when nobody accepts it within the window, its paused clocks stopped', () => {
     const { state: s } = receive(intakeFor({ receivedAt: t0, calendar: ALWAYS_OPEN_CALENDAR }), cal);
     applyAgentAction(s, { action: 'reclassify', category: 'third-party' }, at(10), cal);
-    const expiry = nextTimedEvent(s, at(10), cal)!;
+    const reminder = nextTimedEvent(s, at(10), cal)!;
+    expect(reminder.kind).toBe('scope_review_reminder');
+    expect(notices(fireTimedEvent(s, reminder, reminder.at, cal))).toEqual([
+      expect.objectContaining({ kind: 'scope_review_reminder', audience: { kind: 'customer' } }),
+    ]);
+    const expiry = nextTimedEvent(s, reminder.at, cal)!;
+    expect(expiry.kind).toBe('scope_review_expired');
     fireTimedEvent(s, expiry, expiry.at, cal);
     expect(s.status).toBe('out_of_scope');
     expect(snapshot(s, expiry.at, cal).clocks.every((c) => c.stopped)).toBe(true);

@@ -15,9 +15,12 @@ describe('the support address', () => {
     }
   });
 
-  it("replaces the SLA text's obfuscated address and keeps every other line verbatim", () => {
+  it("replaces the SLA text's obfuscated address, leaves out its empty list items and keeps every other line verbatim", () => {
     const lines = slaTextForReading(DEFAULT_SLA_TEXT, 'help@acme.example');
-    const source = DEFAULT_SLA_TEXT.split('\n');
+    const copied = DEFAULT_SLA_TEXT.split('\n');
+    // The copied text has two bare "-" items; the reader sees none.
+    expect(copied.filter((l) => l.trim() === '-')).toHaveLength(2);
+    const source = copied.filter((l) => l.trim() !== '-');
     expect(lines).toHaveLength(source.length);
     const email = source.findIndex((l) => l.includes('[email protected]'));
     expect(lines[email]).toEqual([{ text: '- Email: ' }, { address: 'help@acme.example' }]);

@@ -210,9 +210,15 @@ describe('the actions valid now', () => {
     expect((await handle.query(stateQuery)).availableActions).toEqual([]);
   });
 
-  it('offer only accept, close and reclassify while an out-of-scope ticket awaits review, and nothing once it is out of scope', async () => {
+  it('offer the decision, reply and assign while an out-of-scope ticket awaits review, and nothing once it is out of scope', async () => {
     const { handle, t0 } = await startAlwaysOpen({ category: 'training' });
-    expect((await handle.query(stateQuery)).availableActions).toEqual(['close', 'accept', 'reclassify']);
+    expect((await handle.query(stateQuery)).availableActions).toEqual([
+      'assign',
+      'reply',
+      'close',
+      'accept',
+      'reclassify',
+    ]);
     await stack.advanceTo(new Date(t0 + 8 * 60 * MIN + 1_000));
     expect((await handle.result()).status).toBe('out_of_scope');
     expect((await handle.query(stateQuery)).availableActions).toEqual([]);

@@ -149,7 +149,8 @@ describe('out-of-scope categories', () => {
       const timeline = await events(intake.ticketId, (e) => e.some((x) => x.type === 'out_of_scope'));
       expect(timeline.map((e) => e.type)).toEqual(['received', 'acknowledged', 'out_of_scope']);
       const mails = await stack.store.notifications.forTicket(intake.ticketId);
-      expect(mails.map((m) => m.kind)).toEqual(['out_of_scope']);
+      // Told at receipt, and reminded before the review closes it (nobody is assigned to hear of it).
+      expect(mails.map((m) => m.kind).sort()).toEqual(['out_of_scope', 'scope_review_reminder']);
     });
   }
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { historiesDir } from '../support/histories';
 import { workflowBundle } from '../support/stack';
 import { ONE_LOCAL_ACTIVITY_PER_CHANGE } from '../../workflows/ticket-effects';
+import { PATCHES } from '../../domain/ticket-sla';
 
 /**
  * Histories recorded from real runs of every scenario (RECORD_HISTORIES=1 npm test writes them to
@@ -17,7 +18,9 @@ import { ONE_LOCAL_ACTIVITY_PER_CHANGE } from '../../workflows/ticket-effects';
  * Generations: `one-local-activity-per-change/` (the first patch of 0.2.0) holds 0.1.0's histories, with scenarios of
  * test/workflow/agreements.test.ts and test/workflow/assignee.test.ts recorded on 0.1.0's code (organizations' tickets,
  * assignments, a customer's message, a warning and a breach with no mail to the assignee). The top folder holds
- * histories recorded with 0.2.0's patches, `one-local-activity-per-change` and `assignee-mail`, which shipped together.
+ * histories recorded with 0.2.0's patches, `one-local-activity-per-change` and `assignee-mail`, which shipped together,
+ * beside those recorded with `scope-review-reminder` (a scope review's reminder timer): the out-of-scope scenarios
+ * recorded before it replay without the reminder, the one after with it.
  */
 const BASELINE = ONE_LOCAL_ACTIVITY_PER_CHANGE;
 const files = fs
@@ -113,6 +116,13 @@ describe('replay of recorded ticket histories', () => {
     expect(before.length).toBeGreaterThanOrEqual(2);
     expect(after.length).toBeGreaterThanOrEqual(2);
     for (const f of after) expect(patchIds(read(f)), f).toContain('assignee-mail');
+  });
+
+  it('covers scope reviews recorded before the reminder timer, and after it', () => {
+    const reminded = (f: string) => patchIds(read(f)).includes(PATCHES.scopeReviewReminder);
+    const reviews = files.filter((f) => /out-of-scope|reclassif|scope-review/.test(f));
+    expect(reviews.filter((f) => !reminded(f)).length).toBeGreaterThanOrEqual(3);
+    expect(reviews.filter(reminded).length).toBeGreaterThanOrEqual(1);
   });
 
   it('replays every one without non-determinism', async () => {
