@@ -7,6 +7,7 @@ import { authenticate } from './auth';
 import { hardening, type RateLimitOptions } from './hardening';
 import { errorHandler, notFoundHandler } from './problem';
 import { docsRoutes } from './routes/docs';
+import { apiIndexRoutes } from './routes/api-index';
 import { announcementRoutes } from './routes/announcements';
 import { healthRoutes } from './routes/health';
 import { inboundRoutes } from './routes/inbound';
@@ -92,6 +93,7 @@ export function createApp(deps: AppDeps): Express {
 
   // -- documentation: /openapi.json and /docs --
   app.use(docsRoutes({ categories: () => desk.slaRegistry.current().policy.categories }));
+  app.use(apiIndexRoutes(OPERATIONS));
 
   // -- public pages: the customer web form and private ticket links --
   app.use(createWebRoutes({ desk, store: deps.store, adminApiKey: deps.adminApiKey, logger: deps.logger }));

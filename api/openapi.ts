@@ -3,6 +3,7 @@ import { MESSAGE_KINDS } from '../domain/thread';
 import { MORE_OPERATIONS } from './openapi-more';
 import { AGREEMENT_OPERATIONS } from './openapi-agreements';
 import { REPORT_OPERATIONS } from './openapi-reports';
+import { API_BASE, API_INDEX_SCHEMA } from './routes/api-index';
 import { AGENT_ACTIONS } from '../domain/ticket';
 import { DEFAULT_POLICY } from '../domain/policy';
 import {
@@ -502,6 +503,17 @@ const CORE_OPERATIONS: Operation[] = [
     summary: 'Documentation',
     description: 'This document as a readable page with a getting-started guide.',
     success: { status: 200, description: 'HTML', schema: str, contentType: 'text/html' },
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: API_BASE,
+    tag: 'Operations',
+    access: 'public',
+    summary: 'Index of the API',
+    description:
+      'Every resource of the API (each path without a parameter), with its methods, who may call each and what it does, and links to this document and to /docs.',
+    success: { status: 200, description: 'the index', schema: API_INDEX_SCHEMA },
     errors: [],
   },
 ];
