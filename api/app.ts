@@ -93,7 +93,6 @@ export function createApp(deps: AppDeps): Express {
 
   // -- documentation: /openapi.json and /docs --
   app.use(docsRoutes({ categories: () => desk.slaRegistry.current().policy.categories }));
-  app.use(apiIndexRoutes(OPERATIONS));
 
   // -- public pages: the customer web form and private ticket links --
   app.use(createWebRoutes({ desk, store: deps.store, adminApiKey: deps.adminApiKey, logger: deps.logger }));
@@ -101,6 +100,7 @@ export function createApp(deps: AppDeps): Express {
   const api = express.Router();
   api.use(express.json({ limit: '256kb', strict: true, type: ['application/json', 'application/*+json'] }));
   api.use(authenticate({ adminApiKey: deps.adminApiKey, findByKeyHash: (h) => deps.store.users.byApiKeyHash(h) }));
+  api.use(apiIndexRoutes(OPERATIONS));
   api.use('/tickets', ticketRoutes(tickets, desk.queue));
   api.use('/tickets', ticketThreadRoutes(actions));
   api.use('/tickets', attachmentRoutes({ desk }));

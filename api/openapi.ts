@@ -509,12 +509,12 @@ const CORE_OPERATIONS: Operation[] = [
     method: 'get',
     path: API_BASE,
     tag: 'Operations',
-    access: 'public',
+    access: 'any',
     summary: 'Index of the API',
     description:
       'Every resource of the API (each path without a parameter), with its methods, who may call each and what it does, and links to this document and to /docs.',
     success: { status: 200, description: 'the index', schema: API_INDEX_SCHEMA },
-    errors: [],
+    errors: API_ERRORS,
   },
 ];
 

@@ -73,11 +73,11 @@ export const API_INDEX_SCHEMA = {
   required: ['name', 'version', 'links', 'resources'],
 };
 
-/** Public, like /openapi.json: the index says only what the document already says. */
+/** Mounted at API_BASE behind the key check, like every path under it. */
 export function apiIndexRoutes(operations: readonly Operation[]): Router {
   const router = Router();
   const body = apiIndex(operations);
-  router.get(API_BASE, (_req, res) => {
+  router.get('/', (_req, res) => {
     res.json(body);
   });
   return router;

@@ -27,14 +27,11 @@ const successSchema = (doc: Doc, path: string, method: string, status = '200') =
 describe('/api/v1, the base URL the start banner prints', () => {
   it('answers an index of its resources, as documented, linking the reference and every collection', async () => {
     const doc = await served();
-    for (const [client, name] of [
-      [admin, 'the admin key'],
-      [apiClient(stack.baseUrl, 'no-such-key'), 'no key'],
-    ] as const) {
-      const res = await client.get('/api/v1');
-      expect(res.status, name).toBe(200);
-      expect(schemaErrors(successSchema(doc, '/api/v1', 'get'), res.body), name).toEqual([]);
-    }
+    const res = await admin.get('/api/v1');
+    expect(res.status).toBe(200);
+    expect(schemaErrors(successSchema(doc, '/api/v1', 'get'), res.body)).toEqual([]);
+    // Like every path under it, it wants a key.
+    expect((await apiClient(stack.baseUrl, 'no-such-key').get('/api/v1')).status).toBe(401);
     const index = (await admin.get('/api/v1/')).body;
     expect(index.links).toEqual({ openapi: '/openapi.json', docs: '/docs' });
     const hrefs = index.resources.map((r: { href: string }) => r.href);

@@ -10,8 +10,8 @@ export interface ShellBlock {
   notRun?: string;
 }
 
-const FENCE = /^```(\w*)\s*$/;
-export const NOT_RUN = /^<!-- not run by test\/e2e\/readme\.test\.ts: (.*\S.*) -->$/;
+const FENCE = /^\s*```(\w*)\s*$/;
+export const NOT_RUN = /^\s*<!-- not run by test\/e2e\/readme\.test\.ts: (.*\S.*) -->$/;
 
 export function shellBlocks(markdown: string): ShellBlock[] {
   const lines = markdown.split('\n');
@@ -19,11 +19,13 @@ export function shellBlocks(markdown: string): ShellBlock[] {
   for (let i = 0; i < lines.length; i++) {
     const open = FENCE.exec(lines[i]!);
     if (!open) continue;
-    const end = lines.findIndex((l, j) => j > i && /^```\s*$/.test(l));
+    const end = lines.findIndex((l, j) => j > i && /^\s*```\s*$/.test(l));
     if (end < 0) throw new Error(`line ${i + 1}: a fence that is never closed`);
     if (['sh', 'bash', 'shell'].includes(open[1]!)) {
       const notRun = NOT_RUN.exec(lines[i - 1] ?? '')?.[1];
-      blocks.push({ line: i + 1, commands: commandsOf(lines.slice(i + 1, end)), ...(notRun ? { notRun } : {}) });
+      const indent = /^\s*/.exec(lines[i]!)![0].length;
+      const body = lines.slice(i + 1, end).map((l) => l.slice(indent));
+      blocks.push({ line: i + 1, commands: commandsOf(body), ...(notRun ? { notRun } : {}) });
     }
     i = end;
   }
