@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALWAYS_OPEN_CALENDAR } from '../../domain/calendar';
+import { DEFAULT_POLICY } from '../../domain/policy';
 import { apiClient, type ApiClient } from '../support/http';
 import { schemaErrors } from '../support/json-schema';
 import { startStack, type TestStack } from '../support/stack';
+import { eventually } from '../support/wait';
 
 /**
  * What the server answers has the shape /openapi.json gives it: the API's index, and the paths and fields the
@@ -11,7 +14,7 @@ import { startStack, type TestStack } from '../support/stack';
 let stack: TestStack;
 let admin: ApiClient;
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ sla: { calendar: ALWAYS_OPEN_CALENDAR, policy: DEFAULT_POLICY } });
   admin = apiClient(stack.baseUrl, stack.adminKey);
 });
 afterAll(async () => {
@@ -54,5 +57,85 @@ describe('/api/v1, the base URL the start banner prints', () => {
     expect((await fetch(`${stack.baseUrl}/api/v1`, { method: 'OPTIONS' })).headers.get('allow')).toBe(
       'GET, HEAD, OPTIONS',
     );
+  });
+});
+
+/** The schema with every `$ref` replaced by what it names, so that the test's own reader can check a value. */
+function inlined(doc: Doc, schema: unknown): Doc {
+  if (Array.isArray(schema)) return schema.map((s) => inlined(doc, s));
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const ref = (schema as { $ref?: string }).$ref;
+  if (ref)
+    return inlined(
+      doc,
+      ref
+        .split('/')
+        .slice(1)
+        .reduce((o: Doc, k) => o[k], doc),
+    );
+  return Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, inlined(doc, v)]));
+}
+
+describe('answers and the schemas documenting them', () => {
+  it("a ticket's `sla` (read and after a reply) matches its schema, with minutes as the fractions they are", async () => {
+    const doc = await served();
+    const created = await admin.post('/api/v1/tickets', {
+      subject: 'Contract',
+      description: 'd',
+      category: 'bug',
+      priority: 'high',
+      customerEmail: 'contract-sla@example.com',
+    });
+    expect(created.status).toBe(201);
+    expect(schemaErrors(inlined(doc, successSchema(doc, '/api/v1/tickets', 'post', '201')), created.body)).toEqual([]);
+    // On a calendar that never closes, a clock read mid-minute has used a fraction of one.
+    const read = await eventually(
+      async () => {
+        const t = await admin.get(`/api/v1/tickets/${created.body.id}`);
+        const used = t.body.sla?.clocks?.[0]?.usedMinutes;
+        return t.body.status === 'acknowledged' && !Number.isInteger(used) ? t : null;
+      },
+      15_000,
+      'a fraction of a minute used',
+    );
+    expect(schemaErrors(inlined(doc, successSchema(doc, '/api/v1/tickets/{id}', 'get')), read.body)).toEqual([]);
+    const reply = await admin.post(`/api/v1/tickets/${created.body.id}/messages`, { body: 'On it' });
+    expect(reply.status).toBe(201);
+    expect(
+      schemaErrors(inlined(doc, successSchema(doc, '/api/v1/tickets/{id}/messages', 'post', '201')), reply.body),
+    ).toEqual([]);
+  });
+});
+
+describe('path parameters and methods', () => {
+  it('document the pattern each id must have: a value the document refuses is refused, one it takes is taken', async () => {
+    const doc = await served();
+    const param = (path: string, name: string) =>
+      doc.paths[path].get.parameters.find((p: Doc) => p.name === name).schema;
+    for (const [path, name, url] of [
+      ['/api/v1/sla/calendars/{calendarId}', 'calendarId', (v: string) => `/api/v1/sla/calendars/${v}`],
+      ['/api/v1/sla/policies/{policyId}', 'policyId', (v: string) => `/api/v1/sla/policies/${v}`],
+      ['/api/v1/organizations/{organizationId}', 'organizationId', (v: string) => `/api/v1/organizations/${v}`],
+    ] as const) {
+      for (const value of ['0', 'Acme', 'no-such-name', 'org-0123456789']) {
+        const res = await admin.get(url(value));
+        const documented = schemaErrors(param(path, name), value).length === 0;
+        // Taken: looked up (404 when absent); refused: 400 naming the parameter.
+        expect(res.status, `${path} ${value}: ${JSON.stringify(res.body)}`).toBe(documented ? 404 : 400);
+      }
+    }
+  });
+
+  it('a literal path takes only its own methods: the default calendar and policy cannot be deleted', async () => {
+    const doc = await served();
+    for (const path of ['/api/v1/sla/calendars/default', '/api/v1/sla/policies/default']) {
+      const allow = (await fetch(`${stack.baseUrl}${path}`, { method: 'OPTIONS' })).headers.get('allow')!;
+      const documented = Object.keys(doc.paths[path]).map((m) => m.toUpperCase());
+      expect(allow.split(', ').sort(), path).toEqual([...documented, 'HEAD', 'OPTIONS'].sort());
+      expect((await admin.delete(path)).status, path).toBe(405);
+    }
+    // A named one still can be.
+    const allow = (await fetch(`${stack.baseUrl}/api/v1/sla/calendars/acme-hours`, { method: 'OPTIONS' })).headers;
+    expect(allow.get('allow')).toContain('DELETE');
   });
 });
