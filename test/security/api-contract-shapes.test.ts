@@ -104,6 +104,29 @@ describe('answers and the schemas documenting them', () => {
     expect(
       schemaErrors(inlined(doc, successSchema(doc, '/api/v1/tickets/{id}/messages', 'post', '201')), reply.body),
     ).toEqual([]);
+
+    // The customer's view of the same answers.
+    const customer = apiClient(
+      stack.baseUrl,
+      (await admin.post('/api/v1/users', { role: 'customer', name: 'Cy', email: 'contract-cy@example.com' })).body
+        .apiKey,
+    );
+    const own = await customer.post('/api/v1/tickets', { subject: 'Mine', description: 'd', category: 'question' });
+    expect(own.status).toBe(201);
+    const seen = await eventually(
+      async () => {
+        const t = await customer.get(`/api/v1/tickets/${own.body.id}`);
+        return t.body.status === 'acknowledged' ? t : null;
+      },
+      15_000,
+      'acknowledgement',
+    );
+    expect(schemaErrors(inlined(doc, successSchema(doc, '/api/v1/tickets/{id}', 'get')), seen.body)).toEqual([]);
+    const written = await customer.post(`/api/v1/tickets/${own.body.id}/messages`, { body: 'More detail' });
+    expect(written.status).toBe(201);
+    expect(
+      schemaErrors(inlined(doc, successSchema(doc, '/api/v1/tickets/{id}/messages', 'post', '201')), written.body),
+    ).toEqual([]);
   });
 });
 
