@@ -2,7 +2,7 @@ import { elapsedMinutes } from '../domain/sla-clock';
 import type { ClockSnapshot } from '../domain/ticket-sla';
 import type { Store } from '../store';
 import type { PinnedTermsLookup } from './pinned-terms';
-import type { ReportFilter, SlaOutcome } from './reports';
+import type { ReportFilter, SlaOutcome } from './report-types';
 
 /**
  * The clocks still counting (running, or paused while the customer is asked) on open tickets received before the

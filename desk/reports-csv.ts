@@ -1,4 +1,4 @@
-import type { SlaOutcome } from './reports';
+import type { SlaOutcome } from './report-types';
 
 /** The outcomes as CSV: RFC 4180, CRLF line ends, one header line. */
 

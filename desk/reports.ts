@@ -7,7 +7,10 @@ import type { PinnedTermsLookup } from './pinned-terms';
 import { activeOutcomes } from './report-active';
 import { outcomesCsv } from './reports-csv';
 
+import { type OutcomeKind, type ReportFilter, type SlaOutcome } from './report-types';
+
 export { OUTCOME_COLUMNS, csvCell, outcomesCsv } from './reports-csv';
+export { OUTCOME_KINDS, type OutcomeKind, type ReportFilter, type SlaOutcome } from './report-types';
 
 /**
  * SLA reports. Both the attainment figures and the CSV are built from one list of outcomes (every clock that
@@ -16,38 +19,7 @@ export { OUTCOME_COLUMNS, csvCell, outcomesCsv } from './reports-csv';
  * they have left.
  */
 
-export interface ReportFilter {
-  from: Date;
-  to: Date;
-  /** One organization's tickets; `none`: only customers without one. */
-  organizationId?: string;
-  customerId?: string;
-  /** Which outcomes; the stopped clocks and the breaches (what the attainment counts) unless given. */
-  statuses?: readonly OutcomeKind[];
-}
-
-export const OUTCOME_KINDS = ['active', 'met', 'missed', 'breached'] as const;
-export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
 const COUNTED: readonly OutcomeKind[] = ['met', 'missed', 'breached'];
-
-/** One SLA outcome of one ticket: a clock that stopped (met or missed its target) or breached. */
-export interface SlaOutcome {
-  ticketId: string;
-  subject: string;
-  organizationId: string | null;
-  organization: string | null;
-  customerId: string;
-  customerEmail: string | null;
-  priority: string;
-  category: string;
-  metric: string;
-  outcome: OutcomeKind;
-  at: string;
-  dueAt: string | null;
-  businessMinutesUsed: number | null;
-  /** An active clock's minutes to its target at `at` (negative once overdue); null for the others. */
-  businessMinutesLeft: number | null;
-}
 
 type CountedOutcome = SlaOutcome & { outcome: 'met' | 'missed' | 'breached' };
 

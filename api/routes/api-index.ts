@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import type { Operation } from '../openapi';
 
 /**
  * GET /api/v1: where a reader lands from the start banner. It lists the API's resources (every path without a
@@ -9,6 +8,15 @@ import type { Operation } from '../openapi';
 
 export const API_BASE = '/api/v1';
 
+/** What the index reads of each operation of api/openapi.ts (its own shape, so this module imports none of it). */
+interface IndexedOperation {
+  method: string;
+  path: string;
+  tag: string;
+  summary: string;
+  access: string;
+}
+
 export interface ApiIndex {
   name: string;
   version: string;
@@ -16,7 +24,7 @@ export interface ApiIndex {
   resources: { href: string; tag: string; operations: { method: string; summary: string; access: string }[] }[];
 }
 
-export function apiIndex(operations: readonly Operation[]): ApiIndex {
+export function apiIndex(operations: readonly IndexedOperation[]): ApiIndex {
   const byPath = new Map<string, ApiIndex['resources'][number]>();
   for (const op of operations) {
     if (!op.path.startsWith(`${API_BASE}/`) || op.path.includes('{')) continue;
@@ -74,7 +82,7 @@ export const API_INDEX_SCHEMA = {
 };
 
 /** Mounted at API_BASE behind the key check, like every path under it. */
-export function apiIndexRoutes(operations: readonly Operation[]): Router {
+export function apiIndexRoutes(operations: readonly IndexedOperation[]): Router {
   const router = Router();
   const body = apiIndex(operations);
   router.get('/', (_req, res) => {
