@@ -82,15 +82,23 @@ describe('README.md', () => {
     const adminKey = fs.readFileSync(path.join(dataDir, 'admin-key'), 'utf8').trim();
     const apiUrl = /^ {2}API +(\S+)$/m.exec(banner)?.[1];
     expect(apiUrl).toBe(`http://localhost:${ports.api}/api/v1`);
-    const index = await apiClient(apiUrl!, adminKey).get('');
+    const api = apiClient(apiUrl!, adminKey);
+    const index = await api.get('');
     expect(index.status).toBe(200);
     expect(index.body.links.docs).toBe('/docs');
+    const ticket = await api.post('/tickets', {
+      subject: 'Listed',
+      description: 'd',
+      category: 'question',
+      customerEmail: 'cli@example.com',
+    });
+    expect(ticket.status).toBe(201);
 
     const cli = /^ {2}Temporal CLI +(.+)$/m.exec(banner)?.[1];
     expect(cli).toBe(`TEMPORAL_ADDRESS=127.0.0.1:${ports.temporal} npm run temporal -- workflow list`);
     // Nothing of npm start's settings in the environment: the printed line has to carry what it needs.
     const { TEMPORAL_PORT: _port, ...rest } = productEnv(dataDir, ports);
     const listed = await sh(`${cli} --limit 5`, { ...rest, TEMPORAL_ADDRESS: '' });
-    expect(listed).toContain('ticket-');
+    expect(listed).toContain(`ticket-${ticket.body.id}`);
   }, 60_000);
 });
