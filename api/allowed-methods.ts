@@ -17,6 +17,7 @@ export function allowedMethods(operations: readonly Pick<Operation, 'method' | '
     byPath.get(op.path)!.add(op.method.toUpperCase());
   }
   const paths = [...byPath].map(([path, methods]) => ({
+    templates: (path.match(/\{\w+\}/g) ?? []).length,
     pattern: new RegExp(
       `^${path
         .split(/\{\w+\}/)
@@ -28,7 +29,10 @@ export function allowedMethods(operations: readonly Pick<Operation, 'method' | '
     methods: methods.has('GET') ? new Set([...methods, 'HEAD']) : methods,
   }));
   return (req, res, next) => {
-    const served = new Set(paths.filter((p) => p.pattern.test(req.path)).flatMap((p) => [...p.methods]));
+    // As OpenAPI matches: a concrete path before a templated one (`…/calendars/default` is not `…/{calendarId}`).
+    const matching = paths.filter((p) => p.pattern.test(req.path));
+    const fewest = Math.min(...matching.map((p) => p.templates));
+    const served = new Set(matching.filter((p) => p.templates === fewest).flatMap((p) => [...p.methods]));
     if (served.size === 0 || served.has(req.method)) return next();
     const allow = [...served, 'OPTIONS'].join(', ');
     res.setHeader('Allow', allow);

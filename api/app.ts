@@ -7,6 +7,7 @@ import { authenticate } from './auth';
 import { hardening, type RateLimitOptions } from './hardening';
 import { errorHandler, notFoundHandler } from './problem';
 import { docsRoutes } from './routes/docs';
+import { apiIndexRoutes } from './routes/api-index';
 import { announcementRoutes } from './routes/announcements';
 import { healthRoutes } from './routes/health';
 import { inboundRoutes } from './routes/inbound';
@@ -99,6 +100,7 @@ export function createApp(deps: AppDeps): Express {
   const api = express.Router();
   api.use(express.json({ limit: '256kb', strict: true, type: ['application/json', 'application/*+json'] }));
   api.use(authenticate({ adminApiKey: deps.adminApiKey, findByKeyHash: (h) => deps.store.users.byApiKeyHash(h) }));
+  api.use(apiIndexRoutes(OPERATIONS));
   api.use('/tickets', ticketRoutes(tickets, desk.queue));
   api.use('/tickets', ticketThreadRoutes(actions));
   api.use('/tickets', attachmentRoutes({ desk }));

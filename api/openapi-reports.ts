@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { OUTCOME_COLUMNS } from '../desk/reports';
+import { OUTCOME_COLUMNS, OUTCOME_KINDS } from '../desk/reports';
 import type { ErrorStatus, Operation } from './openapi';
 import { attainmentQuery, reportFilterQuery } from './routes/reports';
 
@@ -39,16 +39,23 @@ const outcome = {
     priority: str,
     category: str,
     metric: { enum: ['first_response', 'next_response', 'resolution'] },
-    outcome: { enum: ['met', 'missed', 'breached'] },
+    outcome: { enum: [...OUTCOME_KINDS] },
     at: { type: 'string', format: 'date-time' },
     dueAt: { type: ['string', 'null'], format: 'date-time' },
     businessMinutesUsed: { type: ['number', 'null'] },
+    businessMinutesLeft: {
+      type: ['number', 'null'],
+      description: "an active clock's business minutes to its target at `at` (negative once overdue); null otherwise",
+    },
   },
   required: ['ticketId', 'metric', 'outcome', 'at'],
 };
 
 const PERIOD =
-  "Counts every clock that stopped in [from, to) (met or missed its target) and every breach in it; `organization` keeps one organization's tickets (`none`: customers without one), `customer` one customer's.";
+  "Counts every clock that stopped in [from, to) (met or missed its target) and every breach in it. `from` and `to` are ISO instants or dates (`2026-11-01`: midnight in the zone of the organization's agreement with `organization`, else of the default calendar). `organization` keeps one organization's tickets (`none`: customers without one), `customer` one customer's.";
+
+const STATUS =
+  ' `status` (comma-separated) chooses the rows: `met`, `missed`, `breached` (the default is all three: what the attainment counts) and `active`: each clock still counting (running, or paused while the customer is asked) on the open tickets received before `to`, as it stands at the request (`at`), with `dueAt` (null while paused), the minutes used and `businessMinutesLeft`.';
 
 export const REPORT_OPERATIONS: Operation[] = [
   {
@@ -85,7 +92,7 @@ export const REPORT_OPERATIONS: Operation[] = [
     access: 'agent',
     query: reportFilterQuery as unknown as z.ZodObject,
     summary: 'The SLA outcomes behind the attainment',
-    description: `One row per clock stopped and per breach, with its ticket, organization and customer: the rows of \`/api/v1/reports/sla.csv\`, and what \`/api/v1/reports/sla\` counts. ${PERIOD}`,
+    description: `One row per clock stopped and per breach, with its ticket, organization and customer: the rows of \`/api/v1/reports/sla.csv\`, and what \`/api/v1/reports/sla\` counts. ${PERIOD}${STATUS}`,
     example: { query: 'from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z' },
     success: {
       status: 200,
@@ -106,8 +113,8 @@ export const REPORT_OPERATIONS: Operation[] = [
     access: 'agent',
     query: reportFilterQuery as unknown as z.ZodObject,
     summary: 'The SLA outcomes as CSV',
-    description: `RFC 4180, CRLF line ends, one header line: ${OUTCOME_COLUMNS.map((c) => `\`${c}\``).join(', ')}. Text cells that a spreadsheet would read as a formula start with \`'\`. ${PERIOD}`,
-    example: { query: 'from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z&organization=none' },
+    description: `RFC 4180, CRLF line ends, one header line: ${OUTCOME_COLUMNS.map((c) => `\`${c}\``).join(', ')}. Text cells that a spreadsheet would read as a formula start with \`'\`. ${PERIOD}${STATUS}`,
+    example: { query: 'from=2026-11-01&to=2026-12-01&organization=none&status=active,breached' },
     success: { status: 200, description: 'the CSV', schema: str, contentType: 'text/csv' },
     errors: ERRORS,
     errorNotes: { 400: 'invalid input (`errors` names each field); also `to` not after `from`' },

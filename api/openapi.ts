@@ -3,6 +3,9 @@ import { MESSAGE_KINDS } from '../domain/thread';
 import { MORE_OPERATIONS } from './openapi-more';
 import { AGREEMENT_OPERATIONS } from './openapi-agreements';
 import { REPORT_OPERATIONS } from './openapi-reports';
+import { API_BASE, API_INDEX_SCHEMA } from './routes/api-index';
+import { organizationIdParam } from './routes/organizations';
+import { slaNameParam } from './routes/sla-named';
 import { AGENT_ACTIONS } from '../domain/ticket';
 import { DEFAULT_POLICY } from '../domain/policy';
 import {
@@ -104,8 +107,14 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     metric: { enum: ['first_response', 'next_response', 'resolution'] },
     clock: { enum: ['business', '24x7'] },
     targetMinutes: { type: 'integer' },
-    usedMinutes: { type: 'integer' },
-    remainingMinutes: { type: 'integer' },
+    usedMinutes: {
+      type: 'number',
+      description: 'minutes the clock has counted, to the thousandth (a fraction mid-minute)',
+    },
+    remainingMinutes: {
+      type: 'number',
+      description: 'minutes to the target, to the thousandth; negative once overdue',
+    },
     dueAt: orNull(time),
     warningAt: orNull(time),
     paused: { type: 'boolean' },
@@ -505,6 +514,17 @@ const CORE_OPERATIONS: Operation[] = [
     success: { status: 200, description: 'HTML', schema: str, contentType: 'text/html' },
     errors: [],
   },
+  {
+    method: 'get',
+    path: API_BASE,
+    tag: 'Operations',
+    access: 'any',
+    summary: 'Index of the API',
+    description:
+      'Every resource of the API (each path without a parameter), with its methods, who may call each and what it does, and links to this document and to /docs.',
+    success: { status: 200, description: 'the index', schema: API_INDEX_SCHEMA },
+    errors: API_ERRORS,
+  },
 ];
 
 export const OPERATIONS: Operation[] = [
@@ -515,10 +535,14 @@ export const OPERATIONS: Operation[] = [
 ];
 
 /** Path parameters, by name, validated by the same schemas as the routes (`{id}` is a ticket's unless the operation says). */
+/** Each path parameter as its route validates it: a value the pattern refuses is refused by the server (400). */
 const PATH_PARAMS: Record<string, z.ZodType> = {
   id: ticketIdParam.shape.id,
   action: actionParam.shape.action,
   version: z.int().min(1),
+  calendarId: slaNameParam,
+  policyId: slaNameParam,
+  organizationId: organizationIdParam,
 };
 
 function parameters(op: Operation): JsonSchema[] {

@@ -56,7 +56,7 @@ export const zoneName = z.union([z.enum(TIME_ZONES), z.string().regex(FIXED_OFFS
  * An instant the business calendar can compute with (1900-01-01 to 9999-12-31): years 1901 to 9998 keep every
  * offset (at most ±23:59) inside that range, so the bound is a pattern on the year.
  */
-const CALENDAR_YEAR = /^(?:190[1-9]|19[1-9][0-9]|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])-/;
+export const CALENDAR_YEAR = /^(?:190[1-9]|19[1-9][0-9]|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])-/;
 export const calendarInstant = (example = '2026-12-03T12:00:00Z') =>
   z.iso
     .datetime({ offset: true, message: `must be an ISO 8601 instant such as ${example}` })

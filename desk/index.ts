@@ -126,7 +126,7 @@ export function createDesk(deps: DeskDeps) {
     liveSessions: createLiveSessions({ temporal, actions, store, now }),
     users: createUserService({ store, now }),
     slaService: createSlaService({ registry: slaRegistry, store, temporal, now }),
-    reports: createReports({ store }),
+    reports: createReports({ store, agreements, pinnedTerms, now }),
     announcements: createAnnouncementService({ temporal, taskQueue, store, sla, now }),
     acceptances,
     portal: createPortal({

@@ -1,39 +1,27 @@
+import { createCalendar } from '../domain/calendar';
 import { PRIORITIES, type Priority } from '../domain/policy';
 import { METRICS } from '../domain/ticket-sla';
 import type { Store } from '../store';
+import type { Agreements } from './agreements';
+import type { PinnedTermsLookup } from './pinned-terms';
+import { activeOutcomes } from './report-active';
+import { outcomesCsv } from './reports-csv';
+
+import { type OutcomeKind, type ReportFilter, type SlaOutcome } from './report-types';
+
+export { OUTCOME_COLUMNS, csvCell, outcomesCsv } from './reports-csv';
+export { OUTCOME_KINDS, type OutcomeKind, type ReportFilter, type SlaOutcome } from './report-types';
 
 /**
  * SLA reports. Both the attainment figures and the CSV are built from one list of outcomes (every clock that
  * stopped, met or missed, and every breach in the period), so a CSV summed by priority and clock gives the
- * attainment rows exactly.
+ * attainment rows exactly. On request the list also holds the clocks still counting (`active`), with the minutes
+ * they have left.
  */
 
-export interface ReportFilter {
-  from: Date;
-  to: Date;
-  /** One organization's tickets; `none`: only customers without one. */
-  organizationId?: string;
-  customerId?: string;
-}
+const COUNTED: readonly OutcomeKind[] = ['met', 'missed', 'breached'];
 
-export type OutcomeKind = 'met' | 'missed' | 'breached';
-
-/** One SLA outcome of one ticket: a clock that stopped (met or missed its target) or breached. */
-export interface SlaOutcome {
-  ticketId: string;
-  subject: string;
-  organizationId: string | null;
-  organization: string | null;
-  customerId: string;
-  customerEmail: string | null;
-  priority: string;
-  category: string;
-  metric: string;
-  outcome: OutcomeKind;
-  at: string;
-  dueAt: string | null;
-  businessMinutesUsed: number | null;
-}
+type CountedOutcome = SlaOutcome & { outcome: 'met' | 'missed' | 'breached' };
 
 export interface AttainmentRow {
   organizationId?: string | null;
@@ -64,64 +52,32 @@ export function percentile(values: number[], p: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
 }
 
-/** The CSV's columns, in order (documented in the README). */
-export const OUTCOME_COLUMNS = [
-  'ticket_id',
-  'subject',
-  'organization_id',
-  'organization',
-  'customer_id',
-  'customer_email',
-  'priority',
-  'category',
-  'clock',
-  'outcome',
-  'at',
-  'due_at',
-  'business_minutes_used',
-] as const;
-
-const cellsOf = (o: SlaOutcome): (string | number | null)[] => [
-  o.ticketId,
-  o.subject,
-  o.organizationId,
-  o.organization,
-  o.customerId,
-  o.customerEmail,
-  o.priority,
-  o.category,
-  o.metric,
-  o.outcome,
-  o.at,
-  o.dueAt,
-  o.businessMinutesUsed,
-];
-
-/**
- * RFC 4180 quoting. A text cell a spreadsheet would run as a formula (=, +, -, @, tab, CR) is prefixed with a quote
- * mark: subjects are the customers' words.
- */
-export function csvCell(value: string | number | null): string {
-  if (value === null) return '';
-  if (typeof value === 'number') return String(value);
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-export function outcomesCsv(rows: SlaOutcome[]): string {
-  const lines = [OUTCOME_COLUMNS.join(','), ...rows.map((o) => cellsOf(o).map(csvCell).join(','))];
-  return `${lines.join('\r\n')}\r\n`;
-}
-
 const NO_ORGANIZATION = 'none';
 
-export function createReports(deps: { store: Store }) {
+/** A period's bound as a report takes it: an ISO instant, or a date `YYYY-MM-DD` (its midnight in a zone). */
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function createReports(deps: {
+  store: Store;
+  agreements: Agreements;
+  pinnedTerms: PinnedTermsLookup;
+  now: () => Date;
+}) {
   const { store } = deps;
 
   const organizationNames = async () =>
     new Map((await store.organizations.list(Number.MAX_SAFE_INTEGER)).map((o) => [o.id, o.name]));
 
   async function outcomes(f: ReportFilter): Promise<SlaOutcome[]> {
+    const statuses = f.statuses ?? COUNTED;
+    const stopped = statuses.some((s) => s !== 'active') ? await stoppedOutcomes(f, statuses) : [];
+    if (!statuses.includes('active')) return stopped;
+    const names = await organizationNames();
+    const active = await activeOutcomes(deps, f, deps.now(), (id) => names.get(id) ?? null);
+    return [...stopped, ...active];
+  }
+
+  async function stoppedOutcomes(f: ReportFilter, statuses: readonly OutcomeKind[]): Promise<SlaOutcome[]> {
     const events = await store.slaEvents.between(f.from, f.to, ['responded', 'resolved', 'breached']);
     const ids = [...new Set(events.map((e) => e.ticketId))];
     const [facts, emails, names] = await Promise.all([
@@ -137,6 +93,8 @@ export function createReports(deps: { store: Store }) {
       if (f.organizationId !== undefined && (organizationId ?? NO_ORGANIZATION) !== f.organizationId) continue;
       if (f.customerId !== undefined && t.customerId !== f.customerId) continue;
       const d = (e.detail ?? {}) as { met?: boolean; businessMinutesUsed?: number };
+      const outcome = e.type === 'breached' ? 'breached' : d.met ? 'met' : 'missed';
+      if (!statuses.includes(outcome)) continue;
       rows.push({
         ticketId: e.ticketId,
         subject: t.subject,
@@ -147,18 +105,19 @@ export function createReports(deps: { store: Store }) {
         priority: t.priority,
         category: t.category,
         metric: e.metric,
-        outcome: e.type === 'breached' ? 'breached' : d.met ? 'met' : 'missed',
+        outcome,
         at: e.at.toISOString(),
         dueAt: e.dueAt ? e.dueAt.toISOString() : null,
         businessMinutesUsed:
           e.type !== 'breached' && typeof d.businessMinutesUsed === 'number' ? d.businessMinutesUsed : null,
+        businessMinutesLeft: null,
       });
     }
     return rows;
   }
 
   /** Attainment per priority and clock (and per organization with `byOrganization`) of the outcomes in the period. */
-  function attainment(rows: SlaOutcome[], byOrganization: boolean): AttainmentRow[] {
+  function attainment(rows: CountedOutcome[], byOrganization: boolean): AttainmentRow[] {
     const groups = new Map<
       string,
       {
@@ -200,8 +159,23 @@ export function createReports(deps: { store: Store }) {
   return {
     outcomes,
 
+    /**
+     * A report's period from its query: each bound an ISO instant, or a date read as its midnight in the zone of the
+     * organization's agreement (`organization`), else of the default calendar.
+     */
+    async period(q: { from: string; to: string; organization?: string }): Promise<{ from: Date; to: Date }> {
+      const dated = DATE.test(q.from) || DATE.test(q.to);
+      const terms = dated ? await deps.agreements.ofOrganization(q.organization ?? 'none') : null;
+      const bound = (raw: string) =>
+        DATE.test(raw) ? createCalendar(terms!.calendar.spec).fromLocal(`${raw}T00:00`) : new Date(raw);
+      return { from: bound(q.from), to: bound(q.to) };
+    },
+
     async attainment(f: ReportFilter & { byOrganization?: boolean }): Promise<AttainmentReport> {
-      const rows = attainment(await outcomes(f), f.byOrganization ?? false);
+      const counted = (await outcomes({ ...f, statuses: COUNTED })).filter((o): o is CountedOutcome =>
+        COUNTED.includes(o.outcome),
+      );
+      const rows = attainment(counted, f.byOrganization ?? false);
       return {
         from: f.from.toISOString(),
         to: f.to.toISOString(),

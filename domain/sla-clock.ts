@@ -22,9 +22,14 @@ export interface SlaClockState {
 
 const MINUTE_MS = 60_000;
 
-function minutesBetween(c: SlaClockState, from: Date, to: Date, cal: BusinessCalendar): number {
-  if (c.clock === 'business') return cal.elapsed(from, to);
+/** Minutes a clock of this kind counts in [from, to): the calendar's open minutes, or wall minutes for 24x7. */
+export function elapsedMinutes(kind: ClockKind, from: Date, to: Date, cal: BusinessCalendar): number {
+  if (kind === 'business') return cal.elapsed(from, to);
   return Math.max(0, to.getTime() - from.getTime()) / MINUTE_MS;
+}
+
+function minutesBetween(c: SlaClockState, from: Date, to: Date, cal: BusinessCalendar): number {
+  return elapsedMinutes(c.clock, from, to, cal);
 }
 
 /** The instant `minutes` of this clock's kind after `from`. */

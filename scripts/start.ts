@@ -157,6 +157,12 @@ try {
   }
   await Promise.all(ready);
   const apiUrls = Array.from({ length: apiCount }, (_, i) => `http://localhost:${config.port + i}`);
+  // `npm run temporal` reads the same settings; a value other than the default has to be given to it as well.
+  const defaults = loadConfig({}).temporal;
+  const cliEnv = [
+    config.temporal.address !== defaults.address ? `TEMPORAL_ADDRESS=${config.temporal.address} ` : '',
+    config.temporal.namespace !== defaults.namespace ? `TEMPORAL_NAMESPACE=${config.temporal.namespace} ` : '',
+  ].join('');
 
   // One write: a reader that sees "ready" also sees the admin key and the URLs under it.
   console.log(`[start] ready
@@ -165,6 +171,7 @@ try {
   Web form      ${config.publicUrl}/
   API docs      ${config.publicUrl}/docs
   Temporal UI   ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows
+  Temporal CLI  ${cliEnv}npm run temporal -- workflow list
   Outbox        ${sink ? sink.dir : config.smtp.url}
   Inbound mail  smtp://${config.host}:${config.inboundSmtpPort}${apiCount > 1 ? ` (and +1 per instance)` : ''} (or POST raw MIME to ${config.publicUrl}/api/v1/inbound/email)
   Admin key     ${admin.key}${admin.source === 'env' ? ' (from ADMIN_API_KEY)' : ` (stored in ${path.join(config.dataDir, 'admin-key')})`}

@@ -70,6 +70,28 @@ export function createTicketStateRepository(models: Models) {
       const docs = await TicketState.find(q, { _id: 1 }).lean();
       return docs.map((d) => String(d._id));
     },
+    /**
+     * Open tickets received before `before`, whole (with their clocks): the reports' active clocks. With
+     * `organizationId`, one organization's (null: customers without one); with `customerId`, one customer's.
+     */
+    async openReceivedBefore(filter: {
+      before: Date;
+      organizationId?: string | null;
+      customerId?: string;
+    }): Promise<TicketStateProjection[]> {
+      const q: Record<string, unknown> = {
+        status: { $nin: ['closed', 'out_of_scope'] },
+        receivedAt: { $lt: filter.before },
+      };
+      if (filter.organizationId !== undefined)
+        q.organizationId = filter.organizationId === null ? null : String(filter.organizationId);
+      if (filter.customerId !== undefined) q.customerId = String(filter.customerId);
+      const docs = await TicketState.find(q).sort({ receivedAt: 1, _id: 1 }).lean();
+      return docs.map((d) => {
+        const { _id, ...rest } = d as unknown as Record<string, unknown>;
+        return { id: String(_id), ...(rest as Omit<TicketStateProjection, 'id'>) };
+      });
+    },
     async prioritiesOf(ids: string[]): Promise<Map<string, string>> {
       const docs = await TicketState.find({ _id: { $in: ids } }, { priority: 1 }).lean();
       return new Map(docs.map((d) => [String(d._id), String((d as { priority: string }).priority)]));

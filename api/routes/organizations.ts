@@ -46,7 +46,8 @@ export const organizationBody = z
   })
   .strict();
 
-const idParam = z.object({ organizationId: z.string().regex(/^org-[0-9a-f]{10}$/, 'not an organization id') });
+export const organizationIdParam = z.string().regex(/^org-[0-9a-f]{10}$/, 'not an organization id');
+const idParam = z.object({ organizationId: organizationIdParam });
 const versionParam = z.object({ version: z.coerce.number().int().min(1) });
 
 /** Organizations and their versioned agreements (admins write; agents read). */

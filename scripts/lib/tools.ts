@@ -104,7 +104,8 @@ export function run(
 
 const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
 
-export async function ensureTemporalCli(dir: string, log: Log, env = process.env): Promise<string> {
+/** The Temporal CLI in the order provisioning looks for it (TEMPORAL_CLI_PATH, PATH, the tools cache); undefined: not built yet. */
+export function findTemporalCli(dir: string, env = process.env): string | undefined {
   if (env.TEMPORAL_CLI_PATH) {
     if (!fs.existsSync(env.TEMPORAL_CLI_PATH)) {
       throw new MissingToolError('temporal', `TEMPORAL_CLI_PATH=${env.TEMPORAL_CLI_PATH} does not exist`);
@@ -114,7 +115,13 @@ export async function ensureTemporalCli(dir: string, log: Log, env = process.env
   const onPath = which('temporal', env);
   if (onPath) return onPath;
   const bin = path.join(dir, 'bin', 'temporal');
-  if (fs.existsSync(bin)) return bin;
+  return fs.existsSync(bin) ? bin : undefined;
+}
+
+export async function ensureTemporalCli(dir: string, log: Log, env = process.env): Promise<string> {
+  const found = findTemporalCli(dir, env);
+  if (found) return found;
+  const bin = path.join(dir, 'bin', 'temporal');
   const go = which('go', env);
   if (!go) {
     throw new MissingToolError(

@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../scripts/lib/tools';
 import { ALWAYS_OPEN_CALENDAR } from '../../domain/calendar';
 import { OUTCOME_COLUMNS } from '../../desk/reports';
 import { consoleLogin } from '../support/console';
@@ -191,6 +194,7 @@ describe('the CSV export', () => {
         o.at,
         o.dueAt,
         o.businessMinutesUsed,
+        o.businessMinutesLeft,
       ].map((v) => (v === null ? '' : String(v).replace(/^([=+\-@\t\r])/, "'$1")));
     expect(csv.rows.slice(1)).toEqual(outcomes.map(asCells));
 
@@ -234,8 +238,9 @@ describe('the console dashboard', () => {
     });
     expect(page.status).toBe(200);
     const body = await page.text();
-    expect(body).toContain(`<option value="${org.initech}" selected>Initech</option>`);
-    expect([...body.matchAll(/<tr data-priority="(\w+)" data-metric="first_response"/g)].map((m) => m[1])).toEqual([
+    // Attributes as HTML reads them: the page's markup may break or space them.
+    expect(body).toMatch(new RegExp(`<option value="${org.initech}"\\s+selected>Initech</option>`));
+    expect([...body.matchAll(/<tr\s+data-priority="(\w+)"\s+data-metric="first_response"/g)].map((m) => m[1])).toEqual([
       'high',
     ]);
     expect(body).toMatch(/data-received="1"/);
@@ -247,5 +252,105 @@ describe('the console dashboard', () => {
         .slice(1)
         .map((r) => r[0]),
     ).toEqual([tickets.initech]);
+  });
+});
+
+describe('periods given as dates', () => {
+  const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+
+  it("read a date as midnight in the organization's zone, else the default calendar's, beside instants", async () => {
+    // Initech's agreement runs on a UTC calendar; the default calendar is on UTC-5.
+    const initech = await agent.get(`/api/v1/reports/sla?from=2026-11-01&to=2026-12-01&organization=${org.initech}`);
+    expect(initech.status).toBe(200);
+    expect([initech.body.from, initech.body.to]).toEqual(['2026-11-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z']);
+    const everyone = await agent.get('/api/v1/reports/sla/outcomes?from=2026-11-01&to=2026-12-01T00:00:00Z');
+    expect(everyone.status).toBe(200);
+    expect([everyone.body.from, everyone.body.to]).toEqual(['2026-11-01T05:00:00.000Z', '2026-12-01T00:00:00.000Z']);
+
+    // Days around today hold the tickets of this file, whatever the hour.
+    const csv = await csvOf(`from=${day(-2)}&to=${day(2)}`);
+    expect(csv.status).toBe(200);
+    expect(new Set(csv.rows.slice(1).map((r) => r[0]))).toEqual(new Set(Object.values(tickets)));
+  });
+
+  it('refuses what is neither, and a period that ends before it starts, naming the field', async () => {
+    const notADate = await agent.get('/api/v1/reports/sla.csv?from=2026-02-30&to=2026-03-01');
+    expect(notADate.status).toBe(400);
+    expect(notADate.body.errors.map((e: { field: string }) => e.field)).toEqual(['from']);
+    const backwards = await agent.get('/api/v1/reports/sla?from=2026-12-01&to=2026-11-30T23:00:00Z');
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.errors[0].field).toBe('to');
+  });
+});
+
+describe('active clocks', () => {
+  it('status=active lists the clocks still counting, with the minutes left; the default lists only ended ones', async () => {
+    // An open ticket nobody has answered: its first response may yet breach.
+    const waiting = await admin.post('/api/v1/tickets', {
+      subject: 'Nobody answered yet',
+      description: 'd',
+      category: 'bug',
+      priority: 'urgent',
+      customerEmail: 'erin@initech.example',
+    });
+    expect(waiting.status).toBe(201);
+    const sla = await eventually(
+      async () => {
+        const t = await agent.get(`/api/v1/tickets/${waiting.body.id}`);
+        return t.body.status === 'acknowledged' ? t.body.sla : null;
+      },
+      15_000,
+      'acknowledgement',
+    );
+    const listed = async (status?: string) =>
+      (
+        await agent.get(
+          `/api/v1/reports/sla/outcomes?from=${from}&to=${new Date(Date.now() + 60_000).toISOString()}${status ? `&status=${status}` : ''}`,
+        )
+      ).body.rows as Record<string, string | number | null>[];
+    await eventually(
+      async () => (await listed('active')).some((r) => r.ticketId === waiting.body.id),
+      10_000,
+      'the projection',
+    );
+    const before = Date.now();
+    const active = await listed('active');
+    expect(active.every((r) => r.outcome === 'active')).toBe(true);
+    const first = active.find((r) => r.ticketId === waiting.body.id && r.metric === 'first_response')!;
+    const clock = sla.clocks.find((c: { metric: string }) => c.metric === 'first_response');
+    expect(first.dueAt).toBe(clock.dueAt);
+    expect(first.organizationId).toBe(org.initech);
+    // Initech's calendar never closes: the minutes used are the minutes since receipt, up to the report's instant.
+    const since = (Date.parse(first.at as string) - Date.parse(waiting.body.receivedAt)) / 60_000;
+    expect(Date.parse(first.at as string)).toBeGreaterThanOrEqual(before);
+    expect(first.businessMinutesUsed).toBeCloseTo(since, 2);
+    expect((first.businessMinutesUsed as number) + (first.businessMinutesLeft as number)).toBeCloseTo(
+      clock.targetMinutes,
+      2,
+    );
+    // The answered tickets' resolution clocks count on; their first responses ended and are not active.
+    expect(active.filter((r) => r.ticketId === tickets.initech).map((r) => r.metric)).toEqual(['resolution']);
+
+    expect((await listed()).some((r) => r.outcome === 'active')).toBe(false);
+    const mixed = await listed('breached,active,met');
+    expect(new Set(mixed.map((r) => r.outcome))).toEqual(new Set(['active', 'met']));
+    const csv = await csvOf(`from=${from}&to=${new Date(Date.now() + 60_000).toISOString()}&status=active`);
+    const row = csv.rows.find(
+      (r) => r[0] === waiting.body.id && r[OUTCOME_COLUMNS.indexOf('clock')] === 'first_response',
+    )!;
+    expect(Number(row[OUTCOME_COLUMNS.indexOf('business_minutes_left')])).toBeGreaterThan(0);
+
+    const bad = await agent.get(`/api/v1/reports/sla.csv?from=${from}&to=${new Date().toISOString()}&status=open`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('status');
+  });
+});
+
+describe("the README's CSV columns", () => {
+  it('are the columns of the file, in its order', () => {
+    const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('| column | meaning |'));
+    const rows = table.slice(0, table.indexOf('\n\n')).split('\n').slice(2);
+    expect(rows.map((r) => /^\s*\| `(\w+)` \|/.exec(r)?.[1])).toEqual([...OUTCOME_COLUMNS]);
   });
 });
