@@ -14,7 +14,7 @@ import { searchTokens } from '../domain/search';
 import { TOKENS_PER_TICKET } from '../store/agent-desk';
 import type { AgentDirectory } from './agents';
 import type { AttachmentService, CheckedFile } from './attachments';
-import { threadFor, timelineFor } from './customer-view';
+import { customerMessage, customerSnapshot, threadFor, timelineFor } from './customer-view';
 import type { Principal } from './principal';
 import { workflowIdFor } from './tickets';
 
@@ -223,7 +223,7 @@ export function createTicketActions(deps: TicketActionDeps) {
         await handle.signal(customerReplySignal, { messageId: message.id });
         await indexWords(ticket, message.body, message.createdAt);
         // The workflow mails the assignee of this message (keyed by its id, so a repeated signal mails once).
-        return { message, sla: await handle.query(stateQuery) };
+        return { message: customerMessage(message), sla: customerSnapshot(await handle.query(stateQuery)) };
       }
       if (message.internal) {
         await store.messages.add(message);

@@ -1,4 +1,6 @@
+import { invalidInput } from '../domain/app-errors';
 import { searchTokens } from '../domain/search';
+import { listItemFor } from './customer-view';
 import type { Store } from '../store';
 import type { ListCursor, TicketListFilter, TicketListSort, TicketStateProjection } from '../store/ticket-states';
 import type { AgentDirectory } from './agents';
@@ -44,6 +46,9 @@ export function createTicketList(deps: { store: Store; agents: AgentDirectory; p
     limit: number,
   ) {
     const customerId = caller.role === 'customer' ? caller.id : undefined;
+    // Who works on a ticket is for agents to know: a customer's filter by assignee would confirm it name by name.
+    if (customerId && query.assignee !== undefined)
+      throw invalidInput('customers cannot filter by assignee; leave it out', 'assignee');
     const filter: TicketListFilter = {
       status: query.status,
       priority: query.priority,
@@ -100,7 +105,19 @@ export function createTicketList(deps: { store: Store; agents: AgentDirectory; p
     await store.views.seen(caller.id, ticketId, at);
   }
 
-  return { list, rows, markSeen };
+  /** A page of the list as the caller may see it: a customer's items through the customer's view. */
+  async function listFor(
+    caller: Principal,
+    query: TicketListQuery,
+    sort: TicketListSort,
+    cursor: ListCursor | null,
+    limit: number,
+  ) {
+    const page = await list(caller, query, sort, cursor, limit);
+    return { ...page, items: page.items.map((i) => listItemFor(caller, i)) };
+  }
+
+  return { list, listFor, rows, markSeen };
 }
 
 export type TicketList = ReturnType<typeof createTicketList>;

@@ -256,7 +256,7 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
     status: number,
     extra: Pick<TicketPageData, 'notice' | 'error' | 'draft'> = {},
   ) {
-    const { ticket, sla, thread, slaAcceptance } = await desk.tickets.get(who(res), id);
+    const { ticket, sla, thread, slaAcceptance } = await desk.tickets.getAsStaff(who(res), id);
     if (!sla)
       return render(
         req,
@@ -339,7 +339,7 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
     const id = String(req.params.id);
     if (!TICKET_ID.test(id)) return notFound(req, res);
     try {
-      const { ticket } = await desk.tickets.get(who(res), id);
+      const { ticket } = await desk.tickets.getAsStaff(who(res), id);
       sendAttachment(res, await desk.attachments.get(ticket.id, String(req.params.fileId)), req.query.inline === '1');
     } catch (err) {
       if (err instanceof AppError && err.code === 'not_found') return notFound(req, res);

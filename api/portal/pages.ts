@@ -179,10 +179,7 @@ export function ticketBody(t: Awaited<ReturnType<Portal['ticket']>>, cal: Busine
     const fromCustomer = m.authorRole === 'customer';
     const label = m.kind ? KIND_LABELS[m.kind] : undefined;
     return html`<div class="msg${fromCustomer ? ' customer' : ''}">
-      <p class="meta">
-        ${fromCustomer ? m.authorName : `${m.authorName} (support)`} ·
-        ${when(cal, m.createdAt)}${label ? ` · ${label}` : ''}
-      </p>
+      <p class="meta">${m.authorName} · ${when(cal, m.createdAt)}${label ? ` · ${label}` : ''}</p>
       <pre>${m.body}</pre>
     </div>`;
   });

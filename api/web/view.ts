@@ -97,7 +97,7 @@ const CUSTOMER_LABEL: Partial<Record<MessageKind, string>> = {
 export function ticketView(
   sla: SlaSettings,
   ticket: TicketContent,
-  snapshot: TicketSnapshot | null,
+  snapshot: Pick<TicketSnapshot, 'status' | 'clocks'> | null,
   thread: ThreadMessage[],
 ): TicketView {
   const cal = createCalendar(sla.calendar);
@@ -116,7 +116,7 @@ export function ticketView(
     thread: thread
       .filter((m) => !m.internal)
       .map((m) => ({
-        author: m.authorRole === 'customer' ? 'You' : `${m.authorName} (support)`,
+        author: m.authorRole === 'customer' ? 'You' : m.authorName,
         fromCustomer: m.authorRole === 'customer',
         at: cal.formatLocal(toMinute(m.createdAt)),
         body: m.body,
