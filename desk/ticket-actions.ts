@@ -85,10 +85,15 @@ export function createTicketActions(deps: TicketActionDeps) {
    * (a local activity after the change, keyed by the version it made), so a crash here loses no mail. A retry
    * under the same Idempotency-Key is the same Temporal update: the same version, no second mail.
    */
-  async function assign(ticketId: string, ref: string | undefined, idempotencyKey?: string): Promise<TicketSnapshot> {
+  async function assign(
+    caller: Principal,
+    ticketId: string,
+    ref: string | undefined,
+    idempotencyKey?: string,
+  ): Promise<TicketSnapshot> {
     const agent = await deps.agents.resolve(ref);
     const updateId = idempotencyKey ? `assign:${idempotencyKey}` : undefined;
-    return runUpdate(ticketId, 'assign', { agent: agent.id }, updateId);
+    return runUpdate(ticketId, 'assign', { agent: agent.id, by: caller.id }, updateId);
   }
 
   function newMessage(
@@ -161,7 +166,7 @@ export function createTicketActions(deps: TicketActionDeps) {
         }
       }
       await visibleTicket(caller, ticketId);
-      if (action === 'assign') return assign(ticketId, input.agent, idempotencyKey);
+      if (action === 'assign') return assign(caller, ticketId, input.agent, idempotencyKey);
       if (action === 'priority' && !input.priority) throw invalidInput('give the new priority', 'priority');
       if (action === 'reclassify') await checkCategory(ticketId, input.category);
       const args = {
