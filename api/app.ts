@@ -7,6 +7,7 @@ import { authenticate } from './auth';
 import { hardening, type RateLimitOptions } from './hardening';
 import { errorHandler, notFoundHandler } from './problem';
 import { docsRoutes } from './routes/docs';
+import { faviconRoutes } from './http/favicon';
 import { announcementRoutes } from './routes/announcements';
 import { healthRoutes } from './routes/health';
 import { inboundRoutes } from './routes/inbound';
@@ -89,6 +90,8 @@ export function createApp(deps: AppDeps): Express {
       },
     }),
   );
+
+  app.use(faviconRoutes());
 
   // -- documentation: /openapi.json and /docs --
   app.use(docsRoutes({ categories: () => desk.slaRegistry.current().policy.categories }));

@@ -130,12 +130,14 @@ export function ticketListBody(p: {
   const rows = p.rows.map(
     (r) =>
       html`<tr data-ticket="${r.id}">
-        <td><a href="/portal/tickets/${r.id}">#${r.id}</a></td>
-        <td>${r.subject}${r.requester ? html`<br /><span class="meta">from ${r.requester}</span>` : ''}</td>
-        <td>${words(r.status)}</td>
-        <td>${r.priority}</td>
-        <td>${r.nextDeadline ? when(p.cal, r.nextDeadline) : '—'}</td>
-        <td>
+        <td data-label="Ticket"><a href="/portal/tickets/${r.id}">#${r.id}</a></td>
+        <td data-label="Subject" class="text">
+          ${r.subject}${r.requester ? html`<br /><span class="meta">from ${r.requester}</span>` : ''}
+        </td>
+        <td data-label="Status">${words(r.status)}</td>
+        <td data-label="Priority">${r.priority}</td>
+        <td data-label="Next deadline">${r.nextDeadline ? when(p.cal, r.nextDeadline) : '—'}</td>
+        <td data-label="SLA clocks">
           <ul>
             ${r.clocks.map((c) => clockCell(p.cal, c))}
           </ul>
@@ -150,7 +152,7 @@ export function ticketListBody(p: {
     </p>
     ${
       p.rows.length
-        ? html`<table id="tickets">
+        ? html`<table id="tickets" class="cards">
             <caption class="hp">
               Tickets
             </caption>
