@@ -15,7 +15,8 @@ body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#f6f7
 header.bar{display:flex;flex-wrap:wrap;gap:.4rem 1.25rem;align-items:center;background:#13294b;color:#fff;padding:.5rem 1rem}
 header.bar a{color:#fff}header.bar form{margin-left:auto}header.bar button{background:#2d4d7c;padding:.3rem .8rem}
 main{max-width:76rem;margin:0 auto;padding:1rem 1rem 3rem}main:has(table#queue){max-width:none}
-h1,td.subject,td.requester,td.organization,td.assignee,td.change,.meta,.msg pre,p{overflow-wrap:anywhere}select{max-width:100%}
+h1,td.subject,td.requester,td.organization,td.assignee,td.change,.meta,.msg pre,p{overflow-wrap:anywhere}td{overflow-wrap:break-word}
+select{max-width:100%}form.filters select{max-width:22rem}td.subject{min-width:10rem}td.requester,td.organization{min-width:7rem}td.assignee{min-width:6rem}#queue .countdown{white-space:normal}
 .table-scroll{overflow-x:auto}
 h1{font-size:1.45rem;margin:.5rem 0 .75rem}h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
 table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #ddd;vertical-align:top}
@@ -45,7 +46,7 @@ svg .bar{fill:#0b57d0}svg .bar.met{fill:#2e7d32}svg .bar.warning{fill:#e0a800}sv
 .login{max-width:26rem;background:#fff;padding:1rem 1.25rem;border-radius:6px}
 @media (max-width:75rem){table.cards thead{display:none}table.cards,table.cards tbody,table.cards tr,table.cards td,table.cards th[scope=row]{display:block}
 table.cards tr{margin:0 0 .75rem;border:1px solid #ddd;border-radius:6px;background:#fff;padding:.3rem 0}
-table.cards td{border:0;padding:.15rem .75rem}table.cards td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:#555}
+table.cards td{border:0;padding:.15rem .75rem}table.cards td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:#555}table.cards td.num,table.cards th.num{text-align:left}
 table.cards tr.sla-warning,table.cards tr.sla-breached,table.cards tr.sla-ok{border-left-width:5px}
 table.cards tr.sla-warning{border-left-color:#e0a800}table.cards tr.sla-breached{border-left-color:#c62828}table.cards tr.sla-ok{border-left-color:#2e7d32}
 table.cards tr td:first-child{border-left:0}}
