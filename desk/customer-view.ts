@@ -193,5 +193,12 @@ export const snapshotFor = (caller: Principal, sla: TicketSnapshot): TicketSnaps
 export const ticketFor = (caller: Principal, t: TicketContent): TicketContent =>
   isCustomer(caller) ? customerTicket(t) : t;
 
+/** An SLA version read by a customer: its terms, not which staff member wrote them (`createdBy`). */
+export function slaVersionFor<V extends { createdBy?: string }>(caller: Principal, v: V): V {
+  if (!isCustomer(caller)) return v;
+  const { createdBy: _who, ...rest } = v;
+  return rest as V;
+}
+
 export const listItemFor = (caller: Principal, p: TicketStateProjection): TicketStateProjection | CustomerListItem =>
   isCustomer(caller) ? customerListItem(p) : p;

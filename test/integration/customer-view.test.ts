@@ -273,6 +273,32 @@ describe("a customer's view", () => {
     expect(items.find((t) => t.id === ticketId)?.assigned).toBe(true);
   });
 
+  it('reads the SLA terms without who wrote them, and no staff directory', async () => {
+    const office = { timezone: 'Europe/Berlin', windows: [{ day: 'monday', open: '09:00', close: '17:00' }] };
+    expect((await admin.post('/api/v1/sla/calendars', { id: 'office', ...office })).status).toBe(201);
+    for (const path of [
+      '/api/v1/sla/calendars/office',
+      '/api/v1/sla/calendars/office/versions',
+      '/api/v1/sla/calendars/office/versions/1',
+      '/api/v1/sla/policies/default',
+      '/api/v1/sla/policies/default/versions',
+      '/api/v1/sla/calendars/default',
+      `/api/v1/tickets/${ticketId}/attachments`,
+    ]) {
+      const res = await ada.get(path);
+      expect(res.status, path).toBe(200);
+      expect(
+        paths(res.body).filter((p) => /createdBy/.test(p)),
+        path,
+      ).toEqual([]);
+      expectNoStaff(path, text(res.body));
+    }
+    // Staff still see who wrote a version.
+    expect((await agent.get('/api/v1/sla/calendars/office')).body.createdBy).toBeTruthy();
+    for (const path of ['/api/v1/agents', '/api/v1/macros', '/api/v1/organizations', '/api/v1/webhooks'])
+      expect((await ada.get(path)).status, path).toBe(403);
+  });
+
   it('cannot filter by assignee: 400 naming the field', async () => {
     for (const q of [staff.email, 'Quinta', staff.id, 'me']) {
       const res = await ada.get(`/api/v1/tickets?assignee=${encodeURIComponent(q)}`);
