@@ -46,7 +46,7 @@ svg .bar{fill:#0b57d0}svg .bar.met{fill:#2e7d32}svg .bar.warning{fill:#e0a800}sv
 .login{max-width:26rem;background:#fff;padding:1rem 1.25rem;border-radius:6px}
 @media (max-width:75rem){table.cards thead{display:none}table.cards,table.cards tbody,table.cards tr,table.cards td,table.cards th[scope=row]{display:block}
 table.cards tr{margin:0 0 .75rem;border:1px solid #ddd;border-radius:6px;background:#fff;padding:.3rem 0}
-table.cards td{border:0;padding:.15rem .75rem}table.cards td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:#555}table.cards td.num,table.cards th.num{text-align:left}
+table.cards td{border:0;padding:.15rem .75rem}table.cards td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:#555}table.cards td:empty{display:none}table.cards td.num,table.cards th.num{text-align:left}
 table.cards tr.sla-warning,table.cards tr.sla-breached,table.cards tr.sla-ok{border-left-width:5px}
 table.cards tr.sla-warning{border-left-color:#e0a800}table.cards tr.sla-breached{border-left-color:#c62828}table.cards tr.sla-ok{border-left-color:#2e7d32}
 table.cards tr td:first-child{border-left:0}}

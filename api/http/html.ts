@@ -60,7 +60,7 @@ nav form{display:inline;margin-left:.75rem}nav button{padding:.3rem .9rem}td ul{
 h1,td.text,.meta,.msg pre,details pre,p,li{overflow-wrap:anywhere}select{max-width:100%}main:has(table.cards){max-width:64rem}
 @media (max-width:48rem){table.cards thead{display:none}table.cards,table.cards tbody,table.cards tr,table.cards td,table.cards th[scope=row]{display:block}
 table.cards tr{margin:0 0 .75rem;border:1px solid #ddd;border-radius:6px;background:#fff;padding:.3rem 0}
-table.cards td{border:0;padding:.15rem .75rem}table.cards td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:#555}}
+table.cards td{border:0;padding:.15rem .75rem}table.cards td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:#555}table.cards td:empty{display:none}}
 `.trim();
 
 // The stylesheet is allowed by its hash, so the pages need no 'unsafe-inline' at all.
