@@ -20,7 +20,7 @@ select{max-width:100%}form.filters select{max-width:22rem}td.subject{min-width:1
 .table-scroll{overflow-x:auto}
 h1{font-size:1.45rem;margin:.5rem 0 .75rem}h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
 table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #ddd;vertical-align:top}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .sla{display:inline-block;padding:0 .45rem;border-radius:3px;font-weight:600;font-size:.85rem}
 .sla.ok{background:#dcefe1;color:#135c26}.sla.warning{background:#fff0c2;color:#6b4a00}.sla.breached{background:#f9d3d0;color:#8a1410}
 tr.sla-warning td:first-child{border-left:5px solid #e0a800}tr.sla-breached td:first-child{border-left:5px solid #c62828}tr.sla-ok td:first-child{border-left:5px solid #2e7d32}
