@@ -33,8 +33,8 @@ export type Audience =
   | { kind: 'customer'; email: string }
   | { kind: 'level'; level: string }
   | { kind: 'emails'; emails: string[] }
-  /** One agent by user id; the address is read from the store when the mail goes out. */
-  | { kind: 'agent'; agent: string };
+  /** One agent by user id; the address is read from the store when the mail goes out. `by`: whose action it is about. */
+  | { kind: 'agent'; agent: string; by?: string };
 
 export interface NotifyInput {
   /** Idempotency key: (ticket, kind, metric, level, cycle). The same key never mails twice. */
@@ -50,7 +50,7 @@ export interface NotifyInput {
 }
 
 export type NotificationOutcome =
-  { key: string; outcome: 'sent' | 'already-sent' } | { key: string; outcome: 'failed'; error: string };
+  { key: string; outcome: 'sent' | 'already-sent' | 'own-action' } | { key: string; outcome: 'failed'; error: string };
 
 export type ProjectionInput = Omit<
   TicketStateProjection,
@@ -160,7 +160,9 @@ export function createTicketActivities(deps: TicketActivityDeps) {
     }
   }
 
-  async function send(input: NotifyInput): Promise<'sent' | 'already-sent'> {
+  async function send(input: NotifyInput): Promise<'sent' | 'already-sent' | 'own-action'> {
+    // An agent who assigned the ticket to themself knows: no mail (issue 27).
+    if (input.audience.kind === 'agent' && input.audience.by === input.audience.agent) return 'own-action';
     const to = await recipients(input.audience);
     const bad = to.find((a) => !EMAIL.test(a));
     if (bad) throw ApplicationFailure.nonRetryable(`invalid recipient address: ${bad}`, 'InvalidRecipient');

@@ -8,6 +8,7 @@ import { hardening, type RateLimitOptions } from './hardening';
 import { errorHandler, notFoundHandler } from './problem';
 import { docsRoutes } from './routes/docs';
 import { apiIndexRoutes } from './routes/api-index';
+import { faviconRoutes } from './http/favicon';
 import { announcementRoutes } from './routes/announcements';
 import { healthRoutes } from './routes/health';
 import { inboundRoutes } from './routes/inbound';
@@ -90,6 +91,8 @@ export function createApp(deps: AppDeps): Express {
       },
     }),
   );
+
+  app.use(faviconRoutes());
 
   // -- documentation: /openapi.json and /docs --
   app.use(docsRoutes({ categories: () => desk.slaRegistry.current().policy.categories }));

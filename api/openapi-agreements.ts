@@ -11,7 +11,14 @@ const time = { type: 'string', format: 'date-time' };
 const API_ERRORS: ErrorStatus[] = [400, 401, 429, 503];
 const version = {
   type: 'object',
-  properties: { kind: str, name: str, version: int, body: { type: 'object' }, createdAt: time, createdBy: str },
+  properties: {
+    kind: str,
+    name: str,
+    version: int,
+    body: { type: 'object' },
+    createdAt: time,
+    createdBy: { ...str, description: "who wrote it; absent in a customer's answer" },
+  },
 };
 const scope = {
   type: 'object',

@@ -21,7 +21,14 @@ const TICKET = '/api/v1/tickets/{id}';
 const instant = { type: 'object', properties: { at: time, local: str, callerLocal: str }, required: ['at', 'local'] };
 const version = {
   type: 'object',
-  properties: { kind: str, name: str, version: { type: 'integer' }, body: anyObject, createdAt: time, createdBy: str },
+  properties: {
+    kind: str,
+    name: str,
+    version: { type: 'integer' },
+    body: anyObject,
+    createdAt: time,
+    createdBy: { ...str, description: "who wrote it; absent in a customer's answer" },
+  },
 };
 
 const slaSettings = (

@@ -123,42 +123,74 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     cycle: { type: 'integer' },
   }),
   Sla: {
-    ...obj({
-      ticketId: str,
-      status: { enum: ['new', 'acknowledged', 'open', 'pending_customer', 'resolved', 'closed', 'out_of_scope'] },
-      priority: str,
-      category: str,
-      customerId: str,
-      assignee: orNull(str),
-      escalationLevel: str,
-      slaState: { enum: ['ok', 'warning', 'breached'] },
-      awaitingScopeReview: { type: 'boolean' },
-      scopeReviewDueAt: orNull(time),
-      nextDeadline: orNull(time),
-      receivedAt: time,
-      policyVersion: { type: 'integer' },
-      clocks: { type: 'array', items: ref('Clock') },
-      version: {
-        type: 'integer',
-        description: "the ticket state's version (bumped on every change); the agreement's is `agreement.version`",
+    ...obj(
+      {
+        ticketId: str,
+        status: { enum: ['new', 'acknowledged', 'open', 'pending_customer', 'resolved', 'closed', 'out_of_scope'] },
+        priority: str,
+        category: str,
+        customerId: str,
+        assignee: { ...orNull(str), description: "staff only: the assigned agent's user id, or null" },
+        assigned: {
+          type: 'boolean',
+          description: 'customers only, in place of `assignee`: whether an agent has the ticket (never which one)',
+        },
+        escalationLevel: str,
+        slaState: { enum: ['ok', 'warning', 'breached'] },
+        awaitingScopeReview: { type: 'boolean' },
+        scopeReviewDueAt: orNull(time),
+        nextDeadline: orNull(time),
+        receivedAt: time,
+        policyVersion: { type: 'integer' },
+        clocks: { type: 'array', items: ref('Clock') },
+        live: {
+          oneOf: [{ type: 'object' }, { type: 'null' }],
+          description:
+            'the live support session, if one was asked for: status, tool, preferred times, the booked start, duration and link, the outcome; staff also see the booking `agent` and outcome `notes`',
+        },
+        version: {
+          type: 'integer',
+          description: "the ticket state's version (bumped on every change); the agreement's is `agreement.version`",
+        },
+        agreement: {
+          ...obj({ id: str, version: { type: 'integer' } }),
+          description: 'the agreement the ticket runs under: an organization id or `default`, and its version',
+        },
+        calendar: {
+          oneOf: [obj({ id: str, version: { type: 'integer' } }), { type: 'null' }],
+          description: 'its calendar by name and version (null for tickets opened before agreements)',
+        },
+        policy: obj({ id: str, version: { type: 'integer' } }),
+        availableActions: {
+          type: 'array',
+          items: { enum: [...AGENT_ACTIONS] },
+          description:
+            "the agent actions the workflow accepts now, by the lifecycle's rules and the ticket's own policy (its escalation ladder); empty once the ticket is finished, for customers, and while the workflow does not answer",
+        },
       },
-      agreement: {
-        ...obj({ id: str, version: { type: 'integer' } }),
-        description: 'the agreement the ticket runs under: an organization id or `default`, and its version',
-      },
-      calendar: {
-        oneOf: [obj({ id: str, version: { type: 'integer' } }), { type: 'null' }],
-        description: 'its calendar by name and version (null for tickets opened before agreements)',
-      },
-      policy: obj({ id: str, version: { type: 'integer' } }),
-      availableActions: {
-        type: 'array',
-        items: { enum: [...AGENT_ACTIONS] },
-        description:
-          "the agent actions the workflow accepts now, by the lifecycle's rules and the ticket's own policy (its escalation ladder); empty once the ticket is finished, for customers, and while the workflow does not answer",
-      },
-    }),
-    description: "The ticket's live SLA state, read from its workflow; each clock's `dueAt` is the deadline.",
+      [
+        'ticketId',
+        'status',
+        'priority',
+        'category',
+        'customerId',
+        'escalationLevel',
+        'slaState',
+        'awaitingScopeReview',
+        'scopeReviewDueAt',
+        'nextDeadline',
+        'receivedAt',
+        'policyVersion',
+        'clocks',
+        'version',
+        'agreement',
+        'calendar',
+        'policy',
+        'availableActions',
+      ],
+    ),
+    description:
+      "The ticket's live SLA state, read from its workflow; each clock's `dueAt` is the deadline. Staff read `assignee`; a customer reads `assigned` instead (the customer's view is an allow-list, desk/customer-view.ts: no staff id, name or address).",
   },
   CreatedTicket: obj({
     id: str,
@@ -170,18 +202,24 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     sla: ref('Sla'),
   }),
   Message: {
-    ...obj({
-      id: str,
-      ticketId: str,
-      authorId: str,
-      authorRole: str,
-      authorName: str,
-      body: str,
-      kind: { enum: [...MESSAGE_KINDS] },
-      internal: { type: 'boolean' },
-      channel: str,
-      createdAt: time,
-    }),
+    ...obj(
+      {
+        id: str,
+        ticketId: str,
+        authorId: { ...str, description: "the author's user id; absent on support's messages in a customer's view" },
+        authorRole: {
+          ...str,
+          description: "`customer`, `agent` or `admin`; a customer reads support's messages as `support`",
+        },
+        authorName: { ...str, description: "a customer reads support's messages signed `Support`, not by the agent" },
+        body: str,
+        kind: { enum: [...MESSAGE_KINDS] },
+        internal: { type: 'boolean' },
+        channel: str,
+        createdAt: time,
+      },
+      ['id', 'ticketId', 'authorRole', 'authorName', 'body', 'kind', 'internal', 'channel', 'createdAt'],
+    ),
     description:
       'One entry of the thread. `kind`: `message` (the customer), `reply`, `resolution_note`, `pending_reason` and `close_reason` (typed by an agent, shown to the customer), `internal_note` and `escalation_reason` (agents only; `internal` is true).',
   },
@@ -238,7 +276,7 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       items: {
         type: 'object',
         description:
-          'a projection of each ticket: id, status, priority, slaState, nextDeadline (under a scope review: the review’s end), scopeReviewDueAt (null unless under review), …',
+          'a projection of each ticket: id, status, priority, slaState, nextDeadline (under a scope review: the review’s end), scopeReviewDueAt (null unless under review), …; staff also read `assignee` (a user id), a customer reads `assigned` (whether an agent has it) instead',
       },
     },
     nextCursor: { ...orNull(str), description: 'pass as `cursor` for the next page; null on the last' },
@@ -402,10 +440,11 @@ const CORE_OPERATIONS: Operation[] = [
     query: listQuery,
     summary: 'List tickets',
     description:
-      "Customers see their own tickets, agents all. `sort=deadline` is the at-risk queue (soonest deadline first); page with `cursor`. `assignee` is `me`, an agent's id or email, or part of an agent's name. `q` finds tickets holding every word (case and accents ignored, words of two or more letters) in the subject, description or public messages, at most 500 matches.",
+      "Customers see their own tickets, agents all. `sort=deadline` is the at-risk queue (soonest deadline first); page with `cursor`. `assignee` (staff only; a customer's answers 400 naming it) is `me`, an agent's id or email, or part of an agent's name. `q` finds tickets holding every word (case and accents ignored, words of two or more letters) in the subject, description or public messages, at most 500 matches.",
     example: { query: 'assignee=me&q=export%20timeout' },
     success: { status: 200, description: 'one page', schema: ref('TicketList') },
     errors: API_ERRORS,
+    errorNotes: { 400: 'a customer giving `assignee`: who works on a ticket is not shown to customers' },
   },
   {
     method: 'get',

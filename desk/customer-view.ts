@@ -1,44 +1,205 @@
 import { isInternalKind } from '../domain/thread';
 import type { ThreadMessage } from '../store/messages';
 import type { SlaEventRecord } from '../store/sla-events';
-import type { TicketSnapshot } from '../domain/ticket-sla';
+import type { TicketStateProjection } from '../store/ticket-states';
+import type { TicketContent } from '../store/tickets';
+import type { LiveSession, TicketSnapshot } from '../domain/ticket-sla';
 import type { Principal } from './principal';
 
 /**
- * The one projection of a ticket for its customer. Every read a customer can make (the API's ticket, thread and
- * timeline, the private ticket page) goes through here, so internal notes and agents' escalation reasons never
- * reach them whichever door they come in by.
+ * The one projection of a ticket for its customer. Every read a customer can make (the API's ticket, list, thread
+ * and timeline, the private ticket page, the portal) goes through here. It is an allow-list: a field reaches a
+ * customer only if it is named below, so a field added to the ticket later stays with agents until someone decides
+ * otherwise. Customers learn that an agent has their ticket (`assigned`), never which one: no staff id, name or
+ * address, on a ticket, a message, an event or a live session.
  */
 
-/**
- * Timeline details written for agents: an escalation's or a reclassification's reason names people and levels; an
- * assignment names who had the ticket before and who has it now (staff ids the customer's pages never show).
- */
-const INTERNAL_DETAIL: Record<string, readonly string[]> = {
-  escalated: ['reason'],
-  reclassified: ['reason', 'by'],
-  assigned: ['from', 'to'],
+/** Picks the named keys that are present; nothing else survives. */
+function pick<T extends object, K extends keyof T>(from: T, keys: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const k of keys) if (from[k] !== undefined) out[k] = from[k];
+  return out;
+}
+
+export const CUSTOMER_TICKET_FIELDS = [
+  'id',
+  'subject',
+  'description',
+  'errorMessage',
+  'category',
+  'priority',
+  'channel',
+  'liveSupportTool',
+  'customerId',
+  'organizationId',
+  'customerEmail',
+  'customerName',
+  'receivedAt',
+  'slaVersion',
+  'unverified',
+  'refusedFiles',
+  // The calendar and policy versions, so its pages can show its times in its own zone (the API leaves them out).
+  'pinned',
+] as const satisfies readonly (keyof TicketContent)[];
+
+export const CUSTOMER_SNAPSHOT_FIELDS = [
+  'ticketId',
+  'status',
+  'priority',
+  'category',
+  'customerId',
+  'escalationLevel',
+  'slaState',
+  'awaitingScopeReview',
+  'scopeReviewDueAt',
+  'nextDeadline',
+  'receivedAt',
+  'policyVersion',
+  'clocks',
+  'version',
+  'agreement',
+  'calendar',
+  'policy',
+] as const satisfies readonly (keyof TicketSnapshot)[];
+
+/** A live session as its customer reads it: when, how, the link, how it went; not the agent who booked it. */
+export const CUSTOMER_LIVE_FIELDS = [
+  'seq',
+  'status',
+  'tool',
+  'preferredTimes',
+  'startsAt',
+  'durationMinutes',
+  'link',
+  'outcome',
+] as const satisfies readonly (keyof LiveSession)[];
+
+export const CUSTOMER_LIST_FIELDS = [
+  'id',
+  'version',
+  'status',
+  'priority',
+  'category',
+  'customerId',
+  'organizationId',
+  'subject',
+  'escalationLevel',
+  'slaState',
+  'nextDeadline',
+  'scopeReviewDueAt',
+  'clocks',
+  'receivedAt',
+  'updatedAt',
+] as const satisfies readonly (keyof TicketStateProjection)[];
+
+export type CustomerSnapshot = Pick<TicketSnapshot, (typeof CUSTOMER_SNAPSHOT_FIELDS)[number]> & {
+  /** An agent has the ticket (who is for agents to know). */
+  assigned: boolean;
+  live: Partial<LiveSession> | null;
+  /** A customer acts through messages, not agent actions: always empty. */
+  availableActions: [];
 };
 
-export function customerThread(messages: ThreadMessage[]): ThreadMessage[] {
-  return messages.filter((m) => !m.internal && !isInternalKind(m.kind));
+export type CustomerListItem = Pick<TicketStateProjection, (typeof CUSTOMER_LIST_FIELDS)[number]> & {
+  assigned: boolean;
+};
+
+export function customerSnapshot(sla: TicketSnapshot): CustomerSnapshot {
+  return {
+    ...pick(sla, CUSTOMER_SNAPSHOT_FIELDS),
+    assigned: Boolean(sla.assignee),
+    live: sla.live ? pick(sla.live, CUSTOMER_LIVE_FIELDS) : null,
+    availableActions: [],
+  };
 }
+
+export const customerTicket = (t: TicketContent): TicketContent => pick(t, CUSTOMER_TICKET_FIELDS) as TicketContent;
+
+export const customerListItem = (p: TicketStateProjection): CustomerListItem => ({
+  ...pick(p, CUSTOMER_LIST_FIELDS),
+  assigned: Boolean(p.assignee),
+});
+
+/** How support signs its messages to a customer: the desk, not the person. */
+export const SUPPORT_AUTHOR = 'Support';
+
+/**
+ * A message as its customer reads it. Their own carry their id and name; support's are signed by the desk with the
+ * role `support`. The mail a message came in (its original text, the proof of its sender) stays with agents.
+ */
+export function customerMessage(m: ThreadMessage): ThreadMessage {
+  const own = m.authorRole === 'customer';
+  return {
+    id: m.id,
+    ticketId: m.ticketId,
+    ...(own ? { authorId: m.authorId } : {}),
+    authorRole: own ? 'customer' : 'support',
+    authorName: own ? m.authorName : SUPPORT_AUTHOR,
+    body: m.body,
+    kind: m.kind,
+    internal: false,
+    channel: m.channel,
+    createdAt: m.createdAt,
+  } as ThreadMessage;
+}
+
+export function customerThread(messages: ThreadMessage[]): ThreadMessage[] {
+  return messages.filter((m) => !m.internal && !isInternalKind(m.kind)).map(customerMessage);
+}
+
+/**
+ * What each event's detail may show a customer. An escalation's or a reclassification's reason, who reclassified,
+ * who had the ticket and who has it now, a live session's notes: agents' only. An event type missing here shows
+ * its type and times, no detail.
+ */
+export const CUSTOMER_EVENT_DETAIL: Record<string, readonly string[]> = {
+  received: ['channel', 'priority', 'category'],
+  acknowledged: ['outOfScope', 'reviewDueAt'],
+  assigned: [],
+  priority_changed: ['from', 'to'],
+  escalated: ['manual', 'escalationDueAt'],
+  reclassified: ['from', 'to', 'outOfScope'],
+  warning: ['warningAt'],
+  responded: ['businessMinutesUsed', 'targetMinutes', 'met'],
+  resolved: ['businessMinutesUsed', 'targetMinutes', 'met'],
+  paused: ['businessMinutesUsed'],
+  closed: ['reason'],
+  retimed: ['fromPolicyVersion', 'toPolicyVersion', 'fromAgreement', 'toAgreement', 'toPolicy', 'toCalendar'],
+  live_session: ['status', 'tool', 'preferredTimes', 'link', 'durationMinutes', 'minutesBefore'],
+  out_of_scope: ['category', 'reason'],
+};
 
 export function customerTimeline<E extends Pick<SlaEventRecord, 'type' | 'detail'>>(events: E[]): E[] {
   return events.map((e) => {
-    const hidden = INTERNAL_DETAIL[e.type];
-    if (!hidden || !e.detail) return e;
-    return { ...e, detail: Object.fromEntries(Object.entries(e.detail).filter(([key]) => !hidden.includes(key))) };
+    if (!e.detail) return e;
+    const allowed = CUSTOMER_EVENT_DETAIL[e.type] ?? [];
+    const detail = Object.fromEntries(Object.entries(e.detail).filter(([key]) => allowed.includes(key)));
+    const { detail: _all, ...rest } = e;
+    return (Object.keys(detail).length ? { ...rest, detail } : rest) as E;
   });
 }
 
+const isCustomer = (caller: Principal) => caller.role === 'customer';
+
 /** The thread as the caller may see it: everything for agents and admins, the customer projection for customers. */
 export const threadFor = (caller: Principal, messages: ThreadMessage[]) =>
-  caller.role === 'customer' ? customerThread(messages) : messages;
+  isCustomer(caller) ? customerThread(messages) : messages;
 
 export const timelineFor = <E extends Pick<SlaEventRecord, 'type' | 'detail'>>(caller: Principal, events: E[]) =>
-  caller.role === 'customer' ? customerTimeline(events) : events;
+  isCustomer(caller) ? customerTimeline(events) : events;
 
-/** A customer acts through messages, not agent actions: their view of the ticket's state lists none. */
-export const snapshotFor = <S extends Pick<TicketSnapshot, 'availableActions'>>(caller: Principal, sla: S): S =>
-  caller.role === 'customer' ? { ...sla, availableActions: [] } : sla;
+export const snapshotFor = (caller: Principal, sla: TicketSnapshot): TicketSnapshot | CustomerSnapshot =>
+  isCustomer(caller) ? customerSnapshot(sla) : sla;
+
+export const ticketFor = (caller: Principal, t: TicketContent): TicketContent =>
+  isCustomer(caller) ? customerTicket(t) : t;
+
+/** An SLA version read by a customer: its terms, not which staff member wrote them (`createdBy`). */
+export function slaVersionFor<V extends { createdBy?: string }>(caller: Principal, v: V): V {
+  if (!isCustomer(caller)) return v;
+  const { createdBy: _who, ...rest } = v;
+  return rest as V;
+}
+
+export const listItemFor = (caller: Principal, p: TicketStateProjection): TicketStateProjection | CustomerListItem =>
+  isCustomer(caller) ? customerListItem(p) : p;

@@ -7,6 +7,7 @@ import { liveSessionRequestSignal, liveSessionUpdate, stateQuery, type LiveSessi
 import type { Store } from '../store';
 import type { Principal } from './principal';
 import type { TicketActions } from './ticket-actions';
+import { customerSnapshot } from './customer-view';
 import { workflowIdFor } from './tickets';
 
 export type LiveSessionInput =
@@ -64,7 +65,7 @@ export function createLiveSessions(deps: { temporal: Client; actions: TicketActi
           tool: input.tool,
           preferredTimes: input.preferredTimes,
         });
-        return handleOf(ticket.id).query(stateQuery);
+        return customerSnapshot(await handleOf(ticket.id).query(stateQuery));
       }
       if (!staff) throw forbiddenError('only agents book sessions or record their outcome', 'action');
       if (input.action === 'confirm') {

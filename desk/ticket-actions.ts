@@ -14,7 +14,7 @@ import { searchTokens } from '../domain/search';
 import { TOKENS_PER_TICKET } from '../store/agent-desk';
 import type { AgentDirectory } from './agents';
 import type { AttachmentService, CheckedFile } from './attachments';
-import { threadFor, timelineFor } from './customer-view';
+import { customerMessage, customerSnapshot, threadFor, timelineFor } from './customer-view';
 import type { Principal } from './principal';
 import { workflowIdFor } from './tickets';
 
@@ -85,10 +85,15 @@ export function createTicketActions(deps: TicketActionDeps) {
    * (a local activity after the change, keyed by the version it made), so a crash here loses no mail. A retry
    * under the same Idempotency-Key is the same Temporal update: the same version, no second mail.
    */
-  async function assign(ticketId: string, ref: string | undefined, idempotencyKey?: string): Promise<TicketSnapshot> {
+  async function assign(
+    caller: Principal,
+    ticketId: string,
+    ref: string | undefined,
+    idempotencyKey?: string,
+  ): Promise<TicketSnapshot> {
     const agent = await deps.agents.resolve(ref);
     const updateId = idempotencyKey ? `assign:${idempotencyKey}` : undefined;
-    return runUpdate(ticketId, 'assign', { agent: agent.id }, updateId);
+    return runUpdate(ticketId, 'assign', { agent: agent.id, by: caller.id }, updateId);
   }
 
   function newMessage(
@@ -161,7 +166,7 @@ export function createTicketActions(deps: TicketActionDeps) {
         }
       }
       await visibleTicket(caller, ticketId);
-      if (action === 'assign') return assign(ticketId, input.agent, idempotencyKey);
+      if (action === 'assign') return assign(caller, ticketId, input.agent, idempotencyKey);
       if (action === 'priority' && !input.priority) throw invalidInput('give the new priority', 'priority');
       if (action === 'reclassify') await checkCategory(ticketId, input.category);
       const args = {
@@ -223,7 +228,7 @@ export function createTicketActions(deps: TicketActionDeps) {
         await handle.signal(customerReplySignal, { messageId: message.id });
         await indexWords(ticket, message.body, message.createdAt);
         // The workflow mails the assignee of this message (keyed by its id, so a repeated signal mails once).
-        return { message, sla: await handle.query(stateQuery) };
+        return { message: customerMessage(message), sla: customerSnapshot(await handle.query(stateQuery)) };
       }
       if (message.internal) {
         await store.messages.add(message);

@@ -1,4 +1,6 @@
+import { invalidInput } from '../domain/app-errors';
 import { searchTokens } from '../domain/search';
+import { listItemFor } from './customer-view';
 import type { Store } from '../store';
 import type { ListCursor, TicketListFilter, TicketListSort, TicketStateProjection } from '../store/ticket-states';
 import type { AgentDirectory } from './agents';
@@ -13,15 +15,20 @@ export interface TicketListQuery {
   assignee?: string;
   slaState?: string;
   escalationLevel?: string;
+  /** An organization's id, or `none` for customers who belong to none (staff only). */
+  organization?: string;
   q?: string;
 }
+
+/** The value of the organization filter that keeps customers without an organization. */
+export const NO_ORGANIZATION = 'none';
 
 /** What a queue row shows beyond the projection: who asked, when they last wrote, whether the caller has seen it since. */
 export interface QueueRow extends TicketStateProjection {
   assigneeName: string | null;
   requesterName: string | null;
   requesterEmail: string | null;
-  /** The requester's email domain: the organization, as far as the desk knows one. */
+  /** The name of the ticket's organization (its agreement's holder), null for a customer without one. */
   organization: string | null;
   lastCustomerAt: Date | null;
   /** The caller has never opened the ticket, or the customer wrote after the caller last did. */
@@ -44,6 +51,9 @@ export function createTicketList(deps: { store: Store; agents: AgentDirectory; p
     limit: number,
   ) {
     const customerId = caller.role === 'customer' ? caller.id : undefined;
+    // Who works on a ticket is for agents to know: a customer's filter by assignee would confirm it name by name.
+    if (customerId && query.assignee !== undefined)
+      throw invalidInput('customers cannot filter by assignee; leave it out', 'assignee');
     const filter: TicketListFilter = {
       status: query.status,
       priority: query.priority,
@@ -52,6 +62,8 @@ export function createTicketList(deps: { store: Store; agents: AgentDirectory; p
       escalationLevel: query.escalationLevel,
       customerId,
     };
+    if (query.organization !== undefined && !customerId)
+      filter.organizationId = query.organization === NO_ORGANIZATION ? null : query.organization;
     if (query.assignee) filter.assignees = await agents.assigneeIds(caller, query.assignee);
     if (query.q) {
       const words = searchTokens(query.q, MAX_QUERY_WORDS);
@@ -68,12 +80,14 @@ export function createTicketList(deps: { store: Store; agents: AgentDirectory; p
    */
   async function rows(caller: Principal, items: TicketStateProjection[]): Promise<QueueRow[]> {
     const ids = items.map((i) => i.id);
-    const [contents, names, customerAt, seen] = await Promise.all([
+    const [contents, names, customerAt, seen, orgs] = await Promise.all([
       store.tickets.many(ids),
       agents.names(items.map((i) => i.assignee)),
       store.search.lastCustomerAt(ids),
       store.views.lastSeen(caller.id, ids),
+      organizations(),
     ]);
+    const orgName = new Map(orgs.map((o) => [o.id, o.name]));
     const [terms, fallback] = await Promise.all([
       pinnedTerms.ofTickets([...contents.values()]),
       pinnedTerms.ofDefault(),
@@ -87,7 +101,7 @@ export function createTicketList(deps: { store: Store; agents: AgentDirectory; p
         assigneeName: i.assignee ? (names.get(i.assignee) ?? i.assignee) : null,
         requesterName: c?.customerName ?? null,
         requesterEmail: c?.customerEmail ?? null,
-        organization: c?.customerEmail.split('@')[1] ?? null,
+        organization: i.organizationId ? (orgName.get(i.organizationId) ?? i.organizationId) : null,
         lastCustomerAt: last,
         updatedForMe: !seenAt || (last !== null && last > seenAt),
         terms: terms.get(i.id) ?? fallback,
@@ -100,7 +114,25 @@ export function createTicketList(deps: { store: Store; agents: AgentDirectory; p
     await store.views.seen(caller.id, ticketId, at);
   }
 
-  return { list, rows, markSeen };
+  /** A page of the list as the caller may see it: a customer's items through the customer's view. */
+  async function listFor(
+    caller: Principal,
+    query: TicketListQuery,
+    sort: TicketListSort,
+    cursor: ListCursor | null,
+    limit: number,
+  ) {
+    const page = await list(caller, query, sort, cursor, limit);
+    return { ...page, items: page.items.map((i) => listItemFor(caller, i)) };
+  }
+
+  /** The organizations a queue can be filtered by, by name. */
+  async function organizations(): Promise<{ id: string; name: string }[]> {
+    const all = await store.organizations.list();
+    return all.map((o) => ({ id: o.id, name: o.name })).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  return { list, listFor, rows, markSeen, organizations };
 }
 
 export type TicketList = ReturnType<typeof createTicketList>;

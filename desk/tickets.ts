@@ -10,7 +10,7 @@ import type { Store } from '../store';
 import type { TicketContent } from '../store/tickets';
 import { stateQuery, ticketWorkflow } from '../workflows/ticket';
 import * as sa from '../workflows/search-attributes';
-import { snapshotFor, threadFor } from './customer-view';
+import { snapshotFor, threadFor, ticketFor, type CustomerSnapshot } from './customer-view';
 import type { Principal } from './principal';
 import { isStoreUnavailable } from '../store/errors';
 import { ensureCustomer } from './customers';
@@ -98,7 +98,8 @@ export interface OpenTicketOptions {
 
 export interface CreatedTicket {
   ticket: TicketContent;
-  sla: TicketSnapshot;
+  /** The customer's own view of it when they opened it themself (desk/customer-view.ts). */
+  sla: TicketSnapshot | CustomerSnapshot;
   replayed: boolean;
 }
 
@@ -150,7 +151,7 @@ export function createTicketService(deps: TicketServiceDeps) {
     };
   }
 
-  async function existing(ticketId: string, hash: string): Promise<CreatedTicket | null> {
+  async function existing(ticketId: string, hash: string): Promise<(CreatedTicket & { sla: TicketSnapshot }) | null> {
     const handle = temporal.workflow.getHandle(workflowIdFor(ticketId));
     let memo: Record<string, unknown> | undefined;
     try {
@@ -289,32 +290,44 @@ export function createTicketService(deps: TicketServiceDeps) {
     /** The calendar and policy a ticket runs under (its own, not the default in force): for its times, categories and ladder. */
     termsOf: deps.pinnedTerms.ofTicket,
 
-    /** Content from the store, live SLA state from the workflow (the projection if the worker is away). */
+    /** The whole ticket, for agents and admins (the console). */
+    getAsStaff(caller: Principal, ticketId: string) {
+      if (caller.role === 'customer') throw forbiddenError("customers read their tickets through the customer's view");
+      return read(caller, ticketId);
+    },
+
+    /** The ticket as the caller may see it: a customer's own, through the customer's view (desk/customer-view.ts). */
     async get(caller: Principal, ticketId: string) {
-      const ticket = await store.tickets.get(ticketId);
-      if (!ticket || (caller.role === 'customer' && ticket.customerId !== caller.id)) throw notFoundError('ticket');
-      const thread = threadFor(
-        caller,
-        await store.messages.forTicket(ticketId, { includeInternal: caller.role !== 'customer' }),
-      );
-      let sla: TicketSnapshot | null = null;
-      try {
-        sla = await temporal.workflow.getHandle(workflowIdFor(ticketId)).query(stateQuery);
-      } catch {
-        const projected = await store.ticketStates.get(ticketId);
-        sla = projected ? (projectionToSnapshot(projected) as unknown as TicketSnapshot) : null;
-      }
-      const acceptance = await deps.acceptances.forTicket(ticket);
-      const slaAcceptance = acceptance
-        ? {
-            via: acceptance.via,
-            at: acceptance.acceptedAt,
-            ...(acceptance.ticketId ? { ticketId: acceptance.ticketId } : {}),
-          }
-        : null;
-      return { ticket, sla: sla && snapshotFor(caller, sla), thread, slaAcceptance };
+      const { ticket, sla, thread, slaAcceptance } = await read(caller, ticketId);
+      return { ticket: ticketFor(caller, ticket), sla: sla && snapshotFor(caller, sla), thread, slaAcceptance };
     },
   };
+
+  /** Content from the store, live SLA state from the workflow (the projection if the worker is away). */
+  async function read(caller: Principal, ticketId: string) {
+    const ticket = await store.tickets.get(ticketId);
+    if (!ticket || (caller.role === 'customer' && ticket.customerId !== caller.id)) throw notFoundError('ticket');
+    const thread = threadFor(
+      caller,
+      await store.messages.forTicket(ticketId, { includeInternal: caller.role !== 'customer' }),
+    );
+    let sla: TicketSnapshot | null = null;
+    try {
+      sla = await temporal.workflow.getHandle(workflowIdFor(ticketId)).query(stateQuery);
+    } catch {
+      const projected = await store.ticketStates.get(ticketId);
+      sla = projected ? (projectionToSnapshot(projected) as unknown as TicketSnapshot) : null;
+    }
+    const acceptance = await deps.acceptances.forTicket(ticket);
+    const slaAcceptance = acceptance
+      ? {
+          via: acceptance.via,
+          at: acceptance.acceptedAt,
+          ...(acceptance.ticketId ? { ticketId: acceptance.ticketId } : {}),
+        }
+      : null;
+    return { ticket, sla, thread, slaAcceptance };
+  }
 }
 
 function projectionToSnapshot(p: Awaited<ReturnType<Store['ticketStates']['get']>>) {

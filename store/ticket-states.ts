@@ -148,6 +148,8 @@ export interface TicketListFilter {
   customerId?: string;
   subjectContains?: string;
   escalationLevel?: string; // the console's level filter
+  /** One organization's tickets; null: those of customers without one. */
+  organizationId?: string | null;
   /** Any of these assignees (desk/agents.ts resolves `me`, ids and names); replaces `assignee`. */
   assignees?: string[];
   /** Only these tickets: a search's matches, at most SEARCH_MATCH_LIMIT (store/agent-desk.ts). */
@@ -184,6 +186,7 @@ export function createTicketListQuery(models: Models, cacheMs = LIST_CACHE_MS) {
     ] as const) {
       if (f[key] !== undefined) q[key] = String(f[key]);
     }
+    if (f.organizationId !== undefined) q.organizationId = f.organizationId === null ? null : String(f.organizationId);
     if (f.assignees) q.assignee = { $in: f.assignees.map(String) };
     if (f.ids) q._id = { $in: f.ids.map(String) };
     if (f.subjectContains) q.subject = { $regex: escapeRegex(f.subjectContains), $options: 'i' };

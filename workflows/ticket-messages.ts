@@ -14,6 +14,8 @@ export interface AgentActionArgs {
   messageId?: string;
   /** `reclassify`: the new category. */
   category?: string;
+  /** `assign`: the user id of who assigned (an agent who takes a ticket is not mailed about it). */
+  by?: string;
 }
 export interface CustomerReplyArgs {
   messageId: string;

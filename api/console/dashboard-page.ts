@@ -22,8 +22,9 @@ interface Bar {
 
 /** Horizontal bars, one row each, scaled to `max` (or the largest value). */
 function barChart(id: string, title: string, bars: Bar[], max?: number): SafeHtml {
-  const W = 720;
-  const LABEL = 230;
+  // Room for the longest label at about 7 px a character (11 px type), so none is cut at the chart's left edge.
+  const LABEL = Math.max(80, Math.ceil(Math.max(0, ...bars.map((b) => b.label.length)) * 7) + 12);
+  const W = LABEL + 490;
   const ROW = 22;
   const top = Math.max(max ?? 0, ...bars.map((b) => b.value), 1);
   const h = bars.length * ROW + 8;
@@ -62,7 +63,7 @@ export function dashboardBody(
   });
   const option = (value: string, label: string) =>
     html`<option value="${value}" ${(query.organization ?? '') === value ? html` selected` : ''}>${label}</option>`;
-  const attainment = html`<table id="attainment">
+  const attainment = html`<table id="attainment" class="cards">
     <thead>
       <tr>
         <th scope="col">Priority</th>
@@ -87,12 +88,12 @@ export function dashboardBody(
                   data-completed="${r.completed}"
                   data-attainment="${r.attainment ?? ''}"
                 >
-                  <td>${r.priority}</td>
-                  <td>${METRIC[r.metric] ?? r.metric}</td>
-                  <td class="num">${r.met}</td>
-                  <td class="num">${r.missed}</td>
-                  <td class="num">${r.breached}</td>
-                  <td class="num">${pct(r.attainment)}</td>
+                  <td data-label="Priority">${r.priority}</td>
+                  <td data-label="Clock">${METRIC[r.metric] ?? r.metric}</td>
+                  <td data-label="Met" class="num">${r.met}</td>
+                  <td data-label="Missed" class="num">${r.missed}</td>
+                  <td data-label="Breaches" class="num">${r.breached}</td>
+                  <td data-label="Attainment" class="num">${pct(r.attainment)}</td>
                 </tr>`,
             )
           : html`<tr>
@@ -111,7 +112,7 @@ export function dashboardBody(
     }));
 
   const fr = rows.filter((r) => r.metric === 'first_response');
-  const firstResponse = html`<table id="first-response">
+  const firstResponse = html`<table id="first-response" class="cards">
     <thead>
       <tr>
         <th scope="col">Priority</th>
@@ -131,10 +132,10 @@ export function dashboardBody(
                   data-median-minutes="${r.medianBusinessMinutes ?? ''}"
                   data-p90-minutes="${r.p90BusinessMinutes ?? ''}"
                 >
-                  <td>${r.priority}</td>
-                  <td class="num">${r.completed}</td>
-                  <td class="num">${hours(r.medianBusinessMinutes)}</td>
-                  <td class="num">${hours(r.p90BusinessMinutes)}</td>
+                  <td data-label="Priority">${r.priority}</td>
+                  <td data-label="Responses" class="num">${r.completed}</td>
+                  <td data-label="Median" class="num">${hours(r.medianBusinessMinutes)}</td>
+                  <td data-label="p90" class="num">${hours(r.p90BusinessMinutes)}</td>
                 </tr>`,
             )
           : html`<tr>
@@ -144,7 +145,7 @@ export function dashboardBody(
     </tbody>
   </table>`;
 
-  const levels = html`<table id="levels">
+  const levels = html`<table id="levels" class="cards">
     <thead>
       <tr>
         <th scope="col">Level</th>
@@ -156,9 +157,9 @@ export function dashboardBody(
       ${d.levels.map(
         (l) =>
           html`<tr data-level="${l.level}" data-breaches="${l.breaches}" data-escalations="${l.escalations}">
-            <td>${l.level}</td>
-            <td class="num">${l.breaches}</td>
-            <td class="num">${l.escalations}</td>
+            <td data-label="Level">${l.level}</td>
+            <td data-label="Breaches at this level" class="num">${l.breaches}</td>
+            <td data-label="Escalations to it" class="num">${l.escalations}</td>
           </tr>`,
       )}
     </tbody>
@@ -221,7 +222,7 @@ export function dashboardBody(
       shift.${d.shifts.length > MAX_SHIFT_ROWS ? ` Showing the last ${MAX_SHIFT_ROWS} shifts.` : ''}
     </p>
     ${shifts.length ? barChart('shifts-chart', 'Tickets received per shift', shiftBars) : html`<p>No shifts in this period.</p>`}
-    <table id="shifts">
+    <table id="shifts" class="cards">
       <thead>
         <tr>
           <th scope="col">Shift opens</th>
@@ -232,8 +233,8 @@ export function dashboardBody(
         ${shifts.map(
           (s) =>
             html`<tr data-opens-at="${s.opensAt.toISOString()}" data-received="${s.received}">
-              <td>${s.label}</td>
-              <td class="num">${s.received}</td>
+              <td data-label="Shift opens">${s.label}</td>
+              <td data-label="Tickets" class="num">${s.received}</td>
             </tr>`,
         )}
       </tbody>

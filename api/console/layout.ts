@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Response } from 'express';
 import { CSRF_FIELD } from '../http/csrf';
+import { FAVICON_LINK } from '../http/favicon';
 import { html, SafeHtml } from '../http/html';
 
 /**
@@ -11,12 +12,15 @@ import { html, SafeHtml } from '../http/html';
 
 const CSS = `
 body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#f6f7f9}
-header.bar{display:flex;gap:1.25rem;align-items:center;background:#13294b;color:#fff;padding:.5rem 1rem}
+header.bar{display:flex;flex-wrap:wrap;gap:.4rem 1.25rem;align-items:center;background:#13294b;color:#fff;padding:.5rem 1rem}
 header.bar a{color:#fff}header.bar form{margin-left:auto}header.bar button{background:#2d4d7c;padding:.3rem .8rem}
-main{max-width:76rem;margin:0 auto;padding:1rem 1rem 3rem}
+main{max-width:76rem;margin:0 auto;padding:1rem 1rem 3rem}main:has(table#queue){max-width:none}
+h1,td.subject,td.requester,td.organization,td.assignee,td.change,.meta,.msg pre,p{overflow-wrap:anywhere}td{overflow-wrap:break-word}
+select{max-width:100%}form.filters select{max-width:22rem}td.subject{min-width:10rem}td.requester,td.organization{min-width:7rem}td.assignee{min-width:6rem}#queue .countdown{white-space:normal}
+.table-scroll{overflow-x:auto}
 h1{font-size:1.45rem;margin:.5rem 0 .75rem}h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
 table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #ddd;vertical-align:top}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .sla{display:inline-block;padding:0 .45rem;border-radius:3px;font-weight:600;font-size:.85rem}
 .sla.ok{background:#dcefe1;color:#135c26}.sla.warning{background:#fff0c2;color:#6b4a00}.sla.breached{background:#f9d3d0;color:#8a1410}
 .sla.review{background:#e3e7fb;color:#27337a}tr.sla-review td:first-child{border-left:5px solid #3f51b5}
@@ -41,6 +45,13 @@ svg .now{stroke:#0b57d0;stroke-width:2}svg .due{stroke:#c62828;stroke-dasharray:
 svg .ev{fill:#13294b}svg .ev-warning{fill:#e0a800}svg .ev-breached{fill:#c62828}svg .ev-escalated{fill:#8e24aa}svg .ev-responded,svg .ev-resolved{fill:#2e7d32}
 svg .bar{fill:#0b57d0}svg .bar.met{fill:#2e7d32}svg .bar.warning{fill:#e0a800}svg .bar.breached{fill:#c62828}svg .bar.alt{fill:#8e24aa}svg .track{fill:#eceff3}
 .login{max-width:26rem;background:#fff;padding:1rem 1.25rem;border-radius:6px}
+@media (max-width:75rem){table.cards thead{display:none}table.cards,table.cards tbody,table.cards tr,table.cards td,table.cards th[scope=row]{display:block}
+table.cards tr{margin:0 0 .75rem;border:1px solid #ddd;border-radius:6px;background:#fff;padding:.3rem 0}
+table.cards td{border:0;padding:.15rem .75rem}table.cards td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:#555}table.cards td:empty{display:none}table.cards td.num,table.cards th.num{text-align:left}
+table.cards tr.sla-warning,table.cards tr.sla-breached,table.cards tr.sla-ok,table.cards tr.sla-review{border-left-width:5px}
+table.cards tr.sla-warning{border-left-color:#e0a800}table.cards tr.sla-breached{border-left-color:#c62828}table.cards tr.sla-ok{border-left-color:#2e7d32}table.cards tr.sla-review{border-left-color:#3f51b5}
+table.cards tr td:first-child{border-left:0}}
+@media (max-width:40rem){form.filters>div,form.filters select,form.filters input{width:100%}main{padding:.5rem .5rem 2rem}}
 `.trim();
 
 /**
@@ -70,12 +81,10 @@ if(el.textContent.indexOf(mine)<0){var s=document.createElement('span');s.classN
 `.trim();
 
 const hash = (s: string) => createHash('sha256').update(s).digest('base64');
-/**
- * The tags are built here, not in the page's template, so that the bytes between them are exactly the hashed ones:
- * a formatter reflowing the template (whitespace, a `;`) would otherwise make the browser refuse both under the CSP.
- */
-const STYLE_TAG = new SafeHtml(`<style>${CSS}</style>`);
-const SCRIPT_TAG = new SafeHtml(`<script>${SCRIPT}</script>`);
+// The tags hold exactly what is hashed: a formatter that indents a template's contents must not reach them (plain
+// strings, not html``), or the browser refuses the stylesheet and the script as not matching the policy.
+const STYLE_TAG = new SafeHtml('<style>' + CSS + '</style>');
+const SCRIPT_TAG = new SafeHtml('<script>' + SCRIPT + '</script>');
 const CSP = `default-src 'none'; style-src 'sha256-${hash(CSS)}'; script-src 'sha256-${hash(SCRIPT)}'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
 
 export interface Frame {
@@ -102,7 +111,7 @@ export function consolePage(f: Frame, body: SafeHtml): string {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${f.title} · SLA desk console</title>
-        ${STYLE_TAG}
+        ${new SafeHtml(FAVICON_LINK)} ${STYLE_TAG}
       </head>
       <body>
         ${nav}

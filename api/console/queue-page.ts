@@ -3,7 +3,7 @@ import type { ClockSnapshot } from '../../domain/ticket-sla';
 import { TICKET_STATUSES } from '../../domain/ticket';
 import type { TicketStateProjection } from '../../store/ticket-states';
 import type { Agent } from '../../desk/agents';
-import type { QueueRow } from '../../desk/ticket-list';
+import { NO_ORGANIZATION, type QueueRow } from '../../desk/ticket-list';
 import { html, type SafeHtml } from '../http/html';
 import { countdown, when } from './time';
 
@@ -14,6 +14,8 @@ export interface QueueFilters {
   priority?: string;
   assignee?: string;
   level?: string;
+  /** An organization's id, or `none`. */
+  organization?: string;
   q?: string;
 }
 
@@ -22,6 +24,7 @@ export interface QueuePage {
   agents: Agent[];
   filters: QueueFilters;
   levels: string[];
+  organizations: { id: string; name: string }[];
   nextHref: string | null;
   now: Date;
 }
@@ -64,22 +67,22 @@ function row(p: QueueRow, now: Date): SafeHtml {
     data-updated="${String(p.updatedForMe)}"
     data-timezone="${cal.spec.timezone}"
   >
-    <td><a href="/console/tickets/${p.id}">#${p.id}</a></td>
-    <td>${p.subject}${mark}</td>
-    <td class="requester">
+    <td data-label="Ticket"><a href="/console/tickets/${p.id}">#${p.id}</a></td>
+    <td data-label="Subject" class="subject">${p.subject}${mark}</td>
+    <td data-label="Requester" class="requester">
       ${p.requesterName ?? p.requesterEmail ?? '—'}${p.requesterName && p.requesterEmail ? html`<br /><span class="meta">${p.requesterEmail}</span>` : ''}
     </td>
-    <td>${p.organization ?? '—'}</td>
-    <td>${p.priority}</td>
-    <td>${label(p.status)}</td>
-    <td class="assignee">${p.assigneeName ?? '—'}</td>
-    <td>${p.escalationLevel}</td>
-    <td>
+    <td data-label="Organization" class="organization">${p.organization ?? '—'}</td>
+    <td data-label="Priority">${p.priority}</td>
+    <td data-label="Status">${label(p.status)}</td>
+    <td data-label="Assignee" class="assignee">${p.assigneeName ?? '—'}</td>
+    <td data-label="Level">${p.escalationLevel}</td>
+    <td data-label="SLA">
       ${p.scopeReviewDueAt ? html`<span class="sla review" title="Closes as out of scope at its deadline unless accepted">scope review</span>` : html`<span class="sla ${p.slaState}">${p.slaState}</span>`}
     </td>
-    <td>${deadline ? when(cal, deadline, 'up') : '—'}</td>
-    <td>${deadline ? countdown(cal, clockKind(p), deadline, now) : '—'}</td>
-    <td class="activity">${when(cal, new Date(activity))}</td>
+    <td data-label="Next deadline">${deadline ? when(cal, deadline, 'up') : '—'}</td>
+    <td data-label="Business time left">${deadline ? countdown(cal, clockKind(p), deadline, now) : '—'}</td>
+    <td data-label="Last activity" class="activity">${when(cal, new Date(activity))}</td>
   </tr>`;
 }
 
@@ -92,6 +95,18 @@ function assigneeSelect(agents: Agent[], selected: string | undefined): SafeHtml
       <option value="me" ${selected === 'me' ? html` selected` : ''}>me</option>
       ${known ? '' : html`<option value="${selected}" selected>${selected}</option>`}
       ${agents.map((a) => html`<option value="${a.id}" ${a.id === selected ? html` selected` : ''}>${a.name}</option>`)}
+    </select>
+  </div>`;
+}
+
+function organizationSelect(q: QueuePage): SafeHtml {
+  const selected = q.filters.organization;
+  const options = [{ id: NO_ORGANIZATION, name: 'no organization' }, ...q.organizations];
+  return html`<div>
+    <label for="f-organization">Organization</label
+    ><select id="f-organization" name="organization">
+      <option value="">any</option>
+      ${options.map((o) => html`<option value="${o.id}" ${o.id === selected ? html` selected` : ''}>${o.name}</option>`)}
     </select>
   </div>`;
 }
@@ -122,11 +137,11 @@ export function queueBody(q: QueuePage): SafeHtml {
         />
       </div>
       ${select('status', 'Status', TICKET_STATUSES, f.status)}${select('priority', 'Priority', [...PRIORITIES].reverse(), f.priority)}
-      ${assigneeSelect(q.agents, f.assignee)}
+      ${assigneeSelect(q.agents, f.assignee)} ${organizationSelect(q)}
       ${select('level', 'Escalation level', f.level && !q.levels.includes(f.level) ? [...q.levels, f.level] : q.levels, f.level)}
       <button type="submit">Filter</button> <a href="/console">Clear</a>
     </form>
-    <table id="queue">
+    <table id="queue" class="cards">
       <thead>
         <tr>
           <th scope="col">Ticket</th>

@@ -216,6 +216,7 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
       priority: PRIORITIES.find((p) => p === str(q, 'priority')),
       assignee: str(q, 'assignee', 120),
       level: str(q, 'level', 40),
+      organization: str(q, 'organization', 80),
       q: str(q, 'q', 200),
     };
     const page = await desk.queue.list(
@@ -225,6 +226,7 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
         priority: filters.priority,
         assignee: filters.assignee,
         escalationLevel: filters.level,
+        organization: filters.organization,
         q: filters.q,
       },
       'deadline',
@@ -233,16 +235,18 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
     );
     const params = new URLSearchParams(Object.entries(filters).filter((e): e is [string, string] => Boolean(e[1])));
     if (page.next) params.set('cursor', encodeCursor(page.next));
-    const [items, agents, levels] = await Promise.all([
+    const [items, agents, levels, organizations] = await Promise.all([
       desk.queue.rows(who(res), page.items),
       desk.agents.list(),
       desk.pinnedTerms.levels(),
+      desk.queue.organizations(),
     ]);
     const body = queueBody({
       items,
       agents,
       filters,
       levels,
+      organizations,
       nextHref: page.next ? `/console?${params}` : null,
       now: desk.now(),
     });
@@ -256,7 +260,7 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
     status: number,
     extra: Pick<TicketPageData, 'notice' | 'error' | 'draft'> = {},
   ) {
-    const { ticket, sla, thread, slaAcceptance } = await desk.tickets.get(who(res), id);
+    const { ticket, sla, thread, slaAcceptance } = await desk.tickets.getAsStaff(who(res), id);
     if (!sla)
       return render(
         req,
@@ -339,7 +343,7 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
     const id = String(req.params.id);
     if (!TICKET_ID.test(id)) return notFound(req, res);
     try {
-      const { ticket } = await desk.tickets.get(who(res), id);
+      const { ticket } = await desk.tickets.getAsStaff(who(res), id);
       sendAttachment(res, await desk.attachments.get(ticket.id, String(req.params.fileId)), req.query.inline === '1');
     } catch (err) {
       if (err instanceof AppError && err.code === 'not_found') return notFound(req, res);

@@ -4,15 +4,16 @@ import type { Agent } from '../../desk/agents';
 import type { PinnedTerms } from '../../desk/pinned-terms';
 import type { Macro } from '../../store/agent-desk';
 import { PRIORITIES } from '../../domain/policy';
-import type { ClockSnapshot, TicketSnapshot } from '../../domain/ticket-sla';
+import type { TicketSnapshot } from '../../domain/ticket-sla';
 import type { MessageKind } from '../../domain/thread';
 import type { ThreadMessage } from '../../store/messages';
 import type { SlaEventRecord } from '../../store/sla-events';
 import type { TicketContent } from '../../store/tickets';
 import { CSRF_FIELD } from '../http/csrf';
 import { html, type SafeHtml } from '../http/html';
-import { countdown, hours, when } from './time';
+import { when } from './time';
 import { timelineSvg } from './timeline';
+import { clocksTable, METRIC } from './clocks-table';
 
 /** One ticket for an agent: SLA first, then the thread, then every action as its own small form. */
 
@@ -82,49 +83,6 @@ function ladder(d: TicketPageData): SafeHtml {
   return html`<span id="escalation-ladder" data-levels="${d.terms.ladder.join(',')}"
     >(ladder ${steps.map((s, i) => (i ? html` → ${s}` : s))})</span
   >`;
-}
-
-const METRIC: Record<string, string> = {
-  first_response: 'First response',
-  next_response: 'Next response',
-  resolution: 'Resolution',
-};
-
-function clockState(c: ClockSnapshot): string {
-  return c.stopped ? 'stopped' : c.paused ? 'paused' : c.breached ? 'breached' : 'running';
-}
-
-function clocksTable(d: TicketPageData): SafeHtml {
-  const rows = d.sla.clocks.map(
-    (c) =>
-      html`<tr data-metric="${c.metric}" data-state="${clockState(c)}">
-        <th scope="row">${METRIC[c.metric] ?? c.metric}</th>
-        <td>${c.clock === 'business' ? 'business hours' : '24×7'}</td>
-        <td class="num">${hours(c.targetMinutes)}</td>
-        <td class="num">${hours(c.usedMinutes)}</td>
-        <td>${c.dueAt ? when(d.cal, new Date(c.dueAt), 'up') : '—'}</td>
-        <td>
-          ${c.dueAt && !c.paused ? countdown(d.cal, c.clock, new Date(c.dueAt), d.now) : c.stopped ? '—' : `${hours(c.remainingMinutes)} left (paused)`}
-        </td>
-        <td>${clockState(c)}</td>
-      </tr>`,
-  );
-  return html`<table id="clocks">
-    <thead>
-      <tr>
-        <th scope="col">Clock</th>
-        <th scope="col">Counts</th>
-        <th scope="col" class="num">Target</th>
-        <th scope="col" class="num">Used</th>
-        <th scope="col">Due</th>
-        <th scope="col">Left</th>
-        <th scope="col">State</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${rows}
-    </tbody>
-  </table>`;
 }
 
 /**
@@ -298,17 +256,17 @@ function actions(d: TicketPageData): SafeHtml {
   </div>`;
 }
 
-/** What an event changed, in words: "high → urgent", "Sam Agent → Kim Lee" (an assignment from nobody says so). */
+/** What an event changed, in words: "high → urgent", "bug → training", "Sam Agent → Kim Lee" (from nobody says so). */
 function changed(d: TicketPageData, e: TicketPageData['events'][number]): string {
   const from = String(e.detail?.from ?? '');
   const to = String(e.detail?.to ?? '');
-  if (e.type === 'priority_changed') return `${from} → ${to}`;
+  if (e.type === 'priority_changed' || e.type === 'reclassified') return `${from} → ${to}`;
   if (e.type === 'assigned') return `${from ? (d.names.get(from) ?? from) : 'nobody'} → ${d.names.get(to) ?? to}`;
   return '';
 }
 
 function eventsTable(d: TicketPageData): SafeHtml {
-  return html`<table id="events">
+  return html`<table id="events" class="cards">
     <thead>
       <tr>
         <th scope="col">When</th>
@@ -323,12 +281,12 @@ function eventsTable(d: TicketPageData): SafeHtml {
       ${d.events.map(
         (e) =>
           html`<tr data-type="${e.type}">
-            <td>${when(d.cal, e.at)}</td>
-            <td>${e.type.replace(/_/g, ' ')}</td>
-            <td class="change">${changed(d, e)}</td>
-            <td>${e.metric ? METRIC[e.metric] : ''}</td>
-            <td>${e.level ?? ''}</td>
-            <td>${e.dueAt ? when(d.cal, e.dueAt, 'up') : ''}</td>
+            <td data-label="When">${when(d.cal, e.at)}</td>
+            <td data-label="Event">${e.type.replace(/_/g, ' ')}</td>
+            <td data-label="Change" class="change">${changed(d, e)}</td>
+            <td data-label="Clock">${e.metric ? METRIC[e.metric] : ''}</td>
+            <td data-label="Level">${e.level ?? ''}</td>
+            <td data-label="Due">${e.dueAt ? when(d.cal, e.dueAt, 'up') : ''}</td>
           </tr>`,
       )}
     </tbody>

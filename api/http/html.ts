@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Response } from 'express';
 import { escapeHtml } from '../../lib/mail-html';
+import { FAVICON_LINK } from './favicon';
 
 /**
  * HTML by tagged template: every interpolated value is escaped unless it is already SafeHtml,
@@ -56,12 +57,16 @@ details pre{white-space:pre-wrap;font:inherit;background:#fff;padding:.5rem 1rem
 .meta{color:#555;font-size:.85rem}table{border-collapse:collapse;width:100%;background:#fff}
 th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #ddd}code{word-break:break-all}
 nav form{display:inline;margin-left:.75rem}nav button{padding:.3rem .9rem}td ul{margin:0;padding-left:1rem}[aria-current=page]{font-weight:700}
+h1,td.text,.meta,.msg pre,details pre,p,li{overflow-wrap:anywhere}select{max-width:100%}main:has(table.cards){max-width:64rem}
+@media (max-width:48rem){table.cards thead{display:none}table.cards,table.cards tbody,table.cards tr,table.cards td,table.cards th[scope=row]{display:block}
+table.cards tr{margin:0 0 .75rem;border:1px solid #ddd;border-radius:6px;background:#fff;padding:.3rem 0}
+table.cards td{border:0;padding:.15rem .75rem}table.cards td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:#555}table.cards td:empty{display:none}}
 `.trim();
 
 // The stylesheet is allowed by its hash, so the pages need no 'unsafe-inline' at all.
 const CSS_HASH = createHash('sha256').update(CSS).digest('base64');
-// Built outside the page template so that a formatter's reflow cannot put bytes between the tags that the hash lacks.
-const STYLE_TAG = new SafeHtml(`<style>${CSS}</style>`);
+// Exactly what is hashed, as a plain string: a formatter that indents a template's contents must not reach it.
+const STYLE_TAG = new SafeHtml('<style>' + CSS + '</style>');
 const CSP = `default-src 'none'; style-src 'sha256-${CSS_HASH}'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
 
 export function layout(title: string, body: SafeHtml): string {
@@ -71,7 +76,7 @@ export function layout(title: string, body: SafeHtml): string {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${title} · Support</title>
-        ${STYLE_TAG}
+        ${new SafeHtml(FAVICON_LINK)} ${STYLE_TAG}
       </head>
       <body>
         <main>${body}</main>

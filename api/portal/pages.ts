@@ -133,14 +133,16 @@ export function ticketListBody(p: {
   const rows = p.rows.map(
     (r) =>
       html`<tr data-ticket="${r.id}">
-        <td><a href="/portal/tickets/${r.id}">#${r.id}</a></td>
-        <td>${r.subject}${r.requester ? html`<br /><span class="meta">from ${r.requester}</span>` : ''}</td>
-        <td>${r.reviewUntil ? 'under review' : words(r.status)}</td>
-        <td>${r.priority}</td>
-        <td>
+        <td data-label="Ticket"><a href="/portal/tickets/${r.id}">#${r.id}</a></td>
+        <td data-label="Subject" class="text">
+          ${r.subject}${r.requester ? html`<br /><span class="meta">from ${r.requester}</span>` : ''}
+        </td>
+        <td data-label="Status">${r.reviewUntil ? 'under review' : words(r.status)}</td>
+        <td data-label="Priority">${r.priority}</td>
+        <td data-label="Next deadline">
           ${r.reviewUntil ? html`review ends ${when(p.cal, r.reviewUntil, 'up')}` : r.nextDeadline ? when(p.cal, r.nextDeadline, 'up') : '—'}
         </td>
-        <td>
+        <td data-label="SLA clocks">
           ${
             r.reviewUntil && !r.clocks.length
               ? html`<span class="meta">start once accepted</span>`
@@ -159,7 +161,7 @@ export function ticketListBody(p: {
     </p>
     ${
       p.rows.length
-        ? html`<table id="tickets">
+        ? html`<table id="tickets" class="cards">
             <caption class="hp">
               Tickets
             </caption>
@@ -196,10 +198,7 @@ export function ticketBody(t: Awaited<ReturnType<Portal['ticket']>>, cal: Busine
     const fromCustomer = m.authorRole === 'customer';
     const label = m.kind ? KIND_LABELS[m.kind] : undefined;
     return html`<div class="msg${fromCustomer ? ' customer' : ''}">
-      <p class="meta">
-        ${fromCustomer ? m.authorName : `${m.authorName} (support)`} ·
-        ${when(cal, m.createdAt)}${label ? ` · ${label}` : ''}
-      </p>
+      <p class="meta">${m.authorName} · ${when(cal, m.createdAt)}${label ? ` · ${label}` : ''}</p>
       <pre>${m.body}</pre>
     </div>`;
   });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { notFoundError } from '../../domain/app-errors';
 import { SLA_NAME, type SettingsKind, type SlaRegistry } from '../../desk/sla-registry';
 import type { Store } from '../../store';
+import { slaVersionFor } from '../../desk/customer-view';
 import { principal, requireRole } from '../auth';
 import { parseOr400 } from '../problem';
 import { requireSettings } from './sla';
@@ -35,7 +36,7 @@ export function namedSlaRoutes(deps: { registry: SlaRegistry; store: Store }): R
     router.get(`/sla/${path}/:${param}`, async (req, res) => {
       const latest = await deps.registry.latest(kind, nameOf(req.params));
       if (!latest) throw notFoundError(kind);
-      res.json(latest);
+      res.json(slaVersionFor(principal(req), latest));
     });
     router.put(`/sla/${path}/:${param}`, requireRole('admin'), async (req, res) => {
       const name = nameOf(req.params);
@@ -57,14 +58,14 @@ export function namedSlaRoutes(deps: { registry: SlaRegistry; store: Store }): R
       const name = nameOf(req.params);
       const versions = await deps.store.slaVersions.list(kind, name);
       if (!versions.length) throw notFoundError(kind);
-      res.json({ versions });
+      res.json({ versions: versions.map((v) => slaVersionFor(principal(req), v)) });
     });
     router.get(`/sla/${path}/:${param}/versions/:version`, async (req, res) => {
       const name = nameOf(req.params);
       const version = parseOr400(versionParam, req.params.version, 'version');
       const found = await deps.store.slaVersions.get(kind, name, version);
       if (!found) throw notFoundError(`${kind} version`);
-      res.json(found);
+      res.json(slaVersionFor(principal(req), found));
     });
   }
   return router;

@@ -8,6 +8,7 @@ import { calendarInstant, zoneName } from '../schemas';
 import { calendarBody, policyBody } from '../sla-schemas';
 import type { SlaRegistry } from '../../desk/sla-registry';
 import type { SlaService } from '../../desk/sla';
+import { slaVersionFor } from '../../desk/customer-view';
 import type { Store } from '../../store';
 import type { SlaKind } from '../../store/sla-versions';
 
@@ -52,19 +53,20 @@ export function slaRoutes(deps: { sla: SlaService; registry: SlaRegistry; store:
     ['calendars', 'calendar'],
     ['policies', 'policy'],
   ] as [string, SlaKind][]) {
-    router.get(`/sla/${path}/default`, async (_req, res) => {
+    router.get(`/sla/${path}/default`, async (req, res) => {
       const latest = await deps.store.slaVersions.latest(kind, 'default');
       if (!latest) throw notFoundError(kind);
-      res.json(latest);
+      res.json(slaVersionFor(principal(req), latest));
     });
-    router.get(`/sla/${path}/default/versions`, async (_req, res) => {
-      res.json({ versions: await deps.store.slaVersions.list(kind, 'default') });
+    router.get(`/sla/${path}/default/versions`, async (req, res) => {
+      const versions = await deps.store.slaVersions.list(kind, 'default');
+      res.json({ versions: versions.map((v) => slaVersionFor(principal(req), v)) });
     });
     router.get(`/sla/${path}/default/versions/:version`, async (req, res) => {
       const { version } = parseOr400(versionParam, req.params, 'version');
       const found = await deps.store.slaVersions.get(kind, 'default', version);
       if (!found) throw notFoundError(`${kind} version`);
-      res.json(found);
+      res.json(slaVersionFor(principal(req), found));
     });
     router.put(`/sla/${path}/default`, requireRole('admin'), async (req, res) => {
       requireSettings(req.body, kind);

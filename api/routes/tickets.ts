@@ -30,7 +30,7 @@ export function ticketRoutes(tickets: TicketService, queue: TicketList): Router 
   router.get('/', async (req, res) => {
     const q = parseOr400(listQuery, req.query, 'query');
     const caller = principal(req);
-    const page = await queue.list(
+    const page = await queue.listFor(
       caller,
       { status: q.status, priority: q.priority, category: q.category, assignee: q.assignee, slaState: q.sla, q: q.q },
       q.sort,

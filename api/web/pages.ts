@@ -243,7 +243,7 @@ export function ticketPage(p: TicketPage): string {
     ? html`<p>The service level is being updated; reload the page in a moment.</p>`
     : t.review && !t.clocks.length
       ? html`<p id="sla-waits">The service level clocks start once your request is accepted.</p>`
-      : html`<table id="sla">
+      : html`<table id="sla" class="cards">
           <thead>
             <tr>
               <th scope="col">Clock</th>
@@ -257,9 +257,9 @@ export function ticketPage(p: TicketPage): string {
               (c) =>
                 html`<tr>
                   <th scope="row">${c.name}</th>
-                  <td>${c.due}</td>
-                  <td>${c.remaining}</td>
-                  <td>${c.state}</td>
+                  <td data-label="Due">${c.due}</td>
+                  <td data-label="Remaining">${c.remaining}</td>
+                  <td data-label="State">${c.state}</td>
                 </tr>`,
             )}
           </tbody>

@@ -98,7 +98,10 @@ const CUSTOMER_LABEL: Partial<Record<MessageKind, string>> = {
 export function ticketView(
   sla: SlaSettings,
   ticket: TicketContent,
-  snapshot: TicketSnapshot | null,
+  snapshot: Pick<
+    TicketSnapshot,
+    'status' | 'clocks' | 'priority' | 'category' | 'awaitingScopeReview' | 'scopeReviewDueAt'
+  > | null,
   thread: ThreadMessage[],
 ): TicketView {
   const cal = createCalendar(sla.calendar);
@@ -125,7 +128,7 @@ export function ticketView(
     thread: thread
       .filter((m) => !m.internal)
       .map((m) => ({
-        author: m.authorRole === 'customer' ? 'You' : `${m.authorName} (support)`,
+        author: m.authorRole === 'customer' ? 'You' : m.authorName,
         fromCustomer: m.authorRole === 'customer',
         at: cal.formatLocal(new Date(m.createdAt), 'down'),
         body: m.body,

@@ -33,6 +33,8 @@ export interface AgentActionInput {
   messageId?: string;
   /** `reclassify`: the new category. */
   category?: string;
+  /** `assign`: the user id of who assigned. */
+  by?: string;
 }
 
 /** Applies an agent action already validated by `refusal` (domain/ticket.ts). */
@@ -47,7 +49,7 @@ export function applyAgentAction(
   const from = s.status;
   switch (input.action) {
     case 'assign':
-      assign(s, r, input.agent!, now, patched);
+      assign(s, r, input.agent!, input.by, now, patched);
       break;
     case 'reply':
       respond(s, r, now, cal);
@@ -130,15 +132,27 @@ export function applyAgentAction(
 /**
  * The ticket changes hands: the timeline says from whom to whom (user ids; pages show names) and the new
  * assignee is mailed once, keyed by the version this assignment makes. Assigning to the one who has it
- * already changes nothing and mails nobody.
+ * already changes nothing and mails nobody. The notice names who assigned (`by`): the mail activity sends none to
+ * an agent who took the ticket themself (deciding there keeps the workflow's commands as they were).
  */
-function assign(s: TicketSlaState, r: Recorder, agent: string, now: Date, patched: PatchCheck): void {
+function assign(
+  s: TicketSlaState,
+  r: Recorder,
+  agent: string,
+  by: string | undefined,
+  now: Date,
+  patched: PatchCheck,
+): void {
   const previous = s.assignee;
   s.assignee = agent;
   if (previous === agent) return;
   if (!patched(PATCHES.assigneeMail)) return;
-  r.event('assigned', now, { detail: { from: previous ?? '', to: agent } });
-  r.notify({ key: `${s.ticketId}:assigned:${s.version + 1}`, kind: 'assigned', audience: { kind: 'agent', agent } });
+  r.event('assigned', now, { detail: { from: previous ?? '', to: agent, ...(by ? { by } : {}) } });
+  r.notify({
+    key: `${s.ticketId}:assigned:${s.version + 1}`,
+    kind: 'assigned',
+    audience: { kind: 'agent', agent, ...(by ? { by } : {}) },
+  });
 }
 
 /**

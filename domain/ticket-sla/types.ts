@@ -123,7 +123,11 @@ export type NotificationKind =
   | 'customer_reply';
 
 /** Who a notice goes to: the customer, the contacts of an escalation level, or one agent (by user id). */
-export type NoticeAudience = { kind: 'customer' } | { kind: 'level'; level: string } | { kind: 'agent'; agent: string };
+export type NoticeAudience =
+  | { kind: 'customer' }
+  | { kind: 'level'; level: string }
+  /** `by`: the user whose action this notice is about; an agent is never mailed about their own. */
+  | { kind: 'agent'; agent: string; by?: string };
 
 /**
  * Whether a behaviour added after tickets were already running applies at this point of a ticket's history:

@@ -91,21 +91,21 @@ describe('assignment', () => {
     );
     expect(ids(await kim.get('/api/v1/tickets?assignee=me'))).not.toContain(id);
 
-    // The timeline says who had it and who has it; the customer's says only that it changed hands.
+    // The timeline says who had it, who has it and who assigned; the customer's says only that it changed hands.
     const assigned = (res: { body: { events: { type: string; detail?: unknown }[] } }) =>
       res.body.events.filter((e) => e.type === 'assigned').map((e) => e.detail);
     expect(assigned(await sam.get(`/api/v1/tickets/${id}/timeline`))).toEqual([
-      { from: '', to: kimId },
-      { from: kimId, to: samId },
+      { from: '', to: kimId, by: samId },
+      { from: kimId, to: samId, by: kimId },
     ]);
-    expect(assigned(await ada.get(`/api/v1/tickets/${id}/timeline`))).toEqual([{}, {}]);
+    expect(assigned(await ada.get(`/api/v1/tickets/${id}/timeline`))).toEqual([undefined, undefined]);
   });
 
   it('mails the assignee once per assignment, a retry with the same Idempotency-Key included', async () => {
     const id = await openTicket('Report blank', 'The usage report renders an empty page.');
     const key = { 'idempotency-key': `assign-${id}` };
-    const first = await sam.post(`/api/v1/tickets/${id}/actions/assign`, { agent: samId }, key);
-    const retry = await sam.post(`/api/v1/tickets/${id}/actions/assign`, { agent: samId }, key);
+    const first = await kim.post(`/api/v1/tickets/${id}/actions/assign`, { agent: samId }, key);
+    const retry = await kim.post(`/api/v1/tickets/${id}/actions/assign`, { agent: samId }, key);
     expect(first.status).toBe(200);
     expect(retry.body.sla.version).toBe(first.body.sla.version);
     const mails = await eventually(
@@ -120,7 +120,7 @@ describe('assignment', () => {
     expect((mails[0]!.to as { text: string }).text).toBe('sam@support.local');
     expect(mails[0]!.subject).toContain('Assigned to you');
 
-    // A new assignment (to Kim) is a new mail, to Kim; Sam's stays single.
+    // A new assignment (to Kim, by Sam) is a new mail, to Kim; Sam's stays single.
     await sam.post(`/api/v1/tickets/${id}/actions/assign`, { agent: kimId });
     const all = await eventually(
       async () => {
@@ -133,6 +133,36 @@ describe('assignment', () => {
     expect(all.map((m) => (m.to as { text: string }).text).sort()).toEqual(['kim@support.local', 'sam@support.local']);
     const claims = (await stack.store.notifications.forTicket(id)).filter((n) => n.kind === 'assigned');
     expect(claims.map((c) => c.status)).toEqual(['sent', 'sent']);
+  });
+
+  it('mails no agent about their own action: one who takes a ticket is not told they have it', async () => {
+    const id = await openTicket('Dashboard slow', 'The dashboard takes a minute to load.');
+    expect((await sam.post(`/api/v1/tickets/${id}/actions/assign`, { agent: samId })).status).toBe(200);
+    // Then Kim hands it over to herself and back: only the assignment Kim made for Sam is mailed, to Sam.
+    await kim.post(`/api/v1/tickets/${id}/actions/assign`, { agent: kimId });
+    await kim.post(`/api/v1/tickets/${id}/actions/assign`, { agent: samId });
+    const mails = await eventually(
+      async () => {
+        const m = await agentMails(id, 'assigned');
+        return m.length ? m : null;
+      },
+      10_000,
+      'the assignment mail Kim made for Sam',
+    );
+    // The workflow finished all three changes (its timeline has them) before the one mail is counted.
+    await eventually(
+      async () =>
+        (await sam.get(`/api/v1/tickets/${id}/timeline`)).body.events.filter(
+          (e: { type: string }) => e.type === 'assigned',
+        ).length === 3,
+      10_000,
+      'three assignments on the timeline',
+    );
+    const all = await agentMails(id, 'assigned');
+    expect(all.map((m) => (m.to as { text: string }).text)).toEqual(['sam@support.local']);
+    expect(mails).toHaveLength(1);
+    const claims = (await stack.store.notifications.forTicket(id)).filter((n) => n.kind === 'assigned');
+    expect(claims).toHaveLength(1);
   });
 
   it('mails the assignee once when the customer replies', async () => {

@@ -1,0 +1,60 @@
+import type { BusinessCalendar } from '../../domain/calendar';
+import type { ClockSnapshot, TicketSnapshot } from '../../domain/ticket-sla';
+import { html, type SafeHtml } from '../http/html';
+import { countdown, hours, remainingMs, when } from './time';
+
+/** A ticket's SLA clocks on its console page. */
+
+/**
+ * A clock as of the page's drawing. The workflow's snapshot counts to its last change (a query does not move its
+ * time), so a running clock's used and remaining minutes are counted again from its due instant and calendar now:
+ * "Used" grows while the countdown runs instead of staying at what it was when the ticket last changed.
+ */
+export function asDrawn(c: ClockSnapshot, cal: BusinessCalendar, now: Date): ClockSnapshot {
+  if (c.stopped || c.paused || !c.dueAt) return c;
+  const remaining = remainingMs(cal, c.clock, new Date(c.dueAt), now) / 60_000;
+  return { ...c, remainingMinutes: remaining, usedMinutes: c.targetMinutes - remaining };
+}
+
+export const METRIC: Record<string, string> = {
+  first_response: 'First response',
+  next_response: 'Next response',
+  resolution: 'Resolution',
+};
+
+function clockState(c: ClockSnapshot): string {
+  return c.stopped ? 'stopped' : c.paused ? 'paused' : c.breached ? 'breached' : 'running';
+}
+
+export function clocksTable(d: { sla: Pick<TicketSnapshot, 'clocks'>; cal: BusinessCalendar; now: Date }): SafeHtml {
+  const rows = d.sla.clocks.map((snap) => {
+    const c = asDrawn(snap, d.cal, d.now);
+    return html`<tr data-metric="${c.metric}" data-state="${clockState(c)}">
+      <th scope="row">${METRIC[c.metric] ?? c.metric}</th>
+      <td data-label="Counts">${c.clock === 'business' ? 'business hours' : '24×7'}</td>
+      <td data-label="Target" class="num">${hours(c.targetMinutes)}</td>
+      <td data-label="Used" class="num used">${hours(c.usedMinutes)}</td>
+      <td data-label="Due">${c.dueAt ? when(d.cal, new Date(c.dueAt), 'up') : '—'}</td>
+      <td data-label="Left">
+        ${c.dueAt && !c.paused ? countdown(d.cal, c.clock, new Date(c.dueAt), d.now) : c.stopped ? '—' : `${hours(c.remainingMinutes)} left (paused)`}
+      </td>
+      <td data-label="State">${clockState(c)}</td>
+    </tr>`;
+  });
+  return html`<table id="clocks" class="cards">
+    <thead>
+      <tr>
+        <th scope="col">Clock</th>
+        <th scope="col">Counts</th>
+        <th scope="col" class="num">Target</th>
+        <th scope="col" class="num">Used</th>
+        <th scope="col">Due</th>
+        <th scope="col">Left</th>
+        <th scope="col">State</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${rows}
+    </tbody>
+  </table>`;
+}

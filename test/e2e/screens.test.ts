@@ -1,0 +1,227 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { CalendarSpec } from '../../domain/calendar';
+import { DEFAULT_POLICY } from '../../domain/policy';
+import { repoRoot } from '../../scripts/lib/tools';
+import { launchChromium } from '../support/browser';
+import { consoleLogin } from '../support/console';
+import { apiClient, type ApiClient } from '../support/http';
+import { browserLike, signIn } from '../support/portal';
+import { startStack, type TestStack } from '../support/stack';
+import { eventually } from '../support/wait';
+
+/**
+ * Screens that fit: the console's queue, ticket and dashboard and the portal's pages have no horizontal scroll on a
+ * 375 px phone or a 1,400 px desktop, with the long content real desks have (long subjects and unbroken error
+ * codes, long addresses and organization names, an agent with a long name). Measured in Chromium: the document's
+ * scrollWidth against the viewport. Chart labels are whole (inside their SVG), and each page is photographed at
+ * both widths (SCREENSHOT_DIR, else test-results/screenshots) for people to look at.
+ *
+ * Support runs 09:00–18:00 Asia/Kolkata every day, so the pages show times in that zone and the dashboard has a
+ * shift a day; whether support is open when the suite runs changes some texts ("support closed"), and the pages fit
+ * either way.
+ */
+
+const SHOTS = process.env.SCREENSHOT_DIR ?? path.join(repoRoot, 'test-results/screenshots');
+const WIDTHS = [375, 1400] as const;
+const ORG = 'Internationale Präzisionsinstrumente und Messtechnik Handelsgesellschaft mbH & Co. KG';
+const DOMAIN = 'precision-instruments-international.example';
+const kolkata: CalendarSpec = {
+  timezone: 'Asia/Kolkata',
+  windows: ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'].map((day) => ({
+    day: day as CalendarSpec['windows'][number]['day'],
+    open: '09:00',
+    close: '18:00',
+  })),
+  holidays: [],
+};
+const SUBJECTS = [
+  'Export of quarterly reconciliation reports fails with "TimeoutError: upstream connection reset by peer" after 99 % on every browser we tried',
+  'ERR_CONNECTION_RESET_BY_PEER_0x8007274C_WHILE_EXPORTING_RECONCILIATION_REPORT_Q3',
+  'Login page reloads forever after SSO',
+  'Invoices for November are missing from the billing overview',
+];
+
+let stack: TestStack;
+let admin: ApiClient;
+let browser: Browser;
+let consoleCookies = '';
+let portalCookies: Map<string, string>;
+let ticketId = '';
+
+beforeAll(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  stack = await startStack({ sla: { calendar: kolkata, policy: DEFAULT_POLICY } });
+  admin = apiClient(stack.baseUrl, stack.adminKey);
+  expect((await admin.post('/api/v1/sla/calendars', { id: 'kolkata-office', ...kolkata })).status).toBe(201);
+  const org = await admin.post('/api/v1/organizations', {
+    name: ORG,
+    domains: [DOMAIN],
+    agreement: {
+      calendar: 'kolkata-office',
+      policy: 'default',
+      scope: { training: true, customDevelopment: false, thirdParty: false },
+    },
+  });
+  expect(org.status, JSON.stringify(org.body)).toBe(201);
+  const agent = await admin.post('/api/v1/users', {
+    role: 'agent',
+    name: 'Bartholomew Featherstonehaugh-Montgomery',
+    email: 'bartholomew.featherstonehaugh-montgomery@support.example',
+  });
+  const customerEmail = `maximilian.mustermann-schneiderhausen@${DOMAIN}`;
+  const customer = await admin.post('/api/v1/users', {
+    role: 'customer',
+    name: 'Maximilian Mustermann-Schneiderhausen',
+    email: customerEmail,
+    organizationId: org.body.id,
+    organizationRole: 'admin',
+  });
+  expect(customer.status, JSON.stringify(customer.body)).toBe(201);
+  const ids: string[] = [];
+  for (const [i, subject] of SUBJECTS.entries()) {
+    const res = await admin.post('/api/v1/tickets', {
+      subject,
+      description: `Steps to reproduce:\n1. Open Reports → Reconciliation\n2. Export\n${'C:\\Users\\mmustermann\\AppData\\Local\\Temp\\reconciliation-export-2026-11-30T09-00-00.csv '.repeat(2)}`,
+      errorMessage:
+        'TimeoutError: upstream connection reset by peer (ECONNRESET) at Socket.onStreamRead (node:internal/stream_base_commons:217:20)',
+      category: 'bug',
+      priority: ['urgent', 'high', 'normal', 'low'][i],
+      customerEmail: i === 3 ? 'ada.lovelace-byron@individual-customer.example' : customerEmail,
+      customerName: i === 3 ? 'Ada Lovelace-Byron' : undefined,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    ids.push(res.body.id);
+  }
+  ticketId = ids[0]!;
+  const agentApi = apiClient(stack.baseUrl, agent.body.apiKey);
+  await eventually(
+    async () => (await admin.get(`/api/v1/tickets/${ticketId}`)).body.status === 'acknowledged',
+    15_000,
+    'acknowledgement',
+  );
+  const act = (action: string, body: Record<string, unknown>) =>
+    agentApi.post(`/api/v1/tickets/${ticketId}/actions/${action}`, body);
+  expect((await act('assign', { agent: agent.body.id })).status).toBe(200);
+  expect((await act('reclassify', { category: 'incident', reason: 'Several customers report it' })).status).toBe(200);
+  expect((await act('reply', { body: 'We can reproduce it and are working on a fix.' })).status).toBe(200);
+  await eventually(
+    async () => (await admin.get('/api/v1/tickets?limit=50')).body.items.length === SUBJECTS.length,
+    15_000,
+    'the projection of every ticket',
+  );
+  consoleCookies = await consoleLogin(stack.baseUrl, agent.body.apiKey);
+  const portal = browserLike(stack.baseUrl);
+  await signIn(portal, inject('outboxDir'), customerEmail);
+  portalCookies = portal.jar;
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+async function contextAt(width: number): Promise<BrowserContext> {
+  const ctx = await browser.newContext({ viewport: { width, height: 900 } });
+  const url = new URL(stack.baseUrl);
+  const cookies = [
+    ...consoleCookies.split('; ').map((c) => c.split('=') as [string, string]),
+    ...portalCookies.entries(),
+  ].map(([name, value]) => ({ name, value, domain: url.hostname, path: '/' }));
+  await ctx.addCookies(cookies);
+  return ctx;
+}
+
+/** How far the page reaches past the viewport to the right (0 when it fits). */
+const overflow = (page: Page): Promise<number> =>
+  page.evaluate('Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - window.innerWidth');
+
+/** Each chart text that reaches outside its SVG's drawing (cut off when drawn). */
+const CLIPPED_LABELS = `[...document.querySelectorAll('svg[id$="-chart"]')].flatMap((svg) =>
+  [...svg.querySelectorAll('text')]
+    .filter((t) => { const b = t.getBBox(); return b.x < 0 || b.x + b.width > svg.viewBox.baseVal.width; })
+    .map((t) => svg.id + ': ' + t.textContent))`;
+
+const PAGES: [string, () => string][] = [
+  ['console-queue', () => '/console'],
+  ['console-ticket', () => `/console/tickets/${ticketId}`],
+  ['console-dashboard', () => '/console/dashboard'],
+  ['portal-tickets', () => '/portal'],
+  ['portal-ticket', () => `/portal/tickets/${ticketId}`],
+  ['private-ticket', () => stack.desk.links.customerPath(ticketId)],
+];
+
+describe('screens that fit', () => {
+  for (const width of WIDTHS) {
+    it(`no page scrolls sideways at ${width} px`, async () => {
+      const ctx = await contextAt(width);
+      const page = await ctx.newPage();
+      // A stylesheet the policy refuses leaves the page unstyled (and as wide as its longest line).
+      const refused: string[] = [];
+      page.on('console', (m) => {
+        if (/Content Security Policy/i.test(m.text())) refused.push(`${page.url()}: ${m.text().slice(0, 120)}`);
+      });
+      const wide: Record<string, number> = {};
+      for (const [name, url] of PAGES) {
+        const res = await page.goto(`${stack.baseUrl}${url()}`);
+        expect(res!.status(), name).toBe(200);
+        await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
+        const over = await overflow(page);
+        if (over > 0) wide[name] = over;
+      }
+      await ctx.close();
+      expect(refused).toEqual([]);
+      expect(wide, 'pixels past the viewport').toEqual({});
+    });
+  }
+
+  it("the queue shows each ticket's organization by name and filters by it", async () => {
+    const ctx = await contextAt(1400);
+    const page = await ctx.newPage();
+    await page.goto(`${stack.baseUrl}/console`);
+    const orgs = await page.locator('#queue td.organization').allInnerTexts();
+    expect(orgs.sort()).toEqual([ORG, ORG, ORG, '—']);
+    await page.selectOption('#f-organization', { label: ORG });
+    await Promise.all([page.waitForNavigation(), page.click('form.filters button[type=submit]')]);
+    expect(await page.locator('#queue tbody tr').count()).toBe(3);
+    await page.selectOption('#f-organization', { label: 'no organization' });
+    await Promise.all([page.waitForNavigation(), page.click('form.filters button[type=submit]')]);
+    expect(await page.locator('#queue td.subject').allInnerTexts()).toEqual([
+      expect.stringContaining('Invoices for November'),
+    ]);
+    await ctx.close();
+  });
+
+  it('shows a reclassification from → to on the ticket timeline', async () => {
+    const ctx = await contextAt(1400);
+    const page = await ctx.newPage();
+    await page.goto(`${stack.baseUrl}/console/tickets/${ticketId}`);
+    expect(await page.locator('#events tr[data-type="reclassified"] td.change').innerText()).toBe('bug → incident');
+    await ctx.close();
+  });
+
+  it('draws every chart label whole, inside its chart', async () => {
+    const ctx = await contextAt(1400);
+    const page = await ctx.newPage();
+    await page.goto(`${stack.baseUrl}/console/dashboard`);
+    const clipped = await page.evaluate(CLIPPED_LABELS);
+    expect(await page.locator('#shifts-chart text').count()).toBeGreaterThan(0);
+    expect(clipped).toEqual([]);
+    await ctx.close();
+  });
+
+  it('serves a favicon the pages link', async () => {
+    const ico = await fetch(`${stack.baseUrl}/favicon.ico`);
+    expect(ico.status).toBe(200);
+    expect(ico.headers.get('content-type')).toContain('image/x-icon');
+    expect([...new Uint8Array(await ico.arrayBuffer()).slice(0, 4)]).toEqual([0, 0, 1, 0]);
+    const svg = await fetch(`${stack.baseUrl}/favicon.svg`);
+    expect(svg.headers.get('content-type')).toContain('image/svg+xml');
+    for (const p of ['/console/login', '/portal', '/']) {
+      const page = await (await fetch(`${stack.baseUrl}${p}`)).text();
+      expect(page, p).toContain('<link rel="icon" href="/favicon.svg"');
+    }
+  });
+});
