@@ -113,6 +113,12 @@ export type CreateTicketBody = z.infer<typeof createTicketBody>;
 
 export const ticketIdParam = z.object({ id: z.string().regex(/^[0-9A-Z]{6,16}$/, 'not a ticket id') });
 
+/** A mail held for want of proof: its internal note's id (desk/inbound-mail.ts). */
+export const heldMailParam = z.object({
+  id: ticketIdParam.shape.id,
+  messageId: z.string().regex(/^E[0-9a-f]{24}$/, 'not a held mail id'),
+});
+
 export const idempotencyKeyHeader = z
   .string()
   .min(1)

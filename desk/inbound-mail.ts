@@ -38,7 +38,8 @@ import type { TicketService } from './tickets';
  *    and comes from its customer or from an agent. It is added to the thread only when the sender
  *    proves it (desk/mail-auth.ts: a reply token or a mail we sent to that person alone, and DMARC
  *    where the MTA checked it); otherwise it is held as an internal note for agents, never mailed to
- *    the customer nor counted. A customer writing to a closed ticket gets a follow-up ticket.
+ *    the customer nor counted, its files kept apart for agents until one releases or discards it
+ *    (desk/held-mail.ts). A customer writing to a closed ticket gets a follow-up ticket.
  * 5. New ticket: anyone may open one by mail (an unknown address becomes a customer on the standard
  *    agreement). Naming someone else's ticket opens the sender's own ticket instead. Mail from an
  *    agent that names no ticket is ignored (agents work tickets through the API and the console).
@@ -180,7 +181,16 @@ export function createInboundMail(deps: InboundMailDeps) {
           internal: true,
           channel: 'email',
           createdAt: deps.now(),
-          mail: { ...details, proof: `unverified: ${proof.reason}` },
+          mail: {
+            ...details,
+            proof: `unverified: ${proof.reason}`,
+            // What an agent may release as the customer's message (desk/held-mail.ts); files stay apart until then.
+            held: {
+              status: 'pending',
+              ...(sender.id === ticket.customerId ? { customerId: sender.id } : {}),
+              reply: f.reply,
+            },
+          },
         });
         return { outcome: 'held', ticketId: ticket.id, reason: proof.reason, messageId };
       }
@@ -215,10 +225,11 @@ export function createInboundMail(deps: InboundMailDeps) {
   }
 
   /** Ids derive from the message key, so reprocessing the same mail overwrites nothing and adds nothing. */
-  async function keepFiles(kept: CheckedFile[], key: string, ticketId: string, messageId?: string) {
+  /** A held mail's files are kept apart with it (agents only, outside the customer's quota) until an agent decides. */
+  async function keepFiles(kept: CheckedFile[], key: string, ticketId: string, messageId?: string, held = false) {
     const prefix = sha256(key).slice(0, 20);
     const files = kept.map((file, i) => ({ ...file, id: `${prefix}-${i}` }));
-    const { overQuota } = await deps.attachments.keep(ticketId, files, { messageId, partial: true });
+    const { overQuota } = await deps.attachments.keep(ticketId, files, { messageId, partial: true, held });
     return overQuota;
   }
 
@@ -270,7 +281,9 @@ export function createInboundMail(deps: InboundMailDeps) {
         const stored =
           result.ticketId &&
           (result.outcome === 'created' || result.outcome === 'threaded' || result.outcome === 'held');
-        const overQuota = stored ? await keepFiles(kept, key, result.ticketId!, result.messageId) : [];
+        const overQuota = stored
+          ? await keepFiles(kept, key, result.ticketId!, result.messageId, result.outcome === 'held')
+          : [];
         const skippedAttachments = [...refusedFiles, ...overQuota];
         await store.inboundMail.finish(
           key,

@@ -307,7 +307,8 @@ export function createPortal(deps: PortalDeps) {
     async file(customer: PortalCustomer, ticketId: string, fileId: string): Promise<Attachment> {
       await readable(customer, ticketId);
       const a = fileId.length <= 100 ? await store.attachments.get(fileId) : null;
-      if (!a || a.ticketId !== ticketId) throw notFoundError('attachment');
+      // A held mail's file is for agents until released (desk/held-mail.ts).
+      if (!a || a.ticketId !== ticketId || a.held) throw notFoundError('attachment');
       return a;
     },
 
@@ -317,9 +318,7 @@ export function createPortal(deps: PortalDeps) {
     },
 
     /** The SLA the customer is under: the terms, their text, and what the customer has accepted of this version. */
-    async terms(
-      customer: PortalCustomer,
-    ): Promise<{
+    async terms(customer: PortalCustomer): Promise<{
       terms: AgreementTerms;
       text: SlaTextPart[][];
       supportHours: string;

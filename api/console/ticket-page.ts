@@ -161,10 +161,29 @@ function refused(files: { filename: string; reason: string }[] | undefined): Saf
     </ul>`;
 }
 
+/** A held mail awaits an agent: release it to the thread as the customer's, or discard it and its files. */
+function heldDecision(d: TicketPageData, m: ThreadMessage): SafeHtml | '' {
+  const held = m.mail?.held;
+  if (!held) return '';
+  if (held.status !== 'pending')
+    return html`<p class="meta held-status" data-held="${held.status}">
+      ${held.status === 'released' ? 'Released' : 'Discarded'} by ${held.decidedBy ?? 'an agent'}.
+    </p>`;
+  const button = (decision: 'release' | 'discard', label: string, cls: string) =>
+    html`<form method="post" action="/console/tickets/${d.ticket.id}/held-mail/${m.id}/${decision}" class="inline">
+      <input type="hidden" name="${CSRF_FIELD}" value="${d.csrf}" />
+      <button type="submit" class="${cls}" id="${decision}-${m.id}">${label}</button>
+    </form>`;
+  return html`<div class="held-decision" data-held="pending">
+    ${held.customerId ? button('release', "Release as the customer's message", '') : ''}
+    ${button('discard', 'Discard', 'secondary')}
+  </div>`;
+}
+
 /** A mail's whole text (quoted history included) behind a details element: no script needed. */
-function mailDetails(m: ThreadMessage): SafeHtml | '' {
+function mailDetails(d: TicketPageData, m: ThreadMessage): SafeHtml | '' {
   if (!m.mail) return '';
-  return html`${refused(m.mail.refusedFiles)}
+  return html`${refused(m.mail.refusedFiles)}${heldDecision(d, m)}
     <details class="original-mail">
       <summary>Original mail${m.mail.proof ? ` (sender: ${m.mail.proof})` : ''}</summary>
       <pre>${m.mail.original}</pre>
@@ -203,7 +222,7 @@ function thread(d: TicketPageData): SafeHtml {
         ${when(d.cal, new Date(m.createdAt))}
       </p>
       <pre>${m.body}</pre>
-      ${mailDetails(m)}
+      ${mailDetails(d, m)}
     </article>`;
   });
   return html`<div id="thread">${intro}${msgs}</div>`;
