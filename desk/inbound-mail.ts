@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../domain/app-errors';
 import type { Logger } from '../lib/logger';
+import { canonicalEmail, canonicalOrNull } from '../lib/email-address';
 import { isNotificationMessageId } from '../lib/reply-token';
 import type { Store } from '../store';
 import type { InboundOutcome } from '../store/inbound-mail';
@@ -20,7 +21,7 @@ import {
   type RefusedFile,
 } from './mail-rules';
 import { cutText } from './mail-text';
-import { ensureCustomer } from './customers';
+import { ensureCustomer, proveAddress } from './customers';
 import { isStaff, principalOf } from './principal';
 import type { TicketActions } from './ticket-actions';
 import type { TicketService } from './tickets';
@@ -93,13 +94,15 @@ function unusable(f: MailFacts | null): string | null {
   if (!f) return 'the message could not be parsed as MIME';
   if (!f.hasHeaders) return 'no mail headers found: this is not a MIME message';
   if (!f.from) return 'no sender address (neither From nor MAIL FROM)';
+  const sender = canonicalEmail(f.from.address);
+  if (!sender.ok) return `the sender's address ${f.from.address} is refused: it ${sender.reason}`;
   if (!f.subject && !f.text && !f.attachments.length) return 'the message has no subject, text or attachment';
   return null;
 }
 
 /** Same Message-ID and same sender: a redelivery. Without an ID, the same bytes. */
 function dedupKey(f: MailFacts | null, bytes: Buffer): string {
-  if (f?.messageId && f.messageId.length <= 250) return `mid:${f.messageId}:${f.from?.address ?? '<>'}`;
+  if (f?.messageId && f.messageId.length <= 250) return `mid:${f.messageId}:${f.from?.address.toLowerCase() ?? '<>'}`;
   return `sha256:${sha256(bytes)}`;
 }
 
@@ -152,7 +155,9 @@ export function createInboundMail(deps: InboundMailDeps) {
     const found = await findTicket(facts);
     if (facts.automatic || !facts.from)
       return { outcome: 'ignored', ticketId: found?.ticket.id, reason: `robot: ${facts.automatic ?? 'no sender'}` };
-    const f: Sent = { ...facts, from: facts.from };
+    // Compared in its one canonical form (lib/email-address.ts), checked usable before routing.
+    const address = canonicalOrNull(facts.from.address) ?? facts.from.address.toLowerCase();
+    const f: Sent = { ...facts, from: { ...facts.from, address } };
     const sender = await store.users.byEmail(f.from.address);
     const messageId = `E${sha256(key).slice(0, 24)}`;
     if (found && sender && (sender.id === found.ticket.customerId || isStaff(sender))) {
@@ -194,6 +199,8 @@ export function createInboundMail(deps: InboundMailDeps) {
         });
         return { outcome: 'held', ticketId: ticket.id, reason: proof.reason, messageId };
       }
+      // A verified reply proves the customer's address (desk/customers.ts): they may join their domain's organization.
+      if (sender.id === ticket.customerId) await proveAddress(store, sender, deps.now());
       try {
         const body = f.reply || '(see attachments)';
         // The message id comes from the mail's key, so a retried delivery threads it once.

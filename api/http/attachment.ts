@@ -78,9 +78,9 @@ export function attachmentList(files: AttachmentMeta[], href: (fileId: string) =
           ><br />`
       : '';
     const held = f.held ? html` <span class="held-file">(held mail: agents only, not counted)</span>` : '';
+    const name = downloadName(f.filename, f.contentType);
     return html`<li class="attachment" data-type="${f.contentType}" data-held="${String(Boolean(f.held))}">
-      ${thumb}<a class="download" href="${href(f.id)}" download>${downloadName(f.filename, f.contentType)}</a>
-      (${size})${held}
+      ${thumb}<a class="download" href="${href(f.id)}" download>${name}</a> (${size})${held}
     </li>`;
   });
   return html`<h2>Attachments</h2>
