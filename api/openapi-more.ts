@@ -204,7 +204,8 @@ export const MORE_OPERATIONS: Operation[] = [
     tag: 'Thread',
     access: 'any',
     summary: "List a ticket's files",
-    description: 'Names, types and sizes.',
+    description:
+      "Names, types and sizes. Agents also get the files of held mail, marked `held: true`: they are not the customer's (customers never see them) until an agent releases the mail.",
     success: { status: 200, description: 'the files', schema: anyObject },
     errors: [...API_ERRORS, 404],
   },
@@ -215,7 +216,7 @@ export const MORE_OPERATIONS: Operation[] = [
     access: 'any',
     summary: 'Download a file',
     description:
-      'Only for those who may see the ticket. Always `Content-Disposition: attachment` (with an RFC 6266 `filename*` for non-ASCII names), `X-Content-Type-Options: nosniff` and a sandboxing CSP.',
+      "Only for those who may see the ticket (a held mail's file: agents only). Always `Content-Disposition: attachment` (with an RFC 6266 `filename*` for non-ASCII names) under a name that says the type judged from the content (`page.html` judged plain text downloads as `page.html.txt`), `X-Content-Type-Options: nosniff` and a sandboxing CSP.",
     success: { status: 200, description: 'the file', schema: str, contentType: 'application/octet-stream' },
     errors: [...API_ERRORS, 404],
   },

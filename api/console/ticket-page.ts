@@ -360,7 +360,7 @@ export function ticketBody(d: TicketPageData): SafeHtml {
   return html`<h1>#${d.ticket.id}: ${d.ticket.subject}</h1>
     ${d.notice ? html`<p class="banner ok" role="status" id="notice">${d.notice}</p>` : ''}
     ${d.error ? html`<p class="banner" role="alert" id="refusal">${d.error}</p>` : ''}
-    ${d.ticket.unverified ? html`<p class="banner" role="status" id="unverified">Unverified sender: opened on the web form under ${d.ticket.customerEmail}, an existing customer's address, and the link mailed there has not been opened yet. Do not share anything confidential until it is.</p>` : ''}
+    ${d.ticket.unverified ? html`<p class="banner" role="status" id="unverified">Unverified sender: opened on the web form under ${d.ticket.customerEmail} (an existing customer's address, or one at an organization's domain), and the link mailed there has not been opened yet. Do not share anything confidential until it is.</p>` : ''}
     <p>
       Status <strong id="ticket-status">${s.status.replace(/_/g, ' ')}</strong> ·
       <span class="sla ${s.slaState}" id="sla-state">${s.slaState}</span> · priority <strong>${s.priority}</strong> ·
