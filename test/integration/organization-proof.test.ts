@@ -186,6 +186,19 @@ describe('addresses in one canonical form', () => {
     expect(zw.status).toBe(400);
     expect(zw.body.errors).toContainEqual({ field: 'customerEmail', message: expect.stringContaining('U+200B') });
 
+    // An organization's domain is judged the same way, before any lower-casing could fold the Kelvin sign.
+    const orgKelvin = await admin.post('/api/v1/organizations', {
+      name: `Kelvin ${run}`,
+      domains: [`\u212Ailo-${run}.example`],
+      agreement: {
+        calendar: 'default',
+        policy: 'default',
+        scope: { training: false, customDevelopment: false, thirdParty: false },
+      },
+    });
+    expect(orgKelvin.status).toBe(400);
+    expect(orgKelvin.body.errors).toContainEqual({ field: 'domains[0]', message: expect.stringContaining('U+212A') });
+
     // By mail: refused with the reason, and nobody was made a customer of kilo-….
     await admin.post('/api/v1/organizations', {
       name: `Kilo ${run}`,
