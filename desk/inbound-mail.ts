@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../domain/app-errors';
 import type { Logger } from '../lib/logger';
-import { canonicalEmail, canonicalOrNull } from '../lib/email-address';
+import { canonicalEmail } from '../lib/email-address';
 import { isNotificationMessageId } from '../lib/reply-token';
 import type { Store } from '../store';
 import type { InboundOutcome } from '../store/inbound-mail';
@@ -94,8 +94,6 @@ function unusable(f: MailFacts | null): string | null {
   if (!f) return 'the message could not be parsed as MIME';
   if (!f.hasHeaders) return 'no mail headers found: this is not a MIME message';
   if (!f.from) return 'no sender address (neither From nor MAIL FROM)';
-  const sender = canonicalEmail(f.from.address);
-  if (!sender.ok) return `the sender's address ${f.from.address} is refused: it ${sender.reason}`;
   if (!f.subject && !f.text && !f.attachments.length) return 'the message has no subject, text or attachment';
   return null;
 }
@@ -155,11 +153,18 @@ export function createInboundMail(deps: InboundMailDeps) {
     const found = await findTicket(facts);
     if (facts.automatic || !facts.from)
       return { outcome: 'ignored', ticketId: found?.ticket.id, reason: `robot: ${facts.automatic ?? 'no sender'}` };
-    // Compared in its one canonical form (lib/email-address.ts), checked usable before routing.
-    const address = canonicalOrNull(facts.from.address) ?? facts.from.address.toLowerCase();
-    const f: Sent = { ...facts, from: { ...facts.from, address } };
-    const sender = await store.users.byEmail(f.from.address);
     const messageId = `E${sha256(key).slice(0, 24)}`;
+    // Compared in its one canonical form (lib/email-address.ts). A look-alike or invisible-character address is
+    // nobody's: held for agents on the ticket it names, else refused with the reason.
+    const canonical = canonicalEmail(facts.from.address);
+    if (!canonical.ok) {
+      const why = `the sender's address ${facts.from.address} is refused: it ${canonical.reason}`;
+      if (!found) throw new InboundMailRejected(why);
+      await holdRefusedSender(found.ticket.id, { ...facts, from: facts.from }, why, messageId, details);
+      return { outcome: 'held', ticketId: found.ticket.id, reason: why, messageId };
+    }
+    const f: Sent = { ...facts, from: { ...facts.from, address: canonical.address } };
+    const sender = await store.users.byEmail(f.from.address);
     if (found && sender && (sender.id === found.ticket.customerId || isStaff(sender))) {
       const { ticket, citedTo } = found;
       const proof = proveSender({
@@ -229,6 +234,23 @@ export function createInboundMail(deps: InboundMailDeps) {
     const customer = sender ?? (await ensureCustomer(store, f.from.address, f.from.name, deps.now()));
     if (customer.role !== 'customer') return { outcome: 'ignored', reason: `${f.from.address} is not a customer` };
     return { outcome: 'created', ticketId: await openTicket(f, key, customer, details.refusedFiles ?? []) };
+  }
+
+  /** Flagged to agents as a held note that can only be discarded: no customer's address sent it. */
+  async function holdRefusedSender(ticketId: string, f: Sent, why: string, messageId: string, details: MailDetails) {
+    await store.messages.add({
+      id: messageId,
+      ticketId,
+      authorId: 'unknown-sender',
+      authorRole: 'customer',
+      authorName: f.from.name ?? 'unknown sender',
+      kind: 'internal_note',
+      body: `Mail held for review (not sent to the customer, not counted): ${why}.\n\n${f.reply || '(no text)'}`,
+      internal: true,
+      channel: 'email',
+      createdAt: deps.now(),
+      mail: { ...details, proof: `refused: ${why}`, held: { status: 'pending', reply: f.reply } },
+    });
   }
 
   /** Ids derive from the message key, so reprocessing the same mail overwrites nothing and adds nothing. */
@@ -318,6 +340,10 @@ export function createInboundMail(deps: InboundMailDeps) {
           ...(result.reason ? { reason: result.reason } : {}),
         };
       } catch (err) {
+        if (err instanceof InboundMailRejected) {
+          await store.inboundMail.reject(key, err.message, bytes, deps.now());
+          throw err;
+        }
         // Left for the sender's retry: SMTP answers 451, HTTP 5xx.
         await store.inboundMail.fail(key, String(err), deps.now()).catch(() => undefined);
         throw err;

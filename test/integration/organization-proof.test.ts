@@ -224,5 +224,27 @@ describe('addresses in one canonical form', () => {
       inbound.deliver({ envelope: { from: `eve@kilo-${run}.example`, to: ['support@desk.test'] }, raw } as never),
     ).rejects.toThrow(/U\+212A/);
     expect(await stack.store.users.byEmail(`eve@kilo-${run}.example`)).toBeNull();
+
+    // Naming a ticket, it is held there for agents (to discard: nobody's address sent it), never the customer's.
+    const victim = await admin.post('/api/v1/tickets', {
+      subject: 'Invoice',
+      description: 'd',
+      category: 'bug',
+      customerEmail: `eve@kilo-${run}.example`,
+    });
+    const named = raw
+      .replace('Subject: Hello', `Subject: Re: Invoice [#${victim.body.id}]`)
+      .replace(`<kelvin-${run}@`, `<kelvin-2-${run}@`);
+    expect(
+      await inbound.deliver({
+        envelope: { from: 'x@elsewhere.example', to: ['support@desk.test'] },
+        raw: named,
+      } as never),
+    ).toEqual({ outcome: 'held', ticketId: victim.body.id });
+    const thread = await stack.store.messages.forTicket(victim.body.id, { includeInternal: true });
+    const note = thread.find((m) => m.mail?.held);
+    expect(note).toMatchObject({ internal: true, mail: { held: { status: 'pending' } } });
+    expect(note!.body).toContain('U+212A');
+    expect(note!.mail!.held!.customerId).toBeUndefined();
   });
 });
