@@ -103,6 +103,22 @@ function withRefusedFiles(
   };
 }
 
+/**
+ * A customer whose address is at an organization's domain but not yet proven is handled as an individual: told so,
+ * and how the address joins (desk/customers.ts). The link in this mail went to the address alone.
+ */
+function withPendingOrganization(mail: { text: string; html: string }, org: { name: string } | undefined) {
+  if (!org) return mail;
+  const words = [
+    `Your address is at the domain of ${org.name}, but we have not yet confirmed that it is yours, so this request is handled under our standard agreement, as an individual customer's, and ${org.name}'s administrators do not see it.`,
+    `Open the link to your ticket in this mail (or sign in to the portal with this address) to confirm it: your next requests will then be handled under ${org.name}'s agreement.`,
+  ];
+  return {
+    text: `${mail.text}\n${words.join('\n\n')}\n`,
+    html: mail.html.replace('</body>', `${words.map((w) => `<p>${escapeHtml(w)}</p>`).join('')}</body>`),
+  };
+}
+
 export function createTicketActivities(deps: TicketActivityDeps) {
   const { store, mailer, contacts } = deps;
 
@@ -178,12 +194,14 @@ export function createTicketActivities(deps: TicketActivityDeps) {
           : deps.links.staffUrl(input.ticketId),
       ...(input.audience.kind === 'customer' ? { portalUrl: deps.links.portalUrl() } : {}),
     });
-    // The receipt tells the customer which of their files were not accepted (stored with the ticket).
-    const refused =
-      input.kind === 'acknowledgement'
-        ? (input.refusedFiles ?? (await store.tickets.get(input.ticketId))?.refusedFiles)
-        : undefined;
-    const mail = { ...rendered, ...withRefusedFiles(rendered, refused) };
+    // The receipt tells the customer which of their files were not accepted (stored with the ticket), and whether
+    // their address still has to be proven to count as their organization's.
+    const content = input.kind === 'acknowledgement' ? await store.tickets.get(input.ticketId) : null;
+    const refused = input.kind === 'acknowledgement' ? (input.refusedFiles ?? content?.refusedFiles) : undefined;
+    const mail = {
+      ...rendered,
+      ...withPendingOrganization(withRefusedFiles(rendered, refused), content?.pendingOrganization),
+    };
     const messageId = notificationMessageId(deps.replySecret, input.key, contacts.mailDomain);
     const claimed = await store.notifications.claim(
       { key: input.key, ticketId: input.ticketId, kind: input.kind, to, subject: mail.subject, messageId },

@@ -22,6 +22,7 @@ import { agentRoutes, macroRoutes } from './routes/macros';
 import { userRoutes } from './routes/users';
 import { webhookRoutes } from './routes/webhooks';
 import { attachmentRoutes } from './routes/attachments';
+import { heldMailRoutes } from './routes/held-mail';
 import { liveSessionRoutes } from './routes/live-sessions';
 import type { Desk } from '../desk';
 import { createWebRoutes } from './web/routes';
@@ -107,6 +108,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/tickets', ticketRoutes(tickets, desk.queue));
   api.use('/tickets', ticketThreadRoutes(actions));
   api.use('/tickets', attachmentRoutes({ desk }));
+  api.use('/tickets', heldMailRoutes(desk.heldMail));
   api.use('/tickets', liveSessionRoutes(desk.liveSessions));
   api.use('/users', userRoutes(desk.users));
   api.use('/agents', agentRoutes(desk.agents));

@@ -4,7 +4,7 @@ import { previewQuery, zoneQuery } from './routes/sla';
 import { macroBody, macroIdParam } from './routes/macros';
 import { createWebhookBody } from './routes/webhooks';
 import type { ErrorStatus, Operation } from './openapi';
-import { liveSessionBody } from './schemas';
+import { heldMailParam, liveSessionBody } from './schemas';
 import { calendarBody, policyBody } from './sla-schemas';
 import { ATTACHMENT_POLICY } from '../desk/attachments';
 
@@ -211,7 +211,8 @@ export const MORE_OPERATIONS: Operation[] = [
     tag: 'Thread',
     access: 'any',
     summary: "List a ticket's files",
-    description: 'Names, types and sizes.',
+    description:
+      "Names, types and sizes. Agents also get the files of held mail, marked `held: true`: they are not the customer's (customers never see them) until an agent releases the mail.",
     success: { status: 200, description: 'the files', schema: anyObject },
     errors: [...API_ERRORS, 404],
   },
@@ -222,7 +223,7 @@ export const MORE_OPERATIONS: Operation[] = [
     access: 'any',
     summary: 'Download a file',
     description:
-      'Only for those who may see the ticket. Always `Content-Disposition: attachment` (with an RFC 6266 `filename*` for non-ASCII names), `X-Content-Type-Options: nosniff` and a sandboxing CSP.',
+      "Only for those who may see the ticket (a held mail's file: agents only). Always `Content-Disposition: attachment` (with an RFC 6266 `filename*` for non-ASCII names) under a name that says the type judged from the content (`page.html` judged plain text downloads as `page.html.txt`), `X-Content-Type-Options: nosniff` and a sandboxing CSP.",
     success: { status: 200, description: 'the file', schema: str, contentType: 'application/octet-stream' },
     errors: [...API_ERRORS, 404],
   },
@@ -317,6 +318,23 @@ export const MORE_OPERATIONS: Operation[] = [
     },
     errors: [...API_ERRORS, 403, 413, 415, 422],
   },
+  ...(['release', 'discard'] as const).map((decision): Operation => ({
+    method: 'post',
+    path: `/api/v1/tickets/{id}/held-mail/{messageId}/${decision}`,
+    tag: 'Channels',
+    access: 'agent',
+    params: heldMailParam.shape,
+    summary: decision === 'release' ? 'Release a held mail' : 'Discard a held mail',
+    description:
+      decision === 'release'
+        ? "A mail naming this ticket whose sender proved nothing is held: an internal note (its `mail.held.status` is `pending`; `messageId` is that note's id in the thread) whose files are listed to agents only, marked `held`, and count against no quota. Releasing adds its text to the thread as the customer's message (it counts from now: it resumes a ticket waiting on the customer) and its files become the ticket's, within the ticket's quota (413 when they do not fit: nothing changes). A mail held under an agent's address cannot be released (409). Answers `{status: 'released', message, files}`."
+        : "Deletes a held mail's files; the note stays in the thread, marked `discarded`. Answers `{status: 'discarded', files}`.",
+    success: { status: 200, description: 'the decision', schema: anyObject },
+    errors: [...API_ERRORS, 403, 404, 409, ...(decision === 'release' ? ([413] as const) : [])],
+    errorNotes: {
+      409: "the mail was already released or discarded; or (release) it was held under an agent's address, or the ticket is closed",
+    },
+  })),
   {
     method: 'get',
     path: '/api/v1/agents',

@@ -221,7 +221,7 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       ['id', 'ticketId', 'authorRole', 'authorName', 'body', 'kind', 'internal', 'channel', 'createdAt'],
     ),
     description:
-      'One entry of the thread. `kind`: `message` (the customer), `reply`, `resolution_note`, `pending_reason` and `close_reason` (typed by an agent, shown to the customer), `internal_note` and `escalation_reason` (agents only; `internal` is true).',
+      'One entry of the thread. `kind`: `message` (the customer), `reply`, `resolution_note`, `pending_reason` and `close_reason` (typed by an agent, shown to the customer), `internal_note` and `escalation_reason` (agents only; `internal` is true). A message that came by mail has `mail`: `original` (the whole text), `refusedFiles`, `proof` (what proved the sender, or why nothing did); the note of a held mail (agents only) has `mail.held`: `status` (`pending`, `released` or `discarded`), the `reply` it would add, and who decided when.',
   },
   TicketDetail: obj(
     {

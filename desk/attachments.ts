@@ -116,22 +116,24 @@ export function createAttachmentService(deps: AttachmentServiceDeps) {
   const { store } = deps;
   const quota = deps.quota ?? DEFAULT_QUOTA;
 
-  async function usage(ticketId: string) {
-    const list = await store.attachments.forTicket(ticketId);
+  /** A held mail's files count apart (bounded by the same quota), so forged mail cannot fill the customer's share. */
+  async function usage(ticketId: string, held: boolean) {
+    const list = await store.attachments.forTicket(ticketId, held);
     return { files: list.length, bytes: list.reduce((n, a) => n + a.size, 0), ids: new Set(list.map((a) => a.id)) };
   }
 
   /**
    * Stores checked files on a ticket within its quota. `partial` keeps what fits and names the rest
    * (mail: the message itself is already accepted); otherwise all or nothing (API, web form).
-   * Ids may be given so that reprocessing the same input stores nothing twice.
+   * Ids may be given so that reprocessing the same input stores nothing twice. `held`: the files of a held mail,
+   * kept apart for agents (desk/held-mail.ts).
    */
   async function keep(
     ticketId: string,
     files: (CheckedFile & { id?: string })[],
-    opts: { messageId?: string; partial?: boolean } = {},
+    opts: { messageId?: string; partial?: boolean; held?: boolean } = {},
   ): Promise<{ saved: AttachmentMeta[]; overQuota: RefusedFile[] }> {
-    const used = await usage(ticketId);
+    const used = await usage(ticketId, Boolean(opts.held));
     const fits: typeof files = [];
     const overQuota: RefusedFile[] = [];
     // A retry of the same input (same ids) stores nothing twice and does not count against itself.
@@ -156,6 +158,7 @@ export function createAttachmentService(deps: AttachmentServiceDeps) {
         size: f.data.length,
         data: f.data,
         createdAt: deps.now(),
+        ...(opts.held ? { held: true } : {}),
       };
       await store.attachments.add(a);
       const { data: _bytes, ...meta } = a;
@@ -167,11 +170,22 @@ export function createAttachmentService(deps: AttachmentServiceDeps) {
   return {
     quota,
     keep,
-    list: (ticketId: string) => store.attachments.forTicket(ticketId),
-    /** One file of one ticket; the caller has already checked that its reader may see the ticket. */
-    async get(ticketId: string, attachmentId: string): Promise<Attachment> {
+    /** Whether the quota leaves room for these sizes (a held mail's files, before its release adds them). */
+    async fits(ticketId: string, sizes: number[]): Promise<boolean> {
+      const used = await usage(ticketId, false);
+      const bytes = sizes.reduce((n, b) => n + b, 0);
+      return used.files + sizes.length <= quota.maxFiles && used.bytes + bytes <= quota.maxBytes;
+    },
+    /** The ticket's files; `withHeld` (agents only) adds those of held mail, each marked `held`. */
+    list: (ticketId: string, opts: { withHeld?: boolean } = {}) =>
+      store.attachments.forTicket(ticketId, opts.withHeld ? 'any' : false),
+    /**
+     * One file of one ticket; the caller has already checked that its reader may see the ticket. A held mail's
+     * file only with `withHeld` (agents): for anyone else it does not exist.
+     */
+    async get(ticketId: string, attachmentId: string, opts: { withHeld?: boolean } = {}): Promise<Attachment> {
       const a = attachmentId.length <= 100 ? await store.attachments.get(attachmentId) : null;
-      if (!a || a.ticketId !== ticketId) throw notFoundError('attachment');
+      if (!a || a.ticketId !== ticketId || (a.held && !opts.withHeld)) throw notFoundError('attachment');
       return a;
     },
   };

@@ -4,6 +4,7 @@ import { textToHtml } from '../lib/mail-html';
 import type { Mailer } from '../lib/mailer';
 import type { Store } from '../store';
 import type { TicketContent } from '../store/tickets';
+import { proveAddress } from './customers';
 import { principalOf, type Principal } from './principal';
 import type { TicketLinks } from './ticket-links';
 import type { SlaAcceptances } from './sla-acceptance';
@@ -72,9 +73,11 @@ export function createCustomerLinks(deps: {
         // The address is proven now: its customer engaged support under the ticket's SLA version.
         await deps.acceptances.impliedByTicket(ticket.customerId, ticket.slaVersion, ticket.id, deps.now());
       }
+      // A link that only went to the address by mail proves it (one the web form showed proves nothing).
+      const customer = ticket.linkShown ? user : await proveAddress(store, user, deps.now());
       return {
         ticket: { ...ticket, unverified: undefined },
-        customer: principalOf(user),
+        customer: principalOf(customer),
       };
     },
 
@@ -83,9 +86,7 @@ export function createCustomerLinks(deps: {
      * that neither the answer nor its timing tells whether the address is known; failures are logged.
      */
     requestLinks(email: string): void {
-      sendLinks(email.trim().toLowerCase()).catch((err: unknown) =>
-        deps.logger.error({ err }, 'ticket links not mailed'),
-      );
+      sendLinks(email.trim()).catch((err: unknown) => deps.logger.error({ err }, 'ticket links not mailed'));
     },
   };
 }

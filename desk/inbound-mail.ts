@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../domain/app-errors';
 import type { Logger } from '../lib/logger';
+import { canonicalEmail } from '../lib/email-address';
 import { isNotificationMessageId } from '../lib/reply-token';
 import type { Store } from '../store';
 import type { InboundOutcome } from '../store/inbound-mail';
@@ -20,7 +21,7 @@ import {
   type RefusedFile,
 } from './mail-rules';
 import { cutText } from './mail-text';
-import { ensureCustomer } from './customers';
+import { ensureCustomer, proveAddress } from './customers';
 import { isStaff, principalOf } from './principal';
 import type { TicketActions } from './ticket-actions';
 import type { TicketService } from './tickets';
@@ -38,7 +39,8 @@ import type { TicketService } from './tickets';
  *    and comes from its customer or from an agent. It is added to the thread only when the sender
  *    proves it (desk/mail-auth.ts: a reply token or a mail we sent to that person alone, and DMARC
  *    where the MTA checked it); otherwise it is held as an internal note for agents, never mailed to
- *    the customer nor counted. A customer writing to a closed ticket gets a follow-up ticket.
+ *    the customer nor counted, its files kept apart for agents until one releases or discards it
+ *    (desk/held-mail.ts). A customer writing to a closed ticket gets a follow-up ticket.
  * 5. New ticket: anyone may open one by mail (an unknown address becomes a customer on the standard
  *    agreement). Naming someone else's ticket opens the sender's own ticket instead. Mail from an
  *    agent that names no ticket is ignored (agents work tickets through the API and the console).
@@ -98,7 +100,7 @@ function unusable(f: MailFacts | null): string | null {
 
 /** Same Message-ID and same sender: a redelivery. Without an ID, the same bytes. */
 function dedupKey(f: MailFacts | null, bytes: Buffer): string {
-  if (f?.messageId && f.messageId.length <= 250) return `mid:${f.messageId}:${f.from?.address ?? '<>'}`;
+  if (f?.messageId && f.messageId.length <= 250) return `mid:${f.messageId}:${f.from?.address.toLowerCase() ?? '<>'}`;
   return `sha256:${sha256(bytes)}`;
 }
 
@@ -151,9 +153,18 @@ export function createInboundMail(deps: InboundMailDeps) {
     const found = await findTicket(facts);
     if (facts.automatic || !facts.from)
       return { outcome: 'ignored', ticketId: found?.ticket.id, reason: `robot: ${facts.automatic ?? 'no sender'}` };
-    const f: Sent = { ...facts, from: facts.from };
-    const sender = await store.users.byEmail(f.from.address);
     const messageId = `E${sha256(key).slice(0, 24)}`;
+    // Compared in its one canonical form (lib/email-address.ts). A look-alike or invisible-character address is
+    // nobody's: held for agents on the ticket it names, else refused with the reason.
+    const canonical = canonicalEmail(facts.from.address);
+    if (!canonical.ok) {
+      const why = `the sender's address ${facts.from.address} is refused: it ${canonical.reason}`;
+      if (!found) throw new InboundMailRejected(why);
+      await holdRefusedSender(found.ticket.id, { ...facts, from: facts.from }, why, messageId, details);
+      return { outcome: 'held', ticketId: found.ticket.id, reason: why, messageId };
+    }
+    const f: Sent = { ...facts, from: { ...facts.from, address: canonical.address } };
+    const sender = await store.users.byEmail(f.from.address);
     if (found && sender && (sender.id === found.ticket.customerId || isStaff(sender))) {
       const { ticket, citedTo } = found;
       const proof = proveSender({
@@ -180,10 +191,21 @@ export function createInboundMail(deps: InboundMailDeps) {
           internal: true,
           channel: 'email',
           createdAt: deps.now(),
-          mail: { ...details, proof: `unverified: ${proof.reason}` },
+          mail: {
+            ...details,
+            proof: `unverified: ${proof.reason}`,
+            // What an agent may release as the customer's message (desk/held-mail.ts); files stay apart until then.
+            held: {
+              status: 'pending',
+              ...(sender.id === ticket.customerId ? { customerId: sender.id } : {}),
+              reply: f.reply,
+            },
+          },
         });
         return { outcome: 'held', ticketId: ticket.id, reason: proof.reason, messageId };
       }
+      // A verified reply proves the customer's address (desk/customers.ts): they may join their domain's organization.
+      if (sender.id === ticket.customerId) await proveAddress(store, sender, deps.now());
       try {
         const body = f.reply || '(see attachments)';
         // The message id comes from the mail's key, so a retried delivery threads it once.
@@ -214,11 +236,29 @@ export function createInboundMail(deps: InboundMailDeps) {
     return { outcome: 'created', ticketId: await openTicket(f, key, customer, details.refusedFiles ?? []) };
   }
 
+  /** Flagged to agents as a held note that can only be discarded: no customer's address sent it. */
+  async function holdRefusedSender(ticketId: string, f: Sent, why: string, messageId: string, details: MailDetails) {
+    await store.messages.add({
+      id: messageId,
+      ticketId,
+      authorId: 'unknown-sender',
+      authorRole: 'customer',
+      authorName: f.from.name ?? 'unknown sender',
+      kind: 'internal_note',
+      body: `Mail held for review (not sent to the customer, not counted): ${why}.\n\n${f.reply || '(no text)'}`,
+      internal: true,
+      channel: 'email',
+      createdAt: deps.now(),
+      mail: { ...details, proof: `refused: ${why}`, held: { status: 'pending', reply: f.reply } },
+    });
+  }
+
   /** Ids derive from the message key, so reprocessing the same mail overwrites nothing and adds nothing. */
-  async function keepFiles(kept: CheckedFile[], key: string, ticketId: string, messageId?: string) {
+  /** A held mail's files are kept apart with it (agents only, outside the customer's quota) until an agent decides. */
+  async function keepFiles(kept: CheckedFile[], key: string, ticketId: string, messageId?: string, held = false) {
     const prefix = sha256(key).slice(0, 20);
     const files = kept.map((file, i) => ({ ...file, id: `${prefix}-${i}` }));
-    const { overQuota } = await deps.attachments.keep(ticketId, files, { messageId, partial: true });
+    const { overQuota } = await deps.attachments.keep(ticketId, files, { messageId, partial: true, held });
     return overQuota;
   }
 
@@ -270,7 +310,9 @@ export function createInboundMail(deps: InboundMailDeps) {
         const stored =
           result.ticketId &&
           (result.outcome === 'created' || result.outcome === 'threaded' || result.outcome === 'held');
-        const overQuota = stored ? await keepFiles(kept, key, result.ticketId!, result.messageId) : [];
+        const overQuota = stored
+          ? await keepFiles(kept, key, result.ticketId!, result.messageId, result.outcome === 'held')
+          : [];
         const skippedAttachments = [...refusedFiles, ...overQuota];
         await store.inboundMail.finish(
           key,
@@ -298,6 +340,10 @@ export function createInboundMail(deps: InboundMailDeps) {
           ...(result.reason ? { reason: result.reason } : {}),
         };
       } catch (err) {
+        if (err instanceof InboundMailRejected) {
+          await store.inboundMail.reject(key, err.message, bytes, deps.now());
+          throw err;
+        }
         // Left for the sender's retry: SMTP answers 451, HTTP 5xx.
         await store.inboundMail.fail(key, String(err), deps.now()).catch(() => undefined);
         throw err;

@@ -12,6 +12,7 @@ import { createMacroService } from './macros';
 import { createTicketList } from './ticket-list';
 import { createInboundMail } from './inbound-mail';
 import { createHeldMailNotice } from './held-mail-notice';
+import { createHeldMail } from './held-mail';
 import { createMailParserPool } from './mail-parser-pool';
 import { createLiveSessions } from './live-sessions';
 import { createReports } from './reports';
@@ -107,6 +108,8 @@ export function createDesk(deps: DeskDeps) {
     tickets,
     actions,
     attachments,
+    /** Agents' release or discard of mail held for want of proof. */
+    heldMail: createHeldMail({ store, actions, attachments, now, logger }),
     links: deps.links,
     webIntake: createWebIntake({ store, tickets, now }),
     customerLinks: createCustomerLinks({

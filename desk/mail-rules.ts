@@ -63,7 +63,8 @@ const PARSER_OPTIONS = { skipHtmlToText: true, skipTextToHtml: true, skipTextLin
 const addresses = (a: AddressObject | AddressObject[] | undefined): { address: string; name?: string }[] =>
   (Array.isArray(a) ? a : a ? [a] : [])
     .flatMap((o) => o.value)
-    .flatMap((v) => (v.address ? [{ address: v.address.toLowerCase(), name: v.name || undefined }] : []));
+    // As written: lower-casing here would fold a Kelvin sign into k before lib/email-address.ts judges the address.
+    .flatMap((v) => (v.address ? [{ address: v.address, name: v.name || undefined }] : []));
 
 const messageIds = (v: string | string[] | undefined): string[] =>
   (Array.isArray(v) ? v : v ? [v] : []).flatMap((s) => s.match(/<[^<>\s]+>/g) ?? []);
@@ -109,7 +110,7 @@ export async function parseMail(bytes: Buffer, envelope: Envelope): Promise<Mail
   const charsets = declaredCharsets(bytes);
   const from =
     addresses(parsed.from)[0] ??
-    (envelope.from && !/^\s*<?\s*>?\s*$/.test(envelope.from) ? { address: envelope.from.toLowerCase() } : undefined);
+    (envelope.from && !/^\s*<?\s*>?\s*$/.test(envelope.from) ? { address: envelope.from } : undefined);
   const attachments: MailFile[] = (parsed.attachments ?? []).map((a, i) => ({
     filename: (
       a.filename || (a.contentType === 'message/rfc822' ? `forwarded-${i + 1}.eml` : `attachment-${i + 1}`)
@@ -136,8 +137,8 @@ export async function parseMail(bytes: Buffer, envelope: Envelope): Promise<Mail
     ),
     recipients: [
       ...(envelope.to ?? []).map((a) => a.toLowerCase()),
-      ...addresses(parsed.to).map((a) => a.address),
-      ...addresses(parsed.cc).map((a) => a.address),
+      ...addresses(parsed.to).map((a) => a.address.toLowerCase()),
+      ...addresses(parsed.cc).map((a) => a.address.toLowerCase()),
     ],
     cited: [...messageIds(parsed.inReplyTo), ...messageIds(parsed.references)],
     automatic: robotReason(h.first, [from?.address, h.first('sender')?.replace(/^.*<|>.*$/g, '')], envelope.from),

@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { conflictError, invalidInput, notFoundError } from '../domain/app-errors';
 import { escalationLadder } from '../domain/ticket-sla';
 import type { SlaPolicy } from '../domain/policy';
+import { canonicalDomain } from '../lib/email-address';
 import type { Logger } from '../lib/logger';
 import type { Store } from '../store';
 import type { AgreementSpec, Organization } from '../store/organizations';
@@ -91,7 +92,7 @@ export function createOrganizationService(deps: {
 
   const normalized = (input: OrganizationInput): OrganizationInput => ({
     name: input.name,
-    domains: [...new Set(input.domains.map((d) => d.toLowerCase()))],
+    domains: [...new Set(input.domains.map(domainOf))],
     agreement: input.agreement,
   });
 
@@ -200,8 +201,15 @@ function refusal(raw: OrganizationInput, refused: DomainRefusal[]) {
       : r.claimedBy
         ? `the domain ${r.domain} is claimed by a change of ${r.claimedBy} not saved (yet): try again in a moment; a failed change frees it within ${STALE_CLAIM_MS / 60_000} minutes, or when ${r.claimedBy} is saved again`
         : `the domain ${r.domain} is being claimed by another change; try again`;
-  const index = raw.domains.findIndex((d) => d.toLowerCase() === refused[0]!.domain);
+  const index = raw.domains.findIndex((d) => domainOf(d) === refused[0]!.domain);
   return conflictError(refused.map(why).join('; '), `domains[${index}]`);
 }
 
 export type OrganizationService = ReturnType<typeof createOrganizationService>;
+
+/** The canonical form (IDNA, lower case) a domain is stored and compared in; the route has refused the rest. */
+function domainOf(raw: string): string {
+  const c = canonicalDomain(raw);
+  if (!c.ok) throw invalidInput(c.reason, 'domains');
+  return c.domain;
+}

@@ -14,6 +14,7 @@ import type { User } from '../store/users';
 import type { AgreementTerms, Agreements } from './agreements';
 import type { PinnedTermsLookup } from './pinned-terms';
 import { customerThread } from './customer-view';
+import { proveAddress } from './customers';
 import type { SlaAcceptances } from './sla-acceptance';
 import { agreementDocument, slaTextForReading, type SlaTextPart } from './sla-text';
 import type { TicketLinks } from './ticket-links';
@@ -204,7 +205,7 @@ export function createPortal(deps: PortalDeps) {
      * the answer nor its timing tells whether the address is known; failures are logged.
      */
     requestSignIn(email: string): void {
-      mailSignInLink(email.trim().toLowerCase()).catch((err: unknown) =>
+      mailSignInLink(email.trim()).catch((err: unknown) =>
         deps.logger.error({ err }, 'portal sign-in link not mailed'),
       );
     },
@@ -222,8 +223,10 @@ export function createPortal(deps: PortalDeps) {
       if (!SECRET.test(token)) return null;
       const at = now();
       const userId = await store.signInLinks.claim(hashOf(token), at);
-      const customer = userId ? await customerById(userId) : null;
-      if (!customer) return null;
+      const user = userId ? await store.users.byId(userId) : null;
+      if (!user || user.role !== 'customer') return null;
+      // The link went to the address alone: it is proven, and joins its domain's organization (desk/customers.ts).
+      const customer = customerOf(await proveAddress(store, user, at));
       const secret = newSecret();
       const expiresAt = new Date(at.getTime() + settings.sessionTtlMs);
       await store.customerSessions.create(hashOf(secret), { userId: customer.id, createdAt: at, expiresAt });
@@ -311,7 +314,8 @@ export function createPortal(deps: PortalDeps) {
     async file(customer: PortalCustomer, ticketId: string, fileId: string): Promise<Attachment> {
       await readable(customer, ticketId);
       const a = fileId.length <= 100 ? await store.attachments.get(fileId) : null;
-      if (!a || a.ticketId !== ticketId) throw notFoundError('attachment');
+      // A held mail's file is for agents until released (desk/held-mail.ts).
+      if (!a || a.ticketId !== ticketId || a.held) throw notFoundError('attachment');
       return a;
     },
 

@@ -13,7 +13,8 @@ import * as sa from '../workflows/search-attributes';
 import { snapshotFor, threadFor, ticketFor, type CustomerSnapshot } from './customer-view';
 import type { Principal } from './principal';
 import { isStoreUnavailable } from '../store/errors';
-import { ensureCustomer } from './customers';
+import { ensureCustomer, pendingOrganization } from './customers';
+import { canonicalOrNull } from '../lib/email-address';
 import type { AttachmentService, CheckedFile } from './attachments';
 import type { TicketLinks } from './ticket-links';
 import { ticketTermsOf, type AgreementHolder, type AgreementTerms } from './agreements';
@@ -94,6 +95,8 @@ export interface OpenTicketOptions {
   files?: CheckedFile[];
   /** The sender has not proven the address (web form, existing customer): agents see a mark until the mailed link is opened. */
   unverified?: boolean;
+  /** The web form showed the ticket's private link to whoever typed the address (so opening it proves nothing). */
+  linkShown?: boolean;
 }
 
 export interface CreatedTicket {
@@ -124,9 +127,18 @@ export function createTicketService(deps: TicketServiceDeps) {
     }
   }
 
+  /** The organization the customer's address would join once proven (their acknowledgement says so), if any. */
+  async function pendingOf(c: { id: string; email: string; organizationId?: string }) {
+    if (c.organizationId) return undefined;
+    const org = await store.organizations.byDomain(c.email.slice(c.email.lastIndexOf('@') + 1));
+    const user = org ? await store.users.byId(c.id) : null;
+    const pending = user ? await pendingOrganization(store, user) : null;
+    return pending ? { id: pending.id, name: pending.name } : undefined;
+  }
+
   async function resolveCustomer(caller: Principal, body: OpenTicketInput) {
     if (caller.role === 'customer') {
-      if (body.customerEmail && body.customerEmail.toLowerCase() !== caller.email) {
+      if (body.customerEmail && canonicalOrNull(body.customerEmail) !== caller.email) {
         throw forbiddenError('customers open tickets for themselves; leave customerEmail out', 'customerEmail');
       }
       return {
@@ -135,6 +147,7 @@ export function createTicketService(deps: TicketServiceDeps) {
         name: caller.name,
         trainingIncluded: caller.trainingIncluded,
         organizationId: caller.organizationId,
+        pendingOrganization: await pendingOf(caller),
       };
     }
     if (!body.customerEmail)
@@ -148,6 +161,7 @@ export function createTicketService(deps: TicketServiceDeps) {
       name: user.name,
       trainingIncluded: user.agreement.trainingIncluded,
       organizationId: user.organizationId,
+      pendingOrganization: await pendingOf(user),
     };
   }
 
@@ -238,6 +252,8 @@ export function createTicketService(deps: TicketServiceDeps) {
             policy: { id: policy.id, version: policy.version },
           },
           ...(opts.unverified ? { unverified: true } : {}),
+          ...(opts.linkShown ? { linkShown: true } : {}),
+          ...(customer.pendingOrganization ? { pendingOrganization: customer.pendingOrganization } : {}),
           ...(body.refusedFiles?.length ? { refusedFiles: body.refusedFiles } : {}),
         };
         // Every channel's ticket gets its customer's private link (the worker mails it), found by the token's hash.

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { conflictError, invalidInput, notFoundError } from '../domain/app-errors';
+import { canonicalEmail } from '../lib/email-address';
 import type { Store } from '../store';
 import type { Role, User } from '../store/users';
 import { hashApiKey, newApiKey } from './principal';
@@ -24,7 +25,7 @@ export function createUserService(deps: { store: Store; now: () => Date }) {
     }
     const org = input.organizationId
       ? await deps.store.organizations.get(input.organizationId)
-      : await deps.store.organizations.byDomain(input.email.slice(input.email.lastIndexOf('@') + 1));
+      : await deps.store.organizations.byDomain(input.email.slice(input.email.lastIndexOf('@') + 1).trim());
     if (input.organizationId && !org) throw invalidInput(`no organization ${input.organizationId}`, 'organizationId');
     if (!org) {
       if (input.organizationRole !== undefined)
@@ -47,7 +48,9 @@ export function createUserService(deps: { store: Store; now: () => Date }) {
       },
       actor: string,
     ): Promise<User & { apiKey: string }> {
-      const email = input.email.toLowerCase();
+      const canonical = canonicalEmail(input.email);
+      if (!canonical.ok) throw invalidInput(canonical.reason, 'email');
+      const email = canonical.address;
       if (await deps.store.users.byEmail(email)) throw conflictError(`a user with email ${email} already exists`);
       const membership = await membershipOf(input);
       const apiKey = newApiKey();

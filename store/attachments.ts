@@ -10,6 +10,8 @@ export interface Attachment {
   size: number;
   data: Buffer;
   createdAt: Date;
+  /** A file of a held mail (desk/held-mail.ts): for agents only, outside the ticket's quota, until released. */
+  held?: boolean;
 }
 
 export type AttachmentMeta = Omit<Attachment, 'data'>;
@@ -32,10 +34,25 @@ export function createAttachmentRepository(models: ChannelModels) {
       const { id, ...fields } = a;
       await Model.updateOne({ _id: id }, { $setOnInsert: fields }, { upsert: true });
     },
-    /** Metadata only: listing a ticket's files never loads their bytes. */
-    async forTicket(ticketId: string): Promise<AttachmentMeta[]> {
-      const docs = await Model.find({ ticketId }).select({ data: 0 }).sort({ createdAt: 1, _id: 1 }).lean();
+    /**
+     * Metadata only: listing a ticket's files never loads their bytes. `held`: the ticket's own files (false, the
+     * default), only those of held mail (true), or both ('any').
+     */
+    async forTicket(ticketId: string, held: boolean | 'any' = false): Promise<AttachmentMeta[]> {
+      const filter =
+        held === 'any' ? { ticketId } : held ? { ticketId, held: true } : { ticketId, held: { $ne: true } };
+      const docs = await Model.find(filter).select({ data: 0 }).sort({ createdAt: 1, _id: 1 }).lean();
       return docs.map((d) => plain(d as unknown as Record<string, unknown>) as unknown as AttachmentMeta);
+    },
+    /** A released held mail's files become the ticket's, under the message the release added. */
+    async release(ticketId: string, heldMessageId: string, messageId: string): Promise<void> {
+      await Model.updateMany(
+        { ticketId, messageId: heldMessageId, held: true },
+        { $set: { messageId }, $unset: { held: 1 } },
+      );
+    },
+    async discardHeld(ticketId: string, heldMessageId: string): Promise<void> {
+      await Model.deleteMany({ ticketId, messageId: heldMessageId, held: true });
     },
     async get(id: string): Promise<Attachment | null> {
       const doc = await Model.findById(id).lean();

@@ -16,6 +16,7 @@ const attachmentSchema = new Schema(
     size: { type: Number, required: true },
     data: { type: Buffer, required: true },
     createdAt: { type: Date, required: true },
+    held: { type: Boolean },
   },
   { versionKey: false, collection: 'attachments' },
 );

@@ -21,6 +21,19 @@ export interface MailDetails {
   original: string;
   refusedFiles?: { filename: string; reason: string }[];
   proof?: string;
+  /** A held mail (desk/held-mail.ts): what the sender wrote, and what an agent decided. */
+  held?: HeldMail;
+}
+
+export interface HeldMail {
+  status: 'pending' | 'released' | 'discarded';
+  /** The customer whose address it came from: a release adds it to the thread as theirs. */
+  customerId?: string;
+  reply: string;
+  decidedBy?: string;
+  decidedAt?: Date;
+  /** The thread message a release added. */
+  releasedAs?: string;
 }
 
 export function createMessageRepository(models: Models) {
@@ -30,6 +43,19 @@ export function createMessageRepository(models: Models) {
     async add(m: ThreadMessage): Promise<void> {
       const { id, ...fields } = m;
       await Message.updateOne({ _id: id }, { $setOnInsert: fields }, { upsert: true });
+    },
+    async get(id: string): Promise<ThreadMessage | null> {
+      const doc = (await Message.findById(id).lean()) as Record<string, unknown> | null;
+      if (!doc) return null;
+      const { _id, ...rest } = doc;
+      return { id: String(_id), ...(rest as Omit<ThreadMessage, 'id'>) };
+    },
+    /** Records an agent's decision on a held mail once: false when it was already decided. */
+    async decideHeld(id: string, decision: Omit<HeldMail, 'reply' | 'customerId'>): Promise<boolean> {
+      const set: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(decision)) if (v !== undefined) set[`mail.held.${k}`] = v;
+      const res = await Message.updateOne({ _id: id, 'mail.held.status': 'pending' }, { $set: set });
+      return res.modifiedCount === 1;
     },
     async remove(id: string): Promise<void> {
       await Message.deleteOne({ _id: id });

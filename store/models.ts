@@ -29,6 +29,10 @@ const ticketSchema = new Schema(
     accessTokenHash: { type: String, index: true },
     /** Opened on the web form for an existing customer's address: unproven until its mailed link is opened. */
     unverified: { type: Boolean },
+    /** Its private link was shown on the web form: opening it proves nothing about the address. */
+    linkShown: { type: Boolean },
+    /** The organization the customer's address would join once proven (the acknowledgement says so). */
+    pendingOrganization: { type: Schema.Types.Mixed },
   },
   { versionKey: false, collection: 'tickets' },
 );
@@ -95,6 +99,8 @@ const userSchema = new Schema(
     agreement: { trainingIncluded: { type: Boolean, required: true, default: false } },
     organizationId: { type: String, index: true },
     organizationRole: { type: String },
+    /** When the address was proven (a link mailed to it was used, or a verified reply came from it). */
+    emailProvenAt: { type: Date },
     createdAt: { type: Date, required: true },
   },
   { versionKey: false, collection: 'users' },

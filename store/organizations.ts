@@ -1,3 +1,4 @@
+import { canonicalDomain } from '../lib/email-address';
 import type { AgreementScope, LevelContacts } from '../domain/agreement';
 import type { Models } from './models';
 
@@ -50,7 +51,9 @@ export function createOrganizationRepository(models: Models) {
     },
     /** The organization a mail domain belongs to (domains are kept lowercase and unique across organizations). */
     async byDomain(domain: string): Promise<Organization | null> {
-      const doc = await Model.findOne({ domains: String(domain).toLowerCase() }).lean();
+      const c = canonicalDomain(String(domain));
+      if (!c.ok) return null;
+      const doc = await Model.findOne({ domains: c.domain }).lean();
       return doc ? toPlain(doc as unknown as Record<string, unknown>) : null;
     },
     /** Organizations holding any of these domains. */

@@ -24,6 +24,10 @@ export interface TicketContent {
   pinned?: PinnedVersions & { since?: Date };
   /** Sent through the web form under an existing customer's address and not yet confirmed by opening its mailed link. */
   unverified?: boolean;
+  /** Its private link was shown on the web form, so opening it proves nothing about the address. */
+  linkShown?: boolean;
+  /** Opened before the customer's address was proven, at the domain of this organization (told in the acknowledgement). */
+  pendingOrganization?: { id: string; name: string };
   refusedFiles?: { filename: string; reason: string }[];
 }
 

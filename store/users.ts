@@ -1,3 +1,4 @@
+import { canonicalOrNull } from '../lib/email-address';
 import type { Models } from './models';
 
 export type Role = 'customer' | 'agent' | 'admin';
@@ -12,6 +13,8 @@ export interface User {
   organizationId?: string;
   /** A member's role in their organization: an `admin` also sees the organization's tickets in the customer portal. */
   organizationRole?: 'member' | 'admin';
+  /** When the address was proven: a link mailed to it was used, or a verified reply came from it (desk/customers.ts). */
+  emailProvenAt?: Date;
   createdAt: Date;
 }
 
@@ -29,6 +32,7 @@ export function knownUsers(ttlMs = 60_000, max = 10_000, clock = () => Date.now(
       if (hit) entries.delete(key);
       return undefined;
     },
+    forget: (key: string) => void entries.delete(key),
     set(key: string, user: User): User {
       if (entries.size >= max) entries.delete(entries.keys().next().value!);
       entries.set(key, { user, at: clock() });
@@ -94,6 +98,23 @@ export function createUserRepository(models: Models) {
       const res = await UserModel.updateOne({ _id: id }, { $set: { apiKeyHash } });
       return res.matchedCount === 1;
     },
+    /**
+     * The address is proven: recorded, and a customer in no organization joins `organizationId` (their domain's)
+     * as a member. Conditional, so a concurrent admin's change of membership is not overwritten.
+     */
+    async markProven(id: string, now: Date, organizationId?: string): Promise<User | null> {
+      await UserModel.updateOne({ _id: id, emailProvenAt: { $exists: false } }, { $set: { emailProvenAt: now } });
+      if (organizationId)
+        await UserModel.updateOne(
+          { _id: id, role: 'customer', organizationId: { $exists: false } },
+          { $set: { organizationId, organizationRole: 'member' } },
+        );
+      const doc = await UserModel.findOne({ _id: id }).lean();
+      if (!doc) return null;
+      const user = toPlain(doc as unknown as Record<string, unknown>);
+      byMail.forget(user.email);
+      return user;
+    },
     /** The people who work tickets (agents and admins with a stored account), by name; bounded for a picker. */
     async staff(limit = 500): Promise<User[]> {
       const docs = await UserModel.find({ role: { $in: ['agent', 'admin'] } })
@@ -102,13 +123,16 @@ export function createUserRepository(models: Models) {
         .lean();
       return docs.map((d) => toPlain(d as unknown as Record<string, unknown>));
     },
+    /** By the address's canonical form (lib/email-address.ts); an address it refuses is nobody's. */
     async byEmail(email: string): Promise<User | null> {
-      const doc = await UserModel.findOne({ email: email.toLowerCase() }).lean();
+      const canonical = canonicalOrNull(email);
+      if (!canonical) return null;
+      const doc = await UserModel.findOne({ email: canonical }).lean();
       return doc ? toPlain(doc as unknown as Record<string, unknown>) : null;
     },
     /**
      * Finds or creates a customer by email (intake on behalf of a customer, inbound mail); `membership` is asked
-     * only for a new address (the organization its domain joins).
+     * only for a new address.
      */
     async ensureCustomer(
       email: string,
@@ -118,7 +142,8 @@ export function createUserRepository(models: Models) {
       now: Date,
       membership: () => Promise<Pick<User, 'organizationId' | 'organizationRole'>> = async () => ({}),
     ): Promise<User> {
-      const normalized = email.toLowerCase();
+      const normalized = canonicalOrNull(email);
+      if (!normalized) throw new Error(`not a canonical address: ${JSON.stringify(email)}`);
       // Most tickets come from customers we know: remembered, else one read; the upsert only for a new address.
       const remembered = byMail.get(normalized);
       if (remembered) return remembered;

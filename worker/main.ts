@@ -1,6 +1,6 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { workerRegistry } from '../activities/metrics';
-import { startMetricsServer } from './metrics-server';
+import { readSdkMetrics, sdkMetricsBindAddress, startMetricsServer } from './metrics-server';
 import { loadConfig } from '../lib/config';
 import { lowerCpuPriority } from '../lib/cpu-priority';
 import { parseContacts } from '../lib/contacts';
@@ -22,23 +22,28 @@ logger.info({ nice: lowerCpuPriority(config.workerNice) }, 'worker CPU priority'
 
 // the SDK's own metrics (task latencies, slots, polls); Runtime.install must precede every connection.
 // A busy metrics port (a second worker on the same host) costs the metrics, not the worker: logged, not fatal.
-const bindHost = config.host.includes(':') ? `[${config.host}]` : config.host;
-if (config.metrics.temporalSdkPort) {
+// On loopback only (its exporter takes no token); the worker's metrics server passes them on behind the token.
+const sdkPort = config.metrics.temporalSdkPort;
+if (sdkPort) {
   try {
     Runtime.install({
-      telemetryOptions: { metrics: { prometheus: { bindAddress: `${bindHost}:${config.metrics.temporalSdkPort}` } } },
+      telemetryOptions: { metrics: { prometheus: { bindAddress: sdkMetricsBindAddress(sdkPort) } } },
     });
   } catch (err) {
     logger.error({ err, port: config.metrics.temporalSdkPort }, 'Temporal SDK metrics not exposed');
   }
 }
 const metricsServer = config.metrics.workerPort
-  ? await startMetricsServer(workerRegistry, config.metrics.workerPort, config.host, config.metrics.token).catch(
-      (err: unknown) => {
-        logger.error({ err, port: config.metrics.workerPort }, 'worker metrics not exposed');
-        return null;
-      },
-    )
+  ? await startMetricsServer(
+      workerRegistry,
+      config.metrics.workerPort,
+      config.host,
+      config.metrics.token,
+      sdkPort ? () => readSdkMetrics(sdkPort) : undefined,
+    ).catch((err: unknown) => {
+      logger.error({ err, port: config.metrics.workerPort }, 'worker metrics not exposed');
+      return null;
+    })
   : null;
 
 const conn = await connectMongo(config.mongo.uri, { serverSelectionTimeoutMS: 30_000 });

@@ -55,6 +55,8 @@ const DONE: Record<string, string> = {
   close: 'Closed.',
   accept: 'Accepted into scope.',
   reclassify: 'Category changed.',
+  release: "Held mail released into the thread as the customer's.",
+  discard: 'Held mail discarded.',
 };
 
 /** A single plain query or form value (repeated or nested parameters read as absent), trimmed and bounded. */
@@ -305,7 +307,7 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
       me: who(res).name,
       slaAcceptance,
       files: attachmentList(
-        await desk.attachments.list(id),
+        await desk.attachments.list(id, { withHeld: true }),
         (fileId) => `/console/tickets/${id}/files/${encodeURIComponent(fileId)}`,
       ),
       available: sla.availableActions ?? [],
@@ -344,7 +346,8 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
     if (!TICKET_ID.test(id)) return notFound(req, res);
     try {
       const { ticket } = await desk.tickets.getAsStaff(who(res), id);
-      sendAttachment(res, await desk.attachments.get(ticket.id, String(req.params.fileId)), req.query.inline === '1');
+      const file = await desk.attachments.get(ticket.id, String(req.params.fileId), { withHeld: true });
+      sendAttachment(res, file, req.query.inline === '1');
     } catch (err) {
       if (err instanceof AppError && err.code === 'not_found') return notFound(req, res);
       throw err;
@@ -398,6 +401,24 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
     deps.logger.info({ agent: who(res).id, action }, 'console action');
     // Post/redirect/get: a reload never repeats the action.
     res.redirect(303, `/console/tickets/${id}?done=${action}`);
+  });
+
+  router.post('/tickets/:id/held-mail/:messageId/:decision', urlencoded, async (req, res) => {
+    const id = String(req.params.id);
+    const decision = String(req.params.decision);
+    if (!TICKET_ID.test(id) || (decision !== 'release' && decision !== 'discard')) return notFound(req, res);
+    if (!csrfOk(req, res))
+      return showTicket(req, res, id, 403, { error: 'This page had expired, so nothing was done. Try again.' });
+    try {
+      await desk.heldMail.decide(who(res), id, String(req.params.messageId), decision);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'not_found') return notFound(req, res);
+      if (err instanceof AppError && (err.code === 'conflict' || err.code === 'too_large'))
+        return showTicket(req, res, id, 409, { error: `Nothing was done: ${err.message}.` });
+      throw err;
+    }
+    deps.logger.info({ agent: who(res).id, decision }, 'console held-mail decision');
+    res.redirect(303, `/console/tickets/${id}?done=${decision}`);
   });
 
   registerMacroPages(router, { macros: desk.macros, who, csrf, csrfOk, render, urlencoded });

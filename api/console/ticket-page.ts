@@ -118,10 +118,29 @@ function refused(files: { filename: string; reason: string }[] | undefined): Saf
     </ul>`;
 }
 
+/** A held mail awaits an agent: release it to the thread as the customer's, or discard it and its files. */
+function heldDecision(d: TicketPageData, m: ThreadMessage): SafeHtml | '' {
+  const held = m.mail?.held;
+  if (!held) return '';
+  if (held.status !== 'pending')
+    return html`<p class="meta held-status" data-held="${held.status}">
+      ${held.status === 'released' ? 'Released' : 'Discarded'} by ${held.decidedBy ?? 'an agent'}.
+    </p>`;
+  const button = (decision: 'release' | 'discard', label: string, cls: string) =>
+    html`<form method="post" action="/console/tickets/${d.ticket.id}/held-mail/${m.id}/${decision}" class="inline">
+      <input type="hidden" name="${CSRF_FIELD}" value="${d.csrf}" />
+      <button type="submit" class="${cls}" id="${decision}-${m.id}">${label}</button>
+    </form>`;
+  return html`<div class="held-decision" data-held="pending">
+    ${held.customerId ? button('release', "Release as the customer's message", '') : ''}
+    ${button('discard', 'Discard', 'secondary')}
+  </div>`;
+}
+
 /** A mail's whole text (quoted history included) behind a details element: no script needed. */
-function mailDetails(m: ThreadMessage): SafeHtml | '' {
+function mailDetails(d: TicketPageData, m: ThreadMessage): SafeHtml | '' {
   if (!m.mail) return '';
-  return html`${refused(m.mail.refusedFiles)}
+  return html`${refused(m.mail.refusedFiles)}${heldDecision(d, m)}
     <details class="original-mail">
       <summary>Original mail${m.mail.proof ? ` (sender: ${m.mail.proof})` : ''}</summary>
       <pre>${m.mail.original}</pre>
@@ -160,7 +179,7 @@ function thread(d: TicketPageData): SafeHtml {
         ${when(d.cal, new Date(m.createdAt))}
       </p>
       <pre>${m.body}</pre>
-      ${mailDetails(m)}
+      ${mailDetails(d, m)}
     </article>`;
   });
   return html`<div id="thread">${intro}${msgs}</div>`;
@@ -309,7 +328,7 @@ export function ticketBody(d: TicketPageData): SafeHtml {
   return html`<h1>#${d.ticket.id}: ${d.ticket.subject}</h1>
     ${d.notice ? html`<p class="banner ok" role="status" id="notice">${d.notice}</p>` : ''}
     ${d.error ? html`<p class="banner" role="alert" id="refusal">${d.error}</p>` : ''}
-    ${d.ticket.unverified ? html`<p class="banner" role="status" id="unverified">Unverified sender: opened on the web form under ${d.ticket.customerEmail}, an existing customer's address, and the link mailed there has not been opened yet. Do not share anything confidential until it is.</p>` : ''}
+    ${d.ticket.unverified ? html`<p class="banner" role="status" id="unverified">Unverified sender: opened on the web form under ${d.ticket.customerEmail} (an existing customer's address, or one at an organization's domain), and the link mailed there has not been opened yet. Do not share anything confidential until it is.</p>` : ''}
     <p>
       Status <strong id="ticket-status">${s.status.replace(/_/g, ' ')}</strong> ·
       ${s.awaitingScopeReview ? html`<span class="sla review" id="sla-state">scope review</span>` : html`<span class="sla ${s.slaState}" id="sla-state">${s.slaState}</span>`}

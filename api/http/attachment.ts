@@ -18,6 +18,28 @@ export function contentDisposition(kind: 'inline' | 'attachment', filename: stri
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
+/** The names each judged type may download under; anything else gets the type's own extension added. */
+const EXTENSIONS: Record<string, string[]> = {
+  'image/png': ['.png'],
+  'image/jpeg': ['.jpg', '.jpeg'],
+  'image/gif': ['.gif'],
+  'image/webp': ['.webp'],
+  'application/pdf': ['.pdf'],
+  'application/zip': ['.zip'],
+  'text/plain': ['.txt', '.log', '.text'],
+};
+
+/**
+ * The name a file downloads under: its own when that names its judged type, else with the type's extension
+ * added (`page.html` judged text/plain saves as `page.html.txt`), so a browser or a desktop never opens it as
+ * what its name claims.
+ */
+export function downloadName(filename: string, contentType: string): string {
+  const allowed = EXTENSIONS[contentType] ?? ['.bin'];
+  const lower = filename.toLowerCase();
+  return allowed.some((ext) => lower.endsWith(ext)) ? filename : `${filename}${allowed[0]}`;
+}
+
 /**
  * One stored file, to whoever was already allowed to see its ticket. Only content sniffed as an image
  * may show inline (thumbnails, `?inline=1`); everything else downloads. The sandboxing CSP and nosniff
@@ -28,7 +50,10 @@ export function sendAttachment(res: Response, a: Attachment, wantInline: boolean
   res
     .status(200)
     .type(inline ? a.contentType : a.contentType === 'text/plain' ? 'text/plain; charset=utf-8' : a.contentType)
-    .setHeader('Content-Disposition', contentDisposition(inline ? 'inline' : 'attachment', a.filename))
+    .setHeader(
+      'Content-Disposition',
+      contentDisposition(inline ? 'inline' : 'attachment', downloadName(a.filename, a.contentType)),
+    )
     .setHeader('X-Content-Type-Options', 'nosniff')
     .setHeader('Content-Security-Policy', "default-src 'none'; img-src 'self'; sandbox")
     .setHeader('Cross-Origin-Resource-Policy', 'same-origin')
@@ -52,8 +77,10 @@ export function attachmentList(files: AttachmentMeta[], href: (fileId: string) =
             ><img class="thumb" src="${href(f.id)}?inline=1" alt="${f.filename}" width="160" loading="lazy" /></a
           ><br />`
       : '';
-    return html`<li class="attachment" data-type="${f.contentType}">
-      ${thumb}<a class="download" href="${href(f.id)}" download>${f.filename}</a> (${size})
+    const held = f.held ? html` <span class="held-file">(held mail: agents only, not counted)</span>` : '';
+    const name = downloadName(f.filename, f.contentType);
+    return html`<li class="attachment" data-type="${f.contentType}" data-held="${String(Boolean(f.held))}">
+      ${thumb}<a class="download" href="${href(f.id)}" download>${name}</a> (${size})${held}
     </li>`;
   });
   return html`<h2>Attachments</h2>

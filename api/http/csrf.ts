@@ -2,14 +2,22 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 
 /**
- * Double-submit CSRF protection: the same token in a SameSite=Strict cookie and a hidden field.
- * The token is HMAC-signed, so a cookie planted by another site (or a sibling subdomain) is not
- * accepted either. The key is derived from the admin key under a fixed label: no new setting, and
- * rotating the admin key invalidates every outstanding form.
+ * CSRF protection for pages without a session (the web form, the login and sign-in pages), bound to the client: the
+ * browser gets a pre-session id (a random, HMAC-signed value) in an HttpOnly, SameSite=Strict cookie, and each form
+ * carries a token derived from that id. A token is worth nothing without the id it was derived from, and over HTTPS
+ * the id's cookie is `__Host-` prefixed, which a sibling subdomain (or any other origin) cannot set or overwrite: so
+ * an id and token pair obtained in one client (an attacker's own visit) is refused from another, and login CSRF
+ * from a sibling subdomain fails. Over plain HTTP (development) the cookie cannot carry the prefix. The key is
+ * derived from the admin key under a fixed label: no new setting, and rotating the admin key invalidates every
+ * outstanding form.
  */
 
 export const CSRF_COOKIE = 'sd_csrf';
+/** The name over HTTPS, where browsers accept the prefix (and then refuse it from anywhere but this origin). */
+export const CSRF_COOKIE_SECURE = '__Host-sd_csrf';
 export const CSRF_FIELD = 'csrf';
+
+const cookieName = (req: Request) => (req.secure ? CSRF_COOKIE_SECURE : CSRF_COOKIE);
 
 export function csrfKey(adminApiKey: string): Buffer {
   return createHmac('sha256', adminApiKey).update('sla-desk/web/csrf/v1').digest();
@@ -34,22 +42,26 @@ function readCookie(req: Request, name: string): string | undefined {
   return undefined;
 }
 
-/** The token to put in a form: the browser's current one if still valid (other open tabs keep working), else a new one. */
+/** The form token of one client: derived from its pre-session id, never equal to it. */
+const tokenFor = (key: Buffer, clientId: string) =>
+  createHmac('sha256', key).update(`client:${clientId}`).digest('base64url');
+
+/** The token to put in a form: derived from the browser's pre-session id, which is minted here when it has none. */
 export function csrfToken(req: Request, res: Response, key: Buffer): string {
-  const current = readCookie(req, CSRF_COOKIE);
-  if (isSigned(key, current)) return current;
+  const current = readCookie(req, cookieName(req));
+  if (isSigned(key, current)) return tokenFor(key, current);
   const nonce = randomBytes(18).toString('base64url');
-  const token = `${nonce}.${sign(key, nonce)}`;
-  res.cookie(CSRF_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' });
-  return token;
+  const clientId = `${nonce}.${sign(key, nonce)}`;
+  res.cookie(cookieName(req), clientId, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' });
+  return tokenFor(key, clientId);
 }
 
-/** True when the cookie is ours and the form sent back the very same token. */
+/** True when the client's pre-session id is ours and the form sent back the token derived from that very id. */
 export function csrfValid(req: Request, key: Buffer): boolean {
-  const cookie = readCookie(req, CSRF_COOKIE);
+  const clientId = readCookie(req, cookieName(req));
   const field: unknown = (req.body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
-  if (!isSigned(key, cookie) || typeof field !== 'string') return false;
-  const a = Buffer.from(cookie);
+  if (!isSigned(key, clientId) || typeof field !== 'string') return false;
+  const a = Buffer.from(tokenFor(key, clientId));
   const b = Buffer.from(field);
   return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -7,6 +7,7 @@ import express, {
 } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
+import { refusedAddress } from '../../lib/email-address';
 import { AppError } from '../../domain/app-errors';
 import type { Desk } from '../../desk';
 import type { PortalCustomer } from '../../desk/portal';
@@ -39,6 +40,7 @@ const email = z
   .trim()
   .min(1, 'Enter your email address')
   .max(254, 'Keep this under 254 characters')
+  .check(refusedAddress.for('This address '))
   .pipe(z.email('Enter an email address like name@example.com'));
 const TICKET_ID = /^[0-9A-Z]{6,16}$/;
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;

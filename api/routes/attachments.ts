@@ -66,14 +66,18 @@ export function attachmentRoutes(deps: { desk: Pick<Desk, 'actions' | 'attachmen
 
   router.get('/:id/attachments', async (req, res) => {
     const { id } = parseOr400(ticketIdParam, req.params, 'ticket id');
-    const ticket = await actions.visibleTicket(principal(req), id);
-    res.json({ attachments: await attachments.list(ticket.id) });
+    const caller = principal(req);
+    const ticket = await actions.visibleTicket(caller, id);
+    // Agents also see the files of held mail (marked `held`); customers never do.
+    res.json({ attachments: await attachments.list(ticket.id, { withHeld: caller.role !== 'customer' }) });
   });
 
   router.get('/:id/attachments/:attachmentId', async (req, res) => {
     const { id } = parseOr400(ticketIdParam, req.params, 'ticket id');
-    const ticket = await actions.visibleTicket(principal(req), id);
-    sendAttachment(res, await attachments.get(ticket.id, String(req.params.attachmentId)), false);
+    const caller = principal(req);
+    const ticket = await actions.visibleTicket(caller, id);
+    const withHeld = caller.role !== 'customer';
+    sendAttachment(res, await attachments.get(ticket.id, String(req.params.attachmentId), { withHeld }), false);
   });
   return router;
 }

@@ -4,10 +4,13 @@ import { SCOPE_NAMES } from '../../domain/agreement';
 import type { OrganizationService } from '../../desk/organizations';
 import { principal, requireRole } from '../auth';
 import { parseOr400 } from '../problem';
+import { refusedDomain } from '../../lib/email-address';
 import { slaNameParam } from './sla-named';
 
 const domain = z
   .string()
+  // Before lower-casing, which would turn a Kelvin sign into k.
+  .check(refusedDomain)
   .trim()
   .toLowerCase()
   .max(253)

@@ -1,5 +1,6 @@
 import multer from 'multer';
 import { z } from 'zod';
+import { refusedAddress } from '../../lib/email-address';
 import { PRIORITIES, type SlaPolicy } from '../../domain/policy';
 import { LIVE_SUPPORT_TOOLS } from '../../domain/ticket';
 import { ATTACHMENT_POLICY } from '../../desk/attachments';
@@ -75,7 +76,9 @@ const optional = (max: number) =>
 function schemaFor(policy: SlaPolicy) {
   return z
     .object({
-      email: required(254, 'Enter your email address').pipe(z.email('Enter an email address like name@example.com')),
+      email: required(254, 'Enter your email address')
+        .check(refusedAddress.for('This address '))
+        .pipe(z.email('Enter an email address like name@example.com')),
       name: optional(120),
       subject: required(200, 'Enter a subject: a few words about the problem'),
       // Leaves room for the footer (contact preference, screenshot names) within the API's 20,000.

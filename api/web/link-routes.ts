@@ -1,6 +1,7 @@
 import type { RequestHandler, Request, Response, Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
+import { refusedAddress } from '../../lib/email-address';
 import type { Desk } from '../../desk';
 import { CSRF_FIELD, csrfToken, csrfValid } from '../http/csrf';
 import { html, layout, sendPage } from '../http/html';
@@ -14,6 +15,7 @@ const email = z
   .trim()
   .min(1, 'Enter your email address')
   .max(254, 'Keep this under 254 characters')
+  .check(refusedAddress.for('This address '))
   .pipe(z.email('Enter an email address like name@example.com'));
 
 function linkRequestPage(p: { csrf: string; value: string; error?: string }): string {

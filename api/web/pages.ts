@@ -174,14 +174,19 @@ export function confirmationPage(p: {
   link: string | null;
   origin: string;
   email: string;
+  /** The organization the address joins once proven by the mailed link (desk/customers.ts). */
+  pendingOrganization?: string;
 }): string {
+  const pending = p.pendingOrganization
+    ? html`<p id="pending-organization">
+        Your address is at the domain of <strong>${p.pendingOrganization}</strong>, but we have not confirmed it is
+        yours yet, so this request is handled as an individual customer's under our standard agreement. Open the link we
+        mailed you to confirm it: your next requests count as ${p.pendingOrganization}'s.
+      </p>`
+    : '';
   const where = p.link
     ? html`<p>
-          Follow the conversation, see the service level and reply on your private ticket page:<br /><a
-            id="private-link"
-            href="${p.link}"
-            ><code>${p.origin}${p.link}</code></a
-          >
+          Follow the conversation, see the service level and reply on your private ticket page:<br /><a id="private-link" href="${p.link}"><code>${p.origin}${p.link}</code></a>
         </p>
         <p class="hint">
           Keep this link to yourself: anyone who has it can read and answer this ticket. Bookmark it now; it is also in
@@ -210,7 +215,7 @@ export function confirmationPage(p: {
                 acknowledgement by email.
               </p>`
       }
-      ${where}`,
+      ${pending}${where}`,
   );
 }
 

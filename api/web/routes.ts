@@ -164,6 +164,7 @@ export function createWebRoutes(deps: WebDeps): Router {
           link,
           origin: originOf(req),
           email: created.ticket.customerEmail,
+          pendingOrganization: created.ticket.pendingOrganization?.name,
         }),
       );
     } catch (err) {

@@ -76,6 +76,10 @@ beforeAll(async () => {
       priority: 'normal',
       customerEmail: email,
     });
+  // An admin names Hans, so he is Globex's member (typing his address on a ticket would not make him one).
+  expect(
+    (await admin.post('/api/v1/users', { role: 'customer', name: 'Hans', email: 'hans@globex.example' })).status,
+  ).toBe(201);
   globexTicket = (await open('hans@globex.example', 'hardware')).body.id;
   defaultTicket = (await open('ada@example.com', 'bug')).body.id;
   expect([globexTicket, defaultTicket].every(Boolean)).toBe(true);
@@ -234,6 +238,10 @@ describe("the console under each ticket's own terms", () => {
     const privatePage = await (await fetch(`${stack.baseUrl}${stack.desk.links.customerPath(globexTicket)}`)).text();
     expect(privatePage).toContain(`received ${berlin.formatLocal(new Date(received), 'down')}`);
 
+    // Greta is Globex's (an admin named her): typing an address at Globex's domain alone would not make her a member.
+    expect(
+      (await admin.post('/api/v1/users', { role: 'customer', name: 'Greta', email: 'greta@globex.example' })).status,
+    ).toBe(201);
     await page.goto(`${stack.baseUrl}/`);
     await page.fill('#email', 'greta@globex.example');
     await page.fill('#name', 'Greta');

@@ -149,6 +149,26 @@ describe('files on the pages', () => {
     expect(Buffer.from(await res.arrayBuffer()).equals(PNG)).toBe(true);
   });
 
+  it('downloads a file under a name that says its judged type: page.html judged text is page.html.txt', async () => {
+    const own = await newTicket('Names');
+    const up = await upload(own, [
+      { name: 'page.html', data: Buffer.from('<html><script>alert(1)</script></html>\n') },
+      { name: 'shot.jpg', data: PNG },
+      { name: 'server.log', data: Buffer.from('GET / 500\n') },
+    ]);
+    expect(up.status).toBe(201);
+    const names: string[] = [];
+    for (const a of up.body.attachments as { id: string }[]) {
+      const res = await fetch(`${stack.baseUrl}/api/v1/tickets/${own}/attachments/${a.id}`, {
+        headers: { authorization: `Bearer ${customerKey}` },
+      });
+      names.push(/filename="([^"]+)"/.exec(res.headers.get('content-disposition')!)![1]!);
+    }
+    expect(names).toEqual(['page.html.txt', 'shot.jpg.png', 'server.log']);
+    const page = await (await fetch(`${stack.baseUrl}${stack.desk.links.customerPath(own)}`)).text();
+    expect(page).toContain('download>page.html.txt</a>');
+  });
+
   it('shows agents a thumbnail in the console, served inline only for images', async () => {
     const cookie = await consoleLogin();
     const page = await (await fetch(`${stack.baseUrl}/console/tickets/${id}`, { headers: { cookie } })).text();

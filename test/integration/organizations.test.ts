@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ALWAYS_OPEN_CALENDAR } from '../../domain/calendar';
 import { apiClient, type ApiClient } from '../support/http';
+import { browserLike, signIn } from '../support/portal';
 import { startStack, type TestStack } from '../support/stack';
 import { eventually } from '../support/wait';
 
@@ -54,6 +55,14 @@ const ticketFor = (email: string, over: Record<string, string> = {}) =>
     customerEmail: email,
     ...over,
   });
+/**
+ * A customer at an organization's domain proves the address as a person does, by the portal sign-in link mailed to
+ * it (typing an address proves nothing): their first ticket is an individual's, the ones after it the organization's.
+ */
+async function provenMember(email: string) {
+  if (!(await stack.store.users.byEmail(email))) expect((await ticketFor(email)).status).toBe(201);
+  await signIn(browserLike(stack.baseUrl), inject('outboxDir'), email);
+}
 const clock = (sla: { clocks: { metric: string; targetMinutes: number; usedMinutes: number }[] }, metric: string) =>
   sla.clocks.find((c) => c.metric === metric)!;
 
@@ -166,6 +175,10 @@ describe('organizations', () => {
   it('takes in new customers of its domains (desk/customers.ts ensureCustomer) and customers named on POST /api/v1/users', async () => {
     const opened = await ticketFor('ada@initech.example');
     expect(opened.status).toBe(201);
+    // Typing an address at the domain proves nothing: an individual customer's ticket, under the default agreement.
+    expect((await stack.store.users.byEmail('ada@initech.example'))?.organizationId).toBeUndefined();
+    expect((await agent.get(`/api/v1/tickets/${opened.body.id}`)).body.slaVersion).toBe('default@1');
+    await provenMember('ada@initech.example');
     const ada = await stack.store.users.byEmail('ada@initech.example');
     expect(ada).toMatchObject({ organizationId: orgId, organizationRole: 'member' });
     expect(await stack.store.users.byEmail('bob@elsewhere.example').then((u) => u?.organizationId)).toBeUndefined();
@@ -222,6 +235,7 @@ describe('organizations', () => {
   });
 
   it('pins each ticket to the agreement in force at receipt until an admin re-times the organization', async () => {
+    await provenMember('carol@initech.example');
     const first = await ticketFor('carol@initech.example');
     const id = first.body.id as string;
     const read = async () => (await agent.get(`/api/v1/tickets/${id}`)).body;
@@ -264,6 +278,7 @@ describe('organizations', () => {
     const unchanged = await read();
     expect(unchanged.sla.agreement).toEqual({ id: orgId, version: 1 });
     expect(clock(unchanged.sla, 'first_response').targetMinutes).toBe(60);
+    await provenMember('dan@initech.example');
     const second = await ticketFor('dan@initech.example');
     expect((await agent.get(`/api/v1/tickets/${second.body.id}`)).body).toMatchObject({
       slaVersion: `${orgId}@2`,
@@ -402,6 +417,7 @@ describe("the README's three requests", () => {
     }
     expect(answers.map((a) => a.status)).toEqual([201, 201, 201]);
     const org = answers[2]!.body;
+    await provenMember('wile@acme.example');
     const ticket = await ticketFor('wile@acme.example');
     expect((await agent.get(`/api/v1/tickets/${ticket.body.id}`)).body).toMatchObject({
       organizationId: org.id,
