@@ -79,15 +79,7 @@ export function dashboardBody(
         rows.length
           ? rows.map(
               (r) =>
-                html`<tr
-                  data-priority="${r.priority}"
-                  data-metric="${r.metric}"
-                  data-met="${r.met}"
-                  data-missed="${r.missed}"
-                  data-breached="${r.breached}"
-                  data-completed="${r.completed}"
-                  data-attainment="${r.attainment ?? ''}"
-                >
+                html`<tr data-priority="${r.priority}" data-metric="${r.metric}" data-met="${r.met}" data-missed="${r.missed}" data-breached="${r.breached}" data-completed="${r.completed}" data-attainment="${r.attainment ?? ''}">
                   <td data-label="Priority">${r.priority}</td>
                   <td data-label="Clock">${METRIC[r.metric] ?? r.metric}</td>
                   <td data-label="Met" class="num">${r.met}</td>
@@ -126,12 +118,7 @@ export function dashboardBody(
         fr.length
           ? fr.map(
               (r) =>
-                html`<tr
-                  data-priority="${r.priority}"
-                  data-completed="${r.completed}"
-                  data-median-minutes="${r.medianBusinessMinutes ?? ''}"
-                  data-p90-minutes="${r.p90BusinessMinutes ?? ''}"
-                >
+                html`<tr data-priority="${r.priority}" data-completed="${r.completed}" data-median-minutes="${r.medianBusinessMinutes ?? ''}" data-p90-minutes="${r.p90BusinessMinutes ?? ''}">
                   <td data-label="Priority">${r.priority}</td>
                   <td data-label="Responses" class="num">${r.completed}</td>
                   <td data-label="Median" class="num">${hours(r.medianBusinessMinutes)}</td>

@@ -93,6 +93,7 @@ const LIST_ITEM = [
   'escalationLevel',
   'slaState',
   'nextDeadline',
+  'scopeReviewDueAt',
   'receivedAt',
   'updatedAt',
   'assigned',
@@ -218,12 +219,8 @@ describe("a customer's view", () => {
     answers.live = asked.body;
     const booked = await agent.post(`/api/v1/tickets/${id}/live-session`, {
       action: 'confirm',
-      // An hour into the next shift: inside support hours whatever the hour the suite runs at.
-      startsAt: new Date(
-        createCalendar(SLA_CALENDAR)
-          .nextOpen(new Date(Date.now() + 3_600_000))
-          .getTime() + 3_600_000,
-      ).toISOString(),
+      // An hour into the next whole shift: inside support hours whatever the hour the suite runs at.
+      startsAt: new Date(nextWholeShift(createCalendar(SLA_CALENDAR)).getTime() + 3_600_000).toISOString(),
       durationMinutes: 30,
       link: 'https://tv.example/7',
     });
@@ -327,3 +324,8 @@ describe("a customer's view", () => {
     expect((await b.get(`/portal/tickets/${ticketId}`)).page).toContain('Looking into it now.');
   });
 });
+
+/** The opening of the next shift that starts after the current one (if any) closes. */
+function nextWholeShift(cal: ReturnType<typeof createCalendar>): Date {
+  return cal.nextOpen(cal.nextClose(cal.nextOpen(new Date())));
+}

@@ -32,7 +32,7 @@ const html = async (path: string) => (await fetch(`${stack.baseUrl}${path}`, { h
 async function ticketPage(id: string) {
   const page = await html(`/console/tickets/${id}`);
   return {
-    clocks: /<table id="clocks">[\s\S]*?<\/table>/.exec(page)?.[0] ?? '',
+    clocks: /<table id="clocks"[^>]*>[\s\S]*?<\/table>/.exec(page)?.[0] ?? '',
     calendar: /data-calendar="([^"]*)"/.exec(page)?.[1],
     standIn: /id="terms-stand-in">([^<]*)</.exec(page)?.[1],
   };
