@@ -1,13 +1,13 @@
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { htmlToText } from './html-text';
 import { checkFiles, type CheckedFile, type RefusedFile } from './attachments';
-import { robotReason } from './mail-robots';
+import { isNullSender, robotReason } from './mail-robots';
 import {
   cutText,
   declaredCharsets,
   decodeSubject,
   decodeUtf7,
   extractReply,
-  htmlToText,
   rawHeader,
   withoutUuencoded,
 } from './mail-text';
@@ -109,7 +109,7 @@ export async function parseMail(bytes: Buffer, envelope: Envelope): Promise<Mail
   const charsets = declaredCharsets(bytes);
   const from =
     addresses(parsed.from)[0] ??
-    (envelope.from && !/^\s*<?\s*>?\s*$/.test(envelope.from) ? { address: envelope.from.toLowerCase() } : undefined);
+    (envelope.from && !isNullSender(envelope.from) ? { address: envelope.from.toLowerCase() } : undefined);
   const attachments: MailFile[] = (parsed.attachments ?? []).map((a, i) => ({
     filename: (
       a.filename || (a.contentType === 'message/rfc822' ? `forwarded-${i + 1}.eml` : `attachment-${i + 1}`)
@@ -178,12 +178,10 @@ export function pickAttachments(list: MailFile[]): { kept: CheckedFile[]; skippe
   const { kept, refused } = checkFiles(
     list.filter((f) => !tnef(f)).map((f) => ({ filename: f.filename, data: Buffer.from(f.data) })),
   );
-  const winmail = list
-    .filter(tnef)
-    .map((f) => ({
-      filename: f.filename,
-      reason: "Outlook's winmail.dat (TNEF) cannot be opened here: please send the files as plain attachments",
-    }));
+  const winmail = list.filter(tnef).map((f) => ({
+    filename: f.filename,
+    reason: "Outlook's winmail.dat (TNEF) cannot be opened here: please send the files as plain attachments",
+  }));
   // A forwarded message is text by content; it keeps its own type so that it downloads as a mail.
   const forwarded = new Set(list.filter((f) => f.contentType === 'message/rfc822').map((f) => f.filename));
   const typed = kept.map((f) =>
