@@ -103,8 +103,9 @@ async function forwardedText(file: MailFile): Promise<string> {
 }
 
 export async function parseMail(bytes: Buffer, envelope: Envelope): Promise<MailFacts | null> {
-  const parsed = await simpleParser(bytes, PARSER_OPTIONS).catch(() => null);
-  if (!parsed) return null;
+  // mailparser reads any bytes as a message; what it throws on is a limit of its own (over 1,000 MIME parts, a
+  // header over 1 MB), which the pool reports as a parser failure, not as the sender's malformed mail.
+  const parsed = await simpleParser(bytes, PARSER_OPTIONS);
   const h = headerLookup(parsed);
   const charsets = declaredCharsets(bytes);
   const from =
