@@ -207,6 +207,9 @@ export function createMailParserPool(opts: MailParserOptions) {
         );
       }
       if (closed) return Promise.reject(new Error('the mail parser is closed'));
+      // The first message starts every lane's threads (a thread takes a second to load): the small mail that
+      // follows a burst of large ones finds its thread ready.
+      Object.values(lanes).forEach(fill);
       const l = bytes.length <= smallBytes ? lanes.small : lanes.large;
       const full =
         l.queue.length >= l.maxWaiting || (l.queue.length > 0 && l.waitingBytes + bytes.length > l.maxWaitingBytes);
