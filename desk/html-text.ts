@@ -1,67 +1,130 @@
-import { convert } from 'html-to-text';
 import { Tokenizer } from 'htmlparser2';
 
 /**
- * HTML mail (however large, broken or deep) to readable text. html-to-text lays out entities, lists and
- * headings well, but it walks the tree recursively: its cost grows with the square of the nesting depth
- * and past a few thousand levels it overflows the stack. One streaming pass of htmlparser2 measures the
- * depth first; HTML nested deeper than any mail client produces is read by that pass as plain text.
+ * HTML mail (however large, broken or deep) to readable text, in one streaming pass of htmlparser2's
+ * tokenizer: no tree, no recursion, no stack of open elements. Tree-walking converters cost time with
+ * the depth times the text (html-to-text copies each block's text into every enclosing block; its
+ * parser keeps open elements with `Array.unshift`) and overflow the call stack a few thousand levels
+ * deep, which quoted threads and broken editors reach. Here every character costs the same, whatever
+ * the depth: paragraphs and headings become blank-line blocks, `div`/`br`/rows line breaks, list items
+ * `* ` or `1. `, quotes `> ` (at most eight deep), `pre` keeps its spacing; scripts, styles, images and
+ * link targets are left out.
  */
 
 export const MAX_HTML_CHARS = 500_000;
-/** Layout tables and quoted replies nest a few dozen levels; html-to-text takes ~80 ms at 1,000, ~20 at 500. */
-export const MAX_LAID_OUT_DEPTH = 500;
 
-const BLOCKS = new Set(
-  'address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td th thead tr ul'.split(
+const PARAGRAPHS = new Set(
+  'p h1 h2 h3 h4 h5 h6 blockquote ul ol dl table pre figure address article aside header footer section nav main form hr'.split(
     ' ',
   ),
 );
-const HIDDEN = new Set(['script', 'style', 'head', 'title', 'template']);
-/** Elements without content, and those HTML lets a writer leave open: neither counts as a level. */
-const NOT_NESTING = new Set(
-  'area base br col embed hr img input link meta source track wbr p li dt dd tr td th tbody thead tfoot option optgroup colgroup rb rt rp'.split(
-    ' ',
-  ),
-);
+const LINES = new Set('div br li dt dd tr caption figcaption tbody thead tfoot center'.split(' '));
+const CELLS = new Set(['td', 'th']);
+const HIDDEN = new Set(['script', 'style', 'head', 'title', 'template', 'noscript']);
+const VOID = new Set('area base br col embed hr img input link meta param source track wbr'.split(' '));
+const MAX_QUOTE_MARKS = 8;
+const MAX_LIST_INDENT = 8;
 
-/**
- * One pass of htmlparser2's tokenizer, with no tree and no stack: text with a line break at each block, and
- * how deep elements nest (opened minus closed). htmlparser2's Parser keeps its open elements with
- * `Array.unshift`, which costs time with the square of the depth; the tokenizer alone does not.
- */
-export function flatHtml(html: string): { text: string; depth: number } {
+/** Text written line by line: breaks are asked for and written only before the next visible text. */
+function lineWriter() {
   const out: string[] = [];
-  let depth = 0;
-  let deepest = 0;
+  let atLineStart = true;
+  let endsWithSpace = true;
+  let pendingBreaks = 0;
+  let prefix = '';
+  return {
+    text(s: string, raw: boolean, linePrefix: () => string) {
+      if (!raw) {
+        s = s.replace(/[ \t\r\n\f]+/g, ' ');
+        if ((atLineStart || endsWithSpace) && s.startsWith(' ')) s = s.slice(1);
+      }
+      if (!s) return;
+      if (out.length && pendingBreaks) out.push('\n'.repeat(pendingBreaks));
+      if (pendingBreaks || atLineStart) out.push(linePrefix() + prefix);
+      pendingBreaks = 0;
+      prefix = '';
+      if (raw && s.includes('\n')) s = s.replace(/\n/g, `\n${linePrefix()}`);
+      out.push(s);
+      atLineStart = false;
+      endsWithSpace = s.endsWith(' ');
+    },
+    /** 1: a line break, 2: a blank line; more than one request before the next text counts once. */
+    brk(n: 1 | 2) {
+      pendingBreaks = Math.max(pendingBreaks, n);
+      atLineStart = true;
+    },
+    /** A list item's marker, written before the item's first text. */
+    marker(m: string) {
+      prefix = m;
+    },
+    done: () => out.join(''),
+  };
+}
+
+export function htmlToText(html: string): string {
+  // A ticket keeps 200,000 characters at most; converting more HTML than this only costs time.
+  const cut =
+    html.length > MAX_HTML_CHARS
+      ? `${html.slice(0, MAX_HTML_CHARS)}<p>[…the rest of the HTML was not converted]</p>`
+      : html;
+  const w = lineWriter();
   let hidden = 0;
+  let pre = 0;
+  let quotes = 0;
+  // Open lists, innermost last: only `ul`/`ol` are kept, so its size is the list nesting, not the element depth.
+  const lists: { ordered: boolean; n: number }[] = [];
   let tag = '';
-  const nameAt = (start: number, end: number) => html.slice(start, end).toLowerCase();
+  const linePrefix = () =>
+    '> '.repeat(Math.min(quotes, MAX_QUOTE_MARKS)) +
+    '  '.repeat(Math.min(Math.max(lists.length - 1, 0), MAX_LIST_INDENT));
+  const open = (name: string) => {
+    if (HIDDEN.has(name)) return void hidden++;
+    if (name === 'pre') pre++;
+    if (name === 'blockquote') quotes++;
+    if (name === 'ul' || name === 'ol') lists.push({ ordered: name === 'ol', n: 0 });
+    if (PARAGRAPHS.has(name)) w.brk(2);
+    else if (LINES.has(name)) w.brk(1);
+    else if (CELLS.has(name)) w.text(' ', false, linePrefix);
+    if (name === 'li') {
+      const list = lists.at(-1);
+      w.marker(list?.ordered ? `${++list.n}. ` : '* ');
+    }
+  };
+  const close = (name: string) => {
+    if (HIDDEN.has(name)) return void (hidden = Math.max(0, hidden - 1));
+    if (PARAGRAPHS.has(name)) w.brk(2);
+    else if (LINES.has(name) && name !== 'br') w.brk(1);
+    if (name === 'pre') pre = Math.max(0, pre - 1);
+    if (name === 'blockquote') quotes = Math.max(0, quotes - 1);
+    if (name === 'ul' || name === 'ol') lists.pop();
+  };
+  const text = (s: string) => {
+    if (!hidden) w.text(s, pre > 0, linePrefix);
+  };
   const tokenizer = new Tokenizer(
     { decodeEntities: true },
     {
       onopentagname(start, end) {
-        tag = nameAt(start, end);
+        tag = cut.slice(start, end).toLowerCase();
       },
       onopentagend() {
-        if (!NOT_NESTING.has(tag)) deepest = Math.max(deepest, ++depth);
-        if (HIDDEN.has(tag)) hidden++;
-        else if (BLOCKS.has(tag)) out.push('\n');
+        open(tag);
+        if (VOID.has(tag)) close(tag);
       },
       onselfclosingtag() {
-        if (BLOCKS.has(tag) && !hidden) out.push('\n');
+        open(tag);
+        close(tag);
       },
       onclosetag(start, end) {
-        const name = nameAt(start, end);
-        if (!NOT_NESTING.has(name)) depth = Math.max(0, depth - 1);
-        if (HIDDEN.has(name)) hidden = Math.max(0, hidden - 1);
-        else if (BLOCKS.has(name)) out.push('\n');
+        const name = cut.slice(start, end).toLowerCase();
+        if (name === 'br') open(name);
+        else if (!VOID.has(name)) close(name);
       },
       ontext(start, end) {
-        if (!hidden) out.push(html.slice(start, end).replace(/[ \t\r\n\f]+/g, ' '));
+        text(cut.slice(start, end));
       },
       ontextentity(codepoint) {
-        if (!hidden) out.push(String.fromCodePoint(codepoint));
+        text(String.fromCodePoint(codepoint));
       },
       onattribdata() {},
       onattribentity() {},
@@ -74,42 +137,12 @@ export function flatHtml(html: string): { text: string; depth: number } {
       onprocessinginstruction() {},
     },
   );
-  tokenizer.write(html);
+  tokenizer.write(cut);
   tokenizer.end();
-  const text = out
-    .join('')
-    .split('\n')
-    .map((line) => line.trim())
-    .join('\n');
-  return { text, depth: deepest };
-}
-
-/** HTML to text: html-to-text for HTML of ordinary depth, the flat pass beyond it. At most MAX_HTML_CHARS are read. */
-export function htmlToText(html: string): string {
-  // A ticket keeps 200,000 characters at most; converting more HTML than this only costs time.
-  const cut =
-    html.length > MAX_HTML_CHARS
-      ? `${html.slice(0, MAX_HTML_CHARS)}<p>[…the rest of the HTML was not converted]</p>`
-      : html;
-  const flat = flatHtml(cut);
-  const text = flat.depth > MAX_LAID_OUT_DEPTH ? flat.text : laidOut(cut);
-  return text
+  return w
+    .done()
     .replace(/\u00a0/g, ' ')
+    .replace(/[ \t]+$/gm, '')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
-}
-
-function laidOut(html: string): string {
-  return convert(html, {
-    wordwrap: false,
-    // Tables as plain blocks: html-to-text's column layout costs seconds per megabyte, and mail uses tables for layout.
-    selectors: [
-      { selector: 'img', format: 'skip' },
-      { selector: 'a', options: { ignoreHref: true } },
-      { selector: 'table', format: 'block' },
-      { selector: 'tr', format: 'block' },
-      { selector: 'td', format: 'inline' },
-      { selector: 'th', format: 'inline' },
-    ],
-  });
 }

@@ -81,7 +81,7 @@ export function robotReason(
   if (isNullSender(envelopeFrom) || isNullSender(header('return-path'))) return 'null sender <>';
   // `From: <>` or `From: MAILER-DAEMON <>` (DragonFly, McAfee): the null sender in the header.
   const from = header('from')?.trim();
-  if (from !== undefined && (from === '' || /<\s*>$/.test(from))) return 'null sender <> (From)';
+  if (from && /<\s*>$/.test(from)) return 'null sender <> (From)';
   if (from && !from.includes('@') && ROBOT_NAME_ONLY.test(from.replace(/[<>]/g, '')))
     return `sent by ${from.replace(/[<>"]/g, '').trim().toLowerCase()}`;
   // fml, the Japanese list manager, marks its own mail (loop alerts, errors) with X-MLServer alone.

@@ -96,3 +96,27 @@ export function forwardedThreadMail(bytes: number, subject = 'Fwd: Re: Re: contr
 }
 
 export const SIZES = { KB, MB: KB * KB };
+
+/**
+ * An HTML thread of `replies` replies, each quoting the whole one before in a `<blockquote>` (two levels a
+ * reply), as Outlook and Gmail do; each reply is padded with paragraphs so that the whole is about `bytes`.
+ */
+export function quotedHtmlThreadMail(bytes: number, replies = 200, subject = 'RE: RE: RE: order 4411'): Buffer {
+  const para = '<p>The order still shows &quot;pending&quot; &ndash; we need it before the audit on Friday.</p>';
+  const perReply = Math.max(0, Math.floor(bytes / replies) - 300);
+  const reply = (i: number) =>
+    `<div dir="ltr"><p>Reply ${i}: can you check?</p>${para.repeat(Math.ceil(perReply / para.length))}` +
+    `<p>Kind regards,<br>Person ${i}<br><span style="color:#888">Customer Inc. &middot; +1 555 0100</span></p></div>` +
+    `<div class="gmail_quote">On Mon, ${1 + (i % 28)} Dec 2026, Person ${i + 1} wrote:<br>`;
+  const html =
+    '<html><body>' +
+    Array.from({ length: replies }, (_, i) => `${reply(i)}<blockquote style="margin:0 0 0 .8ex">`).join('') +
+    '<p>The first message: order 4411 was placed on 1 Dec.</p>' +
+    '</blockquote></div>'.repeat(replies) +
+    '</body></html>';
+  return Buffer.from(
+    headers(subject, 'Quoter <quoter@customer.example>', 'text/html; charset=utf-8', [
+      'Content-Transfer-Encoding: 8bit',
+    ]) + html,
+  );
+}
