@@ -18,7 +18,7 @@ const PARAGRAPHS = new Set(
     ' ',
   ),
 );
-const LINES = new Set('div br li dt dd tr caption figcaption tbody thead tfoot center'.split(' '));
+const LINES = new Set('div li dt dd tr caption figcaption tbody thead tfoot center'.split(' '));
 const CELLS = new Set(['td', 'th']);
 const HIDDEN = new Set(['script', 'style', 'head', 'title', 'template', 'noscript']);
 const VOID = new Set('area base br col embed hr img input link meta param source track wbr'.split(' '));
@@ -53,6 +53,11 @@ function lineWriter() {
       pendingBreaks = Math.max(pendingBreaks, n);
       atLineStart = true;
     },
+    /** `<br>` adds a break to those asked for: `<div><br></div>` is an empty line. */
+    lineBreak() {
+      pendingBreaks = Math.min(pendingBreaks + 1, 2);
+      atLineStart = true;
+    },
     /** A list item's marker, written before the item's first text. */
     marker(m: string) {
       prefix = m;
@@ -82,7 +87,8 @@ export function htmlToText(html: string): string {
     if (name === 'pre') pre++;
     if (name === 'blockquote') quotes++;
     if (name === 'ul' || name === 'ol') lists.push({ ordered: name === 'ol', n: 0 });
-    if (PARAGRAPHS.has(name)) w.brk(2);
+    if (name === 'br') w.lineBreak();
+    else if (PARAGRAPHS.has(name)) w.brk(2);
     else if (LINES.has(name)) w.brk(1);
     else if (CELLS.has(name)) w.text(' ', false, linePrefix);
     if (name === 'li') {
@@ -93,7 +99,7 @@ export function htmlToText(html: string): string {
   const close = (name: string) => {
     if (HIDDEN.has(name)) return void (hidden = Math.max(0, hidden - 1));
     if (PARAGRAPHS.has(name)) w.brk(2);
-    else if (LINES.has(name) && name !== 'br') w.brk(1);
+    else if (LINES.has(name)) w.brk(1);
     if (name === 'pre') pre = Math.max(0, pre - 1);
     if (name === 'blockquote') quotes = Math.max(0, quotes - 1);
     if (name === 'ul' || name === 'ol') lists.pop();

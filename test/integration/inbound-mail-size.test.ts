@@ -3,7 +3,14 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInboundSmtp, type InboundSmtp } from '../../channels/inbound-smtp';
 import { startStack, type TestStack } from '../support/stack';
-import { forwardedThreadMail, nestedHtmlMail, newsletterMail, pastedLogMail, SIZES } from '../support/wild-mail';
+import {
+  forwardedThreadMail,
+  htmlPastedLogMail,
+  nestedHtmlMail,
+  newsletterMail,
+  pastedLogMail,
+  SIZES,
+} from '../support/wild-mail';
 
 /**
  * Mail at the sizes people send, over real SMTP and HTTP to a real stack with the product's parsing
@@ -74,6 +81,15 @@ describe('mail of the sizes people send is accepted within the parsing budget', 
     expect(t.description).toContain('Story 0: Frösche & Kröten');
     expect(t.description).toContain('It costs €0, 99 and works with <tags>.');
     expect(t.description).not.toMatch(/<td|&amp;|https:\/\/news/);
+  });
+
+  it('a 1 MB log pasted into an HTML editor', async () => {
+    const t = await ticket(await smtpSend(htmlPastedLogMail(SIZES.MB, `HTML log ${run}`)));
+    expect(t.description).toMatch(
+      /^Hi, the service died again last night. Here is the log:\n\nat com\.example\.billing\./,
+    );
+    expect(t.description).toContain("Jürgen's job 5 retried");
+    expect(t.description).not.toMatch(/<div>|&amp;|&#39;/);
   });
 
   it('a forwarded thread quoted level upon level (1 MB)', async () => {

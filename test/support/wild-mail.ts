@@ -120,3 +120,19 @@ export function quotedHtmlThreadMail(bytes: number, replies = 200, subject = 'RE
     ]) + html,
   );
 }
+
+/** The same log pasted into an HTML editor (Outlook, Gmail): one `<div>` a line, entities, mostly text. */
+export function htmlPastedLogMail(bytes: number, subject = 'Service crashes (log in the mail)'): Buffer {
+  const plain = pastedLogMail(bytes).toString('utf8');
+  const body = plain.slice(plain.indexOf('\r\n\r\n') + 4);
+  const escape = (l: string) => l.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/'/g, '&#39;');
+  const html = `<html><body>${body
+    .split('\r\n')
+    .map((l) => (l ? `<div>${escape(l)}</div>` : '<div><br></div>'))
+    .join('\r\n')}</body></html>`;
+  return Buffer.from(
+    headers(subject, 'Jürgen Ops <ops@customer.example>', 'text/html; charset=utf-8', [
+      'Content-Transfer-Encoding: 8bit',
+    ]) + html.slice(0, bytes),
+  );
+}

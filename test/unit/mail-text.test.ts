@@ -130,6 +130,10 @@ describe('htmlToText', () => {
     );
   });
 
+  it('reads `<div><br></div>` and `<br><br>` as an empty line', () => {
+    expect(htmlToText('<div>a</div><div><br></div><div>b</div>c<br><br>d<br>e')).toBe('a\n\nb\nc\n\nd\ne');
+  });
+
   it('marks quotes at most eight deep, so a thread quoted a thousand times costs what its text costs', () => {
     const html = `${'<blockquote>'.repeat(1000)}bottom${'</blockquote>'.repeat(1000)}`;
     expect(htmlToText(html)).toBe(`${'> '.repeat(8)}bottom`);
