@@ -1,6 +1,7 @@
 import { SMTPServer } from 'smtp-server';
 import type { Logger } from '../lib/logger';
 import { InboundMailRejected, type InboundMail } from '../desk/inbound-mail';
+import { MailParseFailed, MailParserBusy } from '../desk/mail-parser-pool';
 
 /** Bigger than any mail the HTTP endpoint takes, so both paths accept the same messages (12 MB). */
 export const MAX_INBOUND_BYTES = 12 * 1024 * 1024;
@@ -18,7 +19,8 @@ const smtpError = (code: number, message: string) => Object.assign(new Error(mes
  * whatever arrives without authentication, as an MX does; the processor decides what to keep.
  * A message we cannot use answers 550, one over the parsing budget 552 or 554 (permanent: the sender
  * gets a bounce, and the message is kept); a failure on our side answers 451 so the sending server
- * retries later. A bounce (null sender) is never refused.
+ * retries later: a full parser queue (451 4.3.2, with the wait it suggests), a parser failure (451 with
+ * its reason), anything else. A bounce (null sender) is never refused.
  */
 export async function startInboundSmtp(opts: {
   port: number;
@@ -53,6 +55,11 @@ export async function startInboundSmtp(opts: {
               // 552: over the size budget; 554: parsing ran out of time; 550: nothing usable. All permanent.
               const code = err.kind === 'size' ? 552 : err.kind === 'time' ? 554 : 550;
               return callback(smtpError(code, err.message));
+            }
+            if (err instanceof MailParserBusy) return callback(smtpError(451, `4.3.2 ${err.message}`));
+            if (err instanceof MailParseFailed) {
+              opts.logger?.error({ err }, 'inbound mail parser failed; the sender will retry');
+              return callback(smtpError(451, `4.3.0 ${err.message}; try again later`));
             }
             opts.logger?.error({ err }, 'inbound mail failed; the sender will retry');
             callback(smtpError(451, 'temporary failure, try again later'));

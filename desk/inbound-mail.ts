@@ -30,7 +30,8 @@ import type { TicketService } from './tickets';
  * Inbound mail, whichever way it arrives (SMTP listener or the raw-MIME HTTP endpoint). In order:
  *
  * 1. Parsing runs in a worker thread with a size and a time budget (desk/mail-parser-pool.ts); a
- *    message over budget is kept raw and refused (SMTP 552/554, HTTP 413/422).
+ *    message over budget is kept raw and refused (SMTP 552/554, HTTP 413/422). When the parser's queue
+ *    is full (MailParserBusy) or the parser fails, nothing is kept and the sender is told to retry.
  * 2. Duplicate: the same Message-ID from the same sender (or, without an ID, the same bytes) is
  *    processed once. Another sender reusing an ID is a different message.
  * 3. Robot (desk/mail-robots.ts): auto-replies, bounces, reports and list mail are recorded as ignored,
@@ -276,8 +277,10 @@ export function createInboundMail(deps: InboundMailDeps) {
       const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
       const facts = await deps.parser.parse(bytes, envelope).catch((err: unknown) => {
         if (err instanceof MailOverBudget) return refuse(bytes, err);
-        logger.warn({ err }, 'inbound mail did not parse');
-        return null;
+        // Busy (MailParserBusy) or a parser failure (MailParseFailed): nothing is recorded, and the
+        // sender's retry is parsed afresh; the channels answer 451 / 503.
+        logger.warn({ err, size: bytes.length }, 'inbound mail not parsed now; the sender will retry');
+        throw err;
       });
       const key = dedupKey(facts, bytes);
       const standing = await store.inboundMail.claim(

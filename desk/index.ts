@@ -63,6 +63,11 @@ export interface InboundMailSettings {
   parseThreads?: number;
   parseTimeoutMs?: number;
   parseMaxBytes?: number;
+  /** Large messages that may wait for a parser thread, by count and bytes (desk/mail-parser-pool.ts). */
+  parseQueueMessages?: number;
+  parseQueueBytes?: number;
+  /** Messages up to this size take the small lane. */
+  parseSmallBytes?: number;
 }
 
 export function createDesk(deps: DeskDeps) {
@@ -95,6 +100,9 @@ export function createDesk(deps: DeskDeps) {
     threads: mail.parseThreads ?? 1,
     timeoutMs: mail.parseTimeoutMs ?? 10_000,
     maxBytes: mail.parseMaxBytes ?? 12 * 1024 * 1024,
+    queueMessages: mail.parseQueueMessages,
+    queueBytes: mail.parseQueueBytes,
+    smallBytes: mail.parseSmallBytes,
     logger,
   });
   return {

@@ -1,13 +1,13 @@
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { htmlToText } from './html-text';
 import { checkFiles, type CheckedFile, type RefusedFile } from './attachments';
-import { robotReason } from './mail-robots';
+import { isNullSender, robotReason } from './mail-robots';
 import {
   cutText,
   declaredCharsets,
   decodeSubject,
   decodeUtf7,
   extractReply,
-  htmlToText,
   rawHeader,
   withoutUuencoded,
 } from './mail-text';
@@ -104,13 +104,14 @@ async function forwardedText(file: MailFile): Promise<string> {
 }
 
 export async function parseMail(bytes: Buffer, envelope: Envelope): Promise<MailFacts | null> {
-  const parsed = await simpleParser(bytes, PARSER_OPTIONS).catch(() => null);
-  if (!parsed) return null;
+  // mailparser reads any bytes as a message; what it throws on is a limit of its own (over 1,000 MIME parts, a
+  // header over 1 MB), which the pool reports as a parser failure, not as the sender's malformed mail.
+  const parsed = await simpleParser(bytes, PARSER_OPTIONS);
   const h = headerLookup(parsed);
   const charsets = declaredCharsets(bytes);
   const from =
     addresses(parsed.from)[0] ??
-    (envelope.from && !/^\s*<?\s*>?\s*$/.test(envelope.from) ? { address: envelope.from } : undefined);
+    (envelope.from && !isNullSender(envelope.from) ? { address: envelope.from } : undefined);
   const attachments: MailFile[] = (parsed.attachments ?? []).map((a, i) => ({
     filename: (
       a.filename || (a.contentType === 'message/rfc822' ? `forwarded-${i + 1}.eml` : `attachment-${i + 1}`)

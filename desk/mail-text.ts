@@ -1,5 +1,4 @@
 import EmailReplyParser from 'email-reply-parser';
-import { convert } from 'html-to-text';
 import iconv from 'iconv-lite';
 
 /**
@@ -64,42 +63,32 @@ export function declaredCharsets(bytes: Buffer): string[] {
   return [...head.matchAll(/charset\s*=\s*"?([A-Za-z0-9_.:-]+)/gi)].map((m) => m[1]!.toLowerCase());
 }
 
-export const MAX_HTML_CHARS = 500_000;
+const UUENCODED_BEGIN = /^begin [0-7]{3,4} ([^\r\n]+)\r?$/gm;
+const UUENCODED_END = /^end[ \t]*\r?$/gm;
 
-/** HTML (however large or broken) to readable text through html-to-text: entities, lists, tables, no markup. */
-export function htmlToText(html: string): string {
-  // A ticket keeps 200,000 characters at most; converting more HTML than this only costs time (~3 s per MB of dense markup).
-  const cut =
-    html.length > MAX_HTML_CHARS
-      ? `${html.slice(0, MAX_HTML_CHARS)}<p>[…the rest of the HTML was not converted]</p>`
-      : html;
-  return convert(cut, {
-    wordwrap: false,
-    // Tables as plain blocks: html-to-text's column layout costs seconds per megabyte, and mail uses tables for layout.
-    selectors: [
-      { selector: 'img', format: 'skip' },
-      { selector: 'a', options: { ignoreHref: true } },
-      { selector: 'table', format: 'block' },
-      { selector: 'tr', format: 'block' },
-      { selector: 'td', format: 'inline' },
-      { selector: 'th', format: 'inline' },
-    ],
-  })
-    .replace(/\u00a0/g, ' ')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-}
-
-const UUENCODED = /^begin [0-7]{3,4} ([^\r\n]+)\r?\n[\s\S]*?^end[ \t]*$/gm;
-
-/** Uuencoded blocks are files, not text: they are cut out and named, so the caller can list them as not kept. */
+/**
+ * Uuencoded blocks are files, not text: they are cut out and named, so the caller can list them as not kept.
+ * One forward scan: each `begin` looks for its `end` from where it stands, and a `begin` without one ends the
+ * search (a lazy `[\s\S]*?` regex rescans the rest of the text for every unmatched `begin`).
+ */
 export function withoutUuencoded(text: string): { text: string; files: string[] } {
   const files: string[] = [];
-  const rest = text.replace(UUENCODED, (_m, name: string) => {
-    files.push(name.trim());
-    return `[uuencoded file ${name.trim()} removed]`;
-  });
-  return { text: rest, files };
+  const parts: string[] = [];
+  let at = 0;
+  for (;;) {
+    UUENCODED_BEGIN.lastIndex = at;
+    const begin = UUENCODED_BEGIN.exec(text);
+    if (!begin) break;
+    UUENCODED_END.lastIndex = begin.index + begin[0].length;
+    const end = UUENCODED_END.exec(text);
+    if (!end) break;
+    const name = begin[1]!.trim();
+    files.push(name);
+    parts.push(text.slice(at, begin.index), `[uuencoded file ${name} removed]`);
+    at = end.index + end[0].replace(/\r$/, '').length;
+  }
+  parts.push(text.slice(at));
+  return { text: parts.join(''), files };
 }
 
 /**
@@ -119,13 +108,39 @@ const REPLY_CHARS = 16_000;
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
-/** At most `max` UTF-16 units, never splitting a character or a combining sequence (emoji, flags, accents). */
+/** How far before a cut a certain grapheme boundary is looked for; beyond it, any code-point boundary does. */
+const NEIGHBOURHOOD = 1024;
+
+/**
+ * Code units between which a grapheme boundary is certain (Unicode UAX #29): Latin-1, Latin Extended and
+ * IPA (below the combining marks at U+0300), CJK ideographs and Hangul syllables. None extends, prepends,
+ * joins or pairs as a regional indicator, so the segmenter started there reads what it would read from the
+ * text's start. CR LF is the one pair among them that stays together.
+ */
+const plain = (c: number) => c < 0x300 || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7a3);
+function certainBoundary(text: string, at: number): boolean {
+  if (at <= 0) return true;
+  const before = text.charCodeAt(at - 1);
+  const after = text.charCodeAt(at);
+  return plain(before) && plain(after) && !(before === 13 && after === 10);
+}
+
+/**
+ * At most `max` UTF-16 units, never splitting a character or a combining sequence (emoji, flags, accents).
+ * Only the cut's neighbourhood is segmented: V8's segmenter costs time with the square of what it walks.
+ */
 export function cutText(text: string, max: number): string {
   if (text.length <= max) return text;
-  let out = '';
-  for (const { segment } of graphemes.segment(text.slice(0, max + 16))) {
-    if (out.length + segment.length > max) break;
-    out += segment;
+  if (max <= 0) return '';
+  const floor = Math.max(0, max - NEIGHBOURHOOD);
+  let from = max;
+  while (from > floor && !certainBoundary(text, from)) from--;
+  // No certain boundary near (a wall of combining marks): never split a surrogate pair at least.
+  if (from === floor && !certainBoundary(text, from) && /[\udc00-\udfff]/.test(text[from] ?? '')) from--;
+  let cut = from;
+  for (const { index } of graphemes.segment(text.slice(from, max + 16))) {
+    if (from + index > max) break;
+    cut = from + index;
   }
-  return out;
+  return text.slice(0, cut);
 }

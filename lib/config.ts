@@ -63,6 +63,9 @@ export const configSchema = z.object({
     .min(1024)
     .max(64 * 1024 * 1024)
     .default(12 * 1024 * 1024),
+  // Large mail (over 256 KiB) waiting for a parser thread, by count and size; small mail has its own lane.
+  MAIL_PARSE_QUEUE_MESSAGES: z.coerce.number().int().min(1).max(1000).default(4),
+  MAIL_PARSE_QUEUE_MB: z.coerce.number().int().min(1).max(1024).default(48),
   SLA_CONFIG: z.string().optional(),
   // Signs customers' private ticket links; the API and the worker must share it (default: derived from the admin key).
   LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -149,6 +152,8 @@ export interface Config {
     parseThreads: number;
     parseTimeoutMs: number;
     parseMaxBytes: number;
+    parseQueueMessages: number;
+    parseQueueBytes: number;
   };
   slaConfigPath?: string;
   /** Requests per minute per API key; the load generator of bench/intake.ts needs more than the default 600. */
@@ -240,6 +245,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       parseThreads: e.MAIL_PARSE_THREADS,
       parseTimeoutMs: e.MAIL_PARSE_TIMEOUT_MS,
       parseMaxBytes: e.MAIL_PARSE_MAX_BYTES,
+      parseQueueMessages: e.MAIL_PARSE_QUEUE_MESSAGES,
+      parseQueueBytes: e.MAIL_PARSE_QUEUE_MB * 1024 * 1024,
     },
     slaConfigPath: e.SLA_CONFIG,
     apiRateLimit: e.API_RATE_LIMIT,

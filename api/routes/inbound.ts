@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { Router, type RequestHandler } from 'express';
 import { InboundMailRejected, type InboundMail } from '../../desk/inbound-mail';
-import { badRequest, forbidden, HttpProblem, unauthorized } from '../problem';
+import { MailParseFailed, MailParserBusy } from '../../desk/mail-parser-pool';
+import { badRequest, forbidden, HttpProblem, unauthorized, unavailable } from '../problem';
 
 export interface InboundRouteDeps {
   inboundMail: InboundMail;
@@ -57,6 +58,9 @@ export function inboundRoutes(deps: InboundRouteDeps): Router {
         });
         res.status(202).json(result);
       } catch (err) {
+        // Nothing was kept: the provider posts the message again after Retry-After.
+        if (err instanceof MailParserBusy) throw unavailable(err.message, err.retryAfterSeconds);
+        if (err instanceof MailParseFailed) throw unavailable(`${err.message}; try again later`, 300);
         if (!(err instanceof InboundMailRejected)) throw err;
         if (err.kind === 'size')
           throw new HttpProblem(413, 'Content Too Large', `the message was kept but not processed: ${err.message}`);

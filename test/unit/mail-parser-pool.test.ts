@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createMailParserPool, MailOverBudget } from '../../desk/mail-parser-pool';
+import { createMailParserPool, MailOverBudget, MailParserBusy } from '../../desk/mail-parser-pool';
+import { pastedLogMail, SIZES } from '../support/wild-mail';
 
 /** Real worker threads: parsing happens off this thread, under a size and a time budget. */
 
@@ -49,7 +50,8 @@ describe('mail parser pool', () => {
   });
 
   it('stops a parse over the time budget and keeps serving with a fresh worker', async () => {
-    const p = pool({ timeoutMs: 1000 });
+    // 11.5 MB of HTML takes over a second to read; a 300-ms budget runs out on any machine.
+    const p = pool({ timeoutMs: 300 });
     const err = await p.parse(bigHtmlMail(11.5), {}).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MailOverBudget);
     expect((err as MailOverBudget).budget).toBe('time');
@@ -57,4 +59,61 @@ describe('mail parser pool', () => {
     const facts = await p.parse(Buffer.from('From: a@customer.example\r\nSubject: small\r\n\r\nhello'), {});
     expect(facts?.subject).toBe('small');
   }, 60_000);
+});
+
+describe('mail parser lanes and queue bound', () => {
+  const small = (n: number) =>
+    Buffer.from(
+      `From: a@customer.example\r\nSubject: small ${n}\r\nMessage-ID: <s${n}@customer.example>\r\n\r\nhello ${n}`,
+    );
+
+  it('parses a small mail queued after three big ones before the big ones are done', async () => {
+    const p = pool({ threads: 1 });
+    await p.ready();
+    const done: string[] = [];
+    const track = (name: string, bytes: Buffer) =>
+      p.parse(bytes, {}).then((f) => {
+        done.push(name);
+        return f;
+      });
+    const mails = [1, 2, 3].map((i) => pastedLogMail(3 * SIZES.MB, `Big ${i}`));
+    const bigs = mails.map((m, i) => track(`big ${i + 1}`, m));
+    expect(p.load().large).toMatchObject({ running: 1, waiting: 2 });
+    const quick = track('small', small(1));
+    expect(p.load().small).toMatchObject({ running: 1, waiting: 0 });
+    expect((await quick)?.subject).toBe('small 1');
+    // The small lane's own thread took it at once; in one queue it would have waited for all three.
+    expect(done).not.toContain('big 2');
+    const facts = await Promise.all(bigs);
+    expect(done.filter((d) => d.startsWith('big'))).toEqual(['big 1', 'big 2', 'big 3']);
+    expect(facts.map((f) => f?.subject)).toEqual(['Big 1', 'Big 2', 'Big 3']);
+    expect(facts[0]?.text).toContain('InvoiceService.java');
+  }, 120_000);
+
+  it('refuses a big mail as busy, with a retry hint, when its lane queue is full; small mail still goes through', async () => {
+    const p = pool({ threads: 1, queueMessages: 1 });
+    await p.ready();
+    const running = p.parse(pastedLogMail(SIZES.MB, 'Running'), {});
+    const waiting = p.parse(pastedLogMail(SIZES.MB, 'Waiting'), {});
+    const refused = await p.parse(pastedLogMail(SIZES.MB, 'Refused'), {}).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(MailParserBusy);
+    expect((refused as MailParserBusy).retryAfterSeconds).toBeGreaterThanOrEqual(5);
+    expect((refused as MailParserBusy).message).toMatch(/busy.*try again in \d+ s/);
+    expect((await p.parse(small(2), {}))?.subject).toBe('small 2');
+    expect((await running)?.subject).toBe('Running');
+    expect((await waiting)?.subject).toBe('Waiting');
+    // Drained: the same mail is taken now.
+    expect((await p.parse(pastedLogMail(SIZES.MB, 'Refused'), {}))?.subject).toBe('Refused');
+  }, 120_000);
+
+  it('bounds the waiting bytes as well as the count; a lone message of any size is let in', async () => {
+    const p = pool({ threads: 1, queueMessages: 10, queueBytes: SIZES.MB });
+    await p.ready();
+    const first = p.parse(pastedLogMail(2 * SIZES.MB, 'First'), {});
+    const second = p.parse(pastedLogMail(2 * SIZES.MB, 'Second'), {});
+    const third = await p.parse(pastedLogMail(300 * SIZES.KB, 'Third'), {}).catch((e: unknown) => e);
+    expect(third).toBeInstanceOf(MailParserBusy);
+    expect((await first)?.subject).toBe('First');
+    expect((await second)?.subject).toBe('Second');
+  }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { robotReason } from '../../desk/mail-robots';
+import { isNullSender, robotReason } from '../../desk/mail-robots';
 
 const lookup = (headers: Record<string, string>) => (name: string) => headers[name];
 
@@ -37,5 +37,13 @@ describe('robotReason', () => {
     expect(
       robotReason(lookup({ 'x-auto-response-suppress': 'RN, NRN' }), ['ada@customer.example'], undefined),
     ).toBeNull();
+  });
+
+  it('reads the null sender in every spelling, and a long run of spaces in one pass', () => {
+    for (const v of ['', ' ', '<>', '< >', ' <\t> ', '<', '>']) expect(isNullSender(v), JSON.stringify(v)).toBe(true);
+    for (const v of [undefined, 'a@b.example', '<a@b.example>', '<>x', 'x<>']) expect(isNullSender(v)).toBe(false);
+    // The old /^\s*<?\s*>?\s*$/ took 5 s at 2,000 spaces (cubic backtracking), on the API's event loop.
+    expect(isNullSender(`${' '.repeat(16_000)}x`)).toBe(false);
+    expect(isNullSender(`<${' '.repeat(16_000)}x>`)).toBe(false);
   });
 });
