@@ -38,8 +38,9 @@ describe('live support sessions', () => {
     await handle.signal(liveSessionRequestSignal, { tool: 'google-meet', preferredTimes: ['evenings EST'] });
     await eventually(async () => (await handle.query(stateQuery)).live?.status === 'requested', 10_000, 'the request');
 
-    // The next shift, whatever day it is: an hour after it opens is bookable.
-    const shiftOpens = cal.nextOpen(new Date(receivedAt.getTime() + 60 * MIN));
+    // The next whole shift (after the one open now, if any), whatever the day and hour: an hour after it opens is
+    // bookable.
+    const shiftOpens = cal.nextOpen(cal.nextClose(cal.nextOpen(receivedAt)));
     const closed = new Date(cal.nextClose(shiftOpens).getTime() + 60 * MIN);
     const booking = (startsAt: Date, durationMinutes = 30) => ({
       action: 'confirm' as const,
