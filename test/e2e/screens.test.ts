@@ -199,6 +199,10 @@ describe('screens that fit', () => {
     const page = await ctx.newPage();
     await page.goto(`${stack.baseUrl}/console/tickets/${ticketId}`);
     expect(await page.locator('#events tr[data-type="reclassified"] td.change').innerText()).toBe('bug → incident');
+    // The timeline starts at the receipt, written as the events table writes it (an event: rounded down).
+    expect(await page.locator('svg#timeline > text:not(.due-text)').first().textContent()).toBe(
+      await page.locator('#events tr[data-type="received"] time').first().textContent(),
+    );
     await ctx.close();
   });
 
