@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderMail } from '../../activities/mail-templates';
 import { renderMacro, type MacroFacts } from '../../desk/macros';
 import { createCalendar, SLA_CALENDAR, type CalendarSpec } from '../../domain/calendar';
+import { DEFAULT_POLICY } from '../../domain/policy';
 import type { TicketSlaState, TicketSnapshot } from '../../domain/ticket-sla';
 import { renderTicketDetails } from '../../workflows/ticket-details';
 import { notifyInput, type NotifyEffect } from '../../workflows/ticket-notifications';
@@ -28,6 +29,8 @@ const state = (calendar: CalendarSpec) =>
     category: 'bug',
     customer: { email: 'ada@example.com' },
     calendar,
+    // Customers' mails state the targets of the ticket's own policy.
+    policy: DEFAULT_POLICY,
   }) as unknown as TicketSlaState;
 
 const snapshot = {
