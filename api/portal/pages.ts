@@ -1,5 +1,5 @@
 import type { BusinessCalendar, MinuteRounding } from '../../domain/calendar';
-import { PRIORITIES, describeTarget, type MetricTarget } from '../../domain/policy';
+import { PRIORITIES, describeTarget } from '../../domain/policy';
 import type { MessageKind } from '../../domain/thread';
 import type { Portal, PortalClock, PortalTicketRow } from '../../desk/portal';
 import type { SlaTextPart } from '../../desk/sla-text';
