@@ -21,7 +21,7 @@ import {
 } from './schemas';
 import type { DocContext, ErrorStatus, JsonSchema, Operation } from './openapi-operation';
 
-export type { DocContext, ErrorStatus, HttpMethod, Operation } from './openapi-operation';
+export type { DocContext, Operation } from './openapi-operation';
 
 /**
  * The OpenAPI 3.1 document. Request shapes come from the zod schemas the routes validate with, so the
