@@ -35,9 +35,16 @@ export interface TemplateFacts {
   fromCategory?: string;
 }
 
+/**
+ * A due time in the ticket's zone, then in UTC for readers elsewhere; once when the ticket's zone is UTC itself
+ * ("Mon 2026-12-07 16:23 UTC (2026-12-07 16:23 UTC)" says the same thing twice).
+ */
+const due = (f: TemplateFacts) =>
+  !f.dueUtc || f.dueLocal?.endsWith(' UTC') ? (f.dueLocal ?? '') : `${f.dueLocal ?? ''} (${f.dueUtc})`;
+
 /** The review's course, for the customer: until when, and what happens then. */
 const reviewCourse = (f: TemplateFacts) =>
-  `An agent reviews it until ${f.dueLocal} (${f.dueUtc}). If they accept it, we handle it under your agreement and tell you when to expect a response; otherwise it closes then as outside your agreement's scope. You can reply meanwhile to add information.`;
+  `An agent reviews it until ${due(f)}. If they accept it, we handle it under your agreement and tell you when to expect a response; otherwise it closes then as outside your agreement's scope. You can reply meanwhile to add information.`;
 
 /** What an agent decided that brought the ticket into scope. */
 function scopeDecision(f: TemplateFacts): { title: string; sentence: string } {
@@ -74,7 +81,7 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
         paragraphs: [
           `Thank you for contacting support. Your ticket number is #${f.ticketId}: "${f.subject}".`,
           f.supportHours ? `Support hours are ${f.supportHours}.` : '',
-          `An agent will respond by ${f.dueLocal} (${f.dueUtc}).`,
+          `An agent will respond by ${due(f)}.`,
           f.targets ?? '',
           `Reply to this message to add information; error messages and screenshots help us resolve it sooner.`,
           f.portalUrl ? `Your tickets and our service level agreement: ${f.portalUrl}` : '',
@@ -95,7 +102,7 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
         title: `SLA warning${f.forAssignee ? ' on your ticket' : ''}: ${metricName(f.metric)} due ${f.dueLocal} [#${f.ticketId}]`,
         paragraphs: [
           `${f.forAssignee ? 'Your ticket' : 'Ticket'} #${f.ticketId} "${f.subject}" is close to its ${metricName(f.metric)} target.`,
-          `Due ${f.dueLocal} (${f.dueUtc}).`,
+          `Due ${due(f)}.`,
         ],
       };
     case 'breach':
@@ -103,7 +110,7 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
         title: `SLA breached${f.forAssignee ? ' on your ticket' : ''}: ${metricName(f.metric)} [#${f.ticketId}]`,
         paragraphs: [
           `${f.forAssignee ? 'Your ticket' : 'Ticket'} #${f.ticketId} "${f.subject}" missed its ${metricName(f.metric)} target.`,
-          `It was due ${f.dueLocal} (${f.dueUtc}).`,
+          `It was due ${due(f)}.`,
         ],
       };
     case 'assigned':
@@ -125,7 +132,7 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
         title: `Escalated to ${f.level}: [#${f.ticketId}] ${f.subject}`,
         paragraphs: [
           `Ticket #${f.ticketId} "${f.subject}" has been escalated to ${f.level}.`,
-          f.reason ?? `Its ${metricName(f.metric)} target (due ${f.dueLocal}, ${f.dueUtc}) was missed.`,
+          f.reason ?? `Its ${metricName(f.metric)} target (due ${due(f)}) was missed.`,
         ],
       };
     case 'resolution':
@@ -159,7 +166,7 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
             title: `Scope review ends ${f.dueLocal}: [#${f.ticketId}] ${f.subject}`,
             paragraphs: [
               `Your ticket #${f.ticketId} "${f.subject}" (${categoryWords(f.category ?? '')}) is under scope review: ${f.reason}.`,
-              `Unless it is accepted or reclassified by ${f.dueLocal} (${f.dueUtc}), it closes automatically as out of scope.`,
+              `Unless it is accepted or reclassified by ${due(f)}, it closes automatically as out of scope.`,
             ],
           }
         : {
@@ -167,7 +174,7 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
             paragraphs: [
               `Ticket #${f.ticketId} "${f.subject}" is still under review: ${f.reason}.`,
               f.scope ?? '',
-              `Unless an agent accepts it by ${f.dueLocal} (${f.dueUtc}), it closes then as outside your agreement's scope. If your agreement covers it, reply before then with the details that show it.`,
+              `Unless an agent accepts it by ${due(f)}, it closes then as outside your agreement's scope. If your agreement covers it, reply before then with the details that show it.`,
             ],
           };
     case 'live_confirmed':
@@ -175,7 +182,7 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
         title: `Live support session booked: ${f.dueLocal} [#${f.ticketId}]`,
         paragraphs: [
           `An agent booked a live support session for ticket #${f.ticketId} "${f.subject}".`,
-          `When: ${f.dueLocal} (${f.dueUtc}).`,
+          `When: ${due(f)}.`,
           `Join with ${f.body}.`,
           `You will get a reminder an hour before and ten minutes before.`,
         ],
@@ -184,7 +191,7 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
       return {
         title: `Reminder: live support session at ${f.dueLocal} [#${f.ticketId}]`,
         paragraphs: [
-          `The live support session for ticket #${f.ticketId} "${f.subject}" starts at ${f.dueLocal} (${f.dueUtc}).`,
+          `The live support session for ticket #${f.ticketId} "${f.subject}" starts at ${due(f)}.`,
           `Join with ${f.body}.`,
         ],
       };
@@ -195,7 +202,7 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
         paragraphs: [
           decision.sentence,
           f.dueLocal
-            ? `${f.metric === 'resolution' ? 'A resolution' : 'A response'} is due by ${f.dueLocal} (${f.dueUtc}).`
+            ? `${f.metric === 'resolution' ? 'A resolution' : 'A response'} is due by ${due(f)}.`
             : `We continue as soon as we hear from you.`,
           f.targets ?? '',
           f.supportHours ? `Support hours are ${f.supportHours}.` : '',

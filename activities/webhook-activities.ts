@@ -3,17 +3,15 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
+import type { WebhookEventType } from '../domain/ticket-sla';
 import type { Logger } from '../lib/logger';
 import { checkDestination, RefusedDestination, type CheckedDestination } from '../lib/outbound-address';
 import type { Store } from '../store';
 
-/** The SLA events subscribers can receive. */
-export const WEBHOOK_EVENTS = ['warning', 'breached', 'escalated', 'resolved'] as const;
-
 export interface SlaWebhookEvent {
   /** The timeline event's key: the idempotency key subscribers dedupe on. */
   key: string;
-  type: (typeof WEBHOOK_EVENTS)[number];
+  type: WebhookEventType;
   ticketId: string;
   subject: string;
   priority: string;

@@ -99,7 +99,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(docsRoutes({ categories: () => desk.slaRegistry.current().policy.categories }));
 
   // -- public pages: the customer web form and private ticket links --
-  app.use(createWebRoutes({ desk, store: deps.store, adminApiKey: deps.adminApiKey, logger: deps.logger }));
+  app.use(createWebRoutes({ desk, adminApiKey: deps.adminApiKey, logger: deps.logger }));
 
   const api = express.Router();
   api.use(express.json({ limit: '256kb', strict: true, type: ['application/json', 'application/*+json'] }));

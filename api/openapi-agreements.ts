@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ErrorStatus, Operation } from './openapi';
+import type { ErrorStatus, Operation } from './openapi-operation';
 import { organizationBody } from './routes/organizations';
 import { createSettingsBody } from './routes/sla-named';
 

@@ -3,7 +3,7 @@ import { announcementBody } from './routes/announcements';
 import { previewQuery, zoneQuery } from './routes/sla';
 import { macroBody, macroIdParam } from './routes/macros';
 import { createWebhookBody } from './routes/webhooks';
-import type { ErrorStatus, Operation } from './openapi';
+import type { ErrorStatus, Operation } from './openapi-operation';
 import { heldMailParam, liveSessionBody } from './schemas';
 import { calendarBody, policyBody } from './sla-schemas';
 import { ATTACHMENT_POLICY } from '../desk/attachments';

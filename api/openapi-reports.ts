@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { OUTCOME_COLUMNS, OUTCOME_KINDS } from '../desk/reports';
-import type { ErrorStatus, Operation } from './openapi';
+import type { ErrorStatus, Operation } from './openapi-operation';
 import { attainmentQuery, reportFilterQuery } from './routes/reports';
 
 /** The reports: attainment, and the outcomes it counts as JSON and CSV (desk/reports.ts). */

@@ -19,6 +19,9 @@ import {
   messageBody,
   ticketIdParam,
 } from './schemas';
+import type { DocContext, ErrorStatus, JsonSchema, Operation } from './openapi-operation';
+
+export type { DocContext, Operation } from './openapi-operation';
 
 /**
  * The OpenAPI 3.1 document. Request shapes come from the zod schemas the routes validate with, so the
@@ -27,43 +30,6 @@ import {
  * What a schema cannot say (a caller's role, one field against another, what the store holds) is an
  * error status with its reason in `errorNotes`.
  */
-
-type JsonSchema = Record<string, unknown>;
-export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
-
-export interface Operation {
-  method: HttpMethod;
-  /** OpenAPI form: `/api/v1/tickets/{id}`. */
-  path: string;
-  tag: string;
-  summary: string;
-  description: string;
-  /** Who may call it; `public` needs no key. */
-  access: 'public' | 'any' | 'agent' | 'admin';
-  body?: z.ZodType;
-  /** The body as documented when it depends on the SLA in force (the categories); validated as `body`. */
-  bodyInDoc?: (ctx: DocContext) => z.ZodType;
-  /** A multipart/form-data body, described directly (no zod schema reads it). */
-  multipart?: { schema: JsonSchema; encoding?: JsonSchema };
-  query?: z.ZodObject;
-  /** Path parameters validated otherwise than PATH_PARAMS says (another kind of `{id}`). */
-  params?: Record<string, z.ZodType>;
-  idempotencyKey?: boolean;
-  /** A request body (or query string) that works, used in the docs' curl example. */
-  example?: { body?: unknown; query?: string };
-  success: { status: number; description: string; schema: JsonSchema; contentType?: string };
-  /** Other successful answers with the same body (an idempotent replay's 200). */
-  alsoSuccess?: { status: number; description: string }[];
-  errors: ErrorStatus[];
-  /** Why this operation answers a status beyond its general meaning (a role rule, a cross-field rule). */
-  errorNotes?: Partial<Record<ErrorStatus, string>>;
-}
-
-/** What the document is built from besides the code: the SLA policy in force. */
-export interface DocContext {
-  categories: readonly string[];
-}
 
 /** The policy's categories a ticket body can carry; none (an unusable policy) documents that no value is valid. */
 function ticketCategory(ctx: DocContext): z.ZodType {

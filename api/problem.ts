@@ -28,7 +28,6 @@ export const badRequest = (detail: string, errors?: FieldError[]) =>
 export const unauthorized = (detail = 'a valid API key is required: Authorization: Bearer <key>') =>
   new HttpProblem(401, 'Unauthorized', detail, { headers: { 'WWW-Authenticate': 'Bearer realm="sla-desk"' } });
 export const forbidden = (detail: string) => new HttpProblem(403, 'Forbidden', detail);
-export const notFound = (what = 'resource') => new HttpProblem(404, 'Not Found', `no such ${what}`);
 export const conflict = (detail: string, errors?: FieldError[]) =>
   new HttpProblem(409, 'Conflict', detail, { type: 'conflict', errors });
 export const unavailable = (detail: string, retryAfterSeconds = 5) =>

@@ -111,7 +111,6 @@ export const createTicketBody = z
     liveSupportTool: z.enum(LIVE_SUPPORT_TOOLS).optional(),
   })
   .strict();
-export type CreateTicketBody = z.infer<typeof createTicketBody>;
 
 export const ticketIdParam = z.object({ id: z.string().regex(/^[0-9A-Z]{6,16}$/, 'not a ticket id') });
 

@@ -4,7 +4,7 @@ import type { Store } from '../store';
 import type { Organization } from '../store/organizations';
 import type { User } from '../store/users';
 import { hashApiKey, newApiKey } from './principal';
-import { newTicketId } from './tickets';
+import { newTicketId } from './ticket-ids';
 
 /**
  * The user behind an address, created as a customer (a key nobody is shown) when the address is new, in its

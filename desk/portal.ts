@@ -91,6 +91,8 @@ export interface PortalTicketRow {
   clocks: PortalClock[];
   /** Someone else of the organization opened it (an admin's view); null for the customer's own. */
   requester: string | null;
+  /** The ticket's own calendar (its pinned terms), which its times are written in. */
+  calendar: BusinessCalendar;
 }
 
 interface StoredClock {
@@ -258,8 +260,14 @@ export function createPortal(deps: PortalDeps) {
         PORTAL_LIST_LIMIT + 1,
       );
       const shown = states.slice(0, PORTAL_LIST_LIMIT);
-      const others = shown.filter((s) => s.customerId !== customer.id).map((s) => s.id);
-      const contents = others.length ? await store.tickets.many(others) : new Map<string, TicketContent>();
+      // Each row in its own ticket's terms: an agreement changed since does not move tickets opened under the old one.
+      const contents = shown.length
+        ? await store.tickets.many(shown.map((s) => s.id))
+        : new Map<string, TicketContent>();
+      const [terms, fallback] = await Promise.all([
+        deps.pinnedTerms.ofTickets([...contents.values()]),
+        deps.pinnedTerms.ofDefault(),
+      ]);
       const at = now();
       const rows = shown.map((s): PortalTicketRow => {
         const other = contents.get(s.id);
@@ -274,6 +282,7 @@ export function createPortal(deps: PortalDeps) {
           clocks: clocksOf(s, at),
           requester:
             s.customerId === customer.id ? null : (other?.customerName ?? other?.customerEmail ?? 'a colleague'),
+          calendar: (terms.get(s.id) ?? fallback).calendar,
         };
       });
       return { rows, truncated: states.length > PORTAL_LIST_LIMIT };

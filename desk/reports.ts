@@ -9,7 +9,7 @@ import { outcomesCsv } from './reports-csv';
 
 import { type OutcomeKind, type ReportFilter, type SlaOutcome } from './report-types';
 
-export { OUTCOME_COLUMNS, csvCell, outcomesCsv } from './reports-csv';
+export { OUTCOME_COLUMNS } from './reports-csv';
 export { OUTCOME_KINDS, type OutcomeKind, type ReportFilter, type SlaOutcome } from './report-types';
 
 /**

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { retimeUpdate, type RetimeArgs } from '../workflows/ticket';
 import pLimit from './p-limit';
-import { workflowIdFor } from './tickets';
+import { workflowIdFor } from './ticket-ids';
 
 export interface RetimeOutcome {
   retimed: number;

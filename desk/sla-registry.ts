@@ -4,7 +4,12 @@ import { parsePolicyOverrides, type SlaPolicy, DEFAULT_POLICY } from '../domain/
 import type { Logger } from '../lib/logger';
 import type { Store } from '../store';
 import type { SlaKind, SlaVersion } from '../store/sla-versions';
-import type { SlaSettings } from './tickets';
+
+/** The calendar and policy a ticket's clocks run on. */
+export interface SlaSettings {
+  calendar: CalendarSpec;
+  policy: SlaPolicy;
+}
 
 export interface VersionedSla extends SlaSettings {
   calendarVersion: number;

@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { conflictError, forbiddenError, invalidInput, notFoundError, unavailableError } from '../domain/app-errors';
-import { createCalendar, type CalendarSpec } from '../domain/calendar';
-import type { Priority, SlaPolicy } from '../domain/policy';
+import { createCalendar } from '../domain/calendar';
+import type { Priority } from '../domain/policy';
 import { receive, snapshot, type TicketIntake, type TicketSnapshot } from '../domain/ticket-sla';
 import type { Channel, LiveSupportTool } from '../domain/ticket';
 import type { Store } from '../store';
@@ -20,6 +20,11 @@ import type { TicketLinks } from './ticket-links';
 import { ticketTermsOf, type AgreementHolder, type AgreementTerms } from './agreements';
 import type { SlaAcceptances } from './sla-acceptance';
 import type { PinnedTermsLookup } from './pinned-terms';
+import { newTicketId, ticketIdForKey, workflowIdFor } from './ticket-ids';
+
+// Re-exported: adapters and tests name tickets through this module.
+export { newTicketId, ticketIdForKey, workflowIdFor };
+export type { SlaSettings } from './sla-registry';
 
 /** What any channel brings to open a ticket (the API's JSON body, the web form, a mail). */
 export interface OpenTicketInput {
@@ -34,11 +39,6 @@ export interface OpenTicketInput {
   liveSupportTool?: LiveSupportTool;
   /** Files sent with the request that were not kept, and why (the acknowledgement lists them). */
   refusedFiles?: { filename: string; reason: string }[];
-}
-
-export interface SlaSettings {
-  calendar: CalendarSpec;
-  policy: SlaPolicy;
 }
 
 /** The steps of a ticket's creation, in order: its content stored, then its workflow started. */
@@ -59,25 +59,6 @@ export interface TicketServiceDeps {
   pinnedTerms: PinnedTermsLookup;
   /** Seconds each step of a creation took (the API's /metrics). */
   observeStep?: (step: IntakeStep, seconds: number) => void;
-}
-
-export const workflowIdFor = (ticketId: string) => `ticket-${ticketId}`;
-
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-function base32(bytes: Buffer, length: number): string {
-  let out = '';
-  for (let i = 0; i < length; i++) out += CROCKFORD[bytes[i]! % 32];
-  return out;
-}
-
-/** Ten Crockford base-32 characters: unguessable enough, short enough to read over the phone. */
-export function newTicketId(): string {
-  return base32(randomBytes(10), 10);
-}
-
-/** The same caller and Idempotency-Key always name the same ticket, so a retry can never start a second. */
-export function ticketIdForKey(callerId: string, key: string): string {
-  return base32(createHash('sha256').update(`${callerId}\n${key}`).digest(), 10);
 }
 
 function requestHash(body: OpenTicketInput, customerId: string): string {

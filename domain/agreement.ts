@@ -84,18 +84,25 @@ export const SCOPE_ITEM_WORDS: Record<keyof AgreementScope, string> = {
   thirdParty: 'third-party products or services',
 };
 
-const joined = (items: string[]) =>
-  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+/**
+ * "a, b and c" / "a, b or c". The items have "or" inside them ("custom development or modifications"), so a list of
+ * several keeps a comma before its last conjunction, or "x or y or z" would not say where one item ends.
+ */
+const listed = (items: string[], conjunction: 'and' | 'or') =>
+  items.length <= 1
+    ? (items[0] ?? '')
+    : `${items.slice(0, -1).join(', ')}${items.some((i) => / or /.test(i)) ? ',' : ''} ${conjunction} ${items.at(-1)!}`;
+const joined = (items: string[]) => listed(items, 'and');
 
 /**
  * What an agreement's scope lifts and keeps, in one sentence, e.g. "Your agreement covers third-party products or
- * services; it does not cover training on product usage or custom development or modifications."
+ * services; it does not cover training on product usage, or custom development or modifications."
  */
 export function describeScope(scope: AgreementScope): string {
   const covered = SCOPE_NAMES.filter((n) => scope[n]).map((n) => SCOPE_ITEM_WORDS[n]);
   const excluded = SCOPE_NAMES.filter((n) => !scope[n]).map((n) => SCOPE_ITEM_WORDS[n]);
   if (!excluded.length) return `Your agreement covers ${joined(covered)}.`;
-  const not = excluded.length === 1 ? excluded[0]! : `${excluded.slice(0, -1).join(', ')} or ${excluded.at(-1)!}`;
+  const not = listed(excluded, 'or');
   return covered.length
     ? `Your agreement covers ${joined(covered)}; it does not cover ${not}.`
     : `Your agreement does not cover ${not}.`;

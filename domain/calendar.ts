@@ -9,26 +9,12 @@ import { parseCalendar } from './calendar/parse';
 import type { CalendarSpec, DeadlineExplanation } from './calendar/types';
 import { parseLocalDateTime } from './calendar/local-input';
 
-export type {
-  CalendarSpec,
-  CalendarWindow,
-  DeadlineExplanation,
-  ExplainedPeriod,
-  SkippedHoliday,
-  Weekday,
-} from './calendar/types';
+export type { CalendarSpec, CalendarWindow, DeadlineExplanation, Weekday } from './calendar/types';
 export { WEEKDAYS } from './calendar/types';
 export { parseCalendar } from './calendar/parse';
 export { SLA_CALENDAR, ALWAYS_OPEN_CALENDAR } from './calendar/defaults';
-export { MAX_SCAN_YEARS } from './calendar/open-time';
 export { formatUtcMinute } from './calendar/format';
-export {
-  formatTimeForPeople,
-  toWholeMinute,
-  zoneNameForHours,
-  zoneNameForPeople,
-  type MinuteRounding,
-} from './calendar/readable-time';
+export { formatTimeForPeople, toWholeMinute, type MinuteRounding } from './calendar/readable-time';
 export { describeSupportHours } from './calendar/support-hours';
 
 export interface BusinessCalendar {

@@ -8,7 +8,6 @@ import { PolicyError } from './errors';
 export type Priority = 'low' | 'normal' | 'high' | 'urgent';
 export const PRIORITIES: readonly Priority[] = ['low', 'normal', 'high', 'urgent'];
 export type Metric = 'first_response' | 'next_response' | 'resolution';
-export const METRIC_NAMES: readonly Metric[] = ['first_response', 'next_response', 'resolution'];
 /** 'business' counts only open calendar time; '24x7' counts wall-clock time. */
 export type ClockKind = 'business' | '24x7';
 export const CLOCK_KINDS: readonly ClockKind[] = ['business', '24x7'];
@@ -96,10 +95,6 @@ export function isOutOfScope(category: string, scope: AgreementScope, policy: Sl
   if (!policy.outOfScopeCategories.includes(category)) return false;
   const item = scopeItemFor(category);
   return !(item && scope[item]);
-}
-
-export function isKnownCategory(category: string, policy: SlaPolicy): boolean {
-  return policy.categories.includes(category);
 }
 
 // ---- Parsing overrides (config file, admin API) ----

@@ -4,7 +4,7 @@
  */
 export * from './ticket-sla/types';
 export { escalationLadder, scopeOf, ticketFacts } from './ticket-sla/core';
-export { receive, acknowledged, ACKNOWLEDGEMENT_KEY, scopeReason } from './ticket-sla/intake';
+export { receive, acknowledged, ACKNOWLEDGEMENT_KEY } from './ticket-sla/intake';
 export { applyAgentAction, applyCustomerReply, retime, type AgentActionInput } from './ticket-sla/actions';
 export { nextTimedEvent, fireTimedEvent } from './ticket-sla/timers';
 export { snapshot } from './ticket-sla/snapshot';
@@ -14,8 +14,6 @@ export {
   recordLiveOutcome,
   bookingRefusal,
   liveOutcomeRefusal,
-  LIVE_OUTCOMES,
-  LIVE_REMINDERS_MINUTES_BEFORE,
   type LiveBooking,
   type LiveOutcome,
 } from './ticket-sla/live-session';

@@ -35,5 +35,3 @@ export const { publishSlaEvent } = proxyActivities<WebhookActivities>({
   // A subscriber that is down gets retried with backoff for about an hour, never holding up the SLA.
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 10 },
 });
-
-export const WEBHOOK_TYPES: readonly string[] = ['warning', 'breached', 'escalated', 'resolved'];

@@ -1,22 +1,19 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { RetimeTerms } from '../domain/agreement';
 import type { CalendarSpec } from '../domain/calendar';
-import type { Priority, SlaPolicy } from '../domain/policy';
+import type { SlaPolicy } from '../domain/policy';
 import type { AgentAction, LiveSupportTool } from '../domain/ticket';
-import type { LiveBooking, LiveOutcome, TicketIntake, TicketSlaState, TicketSnapshot } from '../domain/ticket-sla';
+import type {
+  AgentActionInput,
+  LiveBooking,
+  LiveOutcome,
+  TicketIntake,
+  TicketSlaState,
+  TicketSnapshot,
+} from '../domain/ticket-sla';
 
 /** The ticket workflow's messages: agents' updates, customers' signals, the live-state query, its input. */
-export interface AgentActionArgs {
-  agent?: string;
-  priority?: Priority;
-  reason?: string;
-  body?: string;
-  messageId?: string;
-  /** `reclassify`: the new category. */
-  category?: string;
-  /** `assign`: the user id of who assigned (an agent who takes a ticket is not mailed about it). */
-  by?: string;
-}
+export type AgentActionArgs = Omit<AgentActionInput, 'action'>;
 export interface CustomerReplyArgs {
   messageId: string;
 }

@@ -25,6 +25,7 @@ import {
   requestLiveSession,
   ticketFacts,
   fireTimedEvent,
+  isWebhookEvent,
   nextTimedEvent,
   receive,
   retime,
@@ -42,7 +43,6 @@ import {
   sendNotificationsLocally,
   LOCAL_MAIL_ACTIVITY,
   ONE_LOCAL_ACTIVITY_PER_CHANGE,
-  WEBHOOK_TYPES,
 } from './ticket-effects';
 import { notificationSummary, notifyInput, type NotifyEffect } from './ticket-notifications';
 import * as sa from './search-attributes';
@@ -190,7 +190,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       updatedAt: now().toISOString(),
     };
     const records = events.map((e) => ({ ...e, ticketId: state.ticketId }));
-    const hookEvents = events.filter((e) => WEBHOOK_TYPES.includes(e.type));
+    const hookEvents = events.filter((e) => isWebhookEvent(e.type));
     const input = { events: records, projection, webhookCandidates: hookEvents.map((e) => e.type) };
     const change = together
       ? mailAndRecord(

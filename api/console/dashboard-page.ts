@@ -162,10 +162,10 @@ export function dashboardBody(
   return html`<h1>SLA dashboard</h1>
     <form class="filters" method="get" action="/console/dashboard">
       <div>
-        <label for="from">From (ISO instant or date)</label
+        <label for="from">From (date or ISO instant)</label
         ><input type="text" id="from" name="from" value="${query.from}" />
       </div>
-      <div><label for="to">To (exclusive)</label><input type="text" id="to" name="to" value="${query.to}" /></div>
+      <div><label for="to">To (a date is included)</label><input type="text" id="to" name="to" value="${query.to}" /></div>
       <div>
         <label for="organization">Organization</label
         ><select id="organization" name="organization">

@@ -23,6 +23,7 @@ import { CSRF_FIELD, csrfKey, csrfToken, csrfValid, sessionCsrfToken, sessionCsr
 import { html } from '../http/html';
 import { dashboard } from './dashboard';
 import { dashboardBody } from './dashboard-page';
+import { dashboardPeriod } from './dashboard-period';
 import { registerMacroPages } from './macros-page';
 import { consolePage, sendConsolePage } from './layout';
 import { queueBody, type QueueFilters } from './queue-page';
@@ -424,18 +425,18 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
   registerMacroPages(router, { macros: desk.macros, who, csrf, csrfOk, render, urlencoded });
 
   router.get('/dashboard', async (req, res) => {
-    const now = desk.now();
-    const rawFrom = str(req.query, 'from', 40);
-    const rawTo = str(req.query, 'to', 40);
-    let to = rawTo ? parseInstant(rawTo) : now;
-    if (to && rawTo?.length === 10) to = new Date(to.getTime() + DAY_MS); // a date as "to" includes that whole day
-    const from = rawFrom ? parseInstant(rawFrom) : to && new Date(to.getTime() - 7 * DAY_MS);
     const organization = organizationFilter(req.query);
-    const query = {
-      from: rawFrom ?? from?.toISOString() ?? '',
-      to: rawTo ?? to?.toISOString() ?? '',
-      ...(organization ? { organization } : {}),
-    };
+    // One organization's figures read in its agreement's calendar and ladder; everyone's in the default's calendar.
+    // Its dates are days in that calendar's zone.
+    const terms = organization
+      ? await desk.agreements.ofOrganization(organization)
+      : desk.agreements.defaultTerms(false);
+    const cal = createCalendar(terms.calendar.spec);
+    const { input, from, to } = dashboardPeriod(cal, desk.now(), {
+      from: str(req.query, 'from', 40),
+      to: str(req.query, 'to', 40),
+    });
+    const query = { ...input, ...(organization ? { organization } : {}) };
     if (!from || !to || from >= to || to.getTime() - from.getTime() > 366 * DAY_MS) {
       return render(
         req,
@@ -450,11 +451,6 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
           <p><a href="/console/dashboard">Last 7 days</a></p>`,
       );
     }
-    // One organization's figures read in its agreement's calendar and ladder; everyone's in the default's calendar.
-    const terms = organization
-      ? await desk.agreements.ofOrganization(organization)
-      : desk.agreements.defaultTerms(false);
-    const cal = createCalendar(terms.calendar.spec);
     const ladder = organization ? escalationLadder(terms.policy) : await desk.pinnedTerms.levels();
     const [d, organizations] = await Promise.all([
       dashboard({ reports: desk.reports, store: deps.store, cal, ladder }, from, to, organization),

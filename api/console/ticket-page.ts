@@ -318,10 +318,16 @@ function scopeReview(d: TicketPageData): SafeHtml | '' {
   if (!s.awaitingScopeReview || !s.scopeReviewDueAt) return '';
   return html`<p class="banner" role="status" id="scope-review">
     <strong>Under scope review:</strong> ${s.category.replace(/-/g, ' ')} is outside this ticket's agreement. It closes
-    as out of scope at <strong>${when(d.cal, new Date(s.scopeReviewDueAt))}</strong> unless accepted or reclassified;
+    as out of scope at <strong>${when(d.cal, new Date(s.scopeReviewDueAt), 'up')}</strong> unless accepted or reclassified;
     its clocks start when it is accepted. Reply, assign and add notes meanwhile.
   </p>`;
 }
+
+/** Rather than a table of headings alone: why no clock runs. */
+const noClocks = (d: TicketPageData) =>
+  html`<p class="meta" id="no-clocks">
+    ${d.sla.awaitingScopeReview ? 'No clock runs during the scope review; they start when the ticket is accepted.' : 'No clock has started yet.'}
+  </p>`;
 
 export function ticketBody(d: TicketPageData): SafeHtml {
   const s = d.sla;
@@ -339,7 +345,7 @@ export function ticketBody(d: TicketPageData): SafeHtml {
     </p>
     ${scopeReview(d)} ${acceptance(d)} ${termsLine(d)}
     <h2>SLA clocks</h2>
-    ${clocksTable(d)}
+    ${s.clocks.length ? clocksTable(d) : noClocks(d)}
     <h2>Timeline</h2>
     ${timelineSvg(d.cal, s, d.events, d.now)} ${explanations(d)}
     <h2>Conversation</h2>

@@ -55,7 +55,7 @@ export function timelineSvg(cal: BusinessCalendar, sla: TicketSnapshot, events: 
       .filter(Boolean)
       .join(' · ');
     return html`<circle class="ev ev-${e.type}" cx="${cx}" cy="${BAR_Y - 8}" r="5"
-      ><title>${what} at ${cal.formatLocal(e.at)}</title></circle
+      ><title>${what} at ${cal.formatLocal(e.at, 'down')}</title></circle
     >`;
   });
   const dueLines = dues.map(
@@ -85,15 +85,15 @@ export function timelineSvg(cal: BusinessCalendar, sla: TicketSnapshot, events: 
       data-open-windows="${wins.length}"
     >
       <title id="timeline-title">
-        SLA timeline from receipt (${cal.formatLocal(start)}) to ${cal.formatLocal(end)}: ${wins.length} open support
+        SLA timeline from receipt (${cal.formatLocal(start, 'down')}) to ${cal.formatLocal(end)}: ${wins.length} open support
         window(s), ${events.length} event(s)
       </title>
       <rect class="closed" x="${LEFT}" y="${BAR_Y}" width="${W - LEFT - RIGHT}" height="${BAR_H}"></rect>
       ${wins.map((w) => rect('win', w.from, w.to))}${used.map((w) => rect('used', w.from, w.to))} ${markers}${dueLines}
       <line class="now" x1="${nowX}" x2="${nowX}" y1="${BAR_Y - 14}" y2="${BAR_Y + BAR_H + 4}">
-        <title>now: ${cal.formatLocal(now)}</title>
+        <title>now: ${cal.formatLocal(now, 'down')}</title>
       </line>
-      <text x="${LEFT}" y="${H - 4}">${cal.formatLocal(start)}</text>
+      <text x="${LEFT}" y="${H - 4}">${cal.formatLocal(start, 'down')}</text>
       <text x="${W - RIGHT}" y="${H - 4}" text-anchor="end">${cal.formatLocal(end)}</text>
     </svg>
     <p class="meta">

@@ -3,7 +3,7 @@ import { PRIORITIES, describeTarget } from '../../domain/policy';
 import type { MessageKind } from '../../domain/thread';
 import type { Portal, PortalClock, PortalTicketRow } from '../../desk/portal';
 import type { SlaTextPart } from '../../desk/sla-text';
-import type { Announcement } from '../../store/announcements';
+import type { Announcement } from '../../desk';
 import { attachmentList } from '../http/attachment';
 import { CSRF_FIELD } from '../http/csrf';
 import { html, layout, type SafeHtml } from '../http/html';
@@ -140,24 +140,29 @@ export function ticketListBody(p: {
         <td data-label="Status">${r.reviewUntil ? 'under review' : words(r.status)}</td>
         <td data-label="Priority">${r.priority}</td>
         <td data-label="Next deadline">
-          ${r.reviewUntil ? html`review ends ${when(p.cal, r.reviewUntil, 'up')}` : r.nextDeadline ? when(p.cal, r.nextDeadline, 'up') : '—'}
+          ${r.reviewUntil ? html`review ends ${when(r.calendar, r.reviewUntil, 'up')}` : r.nextDeadline ? when(r.calendar, r.nextDeadline, 'up') : '—'}
         </td>
         <td data-label="SLA clocks">
           ${
             r.reviewUntil && !r.clocks.length
               ? html`<span class="meta">start once accepted</span>`
               : html`<ul>
-                  ${r.clocks.map((c) => clockCell(p.cal, c))}
+                  ${r.clocks.map((c) => clockCell(r.calendar, c))}
                 </ul>`
           }
         </td>
       </tr>`,
   );
+  // Each row is written in its own ticket's zone; one zone is named once, several are named per time.
+  const zones = [...new Set(p.rows.map((r) => r.calendar.zoneName()))];
+  const zoneNote =
+    zones.length > 1
+      ? "Each ticket's times are in the zone of the agreement it runs under, to the minute."
+      : `Times are in the support calendar's zone (${zones[0] ?? p.zone}), to the minute.`;
   return html`<h1>Your tickets</h1>
     ${p.notice ? html`<p class="banner ok" role="status" id="notice">${p.notice}</p>` : ''}
     <p class="meta">
-      ${p.organization ? "Yours and your organization's, newest first." : 'Newest first.'} Times are in the support
-      calendar's zone (${p.zone}), to the minute.
+      ${p.organization ? "Yours and your organization's, newest first." : 'Newest first.'} ${zoneNote}
     </p>
     ${
       p.rows.length

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
-import { WEBHOOK_EVENTS } from '../../activities/webhook-activities';
+import { WEBHOOK_EVENTS } from '../../domain/ticket-sla';
 import { invalidInput, notFoundError } from '../../domain/app-errors';
 import { checkDestination, RefusedDestination } from '../../lib/outbound-address';
 import type { Store } from '../../store';

@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { AppError } from '../../domain/app-errors';
-import type { Store } from '../../store';
 import type { Desk } from '../../desk';
 import { checkFiles } from '../../desk/attachments';
 import { addLinkRoutes } from './link-routes';
@@ -26,7 +25,6 @@ import { supportStatus, ticketView } from './view';
 
 export interface WebDeps {
   desk: Pick<Desk, 'tickets' | 'actions' | 'sla' | 'now' | 'attachments' | 'customerLinks' | 'webIntake' | 'links'>;
-  store: Store;
   adminApiKey: string;
   /** POSTs allowed per client IP and window (default 20 per 15 minutes); tests inject a tiny limit. */
   rateLimit?: { limit?: number; windowMs?: number };

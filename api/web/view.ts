@@ -2,8 +2,7 @@ import { createCalendar, describeSupportHours, type BusinessCalendar } from '../
 import { PRIORITIES, describeTargets, type MetricTarget, type Priority } from '../../domain/policy';
 import type { TicketSnapshot } from '../../domain/ticket-sla';
 import type { MessageKind } from '../../domain/thread';
-import type { ThreadMessage } from '../../store/messages';
-import type { TicketContent } from '../../store/tickets';
+import type { ThreadMessage, TicketContent } from '../../desk';
 import type { SlaSettings } from '../../desk/tickets';
 
 /** Plain view models for the pages: every time already formatted in the calendar's zone. */

@@ -57,7 +57,3 @@ export function parseClockTime(text: string, allowEndOfDay: boolean): number | n
   if (hours > 23 || minutes > 59) return null;
   return hours * 60 + minutes;
 }
-
-export function formatClockTime(minuteOfDay: number): string {
-  return `${pad2(Math.floor(minuteOfDay / 60))}:${pad2(minuteOfDay % 60)}`;
-}

@@ -33,7 +33,7 @@ export interface AgentActionInput {
   messageId?: string;
   /** `reclassify`: the new category. */
   category?: string;
-  /** `assign`: the user id of who assigned. */
+  /** `assign`: the user id of who assigned (an agent who takes a ticket is not mailed about it). */
   by?: string;
 }
 

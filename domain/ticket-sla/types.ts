@@ -94,6 +94,18 @@ export type SlaEventType =
   | 'live_session'
   | 'assigned';
 
+/** The SLA events webhook subscribers can receive. */
+export const WEBHOOK_EVENTS = [
+  'warning',
+  'breached',
+  'escalated',
+  'resolved',
+] as const satisfies readonly SlaEventType[];
+export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
+
+export const isWebhookEvent = (type: SlaEventType): type is WebhookEventType =>
+  (WEBHOOK_EVENTS as readonly SlaEventType[]).includes(type);
+
 export interface SlaEvent {
   key: string;
   type: SlaEventType;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 // tools.ts imports this file too; MissingToolError is only used at call time, so the cycle is harmless.
-import { MissingToolError } from './tools';
+import { MissingToolError } from './tool-runner';
 
 /**
  * Debian's `chromium` for the browser tests (driven by playwright-core, which downloads no browser).

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MissingToolError, run, which, type Log } from './tools';
+import { MissingToolError, run, which, type Log } from './tool-runner';
 
 /**
  * The servers of the cluster mode (`npm run start:cluster`), provisioned like the others into the tools cache:

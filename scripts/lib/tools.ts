@@ -1,4 +1,3 @@
-import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,6 +7,10 @@ import { ensureChromium } from './chromium';
 import { provisionCluster, type ClusterTools } from './cluster-tools';
 import { prepareFerretDbSource } from './ferretdb-build';
 import { withLock } from './lock';
+import { MissingToolError, run, which, type Log } from './tool-runner';
+
+// Re-exported: the scripts and tests that provision name these through this module.
+export { MissingToolError, run, which, type Log };
 
 /**
  * Provisions the real servers the product and its tests run against, into a tools cache
@@ -22,13 +25,6 @@ export function toolsDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(cache, 'sla-desk', 'tools');
 }
 
-export class MissingToolError extends Error {
-  constructor(tool: string, remedy: string) {
-    super(`missing tool: ${tool} — ${remedy}`);
-    this.name = 'MissingToolError';
-  }
-}
-
 export interface Tools {
   temporal: string;
   mongo: { kind: 'ferretdb' | 'mongod'; path: string };
@@ -37,22 +33,6 @@ export interface Tools {
   chromium: string;
   /** The cluster mode's servers: Temporal server and schema tool, Temporal UI, PostgreSQL (cluster-tools.ts). */
   cluster: ClusterTools;
-}
-
-export type Log = (line: string) => void;
-
-export function which(cmd: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, cmd);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      if (fs.statSync(candidate).isFile()) return candidate;
-    } catch {
-      /* not here */
-    }
-  }
-  return undefined;
 }
 
 export function fingerprint(files: string[]): string {
@@ -67,39 +47,6 @@ export function stampOk(stampFile: string, expected: string, artifact: string): 
   } catch {
     return false;
   }
-}
-
-/** Runs a build step, streaming its output with a prefix so a long first build shows progress. */
-export function run(
-  cmd: string,
-  args: string[],
-  opts: { cwd: string; env?: NodeJS.ProcessEnv; log: Log; label: string },
-) {
-  return new Promise<void>((resolve, reject) => {
-    const started = Date.now();
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const tick = setInterval(
-      () => opts.log(`${opts.label}: still working (${Math.round((Date.now() - started) / 1000)} s)…`),
-      15_000,
-    );
-    const relay = (chunk: Buffer) => {
-      for (const raw of chunk.toString().split('\n')) {
-        const line = raw.replace(/\x1b\[[0-9;]*m/g, '').trim();
-        if (line) opts.log(`${opts.label}: ${line}`);
-      }
-    };
-    child.stdout.on('data', relay);
-    child.stderr.on('data', relay);
-    child.on('error', (err) => {
-      clearInterval(tick);
-      reject(err);
-    });
-    child.on('exit', (code) => {
-      clearInterval(tick);
-      if (code === 0) resolve();
-      else reject(new Error(`${opts.label}: \`${cmd} ${args.join(' ')}\` exited with ${code}`));
-    });
-  });
 }
 
 const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
@@ -225,8 +172,4 @@ export async function provision(opts: ProvisionOptions = {}): Promise<Partial<To
     if (need.cluster) tools.cluster = await provisionCluster(dir, log, env);
     return tools;
   });
-}
-
-export function toolVersion(bin: string, args = ['--version']): string {
-  return execFileSync(bin, args, { encoding: 'utf8' }).trim();
 }

@@ -1,21 +1,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ALWAYS_OPEN_CALENDAR } from '../../domain/calendar';
+import { ALWAYS_OPEN_CALENDAR, createCalendar } from '../../domain/calendar';
 import { parsePolicyOverrides } from '../../domain/policy';
 import { repoRoot } from '../../scripts/lib/tools';
+import { consoleLogin } from '../support/console';
 import { apiClient, type ApiClient } from '../support/http';
 import { startStack, type TestStack } from '../support/stack';
 import { expectReadableOutbox, watchPagesForTimes } from '../support/human-time';
+import { supportHours } from '../support/support-hours';
 import { eventually } from '../support/wait';
 
 /**
  * The agents' console in Debian's chromium: sign in, find the ticket in warning at the top of the
  * queue, reply (the first-response clock stops, the timeline changes), see refusals, resolve, close.
  * Support is open around the clock and urgent first responses are due in 10 minutes with a warning
- * at 1 %, so the urgent ticket is in warning after 6 seconds.
+ * at 1 %, so the urgent ticket is in warning after 6 seconds. The texts that depend on whether support is open (the
+ * countdowns, the due times) are also checked under an always-closed calendar, so the file cannot pass by the hour.
  */
 
 const SHOTS = path.join(repoRoot, 'test-results/screenshots');
@@ -200,6 +203,69 @@ describe('the agents console in a real browser', () => {
     expect(await page.locator('svg#attainment-chart').count()).toBe(1);
     await shot('09-dashboard');
     expect(cspErrors).toEqual([]);
+  });
+});
+
+describe('with support closed', () => {
+  const hours = supportHours('closed');
+  const calendar = createCalendar(hours.calendar);
+  let closed: TestStack;
+  let ctx: BrowserContext;
+  let closedPage: Page;
+  let id = '';
+
+  beforeAll(async () => {
+    closed = await startStack({ sla: { calendar: hours.calendar, policy } });
+    const api = apiClient(closed.baseUrl, closed.adminKey);
+    const key = (await api.post('/api/v1/users', { role: 'agent', name: 'Sam Agent', email: 'sam@support.local' })).body
+      .apiKey as string;
+    id = (
+      await api.post('/api/v1/tickets', {
+        subject: 'Checkout is down',
+        description: 'Steps: press pay.',
+        category: 'bug',
+        priority: 'urgent',
+        customerEmail: 'ada@example.com',
+      })
+    ).body.id;
+    await eventually(
+      async () => (await api.get(`/api/v1/tickets/${id}`)).body.status === 'acknowledged',
+      15_000,
+      'acknowledgement',
+    );
+    const cookie = await consoleLogin(closed.baseUrl, key);
+    ctx = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    const host = new URL(closed.baseUrl).hostname;
+    await ctx.addCookies(
+      cookie.split('; ').map((c) => {
+        const [name, value] = c.split('=') as [string, string];
+        return { name, value, domain: host, path: '/' };
+      }),
+    );
+    closedPage = await ctx.newPage();
+  });
+  afterAll(async () => {
+    await ctx?.close();
+    await closed?.close();
+  });
+
+  it('counts nothing down and dues the first response ten minutes after the opening minute', async () => {
+    // The whole target is left, due ten minutes into the next open day, whatever the hour the test runs at.
+    const due = new Date(calendar.nextOpen(new Date()).getTime() + 10 * 60_000);
+    await closedPage.goto(`${closed.baseUrl}/console`);
+    const row = closedPage.locator(`tr[data-ticket-id="${id}"]`);
+    expect(await row.getAttribute('data-sla-state')).toBe('ok');
+    expect(await row.locator('td[data-label="Next deadline"] time').innerText()).toBe(calendar.formatLocal(due));
+    const countdown = row.locator('.countdown');
+    expect(await countdown.innerText()).toBe('0h 10m 00s left (support closed)');
+
+    await closedPage.goto(`${closed.baseUrl}/console/tickets/${id}`);
+    const clock = closedPage.locator('#clocks tr[data-metric="first_response"]');
+    expect(await clock.getAttribute('data-state')).toBe('running');
+    expect(await clock.locator('td[data-label="Due"] time').innerText()).toBe(calendar.formatLocal(due));
+    expect(await clock.locator('td[data-label="Used"]').innerText()).toBe('0 min');
+    expect(await clock.locator('.countdown').innerText()).toBe('0h 10m 00s left (support closed)');
+    expect(await closedPage.locator('#sla-state').innerText()).toBe('ok');
   });
 });
 

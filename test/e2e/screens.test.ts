@@ -199,6 +199,10 @@ describe('screens that fit', () => {
     const page = await ctx.newPage();
     await page.goto(`${stack.baseUrl}/console/tickets/${ticketId}`);
     expect(await page.locator('#events tr[data-type="reclassified"] td.change').innerText()).toBe('bug → incident');
+    // The timeline starts at the receipt, written as the events table writes it (an event: rounded down).
+    expect(await page.locator('svg#timeline > text:not(.due-text)').first().textContent()).toBe(
+      await page.locator('#events tr[data-type="received"] time').first().textContent(),
+    );
     await ctx.close();
   });
 
@@ -206,10 +210,57 @@ describe('screens that fit', () => {
     const ctx = await contextAt(1400);
     const page = await ctx.newPage();
     await page.goto(`${stack.baseUrl}/console/dashboard`);
+    // The period in days a person reads, each from midnight in the calendar's zone (Kolkata: 18:30 UTC the day before).
+    expect([await page.inputValue('#from'), await page.inputValue('#to')]).toEqual([
+      expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+    ]);
+    expect(await page.locator('#period').getAttribute('data-from')).toMatch(/T18:30:00\.000Z$/);
+    expect(await page.locator('#period').innerText()).toMatch(/^From \w{3} \d{4}-\d{2}-\d{2} 00:00 IST to /);
     const clipped = await page.evaluate(CLIPPED_LABELS);
     expect(await page.locator('#shifts-chart text').count()).toBeGreaterThan(0);
     expect(clipped).toEqual([]);
     await ctx.close();
+  });
+
+  // Last, so the tickets it opens are not in the queue the tests above count.
+  it("fits a ticket under scope review: the form's confirmation and the console's ticket page", async () => {
+    const wide: Record<string, number> = {};
+    for (const width of WIDTHS) {
+      const ctx = await contextAt(width);
+      const page = await ctx.newPage();
+      await page.goto(`${stack.baseUrl}/`);
+      await page.fill('#email', `grace.hopper-${width}@individual-customer.example`);
+      await page.fill('#subject', 'Could you train our new team on the reconciliation export?');
+      await page.fill('textarea[name="description"]', 'Five people join in January; an hour on exports would help.');
+      await page.selectOption('#category', 'training');
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+      expect(await page.locator('body').innerText()).toMatch(/under review until/);
+      await page.screenshot({ path: path.join(SHOTS, `form-confirmation-review-${width}.png`), fullPage: true });
+      if ((await overflow(page)) > 0) wide[`form-confirmation-review-${width}`] = await overflow(page);
+      const reviewed = (await page.locator('#ticket-number').innerText()).replace('#', '');
+      await eventually(
+        async () => {
+          await page.goto(`${stack.baseUrl}/console/tickets/${reviewed}`);
+          return (await page.evaluate("document.getElementById('sla-state')?.textContent")) === 'scope review';
+        },
+        15_000,
+        'the console page of the ticket under scope review',
+      );
+      // The review's end, the same minute at the top and beside the Accept button (a deadline: rounded up in both).
+      const ends = await page
+        .locator('#scope-review time, #action-accept time')
+        .evaluateAll((ts) => ts.map((t) => t.getAttribute('datetime')));
+      expect(ends).toHaveLength(2);
+      expect(ends[0]).toBe(ends[1]);
+      // No clock runs yet: said in words, not as a table of headings alone.
+      expect(await page.locator('#clocks').count()).toBe(0);
+      expect(await page.locator('#no-clocks').innerText()).toMatch(/start when the ticket is accepted/);
+      await page.screenshot({ path: path.join(SHOTS, `console-ticket-review-${width}.png`), fullPage: true });
+      if ((await overflow(page)) > 0) wide[`console-ticket-review-${width}`] = await overflow(page);
+      await ctx.close();
+    }
+    expect(wide, 'pixels past the viewport').toEqual({});
   });
 
   it('serves a favicon the pages link', async () => {

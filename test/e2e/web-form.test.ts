@@ -443,7 +443,6 @@ describe.each(BOTH_SUPPORT_HOURS)('with support %s', (mode) => {
       app.use(
         createWebRoutes({
           desk: stack.desk,
-          store: stack.store,
           adminApiKey: stack.adminKey,
           rateLimit: { limit: 2, windowMs: 60_000 },
         }),

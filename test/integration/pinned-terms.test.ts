@@ -119,6 +119,11 @@ describe("a ticket's pages under its own calendar", () => {
     const portalPage = async () => (await portal.get(`/portal/tickets/${hans}`)).page;
     expect(await portalPage()).toMatch(/\d{2}:\d{2} CES?T</);
     expect(await portalPage()).not.toMatch(/\d{2}:\d{2} JST</);
+    // The list too: the row keeps the ticket's own calendar, not the customer's agreement in force.
+    const portalRow = async () =>
+      new RegExp(`<tr data-ticket="${hans}">[\\s\\S]*?</tr>`).exec((await portal.get('/portal')).page)?.[0] ?? '';
+    expect(await portalRow()).toMatch(/\d{2}:\d{2} CES?T</);
+    expect(await portalRow()).not.toMatch(/\d{2}:\d{2} JST</);
     // The API names the versions in `sla`; the ones recorded at receipt stay internal.
     expect((await admin.get(`/api/v1/tickets/${hans}`)).body).not.toHaveProperty('pinned');
 
@@ -137,6 +142,8 @@ describe("a ticket's pages under its own calendar", () => {
     expect(zonesIn(await queueRow(hans))).toEqual(['Asia/Tokyo']);
     expect(await portalPage()).toMatch(/\d{2}:\d{2} JST</);
     expect(await portalPage()).not.toMatch(/\d{2}:\d{2} CES?T</);
+    expect(await portalRow()).toMatch(/\d{2}:\d{2} JST</);
+    expect(await portalRow()).not.toMatch(/\d{2}:\d{2} CES?T</);
     // A late retry of an older re-timing's record changes nothing.
     await stack.store.tickets.repin(
       hans,
