@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MESSAGE_KINDS } from '../domain/thread';
+import { CUSTOMER_SNAPSHOT_FIELDS } from '../desk/customer-view';
 import { MORE_OPERATIONS } from './openapi-more';
 import { AGREEMENT_OPERATIONS } from './openapi-agreements';
 import { REPORT_OPERATIONS } from './openapi-reports';
@@ -134,26 +135,8 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
             "the agent actions the workflow accepts now, by the lifecycle's rules and the ticket's own policy (its escalation ladder); empty once the ticket is finished, for customers, and while the workflow does not answer",
         },
       },
-      [
-        'ticketId',
-        'status',
-        'priority',
-        'category',
-        'customerId',
-        'escalationLevel',
-        'slaState',
-        'awaitingScopeReview',
-        'scopeReviewDueAt',
-        'nextDeadline',
-        'receivedAt',
-        'policyVersion',
-        'clocks',
-        'version',
-        'agreement',
-        'calendar',
-        'policy',
-        'availableActions',
-      ],
+      // Every field a customer reads is one every reader gets: the allow-list is the required list.
+      [...CUSTOMER_SNAPSHOT_FIELDS, 'availableActions'],
     ),
     description:
       "The ticket's live SLA state, read from its workflow; each clock's `dueAt` is the deadline. Staff read `assignee`; a customer reads `assigned` instead (the customer's view is an allow-list, desk/customer-view.ts: no staff id, name or address).",
