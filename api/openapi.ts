@@ -73,7 +73,7 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   Clock: obj({
     metric: { enum: ['first_response', 'next_response', 'resolution'] },
     clock: { enum: ['business', '24x7'] },
-    targetMinutes: { type: 'integer' },
+    targetMinutes: { type: 'number', description: "the policy's target in minutes (a policy may set a fraction)" },
     usedMinutes: {
       type: 'number',
       description: 'minutes the clock has counted, to the thousandth (a fraction mid-minute)',
