@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import type { ErrorStatus, Operation } from './openapi-operation';
 import { organizationBody } from './routes/organizations';
-import { createSettingsBody } from './routes/sla-named';
+import { createSettingsBody, settingsBody } from './routes/sla-named';
 
 /** Named calendars and policies, and organizations with their versioned agreements. */
 
@@ -87,6 +86,7 @@ const named = (
   example: Record<string, unknown>,
 ): Operation[] => {
   const one = `/api/v1/sla/${kind}/{${param}}`;
+  const settingsKind = kind === 'calendars' ? 'calendar' : 'policy';
   const { id: _id, ...body } = example;
   return [
     {
@@ -94,7 +94,7 @@ const named = (
       path: `/api/v1/sla/${kind}`,
       tag: 'SLA',
       access: 'admin',
-      body: createSettingsBody,
+      body: createSettingsBody[settingsKind],
       summary: `Create a named ${what}`,
       description: `\`{id, …}\`: a lowercase name and the ${what} in the same form as \`default\`'s PUT. Version 1 is stored (audited); organizations' agreements refer to it by name. 409 when the name is taken; invalid fields answer 400 naming them.`,
       example: { body: example },
@@ -116,7 +116,7 @@ const named = (
       path: one,
       tag: 'SLA',
       access: 'admin',
-      body: z.object({}).loose().meta({ minProperties: 1 }),
+      body: settingsBody[settingsKind],
       summary: `Change a named ${what}`,
       description: `Stores a new version (audited). New tickets of the organizations naming it use it; open tickets keep theirs until their organization is re-timed.`,
       example: { body },

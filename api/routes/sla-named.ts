@@ -6,14 +6,20 @@ import type { Store } from '../../store';
 import { slaVersionFor } from '../../desk/customer-view';
 import { principal, requireRole } from '../auth';
 import { parseOr400 } from '../problem';
+import { calendarBody, policyBody } from '../sla-schemas';
 import { requireSettings } from './sla';
 
 /** A calendar's or policy's name in a path (what agreements refer to it by). */
 export const slaNameParam = z.string().regex(SLA_NAME, 'must be a lowercase name such as "acme-hours"');
 const versionParam = z.coerce.number().int().min(1);
 
-/** The id and body of a new named calendar or policy: `{id, …}` (the body is checked by the domain's own parser). */
-export const createSettingsBody = z.object({ id: slaNameParam }).loose();
+/** What a named calendar or policy is changed with: the same schemas as `default`'s PUT. */
+export const settingsBody = { calendar: calendarBody, policy: policyBody } as const;
+/** The id and body of a new named calendar or policy: `{id, …}`, the body as in `default`'s PUT. */
+export const createSettingsBody = {
+  calendar: calendarBody.extend({ id: slaNameParam }),
+  policy: policyBody.extend({ id: slaNameParam }),
+} as const;
 
 /**
  * Named calendars and policies beside `default` (api/routes/sla.ts keeps its own routes): created with POST,
@@ -29,8 +35,8 @@ export function namedSlaRoutes(deps: { registry: SlaRegistry; store: Store }): R
       parseOr400(z.object({ [param]: slaNameParam }), params, `${kind} name`)[param] as string;
 
     router.post(`/sla/${path}`, requireRole('admin'), async (req, res) => {
-      const body = parseOr400(createSettingsBody, req.body ?? {}, kind);
-      const saved = await deps.registry.create(kind, body, principal(req).id);
+      parseOr400(createSettingsBody[kind], req.body ?? {}, kind);
+      const saved = await deps.registry.create(kind, req.body, principal(req).id);
       res.status(201).location(`/api/v1/sla/${path}/${saved.name}`).json(saved);
     });
     router.get(`/sla/${path}/:${param}`, async (req, res) => {
@@ -41,6 +47,7 @@ export function namedSlaRoutes(deps: { registry: SlaRegistry; store: Store }): R
     router.put(`/sla/${path}/:${param}`, requireRole('admin'), async (req, res) => {
       const name = nameOf(req.params);
       requireSettings(req.body, kind);
+      parseOr400(settingsBody[kind], req.body, kind);
       const actor = principal(req).id;
       res
         .status(201)
