@@ -32,6 +32,8 @@ const POSITIVE_STATUSES = ['2xx', '3xx', '401', '403', '404', '409', '429', '5xx
  */
 const RULES_BEYOND_THE_SCHEMA = [
   'PUT /api/v1/sla/policies/default', // targets against each other, out-of-scope categories within the categories, the ladder's order
+  'POST /api/v1/sla/policies', // the same rules for a named policy
+  'PUT /api/v1/sla/policies/{policyId}', // the same
   'GET /api/v1/reports/sla', // `to` after `from`
   'GET /api/v1/reports/sla/outcomes', // `to` after `from` (`to` defaults to now)
   'GET /api/v1/reports/sla.csv', // `to` after `from` (`to` defaults to now)
