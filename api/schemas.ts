@@ -114,10 +114,13 @@ export const createTicketBody = z
 
 export const ticketIdParam = z.object({ id: z.string().regex(/^[0-9A-Z]{6,16}$/, 'not a ticket id') });
 
-/** A mail held for want of proof: its internal note's id (desk/inbound-mail.ts). */
+/**
+ * A mail held for want of proof: its internal note's id (desk/inbound-mail.ts). Any id of a thread message is
+ * well-formed here; one that names no held mail of the ticket is 404, not a malformed request.
+ */
 export const heldMailParam = z.object({
   id: ticketIdParam.shape.id,
-  messageId: z.string().regex(/^E[0-9a-f]{24}$/, 'not a held mail id'),
+  messageId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a message id'),
 });
 
 export const idempotencyKeyHeader = z

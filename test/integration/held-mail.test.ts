@@ -148,4 +148,19 @@ describe('files of a held mail', () => {
     expect(res.status).toBe(303);
     expect((await heldNotes()).find((n) => n.id === second!.id)!.mail.held.status).toBe('discarded');
   });
+
+  it('answer 404 for a message of the thread that is no held mail, and 400 for what is no message id', async () => {
+    const thread = (await agent.get(`/api/v1/tickets/${ticketId}/messages`)).body.messages as {
+      id: string;
+      mail?: { held?: unknown };
+    }[];
+    const plain = thread.find((m) => !m.mail?.held)!;
+    for (const decision of ['release', 'discard']) {
+      const res = await agent.post(`/api/v1/tickets/${ticketId}/held-mail/${plain.id}/${decision}`);
+      expect(res.status, `${decision} of ${plain.id}`).toBe(404);
+    }
+    const malformed = await agent.post(`/api/v1/tickets/${ticketId}/held-mail/not%20an%20id/release`);
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors[0].field).toBe('messageId');
+  });
 });
