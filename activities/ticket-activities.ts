@@ -233,7 +233,7 @@ export function createTicketActivities(deps: TicketActivityDeps) {
   }
 
   /**
-   * The notifications of one change in one call (the workflow runs it as a local activity, workflows/ticket.ts): a
+   * The notifications of one change in one call (a local activity, workflows/ticket/effects.ts): a
    * breach notice and the escalation it triggers go out together. Each keeps its own claim, so a retry skips those
    * already sent. Bad data (an unknown level, an invalid address) fails only its own mail, reported in the
    * answer; anything else fails the activity, after the others had their try, and Temporal retries it.

@@ -3,6 +3,8 @@
  * messages and timer firings, and carries out the effects it returns; nothing here reads a clock.
  */
 export * from './ticket-sla/types';
+export * from './ticket-sla/patches';
+export { ticketProjection } from './ticket-sla/projection';
 export { escalationLadder, scopeOf, ticketFacts } from './ticket-sla/core';
 export { receive, acknowledged, ACKNOWLEDGEMENT_KEY } from './ticket-sla/intake';
 export { applyAgentAction, applyCustomerReply, retime, type AgentActionInput } from './ticket-sla/actions';

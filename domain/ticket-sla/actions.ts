@@ -3,7 +3,8 @@ import * as clock from '../sla-clock';
 import type { BusinessCalendar, CalendarSpec } from '../calendar';
 import type { Priority, SlaPolicy } from '../policy';
 import { nextLevel, statusAfter, statusAfterCustomerReply, type AgentAction } from '../ticket';
-import { ALWAYS_PATCHED, METRICS, PATCHES, type Effect, type PatchCheck, type TicketSlaState } from './types';
+import { METRICS, type Effect, type TicketSlaState } from './types';
+import { ALWAYS_PATCHED, PATCHES, type PatchCheck } from './patches';
 import type { RetimeTerms } from '../agreement';
 import {
   Recorder,

@@ -2,15 +2,8 @@
 import * as clock from '../sla-clock';
 import type { BusinessCalendar } from '../calendar';
 import type { Metric } from '../policy';
-import {
-  ALWAYS_PATCHED,
-  METRICS,
-  PATCHES,
-  type Effect,
-  type PatchCheck,
-  type TicketSlaState,
-  type TimedEvent,
-} from './types';
+import { METRICS, type Effect, type TicketSlaState, type TimedEvent } from './types';
+import { ALWAYS_PATCHED, PATCHES, type PatchCheck } from './patches';
 import { Recorder, touch, escalationLadder, isRunning, close, firedKey } from './core';
 import { scopeReason } from './intake';
 import { fireLiveReminder, liveReminderEvents } from './live-session';

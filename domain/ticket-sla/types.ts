@@ -141,25 +141,6 @@ export type NoticeAudience =
   /** `by`: the user whose action this notice is about; an agent is never mailed about their own. */
   | { kind: 'agent'; agent: string; by?: string };
 
-/**
- * Whether a behaviour added after tickets were already running applies at this point of a ticket's history:
- * the workflow passes Temporal's `patched`, so a replayed history keeps the commands it was recorded with.
- * Called only where the behaviour would act.
- */
-export type PatchCheck = (patchId: string) => boolean;
-export const ALWAYS_PATCHED: PatchCheck = () => true;
-
-/** The patches of behaviours added to running tickets (workflows/ticket.ts, test/histories). */
-export const PATCHES = {
-  /**
-   * The assignee is mailed on assignment, on a customer's message and when the ticket warns or breaches; an
-   * assignment is an `assigned` event on the timeline saying who had the ticket before.
-   */
-  assigneeMail: 'assignee-mail',
-  /** A scope review reminds the customer and the assignee before it closes the ticket (a timer of its own). */
-  scopeReviewReminder: 'scope-review-reminder',
-} as const;
-
 export type Effect =
   | { type: 'event'; event: SlaEvent }
   | {

@@ -4,8 +4,8 @@ import { renderMacro, type MacroFacts } from '../../desk/macros';
 import { createCalendar, SLA_CALENDAR, type CalendarSpec } from '../../domain/calendar';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import type { TicketSlaState, TicketSnapshot } from '../../domain/ticket-sla';
-import { renderTicketDetails } from '../../workflows/ticket-details';
-import { notifyInput, type NotifyEffect } from '../../workflows/ticket-notifications';
+import { renderTicketDetails } from '../../workflows/ticket/details';
+import { notifyInput, type NotifyEffect } from '../../workflows/ticket/notifications';
 import { humanTimeProblems } from '../support/human-time';
 
 /**

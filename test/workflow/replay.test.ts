@@ -3,31 +3,46 @@ import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
 import { historiesDir } from '../support/histories';
 import { workflowBundle } from '../support/stack';
-import { ONE_LOCAL_ACTIVITY_PER_CHANGE } from '../../workflows/ticket-effects';
-import { PATCHES } from '../../domain/ticket-sla';
+import { HISTORY_GENERATIONS, PATCH_PLAN, PATCHES, type PatchPlan } from '../../domain/ticket-sla';
 
 /**
  * Histories recorded from real runs of every scenario (RECORD_HISTORIES=1 npm test writes them to
  * test/histories). Replaying them against today's workflow code fails on any change that would break
- * tickets already running. Version 0.1.0 is the baseline (nothing ran before it, so it has no `patched()`
- * forks); from here a change goes behind `patched()`, and the histories recorded before it move to a
- * subfolder named after the patch, so every generation keeps being replayed.
+ * tickets already running. A change goes behind `patched()` with its id in the plan (domain/ticket-sla/patches.ts),
+ * and the histories recorded before it move to a subfolder named after the patch, so every generation of the code
+ * keeps being replayed: the plan lists the generations, their patches and their folders, and this file holds the
+ * code, the plan and the stored histories to each other.
  *
- * Generations: `one-local-activity-per-change/` (the first patch of 0.2.0) holds 0.1.0's histories, with scenarios of
- * test/workflow/agreements.test.ts and test/workflow/assignee.test.ts recorded on 0.1.0's code (organizations' tickets,
- * assignments, a customer's message, a warning and a breach with no mail to the assignee). The top folder holds
- * histories recorded with 0.2.0's patches, `one-local-activity-per-change` and `assignee-mail`, which shipped together,
- * beside those recorded with `scope-review-reminder` (a scope review's reminder timer): the out-of-scope scenarios
- * recorded before it replay without the reminder, the one after with it.
+ * Generations: `one-local-activity-per-change/` holds 0.1.0's histories (the baseline: nothing ran before it, so it
+ * has no `patched()` forks), with scenarios of test/workflow/agreements.test.ts and test/workflow/assignee.test.ts
+ * recorded on 0.1.0's code (organizations' tickets, assignments, a customer's message, a warning and a breach with
+ * no mail to the assignee). `scope-review-reminder/` holds 0.2.0's, recorded with its two patches,
+ * `one-local-activity-per-change` and `assignee-mail`, which shipped together; the folder itself holds those recorded
+ * with `scope-review-reminder` too (a scope review's reminder timer).
  */
-const BASELINE = ONE_LOCAL_ACTIVITY_PER_CHANGE;
+const plan: readonly PatchPlan[] = PATCH_PLAN;
+const generations = HISTORY_GENERATIONS.map((g) => ({ ...g, patches: [...g.patches] as string[] }));
+const [BASELINE, V020] = generations.map((g) => g.folder);
 const files = fs
   .readdirSync(historiesDir, { recursive: true, encoding: 'utf8' })
   .filter((f) => f.endsWith('.json'))
   .sort();
 const read = (f: string) => JSON.parse(fs.readFileSync(path.join(historiesDir, f), 'utf8'));
+/** The folder of test/histories a history lies in ('.' for the folder itself). */
+const folderOf = (f: string) => path.dirname(f);
+const inFolder = (folder: string) => files.filter((f) => folderOf(f) === folder);
+
+/** The workflow and domain sources, where patches are asked for. */
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const sources = ['workflows', 'domain'].flatMap((dir) =>
+  fs
+    .readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => ({ file: path.join(dir, f), text: fs.readFileSync(path.join(root, dir, f), 'utf8') })),
+);
 
 type RecordedHistory = {
   events: {
@@ -60,13 +75,91 @@ function activityTypes(history: {
   );
 }
 
+/** The patch a `PATCHES.<name>` reference names. */
+const referenced = (text: string) =>
+  [...text.matchAll(/PATCHES\.(\w+)/g)].map((m) => (PATCHES as Record<string, string>)[m[1]!] ?? `unknown ${m[1]}`);
+
+describe('the patch plan (domain/ticket-sla/patches.ts)', () => {
+  it('names every patch the code asks for, and the code asks for every patch it plans', () => {
+    const ids = plan.map((p) => p.id);
+    expect(new Set(ids).size, 'one entry per id').toBe(ids.length);
+    expect(Object.values(PATCHES).sort()).toEqual([...ids].sort());
+    // Temporal's own calls sit in one adapter, which takes the id from the checks the code makes; every check
+    // names its patch by the plan's name for it, never by an id of its own.
+    const adapter = path.join('workflows', 'ticket', 'patches.ts');
+    const temporal = /import \{[^}]*\b(patched|deprecatePatch)\b[^}]*\} from '@temporalio\/workflow'/;
+    expect(sources.filter((s) => temporal.test(s.text)).map((s) => s.file)).toEqual([adapter]);
+    for (const s of sources) {
+      for (const [call, arg] of s.text.matchAll(/\b(?:patched|deprecatePatch)\(([^)]*)\)/g)) {
+        if (s.file === adapter) expect(arg, call).toBe('id');
+        else expect(arg, `${s.file}: ${call}`).toMatch(/^PATCHES\.\w+$/);
+      }
+    }
+    const asked = new Set(sources.flatMap((s) => referenced(s.text)));
+    for (const id of ids) expect(asked.has(id), `${id} is planned but never asked for: delete it`).toBe(true);
+    expect([...asked].filter((id) => !ids.includes(id))).toEqual([]);
+  });
+
+  it('says for each patch what it changed, since when, and when it can be deprecated and deleted', () => {
+    for (const p of plan) {
+      expect(p.changed.length, p.id).toBeGreaterThan(40);
+      expect(p.since.commit, p.id).toMatch(/^[0-9a-f]{7,40}$/);
+      expect(p.since.date, p.id).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(
+        generations.map((g) => g.name),
+        p.id,
+      ).toContain(p.since.generation);
+      for (const when of [p.deprecateWhen, p.deleteWhen])
+        expect(when, p.id).toContain("WorkflowType = 'ticketWorkflow'");
+    }
+  });
+
+  it('holds a folder of histories for each generation that must still replay, and nothing else', () => {
+    const folders = new Set(files.map(folderOf));
+    expect([...folders].sort()).toEqual(generations.map((g) => g.folder).sort());
+    for (const g of generations) expect(inFolder(g.folder).length, g.folder).toBeGreaterThanOrEqual(1);
+    // Each generation knows the patches of the one before it, and the newest knows every patch.
+    for (const [i, g] of generations.entries()) {
+      for (const id of generations[i - 1]?.patches ?? []) expect(g.patches, g.name).toContain(id);
+    }
+    expect(generations.at(-1)!.patches.sort()).toEqual(plan.map((p) => p.id).sort());
+  });
+
+  it("finds in each history only the patches of its generation's code", () => {
+    for (const f of files) {
+      const g = generations.find((x) => x.folder === folderOf(f))!;
+      for (const id of patchIds(read(f))) expect(g.patches, f).toContain(id);
+    }
+  });
+
+  it('replays both branches of each patch still forking: a history without it, and one with it', () => {
+    for (const p of plan.filter((x) => x.stage === 'patched')) {
+      const before = generations.filter((g) => !g.patches.includes(p.id));
+      expect(before.flatMap((g) => inFolder(g.folder)).length, `${p.id}: a history from before it`).toBeGreaterThan(0);
+      expect(
+        files.filter((f) => patchIds(read(f)).includes(p.id)).length,
+        `${p.id}: a history with it`,
+      ).toBeGreaterThan(0);
+    }
+  });
+
+  it('keeps no history a deprecated patch could not replay (one recorded before it)', () => {
+    for (const p of plan.filter((x) => x.stage === 'deprecated')) {
+      expect(
+        generations.filter((g) => !g.patches.includes(p.id)).map((g) => g.name),
+        p.id,
+      ).toEqual([]);
+    }
+  });
+});
+
 describe('replay of recorded ticket histories', () => {
   it('has recorded histories to replay', () => {
     expect(files.length).toBeGreaterThanOrEqual(10);
   });
 
   it('keeps the baseline (recorded before the first patch): no patch markers, mail and store writes as local activities only', () => {
-    const baseline = files.filter((f) => f.startsWith(`${BASELINE}${path.sep}`));
+    const baseline = inFolder(BASELINE!);
     expect(baseline.length).toBeGreaterThanOrEqual(10);
     for (const f of baseline) {
       const history = read(f);
@@ -86,12 +179,12 @@ describe('replay of recorded ticket histories', () => {
     expect(withDeadlines.length).toBeGreaterThanOrEqual(3);
   });
 
-  it(`records the current code: a change that mails is one local activity, behind the ${ONE_LOCAL_ACTIVITY_PER_CHANGE} patch`, () => {
-    const current = files.filter((f) => !f.includes(path.sep));
+  it(`records 0.2.0 and after: a change that mails is one local activity, behind the ${PATCHES.oneLocalActivityPerChange} patch`, () => {
+    const current = files.filter((f) => folderOf(f) !== BASELINE);
     expect(current.length).toBeGreaterThanOrEqual(10);
     const together = current.filter((f) => localActivityTypes(read(f)).includes('applyTicketChange'));
     expect(together.length).toBeGreaterThanOrEqual(5);
-    for (const f of together) expect(patchIds(read(f)), f).toContain(ONE_LOCAL_ACTIVITY_PER_CHANGE);
+    for (const f of together) expect(patchIds(read(f)), f).toContain(PATCHES.oneLocalActivityPerChange);
     for (const f of current)
       expect(
         activityTypes(read(f)).filter((t) => t !== 'publishSlaEvent'),
@@ -111,17 +204,17 @@ describe('replay of recorded ticket histories', () => {
           return args.length > 0 && JSON.parse(Buffer.from(args[0]!.data, 'base64').toString()) === 'assign';
         },
       );
-    const before = files.filter((f) => f.startsWith(`${BASELINE}${path.sep}`) && assigns(f));
-    const after = files.filter((f) => !f.includes(path.sep) && assigns(f));
+    const before = inFolder(BASELINE!).filter(assigns);
+    const after = files.filter((f) => folderOf(f) !== BASELINE && assigns(f));
     expect(before.length).toBeGreaterThanOrEqual(2);
     expect(after.length).toBeGreaterThanOrEqual(2);
-    for (const f of after) expect(patchIds(read(f)), f).toContain('assignee-mail');
+    for (const f of after) expect(patchIds(read(f)), f).toContain(PATCHES.assigneeMail);
   });
 
   it('covers scope reviews recorded before the reminder timer, and after it', () => {
     const reminded = (f: string) => patchIds(read(f)).includes(PATCHES.scopeReviewReminder);
-    const reviews = files.filter((f) => /out-of-scope|reclassif|scope-review/.test(f));
-    expect(reviews.filter((f) => !reminded(f)).length).toBeGreaterThanOrEqual(3);
+    const reviews = files.filter((f) => /out-of-scope|reclassif|scope-review-reminds/.test(path.basename(f)));
+    expect(reviews.filter((f) => folderOf(f) === V020 && !reminded(f)).length).toBeGreaterThanOrEqual(3);
     expect(reviews.filter(reminded).length).toBeGreaterThanOrEqual(1);
   });
 

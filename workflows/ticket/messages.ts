@@ -1,8 +1,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { RetimeTerms } from '../domain/agreement';
-import type { CalendarSpec } from '../domain/calendar';
-import type { SlaPolicy } from '../domain/policy';
-import type { AgentAction, LiveSupportTool } from '../domain/ticket';
+import type { RetimeTerms } from '../../domain/agreement';
+import type { CalendarSpec } from '../../domain/calendar';
+import type { SlaPolicy } from '../../domain/policy';
+import type { AgentAction, LiveSupportTool } from '../../domain/ticket';
 import type {
   AgentActionInput,
   LiveBooking,
@@ -10,7 +10,7 @@ import type {
   TicketIntake,
   TicketSlaState,
   TicketSnapshot,
-} from '../domain/ticket-sla';
+} from '../../domain/ticket-sla';
 
 /** The ticket workflow's messages: agents' updates, customers' signals, the live-state query, its input. */
 export type AgentActionArgs = Omit<AgentActionInput, 'action'>;

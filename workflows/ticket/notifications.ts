@@ -1,10 +1,11 @@
-import type { NotifyInput } from '../activities/ticket-activities';
-import { describeScope } from '../domain/agreement';
-import { describeSupportHours, formatUtcMinute, type BusinessCalendar } from '../domain/calendar';
-import { describeTargets } from '../domain/policy';
-import { scopeOf, type Effect, type TicketSlaState } from '../domain/ticket-sla';
+import type { NotifyInput } from '../../activities/ticket-activities';
+import type { SlaWebhookEvent } from '../../activities/webhook-activities';
+import { describeScope } from '../../domain/agreement';
+import { describeSupportHours, formatUtcMinute, type BusinessCalendar } from '../../domain/calendar';
+import { describeTargets } from '../../domain/policy';
+import { scopeOf, type Effect, type SlaEvent, type TicketSlaState } from '../../domain/ticket-sla';
 
-/** What the ticket workflow hands its mail activities for each `notify` effect (workflows/ticket.ts). */
+/** What the ticket workflow hands its mail and webhook activities for each `notify` effect and SLA event. */
 
 export type NotifyEffect = Extract<Effect, { type: 'notify' }>;
 
@@ -57,5 +58,20 @@ export function notifyInput(e: NotifyEffect, s: TicketSlaState, cal: BusinessCal
       ...(e.fromCategory ? { fromCategory: e.fromCategory } : {}),
     },
     ...(e.messageId ? { messageId: e.messageId } : {}),
+  };
+}
+
+export function webhookEvent(e: SlaEvent, s: TicketSlaState, cal: BusinessCalendar): SlaWebhookEvent {
+  return {
+    key: e.key,
+    type: e.type as SlaWebhookEvent['type'],
+    ticketId: s.ticketId,
+    subject: s.subject,
+    priority: s.priority,
+    metric: e.metric,
+    level: e.level,
+    at: e.at,
+    dueAt: e.dueAt,
+    dueLocal: e.dueAt ? cal.formatLocal(new Date(e.dueAt)) : undefined,
   };
 }

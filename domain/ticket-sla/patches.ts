@@ -1,0 +1,128 @@
+/**
+ * Every patch of the ticket workflow, and the plan for retiring each: the one home of patch ids (the workflow's
+ * `patched` calls and the domain's checks both take them from here; test/workflow/replay.test.ts holds the code,
+ * the plan and test/histories to each other).
+ *
+ * A patch moves through three stages:
+ * - `patched`: the code asks Temporal's `patched` and keeps the old branch for runs recorded before the patch.
+ * - `deprecated`: the old branch is gone; the workflow's adapter (workflows/ticket/patches.ts) calls
+ *   `deprecatePatch` instead when the plan says so. Safe once no run that can still be replayed started before the
+ *   first worker carrying the patch was deployed (`deprecateWhen`). The history generations from before the patch
+ *   go from test/histories in the same change: they could not replay any more.
+ * - deleted: the entry and the call go. Safe once no run that can still be replayed holds the marker `patched`
+ *   wrote (`deleteWhen`); a marker the code no longer asks about fails replay, so the stored histories holding it
+ *   are recorded again on the new code.
+ *
+ * "Can still be replayed" includes closed tickets: the desk queries a closed ticket's workflow for its SLA
+ * state (desk/tickets.ts), and a query replays the run on a worker until the namespace's retention removes it.
+ * So the visibility queries below count closed runs too; Temporal lists closed runs only within retention.
+ *
+ * Why the domain takes a check: two of these (`assignee-mail`, `scope-review-reminder`) change what the domain
+ * decides (the assignee's notices and timeline event, the scope review's reminder timer), not only how the
+ * workflow carries it out. So `applyAgentAction` (assign), `applyCustomerReply`, `nextTimedEvent` and
+ * `fireTimedEvent` take a `PatchCheck` and ask it only where the new behaviour would act. Without it old runs
+ * would get the new effects on replay (mail and timers they never had: a non-determinism error), so it stays
+ * until the last of those two patches is deleted; then the parameter goes too.
+ */
+
+export interface PatchPlan {
+  id: string;
+  /** What the patch changed in the commands a ticket's run records. */
+  changed: string;
+  /** The commit that introduced it (`git log -S"'<id>'"`) and the code generation it shipped in. */
+  since: { commit: string; date: string; generation: string };
+  stage: 'patched' | 'deprecated';
+  /** The condition for moving to `deprecatePatch`, and the visibility query an operator runs to check it. */
+  deprecateWhen: string;
+  /** The condition for deleting the patch (and its deprecatePatch call). */
+  deleteWhen: string;
+}
+
+/** The start instant to put in the queries: when the first worker with the patch was deployed (not the commit). */
+const replayable = (started: string) =>
+  `temporal workflow count --query "WorkflowType = 'ticketWorkflow' AND StartTime < '${started}'" answers 0`;
+
+export const PATCH_PLAN = [
+  {
+    id: 'one-local-activity-per-change',
+    changed:
+      'A change that mails besides the receipt (a breach and its escalation) sends its mail and records its ' +
+      'timeline and projection in one local activity, applyTicketChange, instead of sendNotifications followed ' +
+      'by recordTicketChange.',
+    since: { commit: 'a3cd4e2', date: '2026-11-29', generation: '0.2.0' },
+    stage: 'patched',
+    deprecateWhen:
+      'No ticket run started before 0.2.0 was deployed is open or within retention: ' +
+      replayable('<0.2.0 deployed, ISO>'),
+    deleteWhen:
+      'deprecatePatch has been deployed and no run started before that deployment is open or within retention: ' +
+      replayable('<deprecation deployed, ISO>'),
+  },
+  {
+    id: 'assignee-mail',
+    changed:
+      'The assignee is mailed on assignment, on a customer message and when the ticket warns or breaches ' +
+      '(notify effects in the domain: more local-activity work per change), and an assignment is an `assigned` ' +
+      'timeline event.',
+    since: { commit: 'eefb3c8', date: '2026-11-29', generation: '0.2.0' },
+    stage: 'patched',
+    deprecateWhen:
+      'No ticket run started before 0.2.0 was deployed is open or within retention: ' +
+      replayable('<0.2.0 deployed, ISO>'),
+    deleteWhen:
+      'deprecatePatch has been deployed and no run started before that deployment is open or within retention: ' +
+      replayable('<deprecation deployed, ISO>'),
+  },
+  {
+    id: 'scope-review-reminder',
+    changed:
+      'A scope review starts a timer of its own that reminds the customer and the assignee before the review ' +
+      'closes the ticket (one more timer and one more mail per review).',
+    since: { commit: '1918e7c', date: '2026-12-07', generation: 'scope-review-reminder' },
+    stage: 'patched',
+    deprecateWhen:
+      'No ticket run started before the reminder was deployed is open or within retention: ' +
+      replayable('<reminder deployed, ISO>'),
+    deleteWhen:
+      'deprecatePatch has been deployed and no run started before that deployment is open or within retention: ' +
+      replayable('<deprecation deployed, ISO>'),
+  },
+] as const satisfies readonly PatchPlan[];
+
+export type PatchId = (typeof PATCH_PLAN)[number]['id'];
+
+/** The patch ids by the name the code uses. */
+export const PATCHES = {
+  oneLocalActivityPerChange: 'one-local-activity-per-change',
+  assigneeMail: 'assignee-mail',
+  scopeReviewReminder: 'scope-review-reminder',
+} as const satisfies Record<string, PatchId>;
+
+/**
+ * The code generations whose recorded histories must still replay, oldest first, each with the patches its code
+ * knew. Each keeps its histories in its own folder of test/histories (the newest in the folder itself); a
+ * generation is dropped, with its folder, once every patch it lacks is deleted.
+ */
+export const HISTORY_GENERATIONS = [
+  { name: '0.1.0', commit: '7ae3468', patches: [], folder: 'one-local-activity-per-change' },
+  {
+    name: '0.2.0',
+    commit: 'd5f9f0a',
+    patches: ['one-local-activity-per-change', 'assignee-mail'],
+    folder: 'scope-review-reminder',
+  },
+  {
+    name: 'scope-review-reminder',
+    commit: '1918e7c',
+    patches: ['one-local-activity-per-change', 'assignee-mail', 'scope-review-reminder'],
+    folder: '.',
+  },
+] as const satisfies readonly { name: string; commit: string; patches: readonly PatchId[]; folder: string }[];
+
+/**
+ * Whether a behaviour added after tickets were already running applies at this point of a ticket's history:
+ * the workflow passes Temporal's `patched` (through the plan), so a replayed history keeps the commands it was
+ * recorded with. Called only where the behaviour would act.
+ */
+export type PatchCheck = (patchId: PatchId) => boolean;
+export const ALWAYS_PATCHED: PatchCheck = () => true;

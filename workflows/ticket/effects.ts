@@ -1,0 +1,146 @@
+import { log, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import type { NotificationOutcome, TicketActivities, TicketChangeInput } from '../../activities/ticket-activities';
+import type { WebhookActivities } from '../../activities/webhook-activities';
+import {
+  ACKNOWLEDGEMENT_KEY,
+  isWebhookEvent,
+  PATCHES,
+  ticketProjection,
+  type Effect,
+  type PatchCheck,
+} from '../../domain/ticket-sla';
+import { OperatorView } from './details';
+import { notificationSummary, notifyInput, webhookEvent, type NotifyEffect } from './notifications';
+import type { Ticket } from './ticket';
+
+// The activities a ticket workflow calls, with their timeouts and retries.
+
+/**
+ * The store writes of a state change as one local activity: no task-queue round trip through the server,
+ * which cuts the server's and the worker's work per ticket (issue 7, BENCHMARKS.md). Retried like the rest.
+ */
+const { recordTicketChange } = proxyLocalActivities<TicketActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/**
+ * Mail as a local activity: sent inside the workflow task that decided it, with no activity task, no
+ * completion and no second workflow task through the server (issue 7, deadline precision). Each mail keeps
+ * its claim in the notification log, so a retry, or a replay after a worker died mid-send, never mails twice;
+ * a mail server that is down is retried with backoff, as a regular activity would be.
+ */
+const LOCAL_MAIL_ACTIVITY = {
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+} as const;
+
+const { sendNotifications: sendNotificationsLocally, applyTicketChange } =
+  proxyLocalActivities<TicketActivities>(LOCAL_MAIL_ACTIVITY);
+
+const { publishSlaEvent } = proxyActivities<WebhookActivities>({
+  startToCloseTimeout: '1 minute',
+  // A subscriber that is down gets retried with backoff for about an hour, never holding up the SLA.
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 10 },
+});
+
+/**
+ * Carries out a ticket's changes: mail, the timeline and projection in the store, webhooks, and what operators
+ * see. Each change's side effects start without waiting, so a slow store never delays the next deadline;
+ * `settled` waits for them all (before the run ends or continues as new).
+ */
+export class TicketEffects {
+  private readonly inFlight: Promise<unknown>[] = [];
+  private readonly view = new OperatorView();
+  private readonly ticket: Ticket;
+  private readonly patched: PatchCheck;
+
+  constructor(ticket: Ticket, patched: PatchCheck) {
+    this.ticket = ticket;
+    this.patched = patched;
+  }
+
+  settled(): Promise<unknown> {
+    return Promise.all(this.inFlight);
+  }
+
+  start(effects: Effect[]): void {
+    const { state, cal } = this.ticket;
+    const events = effects.flatMap((e) => (e.type === 'event' ? [e.event] : []));
+    const notices = effects.filter((e): e is NotifyEffect => e.type === 'notify');
+    // A change that mails (a breach and its escalation) mails and records in one local activity (issue 22).
+    const together = notices.some((e) => !this.isReceipt(e)) && this.patched(PATCHES.oneLocalActivityPerChange);
+    this.mail(together ? notices.filter((e) => this.isReceipt(e)) : notices);
+    const snap = this.ticket.snapshot();
+    const projection = ticketProjection(state, snap, new Date(Date.now()));
+    const records = events.map((e) => ({ ...e, ticketId: state.ticketId }));
+    const hookEvents = events.filter((e) => isWebhookEvent(e.type));
+    const input = { events: records, projection, webhookCandidates: hookEvents.map((e) => e.type) };
+    const change = together
+      ? this.mailAndRecord(
+          notices.filter((e) => !this.isReceipt(e)),
+          input,
+        )
+      : recordTicketChange(input);
+    const delivered = change.then(({ subscribed }) =>
+      Promise.all(
+        hookEvents
+          .filter((e) => subscribed.includes(e.type))
+          .map((e) => publishSlaEvent(webhookEvent(e, state, this.ticket.cal)).catch(this.logFailure)),
+      ),
+    );
+    this.inFlight.push(delivered.catch(this.logFailure));
+    this.view.show(state, snap, cal);
+  }
+
+  private isReceipt(e: NotifyEffect): boolean {
+    return e.key === ACKNOWLEDGEMENT_KEY(this.ticket.state.ticketId);
+  }
+
+  /**
+   * Mail goes out from local activities, inside the workflow task that decided it: the receipt on its own
+   * (its success acknowledges the ticket), the rest of a change together. A breach is then one workflow task,
+   * with no activity task, completion and second task through the server (issue 7, BENCHMARKS.md).
+   */
+  private mail(notices: NotifyEffect[]): void {
+    if (!notices.length) return;
+    const sendLocally = (batch: NotifyEffect[]) =>
+      sendNotificationsLocally.executeWithOptions(
+        { ...LOCAL_MAIL_ACTIVITY, summary: batch.map(notificationSummary).join('; ') },
+        [batch.map((e) => notifyInput(e, this.ticket.state, this.ticket.cal))],
+      );
+    for (const receipt of notices.filter((e) => this.isReceipt(e))) {
+      const sent = sendLocally([receipt]).then(([outcome]) =>
+        outcome?.outcome === 'failed' ? this.logRefusedMail([outcome]) : this.ticket.receiptSent(),
+      );
+      this.inFlight.push(sent.catch(this.logFailure));
+    }
+    const others = notices.filter((e) => !this.isReceipt(e));
+    if (others.length) {
+      this.inFlight.push(
+        sendLocally(others)
+          .then((outcomes) => this.logRefusedMail(outcomes))
+          .catch(this.logFailure),
+      );
+    }
+  }
+
+  /** The notices of a change sent first, then the change recorded, in one local activity. */
+  private async mailAndRecord(batch: NotifyEffect[], change: TicketChangeInput) {
+    const summary = batch.map(notificationSummary).join('; ');
+    const done = await applyTicketChange.executeWithOptions({ ...LOCAL_MAIL_ACTIVITY, summary }, [
+      { notices: batch.map((e) => notifyInput(e, this.ticket.state, this.ticket.cal)), change },
+    ]);
+    this.logRefusedMail(done.outcomes);
+    return done;
+  }
+
+  private logRefusedMail(outcomes: NotificationOutcome[]): void {
+    for (const o of outcomes) if (o.outcome === 'failed') this.logFailure(new Error(`${o.key}: ${o.error}`));
+  }
+
+  private readonly logFailure = (err: unknown): void => {
+    // Only non-retryable failures (bad data) land here; the ticket's SLA goes on regardless.
+    log.error('side effect failed', { ticketId: this.ticket.state.ticketId, error: String(err) });
+  };
+}
