@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { freePort, startMongoServer, startTemporalDevServer, type ManagedProcess } from '../scripts/lib/servers';
 import { startSmtpSink, type SmtpSink } from '../scripts/lib/smtp-sink';
 import { provision } from '../scripts/lib/tools';
+import { workflowsPath } from '../worker/create-worker';
 
 /**
  * Starts the real servers once per test run on free ports: the Temporal dev server, FerretDB and
@@ -19,6 +21,7 @@ declare module 'vitest' {
     testServerPath: string;
     runDir: string;
     chromiumPath: string;
+    workflowBundlePath: string;
   }
 }
 
@@ -34,7 +37,7 @@ export async function setup(project: TestProject) {
   });
   runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sla-desk-test-'));
 
-  const [temporalAddress, mongoUri] = await Promise.all([
+  const [temporalAddress, mongoUri, workflowBundlePath] = await Promise.all([
     (async () => {
       if (process.env.TEMPORAL_ADDRESS) return process.env.TEMPORAL_ADDRESS;
       const port = await freePort();
@@ -56,6 +59,7 @@ export async function setup(project: TestProject) {
       );
       return `mongodb://127.0.0.1:${port}/`;
     })(),
+    writeWorkflowBundle(path.join(runDir, 'workflow-bundle.js')),
   ]);
   sink = await startSmtpSink({ port: 0, dir: path.join(runDir, 'outbox') });
 
@@ -66,6 +70,15 @@ export async function setup(project: TestProject) {
   project.provide('testServerPath', tools.testServer!);
   project.provide('runDir', runDir);
   project.provide('chromiumPath', tools.chromium!);
+  project.provide('workflowBundlePath', workflowBundlePath);
+}
+
+/** One bundle for every file: bundling takes seconds, and each file runs in a fork of its own. */
+async function writeWorkflowBundle(file: string): Promise<string> {
+  const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error };
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quiet as never });
+  fs.writeFileSync(file, code);
+  return file;
 }
 
 export async function teardown() {

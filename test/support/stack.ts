@@ -2,12 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import {
-  bundleWorkflowCode,
-  NativeConnection,
-  type Worker,
-  type WorkflowBundleWithSourceMap,
-} from '@temporalio/worker';
+import { NativeConnection, type Worker, type WorkflowBundlePath } from '@temporalio/worker';
 import type { Express } from 'express';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app';
@@ -25,16 +20,11 @@ import { createLogger } from '../../lib/logger';
 import { createMailer } from '../../lib/mailer';
 import { connectMongo } from '../../store/connection';
 import { createStore, type Store } from '../../store';
-import { createWorker, workflowsPath } from '../../worker/create-worker';
+import { createWorker } from '../../worker/create-worker';
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** One workflow bundle per test file (each file runs in its own fork). */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath,
-    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never,
-  });
-  return bundle;
+/** The workflow bundle test/global-setup.ts built once for the run, from the tree as it is now. */
+export function workflowBundle(): Promise<WorkflowBundlePath> {
+  return Promise.resolve({ codePath: inject('workflowBundlePath') });
 }
 
 export const quietLogger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'test' });
