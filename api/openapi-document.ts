@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { actionParam, idempotencyKeyHeader, ticketIdParam } from './schemas';
-import { organizationIdParam } from './routes/organizations';
-import { slaNameParam } from './routes/sla-named';
+import { idempotencyKeyHeader } from './schemas';
 import type { DocContext, ErrorStatus, JsonSchema, Operation } from './openapi-operation';
 
 /**
@@ -123,23 +121,12 @@ const ERROR_RESPONSES: Record<ErrorStatus, { name: string; description: string; 
   },
 };
 
-/** Each path parameter as its route validates it: a value the pattern refuses is refused by the server (400). */
-const PATH_PARAMS: Record<string, z.ZodType> = {
-  id: ticketIdParam.shape.id,
-  action: actionParam.shape.action,
-  version: z.int().min(1),
-  calendarId: slaNameParam,
-  policyId: slaNameParam,
-  organizationId: organizationIdParam,
-};
-
 function parameters(op: Operation): JsonSchema[] {
-  const params: JsonSchema[] = [...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
-    name,
-    in: 'path',
-    required: true,
-    schema: inputSchema(op.params?.[name!] ?? PATH_PARAMS[name!] ?? z.string()),
-  }));
+  const params: JsonSchema[] = [...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => {
+    const schema = op.params?.[name!];
+    if (!schema) throw new Error(`${op.method} ${op.path}: no schema for the path parameter {${name}}`);
+    return { name, in: 'path', required: true, schema: inputSchema(schema) };
+  });
   for (const [name, field] of Object.entries(op.query?.shape ?? {})) {
     params.push({ name, in: 'query', required: false, schema: inputSchema(field as z.ZodType) });
   }

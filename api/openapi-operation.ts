@@ -25,7 +25,7 @@ export interface Operation {
   /** A multipart/form-data body (multer reads it, under the limits this schema states). */
   multipart?: { schema: z.ZodType; encoding?: JsonSchema };
   query?: z.ZodObject;
-  /** Path parameters validated otherwise than the document's defaults say (another kind of `{id}`). */
+  /** Each path parameter as its route validates it (a value the schema refuses is refused with 400). */
   params?: Record<string, z.ZodType>;
   idempotencyKey?: boolean;
   /** A request body (or query string) that works, used in the docs' curl example. */

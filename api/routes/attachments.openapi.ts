@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ATTACHMENT_POLICY } from '../../desk/attachments';
+import { ticketIdParam } from '../schemas';
 import { API_ERRORS, anyObject, TICKET_PATH, type ResourceDocs } from '../openapi-operation';
 
 /** A ticket's files (api/routes/attachments.ts). */
@@ -21,6 +22,7 @@ export const docs: ResourceDocs = {
       path: `${TICKET_PATH}/attachments`,
       tag: 'Thread',
       access: 'any',
+      params: ticketIdParam.shape,
       summary: 'Attach files',
       description: `multipart/form-data with one to ${MAX_FILES} parts named \`files\` (${MAX_FILE_MB} MB each) and no other field: PNG, JPEG, GIF, WebP, PDF, ZIP or plain text, recognised by content (400 naming each refused file). A ticket holds at most \`ATTACHMENT_QUOTA_FILES\` files and \`ATTACHMENT_QUOTA_MB\` MB (defaults 100 and 50) across all channels; a request that would pass either is refused whole with 413 naming the quota.`,
       multipart: {
@@ -44,6 +46,7 @@ export const docs: ResourceDocs = {
       path: `${TICKET_PATH}/attachments`,
       tag: 'Thread',
       access: 'any',
+      params: ticketIdParam.shape,
       summary: "List a ticket's files",
       description:
         "Names, types and sizes. Agents also get the files of held mail, marked `held: true`: they are not the customer's (customers never see them) until an agent releases the mail.",
@@ -55,6 +58,8 @@ export const docs: ResourceDocs = {
       path: `${TICKET_PATH}/attachments/{attachmentId}`,
       tag: 'Thread',
       access: 'any',
+      // The route takes any file id: one that names no file of the ticket is 404.
+      params: { ...ticketIdParam.shape, attachmentId: z.string() },
       summary: 'Download a file',
       description:
         "Only for those who may see the ticket (a held mail's file: agents only). Always `Content-Disposition: attachment` (with an RFC 6266 `filename*` for non-ASCII names) under a name that says the type judged from the content (`page.html` judged plain text downloads as `page.html.txt`), `X-Content-Type-Options: nosniff` and a sandboxing CSP.",

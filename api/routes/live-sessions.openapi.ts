@@ -1,4 +1,4 @@
-import { liveSessionBody } from '../schemas';
+import { liveSessionBody, ticketIdParam } from '../schemas';
 import { API_ERRORS, anyObject, TICKET_PATH, type ResourceDocs } from '../openapi-operation';
 
 /** Live support sessions (api/routes/live-sessions.ts). */
@@ -10,6 +10,7 @@ export const docs: ResourceDocs = {
       path: `${TICKET_PATH}/live-session`,
       tag: 'Live support',
       access: 'any',
+      params: ticketIdParam.shape,
       body: liveSessionBody,
       summary: 'Ask for, book, or record a live session',
       description:

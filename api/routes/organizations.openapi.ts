@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { API_ERRORS, anyObject, time, type ResourceDocs } from '../openapi-operation';
-import { organizationBody } from './organizations';
+import { organizationBody, organizationParams, versionParam } from './organizations';
 import { slaVersion, slaVersions } from './sla.openapi';
 
 /** Organizations and their versioned agreements (api/routes/organizations.ts). */
@@ -77,6 +77,7 @@ export const docs: ResourceDocs = {
     {
       method: 'get',
       path: ORG,
+      params: organizationParams.shape,
       tag: 'Organizations',
       access: 'agent',
       summary: 'An organization',
@@ -87,6 +88,7 @@ export const docs: ResourceDocs = {
     {
       method: 'put',
       path: ORG,
+      params: organizationParams.shape,
       tag: 'Organizations',
       access: 'admin',
       body: organizationBody,
@@ -108,6 +110,7 @@ export const docs: ResourceDocs = {
     {
       method: 'get',
       path: `${ORG}/versions`,
+      params: organizationParams.shape,
       tag: 'Organizations',
       access: 'agent',
       summary: "Every version of an organization's agreement",
@@ -118,6 +121,7 @@ export const docs: ResourceDocs = {
     {
       method: 'get',
       path: `${ORG}/versions/{version}`,
+      params: { ...organizationParams.shape, ...versionParam.shape },
       tag: 'Organizations',
       access: 'agent',
       summary: "One version of an organization's agreement",
@@ -128,6 +132,7 @@ export const docs: ResourceDocs = {
     {
       method: 'post',
       path: `${ORG}/retime`,
+      params: organizationParams.shape,
       tag: 'Organizations',
       access: 'admin',
       summary: "Move the organization's open tickets to its agreement in force",

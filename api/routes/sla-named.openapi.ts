@@ -1,5 +1,5 @@
 import { API_ERRORS, type Operation, type ResourceDocs } from '../openapi-operation';
-import { createSettingsBody, settingsBody } from './sla-named';
+import { createSettingsBody, settingsBody, slaNameParam, versionParam } from './sla-named';
 import { slaVersion, slaVersions } from './sla.openapi';
 
 /** Named calendars and policies beside `default` (api/routes/sla-named.ts). */
@@ -28,6 +28,7 @@ const named = (
   const one = `/api/v1/sla/${kind}/{${param}}`;
   const settingsKind = kind === 'calendars' ? 'calendar' : 'policy';
   const { id: _id, ...body } = example;
+  const params = { [param]: slaNameParam };
   return [
     {
       method: 'post',
@@ -44,6 +45,7 @@ const named = (
     {
       method: 'get',
       path: one,
+      params,
       tag: 'SLA',
       access: 'any',
       summary: `A named ${what}`,
@@ -54,6 +56,7 @@ const named = (
     {
       method: 'put',
       path: one,
+      params,
       tag: 'SLA',
       access: 'admin',
       body: settingsBody[settingsKind],
@@ -66,6 +69,7 @@ const named = (
     {
       method: 'delete',
       path: one,
+      params,
       tag: 'SLA',
       access: 'admin',
       summary: `Delete a named ${what}`,
@@ -76,6 +80,7 @@ const named = (
     {
       method: 'get',
       path: `${one}/versions`,
+      params,
       tag: 'SLA',
       access: 'any',
       summary: `Every version of a named ${what}`,
@@ -86,6 +91,7 @@ const named = (
     {
       method: 'get',
       path: `${one}/versions/{version}`,
+      params: { ...params, version: versionParam },
       tag: 'SLA',
       access: 'any',
       summary: `One version of a named ${what}`,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { calendarBody, policyBody } from '../sla-schemas';
 import { API_ERRORS, anyObject, time, type Operation, type ResourceDocs } from '../openapi-operation';
-import { previewQuery, zoneQuery } from './sla';
+import { previewQuery, versionParam, zoneQuery } from './sla';
 
 /** Support hours, previews, the default calendar and policy with their versions, re-timing (api/routes/sla.ts). */
 
@@ -58,6 +58,7 @@ const slaSettings = (
     path: `/api/v1/sla/${kind}/default/versions/{version}`,
     tag: 'SLA',
     access: 'any',
+    params: versionParam.shape,
     summary: `One ${what} version`,
     description: 'As it was stored.',
     success: { status: 200, description: 'the version', schema: slaVersion },

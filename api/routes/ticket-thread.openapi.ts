@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actionBody, messageBody } from '../schemas';
+import { actionBody, actionParam, messageBody, ticketIdParam } from '../schemas';
 import { API_ERRORS, anyObject, TICKET_PATH, time, type ResourceDocs } from '../openapi-operation';
 import { message, sla } from './tickets.openapi';
 
@@ -33,6 +33,7 @@ export const docs: ResourceDocs = {
       path: `${TICKET_PATH}/messages`,
       tag: 'Thread',
       access: 'any',
+      params: ticketIdParam.shape,
       body: messageBody,
       summary: 'Reply on a ticket',
       description:
@@ -47,6 +48,7 @@ export const docs: ResourceDocs = {
       path: `${TICKET_PATH}/messages`,
       tag: 'Thread',
       access: 'any',
+      params: ticketIdParam.shape,
       summary: "Read a ticket's thread",
       description:
         'Every message and every text an agent typed with an action (reply, resolution note, pending reason, close reason, escalation reason), oldest first, each with its `kind`. Customers get only what is meant for them: never internal notes or escalation reasons.',
@@ -58,6 +60,7 @@ export const docs: ResourceDocs = {
       path: `${TICKET_PATH}/timeline`,
       tag: 'Thread',
       access: 'any',
+      params: ticketIdParam.shape,
       summary: "Read a ticket's SLA timeline",
       description:
         'Every SLA event in order: received, acknowledged, responded, paused/resumed, warning, breach, escalated, resolved, closed. Customers never see the reason an agent gave for an escalation.',
@@ -69,6 +72,7 @@ export const docs: ResourceDocs = {
       path: `${TICKET_PATH}/actions/{action}`,
       tag: 'Agent actions',
       access: 'agent',
+      params: actionParam.shape,
       body: actionBody,
       idempotencyKey: true,
       summary: 'Act on a ticket',

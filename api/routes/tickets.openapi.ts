@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MESSAGE_KINDS } from '../../domain/thread';
 import { AGENT_ACTIONS, TICKET_STATUSES } from '../../domain/ticket';
 import { CUSTOMER_SNAPSHOT_FIELDS } from '../../desk/customer-view';
-import { categoryName, createTicketBody, listQuery } from '../schemas';
+import { categoryName, createTicketBody, listQuery, ticketIdParam } from '../schemas';
 import {
   API_ERRORS,
   anyObject,
@@ -221,6 +221,7 @@ export const docs: ResourceDocs = {
       path: TICKET_PATH,
       tag: 'Tickets',
       access: 'any',
+      params: ticketIdParam.shape,
       summary: 'Read a ticket',
       description: 'The ticket, its thread (customers never see internal notes) and its live SLA state.',
       success: { status: 200, description: 'the ticket', schema: ticketDetail },
