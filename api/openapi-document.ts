@@ -27,7 +27,10 @@ const isEmptyObject = (v: unknown) => typeof v === 'object' && v !== null && !Ob
 function tidy(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(tidy);
   if (typeof schema !== 'object' || schema === null) return schema;
-  const out: JsonSchema = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, tidy(v)]));
+  // `properties` maps names to schemas: a field may well be called `type` or `format`.
+  const out: JsonSchema = Object.fromEntries(
+    Object.entries(schema).map(([k, v]) => [k, k === 'properties' ? tidyEach(v as JsonSchema) : tidy(v)]),
+  );
   const anyOf = out.anyOf as JsonSchema[] | undefined;
   if (anyOf?.length === 2 && typeof anyOf[0]!.type === 'string' && anyOf[1]!.type === 'null') {
     const { anyOf: _anyOf, ...rest } = out;
@@ -43,6 +46,8 @@ function tidy(schema: unknown): unknown {
   if (out.format === 'binary') delete out.contentEncoding;
   return out;
 }
+
+const tidyEach = (schemas: JsonSchema) => Object.fromEntries(Object.entries(schemas).map(([k, v]) => [k, tidy(v)]));
 
 /**
  * The response shapes (and multipart bodies), converted in one pass so that a shape inside another that is one
