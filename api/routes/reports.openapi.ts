@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { OUTCOME_COLUMNS, OUTCOME_KINDS } from '../../desk/reports';
-import type { ErrorStatus, ResourceDocs } from '../openapi-operation';
-import { time } from '../openapi-operation';
+import { time, type ErrorStatus, type ResourceDocs } from '../openapi-operation';
 import { attainmentQuery, reportFilterQuery } from './reports';
 
 /** The reports: attainment, and the outcomes it counts as JSON and CSV (api/routes/reports.ts, desk/reports.ts). */
