@@ -11,7 +11,7 @@ import type { DocContext, ErrorStatus, JsonSchema, Operation } from './openapi-o
  */
 
 /** JSON Schema of a zod schema as a client must send it (defaults make fields optional). */
-export function inputSchema(schema: z.ZodType): JsonSchema {
+function inputSchema(schema: z.ZodType): JsonSchema {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
   return rest;
 }
