@@ -1,7 +1,10 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
-// The shape of one documented operation, apart from openapi.ts so that the per-resource lists it
-// assembles (openapi-more.ts, openapi-agreements.ts, openapi-reports.ts) do not import it back.
+/**
+ * The shape of one documented operation, and the pieces the per-resource docs beside the routes share
+ * (api/routes/*.openapi.ts). Every schema is zod: request schemas are the ones the routes validate with,
+ * response shapes are written in zod too, and api/openapi-document.ts turns them all into JSON Schema.
+ */
 
 export type JsonSchema = Record<string, unknown>;
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
@@ -19,15 +22,16 @@ export interface Operation {
   body?: z.ZodType;
   /** The body as documented when it depends on the SLA in force (the categories); validated as `body`. */
   bodyInDoc?: (ctx: DocContext) => z.ZodType;
-  /** A multipart/form-data body, described directly (no zod schema reads it). */
-  multipart?: { schema: JsonSchema; encoding?: JsonSchema };
+  /** A multipart/form-data body (multer reads it, under the limits this schema states). */
+  multipart?: { schema: z.ZodType; encoding?: JsonSchema };
   query?: z.ZodObject;
-  /** Path parameters validated otherwise than PATH_PARAMS says (another kind of `{id}`). */
+  /** Each path parameter as its route validates it (a value the schema refuses is refused with 400). */
   params?: Record<string, z.ZodType>;
   idempotencyKey?: boolean;
   /** A request body (or query string) that works, used in the docs' curl example. */
   example?: { body?: unknown; query?: string };
-  success: { status: number; description: string; schema: JsonSchema; contentType?: string };
+  /** The answer; a 204 has no body, so no schema. */
+  success: { status: number; description: string; schema?: z.ZodType; contentType?: string };
   /** Other successful answers with the same body (an idempotent replay's 200). */
   alsoSuccess?: { status: number; description: string }[];
   errors: ErrorStatus[];
@@ -35,7 +39,32 @@ export interface Operation {
   errorNotes?: Partial<Record<ErrorStatus, string>>;
 }
 
+/** What one resource's module beside its routes documents: its operations and the response shapes it names. */
+export interface ResourceDocs {
+  operations: Operation[];
+  /** Response shapes under `#/components/schemas/<name>`; other shapes that use them refer to them by name. */
+  components?: Record<string, z.ZodType>;
+}
+
 /** What the document is built from besides the code: the SLA policy in force. */
 export interface DocContext {
   categories: readonly string[];
+}
+
+/** The errors every authenticated JSON endpoint can answer. */
+export const API_ERRORS: ErrorStatus[] = [400, 401, 429, 503];
+export const TICKET_PATH = '/api/v1/tickets/{id}';
+
+/** An instant as the services write it (`Date#toISOString`). */
+export const time = z.string().meta({ format: 'date-time' });
+/** An object whose fields the document does not list. */
+export const anyObject = z.looseObject({});
+
+/** An object shape whose fields are all required but those not in `required`. */
+export function objectRequiring<T extends z.ZodRawShape>(shape: T, required: readonly (keyof T)[]): z.ZodObject {
+  return z.object(
+    Object.fromEntries(
+      Object.entries(shape).map(([k, s]) => [k, required.includes(k) ? s : (s as z.ZodType).optional()]),
+    ),
+  );
 }

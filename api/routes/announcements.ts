@@ -26,7 +26,7 @@ export const announcementBody = z
   })
   .strict();
 
-const idParam = z.object({ id: z.string().regex(/^[0-9A-Z]{6,16}$/, 'not an announcement id') });
+export const announcementIdParam = z.object({ id: z.string().regex(/^[0-9A-Z]{6,16}$/, 'not an announcement id') });
 
 /** `/api/v1/announcements`: admins post and cancel; agents and admins watch progress. */
 export function announcementRoutes(service: AnnouncementService): Router {
@@ -41,12 +41,12 @@ export function announcementRoutes(service: AnnouncementService): Router {
   });
 
   router.get('/:id', requireRole('admin', 'agent'), async (req, res) => {
-    const { id } = parseOr400(idParam, req.params, 'announcement id');
+    const { id } = parseOr400(announcementIdParam, req.params, 'announcement id');
     res.json(await service.get(id));
   });
 
   router.post('/:id/cancel', requireRole('admin'), async (req, res) => {
-    const { id } = parseOr400(idParam, req.params, 'announcement id');
+    const { id } = parseOr400(announcementIdParam, req.params, 'announcement id');
     await service.cancel(id);
     res.status(202).json(await service.get(id));
   });

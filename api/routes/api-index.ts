@@ -40,47 +40,6 @@ export function apiIndex(operations: readonly IndexedOperation[]): ApiIndex {
   };
 }
 
-const str = { type: 'string' };
-
-/** The response's JSON Schema, for /openapi.json. */
-export const API_INDEX_SCHEMA = {
-  type: 'object',
-  properties: {
-    name: str,
-    version: str,
-    links: {
-      type: 'object',
-      properties: { openapi: str, docs: str },
-      required: ['openapi', 'docs'],
-      description: 'the OpenAPI document and the readable reference',
-    },
-    resources: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          href: str,
-          tag: str,
-          operations: {
-            type: 'array',
-            items: {
-              type: 'object',
-              properties: {
-                method: { enum: ['GET', 'POST', 'PUT', 'DELETE'] },
-                summary: str,
-                access: { enum: ['public', 'any', 'agent', 'admin'] },
-              },
-              required: ['method', 'summary', 'access'],
-            },
-          },
-        },
-        required: ['href', 'tag', 'operations'],
-      },
-    },
-  },
-  required: ['name', 'version', 'links', 'resources'],
-};
-
 /** Mounted at API_BASE behind the key check, like every path under it. */
 export function apiIndexRoutes(operations: readonly IndexedOperation[]): Router {
   const router = Router();

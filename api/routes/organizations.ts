@@ -50,13 +50,13 @@ export const organizationBody = z
   .strict();
 
 export const organizationIdParam = z.string().regex(/^org-[0-9a-f]{10}$/, 'not an organization id');
-const idParam = z.object({ organizationId: organizationIdParam });
-const versionParam = z.object({ version: z.coerce.number().int().min(1) });
+export const organizationParams = z.object({ organizationId: organizationIdParam });
+export const versionParam = z.object({ version: z.coerce.number().int().min(1) });
 
 /** Organizations and their versioned agreements (admins write; agents read). */
 export function organizationRoutes(organizations: OrganizationService): Router {
   const router = Router();
-  const idOf = (params: unknown) => parseOr400(idParam, params, 'organization id').organizationId;
+  const idOf = (params: unknown) => parseOr400(organizationParams, params, 'organization id').organizationId;
 
   router.post('/', requireRole('admin'), async (req, res) => {
     const body = parseOr400(organizationBody, req.body ?? {}, 'organization');

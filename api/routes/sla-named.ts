@@ -11,7 +11,7 @@ import { requireSettings } from './sla';
 
 /** A calendar's or policy's name in a path (what agreements refer to it by). */
 export const slaNameParam = z.string().regex(SLA_NAME, 'must be a lowercase name such as "acme-hours"');
-const versionParam = z.coerce.number().int().min(1);
+export const versionParam = z.coerce.number().int().min(1);
 
 /** What a named calendar or policy is changed with: the same schemas as `default`'s PUT. */
 export const settingsBody = { calendar: calendarBody, policy: policyBody } as const;

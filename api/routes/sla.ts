@@ -20,7 +20,7 @@ export const previewQuery = z
     zone: zoneName.optional(),
   })
   .strict();
-const versionParam = z.object({ version: z.coerce.number().int().min(1) });
+export const versionParam = z.object({ version: z.coerce.number().int().min(1) });
 
 /**
  * A PUT replaces the SLA in force for every new ticket: a missing, empty or non-object body (a client

@@ -74,7 +74,7 @@ describe('/openapi.json', () => {
       const [method, path] = route.split(' ') as [string, string];
       expect(
         doc.paths[path]?.[method],
-        `${route} is not documented: add it to OPERATIONS in api/openapi.ts`,
+        `${route} is not documented: document it beside its route (api/routes/<resource>.openapi.ts)`,
       ).toBeDefined();
     }
     const documented = Object.entries<Record<string, Doc>>(doc.paths).flatMap(([path, ops]) =>
