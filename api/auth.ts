@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { Role, User } from '../domain/entities';
 import type { Request, RequestHandler } from 'express';
 import { hashApiKey, principalOf, type Principal } from '../desk/principal';
-import type { Role, User } from '../store/users';
 import { forbidden, unauthorized } from './problem';
 
 export type { Principal };

@@ -194,9 +194,3 @@ function searchable(service: TicketService, actions: TicketActions): TicketServi
 }
 
 export type Desk = ReturnType<typeof createDesk>;
-
-// The stored entities the web and portal pages render, named through desk/ (the adapters' door to
-// store/) until they move to domain/.
-export type { Announcement } from '../store/announcements';
-export type { ThreadMessage } from '../store/messages';
-export type { TicketContent } from '../store/tickets';

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { ListCursor } from '../../domain/entities';
 import express, {
   type ErrorRequestHandler,
   type Request,
@@ -14,7 +15,6 @@ import { PRIORITIES, type Priority } from '../../domain/policy';
 import { AGENT_ACTIONS, TICKET_STATUSES, type AgentAction } from '../../domain/ticket';
 import type { Logger } from '../../lib/logger';
 import type { Store } from '../../store';
-import type { ListCursor } from '../../store/ticket-states';
 import { hashApiKey, type Principal } from '../../desk/principal';
 import type { Desk } from '../../desk';
 import { workflowIdFor } from '../../desk/tickets';

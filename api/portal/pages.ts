@@ -1,9 +1,9 @@
 import type { BusinessCalendar, MinuteRounding } from '../../domain/calendar';
+import type { Announcement } from '../../domain/entities';
 import { PRIORITIES, describeTarget } from '../../domain/policy';
 import type { MessageKind } from '../../domain/thread';
 import type { Portal, PortalClock, PortalTicketRow } from '../../desk/portal';
 import type { SlaTextPart } from '../../desk/sla-text';
-import type { Announcement } from '../../desk';
 import { attachmentList } from '../http/attachment';
 import { CSRF_FIELD } from '../http/csrf';
 import { html, layout, type SafeHtml } from '../http/html';

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { SlaKind } from '../../domain/entities';
 import { z } from 'zod';
 import { PRIORITIES } from '../../domain/policy';
 import { notFoundError } from '../../domain/app-errors';
@@ -10,7 +11,6 @@ import type { SlaRegistry } from '../../desk/sla-registry';
 import type { SlaService } from '../../desk/sla';
 import { slaVersionFor } from '../../desk/customer-view';
 import type { Store } from '../../store';
-import type { SlaKind } from '../../store/sla-versions';
 
 export const zoneQuery = z.object({ zone: zoneName.optional() }).strict();
 export const previewQuery = z
