@@ -56,5 +56,3 @@ export function createAccess(deps: { store: Store; sessions: Sessions; adminApiK
     signOutOfConsole: (secret: string | undefined) => deps.sessions.close('console', secret),
   };
 }
-
-export type Access = ReturnType<typeof createAccess>;
