@@ -1,5 +1,5 @@
-import type { Role } from '../domain/entities';
 import type { Request, RequestHandler } from 'express';
+import type { Role } from '../domain/entities';
 import type { Principal } from '../desk/principal';
 import { forbidden, unauthorized } from './problem';
 

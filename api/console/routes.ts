@@ -1,4 +1,3 @@
-import type { ListCursor } from '../../domain/entities';
 import express, {
   type ErrorRequestHandler,
   type Request,
@@ -8,6 +7,7 @@ import express, {
 } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { AppError } from '../../domain/app-errors';
+import type { ListCursor } from '../../domain/entities';
 import { createCalendar } from '../../domain/calendar';
 import { escalationLadder } from '../../domain/ticket-sla';
 import { PRIORITIES, type Priority } from '../../domain/policy';
