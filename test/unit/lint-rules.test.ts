@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
  * The layering the project's lint enforces, shown to fire: a store/ import outside desk/, activities/ and the
@@ -46,7 +46,10 @@ describe('desk/ is the only door to store/', () => {
 
 describe('import cycles', () => {
   // Real files: the rule follows imports on disk. Inside the repo, so the project's config and tsconfig apply.
-  const dir = mkdtempSync(join(root, 'test/unit/lint-cycle-'));
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(root, 'test/unit/lint-cycle-'));
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('fail lint on a two-file cycle', async () => {
