@@ -21,6 +21,22 @@ const ioModules = [
   '@temporalio/testing',
 ];
 
+// Who may import store/: the use cases, the activities, the store itself, and the composition roots that build it.
+const STORE_ALLOWED = [
+  'desk/**',
+  'activities/**',
+  'store/**',
+  'api/main.ts',
+  'worker/main.ts',
+  'scripts/**',
+  'test/**',
+  'bench/**',
+];
+const NO_STORE = {
+  group: ['**/store', '**/store/**'],
+  message: 'only desk/ (and activities/) reach store/: call a use case in desk/, or name the type from domain/',
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'data/**', 'tools/**', 'test-results/**'] },
   ...tseslint.configs.recommended,
@@ -45,6 +61,14 @@ export default tseslint.config(
       'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })],
     },
     rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  // desk/ is the only door to store/: besides desk/ and activities/ (and store/ itself), only the composition
+  // roots that build a store and hand it to them import it. Blocks below that set this rule again for their
+  // directories restate the ban, since a later block's options replace an earlier one's.
+  {
+    files: ['**/*.ts'],
+    ignores: [...STORE_ALLOWED],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [NO_STORE] }] },
   },
   {
     files: ['workflows/**/*.ts', 'domain/**/*.ts'],
@@ -116,15 +140,14 @@ export default tseslint.config(
       ],
     },
   },
-  // desk/ is the adapters' only door to store/. api/routes and api/console still reach store/ directly
-  // and are held to it once their calls move into desk/.
+  // An adapter never imports another adapter, nor store/.
   ...[
-    ['api/routes', ['**/web/**', '**/console/**', '**/portal/**', '**/channels/**'], false],
-    ['api/web', ['**/routes/**', '**/console/**', '**/portal/**', '**/channels/**'], true],
-    ['api/console', ['**/routes/**', '**/web/**', '**/portal/**', '**/channels/**'], false],
-    ['api/portal', ['**/routes/**', '**/web/**', '**/console/**', '**/channels/**'], true],
-    ['channels', ['**/api/**'], true],
-  ].map(([dir, group, noStore]) => ({
+    ['api/routes', ['**/web/**', '**/console/**', '**/portal/**', '**/channels/**']],
+    ['api/web', ['**/routes/**', '**/console/**', '**/portal/**', '**/channels/**']],
+    ['api/console', ['**/routes/**', '**/web/**', '**/portal/**', '**/channels/**']],
+    ['api/portal', ['**/routes/**', '**/web/**', '**/console/**', '**/channels/**']],
+    ['channels', ['**/api/**']],
+  ].map(([dir, group]) => ({
     files: [`${dir}/**/*.ts`],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
@@ -135,9 +158,7 @@ export default tseslint.config(
               group,
               message: 'an adapter never imports another adapter: share through desk/ (use cases) or api/http/',
             },
-            ...(noStore
-              ? [{ group: ['**/store', '**/store/**'], message: 'adapters reach the data through desk/, never store/' }]
-              : []),
+            NO_STORE,
           ],
         },
       ],

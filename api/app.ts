@@ -1,7 +1,6 @@
 import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../lib/logger';
-import type { Store } from '../store';
 import { allowedMethods } from './allowed-methods';
 import { authenticate } from './auth';
 import { hardening, type RateLimitOptions } from './hardening';
@@ -37,7 +36,6 @@ export interface AppDeps {
   /** Every use case; the routes below only translate HTTP to it and back. */
   desk: Desk;
   temporal: Client;
-  store: Store;
   logger: Logger;
   adminApiKey: string;
   /** The MTA's bearer token for POST /api/v1/inbound/email (unset: the endpoint answers 403). */
@@ -53,8 +51,6 @@ export interface AppDeps {
   metricsToken?: string;
   /** Express "trust proxy" (TRUST_PROXY): false, the default, believes no X-Forwarded-For. */
   trustProxy?: boolean | number | string;
-  /** Webhook hosts allowed although they resolve to internal addresses (WEBHOOK_ALLOW_HOSTS). */
-  webhookAllowHosts?: readonly string[];
   /** Portal sign-in requests per client IP and window (tests raise it). */
   portalRateLimit?: { limit?: number; windowMs?: number };
 }
@@ -70,7 +66,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', deps.trustProxy ?? false);
   app.set('query parser', 'simple');
 
-  const metrics = deps.metrics ?? createApiMetrics({ store: deps.store, now });
+  const metrics = deps.metrics ?? createApiMetrics({ figures: desk.figures, now });
   const { tickets, actions } = desk;
 
   // request id, log context, access log and latency first, so every response is counted
@@ -85,7 +81,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     healthRoutes({
       checks: {
-        mongodb: () => deps.store.ping(),
+        mongodb: () => desk.pingDatabase(),
         temporal: async () => {
           await deps.temporal.workflowService.getSystemInfo({});
         },
@@ -103,7 +99,7 @@ export function createApp(deps: AppDeps): Express {
 
   const api = express.Router();
   api.use(express.json({ limit: '256kb', strict: true, type: ['application/json', 'application/*+json'] }));
-  api.use(authenticate({ adminApiKey: deps.adminApiKey, findByKeyHash: (h) => deps.store.users.byApiKeyHash(h) }));
+  api.use(authenticate(desk.access.authenticateKey));
   api.use(apiIndexRoutes(OPERATIONS));
   api.use('/tickets', ticketRoutes(tickets, desk.queue));
   api.use('/tickets', ticketThreadRoutes(actions));
@@ -113,10 +109,10 @@ export function createApp(deps: AppDeps): Express {
   api.use('/users', userRoutes(desk.users));
   api.use('/agents', agentRoutes(desk.agents));
   api.use('/macros', macroRoutes(desk.macros));
-  api.use('/webhooks', webhookRoutes({ store: deps.store, now, allowHosts: deps.webhookAllowHosts }));
+  api.use('/webhooks', webhookRoutes(desk.webhooks));
   api.use('/reports', reportRoutes(desk.reports));
-  api.use(slaRoutes({ sla: desk.slaService, registry: desk.slaRegistry, store: deps.store, now }));
-  api.use(namedSlaRoutes({ registry: desk.slaRegistry, store: deps.store }));
+  api.use(slaRoutes({ sla: desk.slaService, registry: desk.slaRegistry, now }));
+  api.use(namedSlaRoutes({ registry: desk.slaRegistry }));
   api.use('/organizations', organizationRoutes(desk.organizations));
   // -- channels: inbound email, announcements, webhooks --
   app.use('/api/v1/inbound', inboundRoutes({ inboundMail: desk.inboundMail, token: deps.inboundApiToken })); // raw MIME bodies: its own parser and auth, before the JSON router
@@ -130,7 +126,6 @@ export function createApp(deps: AppDeps): Express {
     '/console',
     createConsoleRoutes({
       desk,
-      store: deps.store,
       adminApiKey: deps.adminApiKey,
       logger: deps.logger,
       temporalUiUrl: deps.temporalUiUrl,

@@ -11,6 +11,7 @@ import { createApp } from './app';
 import { createDesk } from '../desk';
 import { createTicketLinks, linkKeyFrom } from '../desk/ticket-links';
 import { createSlaRegistry } from '../desk/sla-registry';
+import { createOpsFigures } from '../desk/ops-figures';
 import { createApiMetrics, metricsApp } from './ops/metrics';
 import { startInboundSmtp } from '../channels/inbound-smtp';
 import { loadReplySecret } from '../lib/reply-token';
@@ -47,7 +48,7 @@ const slaRegistry = createSlaRegistry({
 await slaRegistry.init();
 
 const now = () => new Date();
-const metrics = createApiMetrics({ store, now, ticketIds: config.metrics.ticketIds });
+const metrics = createApiMetrics({ figures: createOpsFigures({ store }), now, ticketIds: config.metrics.ticketIds });
 // One desk for every channel: the JSON API, the web form, the console and inbound SMTP open tickets
 // through the same use cases under the same SLA registry.
 // The worker mints the same private links for its mails (worker/main.ts): same LINK_SECRET or admin key.
@@ -59,6 +60,7 @@ const desk = createDesk({
   temporal,
   taskQueue: config.temporal.taskQueue,
   store,
+  adminApiKey: adminKey.key,
   slaRegistry,
   logger,
   now,
@@ -70,6 +72,7 @@ const desk = createDesk({
   supportAddress: config.supportAddress,
   inboundMail: { ...config.inboundMail, replySecret },
   portal: config.portal,
+  webhookAllowHosts: config.webhookAllowHosts,
 });
 // Organizations saved before each domain had its claim get theirs (idempotent: every start runs it).
 await desk.organizations.backfillDomainClaims();
@@ -78,7 +81,6 @@ const app = createApp({
   desk,
   metrics,
   temporal,
-  store,
   logger,
   adminApiKey: adminKey.key,
   inboundApiToken: config.inboundMail.apiToken,
@@ -86,7 +88,6 @@ const app = createApp({
   namespace: config.temporal.namespace,
   metricsToken: config.metrics.token,
   trustProxy: config.trustProxy,
-  webhookAllowHosts: config.webhookAllowHosts,
   // API_RATE_LIMIT raises the per-key limit for load tests (bench/intake.ts); unset keeps the default.
   ...(config.apiRateLimit ? { rateLimit: { limit: config.apiRateLimit } } : {}),
 });

@@ -3,7 +3,7 @@ import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { AppError } from '../domain/app-errors';
 import { DomainError } from '../domain/errors';
-import { isStoreUnavailable } from '../store/errors';
+import { isDataUnavailable } from '../desk/errors';
 
 /** RFC 9457 problem details; the only error shape a client ever sees. */
 export interface FieldError {
@@ -81,7 +81,7 @@ export function errorHandler(log: { error: (obj: object, msg: string) => void })
     if (err instanceof HttpProblem) return sendProblem(res, err, req.path);
     if (err instanceof AppError) return sendProblem(res, fromAppError(err), req.path);
     // Added for the database-outage fault test (issue 7): reads and writes alike answer 503 while MongoDB is away.
-    if (isStoreUnavailable(err))
+    if (isDataUnavailable(err))
       return sendProblem(res, unavailable('the ticket store is unavailable; retry shortly'), req.path);
     if (err instanceof DomainError) {
       return sendProblem(

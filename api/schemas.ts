@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import type { ListCursor } from '../domain/entities';
 import { refusedAddress } from '../lib/email-address';
 import { AGENT_ACTIONS, CHANNELS, LIVE_SUPPORT_TOOLS, TICKET_STATUSES } from '../domain/ticket';
 import { PRIORITIES } from '../domain/policy';
-import type { ListCursor } from '../store/ticket-states';
 
 /**
  * Request shapes, written once: the routes validate with them and /openapi.json is generated from them, so

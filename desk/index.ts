@@ -26,6 +26,10 @@ import { createOrganizationService } from './organizations';
 import { createSlaAcceptances } from './sla-acceptance';
 import { createPortal, type PortalSettings } from './portal';
 import { createPinnedTerms } from './pinned-terms';
+import { createSessions } from './sessions';
+import { createAccess } from './access';
+import { createWebhookService } from './webhooks';
+import { createOpsFigures } from './ops-figures';
 
 /**
  * The desk: every use case, built once per process over the same store, workflow client and SLA
@@ -36,6 +40,8 @@ export interface DeskDeps {
   temporal: Client;
   taskQueue: string;
   store: Store;
+  /** The admin's API key (ADMIN_API_KEY): not a stored user, so the desk is told it. */
+  adminApiKey: string;
   /** The one SLA source: the registry's newest calendar and policy versions. */
   slaRegistry: SlaRegistry;
   logger: Logger;
@@ -54,6 +60,8 @@ export interface DeskDeps {
   inboundMail: InboundMailSettings;
   /** The customer portal's sign-in links and sessions (PORTAL_LINK_TTL_MINUTES). */
   portal?: Partial<PortalSettings>;
+  /** Webhook hosts allowed although they resolve to internal addresses (WEBHOOK_ALLOW_HOSTS). */
+  webhookAllowHosts?: readonly string[];
 }
 
 export interface InboundMailSettings {
@@ -78,6 +86,7 @@ export function createDesk(deps: DeskDeps) {
   const agents = createAgentDirectory({ store });
   const actions = createTicketActions({ temporal, store, now, agents, attachments, logger });
   const acceptances = createSlaAcceptances({ store });
+  const sessions = createSessions({ store, now });
   const agreements = createAgreements({ store, registry: slaRegistry });
   const pinnedTerms = createPinnedTerms({ store, registry: slaRegistry });
   const tickets = searchable(
@@ -107,6 +116,13 @@ export function createDesk(deps: DeskDeps) {
   });
   return {
     now,
+    /** API keys and console sessions: who is asking. */
+    access: createAccess({ store, sessions, adminApiKey: deps.adminApiKey }),
+    webhooks: createWebhookService({ store, now, allowHosts: deps.webhookAllowHosts }),
+    /** Ticket counts and SLA signals for the dashboard and /metrics. */
+    figures: createOpsFigures({ store }),
+    /** The database answers (GET /health). */
+    pingDatabase: () => store.ping(),
     /** The SLA in force now (calendar and policy), for previews and pages. */
     sla,
     slaRegistry,
@@ -145,6 +161,7 @@ export function createDesk(deps: DeskDeps) {
       agreements,
       pinnedTerms,
       acceptances,
+      sessions,
       links: deps.links,
       mailer: deps.mailer,
       mailDomain: deps.mailDomain,
@@ -194,9 +211,3 @@ function searchable(service: TicketService, actions: TicketActions): TicketServi
 }
 
 export type Desk = ReturnType<typeof createDesk>;
-
-// The stored entities the web and portal pages render, named through desk/ (the adapters' door to
-// store/) until they move to domain/.
-export type { Announcement } from '../store/announcements';
-export type { ThreadMessage } from '../store/messages';
-export type { TicketContent } from '../store/tickets';

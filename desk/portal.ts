@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { invalidInput, notFoundError } from '../domain/app-errors';
 import { createCalendar, describeSupportHours, type BusinessCalendar } from '../domain/calendar';
 import type { Logger } from '../lib/logger';
@@ -16,6 +16,7 @@ import type { PinnedTermsLookup } from './pinned-terms';
 import { customerThread } from './customer-view';
 import { proveAddress } from './customers';
 import type { SlaAcceptances } from './sla-acceptance';
+import { isSecret, newSecret, secretHash, type Sessions } from './sessions';
 import { agreementDocument, slaTextForReading, type SlaTextPart } from './sla-text';
 import type { TicketLinks } from './ticket-links';
 
@@ -25,8 +26,8 @@ import type { TicketLinks } from './ticket-links';
  *
  * A sign-in link is a random token mailed to the address; only its hash is stored, it expires, and it is used
  * once (claimed by one conditional update). Using it opens a customer session: a random secret, stored hashed,
- * revoked server-side on sign-out. Customer sessions live apart from the console's: another cookie, another
- * collection, so no role check stands between a customer and the console.
+ * revoked server-side on sign-out (desk/sessions.ts). Customer sessions are the portal's realm, apart from the
+ * console's, with another cookie, so no role check stands between a customer and the console.
  */
 
 export interface PortalSettings {
@@ -43,11 +44,6 @@ const DEFAULTS: PortalSettings = { linkTtlMs: 15 * 60_000, sessionTtlMs: 24 * 60
 /** The newest tickets the list shows; an organization with more is told so. */
 export const PORTAL_LIST_LIMIT = 100;
 const ANNOUNCEMENTS_SHOWN = 20;
-/** 32 random bytes in base64url: sign-in tokens and session secrets alike. */
-const SECRET = /^[A-Za-z0-9_-]{43}$/;
-
-const hashOf = (secret: string) => createHash('sha256').update(secret).digest('hex');
-const newSecret = () => randomBytes(32).toString('base64url');
 
 /** The signed-in customer, with what the portal decides by. */
 export interface PortalCustomer {
@@ -128,6 +124,8 @@ export interface PortalDeps {
   /** A ticket's own calendar (its pinned terms), for its page. */
   pinnedTerms: PinnedTermsLookup;
   acceptances: SlaAcceptances;
+  /** Customers' sessions: the same as the console's, in the portal's realm. */
+  sessions: Sessions;
   links: TicketLinks;
   mailer?: Mailer;
   mailDomain?: string;
@@ -157,7 +155,7 @@ export function createPortal(deps: PortalDeps) {
     const token = newSecret();
     const createdAt = now();
     await store.signInLinks.create(
-      hashOf(token),
+      secretHash(token),
       user.id,
       createdAt,
       new Date(createdAt.getTime() + settings.linkTtlMs),
@@ -214,37 +212,34 @@ export function createPortal(deps: PortalDeps) {
 
     /** The address a live, unused link signs in, without using it: the confirmation page. */
     async linkFor(token: string): Promise<{ email: string } | null> {
-      if (!SECRET.test(token)) return null;
-      const userId = await store.signInLinks.peek(hashOf(token), now());
+      if (!isSecret(token)) return null;
+      const userId = await store.signInLinks.peek(secretHash(token), now());
       const customer = userId ? await customerById(userId) : null;
       return customer ? { email: customer.email } : null;
     },
 
     /** Uses the link (once) and opens a session: its secret goes into the cookie. Null for an unknown, used or expired link. */
     async signIn(token: string): Promise<{ secret: string; customer: PortalCustomer; expiresAt: Date } | null> {
-      if (!SECRET.test(token)) return null;
+      if (!isSecret(token)) return null;
       const at = now();
-      const userId = await store.signInLinks.claim(hashOf(token), at);
+      const userId = await store.signInLinks.claim(secretHash(token), at);
       const user = userId ? await store.users.byId(userId) : null;
       if (!user || user.role !== 'customer') return null;
       // The link went to the address alone: it is proven, and joins its domain's organization (desk/customers.ts).
       const customer = customerOf(await proveAddress(store, user, at));
-      const secret = newSecret();
-      const expiresAt = new Date(at.getTime() + settings.sessionTtlMs);
-      await store.customerSessions.create(hashOf(secret), { userId: customer.id, createdAt: at, expiresAt });
+      const { secret, expiresAt } = await deps.sessions.open('portal', customer.id, settings.sessionTtlMs, at);
       deps.logger.info({ customer: customer.id }, 'portal sign-in');
       return { secret, customer, expiresAt };
     },
 
     /** The customer a session secret belongs to, read afresh (their organization may have changed), or null. */
     async customerFor(secret: string | undefined): Promise<PortalCustomer | null> {
-      if (!secret || !SECRET.test(secret)) return null;
-      const session = await store.customerSessions.find(hashOf(secret), now());
-      return session ? customerById(session.userId) : null;
+      const userId = await deps.sessions.userOf('portal', secret);
+      return userId ? customerById(userId) : null;
     },
 
     async signOut(secret: string | undefined): Promise<void> {
-      if (secret && SECRET.test(secret)) await store.customerSessions.revoke(hashOf(secret));
+      await deps.sessions.close('portal', secret);
     },
 
     /** The calendar the customer's times are shown in: their agreement's. */

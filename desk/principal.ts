@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Role, User } from '../store/users';
+import type { Role, User } from '../domain/entities';
 
 /** Who is asking, as every channel establishes it (API key, console session, verified mail sender). */
 export interface Principal {

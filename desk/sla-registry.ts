@@ -3,7 +3,7 @@ import { parseCalendar, type CalendarSpec } from '../domain/calendar';
 import { parsePolicyOverrides, type SlaPolicy, DEFAULT_POLICY } from '../domain/policy';
 import type { Logger } from '../lib/logger';
 import type { Store } from '../store';
-import type { SlaKind, SlaVersion } from '../store/sla-versions';
+import type { SlaKind, SlaVersion } from '../domain/entities';
 
 /** The calendar and policy a ticket's clocks run on. */
 export interface SlaSettings {
@@ -118,6 +118,16 @@ export function createSlaRegistry(deps: SlaRegistryDeps) {
     /** The newest version of a named calendar or policy (`default` included), or null. */
     latest<T = unknown>(kind: SettingsKind, name: string): Promise<SlaVersion<T> | null> {
       return store.slaVersions.latest<T>(kind, name);
+    },
+
+    /** Every version of a named calendar or policy, oldest first, without their bodies (none: it does not exist). */
+    versions(kind: SettingsKind, name: string): Promise<Omit<SlaVersion, 'body'>[]> {
+      return store.slaVersions.list(kind, name);
+    },
+
+    /** One version of a named calendar or policy, or null. */
+    version<T = unknown>(kind: SettingsKind, name: string, version: number): Promise<SlaVersion<T> | null> {
+      return store.slaVersions.get<T>(kind, name, version);
     },
 
     /** Validates (400 naming the field) and stores a new calendar version; a named one must exist (POST creates it). */

@@ -84,7 +84,7 @@ export function createUserService(deps: { store: Store; now: () => Date }) {
     async rotateApiKey(userId: string, actor: string): Promise<{ userId: string; apiKey: string }> {
       const apiKey = newApiKey();
       if (!(await deps.store.users.replaceApiKeyHash(userId, hashApiKey(apiKey)))) throw notFoundError('user');
-      await deps.store.consoleSessions.revokeUser(userId);
+      await deps.store.sessions.revokeUser('console', userId);
       await deps.store.audit.record({ at: deps.now(), actor, action: 'user.api-key.rotate', target: userId });
       return { userId, apiKey };
     },
@@ -96,7 +96,7 @@ export function createUserService(deps: { store: Store; now: () => Date }) {
     async revokeApiKey(userId: string, actor: string): Promise<void> {
       if (!(await deps.store.users.replaceApiKeyHash(userId, `revoked:${randomBytes(16).toString('hex')}`)))
         throw notFoundError('user');
-      await deps.store.consoleSessions.revokeUser(userId);
+      await deps.store.sessions.revokeUser('console', userId);
       await deps.store.audit.record({ at: deps.now(), actor, action: 'user.api-key.revoke', target: userId });
     },
   };

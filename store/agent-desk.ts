@@ -1,4 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
+import type { Macro } from '../domain/entities';
+export type { Macro };
 
 /**
  * What the agents' working day needs beside the tickets themselves: a word index for search, when each
@@ -48,14 +50,6 @@ export function registerAgentDeskModels(conn: Connection) {
 export const SEARCH_MATCH_LIMIT = 500;
 /** Distinct words kept per ticket: a pasted log does not grow the index without bound. */
 export const TOKENS_PER_TICKET = 5_000;
-
-export interface Macro {
-  id: string;
-  title: string;
-  body: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
 
 export function createAgentDeskRepositories(conn: Connection) {
   const { TicketSearch, TicketView, Macro: MacroModel } = registerAgentDeskModels(conn);

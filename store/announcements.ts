@@ -1,28 +1,7 @@
 import type { Models } from './models';
 import type { ChannelModels } from './channel-models';
-
-export type AnnouncementKind = 'update' | 'maintenance';
-export type BroadcastStatus = 'running' | 'done' | 'cancelled';
-
-export interface BroadcastProgress {
-  total: number;
-  sent: number;
-  failed: number;
-  /** true once a cancel was requested (the batch in flight still finishes). */
-  cancelled: boolean;
-  status: BroadcastStatus;
-}
-
-export interface Announcement extends BroadcastProgress {
-  id: string;
-  title: string;
-  body: string;
-  kind: AnnouncementKind;
-  window?: { from: Date; to: Date };
-  createdBy: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
+import type { AnnouncementKind, BroadcastStatus, BroadcastProgress, Announcement } from '../domain/entities';
+export type { AnnouncementKind, BroadcastStatus, BroadcastProgress, Announcement };
 
 export interface CustomerAddress {
   id: string;

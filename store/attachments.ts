@@ -1,20 +1,6 @@
 import type { ChannelModels } from './channel-models';
-
-/** A file kept with a ticket (a screenshot, a log). Stored as one binary document of bounded size. */
-export interface Attachment {
-  id: string;
-  ticketId: string;
-  messageId?: string;
-  filename: string;
-  contentType: string;
-  size: number;
-  data: Buffer;
-  createdAt: Date;
-  /** A file of a held mail (desk/held-mail.ts): for agents only, outside the ticket's quota, until released. */
-  held?: boolean;
-}
-
-export type AttachmentMeta = Omit<Attachment, 'data'>;
+import type { Attachment, AttachmentMeta } from '../domain/entities';
+export type { Attachment, AttachmentMeta };
 
 /** What one document may hold; the BSON limit is 16 MB, so stay well below it. */
 export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;

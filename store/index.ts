@@ -13,13 +13,13 @@ import { createUserRepository } from './users';
 import { createOrganizationRepository } from './organizations';
 import { createDomainClaimRepository } from './domain-claims';
 import { createOpsQueries } from './ops-queries'; // dashboard and /metrics aggregates
-import { createConsoleSessionRepository } from './console-sessions';
+import { createSessionRepository } from './sessions';
 import { createAgentDeskRepositories } from './agent-desk';
 import { createPortalRepositories } from './portal';
 
 export function createStore(conn: Connection) {
   const models = registerModels(conn);
-  const consoleSessions = createConsoleSessionRepository(conn);
+  const sessions = createSessionRepository(conn);
   const { models: portalModels, ...portal } = createPortalRepositories(conn);
   return {
     conn,
@@ -35,13 +35,13 @@ export function createStore(conn: Connection) {
     audit: createAuditRepository(models),
     webhooks: createWebhookRepository(models),
     ops: createOpsQueries(models),
-    consoleSessions,
+    sessions, // the console's and the portal's
     ...createChannelRepositories(conn, models),
     ...createAgentDeskRepositories(conn),
-    ...portal, // sign-in links, customer sessions, SLA acceptances
+    ...portal, // sign-in links, SLA acceptances
     /** Builds indexes explicitly at startup rather than lazily on first use. */
     async init(): Promise<void> {
-      await Promise.all([...Object.values(models), consoleSessions.model, ...portalModels].map((m) => m.init()));
+      await Promise.all([...Object.values(models), sessions.model, ...portalModels].map((m) => m.init()));
     },
     async ping(): Promise<void> {
       await conn.db!.admin().command({ ping: 1 });

@@ -1,40 +1,6 @@
-import type { MessageKind } from '../domain/thread';
 import type { Models } from './models';
-
-/** One entry of a ticket's thread. `internal` follows the kind: internal notes and escalation reasons are for agents only. */
-export interface ThreadMessage {
-  id: string;
-  ticketId: string;
-  authorId: string;
-  authorRole: string;
-  authorName: string;
-  body: string;
-  kind: MessageKind;
-  internal: boolean;
-  channel: string;
-  createdAt: Date;
-  /** For a message that came by mail: the whole text as sent, files not kept (with why), and what proved its sender. */
-  mail?: MailDetails;
-}
-
-export interface MailDetails {
-  original: string;
-  refusedFiles?: { filename: string; reason: string }[];
-  proof?: string;
-  /** A held mail (desk/held-mail.ts): what the sender wrote, and what an agent decided. */
-  held?: HeldMail;
-}
-
-export interface HeldMail {
-  status: 'pending' | 'released' | 'discarded';
-  /** The customer whose address it came from: a release adds it to the thread as theirs. */
-  customerId?: string;
-  reply: string;
-  decidedBy?: string;
-  decidedAt?: Date;
-  /** The thread message a release added. */
-  releasedAs?: string;
-}
+import type { ThreadMessage, MailDetails, HeldMail } from '../domain/entities';
+export type { ThreadMessage, MailDetails, HeldMail };
 
 export function createMessageRepository(models: Models) {
   const { Message } = models;

@@ -2,8 +2,8 @@ import { Schema, type Connection } from 'mongoose';
 import { isDuplicateKey } from './errors';
 
 /**
- * The customer portal's records: sign-in links, customer sessions and SLA acceptances. Same FerretDB/MongoDB
- * subset as models.ts: no TTL index (every read checks `expiresAt`; each new link or session sweeps the expired),
+ * The customer portal's records: sign-in links and SLA acceptances (its sessions: sessions.ts). Same FerretDB/MongoDB
+ * subset as models.ts: no TTL index (every read checks `expiresAt`; each new link sweeps the expired),
  * no transactions (a link is claimed by one conditional update, which the patched FerretDB applies atomically).
  */
 
@@ -16,16 +16,6 @@ const signInLinkSchema = new Schema(
     usedAt: { type: Date },
   },
   { versionKey: false, collection: 'portal_sign_in_links' },
-);
-
-const customerSessionSchema = new Schema(
-  {
-    _id: { type: String, required: true }, // SHA-256 of the cookie's secret
-    userId: { type: String, required: true, index: true },
-    createdAt: { type: Date, required: true },
-    expiresAt: { type: Date, required: true, index: true },
-  },
-  { versionKey: false, collection: 'customer_sessions' },
 );
 
 const acceptanceSchema = new Schema(
@@ -51,15 +41,8 @@ export interface SlaAcceptance {
   ticketId?: string;
 }
 
-export interface CustomerSession {
-  userId: string;
-  createdAt: Date;
-  expiresAt: Date;
-}
-
 export function createPortalRepositories(conn: Connection) {
   const SignInLink = conn.model('PortalSignInLink', signInLinkSchema);
-  const Session = conn.model('CustomerSession', customerSessionSchema);
   const Acceptance = conn.model('SlaAcceptance', acceptanceSchema);
   const toAcceptance = (d: Record<string, unknown>): SlaAcceptance => ({
     customerId: String(d.customerId),
@@ -72,7 +55,7 @@ export function createPortalRepositories(conn: Connection) {
   const accepted = new Set<string>();
 
   return {
-    models: [SignInLink, Session, Acceptance],
+    models: [SignInLink, Acceptance],
     signInLinks: {
       async create(tokenHash: string, userId: string, createdAt: Date, expiresAt: Date): Promise<void> {
         await SignInLink.deleteMany({ expiresAt: { $lte: createdAt } });
@@ -96,21 +79,6 @@ export function createPortalRepositories(conn: Connection) {
         if (res.modifiedCount !== 1) return null;
         const doc = await SignInLink.findOne({ _id: tokenHash }).lean<{ userId: string }>();
         return doc?.userId ?? null;
-      },
-    },
-    customerSessions: {
-      async create(secretHash: string, session: CustomerSession): Promise<void> {
-        await Session.deleteMany({ expiresAt: { $lte: session.createdAt } });
-        await Session.create({ _id: secretHash, ...session });
-      },
-      async find(secretHash: string, now: Date): Promise<CustomerSession | null> {
-        const doc = await Session.findOne({ _id: secretHash }).lean<CustomerSession>();
-        return doc && doc.expiresAt > now
-          ? { userId: doc.userId, createdAt: doc.createdAt, expiresAt: doc.expiresAt }
-          : null;
-      },
-      async revoke(secretHash: string): Promise<void> {
-        await Session.deleteOne({ _id: secretHash });
       },
     },
     acceptances: {

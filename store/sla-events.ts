@@ -1,16 +1,6 @@
 import type { Models } from './models';
-
-export interface SlaEventRecord {
-  /** Idempotency key: (ticket, type, metric, level, cycle). A retried insert is a no-op. */
-  key: string;
-  ticketId: string;
-  type: string;
-  metric?: string;
-  at: Date;
-  dueAt?: Date;
-  level?: string;
-  detail?: Record<string, unknown>;
-}
+import type { SlaEventRecord } from '../domain/entities';
+export type { SlaEventRecord };
 
 /** The driver writes `undefined` as null; the model left such fields out, and readers expect them absent. */
 const withoutUndefined = <T extends object>(o: T): Partial<T> =>

@@ -1,16 +1,6 @@
 import type { Models } from './models';
-
-/** Calendars and policies by name; organizations' agreements by organization id. */
-export type SlaKind = 'calendar' | 'policy' | 'agreement';
-
-export interface SlaVersion<T = unknown> {
-  kind: SlaKind;
-  name: string;
-  version: number;
-  body: T;
-  createdAt: Date;
-  createdBy: string;
-}
+import type { SlaKind, SlaVersion } from '../domain/entities';
+export type { SlaKind, SlaVersion };
 
 /** Calendars and policies as append-only versions: a change is a new version, never an edit. */
 export function createSlaVersionRepository(models: Models) {

@@ -1,28 +1,8 @@
 import { isDuplicateKey } from './errors';
 import { microcache } from './microcache';
 import type { Models } from './models';
-
-/** The projection of a ticket's workflow state that lists and searches read. */
-export interface TicketStateProjection {
-  id: string;
-  version: number;
-  status: string;
-  priority: string;
-  category: string;
-  customerId: string;
-  /** The customer's organization, when they belong to one. */
-  organizationId?: string;
-  subject: string;
-  assignee?: string;
-  escalationLevel: string;
-  slaState: string;
-  nextDeadline?: Date;
-  /** While the ticket waits for a scope review: when the review ends (and the ticket closes unless accepted). */
-  scopeReviewDueAt?: Date;
-  clocks?: unknown;
-  receivedAt: Date;
-  updatedAt: Date;
-}
+import type { TicketStateProjection, ListCursor } from '../domain/entities';
+export type { TicketStateProjection, ListCursor };
 
 export type TicketFacts = Pick<
   TicketStateProjection,
@@ -157,13 +137,6 @@ export interface TicketListFilter {
 }
 
 export type TicketListSort = 'deadline' | 'created';
-
-/** Where the previous page ended: the sort value and the id that breaks ties. */
-export interface ListCursor {
-  phase: 'dated' | 'undated';
-  value: string | null;
-  id: string;
-}
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -1,35 +1,7 @@
 import type { PinnedVersions } from '../domain/agreement';
 import type { Models } from './models';
-
-export interface TicketContent {
-  id: string;
-  subject: string;
-  description: string;
-  errorMessage?: string;
-  category: string;
-  priority: string;
-  channel: string;
-  liveSupportTool?: string;
-  customerId: string;
-  /** The customer's organization when the ticket was received (its agreement is the ticket's). */
-  organizationId?: string;
-  customerEmail: string;
-  customerName?: string;
-  receivedAt: Date;
-  slaVersion: string;
-  /**
-   * The calendar and policy versions the ticket runs under, so lists can show its times without asking its workflow:
-   * those it was opened under, then those a re-timing moved it to (`since`: that re-timing). Absent on older tickets.
-   */
-  pinned?: PinnedVersions & { since?: Date };
-  /** Sent through the web form under an existing customer's address and not yet confirmed by opening its mailed link. */
-  unverified?: boolean;
-  /** Its private link was shown on the web form, so opening it proves nothing about the address. */
-  linkShown?: boolean;
-  /** Opened before the customer's address was proven, at the domain of this organization (told in the acknowledgement). */
-  pendingOrganization?: { id: string; name: string };
-  refusedFiles?: { filename: string; reason: string }[];
-}
+import type { TicketContent } from '../domain/entities';
+export type { TicketContent };
 
 export function createTicketRepository(models: Models) {
   const { Ticket } = models;

@@ -1,22 +1,7 @@
 import { canonicalOrNull } from '../lib/email-address';
 import type { Models } from './models';
-
-export type Role = 'customer' | 'agent' | 'admin';
-
-export interface User {
-  id: string;
-  role: Role;
-  name: string;
-  email: string;
-  /** A customer without an organization: whether training is in their scope. Organizations' members follow their agreement. */
-  agreement: { trainingIncluded: boolean };
-  organizationId?: string;
-  /** A member's role in their organization: an `admin` also sees the organization's tickets in the customer portal. */
-  organizationRole?: 'member' | 'admin';
-  /** When the address was proven: a link mailed to it was used, or a verified reply came from it (desk/customers.ts). */
-  emailProvenAt?: Date;
-  createdAt: Date;
-}
+import type { Role, User } from '../domain/entities';
+export type { Role, User };
 
 /**
  * A user found by email is remembered for a minute: intake skips a read per ticket, which on FerretDB is a scan

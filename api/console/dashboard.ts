@@ -1,5 +1,5 @@
 import type { BusinessCalendar } from '../../domain/calendar';
-import type { Store } from '../../store';
+import type { OpsFigures } from '../../desk/ops-figures';
 import type { AttainmentReport, Reports } from '../../desk/reports';
 import { neverCloses } from './time';
 
@@ -71,21 +71,15 @@ export function ticketsPerShift(cal: BusinessCalendar, received: Date[], from: D
 
 /** `organizationId` narrows every figure to one organization's tickets (`none`: customers without one). */
 export async function dashboard(
-  deps: { reports: Reports; store: Store; cal: BusinessCalendar; ladder: string[] },
+  deps: { reports: Reports; figures: OpsFigures; cal: BusinessCalendar; ladder: string[] },
   from: Date,
   to: Date,
   organizationId?: string,
 ): Promise<Dashboard> {
-  const [report, allSignals, received] = await Promise.all([
+  const [report, { signals, received }] = await Promise.all([
     deps.reports.attainment({ from, to, ...(organizationId !== undefined ? { organizationId } : {}) }),
-    deps.store.ops.slaSignals(from, to),
-    deps.store.ops.receivedBetween(from, to, organizationId),
+    deps.figures.period(from, to, organizationId),
   ]);
-  let signals = allSignals;
-  if (organizationId !== undefined) {
-    const facts = await deps.store.ticketStates.factsOf([...new Set(allSignals.map((s) => s.ticketId))]);
-    signals = allSignals.filter((s) => (facts.get(s.ticketId)?.organizationId ?? 'none') === organizationId);
-  }
   const levels = [...new Set([...deps.ladder, ...signals.map((s) => s.level)])].map((level) => ({
     level,
     breaches: signals.filter((s) => s.type === 'breached' && s.level === level).length,

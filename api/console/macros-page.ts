@@ -1,9 +1,9 @@
 import type { Request, Response, Router } from 'express';
+import type { Macro } from '../../domain/entities';
 import type { RequestHandler } from 'express';
 import { AppError } from '../../domain/app-errors';
 import { MACRO_PLACEHOLDERS, type MacroService } from '../../desk/macros';
 import type { Principal } from '../../desk/principal';
-import type { Macro } from '../../store/agent-desk';
 import { CSRF_FIELD } from '../http/csrf';
 import { html, type SafeHtml } from '../http/html';
 

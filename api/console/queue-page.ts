@@ -1,7 +1,7 @@
 import { PRIORITIES } from '../../domain/policy';
+import type { TicketStateProjection } from '../../domain/entities';
 import type { ClockSnapshot } from '../../domain/ticket-sla';
 import { TICKET_STATUSES } from '../../domain/ticket';
-import type { TicketStateProjection } from '../../store/ticket-states';
 import type { Agent } from '../../desk/agents';
 import { NO_ORGANIZATION, type QueueRow } from '../../desk/ticket-list';
 import { html, type SafeHtml } from '../http/html';

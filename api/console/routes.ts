@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import express, {
   type ErrorRequestHandler,
   type Request,
@@ -8,14 +7,14 @@ import express, {
 } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { AppError } from '../../domain/app-errors';
+import type { ListCursor } from '../../domain/entities';
 import { createCalendar } from '../../domain/calendar';
 import { escalationLadder } from '../../domain/ticket-sla';
 import { PRIORITIES, type Priority } from '../../domain/policy';
 import { AGENT_ACTIONS, TICKET_STATUSES, type AgentAction } from '../../domain/ticket';
 import type { Logger } from '../../lib/logger';
-import type { Store } from '../../store';
-import type { ListCursor } from '../../store/ticket-states';
-import { hashApiKey, type Principal } from '../../desk/principal';
+import type { Principal } from '../../desk/principal';
+import { CONSOLE_SESSION_MS } from '../../desk/access';
 import type { Desk } from '../../desk';
 import { workflowIdFor } from '../../desk/tickets';
 import { renderMacro } from '../../desk/macros';
@@ -27,13 +26,12 @@ import { dashboardPeriod } from './dashboard-period';
 import { registerMacroPages } from './macros-page';
 import { consolePage, sendConsolePage } from './layout';
 import { queueBody, type QueueFilters } from './queue-page';
-import { currentSession, endSession, startSession, type ConsoleSessionState } from './session';
+import { consoleCookie } from '../http/cookies';
 import { ticketBody, type TicketPageData } from './ticket-page';
 import { attachmentList, sendAttachment } from '../http/attachment';
 
 export interface ConsoleDeps {
   desk: Desk;
-  store: Store;
   adminApiKey: string;
   logger: Logger;
   temporalUiUrl?: string;
@@ -104,11 +102,10 @@ function parseInstant(raw: string | undefined): Date | null {
 export function createConsoleRoutes(deps: ConsoleDeps): Router {
   const router = express.Router();
   const cKey = csrfKey(deps.adminApiKey);
-  const adminHash = Buffer.from(hashApiKey(deps.adminApiKey));
   const urlencoded = express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 20 });
   const { desk } = deps;
   const who = (res: Response) => res.locals.who as Principal;
-  const session = (res: Response) => res.locals.session as ConsoleSessionState | undefined;
+  const session = (res: Response) => res.locals.session as { who: Principal; secret: string } | undefined;
   // Signed in: a token bound to the session. Before (the login form): the double-submit token, one per
   // response, since asking twice on a first visit would set two different cookies.
   const csrf = (req: Request, res: Response): string => {
@@ -156,21 +153,6 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
         </form>`,
     );
 
-  async function principalForKey(key: string): Promise<Principal | null> {
-    const hash = hashApiKey(key);
-    if (timingSafeEqual(Buffer.from(hash), adminHash))
-      return {
-        id: 'admin',
-        role: 'admin',
-        name: 'Administrator',
-        email: 'admin@support.local',
-        trainingIncluded: false,
-      };
-    const user = await deps.store.users.byApiKeyHash(hash);
-    if (!user || user.role === 'customer') return null;
-    return { id: user.id, role: user.role, name: user.name, email: user.email, trainingIncluded: false };
-  }
-
   const limitLogins = rateLimit({
     windowMs: 15 * 60_000,
     limit: 30,
@@ -182,10 +164,10 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
   router.get('/login', (req, res) => loginPage(req, res, 200));
   router.post('/login', limitLogins, urlencoded, async (req, res) => {
     if (!csrfValid(req, cKey)) return loginPage(req, res, 403, 'This page had expired; sign in again.');
-    const p = await principalForKey(str(req.body, 'apiKey', 500) ?? '');
-    if (!p) return loginPage(req, res, 401, 'That key does not belong to an agent or admin.');
-    await startSession(req, res, deps.store.consoleSessions, p, desk.now());
-    deps.logger.info({ agent: p.id }, 'console sign-in');
+    const opened = await desk.access.signInToConsole(str(req.body, 'apiKey', 500) ?? '');
+    if (!opened) return loginPage(req, res, 401, 'That key does not belong to an agent or admin.');
+    consoleCookie.set(req, res, opened.secret, CONSOLE_SESSION_MS);
+    deps.logger.info({ agent: opened.who.id }, 'console sign-in');
     res.redirect(303, '/console');
   });
 
@@ -193,13 +175,13 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
   // else the page that mails customers their links. It says nothing about whether the ticket exists.
   router.get('/open/:id', async (req, res) => {
     const id = String(req.params.id);
-    const signedIn = (await currentSession(req, deps.store.consoleSessions, desk.now())) !== null;
+    const signedIn = (await desk.access.consoleSession(consoleCookie.read(req))) !== null;
     res.redirect(303, signedIn && TICKET_ID.test(id) ? `/console/tickets/${id}` : '/link');
   });
 
   // ---- everything below needs a session ----
   const requireSession: RequestHandler = async (req, res, next) => {
-    const s = await currentSession(req, deps.store.consoleSessions, desk.now());
+    const s = await desk.access.consoleSession(consoleCookie.read(req));
     if (!s) return res.redirect(303, '/console/login');
     res.locals.session = s;
     res.locals.who = s.who;
@@ -208,7 +190,10 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
   router.use(requireSession);
 
   router.post('/logout', urlencoded, async (req, res) => {
-    if (csrfOk(req, res)) await endSession(req, res, deps.store.consoleSessions);
+    if (csrfOk(req, res)) {
+      await desk.access.signOutOfConsole(consoleCookie.read(req));
+      consoleCookie.clear(req, res);
+    }
     res.redirect(303, '/console/login');
   });
 
@@ -275,7 +260,7 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
       );
     const now = desk.now(); // the instant of the snapshot: every countdown and explanation on the page counts from it
     // Its own calendar and policy, not the default in force: an organization's ticket keeps its agreement's.
-    const [events, terms] = await Promise.all([deps.store.slaEvents.forTicket(id), desk.tickets.termsOf(ticket, sla)]);
+    const [events, terms] = await Promise.all([desk.actions.timeline(who(res), id), desk.tickets.termsOf(ticket, sla)]);
     // Assignments record user ids; the page shows names.
     const assigned = events.flatMap((e) =>
       e.type === 'assigned' ? [String(e.detail?.from ?? ''), String(e.detail?.to ?? '')] : [],
@@ -453,8 +438,8 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
     }
     const ladder = organization ? escalationLadder(terms.policy) : await desk.pinnedTerms.levels();
     const [d, organizations] = await Promise.all([
-      dashboard({ reports: desk.reports, store: deps.store, cal, ladder }, from, to, organization),
-      deps.store.organizations.list(),
+      dashboard({ reports: desk.reports, figures: desk.figures, cal, ladder }, from, to, organization),
+      desk.organizations.list(),
     ]);
     render(req, res, 200, 'Dashboard', dashboardBody(d, cal, query, organizations));
   });

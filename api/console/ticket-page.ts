@@ -1,14 +1,11 @@
 import type { BusinessCalendar } from '../../domain/calendar';
+import type { Macro, SlaEventRecord, ThreadMessage, TicketContent } from '../../domain/entities';
 import { nextLevel, type AgentAction } from '../../domain/ticket';
 import type { Agent } from '../../desk/agents';
 import type { PinnedTerms } from '../../desk/pinned-terms';
-import type { Macro } from '../../store/agent-desk';
 import { PRIORITIES } from '../../domain/policy';
 import type { TicketSnapshot } from '../../domain/ticket-sla';
 import type { MessageKind } from '../../domain/thread';
-import type { ThreadMessage } from '../../store/messages';
-import type { SlaEventRecord } from '../../store/sla-events';
-import type { TicketContent } from '../../store/tickets';
 import { CSRF_FIELD } from '../http/csrf';
 import { html, type SafeHtml } from '../http/html';
 import { when } from './time';

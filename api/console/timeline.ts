@@ -1,6 +1,6 @@
 import type { BusinessCalendar } from '../../domain/calendar';
+import type { SlaEventRecord } from '../../domain/entities';
 import type { TicketSnapshot } from '../../domain/ticket-sla';
-import type { SlaEventRecord } from '../../store/sla-events';
 import { html, type SafeHtml } from '../http/html';
 import { openWindows } from './time';
 

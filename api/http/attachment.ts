@@ -1,6 +1,6 @@
 import type { Response } from 'express';
+import type { Attachment, AttachmentMeta } from '../../domain/entities';
 import { isImage } from '../../desk/attachments';
-import type { Attachment, AttachmentMeta } from '../../store/attachments';
 import { html, type SafeHtml } from './html';
 
 /** RFC 6266 / 8187: an ASCII fallback for old clients and the exact name as UTF-8 in `filename*`. */

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
+import { readCookie } from './cookies';
 
 /**
  * CSRF protection for pages without a session (the web form, the login and sign-in pages), bound to the client: the
@@ -32,14 +33,6 @@ function isSigned(key: Buffer, token: string | undefined): token is string {
   const expected = Buffer.from(sign(key, nonce));
   const given = Buffer.from(mac);
   return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-function readCookie(req: Request, name: string): string | undefined {
-  for (const part of (req.get('cookie') ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
 }
 
 /** The form token of one client: derived from its pre-session id, never equal to it. */

@@ -4,7 +4,7 @@ import { invalidInput } from '../../domain/app-errors';
 import { bearerMatches } from '../../lib/bearer';
 import type { Logger } from '../../lib/logger';
 import { errorHandler, notFoundHandler } from '../problem';
-import type { Store } from '../../store';
+import type { OpsFigures } from '../../desk/ops-figures';
 import type { IntakeStep } from '../../desk/tickets';
 import { routeLabel } from './request-context';
 
@@ -22,7 +22,8 @@ const STORE_FIGURES_CACHE_MS = 60_000;
 const MAX_BREACHED_SERIES = 200;
 
 export interface ApiMetricsOptions {
-  store: Store;
+  /** desk/ops-figures.ts: ticket counts and SLA signals. */
+  figures: OpsFigures;
   now: () => Date;
   cacheMs?: number;
   /** Label breached tickets by id (`sla_breached_ticket`): only when the operator opts in (METRICS_TICKET_IDS). */
@@ -67,12 +68,10 @@ export function createApiMetrics(deps: ApiMetricsOptions) {
       return value;
     };
   }
-  const statusCounts = cached(() => deps.store.ops.ticketCountsByStatus());
-  const lastDay = cached(async () => {
+  const statusCounts = cached(() => deps.figures.ticketCountsByStatus());
+  const lastDay = cached(() => {
     const to = deps.now();
-    const signals = await deps.store.ops.slaSignals(new Date(to.getTime() - DAY_MS), new Date(to.getTime() + 1));
-    const breachedIds = [...new Set(signals.filter((s) => s.type === 'breached').map((s) => s.ticketId))];
-    return { signals, priorities: await deps.store.ticketStates.prioritiesOf(breachedIds) };
+    return deps.figures.breaches(new Date(to.getTime() - DAY_MS), new Date(to.getTime() + 1));
   });
 
   new Gauge({

@@ -1,11 +1,12 @@
 import type { BusinessCalendar, MinuteRounding } from '../../domain/calendar';
+import type { Announcement } from '../../domain/entities';
 import { PRIORITIES, describeTarget } from '../../domain/policy';
 import type { MessageKind } from '../../domain/thread';
 import type { Portal, PortalClock, PortalTicketRow } from '../../desk/portal';
 import type { SlaTextPart } from '../../desk/sla-text';
-import type { Announcement } from '../../desk';
 import { attachmentList } from '../http/attachment';
 import { CSRF_FIELD } from '../http/csrf';
+import { emailRequestForm } from '../http/email-form';
 import { html, layout, type SafeHtml } from '../http/html';
 
 /** The portal's pages, rendered on the server; every value goes through `html`, which escapes it. No script. */
@@ -72,23 +73,7 @@ export function signInPage(p: { csrf: string; value: string; error?: string; not
         See your tickets and their deadlines, our announcements, and the service level agreement you are under. Enter
         the address you write to support from and we will mail you a link that signs you in: no password.
       </p>
-      <form method="post" action="/portal/sign-in" novalidate>
-        <input type="hidden" name="${CSRF_FIELD}" value="${p.csrf}" />
-        <div class="field">
-          <label for="email">Your email address</label>
-          ${p.error ? html`<p class="error" id="email-error">${p.error}</p>` : ''}
-          <input
-            type="email"
-            id="email"
-            name="email"
-            value="${p.value}"
-            autocomplete="email"
-            required${p.error ? html` aria-invalid="true" aria-describedby="email-error"` : ''}
-            autofocus
-          />
-        </div>
-        <button type="submit">Mail me a sign-in link</button>
-      </form>
+      ${emailRequestForm({ action: '/portal/sign-in', csrf: p.csrf, value: p.value, error: p.error, submit: 'Mail me a sign-in link' })}
       <p><a href="/">Open a new ticket</a></p>`,
   );
 }

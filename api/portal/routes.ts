@@ -25,7 +25,7 @@ import {
   ticketBody,
   ticketListBody,
 } from './pages';
-import { clearPortalCookie, readPortalCookie, setPortalCookie } from './session';
+import { portalCookie } from '../http/cookies';
 
 export interface PortalDeps {
   desk: Pick<Desk, 'portal' | 'now'>;
@@ -89,7 +89,7 @@ export function createPortalRoutes(deps: PortalDeps): Router {
 
   /** The signed-in customer, if any, into res.locals. */
   const session: RequestHandler = async (req, res, next) => {
-    const cookie = readPortalCookie(req);
+    const cookie = portalCookie.read(req);
     const who = await portal.customerFor(cookie);
     if (who) {
       res.locals.customer = who;
@@ -165,14 +165,14 @@ export function createPortalRoutes(deps: PortalDeps): Router {
     }
     const opened = await portal.signIn(token);
     if (!opened) return expired(res);
-    setPortalCookie(req, res, opened.secret, opened.expiresAt, now());
+    portalCookie.set(req, res, opened.secret, opened.expiresAt.getTime() - now().getTime());
     res.redirect(303, '/portal');
   });
 
   router.post('/sign-out', requireCustomer, urlencoded, async (req, res) => {
     if (!sessionCsrfValid(req, key, secret(res))) return res.redirect(303, '/portal');
     await portal.signOut(secret(res));
-    clearPortalCookie(req, res);
+    portalCookie.clear(req, res);
     res.redirect(303, '/portal?signed-out=1');
   });
 

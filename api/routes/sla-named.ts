@@ -2,7 +2,6 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { notFoundError } from '../../domain/app-errors';
 import { SLA_NAME, type SettingsKind, type SlaRegistry } from '../../desk/sla-registry';
-import type { Store } from '../../store';
 import { slaVersionFor } from '../../desk/customer-view';
 import { principal, requireRole } from '../auth';
 import { parseOr400 } from '../problem';
@@ -25,7 +24,7 @@ export const createSettingsBody = {
  * Named calendars and policies beside `default` (api/routes/sla.ts keeps its own routes): created with POST,
  * versioned with PUT, read by name and version, deleted unless an organization's agreement names them.
  */
-export function namedSlaRoutes(deps: { registry: SlaRegistry; store: Store }): Router {
+export function namedSlaRoutes(deps: { registry: SlaRegistry }): Router {
   const router = Router();
   for (const [path, kind, param] of [
     ['calendars', 'calendar', 'calendarId'],
@@ -63,14 +62,14 @@ export function namedSlaRoutes(deps: { registry: SlaRegistry; store: Store }): R
     });
     router.get(`/sla/${path}/:${param}/versions`, async (req, res) => {
       const name = nameOf(req.params);
-      const versions = await deps.store.slaVersions.list(kind, name);
+      const versions = await deps.registry.versions(kind, name);
       if (!versions.length) throw notFoundError(kind);
       res.json({ versions: versions.map((v) => slaVersionFor(principal(req), v)) });
     });
     router.get(`/sla/${path}/:${param}/versions/:version`, async (req, res) => {
       const name = nameOf(req.params);
       const version = parseOr400(versionParam, req.params.version, 'version');
-      const found = await deps.store.slaVersions.get(kind, name, version);
+      const found = await deps.registry.version(kind, name, version);
       if (!found) throw notFoundError(`${kind} version`);
       res.json(slaVersionFor(principal(req), found));
     });

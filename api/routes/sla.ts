@@ -6,11 +6,9 @@ import { principal, requireRole } from '../auth';
 import { badRequest, parseOr400 } from '../problem';
 import { calendarInstant, zoneName } from '../schemas';
 import { calendarBody, policyBody } from '../sla-schemas';
-import type { SlaRegistry } from '../../desk/sla-registry';
+import type { SettingsKind, SlaRegistry } from '../../desk/sla-registry';
 import type { SlaService } from '../../desk/sla';
 import { slaVersionFor } from '../../desk/customer-view';
-import type { Store } from '../../store';
-import type { SlaKind } from '../../store/sla-versions';
 
 export const zoneQuery = z.object({ zone: zoneName.optional() }).strict();
 export const previewQuery = z
@@ -26,7 +24,7 @@ export const versionParam = z.object({ version: z.coerce.number().int().min(1) }
  * A PUT replaces the SLA in force for every new ticket: a missing, empty or non-object body (a client
  * that lost its payload, or sent it as another media type) must not silently become the defaults.
  */
-export function requireSettings(body: unknown, kind: SlaKind): void {
+export function requireSettings(body: unknown, kind: SettingsKind): void {
   const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
   if (!isObject || Object.keys(body).length === 0) {
     throw badRequest(`the ${kind} is missing`, [
@@ -36,7 +34,7 @@ export function requireSettings(body: unknown, kind: SlaKind): void {
 }
 
 /** Support hours, previews, versioned calendars and policies, and re-timing. */
-export function slaRoutes(deps: { sla: SlaService; registry: SlaRegistry; store: Store; now: () => Date }): Router {
+export function slaRoutes(deps: { sla: SlaService; registry: SlaRegistry; now: () => Date }): Router {
   const router = Router();
 
   router.get('/sla/status', (req, res) => {
@@ -52,19 +50,19 @@ export function slaRoutes(deps: { sla: SlaService; registry: SlaRegistry; store:
   for (const [path, kind] of [
     ['calendars', 'calendar'],
     ['policies', 'policy'],
-  ] as [string, SlaKind][]) {
+  ] as [string, SettingsKind][]) {
     router.get(`/sla/${path}/default`, async (req, res) => {
-      const latest = await deps.store.slaVersions.latest(kind, 'default');
+      const latest = await deps.registry.latest(kind, 'default');
       if (!latest) throw notFoundError(kind);
       res.json(slaVersionFor(principal(req), latest));
     });
     router.get(`/sla/${path}/default/versions`, async (req, res) => {
-      const versions = await deps.store.slaVersions.list(kind, 'default');
+      const versions = await deps.registry.versions(kind, 'default');
       res.json({ versions: versions.map((v) => slaVersionFor(principal(req), v)) });
     });
     router.get(`/sla/${path}/default/versions/:version`, async (req, res) => {
       const { version } = parseOr400(versionParam, req.params, 'version');
-      const found = await deps.store.slaVersions.get(kind, 'default', version);
+      const found = await deps.registry.version(kind, 'default', version);
       if (!found) throw notFoundError(`${kind} version`);
       res.json(slaVersionFor(principal(req), found));
     });

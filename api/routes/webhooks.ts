@@ -1,10 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import { WEBHOOK_EVENTS } from '../../domain/ticket-sla';
-import { invalidInput, notFoundError } from '../../domain/app-errors';
-import { checkDestination, RefusedDestination } from '../../lib/outbound-address';
-import type { Store } from '../../store';
+import type { WebhookService } from '../../desk/webhooks';
 import { principal, requireRole } from '../auth';
 import { parseOr400 } from '../problem';
 
@@ -21,55 +18,22 @@ export const createWebhookBody = z
   })
   .strict();
 
-/**
- * Admins register endpoints for SLA events; the signing secret is shown once, at creation. A URL whose
- * host resolves to a loopback, private, link-local, multicast or metadata address is refused unless the
- * operator allowed that host (WEBHOOK_ALLOW_HOSTS); delivery checks again (activities/webhook-activities.ts).
- */
-export function webhookRoutes(deps: { store: Store; now: () => Date; allowHosts?: readonly string[] }): Router {
+/** Admins register endpoints for SLA events (desk/webhooks.ts); the signing secret is shown once, at creation. */
+export function webhookRoutes(webhooks: WebhookService): Router {
   const router = Router();
   router.use(requireRole('admin'));
 
   router.post('/', async (req, res) => {
     const body = parseOr400(createWebhookBody, req.body ?? {}, 'webhook');
-    try {
-      await checkDestination(body.url, deps.allowHosts ?? []);
-    } catch (err) {
-      if (err instanceof RefusedDestination) throw invalidInput(`the URL ${err.reason}`, 'url');
-      throw err;
-    }
-    const hook = {
-      id: `W${randomBytes(6).toString('hex').toUpperCase()}`,
-      url: body.url,
-      secret: `whsec_${randomBytes(24).toString('base64url')}`,
-      events: body.events,
-      active: true,
-      createdAt: deps.now(),
-    };
-    await deps.store.webhooks.add(hook);
-    await deps.store.audit.record({
-      at: deps.now(),
-      actor: principal(req).id,
-      action: 'webhook.create',
-      target: hook.id,
-      detail: { url: hook.url, events: hook.events },
-    });
-    res.status(201).json(hook);
+    res.status(201).json(await webhooks.register(body, principal(req).id));
   });
 
   router.get('/', async (_req, res) => {
-    const hooks = await deps.store.webhooks.list();
-    res.json({ webhooks: hooks.map(({ secret, ...h }) => ({ ...h, secretHint: `${secret.slice(0, 10)}…` })) });
+    res.json({ webhooks: await webhooks.list() });
   });
 
   router.delete('/:id', async (req, res) => {
-    if (!(await deps.store.webhooks.remove(String(req.params.id)))) throw notFoundError('webhook');
-    await deps.store.audit.record({
-      at: deps.now(),
-      actor: principal(req).id,
-      action: 'webhook.delete',
-      target: String(req.params.id),
-    });
+    await webhooks.remove(String(req.params.id), principal(req).id);
     res.status(204).end();
   });
   return router;

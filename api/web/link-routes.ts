@@ -3,7 +3,8 @@ import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import { refusedAddress } from '../../lib/email-address';
 import type { Desk } from '../../desk';
-import { CSRF_FIELD, csrfToken, csrfValid } from '../http/csrf';
+import { csrfToken, csrfValid } from '../http/csrf';
+import { emailRequestForm } from '../http/email-form';
 import { html, layout, sendPage } from '../http/html';
 import { messagePage } from './pages';
 
@@ -26,23 +27,7 @@ function linkRequestPage(p: { csrf: string; value: string; error?: string }): st
         Lost the link to your ticket? Enter the address you wrote from and we will mail you the links to your tickets.
         For your privacy they are only ever sent by mail, never shown here.
       </p>
-      <form method="post" action="/link" novalidate>
-        <input type="hidden" name="${CSRF_FIELD}" value="${p.csrf}" />
-        <div class="field">
-          <label for="email">Your email address</label>
-          ${p.error ? html`<p class="error" id="email-error">${p.error}</p>` : ''}
-          <input
-            type="email"
-            id="email"
-            name="email"
-            value="${p.value}"
-            autocomplete="email"
-            required${p.error ? html` aria-invalid="true" aria-describedby="email-error"` : ''}
-            autofocus
-          />
-        </div>
-        <button type="submit">Mail me my links</button>
-      </form>
+      ${emailRequestForm({ action: '/link', csrf: p.csrf, value: p.value, error: p.error, submit: 'Mail me my links' })}
       <p><a href="/">Open a new ticket</a></p>`,
   );
 }

@@ -1,8 +1,8 @@
 import { createCalendar, describeSupportHours, type BusinessCalendar } from '../../domain/calendar';
+import type { ThreadMessage, TicketContent } from '../../domain/entities';
 import { PRIORITIES, describeTargets, type MetricTarget, type Priority } from '../../domain/policy';
 import type { TicketSnapshot } from '../../domain/ticket-sla';
 import type { MessageKind } from '../../domain/thread';
-import type { ThreadMessage, TicketContent } from '../../desk';
 import type { SlaSettings } from '../../desk/tickets';
 
 /** Plain view models for the pages: every time already formatted in the calendar's zone. */

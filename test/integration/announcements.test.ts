@@ -73,13 +73,14 @@ beforeAll(async () => {
     temporal: client,
     taskQueue,
     store,
+    adminApiKey: adminKey,
     slaRegistry,
     logger: quietLogger,
     supportAddress: 'support@test.local',
     links: createTicketLinks({ key: randomBytes(32), publicUrl: 'http://localhost' }),
     inboundMail: { replySecret: TEST_REPLY_SECRET },
   });
-  const app = createApp({ desk, temporal: client, store, logger: quietLogger, adminApiKey: adminKey });
+  const app = createApp({ desk, temporal: client, logger: quietLogger, adminApiKey: adminKey });
   server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   admin = apiClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, adminKey);

@@ -222,7 +222,6 @@ describe('logs and the console', () => {
     const app = createApp({
       desk: stack.desk,
       temporal: stack.client,
-      store: stack.store,
       logger,
       adminApiKey: stack.adminKey,
       temporalUiUrl: 'http://ui.test:8233/',

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { consoleLogin } from '../support/console';
 import { apiClient, type ApiClient } from '../support/http';
 import { mailsFor } from '../support/outbox';
 import { browserLike, requestSignIn, signIn, signInLinks } from '../support/portal';
@@ -120,7 +121,29 @@ describe('signing in by a mailed link', () => {
     const stored = await db().collection('portal_sign_in_links').find({}).toArray();
     expect(stored.length).toBeGreaterThan(0);
     expect(JSON.stringify(stored)).not.toContain(link.split('/').at(-1));
-    expect(JSON.stringify(await db().collection('customer_sessions').find({}).toArray())).not.toContain(session);
+    const sessions = await db().collection('sessions').find({ realm: 'portal' }).toArray();
+    expect(sessions.length).toBeGreaterThan(0);
+    expect(JSON.stringify(sessions)).not.toContain(session);
+  });
+
+  it("keeps portal and console sessions apart, though one store holds both: neither's secret opens the other", async () => {
+    const b = browserLike(stack.baseUrl);
+    await signIn(b, outbox, bob);
+    const portalSecret = b.jar.get('sd_portal')!;
+    const asConsole = await fetch(`${stack.baseUrl}/console`, {
+      headers: { cookie: `sd_console=${portalSecret}` },
+      redirect: 'manual',
+    });
+    expect(asConsole.status).toBe(303);
+    expect(asConsole.headers.get('location')).toBe('/console/login');
+
+    const agent = (await admin.post('/api/v1/users', { role: 'agent', name: 'Agent', email: `agent-${suffix}@x.test` }))
+      .body as { apiKey: string };
+    const consoleSecret = /sd_console=([^;]+)/.exec(await consoleLogin(stack.baseUrl, agent.apiKey))![1]!;
+    const asPortal = await fetch(`${stack.baseUrl}/portal`, { headers: { cookie: `sd_portal=${consoleSecret}` } });
+    expect(await asPortal.text()).not.toContain('id="signed-in-as"');
+    const signedIn = await fetch(`${stack.baseUrl}/portal`, { headers: { cookie: `sd_portal=${portalSecret}` } });
+    expect(await signedIn.text()).toContain(`id="signed-in-as">${bob}<`);
   });
 
   it('is linked from the acknowledgement mail, whose link opens the portal', async () => {

@@ -58,7 +58,6 @@ describe('/metrics', () => {
     const app = createApp({
       desk: stack.desk,
       temporal: stack.client,
-      store: stack.store,
       logger: quietLogger,
       adminApiKey: stack.adminKey,
     });
@@ -87,7 +86,6 @@ describe('rate limits', () => {
     const app = createApp({
       desk: stack.desk,
       temporal: stack.client,
-      store: stack.store,
       logger: quietLogger,
       adminApiKey: stack.adminKey,
       rateLimit: { limit: 3, windowMs: 60_000 },

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../api/app';
+import { createDesk } from '../../desk';
 import { createStore, type Store } from '../../store';
 import { connectMongo } from '../../store/connection';
 import { apiClient, serveOnLoopback, type ApiClient } from '../support/http';
-import { quietLogger, startStack, type TestStack } from '../support/stack';
+import { quietLogger, startStack, TEST_REPLY_SECRET, type TestStack } from '../support/stack';
 
 /**
  * What a leaked cookie, form token or API key is worth: console sign-out ends the session on the
@@ -149,12 +150,24 @@ async function secondApi(run: (base: string) => Promise<void>) {
   const uri = new URL(inject('mongoUri'));
   uri.pathname = `/${stack.store.conn.name}`;
   const store: Store = createStore(await connectMongo(uri.toString()));
+  const desk = createDesk({
+    temporal: stack.client,
+    taskQueue: stack.taskQueue,
+    store,
+    adminApiKey: stack.adminKey,
+    slaRegistry: stack.desk.slaRegistry,
+    logger: quietLogger,
+    links: stack.desk.links,
+    supportAddress: 'support@test.local',
+    inboundMail: { replySecret: TEST_REPLY_SECRET },
+  });
   try {
     await serveOnLoopback(
-      createApp({ desk: stack.desk, temporal: stack.client, store, logger: quietLogger, adminApiKey: stack.adminKey }),
+      createApp({ desk, temporal: stack.client, logger: quietLogger, adminApiKey: stack.adminKey }),
       run,
     );
   } finally {
+    await desk.close();
     await store.conn.close();
   }
 }

@@ -8,6 +8,7 @@ import { inject } from 'vitest';
 import { createApp } from '../../api/app';
 import type { RateLimitOptions } from '../../api/hardening';
 import { createApiMetrics } from '../../api/ops/metrics';
+import { createOpsFigures } from '../../desk/ops-figures';
 import type { SlaSettings } from '../../desk/tickets';
 import { createDesk, type Desk, type InboundMailSettings } from '../../desk';
 import { createSlaRegistry } from '../../desk/sla-registry';
@@ -121,7 +122,11 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   const sla = opts.sla ?? { calendar: SLA_CALENDAR, policy: DEFAULT_POLICY };
   const slaRegistry = createSlaRegistry({ store, seed: sla, now: () => new Date() });
   await slaRegistry.init();
-  const metrics = createApiMetrics({ store, now: () => new Date(), ticketIds: opts.metricsTicketIds });
+  const metrics = createApiMetrics({
+    figures: createOpsFigures({ store }),
+    now: () => new Date(),
+    ticketIds: opts.metricsTicketIds,
+  });
   const metricsToken = `mtk_${randomBytes(16).toString('hex')}`;
   const mailer = createMailer({ url: inject('smtpUrl'), from: 'Support <support@test.local>' });
   const inboundMail = { replySecret: TEST_REPLY_SECRET, ...opts.inboundMail };
@@ -129,6 +134,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     temporal: client,
     taskQueue,
     store,
+    adminApiKey: adminKey,
     slaRegistry,
     logger: quietLogger,
     observeIntakeStep: metrics.observeIntakeStep,
@@ -139,20 +145,19 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     attachmentQuota: opts.attachmentQuota,
     inboundMail,
     portal: opts.portal,
+    webhookAllowHosts: opts.webhookAllowHosts,
   });
   const inboundToken = randomBytes(24).toString('hex');
   const app = createApp({
     desk,
     metrics,
     temporal: client,
-    store,
     logger: quietLogger,
     adminApiKey: adminKey,
     inboundApiToken: inboundToken,
     rateLimit: opts.rateLimit,
     metricsToken,
     trustProxy: opts.trustProxy,
-    webhookAllowHosts: opts.webhookAllowHosts,
     portalRateLimit: opts.portalRateLimit,
   });
   server.on('request', app);
