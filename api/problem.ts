@@ -1,8 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { AppError } from '../domain/app-errors';
-import { DomainError } from '../domain/errors';
+import { AppError, DomainError } from '../domain/errors';
 import { isDataUnavailable } from '../desk/errors';
 
 /** RFC 9457 problem details; the only error shape a client ever sees. */

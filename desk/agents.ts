@@ -1,4 +1,4 @@
-import { invalidInput } from '../domain/app-errors';
+import { invalidInput } from '../domain/errors';
 import type { Store } from '../store';
 import type { User } from '../store/users';
 import type { Principal } from './principal';

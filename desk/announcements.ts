@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { invalidTransition, notFoundError } from '../domain/app-errors';
+import { invalidTransition, notFoundError } from '../domain/errors';
 import { createCalendar, formatUtcMinute } from '../domain/calendar';
 import type { Store } from '../store';
 import type { Announcement, BroadcastProgress } from '../store/announcements';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AppError, notFoundError } from '../domain/app-errors';
+import { AppError, notFoundError } from '../domain/errors';
 import type { Store } from '../store';
 import type { Attachment, AttachmentMeta } from '../store/attachments';
 import { MAX_ATTACHMENT_BYTES } from '../store/attachments';

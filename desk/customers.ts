@@ -1,4 +1,4 @@
-import { invalidInput } from '../domain/app-errors';
+import { invalidInput } from '../domain/errors';
 import { canonicalEmail } from '../lib/email-address';
 import type { Store } from '../store';
 import type { Organization } from '../store/organizations';

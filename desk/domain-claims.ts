@@ -1,4 +1,4 @@
-import { unavailableError } from '../domain/app-errors';
+import { unavailableError } from '../domain/errors';
 import type { Logger } from '../lib/logger';
 import type { Store } from '../store';
 import type { Organization } from '../store/organizations';

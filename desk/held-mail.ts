@@ -1,4 +1,4 @@
-import { conflictError, forbiddenError, notFoundError } from '../domain/app-errors';
+import { conflictError, forbiddenError, notFoundError } from '../domain/errors';
 import type { Logger } from '../lib/logger';
 import type { Store } from '../store';
 import type { ThreadMessage } from '../store/messages';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AppError } from '../domain/app-errors';
+import { AppError } from '../domain/errors';
 import type { Logger } from '../lib/logger';
 import { canonicalEmail } from '../lib/email-address';
 import { isNotificationMessageId } from '../lib/reply-token';

@@ -1,5 +1,5 @@
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { forbiddenError, invalidTransition } from '../domain/app-errors';
+import { forbiddenError, invalidTransition } from '../domain/errors';
 import type { LiveOutcome } from '../domain/ticket-sla';
 import type { LiveSupportTool } from '../domain/ticket';
 import { randomBytes } from 'node:crypto';

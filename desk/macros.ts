@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { invalidInput, notFoundError } from '../domain/app-errors';
+import { invalidInput, notFoundError } from '../domain/errors';
 import type { CalendarSpec } from '../domain/calendar';
 import { createCalendar } from '../domain/calendar';
 import type { TicketSnapshot } from '../domain/ticket-sla';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { conflictError, invalidInput, notFoundError } from '../domain/app-errors';
+import { conflictError, invalidInput, notFoundError } from '../domain/errors';
 import { escalationLadder } from '../domain/ticket-sla';
 import type { SlaPolicy } from '../domain/policy';
 import { canonicalDomain } from '../lib/email-address';

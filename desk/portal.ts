@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { invalidInput, notFoundError } from '../domain/app-errors';
+import { invalidInput, notFoundError } from '../domain/errors';
 import { createCalendar, describeSupportHours, type BusinessCalendar } from '../domain/calendar';
 import type { Logger } from '../lib/logger';
 import { escapeHtml } from '../lib/mail-html';

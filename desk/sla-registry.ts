@@ -1,4 +1,4 @@
-import { conflictError, invalidInput, notFoundError } from '../domain/app-errors';
+import { conflictError, invalidInput, notFoundError } from '../domain/errors';
 import { parseCalendar, type CalendarSpec } from '../domain/calendar';
 import { parsePolicyOverrides, type SlaPolicy, DEFAULT_POLICY } from '../domain/policy';
 import type { Logger } from '../lib/logger';

@@ -1,6 +1,5 @@
-import { invalidInput } from '../domain/app-errors';
+import { invalidInput, isDomainError } from '../domain/errors';
 import { createCalendar, type BusinessCalendar } from '../domain/calendar';
-import { isDomainError } from '../domain/errors';
 import type { Priority } from '../domain/policy';
 import { METRICS } from '../domain/ticket-sla';
 import type { Client } from '@temporalio/client';

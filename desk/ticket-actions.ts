@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { WorkflowUpdateFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { forbiddenError, invalidTransition, invalidInput, notFoundError } from '../domain/app-errors';
+import { forbiddenError, invalidTransition, invalidInput, notFoundError } from '../domain/errors';
 import type { Priority } from '../domain/policy';
 import type { AgentAction } from '../domain/ticket';
 import { ACTION_FIELDS, ACTION_TEXT, isInternalKind, type MessageKind } from '../domain/thread';

@@ -1,4 +1,4 @@
-import { invalidInput } from '../domain/app-errors';
+import { invalidInput } from '../domain/errors';
 import { searchTokens } from '../domain/search';
 import { listItemFor } from './customer-view';
 import type { Store } from '../store';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { conflictError, forbiddenError, invalidInput, notFoundError, unavailableError } from '../domain/app-errors';
+import { conflictError, forbiddenError, invalidInput, notFoundError, unavailableError } from '../domain/errors';
 import { createCalendar } from '../domain/calendar';
 import type { Priority } from '../domain/policy';
 import { receive, snapshot, type TicketIntake, type TicketSnapshot } from '../domain/ticket-sla';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { conflictError, invalidInput, notFoundError } from '../domain/app-errors';
+import { conflictError, invalidInput, notFoundError } from '../domain/errors';
 import { canonicalEmail } from '../lib/email-address';
 import type { Store } from '../store';
 import type { Role, User } from '../store/users';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { invalidInput, notFoundError } from '../domain/app-errors';
+import { invalidInput, notFoundError } from '../domain/errors';
 import { checkDestination, RefusedDestination } from '../lib/outbound-address';
 import type { Store } from '../store';
 

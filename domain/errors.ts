@@ -1,4 +1,8 @@
 /**
+ * The domain's errors, the one home of errors below the adapters. Two families:
+ * - DomainError: invalid calendar or policy data, or a calendar that cannot answer;
+ * - AppError: what the use cases refuse (not found, conflict, invalid input...), free of HTTP.
+ *
  * Typed errors for the pure domain. `code` is stable and machine-readable; `field` names the offending
  * input (e.g. "windows[2].open", "targets.urgent.resolutionMinutes") so config and API errors can point at it.
  */
@@ -38,3 +42,29 @@ export class PolicyError extends DomainError {
 export function isDomainError(error: unknown): error is DomainError {
   return error instanceof DomainError;
 }
+
+/**
+ * Errors the services raise, free of HTTP: the API maps each code to a status, the workflow and
+ * activities to failure types.
+ */
+export type AppErrorCode =
+  'not_found' | 'conflict' | 'invalid_transition' | 'unavailable' | 'invalid_input' | 'too_large' | 'forbidden';
+
+export class AppError extends Error {
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const notFoundError = (what: string) => new AppError('not_found', `no such ${what}`);
+export const conflictError = (message: string, field?: string) => new AppError('conflict', message, field);
+export const invalidTransition = (message: string) => new AppError('invalid_transition', message);
+export const unavailableError = (message: string) => new AppError('unavailable', message);
+export const invalidInput = (message: string, field?: string) => new AppError('invalid_input', message, field);
+/** The caller's role may not do this (a customer writing an internal note), whatever the input. */
+export const forbiddenError = (message: string, field?: string) => new AppError('forbidden', message, field);

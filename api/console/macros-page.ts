@@ -1,7 +1,7 @@
 import type { Request, Response, Router } from 'express';
 import type { Macro } from '../../domain/entities';
 import type { RequestHandler } from 'express';
-import { AppError } from '../../domain/app-errors';
+import { AppError } from '../../domain/errors';
 import { MACRO_PLACEHOLDERS, type MacroService } from '../../desk/macros';
 import type { Principal } from '../../desk/principal';
 import { CSRF_FIELD } from '../http/csrf';

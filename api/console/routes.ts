@@ -6,7 +6,7 @@ import express, {
   type Router,
 } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { AppError } from '../../domain/app-errors';
+import { AppError } from '../../domain/errors';
 import type { ListCursor } from '../../domain/entities';
 import { createCalendar } from '../../domain/calendar';
 import { escalationLadder } from '../../domain/ticket-sla';

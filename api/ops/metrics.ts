@@ -1,6 +1,6 @@
 import express, { type Express, type Request, type RequestHandler } from 'express';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { invalidInput } from '../../domain/app-errors';
+import { invalidInput } from '../../domain/errors';
 import { bearerMatches } from '../../lib/bearer';
 import type { Logger } from '../../lib/logger';
 import { errorHandler, notFoundHandler } from '../problem';

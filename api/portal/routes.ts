@@ -8,7 +8,7 @@ import express, {
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import { refusedAddress } from '../../lib/email-address';
-import { AppError } from '../../domain/app-errors';
+import { AppError } from '../../domain/errors';
 import type { Desk } from '../../desk';
 import type { PortalCustomer } from '../../desk/portal';
 import type { Logger } from '../../lib/logger';

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { notFoundError } from '../../domain/app-errors';
+import { notFoundError } from '../../domain/errors';
 import { SLA_NAME, type SettingsKind, type SlaRegistry } from '../../desk/sla-registry';
 import { slaVersionFor } from '../../desk/customer-view';
 import { principal, requireRole } from '../auth';

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { PRIORITIES } from '../../domain/policy';
-import { notFoundError } from '../../domain/app-errors';
+import { notFoundError } from '../../domain/errors';
 import { principal, requireRole } from '../auth';
 import { badRequest, parseOr400 } from '../problem';
 import { calendarInstant, zoneName } from '../schemas';

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { AppError } from '../../domain/app-errors';
+import { AppError } from '../../domain/errors';
 import type { Desk } from '../../desk';
 import { checkFiles } from '../../desk/attachments';
 import { addLinkRoutes } from './link-routes';
