@@ -1,5 +1,5 @@
 /**
- * The domain's errors, the one home of errors below the adapters. Two families:
+ * The domain layer's one home of errors (desk/, store/ and api/problem.ts have one each). Two families:
  * - DomainError: invalid calendar or policy data, or a calendar that cannot answer;
  * - AppError: what the use cases refuse (not found, conflict, invalid input...), free of HTTP.
  *
