@@ -1,7 +1,8 @@
 /** Every notification as a plain-text and an HTML part, rendered from the facts the workflow sends. */
 import { categoryWords } from '../domain/agreement';
 import type { NotificationKind } from '../domain/ticket-sla';
-import { escapeHtml, textToHtml } from '../lib/mail-html';
+import { escapeHtml } from '../lib/escape-html';
+import { textToHtml } from '../lib/mail-html';
 
 export type { NotificationKind };
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { invalidInput, notFoundError } from '../domain/errors';
 import { createCalendar, describeSupportHours, type BusinessCalendar } from '../domain/calendar';
 import type { Logger } from '../lib/logger';
-import { escapeHtml } from '../lib/mail-html';
+import { escapeHtml } from '../lib/escape-html';
 import type { Mailer } from '../lib/mailer';
 import type { Store } from '../store';
 import type { ThreadMessage } from '../store/messages';

@@ -1,10 +1,9 @@
+import { escapeHtml } from './escape-html';
+
 /**
  * The HTML part of a plain-text mail. Most clients show the HTML part, where a bare line break is a space and a
  * bare address is text: without this an agent's reply ran into one line and the ticket's link could not be clicked.
  */
-
-export const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 // An address ends before a space, a quote or angle bracket, and before the punctuation that closes its sentence.
 const URL = /https?:\/\/[^\s<>"']*[^\s<>"'.,;:!?)\]]/g;

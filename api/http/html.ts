@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Response } from 'express';
-import { escapeHtml } from '../../lib/mail-html';
+import { escapeHtml } from '../../lib/escape-html';
 import { FAVICON_LINK } from './favicon';
 
 /**
