@@ -4,7 +4,7 @@ import type { CalendarSpec } from '../domain/calendar';
 import { createCalendar } from '../domain/calendar';
 import type { TicketSnapshot } from '../domain/ticket-sla';
 import type { Store } from '../store';
-import type { Macro } from '../store/agent-desk';
+import type { Macro } from '../domain/entities';
 import type { TicketContent } from '../store/tickets';
 
 /** The facts a canned response may name, as `{{name}}`. */

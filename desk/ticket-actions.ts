@@ -11,7 +11,7 @@ import type { MailDetails, ThreadMessage } from '../store/messages';
 import type { TicketContent } from '../store/tickets';
 import { agentActionUpdate, customerReplySignal, stateQuery, type AgentActionArgs } from '../workflows/ticket';
 import { searchTokens } from '../domain/search';
-import { TOKENS_PER_TICKET } from '../store/agent-desk';
+import { TOKENS_PER_TICKET } from '../store/search-index';
 import type { AgentDirectory } from './agents';
 import type { AttachmentService, CheckedFile } from './attachments';
 import { customerMessage, customerSnapshot, threadFor, timelineFor } from './customer-view';

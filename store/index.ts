@@ -14,7 +14,9 @@ import { createOrganizationRepository } from './organizations';
 import { createDomainClaimRepository } from './domain-claims';
 import { createOpsQueries } from './ops-queries'; // dashboard and /metrics aggregates
 import { createSessionRepository } from './sessions';
-import { createAgentDeskRepositories } from './agent-desk';
+import { createMacros } from './macros';
+import { createSearchIndex } from './search-index';
+import { createTicketViews } from './ticket-views';
 import { createPortalRepositories } from './portal';
 
 export function createStore(conn: Connection) {
@@ -37,7 +39,9 @@ export function createStore(conn: Connection) {
     ops: createOpsQueries(models),
     sessions, // the console's and the portal's
     ...createChannelRepositories(conn, models),
-    ...createAgentDeskRepositories(conn),
+    ...createSearchIndex(conn),
+    ...createTicketViews(conn),
+    ...createMacros(conn),
     ...portal, // sign-in links, SLA acceptances
     /** Builds indexes explicitly at startup rather than lazily on first use. */
     async init(): Promise<void> {

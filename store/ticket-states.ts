@@ -132,7 +132,7 @@ export interface TicketListFilter {
   organizationId?: string | null;
   /** Any of these assignees (desk/agents.ts resolves `me`, ids and names); replaces `assignee`. */
   assignees?: string[];
-  /** Only these tickets: a search's matches, at most SEARCH_MATCH_LIMIT (store/agent-desk.ts). */
+  /** Only these tickets: a search's matches, at most SEARCH_MATCH_LIMIT (store/search-index.ts). */
   ids?: string[];
 }
 
