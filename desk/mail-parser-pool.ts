@@ -114,7 +114,7 @@ export function createMailParserPool(opts: MailParserOptions) {
       filename: WORKER_URL.href,
       minThreads: l.threads,
       maxThreads: l.threads,
-      // TypeScript is loaded in each thread too (a worker does not inherit the --import of its process).
+      // TypeScript in each thread, however the process was started (vitest's are not started with --import tsx).
       execArgv: ['--import', 'tsx'],
       // An idle thread keeps its event loop turning (not blocked in Atomics.wait), so its warm-up parse finishes.
       atomics: 'disabled',
