@@ -139,7 +139,10 @@ export function createMailParserPool(opts: MailParserOptions) {
     job.abort.abort();
   }
 
-  /** Piscina starts jobs in the order they came, so the ones still waiting are the newest `queueSize`. */
+  /**
+   * Piscina starts jobs in the order they came, so the ones still waiting are the newest `queueSize`. (While a
+   * replaced thread loads, piscina counts it as room for one, so one more message may wait then.)
+   */
   function load(l: Lane): LaneLoad {
     const waiting = l.pool?.queueSize ?? 0;
     const sizes = [...l.jobs.values()].map((j) => j.bytes);
