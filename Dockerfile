@@ -4,13 +4,13 @@
 # TypeScript runs through tsx (a runtime dependency), so there is no separate compile step to drift from the source.
 
 # --- dependencies: resolved in their own stage so npm's cache never reaches the runtime image ---
-FROM node:20-bookworm-slim AS deps
+FROM node:22-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # --- runtime ---
-FROM node:20-bookworm-slim AS runtime
+FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     DATA_DIR=/app/data
 WORKDIR /app
@@ -22,7 +22,7 @@ RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 
 EXPOSE 3000
-# The slim image has no curl; Node 20's global fetch is enough. Only meaningful for the API:
+# The slim image has no curl; Node's global fetch is enough. Only meaningful for the API:
 # docker-compose.yml disables it for the worker, which serves no HTTP.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

@@ -1,16 +1,16 @@
-import { Worker } from 'node:worker_threads';
+import { Piscina } from 'piscina';
 import type { Logger } from '../lib/logger';
 import type { Envelope, MailFacts } from './mail-rules';
 
 /**
- * Inbound mail is parsed in worker threads, never on the API's event loop: a hostile or just large
- * message (12 MB of HTML, deep multipart nesting) costs a worker's time, not every request's. Each
- * message has a size budget (checked before any parsing) and a time budget (the worker is terminated
- * and replaced when it runs out).
+ * Inbound mail is parsed in worker threads (piscina), never on the API's event loop: a hostile or just
+ * large message (12 MB of HTML, deep multipart nesting) costs a worker's time, not every request's. Each
+ * message has a size budget (checked before any parsing) and a time budget (the parse is aborted, which
+ * terminates its thread; piscina starts a fresh one).
  *
- * Two lanes, each with its own threads and its own bounded queue: small messages (most mail: a person's
- * reply is a few kilobytes) never wait behind large ones, and a burst of large messages waits in a queue
- * bounded by count and bytes. Past the bound the message is refused as busy, which the channels answer
+ * Two lanes, each a pool with its own threads and its own bounded queue: small messages (most mail: a
+ * person's reply is a few kilobytes) never wait behind large ones, and a burst of large messages waits in a
+ * queue bounded by count and bytes. Past the bound the message is refused as busy, which the channels answer
  * with a temporary error (SMTP 451, HTTP 503 with Retry-After), so the sender retries it later.
  */
 
@@ -56,20 +56,18 @@ export interface MailParserOptions {
   logger?: Logger;
 }
 
-interface Job {
-  id: number;
-  bytes: Buffer;
-  envelope: Envelope;
-  resolve: (f: MailFacts | null) => void;
-  reject: (err: Error) => void;
+export interface LaneLoad {
+  threads: number;
+  running: number;
+  waiting: number;
+  waitingBytes: number;
 }
 
-interface Slot {
-  worker: Worker;
-  lane: Lane;
-  ready: boolean;
-  job?: Job;
+interface Job {
+  bytes: number;
+  abort: AbortController;
   timer?: NodeJS.Timeout;
+  timedOut?: boolean;
 }
 
 interface Lane {
@@ -77,18 +75,12 @@ interface Lane {
   threads: number;
   maxWaiting: number;
   maxWaitingBytes: number;
-  slots: Slot[];
-  queue: Job[];
-  waitingBytes: number;
-  /** Resolved when every thread of the lane has loaded (see ready()). */
-  whenReady: (() => void)[];
-}
-
-export interface LaneLoad {
-  threads: number;
-  running: number;
-  waiting: number;
-  waitingBytes: number;
+  /** Started with the first message (a thread takes a second to load), not with the process. */
+  pool?: Piscina;
+  /** Unfinished jobs in the order they came; piscina hands them out in that order. */
+  jobs: Map<number, Job>;
+  loaded: number;
+  whenLoaded: (() => void)[];
 }
 
 const WORKER_URL = new URL('./mail-parse-worker.ts', import.meta.url);
@@ -105,10 +97,9 @@ export function createMailParserPool(opts: MailParserOptions) {
     threads,
     maxWaiting,
     maxWaitingBytes,
-    slots: [],
-    queue: [],
-    waitingBytes: 0,
-    whenReady: [],
+    jobs: new Map(),
+    loaded: 0,
+    whenLoaded: [],
   });
   const lanes: Record<LaneName, Lane> = {
     small: lane('small', 1, 25 * queueMessages, Math.max(queueBytes / 4, smallBytes)),
@@ -117,86 +108,73 @@ export function createMailParserPool(opts: MailParserOptions) {
   let nextId = 1;
   let closed = false;
 
-  function spawn(l: Lane): Slot {
-    // tsx's loader is registered inside the thread: Node 20 does not run --import hooks for a worker's entry.
-    const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
-    const worker = new Worker(boot, { eval: true });
-    worker.unref();
-    const slot: Slot = { worker, lane: l, ready: false };
-    worker.on('message', (m: { ready?: true; id: number; facts?: MailFacts | null; error?: string }) => {
-      if (m.ready) {
-        slot.ready = true;
-        if (l.slots.length === l.threads && l.slots.every((s) => s.ready)) l.whenReady.splice(0).forEach((f) => f());
-        return pump(l);
-      }
-      const job = slot.job;
-      if (!job || job.id !== m.id) return;
-      settle(slot);
-      if (m.error) job.reject(new MailParseFailed(`the parser failed on this message: ${m.error}`));
-      else job.resolve(revive(m.facts ?? null));
+  function start(l: Lane): Piscina {
+    if (l.pool) return l.pool;
+    const pool = new Piscina({
+      filename: WORKER_URL.href,
+      minThreads: l.threads,
+      maxThreads: l.threads,
+      // TypeScript in each thread, however the process was started (vitest's are not started with --import tsx).
+      execArgv: ['--import', 'tsx'],
+      // An idle thread keeps its event loop turning (not blocked in Atomics.wait), so its warm-up parse finishes.
+      atomics: 'disabled',
     });
-    worker.on('error', (err) => {
-      opts.logger?.error({ err }, 'mail parser worker failed');
-      const job = slot.job;
-      replace(slot);
-      job?.reject(new MailParseFailed(`the parser failed on this message: ${String(err)}`));
+    pool.on('message', (m: { loaded?: true; started?: number }) => {
+      if (m.loaded && ++l.loaded >= l.threads) l.whenLoaded.splice(0).forEach((f) => f());
+      const job = m.started === undefined ? undefined : l.jobs.get(m.started);
+      if (job) job.timer = setTimeout(() => outOfTime(l, job), opts.timeoutMs);
     });
-    return slot;
+    // A thread that fails with no message on it: piscina replaces it; without a listener the process would exit.
+    pool.on('error', (err: unknown) => opts.logger?.error({ err, lane: l.name }, 'mail parser worker failed'));
+    l.pool = pool;
+    return pool;
   }
 
-  function settle(slot: Slot) {
-    clearTimeout(slot.timer);
-    slot.job = undefined;
-    slot.timer = undefined;
-    pump(slot.lane);
+  function outOfTime(l: Lane, job: Job) {
+    opts.logger?.warn(
+      { ms: opts.timeoutMs, size: job.bytes, lane: l.name },
+      'mail parsing ran out of time; worker replaced',
+    );
+    job.timedOut = true;
+    job.abort.abort();
   }
 
-  function replace(slot: Slot) {
-    clearTimeout(slot.timer);
-    void slot.worker.terminate();
-    const at = slot.lane.slots.indexOf(slot);
-    if (at >= 0) slot.lane.slots.splice(at, 1);
-    if (!closed) pump(slot.lane);
-  }
-
-  function fill(l: Lane) {
-    while (l.slots.length < l.threads) l.slots.push(spawn(l));
-  }
-
-  function pump(l: Lane) {
-    while (l.queue.length && !closed) {
-      fill(l);
-      const slot = l.slots.find((s) => s.ready && !s.job);
-      if (!slot) return;
-      const job = l.queue.shift()!;
-      l.waitingBytes -= job.bytes.length;
-      slot.job = job;
-      slot.timer = setTimeout(() => {
-        opts.logger?.warn(
-          { ms: opts.timeoutMs, size: job.bytes.length, lane: l.name },
-          'mail parsing ran out of time; worker replaced',
-        );
-        replace(slot);
-        job.reject(new MailOverBudget('time', `parsing took longer than ${opts.timeoutMs / 1000} s`));
-      }, opts.timeoutMs);
-      slot.worker.postMessage({ id: job.id, bytes: job.bytes, envelope: job.envelope });
-    }
+  /**
+   * Piscina starts jobs in the order they came, so the ones still waiting are the newest `queueSize`. (While a
+   * replaced thread loads, piscina counts it as room for one, so one more message may wait then.)
+   */
+  function load(l: Lane): LaneLoad {
+    const waiting = l.pool?.queueSize ?? 0;
+    const sizes = [...l.jobs.values()].map((j) => j.bytes);
+    return {
+      threads: l.threads,
+      running: sizes.length - waiting,
+      waiting,
+      waitingBytes: sizes.slice(sizes.length - waiting).reduce((sum, b) => sum + b, 0),
+    };
   }
 
   /** Seconds until the lane has worked off what is in it now: a hint for the sender, not a promise. */
   function retryAfter(l: Lane): number {
-    const running = l.slots.reduce((sum, s) => sum + (s.job?.bytes.length ?? 0), 0);
-    const work = (l.waitingBytes + running) / RETRY_BYTES_PER_SECOND / l.threads;
-    return Math.min(300, Math.max(5, Math.ceil(work)));
+    const pending = [...l.jobs.values()].reduce((sum, j) => sum + j.bytes, 0);
+    return Math.min(300, Math.max(5, Math.ceil(pending / RETRY_BYTES_PER_SECOND / l.threads)));
   }
 
-  function load(l: Lane): LaneLoad {
-    return {
-      threads: l.threads,
-      running: l.slots.filter((s) => s.job).length,
-      waiting: l.queue.length,
-      waitingBytes: l.waitingBytes,
-    };
+  async function run(l: Lane, bytes: Buffer, envelope: Envelope): Promise<MailFacts | null> {
+    const id = nextId++;
+    const job: Job = { bytes: bytes.length, abort: new AbortController() };
+    l.jobs.set(id, job);
+    try {
+      const facts = (await start(l).run({ id, bytes, envelope }, { signal: job.abort.signal })) as MailFacts | null;
+      return revive(facts);
+    } catch (err) {
+      if (job.timedOut) throw new MailOverBudget('time', `parsing took longer than ${opts.timeoutMs / 1000} s`);
+      if (closed) throw new Error('the mail parser is closed');
+      throw new MailParseFailed(`the parser failed on this message: ${String(err)}`);
+    } finally {
+      clearTimeout(job.timer);
+      l.jobs.delete(id);
+    }
   }
 
   return {
@@ -207,49 +185,45 @@ export function createMailParserPool(opts: MailParserOptions) {
         );
       }
       if (closed) return Promise.reject(new Error('the mail parser is closed'));
-      // The first message starts every lane's threads (a thread takes a second to load): the small mail that
-      // follows a burst of large ones finds its thread ready.
-      Object.values(lanes).forEach(fill);
+      // The first message starts every lane's threads: the small mail that follows a burst of large ones
+      // finds its thread ready.
+      Object.values(lanes).forEach(start);
       const l = bytes.length <= smallBytes ? lanes.small : lanes.large;
+      const now = load(l);
       const full =
-        l.queue.length >= l.maxWaiting || (l.queue.length > 0 && l.waitingBytes + bytes.length > l.maxWaitingBytes);
+        now.waiting >= l.maxWaiting || (now.waiting > 0 && now.waitingBytes + bytes.length > l.maxWaitingBytes);
       if (full) {
         const seconds = retryAfter(l);
-        opts.logger?.warn({ lane: l.name, ...load(l), size: bytes.length }, 'mail parser queue full; message refused');
+        opts.logger?.warn({ lane: l.name, ...now, size: bytes.length }, 'mail parser queue full; message refused');
         return Promise.reject(
           new MailParserBusy(
             seconds,
-            `the mail parser is busy (${l.queue.length} ${l.name} messages, ${Math.ceil(l.waitingBytes / 1024)} KiB waiting); try again in ${seconds} s`,
+            `the mail parser is busy (${now.waiting} ${l.name} messages, ${Math.ceil(now.waitingBytes / 1024)} KiB waiting); try again in ${seconds} s`,
           ),
         );
       }
-      return new Promise((resolve, reject) => {
-        l.queue.push({ id: nextId++, bytes, envelope, resolve, reject });
-        l.waitingBytes += bytes.length;
-        pump(l);
-      });
+      return run(l, bytes, envelope);
     },
     /** Which lane a message of this size takes. */
     laneOf: (size: number): LaneName => (size <= smallBytes ? 'small' : 'large'),
     /** What each lane is doing now: for logs, metrics and tests. */
     load: (): Record<LaneName, LaneLoad> => ({ small: load(lanes.small), large: load(lanes.large) }),
     /** Starts every thread and resolves once all have loaded (else they start with the first message). */
-    ready(): Promise<void> {
-      return Promise.all(
+    async ready(): Promise<void> {
+      await Promise.all(
         Object.values(lanes).map(
           (l) =>
             new Promise<void>((resolve) => {
-              fill(l);
-              if (l.slots.every((s) => s.ready)) resolve();
-              else l.whenReady.push(resolve);
+              start(l);
+              if (l.loaded >= l.threads) resolve();
+              else l.whenLoaded.push(resolve);
             }),
         ),
-      ).then(() => undefined);
+      );
     },
     async close() {
       closed = true;
-      const slots = Object.values(lanes).flatMap((l) => l.slots.splice(0));
-      await Promise.all(slots.map((s) => s.worker.terminate()));
+      await Promise.all(Object.values(lanes).map((l) => l.pool?.destroy()));
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { retimeUpdate, type RetimeArgs } from '../workflows/ticket';
-import pLimit from './p-limit';
+import pLimit from 'p-limit';
 import { workflowIdFor } from './ticket-ids';
 
 export interface RetimeOutcome {

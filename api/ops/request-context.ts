@@ -24,7 +24,9 @@ type WithTemplate = Request & { [ROUTE_TEMPLATE]?: string };
 /**
  * Remembers the template of each route the router matches (`/api/v1/tickets/:id/timeline`), at the moment
  * it matches: the router sets `req.route` then, while `req.baseUrl` still names the mount point (an error
- * passed on later restores baseUrl, so reading both at the end would give a shorter template).
+ * passed on later restores baseUrl, so reading both at the end would give a shorter template). pino-http would
+ * write the access line, but it knows no route template, and its per-request child logger (`req.log`) would sit
+ * beside the log context every later line already takes through the logger's mixin.
  */
 function recordRouteTemplates(req: Request): void {
   let route: unknown;

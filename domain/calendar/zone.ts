@@ -54,7 +54,10 @@ function buildZone(name: string, field: string): Zone {
   }
 }
 
-/** UTC offset in ms at an instant (local = instant + offset). */
+/**
+ * UTC offset in ms at an instant (local = instant + offset). luxon's IANAZone.offset() reads the same parts, more
+ * slowly (BENCHMARKS.md, "Business time"); luxon stays the independent engine the property tests check this against.
+ */
 export function offsetAt(zone: Zone, epochMs: number): number {
   if (zone.kind === 'fixed') return zone.offsetMs;
   const wholeSecondMs = Math.floor(epochMs / 1000) * 1000;

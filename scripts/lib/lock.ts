@@ -1,49 +1,26 @@
-import fs from 'node:fs';
-import { setTimeout as delay } from 'node:timers/promises';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import path from 'node:path';
+import lockfile from 'proper-lockfile';
 
 /**
- * A directory lock (mkdir is atomic) holding the owner's pid, so a lock left by a killed
- * run is recognised as stale and taken over instead of blocking forever.
+ * A run's own work under a directory lock: `lockDir` is made with mkdir (atomic) and its mtime renewed
+ * while the run holds it, so a lock left by a killed run goes stale (`STALE_MS` after its last renewal)
+ * and is taken over instead of blocking forever. Work in between must not block the event loop that long.
  */
+const STALE_MS = 30_000;
+
 export async function withLock<T>(lockDir: string, log: (l: string) => void, fn: () => Promise<T>): Promise<T> {
-  const ownerFile = `${lockDir}/owner`;
-  let announced = false;
-  for (;;) {
-    try {
-      fs.mkdirSync(lockDir);
-      fs.writeFileSync(ownerFile, String(process.pid));
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const owner = Number.parseInt(fs.existsSync(ownerFile) ? fs.readFileSync(ownerFile, 'utf8') : '', 10);
-      if (Number.isFinite(owner) && !alive(owner)) {
-        fs.rmSync(lockDir, { recursive: true, force: true });
-        continue;
-      }
-      if (!Number.isFinite(owner)) {
-        // The owner is between mkdir and writing its pid; give it a moment, then treat it as stale.
-        const age = Date.now() - fs.statSync(lockDir).mtimeMs;
-        if (age > 10_000) fs.rmSync(lockDir, { recursive: true, force: true });
-      }
-      if (!announced) {
-        log(`waiting for another provisioning run${Number.isFinite(owner) ? ` (pid ${owner})` : ''} to finish`);
-        announced = true;
-      }
-      await delay(250);
-    }
-  }
+  const options = { lockfilePath: lockDir, stale: STALE_MS };
+  const release = await lockfile.lock(path.dirname(lockDir), options).catch(async (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ELOCKED') throw err;
+    log('waiting for another provisioning run to finish');
+    return lockfile.lock(path.dirname(lockDir), {
+      ...options,
+      retries: { forever: true, minTimeout: 250, maxTimeout: 1_000 },
+    });
+  });
   try {
     return await fn();
   } finally {
-    fs.rmSync(lockDir, { recursive: true, force: true });
+    await release();
   }
 }

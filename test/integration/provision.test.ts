@@ -50,8 +50,10 @@ describe('provisioning', () => {
   it('takes over a lock left behind by a killed run', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sla-desk-lock-'));
     fs.mkdirSync(path.join(dir, 'bin'));
+    // What a killed run leaves: the lock directory, no longer renewed (its mtime a minute old).
     fs.mkdirSync(path.join(dir, '.lock'));
-    fs.writeFileSync(path.join(dir, '.lock', 'owner'), '999999999');
+    const minuteAgo = new Date(Date.now() - 60_000);
+    fs.utimesSync(path.join(dir, '.lock'), minuteAgo, minuteAgo);
     const env = { ...process.env, SLA_DESK_TOOLS_DIR: dir };
     // With only the temporal CLI needed and TEMPORAL_CLI_PATH set, nothing is built: the test is about the lock.
     const tools = await provision({

@@ -248,11 +248,15 @@ describe('docker-compose.yml', () => {
 });
 
 describe('Dockerfile', () => {
-  it('builds on node:20-bookworm-slim in more than one stage and runs as a non-root user in production mode', () => {
+  it("builds on node:<package.json's engines>-bookworm-slim in more than one stage and runs as a non-root user in production mode", () => {
+    const engines = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { engines: { node: string } })
+      .engines.node;
+    const major = /^>=(\d+)$/.exec(engines)?.[1];
+    expect(major).toBe('22');
     const instructions = dockerInstructions();
     const froms = instructions.filter((l) => l.startsWith('FROM '));
     expect(froms.length).toBeGreaterThanOrEqual(2);
-    for (const from of froms) expect(from).toMatch(/^FROM node:20-bookworm-slim\b/);
+    for (const from of froms) expect(from).toMatch(new RegExp(`^FROM node:${major}-bookworm-slim\\b`));
     expect(instructions.some((l) => /^RUN .*\bnpm ci\b/.test(l))).toBe(true);
     expect(instructions.filter((l) => l.startsWith('USER ')).at(-1)).toMatch(/^USER (?!root\b|0\b)\S+$/);
     expect(instructions.some((l) => /^ENV .*\bNODE_ENV=production\b/.test(l))).toBe(true);

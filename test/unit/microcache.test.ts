@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { microcache } from '../../store/microcache';
 
 describe('microcache (one query per second for a repeated read)', () => {
-  it('shares one load among concurrent callers and answers from it until it is ttl old', async () => {
-    let now = 0;
+  it('shares one load among concurrent callers and answers from it until it is more than ttl old', async () => {
+    let now = 10_000; // a monotonic clock, as performance.now() is: never 0
     let loads = 0;
     const cached = microcache(
       async (q: string) => `${q}#${++loads}`,
@@ -12,10 +12,10 @@ describe('microcache (one query per second for a repeated read)', () => {
       () => now,
     );
     expect(await Promise.all([cached('a'), cached('a'), cached('a')])).toEqual(['a#1', 'a#1', 'a#1']);
-    now = 999;
+    now = 11_000;
     expect(await cached('a')).toBe('a#1');
     expect(await cached('b')).toBe('b#2'); // another query is its own entry
-    now = 1_000;
+    now = 11_001;
     expect(await cached('a')).toBe('a#3');
   });
 
@@ -38,10 +38,10 @@ describe('microcache (one query per second for a repeated read)', () => {
     expect(loads).toBe(1);
     answer('rows');
     expect(await Promise.all([first, second])).toEqual(['rows', 'rows']);
-    now = 5_999;
+    now = 6_000;
     expect(await cached()).toBe('rows');
     expect(loads).toBe(1);
-    now = 6_000;
+    now = 6_001;
     void cached();
     expect(loads).toBe(2);
   });
