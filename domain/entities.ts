@@ -1,5 +1,6 @@
 import type { PinnedVersions } from './agreement';
 import type { MessageKind } from './thread';
+import type { TicketProjection } from './ticket-sla/projection';
 
 /**
  * The records the desk keeps and its adapters render: plain data, whatever holds it (store/ maps documents to
@@ -53,27 +54,21 @@ export interface TicketContent {
   refusedFiles?: { filename: string; reason: string }[];
 }
 
-/** The projection of a ticket's workflow state that lists and searches read. */
-export interface TicketStateProjection {
-  id: string;
-  version: number;
-  status: string;
-  priority: string;
-  category: string;
-  customerId: string;
-  /** The customer's organization, when they belong to one. */
-  organizationId?: string;
-  subject: string;
-  assignee?: string;
-  escalationLevel: string;
-  slaState: string;
+/**
+ * The projection of a ticket's workflow state that lists and searches read, as the store holds it: the workflow's
+ * row (domain/ticket-sla/projection.ts) with its instants as dates.
+ */
+export type TicketStateProjection = Omit<
+  TicketProjection,
+  'nextDeadline' | 'scopeReviewDueAt' | 'clocks' | 'receivedAt' | 'updatedAt'
+> & {
   nextDeadline?: Date;
   /** While the ticket waits for a scope review: when the review ends (and the ticket closes unless accepted). */
   scopeReviewDueAt?: Date;
   clocks?: unknown;
   receivedAt: Date;
   updatedAt: Date;
-}
+};
 
 /** Where the previous page ended: the sort value and the id that breaks ties. */
 export interface ListCursor {

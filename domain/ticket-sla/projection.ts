@@ -9,6 +9,7 @@ export interface TicketProjection {
   priority: string;
   category: string;
   customerId: string;
+  /** The customer's organization, when they belong to one. */
   organizationId?: string;
   subject: string;
   assignee?: string;
