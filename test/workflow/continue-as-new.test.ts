@@ -1,0 +1,196 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ALWAYS_OPEN_CALENDAR } from '../../domain/calendar';
+import { PATCHES, type TicketIntake } from '../../domain/ticket-sla';
+import {
+  agentActionUpdate,
+  customerReplySignal,
+  stateQuery,
+  ticketWorkflow,
+  type AgentActionArgs,
+} from '../../workflows/ticket';
+import { recordHistory } from '../support/histories';
+import { intakeFor } from '../support/intake';
+import { mailsFor } from '../support/outbox';
+import { startSmtpGate, type SmtpGate } from '../support/smtp-gate';
+import { startSkippingStack, type SkippingStack } from '../support/time-skipping';
+import { eventually } from '../support/wait';
+
+/**
+ * A conversation continues as new in its middle: a webhook subscriber is failing, a mail is still on its way when
+ * the run decides to switch, and an agent acts while it waits for that mail. Nothing may be lost or done twice:
+ * each mail and timeline event once, each webhook delivered once (by the new run, which the old one hands it to),
+ * and an update retried after the switch answered as the first time. (The time-skipping server drops a
+ * continue-as-new's memo and search attributes whatever the workflow sends: test/workflow/carried-attributes.test.ts
+ * checks those on the dev server.)
+ */
+
+let stack: SkippingStack;
+let smtp: SmtpGate;
+let receiver: http.Server;
+/** Whether the subscriber answers 500; and what it was sent, in order: the event, its key and the answer. */
+let subscriberDown = true;
+const deliveries: { type: string; key: string; status: number }[] = [];
+
+beforeAll(async () => {
+  receiver = http.createServer((req, res) => {
+    const status = subscriberDown ? 500 : 200;
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      const { type, key } = JSON.parse(body) as { type: string; key: string };
+      deliveries.push({ type, key, status });
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', () => resolve()));
+  smtp = await startSmtpGate(inject('smtpUrl'));
+  stack = await startSkippingStack({ webhookAllowHosts: ['127.0.0.1'], smtpUrl: smtp.url });
+  await stack.store.users.create(
+    {
+      id: 'sam',
+      role: 'agent',
+      name: 'Sam Agent',
+      email: 'sam@support.local',
+      agreement: { trainingIncluded: false },
+      createdAt: new Date(),
+    },
+    'hash-sam',
+  );
+  await stack.store.webhooks.add({
+    id: 'W-carry',
+    url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+    secret: 'whsec_carry',
+    events: ['warning', 'breached', 'escalated', 'resolved'],
+    active: true,
+    createdAt: new Date(),
+  });
+});
+afterAll(async () => {
+  await stack?.close();
+  await smtp?.close();
+  await new Promise<void>((resolve) => receiver?.close(() => resolve()));
+});
+
+type Handle = WorkflowHandle<typeof ticketWorkflow>;
+const assignSam = {
+  args: ['assign', { agent: 'sam', by: 'lead' }] as ['assign', AgentActionArgs],
+  updateId: 'assign-sam-1',
+};
+
+async function timeline(intake: TicketIntake, has: (types: string[]) => boolean) {
+  return eventually(
+    async () => {
+      const events = await stack.store.slaEvents.forTicket(intake.ticketId);
+      return has(events.map((e) => e.type)) ? events : null;
+    },
+    15_000,
+    'timeline events',
+  );
+}
+
+/** Resolved (the subscriber refuses its webhook), reopened by the customer, assigned: each change recorded. */
+async function converse(handle: Handle, intake: TicketIntake) {
+  await eventually(async () => (await handle.query(stateQuery)).status === 'acknowledged', 10_000, 'receipt');
+  await handle.executeUpdate(agentActionUpdate, { args: ['resolve', { agent: 'sam', body: 'Fixed in 2.3.1' }] });
+  await handle.signal(customerReplySignal, { messageId: 'c-still-broken' });
+  await timeline(intake, (types) => types.includes('reopened'));
+  const assigned = await handle.executeUpdate(agentActionUpdate, assignSam);
+  await timeline(intake, (types) => types.includes('assigned'));
+  return assigned;
+}
+
+async function start(continueAsNewAfter?: number) {
+  const receivedAt = new Date(await stack.env.currentTimeMs());
+  const intake = intakeFor({ receivedAt, calendar: ALWAYS_OPEN_CALENDAR, priority: 'high' });
+  const handle = await stack.env.client.workflow.start(ticketWorkflow, {
+    workflowId: `ticket-${intake.ticketId}`,
+    taskQueue: stack.taskQueue,
+    args: [{ intake, continueAsNewAfter }],
+  });
+  return { intake, handle, firstRunId: (await handle.describe()).runId };
+}
+
+describe('continue-as-new mid-conversation', () => {
+  it('carries every mail, event, webhook and update answer across the switch', async () => {
+    // The same conversation on a ticket that never continues says how long its history is by then: the next
+    // change is the first past the limit.
+    const rehearsal = await start();
+    await converse(rehearsal.handle, rehearsal.intake);
+    const limit = (await rehearsal.handle.describe()).historyLength;
+
+    const { intake, handle, firstRunId } = await start(limit);
+    const assigned = await converse(handle, intake);
+    expect((await handle.describe()).historyLength).toBe(limit);
+
+    // The agent replies while the mail server is slow: the run decides to continue, and waits for that mail.
+    smtp.hold();
+    await handle.executeUpdate(agentActionUpdate, {
+      args: ['reply', { agent: 'sam', body: 'On it', messageId: 'a-1' }],
+    });
+    // Meanwhile the agent escalates (its webhook too is for the new run to deliver).
+    await handle.executeUpdate(agentActionUpdate, { args: ['escalate', { agent: 'sam', reason: 'VIP' }] });
+    expect((await handle.describe()).runId, 'the switch still waits for the mail').toBe(firstRunId);
+    subscriberDown = false;
+    smtp.open();
+    await eventually(async () => (await handle.describe()).runId !== firstRunId, 15_000, 'continue-as-new');
+    const firstRun = stack.env.client.workflow.getHandle(handle.workflowId, firstRunId);
+    const secondRun = stack.env.client.workflow.getHandle(handle.workflowId, (await handle.describe()).runId);
+
+    // The agent's retry of the assignment (same update id) is answered as the first time, changing nothing.
+    expect(await handle.executeUpdate(agentActionUpdate, assignSam)).toEqual(assigned);
+
+    await handle.executeUpdate(agentActionUpdate, { args: ['close', { agent: 'sam' }] });
+    expect((await handle.result()).status).toBe('closed');
+    await recordHistory('continue-as-new mid-conversation first run', firstRun);
+    await recordHistory('continue-as-new mid-conversation continued run', secondRun);
+
+    // The first run decided the switch behind its patch, and took the escalation after deciding it.
+    const history = (await firstRun.fetchHistory()).events!;
+    const patchAt = history.findIndex(
+      (e) =>
+        e.markerRecordedEventAttributes?.markerName === 'core_patch' &&
+        Buffer.from(e.markerRecordedEventAttributes.details!['patch-data']!.payloads![0]!.data!)
+          .toString()
+          .includes(PATCHES.continueAsNewCarriesEffects),
+    );
+    const accepted = history.flatMap((e, i) => {
+      const input = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args?.payloads;
+      return input ? [{ i, action: JSON.parse(Buffer.from(input[0]!.data!).toString()) as string }] : [];
+    });
+    expect(patchAt).toBeGreaterThan(0);
+    expect(accepted.filter((u) => u.i > patchAt).map((u) => u.action)).toContain('escalate');
+
+    const events = await timeline(intake, (types) => types.includes('closed'));
+    // Stored under their keys (a retried write is a no-op), so what could go wrong is a missing one or a change
+    // applied twice (a second key for it).
+    expect(events.map((e) => e.type)).toEqual([
+      'received',
+      'acknowledged',
+      'responded',
+      'resolved',
+      'reopened',
+      'assigned',
+      'responded',
+      'escalated',
+      'closed',
+    ]);
+
+    const mails = await mailsFor(inject('outboxDir'), intake.ticketId);
+    const ids = mails.map((m) => m.messageId);
+    expect(new Set(ids).size, 'each mail once').toBe(ids.length);
+    const kinds = mails.map((m) => String(m.headers.get('x-notification-kind'))).sort();
+    expect(kinds).toEqual(['acknowledgement', 'agent_reply', 'assigned', 'escalation', 'resolution']);
+    const notices = await stack.store.notifications.forTicket(intake.ticketId);
+    expect(notices.filter((n) => n.status !== 'sent')).toEqual([]);
+
+    // Each webhook refused while the subscriber was down, then delivered once.
+    const hooks = deliveries.filter((d) => d.key.startsWith(intake.ticketId));
+    const delivered = hooks.filter((d) => d.status === 200);
+    expect(delivered.map((d) => d.type).sort()).toEqual(['escalated', 'resolved']);
+    expect(new Set(hooks.map((d) => d.key)).size).toBe(2);
+    expect(hooks.find((d) => d.type === 'resolved')?.status, 'the first try, before the switch').toBe(500);
+  }, 90_000);
+});
