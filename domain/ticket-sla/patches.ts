@@ -93,7 +93,7 @@ export const PATCH_PLAN = [
       'Continue-as-new no longer waits for webhook deliveries: once due, the run keeps its deadline timer armed ' +
       'until its mail and store writes are done, then continues with the undelivered webhooks, the latest ' +
       'update answers, its memo and its search attributes (the new run publishes the webhooks).',
-    since: { commit: '<this commit>', date: '2026-12-07', generation: 'continue-as-new-carries-effects' },
+    since: { commit: '610343d', date: '2026-12-07', generation: 'continue-as-new-carries-effects' },
     stage: 'patched',
     deprecateWhen:
       'No ticket run started before the carrying continue-as-new was deployed is open or within retention: ' +
@@ -135,7 +135,7 @@ export const HISTORY_GENERATIONS = [
   },
   {
     name: 'continue-as-new-carries-effects',
-    commit: '<this commit>',
+    commit: '610343d',
     patches: [
       'one-local-activity-per-change',
       'assignee-mail',

@@ -1,12 +1,5 @@
-import {
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  makeContinueAsNewFunc,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
-import { PATCHES, type TicketSnapshot } from '../../domain/ticket-sla';
+import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import type { TicketSnapshot } from '../../domain/ticket-sla';
 import { UpdateAnswers } from './answers';
 import { TicketEffects } from './effects';
 import {
@@ -19,6 +12,7 @@ import {
   type TicketWorkflowInput,
 } from './messages';
 import { ticketPatched } from './patches';
+import { RunSwitch } from './switch-runs';
 import { Ticket } from './ticket';
 
 /**
@@ -29,6 +23,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   const ticket = new Ticket(input, ticketPatched);
   const effects = new TicketEffects(ticket, ticketPatched);
   const answers = new UpdateAnswers(input.carried?.answers);
+  const runs = new RunSwitch(input, { ticket, effects, answers, patched: ticketPatched });
   effects.resume(input.carried?.webhooks);
 
   setHandler(stateQuery, () => ticket.snapshot());
@@ -50,32 +45,16 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     (args) => ticket.validateLiveSession(args),
   );
 
-  // Set once the run should continue as new: it does so when mail and store writes are done, deadlines still firing.
-  let continuing = false;
-  const readyToContinue = () => continuing && effects.flushed() && allHandlersFinished();
+  const woken = () => ticket.changed() || runs.ready();
   for (;;) {
     const changes = ticket.takeChanges();
     if (changes) effects.start(changes);
     if (ticket.finished) break;
-
-    if (!continuing && dueToContinue(input)) {
-      if (!ticketPatched(PATCHES.continueAsNewCarriesEffects)) {
-        await effects.settled();
-        await condition(allHandlersFinished);
-        await continueAsNew<typeof ticketWorkflow>({ ...input, carried: ticket.carried() });
-      }
-      continuing = true;
-      effects.holdWebhooks();
-    }
-    if (readyToContinue()) {
-      const carried = { ...ticket.carried(), webhooks: effects.undeliveredWebhooks(), answers: answers.carried() };
-      await continueWithAttributes({ ...input, carried });
-    }
+    await runs.continueIfDue();
 
     const now = new Date(Date.now());
     const next = ticket.fireDue(now);
     if (next === 'fired') continue;
-    const woken = () => ticket.changed() || readyToContinue();
     if (next) await condition(woken, next.at.getTime() - now.getTime(), { summary: next.description });
     else await condition(woken);
   }
@@ -83,15 +62,4 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   await effects.settled();
   await condition(allHandlersFinished);
   return ticket.snapshot();
-}
-
-function dueToContinue(input: TicketWorkflowInput): boolean {
-  const info = workflowInfo();
-  return info.continueAsNewSuggested || info.historyLength > (input.continueAsNewAfter ?? 5_000);
-}
-
-/** The new run keeps the memo (the desk's request hash for idempotent retries) and the search attributes. */
-function continueWithAttributes(input: TicketWorkflowInput): Promise<never> {
-  const { memo, typedSearchAttributes } = workflowInfo();
-  return makeContinueAsNewFunc<typeof ticketWorkflow>({ memo, typedSearchAttributes })(input);
 }
