@@ -208,6 +208,8 @@ describe('continue-as-new mid-conversation', () => {
     });
     const decidedAt = switchDecidedAt(history);
     expect(accepted.filter((u) => u.i > decidedAt).map((u) => u.action)).toContain('escalate');
+    // While it waited, the next deadline's timer stayed armed.
+    expect(history.slice(decidedAt).some((e) => e.timerStartedEventAttributes)).toBe(true);
 
     // The retry was answered as the first time, changing nothing.
     expect(retried).toEqual(assigned);
