@@ -124,28 +124,40 @@ async function start(continueAsNewAfter?: number) {
   return { intake, handle, firstRunId: (await handle.describe()).runId };
 }
 
+/**
+ * A ticket that has been resolved, reopened and assigned, whose next change is past its history limit. The same
+ * conversation on a ticket that never continues says how long its history is by then; the limit lies a little past
+ * it (a workflow task that times out on a busy machine adds 3 events), so the switch comes due at one of the
+ * replies of `replyUntilTheSwitchIsDue`.
+ */
+async function startConversation() {
+  const rehearsal = await start();
+  await converse(rehearsal.handle, rehearsal.intake);
+  const ticket = await start((await rehearsal.handle.describe()).historyLength + 9);
+  const firstRun = stack.env.client.workflow.getHandle(ticket.handle.workflowId, ticket.firstRunId);
+  const assigned = await converse(ticket.handle, ticket.intake);
+  expect((await ticket.handle.describe()).runId).toBe(ticket.firstRunId);
+  return { ...ticket, firstRun, assigned };
+}
+
+/** The agent replies while the mail server is slow, until the run decides to continue: it waits for that mail. */
+async function replyUntilTheSwitchIsDue(handle: Handle, firstRun: Handle): Promise<string[]> {
+  smtp.hold();
+  const replies: string[] = [];
+  while (replies.length < 6 && switchDecidedAt((await firstRun.fetchHistory()).events!) < 0) {
+    replies.push(`a-${replies.length + 1}`);
+    await handle.executeUpdate(agentActionUpdate, {
+      args: ['reply', { agent: 'sam', body: 'On it', messageId: replies.at(-1) }],
+    });
+  }
+  expect(switchDecidedAt((await firstRun.fetchHistory()).events!), 'the run decided to continue').toBeGreaterThan(0);
+  return replies;
+}
+
 describe('continue-as-new mid-conversation', () => {
   it('carries every mail, event, webhook and update answer across the switch', async () => {
-    // The same conversation on a ticket that never continues says how long its history is by then. The limit
-    // lies a little past it (a workflow task that times out on a busy machine adds 3 events), so the switch
-    // comes due at one of the replies below.
-    const rehearsal = await start();
-    await converse(rehearsal.handle, rehearsal.intake);
-    const { intake, handle, firstRunId } = await start((await rehearsal.handle.describe()).historyLength + 9);
-    const firstRun = stack.env.client.workflow.getHandle(handle.workflowId, firstRunId);
-    const assigned = await converse(handle, intake);
-    expect((await handle.describe()).runId).toBe(firstRunId);
-
-    // The agent replies while the mail server is slow, until the run decides to continue: it waits for that mail.
-    smtp.hold();
-    const replies: string[] = [];
-    while (replies.length < 6 && switchDecidedAt((await firstRun.fetchHistory()).events!) < 0) {
-      replies.push(`a-${replies.length + 1}`);
-      await handle.executeUpdate(agentActionUpdate, {
-        args: ['reply', { agent: 'sam', body: 'On it', messageId: replies.at(-1) }],
-      });
-    }
-    expect(switchDecidedAt((await firstRun.fetchHistory()).events!), 'the run decided to continue').toBeGreaterThan(0);
+    const { intake, handle, firstRunId, firstRun, assigned } = await startConversation();
+    const replies = await replyUntilTheSwitchIsDue(handle, firstRun);
     // Meanwhile the agent escalates (its webhook too is for the new run to deliver).
     await handle.executeUpdate(agentActionUpdate, { args: ['escalate', { agent: 'sam', reason: 'VIP' }] });
     expect((await handle.describe()).runId, 'the switch still waits for the mail').toBe(firstRunId);
@@ -213,5 +225,18 @@ describe('continue-as-new mid-conversation', () => {
 
     // The retry was answered as the first time, changing nothing.
     expect(retried).toEqual(assigned);
+  }, 90_000);
+
+  it('delivers the webhooks it held for the next run when the ticket closes before the switch', async () => {
+    subscriberDown = false;
+    const { intake, handle, firstRunId, firstRun } = await startConversation();
+    await replyUntilTheSwitchIsDue(handle, firstRun);
+    await handle.executeUpdate(agentActionUpdate, { args: ['escalate', { agent: 'sam', reason: 'VIP' }] });
+    await handle.executeUpdate(agentActionUpdate, { args: ['close', { agent: 'sam' }] });
+    smtp.open();
+    await eventually(async () => (await handle.describe()).status.name === 'COMPLETED', 30_000, 'the closing');
+    expect((await handle.describe()).runId, 'closed, not continued').toBe(firstRunId);
+    const escalated = deliveries.filter((d) => d.key.startsWith(intake.ticketId) && d.type === 'escalated');
+    expect(escalated.map((d) => d.status)).toEqual([200]);
   }, 90_000);
 });

@@ -58,6 +58,8 @@ export class TicketEffects {
   /** Webhook events by key, from when their change is recorded until their delivery ends. */
   private readonly undelivered = new Map<string, SlaWebhookEvent>();
   private carrying = false;
+  /** Webhook events decided while about to continue as new, not started. */
+  private readonly held: SlaWebhookEvent[] = [];
   private readonly view = new OperatorView();
   private readonly ticket: Ticket;
   private readonly patched: PatchCheck;
@@ -84,6 +86,12 @@ export class TicketEffects {
    */
   undeliveredWebhooks(): SlaWebhookEvent[] {
     return [...this.undelivered.values()];
+  }
+
+  /** The run ends instead of continuing (the ticket closed meanwhile): what it held goes out from this run. */
+  deliverHeld(): void {
+    this.carrying = false;
+    this.inFlight.push(Promise.all(this.publish(this.held.splice(0))));
   }
 
   /** A continued run delivers what the run before it had not. */
@@ -124,7 +132,10 @@ export class TicketEffects {
   private publish(events: SlaWebhookEvent[]): Promise<unknown>[] {
     return events.flatMap((e) => {
       this.undelivered.set(e.key, e);
-      if (this.carrying) return [];
+      if (this.carrying) {
+        this.held.push(e);
+        return [];
+      }
       return [
         publishSlaEvent(e)
           .catch(this.logFailure)

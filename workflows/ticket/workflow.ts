@@ -59,6 +59,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     else await condition(woken);
   }
 
+  effects.deliverHeld();
   await effects.settled();
   await condition(allHandlersFinished);
   return ticket.snapshot();
