@@ -120,6 +120,8 @@ async function start(continueAsNewAfter?: number) {
     workflowId: `ticket-${intake.ticketId}`,
     taskQueue: stack.taskQueue,
     args: [{ intake, continueAsNewAfter }],
+    // A workflow task waiting on a local activity (a held mail) is heartbeated at 80 % of this: the test's pace.
+    workflowTaskTimeout: '3 seconds',
   });
   return { intake, handle, firstRunId: (await handle.describe()).runId };
 }
