@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ALWAYS_OPEN_CALENDAR } from '../../domain/calendar';
 import { PATCHES, type TicketIntake } from '../../domain/ticket-sla';
 import {
@@ -69,6 +69,8 @@ beforeAll(async () => {
     createdAt: new Date(),
   });
 });
+// A test that fails while the mail server is held leaves it open for the next.
+afterEach(() => smtp?.open());
 afterAll(async () => {
   await stack?.close();
   await smtp?.close();
