@@ -87,6 +87,21 @@ export const PATCH_PLAN = [
       'deprecatePatch has been deployed and no run started before that deployment is open or within retention: ' +
       replayable('<deprecation deployed, ISO>'),
   },
+  {
+    id: 'continue-as-new-carries-effects',
+    changed:
+      'Continue-as-new no longer waits for webhook deliveries: once due, the run keeps its deadline timer armed ' +
+      'until its mail and store writes are done, then continues with the undelivered webhooks, the latest ' +
+      'update answers, its memo and its search attributes (the new run publishes the webhooks).',
+    since: { commit: '610343d', date: '2026-12-07', generation: 'continue-as-new-carries-effects' },
+    stage: 'patched',
+    deprecateWhen:
+      'No ticket run started before the carrying continue-as-new was deployed is open or within retention: ' +
+      replayable('<carrying continue-as-new deployed, ISO>'),
+    deleteWhen:
+      'deprecatePatch has been deployed and no run started before that deployment is open or within retention: ' +
+      replayable('<deprecation deployed, ISO>'),
+  },
 ] as const satisfies readonly PatchPlan[];
 
 export type PatchId = (typeof PATCH_PLAN)[number]['id'];
@@ -96,6 +111,7 @@ export const PATCHES = {
   oneLocalActivityPerChange: 'one-local-activity-per-change',
   assigneeMail: 'assignee-mail',
   scopeReviewReminder: 'scope-review-reminder',
+  continueAsNewCarriesEffects: 'continue-as-new-carries-effects',
 } as const satisfies Record<string, PatchId>;
 
 /**
@@ -115,6 +131,17 @@ export const HISTORY_GENERATIONS = [
     name: 'scope-review-reminder',
     commit: '1918e7c',
     patches: ['one-local-activity-per-change', 'assignee-mail', 'scope-review-reminder'],
+    folder: 'continue-as-new-carries-effects',
+  },
+  {
+    name: 'continue-as-new-carries-effects',
+    commit: '610343d',
+    patches: [
+      'one-local-activity-per-change',
+      'assignee-mail',
+      'scope-review-reminder',
+      'continue-as-new-carries-effects',
+    ],
     folder: '.',
   },
 ] as const satisfies readonly { name: string; commit: string; patches: readonly PatchId[]; folder: string }[];

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
+import { createMailer } from '../../lib/mailer';
 import { createWorker } from '../../worker/create-worker';
 import type { Store } from '../../store';
 import { addSearchAttributes } from '../../scripts/lib/servers';
@@ -24,16 +25,25 @@ export interface SkippingStack {
   close(): Promise<void>;
 }
 
-export async function startSkippingStack(): Promise<SkippingStack> {
+export interface SkippingStackOptions {
+  /** Receivers on internal addresses the worker may deliver webhooks to (WEBHOOK_ALLOW_HOSTS). */
+  webhookAllowHosts?: string[];
+  /** The SMTP server the worker mails through, instead of the test sink itself (e.g. a relay in front of it). */
+  smtpUrl?: string;
+}
+
+export async function startSkippingStack(opts: SkippingStackOptions = {}): Promise<SkippingStack> {
   const [env, store] = await Promise.all([createTimeSkippingEnv(), connectTestStore()]);
   // The test server knows only a few built-in search attributes; add ours.
   await addSearchAttributes(env.connection, env.namespace ?? 'default');
   const taskQueue = `ts-${randomBytes(4).toString('hex')}`;
+  const deps = testActivityDeps(store);
+  const mailer = opts.smtpUrl ? createMailer({ url: opts.smtpUrl, from: 'Support <support@test.local>' }) : deps.mailer;
   const worker = await createWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    deps: testActivityDeps(store),
+    deps: { ...deps, mailer, webhookAllowHosts: opts.webhookAllowHosts },
     workflowBundle: await workflowBundle(),
   });
   const running = worker.run();
@@ -50,6 +60,7 @@ export async function startSkippingStack(): Promise<SkippingStack> {
       worker.shutdown();
       await running;
       await env.teardown();
+      mailer.close();
       await store.conn.dropDatabase().catch(() => undefined);
       await store.conn.close();
     },

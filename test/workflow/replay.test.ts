@@ -20,8 +20,11 @@ import { HISTORY_GENERATIONS, PATCH_PLAN, PATCHES, type PatchPlan } from '../../
  * has no `patched()` forks), with scenarios of test/workflow/agreements.test.ts and test/workflow/assignee.test.ts
  * recorded on 0.1.0's code (organizations' tickets, assignments, a customer's message, a warning and a breach with
  * no mail to the assignee). `scope-review-reminder/` holds 0.2.0's, recorded with its two patches,
- * `one-local-activity-per-change` and `assignee-mail`, which shipped together; the folder itself holds those recorded
- * with `scope-review-reminder` too (a scope review's reminder timer).
+ * `one-local-activity-per-change` and `assignee-mail`, which shipped together; `continue-as-new-carries-effects/` holds
+ * those recorded with `scope-review-reminder` too (a scope review's reminder timer); the folder itself holds those
+ * recorded with `continue-as-new-carries-effects` (test/workflow/lifecycle.test.ts and continue-as-new.test.ts: the
+ * run that decided the switch with the patch's marker, and the run it continued as, which delivers the webhooks it
+ * was handed).
  */
 const plan: readonly PatchPlan[] = PATCH_PLAN;
 const generations = HISTORY_GENERATIONS.map((g) => ({ ...g, patches: [...g.patches] as string[] }));
@@ -193,17 +196,28 @@ describe('replay of recorded ticket histories', () => {
   });
 
   it("covers tickets assigned before the assignee's mails, and after them", () => {
-    const assigns = (f: string) =>
-      read(f).events.some(
-        (e: {
-          workflowExecutionUpdateAcceptedEventAttributes?: {
-            acceptedRequest: { input: { args: { payloads: { data: string }[] } } };
-          };
-        }) => {
-          const args = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest.input.args.payloads ?? [];
-          return args.length > 0 && JSON.parse(Buffer.from(args[0]!.data, 'base64').toString()) === 'assign';
-        },
-      );
+    type Event = {
+      workflowExecutionStartedEventAttributes?: { input: { payloads: { data: string }[] } };
+      workflowExecutionUpdateAcceptedEventAttributes?: {
+        acceptedRequest: { meta: { updateId: string }; input: { args: { payloads: { data: string }[] } } };
+      };
+    };
+    const decode = (p: { data: string }) => JSON.parse(Buffer.from(p.data, 'base64').toString()) as unknown;
+    // An assignment retried after a continue-as-new is answered from the carried answers: it assigns nothing.
+    const answeredBefore = (events: Event[]) => {
+      const input = events[0]!.workflowExecutionStartedEventAttributes!.input.payloads[0]!;
+      const { carried } = decode(input) as { carried?: { answers?: [string, unknown][] } };
+      return new Set((carried?.answers ?? []).map(([id]) => id));
+    };
+    const assigns = (f: string) => {
+      const events = read(f).events as Event[];
+      const answered = answeredBefore(events);
+      return events.some((e) => {
+        const request = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest;
+        const args = request?.input.args.payloads ?? [];
+        return args.length > 0 && decode(args[0]!) === 'assign' && !answered.has(request!.meta.updateId);
+      });
+    };
     const before = inFolder(BASELINE!).filter(assigns);
     const after = files.filter((f) => folderOf(f) !== BASELINE && assigns(f));
     expect(before.length).toBeGreaterThanOrEqual(2);

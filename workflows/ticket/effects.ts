@@ -1,6 +1,6 @@
 import { log, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { NotificationOutcome, TicketActivities, TicketChangeInput } from '../../activities/ticket-activities';
-import type { WebhookActivities } from '../../activities/webhook-activities';
+import type { SlaWebhookEvent, WebhookActivities } from '../../activities/webhook-activities';
 import {
   ACKNOWLEDGEMENT_KEY,
   isWebhookEvent,
@@ -47,10 +47,19 @@ const { publishSlaEvent } = proxyActivities<WebhookActivities>({
 /**
  * Carries out a ticket's changes: mail, the timeline and projection in the store, webhooks, and what operators
  * see. Each change's side effects start without waiting, so a slow store never delays the next deadline;
- * `settled` waits for them all (before the run ends or continues as new).
+ * `settled` waits for them all (before the run ends). Before a continue-as-new, `flushed` says when the mail and
+ * store writes (local activities, seconds) are done; webhooks still undelivered then (a subscriber that is down is
+ * retried for about an hour) go to the new run in its input instead of holding up the switch.
  */
 export class TicketEffects {
   private readonly inFlight: Promise<unknown>[] = [];
+  /** Local activities (mail, store writes) not yet done, with the webhooks they decide. */
+  private localRunning = 0;
+  /** Webhook events by key, from when their change is recorded until their delivery ends. */
+  private readonly undelivered = new Map<string, SlaWebhookEvent>();
+  private carrying = false;
+  /** Webhook events decided while about to continue as new, not started. */
+  private readonly held: SlaWebhookEvent[] = [];
   private readonly view = new OperatorView();
   private readonly ticket: Ticket;
   private readonly patched: PatchCheck;
@@ -62,6 +71,32 @@ export class TicketEffects {
 
   settled(): Promise<unknown> {
     return Promise.all(this.inFlight);
+  }
+
+  readonly flushed = (): boolean => this.localRunning === 0;
+
+  /** From now on the run is about to continue as new: webhooks are kept for the next run rather than started. */
+  holdWebhooks(): void {
+    this.carrying = true;
+  }
+
+  /**
+   * The webhook events not delivered yet. Delivery records which subscriber got which event key, so the next run
+   * sends each only where it is missing (a subscriber dedupes on the key besides).
+   */
+  undeliveredWebhooks(): SlaWebhookEvent[] {
+    return [...this.undelivered.values()];
+  }
+
+  /** The run ends instead of continuing (the ticket closed meanwhile): what it held goes out from this run. */
+  deliverHeld(): void {
+    this.carrying = false;
+    this.inFlight.push(Promise.all(this.publish(this.held.splice(0))));
+  }
+
+  /** A continued run delivers what the run before it had not. */
+  resume(webhooks: SlaWebhookEvent[] = []): void {
+    this.inFlight.push(Promise.all(this.publish(webhooks)));
   }
 
   start(effects: Effect[]): void {
@@ -82,15 +117,43 @@ export class TicketEffects {
           input,
         )
       : recordTicketChange(input);
-    const delivered = change.then(({ subscribed }) =>
-      Promise.all(
-        hookEvents
-          .filter((e) => subscribed.includes(e.type))
-          .map((e) => publishSlaEvent(webhookEvent(e, state, this.ticket.cal)).catch(this.logFailure)),
-      ),
+    const decided = change.then(({ subscribed }) =>
+      this.publish(hookEvents.filter((e) => subscribed.includes(e.type)).map((e) => webhookEvent(e, state, cal))),
     );
-    this.inFlight.push(delivered.catch(this.logFailure));
+    this.inFlight.push(
+      this.local(decided)
+        .then((deliveries) => Promise.all(deliveries ?? []))
+        .catch(this.logFailure),
+    );
     this.view.show(state, snap, cal);
+  }
+
+  /** Starts each event's delivery, or only keeps it when the run is about to continue as new. */
+  private publish(events: SlaWebhookEvent[]): Promise<unknown>[] {
+    return events.flatMap((e) => {
+      this.undelivered.set(e.key, e);
+      if (this.carrying) {
+        this.held.push(e);
+        return [];
+      }
+      return [
+        publishSlaEvent(e)
+          .catch(this.logFailure)
+          .finally(() => this.undelivered.delete(e.key)),
+      ];
+    });
+  }
+
+  /** Counts a local activity (and what runs on its result) as running until it settles. */
+  private local<T>(work: Promise<T>): Promise<T | undefined> {
+    this.localRunning += 1;
+    const failed = (err: unknown) => {
+      this.logFailure(err);
+      return undefined;
+    };
+    return work.catch(failed).finally(() => {
+      this.localRunning -= 1;
+    });
   }
 
   private isReceipt(e: NotifyEffect): boolean {
@@ -113,15 +176,11 @@ export class TicketEffects {
       const sent = sendLocally([receipt]).then(([outcome]) =>
         outcome?.outcome === 'failed' ? this.logRefusedMail([outcome]) : this.ticket.receiptSent(),
       );
-      this.inFlight.push(sent.catch(this.logFailure));
+      this.inFlight.push(this.local(sent));
     }
     const others = notices.filter((e) => !this.isReceipt(e));
     if (others.length) {
-      this.inFlight.push(
-        sendLocally(others)
-          .then((outcomes) => this.logRefusedMail(outcomes))
-          .catch(this.logFailure),
-      );
+      this.inFlight.push(this.local(sendLocally(others).then((outcomes) => this.logRefusedMail(outcomes))));
     }
   }
 

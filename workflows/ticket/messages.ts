@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { SlaWebhookEvent } from '../../activities/webhook-activities';
 import type { RetimeTerms } from '../../domain/agreement';
 import type { CalendarSpec } from '../../domain/calendar';
 import type { SlaPolicy } from '../../domain/policy';
@@ -43,5 +44,12 @@ export interface TicketWorkflowInput {
   /** History length after which the ticket continues as new (tests lower it). */
   continueAsNewAfter?: number;
   /** Set when the workflow continues as new: the whole state is carried over. */
-  carried?: { state: TicketSlaState; seenMessages: string[] };
+  carried?: {
+    state: TicketSlaState;
+    seenMessages: string[];
+    /** Webhook events the previous run had not delivered; the new run delivers them. */
+    webhooks?: SlaWebhookEvent[];
+    /** The answers of the latest updates by id, so a retry after the switch is answered as the original. */
+    answers?: [updateId: string, answer: TicketSnapshot][];
+  };
 }

@@ -1,5 +1,6 @@
-import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
 import type { TicketSnapshot } from '../../domain/ticket-sla';
+import { UpdateAnswers } from './answers';
 import { TicketEffects } from './effects';
 import {
   agentActionUpdate,
@@ -11,6 +12,7 @@ import {
   type TicketWorkflowInput,
 } from './messages';
 import { ticketPatched } from './patches';
+import { RunSwitch } from './switch-runs';
 import { Ticket } from './ticket';
 
 /**
@@ -20,37 +22,44 @@ import { Ticket } from './ticket';
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<TicketSnapshot> {
   const ticket = new Ticket(input, ticketPatched);
   const effects = new TicketEffects(ticket, ticketPatched);
+  const answers = new UpdateAnswers(input.carried?.answers);
+  const runs = new RunSwitch(input, { ticket, effects, answers, patched: ticketPatched });
+  effects.resume(input.carried?.webhooks);
 
   setHandler(stateQuery, () => ticket.snapshot());
-  setHandler(agentActionUpdate, (action, args) => ticket.act(action, args), {
-    validator: (action, args) => ticket.validateAction(action, args),
-  });
-  setHandler(retimeUpdate, (args) => ticket.retime(args), { validator: (args) => ticket.validateRetime(args) });
+  answers.handle(
+    agentActionUpdate,
+    (action, args) => ticket.act(action, args),
+    (action, args) => ticket.validateAction(action, args),
+  );
+  answers.handle(
+    retimeUpdate,
+    (args) => ticket.retime(args),
+    (args) => ticket.validateRetime(args),
+  );
   setHandler(customerReplySignal, ({ messageId }) => ticket.customerReplied(messageId));
   setHandler(liveSessionRequestSignal, (args) => ticket.requestLiveSession(args));
-  setHandler(liveSessionUpdate, (args) => ticket.liveSession(args), {
-    validator: (args) => ticket.validateLiveSession(args),
-  });
+  answers.handle(
+    liveSessionUpdate,
+    (args) => ticket.liveSession(args),
+    (args) => ticket.validateLiveSession(args),
+  );
 
+  const woken = () => ticket.changed() || runs.ready();
   for (;;) {
     const changes = ticket.takeChanges();
     if (changes) effects.start(changes);
     if (ticket.finished) break;
-
-    const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > (input.continueAsNewAfter ?? 5_000)) {
-      await effects.settled();
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof ticketWorkflow>({ ...input, carried: ticket.carried() });
-    }
+    await runs.continueIfDue();
 
     const now = new Date(Date.now());
     const next = ticket.fireDue(now);
     if (next === 'fired') continue;
-    if (next) await condition(ticket.changed, next.at.getTime() - now.getTime(), { summary: next.description });
-    else await condition(ticket.changed);
+    if (next) await condition(woken, next.at.getTime() - now.getTime(), { summary: next.description });
+    else await condition(woken);
   }
 
+  effects.deliverHeld();
   await effects.settled();
   await condition(allHandlersFinished);
   return ticket.snapshot();
