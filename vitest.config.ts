@@ -6,11 +6,13 @@ import { configDefaults, defineConfig } from 'vitest/config';
  */
 const LONG_TESTS = ['test/fault/worker-kill.test.ts', 'test/fault/mongo-outage.test.ts'];
 /**
- * The cluster mode's fault tests (about 6 minutes, and a Temporal server build and Debian's PostgreSQL on first use) run
- * after every other file has finished: they bound how late a deadline fires after a restart, and a machine busy with the
- * other files' servers starves the workers long enough for a task to wait out its sticky-queue timeout (10 s) instead.
+ * The restart fault tests start stacks of their own and mostly wait on real deadlines (the cluster mode's about 5
+ * minutes, and a Temporal server build and Debian's PostgreSQL on first use; the dev server's about 2): they run
+ * after every other file has finished, side by side. They bound how late a deadline fires after a restart, and a
+ * machine busy with the other files' servers starves their workers long enough for a task to wait out its
+ * sticky-queue timeout (10 s) instead.
  */
-const CLUSTER_TESTS = ['test/fault/cluster.test.ts'];
+const RESTART_TESTS = ['test/fault/cluster.test.ts', 'test/fault/temporal-restart.test.ts'];
 
 export default defineConfig({
   test: {
@@ -20,19 +22,22 @@ export default defineConfig({
     reporters: ['default'],
     projects: [
       {
+        // Most of a file's time is spent waiting on its servers: three files at a time keep two cores busy
+        // (TEST_FILES_AT_ONCE sets another number; 1 runs them one by one).
         extends: true,
         test: {
           name: 'suite',
           include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, ...(process.env.FAULT_LONG ? [] : LONG_TESTS), ...CLUSTER_TESTS],
+          exclude: [...configDefaults.exclude, ...(process.env.FAULT_LONG ? [] : LONG_TESTS), ...RESTART_TESTS],
           globalSetup: ['test/global-setup.ts'],
+          maxWorkers: Number(process.env.TEST_FILES_AT_ONCE ?? 3),
           sequence: { groupOrder: 0 },
         },
       },
       {
         // Each file starts its own stack (bench/stack.ts), so it needs none of the shared servers.
         extends: true,
-        test: { name: 'cluster', include: CLUSTER_TESTS, fileParallelism: false, sequence: { groupOrder: 1 } },
+        test: { name: 'restarts', include: RESTART_TESTS, maxWorkers: 2, sequence: { groupOrder: 1 } },
       },
     ],
   },

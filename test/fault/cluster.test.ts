@@ -25,7 +25,9 @@ const STICKY_TIMEOUT_MS = 10_000;
 const CATCH_UP_MS = COUNT * 150;
 
 const URGENT_S = 45; // due during an outage
-const HIGH_S = 120; // due after it, with room for a restart on a loaded machine
+// Due after it: the outage ends about 50 s in (down 5–6 s from 42 s), which leaves half a minute for a slow restart;
+// the test checks that the whole group still fell due after it.
+const HIGH_S = 80;
 const sla = shortSla(URGENT_S, 0.9);
 const targets = {
   ...sla.policy.targets,
