@@ -42,6 +42,16 @@ export interface PatchPlan {
 const replayable = (started: string) =>
   `temporal workflow count --query "WorkflowType = 'ticketWorkflow' AND StartTime < '${started}'" answers 0`;
 
+/** Every patch retires the same way; `shipped` names the deployment that first carried it. */
+const retirement = (shipped: string) => ({
+  deprecateWhen:
+    `No ticket run started before ${shipped} was deployed is open or within retention: ` +
+    replayable(`<${shipped} deployed, ISO>`),
+  deleteWhen:
+    'deprecatePatch has been deployed and no run started before that deployment is open or within retention: ' +
+    replayable('<deprecation deployed, ISO>'),
+});
+
 export const PATCH_PLAN = [
   {
     id: 'one-local-activity-per-change',
@@ -51,12 +61,7 @@ export const PATCH_PLAN = [
       'by recordTicketChange.',
     since: { commit: 'a3cd4e2', date: '2026-11-29', generation: '0.2.0' },
     stage: 'patched',
-    deprecateWhen:
-      'No ticket run started before 0.2.0 was deployed is open or within retention: ' +
-      replayable('<0.2.0 deployed, ISO>'),
-    deleteWhen:
-      'deprecatePatch has been deployed and no run started before that deployment is open or within retention: ' +
-      replayable('<deprecation deployed, ISO>'),
+    ...retirement('0.2.0'),
   },
   {
     id: 'assignee-mail',
@@ -66,12 +71,7 @@ export const PATCH_PLAN = [
       'timeline event.',
     since: { commit: 'eefb3c8', date: '2026-11-29', generation: '0.2.0' },
     stage: 'patched',
-    deprecateWhen:
-      'No ticket run started before 0.2.0 was deployed is open or within retention: ' +
-      replayable('<0.2.0 deployed, ISO>'),
-    deleteWhen:
-      'deprecatePatch has been deployed and no run started before that deployment is open or within retention: ' +
-      replayable('<deprecation deployed, ISO>'),
+    ...retirement('0.2.0'),
   },
   {
     id: 'scope-review-reminder',
@@ -80,12 +80,7 @@ export const PATCH_PLAN = [
       'closes the ticket (one more timer and one more mail per review).',
     since: { commit: '1918e7c', date: '2026-12-07', generation: 'scope-review-reminder' },
     stage: 'patched',
-    deprecateWhen:
-      'No ticket run started before the reminder was deployed is open or within retention: ' +
-      replayable('<reminder deployed, ISO>'),
-    deleteWhen:
-      'deprecatePatch has been deployed and no run started before that deployment is open or within retention: ' +
-      replayable('<deprecation deployed, ISO>'),
+    ...retirement('the reminder'),
   },
   {
     id: 'continue-as-new-carries-effects',
@@ -95,12 +90,7 @@ export const PATCH_PLAN = [
       'update answers, its memo and its search attributes (the new run publishes the webhooks).',
     since: { commit: '610343d', date: '2026-12-07', generation: 'continue-as-new-carries-effects' },
     stage: 'patched',
-    deprecateWhen:
-      'No ticket run started before the carrying continue-as-new was deployed is open or within retention: ' +
-      replayable('<carrying continue-as-new deployed, ISO>'),
-    deleteWhen:
-      'deprecatePatch has been deployed and no run started before that deployment is open or within retention: ' +
-      replayable('<deprecation deployed, ISO>'),
+    ...retirement('the carrying continue-as-new'),
   },
 ] as const satisfies readonly PatchPlan[];
 
