@@ -1,7 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { createCalendar, formatUtcMinute, type BusinessCalendar, type CalendarSpec } from '../domain/calendar';
 import { microcache } from '../store/microcache';
-import type { BroadcastProgress, CustomerAddress } from '../store/announcements';
+import type { CustomerAddress } from '../store/announcements';
+import type { BroadcastProgress } from '../domain/entities';
 import { renderAnnouncement } from './mail-templates';
 import type { TicketActivityDeps } from './ticket-activities';
 

@@ -5,8 +5,7 @@ import type { Mailer } from '../lib/mailer';
 import type { TicketLinks } from '../desk/ticket-links';
 import { notificationMessageId, replyTag } from '../lib/reply-token';
 import type { Store } from '../store';
-import type { SlaEventRecord } from '../store/sla-events';
-import type { TicketStateProjection } from '../store/ticket-states';
+import type { SlaEventRecord, TicketStateProjection } from '../domain/entities';
 import { withHeartbeat } from './heartbeat';
 import { escapeHtml, renderMail, type NotificationKind, type TemplateFacts } from './mail-templates';
 

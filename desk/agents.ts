@@ -1,6 +1,6 @@
 import { invalidInput } from '../domain/errors';
 import type { Store } from '../store';
-import type { User } from '../store/users';
+import type { User } from '../domain/entities';
 import type { Principal } from './principal';
 
 /** A person tickets can be assigned to: a stored agent or admin account. */

@@ -4,7 +4,7 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { invalidTransition, notFoundError } from '../domain/errors';
 import { createCalendar, formatUtcMinute } from '../domain/calendar';
 import type { Store } from '../store';
-import type { Announcement, BroadcastProgress } from '../store/announcements';
+import type { Announcement, BroadcastProgress } from '../domain/entities';
 import { broadcastWorkflow, cancelSignal, progressQuery } from '../workflows/broadcast';
 import type { Principal } from './principal';
 import type { SlaSettings } from './tickets';

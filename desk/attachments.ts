@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AppError, notFoundError } from '../domain/errors';
 import type { Store } from '../store';
-import type { Attachment, AttachmentMeta } from '../store/attachments';
+import type { Attachment, AttachmentMeta } from '../domain/entities';
 import { MAX_ATTACHMENT_BYTES } from '../store/attachments';
 
 /**

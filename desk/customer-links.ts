@@ -3,7 +3,7 @@ import type { Logger } from '../lib/logger';
 import { textToHtml } from '../lib/mail-html';
 import type { Mailer } from '../lib/mailer';
 import type { Store } from '../store';
-import type { TicketContent } from '../store/tickets';
+import type { TicketContent } from '../domain/entities';
 import { proveAddress } from './customers';
 import { principalOf, type Principal } from './principal';
 import type { TicketLinks } from './ticket-links';

@@ -1,8 +1,5 @@
 import { isInternalKind } from '../domain/thread';
-import type { ThreadMessage } from '../store/messages';
-import type { SlaEventRecord } from '../store/sla-events';
-import type { TicketStateProjection } from '../store/ticket-states';
-import type { TicketContent } from '../store/tickets';
+import type { ThreadMessage, SlaEventRecord, TicketStateProjection, TicketContent } from '../domain/entities';
 import type { LiveSession, TicketSnapshot } from '../domain/ticket-sla';
 import type { Principal } from './principal';
 

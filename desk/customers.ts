@@ -2,7 +2,7 @@ import { invalidInput } from '../domain/errors';
 import { canonicalEmail } from '../lib/email-address';
 import type { Store } from '../store';
 import type { Organization } from '../store/organizations';
-import type { User } from '../store/users';
+import type { User } from '../domain/entities';
 import { hashApiKey, newApiKey } from './principal';
 import { newTicketId } from './ticket-ids';
 

@@ -1,7 +1,7 @@
 import { conflictError, forbiddenError, notFoundError } from '../domain/errors';
 import type { Logger } from '../lib/logger';
 import type { Store } from '../store';
-import type { ThreadMessage } from '../store/messages';
+import type { ThreadMessage } from '../domain/entities';
 import { quotaExceeded, type AttachmentService } from './attachments';
 import { principalOf, type Principal } from './principal';
 import type { TicketActions } from './ticket-actions';

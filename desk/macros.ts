@@ -4,8 +4,7 @@ import type { CalendarSpec } from '../domain/calendar';
 import { createCalendar } from '../domain/calendar';
 import type { TicketSnapshot } from '../domain/ticket-sla';
 import type { Store } from '../store';
-import type { Macro } from '../domain/entities';
-import type { TicketContent } from '../store/tickets';
+import type { Macro, TicketContent } from '../domain/entities';
 
 /** The facts a canned response may name, as `{{name}}`. */
 export const MACRO_PLACEHOLDERS = [

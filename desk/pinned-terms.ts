@@ -4,7 +4,7 @@ import type { SlaPolicy } from '../domain/policy';
 import { escalationLadder, type TicketSnapshot } from '../domain/ticket-sla';
 import type { Store } from '../store';
 import { microcache } from '../store/microcache';
-import type { TicketContent } from '../store/tickets';
+import type { TicketContent } from '../domain/entities';
 import type { OrganizationInput } from './organizations';
 import type { SlaRegistry } from './sla-registry';
 

@@ -7,8 +7,7 @@ import { ACTION_FIELDS, ACTION_TEXT, isInternalKind, type MessageKind } from '..
 import type { TicketSnapshot } from '../domain/ticket-sla';
 import type { Store } from '../store';
 import type { Logger } from '../lib/logger';
-import type { MailDetails, ThreadMessage } from '../store/messages';
-import type { TicketContent } from '../store/tickets';
+import type { MailDetails, ThreadMessage, TicketContent } from '../domain/entities';
 import { agentActionUpdate, customerReplySignal, stateQuery, type AgentActionArgs } from '../workflows/ticket';
 import { searchTokens } from '../domain/search';
 import { TOKENS_PER_TICKET } from '../store/search-index';

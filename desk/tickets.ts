@@ -7,7 +7,7 @@ import type { Priority } from '../domain/policy';
 import { receive, snapshot, type TicketIntake, type TicketSnapshot } from '../domain/ticket-sla';
 import type { Channel, LiveSupportTool } from '../domain/ticket';
 import type { Store } from '../store';
-import type { TicketContent } from '../store/tickets';
+import type { TicketContent } from '../domain/entities';
 import { stateQuery, ticketWorkflow } from '../workflows/ticket';
 import * as sa from '../workflows/search-attributes';
 import { snapshotFor, threadFor, ticketFor, type CustomerSnapshot } from './customer-view';

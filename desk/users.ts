@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { conflictError, invalidInput, notFoundError } from '../domain/errors';
 import { canonicalEmail } from '../lib/email-address';
 import type { Store } from '../store';
-import type { Role, User } from '../store/users';
+import type { Role, User } from '../domain/entities';
 import { hashApiKey, newApiKey } from './principal';
 
 export function createUserService(deps: { store: Store; now: () => Date }) {
