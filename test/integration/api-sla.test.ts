@@ -94,6 +94,10 @@ describe('versioned policies and calendars', () => {
     const moved = (await agent.get(`/api/v1/tickets/${before.body.id}`)).body.sla;
     expect(moved.policyVersion).toBe(2);
     expect(moved.clocks.find((c: { metric: string }) => c.metric === 'resolution').targetMinutes).toBe(240);
+    // A rerun under the same terms (a retried request) is the same update: the ticket is retimed once.
+    expect((await admin.post('/api/v1/sla/policies/default/retime-open-tickets', {})).status).toBe(200);
+    const retimes = await stack.store.slaEvents.forTicket(before.body.id);
+    expect(retimes.filter((e) => e.type === 'retimed')).toHaveLength(1);
 
     const audit = await stack.store.audit.recent();
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['policy.update', 'tickets.retime']));
