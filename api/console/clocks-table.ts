@@ -26,6 +26,11 @@ function clockState(c: ClockSnapshot): string {
   return c.stopped ? 'stopped' : c.paused ? 'paused' : c.breached ? 'breached' : 'running';
 }
 
+/** A stopped clock's due cell: when it stopped, and whether that was within its target. */
+function stoppedWhen(c: ClockSnapshot, stoppedAt: string, cal: BusinessCalendar): SafeHtml {
+  return html`${c.breached ? 'stopped late' : 'met'} ${when(cal, stoppedAt)}`;
+}
+
 export function clocksTable(d: { sla: Pick<TicketSnapshot, 'clocks'>; cal: BusinessCalendar; now: Date }): SafeHtml {
   const rows = d.sla.clocks.map((snap) => {
     const c = asDrawn(snap, d.cal, d.now);
@@ -34,7 +39,7 @@ export function clocksTable(d: { sla: Pick<TicketSnapshot, 'clocks'>; cal: Busin
       <td data-label="Counts">${c.clock === 'business' ? 'business hours' : '24×7'}</td>
       <td data-label="Target" class="num">${hours(c.targetMinutes)}</td>
       <td data-label="Used" class="num used">${hours(c.usedMinutes)}</td>
-      <td data-label="Due">${c.dueAt ? when(d.cal, new Date(c.dueAt), 'up') : '—'}</td>
+      <td data-label="Due">${c.dueAt ? when(d.cal, new Date(c.dueAt), 'up') : c.stoppedAt ? stoppedWhen(c, c.stoppedAt, d.cal) : '—'}</td>
       <td data-label="Left">
         ${c.dueAt && !c.paused ? countdown(d.cal, c.clock, new Date(c.dueAt), d.now) : c.stopped ? '—' : `${hours(c.remainingMinutes)} left (paused)`}
       </td>

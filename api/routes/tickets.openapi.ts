@@ -34,6 +34,7 @@ const clock = z.object({
   warningAt: time.nullable(),
   paused: z.boolean(),
   stopped: z.boolean(),
+  stoppedAt: time.nullable().describe('when the clock stopped: its target met, or answered after its breach'),
   breached: z.boolean(),
   cycle: z.int(),
 });

@@ -34,6 +34,7 @@ export function snapshot(s: TicketSlaState, now: Date, cal: BusinessCalendar): T
       warningAt: warn ? warn.toISOString() : null,
       paused: !stopped && c.runningSince === null,
       stopped,
+      stoppedAt: c.stoppedAt,
       breached,
       cycle,
     });

@@ -186,6 +186,8 @@ export interface ClockSnapshot {
   warningAt: string | null;
   paused: boolean;
   stopped: boolean;
+  /** When the clock stopped (its target met, or answered after its breach); null while it runs or is paused. */
+  stoppedAt: string | null;
   breached: boolean;
   cycle: number;
 }

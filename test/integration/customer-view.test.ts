@@ -23,6 +23,7 @@ const CLOCK = [
   'warningAt',
   'paused',
   'stopped',
+  'stoppedAt',
   'breached',
   'cycle',
 ];

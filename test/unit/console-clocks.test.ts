@@ -19,10 +19,15 @@ const clock = (over: Partial<ClockSnapshot>): ClockSnapshot => ({
   warningAt: null,
   paused: false,
   stopped: false,
+  stoppedAt: null,
   breached: false,
   cycle: 1,
   ...over,
 });
+const due = (c: ClockSnapshot, now: Date) =>
+  /<td data-label="Due">([\s\S]*?)<\/td>/
+    .exec(clocksTable({ sla: { clocks: [c] }, cal, now }).value)?.[1]
+    ?.replace(/<[^>]*>/g, '');
 const used = (c: ClockSnapshot, now: Date) =>
   /<td data-label="Used" class="num used">([^<]*)<\/td>/.exec(
     clocksTable({ sla: { clocks: [c] }, cal, now }).value,
@@ -44,5 +49,15 @@ describe('the clocks table', () => {
   it('keeps what the snapshot says of a paused or stopped clock', () => {
     expect(used(clock({ dueAt, paused: true, usedMinutes: 42 }), new Date('2026-12-08T05:30:00Z'))).toBe('42 min');
     expect(used(clock({ stopped: true, usedMinutes: 75 }), new Date('2026-12-08T09:30:00Z'))).toBe('1 h 15 min');
+  });
+
+  it('says when a stopped clock stopped, and whether within its target', () => {
+    const at = '2026-12-08T05:30:17Z'; // Tue 00:30 EST
+    expect(due(clock({ stopped: true, stoppedAt: at }), new Date('2026-12-08T09:30:00Z'))).toBe(
+      'met Tue 2026-12-08 00:30 EST',
+    );
+    expect(due(clock({ stopped: true, stoppedAt: at, breached: true }), new Date('2026-12-08T09:30:00Z'))).toBe(
+      'stopped late Tue 2026-12-08 00:30 EST',
+    );
   });
 });
