@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Store } from '../store';
-import { hashApiKey, isStaff, principalOf, type Principal } from './principal';
+import { isStaff, principalOf, type Principal } from './principal';
+import { secretHash } from './secrets';
 import type { Sessions } from './sessions';
 
 /** A console session lasts one working day. */
@@ -21,10 +22,10 @@ const ADMIN: Principal = {
  * or a rotated key (which ends the user's sessions, desk/users.ts) takes effect at once.
  */
 export function createAccess(deps: { store: Store; sessions: Sessions; adminApiKey: string }) {
-  const adminHash = Buffer.from(hashApiKey(deps.adminApiKey));
+  const adminHash = Buffer.from(secretHash(deps.adminApiKey));
 
   async function authenticateKey(key: string): Promise<Principal | null> {
-    const hash = hashApiKey(key);
+    const hash = secretHash(key);
     if (timingSafeEqual(Buffer.from(hash), adminHash)) return { ...ADMIN };
     const user = await deps.store.users.byApiKeyHash(hash);
     return user ? principalOf(user) : null;

@@ -3,7 +3,8 @@ import { canonicalEmail } from '../lib/email-address';
 import type { Store } from '../store';
 import type { Organization } from '../store/organizations';
 import type { User } from '../domain/entities';
-import { hashApiKey, newApiKey } from './principal';
+import { newApiKey } from './principal';
+import { secretHash } from './secrets';
 import { newTicketId } from './ticket-ids';
 
 /**
@@ -22,7 +23,7 @@ export function ensureCustomer(
 ): Promise<User> {
   const canonical = canonicalEmail(email);
   if (!canonical.ok) throw invalidInput(`${email}: ${canonical.reason}`, field);
-  return store.users.ensureCustomer(canonical.address, name, `C${newTicketId()}`, hashApiKey(newApiKey()), now);
+  return store.users.ensureCustomer(canonical.address, name, `C${newTicketId()}`, secretHash(newApiKey()), now);
 }
 
 /** The organization a customer's address would join once proven: its domain's, while they belong to none. */

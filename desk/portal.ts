@@ -12,7 +12,8 @@ import type { PinnedTermsLookup } from './pinned-terms';
 import { customerThread } from './customer-view';
 import { proveAddress } from './customers';
 import type { SlaAcceptances } from './sla-acceptance';
-import { isSecret, newSecret, secretHash, type Sessions } from './sessions';
+import { isSecret, newSecret, secretHash } from './secrets';
+import type { Sessions } from './sessions';
 import { agreementDocument, slaTextForReading, type SlaTextPart } from './sla-text';
 import type { TicketLinks } from './ticket-links';
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Role, User } from '../domain/entities';
 
 /** Who is asking, as every channel establishes it (API key, console session, verified mail sender). */
@@ -10,10 +10,6 @@ export interface Principal {
   trainingIncluded: boolean;
   /** A customer's organization, whose agreement their tickets are opened under. */
   organizationId?: string;
-}
-
-export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
 }
 
 export function newApiKey(): string {

@@ -1,12 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { Store } from '../store';
 import type { SessionRealm } from '../store/sessions';
-
-/** 32 random bytes in base64url: session secrets, and the portal's mailed sign-in tokens alike. */
-export const newSecret = () => randomBytes(32).toString('base64url');
-export const isSecret = (s: string) => /^[A-Za-z0-9_-]{43}$/.test(s);
-/** Only a secret's hash is stored: a copy of the store opens no session. */
-export const secretHash = (secret: string) => createHash('sha256').update(secret).digest('hex');
+import { isSecret, newSecret, secretHash } from './secrets';
 
 /**
  * Signed-in sessions, the console's and the portal's alike: a random secret for the cookie, a record of whose

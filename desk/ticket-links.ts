@@ -1,4 +1,5 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { isSecret, secretHash } from './secrets';
 
 /**
  * Where each reader finds a ticket. A customer's private link `/t/<token>` carries an HMAC of the
@@ -17,20 +18,15 @@ export function linkKeyFrom(linkSecretOrAdminKey: string): Buffer {
   return createHmac('sha256', linkSecretOrAdminKey).update(LABEL).digest();
 }
 
-/** 32 bytes in base64url, as minted below. */
-const TOKEN = /^[A-Za-z0-9_-]{43}$/;
-
-export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
-
 export function createTicketLinks(deps: { key: Buffer; publicUrl: string }) {
   const base = deps.publicUrl.replace(/\/+$/, '');
   const tokenFor = (ticketId: string) => createHmac('sha256', deps.key).update(ticketId).digest('base64url');
   return {
     tokenFor,
     /** The hash stored with the ticket, by which a link finds it. */
-    hashFor: (ticketId: string) => tokenHash(tokenFor(ticketId)),
+    hashFor: (ticketId: string) => secretHash(tokenFor(ticketId)),
     /** null for anything that cannot be a token: no store lookup for junk. */
-    hashOfToken: (token: string) => (TOKEN.test(token) ? tokenHash(token) : null),
+    hashOfToken: (token: string) => (isSecret(token) ? secretHash(token) : null),
     customerPath: (ticketId: string) => `/t/${tokenFor(ticketId)}`,
     customerUrl: (ticketId: string) => `${base}/t/${tokenFor(ticketId)}`,
     staffUrl: (ticketId: string) => `${base}/console/tickets/${encodeURIComponent(ticketId)}`,

@@ -3,7 +3,8 @@ import { conflictError, invalidInput, notFoundError } from '../domain/errors';
 import { canonicalEmail } from '../lib/email-address';
 import type { Store } from '../store';
 import type { Role, User } from '../domain/entities';
-import { hashApiKey, newApiKey } from './principal';
+import { newApiKey } from './principal';
+import { secretHash } from './secrets';
 
 export function createUserService(deps: { store: Store; now: () => Date }) {
   /**
@@ -65,7 +66,7 @@ export function createUserService(deps: { store: Store; now: () => Date }) {
         createdAt: deps.now(),
       };
       try {
-        await deps.store.users.create(user, hashApiKey(apiKey));
+        await deps.store.users.create(user, secretHash(apiKey));
       } catch (err) {
         if ((err as { code?: number }).code === 11000) throw conflictError(`a user with email ${email} already exists`);
         throw err;
@@ -83,7 +84,7 @@ export function createUserService(deps: { store: Store; now: () => Date }) {
     /** A new API key for the user, returned once; the old one stops working, and so do their console sessions. */
     async rotateApiKey(userId: string, actor: string): Promise<{ userId: string; apiKey: string }> {
       const apiKey = newApiKey();
-      if (!(await deps.store.users.replaceApiKeyHash(userId, hashApiKey(apiKey)))) throw notFoundError('user');
+      if (!(await deps.store.users.replaceApiKeyHash(userId, secretHash(apiKey)))) throw notFoundError('user');
       await deps.store.sessions.revokeUser('console', userId);
       await deps.store.audit.record({ at: deps.now(), actor, action: 'user.api-key.rotate', target: userId });
       return { userId, apiKey };

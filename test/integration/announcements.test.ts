@@ -6,7 +6,8 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { AddressObject } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createAnnouncementActivities } from '../../activities/announcement-activities';
-import { hashApiKey, newApiKey } from '../../desk/principal';
+import { newApiKey } from '../../desk/principal';
+import { secretHash } from '../../desk/secrets';
 import { createApp } from '../../api/app';
 import { createDesk } from '../../desk';
 import { createSlaRegistry } from '../../desk/sla-registry';
@@ -96,7 +97,7 @@ beforeAll(async () => {
         agreement: { trainingIncluded: false },
         createdAt: new Date(),
       },
-      hashApiKey(newApiKey()),
+      secretHash(newApiKey()),
     );
   }
 });
