@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import { cspRefusals, launchChromium } from '../support/browser';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createCalendar } from '../../domain/calendar';
 import { DEFAULT_POLICY } from '../../domain/policy';
@@ -31,7 +31,7 @@ let admin: ApiClient;
 let ada: ApiClient;
 let checkoutId = '';
 let reportId = '';
-const cspErrors: string[] = [];
+let cspErrors: string[] = [];
 
 describe.each(BOTH_SUPPORT_HOURS)('with support %s', (mode) => {
   const hours = supportHours(mode);
@@ -68,9 +68,7 @@ describe.each(BOTH_SUPPORT_HOURS)('with support %s', (mode) => {
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     checkPageTimes = watchPagesForTimes(page);
-    page.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
-    });
+    cspErrors = cspRefusals(page);
   });
   afterAll(async () => {
     await browser?.close();

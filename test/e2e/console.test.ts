@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import { cspRefusals, launchChromium } from '../support/browser';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ALWAYS_OPEN_CALENDAR, createCalendar } from '../../domain/calendar';
 import { parsePolicyOverrides } from '../../domain/policy';
@@ -32,7 +32,7 @@ let agentKey = '';
 let admin: ApiClient;
 let urgentId = '';
 let normalId = '';
-const cspErrors: string[] = [];
+let cspErrors: string[] = [];
 
 beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
@@ -54,9 +54,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
   checkPageTimes = watchPagesForTimes(page);
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
-  });
+  cspErrors = cspRefusals(page);
 });
 afterAll(async () => {
   await browser?.close();

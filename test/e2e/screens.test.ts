@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CalendarSpec } from '../../domain/calendar';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { repoRoot } from '../../scripts/lib/tools';
-import { launchChromium } from '../support/browser';
+import { cspRefusals, launchChromium } from '../support/browser';
 import { consoleLogin } from '../support/console';
 import { apiClient, type ApiClient } from '../support/http';
 import { browserLike, signIn } from '../support/portal';
@@ -158,11 +158,7 @@ describe('screens that fit', () => {
     it(`no page scrolls sideways at ${width} px`, async () => {
       const ctx = await contextAt(width);
       const page = await ctx.newPage();
-      // A stylesheet the policy refuses leaves the page unstyled (and as wide as its longest line).
-      const refused: string[] = [];
-      page.on('console', (m) => {
-        if (/Content Security Policy/i.test(m.text())) refused.push(`${page.url()}: ${m.text().slice(0, 120)}`);
-      });
+      const refused = cspRefusals(page);
       const wide: Record<string, number> = {};
       for (const [name, url] of PAGES) {
         const res = await page.goto(`${stack.baseUrl}${url()}`);

@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 
 /** Debian's chromium, headless, with nothing running in the background that could reach the network. */
@@ -17,4 +17,16 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/**
+ * What the browser refuses under the page's Content Security Policy, as it happens: a refused stylesheet leaves a
+ * page unstyled (and as wide as its longest line), a refused script leaves it without its countdowns.
+ */
+export function cspRefusals(page: Page): string[] {
+  const refused: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) refused.push(`${page.url()}: ${m.text()}`);
+  });
+  return refused;
 }
