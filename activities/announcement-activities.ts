@@ -102,7 +102,7 @@ export function createAnnouncementActivities(deps: TicketActivityDeps) {
         messageId,
         headers: { 'X-Announcement-Id': a.id, Precedence: 'bulk' },
       });
-      await store.notifications.markSent(key, deps.now());
+      await store.notifications.markSent([key], deps.now());
       return 'sent';
     },
 

@@ -161,13 +161,14 @@ export function createTicketActivities(deps: TicketActivityDeps) {
   }
 
   /** A busy store (SQLite under FerretDB answers "locked") gets a few tries; failing them only costs the log entry. */
-  async function markSentOrLog(key: string): Promise<void> {
+  async function markSentOrLog(keys: string[]): Promise<void> {
+    if (!keys.length) return;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await store.notifications.markSent(key, deps.now());
+        return await store.notifications.markSent(keys, deps.now());
       } catch (err) {
         if (attempt >= 6) {
-          deps.logger.warn({ key, err }, 'mail sent but not marked sent in the log');
+          deps.logger.warn({ keys, err }, 'mail sent but not marked sent in the log');
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
@@ -175,7 +176,15 @@ export function createTicketActivities(deps: TicketActivityDeps) {
     }
   }
 
-  async function send(input: NotifyInput): Promise<'sent' | 'already-sent' | 'own-action'> {
+  /** A notice made ready to send: its recipients read and checked, its mail rendered, its Message-ID minted. */
+  interface ReadyMail {
+    input: NotifyInput;
+    to: string[];
+    mail: { subject: string; text: string; html: string };
+    messageId: string;
+  }
+
+  async function prepare(input: NotifyInput): Promise<ReadyMail | 'own-action'> {
     // An agent who assigned the ticket to themself knows: no mail (issue 27).
     if (input.audience.kind === 'agent' && input.audience.by === input.audience.agent) return 'own-action';
     const to = await recipients(input.audience);
@@ -201,19 +210,12 @@ export function createTicketActivities(deps: TicketActivityDeps) {
       ...rendered,
       ...withPendingOrganization(withRefusedFiles(rendered, refused), content?.pendingOrganization),
     };
-    const messageId = notificationMessageId(deps.replySecret, input.key, contacts.mailDomain);
-    const claimed = await store.notifications.claim(
-      { key: input.key, ticketId: input.ticketId, kind: input.kind, to, subject: mail.subject, messageId },
-      deps.now(),
-    );
-    if (claimed === 'sent') return 'already-sent';
-    if (claimed === 'held')
-      throw ApplicationFailure.retryable(
-        `an earlier attempt holds ${input.key}; retrying after its lease`,
-        'NotificationClaimHeld',
-      );
+    return { input, to, mail, messageId: notificationMessageId(deps.replySecret, input.key, contacts.mailDomain) };
+  }
+
+  /** One mail per recipient, each with its own reply token; one recipient alone keeps the logged Message-ID. */
+  async function deliver({ input, to, mail, messageId }: ReadyMail): Promise<'sent'> {
     const threadRoot = `<ticket-${input.ticketId}@${contacts.mailDomain}>`;
-    // One mail per recipient, each with its own reply token; one recipient alone keeps the logged Message-ID.
     for (const [i, recipient] of to.entries()) {
       await mailer.send({
         to: [recipient],
@@ -225,28 +227,61 @@ export function createTicketActivities(deps: TicketActivityDeps) {
         headers: { 'X-Ticket-Id': input.ticketId, 'X-Notification-Kind': input.kind, ...automationHeaders(input.kind) },
       });
     }
-    // The mail is out: from here the activity must not fail, or Temporal's retry would send it again.
-    await markSentOrLog(input.key);
     deps.logger.info({ ticketId: input.ticketId, kind: input.kind, key: input.key }, 'notification sent');
     return 'sent';
   }
 
+  const heldFailure = (key: string) =>
+    ApplicationFailure.retryable(`an earlier attempt holds ${key}; retrying after its lease`, 'NotificationClaimHeld');
+
   /**
    * The notifications of one change in one call (a local activity, workflows/ticket/effects.ts): a
-   * breach notice and the escalation it triggers go out together. Each keeps its own claim, so a retry skips those
-   * already sent. Bad data (an unknown level, an invalid address) fails only its own mail, reported in the
-   * answer; anything else fails the activity, after the others had their try, and Temporal retries it.
+   * breach notice and the escalation it triggers go out together, with one claim and one mark-sent for all
+   * (each key keeps its own claim, so a retry skips those already sent). Bad data (an unknown level, an invalid
+   * address) fails only its own mail, reported in the answer; anything else fails the activity, after the others
+   * had their try and were marked sent, and Temporal retries it.
    */
   async function sendNotifications(inputs: NotifyInput[]): Promise<NotificationOutcome[]> {
     return withHeartbeat(async () => {
-      const settled = await Promise.allSettled(inputs.map(send));
+      const prepared = await Promise.allSettled(inputs.map(prepare));
+      const ready = prepared.flatMap((r) => (r.status === 'fulfilled' && r.value !== 'own-action' ? [r.value] : []));
+      const claims = await store.notifications.claimMany(
+        ready.map(({ input, to, mail, messageId }) => ({
+          key: input.key,
+          ticketId: input.ticketId,
+          kind: input.kind,
+          to,
+          subject: mail.subject,
+          messageId,
+        })),
+        deps.now(),
+      );
+      const delivered = await Promise.allSettled(
+        ready.map((r, i) =>
+          claims[i] === 'claimed'
+            ? deliver(r)
+            : claims[i] === 'sent'
+              ? ('already-sent' as const)
+              : Promise.reject(heldFailure(r.input.key)),
+        ),
+      );
+      // The mail is out: from here nothing may fail the call for it, or Temporal's retry would send it again.
+      await markSentOrLog(
+        ready.filter((_, i) => claims[i] === 'claimed' && delivered[i]!.status === 'fulfilled').map((r) => r.input.key),
+      );
+      const byKey = new Map(ready.map((r, i) => [r.input.key, delivered[i]!]));
+      const settled = prepared.map((r, i): PromiseSettledResult<NotificationOutcome['outcome']> => {
+        if (r.status === 'rejected') return r;
+        if (r.value === 'own-action') return { status: 'fulfilled', value: 'own-action' };
+        return byKey.get(inputs[i]!.key)!;
+      });
       const transient = settled.find(
         (r) => r.status === 'rejected' && !(r.reason instanceof ApplicationFailure && r.reason.nonRetryable),
       );
       if (transient) throw (transient as PromiseRejectedResult).reason;
       return settled.map((r, i) =>
         r.status === 'fulfilled'
-          ? { key: inputs[i]!.key, outcome: r.value }
+          ? { key: inputs[i]!.key, outcome: r.value as 'sent' | 'already-sent' | 'own-action' }
           : { key: inputs[i]!.key, outcome: 'failed' as const, error: String((r.reason as Error).message) },
       );
     });
@@ -273,14 +308,15 @@ export function createTicketActivities(deps: TicketActivityDeps) {
     }
   }
 
+  /** The timeline, the projection and the subscribers' lookup go out together: one round trip's wait, not three. */
   async function recordTicketChange(input: TicketChangeInput): Promise<{ subscribed: string[] }> {
-    await recordSlaEvents(input.events);
-    await projectTicketState(input.projection);
-    const subscribed: string[] = [];
-    for (const type of new Set(input.webhookCandidates)) {
-      if ((await store.webhooks.subscribedTo(type)).length) subscribed.push(type);
-    }
-    return { subscribed };
+    const types = [...new Set(input.webhookCandidates)];
+    const [listened] = await Promise.all([
+      Promise.all(types.map(async (type) => (await store.webhooks.subscribedTo(type)).length > 0)),
+      recordSlaEvents(input.events),
+      projectTicketState(input.projection),
+    ]);
+    return { subscribed: types.filter((_, i) => listened[i]) };
   }
 
   return {
@@ -293,22 +329,22 @@ export function createTicketActivities(deps: TicketActivityDeps) {
     recordTicketChange,
 
     /**
-     * A change that mails, in one call: the mail first (a breach notice waits for no store write), then the record,
-     * which is written even when a mail failed, so a mail server that is down never holds back the timeline or the
-     * lists. A transient mail failure then fails the call: its retry skips the mails already sent (their claims)
-     * and rewrites the same record (idempotent). One local activity instead of two per deadline (issue 22).
+     * A change that mails, in one call: the mail and the record side by side (a breach notice waits for no store
+     * write), the record written even when a mail failed, so a mail server that is down never holds back the
+     * timeline or the lists. A transient failure of either fails the call: its retry skips the mails already sent
+     * (their claims) and rewrites the same record (idempotent). One local activity instead of two per deadline.
      */
     async applyTicketChange(input: {
       notices: NotifyInput[];
       change: TicketChangeInput;
     }): Promise<{ outcomes: NotificationOutcome[]; subscribed: string[] }> {
-      const mailed = await sendNotifications(input.notices).then(
-        (outcomes) => ({ outcomes }),
-        (error: unknown) => ({ error }),
-      );
-      const { subscribed } = await recordTicketChange(input.change);
-      if ('error' in mailed) throw mailed.error;
-      return { outcomes: mailed.outcomes, subscribed };
+      const [mailed, recorded] = await Promise.allSettled([
+        sendNotifications(input.notices),
+        recordTicketChange(input.change),
+      ]);
+      if (mailed.status === 'rejected') throw mailed.reason;
+      if (recorded.status === 'rejected') throw recorded.reason;
+      return { outcomes: mailed.value, subscribed: recorded.value.subscribed };
     },
   };
 }

@@ -76,7 +76,7 @@ export function createHeldMailNotice(deps: {
         // Auto-Submitted: an auto-responder at the customer's end must not answer this notice.
         headers: { 'X-Ticket-Id': ticket.id, 'X-Notification-Kind': KIND, 'Auto-Submitted': 'auto-replied' },
       });
-      await store.notifications.markSent(key, deps.now());
+      await store.notifications.markSent([key], deps.now());
       deps.logger.info({ ticketId: ticket.id, heldMessageId }, 'held mail notice sent');
       return 'sent';
     },

@@ -52,8 +52,39 @@ export function createNotificationRepository(models: Models) {
       const doc = await Notification.findById(key).select({ status: 1 }).lean();
       return (doc as { status?: string } | null)?.status === 'sent' ? 'sent' : 'held';
     },
-    async markSent(key: string, now: Date): Promise<void> {
-      await notifications.updateOne({ _id: key as never }, { $set: { status: 'sent', sentAt: now } });
+    /**
+     * Claims several keys at once (the mail of one change): one round trip inserts every first claim; a key already
+     * present (a retry, a concurrent attempt) goes through `claim`'s lease rules one by one.
+     */
+    async claimMany(
+      claims: NotificationClaim[],
+      now: Date,
+      leaseMs = CLAIM_LEASE_MS,
+    ): Promise<('claimed' | 'sent' | 'held')[]> {
+      if (claims.length < 2) return Promise.all(claims.map((c) => this.claim(c, now, leaseMs)));
+      const inserted = new Set<number>();
+      try {
+        const res = await notifications.bulkWrite(
+          claims.map(({ key, ...fields }) => ({
+            updateOne: {
+              filter: { _id: key as never },
+              update: { $setOnInsert: { ...fields, status: 'sending', attempts: 1, claimedAt: now } },
+              upsert: true,
+            },
+          })),
+          { ordered: false },
+        );
+        for (const i of Object.keys(res.upsertedIds)) inserted.add(Number(i));
+      } catch (err) {
+        // A concurrent attempt inserted one of them first: every key not known inserted takes the careful path.
+        if (!isDuplicateKey(err)) throw err;
+      }
+      return Promise.all(claims.map((c, i) => (inserted.has(i) ? 'claimed' : this.claim(c, now, leaseMs))));
+    },
+    async markSent(keys: string[], now: Date): Promise<void> {
+      if (!keys.length) return;
+      const filter = keys.length === 1 ? { _id: keys[0] as never } : { _id: { $in: keys as never[] } };
+      await notifications.updateMany(filter, { $set: { status: 'sent', sentAt: now } });
     },
     async forTicket(ticketId: string) {
       return Notification.find({ ticketId }).sort({ claimedAt: 1 }).lean();

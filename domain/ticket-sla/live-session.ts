@@ -115,7 +115,7 @@ export function liveReminderEvents(s: TicketSlaState, cal: BusinessCalendar): Ti
     kind: 'live_reminder' as const,
     at: new Date(start - m * 60_000),
     minutesBefore: m,
-    description: `live session reminder ${m} min before ${cal.formatLocal(new Date(start))}`,
+    describe: () => `live session reminder ${m} min before ${cal.formatLocal(new Date(start))}`,
   }));
 }
 

@@ -92,6 +92,17 @@ export const PATCH_PLAN = [
     stage: 'patched',
     ...retirement('the carrying continue-as-new'),
   },
+  {
+    id: 'deadline-at-temporal-cost',
+    changed:
+      'Asked first thing in a run, and with it every other patch (their markers land in the first task, not in a ' +
+      "deadline's). A change is one local activity with a 5-second budget (receipt included), then a regular " +
+      'activity; the deadline timer is kept while its instant is unchanged; search attribute upserts carry only ' +
+      'the changed values and none repeats what the start set.',
+    since: { commit: 'HEAD', date: '2026-12-07', generation: 'deadline-at-temporal-cost' },
+    stage: 'patched',
+    ...retirement('the bounded local activities'),
+  },
 ] as const satisfies readonly PatchPlan[];
 
 export type PatchId = (typeof PATCH_PLAN)[number]['id'];
@@ -102,6 +113,7 @@ export const PATCHES = {
   assigneeMail: 'assignee-mail',
   scopeReviewReminder: 'scope-review-reminder',
   continueAsNewCarriesEffects: 'continue-as-new-carries-effects',
+  deadlineAtTemporalCost: 'deadline-at-temporal-cost',
 } as const satisfies Record<string, PatchId>;
 
 /**
@@ -131,6 +143,18 @@ export const HISTORY_GENERATIONS = [
       'assignee-mail',
       'scope-review-reminder',
       'continue-as-new-carries-effects',
+    ],
+    folder: 'deadline-at-temporal-cost',
+  },
+  {
+    name: 'deadline-at-temporal-cost',
+    commit: 'HEAD',
+    patches: [
+      'one-local-activity-per-change',
+      'assignee-mail',
+      'scope-review-reminder',
+      'continue-as-new-carries-effects',
+      'deadline-at-temporal-cost',
     ],
     folder: '.',
   },

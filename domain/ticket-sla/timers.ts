@@ -28,10 +28,10 @@ export function nextTimedEvent(
     const label = metric.replace('_', ' ');
     if (!s.fired.includes(firedKey(metric, cycle, 'warning'))) {
       const at = clock.warningAt(c, s.policy.warningAt, now, cal)!;
-      candidates.push({ kind: 'warning', at, metric, description: `${label} warning; due ${cal.formatLocal(due)}` });
+      candidates.push({ kind: 'warning', at, metric, describe: () => `${label} warning; due ${cal.formatLocal(due)}` });
     }
     if (!s.fired.includes(firedKey(metric, cycle, 'breach'))) {
-      candidates.push({ kind: 'breach', at: due, metric, description: `${label} deadline ${cal.formatLocal(due)}` });
+      candidates.push({ kind: 'breach', at: due, metric, describe: () => `${label} deadline ${cal.formatLocal(due)}` });
       continue;
     }
     const breachedAt = new Date(s.breachedAt[metric]!);
@@ -43,7 +43,7 @@ export function nextTimedEvent(
         at,
         metric,
         level: step.level,
-        description: `${label} escalation to ${step.level} at ${cal.formatLocal(at)}`,
+        describe: () => `${label} escalation to ${step.level} at ${cal.formatLocal(at)}`,
       });
     }
   }
@@ -54,15 +54,19 @@ export function nextTimedEvent(
     patched(PATCHES.scopeReviewReminder)
   ) {
     const at = new Date(s.scopeReviewRemindAt);
-    candidates.push({ kind: 'scope_review_reminder', at, description: `scope review reminder ${cal.formatLocal(at)}` });
+    candidates.push({
+      kind: 'scope_review_reminder',
+      at,
+      describe: () => `scope review reminder ${cal.formatLocal(at)}`,
+    });
   }
   if (s.awaitingScopeReview && s.scopeReviewDueAt) {
     const at = new Date(s.scopeReviewDueAt);
-    candidates.push({ kind: 'scope_review_expired', at, description: `scope review ends ${cal.formatLocal(at)}` });
+    candidates.push({ kind: 'scope_review_expired', at, describe: () => `scope review ends ${cal.formatLocal(at)}` });
   }
   if (s.status === 'resolved' && s.resolvedAt) {
     const at = cal.deadline(new Date(s.resolvedAt), s.policy.autoCloseAfterMinutes);
-    candidates.push({ kind: 'auto_close', at, description: `auto-close ${cal.formatLocal(at)}` });
+    candidates.push({ kind: 'auto_close', at, describe: () => `auto-close ${cal.formatLocal(at)}` });
   }
   candidates.push(...liveReminderEvents(s, cal));
   candidates.sort((a, b) => a.at.getTime() - b.at.getTime());

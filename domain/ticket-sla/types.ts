@@ -170,8 +170,8 @@ export interface TimedEvent {
   minutesBefore?: number;
   metric?: Metric;
   level?: string;
-  /** For timer summaries in the Temporal UI. */
-  description: string;
+  /** For timer summaries in the Temporal UI: written only for the event a timer waits on (formatting costs). */
+  describe: () => string;
 }
 
 export type SlaState = 'ok' | 'warning' | 'breached';

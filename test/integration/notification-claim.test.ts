@@ -26,7 +26,7 @@ describe('the notification log claim (store/notifications.ts)', () => {
     expect(await store.notifications.claim(claim('k1'), t0)).toBe('claimed');
     // Temporal retried while the first attempt is still sending: it must not send too.
     expect(await store.notifications.claim(claim('k1'), new Date(t0.getTime() + 1_000))).toBe('held');
-    await store.notifications.markSent('k1', new Date(t0.getTime() + 2_000));
+    await store.notifications.markSent(['k1'], new Date(t0.getTime() + 2_000));
     expect(await store.notifications.claim(claim('k1'), new Date(t0.getTime() + 3_000))).toBe('sent');
     expect(await store.notifications.claim(claim('k1'), new Date(t0.getTime() + 10 * CLAIM_LEASE_MS))).toBe('sent');
   });

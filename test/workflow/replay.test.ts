@@ -78,6 +78,38 @@ function activityTypes(history: {
   );
 }
 
+type TimedHistory = RecordedHistory & {
+  events: {
+    eventId: string;
+    eventType: string;
+    eventTime: string;
+    timerStartedEventAttributes?: { timerId: string; startToFireTimeout: string; workflowTaskCompletedEventId: string };
+    timerCanceledEventAttributes?: { timerId: string; workflowTaskCompletedEventId: string };
+  }[];
+};
+
+/**
+ * The timers a history cancelled and started again, in one task, for the instant they already waited for. The
+ * instant is the workflow's clock (its task's start) plus the timeout, as the workflow computed it.
+ */
+function rearmed(history: TimedHistory): string[] {
+  const at = new Map(history.events.map((e) => [e.eventId, Date.parse(e.eventTime)]));
+  const due = new Map<string, number>();
+  const cancelled = new Map<string, number>();
+  const found: string[] = [];
+  for (const e of history.events) {
+    const started = e.timerStartedEventAttributes;
+    const canceled = e.timerCanceledEventAttributes;
+    if (canceled) cancelled.set(canceled.workflowTaskCompletedEventId, due.get(canceled.timerId)!);
+    if (!started) continue;
+    const instant = at.get(started.workflowTaskCompletedEventId)! + parseFloat(started.startToFireTimeout) * 1_000;
+    due.set(started.timerId, instant);
+    const before = cancelled.get(started.workflowTaskCompletedEventId);
+    if (before !== undefined && Math.abs(before - instant) < 5) found.push(started.timerId);
+  }
+  return found;
+}
+
 /** The patch a `PATCHES.<name>` reference names. */
 const referenced = (text: string) =>
   [...text.matchAll(/PATCHES\.(\w+)/g)].map((m) => (PATCHES as Record<string, string>)[m[1]!] ?? `unknown ${m[1]}`);
@@ -193,6 +225,30 @@ describe('replay of recorded ticket histories', () => {
         activityTypes(read(f)).filter((t) => t !== 'publishSlaEvent'),
         f,
       ).toEqual([]);
+  });
+
+  it(`records ${PATCHES.deadlineAtTemporalCost} and after: patches asked in the first task, one local activity per change, a timer kept while its instant holds`, () => {
+    const lean = files.filter((f) => patchIds(read(f)).includes(PATCHES.deadlineAtTemporalCost));
+    expect(lean.length).toBeGreaterThanOrEqual(10);
+    for (const f of lean) {
+      const history = read(f) as TimedHistory;
+      const firstTask = history.events.findIndex((e) => e.eventType === 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED');
+      const markers = history.events.flatMap((e, i) =>
+        e.markerRecordedEventAttributes?.markerName === 'core_patch' ? [i] : [],
+      );
+      const secondTask = history.events.findIndex(
+        (e, i) => i > firstTask && e.eventType === 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED',
+      );
+      expect(
+        markers.every((i) => secondTask < 0 || i < secondTask),
+        `${f}: a patch marker after the first task`,
+      ).toBe(true);
+      expect(localActivityTypes(history), f).not.toContain('sendNotifications');
+      expect(rearmed(history), `${f}: a timer cancelled and started again for the same instant`).toEqual([]);
+    }
+    // The check bites: runs recorded before re-armed the deadline timer whenever a message woke them.
+    const before = files.filter((f) => !lean.includes(f));
+    expect(before.filter((f) => rearmed(read(f) as TimedHistory).length > 0).length).toBeGreaterThanOrEqual(3);
   });
 
   it("covers tickets assigned before the assignee's mails, and after them", () => {

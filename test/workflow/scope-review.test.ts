@@ -59,7 +59,8 @@ const act = (handle: Awaited<ReturnType<typeof startAlwaysOpen>>['handle'], ...a
 async function mails(ticketId: string, kinds: string[]) {
   const done = async () => {
     const sent = await stack.store.notifications.forTicket(ticketId);
-    return kinds.every((k) => sent.some((n) => n.kind === k)) ? sent : null;
+    // Sent, not only claimed: a change's mails are all claimed before the first goes out.
+    return kinds.every((k) => sent.some((n) => n.kind === k && n.status === 'sent')) ? sent : null;
   };
   await eventually(done, 10_000, kinds.join(', '));
   return eventually(

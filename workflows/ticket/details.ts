@@ -1,11 +1,27 @@
-import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { BusinessCalendar } from '../../domain/calendar';
 import type { TicketSlaState, TicketSnapshot } from '../../domain/ticket-sla';
 import * as sa from '../search-attributes';
 
+/** A search attribute's value as compared for a change: dates by instant, absent and null alike. */
+const comparable = (v: unknown): unknown => (v instanceof Date ? v.getTime() : (v ?? null));
+
 /** What operators see of a ticket in the Temporal UI: its search attributes and its current details. */
 export class OperatorView {
   private lastAttributes = '';
+  /** With `onlyChanged`, the values the server holds, from the start's (or the run before's) attributes on. */
+  private readonly held = new Map<string, unknown>();
+
+  /**
+   * `onlyChanged`: each upsert carries only the attributes whose value changed (a breach: the SLA state, the
+   * level and the next deadline), and the first pass skips what the start already set. Runs recorded before
+   * upserted all eight on every change; their replay keeps that.
+   */
+  constructor(private readonly onlyChanged: boolean) {
+    if (!onlyChanged) return;
+    for (const { key, value } of workflowInfo().typedSearchAttributes.getAll())
+      this.held.set(key.name, comparable(value));
+  }
 
   show(s: TicketSlaState, snap: TicketSnapshot, cal: BusinessCalendar): void {
     const attributes = [
@@ -18,11 +34,17 @@ export class OperatorView {
       { key: sa.SlaState, value: snap.slaState },
       { key: sa.NextDeadline, value: snap.nextDeadline ? new Date(snap.nextDeadline) : null },
     ];
-    // An upsert is a command in the history: only a change of value is worth one.
-    const fingerprint = JSON.stringify(attributes.map((a) => a.value));
-    if (fingerprint !== this.lastAttributes) {
-      this.lastAttributes = fingerprint;
-      upsertSearchAttributes(attributes);
+    if (this.onlyChanged) {
+      const changed = attributes.filter((a) => this.held.get(a.key.name) !== comparable(a.value));
+      if (changed.length) upsertSearchAttributes(changed);
+      for (const a of changed) this.held.set(a.key.name, comparable(a.value));
+    } else {
+      // An upsert is a command in the history: only a change of value is worth one.
+      const fingerprint = JSON.stringify(attributes.map((a) => a.value));
+      if (fingerprint !== this.lastAttributes) {
+        this.lastAttributes = fingerprint;
+        upsertSearchAttributes(attributes);
+      }
     }
     setCurrentDetails(renderTicketDetails(s, snap, cal));
   }

@@ -1,4 +1,4 @@
-import { log, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { NotificationOutcome, TicketActivities, TicketChangeInput } from '../../activities/ticket-activities';
 import type { SlaWebhookEvent, WebhookActivities } from '../../activities/webhook-activities';
 import {
@@ -8,6 +8,7 @@ import {
   ticketProjection,
   type Effect,
   type PatchCheck,
+  type SlaEvent,
 } from '../../domain/ticket-sla';
 import { OperatorView } from './details';
 import { notificationSummary, notifyInput, webhookEvent, type NotifyEffect } from './notifications';
@@ -38,6 +39,41 @@ const LOCAL_MAIL_ACTIVITY = {
 const { sendNotifications: sendNotificationsLocally, applyTicketChange } =
   proxyLocalActivities<TicketActivities>(LOCAL_MAIL_ACTIVITY);
 
+/**
+ * Runs recorded since `deadline-at-temporal-cost`: each change is one local activity with a budget of a few seconds,
+ * retries included (Temporal's guidance: a local activity that outlives the workflow task heartbeats it, adding
+ * events); past its budget (a mail server or store that is slow or down) the same work goes on as a regular
+ * activity, retried with backoff for as long as it takes, and the claims keep every mail to one send.
+ */
+const BOUNDED_LOCAL = {
+  scheduleToCloseTimeout: '5 seconds',
+  retry: { initialInterval: '500 milliseconds', maximumInterval: '2 seconds' },
+} as const;
+const boundedLocally = proxyLocalActivities<TicketActivities>(BOUNDED_LOCAL);
+const THEN_REGULAR = {
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+} as const;
+const asRegular = proxyActivities<TicketActivities>(THEN_REGULAR);
+
+/** The work as a local activity within its budget, else as a regular one; bad data (non-retryable) fails at once. */
+async function locallyElseRegular<R>(local: () => Promise<R>, regular: () => Promise<R>): Promise<R> {
+  try {
+    return await local();
+  } catch (err) {
+    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable) throw err;
+    return await regular();
+  }
+}
+
+async function recordBounded(change: TicketChangeInput): Promise<string[]> {
+  const done = await locallyElseRegular(
+    () => boundedLocally.recordTicketChange(change),
+    () => asRegular.recordTicketChange(change),
+  );
+  return done.subscribed;
+}
+
 const { publishSlaEvent } = proxyActivities<WebhookActivities>({
   startToCloseTimeout: '1 minute',
   // A subscriber that is down gets retried with backoff for about an hour, never holding up the SLA.
@@ -60,13 +96,18 @@ export class TicketEffects {
   private carrying = false;
   /** Webhook events decided while about to continue as new, not started. */
   private readonly held: SlaWebhookEvent[] = [];
-  private readonly view = new OperatorView();
   private readonly ticket: Ticket;
   private readonly patched: PatchCheck;
 
-  constructor(ticket: Ticket, patched: PatchCheck) {
+  private readonly lean: boolean;
+  private readonly view: OperatorView;
+
+  /** `lean`: the run records `deadline-at-temporal-cost` (one bounded local activity per change, plain awaits). */
+  constructor(ticket: Ticket, patched: PatchCheck, lean: boolean) {
     this.ticket = ticket;
     this.patched = patched;
+    this.lean = lean;
+    this.view = new OperatorView(lean);
   }
 
   settled(): Promise<unknown> {
@@ -100,6 +141,7 @@ export class TicketEffects {
   }
 
   start(effects: Effect[]): void {
+    if (this.lean) return this.startLean(effects);
     const { state, cal } = this.ticket;
     const events = effects.flatMap((e) => (e.type === 'event' ? [e.event] : []));
     const notices = effects.filter((e): e is NotifyEffect => e.type === 'notify');
@@ -126,6 +168,57 @@ export class TicketEffects {
         .catch(this.logFailure),
     );
     this.view.show(state, snap, cal);
+  }
+
+  /**
+   * A change as one local activity, its mail (the receipt too) and its record together, awaited in one function:
+   * each `.then` is a promise the SDK's stack-trace hook records, a cost paid on every deadline.
+   */
+  private startLean(effects: Effect[]): void {
+    const { state } = this.ticket;
+    const events = effects.flatMap((e) => (e.type === 'event' ? [e.event] : []));
+    const notices = effects.filter((e): e is NotifyEffect => e.type === 'notify');
+    const snap = this.ticket.snapshot();
+    const change = {
+      events: events.map((e) => ({ ...e, ticketId: state.ticketId })),
+      projection: ticketProjection(state, snap, new Date(Date.now())),
+      webhookCandidates: events.filter((e) => isWebhookEvent(e.type)).map((e) => e.type),
+    };
+    this.localRunning += 1;
+    this.inFlight.push(this.carryOut(notices, change, events));
+    this.view.show(state, snap, this.ticket.cal);
+  }
+
+  private async carryOut(notices: NotifyEffect[], change: TicketChangeInput, events: SlaEvent[]): Promise<void> {
+    const { state, cal } = this.ticket;
+    let deliveries: Promise<unknown>[] = [];
+    try {
+      const subscribed = notices.length
+        ? await this.mailAndRecordBounded(notices, change)
+        : await recordBounded(change);
+      const hooks = events.filter((e) => isWebhookEvent(e.type) && subscribed.includes(e.type));
+      deliveries = this.publish(hooks.map((e) => webhookEvent(e, state, cal)));
+    } catch (err) {
+      this.logFailure(err);
+    } finally {
+      this.localRunning -= 1;
+    }
+    await Promise.all(deliveries);
+  }
+
+  /** Mails and records a change; a receipt that went out acknowledges the ticket. Answers the subscribed types. */
+  private async mailAndRecordBounded(notices: NotifyEffect[], change: TicketChangeInput): Promise<string[]> {
+    const { state, cal } = this.ticket;
+    const input = { notices: notices.map((e) => notifyInput(e, state, cal)), change };
+    const summary = notices.map(notificationSummary).join('; ');
+    const done = await locallyElseRegular(
+      () => boundedLocally.applyTicketChange.executeWithOptions({ ...BOUNDED_LOCAL, summary }, [input]),
+      () => asRegular.applyTicketChange.executeWithOptions({ ...THEN_REGULAR, summary }, [input]),
+    );
+    this.logRefusedMail(done.outcomes);
+    const receipt = done.outcomes.find((o) => o.key === ACKNOWLEDGEMENT_KEY(state.ticketId));
+    if (receipt && receipt.outcome !== 'failed') this.ticket.receiptSent();
+    return done.subscribed;
   }
 
   /** Starts each event's delivery, or only keeps it when the run is about to continue as new. */

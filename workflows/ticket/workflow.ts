@@ -11,7 +11,8 @@ import {
   stateQuery,
   type TicketWorkflowInput,
 } from './messages';
-import { ticketPatched } from './patches';
+import { leanRun, ticketPatched } from './patches';
+import { DeadlineTimer } from './deadline-timer';
 import { RunSwitch } from './switch-runs';
 import { Ticket } from './ticket';
 
@@ -20,8 +21,10 @@ import { Ticket } from './ticket';
  * each change's effects go out without holding up the next deadline. The run ends when the ticket is closed.
  */
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<TicketSnapshot> {
+  const lean = leanRun();
   const ticket = new Ticket(input, ticketPatched);
-  const effects = new TicketEffects(ticket, ticketPatched);
+  const effects = new TicketEffects(ticket, ticketPatched, lean);
+  const timer = new DeadlineTimer();
   const answers = new UpdateAnswers(input.carried?.answers);
   const runs = new RunSwitch(input, { ticket, effects, answers, patched: ticketPatched });
   effects.resume(input.carried?.webhooks);
@@ -45,7 +48,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     (args) => ticket.validateLiveSession(args),
   );
 
-  const woken = () => ticket.changed() || runs.ready();
+  const woken = () => ticket.changed() || runs.ready() || timer.due();
   for (;;) {
     const changes = ticket.takeChanges();
     if (changes) effects.start(changes);
@@ -55,7 +58,10 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const now = new Date(Date.now());
     const next = ticket.fireDue(now);
     if (next === 'fired') continue;
-    if (next) await condition(woken, next.at.getTime() - now.getTime(), { summary: next.description });
+    if (lean) {
+      timer.arm(next, now);
+      await condition(woken);
+    } else if (next) await condition(woken, next.at.getTime() - now.getTime(), { summary: next.describe() });
     else await condition(woken);
   }
 
