@@ -99,7 +99,7 @@ export const PATCH_PLAN = [
       "deadline's). A change is one local activity with a 5-second budget (receipt included), then a regular " +
       'activity; the deadline timer is kept while its instant is unchanged; search attribute upserts carry only ' +
       'the changed values and none repeats what the start set.',
-    since: { commit: 'HEAD', date: '2026-12-07', generation: 'deadline-at-temporal-cost' },
+    since: { commit: '2230f23', date: '2026-12-07', generation: 'deadline-at-temporal-cost' },
     stage: 'patched',
     ...retirement('the bounded local activities'),
   },
@@ -148,7 +148,7 @@ export const HISTORY_GENERATIONS = [
   },
   {
     name: 'deadline-at-temporal-cost',
-    commit: 'HEAD',
+    commit: '2230f23',
     patches: [
       'one-local-activity-per-change',
       'assignee-mail',
