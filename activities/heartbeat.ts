@@ -21,3 +21,12 @@ export async function withHeartbeat<T>(work: () => Promise<T>, everyMs = 2_000):
     clearInterval(timer);
   }
 }
+
+/** Whether the code runs as a local activity (outside any activity, as in tests and scripts: no). */
+export function isLocalActivity(): boolean {
+  try {
+    return Context.current().info.isLocal;
+  } catch {
+    return false;
+  }
+}

@@ -5,8 +5,9 @@ import type { Mailer } from '../lib/mailer';
 import type { TicketLinks } from '../desk/ticket-links';
 import { notificationMessageId, replyTag } from '../lib/reply-token';
 import type { Store } from '../store';
+import { CLAIM_LEASE_MS } from '../store/notifications';
 import type { SlaEventRecord, TicketStateProjection } from '../domain/entities';
-import { withHeartbeat } from './heartbeat';
+import { isLocalActivity, withHeartbeat } from './heartbeat';
 import { escapeHtml, renderMail, type NotificationKind, type TemplateFacts } from './mail-templates';
 
 /** Who hears about each escalation level, and the domain for Message-IDs. */
@@ -235,6 +236,31 @@ export function createTicketActivities(deps: TicketActivityDeps) {
     ApplicationFailure.retryable(`an earlier attempt holds ${key}; retrying after its lease`, 'NotificationClaimHeld');
 
   /**
+   * A claim held by an earlier attempt: typically the workflow's local activity, past its budget but still sending
+   * to a slow mail server. A regular activity waits for it (checking each second, heartbeating) until it is sent or
+   * its lease lapses, so the mail is out as soon as that attempt is done; a local activity cannot wait and fails.
+   */
+  async function awaitHeldClaim(ready: ReadyMail): Promise<'claimed' | 'sent' | 'held'> {
+    if (isLocalActivity()) return 'held';
+    const claim = claimOf(ready);
+    for (let waited = 0; waited <= CLAIM_LEASE_MS; waited += 1_000) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const outcome = await store.notifications.claim(claim, deps.now());
+      if (outcome !== 'held') return outcome;
+    }
+    return 'held';
+  }
+
+  const claimOf = ({ input, to, mail, messageId }: ReadyMail) => ({
+    key: input.key,
+    ticketId: input.ticketId,
+    kind: input.kind,
+    to,
+    subject: mail.subject,
+    messageId,
+  });
+
+  /**
    * The notifications of one change in one call (a local activity, workflows/ticket/effects.ts): a
    * breach notice and the escalation it triggers go out together, with one claim and one mark-sent for all
    * (each key keeps its own claim, so a retry skips those already sent). Bad data (an unknown level, an invalid
@@ -245,17 +271,8 @@ export function createTicketActivities(deps: TicketActivityDeps) {
     return withHeartbeat(async () => {
       const prepared = await Promise.allSettled(inputs.map(prepare));
       const ready = prepared.flatMap((r) => (r.status === 'fulfilled' && r.value !== 'own-action' ? [r.value] : []));
-      const claims = await store.notifications.claimMany(
-        ready.map(({ input, to, mail, messageId }) => ({
-          key: input.key,
-          ticketId: input.ticketId,
-          kind: input.kind,
-          to,
-          subject: mail.subject,
-          messageId,
-        })),
-        deps.now(),
-      );
+      const claimed = await store.notifications.claimMany(ready.map(claimOf), deps.now());
+      const claims = await Promise.all(claimed.map((c, i) => (c === 'held' ? awaitHeldClaim(ready[i]!) : c)));
       const delivered = await Promise.allSettled(
         ready.map((r, i) =>
           claims[i] === 'claimed'

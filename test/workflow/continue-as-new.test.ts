@@ -1,10 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { temporal } from '@temporalio/proto';
+import { temporal } from '@temporalio/proto';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ALWAYS_OPEN_CALENDAR } from '../../domain/calendar';
-import { PATCHES, type TicketIntake } from '../../domain/ticket-sla';
+import type { TicketIntake } from '../../domain/ticket-sla';
 import {
   agentActionUpdate,
   customerReplySignal,
@@ -106,13 +106,30 @@ async function converse(handle: Handle, intake: TicketIntake) {
   return assigned;
 }
 
-/** Where the run recorded its decision to continue as new (the patch's marker), or -1. */
-function switchDecidedAt(history: HistoryEvent[]): number {
-  return history.findIndex((e) => {
-    const marker = e.markerRecordedEventAttributes;
-    const data = marker?.markerName === 'core_patch' ? marker.details?.['patch-data']?.payloads?.[0]?.data : null;
-    return !!data && Buffer.from(data).toString().includes(PATCHES.continueAsNewCarriesEffects);
-  });
+/**
+ * Where the run decided to continue as new: the end of its first workflow task that started past its history limit
+ * (the run asks every patch in its first task, so no marker tells the moment), or -1.
+ */
+function switchDecidedAt(history: HistoryEvent[], limit: number): number {
+  const started = history.findIndex(
+    (e) =>
+      e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED && Number(e.eventId) > limit,
+  );
+  if (started < 0) return -1;
+  return history.findIndex(
+    (e, i) => i > started && e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+  );
+}
+
+/** The timers armed at `at`: started before it and neither fired nor cancelled by then. */
+function armedAt(history: HistoryEvent[], at: number): string[] {
+  const armed = new Set<string>();
+  for (const e of history.slice(0, at)) {
+    if (e.timerStartedEventAttributes) armed.add(e.timerStartedEventAttributes.timerId!);
+    if (e.timerFiredEventAttributes) armed.delete(e.timerFiredEventAttributes.timerId!);
+    if (e.timerCanceledEventAttributes) armed.delete(e.timerCanceledEventAttributes.timerId!);
+  }
+  return [...armed];
 }
 
 async function start(continueAsNewAfter?: number) {
@@ -137,31 +154,35 @@ async function start(continueAsNewAfter?: number) {
 async function startConversation() {
   const rehearsal = await start();
   await converse(rehearsal.handle, rehearsal.intake);
-  const ticket = await start((await rehearsal.handle.describe()).historyLength + 9);
+  const limit = (await rehearsal.handle.describe()).historyLength + 9;
+  const ticket = await start(limit);
   const firstRun = stack.env.client.workflow.getHandle(ticket.handle.workflowId, ticket.firstRunId);
   const assigned = await converse(ticket.handle, ticket.intake);
   expect((await ticket.handle.describe()).runId).toBe(ticket.firstRunId);
-  return { ...ticket, firstRun, assigned };
+  return { ...ticket, firstRun, assigned, limit };
 }
 
 /** The agent replies while the mail server is slow, until the run decides to continue: it waits for that mail. */
-async function replyUntilTheSwitchIsDue(handle: Handle, firstRun: Handle): Promise<string[]> {
+async function replyUntilTheSwitchIsDue(handle: Handle, firstRun: Handle, limit: number): Promise<string[]> {
   smtp.hold();
   const replies: string[] = [];
-  while (replies.length < 6 && switchDecidedAt((await firstRun.fetchHistory()).events!) < 0) {
+  while (replies.length < 6 && switchDecidedAt((await firstRun.fetchHistory()).events!, limit) < 0) {
     replies.push(`a-${replies.length + 1}`);
     await handle.executeUpdate(agentActionUpdate, {
       args: ['reply', { agent: 'sam', body: 'On it', messageId: replies.at(-1) }],
     });
   }
-  expect(switchDecidedAt((await firstRun.fetchHistory()).events!), 'the run decided to continue').toBeGreaterThan(0);
+  expect(
+    switchDecidedAt((await firstRun.fetchHistory()).events!, limit),
+    'the run decided to continue',
+  ).toBeGreaterThan(0);
   return replies;
 }
 
 describe('continue-as-new mid-conversation', () => {
   it('carries every mail, event, webhook and update answer across the switch', async () => {
-    const { intake, handle, firstRunId, firstRun, assigned } = await startConversation();
-    const replies = await replyUntilTheSwitchIsDue(handle, firstRun);
+    const { intake, handle, firstRunId, firstRun, assigned, limit } = await startConversation();
+    const replies = await replyUntilTheSwitchIsDue(handle, firstRun, limit);
     // Meanwhile the agent escalates (its webhook too is for the new run to deliver).
     await handle.executeUpdate(agentActionUpdate, { args: ['escalate', { agent: 'sam', reason: 'VIP' }] });
     expect((await handle.describe()).runId, 'the switch still waits for the mail').toBe(firstRunId);
@@ -222,10 +243,12 @@ describe('continue-as-new mid-conversation', () => {
       const input = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args?.payloads;
       return input ? [{ i, action: JSON.parse(Buffer.from(input[0]!.data!).toString()) as string }] : [];
     });
-    const decidedAt = switchDecidedAt(history);
+    const decidedAt = switchDecidedAt(history, limit);
     expect(accepted.filter((u) => u.i > decidedAt).map((u) => u.action)).toContain('escalate');
     // While it waited, the next deadline's timer stayed armed.
-    expect(history.slice(decidedAt).some((e) => e.timerStartedEventAttributes)).toBe(true);
+    expect(
+      armedAt(history, decidedAt).length > 0 || history.slice(decidedAt).some((e) => e.timerStartedEventAttributes),
+    ).toBe(true);
 
     // The retry was answered as the first time, changing nothing.
     expect(retried).toEqual(assigned);
@@ -233,8 +256,8 @@ describe('continue-as-new mid-conversation', () => {
 
   it('delivers the webhooks it held for the next run when the ticket closes before the switch', async () => {
     subscriberDown = false;
-    const { intake, handle, firstRunId, firstRun } = await startConversation();
-    await replyUntilTheSwitchIsDue(handle, firstRun);
+    const { intake, handle, firstRunId, firstRun, limit } = await startConversation();
+    await replyUntilTheSwitchIsDue(handle, firstRun, limit);
     await handle.executeUpdate(agentActionUpdate, { args: ['escalate', { agent: 'sam', reason: 'VIP' }] });
     await handle.executeUpdate(agentActionUpdate, { args: ['close', { agent: 'sam' }] });
     smtp.open();

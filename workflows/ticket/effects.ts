@@ -56,23 +56,12 @@ const THEN_REGULAR = {
 } as const;
 const asRegular = proxyActivities<TicketActivities>(THEN_REGULAR);
 
-/** The work as a local activity within its budget, else as a regular one; bad data (non-retryable) fails at once. */
-async function locallyElseRegular<R>(local: () => Promise<R>, regular: () => Promise<R>): Promise<R> {
-  try {
-    return await local();
-  } catch (err) {
-    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable) throw err;
-    return await regular();
-  }
-}
+/** A failure no retry can mend (bad data): the regular activity would fail the same way. */
+const isBadData = (err: unknown): boolean =>
+  err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable === true;
 
-async function recordBounded(change: TicketChangeInput): Promise<string[]> {
-  const done = await locallyElseRegular(
-    () => boundedLocally.recordTicketChange(change),
-    () => asRegular.recordTicketChange(change),
-  );
-  return done.subscribed;
-}
+/** What a change's activity answers: the mail's outcomes (when it mailed) and the event types anyone subscribes to. */
+type ChangeDone = { outcomes?: NotificationOutcome[]; subscribed: string[] };
 
 const { publishSlaEvent } = proxyActivities<WebhookActivities>({
   startToCloseTimeout: '1 minute',
@@ -189,36 +178,40 @@ export class TicketEffects {
     this.view.show(state, snap, this.ticket.cal);
   }
 
+  /**
+   * One change's local activity, else (past its budget) the same as a regular activity; then the receipt, if it went
+   * out, acknowledges the ticket, and the subscribed webhooks start. One async function: each `.then` is a promise the
+   * SDK's stack-trace hook records.
+   */
   private async carryOut(notices: NotifyEffect[], change: TicketChangeInput, events: SlaEvent[]): Promise<void> {
-    const { state, cal } = this.ticket;
-    let deliveries: Promise<unknown>[] = [];
-    try {
-      const subscribed = notices.length
-        ? await this.mailAndRecordBounded(notices, change)
-        : await recordBounded(change);
-      const hooks = events.filter((e) => isWebhookEvent(e.type) && subscribed.includes(e.type));
-      deliveries = this.publish(hooks.map((e) => webhookEvent(e, state, cal)));
-    } catch (err) {
-      this.logFailure(err);
-    } finally {
-      this.localRunning -= 1;
-    }
-    await Promise.all(deliveries);
-  }
-
-  /** Mails and records a change; a receipt that went out acknowledges the ticket. Answers the subscribed types. */
-  private async mailAndRecordBounded(notices: NotifyEffect[], change: TicketChangeInput): Promise<string[]> {
     const { state, cal } = this.ticket;
     const input = { notices: notices.map((e) => notifyInput(e, state, cal)), change };
     const summary = notices.map(notificationSummary).join('; ');
-    const done = await locallyElseRegular(
-      () => boundedLocally.applyTicketChange.executeWithOptions({ ...BOUNDED_LOCAL, summary }, [input]),
-      () => asRegular.applyTicketChange.executeWithOptions({ ...THEN_REGULAR, summary }, [input]),
-    );
-    this.logRefusedMail(done.outcomes);
-    const receipt = done.outcomes.find((o) => o.key === ACKNOWLEDGEMENT_KEY(state.ticketId));
-    if (receipt && receipt.outcome !== 'failed') this.ticket.receiptSent();
-    return done.subscribed;
+    const run = (activities: typeof asRegular, options: object): Promise<ChangeDone> =>
+      notices.length
+        ? activities.applyTicketChange.executeWithOptions({ ...options, summary }, [input])
+        : activities.recordTicketChange(change);
+    let done: ChangeDone;
+    try {
+      try {
+        done = await run(boundedLocally, BOUNDED_LOCAL);
+      } catch (err) {
+        if (isBadData(err)) throw err;
+        done = await run(asRegular, THEN_REGULAR);
+      }
+    } catch (err) {
+      this.logFailure(err);
+      return;
+    } finally {
+      this.localRunning -= 1;
+    }
+    if (done.outcomes) {
+      this.logRefusedMail(done.outcomes);
+      const receipt = done.outcomes.find((o) => o.key === ACKNOWLEDGEMENT_KEY(state.ticketId));
+      if (receipt && receipt.outcome !== 'failed') this.ticket.receiptSent();
+    }
+    const hooks = events.filter((e) => isWebhookEvent(e.type) && done.subscribed.includes(e.type));
+    if (hooks.length) await Promise.all(this.publish(hooks.map((e) => webhookEvent(e, state, cal))));
   }
 
   /** Starts each event's delivery, or only keeps it when the run is about to continue as new. */

@@ -30,6 +30,9 @@ export class RunSwitch {
   /** Due, with nothing left that only this run can finish: the workflow wakes for it. */
   readonly ready = (): boolean => this.continuing && this.parts.effects.flushed() && allHandlersFinished();
 
+  /** Whether `continueIfDue` has anything to do (asked first, it spares each pass a promise). */
+  readonly pending = (): boolean => this.continuing || this.due();
+
   /** Continues as new when due and ready; when only due, from now on keeps webhooks for the next run. */
   async continueIfDue(): Promise<void> {
     const { ticket, effects, answers, patched } = this.parts;

@@ -53,7 +53,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const changes = ticket.takeChanges();
     if (changes) effects.start(changes);
     if (ticket.finished) break;
-    await runs.continueIfDue();
+    if (!lean || runs.pending()) await runs.continueIfDue();
 
     const now = new Date(Date.now());
     const next = ticket.fireDue(now);
