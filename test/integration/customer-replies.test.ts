@@ -1,9 +1,14 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { principalOf } from '../../desk/principal';
 import { workflowIdFor } from '../../desk/tickets';
+import { customerReplyUpdate, customerReplyUpdateId, liveSessionRequestUpdate } from '../../workflows/ticket';
+import { recordHistory } from '../support/histories';
 import { apiClient, type ApiClient } from '../support/http';
 import { startStack, type TestStack } from '../support/stack';
+import { refusal } from '../support/updates';
 import { eventually } from '../support/wait';
 
 /**
@@ -13,13 +18,22 @@ import { eventually } from '../support/wait';
  */
 
 let stack: TestStack;
+let admin: ApiClient;
 let agent: ApiClient;
 let alice: ApiClient;
 const ALICE = 'alice-replies@example.com';
+/** A webhook subscriber that is down: each delivery to it is retried, holding a finished ticket's run open. */
+let down: http.Server;
+let deliveries = 0;
 
 beforeAll(async () => {
-  stack = await startStack();
-  const admin = apiClient(stack.baseUrl, stack.adminKey);
+  down = http.createServer((_req, res) => {
+    deliveries += 1;
+    res.writeHead(503).end();
+  });
+  await new Promise<void>((resolve) => down.listen(0, '127.0.0.1', () => resolve()));
+  stack = await startStack({ webhookAllowHosts: ['127.0.0.1'] });
+  admin = apiClient(stack.baseUrl, stack.adminKey);
   const key = async (role: string, email: string) =>
     (await admin.post('/api/v1/users', { role, name: email, email })).body.apiKey as string;
   agent = apiClient(stack.baseUrl, await key('agent', 'agent-replies@support.local'));
@@ -27,6 +41,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stack?.close();
+  down?.closeAllConnections();
+  await new Promise((resolve) => down?.close(resolve));
 });
 
 async function openTicket(subject: string): Promise<{ id: string; handle: WorkflowHandle }> {
@@ -93,6 +109,27 @@ describe("a closed ticket's customer", () => {
     await expect(refused).rejects.toMatchObject({ code: 'invalid_transition' });
     expect(await everything(id, handle)).toEqual(before);
   });
+
+  it("is refused by the workflow's validator while the run still owes a webhook, and its history stays as it was", async () => {
+    const url = `http://127.0.0.1:${(down.address() as AddressInfo).port}/hook`;
+    expect((await admin.post('/api/v1/webhooks', { url, events: ['resolved'] })).status).toBe(201);
+    const { id, handle } = await openTicket('Resolved and closed, a webhook still owed');
+    await agent.post(`/api/v1/tickets/${id}/actions/resolve`, { body: 'Fixed in 4.2' });
+    await agent.post(`/api/v1/tickets/${id}/actions/close`, { reason: 'confirmed' });
+    await eventually(async () => deliveries > 0, 15_000, 'a first delivery of the resolved event');
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    const events = (await handle.fetchHistory()).events!.length;
+
+    const reply = handle.executeUpdate(customerReplyUpdate, {
+      args: [{ messageId: 'M-late' }],
+      updateId: customerReplyUpdateId('M-late'),
+    });
+    expect(await refusal(reply)).toBe('the ticket is closed; please open a new ticket');
+    const live = handle.executeUpdate(liveSessionRequestUpdate, { args: [{ tool: 'teamviewer', preferredTimes: [] }] });
+    expect(await refusal(live)).toBe('the ticket is closed; please open a new ticket');
+    expect((await handle.fetchHistory()).events!.length).toBe(events);
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+  });
 });
 
 describe("a customer's message delivered twice", () => {
@@ -114,5 +151,16 @@ describe("a customer's message delivered twice", () => {
     expect(updatesNamed(await handle.fetchHistory(), 'addCustomerReply')).toHaveLength(1);
     // Right after the answer the page reads the change (the projection is written before the update answers).
     expect((await agent.get(`/api/v1/tickets/${id}`)).body.sla).toMatchObject({ status: 'open' });
+
+    // For the replay test: a run that took a customer's message and a live-session request as updates.
+    const asked = await alice.post(`/api/v1/tickets/${id}/live-session`, {
+      action: 'request',
+      tool: 'google-meet',
+      preferredTimes: ['evenings'],
+    });
+    expect(asked.body).toMatchObject({ live: { status: 'requested', tool: 'google-meet' } });
+    await agent.post(`/api/v1/tickets/${id}/actions/close`, { reason: 'logs were enough' });
+    await handle.result();
+    await recordHistory('customer-updates-a-message-delivered-twice-and-a-live-session-request', handle);
   });
 });

@@ -24,7 +24,8 @@ import { HISTORY_GENERATIONS, PATCH_PLAN, PATCHES, type PatchPlan } from '../../
  * those recorded with `scope-review-reminder` too (a scope review's reminder timer); the folder itself holds those
  * recorded with `continue-as-new-carries-effects` (test/workflow/lifecycle.test.ts and continue-as-new.test.ts: the
  * run that decided the switch with the patch's marker, and the run it continued as, which delivers the webhooks it
- * was handed).
+ * was handed; test/integration/customer-replies.test.ts: a run that took a customer's message and a live-session
+ * request as updates, which replaced the signals other histories hold).
  */
 const plan: readonly PatchPlan[] = PATCH_PLAN;
 const generations = HISTORY_GENERATIONS.map((g) => ({ ...g, patches: [...g.patches] as string[] }));
