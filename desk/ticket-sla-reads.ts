@@ -52,8 +52,6 @@ export function createSlaReads(deps: {
   };
 }
 
-export type SlaReads = ReturnType<typeof createSlaReads>;
-
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : undefined);
 
 /** The store's row with its instants as the workflow wrote them. */

@@ -8,7 +8,6 @@ export {
   ticketProjection,
   snapshotAt,
   carriesSnapshot,
-  type FullProjection,
   type TicketProjection,
 } from './ticket-sla/projection';
 export { escalationLadder, scopeOf, ticketFacts } from './ticket-sla/core';
