@@ -2,7 +2,8 @@ import type { Client } from '@temporalio/client';
 import type { TicketContent, TicketStateProjection } from '../domain/entities';
 import { carriesSnapshot, snapshotAt, type TicketProjection, type TicketSnapshot } from '../domain/ticket-sla';
 import type { Store } from '../store';
-import { stateQuery } from '../workflows/ticket';
+import { isTerminal, type TicketStatus } from '../domain/ticket';
+import { stateQuery, type ticketWorkflow } from '../workflows/ticket';
 import type { PinnedTermsLookup } from './pinned-terms';
 import { workflowIdFor } from './ticket-ids';
 
@@ -34,18 +35,22 @@ export function createSlaReads(deps: {
     projected,
 
     /**
-     * The snapshot for a ticket's page. The workflow is queried only when the projection cannot answer: a ticket
-     * whose first change is still being written (its history is a few events, so the query is cheap), or a row
-     * written before rows carried the whole snapshot (rewritten at the ticket's next change). If the workflow does
-     * not answer either, the old row as it is, marked stale.
+     * The snapshot for a ticket's page. Only when the projection cannot answer is the workflow asked: a ticket whose
+     * first change is still being written (its history is a few events, so the query is cheap), or one whose row was
+     * written before rows carried the whole snapshot (rewritten at its next change). A finished run's own answer is
+     * read from its close event, so a closed ticket needs no worker then either. If the workflow does not answer,
+     * the old row as it is, marked stale.
      */
     async current(ticket: TicketContent): Promise<TicketSnapshot | null> {
       const fromRow = await projected(ticket);
       if (fromRow) return fromRow;
+      const row = await store.ticketStates.get(ticket.id);
+      const handle = deps.temporal.workflow.getHandle<typeof ticketWorkflow>(workflowIdFor(ticket.id));
       try {
-        return await deps.temporal.workflow.getHandle(workflowIdFor(ticket.id)).query(stateQuery);
+        if (row && isTerminal(row.status as TicketStatus) && (await handle.describe()).status.name === 'COMPLETED')
+          return await handle.result();
+        return await handle.query(stateQuery);
       } catch {
-        const row = await store.ticketStates.get(ticket.id);
         return row ? (staleSnapshot(row) as unknown as TicketSnapshot) : null;
       }
     },

@@ -61,6 +61,18 @@ describe('reading tickets with no worker running', () => {
     const live = await stack.client.workflow.getHandle(workflowIdFor(running.id)).query(stateQuery);
     expect(standing((await read(running.id)).sla)).toEqual(standing(live));
 
+    // A closed ticket whose row was stored before rows carried the whole snapshot.
+    const { body: older } = await open('Closed before rows carried the snapshot');
+    await eventually(async () => (await read(older.id)).sla?.status === 'acknowledged', 15_000, 'the receipt');
+    await agent.post(`/api/v1/tickets/${older.id}/actions/close`, { reason: 'duplicate' });
+    await stack.client.workflow.getHandle(workflowIdFor(older.id)).result();
+    await stack.store.conn
+      .collection('ticket_states')
+      .updateOne(
+        { _id: older.id as never },
+        { $unset: { awaitingScopeReview: 1, live: 1, policy: 1, availableActions: 1, clockStates: 1 } },
+      );
+
     await stack.stopWorker();
     const before = Date.now();
     const page = await agent.get(`/api/v1/tickets/${running.id}`);
@@ -83,6 +95,11 @@ describe('reading tickets with no worker running', () => {
     expect(done).toMatchObject({ status: 'closed', availableActions: [] });
     expect(done.stale).toBeUndefined();
     expect(done.clocks.every((c) => c.stopped)).toBe(true);
+
+    // The older row's ticket: its finished run's own answer, from its close event (no worker replays it).
+    const legacy = (await read(older.id)).sla as TicketSnapshot & { stale?: boolean };
+    expect(legacy).toMatchObject({ status: 'closed', availableActions: [], policy: done.policy });
+    expect(legacy.stale).toBeUndefined();
 
     // The console's ticket page reads the same way.
     const cookie = await consoleLogin(stack.baseUrl, agentKey);
