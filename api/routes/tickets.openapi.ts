@@ -84,6 +84,11 @@ export const sla = objectRequiring(
       .describe(
         "the agent actions the workflow accepts now, by the lifecycle's rules and the ticket's own policy (its escalation ladder); empty once the ticket is finished, for customers, and on the rare stale state below",
       ),
+    stale: z
+      .literal(true)
+      .describe(
+        'staff only, and rare: the state as stored before this release while the workflow does not answer (no `availableActions`, clocks as of the last change)',
+      ),
   },
   // Every field a customer reads is one every reader gets: the allow-list is the required list.
   [...CUSTOMER_SNAPSHOT_FIELDS, 'availableActions'],
