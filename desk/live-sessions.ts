@@ -1,14 +1,16 @@
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { forbiddenError, invalidTransition } from '../domain/errors';
 import type { LiveOutcome } from '../domain/ticket-sla';
-import type { LiveSupportTool } from '../domain/ticket';
 import { randomBytes } from 'node:crypto';
-import { liveSessionRequestSignal, liveSessionUpdate, stateQuery, type LiveSessionArgs } from '../workflows/ticket';
+import { isTerminal, type LiveSupportTool, type TicketStatus } from '../domain/ticket';
+import { liveSessionRequestUpdate, liveSessionUpdate, type LiveSessionArgs } from '../workflows/ticket';
 import type { Store } from '../store';
 import type { Principal } from './principal';
 import type { TicketActions } from './ticket-actions';
 import { customerSnapshot } from './customer-view';
 import { workflowIdFor } from './tickets';
+
+const CLOSED = 'the ticket is closed; please open a new ticket';
 
 export type LiveSessionInput =
   | { action: 'request'; tool: LiveSupportTool; preferredTimes: string[] }
@@ -16,8 +18,8 @@ export type LiveSessionInput =
   | { action: 'outcome'; outcome: LiveOutcome; notes?: string };
 
 /**
- * The SLA's live-support channel. Customers ask (a signal, recorded in the thread); agents book a
- * slot, which the workflow refuses outside support hours, and record how it went.
+ * The SLA's live-support channel. Customers ask (an update, refused once the ticket is closed, recorded in the
+ * thread); agents book a slot, which the workflow refuses outside support hours, and record how it went.
  */
 export function createLiveSessions(deps: { temporal: Client; actions: TicketActions; store: Store; now: () => Date }) {
   /** A thread entry about the session; the workflow already has the facts, so no signal or update. */
@@ -37,15 +39,21 @@ export function createLiveSessions(deps: { temporal: Client; actions: TicketActi
 
   const handleOf = (id: string) => deps.temporal.workflow.getHandle(workflowIdFor(id));
 
-  async function update(ticketId: string, args: LiveSessionArgs) {
+  /** A refused update answers 409 with the validator's reason; a finished ticket's run takes none. */
+  async function refusedAs409<T>(run: () => Promise<T>): Promise<T> {
     try {
-      return await handleOf(ticketId).executeUpdate(liveSessionUpdate, { args: [args] });
+      return await run();
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError)
         throw invalidTransition((err.cause as Error | undefined)?.message ?? err.message);
+      if (err instanceof WorkflowNotFoundError || /workflow execution already completed/i.test(String(err)))
+        throw invalidTransition(CLOSED);
       throw err;
     }
   }
+
+  const update = (ticketId: string, args: LiveSessionArgs) =>
+    refusedAs409(() => handleOf(ticketId).executeUpdate(liveSessionUpdate, { args: [args] }));
 
   return {
     async handle(caller: Principal, ticketId: string, input: LiveSessionInput) {
@@ -53,19 +61,20 @@ export function createLiveSessions(deps: { temporal: Client; actions: TicketActi
       const staff = caller.role !== 'customer';
       if (input.action === 'request') {
         if (staff) throw forbiddenError('agents book sessions with action "confirm"', 'action');
-        const state = await handleOf(ticket.id).query(stateQuery);
-        if (state.status === 'closed' || state.status === 'out_of_scope')
-          throw invalidTransition('the ticket is closed; please open a new ticket');
+        // A closed ticket is known from the projection; one that closed meanwhile refuses the update itself.
+        const row = await deps.store.ticketStates.get(ticket.id);
+        if (row && isTerminal(row.status as TicketStatus)) throw invalidTransition(CLOSED);
+        const sla = await refusedAs409(() =>
+          handleOf(ticket.id).executeUpdate(liveSessionRequestUpdate, {
+            args: [{ tool: input.tool, preferredTimes: input.preferredTimes }],
+          }),
+        );
         await note(
           caller,
           ticket.id,
           `Requested a live support session via ${input.tool}. Preferred times: ${input.preferredTimes.join('; ') || 'any'}.`,
         );
-        await handleOf(ticket.id).signal(liveSessionRequestSignal, {
-          tool: input.tool,
-          preferredTimes: input.preferredTimes,
-        });
-        return customerSnapshot(await handleOf(ticket.id).query(stateQuery));
+        return customerSnapshot(sla);
       }
       if (!staff) throw forbiddenError('only agents book sessions or record their outcome', 'action');
       if (input.action === 'confirm') {

@@ -2,13 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { WorkflowUpdateFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { forbiddenError, invalidTransition, invalidInput, notFoundError } from '../domain/errors';
 import type { Priority } from '../domain/policy';
-import type { AgentAction } from '../domain/ticket';
 import { ACTION_FIELDS, ACTION_TEXT, isInternalKind, type MessageKind } from '../domain/thread';
 import type { TicketSnapshot } from '../domain/ticket-sla';
 import type { Store } from '../store';
 import type { Logger } from '../lib/logger';
 import type { MailDetails, ThreadMessage, TicketContent } from '../domain/entities';
-import { agentActionUpdate, customerReplySignal, stateQuery, type AgentActionArgs } from '../workflows/ticket';
+import { isTerminal, type AgentAction, type TicketStatus } from '../domain/ticket';
+import {
+  agentActionUpdate,
+  customerReplyUpdate,
+  customerReplyUpdateId,
+  type AgentActionArgs,
+} from '../workflows/ticket';
 import { searchTokens } from '../domain/search';
 import { TOKENS_PER_TICKET } from '../store/search-index';
 import type { AgentDirectory } from './agents';
@@ -135,17 +140,42 @@ export function createTicketActions(deps: TicketActionDeps) {
   };
 
   /** A reclassification names a category of the policy the ticket runs under (400 otherwise, before the workflow is asked). */
-  async function checkCategory(ticketId: string, category: string | undefined): Promise<void> {
+  async function checkCategory(ticket: TicketContent, category: string | undefined): Promise<void> {
     if (!category) throw invalidInput('give the new category', 'category');
-    const sla = await temporal.workflow
-      .getHandle(workflowIdFor(ticketId))
-      .query(stateQuery)
-      .catch(() => null);
-    const policy = sla?.policy
-      ? await store.slaVersions.get<{ categories: string[] }>('policy', sla.policy.id, sla.policy.version)
-      : null;
+    const ref = (await store.ticketStates.get(ticket.id))?.policy ?? ticket.pinned?.policy;
+    const policy = ref ? await store.slaVersions.get<{ categories: string[] }>('policy', ref.id, ref.version) : null;
     if (policy && !policy.body.categories.includes(category)) {
       throw invalidInput(`unknown category; use one of: ${policy.body.categories.join(', ')}`, 'category');
+    }
+  }
+
+  /**
+   * A customer's message reaches the workflow as an update under an id made from the message's, so a redelivery
+   * (the same mail, a retried release) counts once. A ticket that takes no more messages refuses it: known from the
+   * projection before anything is written, and refused by the workflow's validator (or by Temporal, the run having
+   * finished) when it closed meanwhile; what was written for it is then taken out again.
+   */
+  async function customerReply(ticket: TicketContent, message: ThreadMessage, files: CheckedFile[] = []) {
+    const closed = () => invalidTransition('the ticket is closed; please open a new ticket');
+    const row = await store.ticketStates.get(ticket.id);
+    if (row && isTerminal(row.status as TicketStatus)) throw closed();
+    // Files first: over the ticket's quota the reply fails whole (413) before anything is written.
+    if (files.length) await deps.attachments.keep(ticket.id, files, { messageId: message.id });
+    const added = await store.messages.add(message);
+    try {
+      return await temporal.workflow.getHandle(workflowIdFor(ticket.id)).executeUpdate(customerReplyUpdate, {
+        args: [{ messageId: message.id }],
+        updateId: customerReplyUpdateId(message.id),
+      });
+    } catch (err) {
+      const refused = refusalReason(err) !== null || isGone(err);
+      // A message stored by an earlier delivery stays: that delivery may have been counted.
+      if (refused && added) {
+        await store.messages.remove(message.id);
+        if (files.length) await store.attachments.removeOfMessage(ticket.id, message.id);
+      }
+      if (refused) throw closed();
+      throw err;
     }
   }
 
@@ -164,10 +194,10 @@ export function createTicketActions(deps: TicketActionDeps) {
           );
         }
       }
-      await visibleTicket(caller, ticketId);
+      const ticket = await visibleTicket(caller, ticketId);
       if (action === 'assign') return assign(caller, ticketId, input.agent, idempotencyKey);
       if (action === 'priority' && !input.priority) throw invalidInput('give the new priority', 'priority');
-      if (action === 'reclassify') await checkCategory(ticketId, input.category);
+      if (action === 'reclassify') await checkCategory(ticket, input.category);
       const args = {
         agent: caller.name,
         priority: input.priority,
@@ -185,8 +215,8 @@ export function createTicketActions(deps: TicketActionDeps) {
     },
 
     /**
-     * Adds to the thread. A customer's message signals the workflow; an agent's public reply is an
-     * update (so a refused one is rolled back); an internal note never reaches the customer or the SLA.
+     * Adds to the thread. A customer's message and an agent's public reply are updates of the workflow (a refused
+     * one is rolled back); an internal note never reaches the customer or the SLA.
      * `id` makes a retried delivery (e.g. the same inbound mail) add the message once.
      */
     /** `files`: a customer's, checked by the caller (desk/attachments.ts checkFiles), kept with the message or not at all. */
@@ -212,22 +242,11 @@ export function createTicketActions(deps: TicketActionDeps) {
         ...newMessage(caller, ticket.id, { body: input.body, kind, channel: input.channel, id: input.id }),
         ...(input.mail ? { mail: input.mail } : {}),
       };
-      const handle = temporal.workflow.getHandle(workflowIdFor(ticket.id));
       if (caller.role === 'customer') {
-        const state = await handle.query(stateQuery).catch((err: unknown) => {
-          if (isGone(err)) return null;
-          throw err;
-        });
-        if (!state || state.status === 'closed' || state.status === 'out_of_scope') {
-          throw invalidTransition('the ticket is closed; please open a new ticket');
-        }
-        // Files first: over the ticket's quota the reply fails whole (413) before anything is written.
-        if (input.files?.length) await deps.attachments.keep(ticket.id, input.files, { messageId: message.id });
-        await store.messages.add(message);
-        await handle.signal(customerReplySignal, { messageId: message.id });
+        const sla = await customerReply(ticket, message, input.files);
         await indexWords(ticket, message.body, message.createdAt);
-        // The workflow mails the assignee of this message (keyed by its id, so a repeated signal mails once).
-        return { message: customerMessage(message), sla: customerSnapshot(await handle.query(stateQuery)) };
+        // The workflow mails the assignee of this message (keyed by its id, so a repeated delivery mails once).
+        return { message: customerMessage(message), sla: customerSnapshot(sla) };
       }
       if (message.internal) {
         await store.messages.add(message);

@@ -8,7 +8,7 @@ import { receive, snapshot, type TicketIntake, type TicketSnapshot } from '../do
 import type { Channel, LiveSupportTool } from '../domain/ticket';
 import type { Store } from '../store';
 import type { TicketContent } from '../domain/entities';
-import { stateQuery, ticketWorkflow } from '../workflows/ticket';
+import { ticketWorkflow } from '../workflows/ticket';
 import * as sa from '../workflows/search-attributes';
 import { snapshotFor, threadFor, ticketFor, type CustomerSnapshot } from './customer-view';
 import type { Principal } from './principal';
@@ -21,6 +21,7 @@ import { ticketTermsOf, type AgreementHolder, type AgreementTerms } from './agre
 import type { SlaAcceptances } from './sla-acceptance';
 import type { PinnedTermsLookup } from './pinned-terms';
 import { newTicketId, ticketIdForKey, workflowIdFor } from './ticket-ids';
+import { createSlaReads } from './ticket-sla-reads';
 
 // Re-exported: adapters and tests name tickets through this module.
 export { newTicketId, ticketIdForKey, workflowIdFor };
@@ -98,6 +99,7 @@ function isUnavailable(err: unknown): boolean {
 
 export function createTicketService(deps: TicketServiceDeps) {
   const { temporal, store } = deps;
+  const reads = createSlaReads(deps);
 
   async function timed<T>(step: IntakeStep, work: () => Promise<T>): Promise<T> {
     const started = performance.now();
@@ -146,7 +148,15 @@ export function createTicketService(deps: TicketServiceDeps) {
     };
   }
 
-  async function existing(ticketId: string, hash: string): Promise<(CreatedTicket & { sla: TicketSnapshot }) | null> {
+  /**
+   * A keyed retry of a ticket already started: answered as the first attempt was, from the projection (or, before
+   * its first change is written, the same preview at the first attempt's receipt), without asking the workflow.
+   */
+  async function existing(
+    ticketId: string,
+    hash: string,
+    intake: TicketIntake,
+  ): Promise<(CreatedTicket & { sla: TicketSnapshot }) | null> {
     const handle = temporal.workflow.getHandle(workflowIdFor(ticketId));
     let memo: Record<string, unknown> | undefined;
     try {
@@ -158,8 +168,8 @@ export function createTicketService(deps: TicketServiceDeps) {
     if (memo?.requestHash !== hash)
       throw conflictError('this Idempotency-Key was already used with a different request body');
     const ticket = await store.tickets.get(ticketId);
-    const sla = await handle.query(stateQuery);
     if (!ticket) throw notFoundError('ticket');
+    const sla = (await reads.projected(ticket)) ?? preview({ ...intake, receivedAt: ticket.receivedAt.toISOString() });
     return { ticket, sla, replayed: true };
   }
 
@@ -243,8 +253,7 @@ export function createTicketService(deps: TicketServiceDeps) {
         // unproven sender (web form, someone else's address) engages nobody: it counts once the mailed link is opened.
         if (!opts.unverified)
           await deps.acceptances.impliedByTicket(customer.id, content.slaVersion, ticketId, receivedAt);
-        const cal = createCalendar(calendar);
-        const preview = snapshot(receive(intake, cal).state, receivedAt, cal);
+        const first = preview(intake);
         try {
           await timed('start', () =>
             temporal.workflow.start(ticketWorkflow, {
@@ -261,18 +270,18 @@ export function createTicketService(deps: TicketServiceDeps) {
                 { key: sa.CustomerId, value: customer.id },
                 { key: sa.EscalationLevel, value: 'L1' },
                 { key: sa.SlaState, value: 'ok' },
-                ...(preview.nextDeadline ? [{ key: sa.NextDeadline, value: new Date(preview.nextDeadline) }] : []),
+                ...(first.nextDeadline ? [{ key: sa.NextDeadline, value: new Date(first.nextDeadline) }] : []),
               ],
             }),
           );
         } catch (err) {
           if (err instanceof WorkflowExecutionAlreadyStartedError && idempotencyKey) {
-            const replay = await existing(ticketId, hash);
+            const replay = await existing(ticketId, hash, intake);
             if (replay) return await withFiles({ ...replay, sla: snapshotFor(caller, replay.sla) }, opts.files);
           }
           throw err;
         }
-        return await withFiles({ ticket: content, sla: snapshotFor(caller, preview), replayed: false }, opts.files);
+        return await withFiles({ ticket: content, sla: snapshotFor(caller, first), replayed: false }, opts.files);
       } catch (err) {
         if (isUnavailable(err))
           throw unavailableError(
@@ -300,22 +309,16 @@ export function createTicketService(deps: TicketServiceDeps) {
     },
   };
 
-  /** Content from the store, live SLA state from the workflow (the projection if the worker is away). */
+  /** Content from the store, the SLA state from the projection (desk/ticket-sla-reads.ts). */
   async function read(caller: Principal, ticketId: string) {
     const ticket = await store.tickets.get(ticketId);
     if (!ticket || (caller.role === 'customer' && ticket.customerId !== caller.id)) throw notFoundError('ticket');
-    const thread = threadFor(
-      caller,
-      await store.messages.forTicket(ticketId, { includeInternal: caller.role !== 'customer' }),
-    );
-    let sla: TicketSnapshot | null = null;
-    try {
-      sla = await temporal.workflow.getHandle(workflowIdFor(ticketId)).query(stateQuery);
-    } catch {
-      const projected = await store.ticketStates.get(ticketId);
-      sla = projected ? (projectionToSnapshot(projected) as unknown as TicketSnapshot) : null;
-    }
-    const acceptance = await deps.acceptances.forTicket(ticket);
+    const [messages, sla, acceptance] = await Promise.all([
+      store.messages.forTicket(ticketId, { includeInternal: caller.role !== 'customer' }),
+      reads.current(ticket),
+      deps.acceptances.forTicket(ticket),
+    ]);
+    const thread = threadFor(caller, messages);
     const slaAcceptance = acceptance
       ? {
           via: acceptance.via,
@@ -327,26 +330,10 @@ export function createTicketService(deps: TicketServiceDeps) {
   }
 }
 
-function projectionToSnapshot(p: Awaited<ReturnType<Store['ticketStates']['get']>>) {
-  if (!p) return null;
-  return {
-    ticketId: p.id,
-    status: p.status,
-    priority: p.priority,
-    category: p.category,
-    customerId: p.customerId,
-    assignee: p.assignee ?? null,
-    escalationLevel: p.escalationLevel,
-    slaState: p.slaState,
-    nextDeadline: p.nextDeadline?.toISOString() ?? null,
-    awaitingScopeReview: !!p.scopeReviewDueAt,
-    scopeReviewDueAt: p.scopeReviewDueAt?.toISOString() ?? null,
-    clocks: p.clocks,
-    version: p.version,
-    // Read from the store while the workflow does not answer: what it would accept is not known.
-    availableActions: [],
-    stale: true,
-  };
+/** What a ticket's workflow answers before anything happened to it: its state at receipt. */
+function preview(intake: TicketIntake): TicketSnapshot {
+  const cal = createCalendar(intake.calendar);
+  return snapshot(receive(intake, cal).state, new Date(intake.receivedAt), cal);
 }
 
 export type TicketService = ReturnType<typeof createTicketService>;

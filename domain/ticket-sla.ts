@@ -4,7 +4,7 @@
  */
 export * from './ticket-sla/types';
 export * from './ticket-sla/patches';
-export { ticketProjection } from './ticket-sla/projection';
+export { ticketProjection, snapshotAt, carriesSnapshot, type TicketProjection } from './ticket-sla/projection';
 export { escalationLadder, scopeOf, ticketFacts } from './ticket-sla/core';
 export { receive, acknowledged, ACKNOWLEDGEMENT_KEY } from './ticket-sla/intake';
 export { applyAgentAction, applyCustomerReply, retime, type AgentActionInput } from './ticket-sla/actions';

@@ -37,6 +37,10 @@ export function createAttachmentRepository(models: ChannelModels) {
         { $set: { messageId }, $unset: { held: 1 } },
       );
     },
+    /** A message refused after its files were kept (its ticket closed meanwhile): the files go with it. */
+    async removeOfMessage(ticketId: string, messageId: string): Promise<void> {
+      await Model.deleteMany({ ticketId, messageId, held: { $ne: true } });
+    },
     async discardHeld(ticketId: string, heldMessageId: string): Promise<void> {
       await Model.deleteMany({ ticketId, messageId: heldMessageId, held: true });
     },

@@ -5,10 +5,11 @@ export type { ThreadMessage, MailDetails, HeldMail };
 export function createMessageRepository(models: Models) {
   const { Message } = models;
   return {
-    /** Idempotent by id, so a retried request never adds the message twice. */
-    async add(m: ThreadMessage): Promise<void> {
+    /** Idempotent by id, so a retried request never adds the message twice; true when this call added it. */
+    async add(m: ThreadMessage): Promise<boolean> {
       const { id, ...fields } = m;
-      await Message.updateOne({ _id: id }, { $setOnInsert: fields }, { upsert: true });
+      const res = await Message.updateOne({ _id: id }, { $setOnInsert: fields }, { upsert: true });
+      return res.upsertedCount > 0;
     },
     async get(id: string): Promise<ThreadMessage | null> {
       const doc = (await Message.findById(id).lean()) as Record<string, unknown> | null;

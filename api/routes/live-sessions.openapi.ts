@@ -14,7 +14,7 @@ export const docs: ResourceDocs = {
       body: liveSessionBody,
       summary: 'Ask for, book, or record a live session',
       description:
-        'A customer asks (`request`, with a tool and preferred times); an agent books (`confirm`) a slot that must lie inside support hours (409 with the reason otherwise) — it counts as a response — and records the `outcome`. Reminders go out 60 and 10 minutes before.',
+        'A customer asks (`request`, with a tool and preferred times; 409 once the ticket is closed); an agent books (`confirm`) a slot that must lie inside support hours (409 with the reason otherwise) — it counts as a response — and records the `outcome`. Reminders go out 60 and 10 minutes before.',
       example: { body: { action: 'request', tool: 'google-meet', preferredTimes: ['Monday 23:00 EST'] } },
       success: { status: 200, description: 'the session and the SLA state', schema: anyObject },
       errors: [...API_ERRORS, 403, 404, 409],

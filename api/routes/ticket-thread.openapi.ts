@@ -37,11 +37,14 @@ export const docs: ResourceDocs = {
       body: messageBody,
       summary: 'Reply on a ticket',
       description:
-        'A customer reply resumes a ticket pending the customer; an agent reply is the (first or next) response that stops the SLA clock. Agents may add `internal: true` notes that customers never see.',
+        'A customer reply resumes a ticket pending the customer and reopens a resolved one; an agent reply is the (first or next) response that stops the SLA clock. Agents may add `internal: true` notes that customers never see. A closed (or out-of-scope) ticket takes no more replies: 409, and nothing is kept (not the message, not its files). A customer reply is one Temporal update whose id derives from the message, so the same message delivered twice (a mail redelivered, a held mail released twice) counts once.',
       example: { body: { body: 'Could you send the exact error message?' } },
       success: { status: 201, description: 'the message and the SLA state after it', schema: messageResult },
       errors: [...API_ERRORS, 403, 404, 409, 413],
-      errorNotes: { 403: 'a customer sending `internal: true` (internal notes are for agents)' },
+      errorNotes: {
+        403: 'a customer sending `internal: true` (internal notes are for agents)',
+        409: 'the ticket is closed; open a new ticket',
+      },
     },
     {
       method: 'get',

@@ -28,8 +28,14 @@ const clock = z.object({
   metric: z.enum(METRICS),
   clock: z.enum(['business', '24x7']),
   targetMinutes: z.number().describe("the policy's target in minutes (a policy may set a fraction)"),
-  usedMinutes: z.number().describe('minutes the clock has counted, to the thousandth (a fraction mid-minute)'),
-  remainingMinutes: z.number().describe('minutes to the target, to the thousandth; negative once overdue'),
+  usedMinutes: z
+    .number()
+    .describe(
+      'minutes the clock has counted up to the moment of the request, to the thousandth (a fraction mid-minute)',
+    ),
+  remainingMinutes: z
+    .number()
+    .describe('minutes to the target as of the request, to the thousandth; negative once overdue'),
   dueAt: time.nullable(),
   warningAt: time.nullable(),
   paused: z.boolean(),
@@ -76,13 +82,18 @@ export const sla = objectRequiring(
     availableActions: z
       .array(z.enum(AGENT_ACTIONS))
       .describe(
-        "the agent actions the workflow accepts now, by the lifecycle's rules and the ticket's own policy (its escalation ladder); empty once the ticket is finished, for customers, and while the workflow does not answer",
+        "the agent actions the workflow accepts now, by the lifecycle's rules and the ticket's own policy (its escalation ladder); empty once the ticket is finished, for customers, and on the rare stale state below",
+      ),
+    stale: z
+      .literal(true)
+      .describe(
+        'staff only, and rare: the state as stored before this release while the workflow does not answer (no `availableActions`, clocks as of the last change)',
       ),
   },
   // Every field a customer reads is one every reader gets: the allow-list is the required list.
   [...CUSTOMER_SNAPSHOT_FIELDS, 'availableActions'],
 ).describe(
-  "The ticket's live SLA state, read from its workflow; each clock's `dueAt` is the deadline. Staff read `assignee`; a customer reads `assigned` instead (the customer's view is an allow-list, desk/customer-view.ts: no staff id, name or address).",
+  "The ticket's SLA state, read from the projection its workflow writes with every change (an action's answer is the workflow's own), with each running clock counted to the moment of the request (`breached` and `slaState` too, once a deadline has passed); each clock's `dueAt` is the deadline. No workflow is asked, so a closed ticket, or any ticket while the workers are down, reads the same. A ticket whose state was stored before this release is read from its workflow until its next change; if that does not answer either, the stored state comes with `stale: true` and no `availableActions`. Staff read `assignee`; a customer reads `assigned` instead (the customer's view is an allow-list, desk/customer-view.ts: no staff id, name or address).",
 );
 
 export const message = z

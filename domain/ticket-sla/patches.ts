@@ -13,9 +13,10 @@
  *   wrote (`deleteWhen`); a marker the code no longer asks about fails replay, so the stored histories holding it
  *   are recorded again on the new code.
  *
- * "Can still be replayed" includes closed tickets: the desk queries a closed ticket's workflow for its SLA
- * state (desk/tickets.ts), and a query replays the run on a worker until the namespace's retention removes it.
- * So the visibility queries below count closed runs too; Temporal lists closed runs only within retention.
+ * "Can still be replayed" includes closed tickets: pages read a ticket from its projection (desk/ticket-sla-reads.ts)
+ * and a finished run's answer from its close event, but a query (a ticket whose row predates rows carrying the whole
+ * snapshot, an operator's `temporal workflow query`) replays the run on a worker until the namespace's retention
+ * removes it. So the visibility queries below count closed runs too; Temporal lists closed runs only within retention.
  *
  * Why the domain takes a check: two of these (`assignee-mail`, `scope-review-reminder`) change what the domain
  * decides (the assignee's notices and timeline event, the scope review's reminder timer), not only how the

@@ -1,5 +1,14 @@
-/** The row lists and searches read for a ticket, derived from its state after a change. */
-import type { ClockSnapshot, TicketSlaState, TicketSnapshot } from './types';
+/**
+ * The row lists, searches and ticket pages read for a ticket, derived from its state after a change; and the
+ * snapshot a page shows, counted from that row to the reader's `now` (no workflow is asked).
+ */
+import * as clock from '../sla-clock';
+import type { BusinessCalendar } from '../calendar';
+import type { Priority } from '../policy';
+import type { SlaClockState } from '../sla-clock';
+import type { AgentAction, TicketStatus } from '../ticket';
+import { round } from './core';
+import type { ClockSnapshot, LiveSession, SlaState, TicketSlaState, TicketSnapshot } from './types';
 
 export interface TicketProjection {
   id: string;
@@ -20,6 +29,18 @@ export interface TicketProjection {
   clocks: ClockSnapshot[];
   receivedAt: string;
   updatedAt: string;
+  /**
+   * The rest of the snapshot, so a ticket's page is read from this row. Absent on rows written before it was carried
+   * (the desk then asks the workflow once more).
+   */
+  awaitingScopeReview?: boolean;
+  live?: LiveSession | null;
+  agreement?: TicketSnapshot['agreement'];
+  calendar?: TicketSnapshot['calendar'];
+  policy?: TicketSnapshot['policy'];
+  availableActions?: AgentAction[];
+  /** The clocks themselves (minutes used before the running stretch, its start): a read counts on to its own now. */
+  clockStates?: SlaClockState[];
 }
 
 /** `snap` is the state's snapshot at `now`, the instant of the change. */
@@ -42,5 +63,67 @@ export function ticketProjection(s: TicketSlaState, snap: TicketSnapshot, now: D
     clocks: snap.clocks,
     receivedAt: s.receivedAt,
     updatedAt: now.toISOString(),
+    awaitingScopeReview: snap.awaitingScopeReview,
+    live: snap.live,
+    agreement: snap.agreement,
+    calendar: snap.calendar,
+    policy: snap.policy,
+    availableActions: snap.availableActions,
+    clockStates: Object.values(s.clocks).filter((c): c is SlaClockState => Boolean(c)),
+  };
+}
+
+/** The parts of a row `snapshotAt` reads; a row from before they were carried lacks them. */
+export type FullProjection = TicketProjection &
+  Required<Pick<TicketProjection, 'awaitingScopeReview' | 'policy' | 'availableActions' | 'clockStates'>>;
+
+export const carriesSnapshot = (p: TicketProjection): p is FullProjection =>
+  p.awaitingScopeReview !== undefined &&
+  p.policy !== undefined &&
+  p.availableActions !== undefined &&
+  p.clockStates !== undefined;
+
+/**
+ * The snapshot a query would answer, from the row of the ticket's last change, at `now`: only a running clock's
+ * used and remaining minutes move between changes, and whether its warning or breach instant has passed (the
+ * workflow fires each at that instant; a read in between, or while no worker runs, shows what the clock says now).
+ * `cal` is the ticket's own calendar.
+ */
+export function snapshotAt(p: FullProjection, now: Date, cal: BusinessCalendar): TicketSnapshot {
+  const passed = (at: string | null) => at !== null && Date.parse(at) <= now.getTime();
+  let slaState = p.slaState as SlaState;
+  let next: string | null = null;
+  const clocks = p.clocks.map((c): ClockSnapshot => {
+    if (c.stopped) return c;
+    if (c.dueAt && (next === null || Date.parse(c.dueAt) < Date.parse(next))) next = c.dueAt;
+    const state = p.clockStates.find((s) => s.metric === c.metric);
+    if (c.paused || !state) return c;
+    const used = clock.usedMinutes(state, now, cal);
+    const breached = c.breached || passed(c.dueAt);
+    if (breached) slaState = 'breached';
+    else if (slaState === 'ok' && passed(c.warningAt)) slaState = 'warning';
+    return { ...c, usedMinutes: round(used), remainingMinutes: round(c.targetMinutes - used), breached };
+  });
+  return {
+    ticketId: p.id,
+    status: p.status as TicketStatus,
+    priority: p.priority as Priority,
+    category: p.category,
+    customerId: p.customerId,
+    assignee: p.assignee ?? null,
+    escalationLevel: p.escalationLevel,
+    slaState,
+    awaitingScopeReview: p.awaitingScopeReview,
+    scopeReviewDueAt: p.scopeReviewDueAt ?? null,
+    nextDeadline: next,
+    receivedAt: p.receivedAt,
+    policyVersion: p.policy.version,
+    clocks,
+    live: p.live ?? null,
+    version: p.version,
+    agreement: p.agreement ?? { id: 'default', version: p.policy.version },
+    calendar: p.calendar ?? null,
+    policy: p.policy,
+    availableActions: p.availableActions,
   };
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
@@ -49,6 +50,11 @@ async function deliver(mail: Mail.Options): Promise<{ outcome: string; ticketId?
 
 const newId = () => `<${randomBytes(8).toString('hex')}@client.example>`;
 const thread = (id: string) => stack.store.messages.forTicket(id, { includeInternal: true });
+/** The updates of one name a ticket's workflow accepted. */
+const updatesNamed = (history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>, name: string) =>
+  history.events!.filter(
+    (e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === name,
+  );
 const mailsTo = async (address: string) =>
   (await readOutbox(outbox)).filter((m) => JSON.stringify(m.to).includes(address));
 
@@ -88,7 +94,7 @@ describe('a new message and its replies', () => {
     expect(JSON.stringify(ack.to)).toContain(ada);
   });
 
-  it('threads a reply citing the acknowledgement and signals the workflow', async () => {
+  it('threads a reply citing the acknowledgement and passes it to the workflow as an update', async () => {
     const ack = await acknowledgement(ticketId);
     const r = await deliver({
       from: ada,
@@ -103,9 +109,7 @@ describe('a new message and its replies', () => {
       ['customer', 'email', 'It is 2 GB.'],
     ]);
     const history = await stack.client.workflow.getHandle(`ticket-${ticketId}`).fetchHistory();
-    expect(
-      history.events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'customerReply'),
-    ).toHaveLength(1);
+    expect(updatesNamed(history, 'addCustomerReply')).toHaveLength(1);
   });
 
   it('holds unproven mail naming the ticket, from its customer or from an agent: an internal note, never mailed, never counted', async () => {
@@ -121,10 +125,8 @@ describe('a new message and its replies', () => {
       ['agent', true, 'Forged fix.'],
     ]);
     const history = await stack.client.workflow.getHandle(`ticket-${ticketId}`).fetchHistory();
-    expect(
-      history.events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'customerReply'),
-    ).toHaveLength(1);
-    expect(history.events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(0);
+    expect(updatesNamed(history, 'addCustomerReply')).toHaveLength(1);
+    expect(updatesNamed(history, 'agentAction')).toHaveLength(0);
   });
 
   it("threads an agent's mail to its reply-token address and mails it to the customer", async () => {

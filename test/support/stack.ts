@@ -75,6 +75,8 @@ export interface TestStack {
   client: Client;
   taskQueue: string;
   worker: Worker;
+  /** Stops the worker for good (the API goes on): what the desk does while no worker runs. */
+  stopWorker(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -119,6 +121,14 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     workflowBundle: await workflowBundle(),
   });
   const running = worker.run();
+  let stopped: Promise<void> | undefined;
+  const stopWorker = () => {
+    if (!stopped) {
+      worker.shutdown();
+      stopped = running;
+    }
+    return stopped;
+  };
   const sla = opts.sla ?? { calendar: SLA_CALENDAR, policy: DEFAULT_POLICY };
   const slaRegistry = createSlaRegistry({ store, seed: sla, now: () => new Date() });
   await slaRegistry.init();
@@ -172,11 +182,11 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     client,
     taskQueue,
     worker,
+    stopWorker,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      worker.shutdown();
-      await running;
+      await stopWorker();
       await nativeConnection.close();
       await connection.close();
       await store.conn.dropDatabase().catch(() => undefined);

@@ -13,7 +13,7 @@ import type {
   TicketSnapshot,
 } from '../../domain/ticket-sla';
 
-/** The ticket workflow's messages: agents' updates, customers' signals, the live-state query, its input. */
+/** The ticket workflow's messages: agents' and customers' updates, the live-state query, its input. */
 export type AgentActionArgs = Omit<AgentActionInput, 'action'>;
 export interface CustomerReplyArgs {
   messageId: string;
@@ -27,6 +27,14 @@ export interface RetimeArgs {
 
 export const agentActionUpdate = defineUpdate<TicketSnapshot, [AgentAction, AgentActionArgs]>('agentAction');
 export const retimeUpdate = defineUpdate<TicketSnapshot, [RetimeArgs]>('retime');
+/**
+ * A customer's message, as an update: a ticket that takes no more messages refuses it in its validator (a closed
+ * one has finished, and Temporal refuses it without a workflow task). The desk sends it under the update id
+ * `customerReplyUpdateId(messageId)`, so a message sent twice counts once.
+ */
+export const customerReplyUpdate = defineUpdate<TicketSnapshot, [CustomerReplyArgs]>('addCustomerReply');
+export const customerReplyUpdateId = (messageId: string) => `customer-reply:${messageId}`;
+/** Kept so tickets that took customers' messages as signals (and their stored histories) still replay. */
 export const customerReplySignal = defineSignal<[CustomerReplyArgs]>('customerReply');
 export const stateQuery = defineQuery<TicketSnapshot>('state');
 
@@ -36,6 +44,9 @@ export interface LiveSessionRequestArgs {
 }
 export type LiveSessionArgs =
   { action: 'confirm'; booking: LiveBooking } | { action: 'outcome'; outcome: LiveOutcome; notes?: string };
+/** A customer's request for a live session, refused like a message once the ticket takes no more. */
+export const liveSessionRequestUpdate = defineUpdate<TicketSnapshot, [LiveSessionRequestArgs]>('askForLiveSession');
+/** Kept so tickets that took requests as signals (and their stored histories) still replay. */
 export const liveSessionRequestSignal = defineSignal<[LiveSessionRequestArgs]>('requestLiveSession');
 export const liveSessionUpdate = defineUpdate<TicketSnapshot, [LiveSessionArgs]>('liveSession');
 

@@ -109,16 +109,23 @@ export class Ticket {
     }
   }
 
-  customerReplied(messageId: string): void {
-    // Signals can be delivered twice (client retries); a message counts once.
-    if (this.seenMessages.has(messageId)) return;
-    this.seenMessages.add(messageId);
-    this.record(applyCustomerReply(this.state, now(), this.cal, messageId, this.patched));
+  customerReplied(messageId: string): TicketSnapshot {
+    // A message can arrive twice (a retried signal, an update under another id); it counts once.
+    if (!this.seenMessages.has(messageId)) {
+      this.seenMessages.add(messageId);
+      this.record(applyCustomerReply(this.state, now(), this.cal, messageId, this.patched));
+    }
+    return this.snapshot();
   }
 
-  requestLiveSession(args: LiveSessionRequestArgs): void {
-    if (this.finished) return;
-    this.record(requestLiveSession(this.state, args, now()));
+  requestLiveSession(args: LiveSessionRequestArgs): TicketSnapshot {
+    if (!this.finished) this.record(requestLiveSession(this.state, args, now()));
+    return this.snapshot();
+  }
+
+  /** A customer's message or live-session request: refused once the ticket takes no more (closed, out of scope). */
+  validateCustomerMessage(): void {
+    if (this.finished) throw new Error('the ticket is closed; please open a new ticket');
   }
 
   liveSession(args: LiveSessionArgs): TicketSnapshot {

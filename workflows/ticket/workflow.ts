@@ -5,7 +5,9 @@ import { TicketEffects } from './effects';
 import {
   agentActionUpdate,
   customerReplySignal,
+  customerReplyUpdate,
   liveSessionRequestSignal,
+  liveSessionRequestUpdate,
   liveSessionUpdate,
   retimeUpdate,
   stateQuery,
@@ -40,8 +42,19 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     (args) => ticket.retime(args),
     (args) => ticket.validateRetime(args),
   );
-  setHandler(customerReplySignal, ({ messageId }) => ticket.customerReplied(messageId));
-  setHandler(liveSessionRequestSignal, (args) => ticket.requestLiveSession(args));
+  answers.handle(
+    customerReplyUpdate,
+    ({ messageId }) => ticket.customerReplied(messageId),
+    (_reply) => ticket.validateCustomerMessage(),
+  );
+  answers.handle(
+    liveSessionRequestUpdate,
+    (args) => ticket.requestLiveSession(args),
+    (_request) => ticket.validateCustomerMessage(),
+  );
+  // The signals these updates replaced, for runs that already took them.
+  setHandler(customerReplySignal, ({ messageId }) => void ticket.customerReplied(messageId));
+  setHandler(liveSessionRequestSignal, (args) => void ticket.requestLiveSession(args));
   answers.handle(
     liveSessionUpdate,
     (args) => ticket.liveSession(args),
