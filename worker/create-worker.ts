@@ -13,6 +13,16 @@ export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', impo
  */
 export const DEFAULT_MAX_CACHED_WORKFLOWS = 1_000;
 
+/**
+ * How long a woken ticket's task may wait on this worker's sticky queue before the server hands it, whole history and
+ * all, to any worker. The SDK's 10 s is shorter than a burst of deadlines takes one worker (1,000 coinciding ones:
+ * about 20 s), and every task past it is replayed from its history, which doubles its cost (BENCHMARKS.md). The price
+ * of a longer wait: if this worker dies (a graceful shutdown hands its queue back at once), tickets cached here that
+ * wake within the minute fire up to a minute late. Beyond one machine the answer is another worker, not a longer
+ * wait. WORKER_STICKY_TIMEOUT_MS overrides it.
+ */
+export const DEFAULT_STICKY_TIMEOUT_MS = 60_000;
+
 export interface CreateWorkerOptions {
   connection: NativeConnection;
   namespace: string;
@@ -37,6 +47,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     activities: instrumentActivities(createActivities(opts.deps), opts.deps),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
     maxCachedWorkflows: DEFAULT_MAX_CACHED_WORKFLOWS,
+    stickyQueueScheduleToStartTimeout: DEFAULT_STICKY_TIMEOUT_MS,
     ...opts.tuning,
   });
 }
