@@ -28,6 +28,7 @@ import {
   workflowTaskTimeouts,
 } from './lib';
 import { startStack } from './stack';
+import { DEFAULT_STICKY_TIMEOUT_MS } from '../worker/create-worker';
 
 /**
  * Deadline precision: N urgent tickets with one common receivedAt on a 24/7 calendar, so all N
@@ -40,7 +41,8 @@ import { startStack } from './stack';
  *
  * Side by side, on the same servers right after: the limit, N bare workflows that sleep until one
  * instant and run an activity that only notes the time, once as a regular activity and once as a local
- * one (bench/bare-deadline-workflow.ts), run by a worker in this process with the SDK's defaults.
+ * one (bench/bare-deadline-workflow.ts), run by a worker in this process with the SDK's defaults but the product's
+ * sticky-queue timeout.
  *
  *   npx tsx bench/deadline-precision.ts            (N = 100 and 1,000)
  *   npx tsx bench/deadline-precision.ts --10k      (adds N = 10,000; long: lead time grows with N)
@@ -109,6 +111,8 @@ async function bareLags(n: number, kind: string): Promise<number[]> {
       deadlineReached: async (dueAtMs: number) => void lags.push(Date.now() - dueAtMs),
       nothing: async () => undefined,
     },
+    // The product worker's sticky-queue timeout, so neither side of the ratio spills where the other would not.
+    stickyQueueScheduleToStartTimeout: Number(tuning.WORKER_STICKY_TIMEOUT_MS ?? DEFAULT_STICKY_TIMEOUT_MS),
   });
   const dueAt = Date.now() + (15 + Math.ceil(n / 50)) * 1000; // bare starts run at 100/s and more
   const tag = `B${n}${kind.replace(/\W+/g, '').slice(0, 12)}T${Date.now().toString(36)}`;
