@@ -96,8 +96,8 @@ export const PATCH_PLAN = [
   {
     id: 'deadline-at-temporal-cost',
     changed:
-      'Asked first thing in a run, and with it every other patch (their markers land in the first task, not in a ' +
-      "deadline's). A change is one local activity with a 5-second budget (receipt included), then a regular " +
+      "Asked first thing in a run (its marker lands in the first task, not in a deadline's). A change is one local " +
+      'activity with a 5-second budget (receipt included), then a regular ' +
       'activity; the deadline timer is kept while its instant is unchanged; search attribute upserts carry only ' +
       'the changed values and none repeats what the start set.',
     since: { commit: '2230f23', date: '2026-12-07', generation: 'deadline-at-temporal-cost' },

@@ -1,5 +1,5 @@
 import { deprecatePatch, patched } from '@temporalio/workflow';
-import { PATCH_PLAN, PATCHES, type PatchCheck, type PatchId, type PatchPlan } from '../../domain/ticket-sla';
+import { PATCH_PLAN, PATCHES, type PatchCheck, type PatchPlan } from '../../domain/ticket-sla';
 
 const deprecated = new Set(
   (PATCH_PLAN as readonly PatchPlan[]).filter((p) => p.stage === 'deprecated').map((p) => p.id),
@@ -17,13 +17,11 @@ export const ticketPatched: PatchCheck = (id) => {
 };
 
 /**
- * Whether this run carries out deadlines at Temporal's cost (`deadline-at-temporal-cost`). Asked once, first thing:
- * a run that started before the patch answers false for its whole life. Such a run then also asks every other patch
- * at once, so their markers (and Temporal's change-version upserts) go in the first task rather than in a
- * deadline's task; each later check answers the same.
+ * Whether this run carries out deadlines at Temporal's cost (`deadline-at-temporal-cost`). Asked once, first thing,
+ * so its marker (and Temporal's change-version upsert) go in the first task, not in a deadline's; a run that started
+ * before the patch answers false for its whole life. The other patches are still asked only where they act: asking
+ * them all up front would add a marker and an upsert per patch to every ticket, most of which never need them.
  */
 export function leanRun(): boolean {
-  if (!ticketPatched(PATCHES.deadlineAtTemporalCost)) return false;
-  for (const p of PATCH_PLAN as readonly PatchPlan[]) if (p.stage === 'patched') ticketPatched(p.id as PatchId);
-  return true;
+  return ticketPatched(PATCHES.deadlineAtTemporalCost);
 }
