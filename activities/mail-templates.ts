@@ -128,6 +128,14 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
           fileList(f.files),
         ],
       };
+    case 'pause_expired':
+      return {
+        title: `Pause ended on ${f.forAssignee ? 'your ticket' : 'ticket'}: [#${f.ticketId}] ${f.subject}`,
+        paragraphs: [
+          `${f.forAssignee ? 'Your ticket' : 'Ticket'} #${f.ticketId} "${f.subject}" was paused (${f.reason ?? 'pending'}) for as long as its agreement allows; the pause ended ${due(f)}.`,
+          `Its clocks count again and it is open: pick it up, or set it pending again if it still waits.`,
+        ],
+      };
     case 'escalation':
       return {
         title: `Escalated to ${f.level}: [#${f.ticketId}] ${f.subject}`,

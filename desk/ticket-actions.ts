@@ -4,7 +4,9 @@ import { forbiddenError, invalidTransition, invalidInput, notFoundError } from '
 import type { Priority } from '../domain/policy';
 import type { AgentAction } from '../domain/ticket';
 import { ACTION_FIELDS, ACTION_TEXT, isInternalKind, type MessageKind } from '../domain/thread';
-import type { TicketSnapshot } from '../domain/ticket-sla';
+import { pauseRefusal, type TicketSnapshot } from '../domain/ticket-sla';
+import { DEFAULT_PAUSE_REASON, pausesOf } from '../domain/policy-pauses';
+import type { SlaPolicy } from '../domain/policy';
 import type { Store } from '../store';
 import type { Logger } from '../lib/logger';
 import type { MailDetails, ThreadMessage, TicketContent } from '../domain/entities';
@@ -132,21 +134,41 @@ export function createTicketActions(deps: TicketActionDeps) {
     body?: string;
     category?: string;
     channel?: string;
+    waitingOn?: string;
+    vendor?: string;
   };
 
-  /** A reclassification names a category of the policy the ticket runs under (400 otherwise, before the workflow is asked). */
-  async function checkCategory(ticketId: string, category: string | undefined): Promise<void> {
-    if (!category) throw invalidInput('give the new category', 'category');
+  /** The policy version the ticket is pinned to, or null when the workflow or the version cannot be read. */
+  async function pinnedPolicy(ticketId: string): Promise<SlaPolicy | null> {
     const sla = await temporal.workflow
       .getHandle(workflowIdFor(ticketId))
       .query(stateQuery)
       .catch(() => null);
-    const policy = sla?.policy
-      ? await store.slaVersions.get<{ categories: string[] }>('policy', sla.policy.id, sla.policy.version)
+    const stored = sla?.policy
+      ? await store.slaVersions.get<SlaPolicy>('policy', sla.policy.id, sla.policy.version)
       : null;
-    if (policy && !policy.body.categories.includes(category)) {
-      throw invalidInput(`unknown category; use one of: ${policy.body.categories.join(', ')}`, 'category');
+    return stored?.body ?? null;
+  }
+
+  /** A reclassification names a category of the policy the ticket runs under (400 otherwise, before the workflow is asked). */
+  async function checkCategory(ticketId: string, category: string | undefined): Promise<void> {
+    if (!category) throw invalidInput('give the new category', 'category');
+    const policy = await pinnedPolicy(ticketId);
+    if (policy && !policy.categories.includes(category)) {
+      throw invalidInput(`unknown category; use one of: ${policy.categories.join(', ')}`, 'category');
     }
+  }
+
+  /**
+   * `pending` waits on a reason of the ticket's own policy (400 naming the field otherwise, before the workflow is
+   * asked); answers whether the reason tells the customer, which decides whether its text is theirs to read.
+   */
+  async function checkPause(ticketId: string, input: { waitingOn?: string; vendor?: string }): Promise<boolean> {
+    const policy = await pinnedPolicy(ticketId);
+    if (!policy) return true;
+    const why = pauseRefusal({ policy }, input);
+    if (why) throw invalidInput(why, why.startsWith('vendor') ? 'vendor' : 'waitingOn');
+    return pausesOf(policy)[input.waitingOn ?? DEFAULT_PAUSE_REASON]!.tellCustomer;
   }
 
   return {
@@ -155,7 +177,7 @@ export function createTicketActions(deps: TicketActionDeps) {
 
     /** An agent's action. The text it carries (a reply, a resolution note, a reason) lands in the thread with its kind. */
     async act(caller: Principal, ticketId: string, action: AgentAction, input: ActionInput, idempotencyKey?: string) {
-      for (const field of ['agent', 'priority', 'reason', 'body', 'category'] as const) {
+      for (const field of ['agent', 'priority', 'reason', 'body', 'category', 'waitingOn', 'vendor'] as const) {
         if (input[field] !== undefined && !ACTION_FIELDS[action].includes(field)) {
           const takes = ACTION_FIELDS[action];
           throw invalidInput(
@@ -168,19 +190,24 @@ export function createTicketActions(deps: TicketActionDeps) {
       if (action === 'assign') return assign(caller, ticketId, input.agent, idempotencyKey);
       if (action === 'priority' && !input.priority) throw invalidInput('give the new priority', 'priority');
       if (action === 'reclassify') await checkCategory(ticketId, input.category);
+      const tellsCustomer = action === 'pending' ? await checkPause(ticketId, input) : true;
       const args = {
         agent: caller.name,
         priority: input.priority,
         reason: input.reason,
         body: input.body,
         ...(input.category ? { category: input.category } : {}),
+        ...(input.waitingOn ? { waitingOn: input.waitingOn } : {}),
+        ...(input.vendor ? { vendor: input.vendor } : {}),
       };
       const text = ACTION_TEXT[action];
       const typed = text && input[text.field];
       if (!text || !typed) return runUpdate(ticketId, action, args);
-      const message = newMessage(caller, ticketId, { body: typed, kind: text.kind, channel: input.channel });
+      // A pause the customer is not told of (a third party's, say) keeps its reason among agents.
+      const kind: MessageKind = tellsCustomer ? text.kind : 'internal_note';
+      const message = newMessage(caller, ticketId, { body: typed, kind, channel: input.channel });
       const sla = await withMessage(message, () => runUpdate(ticketId, action, { ...args, messageId: message.id }));
-      if (!isInternalKind(text.kind)) await indexWords(await visibleTicket(caller, ticketId), typed);
+      if (!isInternalKind(kind)) await indexWords(await visibleTicket(caller, ticketId), typed);
       return sla;
     },
 

@@ -11,6 +11,7 @@ import { html, type SafeHtml } from '../http/html';
 import { when } from './time';
 import { timelineSvg } from './timeline';
 import { clocksTable, METRIC } from './clocks-table';
+import { pausedTimeSection } from './paused-time';
 
 /** One ticket for an agent: SLA first, then the thread, then every action as its own small form. */
 
@@ -344,7 +345,7 @@ export function ticketBody(d: TicketPageData): SafeHtml {
     <h2>SLA clocks</h2>
     ${s.clocks.length ? clocksTable(d) : noClocks(d)}
     <h2>Timeline</h2>
-    ${timelineSvg(d.cal, s, d.events, d.now)} ${explanations(d)}
+    ${timelineSvg(d.cal, s, d.events, d.now)} ${explanations(d)} ${pausedTimeSection(s, d.terms.policy, d.cal)}
     <h2>Conversation</h2>
     ${thread(d)} ${d.files}
     <h2>Actions</h2>

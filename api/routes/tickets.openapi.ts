@@ -39,6 +39,27 @@ const clock = z.object({
   cycle: z.int(),
 });
 
+const pause = z
+  .object({
+    waitingOn: z.string().describe("the reason id, a key of the policy's `pauses`"),
+    label: z.string(),
+    since: time,
+    clocks: z.array(z.enum(METRICS)).describe('the clocks this pause stopped'),
+    vendor: z.string().nullable(),
+    endsAt: time.nullable().describe("when the reason's `maxMinutes` ends the pause by itself"),
+  })
+  .describe('staff only: what the ticket waits on while pending');
+const pausedTime = z
+  .array(
+    z.object({
+      waitingOn: z.string(),
+      pauses: z.int(),
+      businessMinutes: z.number().describe("paused business minutes on the ticket's calendar"),
+      minutes: z.number().describe('paused wall-clock minutes'),
+    }),
+  )
+  .describe('staff only: time paused per reason so far, the current pause up to now included');
+
 export const sla = objectRequiring(
   {
     ticketId: z.string(),
@@ -78,6 +99,8 @@ export const sla = objectRequiring(
       .describe(
         "the agent actions the workflow accepts now, by the lifecycle's rules and the ticket's own policy (its escalation ladder); empty once the ticket is finished, for customers, and while the workflow does not answer",
       ),
+    pause: pause.nullable(),
+    pausedTime,
   },
   // Every field a customer reads is one every reader gets: the allow-list is the required list.
   [...CUSTOMER_SNAPSHOT_FIELDS, 'availableActions'],

@@ -4,6 +4,7 @@ import type { BusinessCalendar } from '../calendar';
 import { METRICS, type TicketSlaState, type ClockSnapshot, type SlaState, type TicketSnapshot } from './types';
 import { availableActions, isTerminal } from '../ticket';
 import { firedKey, round, ticketFacts } from './core';
+import { pausedTimeRows, pauseSnapshot } from './pauses';
 
 export function snapshot(s: TicketSlaState, now: Date, cal: BusinessCalendar): TicketSnapshot {
   const clocks: ClockSnapshot[] = [];
@@ -62,6 +63,8 @@ export function snapshot(s: TicketSlaState, now: Date, cal: BusinessCalendar): T
     calendar: s.terms?.calendar ?? null,
     policy: { id: s.policy.id, version: s.policy.version },
     availableActions: actionsNow(s),
+    pause: pauseSnapshot(s),
+    pausedTime: pausedTimeRows(s, now, cal),
   };
 }
 

@@ -8,6 +8,7 @@ import { Recorder, touch, escalationLadder, isRunning, close, firedKey } from '.
 import { scopeReason } from './intake';
 import { fireLiveReminder, liveReminderEvents } from './live-session';
 import { stopPausedClocks } from './scope';
+import { endPause, expirePause, pauseExpiryEvent } from './pauses';
 
 /** The key a scope review's reminder is recorded under in `fired`: one per review. */
 const reviewReminderKey = (s: TicketSlaState) => `scope:${s.scopeReviews ?? 0}:reminder`;
@@ -65,6 +66,8 @@ export function nextTimedEvent(
     candidates.push({ kind: 'auto_close', at, description: `auto-close ${cal.formatLocal(at)}` });
   }
   candidates.push(...liveReminderEvents(s, cal));
+  const pauseEnds = pauseExpiryEvent(s, cal);
+  if (pauseEnds && patched(PATCHES.pauseReasons)) candidates.push(pauseEnds);
   candidates.sort((a, b) => a.at.getTime() - b.at.getTime());
   return candidates[0] ?? null;
 }
@@ -168,7 +171,12 @@ export function fireTimedEvent(
       s.awaitingScopeReview = false;
       s.scopeReviewRemindAt = undefined;
       s.status = 'out_of_scope';
+      endPause(s, r, now, cal, 'out_of_scope', false);
       r.event('out_of_scope', now, { dueAt, detail: { category: s.category, reason: scopeReason(s.category) } });
+      break;
+    case 'pause_expired':
+      // The pause lasts exactly its maximum, however late the timer ran: it ends, and the clocks resume, at e.at.
+      expirePause(s, r, e.at, cal);
       break;
     case 'auto_close':
       close(s, r, now, cal, 'closed automatically after the quiet period');

@@ -73,6 +73,32 @@ export interface TicketSlaState extends TicketIntake {
    * review window in); absent for reviews started before the reminder existed.
    */
   scopeReviewRemindAt?: string;
+  /** What the ticket waits on while it is pending (tickets set pending before pause reasons existed have none). */
+  pause?: ActivePause;
+  /** Pauses ended so far, per reason id: how many and how long (business minutes on the ticket's calendar, and wall minutes). */
+  pausedTime?: Record<string, PausedTotal>;
+}
+
+export interface ActivePause {
+  /** The reason id (a key of the policy's `pauses`). */
+  waitingOn: string;
+  label: string;
+  /** Counts this ticket's pauses, so each one's notices have their own keys. */
+  seq: number;
+  since: string;
+  /** The clocks this pause stopped (those of its reason that were running). */
+  clocks: Metric[];
+  tellCustomer: boolean;
+  /** For a third party: which one. */
+  vendor?: string;
+  /** When the reason's `maxMinutes` ends the pause by itself. */
+  endsAt?: string;
+}
+
+export interface PausedTotal {
+  pauses: number;
+  businessMinutes: number;
+  minutes: number;
 }
 
 export type SlaEventType =
@@ -92,7 +118,8 @@ export type SlaEventType =
   | 'retimed'
   | 'reclassified'
   | 'live_session'
-  | 'assigned';
+  | 'assigned'
+  | 'pause_ended';
 
 /** The SLA events webhook subscribers can receive. */
 export const WEBHOOK_EVENTS = [
@@ -132,7 +159,8 @@ export type NotificationKind =
   | 'live_confirmed'
   | 'live_reminder'
   | 'assigned'
-  | 'customer_reply';
+  | 'customer_reply'
+  | 'pause_expired';
 
 /** Who a notice goes to: the customer, the contacts of an escalation level, or one agent (by user id). */
 export type NoticeAudience =
@@ -161,7 +189,14 @@ export type Effect =
     };
 
 export type TimedEventKind =
-  'warning' | 'breach' | 'escalate' | 'scope_review_reminder' | 'scope_review_expired' | 'auto_close' | 'live_reminder';
+  | 'warning'
+  | 'breach'
+  | 'escalate'
+  | 'scope_review_reminder'
+  | 'scope_review_expired'
+  | 'auto_close'
+  | 'live_reminder'
+  | 'pause_expired';
 
 export interface TimedEvent {
   kind: TimedEventKind;
@@ -216,4 +251,24 @@ export interface TicketSnapshot {
   policy: { id: string; version: number };
   /** The agent actions valid now, by the ticket's own policy (domain/ticket.ts `availableActions`); none once finished. */
   availableActions: AgentAction[];
+  /** What the ticket waits on now, or null when it is not paused for a reason. */
+  pause: PauseSnapshot | null;
+  /** Time paused per reason so far (the current pause up to now included), in the order reasons were first used. */
+  pausedTime: PausedTimeRow[];
+}
+
+export interface PauseSnapshot {
+  waitingOn: string;
+  label: string;
+  since: string;
+  clocks: Metric[];
+  vendor: string | null;
+  endsAt: string | null;
+}
+
+export interface PausedTimeRow {
+  waitingOn: string;
+  pauses: number;
+  businessMinutes: number;
+  minutes: number;
 }

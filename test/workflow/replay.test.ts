@@ -21,10 +21,11 @@ import { HISTORY_GENERATIONS, PATCH_PLAN, PATCHES, type PatchPlan } from '../../
  * recorded on 0.1.0's code (organizations' tickets, assignments, a customer's message, a warning and a breach with
  * no mail to the assignee). `scope-review-reminder/` holds 0.2.0's, recorded with its two patches,
  * `one-local-activity-per-change` and `assignee-mail`, which shipped together; `continue-as-new-carries-effects/` holds
- * those recorded with `scope-review-reminder` too (a scope review's reminder timer); the folder itself holds those
+ * those recorded with `scope-review-reminder` too (a scope review's reminder timer); `pause-reasons/` holds those
  * recorded with `continue-as-new-carries-effects` (test/workflow/lifecycle.test.ts and continue-as-new.test.ts: the
  * run that decided the switch with the patch's marker, and the run it continued as, which delivers the webhooks it
- * was handed).
+ * was handed); the folder itself holds those recorded with `pause-reasons` too (test/workflow/pause-reasons.test.ts:
+ * a hold that its `maxMinutes` timer ends).
  */
 const plan: readonly PatchPlan[] = PATCH_PLAN;
 const generations = HISTORY_GENERATIONS.map((g) => ({ ...g, patches: [...g.patches] as string[] }));

@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALWAYS_OPEN_CALENDAR } from '../../domain/calendar';
+import { parsePolicyOverrides } from '../../domain/policy';
+import { consoleLogin } from '../support/console';
+import { apiClient, type ApiClient } from '../support/http';
+import { startStack, type TestStack } from '../support/stack';
+import { eventually } from '../support/wait';
+
+/**
+ * `pending` with `waitingOn` through the API, on a policy whose `vendor` reason pauses resolution and next response
+ * (not the default, so the configured clocks are what is seen): an unknown reason is a 400 naming `waitingOn`,
+ * the reason's text stays among agents, and the paused time per reason shows in the ticket and the console.
+ */
+
+let stack: TestStack;
+let admin: ApiClient;
+let customer: ApiClient;
+let agent: ApiClient;
+let agentKey: string;
+
+beforeAll(async () => {
+  stack = await startStack({
+    sla: {
+      calendar: ALWAYS_OPEN_CALENDAR,
+      policy: parsePolicyOverrides({ pauses: { vendor: { clocks: ['resolution', 'next_response'] } } }),
+    },
+  });
+  admin = apiClient(stack.baseUrl, stack.adminKey);
+  const make = async (role: string, name: string, email: string) => {
+    const res = await admin.post('/api/v1/users', { role, name, email });
+    expect(res.status).toBe(201);
+    return res.body.apiKey as string;
+  };
+  customer = apiClient(stack.baseUrl, await make('customer', 'Alice', 'alice@example.com'));
+  agentKey = await make('agent', 'Sam Agent', 'sam@support.local');
+  agent = apiClient(stack.baseUrl, agentKey);
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+type Clock = { metric: string; paused: boolean; stopped: boolean };
+const clock = (sla: { clocks: Clock[] }, metric: string) => sla.clocks.find((c) => c.metric === metric)!;
+
+async function ticketWithNextResponse(): Promise<string> {
+  const created = await customer.post('/api/v1/tickets', {
+    subject: 'Checkout fails',
+    description: 'Payments are declined since this morning.',
+    category: 'bug',
+    priority: 'high',
+  });
+  expect(created.status).toBe(201);
+  const id = created.body.id as string;
+  await eventually(
+    async () => ((await agent.get(`/api/v1/tickets/${id}`)).body.status === 'acknowledged' ? true : null),
+    10_000,
+    'acknowledgement',
+  );
+  expect((await agent.post(`/api/v1/tickets/${id}/messages`, { body: 'Which card brand?' })).status).toBe(201);
+  expect((await customer.post(`/api/v1/tickets/${id}/messages`, { body: 'All of them.' })).status).toBe(201);
+  await eventually(
+    async () => {
+      const sla = (await agent.get(`/api/v1/tickets/${id}`)).body.sla;
+      return sla?.clocks.some((c: Clock) => c.metric === 'next_response' && !c.stopped) ? true : null;
+    },
+    10_000,
+    'the next-response clock',
+  );
+  return id;
+}
+
+describe('pending with waitingOn', () => {
+  it('answers 400 naming waitingOn for a reason the policy does not have', async () => {
+    const id = await ticketWithNextResponse();
+    const res = await agent.post(`/api/v1/tickets/${id}/actions/pending`, { waitingOn: 'lunch' });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].field).toBe('waitingOn');
+    expect(res.body.errors[0].message ?? res.body.detail).toContain('customer, vendor, hold');
+    const vendorElsewhere = await agent.post(`/api/v1/tickets/${id}/actions/pending`, {
+      waitingOn: 'hold',
+      vendor: 'acme-host',
+    });
+    expect(vendorElsewhere.status).toBe(400);
+    expect(vendorElsewhere.body.errors[0].field).toBe('vendor');
+    expect((await agent.get(`/api/v1/tickets/${id}`)).body.status).toBe('open');
+  });
+
+  it('pauses the clocks the policy gives the reason, keeps its text among agents, and counts its time', async () => {
+    const id = await ticketWithNextResponse();
+    const res = await agent.post(`/api/v1/tickets/${id}/actions/pending`, {
+      waitingOn: 'vendor',
+      vendor: 'acme-host',
+      reason: 'Host ticket 42 opened',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('pending_customer');
+    const sla = res.body.sla;
+    expect(sla.pause).toMatchObject({
+      waitingOn: 'vendor',
+      label: 'Waiting on a third party',
+      vendor: 'acme-host',
+      clocks: ['resolution', 'next_response'],
+      endsAt: null,
+    });
+    expect(clock(sla, 'resolution').paused).toBe(true);
+    expect(clock(sla, 'next_response').paused).toBe(true);
+
+    // The vendor reason does not tell the customer: its text is an agents' note, and no mail asks them anything.
+    const theirs = (await customer.get(`/api/v1/tickets/${id}/messages`)).body.messages as { body: string }[];
+    expect(theirs.map((m) => m.body)).not.toContain('Host ticket 42 opened');
+    const ours = (await agent.get(`/api/v1/tickets/${id}/messages`)).body.messages as { body: string; kind: string }[];
+    expect(ours.find((m) => m.body === 'Host ticket 42 opened')?.kind).toBe('internal_note');
+    expect((await customer.get(`/api/v1/tickets/${id}`)).body.sla.pause).toBeUndefined();
+
+    // The customer's message ends the wait.
+    expect((await customer.post(`/api/v1/tickets/${id}/messages`, { body: 'Any news?' })).status).toBe(201);
+    const events = await eventually(
+      async () => {
+        const e = (await agent.get(`/api/v1/tickets/${id}/timeline`)).body.events as {
+          type: string;
+          at: string;
+          detail?: Record<string, unknown>;
+        }[];
+        return e.some((x) => x.type === 'pause_ended') ? e : null;
+      },
+      10_000,
+      'the pause to end',
+    );
+    const ended = events.find((e) => e.type === 'pause_ended')!;
+    const lasted = (new Date(ended.at).getTime() - new Date(String(ended.detail!.since)).getTime()) / 60_000;
+    expect(ended.detail).toMatchObject({ waitingOn: 'vendor', vendor: 'acme-host', endedBy: 'customer_reply' });
+    // 24/7 calendar: the business minutes paused are the wall minutes between the pause and the message.
+    expect(Math.abs(Number(ended.detail!.businessMinutesPaused) - lasted)).toBeLessThan(0.001);
+
+    const after = (await agent.get(`/api/v1/tickets/${id}`)).body.sla;
+    expect(after.pause).toBeNull();
+    expect(after.pausedTime).toEqual([
+      {
+        waitingOn: 'vendor',
+        pauses: 1,
+        businessMinutes: ended.detail!.businessMinutesPaused,
+        minutes: ended.detail!.minutesPaused,
+      },
+    ]);
+    expect(clock(after, 'resolution').paused).toBe(false);
+
+    // The console's explanation of the ticket's deadlines lists the paused time per reason.
+    const cookie = await consoleLogin(stack.baseUrl, agentKey);
+    const page = await (await fetch(`${stack.baseUrl}/console/tickets/${id}`, { headers: { cookie } })).text();
+    const section = /<section id="paused-time">[\s\S]*?<\/section>/.exec(page)?.[0] ?? '';
+    expect(section).toContain('Paused time per reason');
+    expect(section).toMatch(/<tr data-waiting-on="vendor">\s*<td>Waiting on a third party<\/td>\s*<td>1<\/td>/);
+  });
+
+  it('refuses a policy whose reason has an unknown field, naming it', async () => {
+    const res = await admin.put('/api/v1/sla/policies/default', { pauses: { vendor: { colour: 'red' } } });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].field).toContain('pauses.vendor');
+    const clocks = await admin.put('/api/v1/sla/policies/default', { pauses: { vendor: { clocks: ['vendor'] } } });
+    expect(clocks.status).toBe(400);
+    expect(clocks.body.errors[0].field).toBe('pauses.vendor.clocks[0]');
+  });
+});
