@@ -98,7 +98,7 @@ export const PATCH_PLAN = [
       "Setting a ticket pending names what it waits on (the policy's `pauses`): the reason decides which clocks " +
       'pause, and a reason with `maxMinutes` starts a timer that ends the pause by itself, resumes the clocks and ' +
       'mails the assignee (one more timer and one more mail per such pause); each pause ending is on the timeline.',
-    since: { commit: 'PENDING', date: '2026-12-07', generation: 'pause-reasons' },
+    since: { commit: '8bbbbeb', date: '2026-12-07', generation: 'pause-reasons' },
     stage: 'patched',
     ...retirement('the pause reasons'),
   },
@@ -147,7 +147,7 @@ export const HISTORY_GENERATIONS = [
   },
   {
     name: 'pause-reasons',
-    commit: 'PENDING',
+    commit: '8bbbbeb',
     patches: [
       'one-local-activity-per-change',
       'assignee-mail',
