@@ -5,6 +5,7 @@ import type { Store } from '../store';
 import type { Agreements } from './agreements';
 import type { PinnedTermsLookup } from './pinned-terms';
 import { activeOutcomes } from './report-active';
+import { pausedTimeIn, type PausedTimeRow } from './report-paused';
 import { outcomesCsv } from './reports-csv';
 
 import { type OutcomeKind, type ReportFilter, type SlaOutcome } from './report-types';
@@ -43,6 +44,8 @@ export interface AttainmentReport {
   organizationId?: string;
   customerId?: string;
   rows: AttainmentRow[];
+  /** Time paused per reason (`waitingOn`), of the pauses that ended in the period. */
+  pausedTime: PausedTimeRow[];
 }
 
 /** Nearest-rank percentile; null for no data. */
@@ -176,12 +179,14 @@ export function createReports(deps: {
         COUNTED.includes(o.outcome),
       );
       const rows = attainment(counted, f.byOrganization ?? false);
+      const pausedTime = await pausedTimeIn(store, f);
       return {
         from: f.from.toISOString(),
         to: f.to.toISOString(),
         ...(f.organizationId !== undefined ? { organizationId: f.organizationId } : {}),
         ...(f.customerId !== undefined ? { customerId: f.customerId } : {}),
         rows,
+        pausedTime,
       };
     },
 

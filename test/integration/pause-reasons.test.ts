@@ -144,6 +144,21 @@ describe('pending with waitingOn', () => {
     ]);
     expect(clock(after, 'resolution').paused).toBe(false);
 
+    // The report counts the pauses that ended in its period, per reason.
+    const from = new Date(new Date(ended.at).getTime() - 60_000).toISOString();
+    const to = new Date(new Date(ended.at).getTime() + 60_000).toISOString();
+    const report = (await agent.get(`/api/v1/reports/sla?from=${from}&to=${to}`)).body;
+    expect(report.pausedTime).toEqual([
+      {
+        waitingOn: 'vendor',
+        pauses: 1,
+        businessMinutes: ended.detail!.businessMinutesPaused,
+        minutes: ended.detail!.minutesPaused,
+      },
+    ]);
+    const otherOrganization = await agent.get(`/api/v1/reports/sla?from=${from}&to=${to}&organization=org-none-such`);
+    expect(otherOrganization.body.pausedTime).toEqual([]);
+
     // The console's explanation of the ticket's deadlines lists the paused time per reason.
     const cookie = await consoleLogin(stack.baseUrl, agentKey);
     const page = await (await fetch(`${stack.baseUrl}/console/tickets/${id}`, { headers: { cookie } })).text();
