@@ -101,9 +101,14 @@ export type CustomerListItem = Pick<TicketStateProjection, (typeof CUSTOMER_LIST
   assigned: boolean;
 };
 
+/** The ticket's own clocks: a vendor's (who support waits on, and its terms) is for agents to know. */
+export const customerClocks = <C extends { metric: string }>(clocks: C[]): C[] =>
+  clocks.filter((c) => c.metric !== 'vendor');
+
 export function customerSnapshot(sla: TicketSnapshot): CustomerSnapshot {
   return {
     ...pick(sla, CUSTOMER_SNAPSHOT_FIELDS),
+    clocks: customerClocks(sla.clocks),
     assigned: Boolean(sla.assignee),
     live: sla.live ? pick(sla.live, CUSTOMER_LIVE_FIELDS) : null,
     availableActions: [],
@@ -114,6 +119,7 @@ export const customerTicket = (t: TicketContent): TicketContent => pick(t, CUSTO
 
 export const customerListItem = (p: TicketStateProjection): CustomerListItem => ({
   ...pick(p, CUSTOMER_LIST_FIELDS),
+  clocks: Array.isArray(p.clocks) ? customerClocks(p.clocks as { metric: string }[]) : p.clocks,
   assigned: Boolean(p.assignee),
 });
 

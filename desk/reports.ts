@@ -5,7 +5,7 @@ import type { Store } from '../store';
 import type { Agreements } from './agreements';
 import type { PinnedTermsLookup } from './pinned-terms';
 import { activeOutcomes } from './report-active';
-import { pausedTimeIn, type PausedTimeRow } from './report-paused';
+import { waitingIn, type PausedTimeRow, type VendorAttainmentRow } from './report-paused';
 import { outcomesCsv } from './reports-csv';
 
 import { type OutcomeKind, type ReportFilter, type SlaOutcome } from './report-types';
@@ -46,6 +46,8 @@ export interface AttainmentReport {
   rows: AttainmentRow[];
   /** Time paused per reason (`waitingOn`), of the pauses that ended in the period. */
   pausedTime: PausedTimeRow[];
+  /** Per vendor: its waits that ended in the period, met or missed by its own target, and its breaches. */
+  vendors: VendorAttainmentRow[];
 }
 
 /** Nearest-rank percentile; null for no data. */
@@ -179,7 +181,7 @@ export function createReports(deps: {
         COUNTED.includes(o.outcome),
       );
       const rows = attainment(counted, f.byOrganization ?? false);
-      const pausedTime = await pausedTimeIn(store, f);
+      const { pausedTime, vendors } = await waitingIn(store, f);
       return {
         from: f.from.toISOString(),
         to: f.to.toISOString(),
@@ -187,6 +189,7 @@ export function createReports(deps: {
         ...(f.customerId !== undefined ? { customerId: f.customerId } : {}),
         rows,
         pausedTime,
+        vendors,
       };
     },
 

@@ -18,6 +18,7 @@ import type { AttachmentService, CheckedFile } from './attachments';
 import { customerMessage, customerSnapshot, threadFor, timelineFor } from './customer-view';
 import type { Principal } from './principal';
 import { workflowIdFor } from './tickets';
+import { createVendorService } from './vendors';
 
 export interface TicketActionDeps {
   temporal: Client;
@@ -43,6 +44,7 @@ function isGone(err: unknown): boolean {
 
 export function createTicketActions(deps: TicketActionDeps) {
   const { temporal, store } = deps;
+  const vendors = createVendorService({ store, now: deps.now });
 
   async function visibleTicket(caller: Principal, ticketId: string): Promise<TicketContent> {
     const ticket = await store.tickets.get(ticketId);
@@ -198,7 +200,7 @@ export function createTicketActions(deps: TicketActionDeps) {
         body: input.body,
         ...(input.category ? { category: input.category } : {}),
         ...(input.waitingOn ? { waitingOn: input.waitingOn } : {}),
-        ...(input.vendor ? { vendor: input.vendor } : {}),
+        ...(input.vendor ? { vendor: input.vendor, vendorTerms: await vendors.termsOf(input.vendor) } : {}),
       };
       const text = ACTION_TEXT[action];
       const typed = text && input[text.field];

@@ -91,7 +91,15 @@ function ladder(d: TicketPageData): SafeHtml {
 function explanations(d: TicketPageData): SafeHtml[] {
   const received = new Date(d.ticket.receivedAt);
   return d.sla.clocks
-    .filter((c) => !c.stopped && !c.paused && c.clock === 'business' && c.dueAt && new Date(c.dueAt) > d.now)
+    .filter(
+      (c) =>
+        c.metric !== 'vendor' &&
+        !c.stopped &&
+        !c.paused &&
+        c.clock === 'business' &&
+        c.dueAt &&
+        new Date(c.dueAt) > d.now,
+    )
     .map((c) => {
       const due = new Date(c.dueAt!);
       const promised = d.cal.explain(received, c.targetMinutes);

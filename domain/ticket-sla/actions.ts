@@ -3,7 +3,7 @@ import * as clock from '../sla-clock';
 import type { BusinessCalendar, CalendarSpec } from '../calendar';
 import type { Priority, SlaPolicy } from '../policy';
 import { nextLevel, statusAfter, statusAfterCustomerReply, type AgentAction } from '../ticket';
-import { METRICS, type Effect, type TicketSlaState } from './types';
+import { METRICS, type Effect, type TicketSlaState, type VendorTerms } from './types';
 import { ALWAYS_PATCHED, PATCHES, type PatchCheck } from './patches';
 import type { RetimeTerms } from '../agreement';
 import {
@@ -41,6 +41,8 @@ export interface AgentActionInput {
   waitingOn?: string;
   /** `pending` on a third party: which one. */
   vendor?: string;
+  /** `pending` on a known vendor: its terms, pinned for the wait (its clock runs on them). */
+  vendorTerms?: VendorTerms;
 }
 
 /** Applies an agent action already validated by `refusal` (domain/ticket.ts). */

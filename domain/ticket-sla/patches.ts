@@ -97,7 +97,9 @@ export const PATCH_PLAN = [
     changed:
       "Setting a ticket pending names what it waits on (the policy's `pauses`): the reason decides which clocks " +
       'pause, and a reason with `maxMinutes` starts a timer that ends the pause by itself, resumes the clocks and ' +
-      'mails the assignee (one more timer and one more mail per such pause); each pause ending is on the timeline.',
+      'mails the assignee (one more timer and one more mail per such pause); a wait on a known vendor runs the ' +
+      "vendor's clock on its calendar, with a warning and a breach timer (mails to the assignee, a chaser to the " +
+      "vendor's contacts); each pause ending is on the timeline.",
     since: { commit: '8bbbbeb', date: '2026-12-07', generation: 'pause-reasons' },
     stage: 'patched',
     ...retirement('the pause reasons'),

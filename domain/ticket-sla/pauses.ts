@@ -8,8 +8,9 @@ import * as clock from '../sla-clock';
 import type { BusinessCalendar } from '../calendar';
 import { DEFAULT_PAUSE_REASON, pausesOf } from '../policy-pauses';
 import type { Metric } from '../policy';
-import type { PauseSnapshot, PausedTimeRow, TicketSlaState, TimedEvent } from './types';
+import type { PauseSnapshot, PausedTimeRow, TicketSlaState, TimedEvent, VendorTerms } from './types';
 import { Recorder, isRunning, round } from './core';
+import { startVendorClock, vendorOutcome } from './vendor-clock';
 
 export interface PauseInput {
   waitingOn?: string;
@@ -17,6 +18,8 @@ export interface PauseInput {
   /** What the customer is asked for or told; goes to them only when the reason tells the customer. */
   reason?: string;
   messageId?: string;
+  /** The vendor's terms (desk/vendors.ts), when `vendor` names a known one: its clock runs during the wait. */
+  vendorTerms?: VendorTerms;
 }
 
 /** Why `pending` with this reason cannot be taken, or null: the reason must be one of the ticket's own policy. */
@@ -56,6 +59,9 @@ export function startPause(s: TicketSlaState, r: Recorder, input: PauseInput, no
     tellCustomer: reason.tellCustomer,
     ...(input.vendor ? { vendor: input.vendor } : {}),
     ...(reason.maxMinutes ? { endsAt: cal.deadline(now, reason.maxMinutes).toISOString() } : {}),
+    ...(waitingOn === 'vendor' && input.vendorTerms
+      ? { vendorClock: startVendorClock(input.vendorTerms, now, s.policy.warningAt) }
+      : {}),
   };
   // The reason is what the customer is asked for: it goes to them, or they could not answer it.
   if (input.reason && reason.tellCustomer) {
@@ -114,6 +120,7 @@ export function endPause(
       minutesPaused: minutes,
       clocks: p.clocks.join(','),
       ...(p.vendor ? { vendor: p.vendor } : {}),
+      ...(p.vendorClock ? vendorOutcome(p.vendorClock, now) : {}),
     },
   });
 }

@@ -93,6 +93,25 @@ export interface ActivePause {
   vendor?: string;
   /** When the reason's `maxMinutes` ends the pause by itself. */
   endsAt?: string;
+  /** While waiting on a known vendor: its own clock (its target on its calendar), from the pause's start. */
+  vendorClock?: VendorClock;
+}
+
+/** A vendor as the ticket's pause pins it (desk/vendors.ts resolves it when the agent sets the ticket pending). */
+export interface VendorTerms {
+  id: string;
+  name: string;
+  /** The vendor's calendar; null: 24x7. */
+  calendar: CalendarSpec | null;
+  targetMinutes: number;
+  /** Where a breach's chaser mail goes; none: no chaser. */
+  contacts: string[];
+}
+
+export interface VendorClock extends VendorTerms {
+  startedAt: string;
+  dueAt: string;
+  warningAt: string;
 }
 
 export interface PausedTotal {
@@ -119,7 +138,9 @@ export type SlaEventType =
   | 'reclassified'
   | 'live_session'
   | 'assigned'
-  | 'pause_ended';
+  | 'pause_ended'
+  | 'vendor_warning'
+  | 'vendor_breached';
 
 /** The SLA events webhook subscribers can receive. */
 export const WEBHOOK_EVENTS = [
@@ -160,14 +181,19 @@ export type NotificationKind =
   | 'live_reminder'
   | 'assigned'
   | 'customer_reply'
-  | 'pause_expired';
+  | 'pause_expired'
+  | 'vendor_warning'
+  | 'vendor_breach'
+  | 'vendor_chaser';
 
 /** Who a notice goes to: the customer, the contacts of an escalation level, or one agent (by user id). */
 export type NoticeAudience =
   | { kind: 'customer' }
   | { kind: 'level'; level: string }
   /** `by`: the user whose action this notice is about; an agent is never mailed about their own. */
-  | { kind: 'agent'; agent: string; by?: string };
+  | { kind: 'agent'; agent: string; by?: string }
+  /** Addresses outside the desk (a vendor's contacts). */
+  | { kind: 'emails'; emails: string[] };
 
 export type Effect =
   | { type: 'event'; event: SlaEvent }
@@ -196,7 +222,9 @@ export type TimedEventKind =
   | 'scope_review_expired'
   | 'auto_close'
   | 'live_reminder'
-  | 'pause_expired';
+  | 'pause_expired'
+  | 'vendor_warning'
+  | 'vendor_breach';
 
 export interface TimedEvent {
   kind: TimedEventKind;
@@ -212,7 +240,9 @@ export interface TimedEvent {
 export type SlaState = 'ok' | 'warning' | 'breached';
 
 export interface ClockSnapshot {
-  metric: Metric;
+  /** `vendor`: the clock of the third party the ticket waits on (`vendor` names it), on the vendor's calendar. */
+  metric: Metric | 'vendor';
+  vendor?: string;
   clock: 'business' | '24x7';
   targetMinutes: number;
   usedMinutes: number;

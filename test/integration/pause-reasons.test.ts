@@ -34,6 +34,14 @@ beforeAll(async () => {
   customer = apiClient(stack.baseUrl, await make('customer', 'Alice', 'alice@example.com'));
   agentKey = await make('agent', 'Sam Agent', 'sam@support.local');
   agent = apiClient(stack.baseUrl, agentKey);
+  const vendor = await admin.post('/api/v1/vendors', {
+    id: 'acme-host',
+    name: 'Acme Hosting',
+    calendar: '24x7',
+    targetMinutes: 240,
+    contacts: ['support@acme-hosting.example'],
+  });
+  expect(vendor.status).toBe(201);
 });
 afterAll(async () => {
   await stack?.close();
@@ -82,6 +90,12 @@ describe('pending with waitingOn', () => {
     });
     expect(vendorElsewhere.status).toBe(400);
     expect(vendorElsewhere.body.errors[0].field).toBe('vendor');
+    const unknownVendor = await agent.post(`/api/v1/tickets/${id}/actions/pending`, {
+      waitingOn: 'vendor',
+      vendor: 'nobody-we-know',
+    });
+    expect(unknownVendor.status).toBe(400);
+    expect(unknownVendor.body.errors[0].field).toBe('vendor');
     expect((await agent.get(`/api/v1/tickets/${id}`)).body.status).toBe('open');
   });
 
@@ -104,13 +118,19 @@ describe('pending with waitingOn', () => {
     });
     expect(clock(sla, 'resolution').paused).toBe(true);
     expect(clock(sla, 'next_response').paused).toBe(true);
+    // The vendor's own clock runs meanwhile, 24x7 toward its 240 minutes.
+    const vendorClock = sla.clocks.find((c: { metric: string }) => c.metric === 'vendor');
+    expect(vendorClock).toMatchObject({ vendor: 'acme-host', clock: '24x7', targetMinutes: 240, paused: false });
+    expect(new Date(vendorClock.dueAt).getTime() - new Date(sla.pause.since).getTime()).toBe(240 * 60_000);
 
     // The vendor reason does not tell the customer: its text is an agents' note, and no mail asks them anything.
     const theirs = (await customer.get(`/api/v1/tickets/${id}/messages`)).body.messages as { body: string }[];
     expect(theirs.map((m) => m.body)).not.toContain('Host ticket 42 opened');
     const ours = (await agent.get(`/api/v1/tickets/${id}/messages`)).body.messages as { body: string; kind: string }[];
     expect(ours.find((m) => m.body === 'Host ticket 42 opened')?.kind).toBe('internal_note');
-    expect((await customer.get(`/api/v1/tickets/${id}`)).body.sla.pause).toBeUndefined();
+    const asCustomer = (await customer.get(`/api/v1/tickets/${id}`)).body.sla;
+    expect(asCustomer.pause).toBeUndefined();
+    expect(asCustomer.clocks.map((c: { metric: string }) => c.metric)).not.toContain('vendor');
 
     // The customer's message ends the wait.
     expect((await customer.post(`/api/v1/tickets/${id}/messages`, { body: 'Any news?' })).status).toBe(201);
@@ -156,6 +176,18 @@ describe('pending with waitingOn', () => {
         minutes: ended.detail!.minutesPaused,
       },
     ]);
+    expect(report.vendors).toEqual([
+      {
+        vendor: 'acme-host',
+        vendorName: 'Acme Hosting',
+        met: 1,
+        missed: 0,
+        breached: 0,
+        completed: 1,
+        attainment: 1,
+        medianMinutes: ended.detail!.vendorMinutesUsed,
+      },
+    ]);
     const otherOrganization = await agent.get(`/api/v1/reports/sla?from=${from}&to=${to}&organization=org-none-such`);
     expect(otherOrganization.body.pausedTime).toEqual([]);
 
@@ -165,6 +197,37 @@ describe('pending with waitingOn', () => {
     const section = /<section id="paused-time">[\s\S]*?<\/section>/.exec(page)?.[0] ?? '';
     expect(section).toContain('Paused time per reason');
     expect(section).toMatch(/<tr data-waiting-on="vendor">\s*<td>Waiting on a third party<\/td>\s*<td>1<\/td>/);
+  });
+
+  it('takes vendors on a named calendar or 24x7, refusing an unknown calendar and a taken id', async () => {
+    const unknown = await admin.post('/api/v1/vendors', {
+      id: 'gateway',
+      name: 'Payment Gateway',
+      calendar: 'no-such-hours',
+      targetMinutes: 60,
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors[0].field).toBe('calendar');
+    const named = await admin.post('/api/v1/vendors', {
+      id: 'gateway',
+      name: 'Payment Gateway',
+      calendar: 'default',
+      targetMinutes: 60,
+    });
+    expect(named.status).toBe(201);
+    const taken = await admin.post('/api/v1/vendors', {
+      id: 'gateway',
+      name: 'Other',
+      calendar: '24x7',
+      targetMinutes: 5,
+    });
+    expect(taken.status).toBe(409);
+    expect(
+      (await agent.post('/api/v1/vendors', { id: 'x', name: 'X', calendar: '24x7', targetMinutes: 5 })).status,
+    ).toBe(403);
+    const listed = (await agent.get('/api/v1/vendors')).body.items.map((v: { id: string }) => v.id);
+    expect(listed).toEqual(['acme-host', 'gateway']);
+    expect((await agent.get('/api/v1/vendors/gateway')).body).toMatchObject({ calendar: 'default', contacts: [] });
   });
 
   it('refuses a policy whose reason has an unknown field, naming it', async () => {

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ALWAYS_OPEN_CALENDAR } from '../../domain/calendar';
 import { parsePolicyOverrides } from '../../domain/policy';
 import { agentActionUpdate, stateQuery, ticketWorkflow } from '../../workflows/ticket';
-import type { TicketSnapshot } from '../../domain/ticket-sla';
+import type { TicketSnapshot, VendorTerms } from '../../domain/ticket-sla';
+import type { CalendarSpec } from '../../domain/calendar';
 import { intakeFor } from '../support/intake';
 import { mailsFor } from '../support/outbox';
 import { recordHistory } from '../support/histories';
@@ -116,5 +117,93 @@ describe('a hold ended by its maxMinutes', () => {
     expect(mails.filter((m) => m.headers.get('x-notification-kind') === 'awaiting_customer')).toEqual([]);
     await recordHistory(expect.getState().currentTestName ?? handle.workflowId, handle);
     await expectReadableOutbox(outbox());
+  });
+});
+
+const DAY = 24 * 60 * MIN;
+/** The first Monday 16:00 UTC after `ms`. */
+function nextMonday1600(ms: number): number {
+  const d = new Date(ms + DAY);
+  d.setUTCHours(16, 0, 0, 0);
+  while (d.getUTCDay() !== 1) d.setUTCDate(d.getUTCDate() + 1);
+  return d.getTime();
+}
+
+describe('a vendor clock on its own calendar', () => {
+  it('breaches at its instant: the assignee is told and the vendor chased', async () => {
+    const nineToFive: CalendarSpec = {
+      timezone: 'UTC',
+      windows: (['monday', 'tuesday', 'wednesday', 'thursday', 'friday'] as const).map((day) => ({
+        day,
+        open: '09:00',
+        close: '17:00',
+      })),
+      holidays: [],
+    };
+    const vendor: VendorTerms = {
+      id: 'acme-hosting',
+      name: 'Acme Hosting',
+      calendar: nineToFive,
+      targetMinutes: 120,
+      contacts: ['support@acme-hosting.example'],
+    };
+    const monday = nextMonday1600(await stack.env.currentTimeMs());
+    await stack.advanceTo(new Date(monday));
+    const receivedAt = new Date(await stack.env.currentTimeMs());
+    const intake = intakeFor({ receivedAt, calendar: ALWAYS_OPEN_CALENDAR });
+    const handle = await stack.env.client.workflow.start(ticketWorkflow, {
+      workflowId: `ticket-${intake.ticketId}`,
+      taskQueue: stack.taskQueue,
+      args: [{ intake }],
+    });
+    await eventually(async () => (await handle.query(stateQuery)).status !== 'new', 10_000, 'acknowledgement');
+    await handle.executeUpdate(agentActionUpdate, { args: ['assign', { agent: sam.id }] });
+    await handle.executeUpdate(agentActionUpdate, { args: ['reply', { agent: 'sam', body: 'Asking our host.' }] });
+    const paused = await handle.executeUpdate(agentActionUpdate, {
+      args: ['pending', { agent: 'sam', waitingOn: 'vendor', vendor: vendor.id, vendorTerms: vendor }],
+    });
+    const pausedAt = new Date(paused.pause!.since).getTime();
+    // Monday 16:00 (and the few milliseconds since): one hour to the vendor's close, the other from Tuesday 09:00,
+    // so due Tuesday 10:00 and those milliseconds: 18 hours after the pause.
+    expect(pausedAt - monday).toBeLessThan(60_000);
+    const due = pausedAt + 18 * 60 * MIN;
+    const vendorClock = paused.clocks.find((c) => c.metric === 'vendor')!;
+    expect(vendorClock).toMatchObject({ vendor: 'acme-hosting', clock: 'business', targetMinutes: 120 });
+    expect(new Date(vendorClock.dueAt!).getTime()).toBe(due);
+
+    await stack.advanceTo(new Date(due + MIN));
+    const timeline = await eventually(
+      async () => {
+        const e = await stack.store.slaEvents.forTicket(intake.ticketId);
+        return e.some((x) => x.type === 'vendor_breached') ? e : null;
+      },
+      10_000,
+      'the vendor breach',
+    );
+    const breach = timeline.find((e) => e.type === 'vendor_breached')!;
+    expect(Math.abs(breach.at.getTime() - due)).toBeLessThan(1_000);
+    expect(timeline.find((e) => e.type === 'vendor_warning')!.at.getTime()).toBeLessThan(due);
+    expect((await handle.query(stateQuery)).clocks.find((c) => c.metric === 'vendor')?.breached).toBe(true);
+
+    await handle.executeUpdate(agentActionUpdate, { args: ['close', { agent: 'test' }] });
+    expect((await handle.result()).status).toBe('closed');
+    const mails = await eventually(
+      async () => {
+        const all = await mailsFor(outbox(), intake.ticketId);
+        return all.some((m) => m.headers.get('x-notification-kind') === 'vendor_chaser') ? all : null;
+      },
+      10_000,
+      'the chaser',
+    );
+    const kind = (k: string) => mails.filter((m) => m.headers.get('x-notification-kind') === k);
+    expect(kind('vendor_breach').map((m) => (m.to as { text: string }).text)).toEqual([sam.email]);
+    expect(kind('vendor_warning').map((m) => (m.to as { text: string }).text)).toEqual([sam.email]);
+    const chaser = kind('vendor_chaser')[0]!;
+    expect((chaser.to as { text: string }).text).toBe('support@acme-hosting.example');
+    expect(chaser.subject).toBe(`Awaiting your answer on our case [#${intake.ticketId}]`);
+    // The chaser says nothing of the customer's request: no subject, no customer.
+    expect(chaser.text).not.toContain(intake.subject);
+    expect(chaser.text).not.toContain(intake.customer.email);
+    await recordHistory(expect.getState().currentTestName ?? handle.workflowId, handle);
   });
 });
