@@ -166,20 +166,27 @@ export const CUSTOMER_EVENT_DETAIL: Record<string, readonly string[]> = {
   responded: ['businessMinutesUsed', 'targetMinutes', 'met'],
   resolved: ['businessMinutesUsed', 'targetMinutes', 'met'],
   paused: ['businessMinutesUsed'],
+  // What the ticket waited on, in the reason's words; not the vendor, the agent's reason or the vendor's record.
+  pause_ended: ['label', 'since', 'endedBy', 'businessMinutesPaused'],
   closed: ['reason'],
   retimed: ['fromPolicyVersion', 'toPolicyVersion', 'fromAgreement', 'toAgreement', 'toPolicy', 'toCalendar'],
   live_session: ['status', 'tool', 'preferredTimes', 'link', 'durationMinutes', 'minutesBefore'],
   out_of_scope: ['category', 'reason'],
 };
 
+/** Events about a vendor's clock: whom support waits on and how that third party does is for agents to know. */
+const AGENTS_ONLY_EVENTS: readonly string[] = ['vendor_warning', 'vendor_breached'];
+
 export function customerTimeline<E extends Pick<SlaEventRecord, 'type' | 'detail'>>(events: E[]): E[] {
-  return events.map((e) => {
-    if (!e.detail) return e;
-    const allowed = CUSTOMER_EVENT_DETAIL[e.type] ?? [];
-    const detail = Object.fromEntries(Object.entries(e.detail).filter(([key]) => allowed.includes(key)));
-    const { detail: _all, ...rest } = e;
-    return (Object.keys(detail).length ? { ...rest, detail } : rest) as E;
-  });
+  return events
+    .filter((e) => !AGENTS_ONLY_EVENTS.includes(e.type))
+    .map((e) => {
+      if (!e.detail) return e;
+      const allowed = CUSTOMER_EVENT_DETAIL[e.type] ?? [];
+      const detail = Object.fromEntries(Object.entries(e.detail).filter(([key]) => allowed.includes(key)));
+      const { detail: _all, ...rest } = e;
+      return (Object.keys(detail).length ? { ...rest, detail } : rest) as E;
+    });
 }
 
 const isCustomer = (caller: Principal) => caller.role === 'customer';

@@ -152,6 +152,15 @@ describe('pending with waitingOn', () => {
     // 24/7 calendar: the business minutes paused are the wall minutes between the pause and the message.
     expect(Math.abs(Number(ended.detail!.businessMinutesPaused) - lasted)).toBeLessThan(0.001);
 
+    // The customer's timeline says what the ticket waited on, in the reason's words, and nothing of the vendor.
+    const theirEvents = (await customer.get(`/api/v1/tickets/${id}/timeline`)).body.events as {
+      type: string;
+      detail?: Record<string, unknown>;
+    }[];
+    const theirEnd = theirEvents.find((e) => e.type === 'pause_ended')!;
+    expect(theirEnd.detail).toMatchObject({ label: 'Waiting on a third party', endedBy: 'customer_reply' });
+    expect(JSON.stringify(theirEvents)).not.toContain('acme');
+
     const after = (await agent.get(`/api/v1/tickets/${id}`)).body.sla;
     expect(after.pause).toBeNull();
     expect(after.pausedTime).toEqual([

@@ -205,5 +205,6 @@ describe('a vendor clock on its own calendar', () => {
     expect(chaser.text).not.toContain(intake.subject);
     expect(chaser.text).not.toContain(intake.customer.email);
     await recordHistory(expect.getState().currentTestName ?? handle.workflowId, handle);
+    await expectReadableOutbox(outbox());
   });
 });
