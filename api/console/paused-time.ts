@@ -55,3 +55,34 @@ export function pausedTimeSection(
     </table>
   </section>`;
 }
+
+/**
+ * The pending form's choices: what the ticket will wait on (the reasons of its own policy, by their labels) and,
+ * for a third party, which vendor. The reason's text goes to the customer only when the reason tells them.
+ */
+export function pauseFields(
+  policy: Pick<SlaPolicy, 'pauses'>,
+  vendors: readonly { id: string; name: string }[],
+  reasonText: SafeHtml,
+): SafeHtml {
+  const reasons = Object.entries(pausesOf(policy));
+  return html`<label for="pending-waitingOn">Waiting on</label
+    ><select id="pending-waitingOn" name="waitingOn">
+      ${reasons.map(
+        ([id, r]) =>
+          html`<option value="${id}">
+            ${r.label}${r.tellCustomer ? ' (the customer is told the reason)' : ' (the reason stays internal)'}${
+              r.maxMinutes ? ` — ends by itself after ${hours(r.maxMinutes)}` : ''
+            }
+          </option>`,
+      )}</select
+    >${
+      vendors.length
+        ? html`<label for="pending-vendor">Vendor (when waiting on a third party)</label
+          ><select id="pending-vendor" name="vendor">
+            <option value="">—</option>
+            ${vendors.map((v) => html`<option value="${v.id}">${v.name}</option>`)}
+          </select>`
+        : ''
+    }${reasonText}`;
+}

@@ -239,6 +239,35 @@ describe('pending with waitingOn', () => {
     expect((await agent.get('/api/v1/vendors/gateway')).body).toMatchObject({ calendar: 'default', contacts: [] });
   });
 
+  it("the console's pending form offers the policy's reasons and the vendors, and sets the ticket waiting", async () => {
+    const id = await ticketWithNextResponse();
+    const cookie = await consoleLogin(stack.baseUrl, agentKey);
+    const page = await (await fetch(`${stack.baseUrl}/console/tickets/${id}`, { headers: { cookie } })).text();
+    const form = /<form[^>]*id="action-pending"[\s\S]*?<\/form>/.exec(page)?.[0] ?? '';
+    const options = [...form.matchAll(/<option value="([^"]*)">\s*([^<]*?)\s*<\/option>/g)].map((m) => [m[1], m[2]]);
+    expect(options).toEqual([
+      ['customer', 'Waiting on you (the customer is told the reason)'],
+      ['vendor', 'Waiting on a third party (the reason stays internal)'],
+      ['hold', 'On hold at your request (the reason stays internal) — ends by itself after 40 h 0 min'],
+      ['', '—'],
+      ['acme-host', 'Acme Hosting'],
+      ['gateway', 'Payment Gateway'],
+    ]);
+    const token = /name="csrf" value="([^"]+)"/.exec(form)![1]!;
+    const posted = await fetch(`${stack.baseUrl}/console/tickets/${id}/actions/pending`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf: token, waitingOn: 'vendor', vendor: 'acme-host', reason: '' }).toString(),
+    });
+    expect(posted.status).toBe(303);
+    const sla = (await agent.get(`/api/v1/tickets/${id}`)).body.sla;
+    expect(sla.pause).toMatchObject({ waitingOn: 'vendor', vendor: 'acme-host' });
+    const after = await (await fetch(`${stack.baseUrl}/console/tickets/${id}`, { headers: { cookie } })).text();
+    expect(after).toMatch(/<tr data-metric="vendor" data-state="running" data-vendor="acme-host">/);
+    expect(after).toContain('id="waiting-on" data-waiting-on="vendor"');
+  });
+
   it('refuses a policy whose reason has an unknown field, naming it', async () => {
     const res = await admin.put('/api/v1/sla/policies/default', { pauses: { vendor: { colour: 'red' } } });
     expect(res.status).toBe(400);
