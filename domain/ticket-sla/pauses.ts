@@ -147,7 +147,9 @@ export function pauseExpiryEvent(s: TicketSlaState, cal: BusinessCalendar): Time
 export function expirePause(s: TicketSlaState, r: Recorder, now: Date, cal: BusinessCalendar): void {
   const p = s.pause;
   if (!p) return;
-  endPause(s, r, now, cal, 'max_minutes', true);
+  // Under a scope review the clocks wait for its decision (scope.ts backInScope resumes them), as after an answer.
+  if (s.awaitingScopeReview) s.scopePaused = [...new Set([...(s.scopePaused ?? []), ...p.clocks])];
+  endPause(s, r, now, cal, 'max_minutes', !s.awaitingScopeReview);
   s.status = 'open';
   r.notify({
     key: `${s.ticketId}:pause_expired:${p.seq}`,

@@ -165,6 +165,21 @@ describe('maxMinutes ends a pause by itself', () => {
     expect(notices(effects).map((n) => n.audience)).toEqual([{ kind: 'level', level: 'L1' }]);
   });
 
+  it('under a scope review, the end of the pause leaves its clocks to the review’s decision', () => {
+    const s = withNextResponse(policy);
+    const pausedAt = at('2026-12-07T11:30:00Z');
+    applyAgentAction(s, { action: 'pending', waitingOn: 'hold' }, pausedAt, cal);
+    applyAgentAction(s, { action: 'reclassify', category: 'training' }, at('2026-12-07T11:40:00Z'), cal);
+    expect(s.awaitingScopeReview).toBe(true);
+    const next = nextTimedEvent(s, pausedAt, cal)!;
+    expect([next.kind, next.at.toISOString()]).toEqual(['pause_expired', '2026-12-07T13:30:00.000Z']);
+    fireTimedEvent(s, next, next.at, cal);
+    expect(clockOf(s, 'resolution', next.at).paused).toBe(true);
+    applyAgentAction(s, { action: 'accept' }, at('2026-12-07T14:00:00Z'), cal);
+    expect(clockOf(s, 'resolution', at('2026-12-07T14:00:00Z')).paused).toBe(false);
+    expect(clockOf(s, 'next_response', at('2026-12-07T14:00:00Z')).paused).toBe(false);
+  });
+
   it('a reason without maxMinutes sets no timer of its own', () => {
     const s = openTicket(policy);
     applyAgentAction(s, { action: 'pending', waitingOn: 'vendor' }, MONDAY_10, cal);
