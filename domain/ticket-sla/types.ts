@@ -4,6 +4,8 @@ import type { CalendarSpec } from '../calendar';
 import type { Metric, Priority, SlaPolicy } from '../policy';
 import type { SlaClockState } from '../sla-clock';
 import type { AgentAction, Channel, LiveSupportTool, TicketStatus } from '../ticket';
+import type { ActivePause, PausedTimeRow, PausedTotal, PauseSnapshot } from './pause-types';
+export type * from './pause-types';
 
 export const METRICS: readonly Metric[] = ['first_response', 'next_response', 'resolution'];
 
@@ -77,47 +79,6 @@ export interface TicketSlaState extends TicketIntake {
   pause?: ActivePause;
   /** Pauses ended so far, per reason id: how many and how long (business minutes on the ticket's calendar, and wall minutes). */
   pausedTime?: Record<string, PausedTotal>;
-}
-
-export interface ActivePause {
-  /** The reason id (a key of the policy's `pauses`). */
-  waitingOn: string;
-  label: string;
-  /** Counts this ticket's pauses, so each one's notices have their own keys. */
-  seq: number;
-  since: string;
-  /** The clocks this pause stopped (those of its reason that were running). */
-  clocks: Metric[];
-  tellCustomer: boolean;
-  /** For a third party: which one. */
-  vendor?: string;
-  /** When the reason's `maxMinutes` ends the pause by itself. */
-  endsAt?: string;
-  /** While waiting on a known vendor: its own clock (its target on its calendar), from the pause's start. */
-  vendorClock?: VendorClock;
-}
-
-/** A vendor as the ticket's pause pins it (desk/vendors.ts resolves it when the agent sets the ticket pending). */
-export interface VendorTerms {
-  id: string;
-  name: string;
-  /** The vendor's calendar; null: 24x7. */
-  calendar: CalendarSpec | null;
-  targetMinutes: number;
-  /** Where a breach's chaser mail goes; none: no chaser. */
-  contacts: string[];
-}
-
-export interface VendorClock extends VendorTerms {
-  startedAt: string;
-  dueAt: string;
-  warningAt: string;
-}
-
-export interface PausedTotal {
-  pauses: number;
-  businessMinutes: number;
-  minutes: number;
 }
 
 export type SlaEventType =
@@ -285,20 +246,4 @@ export interface TicketSnapshot {
   pause: PauseSnapshot | null;
   /** Time paused per reason so far (the current pause up to now included), in the order reasons were first used. */
   pausedTime: PausedTimeRow[];
-}
-
-export interface PauseSnapshot {
-  waitingOn: string;
-  label: string;
-  since: string;
-  clocks: Metric[];
-  vendor: string | null;
-  endsAt: string | null;
-}
-
-export interface PausedTimeRow {
-  waitingOn: string;
-  pauses: number;
-  businessMinutes: number;
-  minutes: number;
 }
