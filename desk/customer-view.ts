@@ -92,6 +92,8 @@ export const CUSTOMER_LIST_FIELDS = [
 export type CustomerSnapshot = Pick<TicketSnapshot, (typeof CUSTOMER_SNAPSHOT_FIELDS)[number]> & {
   /** An agent has the ticket (who is for agents to know). */
   assigned: boolean;
+  /** What the ticket waits on, in its pause reason's words ("Waiting on you"); never which vendor. */
+  waitingOn: string | null;
   live: Partial<LiveSession> | null;
   /** A customer acts through messages, not agent actions: always empty. */
   availableActions: [];
@@ -110,6 +112,7 @@ export function customerSnapshot(sla: TicketSnapshot): CustomerSnapshot {
     ...pick(sla, CUSTOMER_SNAPSHOT_FIELDS),
     clocks: customerClocks(sla.clocks),
     assigned: Boolean(sla.assignee),
+    waitingOn: sla.pause?.label ?? null,
     live: sla.live ? pick(sla.live, CUSTOMER_LIVE_FIELDS) : null,
     availableActions: [],
   };

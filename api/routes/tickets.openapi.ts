@@ -71,6 +71,12 @@ export const sla = objectRequiring(
     assigned: z
       .boolean()
       .describe('customers only, in place of `assignee`: whether an agent has the ticket (never which one)'),
+    waitingOn: z
+      .string()
+      .nullable()
+      .describe(
+        "customers only, in place of `pause`: what the ticket waits on in its pause reason's words (`Waiting on you`, `Waiting on a third party`), never which vendor; null when it waits on nothing named",
+      ),
     escalationLevel: z.string(),
     slaState: z.enum(['ok', 'warning', 'breached']),
     awaitingScopeReview: z.boolean(),

@@ -130,6 +130,11 @@ describe('pending with waitingOn', () => {
     expect(ours.find((m) => m.body === 'Host ticket 42 opened')?.kind).toBe('internal_note');
     const asCustomer = (await customer.get(`/api/v1/tickets/${id}`)).body.sla;
     expect(asCustomer.pause).toBeUndefined();
+    // They read what it waits on in the reason's words, on the API and on their private page.
+    expect(asCustomer.waitingOn).toBe('Waiting on a third party');
+    const privatePage = await (await fetch(`${stack.baseUrl}${stack.desk.links.customerPath(id)}`)).text();
+    expect(privatePage).toContain('<strong id="ticket-status">Waiting on a third party</strong>');
+    expect(privatePage).not.toContain('acme');
     expect(asCustomer.clocks.map((c: { metric: string }) => c.metric)).not.toContain('vendor');
 
     // The customer's message ends the wait.
