@@ -297,6 +297,8 @@ export function createPortal(deps: PortalDeps) {
         errorMessage: content.errorMessage,
         category: content.category,
         status: state?.status ?? 'new',
+        /** What the ticket waits on, in its pause reason's words; null when nothing named. */
+        waitingOn: state?.waitingOn ?? null,
         priority: state?.priority ?? content.priority,
         receivedAt: content.receivedAt,
         requester: mine ? null : (content.customerName ?? content.customerEmail),

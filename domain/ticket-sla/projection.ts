@@ -17,6 +17,8 @@ export interface TicketProjection {
   slaState: string;
   nextDeadline?: string;
   scopeReviewDueAt?: string;
+  /** What the ticket waits on, in its pause reason's words (the portal says it); absent when it waits on nothing named. */
+  waitingOn?: string;
   clocks: ClockSnapshot[];
   receivedAt: string;
   updatedAt: string;
@@ -39,6 +41,7 @@ export function ticketProjection(s: TicketSlaState, snap: TicketSnapshot, now: D
     // Under a scope review no clock runs: the review's end is the deadline lists sort and show it by.
     nextDeadline: snap.nextDeadline ?? snap.scopeReviewDueAt ?? undefined,
     scopeReviewDueAt: snap.scopeReviewDueAt ?? undefined,
+    waitingOn: snap.pause?.label,
     clocks: snap.clocks,
     receivedAt: s.receivedAt,
     updatedAt: now.toISOString(),

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ALWAYS_OPEN_CALENDAR } from '../../domain/calendar';
 import { parsePolicyOverrides } from '../../domain/policy';
 import { consoleLogin } from '../support/console';
+import { browserLike, signIn } from '../support/portal';
 import { apiClient, type ApiClient } from '../support/http';
 import { startStack, type TestStack } from '../support/stack';
 import { eventually } from '../support/wait';
@@ -135,6 +136,17 @@ describe('pending with waitingOn', () => {
     const privatePage = await (await fetch(`${stack.baseUrl}${stack.desk.links.customerPath(id)}`)).text();
     expect(privatePage).toContain('<strong id="ticket-status">Waiting on a third party</strong>');
     expect(privatePage).not.toContain('acme');
+    const portal = browserLike(stack.baseUrl);
+    await signIn(portal, inject('outboxDir'), 'alice@example.com');
+    const portalPage = await eventually(
+      async () => {
+        const page = (await portal.get(`/portal/tickets/${id}`)).page;
+        return page.includes('<strong id="ticket-status">Waiting on a third party</strong>') ? page : null;
+      },
+      10_000,
+      'the portal page',
+    );
+    expect(portalPage).not.toContain('acme');
     expect(asCustomer.clocks.map((c: { metric: string }) => c.metric)).not.toContain('vendor');
 
     // The customer's message ends the wait.
