@@ -128,6 +128,37 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
           fileList(f.files),
         ],
       };
+    case 'pause_expired':
+      return {
+        title: `Pause ended on ${f.forAssignee ? 'your ticket' : 'ticket'}: [#${f.ticketId}] ${f.subject}`,
+        paragraphs: [
+          `${f.forAssignee ? 'Your ticket' : 'Ticket'} #${f.ticketId} "${f.subject}" was paused (${f.reason ?? 'pending'}) for as long as its agreement allows; the pause ended ${due(f)}.`,
+          `Its clocks count again and it is open: pick it up, or set it pending again if it still waits.`,
+        ],
+      };
+    case 'vendor_warning':
+      return {
+        title: `Third party close to its target: ${f.reason} on [#${f.ticketId}] ${f.subject}`,
+        paragraphs: [
+          `${f.forAssignee ? 'Your ticket' : 'Ticket'} #${f.ticketId} "${f.subject}" waits on ${f.reason}, whose agreed time runs out ${due(f)}.`,
+        ],
+      };
+    case 'vendor_breach':
+      return {
+        title: `Third party missed its target: ${f.reason} on [#${f.ticketId}] ${f.subject}`,
+        paragraphs: [
+          `${f.forAssignee ? 'Your ticket' : 'Ticket'} #${f.ticketId} "${f.subject}" still waits on ${f.reason}, whose agreed time ran out ${due(f)}.`,
+          `We have chased them where they gave us contacts; follow up, or take the ticket back from the wait.`,
+        ],
+      };
+    case 'vendor_chaser':
+      return {
+        title: `Awaiting your answer on our case [#${f.ticketId}]`,
+        paragraphs: [
+          `Our case #${f.ticketId} has been waiting on ${f.reason} beyond the agreed response time, which ran out ${due(f)}.`,
+          `Please reply to this message with an update, quoting #${f.ticketId}.`,
+        ],
+      };
     case 'escalation':
       return {
         title: `Escalated to ${f.level}: [#${f.ticketId}] ${f.subject}`,

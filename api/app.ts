@@ -18,6 +18,7 @@ import { slaRoutes } from './routes/sla';
 import { namedSlaRoutes } from './routes/sla-named';
 import { organizationRoutes } from './routes/organizations';
 import { agentRoutes, macroRoutes } from './routes/macros';
+import { vendorRoutes } from './routes/vendors';
 import { userRoutes } from './routes/users';
 import { webhookRoutes } from './routes/webhooks';
 import { attachmentRoutes } from './routes/attachments';
@@ -109,6 +110,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/users', userRoutes(desk.users));
   api.use('/agents', agentRoutes(desk.agents));
   api.use('/macros', macroRoutes(desk.macros));
+  api.use('/vendors', vendorRoutes(desk.vendors));
   api.use('/webhooks', webhookRoutes(desk.webhooks));
   api.use('/reports', reportRoutes(desk.reports));
   api.use(slaRoutes({ sla: desk.slaService, registry: desk.slaRegistry, now }));

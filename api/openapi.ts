@@ -10,6 +10,7 @@ import { docs as heldMail } from './routes/held-mail.openapi';
 import { docs as inbound } from './routes/inbound.openapi';
 import { docs as liveSessions } from './routes/live-sessions.openapi';
 import { docs as macros } from './routes/macros.openapi';
+import { docs as vendors } from './routes/vendors.openapi';
 import { docs as organizations } from './routes/organizations.openapi';
 import { docs as reports } from './routes/reports.openapi';
 import { docs as namedSla } from './routes/sla-named.openapi';
@@ -41,6 +42,7 @@ const RESOURCES: ResourceDocs[] = [
   inbound,
   heldMail,
   macros,
+  vendors,
   namedSla,
   organizations,
   reports,

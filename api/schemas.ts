@@ -150,6 +150,10 @@ export const actionBody = z
     category: text(40)
       .regex(/^[a-z][a-z0-9-]*$/, 'must be a lowercase category name such as "bug"')
       .optional(),
+    waitingOn: text(40)
+      .regex(/^[a-z][a-z0-9_-]*$/, 'must be a pause reason id of the ticket\'s policy, such as "customer"')
+      .optional(),
+    vendor: text(120).optional(),
   })
   .strict();
 

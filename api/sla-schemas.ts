@@ -58,6 +58,18 @@ const priorityTargets = z
   )
   .strict();
 const categoryList = z.array(categoryName).meta({ uniqueItems: true });
+const pauseReason = z
+  .object({
+    label: z.string().regex(/\S/, 'must be a non-empty string').max(120).optional(),
+    clocks: z
+      .array(z.enum(['first_response', 'next_response', 'resolution']))
+      .min(1, 'a reason pauses at least one clock')
+      .meta({ uniqueItems: true })
+      .optional(),
+    tellCustomer: z.boolean().optional(),
+    maxMinutes: minutes.optional(),
+  })
+  .strict();
 
 export const policyBody = z
   .object({
@@ -82,6 +94,15 @@ export const policyBody = z
     outOfScopeCategories: categoryList.optional(),
     reviewWindowMinutes: minutes.optional(),
     autoCloseAfterMinutes: minutes.optional(),
+    pauses: z
+      .record(
+        z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'a reason id is lowercase letters, digits, "-" or "_" (up to 40)'),
+        pauseReason,
+      )
+      .describe(
+        "what `pending` can wait on, by reason id (`waitingOn`): each reason names the clocks it pauses, whether the customer is told, and the business minutes after which it ends by itself. Reasons given replace the policy's own of that id; the others stay (`customer`, `vendor`, `hold` by default)",
+      )
+      .optional(),
   })
   .strict()
   .meta({ minProperties: 1 });

@@ -92,6 +92,8 @@ export const CUSTOMER_LIST_FIELDS = [
 export type CustomerSnapshot = Pick<TicketSnapshot, (typeof CUSTOMER_SNAPSHOT_FIELDS)[number]> & {
   /** An agent has the ticket (who is for agents to know). */
   assigned: boolean;
+  /** What the ticket waits on, in its pause reason's words ("Waiting on you"); never which vendor. */
+  waitingOn: string | null;
   live: Partial<LiveSession> | null;
   /** A customer acts through messages, not agent actions: always empty. */
   availableActions: [];
@@ -101,10 +103,16 @@ export type CustomerListItem = Pick<TicketStateProjection, (typeof CUSTOMER_LIST
   assigned: boolean;
 };
 
+/** The ticket's own clocks: a vendor's (who support waits on, and its terms) is for agents to know. */
+export const customerClocks = <C extends { metric: string }>(clocks: C[]): C[] =>
+  clocks.filter((c) => c.metric !== 'vendor');
+
 export function customerSnapshot(sla: TicketSnapshot): CustomerSnapshot {
   return {
     ...pick(sla, CUSTOMER_SNAPSHOT_FIELDS),
+    clocks: customerClocks(sla.clocks),
     assigned: Boolean(sla.assignee),
+    waitingOn: sla.pause?.label ?? null,
     live: sla.live ? pick(sla.live, CUSTOMER_LIVE_FIELDS) : null,
     availableActions: [],
   };
@@ -114,6 +122,7 @@ export const customerTicket = (t: TicketContent): TicketContent => pick(t, CUSTO
 
 export const customerListItem = (p: TicketStateProjection): CustomerListItem => ({
   ...pick(p, CUSTOMER_LIST_FIELDS),
+  clocks: Array.isArray(p.clocks) ? customerClocks(p.clocks as { metric: string }[]) : p.clocks,
   assigned: Boolean(p.assignee),
 });
 
@@ -160,20 +169,27 @@ export const CUSTOMER_EVENT_DETAIL: Record<string, readonly string[]> = {
   responded: ['businessMinutesUsed', 'targetMinutes', 'met'],
   resolved: ['businessMinutesUsed', 'targetMinutes', 'met'],
   paused: ['businessMinutesUsed'],
+  // What the ticket waited on, in the reason's words; not the vendor, the agent's reason or the vendor's record.
+  pause_ended: ['label', 'since', 'endedBy', 'businessMinutesPaused'],
   closed: ['reason'],
   retimed: ['fromPolicyVersion', 'toPolicyVersion', 'fromAgreement', 'toAgreement', 'toPolicy', 'toCalendar'],
   live_session: ['status', 'tool', 'preferredTimes', 'link', 'durationMinutes', 'minutesBefore'],
   out_of_scope: ['category', 'reason'],
 };
 
+/** Events about a vendor's clock: whom support waits on and how that third party does is for agents to know. */
+const AGENTS_ONLY_EVENTS: readonly string[] = ['vendor_warning', 'vendor_breached'];
+
 export function customerTimeline<E extends Pick<SlaEventRecord, 'type' | 'detail'>>(events: E[]): E[] {
-  return events.map((e) => {
-    if (!e.detail) return e;
-    const allowed = CUSTOMER_EVENT_DETAIL[e.type] ?? [];
-    const detail = Object.fromEntries(Object.entries(e.detail).filter(([key]) => allowed.includes(key)));
-    const { detail: _all, ...rest } = e;
-    return (Object.keys(detail).length ? { ...rest, detail } : rest) as E;
-  });
+  return events
+    .filter((e) => !AGENTS_ONLY_EVENTS.includes(e.type))
+    .map((e) => {
+      if (!e.detail) return e;
+      const allowed = CUSTOMER_EVENT_DETAIL[e.type] ?? [];
+      const detail = Object.fromEntries(Object.entries(e.detail).filter(([key]) => allowed.includes(key)));
+      const { detail: _all, ...rest } = e;
+      return (Object.keys(detail).length ? { ...rest, detail } : rest) as E;
+    });
 }
 
 const isCustomer = (caller: Principal) => caller.role === 'customer';

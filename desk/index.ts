@@ -9,6 +9,7 @@ import type { Store } from '../store';
 import { createAgentDirectory } from './agents';
 import { createAnnouncementService } from './announcements';
 import { createMacroService } from './macros';
+import { createVendorService } from './vendors';
 import { createTicketList } from './ticket-list';
 import { createInboundMail } from './inbound-mail';
 import { createHeldMailNotice } from './held-mail-notice';
@@ -150,6 +151,7 @@ export function createDesk(deps: DeskDeps) {
     /** The calendar and policy versions tickets run under: per ticket, per queue page, and every escalation level in use. */
     pinnedTerms,
     macros: createMacroService({ store, now }),
+    vendors: createVendorService({ store, now }),
     liveSessions: createLiveSessions({ temporal, actions, store, now }),
     users: createUserService({ store, now }),
     slaService: createSlaService({ registry: slaRegistry, store, temporal, now }),

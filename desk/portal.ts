@@ -8,6 +8,7 @@ import type { Store } from '../store';
 import type { ThreadMessage, Attachment, TicketStateProjection, TicketContent, User } from '../domain/entities';
 import type { SlaAcceptance } from '../store/portal';
 import type { AgreementTerms, Agreements } from './agreements';
+import { customerClocks } from './customer-view';
 import type { PinnedTermsLookup } from './pinned-terms';
 import { customerThread } from './customer-view';
 import { proveAddress } from './customers';
@@ -107,7 +108,7 @@ export function clockState(c: StoredClock, now: Date): ClockState {
 }
 
 function clocksOf(p: Pick<TicketStateProjection, 'clocks'>, now: Date): PortalClock[] {
-  const clocks = Array.isArray(p.clocks) ? (p.clocks as StoredClock[]) : [];
+  const clocks = Array.isArray(p.clocks) ? customerClocks(p.clocks as StoredClock[]) : [];
   return clocks.map((c) => ({
     metric: c.metric,
     dueAt: c.dueAt ? new Date(c.dueAt) : null,
@@ -296,6 +297,8 @@ export function createPortal(deps: PortalDeps) {
         errorMessage: content.errorMessage,
         category: content.category,
         status: state?.status ?? 'new',
+        /** What the ticket waits on, in its pause reason's words; null when nothing named. */
+        waitingOn: state?.waitingOn ?? null,
         priority: state?.priority ?? content.priority,
         receivedAt: content.receivedAt,
         requester: mine ? null : (content.customerName ?? content.customerEmail),

@@ -5,6 +5,7 @@ import type { Store } from '../store';
 import type { Agreements } from './agreements';
 import type { PinnedTermsLookup } from './pinned-terms';
 import { activeOutcomes } from './report-active';
+import { waitingIn, type PausedTimeRow, type VendorAttainmentRow } from './report-paused';
 import { outcomesCsv } from './reports-csv';
 
 import { type OutcomeKind, type ReportFilter, type SlaOutcome } from './report-types';
@@ -43,6 +44,10 @@ export interface AttainmentReport {
   organizationId?: string;
   customerId?: string;
   rows: AttainmentRow[];
+  /** Time paused per reason (`waitingOn`), of the pauses that ended in the period. */
+  pausedTime: PausedTimeRow[];
+  /** Per vendor: its waits that ended in the period, met or missed by its own target, and its breaches. */
+  vendors: VendorAttainmentRow[];
 }
 
 /** Nearest-rank percentile; null for no data. */
@@ -176,12 +181,15 @@ export function createReports(deps: {
         COUNTED.includes(o.outcome),
       );
       const rows = attainment(counted, f.byOrganization ?? false);
+      const { pausedTime, vendors } = await waitingIn(store, f);
       return {
         from: f.from.toISOString(),
         to: f.to.toISOString(),
         ...(f.organizationId !== undefined ? { organizationId: f.organizationId } : {}),
         ...(f.customerId !== undefined ? { customerId: f.customerId } : {}),
         rows,
+        pausedTime,
+        vendors,
       };
     },
 

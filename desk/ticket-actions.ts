@@ -3,7 +3,9 @@ import { WorkflowUpdateFailedError, WorkflowNotFoundError, type Client } from '@
 import { forbiddenError, invalidTransition, invalidInput, notFoundError } from '../domain/errors';
 import type { Priority } from '../domain/policy';
 import { ACTION_FIELDS, ACTION_TEXT, isInternalKind, type MessageKind } from '../domain/thread';
-import type { TicketSnapshot } from '../domain/ticket-sla';
+import { pauseRefusal, type TicketSnapshot } from '../domain/ticket-sla';
+import { DEFAULT_PAUSE_REASON, pausesOf } from '../domain/policy-pauses';
+import type { SlaPolicy } from '../domain/policy';
 import type { Store } from '../store';
 import type { Logger } from '../lib/logger';
 import type { MailDetails, ThreadMessage, TicketContent } from '../domain/entities';
@@ -21,6 +23,7 @@ import type { AttachmentService, CheckedFile } from './attachments';
 import { customerMessage, customerSnapshot, threadFor, timelineFor } from './customer-view';
 import type { Principal } from './principal';
 import { workflowIdFor } from './tickets';
+import { createVendorService } from './vendors';
 
 export interface TicketActionDeps {
   temporal: Client;
@@ -46,6 +49,7 @@ function isGone(err: unknown): boolean {
 
 export function createTicketActions(deps: TicketActionDeps) {
   const { temporal, store } = deps;
+  const vendors = createVendorService({ store, now: deps.now });
 
   async function visibleTicket(caller: Principal, ticketId: string): Promise<TicketContent> {
     const ticket = await store.tickets.get(ticketId);
@@ -137,15 +141,23 @@ export function createTicketActions(deps: TicketActionDeps) {
     body?: string;
     category?: string;
     channel?: string;
+    waitingOn?: string;
+    vendor?: string;
   };
+
+  /** The policy version the ticket runs under (its projection, else its pinned terms), or null when unknown. */
+  async function pinnedPolicy(ticket: TicketContent): Promise<SlaPolicy | null> {
+    const ref = (await store.ticketStates.get(ticket.id))?.policy ?? ticket.pinned?.policy;
+    const stored = ref ? await store.slaVersions.get<SlaPolicy>('policy', ref.id, ref.version) : null;
+    return stored?.body ?? null;
+  }
 
   /** A reclassification names a category of the policy the ticket runs under (400 otherwise, before the workflow is asked). */
   async function checkCategory(ticket: TicketContent, category: string | undefined): Promise<void> {
     if (!category) throw invalidInput('give the new category', 'category');
-    const ref = (await store.ticketStates.get(ticket.id))?.policy ?? ticket.pinned?.policy;
-    const policy = ref ? await store.slaVersions.get<{ categories: string[] }>('policy', ref.id, ref.version) : null;
-    if (policy && !policy.body.categories.includes(category)) {
-      throw invalidInput(`unknown category; use one of: ${policy.body.categories.join(', ')}`, 'category');
+    const policy = await pinnedPolicy(ticket);
+    if (policy && !policy.categories.includes(category)) {
+      throw invalidInput(`unknown category; use one of: ${policy.categories.join(', ')}`, 'category');
     }
   }
 
@@ -179,13 +191,25 @@ export function createTicketActions(deps: TicketActionDeps) {
     }
   }
 
+  /**
+   * `pending` waits on a reason of the ticket's own policy (400 naming the field otherwise, before the workflow is
+   * asked); answers whether the reason tells the customer, which decides whether its text is theirs to read.
+   */
+  async function checkPause(ticket: TicketContent, input: { waitingOn?: string; vendor?: string }): Promise<boolean> {
+    const policy = await pinnedPolicy(ticket);
+    if (!policy) return true;
+    const why = pauseRefusal({ policy }, input);
+    if (why) throw invalidInput(why, why.startsWith('vendor') ? 'vendor' : 'waitingOn');
+    return pausesOf(policy)[input.waitingOn ?? DEFAULT_PAUSE_REASON]!.tellCustomer;
+  }
+
   return {
     visibleTicket,
     indexWords,
 
     /** An agent's action. The text it carries (a reply, a resolution note, a reason) lands in the thread with its kind. */
     async act(caller: Principal, ticketId: string, action: AgentAction, input: ActionInput, idempotencyKey?: string) {
-      for (const field of ['agent', 'priority', 'reason', 'body', 'category'] as const) {
+      for (const field of ['agent', 'priority', 'reason', 'body', 'category', 'waitingOn', 'vendor'] as const) {
         if (input[field] !== undefined && !ACTION_FIELDS[action].includes(field)) {
           const takes = ACTION_FIELDS[action];
           throw invalidInput(
@@ -198,19 +222,24 @@ export function createTicketActions(deps: TicketActionDeps) {
       if (action === 'assign') return assign(caller, ticketId, input.agent, idempotencyKey);
       if (action === 'priority' && !input.priority) throw invalidInput('give the new priority', 'priority');
       if (action === 'reclassify') await checkCategory(ticket, input.category);
+      const tellsCustomer = action === 'pending' ? await checkPause(ticket, input) : true;
       const args = {
         agent: caller.name,
         priority: input.priority,
         reason: input.reason,
         body: input.body,
         ...(input.category ? { category: input.category } : {}),
+        ...(input.waitingOn ? { waitingOn: input.waitingOn } : {}),
+        ...(input.vendor ? { vendor: input.vendor, vendorTerms: await vendors.termsOf(input.vendor) } : {}),
       };
       const text = ACTION_TEXT[action];
       const typed = text && input[text.field];
       if (!text || !typed) return runUpdate(ticketId, action, args);
-      const message = newMessage(caller, ticketId, { body: typed, kind: text.kind, channel: input.channel });
+      // A pause the customer is not told of (a third party's, say) keeps its reason among agents.
+      const kind: MessageKind = tellsCustomer ? text.kind : 'internal_note';
+      const message = newMessage(caller, ticketId, { body: typed, kind, channel: input.channel });
       const sla = await withMessage(message, () => runUpdate(ticketId, action, { ...args, messageId: message.id }));
-      if (!isInternalKind(text.kind)) await indexWords(await visibleTicket(caller, ticketId), typed);
+      if (!isInternalKind(kind)) await indexWords(await visibleTicket(caller, ticketId), typed);
       return sla;
     },
 

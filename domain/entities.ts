@@ -140,6 +140,18 @@ export interface Attachment {
 
 export type AttachmentMeta = Omit<Attachment, 'data'>;
 
+/** A third party tickets may wait on, with the response time agreed with it (an underpinning contract). */
+export interface Vendor {
+  id: string;
+  name: string;
+  /** A calendar's name (its newest version is pinned when a ticket starts waiting), or `24x7`. */
+  calendar: string;
+  targetMinutes: number;
+  contacts: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 export interface Macro {
   id: string;
   title: string;

@@ -4,6 +4,7 @@
  */
 import { scopeItemFor, type AgreementScope } from './agreement';
 import { PolicyError } from './errors';
+import { DEFAULT_PAUSES, parsePauses, pausesOf, type PauseReason } from './policy-pauses';
 
 export type Priority = 'low' | 'normal' | 'high' | 'urgent';
 export const PRIORITIES: readonly Priority[] = ['low', 'normal', 'high', 'urgent'];
@@ -41,6 +42,11 @@ export interface SlaPolicy {
   reviewWindowMinutes: number;
   /** Business minutes of quiet after 'resolved' before the ticket auto-closes. */
   autoCloseAfterMinutes: number;
+  /**
+   * What `pending` can wait on, by reason id (domain/policy-pauses.ts); absent in policies stored before reasons
+   * existed, which have the defaults.
+   */
+  pauses?: Record<string, PauseReason>;
 }
 
 const HOUR = 60;
@@ -68,6 +74,7 @@ export const DEFAULT_POLICY: SlaPolicy = deepFreeze({
   categories: ['bug', 'question', 'incident', 'account', 'training', 'custom-development', 'third-party', 'other'],
   reviewWindowMinutes: 8 * HOUR, // one shift
   autoCloseAfterMinutes: 40 * HOUR, // a business week of quiet
+  pauses: DEFAULT_PAUSES,
 });
 
 /** Shared defaults are frozen all the way down so no caller can change them for everyone else. */
@@ -116,6 +123,7 @@ const POLICY_KEYS = [
   'categories',
   'reviewWindowMinutes',
   'autoCloseAfterMinutes',
+  'pauses',
 ];
 const PRIORITY_KEYS = TARGET_NAMES.flatMap((name) => [name, `${name}Minutes`, `${name}Clock`]);
 
@@ -258,6 +266,7 @@ export function parsePolicyOverrides(input: unknown, base: SlaPolicy = DEFAULT_P
   if (input.autoCloseAfterMinutes !== undefined) {
     policy.autoCloseAfterMinutes = positiveMinutes(input.autoCloseAfterMinutes, 'autoCloseAfterMinutes');
   }
+  if (input.pauses !== undefined) policy.pauses = parsePauses(input.pauses, pausesOf(base));
   for (const priority of PRIORITIES) {
     const { firstResponse, resolution } = policy.targets[priority];
     // A first response due after the resolution would promise an answer to a ticket already overdue.

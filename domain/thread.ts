@@ -27,11 +27,12 @@ const INTERNAL_KINDS: readonly MessageKind[] = ['internal_note', 'escalation_rea
 export const isInternalKind = (kind: MessageKind): boolean => INTERNAL_KINDS.includes(kind);
 
 /** The text fields an action reads; a field it does not read is refused rather than silently dropped. */
-export const ACTION_FIELDS: Record<AgentAction, readonly ('agent' | 'priority' | 'reason' | 'body' | 'category')[]> = {
+export type ActionField = 'agent' | 'priority' | 'reason' | 'body' | 'category' | 'waitingOn' | 'vendor';
+export const ACTION_FIELDS: Record<AgentAction, readonly ActionField[]> = {
   assign: ['agent'],
   reply: ['body'],
   priority: ['priority'],
-  pending: ['reason'],
+  pending: ['reason', 'waitingOn', 'vendor'],
   escalate: ['reason'],
   resolve: ['body'],
   reopen: [],

@@ -10,6 +10,7 @@ export { receive, acknowledged, ACKNOWLEDGEMENT_KEY } from './ticket-sla/intake'
 export { applyAgentAction, applyCustomerReply, retime, type AgentActionInput } from './ticket-sla/actions';
 export { nextTimedEvent, fireTimedEvent } from './ticket-sla/timers';
 export { snapshot } from './ticket-sla/snapshot';
+export { pauseRefusal } from './ticket-sla/pauses';
 export {
   requestLiveSession,
   confirmLiveSession,

@@ -15,6 +15,7 @@ import { createDomainClaimRepository } from './domain-claims';
 import { createOpsQueries } from './ops-queries'; // dashboard and /metrics aggregates
 import { createSessionRepository } from './sessions';
 import { createMacros } from './macros';
+import { createVendors } from './vendors';
 import { createSearchIndex } from './search-index';
 import { createTicketViews } from './ticket-views';
 import { createPortalRepositories } from './portal';
@@ -42,6 +43,7 @@ export function createStore(conn: Connection) {
     ...createSearchIndex(conn),
     ...createTicketViews(conn),
     ...createMacros(conn),
+    ...createVendors(conn),
     ...portal, // sign-in links, SLA acceptances
     /** Builds indexes explicitly at startup rather than lazily on first use. */
     async init(): Promise<void> {

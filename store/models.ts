@@ -52,6 +52,7 @@ const ticketStateSchema = new Schema(
     slaState: { type: String, required: true },
     nextDeadline: { type: Date, index: true },
     scopeReviewDueAt: { type: Date },
+    waitingOn: { type: String },
     clocks: { type: Schema.Types.Mixed },
     receivedAt: { type: Date, required: true, index: true },
     updatedAt: { type: Date, required: true },

@@ -24,6 +24,7 @@ export function createTicketStateRepository(models: Models) {
         assignee: fields.assignee ?? null,
         nextDeadline: fields.nextDeadline ?? null,
         scopeReviewDueAt: fields.scopeReviewDueAt ?? null,
+        waitingOn: fields.waitingOn ?? null,
       };
       // The driver's collection for this write of every change: the model's casting cost more than the write.
       const states = TicketState.collection;

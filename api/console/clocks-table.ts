@@ -31,17 +31,28 @@ function stoppedWhen(c: ClockSnapshot, stoppedAt: string, cal: BusinessCalendar)
   return html`${c.breached ? 'stopped late' : 'met'} ${when(cal, stoppedAt)}`;
 }
 
-export function clocksTable(d: { sla: Pick<TicketSnapshot, 'clocks'>; cal: BusinessCalendar; now: Date }): SafeHtml {
+export function clocksTable(d: {
+  sla: Pick<TicketSnapshot, 'clocks'>;
+  cal: BusinessCalendar;
+  now: Date;
+  /** Vendors by id, to name a vendor's clock. */
+  vendors?: readonly { id: string; name: string }[];
+}): SafeHtml {
+  const vendorName = (id = '') => d.vendors?.find((v) => v.id === id)?.name ?? id;
   const rows = d.sla.clocks.map((snap) => {
-    const c = asDrawn(snap, d.cal, d.now);
-    return html`<tr data-metric="${c.metric}" data-state="${clockState(c)}">
-      <th scope="row">${METRIC[c.metric] ?? c.metric}</th>
+    // A vendor's clock counts on the vendor's calendar, not the ticket's: drawn as the workflow computed it, and
+    // ticking only when it counts around the clock.
+    const vendor = snap.metric === 'vendor';
+    const c = vendor ? snap : asDrawn(snap, d.cal, d.now);
+    const ticks = !vendor || c.clock === '24x7';
+    return html`<tr data-metric="${c.metric}" data-state="${clockState(c)}"${vendor ? html` data-vendor="${c.vendor ?? ''}"` : ''}>
+      <th scope="row">${vendor ? `Vendor: ${vendorName(c.vendor)}` : (METRIC[c.metric] ?? c.metric)}</th>
       <td data-label="Counts">${c.clock === 'business' ? 'business hours' : '24×7'}</td>
       <td data-label="Target" class="num">${hours(c.targetMinutes)}</td>
       <td data-label="Used" class="num used">${hours(c.usedMinutes)}</td>
       <td data-label="Due">${c.dueAt ? when(d.cal, new Date(c.dueAt), 'up') : c.stoppedAt ? stoppedWhen(c, c.stoppedAt, d.cal) : '—'}</td>
       <td data-label="Left">
-        ${c.dueAt && !c.paused ? countdown(d.cal, c.clock, new Date(c.dueAt), d.now) : c.stopped ? '—' : `${hours(c.remainingMinutes)} left (paused)`}
+        ${c.dueAt && !c.paused && ticks ? countdown(d.cal, c.clock, new Date(c.dueAt), d.now) : c.stopped ? '—' : `${hours(c.remainingMinutes)} left${c.paused ? ' (paused)' : ''}`}
       </td>
       <td data-label="State">${clockState(c)}</td>
     </tr>`;

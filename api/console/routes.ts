@@ -265,10 +265,11 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
     const assigned = events.flatMap((e) =>
       e.type === 'assigned' ? [String(e.detail?.from ?? ''), String(e.detail?.to ?? '')] : [],
     );
-    const [agents, macros, names] = await Promise.all([
+    const [agents, macros, names, vendors] = await Promise.all([
       desk.agents.list(),
       desk.macros.list(),
       desk.agents.names([sla.assignee, ...assigned]),
+      desk.vendors.list(),
     ]);
     const macroId = str(req.query, 'macro', 40);
     const macro = macroId ? macros.find((m) => m.id === macroId) : undefined;
@@ -299,6 +300,7 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
       available: sla.availableActions ?? [],
       categories: terms.policy.categories,
       agents,
+      vendors,
       macros,
       names,
       assigneeName: sla.assignee ? (names.get(sla.assignee) ?? sla.assignee) : null,
@@ -374,6 +376,9 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
           body: text,
           category,
           channel: 'console',
+          ...(action === 'pending'
+            ? { waitingOn: str(b, 'waitingOn', 40), vendor: str(b, 'vendor', 120) || undefined }
+            : {}),
         });
       }
     } catch (err) {

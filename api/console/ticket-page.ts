@@ -11,6 +11,7 @@ import { html, type SafeHtml } from '../http/html';
 import { when } from './time';
 import { timelineSvg } from './timeline';
 import { clocksTable, METRIC } from './clocks-table';
+import { pauseFields, pausedTimeSection } from './paused-time';
 
 /** One ticket for an agent: SLA first, then the thread, then every action as its own small form. */
 
@@ -34,6 +35,8 @@ export interface TicketPageData {
   /** The categories a reclassification offers: the ticket's policy's. */
   categories: readonly string[];
   agents: Agent[];
+  /** The vendors a ticket may wait on (the pending form's choice). */
+  vendors?: readonly { id: string; name: string }[];
   macros: Macro[];
   assigneeName: string | null;
   /** Agents' names by user id, for the assignments on the timeline. */
@@ -90,7 +93,15 @@ function ladder(d: TicketPageData): SafeHtml {
 function explanations(d: TicketPageData): SafeHtml[] {
   const received = new Date(d.ticket.receivedAt);
   return d.sla.clocks
-    .filter((c) => !c.stopped && !c.paused && c.clock === 'business' && c.dueAt && new Date(c.dueAt) > d.now)
+    .filter(
+      (c) =>
+        c.metric !== 'vendor' &&
+        !c.stopped &&
+        !c.paused &&
+        c.clock === 'business' &&
+        c.dueAt &&
+        new Date(c.dueAt) > d.now,
+    )
     .map((c) => {
       const due = new Date(c.dueAt!);
       const promised = d.cal.explain(received, c.targetMinutes);
@@ -251,7 +262,7 @@ function actions(d: TicketPageData): SafeHtml {
           </select>`,
       ),
     )}
-    ${form('pending', () => actionForm(d, 'pending', 'Wait on customer', textArea(d, 'pending', 'reason', 'What the customer should send (mailed to them; optional)'), 'secondary'))}
+    ${form('pending', () => actionForm(d, 'pending', 'Set pending', pauseFields(d.terms.policy, d.vendors ?? [], textArea(d, 'pending', 'reason', 'Reason: what the customer should send, or what the ticket waits for (optional)')), 'secondary'))}
     ${form('escalate', () => actionForm(d, 'escalate', `Escalate to ${nextLevel(s.escalationLevel, d.terms.ladder) ?? 'the next level'}`, textArea(d, 'escalate', 'reason', `Reason, for agents only (now at ${s.escalationLevel})`), 'danger'))}
     ${form('resolve', () => actionForm(d, 'resolve', 'Resolve', textArea(d, 'resolve', 'body', 'Resolution note to the customer (optional)')))}
     ${form('reopen', () => actionForm(d, 'reopen', 'Reopen', '', 'secondary'))}
@@ -344,7 +355,7 @@ export function ticketBody(d: TicketPageData): SafeHtml {
     <h2>SLA clocks</h2>
     ${s.clocks.length ? clocksTable(d) : noClocks(d)}
     <h2>Timeline</h2>
-    ${timelineSvg(d.cal, s, d.events, d.now)} ${explanations(d)}
+    ${timelineSvg(d.cal, s, d.events, d.now)} ${explanations(d)} ${pausedTimeSection(s, d.terms.policy, d.cal)}
     <h2>Conversation</h2>
     ${thread(d)} ${d.files}
     <h2>Actions</h2>

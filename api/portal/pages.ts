@@ -194,7 +194,7 @@ export function ticketBody(t: Awaited<ReturnType<Portal['ticket']>>, cal: Busine
   });
   return html`<h1>#${t.id}: ${t.subject}</h1>
     <p>
-      Status <strong id="ticket-status">${t.reviewUntil ? 'under review' : words(t.status)}</strong> · priority
+      Status <strong id="ticket-status">${t.reviewUntil ? 'under review' : (t.waitingOn ?? words(t.status))}</strong> · priority
       <strong>${t.priority}</strong> · ${t.category} · received
       ${when(cal, t.receivedAt)}${t.requester ? html` · from ${t.requester}` : ''} · SLA ${t.slaVersion}
     </p>

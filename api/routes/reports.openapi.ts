@@ -59,7 +59,7 @@ export const docs: ResourceDocs = {
       access: 'agent',
       query: attainmentQuery,
       summary: 'SLA attainment',
-      description: `Per priority and clock (and per organization with \`by=organization\`): met, missed, breaches, attainment, median and p90 business minutes. ${PERIOD}`,
+      description: `Per priority and clock (and per organization with \`by=organization\`): met, missed, breaches, attainment, median and p90 business minutes; and \`pausedTime\`: per pause reason, how many pauses ended in the period and the business and wall minutes they lasted; \`vendors\`: each vendor's attainment of its own target over the waits on it that ended in the period, and its breaches. ${PERIOD}`,
       example: { query: 'from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z&by=organization' },
       success: {
         status: 200,
@@ -70,6 +70,32 @@ export const docs: ResourceDocs = {
           organizationId: z.string().optional(),
           customerId: z.string().optional(),
           rows: z.array(attainmentRow),
+          pausedTime: z
+            .array(
+              z.object({
+                waitingOn: z.string().describe("the pause reason (a key of the ticket's policy `pauses`)"),
+                pauses: z.int(),
+                businessMinutes: z.number().describe("paused business minutes, each on its ticket's calendar"),
+                minutes: z.number().describe('paused wall-clock minutes'),
+              }),
+            )
+            .describe('time paused per reason, of the pauses that ended in the period (by the same filters)'),
+          vendors: z
+            .array(
+              z.object({
+                vendor: z.string(),
+                vendorName: z.string(),
+                met: z.int(),
+                missed: z.int(),
+                breached: z.int(),
+                completed: z.int(),
+                attainment: nullableNumber,
+                medianMinutes: nullableNumber.describe("median minutes of the vendor's clock, on its calendar"),
+              }),
+            )
+            .describe(
+              "vendor attainment: per vendor, the waits on it that ended in the period, met or missed by the vendor's own target, and its breaches",
+            ),
         }),
       },
       errors: ERRORS,

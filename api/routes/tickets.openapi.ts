@@ -45,6 +45,27 @@ const clock = z.object({
   cycle: z.int(),
 });
 
+const pause = z
+  .object({
+    waitingOn: z.string().describe("the reason id, a key of the policy's `pauses`"),
+    label: z.string(),
+    since: time,
+    clocks: z.array(z.enum(METRICS)).describe('the clocks this pause stopped'),
+    vendor: z.string().nullable(),
+    endsAt: time.nullable().describe("when the reason's `maxMinutes` ends the pause by itself"),
+  })
+  .describe('staff only: what the ticket waits on while pending');
+const pausedTime = z
+  .array(
+    z.object({
+      waitingOn: z.string(),
+      pauses: z.int(),
+      businessMinutes: z.number().describe("paused business minutes on the ticket's calendar"),
+      minutes: z.number().describe('paused wall-clock minutes'),
+    }),
+  )
+  .describe('staff only: time paused per reason so far, the current pause up to now included');
+
 export const sla = objectRequiring(
   {
     ticketId: z.string(),
@@ -56,6 +77,12 @@ export const sla = objectRequiring(
     assigned: z
       .boolean()
       .describe('customers only, in place of `assignee`: whether an agent has the ticket (never which one)'),
+    waitingOn: z
+      .string()
+      .nullable()
+      .describe(
+        "customers only, in place of `pause`: what the ticket waits on in its pause reason's words (`Waiting on you`, `Waiting on a third party`), never which vendor; null when it waits on nothing named",
+      ),
     escalationLevel: z.string(),
     slaState: z.enum(['ok', 'warning', 'breached']),
     awaitingScopeReview: z.boolean(),
@@ -89,6 +116,8 @@ export const sla = objectRequiring(
       .describe(
         'staff only, and rare: the state as stored before this release while the workflow does not answer (no `availableActions`, clocks as of the last change)',
       ),
+    pause: pause.nullable(),
+    pausedTime,
   },
   // Every field a customer reads is one every reader gets: the allow-list is the required list.
   [...CUSTOMER_SNAPSHOT_FIELDS, 'availableActions'],

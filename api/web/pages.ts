@@ -283,7 +283,7 @@ export function ticketPage(p: TicketPage): string {
     html`<h1>#${t.id}: ${t.subject}</h1>
       ${p.notice ? html`<p class="banner ok" role="status">${p.notice}</p>` : ''}
       <p>
-        Status: <strong id="ticket-status">${t.review ? 'under review' : t.status.replace(/_/g, ' ')}</strong> ·
+        Status: <strong id="ticket-status">${t.review ? 'under review' : (t.waitingOn ?? t.status.replace(/_/g, ' '))}</strong> ·
         received ${t.receivedAt}
       </p>
       ${t.review ? reviewNotice(t.review) : ''}

@@ -84,6 +84,8 @@ export interface TicketView {
   terms: { supportHours: string; targets: string };
   /** While an agent reviews whether the request is within the agreement's scope: until when, and for which category. */
   review: { until: string; category: string } | null;
+  /** What the ticket waits on, in its pause reason's words; null when it waits on nothing named. */
+  waitingOn: string | null;
   thread: { author: string; fromCustomer: boolean; at: string; body: string; label?: string }[];
 }
 
@@ -97,10 +99,12 @@ const CUSTOMER_LABEL: Partial<Record<MessageKind, string>> = {
 export function ticketView(
   sla: SlaSettings,
   ticket: TicketContent,
-  snapshot: Pick<
-    TicketSnapshot,
-    'status' | 'clocks' | 'priority' | 'category' | 'awaitingScopeReview' | 'scopeReviewDueAt'
-  > | null,
+  snapshot:
+    | (Pick<
+        TicketSnapshot,
+        'status' | 'clocks' | 'priority' | 'category' | 'awaitingScopeReview' | 'scopeReviewDueAt'
+      > & { waitingOn?: string | null })
+    | null,
   thread: ThreadMessage[],
 ): TicketView {
   const cal = createCalendar(sla.calendar);
@@ -115,6 +119,7 @@ export function ticketView(
     receivedAt: cal.formatLocal(new Date(ticket.receivedAt), 'down'),
     clocks: (snapshot?.clocks ?? []).map((c) => clockRow(cal, c)),
     slaUnknown: !snapshot,
+    waitingOn: snapshot?.waitingOn ?? null,
     terms: {
       supportHours: describeSupportHours(sla.calendar),
       targets: describeTargets(sla.policy, snapshot?.priority ?? (ticket.priority as Priority)),

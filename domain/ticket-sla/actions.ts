@@ -3,7 +3,7 @@ import * as clock from '../sla-clock';
 import type { BusinessCalendar, CalendarSpec } from '../calendar';
 import type { Priority, SlaPolicy } from '../policy';
 import { nextLevel, statusAfter, statusAfterCustomerReply, type AgentAction } from '../ticket';
-import { METRICS, type Effect, type TicketSlaState } from './types';
+import { METRICS, type Effect, type TicketSlaState, type VendorTerms } from './types';
 import { ALWAYS_PATCHED, PATCHES, type PatchCheck } from './patches';
 import type { RetimeTerms } from '../agreement';
 import {
@@ -24,6 +24,7 @@ import {
   retargetAll,
 } from './core';
 import { backInScope, reclassify } from './scope';
+import { endPause, startPause } from './pauses';
 
 export interface AgentActionInput {
   action: AgentAction;
@@ -36,6 +37,12 @@ export interface AgentActionInput {
   category?: string;
   /** `assign`: the user id of who assigned (an agent who takes a ticket is not mailed about it). */
   by?: string;
+  /** `pending`: what the ticket waits on (a key of the policy's `pauses`; `customer` when absent). */
+  waitingOn?: string;
+  /** `pending` on a third party: which one. */
+  vendor?: string;
+  /** `pending` on a known vendor: its terms, pinned for the wait (its clock runs on them). */
+  vendorTerms?: VendorTerms;
 }
 
 /** Applies an agent action already validated by `refusal` (domain/ticket.ts). */
@@ -67,6 +74,10 @@ export function applyAgentAction(
       changePriority(s, r, input.priority!, now, cal);
       break;
     case 'pending':
+      if (patched(PATCHES.pauseReasons)) {
+        startPause(s, r, input, now, cal);
+        break;
+      }
       pauseResolution(s, r, now, cal);
       // The reason is what the customer is asked for: it goes to them, or they could not answer it.
       if (input.reason) {
@@ -98,6 +109,7 @@ export function applyAgentAction(
       respond(s, r, now, cal);
       stopClock(s, r, 'resolution', now, cal, 'resolved');
       s.resolvedAt = now.toISOString();
+      endPause(s, r, now, cal, 'resolved', false);
       r.notify({
         key: `${s.ticketId}:resolution:${s.eventSeq}`,
         kind: 'resolution',
@@ -110,6 +122,7 @@ export function applyAgentAction(
       break;
     case 'close':
       close(s, r, now, cal, input.reason ?? `closed by ${input.agent ?? 'an agent'}`);
+      endPause(s, r, now, cal, 'closed', false);
       break;
     case 'accept':
       // The intake's review keeps its original key; a review a reclassification started has its own.
@@ -218,9 +231,12 @@ export function applyCustomerReply(
       messageId,
     });
   }
-  // Under a scope review the answer reopens the ticket but its clock waits for the review (scope.ts backInScope).
-  if (from === 'pending_customer' && s.awaitingScopeReview)
-    s.scopePaused = [...new Set([...(s.scopePaused ?? []), 'resolution' as const])];
+  // Under a scope review the answer reopens the ticket but its clocks wait for the review (scope.ts backInScope).
+  // Whatever the ticket waited on, the customer's message ends the wait: the ticket is open again.
+  if (from === 'pending_customer' && s.awaitingScopeReview) {
+    s.scopePaused = [...new Set([...(s.scopePaused ?? []), ...(s.pause?.clocks ?? ['resolution' as const])])];
+    endPause(s, r, now, cal, 'customer_reply', false);
+  } else if (from === 'pending_customer' && s.pause) endPause(s, r, now, cal, 'customer_reply', true);
   else if (from === 'pending_customer') resumeResolution(s, r, now, cal, 'resumed');
   if (from === 'resolved') reopen(s, r, now);
   s.status = statusAfterCustomerReply(from);

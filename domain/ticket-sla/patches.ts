@@ -18,12 +18,12 @@
  * snapshot, an operator's `temporal workflow query`) replays the run on a worker until the namespace's retention
  * removes it. So the visibility queries below count closed runs too; Temporal lists closed runs only within retention.
  *
- * Why the domain takes a check: two of these (`assignee-mail`, `scope-review-reminder`) change what the domain
- * decides (the assignee's notices and timeline event, the scope review's reminder timer), not only how the
- * workflow carries it out. So `applyAgentAction` (assign), `applyCustomerReply`, `nextTimedEvent` and
+ * Why the domain takes a check: three of these (`assignee-mail`, `scope-review-reminder`, `pause-reasons`) change
+ * what the domain decides (the assignee's notices and timeline event, the scope review's reminder timer, which
+ * clocks a pause stops and its end timer), not only how the workflow carries it out. So `applyAgentAction` (assign), `applyCustomerReply`, `nextTimedEvent` and
  * `fireTimedEvent` take a `PatchCheck` and ask it only where the new behaviour would act. Without it old runs
  * would get the new effects on replay (mail and timers they never had: a non-determinism error), so it stays
- * until the last of those two patches is deleted; then the parameter goes too.
+ * until the last of those patches is deleted; then the parameter goes too.
  */
 
 export interface PatchPlan {
@@ -104,6 +104,18 @@ export const PATCH_PLAN = [
     stage: 'patched',
     ...retirement('the bounded local activities'),
   },
+  {
+    id: 'pause-reasons',
+    changed:
+      "Setting a ticket pending names what it waits on (the policy's `pauses`): the reason decides which clocks " +
+      'pause, and a reason with `maxMinutes` starts a timer that ends the pause by itself, resumes the clocks and ' +
+      'mails the assignee (one more timer and one more mail per such pause); a wait on a known vendor runs the ' +
+      "vendor's clock on its calendar, with a warning and a breach timer (mails to the assignee, a chaser to the " +
+      "vendor's contacts); each pause ending is on the timeline.",
+    since: { commit: '8bbbbeb', date: '2026-12-07', generation: 'deadline-at-temporal-cost' },
+    stage: 'patched',
+    ...retirement('the pause reasons'),
+  },
 ] as const satisfies readonly PatchPlan[];
 
 export type PatchId = (typeof PATCH_PLAN)[number]['id'];
@@ -115,6 +127,7 @@ export const PATCHES = {
   scopeReviewReminder: 'scope-review-reminder',
   continueAsNewCarriesEffects: 'continue-as-new-carries-effects',
   deadlineAtTemporalCost: 'deadline-at-temporal-cost',
+  pauseReasons: 'pause-reasons',
 } as const satisfies Record<string, PatchId>;
 
 /**
@@ -156,6 +169,7 @@ export const HISTORY_GENERATIONS = [
       'scope-review-reminder',
       'continue-as-new-carries-effects',
       'deadline-at-temporal-cost',
+      'pause-reasons',
     ],
     folder: '.',
   },

@@ -8,7 +8,16 @@ import type { Priority } from '../policy';
 import type { SlaClockState } from '../sla-clock';
 import type { AgentAction, TicketStatus } from '../ticket';
 import { round } from './core';
-import type { ClockSnapshot, LiveSession, SlaState, TicketSlaState, TicketSnapshot } from './types';
+import { pausedTimeAt } from './pauses';
+import type {
+  ClockSnapshot,
+  LiveSession,
+  PausedTotal,
+  PauseSnapshot,
+  SlaState,
+  TicketSlaState,
+  TicketSnapshot,
+} from './types';
 
 export interface TicketProjection {
   id: string;
@@ -26,6 +35,8 @@ export interface TicketProjection {
   slaState: string;
   nextDeadline?: string;
   scopeReviewDueAt?: string;
+  /** What the ticket waits on, in its pause reason's words (the portal says it); absent when it waits on nothing named. */
+  waitingOn?: string;
   clocks: ClockSnapshot[];
   receivedAt: string;
   updatedAt: string;
@@ -41,6 +52,9 @@ export interface TicketProjection {
   availableActions?: AgentAction[];
   /** The clocks themselves (minutes used before the running stretch, its start): a read counts on to its own now. */
   clockStates?: SlaClockState[];
+  /** What the ticket waits on, and the time paused per reason by ended pauses (a read adds the running one's). */
+  pause?: PauseSnapshot | null;
+  pausedTotals?: Record<string, PausedTotal>;
 }
 
 /** `snap` is the state's snapshot at `now`, the instant of the change. */
@@ -60,6 +74,7 @@ export function ticketProjection(s: TicketSlaState, snap: TicketSnapshot, now: D
     // Under a scope review no clock runs: the review's end is the deadline lists sort and show it by.
     nextDeadline: snap.nextDeadline ?? snap.scopeReviewDueAt ?? undefined,
     scopeReviewDueAt: snap.scopeReviewDueAt ?? undefined,
+    waitingOn: snap.pause?.label,
     clocks: snap.clocks,
     receivedAt: s.receivedAt,
     updatedAt: now.toISOString(),
@@ -70,6 +85,8 @@ export function ticketProjection(s: TicketSlaState, snap: TicketSnapshot, now: D
     policy: snap.policy,
     availableActions: snap.availableActions,
     clockStates: Object.values(s.clocks).filter((c): c is SlaClockState => Boolean(c)),
+    pause: snap.pause,
+    pausedTotals: s.pausedTime ?? {},
   };
 }
 
@@ -125,5 +142,7 @@ export function snapshotAt(p: FullProjection, now: Date, cal: BusinessCalendar):
     calendar: p.calendar ?? null,
     policy: p.policy,
     availableActions: p.availableActions,
+    pause: p.pause ?? null,
+    pausedTime: pausedTimeAt(p.pausedTotals, p.pause ?? null, now, cal),
   };
 }

@@ -78,9 +78,9 @@ export function backInScope(
   }
   for (const metric of s.scopePaused ?? []) {
     const c = s.clocks[metric];
-    // A clock waiting on the customer (pending) stays paused until they answer.
-    if (c && !clock.isStopped(c) && !(metric === 'resolution' && s.status === 'pending_customer'))
-      s.clocks[metric] = clock.resumeClock(c, now);
+    // A clock the ticket's pause stopped (waiting on the customer, a third party, ...) stays paused until it ends.
+    const waiting = s.status === 'pending_customer' && (s.pause?.clocks ?? ['resolution']).includes(metric);
+    if (c && !clock.isStopped(c) && !waiting) s.clocks[metric] = clock.resumeClock(c, now);
   }
   s.scopePaused = undefined;
   const metric = METRICS.find((m) => isRunning(s.clocks[m]));

@@ -4,6 +4,8 @@ import type { BusinessCalendar } from '../calendar';
 import { METRICS, type TicketSlaState, type ClockSnapshot, type SlaState, type TicketSnapshot } from './types';
 import { availableActions, isTerminal } from '../ticket';
 import { firedKey, round, ticketFacts } from './core';
+import { pausedTimeRows, pauseSnapshot } from './pauses';
+import { vendorClockSnapshot } from './vendor-clock';
 
 export function snapshot(s: TicketSlaState, now: Date, cal: BusinessCalendar): TicketSnapshot {
   const clocks: ClockSnapshot[] = [];
@@ -39,6 +41,9 @@ export function snapshot(s: TicketSlaState, now: Date, cal: BusinessCalendar): T
       cycle,
     });
   }
+  // The vendor's clock is shown but is not the ticket's: it sets neither its SLA state nor its next deadline.
+  const vendorClock = vendorClockSnapshot(s, now);
+  if (vendorClock) clocks.push(vendorClock);
   return {
     ticketId: s.ticketId,
     status: s.status,
@@ -62,6 +67,8 @@ export function snapshot(s: TicketSlaState, now: Date, cal: BusinessCalendar): T
     calendar: s.terms?.calendar ?? null,
     policy: { id: s.policy.id, version: s.policy.version },
     availableActions: actionsNow(s),
+    pause: pauseSnapshot(s),
+    pausedTime: pausedTimeRows(s, now, cal),
   };
 }
 

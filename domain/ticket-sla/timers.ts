@@ -8,6 +8,8 @@ import { Recorder, touch, escalationLadder, isRunning, close, firedKey } from '.
 import { scopeReason } from './intake';
 import { fireLiveReminder, liveReminderEvents } from './live-session';
 import { stopPausedClocks } from './scope';
+import { endPause, expirePause, pauseExpiryEvent } from './pauses';
+import { fireVendorClock, vendorClockEvents } from './vendor-clock';
 
 /** The key a scope review's reminder is recorded under in `fired`: one per review. */
 const reviewReminderKey = (s: TicketSlaState) => `scope:${s.scopeReviews ?? 0}:reminder`;
@@ -69,6 +71,12 @@ export function nextTimedEvent(
     candidates.push({ kind: 'auto_close', at, describe: () => `auto-close ${cal.formatLocal(at)}` });
   }
   candidates.push(...liveReminderEvents(s, cal));
+  const pauseEnds = pauseExpiryEvent(s, cal);
+  const vendorEvents = vendorClockEvents(s, cal);
+  if ((pauseEnds || vendorEvents.length) && patched(PATCHES.pauseReasons)) {
+    if (pauseEnds) candidates.push(pauseEnds);
+    candidates.push(...vendorEvents);
+  }
   candidates.sort((a, b) => a.at.getTime() - b.at.getTime());
   return candidates[0] ?? null;
 }
@@ -172,7 +180,16 @@ export function fireTimedEvent(
       s.awaitingScopeReview = false;
       s.scopeReviewRemindAt = undefined;
       s.status = 'out_of_scope';
+      endPause(s, r, now, cal, 'out_of_scope', false);
       r.event('out_of_scope', now, { dueAt, detail: { category: s.category, reason: scopeReason(s.category) } });
+      break;
+    case 'vendor_warning':
+    case 'vendor_breach':
+      fireVendorClock(s, r, e.kind, now);
+      break;
+    case 'pause_expired':
+      // The pause lasts exactly its maximum, however late the timer ran: it ends, and the clocks resume, at e.at.
+      expirePause(s, r, e.at, cal);
       break;
     case 'auto_close':
       close(s, r, now, cal, 'closed automatically after the quiet period');

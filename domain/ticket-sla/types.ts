@@ -4,6 +4,8 @@ import type { CalendarSpec } from '../calendar';
 import type { Metric, Priority, SlaPolicy } from '../policy';
 import type { SlaClockState } from '../sla-clock';
 import type { AgentAction, Channel, LiveSupportTool, TicketStatus } from '../ticket';
+import type { ActivePause, PausedTimeRow, PausedTotal, PauseSnapshot } from './pause-types';
+export type * from './pause-types';
 
 export const METRICS: readonly Metric[] = ['first_response', 'next_response', 'resolution'];
 
@@ -73,6 +75,10 @@ export interface TicketSlaState extends TicketIntake {
    * review window in); absent for reviews started before the reminder existed.
    */
   scopeReviewRemindAt?: string;
+  /** What the ticket waits on while it is pending (tickets set pending before pause reasons existed have none). */
+  pause?: ActivePause;
+  /** Pauses ended so far, per reason id: how many and how long (business minutes on the ticket's calendar, and wall minutes). */
+  pausedTime?: Record<string, PausedTotal>;
 }
 
 export type SlaEventType =
@@ -92,7 +98,10 @@ export type SlaEventType =
   | 'retimed'
   | 'reclassified'
   | 'live_session'
-  | 'assigned';
+  | 'assigned'
+  | 'pause_ended'
+  | 'vendor_warning'
+  | 'vendor_breached';
 
 /** The SLA events webhook subscribers can receive. */
 export const WEBHOOK_EVENTS = [
@@ -132,14 +141,20 @@ export type NotificationKind =
   | 'live_confirmed'
   | 'live_reminder'
   | 'assigned'
-  | 'customer_reply';
+  | 'customer_reply'
+  | 'pause_expired'
+  | 'vendor_warning'
+  | 'vendor_breach'
+  | 'vendor_chaser';
 
 /** Who a notice goes to: the customer, the contacts of an escalation level, or one agent (by user id). */
 export type NoticeAudience =
   | { kind: 'customer' }
   | { kind: 'level'; level: string }
   /** `by`: the user whose action this notice is about; an agent is never mailed about their own. */
-  | { kind: 'agent'; agent: string; by?: string };
+  | { kind: 'agent'; agent: string; by?: string }
+  /** Addresses outside the desk (a vendor's contacts). */
+  | { kind: 'emails'; emails: string[] };
 
 export type Effect =
   | { type: 'event'; event: SlaEvent }
@@ -161,7 +176,16 @@ export type Effect =
     };
 
 export type TimedEventKind =
-  'warning' | 'breach' | 'escalate' | 'scope_review_reminder' | 'scope_review_expired' | 'auto_close' | 'live_reminder';
+  | 'warning'
+  | 'breach'
+  | 'escalate'
+  | 'scope_review_reminder'
+  | 'scope_review_expired'
+  | 'auto_close'
+  | 'live_reminder'
+  | 'pause_expired'
+  | 'vendor_warning'
+  | 'vendor_breach';
 
 export interface TimedEvent {
   kind: TimedEventKind;
@@ -177,7 +201,9 @@ export interface TimedEvent {
 export type SlaState = 'ok' | 'warning' | 'breached';
 
 export interface ClockSnapshot {
-  metric: Metric;
+  /** `vendor`: the clock of the third party the ticket waits on (`vendor` names it), on the vendor's calendar. */
+  metric: Metric | 'vendor';
+  vendor?: string;
   clock: 'business' | '24x7';
   targetMinutes: number;
   usedMinutes: number;
@@ -216,4 +242,8 @@ export interface TicketSnapshot {
   policy: { id: string; version: number };
   /** The agent actions valid now, by the ticket's own policy (domain/ticket.ts `availableActions`); none once finished. */
   availableActions: AgentAction[];
+  /** What the ticket waits on now, or null when it is not paused for a reason. */
+  pause: PauseSnapshot | null;
+  /** Time paused per reason so far (the current pause up to now included), in the order reasons were first used. */
+  pausedTime: PausedTimeRow[];
 }

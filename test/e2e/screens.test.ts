@@ -50,6 +50,8 @@ let browser: Browser;
 let consoleCookies = '';
 let portalCookies: Map<string, string>;
 let ticketId = '';
+/** A ticket waiting on a vendor (with a long name): its pause, the vendor's clock and the paused time. */
+let waitingId = '';
 
 beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
@@ -107,6 +109,26 @@ beforeAll(async () => {
   expect((await act('assign', { agent: agent.body.id })).status).toBe(200);
   expect((await act('reclassify', { category: 'incident', reason: 'Several customers report it' })).status).toBe(200);
   expect((await act('reply', { body: 'We can reproduce it and are working on a fix.' })).status).toBe(200);
+  const vendor = await admin.post('/api/v1/vendors', {
+    id: 'precision-hosting',
+    name: 'Präzisions-Hosting und Managed-Infrastructure-Dienstleistungen GmbH',
+    calendar: 'kolkata-office',
+    targetMinutes: 480,
+    contacts: ['escalations.managed-infrastructure@precision-hosting.example'],
+  });
+  expect(vendor.status, JSON.stringify(vendor.body)).toBe(201);
+  waitingId = ids[1]!;
+  await eventually(
+    async () => (await admin.get(`/api/v1/tickets/${waitingId}`)).body.status === 'acknowledged',
+    15_000,
+    'acknowledgement',
+  );
+  const waiting = await agentApi.post(`/api/v1/tickets/${waitingId}/actions/pending`, {
+    waitingOn: 'vendor',
+    vendor: 'precision-hosting',
+    reason: 'Hosting case PH-2026-118834 opened about the upstream connection resets',
+  });
+  expect(waiting.status, JSON.stringify(waiting.body)).toBe(200);
   await eventually(
     async () => (await admin.get('/api/v1/tickets?limit=50')).body.items.length === SUBJECTS.length,
     15_000,
@@ -147,6 +169,7 @@ const CLIPPED_LABELS = `[...document.querySelectorAll('svg[id$="-chart"]')].flat
 const PAGES: [string, () => string][] = [
   ['console-queue', () => '/console'],
   ['console-ticket', () => `/console/tickets/${ticketId}`],
+  ['console-ticket-waiting', () => `/console/tickets/${waitingId}`],
   ['console-dashboard', () => '/console/dashboard'],
   ['portal-tickets', () => '/portal'],
   ['portal-ticket', () => `/portal/tickets/${ticketId}`],
@@ -187,6 +210,20 @@ describe('screens that fit', () => {
     expect(await page.locator('#queue td.subject').allInnerTexts()).toEqual([
       expect.stringContaining('Invoices for November'),
     ]);
+    await ctx.close();
+  });
+
+  it("shows what a ticket waits on: the vendor's clock by the vendor's name, and the paused time", async () => {
+    const ctx = await contextAt(1400);
+    const page = await ctx.newPage();
+    await page.goto(`${stack.baseUrl}/console/tickets/${waitingId}`);
+    expect(await page.locator('#clocks tr[data-metric="vendor"] th').innerText()).toBe(
+      'Vendor: Präzisions-Hosting und Managed-Infrastructure-Dienstleistungen GmbH',
+    );
+    expect(await page.locator('#waiting-on').innerText()).toContain('Waiting on: Waiting on a third party');
+    expect(await page.locator('#paused-time tr[data-waiting-on="vendor"] td').first().innerText()).toBe(
+      'Waiting on a third party',
+    );
     await ctx.close();
   });
 

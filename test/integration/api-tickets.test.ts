@@ -148,6 +148,8 @@ describe('working a ticket through the API', () => {
       ['responded', 'first_response'],
       ['paused', 'resolution'],
       ['resumed', 'resolution'],
+      // The wait's end, with how long it lasted (pause reasons).
+      ['pause_ended', null],
       ['responded', 'next_response'],
       ['resolved', 'resolution'],
     ]);

@@ -35,6 +35,8 @@ const SLA = [
   'category',
   'customerId',
   'assigned',
+  // What the ticket waits on, in its pause reason's words (never which vendor).
+  'waitingOn',
   'escalationLevel',
   'slaState',
   'awaitingScopeReview',

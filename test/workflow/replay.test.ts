@@ -24,10 +24,11 @@ import { HISTORY_GENERATIONS, PATCH_PLAN, PATCHES, type PatchPlan } from '../../
  * those recorded with `scope-review-reminder` too (a scope review's reminder timer); `deadline-at-temporal-cost/` those
  * recorded with `continue-as-new-carries-effects` (test/workflow/lifecycle.test.ts and continue-as-new.test.ts: the
  * run that decided the switch with the patch's marker, and the run it continued as, which delivers the webhooks it
- * was handed); the folder itself holds those recorded with `deadline-at-temporal-cost` (every scenario recorded
- * again: the patch asked in the first task, one bounded local activity per change, the deadline timer kept; and
- * test/integration/customer-replies.test.ts: a run that took a customer's message and a live-session request as
- * updates, which replaced the signals other histories hold).
+ * was handed); the folder itself holds those recorded with `deadline-at-temporal-cost` and `pause-reasons`, which
+ * ship together (every scenario recorded again: the patch asked in the first task, one bounded local activity per
+ * change, the deadline timer kept; test/integration/customer-replies.test.ts: a run that took a customer's message
+ * and a live-session request as updates, which replaced the signals other histories hold;
+ * test/workflow/pause-reasons.test.ts: a hold that its `maxMinutes` timer ends, a vendor's breach).
  */
 const plan: readonly PatchPlan[] = PATCH_PLAN;
 const generations = HISTORY_GENERATIONS.map((g) => ({ ...g, patches: [...g.patches] as string[] }));

@@ -9,6 +9,7 @@ import {
   fireTimedEvent,
   liveOutcomeRefusal,
   nextTimedEvent,
+  pauseRefusal,
   receive,
   recordLiveOutcome,
   requestLiveSession,
@@ -91,7 +92,7 @@ export class Ticket {
     if (action === 'reclassify' && !(args.category && state.policy.categories.includes(args.category))) {
       throw new Error(`unknown category; use one of: ${state.policy.categories.join(', ')}`);
     }
-    const why = refusal(action, ticketFacts(state), args);
+    const why = refusal(action, ticketFacts(state), args) ?? (action === 'pending' ? pauseRefusal(state, args) : null);
     if (why) throw new Error(why);
   }
 
