@@ -50,14 +50,26 @@ const ticketStateSchema = new Schema(
     assignee: { type: String },
     escalationLevel: { type: String, required: true },
     slaState: { type: String, required: true },
-    nextDeadline: { type: Date, index: true },
+    nextDeadline: { type: Date },
     scopeReviewDueAt: { type: Date },
     clocks: { type: Schema.Types.Mixed },
-    receivedAt: { type: Date, required: true, index: true },
+    receivedAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },
   { versionKey: false, collection: 'ticket_states' },
 );
+/**
+ * One index per list, its key the list's sort (store/ticket-states.ts): MongoDB walks it and stops at the page's
+ * limit, and so does the patched FerretDB, which reads a sort in an index's order only when the sort is exactly that
+ * index's key (scripts/lib/ferretdb-index-patches.ts). Mongoose creates them at every start (autoIndex), so an
+ * existing deployment gets them on its next start.
+ */
+ticketStateSchema.index({ nextDeadline: 1, _id: 1 }); // the at-risk queue
+ticketStateSchema.index({ assignee: 1, nextDeadline: 1, _id: 1 }); // one agent's
+ticketStateSchema.index({ receivedAt: 1, _id: 1 }); // its tickets without a deadline, oldest first
+ticketStateSchema.index({ receivedAt: -1, _id: 1 }); // newest first
+ticketStateSchema.index({ customerId: 1, receivedAt: -1, _id: 1 }); // the portal: a customer's
+ticketStateSchema.index({ organizationId: 1, receivedAt: -1, _id: 1 }); // the portal: an organization's
 
 const slaEventSchema = new Schema(
   {
