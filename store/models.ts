@@ -36,6 +36,7 @@ const ticketSchema = new Schema(
   },
   { versionKey: false, collection: 'tickets' },
 );
+ticketSchema.index({ customerId: 1, receivedAt: -1 }); // a customer's newest (store/tickets.ts)
 
 const ticketStateSchema = new Schema(
   {
@@ -84,6 +85,8 @@ const slaEventSchema = new Schema(
   },
   { versionKey: false, collection: 'sla_events' },
 );
+// A ticket's timeline, thread and mail log: each read's sort is its index's key (see ticketStateSchema's indexes).
+slaEventSchema.index({ ticketId: 1, at: 1, _id: 1 });
 
 const notificationSchema = new Schema(
   {
@@ -100,6 +103,7 @@ const notificationSchema = new Schema(
   },
   { versionKey: false, collection: 'notifications' },
 );
+notificationSchema.index({ ticketId: 1, claimedAt: 1 });
 
 const userSchema = new Schema(
   {
@@ -134,6 +138,7 @@ const messageSchema = new Schema(
   },
   { versionKey: false, collection: 'messages' },
 );
+messageSchema.index({ ticketId: 1, createdAt: 1, _id: 1 });
 
 const slaVersionSchema = new Schema(
   {

@@ -56,7 +56,7 @@ export function createNotificationRepository(models: Models) {
       await notifications.updateOne({ _id: key as never }, { $set: { status: 'sent', sentAt: now } });
     },
     async forTicket(ticketId: string) {
-      return Notification.find({ ticketId }).sort({ claimedAt: 1 }).lean();
+      return Notification.find({ ticketId }).sort({ ticketId: 1, claimedAt: 1 }).lean(); // the sort is the index's key (models.ts)
     },
   };
 }

@@ -17,7 +17,7 @@ import { connectTestStore } from '../support/stack';
  */
 let store: Store;
 let list: ReturnType<typeof createTicketListQuery>['list'];
-type Find = { filter: Record<string, unknown>; sort: Record<string, 1 | -1>; limit: number };
+type Find = { coll: string; filter: Record<string, unknown>; sort: Record<string, 1 | -1>; limit: number };
 let finds: Find[] = [];
 
 const T0 = Date.UTC(2026, 11, 7, 12);
@@ -64,8 +64,8 @@ beforeAll(async () => {
   store = await connectTestStore();
   // Every query the lists send, as mongoose hands it to the driver, so the test explains exactly those.
   store.conn.set('debug', (coll: string, method: string, filter: Record<string, unknown>, options?: Partial<Find>) => {
-    if (coll === 'ticket_states' && method === 'find')
-      finds.push({ filter, sort: options?.sort ?? {}, limit: options?.limit ?? 0 });
+    if (method === 'find' || method === 'findOne')
+      finds.push({ coll, filter, sort: options?.sort ?? {}, limit: options?.limit ?? 0 });
   });
   list = createTicketListQuery({ TicketState: store.conn.model('TicketState') } as Models, 0).list;
   for (const r of rows) await store.ticketStates.upsert(r);
@@ -117,17 +117,82 @@ describe('the lists, read from an index', () => {
     await allPages({}, 'deadline', 10); // its last page reads the tickets without a deadline
     await store.ticketStates.forCustomer('cust-b', 'org-x', 5);
     expect(finds.length).toBeGreaterThanOrEqual(10);
-    for (const f of finds) {
-      const explained = await store.conn.db!.command({
-        explain: { find: 'ticket_states', filter: f.filter, sort: f.sort, limit: f.limit },
-      });
-      const plan = JSON.stringify(explained.queryPlanner);
-      const shape = JSON.stringify(f);
-      // FerretDB on SQLite: "SEARCH t USING INDEX …" or "SCAN t USING INDEX …", never a bare SCAN or a temporary
-      // B-tree for the ORDER BY. MongoDB: an IXSCAN, never a COLLSCAN.
-      expect(plan, shape).toMatch(/USING INDEX|IXSCAN/);
-      expect(plan, shape).not.toMatch(/COLLSCAN|TEMP B-TREE/);
-      for (const step of plan.match(/"(SCAN|SEARCH) [^"]*"/g) ?? []) expect(step, shape).toMatch(/USING (\w+ )?INDEX/);
-    }
+    await expectIndexPlans(finds);
+  });
+
+  it("reads a ticket's timeline, thread, mail log and files from an index", async () => {
+    const at = (n: number) => minutes(n);
+    await store.conn.collection('sla_events').insertMany(
+      Array.from({ length: 6 }, (_, n) => ({
+        _id: `LST00${n % 2}:${n}`,
+        ticketId: `LST00${n % 2}`,
+        type: 'x',
+        at: at(n),
+      })) as never[],
+    );
+    await store.conn.collection('messages').insertMany(
+      Array.from({ length: 6 }, (_, n) => ({
+        _id: `msg-${n}`,
+        ticketId: `LST00${n % 2}`,
+        authorId: 'a',
+        authorRole: 'agent',
+        authorName: 'A',
+        body: 'b',
+        internal: n % 3 === 0,
+        channel: 'api',
+        createdAt: at(n),
+      })) as never[],
+    );
+    await store.conn.collection('notifications').insertMany(
+      Array.from({ length: 6 }, (_, n) => ({
+        _id: `ntf-${n}`,
+        ticketId: `LST00${n % 2}`,
+        claimedAt: at(n),
+      })) as never[],
+    );
+    await store.conn.collection('attachments').insertMany(
+      Array.from({ length: 6 }, (_, n) => ({
+        _id: `att-${n}`,
+        ticketId: `LST00${n % 2}`,
+        createdAt: at(n),
+      })) as never[],
+    );
+    finds = [];
+    expect((await store.slaEvents.forTicket('LST001')).map((e) => e.at)).toEqual([at(1), at(3), at(5)]);
+    expect((await store.messages.forTicket('LST001', { includeInternal: false })).map((m) => m.id)).toEqual([
+      'msg-1',
+      'msg-5',
+    ]);
+    expect((await store.notifications.forTicket('LST000')).map((m) => m._id)).toEqual(['ntf-0', 'ntf-2', 'ntf-4']);
+    expect((await store.attachments.forTicket('LST000', 'any')).map((m) => m.id)).toEqual(['att-0', 'att-2', 'att-4']);
+    expect(finds.map((f) => f.coll).sort()).toEqual(['attachments', 'messages', 'notifications', 'sla_events']);
+    await expectIndexPlans(finds);
   });
 });
+
+describe('lookups by a unique key', () => {
+  it('find a user by key or address, and a ticket by its private link or customer, through their index', async () => {
+    finds = [];
+    await store.users.byApiKeyHash('no-such-hash');
+    await store.users.byEmail('nobody@example.com');
+    await store.tickets.byAccessTokenHash('no-such-hash');
+    await store.tickets.recentForCustomer('cust-a', 5);
+    expect(finds).toHaveLength(4);
+    await expectIndexPlans(finds);
+  });
+});
+
+async function expectIndexPlans(queries: Find[]) {
+  for (const f of queries) {
+    const explained = await store.conn.db!.command({
+      explain: { find: f.coll, filter: f.filter, sort: f.sort, limit: f.limit },
+    });
+    const plan = JSON.stringify(explained.queryPlanner);
+    const shape = JSON.stringify(f);
+    // FerretDB on SQLite: "SEARCH t USING INDEX …" or "SCAN t USING INDEX …", never a bare SCAN or a temporary
+    // B-tree for the ORDER BY. MongoDB: an IXSCAN, never a COLLSCAN.
+    expect(plan, shape).toMatch(/USING INDEX|IXSCAN/);
+    expect(plan, shape).not.toMatch(/COLLSCAN|TEMP B-TREE/);
+    for (const step of plan.match(/"(SCAN|SEARCH) [^"]*"/g) ?? []) expect(step, shape).toMatch(/USING (\w+ )?INDEX/);
+  }
+}
