@@ -12,12 +12,14 @@
  *   index's own expressions, and the handler skips its in-memory sort: its filter and limit iterators are lazy, so
  *   a page stops after `limit` matching documents instead of decoding the collection;
  * - under such a sort, a plain string equality on the index's first field, or its date bounds, become `WHERE` on
- *   that expression, so SQLite seeks to it (a customer's tickets, the next page of a queue);
- * - `_id: { $in: [strings] }` becomes `WHERE _id IN (…)` on the `_id` index (a page's rows by id).
+ *   that expression, so SQLite seeks to it (a customer's tickets, the next page of a queue); a field pinned by
+ *   equality leaves the ORDER BY, or SQLite sorts the whole group again in a temporary B-tree;
+ * - `_id: { $in: [strings] }` becomes `WHERE _id IN (…)` on the `_id` index (a page's rows by id);
+ * - `explain` shows the plan the query runs (test/integration/ticket-lists.test.ts reads it).
  *
  * The handler still filters every document the backend returns, so a `WHERE` can only narrow, never change, a
  * result. The ORDER BY is SQLite's order of the index's JSON text, which is MongoDB's for what sla-desk sorts by:
- * dates (13-digit milliseconds), ids made of letters, digits and `-:|_`; a JSON null sorts after every date, not
+ * dates (13-digit milliseconds), strings without characters below `#` or JSON escapes (ids, hashes, addresses); a JSON null sorts after every date, not
  * before as in MongoDB, so a sorted field that may be null is sorted only with its nulls filtered out
  * (store/ticket-states.ts). A string equality pushed down assumes its field holds scalars, as every schema here
  * does (a MongoDB equality also matches an array holding the value).
