@@ -27,7 +27,7 @@ export function createAttachmentRepository(models: ChannelModels) {
     async forTicket(ticketId: string, held: boolean | 'any' = false): Promise<AttachmentMeta[]> {
       const filter =
         held === 'any' ? { ticketId } : held ? { ticketId, held: true } : { ticketId, held: { $ne: true } };
-      const docs = await Model.find(filter).select({ data: 0 }).sort({ createdAt: 1, _id: 1 }).lean();
+      const docs = await Model.find(filter).select({ data: 0 }).sort({ ticketId: 1, createdAt: 1, _id: 1 }).lean(); // the sort is the index's key (channel-models.ts)
       return docs.map((d) => plain(d as unknown as Record<string, unknown>) as unknown as AttachmentMeta);
     },
     /** A released held mail's files become the ticket's, under the message the release added. */

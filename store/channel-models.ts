@@ -20,6 +20,7 @@ const attachmentSchema = new Schema(
   },
   { versionKey: false, collection: 'attachments' },
 );
+attachmentSchema.index({ ticketId: 1, createdAt: 1, _id: 1 }); // a ticket's files, oldest first
 
 const inboundMailSchema = new Schema(
   {

@@ -30,7 +30,7 @@ export function createMessageRepository(models: Models) {
     async forTicket(ticketId: string, opts: { includeInternal: boolean }): Promise<ThreadMessage[]> {
       const filter: Record<string, unknown> = { ticketId };
       if (!opts.includeInternal) filter.internal = false;
-      const docs = await Message.find(filter).sort({ createdAt: 1, _id: 1 }).lean();
+      const docs = await Message.find(filter).sort({ ticketId: 1, createdAt: 1, _id: 1 }).lean(); // the sort is the index's key (models.ts)
       return docs.map((d) => {
         const { _id, ...rest } = d as unknown as Record<string, unknown>;
         const m = { id: String(_id), ...(rest as Omit<ThreadMessage, 'id'>) };

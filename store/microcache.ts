@@ -3,8 +3,8 @@ import { LRUCache } from 'lru-cache';
 /**
  * A read that many callers repeat (every agent's queue page, polled) is answered from one query per
  * `ttlMs`: callers share the query in flight, and its result for `ttlMs` after it arrived. Failures
- * are not kept. On FerretDB, whose SQLite backend filters and sorts anything but `_id` by scanning the
- * collection, this turns N scans a second into one (issue 7, scale).
+ * are not kept. Issue 7 added it when every list scanned FerretDB's collection; the lists now read an index
+ * (store/models.ts), and it still turns N identical queries a second into one.
  *
  * `clock` is monotonic milliseconds (performance.now() by default); lru-cache reads a start of 0 as
  * "no ttl", so a clock given by a test starts above 0.

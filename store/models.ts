@@ -36,6 +36,7 @@ const ticketSchema = new Schema(
   },
   { versionKey: false, collection: 'tickets' },
 );
+ticketSchema.index({ customerId: 1, receivedAt: -1 }); // a customer's newest (store/tickets.ts)
 
 const ticketStateSchema = new Schema(
   {
@@ -50,15 +51,27 @@ const ticketStateSchema = new Schema(
     assignee: { type: String },
     escalationLevel: { type: String, required: true },
     slaState: { type: String, required: true },
-    nextDeadline: { type: Date, index: true },
+    nextDeadline: { type: Date },
     scopeReviewDueAt: { type: Date },
     waitingOn: { type: String },
     clocks: { type: Schema.Types.Mixed },
-    receivedAt: { type: Date, required: true, index: true },
+    receivedAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },
   { versionKey: false, collection: 'ticket_states' },
 );
+/**
+ * One index per list, its key the list's sort (store/ticket-states.ts): MongoDB walks it and stops at the page's
+ * limit, and so does the patched FerretDB, which reads a sort in an index's order only when the sort is exactly that
+ * index's key (scripts/lib/ferretdb-index-patches.ts). Mongoose creates them at every start (autoIndex), so an
+ * existing deployment gets them on its next start.
+ */
+ticketStateSchema.index({ nextDeadline: 1, _id: 1 }); // the at-risk queue
+ticketStateSchema.index({ assignee: 1, nextDeadline: 1, _id: 1 }); // one agent's
+ticketStateSchema.index({ receivedAt: 1, _id: 1 }); // its tickets without a deadline, oldest first
+ticketStateSchema.index({ receivedAt: -1, _id: 1 }); // newest first
+ticketStateSchema.index({ customerId: 1, receivedAt: -1, _id: 1 }); // the portal: a customer's
+ticketStateSchema.index({ organizationId: 1, receivedAt: -1, _id: 1 }); // the portal: an organization's
 
 const slaEventSchema = new Schema(
   {
@@ -73,6 +86,8 @@ const slaEventSchema = new Schema(
   },
   { versionKey: false, collection: 'sla_events' },
 );
+// A ticket's timeline, thread and mail log: each read's sort is its index's key (see ticketStateSchema's indexes).
+slaEventSchema.index({ ticketId: 1, at: 1, _id: 1 });
 
 const notificationSchema = new Schema(
   {
@@ -89,6 +104,7 @@ const notificationSchema = new Schema(
   },
   { versionKey: false, collection: 'notifications' },
 );
+notificationSchema.index({ ticketId: 1, claimedAt: 1 });
 
 const userSchema = new Schema(
   {
@@ -123,6 +139,7 @@ const messageSchema = new Schema(
   },
   { versionKey: false, collection: 'messages' },
 );
+messageSchema.index({ ticketId: 1, createdAt: 1, _id: 1 });
 
 const slaVersionSchema = new Schema(
   {

@@ -94,7 +94,7 @@ export function createNotificationRepository(models: Models) {
       );
     },
     async forTicket(ticketId: string) {
-      return Notification.find({ ticketId }).sort({ claimedAt: 1 }).lean();
+      return Notification.find({ ticketId }).sort({ ticketId: 1, claimedAt: 1 }).lean(); // the sort is the index's key (models.ts)
     },
   };
 }

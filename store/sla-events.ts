@@ -34,7 +34,7 @@ export function createSlaEventRepository(models: Models) {
       });
     },
     async forTicket(ticketId: string): Promise<Omit<SlaEventRecord, 'key'>[]> {
-      const docs = await SlaEvent.find({ ticketId }).sort({ at: 1, _id: 1 }).lean();
+      const docs = await SlaEvent.find({ ticketId }).sort({ ticketId: 1, at: 1, _id: 1 }).lean(); // the sort is the index's key (models.ts)
       return docs.map((d) => {
         const { _id, ...rest } = d as unknown as Record<string, unknown>;
         void _id;

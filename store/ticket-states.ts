@@ -100,10 +100,24 @@ export function createTicketStateRepository(models: Models) {
       organizationId: string | undefined,
       limit: number,
     ): Promise<TicketStateProjection[]> {
-      const filter = organizationId
-        ? { $or: [{ customerId: String(customerId) }, { organizationId: String(organizationId) }] }
-        : { customerId: String(customerId) };
-      const docs = await TicketState.find(filter).sort({ receivedAt: -1, _id: 1 }).limit(limit).lean();
+      // One query per index (models.ts) rather than an `$or`: each reads its newest `limit` and stops.
+      const newest = (key: 'customerId' | 'organizationId', value: string) =>
+        TicketState.find({ [key]: value })
+          .sort({ [key]: 1, receivedAt: -1, _id: 1 })
+          .limit(limit)
+          .lean();
+      const [own, organization] = await Promise.all([
+        newest('customerId', String(customerId)),
+        organizationId ? newest('organizationId', String(organizationId)) : [],
+      ]);
+      const byId = new Map([...own, ...organization].map((d) => [String(d._id), d]));
+      const docs = [...byId.values()]
+        .sort(
+          (a, b) =>
+            new Date(b.receivedAt).getTime() - new Date(a.receivedAt).getTime() ||
+            (String(a._id) < String(b._id) ? -1 : 1),
+        )
+        .slice(0, limit);
       return docs.map((d) => {
         const { _id, ...rest } = d as unknown as Record<string, unknown>;
         return { id: String(_id), ...(rest as Omit<TicketStateProjection, 'id'>) };
@@ -161,7 +175,8 @@ export function createTicketListQuery(models: Models, cacheMs = LIST_CACHE_MS) {
       if (f[key] !== undefined) q[key] = String(f[key]);
     }
     if (f.organizationId !== undefined) q.organizationId = f.organizationId === null ? null : String(f.organizationId);
-    if (f.assignees) q.assignee = { $in: f.assignees.map(String) };
+    // One assignee (an agent's own queue) is an equality, which the assignee's index seeks (see `list`).
+    if (f.assignees) q.assignee = f.assignees.length === 1 ? String(f.assignees[0]) : { $in: f.assignees.map(String) };
     if (f.ids) q._id = { $in: f.ids.map(String) };
     if (f.subjectContains) q.subject = { $regex: escapeRegex(f.subjectContains), $options: 'i' };
     return q;
@@ -173,16 +188,21 @@ export function createTicketListQuery(models: Models, cacheMs = LIST_CACHE_MS) {
     dir: 1 | -1,
     after: ListCursor | null,
     limit: number,
+    /** Equality fields put before the sort, so the sort is the key of their index (models.ts). */
+    prefix: string[] = [],
   ) {
     const q: Record<string, unknown> = { ...filter };
     if (after && after.value !== null) {
       const v = new Date(after.value);
-      q.$or = [{ [field]: dir === 1 ? { $gt: v } : { $lt: v } }, { [field]: v, _id: { $gt: after.id } }];
+      // The bound on the sort field itself is what lets both stores start the index walk at the cursor; the `$or`
+      // only breaks ties on `_id`.
+      q[field] = { ...(q[field] as object | undefined), [dir === 1 ? '$gte' : '$lte']: v };
+      q.$or = [{ [field]: dir === 1 ? { $gt: v } : { $lt: v } }, { _id: { $gt: after.id } }];
     } else if (after) {
       q._id = { ...(q._id as object | undefined), $gt: after.id }; // keeps a search's `$in`
     }
     return TicketState.find(q)
-      .sort({ [field]: dir, _id: 1 })
+      .sort({ ...Object.fromEntries(prefix.map((k) => [k, 1])), [field]: dir, _id: 1 })
       .limit(limit)
       .lean();
   }
@@ -190,6 +210,9 @@ export function createTicketListQuery(models: Models, cacheMs = LIST_CACHE_MS) {
   /**
    * The at-risk queue (`deadline`: soonest deadline first, tickets without one last) or the newest
    * first (`created`), paged by a cursor so inserts between pages never repeat or skip a ticket.
+   * Each page's sort is the key of an index (store/models.ts), so a page reads about `limit` rows whatever the
+   * desk's size; the deadline phase filters out the tickets without one (a null sorts first in MongoDB, last in
+   * FerretDB's index order), and they come after, in their own phase.
    */
   async function list(f: TicketListFilter, sort: TicketListSort, cursor: ListCursor | null, limit: number) {
     const filter = baseFilter(f);
@@ -199,7 +222,8 @@ export function createTicketListQuery(models: Models, cacheMs = LIST_CACHE_MS) {
     } else {
       docs = [];
       if (!cursor || cursor.phase === 'dated') {
-        docs = await page({ ...filter, nextDeadline: { $ne: null } }, 'nextDeadline', 1, cursor, limit + 1);
+        const prefix = typeof filter.assignee === 'string' ? ['assignee'] : [];
+        docs = await page({ ...filter, nextDeadline: { $ne: null } }, 'nextDeadline', 1, cursor, limit + 1, prefix);
       }
       if (docs.length <= limit) {
         const undatedCursor = cursor?.phase === 'undated' ? cursor : null;

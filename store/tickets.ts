@@ -40,7 +40,7 @@ export function createTicketRepository(models: Models) {
     ): Promise<{ id: string; subject: string; receivedAt: Date }[]> {
       const docs = await Ticket.find({ customerId: String(customerId) })
         .select({ subject: 1, receivedAt: 1 })
-        .sort({ receivedAt: -1 })
+        .sort({ customerId: 1, receivedAt: -1 }) // the index's key (models.ts)
         .limit(limit)
         .lean();
       return docs.map((d) => ({ id: String(d._id), subject: String(d.subject), receivedAt: d.receivedAt as Date }));
@@ -65,7 +65,10 @@ export function createTicketRepository(models: Models) {
       await Ticket.updateOne({ _id: id }, { $set: { accessTokenHash: hash } });
     },
     async byAccessTokenHash(hash: string): Promise<TicketContent | null> {
-      const doc = await Ticket.findOne({ accessTokenHash: String(hash) }).lean();
+      // Sorted by its index's key so the patched FerretDB seeks the index (scripts/lib/ferretdb-index-patches.ts).
+      const doc = await Ticket.findOne({ accessTokenHash: String(hash) })
+        .sort({ accessTokenHash: 1 })
+        .lean();
       return doc ? toPlain(doc as unknown as Record<string, unknown>) : null;
     },
   };

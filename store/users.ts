@@ -60,7 +60,7 @@ export function createUserRepository(models: Models) {
     /**
      * The user whose current key hashes to `hash`. A key seen before costs one read by `_id` (indexed on FerretDB
      * too) that also checks the hash is still the user's, so a key rotated or revoked by any API process stops
-     * working in every other at once; only a key not seen yet costs the search by hash (a scan on FerretDB).
+     * working in every other at once; only a key not seen yet costs the search by hash (through its index).
      */
     async byApiKeyHash(hash: string): Promise<User | null> {
       const owner = owners.get(hash);
@@ -69,7 +69,8 @@ export function createUserRepository(models: Models) {
         if (!doc) owners.delete(hash);
         return doc ? toPlain(doc as unknown as Record<string, unknown>) : null;
       }
-      const doc = await UserModel.findOne({ apiKeyHash: hash }).lean();
+      // Sorted by the unique index's key: the patched FerretDB then seeks the index (ferretdb-index-patches.ts).
+      const doc = await UserModel.findOne({ apiKeyHash: hash }).sort({ apiKeyHash: 1 }).lean();
       if (!doc) return null;
       owners.set(hash, String(doc._id));
       return toPlain(doc as unknown as Record<string, unknown>);
@@ -112,7 +113,7 @@ export function createUserRepository(models: Models) {
     async byEmail(email: string): Promise<User | null> {
       const canonical = canonicalOrNull(email);
       if (!canonical) return null;
-      const doc = await UserModel.findOne({ email: canonical }).lean();
+      const doc = await UserModel.findOne({ email: canonical }).sort({ email: 1 }).lean(); // seeks, as above
       return doc ? toPlain(doc as unknown as Record<string, unknown>) : null;
     },
     /**
@@ -132,7 +133,7 @@ export function createUserRepository(models: Models) {
       // Most tickets come from customers we know: remembered, else one read; the upsert only for a new address.
       const remembered = byMail.get(normalized);
       if (remembered) return remembered;
-      const known = await UserModel.findOne({ email: normalized }).lean();
+      const known = await UserModel.findOne({ email: normalized }).sort({ email: 1 }).lean();
       if (known) return byMail.set(normalized, toPlain(known as unknown as Record<string, unknown>));
       const joins = await membership();
       await UserModel.updateOne(
@@ -151,7 +152,7 @@ export function createUserRepository(models: Models) {
         },
         { upsert: true },
       );
-      const doc = await UserModel.findOne({ email: normalized }).lean();
+      const doc = await UserModel.findOne({ email: normalized }).sort({ email: 1 }).lean();
       return byMail.set(normalized, toPlain(doc as unknown as Record<string, unknown>));
     },
   };

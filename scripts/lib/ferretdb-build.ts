@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { FERRETDB_INDEX_PATCHES } from './ferretdb-index-patches';
 
 /**
  * Builds tools/ferretdb against a patched copy of FerretDB 1.24's source.
@@ -19,6 +20,7 @@ import path from 'node:path';
  * conditional updates (`{ _id, status: 'sending' }`, `{ _id, version: { $lt } }`) could both match
  * and both "win" — a mail claimed twice, an older projection written last. SQLite serialises writes
  * anyway, so one lock around the read-modify-write costs little.
+ * The rest let lists read from an index (ferretdb-index-patches.ts).
  * Go refuses overlays of files in the module cache, hence the copy and a `replace` directive, made
  * in a build folder of the tools cache, never in the repository.
  */
@@ -63,6 +65,7 @@ export const FERRETDB_PATCHES: SourcePatch[] = [
     from: 'func (h *Handler) findAndModifyDocument(ctx context.Context, params *common.FindAndModifyParams) (*findAndModifyResult, error) {\n',
     to: 'func (h *Handler) findAndModifyDocument(ctx context.Context, params *common.FindAndModifyParams) (*findAndModifyResult, error) {\n\twriteMu.Lock()\n\tdefer writeMu.Unlock()\n',
   },
+  ...FERRETDB_INDEX_PATCHES,
 ];
 
 /** Applies each patch; finding its text other than the expected number of times (another FerretDB version) is an error. */

@@ -96,6 +96,7 @@ export async function ensureMongoServer(dir: string, log: Log, env = process.env
     'tools/ferretdb/go.sum',
     'tools/ferretdb/main.go',
     'scripts/lib/ferretdb-build.ts',
+    'scripts/lib/ferretdb-index-patches.ts',
   ]);
   if (stampOk(stamp, want, bin)) return { kind: 'ferretdb', path: bin };
   const go = which('go', env);
