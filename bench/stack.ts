@@ -25,7 +25,7 @@ import { provision, repoRoot, type Tools } from '../scripts/lib/tools';
  * be killed with any signal and started again on the same port and data, which is what the fault
  * tests need; stop() ends everything and an exit hook SIGKILLs whatever is left if we crash.
  * With `cluster` (or BENCH_CLUSTER=1) it is the cluster mode of `npm run start:cluster` instead: the Temporal
- * server on its own PostgreSQL, two workers and two APIs.
+ * server on its own PostgreSQL, FerretDB on that PostgreSQL, two workers and two APIs.
  */
 
 const proto = protoPackage.temporal;
@@ -43,7 +43,7 @@ export interface StackOptions {
   nodeArgs?: string[];
   /** Keep DATA_DIR after stop() (also KEEP_BENCH_DATA=1). */
   keepData?: boolean;
-  /** The cluster mode (also BENCH_CLUSTER=1): Temporal server on PostgreSQL, two workers, two APIs. */
+  /** The cluster mode (also BENCH_CLUSTER=1): Temporal server and FerretDB on PostgreSQL, two workers, two APIs. */
   cluster?: boolean;
 }
 
@@ -141,6 +141,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       ports: await freePorts(),
       uiPort: 0,
       namespace: 'default',
+      mongo: { server: tools.mongo, port: mongoPort },
       log,
     });
   }
@@ -162,7 +163,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   let connection: Connection | undefined;
 
   /** The cluster's servers are started (and restarted) by scripts/lib/cluster.ts; the rest here. */
-  const startClusterServer = async (name: 'temporal' | 'postgresql') => {
+  const startClusterServer = async (name: 'temporal' | 'postgresql' | 'mongo') => {
     await clusterServers!.start(name);
     track(clusterServers!.child(name)!);
   };
@@ -180,6 +181,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       track(servers.temporal.child);
     },
     mongo: async () => {
+      if (clusterServers) return startClusterServer('mongo');
       servers.mongo = await startMongoServer({
         server: tools.mongo,
         port: mongoPort,
@@ -261,9 +263,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   }
 
   const childOf = (name: ProcessName): ChildProcess | undefined => {
-    if (name === 'temporal' || name === 'postgresql')
-      return clusterServers ? clusterServers.child(name) : name === 'temporal' ? servers.temporal?.child : undefined;
-    return name === 'mongo' ? servers.mongo?.child : apps[name];
+    if (name === 'temporal' || name === 'postgresql' || name === 'mongo') {
+      if (clusterServers) return clusterServers.child(name);
+      return name === 'postgresql' ? undefined : servers[name]?.child;
+    }
+    return apps[name];
   };
 
   async function kill(name: ProcessName, signal: NodeJS.Signals = 'SIGKILL') {
@@ -291,10 +295,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
   try {
     log(`DATA_DIR ${dataDir}`);
-    await Promise.all([
-      cluster ? startServer.postgresql().then(startServer.temporal) : startServer.temporal(),
-      startServer.mongo(),
-    ]);
+    // The cluster's FerretDB keeps its documents in the cluster's PostgreSQL, so it starts once that is up.
+    if (cluster) await startServer.postgresql().then(startServer.mongo).then(startServer.temporal);
+    else await Promise.all([startServer.temporal(), startServer.mongo()]);
     sink = await startSmtpSink({ port: 0, dir: path.join(dataDir, 'outbox') });
     connection = await Connection.connect({ address: temporalAddress });
     // Worker and API bundle/compile in parallel; together they take most of the start-up time.
