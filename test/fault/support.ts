@@ -113,6 +113,13 @@ export interface LoadAnswer {
   id?: string;
 }
 
+/** The body a load's request sends under `key` (`<prefix>-<client>-<i>`); a retry with the key sends it again. */
+export const loadTicket = (key: string) => ({
+  ...urgentTicket(Number(key.split('-').at(-1))),
+  priority: 'normal',
+  subject: `Load ${key}`,
+});
+
 /** `clients` loops opening normal tickets (each with its Idempotency-Key) until stop(), which returns every answer. */
 export function ticketLoad(apis: ApiClient[], prefix: string, clients = 2): { stop(): Promise<LoadAnswer[]> } {
   const answers: LoadAnswer[] = [];
@@ -120,11 +127,9 @@ export function ticketLoad(apis: ApiClient[], prefix: string, clients = 2): { st
   const loops = Array.from({ length: clients }, async (_, c) => {
     for (let i = 0; running; i++) {
       const key = `${prefix}-${c}-${i}`;
-      const res = await apis[(c + i) % apis.length]!.post(
-        '/api/v1/tickets',
-        { ...urgentTicket(i), priority: 'normal', subject: `Load ${key}` },
-        { 'idempotency-key': key },
-      ).catch(() => ({ status: 0, headers: new Headers(), body: undefined }));
+      const res = await apis[(c + i) % apis.length]!.post('/api/v1/tickets', loadTicket(key), {
+        'idempotency-key': key,
+      }).catch(() => ({ status: 0, headers: new Headers(), body: undefined }));
       answers.push({ key, status: res.status, retryAfter: res.headers.get('retry-after'), id: res.body?.id });
       await delay(200);
     }
