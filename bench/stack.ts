@@ -43,6 +43,10 @@ export interface StackOptions {
   nodeArgs?: string[];
   /** Keep DATA_DIR after stop() (also KEEP_BENCH_DATA=1). */
   keepData?: boolean;
+  /** Start on this DATA_DIR (one restored from a backup) instead of a new temporary one; stop() leaves it. */
+  dataDir?: string;
+  /** ADMIN_API_KEY (the one the data was made with); a new random one unless given. */
+  adminKey?: string;
   /** The cluster mode (also BENCH_CLUSTER=1): Temporal server and FerretDB on PostgreSQL, two workers, two APIs. */
   cluster?: boolean;
 }
@@ -122,7 +126,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     need: { temporal: !cluster, cluster, mongo: true, testServer: false, chromium: false },
     log,
   })) as Tools;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sla-desk-stack-'));
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sla-desk-stack-'));
   // mkdtemp makes it private; the cluster's PostgreSQL runs as another user when we are root and must reach its data.
   if (cluster) fs.chmodSync(dataDir, 0o755);
   const logDir = path.join(dataDir, 'logs');
@@ -148,7 +152,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const temporalAddress = clusterServers?.address ?? `127.0.0.1:${temporalPort}`;
   const mongoUri = `mongodb://127.0.0.1:${mongoPort}/sla-desk`;
   const apiUrl = apiUrls[0]!;
-  const adminKey = `adm_${randomBytes(16).toString('hex')}`;
+  const adminKey = opts.adminKey ?? `adm_${randomBytes(16).toString('hex')}`;
   const metricsToken = `mtk_${randomBytes(16).toString('hex')}`;
   const taskQueue = 'tickets';
   let slaConfigPath = '';
@@ -289,7 +293,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     await connection?.close().catch(() => undefined);
     await Promise.all([servers.temporal?.stop(), servers.mongo?.stop(), clusterServers?.stopAll()]);
     await sink?.close();
-    if (!opts.keepData && process.env.KEEP_BENCH_DATA !== '1') fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!opts.keepData && !opts.dataDir && process.env.KEEP_BENCH_DATA !== '1')
+      fs.rmSync(dataDir, { recursive: true, force: true });
     else log(`data kept in ${dataDir}`);
   }
 
