@@ -63,6 +63,8 @@ export interface Stack {
   /** The bearer token the API's /metrics wants (METRICS_TOKEN). */
   metricsToken: string;
   temporalAddress: string;
+  /** The cluster mode's PostgreSQL (what `npm run backup` reaches it on as SLA_DESK_PG_PORT). */
+  pgPort?: number;
   mongoUri: string;
   outboxDir: string;
   taskQueue: string;
@@ -322,6 +324,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     adminKey,
     metricsToken,
     temporalAddress,
+    pgPort: cluster ? pgPort : undefined,
     mongoUri,
     outboxDir: sink.dir,
     taskQueue,

@@ -2,11 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { backup as sqliteBackup, DatabaseSync } from 'node:sqlite';
+import { adoptPostgresData, PG_DATA, snapshotPostgres } from './backup-postgres';
 import { packTarGz, unpackTarGz, type TarEntry } from './tar';
 
 /**
- * `npm run backup -- <file>` and `npm run restore -- <file>` for the DATA_DIR of `npm start` (the dev server's mode):
- * one gzipped tar of everything the desk keeps there, taken while it runs.
+ * `npm run backup -- <file>` and `npm run restore -- <file>`: one gzipped tar of everything the desk keeps in DATA_DIR,
+ * taken while it runs. In the cluster mode its PostgreSQL (Temporal and the documents) is copied by pg_basebackup
+ * (backup-postgres.ts) and the rest as below; in the dev server's mode:
  *
  * Each SQLite database (the Temporal dev server's temporal.sqlite, FerretDB's mongo/*.sqlite) is copied with SQLite's
  * online backup in one step, a snapshot of one committed state however busy the server is; a plain copy of a file
@@ -20,7 +22,8 @@ import { packTarGz, unpackTarGz, type TarEntry } from './tar';
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0');
 /** SQLite's own companions of a database: the online backup has read what of them counts. */
 const SQLITE_COMPANION = /-(wal|shm|journal)$/;
-const LEFT_OUT = new Set(['logs']);
+/** Logs; and the cluster's live PostgreSQL files, which only pg_basebackup copies consistently. */
+const LEFT_OUT = new Set(['logs', 'postgres']);
 
 function isSqlite(file: string): boolean {
   const head = Buffer.alloc(SQLITE_HEADER.length);
@@ -65,15 +68,35 @@ function rank(rel: string): number {
   return 2;
 }
 
-export async function backupDataDir(dataDir: string, archive: string): Promise<{ files: string[] }> {
+/** The cluster mode's PostgreSQL, to copy with pg_basebackup: its programs and the port it listens on. */
+export interface ClusterPostgres {
+  pgBin: string;
+  port: number;
+}
+
+export async function backupDataDir(
+  dataDir: string,
+  archive: string,
+  postgres?: ClusterPostgres,
+): Promise<{ files: string[] }> {
   if (!fs.existsSync(dataDir)) throw new Error(`${dataDir} does not exist: nothing to back up`);
-  if (fs.existsSync(path.join(dataDir, 'postgres')))
-    throw new Error(
-      `${dataDir} is the cluster mode's: back up its PostgreSQL with pg_dump / pg_basebackup (README, operations)`,
-    );
+  const cluster = fs.existsSync(path.join(dataDir, PG_DATA));
+  if (cluster && !postgres) throw new Error(`${dataDir} is the cluster mode's: its PostgreSQL must be given`);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'sla-desk-backup-'));
   try {
     const entries: TarEntry[] = [];
+    if (cluster) {
+      // First: it holds Temporal's databases and the documents, one instant for both (backup-postgres.ts).
+      const copy = path.join(scratch, 'pgdata');
+      snapshotPostgres(postgres!.pgBin, postgres!.port, copy);
+      for (const e of fs.readdirSync(copy, { withFileTypes: true, recursive: true })) {
+        const file = path.join(e.parentPath, e.name);
+        const name = `${PG_DATA}/${path.relative(copy, file).split(path.sep).join('/')}`;
+        const mode = fs.statSync(file).mode;
+        if (e.isDirectory()) entries.push({ name, mode, data: Buffer.alloc(0), dir: true });
+        else if (e.isFile()) entries.push({ name, mode, data: fs.readFileSync(file) });
+      }
+    }
     const files = filesUnder(dataDir).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
     for (const rel of files) {
       const file = path.join(dataDir, rel);
@@ -86,7 +109,7 @@ export async function backupDataDir(dataDir: string, archive: string): Promise<{
     const tmp = `${archive}.partial`;
     fs.writeFileSync(tmp, packTarGz(entries), { mode: 0o600 });
     fs.renameSync(tmp, archive);
-    return { files };
+    return { files: entries.filter((e) => !e.dir).map((e) => e.name) };
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
@@ -99,8 +122,13 @@ export function restoreDataDir(archive: string, dataDir: string): { files: strin
   for (const e of entries) {
     const target = path.resolve(dataDir, e.name);
     if (!target.startsWith(path.resolve(dataDir) + path.sep)) throw new Error(`${archive}: entry outside: ${e.name}`);
+    if (e.dir) {
+      fs.mkdirSync(target, { recursive: true });
+      continue;
+    }
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, e.data, { mode: e.mode });
   }
-  return { files: entries.map((e) => e.name) };
+  adoptPostgresData(dataDir);
+  return { files: entries.filter((e) => !e.dir).map((e) => e.name) };
 }

@@ -58,6 +58,9 @@ function runAs(): Identity {
   throw new Error('running as root and neither a `postgres` nor a `nobody` user exists to run PostgreSQL as');
 }
 
+/** The uid and gid PostgreSQL runs as (none when it runs as us); a restored data directory must be theirs. */
+export const postgresOwner = (): Identity => runAs();
+
 const dataDir = (opts: PostgresOptions) => path.join(opts.dir, 'data');
 
 /** Creates the cluster on first use; returns whether it did. */

@@ -1,8 +1,9 @@
 import zlib from 'node:zlib';
 
 /**
- * A gzipped ustar archive of regular files, what `tar czf` writes and `tar xzf` / `tar tzf` read, so an operator can
- * look into a backup with the usual tools. Only what a backup holds: files and their modes, no links or devices.
+ * A gzipped ustar archive of regular files and directories, what `tar czf` writes and `tar xzf` / `tar tzf` read, so
+ * an operator can look into a backup with the usual tools. Only what a backup holds: no links or devices. Directories
+ * are entries of their own because some must exist even when empty (PostgreSQL's pg_notify, pg_tblspc…).
  */
 
 export interface TarEntry {
@@ -10,6 +11,8 @@ export interface TarEntry {
   name: string;
   mode: number;
   data: Buffer;
+  /** A directory (its data empty). */
+  dir?: boolean;
 }
 
 const BLOCK = 512;
@@ -24,7 +27,7 @@ function octal(buf: Buffer, offset: number, length: number, value: number): void
 
 function header(entry: TarEntry, mtime: number): Buffer {
   const h = Buffer.alloc(BLOCK);
-  let name = entry.name;
+  let name = entry.dir ? `${entry.name}/` : entry.name;
   let prefix = '';
   if (Buffer.byteLength(name) > 100) {
     const cut = name.lastIndexOf('/', 155);
@@ -39,7 +42,7 @@ function header(entry: TarEntry, mtime: number): Buffer {
   octal(h, 124, 12, entry.data.length);
   octal(h, 136, 12, Math.floor(mtime / 1000));
   field(h, 148, 8, ' '.repeat(8));
-  field(h, 156, 1, '0');
+  field(h, 156, 1, entry.dir ? '5' : '0');
   field(h, 257, 6, 'ustar\0');
   field(h, 263, 2, '00');
   field(h, 345, 155, prefix);
@@ -77,7 +80,9 @@ export function unpackTarGz(archive: Buffer): TarEntry[] {
     const prefix = text(h, 345, 155);
     const name = prefix ? `${prefix}/${text(h, 0, 100)}` : text(h, 0, 100);
     const data = Buffer.from(tar.subarray(at + BLOCK, at + BLOCK + size));
-    if (type === '0' || type === '') entries.push({ name, mode: parseInt(text(h, 100, 8).trim(), 8), data });
+    const mode = parseInt(text(h, 100, 8).trim(), 8);
+    if (type === '0' || type === '') entries.push({ name, mode, data });
+    else if (type === '5') entries.push({ name: name.replace(/\/$/, ''), mode, data, dir: true });
     at += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
   }
   return entries;

@@ -15,7 +15,8 @@ import { outboxMessageIds, shortSla, ticketLoad, urgentTicket } from './support'
 const run = promisify(execFile);
 
 /**
- * The backup drill of `npm start`'s DATA_DIR (Temporal dev server and FerretDB on SQLite): urgent tickets acknowledged
+ * The backup drill of `npm start`'s DATA_DIR (Temporal dev server and FerretDB on SQLite) and of the cluster mode's
+ * (Temporal server and FerretDB on PostgreSQL, copied by pg_basebackup): urgent tickets acknowledged
  * and due within a minute, `npm run backup` while clients keep opening tickets, the desk stopped and its DATA_DIR gone,
  * `npm run restore` into a new one and the desk started on it. Every ticket accepted before the backup began is there
  * with its workflow; each deadline (those that fell while it was down, at start) fires once; no mail goes out twice.
@@ -24,18 +25,24 @@ const URGENT_S = 60;
 const COUNT = 8;
 const sla = shortSla(URGENT_S, 0.9);
 
-const npm = (script: 'backup' | 'restore', file: string, dataDir: string) =>
-  run('npm', ['run', '--silent', script, '--', file], { cwd: repoRoot, env: { ...process.env, DATA_DIR: dataDir } });
+const npm = (script: 'backup' | 'restore', file: string, env: Record<string, string>) =>
+  run('npm', ['run', '--silent', script, '--', file], { cwd: repoRoot, env: { ...process.env, ...env } });
 
-describe('backup and restore of the dev mode', () => {
+describe.each([
+  { mode: 'dev', cluster: false },
+  { mode: 'cluster', cluster: true },
+])('backup and restore of the $mode mode', ({ cluster }) => {
   it(
     'restores every ticket accepted before the backup; each deadline fires once after the restore, no mail twice',
-    { timeout: 600_000 },
+    { timeout: 900_000 },
     async () => {
       const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'sla-desk-drill-'));
+      // The cluster's PostgreSQL runs as another user when we are root, and must reach its restored data.
+      fs.chmodSync(scratch, 0o755);
       const archive = path.join(scratch, 'desk.tar.gz');
       const restored = path.join(scratch, 'restored');
-      let first: Stack | undefined = await startStack({ slaConfig: sla, env: { API_RATE_LIMIT: '1000000' } });
+      const stackOpts = { cluster, slaConfig: sla, env: { API_RATE_LIMIT: '1000000' } };
+      let first: Stack | undefined = await startStack(stackOpts);
       let second: Stack | undefined;
       let db: Connection | undefined;
       try {
@@ -57,15 +64,18 @@ describe('backup and restore of the dev mode', () => {
 
         // Under load: what was accepted before the backup began must come back; what came during it may.
         const during = ticketLoad([api], 'drill');
-        const { stdout } = await npm('backup', archive, first.dataDir);
+        const { stdout } = await npm('backup', archive, {
+          DATA_DIR: first.dataDir,
+          SLA_DESK_PG_PORT: String(first.pgPort ?? ''),
+        });
         await during.stop();
         expect(stdout).toMatch(/\[backup\]/);
         await first.stop();
         first = undefined;
 
-        await npm('restore', archive, restored);
+        await npm('restore', archive, { DATA_DIR: restored });
         // Idle since the first stack's stop: the deadlines that fell meanwhile fire as soon as the worker polls.
-        second = await startStack({ dataDir: restored, slaConfig: sla, adminKey });
+        second = await startStack({ ...stackOpts, dataDir: restored, adminKey });
         db = await openStore(second.mongoUri);
         expect(await db.collection('tickets').countDocuments({ _id: { $in: ids } as never })).toBe(COUNT);
         for (const id of ids) await second.client.workflow.getHandle(workflowIdFor(id)).describe();
