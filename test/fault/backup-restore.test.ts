@@ -70,6 +70,8 @@ describe.each([
         });
         await during.stop();
         expect(stdout).toMatch(/\[backup\]/);
+        // It holds the admin key and every secret: its owner's alone (SECURITY.md).
+        expect(fs.statSync(archive).mode & 0o777).toBe(0o600);
         await first.stop();
         first = undefined;
 
