@@ -16,8 +16,8 @@ import type { Log, Tools } from './tools';
 /**
  * The cluster mode's topology, the same as docker-compose.yml's (test/unit/cluster-topology.test.ts): Temporal on
  * PostgreSQL with 4 history shards and its UI, then two workers and two API instances on one task queue. The document
- * store is FerretDB on the same PostgreSQL (database `ferretdb`), so everything the desk keeps is in one server that
- * replicates and backs up as PostgreSQL does, and no SQLite file is written.
+ * store is FerretDB on the same PostgreSQL (database `ferretdb`), so the tickets' workflows and their content are in
+ * one server that replicates and backs up as PostgreSQL does (at one instant), and no SQLite file is written.
  */
 export const CLUSTER_TOPOLOGY = { workers: 2, apis: 2, historyShards: HISTORY_SHARDS } as const;
 
