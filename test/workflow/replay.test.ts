@@ -114,6 +114,31 @@ function rearmed(history: TimedHistory): string[] {
   return found;
 }
 
+type Payloads = Record<string, { data?: string }>;
+
+/**
+ * The search attributes a history upserted with the value the run already had (from its start, or an earlier
+ * upsert), as `<event id>:<attribute>`. Temporal's own change-version attribute is left out.
+ */
+function repeatedAttributes(history: TimedHistory): string[] {
+  const held = new Map<string, string | undefined>();
+  const found: string[] = [];
+  for (const e of history.events as (TimedHistory['events'][number] & {
+    workflowExecutionStartedEventAttributes?: { searchAttributes?: { indexedFields?: Payloads } };
+    upsertWorkflowSearchAttributesEventAttributes?: { searchAttributes: { indexedFields: Payloads } };
+  })[]) {
+    const started = e.workflowExecutionStartedEventAttributes?.searchAttributes?.indexedFields;
+    for (const [key, value] of Object.entries(started ?? {})) held.set(key, value.data);
+    const upserted = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes.indexedFields ?? {};
+    for (const [key, value] of Object.entries(upserted)) {
+      if (key === 'TemporalChangeVersion') continue;
+      if (held.has(key) && held.get(key) === value.data) found.push(`${e.eventId}:${key}`);
+      held.set(key, value.data);
+    }
+  }
+  return found;
+}
+
 /** The patch a `PATCHES.<name>` reference names. */
 const referenced = (text: string) =>
   [...text.matchAll(/PATCHES\.(\w+)/g)].map((m) => (PATCHES as Record<string, string>)[m[1]!] ?? `unknown ${m[1]}`);
@@ -260,6 +285,7 @@ describe('replay of recorded ticket histories', () => {
       ).toBe(true);
       expect(localActivityTypes(history), f).not.toContain('sendNotifications');
       expect(rearmed(history), `${f}: a timer cancelled and started again for the same instant`).toEqual([]);
+      expect(repeatedAttributes(history), `${f}: a search attribute upserted with the value it had`).toEqual([]);
     }
     // A local activity past its budget (the mail server held) goes on as a regular activity: the one with the failed
     // local attempt's marker before it.
@@ -279,6 +305,8 @@ describe('replay of recorded ticket histories', () => {
     // The check bites: runs recorded before re-armed the deadline timer whenever a message woke them.
     const before = files.filter((f) => !lean.includes(f));
     expect(before.filter((f) => rearmed(read(f) as TimedHistory).length > 0).length).toBeGreaterThanOrEqual(3);
+    // And upserted every attribute on every change, the unchanged ones too.
+    expect(before.filter((f) => repeatedAttributes(read(f) as TimedHistory).length > 0).length).toBeGreaterThan(10);
   });
 
   it("covers tickets assigned before the assignee's mails, and after them", () => {
