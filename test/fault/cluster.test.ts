@@ -52,7 +52,9 @@ const targets = {
 const live = useFaultStack({
   cluster: true,
   slaConfig: { ...sla, policy: { ...sla.policy, targets } },
-  env: { API_RATE_LIMIT: '1000000' },
+  // A SIGKILLed worker's tickets wait out its sticky-queue timeout before the other worker takes them: the test bounds
+  // that failover with the SDK's 10 s, the setting for several workers where a crash matters more than a burst (README).
+  env: { API_RATE_LIMIT: '1000000', WORKER_STICKY_TIMEOUT_MS: '10000' },
 });
 
 const mine = (ids: string[]) => ({ ticketId: { $in: ids } });

@@ -12,6 +12,16 @@ export class DeadlineTimer {
   /** The armed instant has come: the workflow wakes for it. */
   readonly due = (): boolean => this.armed?.fired === true;
 
+  /**
+   * Cancels the armed timer unless it waits for `next`, before a change's effects go out: the cancellation then comes
+   * first among the task's commands, as it did when each wake cancelled the timer.
+   */
+  keepOnly(next: TimedEvent | null): void {
+    if (!this.armed || this.armed.fired || this.armed.at === (next ? next.at.getTime() : null)) return;
+    this.armed.scope.cancel();
+    this.armed = null;
+  }
+
   /** Waits for `next` (nothing when null), reusing the timer already armed for the same instant. */
   arm(next: TimedEvent | null, now: Date): void {
     const at = next ? next.at.getTime() : null;

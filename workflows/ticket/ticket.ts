@@ -151,6 +151,11 @@ export class Ticket {
     this.record(acknowledged(this.state, now(), this.cal));
   }
 
+  /** The next timed event as the state stands, firing nothing. */
+  nextEvent(at: Date): TimedEvent | null {
+    return nextTimedEvent(this.state, at, this.cal, this.patched);
+  }
+
   /**
    * Fires what is due at `at` and answers 'fired', else answers the next timed event (null when only a message
    * can move the ticket). Everything due at one instant (a breach and the escalation it triggers) is one change:

@@ -64,6 +64,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   const woken = () => ticket.changed() || runs.ready() || timer.due();
   for (;;) {
     const changes = ticket.takeChanges();
+    if (changes && lean) timer.keepOnly(ticket.nextEvent(new Date(Date.now())));
     if (changes) effects.start(changes);
     if (ticket.finished) break;
     if (!lean || runs.pending()) await runs.continueIfDue();
