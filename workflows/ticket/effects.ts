@@ -9,6 +9,7 @@ import {
   type Effect,
   type PatchCheck,
   type SlaEvent,
+  type TicketSnapshot,
 } from '../../domain/ticket-sla';
 import { OperatorView } from './details';
 import { notificationSummary, notifyInput, webhookEvent, type NotifyEffect } from './notifications';
@@ -138,10 +139,8 @@ export class TicketEffects {
     const together = notices.some((e) => !this.isReceipt(e)) && this.patched(PATCHES.oneLocalActivityPerChange);
     this.mail(together ? notices.filter((e) => this.isReceipt(e)) : notices);
     const snap = this.ticket.snapshot();
-    const projection = ticketProjection(state, snap, new Date(Date.now()));
-    const records = events.map((e) => ({ ...e, ticketId: state.ticketId }));
+    const input = this.record(events, snap);
     const hookEvents = events.filter((e) => isWebhookEvent(e.type));
-    const input = { events: records, projection, webhookCandidates: hookEvents.map((e) => e.type) };
     const change = together
       ? this.mailAndRecord(
           notices.filter((e) => !this.isReceipt(e)),
@@ -159,6 +158,16 @@ export class TicketEffects {
     this.view.show(state, snap, cal);
   }
 
+  /** What the store keeps of a change: its timeline events, the ticket's row, and the event types webhooks may want. */
+  private record(events: SlaEvent[], snap: TicketSnapshot): TicketChangeInput {
+    const { state } = this.ticket;
+    return {
+      events: events.map((e) => ({ ...e, ticketId: state.ticketId })),
+      projection: ticketProjection(state, snap, new Date(Date.now())),
+      webhookCandidates: events.filter((e) => isWebhookEvent(e.type)).map((e) => e.type),
+    };
+  }
+
   /**
    * A change as one local activity, its mail (the receipt too) and its record together, awaited in one function:
    * each `.then` is a promise the SDK's stack-trace hook records, a cost paid on every deadline.
@@ -168,13 +177,8 @@ export class TicketEffects {
     const events = effects.flatMap((e) => (e.type === 'event' ? [e.event] : []));
     const notices = effects.filter((e): e is NotifyEffect => e.type === 'notify');
     const snap = this.ticket.snapshot();
-    const change = {
-      events: events.map((e) => ({ ...e, ticketId: state.ticketId })),
-      projection: ticketProjection(state, snap, new Date(Date.now())),
-      webhookCandidates: events.filter((e) => isWebhookEvent(e.type)).map((e) => e.type),
-    };
     this.localRunning += 1;
-    this.inFlight.push(this.carryOut(notices, change, events));
+    this.inFlight.push(this.carryOut(notices, this.record(events, snap), events));
     this.view.show(state, snap, this.ticket.cal);
   }
 
