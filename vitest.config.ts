@@ -12,7 +12,11 @@ const LONG_TESTS = ['test/fault/worker-kill.test.ts', 'test/fault/mongo-outage.t
  * machine busy with the other files' servers starves their workers long enough for a task to wait out its
  * sticky-queue timeout instead.
  */
-const RESTART_TESTS = ['test/fault/cluster.test.ts', 'test/fault/temporal-restart.test.ts'];
+const RESTART_TESTS = [
+  'test/fault/cluster.test.ts',
+  'test/fault/temporal-restart.test.ts',
+  'test/fault/backup-restore.test.ts',
+];
 
 export default defineConfig({
   test: {

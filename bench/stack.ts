@@ -25,7 +25,7 @@ import { provision, repoRoot, type Tools } from '../scripts/lib/tools';
  * be killed with any signal and started again on the same port and data, which is what the fault
  * tests need; stop() ends everything and an exit hook SIGKILLs whatever is left if we crash.
  * With `cluster` (or BENCH_CLUSTER=1) it is the cluster mode of `npm run start:cluster` instead: the Temporal
- * server on its own PostgreSQL, two workers and two APIs.
+ * server on its own PostgreSQL, FerretDB on that PostgreSQL, two workers and two APIs.
  */
 
 const proto = protoPackage.temporal;
@@ -43,7 +43,11 @@ export interface StackOptions {
   nodeArgs?: string[];
   /** Keep DATA_DIR after stop() (also KEEP_BENCH_DATA=1). */
   keepData?: boolean;
-  /** The cluster mode (also BENCH_CLUSTER=1): Temporal server on PostgreSQL, two workers, two APIs. */
+  /** Start on this DATA_DIR (one restored from a backup) instead of a new temporary one; stop() leaves it. */
+  dataDir?: string;
+  /** ADMIN_API_KEY (the one the data was made with); a new random one unless given. */
+  adminKey?: string;
+  /** The cluster mode (also BENCH_CLUSTER=1): Temporal server and FerretDB on PostgreSQL, two workers, two APIs. */
   cluster?: boolean;
 }
 
@@ -59,6 +63,8 @@ export interface Stack {
   /** The bearer token the API's /metrics wants (METRICS_TOKEN). */
   metricsToken: string;
   temporalAddress: string;
+  /** The cluster mode's PostgreSQL (what `npm run backup` reaches it on as SLA_DESK_PG_PORT). */
+  pgPort?: number;
   mongoUri: string;
   outboxDir: string;
   taskQueue: string;
@@ -122,7 +128,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     need: { temporal: !cluster, cluster, mongo: true, testServer: false, chromium: false },
     log,
   })) as Tools;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sla-desk-stack-'));
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sla-desk-stack-'));
   // mkdtemp makes it private; the cluster's PostgreSQL runs as another user when we are root and must reach its data.
   if (cluster) fs.chmodSync(dataDir, 0o755);
   const logDir = path.join(dataDir, 'logs');
@@ -141,13 +147,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       ports: await freePorts(),
       uiPort: 0,
       namespace: 'default',
+      mongo: { server: tools.mongo, port: mongoPort },
       log,
     });
   }
   const temporalAddress = clusterServers?.address ?? `127.0.0.1:${temporalPort}`;
   const mongoUri = `mongodb://127.0.0.1:${mongoPort}/sla-desk`;
   const apiUrl = apiUrls[0]!;
-  const adminKey = `adm_${randomBytes(16).toString('hex')}`;
+  const adminKey = opts.adminKey ?? `adm_${randomBytes(16).toString('hex')}`;
   const metricsToken = `mtk_${randomBytes(16).toString('hex')}`;
   const taskQueue = 'tickets';
   let slaConfigPath = '';
@@ -162,7 +169,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   let connection: Connection | undefined;
 
   /** The cluster's servers are started (and restarted) by scripts/lib/cluster.ts; the rest here. */
-  const startClusterServer = async (name: 'temporal' | 'postgresql') => {
+  const startClusterServer = async (name: 'temporal' | 'postgresql' | 'mongo') => {
     await clusterServers!.start(name);
     track(clusterServers!.child(name)!);
   };
@@ -180,6 +187,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       track(servers.temporal.child);
     },
     mongo: async () => {
+      if (clusterServers) return startClusterServer('mongo');
       servers.mongo = await startMongoServer({
         server: tools.mongo,
         port: mongoPort,
@@ -261,9 +269,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   }
 
   const childOf = (name: ProcessName): ChildProcess | undefined => {
-    if (name === 'temporal' || name === 'postgresql')
-      return clusterServers ? clusterServers.child(name) : name === 'temporal' ? servers.temporal?.child : undefined;
-    return name === 'mongo' ? servers.mongo?.child : apps[name];
+    if (name === 'temporal' || name === 'postgresql' || name === 'mongo') {
+      if (clusterServers) return clusterServers.child(name);
+      return name === 'postgresql' ? undefined : servers[name]?.child;
+    }
+    return apps[name];
   };
 
   async function kill(name: ProcessName, signal: NodeJS.Signals = 'SIGKILL') {
@@ -285,16 +295,16 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     await connection?.close().catch(() => undefined);
     await Promise.all([servers.temporal?.stop(), servers.mongo?.stop(), clusterServers?.stopAll()]);
     await sink?.close();
-    if (!opts.keepData && process.env.KEEP_BENCH_DATA !== '1') fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!opts.keepData && !opts.dataDir && process.env.KEEP_BENCH_DATA !== '1')
+      fs.rmSync(dataDir, { recursive: true, force: true });
     else log(`data kept in ${dataDir}`);
   }
 
   try {
     log(`DATA_DIR ${dataDir}`);
-    await Promise.all([
-      cluster ? startServer.postgresql().then(startServer.temporal) : startServer.temporal(),
-      startServer.mongo(),
-    ]);
+    // The cluster's FerretDB keeps its documents in the cluster's PostgreSQL, so it starts once that is up.
+    if (cluster) await startServer.postgresql().then(startServer.mongo).then(startServer.temporal);
+    else await Promise.all([startServer.temporal(), startServer.mongo()]);
     sink = await startSmtpSink({ port: 0, dir: path.join(dataDir, 'outbox') });
     connection = await Connection.connect({ address: temporalAddress });
     // Worker and API bundle/compile in parallel; together they take most of the start-up time.
@@ -314,6 +324,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     adminKey,
     metricsToken,
     temporalAddress,
+    pgPort: cluster ? pgPort : undefined,
     mongoUri,
     outboxDir: sink.dir,
     taskQueue,

@@ -12,7 +12,8 @@ import { MissingToolError, provision, repoRoot } from './lib/tools';
  * `npm start`: the whole product on one machine. Starts whatever is not given by environment
  * (Temporal dev server, FerretDB, an SMTP outbox), then the worker and the API; Ctrl-C stops all.
  * `npm run start:cluster` (or SLA_DESK_CLUSTER=1): the real Temporal server on a private PostgreSQL with
- * its UI instead of the dev server, then two workers and two APIs, the topology of docker-compose.yml.
+ * its UI instead of the dev server, FerretDB on that PostgreSQL, then two workers and two APIs, the topology of
+ * docker-compose.yml.
  */
 const say = (line: string) => console.log(`[start] ${line}`);
 const cluster = process.argv.includes('--cluster') || process.env.SLA_DESK_CLUSTER === '1';
@@ -89,7 +90,7 @@ try {
     // SLA_DESK_PG_PORT: the private PostgreSQL's port; 5433 leaves a system PostgreSQL's 5432 alone.
     const pgPort = Number(process.env.SLA_DESK_PG_PORT ?? 5433);
     say(
-      `starting PostgreSQL on ${pgPort}, Temporal server (${CLUSTER_TOPOLOGY.historyShards} history shards) on ${config.temporal.address}, UI on ${config.temporal.uiUrl}`,
+      `starting PostgreSQL on ${pgPort}${config.mongo.embedded ? `, ${tools.mongo!.kind} on port ${config.mongo.port}` : ''}, Temporal server (${CLUSTER_TOPOLOGY.historyShards} history shards) on ${config.temporal.address}, UI on ${config.temporal.uiUrl}`,
     );
     const log = (l: string) => say(l);
     const started = clusterServers(tools.cluster!, {
@@ -98,11 +99,14 @@ try {
       ports: portsFrom(config.temporal.port),
       uiPort: config.temporal.uiPort,
       namespace: config.temporal.namespace,
+      // FerretDB on the same PostgreSQL (database `ferretdb`); no SQLite in this mode.
+      mongo: config.mongo.embedded ? { server: tools.mongo!, port: config.mongo.port } : undefined,
       log,
     });
     servers.push({ name: 'cluster', stop: () => started.stopAll() });
     await started.startAll();
     env.TEMPORAL_ADDRESS = config.temporal.address;
+    if (config.mongo.embedded) env.MONGODB_URI = config.mongo.uri;
   } else if (config.temporal.embedded) {
     checkDataDirMode(config.dataDir, 'dev');
     say(`starting Temporal dev server on ${config.temporal.address} (UI ${config.temporal.uiUrl})`);
@@ -118,7 +122,7 @@ try {
     );
     env.TEMPORAL_ADDRESS = config.temporal.address;
   }
-  if (config.mongo.embedded) {
+  if (config.mongo.embedded && !(config.temporal.embedded && cluster)) {
     say(`starting ${tools.mongo!.kind} on port ${config.mongo.port}`);
     servers.push(
       await startMongoServer({

@@ -5,12 +5,15 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { freePort, startMongoServer, startTemporalDevServer, type ManagedProcess } from '../scripts/lib/servers';
 import { startSmtpSink, type SmtpSink } from '../scripts/lib/smtp-sink';
+import { startDocumentsOnPostgres } from './support/postgres-store';
 import { provision } from '../scripts/lib/tools';
 import { workflowsPath } from '../worker/create-worker';
 
 /**
  * Starts the real servers once per test run on free ports: the Temporal dev server, FerretDB and
  * an SMTP outbox. TEMPORAL_ADDRESS / MONGODB_URI point the tests at existing servers instead.
+ * SLA_DESK_TEST_STORE=postgresql runs FerretDB on a PostgreSQL of its own, the cluster mode's document store,
+ * instead of on SQLite files.
  */
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -26,6 +29,8 @@ declare module 'vitest' {
 }
 
 const started: ManagedProcess[] = [];
+/** Stopped one after another, after the others: FerretDB before the PostgreSQL it keeps its documents in. */
+const stopInOrder: ManagedProcess[] = [];
 let sink: SmtpSink | undefined;
 let runDir = '';
 
@@ -48,6 +53,11 @@ export async function setup(project: TestProject) {
     })(),
     (async () => {
       if (process.env.MONGODB_URI) return process.env.MONGODB_URI;
+      if (process.env.SLA_DESK_TEST_STORE === 'postgresql') {
+        const { servers, uri } = await startDocumentsOnPostgres(tools.mongo!, runDir, log);
+        stopInOrder.push(...servers);
+        return uri;
+      }
       const port = await freePort();
       started.push(
         await startMongoServer({
@@ -83,6 +93,7 @@ async function writeWorkflowBundle(file: string): Promise<string> {
 
 export async function teardown() {
   await Promise.all(started.map((s) => s.stop()));
+  for (const s of stopInOrder) await s.stop();
   await sink?.close();
   if (runDir && !process.env.KEEP_TEST_DATA) fs.rmSync(runDir, { recursive: true, force: true });
 }

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ClusterTools } from './cluster-tools';
-import { startPostgres } from './postgres';
-import type { ManagedProcess } from './servers';
+import { createDocumentsDatabase, documentsUrl, startPostgres } from './postgres';
+import { startMongoServer, type ManagedProcess } from './servers';
 import {
   HISTORY_SHARDS,
   prepareNamespace,
@@ -11,15 +11,17 @@ import {
   type TemporalClusterPorts,
 } from './temporal-cluster';
 import { startTemporalUi } from './temporal-ui';
-import type { Log } from './tools';
+import type { Log, Tools } from './tools';
 
 /**
  * The cluster mode's topology, the same as docker-compose.yml's (test/unit/cluster-topology.test.ts): Temporal on
- * PostgreSQL with 4 history shards and its UI, then two workers and two API instances on one task queue.
+ * PostgreSQL with 4 history shards and its UI, then two workers and two API instances on one task queue. The document
+ * store is FerretDB on the same PostgreSQL (database `ferretdb`), so the tickets' workflows and their content are in
+ * one server that replicates and backs up as PostgreSQL does (at one instant), and no SQLite file is written.
  */
 export const CLUSTER_TOPOLOGY = { workers: 2, apis: 2, historyShards: HISTORY_SHARDS } as const;
 
-export type ClusterServerName = 'postgresql' | 'temporal' | 'temporal-ui';
+export type ClusterServerName = 'postgresql' | 'mongo' | 'temporal' | 'temporal-ui';
 
 export interface ClusterLayout {
   dataDir: string;
@@ -28,6 +30,8 @@ export interface ClusterLayout {
   /** 0: no UI (tests). */
   uiPort: number;
   namespace: string;
+  /** The document store to run (FerretDB on PostgreSQL; mongod on its own files); none when MONGODB_URI names one. */
+  mongo?: { server: Tools['mongo']; port: number };
   log: Log;
 }
 
@@ -37,13 +41,14 @@ export interface ClusterServers {
   /** Starts one server again on its data (the fault tests stop and start them one at a time). */
   start(name: ClusterServerName): Promise<void>;
   stop(name: ClusterServerName): Promise<void>;
-  /** PostgreSQL, then the Temporal server (schemas, namespace, search attributes), then the UI if it has a port. */
+  /** PostgreSQL, the document store, the Temporal server (schemas, namespace, search attributes), the UI if it has a port. */
   startAll(): Promise<void>;
   stopAll(): Promise<void>;
 }
 
 /** Which kind of Temporal a DATA_DIR holds, so the two modes never share one (their tickets would not match). */
 export function checkDataDirMode(dataDir: string, mode: 'dev' | 'cluster'): void {
+  if (mode === 'cluster') checkNoSqliteDocuments(dataDir);
   const other = mode === 'cluster' ? path.join(dataDir, 'temporal.sqlite') : path.join(dataDir, 'postgres');
   if (fs.existsSync(other)) {
     const hint =
@@ -54,6 +59,19 @@ export function checkDataDirMode(dataDir: string, mode: 'dev' | 'cluster'): void
       `${dataDir} holds the ${mode === 'cluster' ? 'dev server' : 'cluster mode'}'s Temporal data (${path.basename(other)}): ${hint}`,
     );
   }
+}
+
+/**
+ * Before FerretDB ran on the cluster's PostgreSQL it kept the documents in SQLite files under DATA_DIR/mongo: a
+ * cluster started on such a DATA_DIR would find none of its tickets' content. It refuses, and says how to carry on.
+ */
+function checkNoSqliteDocuments(dataDir: string): void {
+  const dir = path.join(dataDir, 'mongo');
+  const sqlite = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.sqlite')) : [];
+  if (sqlite.length)
+    throw new Error(
+      `${dir} holds the document store on SQLite (${sqlite.join(', ')}), from before the cluster mode kept it in PostgreSQL: give the cluster mode a new DATA_DIR (or remove this one, and its tickets with it)`,
+    );
 }
 
 export function clusterServers(tools: ClusterTools, layout: ClusterLayout): ClusterServers {
@@ -70,6 +88,14 @@ export function clusterServers(tools: ClusterTools, layout: ClusterLayout): Clus
         port: layout.pgPort,
         logFile: path.join(logs, 'postgresql.log'),
       }),
+    mongo: async () => {
+      const { server, port } = layout.mongo!;
+      const logFile = path.join(logs, 'mongo.log');
+      if (server.kind !== 'ferretdb')
+        return startMongoServer({ server, port, dataDir: path.join(layout.dataDir, 'mongo'), logFile });
+      createDocumentsDatabase(tools.pgBin, layout.pgPort);
+      return startMongoServer({ server, port, postgresqlUrl: documentsUrl(layout.pgPort), logFile });
+    },
     temporal: async () => {
       if (!schemasReady) {
         await setupSchemas({
@@ -113,6 +139,7 @@ export function clusterServers(tools: ClusterTools, layout: ClusterLayout): Clus
     },
     async startAll() {
       await servers.start('postgresql');
+      if (layout.mongo) await servers.start('mongo');
       await servers.start('temporal');
       if (layout.uiPort) await servers.start('temporal-ui');
     },
@@ -120,6 +147,7 @@ export function clusterServers(tools: ClusterTools, layout: ClusterLayout): Clus
       // Clients first, the database last, so nothing logs a lost connection on the way down.
       await servers.stop('temporal-ui');
       await servers.stop('temporal');
+      await servers.stop('mongo');
       await servers.stop('postgresql');
     },
   };

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { FERRETDB_INDEX_PATCHES } from './ferretdb-index-patches';
 
 /**
- * Builds tools/ferretdb against a patched copy of FerretDB 1.24's source.
+ * Builds tools/ferretdb against a patched copy of FerretDB 1.24's source (both backends: SQLite for `npm start`,
+ * PostgreSQL for the cluster mode).
  *
  * FerretDB 1.24's SQLite backend creates the `_id` index on `_ferretdb_sjson->"_id"` but queries with
  * `_ferretdb_sjson->'$._id'`. Both select the same value, yet SQLite only uses an expression index
@@ -18,9 +19,19 @@ import { FERRETDB_INDEX_PATCHES } from './ferretdb-index-patches';
  * The third makes each update and findAndModify atomic, as MongoDB's are: FerretDB reads the matching
  * documents, applies the update in Go and writes them back with no isolation, so two concurrent
  * conditional updates (`{ _id, status: 'sending' }`, `{ _id, version: { $lt } }`) could both match
- * and both "win" — a mail claimed twice, an older projection written last. SQLite serialises writes
- * anyway, so one lock around the read-modify-write costs little.
- * The rest let lists read from an index (ferretdb-index-patches.ts).
+ * and both "win" — a mail claimed twice, an older projection written last; an upsert could insert twice
+ * and fail on the unique `_id`. The lock is in the handler, above both backends. SQLite serialises writes
+ * anyway, so one lock around the read-modify-write costs little there. The PostgreSQL backend (the cluster
+ * mode's) reads outside the transaction that writes, under READ COMMITTED, so it needs the lock as much;
+ * it serialises updates of every collection where PostgreSQL would run them side by side, a few hundred
+ * microseconds each, far more than the desk writes. The lock holds within one FerretDB process: the
+ * cluster mode runs one, on one database (`ferretdb`) of its PostgreSQL; a second FerretDB on the same
+ * database would need the updates done in SQL (or MongoDB, as docker-compose.yml runs).
+ * The fourth is the PostgreSQL backend's `_id` lookup: it filters `_jsonb->$1 @> $2` (containment, the key
+ * a parameter), which the `_id` index (a btree on `_jsonb->'_id'`) cannot serve, so a find or update by
+ * `_id` scanned the table. For a string or ObjectId `_id` containment is equality, so the patch writes
+ * `_jsonb->'_id' = $n`; as on SQLite the handler applies the whole filter to what comes back.
+ * The rest let lists read from an index on the SQLite backend (ferretdb-index-patches.ts).
  * Go refuses overlays of files in the module cache, hence the copy and a `replace` directive, made
  * in a build folder of the tools cache, never in the repository.
  */
@@ -64,6 +75,16 @@ export const FERRETDB_PATCHES: SourcePatch[] = [
     file: 'internal/handler/msg_findandmodify.go',
     from: 'func (h *Handler) findAndModifyDocument(ctx context.Context, params *common.FindAndModifyParams) (*findAndModifyResult, error) {\n',
     to: 'func (h *Handler) findAndModifyDocument(ctx context.Context, params *common.FindAndModifyParams) (*findAndModifyResult, error) {\n\twriteMu.Lock()\n\tdefer writeMu.Unlock()\n',
+  },
+  {
+    file: 'internal/backends/postgresql/query.go',
+    from: 'func filterEqual(p *metadata.Placeholder, k any, v any, operator string) (filter string, args []any) {\n',
+    to:
+      'func filterEqual(p *metadata.Placeholder, k any, v any, operator string) (filter string, args []any) {\n' +
+      '\t// sla-desk patch (scripts/lib/ferretdb-build.ts): `_id` by equality, the expression its index is built on.\n' +
+      '\tif k == "_id" {\n\t\tswitch v.(type) {\n\t\tcase string, types.ObjectID:\n' +
+      '\t\t\treturn metadata.IDColumn + " = " + p.Next(), []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}\n' +
+      '\t\t}\n\t}\n\n',
   },
   ...FERRETDB_INDEX_PATCHES,
 ];

@@ -12,6 +12,24 @@ import { waitForPort, type ManagedProcess } from './servers';
 
 export const PG_USER = 'temporal';
 export const PG_PASSWORD = 'temporal';
+/** The database of the document store (FerretDB's PostgreSQL backend), beside Temporal's two. */
+export const DOCUMENTS_DATABASE = 'ferretdb';
+
+/** What FerretDB connects with; one FerretDB process, so a small pool leaves Temporal its connections. */
+export function documentsUrl(port: number): string {
+  return `postgres://${PG_USER}:${PG_PASSWORD}@127.0.0.1:${port}/${DOCUMENTS_DATABASE}?pool_max_conns=20`;
+}
+
+/** Creates the document store's database on first use (FerretDB creates its schemas and tables, not the database). */
+export function createDocumentsDatabase(pgBin: string, port: number): void {
+  const res = spawnSync(
+    path.join(pgBin, 'createdb'),
+    ['-h', '127.0.0.1', '-p', String(port), '-U', PG_USER, '--no-password', DOCUMENTS_DATABASE],
+    { env: { ...process.env, PGPASSWORD: PG_PASSWORD }, encoding: 'utf8' },
+  );
+  if (res.status !== 0 && !/already exists/.test(res.stderr))
+    throw new Error(`createdb ${DOCUMENTS_DATABASE} failed: ${res.stderr || res.error?.message}`);
+}
 
 export interface PostgresOptions {
   pgBin: string;
@@ -39,6 +57,9 @@ function runAs(): Identity {
   }
   throw new Error('running as root and neither a `postgres` nor a `nobody` user exists to run PostgreSQL as');
 }
+
+/** The uid and gid PostgreSQL runs as (none when it runs as us); a restored data directory must be theirs. */
+export const postgresOwner = (): Identity => runAs();
 
 const dataDir = (opts: PostgresOptions) => path.join(opts.dir, 'data');
 

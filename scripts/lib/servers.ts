@@ -175,16 +175,26 @@ export async function addSearchAttributes(
 export interface MongoServerOptions {
   server: Tools['mongo'];
   port: number;
-  dataDir: string;
+  /** SQLite files (FerretDB) or mongod's own; unused with postgresqlUrl. */
+  dataDir?: string;
+  /** FerretDB on this PostgreSQL database instead of SQLite files (the cluster mode). */
+  postgresqlUrl?: string;
   logFile?: string;
 }
 
 export async function startMongoServer(opts: MongoServerOptions): Promise<ManagedProcess> {
-  fs.mkdirSync(opts.dataDir, { recursive: true });
-  const args =
-    opts.server.kind === 'ferretdb'
-      ? ['-listen', `127.0.0.1:${opts.port}`, '-data', opts.dataDir]
-      : ['--bind_ip', '127.0.0.1', '--port', String(opts.port), '--dbpath', opts.dataDir];
+  if (opts.postgresqlUrl && opts.server.kind !== 'ferretdb')
+    throw new Error(`${opts.server.kind} cannot keep its data in PostgreSQL; only FerretDB can`);
+  let args: string[];
+  if (opts.postgresqlUrl) args = ['-listen', `127.0.0.1:${opts.port}`, '-postgresql-url', opts.postgresqlUrl];
+  else {
+    if (!opts.dataDir) throw new Error(`${opts.server.kind} needs a data directory`);
+    fs.mkdirSync(opts.dataDir, { recursive: true });
+    args =
+      opts.server.kind === 'ferretdb'
+        ? ['-listen', `127.0.0.1:${opts.port}`, '-data', opts.dataDir]
+        : ['--bind_ip', '127.0.0.1', '--port', String(opts.port), '--dbpath', opts.dataDir];
+  }
   const out = logStream(opts.logFile);
   const child = spawn(opts.server.path, args, { stdio: ['ignore', out, out] });
   await waitForPort(opts.port, child, opts.server.kind);

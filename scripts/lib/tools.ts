@@ -86,11 +86,16 @@ export async function ensureTemporalCli(dir: string, log: Log, env = process.env
   return bin;
 }
 
+/** The stamp of the FerretDB build: the fingerprint of the sources it was built from. */
+export const FERRETDB_STAMP = 'ferretdb-build.stamp';
+
 export async function ensureMongoServer(dir: string, log: Log, env = process.env): Promise<Tools['mongo']> {
   const mongod = env.SLA_DESK_USE_MONGOD === '1' ? which('mongod', env) : undefined;
   if (mongod) return { kind: 'mongod', path: mongod };
-  const bin = path.join(dir, 'bin', 'ferretdb-sqlite');
-  const stamp = path.join(dir, 'ferretdb.stamp');
+  // Named apart from the SQLite-only build of earlier versions (bin/ferretdb-sqlite, ferretdb.stamp), which clones
+  // of those versions sharing this cache keep using.
+  const bin = path.join(dir, 'bin', 'ferretdb');
+  const stamp = path.join(dir, FERRETDB_STAMP);
   const want = fingerprint([
     'tools/ferretdb/go.mod',
     'tools/ferretdb/go.sum',
@@ -105,7 +110,9 @@ export async function ensureMongoServer(dir: string, log: Log, env = process.env
     if (fallback) return { kind: 'mongod', path: fallback };
     throw new MissingToolError('ferretdb', 'install Go so tools/ferretdb can be built, or put mongod on PATH');
   }
-  log('ferretdb: building tools/ferretdb (FerretDB 1.24 on SQLite, patched; first time only, a few minutes)');
+  log(
+    'ferretdb: building tools/ferretdb (FerretDB 1.24, SQLite and PostgreSQL backends, patched; first time only, a few minutes)',
+  );
   const source = prepareFerretDbSource(go, repoRoot, path.join(dir, 'build', 'ferretdb'), env);
   await run(go, ['build', '-o', bin, '.'], { cwd: source, env, log, label: 'ferretdb' });
   fs.writeFileSync(stamp, want);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { openStore, pool } from '../../bench/lib';
@@ -83,4 +84,61 @@ export async function escalationLags(db: Connection, ids: string[]): Promise<Map
     .find({ type: 'escalated', ticketId: { $in: ids } }, { projection: { ticketId: 1, at: 1, dueAt: 1 } })
     .toArray();
   return new Map(events.map((e) => [String(e.ticketId), (e.at as Date).getTime() - (e.dueAt as Date).getTime()]));
+}
+
+/**
+ * Every SQLite database under `dir`: a file that begins with SQLite's header ("SQLite format 3\0"), whatever its
+ * name, or one named like one (*.sqlite, *.db, and their -wal/-shm companions) even if still empty.
+ */
+export function sqliteFiles(dir: string): string[] {
+  const header = Buffer.from('SQLite format 3\0');
+  const found: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const head = Buffer.alloc(header.length);
+    const fd = fs.openSync(file, 'r');
+    const read = fs.readSync(fd, head, 0, head.length, 0);
+    fs.closeSync(fd);
+    if ((read === head.length && head.equals(header)) || /\.(sqlite|db)(-wal|-shm|-journal)?$/.test(entry.name))
+      found.push(path.relative(dir, file));
+  }
+  return found;
+}
+
+export interface LoadAnswer {
+  key: string;
+  status: number;
+  retryAfter: string | null;
+  id?: string;
+}
+
+/** The body a load's request sends under `key` (`<prefix>-<client>-<i>`); a retry with the key sends it again. */
+export const loadTicket = (key: string) => ({
+  ...urgentTicket(Number(key.split('-').at(-1))),
+  priority: 'normal',
+  subject: `Load ${key}`,
+});
+
+/** `clients` loops opening normal tickets (each with its Idempotency-Key) until stop(), which returns every answer. */
+export function ticketLoad(apis: ApiClient[], prefix: string, clients = 2): { stop(): Promise<LoadAnswer[]> } {
+  const answers: LoadAnswer[] = [];
+  let running = true;
+  const loops = Array.from({ length: clients }, async (_, c) => {
+    for (let i = 0; running; i++) {
+      const key = `${prefix}-${c}-${i}`;
+      const res = await apis[(c + i) % apis.length]!.post('/api/v1/tickets', loadTicket(key), {
+        'idempotency-key': key,
+      }).catch(() => ({ status: 0, headers: new Headers(), body: undefined }));
+      answers.push({ key, status: res.status, retryAfter: res.headers.get('retry-after'), id: res.body?.id });
+      await delay(200);
+    }
+  });
+  return {
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      return answers;
+    },
+  };
 }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { MissingToolError, provision, repoRoot, toolsDir } from '../../scripts/lib/tools';
+import { FERRETDB_STAMP, MissingToolError, provision, repoRoot, toolsDir } from '../../scripts/lib/tools';
 
 const run = promisify(execFile);
 
@@ -12,12 +12,12 @@ describe('provisioning', () => {
   it('is idempotent: a second run finds everything and builds nothing', async () => {
     const lines: string[] = [];
     const first = await provision({ log: (l) => lines.push(l) });
-    const stamps = ['ferretdb.stamp', 'test-server.stamp'].map((f) => fs.statSync(path.join(toolsDir(), f)).mtimeMs);
+    const stamps = [FERRETDB_STAMP, 'test-server.stamp'].map((f) => fs.statSync(path.join(toolsDir(), f)).mtimeMs);
     lines.length = 0;
     const second = await provision({ log: (l) => lines.push(l) });
     expect(second).toEqual(first);
     expect(lines.filter((l) => /building|fetching/.test(l))).toEqual([]);
-    expect(['ferretdb.stamp', 'test-server.stamp'].map((f) => fs.statSync(path.join(toolsDir(), f)).mtimeMs)).toEqual(
+    expect([FERRETDB_STAMP, 'test-server.stamp'].map((f) => fs.statSync(path.join(toolsDir(), f)).mtimeMs)).toEqual(
       stamps,
     );
     for (const bin of [second.temporal!, second.mongo!.path, second.testServer!]) {
