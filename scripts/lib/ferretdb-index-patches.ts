@@ -41,6 +41,159 @@ export const FERRETDB_INDEX_PATCHES: { file: string; from: string; to: string; o
     occurrences: 2,
   },
   {
+    // The PostgreSQL backend (the cluster mode's): the same index sort as ORDER BY on the expressions its indexes are
+    // built on (\`(_jsonb->'field')\`). Unpatched, a one-key sort other than \`$natural\` panicked (the client saw its
+    // connection closed) and a longer one came back unsorted.
+    file: 'internal/backends/postgresql/query.go',
+    from: go(`func prepareOrderByClause(sort *types.Document) (string, []any) {
+  if sort.Len() != 1 {
+`),
+    to: go(`func prepareOrderByClause(sort *types.Document) (string, []any) {
+  // sla-desk patch (scripts/lib/ferretdb-index-patches.ts): a sort the handler matched to an index, in its order.
+  if sort.Len() > 0 && !sort.Has("$natural") {
+    cols := make([]string, 0, sort.Len())
+
+    for _, k := range sort.Keys() {
+      col := indexExpression(k)
+      if dir, _ := sort.Get(k); dir == int64(-1) {
+        col += " DESC"
+      }
+
+      cols = append(cols, col)
+    }
+
+    return " ORDER BY " + strings.Join(cols, ", "), nil
+  }
+
+  if sort.Len() != 1 {
+`),
+  },
+  {
+    // Query and Explain on PostgreSQL: the same narrowing as pushdownWhere on SQLite, added to FerretDB's own WHERE
+    // (its \`@>\` containment no btree serves).
+    file: 'internal/backends/postgresql/collection.go',
+    from: go(`  where, args, err = prepareWhereClause(&placeholder, params.Filter)
+  if err != nil {
+    return nil, lazyerrors.Error(err)
+  }
+`),
+    to: go(`  where, args, err = prepareWhereClause(&placeholder, params.Filter)
+  if err != nil {
+    return nil, lazyerrors.Error(err)
+  }
+
+  where, args = pushdownIndexed(&placeholder, where, args, params.Filter, params.Sort)
+`),
+  },
+  {
+    file: 'internal/backends/postgresql/collection.go',
+    from: go(`  where, args, err := prepareWhereClause(&placeholder, params.Filter)
+  if err != nil {
+    return nil, lazyerrors.Error(err)
+  }
+`),
+    to: go(`  where, args, err := prepareWhereClause(&placeholder, params.Filter)
+  if err != nil {
+    return nil, lazyerrors.Error(err)
+  }
+
+  where, args = pushdownIndexed(&placeholder, where, args, params.Filter, params.Sort)
+`),
+  },
+  {
+    file: 'internal/backends/postgresql/query.go',
+    from: '\t"fmt"\n\t"strings"\n',
+    to: '\t"fmt"\n\t"strconv"\n\t"strings"\n',
+  },
+  {
+    file: 'internal/backends/postgresql/query.go',
+    from: '// prepareOrderByClause returns ORDER BY clause',
+    to: go(`// indexExpression is the expression metadata.Registry indexes a top-level field on.
+func indexExpression(field string) string {
+  return fmt.Sprintf("(%s->'%s')", metadata.DefaultColumn, strings.ReplaceAll(field, "'", "''"))
+}
+
+// pushdownIndexed adds what an index answers to the WHERE (sla-desk patch, scripts/lib/ferretdb-index-patches.ts):
+// \`_id: {$in}\` of strings, and a string equality or date bounds on the first key of an index-ordered sort. Each
+// only narrows (a JSON null or another type on the far side of a bound passes to the handler, which filters again).
+func pushdownIndexed(p *metadata.Placeholder, where string, args []any, filter, sort *types.Document) (string, []any) {
+  var conds []string
+
+  if v, err := filter.Get("_id"); err == nil {
+    if ids := stringsIn(v); ids != nil {
+      marks := make([]string, len(ids))
+
+      for i, id := range ids {
+        marks[i] = p.Next()
+        args = append(args, string(must.NotFail(sjson.MarshalSingleValue(id))))
+      }
+
+      conds = append(conds, fmt.Sprintf("%s IN (%s)", metadata.IDColumn, strings.Join(marks, ", ")))
+    }
+  }
+
+  var first string
+  if sort.Len() > 0 && !sort.Has("$natural") && !strings.ContainsAny(sort.Keys()[0], ".$") {
+    first = sort.Keys()[0]
+  }
+
+  if v, err := filter.Get(first); first != "" && err == nil {
+    switch v := v.(type) {
+    case string:
+      conds = append(conds, indexExpression(first)+" = "+p.Next())
+      args = append(args, string(must.NotFail(sjson.MarshalSingleValue(v))))
+    case *types.Document:
+      ops := map[string]string{"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
+
+      for _, op := range v.Keys() {
+        if t, ok := must.NotFail(v.Get(op)).(time.Time); ok && ops[op] != "" {
+          conds = append(conds, fmt.Sprintf("%s %s %s", indexExpression(first), ops[op], p.Next()))
+          args = append(args, strconv.FormatInt(t.UnixMilli(), 10))
+        }
+      }
+    }
+  }
+
+  if len(conds) == 0 {
+    return where, args
+  }
+
+  if where == "" {
+    return " WHERE " + strings.Join(conds, " AND "), args
+  }
+
+  return where + " AND " + strings.Join(conds, " AND "), args
+}
+
+// stringsIn returns the strings of \`{$in: [strings]}\` (at most 1,000), or nil for anything else.
+func stringsIn(v any) []string {
+  d, ok := v.(*types.Document)
+  if !ok || d.Len() != 1 || !d.Has("$in") {
+    return nil
+  }
+
+  arr, ok := must.NotFail(d.Get("$in")).(*types.Array)
+  if !ok || arr.Len() == 0 || arr.Len() > 1000 {
+    return nil
+  }
+
+  out := make([]string, arr.Len())
+
+  for i := 0; i < arr.Len(); i++ {
+    s, ok := must.NotFail(arr.Get(i)).(string)
+    if !ok {
+      return nil
+    }
+
+    out[i] = s
+  }
+
+  return out
+}
+
+// prepareOrderByClause returns ORDER BY clause`),
+  },
+  {
     file: 'internal/handler/msg_find.go',
     from: go(`  qp, err := h.makeFindQueryParams(connCtx, params, &cInfo)
   if err != nil {

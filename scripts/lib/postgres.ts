@@ -29,6 +29,30 @@ export function createDocumentsDatabase(pgBin: string, port: number): void {
   );
   if (res.status !== 0 && !/already exists/.test(res.stderr))
     throw new Error(`createdb ${DOCUMENTS_DATABASE} failed: ${res.stderr || res.error?.message}`);
+  // FerretDB (patched, scripts/lib/ferretdb-index-patches.ts) sends an ORDER BY only when an index has exactly its
+  // key, and no LIMIT when the query has a filter: it reads rows until the page is full and closes the query. Planned
+  // for every row, PostgreSQL would sort the whole table before the first one; with sorting priced out it walks the
+  // index and the page costs its own rows. Set on every start, so a store created before this setting gets it.
+  const set = spawnSync(
+    path.join(pgBin, 'psql'),
+    [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-U',
+      PG_USER,
+      '--no-password',
+      '-d',
+      DOCUMENTS_DATABASE,
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-c',
+      `ALTER DATABASE ${DOCUMENTS_DATABASE} SET enable_sort = off`,
+    ],
+    { env: { ...process.env, PGPASSWORD: PG_PASSWORD }, encoding: 'utf8' },
+  );
+  if (set.status !== 0) throw new Error(`psql: ${set.stderr || set.error?.message}`);
 }
 
 export interface PostgresOptions {
