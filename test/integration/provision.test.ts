@@ -58,7 +58,7 @@ describe('provisioning', () => {
     // With only the temporal CLI needed and TEMPORAL_CLI_PATH set, nothing is built: the test is about the lock.
     const tools = await provision({
       env: { ...env, TEMPORAL_CLI_PATH: process.execPath },
-      need: { temporal: true, mongo: false, testServer: false, chromium: false },
+      need: { temporal: true, mongo: false, testServer: false, chromium: false, cluster: false },
       log: () => {},
     });
     expect(tools.temporal).toBe(process.execPath);
