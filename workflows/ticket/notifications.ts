@@ -56,6 +56,7 @@ export function notifyInput(e: NotifyEffect, s: TicketSlaState, cal: BusinessCal
       ...terms,
       ...(e.category ? { category: e.category } : {}),
       ...(e.fromCategory ? { fromCategory: e.fromCategory } : {}),
+      ...(e.threshold !== undefined ? { threshold: e.threshold } : {}),
     },
     ...(e.messageId ? { messageId: e.messageId } : {}),
   };
