@@ -123,7 +123,7 @@ export const PATCH_PLAN = [
       '`warningAt` warning (held to the next opening with `supportHoursOnly`), each a `warning` event with its ' +
       'threshold and a mail per audience; its vendor clocks take the same reminders. Asked only of such tickets, ' +
       'so the others record the same commands.',
-    since: { commit: 'reminders', date: '2026-12-07', generation: 'deadline-at-temporal-cost' },
+    since: { commit: 'a8e498d', date: '2026-12-07', generation: 'deadline-at-temporal-cost' },
     stage: 'patched',
     ...retirement('the policy reminders'),
   },
