@@ -118,8 +118,14 @@ export const docs: ResourceDocs = {
       'policies',
       'SLA policy',
       policyBody,
-      { warningAt: 0.75, targets: { urgent: { firstResponseMinutes: 240 } } },
-      'a first-response target above the resolution target of its priority (the targets left out keep the defaults), `outOfScopeCategories` that are not all `categories`, and an escalation level listed twice or due before the one above it',
+      {
+        targets: { urgent: { firstResponseMinutes: 240 } },
+        reminders: [
+          { at: 0.5, notify: ['assignee'] },
+          { at: 0.9, notify: ['level', 'organization'], supportHoursOnly: true },
+        ],
+      },
+      'a first-response target above the resolution target of its priority (the targets left out keep the defaults), `outOfScopeCategories` that are not all `categories`, an escalation level listed twice or due before the one above it, and two `reminders` at one fraction (`reminders[i].at`)',
     ),
     {
       method: 'post',

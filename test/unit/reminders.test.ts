@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { reminderList } from '../../api/reminder-schema';
 import { ALWAYS_OPEN_CALENDAR, createCalendar, type CalendarSpec } from '../../domain/calendar';
 import type { PolicyError } from '../../domain/errors';
 import { DEFAULT_POLICY, parsePolicyOverrides, type SlaPolicy } from '../../domain/policy';
@@ -142,5 +146,19 @@ describe('reminders on the clocks', () => {
     const notices = fired.flatMap((f) => f.effects.filter((e) => e.type === 'notify'));
     // 90 % names the organization too, but a vendor's wait is not the customer's to hear of.
     expect(notices.map((n) => (n.type === 'notify' ? n.audience.kind : ''))).toEqual(['agent', 'level', 'agent']);
+  });
+});
+
+describe("README's schema of `reminders`", () => {
+  it('is the one the server states in /openapi.json', () => {
+    const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+    const marker = readme.indexOf("<!-- the policy's reminders, as JSON Schema");
+    const block = /```json\n([\s\S]*?)\n```/.exec(readme.slice(marker))![1]!;
+    const {
+      description: _d,
+      $schema: _s,
+      ...served
+    } = z.toJSONSchema(reminderList, { io: 'input' }) as Record<string, unknown>;
+    expect(JSON.parse(block)).toEqual(served);
   });
 });
