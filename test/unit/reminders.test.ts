@@ -138,7 +138,7 @@ describe('reminders on the clocks', () => {
   it("a vendor clock takes the policy's reminders, to the ticket's staff only", () => {
     const s = openTicket(policy);
     const cal = createCalendar(s.calendar);
-    const vendor: VendorTerms = { id: 'acme', name: 'Acme', targetMinutes: 60, contacts: [] };
+    const vendor: VendorTerms = { id: 'acme', name: 'Acme', calendar: null, targetMinutes: 60, contacts: [] };
     applyAgentAction(s, { action: 'reply', body: 'Asking Acme.' }, RECEIVED, cal);
     applyAgentAction(s, { action: 'pending', waitingOn: 'vendor', vendor: 'acme', vendorTerms: vendor }, RECEIVED, cal);
     const fired = runUntil(s, new Date(RECEIVED.getTime() + 59 * MIN)).filter((f) => f.kind === 'vendor_reminder');
