@@ -6,7 +6,7 @@
  */
 import * as clock from '../sla-clock';
 import type { BusinessCalendar } from '../calendar';
-import type { Metric, SlaPolicy } from '../policy';
+import type { Metric, MetricTarget, SlaPolicy } from '../policy';
 import type { Reminder, ReminderAudience } from '../policy-reminders';
 import type { SlaClockState } from '../sla-clock';
 import { firedKey, type Recorder } from './core';
@@ -185,4 +185,22 @@ export function reminderView(
     warningAt: clock.warningAt(c, firstWarningFraction(s.policy), now, cal),
     warned: (s.policy.reminders ?? []).some((_, index) => s.fired.includes(reminderKey(metric, cycle, index))),
   };
+}
+
+/**
+ * A fresh clock's reminders as the preview shows them: the instant each is due and when it goes out, by the same
+ * code the workflow runs; none for a policy without reminders.
+ */
+export function previewReminders(
+  policy: Pick<SlaPolicy, 'reminders'>,
+  metric: Metric,
+  target: MetricTarget,
+  receivedAt: Date,
+  cal: BusinessCalendar,
+): { threshold: number; warningAt: Date; sendAt: Date }[] {
+  const c = clock.startClock(metric, target, receivedAt);
+  return (policy.reminders ?? []).map((reminder) => {
+    const warningAt = clock.warningAt(c, reminder.at, receivedAt, cal)!;
+    return { threshold: reminder.at, warningAt, sendAt: sendingInstant(reminder, warningAt, cal) };
+  });
 }

@@ -72,6 +72,25 @@ describe('reminders on durable timers, in real time', () => {
     });
   });
 
+  it('the preview gives each reminder of a ticket received now: its instant and when it goes out', async () => {
+    const res = await admin.get('/api/v1/sla/preview?receivedAt=2026-12-03T12:00:00Z&priority=urgent');
+    expect(res.status).toBe(200);
+    const first = res.body.due.find((d: { metric: string }) => d.metric === 'first_response');
+    // 24 seconds around the clock: 12, 18 and 21.6 seconds in; the calendar never closes, so none waits.
+    expect(first.warningAt.at).toBe('2026-12-03T12:00:12.000Z');
+    expect(
+      first.reminders.map((r: { threshold: number; warningAt: { at: string }; sendAt: { at: string } }) => [
+        r.threshold,
+        r.warningAt.at,
+        r.sendAt.at,
+      ]),
+    ).toEqual([
+      [0.5, '2026-12-03T12:00:12.000Z', '2026-12-03T12:00:12.000Z'],
+      [0.75, '2026-12-03T12:00:18.000Z', '2026-12-03T12:00:18.000Z'],
+      [0.9, '2026-12-03T12:00:21.600Z', '2026-12-03T12:00:21.600Z'],
+    ]);
+  });
+
   it('the policy API takes reminders and refuses a bad one naming its field', async () => {
     const created = await admin.post('/api/v1/sla/policies', {
       id: 'reminded',
