@@ -146,7 +146,7 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
       return {
         title: `Third party close to its target: ${f.reason} on [#${f.ticketId}] ${f.subject}`,
         paragraphs: [
-          `${f.forAssignee ? 'Your ticket' : 'Ticket'} #${f.ticketId} "${f.subject}" waits on ${f.reason}, whose agreed time runs out ${due(f)}.`,
+          `${f.forAssignee ? 'Your ticket' : 'Ticket'} #${f.ticketId} "${f.subject}" waits on ${f.reason}, whose agreed time runs out ${due(f)}${f.threshold !== undefined ? ` (${percent(f.threshold)} of it is used)` : ''}.`,
         ],
       };
     case 'vendor_breach':

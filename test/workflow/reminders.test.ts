@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { CalendarSpec } from '../../domain/calendar';
+import { ALWAYS_OPEN_CALENDAR, type CalendarSpec } from '../../domain/calendar';
+import type { VendorTerms } from '../../domain/ticket-sla';
 import { parsePolicyOverrides } from '../../domain/policy';
 import { agentActionUpdate, stateQuery, ticketWorkflow } from '../../workflows/ticket';
 import { intakeFor } from '../support/intake';
@@ -227,6 +228,79 @@ describe('reminders at 50, 75 and 90 %', () => {
     );
     expect(admin.text).toContain(`/portal/tickets/${intake.ticketId}`);
     expect(admin.text).not.toContain('/console/');
+    await recordHistory(expect.getState().currentTestName ?? handle.workflowId, handle);
+    await expectReadableOutbox(outbox());
+  });
+});
+
+describe("a vendor clock with the policy's reminders", () => {
+  it("reminds the ticket's staff at each fraction of the vendor's target, and never the organization", async () => {
+    const policy = parsePolicyOverrides({
+      reminders: [
+        { at: 0.5, notify: ['assignee', 'level', 'organization'] },
+        { at: 0.75, notify: ['assignee'] },
+        { at: 0.9, notify: ['level'] },
+      ],
+    });
+    const vendor: VendorTerms = { id: 'acme', name: 'Acme Hosting', calendar: null, targetMinutes: 100, contacts: [] };
+    const receivedAt = new Date(await stack.env.currentTimeMs());
+    const intake = {
+      ...intakeFor({ receivedAt, calendar: ALWAYS_OPEN_CALENDAR, policy }),
+      organizationId: orgId,
+    };
+    const handle = await stack.env.client.workflow.start(ticketWorkflow, {
+      workflowId: `ticket-${intake.ticketId}`,
+      taskQueue: stack.taskQueue,
+      args: [{ intake }],
+    });
+    await eventually(async () => (await handle.query(stateQuery)).status !== 'new', 10_000, 'acknowledgement');
+    await handle.executeUpdate(agentActionUpdate, { args: ['assign', { agent: sam.id }] });
+    await handle.executeUpdate(agentActionUpdate, { args: ['reply', { agent: sam.id, body: 'Asking our host.' }] });
+    const paused = await handle.executeUpdate(agentActionUpdate, {
+      args: ['pending', { agent: sam.id, waitingOn: 'vendor', vendor: vendor.id, vendorTerms: vendor }],
+    });
+    const since = new Date(paused.pause!.since).getTime();
+    // Around the clock: 50, 75 and 90 minutes after the wait began.
+    const instants = [50, 75, 90].map((m) => since + m * MIN);
+    expect(paused.clocks.find((c) => c.metric === 'vendor')!.warningAt).toBe(new Date(instants[0]!).toISOString());
+
+    await stack.advanceTo(new Date(since + 95 * MIN));
+    const reminded = await eventually(
+      async () => {
+        const e = (await stack.store.slaEvents.forTicket(intake.ticketId)).filter((x) => x.type === 'vendor_warning');
+        return e.length === 3 ? e : null;
+      },
+      10_000,
+      'three vendor reminders',
+    );
+    expect(reminded.map((e) => [e.detail?.threshold, e.detail?.warningAt])).toEqual(
+      [0.5, 0.75, 0.9].map((t, i) => [t, new Date(instants[i]!).toISOString()]),
+    );
+    reminded.forEach((e, i) => expect(Math.abs(e.at.getTime() - instants[i]!)).toBeLessThan(1_000));
+
+    await handle.executeUpdate(agentActionUpdate, { args: ['close', { agent: 'test' }] });
+    expect((await handle.result()).status).toBe('closed');
+    const mails = await eventually(
+      async () => {
+        const all = (await mailsFor(outbox(), intake.ticketId)).filter(
+          (m) => m.headers.get('x-notification-kind') === 'vendor_warning',
+        );
+        return all.length >= 4 ? all : null;
+      },
+      10_000,
+      'the vendor reminder mails',
+    );
+    expect(mails.map((m) => (m.to as { text: string }).text).sort()).toEqual(
+      ['agents@test.local', 'agents@test.local', sam.email, sam.email].sort(),
+    );
+    expect(mails[0]!.subject).toBe(
+      `Third party close to its target: Acme Hosting on [#${intake.ticketId}] ${intake.subject}`,
+    );
+    const texts = mails.filter((m) => (m.to as { text: string }).text === sam.email).map((m) => m.text ?? '');
+    expect(texts).toEqual([
+      expect.stringContaining('(50 % of it is used).'),
+      expect.stringContaining('(75 % of it is used).'),
+    ]);
     await recordHistory(expect.getState().currentTestName ?? handle.workflowId, handle);
     await expectReadableOutbox(outbox());
   });
