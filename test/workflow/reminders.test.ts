@@ -26,7 +26,7 @@ import { expectReadableOutbox } from '../support/human-time';
 
 let stack: SkippingStack;
 let receiver: Server;
-const deliveries: { type: string; key: string }[] = [];
+const deliveries: { type: string; key: string; threshold?: number }[] = [];
 const tag = randomBytes(3).toString('hex');
 const sam = { id: `U${tag}`, email: `sam-${tag}@support.local` };
 const orgId = `org-${tag}`;
@@ -38,8 +38,8 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
-      const { type, key } = JSON.parse(body) as { type: string; key: string };
-      deliveries.push({ type, key });
+      const { type, key, threshold } = JSON.parse(body) as { type: string; key: string; threshold?: number };
+      deliveries.push({ type, key, threshold });
       res.writeHead(200).end();
     });
   });
@@ -195,7 +195,7 @@ describe('reminders at 50, 75 and 90 %', () => {
       10_000,
       'the webhook',
     );
-    expect(hooks.map((d) => d.type)).toEqual(['warning']);
+    expect(hooks.map((d) => [d.type, d.threshold])).toEqual([['warning', 0.5]]);
 
     const mails = await eventually(
       async () => {

@@ -74,5 +74,6 @@ export function webhookEvent(e: SlaEvent, s: TicketSlaState, cal: BusinessCalend
     at: e.at,
     dueAt: e.dueAt,
     dueLocal: e.dueAt ? cal.formatLocal(new Date(e.dueAt)) : undefined,
+    ...(typeof e.detail?.threshold === 'number' ? { threshold: e.detail.threshold } : {}),
   };
 }
