@@ -90,7 +90,7 @@ export function createSlaService(deps: { registry: SlaRegistry; store: Store; te
                   reminders: previewReminders(sla.policy, metric, target, receivedAt, cal).map((r) => ({
                     threshold: r.threshold,
                     warningAt: instant(cal, zoned, r.warningAt),
-                    sendAt: instant(cal, zoned, r.sendAt),
+                    sendAt: r.sendAt ? instant(cal, zoned, r.sendAt) : null,
                   })),
                 }
               : {}),

@@ -102,7 +102,7 @@ export const docs: ResourceDocs = {
       query: previewQuery,
       summary: 'Preview due times',
       description:
-        'The due times a ticket received at `receivedAt` (default now) with `priority` would get, each with the windows of support time it consumes, and its first warning (`warningAt`); under a policy with `reminders`, each reminder too (`reminders[]`: `threshold`, `warningAt` the instant it is due, `sendAt` when it goes out, later with `supportHoursOnly` when support is closed then).',
+        'The due times a ticket received at `receivedAt` (default now) with `priority` would get, each with the windows of support time it consumes, and its first warning (`warningAt`); under a policy with `reminders`, each reminder too (`reminders[]`: `threshold`, `warningAt` the instant it is due, `sendAt` when it goes out, later with `supportHoursOnly` when support is closed then, null when that opening comes only after the target: such a reminder is not sent, the breach notice is).',
       example: { query: 'receivedAt=2026-12-03T12:00:00Z&priority=high' },
       success: { status: 200, description: 'due times and explanations', schema: anyObject },
       errors: API_ERRORS,

@@ -25,6 +25,13 @@ export function sendingInstant(reminder: Reminder, instant: Date, cal: BusinessC
   return reminder.supportHoursOnly && !cal.isOpen(instant) ? cal.nextOpen(instant) : instant;
 }
 
+/**
+ * A reminder held for support hours whose opening comes only at or after the target is not sent: the breach notice
+ * goes out first and says more than "close to its target" would.
+ */
+const heldPastTarget = (reminder: Reminder, sendAt: Date, due: Date) =>
+  reminder.supportHoursOnly && sendAt.getTime() >= due.getTime();
+
 /** A running clock's reminders still to go out this cycle, each at the instant it is sent. */
 export function reminderEvents(
   s: TicketSlaState,
@@ -35,9 +42,11 @@ export function reminderEvents(
 ): TimedEvent[] {
   const cycle = s.cycles[metric];
   const label = metric.replace('_', ' ');
+  const due = clock.dueAt(c, now, cal)!;
   return (s.policy.reminders ?? []).flatMap((reminder, index): TimedEvent[] => {
     if (s.fired.includes(reminderKey(metric, cycle, index))) return [];
     const at = sendingInstant(reminder, clock.warningAt(c, reminder.at, now, cal)!, cal);
+    if (heldPastTarget(reminder, at, due)) return [];
     return [
       {
         kind: 'reminder',
@@ -121,6 +130,7 @@ export function vendorReminderEvents(
   return (s.policy.reminders ?? []).flatMap((reminder, index): TimedEvent[] => {
     if (s.fired.includes(vendorReminderKey(s, index))) return [];
     const at = sendingInstant(reminder, instantAt(reminder.at), cal);
+    if (heldPastTarget(reminder, at, new Date(v.dueAt))) return [];
     return [
       {
         kind: 'vendor_reminder',
@@ -197,10 +207,12 @@ export function previewReminders(
   target: MetricTarget,
   receivedAt: Date,
   cal: BusinessCalendar,
-): { threshold: number; warningAt: Date; sendAt: Date }[] {
+): { threshold: number; warningAt: Date; sendAt: Date | null }[] {
   const c = clock.startClock(metric, target, receivedAt);
+  const due = clock.dueAt(c, receivedAt, cal)!;
   return (policy.reminders ?? []).map((reminder) => {
     const warningAt = clock.warningAt(c, reminder.at, receivedAt, cal)!;
-    return { threshold: reminder.at, warningAt, sendAt: sendingInstant(reminder, warningAt, cal) };
+    const sendAt = sendingInstant(reminder, warningAt, cal);
+    return { threshold: reminder.at, warningAt, sendAt: heldPastTarget(reminder, sendAt, due) ? null : sendAt };
   });
 }

@@ -128,6 +128,39 @@ describe('reminders on the clocks', () => {
     expect(kinds).not.toContain('reminder');
   });
 
+  it('one held for support hours past the target is not sent: the breach is', () => {
+    // Weekdays 09:00–17:00 UTC; received Monday 10:00 with 24x7 targets: first response 100 minutes, resolution 600
+    // (due 20:00, after the close). Resolution's 50 % (15:00) is inside the hours: sent. Its 75 % (17:30) and 90 %
+    // (19:00) would wait for Tuesday 09:00, after the target: not sent.
+    const weekdays: CalendarSpec = {
+      timezone: 'UTC',
+      windows: (['monday', 'tuesday', 'wednesday', 'thursday', 'friday'] as const).map((day) => ({
+        day,
+        open: '09:00',
+        close: '17:00',
+      })),
+      holidays: [],
+    };
+    const held = parsePolicyOverrides({
+      targets: {
+        urgent: { firstResponse: { minutes: 100, clock: '24x7' }, resolution: { minutes: 600, clock: '24x7' } },
+      },
+      reminders: [
+        { at: 0.5, notify: ['level'], supportHoursOnly: true },
+        { at: 0.75, notify: ['level'], supportHoursOnly: true },
+        { at: 0.9, notify: ['level'], supportHoursOnly: true },
+      ],
+    });
+    const s = openTicket(held, weekdays);
+    const fired = runUntil(s, new Date('2026-12-08T12:00:00Z'))
+      .filter((f) => f.effects.some((e) => e.type === 'event' && e.event.metric === 'resolution'))
+      .map((f) => [f.kind, new Date(f.at).toISOString()]);
+    expect(fired).toEqual([
+      ['reminder', '2026-12-07T15:00:00.000Z'],
+      ['breach', '2026-12-07T20:00:00.000Z'],
+    ]);
+  });
+
   it('a run that did not ask for them (replaying an older history) keeps the one warning', () => {
     const s = openTicket(policy);
     const notPatched: PatchCheck = (id) => id !== 'policy-reminders';
