@@ -66,8 +66,8 @@ describe('reminders on durable timers, in real time', () => {
       expect((e as { threshold?: number }).threshold).toBe([0.5, 0.75, 0.9][i]);
       expect(e.detail?.warningAt).toBe(new Date(instants[i]!).toISOString());
       const lag = new Date(e.at).getTime() - instants[i]!;
-      expect(lag).toBeGreaterThanOrEqual(0);
-      expect(lag).toBeLessThan(1_000);
+      expect(lag, `reminder ${i}`).toBeGreaterThanOrEqual(0);
+      expect(lag, `reminder ${i}`).toBeLessThan(1_000);
       expect(new Date(e.dueAt!).getTime()).toBe(receivedAt + 24_000);
     });
   });
