@@ -12,7 +12,7 @@ import type { SlaClockState } from '../sla-clock';
 import { firedKey, type Recorder } from './core';
 import type { NoticeAudience, SlaEvent, TicketSlaState, TimedEvent } from './types';
 
-export const reminderKey = (metric: Metric, cycle: number, index: number) =>
+const reminderKey = (metric: Metric, cycle: number, index: number) =>
   firedKey(metric, cycle, `reminder:${index}`);
 
 /** The fraction of a target at which a clock first warns: its earliest reminder, else `warningAt`. */
@@ -21,7 +21,7 @@ export function firstWarningFraction(policy: Pick<SlaPolicy, 'warningAt' | 'remi
 }
 
 /** When a reminder due at `instant` goes out: then, or at the calendar's next opening if it waits for support hours. */
-export function sendingInstant(reminder: Reminder, instant: Date, cal: BusinessCalendar): Date {
+function sendingInstant(reminder: Reminder, instant: Date, cal: BusinessCalendar): Date {
   return reminder.supportHoursOnly && !cal.isOpen(instant) ? cal.nextOpen(instant) : instant;
 }
 
