@@ -12,8 +12,7 @@ import type { SlaClockState } from '../sla-clock';
 import { firedKey, type Recorder } from './core';
 import type { NoticeAudience, SlaEvent, TicketSlaState, TimedEvent } from './types';
 
-const reminderKey = (metric: Metric, cycle: number, index: number) =>
-  firedKey(metric, cycle, `reminder:${index}`);
+const reminderKey = (metric: Metric, cycle: number, index: number) => firedKey(metric, cycle, `reminder:${index}`);
 
 /** The fraction of a target at which a clock first warns: its earliest reminder, else `warningAt`. */
 export function firstWarningFraction(policy: Pick<SlaPolicy, 'warningAt' | 'reminders'>): number {
