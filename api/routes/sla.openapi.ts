@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { calendarBody, policyBody } from '../sla-schemas';
 import { API_ERRORS, anyObject, time, type Operation, type ResourceDocs } from '../openapi-operation';
 import { previewQuery, versionParam, zoneQuery } from './sla';
+import { REMINDERS_NOTE } from '../reminder-schema';
 
 /** Support hours, previews, the default calendar and policy with their versions, re-timing (api/routes/sla.ts). */
 
@@ -71,7 +72,7 @@ const slaSettings = (
     access: 'admin',
     body,
     summary: `Change the ${what}`,
-    description: `Stores a new version (audited). Invalid input, and a missing or empty body, answer 400 naming the field. Open tickets keep their version until re-timed.`,
+    description: `Stores a new version (audited). Invalid input, and a missing or empty body, answer 400 naming the field. Open tickets keep their version until re-timed.${kind === 'policies' ? ` ${REMINDERS_NOTE}` : ''}`,
     example: { body: example },
     success: { status: 201, description: 'the new version', schema: slaVersion },
     errors: [...API_ERRORS, 403, 413],

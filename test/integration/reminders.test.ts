@@ -91,6 +91,15 @@ describe('reminders on durable timers, in real time', () => {
     ]);
   });
 
+  it('/docs explains them beside the policy, and /openapi.json states their schema', async () => {
+    const docs = await (await fetch(`${stack.baseUrl}/docs`)).text();
+    expect(docs).toContain('<code>supportHoursOnly</code> holds one that falls outside');
+    const openapi = await (await fetch(`${stack.baseUrl}/openapi.json`)).json();
+    const body = JSON.stringify(openapi.paths['/api/v1/sla/policies/default'].put.requestBody);
+    expect(body).toContain('organization');
+    expect(body).toContain('supportHoursOnly');
+  });
+
   it('the policy API takes reminders and refuses a bad one naming its field', async () => {
     const created = await admin.post('/api/v1/sla/policies', {
       id: 'reminded',
