@@ -94,8 +94,10 @@ describe('reminders on durable timers, in real time', () => {
   it('/docs explains them beside the policy, and /openapi.json states their schema', async () => {
     const docs = await (await fetch(`${stack.baseUrl}/docs`)).text();
     expect(docs).toContain('<code>supportHoursOnly</code> holds one that falls outside');
-    const openapi = await (await fetch(`${stack.baseUrl}/openapi.json`)).json();
-    const body = JSON.stringify(openapi.paths['/api/v1/sla/policies/default'].put.requestBody);
+    const openapi = (await (await fetch(`${stack.baseUrl}/openapi.json`)).json()) as {
+      paths: Record<string, { put: { requestBody: unknown } }>;
+    };
+    const body = JSON.stringify(openapi.paths['/api/v1/sla/policies/default']!.put.requestBody);
     expect(body).toContain('organization');
     expect(body).toContain('supportHoursOnly');
   });
