@@ -3,6 +3,7 @@ import { categoryWords } from '../domain/agreement';
 import type { NotificationKind } from '../domain/ticket-sla';
 import { escapeHtml } from '../lib/escape-html';
 import { textToHtml } from '../lib/mail-html';
+import { organizationReminder, percent } from './reminder-mail';
 
 export type { NotificationKind };
 
@@ -34,6 +35,10 @@ export interface TemplateFacts {
   /** Scope notices: the category decided on and, after a reclassification, the one before. */
   category?: string;
   fromCategory?: string;
+  /** A policy's reminder: the fraction of the target used when it was due. */
+  threshold?: number;
+  /** The mail goes to the admins of the ticket's organization (a reminder's `organization` audience). */
+  forOrganization?: boolean;
 }
 
 /**
@@ -99,10 +104,11 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
         paragraphs: [f.body ?? '', `Reply to this message to answer; we continue as soon as we hear from you.`],
       };
     case 'warning':
+      if (f.forOrganization) return organizationReminder(f, due(f));
       return {
         title: `SLA warning${f.forAssignee ? ' on your ticket' : ''}: ${metricName(f.metric)} due ${f.dueLocal} [#${f.ticketId}]`,
         paragraphs: [
-          `${f.forAssignee ? 'Your ticket' : 'Ticket'} #${f.ticketId} "${f.subject}" is close to its ${metricName(f.metric)} target.`,
+          `${f.forAssignee ? 'Your ticket' : 'Ticket'} #${f.ticketId} "${f.subject}" is close to its ${metricName(f.metric)} target${f.threshold !== undefined ? ` (${percent(f.threshold)} of its time is used)` : ''}.`,
           `Due ${due(f)}.`,
         ],
       };
@@ -140,7 +146,7 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
       return {
         title: `Third party close to its target: ${f.reason} on [#${f.ticketId}] ${f.subject}`,
         paragraphs: [
-          `${f.forAssignee ? 'Your ticket' : 'Ticket'} #${f.ticketId} "${f.subject}" waits on ${f.reason}, whose agreed time runs out ${due(f)}.`,
+          `${f.forAssignee ? 'Your ticket' : 'Ticket'} #${f.ticketId} "${f.subject}" waits on ${f.reason}, whose agreed time runs out ${due(f)}${f.threshold !== undefined ? ` (${percent(f.threshold)} of it is used)` : ''}.`,
         ],
       };
     case 'vendor_breach':

@@ -34,7 +34,9 @@ export type Audience =
   | { kind: 'level'; level: string }
   | { kind: 'emails'; emails: string[] }
   /** One agent by user id; the address is read from the store when the mail goes out. `by`: whose action it is about. */
-  | { kind: 'agent'; agent: string; by?: string };
+  | { kind: 'agent'; agent: string; by?: string }
+  /** The admins of an organization (customers with `organizationRole: admin`), read when the mail goes out. */
+  | { kind: 'organization'; organizationId: string };
 
 export interface NotifyInput {
   /** Idempotency key: (ticket, kind, metric, level, cycle). The same key never mails twice. */
@@ -138,6 +140,15 @@ export function createTicketActivities(deps: TicketActivityDeps) {
         }
         return list;
       }
+      case 'organization': {
+        const admins = await store.users.organizationAdmins(audience.organizationId);
+        if (!admins.length)
+          throw ApplicationFailure.nonRetryable(
+            `organization ${audience.organizationId} has no admin to tell`,
+            'NoOrganizationContacts',
+          );
+        return admins.map((u) => u.email);
+      }
       case 'agent': {
         // Read now, so an agent's changed address is used; one removed since is bad data, not a passing fault.
         const agent = await store.users.byId(audience.agent);
@@ -196,12 +207,16 @@ export function createTicketActivities(deps: TicketActivityDeps) {
       ...(await quotedMessage(input)),
       forAssignee: input.audience.kind === 'agent',
       ticketId: input.ticketId,
-      // A customer opens the ticket through its private link; staff through the console.
+      // A customer opens the ticket through its private link, an organization's admin through the portal, staff
+      // through the console.
       ticketUrl:
         input.audience.kind === 'customer'
           ? deps.links.customerUrl(input.ticketId)
-          : deps.links.staffUrl(input.ticketId),
+          : input.audience.kind === 'organization'
+            ? `${deps.links.portalUrl()}/tickets/${encodeURIComponent(input.ticketId)}`
+            : deps.links.staffUrl(input.ticketId),
       ...(input.audience.kind === 'customer' ? { portalUrl: deps.links.portalUrl() } : {}),
+      ...(input.audience.kind === 'organization' ? { forOrganization: true, portalUrl: deps.links.portalUrl() } : {}),
     });
     // The receipt tells the customer which of their files were not accepted (stored with the ticket), and whether
     // their address still has to be proven to count as their organization's.

@@ -21,6 +21,8 @@ export interface SlaWebhookEvent {
   dueAt?: string;
   dueLocal?: string;
   ticketUrl?: string;
+  /** A `warning` from a policy's reminder: the fraction of the target it is at. */
+  threshold?: number;
 }
 
 /** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, the scheme Stripe and Slack made familiar. */

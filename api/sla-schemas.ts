@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { WEEKDAYS } from '../domain/calendar';
 import { CLOCK_KINDS, PRIORITIES } from '../domain/policy';
 import { categoryName, zoneName } from './schemas';
+import { reminderList } from './reminder-schema';
 
 /**
  * The bodies of PUT /api/v1/sla/{calendars,policies}/default as JSON Schema can state them. The route checks a
@@ -103,6 +104,7 @@ export const policyBody = z
         "what `pending` can wait on, by reason id (`waitingOn`): each reason names the clocks it pauses, whether the customer is told, and the business minutes after which it ends by itself. Reasons given replace the policy's own of that id; the others stay (`customer`, `vendor`, `hold` by default)",
       )
       .optional(),
+    reminders: reminderList.optional(),
   })
   .strict()
   .meta({ minProperties: 1 });

@@ -1,7 +1,7 @@
 import { invalidInput, isDomainError } from '../domain/errors';
 import { createCalendar, type BusinessCalendar } from '../domain/calendar';
 import type { Priority } from '../domain/policy';
-import { METRICS } from '../domain/ticket-sla';
+import { firstWarningFraction, METRICS, previewReminders } from '../domain/ticket-sla';
 import type { Client } from '@temporalio/client';
 import type { Store } from '../store';
 import { retimeTickets } from './retime';
@@ -82,9 +82,18 @@ export function createSlaService(deps: { registry: SlaRegistry; store: Store; te
               cal,
               zoned,
               business
-                ? cal.deadline(receivedAt, target.minutes * sla.policy.warningAt)
-                : new Date(receivedAt.getTime() + target.minutes * sla.policy.warningAt * 60_000),
+                ? cal.deadline(receivedAt, target.minutes * firstWarningFraction(sla.policy))
+                : new Date(receivedAt.getTime() + target.minutes * firstWarningFraction(sla.policy) * 60_000),
             ),
+            ...(sla.policy.reminders
+              ? {
+                  reminders: previewReminders(sla.policy, metric, target, receivedAt, cal).map((r) => ({
+                    threshold: r.threshold,
+                    warningAt: instant(cal, zoned, r.warningAt),
+                    sendAt: r.sendAt ? instant(cal, zoned, r.sendAt) : null,
+                  })),
+                }
+              : {}),
             ...(business ? { explanation: cal.explain(receivedAt, target.minutes) } : {}),
           };
         }),

@@ -5,6 +5,7 @@
 import { scopeItemFor, type AgreementScope } from './agreement';
 import { PolicyError } from './errors';
 import { DEFAULT_PAUSES, parsePauses, pausesOf, type PauseReason } from './policy-pauses';
+import { parseReminders, type Reminder } from './policy-reminders';
 
 export type Priority = 'low' | 'normal' | 'high' | 'urgent';
 export const PRIORITIES: readonly Priority[] = ['low', 'normal', 'high', 'urgent'];
@@ -47,6 +48,8 @@ export interface SlaPolicy {
    * existed, which have the defaults.
    */
   pauses?: Record<string, PauseReason>;
+  /** Notices before each clock's target (domain/policy-reminders.ts); absent: the one `warningAt` warning. */
+  reminders?: Reminder[];
 }
 
 const HOUR = 60;
@@ -124,6 +127,7 @@ const POLICY_KEYS = [
   'reviewWindowMinutes',
   'autoCloseAfterMinutes',
   'pauses',
+  'reminders',
 ];
 const PRIORITY_KEYS = TARGET_NAMES.flatMap((name) => [name, `${name}Minutes`, `${name}Clock`]);
 
@@ -253,7 +257,10 @@ export function parsePolicyOverrides(input: unknown, base: SlaPolicy = DEFAULT_P
       throw new PolicyError('must be a fraction between 0 and 1 (exclusive)', 'warningAt');
     }
     policy.warningAt = fraction;
+    // The one-reminder shorthand: a policy that gives only `warningAt` has that warning, not the base's reminders.
+    if (input.reminders === undefined) delete policy.reminders;
   }
+  if (input.reminders !== undefined) policy.reminders = parseReminders(input.reminders);
   if (input.targets !== undefined) policy.targets = parseTargets(input.targets, base.targets);
   if (input.escalation !== undefined) policy.escalation = parseEscalation(input.escalation);
   if (input.categories !== undefined) policy.categories = stringList(input.categories, 'categories');

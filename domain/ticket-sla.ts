@@ -9,6 +9,7 @@ export { escalationLadder, scopeOf, ticketFacts } from './ticket-sla/core';
 export { receive, acknowledged, ACKNOWLEDGEMENT_KEY } from './ticket-sla/intake';
 export { applyAgentAction, applyCustomerReply, retime, type AgentActionInput } from './ticket-sla/actions';
 export { nextTimedEvent, fireTimedEvent } from './ticket-sla/timers';
+export { firstWarningFraction, previewReminders, publishedToWebhooks } from './ticket-sla/reminders';
 export { snapshot } from './ticket-sla/snapshot';
 export { pauseRefusal } from './ticket-sla/pauses';
 export {

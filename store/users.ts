@@ -109,6 +109,14 @@ export function createUserRepository(models: Models) {
         .lean();
       return docs.map((d) => toPlain(d as unknown as Record<string, unknown>));
     },
+    /** An organization's admins (customers with `organizationRole: admin`): whom its reminders tell; bounded. */
+    async organizationAdmins(organizationId: string, limit = 50): Promise<User[]> {
+      const docs = await UserModel.find({ organizationId: String(organizationId), organizationRole: 'admin' })
+        .sort({ _id: 1 })
+        .limit(limit)
+        .lean();
+      return docs.map((d) => toPlain(d as unknown as Record<string, unknown>));
+    },
     /** By the address's canonical form (lib/email-address.ts); an address it refuses is nobody's. */
     async byEmail(email: string): Promise<User | null> {
       const canonical = canonicalOrNull(email);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { calendarBody, policyBody } from '../sla-schemas';
 import { API_ERRORS, anyObject, time, type Operation, type ResourceDocs } from '../openapi-operation';
 import { previewQuery, versionParam, zoneQuery } from './sla';
+import { REMINDERS_NOTE } from '../reminder-schema';
 
 /** Support hours, previews, the default calendar and policy with their versions, re-timing (api/routes/sla.ts). */
 
@@ -71,7 +72,7 @@ const slaSettings = (
     access: 'admin',
     body,
     summary: `Change the ${what}`,
-    description: `Stores a new version (audited). Invalid input, and a missing or empty body, answer 400 naming the field. Open tickets keep their version until re-timed.`,
+    description: `Stores a new version (audited). Invalid input, and a missing or empty body, answer 400 naming the field. Open tickets keep their version until re-timed.${kind === 'policies' ? ` ${REMINDERS_NOTE}` : ''}`,
     example: { body: example },
     success: { status: 201, description: 'the new version', schema: slaVersion },
     errors: [...API_ERRORS, 403, 413],
@@ -102,7 +103,7 @@ export const docs: ResourceDocs = {
       query: previewQuery,
       summary: 'Preview due times',
       description:
-        'The due times a ticket received at `receivedAt` (default now) with `priority` would get, each with the windows of support time it consumes.',
+        'The due times a ticket received at `receivedAt` (default now) with `priority` would get, each with the windows of support time it consumes, and its first warning (`warningAt`); under a policy with `reminders`, each reminder too (`reminders[]`: `threshold`, `warningAt` the instant it is due, `sendAt` when it goes out, later with `supportHoursOnly` when support is closed then, null when that opening comes only after the target: such a reminder is not sent, the breach notice is).',
       example: { query: 'receivedAt=2026-12-03T12:00:00Z&priority=high' },
       success: { status: 200, description: 'due times and explanations', schema: anyObject },
       errors: API_ERRORS,
@@ -118,8 +119,14 @@ export const docs: ResourceDocs = {
       'policies',
       'SLA policy',
       policyBody,
-      { warningAt: 0.75, targets: { urgent: { firstResponseMinutes: 240 } } },
-      'a first-response target above the resolution target of its priority (the targets left out keep the defaults), `outOfScopeCategories` that are not all `categories`, and an escalation level listed twice or due before the one above it',
+      {
+        targets: { urgent: { firstResponseMinutes: 240 } },
+        reminders: [
+          { at: 0.5, notify: ['assignee'] },
+          { at: 0.9, notify: ['level', 'organization'], supportHoursOnly: true },
+        ],
+      },
+      'a first-response target above the resolution target of its priority (the targets left out keep the defaults), `outOfScopeCategories` that are not all `categories`, an escalation level listed twice or due before the one above it, and two `reminders` at one fraction (`reminders[i].at`)',
     ),
     {
       method: 'post',

@@ -18,6 +18,12 @@ const timeline = z.object({
       at: time,
       dueAt: time.optional(),
       level: z.string().optional(),
+      threshold: z
+        .number()
+        .optional()
+        .describe(
+          "a `warning` from a policy's reminder: the fraction of the target it is at (also `detail.threshold`; `detail.warningAt` is its instant, `detail.heldUntil` when it waited for support hours)",
+        ),
       detail: anyObject.optional(),
     }),
   ),

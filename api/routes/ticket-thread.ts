@@ -31,6 +31,8 @@ export function ticketThreadRoutes(actions: TicketActions): Router {
         at: e.at.toISOString(),
         ...(e.dueAt ? { dueAt: e.dueAt.toISOString() } : {}),
         ...(e.level ? { level: e.level } : {}),
+        // A policy's reminder: the fraction of the target it warns at, beside the metric it is of.
+        ...(typeof e.detail?.threshold === 'number' ? { threshold: e.detail.threshold } : {}),
         ...(e.detail ? { detail: e.detail } : {}),
       })),
     });

@@ -14,7 +14,7 @@ export const docs: ResourceDocs = {
       body: createWebhookBody,
       summary: 'Subscribe to SLA events',
       description:
-        'Warning, breach, escalation and resolution events are POSTed as JSON (with a Slack-compatible `text`), signed `X-Sla-Desk-Signature: t=<unix>,v1=<HMAC-SHA256 of "t.body">` with the secret returned here once, and retried with backoff. Workers look subscriptions up at most once a second, so a new one receives events from a second after it is created.',
+        'Warning, breach, escalation and resolution events are POSTed as JSON (with a Slack-compatible `text`), signed `X-Sla-Desk-Signature: t=<unix>,v1=<HMAC-SHA256 of "t.body">` with the secret returned here once, and retried with backoff. Under a policy with `reminders`, only the reminders naming `webhook` send a `warning`, with their `threshold`. Workers look subscriptions up at most once a second, so a new one receives events from a second after it is created.',
       example: { body: { url: 'https://hooks.example.com/sla-desk', events: ['breached', 'escalated'] } },
       success: { status: 201, description: 'the subscription and its secret', schema: anyObject },
       errors: [...API_ERRORS, 403],

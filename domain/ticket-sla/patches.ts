@@ -116,6 +116,17 @@ export const PATCH_PLAN = [
     stage: 'patched',
     ...retirement('the pause reasons'),
   },
+  {
+    id: 'policy-reminders',
+    changed:
+      'A ticket whose policy has `reminders` gets a timer per reminder, clock and cycle instead of the one ' +
+      '`warningAt` warning (held to the next opening with `supportHoursOnly`), each a `warning` event with its ' +
+      'threshold and a mail per audience; its vendor clocks take the same reminders. Asked only of such tickets, ' +
+      'so the others record the same commands.',
+    since: { commit: 'a8e498d', date: '2026-12-07', generation: 'deadline-at-temporal-cost' },
+    stage: 'patched',
+    ...retirement('the policy reminders'),
+  },
 ] as const satisfies readonly PatchPlan[];
 
 export type PatchId = (typeof PATCH_PLAN)[number]['id'];
@@ -128,6 +139,7 @@ export const PATCHES = {
   continueAsNewCarriesEffects: 'continue-as-new-carries-effects',
   deadlineAtTemporalCost: 'deadline-at-temporal-cost',
   pauseReasons: 'pause-reasons',
+  policyReminders: 'policy-reminders',
 } as const satisfies Record<string, PatchId>;
 
 /**
@@ -170,6 +182,7 @@ export const HISTORY_GENERATIONS = [
       'continue-as-new-carries-effects',
       'deadline-at-temporal-cost',
       'pause-reasons',
+      'policy-reminders',
     ],
     folder: '.',
   },

@@ -11,6 +11,7 @@ import type { Metric } from '../policy';
 import type { PausedTimeRow, PausedTotal, PauseSnapshot, TicketSlaState, TimedEvent, VendorTerms } from './types';
 import { Recorder, isRunning, round } from './core';
 import { startVendorClock, vendorOutcome } from './vendor-clock';
+import { firstWarningFraction } from './reminders';
 
 export interface PauseInput {
   waitingOn?: string;
@@ -60,7 +61,7 @@ export function startPause(s: TicketSlaState, r: Recorder, input: PauseInput, no
     ...(input.vendor ? { vendor: input.vendor } : {}),
     ...(reason.maxMinutes ? { endsAt: cal.deadline(now, reason.maxMinutes).toISOString() } : {}),
     ...(waitingOn === 'vendor' && input.vendorTerms
-      ? { vendorClock: startVendorClock(input.vendorTerms, now, s.policy.warningAt) }
+      ? { vendorClock: startVendorClock(input.vendorTerms, now, firstWarningFraction(s.policy)) }
       : {}),
   };
   // The reason is what the customer is asked for: it goes to them, or they could not answer it.

@@ -6,6 +6,7 @@ import { availableActions, isTerminal } from '../ticket';
 import { firedKey, round, ticketFacts } from './core';
 import { pausedTimeRows, pauseSnapshot } from './pauses';
 import { vendorClockSnapshot } from './vendor-clock';
+import { reminderView } from './reminders';
 
 export function snapshot(s: TicketSlaState, now: Date, cal: BusinessCalendar): TicketSnapshot {
   const clocks: ClockSnapshot[] = [];
@@ -16,10 +17,12 @@ export function snapshot(s: TicketSlaState, now: Date, cal: BusinessCalendar): T
     if (!c) continue;
     const cycle = s.cycles[metric];
     const breached = s.fired.includes(firedKey(metric, cycle, 'breach'));
-    const warned = s.fired.includes(firedKey(metric, cycle, 'warning'));
     const stopped = c.stoppedAt !== null;
     const due = stopped ? null : clock.dueAt(c, now, cal);
-    const warn = stopped ? null : clock.warningAt(c, s.policy.warningAt, now, cal);
+    // With reminders: warned once any went out; warns from the earliest (domain/ticket-sla/reminders.ts).
+    const reminded = s.policy.reminders ? reminderView(s, metric, c, now, cal) : null;
+    const warned = reminded ? reminded.warned : s.fired.includes(firedKey(metric, cycle, 'warning'));
+    const warn = stopped ? null : reminded ? reminded.warningAt : clock.warningAt(c, s.policy.warningAt, now, cal);
     if (!stopped) {
       if (breached) slaState = 'breached';
       else if (warned && slaState === 'ok') slaState = 'warning';

@@ -9,7 +9,8 @@ import { scopeReason } from './intake';
 import { fireLiveReminder, liveReminderEvents } from './live-session';
 import { stopPausedClocks } from './scope';
 import { endPause, expirePause, pauseExpiryEvent } from './pauses';
-import { fireVendorClock, vendorClockEvents } from './vendor-clock';
+import { fireVendorClock, vendorClockEvents, vendorInstant } from './vendor-clock';
+import { fireReminder, fireVendorReminder, reminderEvents } from './reminders';
 
 /** The key a scope review's reminder is recorded under in `fired`: one per review. */
 const reviewReminderKey = (s: TicketSlaState) => `scope:${s.scopeReviews ?? 0}:reminder`;
@@ -22,13 +23,17 @@ export function nextTimedEvent(
   patched: PatchCheck = ALWAYS_PATCHED,
 ): TimedEvent | null {
   const candidates: TimedEvent[] = [];
+  // A policy with `reminders` has them instead of the one warning; asked only of tickets whose policy has them.
+  let reminders: boolean | undefined;
+  const withReminders = () => (reminders ??= !!s.policy.reminders && patched(PATCHES.policyReminders));
   for (const metric of METRICS) {
     const c = s.clocks[metric];
     if (!isRunning(c)) continue;
     const cycle = s.cycles[metric];
     const due = clock.dueAt(c, now, cal)!;
     const label = metric.replace('_', ' ');
-    if (!s.fired.includes(firedKey(metric, cycle, 'warning'))) {
+    if (s.policy.reminders && withReminders()) candidates.push(...reminderEvents(s, metric, c, now, cal));
+    else if (!s.fired.includes(firedKey(metric, cycle, 'warning'))) {
       const at = clock.warningAt(c, s.policy.warningAt, now, cal)!;
       candidates.push({ kind: 'warning', at, metric, describe: () => `${label} warning; due ${cal.formatLocal(due)}` });
     }
@@ -72,7 +77,7 @@ export function nextTimedEvent(
   }
   candidates.push(...liveReminderEvents(s, cal));
   const pauseEnds = pauseExpiryEvent(s, cal);
-  const vendorEvents = vendorClockEvents(s, cal);
+  const vendorEvents = vendorClockEvents(s, cal, !!s.policy.reminders && !!s.pause?.vendorClock && withReminders());
   if ((pauseEnds || vendorEvents.length) && patched(PATCHES.pauseReasons)) {
     if (pauseEnds) candidates.push(pauseEnds);
     candidates.push(...vendorEvents);
@@ -187,6 +192,14 @@ export function fireTimedEvent(
     case 'vendor_breach':
       fireVendorClock(s, r, e.kind, now);
       break;
+    case 'reminder':
+      fireReminder(s, r, e, now, cal);
+      break;
+    case 'vendor_reminder': {
+      const v = s.pause?.vendorClock;
+      if (v) fireVendorReminder(s, r, e, (fraction) => vendorInstant(v, fraction), now);
+      break;
+    }
     case 'pause_expired':
       // The pause lasts exactly its maximum, however late the timer ran: it ends, and the clocks resume, at e.at.
       expirePause(s, r, e.at, cal);

@@ -154,7 +154,9 @@ export type NoticeAudience =
   /** `by`: the user whose action this notice is about; an agent is never mailed about their own. */
   | { kind: 'agent'; agent: string; by?: string }
   /** Addresses outside the desk (a vendor's contacts). */
-  | { kind: 'emails'; emails: string[] };
+  | { kind: 'emails'; emails: string[] }
+  /** The admins of the ticket's organization (a policy's reminders to `organization`). */
+  | { kind: 'organization'; organizationId: string };
 
 export type Effect =
   | { type: 'event'; event: SlaEvent }
@@ -173,6 +175,8 @@ export type Effect =
       /** Scope notices: the category decided on and, for a reclassification, the one it replaced. */
       category?: string;
       fromCategory?: string;
+      /** A policy's reminder: the fraction of the target it is at. */
+      threshold?: number;
     };
 
 export type TimedEventKind =
@@ -185,7 +189,9 @@ export type TimedEventKind =
   | 'live_reminder'
   | 'pause_expired'
   | 'vendor_warning'
-  | 'vendor_breach';
+  | 'vendor_breach'
+  | 'reminder'
+  | 'vendor_reminder';
 
 export interface TimedEvent {
   kind: TimedEventKind;
@@ -194,6 +200,8 @@ export interface TimedEvent {
   minutesBefore?: number;
   metric?: Metric;
   level?: string;
+  /** For a policy's reminders: which of them (its index in `policy.reminders`). */
+  reminder?: number;
   /** For timer summaries in the Temporal UI: written only for the event a timer waits on (formatting costs). */
   describe: () => string;
 }

@@ -8,6 +8,7 @@ import { createCalendar, type BusinessCalendar } from '../calendar';
 import type { ClockSnapshot, TicketSlaState, TimedEvent, VendorClock, VendorTerms } from './types';
 import type { Recorder } from './core';
 import { round } from './core';
+import { vendorReminderEvents } from './reminders';
 
 const MINUTE_MS = 60_000;
 
@@ -36,14 +37,23 @@ export function startVendorClock(terms: VendorTerms, now: Date, warningAt: numbe
   };
 }
 
+/** The instant the vendor's clock reaches `fraction` of its target. */
+export function vendorInstant(v: VendorClock, fraction: number): Date {
+  return after(vendorCalendar(v), new Date(v.startedAt), v.targetMinutes * fraction);
+}
+
 const firedKey = (s: TicketSlaState, kind: 'warning' | 'breach') => `vendor:${s.pause?.seq ?? 0}:${kind}`;
 
-/** The vendor clock's next warning or breach, while the ticket still waits on the vendor. */
-export function vendorClockEvents(s: TicketSlaState, cal: BusinessCalendar): TimedEvent[] {
+/**
+ * The vendor clock's next warning or breach, while the ticket still waits on the vendor; `withReminders`: the
+ * policy's reminders (domain/ticket-sla/reminders.ts) instead of the one warning.
+ */
+export function vendorClockEvents(s: TicketSlaState, cal: BusinessCalendar, withReminders = false): TimedEvent[] {
   const v = s.pause?.vendorClock;
   if (!v || s.status !== 'pending_customer') return [];
   const events: TimedEvent[] = [];
-  if (!s.fired.includes(firedKey(s, 'warning'))) {
+  if (withReminders) events.push(...vendorReminderEvents(s, (fraction) => vendorInstant(v, fraction), cal));
+  else if (!s.fired.includes(firedKey(s, 'warning'))) {
     const at = new Date(v.warningAt);
     events.push({
       kind: 'vendor_warning',

@@ -5,6 +5,7 @@ import {
   ACKNOWLEDGEMENT_KEY,
   isWebhookEvent,
   PATCHES,
+  publishedToWebhooks,
   ticketProjection,
   type Effect,
   type PatchCheck,
@@ -140,7 +141,7 @@ export class TicketEffects {
     this.mail(together ? notices.filter((e) => this.isReceipt(e)) : notices);
     const snap = this.ticket.snapshot();
     const input = this.record(events, snap);
-    const hookEvents = events.filter((e) => isWebhookEvent(e.type));
+    const hookEvents = events.filter((e) => isWebhookEvent(e.type) && publishedToWebhooks(e));
     const change = together
       ? this.mailAndRecord(
           notices.filter((e) => !this.isReceipt(e)),
@@ -164,7 +165,7 @@ export class TicketEffects {
     return {
       events: events.map((e) => ({ ...e, ticketId: state.ticketId })),
       projection: ticketProjection(state, snap, new Date(Date.now())),
-      webhookCandidates: events.filter((e) => isWebhookEvent(e.type)).map((e) => e.type),
+      webhookCandidates: events.filter((e) => isWebhookEvent(e.type) && publishedToWebhooks(e)).map((e) => e.type),
     };
   }
 
@@ -214,7 +215,9 @@ export class TicketEffects {
       const receipt = done.outcomes.find((o) => o.key === ACKNOWLEDGEMENT_KEY(state.ticketId));
       if (receipt && receipt.outcome !== 'failed') this.ticket.receiptSent();
     }
-    const hooks = events.filter((e) => isWebhookEvent(e.type) && done.subscribed.includes(e.type));
+    const hooks = events.filter(
+      (e) => isWebhookEvent(e.type) && publishedToWebhooks(e) && done.subscribed.includes(e.type),
+    );
     if (hooks.length) await Promise.all(this.publish(hooks.map((e) => webhookEvent(e, state, cal))));
   }
 

@@ -56,6 +56,7 @@ export function notifyInput(e: NotifyEffect, s: TicketSlaState, cal: BusinessCal
       ...terms,
       ...(e.category ? { category: e.category } : {}),
       ...(e.fromCategory ? { fromCategory: e.fromCategory } : {}),
+      ...(e.threshold !== undefined ? { threshold: e.threshold } : {}),
     },
     ...(e.messageId ? { messageId: e.messageId } : {}),
   };
@@ -73,5 +74,6 @@ export function webhookEvent(e: SlaEvent, s: TicketSlaState, cal: BusinessCalend
     at: e.at,
     dueAt: e.dueAt,
     dueLocal: e.dueAt ? cal.formatLocal(new Date(e.dueAt)) : undefined,
+    ...(typeof e.detail?.threshold === 'number' ? { threshold: e.detail.threshold } : {}),
   };
 }
