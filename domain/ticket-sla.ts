@@ -11,6 +11,7 @@ export { applyAgentAction, applyCustomerReply, retime, type AgentActionInput } f
 export { nextTimedEvent, fireTimedEvent } from './ticket-sla/timers';
 export { snapshot } from './ticket-sla/snapshot';
 export { pauseRefusal } from './ticket-sla/pauses';
+export { applyAgentNote } from './ticket-sla/level-clock';
 export {
   requestLiveSession,
   confirmLiveSession,

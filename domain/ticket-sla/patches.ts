@@ -116,6 +116,16 @@ export const PATCH_PLAN = [
     stage: 'patched',
     ...retirement('the pause reasons'),
   },
+  {
+    id: 'level-clocks',
+    changed:
+      "An escalation step's `respondWithinMinutes` starts the level's own clock when the ticket reaches it (a warning " +
+      'and a breach timer, mails to the level, the next level and the assignee), and its `actions` (raise the ' +
+      'priority, assign) run once when a breach escalates to it; asked only for tickets whose policy has them.',
+    since: { commit: 'fe80beb', date: '2026-12-07', generation: 'deadline-at-temporal-cost' },
+    stage: 'patched',
+    ...retirement('the level clocks'),
+  },
 ] as const satisfies readonly PatchPlan[];
 
 export type PatchId = (typeof PATCH_PLAN)[number]['id'];
@@ -128,6 +138,7 @@ export const PATCHES = {
   continueAsNewCarriesEffects: 'continue-as-new-carries-effects',
   deadlineAtTemporalCost: 'deadline-at-temporal-cost',
   pauseReasons: 'pause-reasons',
+  levelClocks: 'level-clocks',
 } as const satisfies Record<string, PatchId>;
 
 /**
@@ -170,6 +181,7 @@ export const HISTORY_GENERATIONS = [
       'continue-as-new-carries-effects',
       'deadline-at-temporal-cost',
       'pause-reasons',
+      'level-clocks',
     ],
     folder: '.',
   },
