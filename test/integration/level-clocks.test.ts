@@ -132,6 +132,35 @@ describe('a level clock in real time', () => {
   });
 });
 
+describe('the report', () => {
+  it('gives the time held per level and the level clocks met and breached', async () => {
+    const from = new Date(Date.now() - 10 * 60_000).toISOString();
+    // Both tickets above are at L2: closing them ends L2's holds.
+    const open = (await admin.get('/api/v1/tickets?limit=50')).body.items as { id: string }[];
+    expect(open).toHaveLength(2);
+    for (const t of open) expect((await admin.post(`/api/v1/tickets/${t.id}/actions/close`, {})).status).toBe(200);
+    const report = await eventually(
+      async () => {
+        const r = (
+          await admin.get(`/api/v1/reports/sla?from=${from}&to=${new Date(Date.now() + 60_000).toISOString()}`)
+        ).body;
+        return r.levels?.find((l: { level: string; holds: number }) => l.level === 'L2')?.holds === 2 ? r : null;
+      },
+      10_000,
+      'both closes on the timeline',
+    );
+    const [l1, l2] = report.levels as { level: string; holds: number; businessMinutes: number; minutes: number }[];
+    // L1 held each ticket from its receipt to its escalation, 12 seconds after (and the timer's lag, under a second).
+    expect(l1).toMatchObject({ level: 'L1', holds: 2, met: 0, missed: 0, breached: 0 });
+    expect(l1!.businessMinutes).toBeGreaterThanOrEqual(0.4);
+    expect(l1!.businessMinutes).toBeLessThan(0.4 + 2 / 60);
+    expect(l1!.minutes).toBe(l1!.businessMinutes); // 24/7: every minute is a business minute
+    expect(l2).toMatchObject({ level: 'L2', holds: 2, met: 1, missed: 0, breached: 1 });
+    // The customer's attainment rows know nothing of levels.
+    expect((report.rows as { metric: string }[]).map((r) => r.metric)).not.toContain('level');
+  });
+});
+
 describe('level terms through the policy API', () => {
   const step = (extra: Record<string, unknown>) => ({
     escalation: [{ level: 'L2', afterBreachMinutes: 0, respondWithinMinutes: 60, ...extra }],
