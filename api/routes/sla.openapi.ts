@@ -119,7 +119,7 @@ export const docs: ResourceDocs = {
       'SLA policy',
       policyBody,
       { warningAt: 0.75, targets: { urgent: { firstResponseMinutes: 240 } } },
-      'a first-response target above the resolution target of its priority (the targets left out keep the defaults), `outOfScopeCategories` that are not all `categories`, and an escalation level listed twice or due before the one above it',
+      'a first-response target above the resolution target of its priority (the targets left out keep the defaults), `outOfScopeCategories` that are not all `categories`, an escalation level listed twice or due before the one above it, and an `assign` breach action naming no agent of the desk (`escalation[i].actions[j].agent`; an agent given by email is stored by user id)',
     ),
     {
       method: 'post',
