@@ -1,4 +1,7 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { policyBody } from '../../api/sla-schemas';
 import { createCalendar, type CalendarSpec } from '../../domain/calendar';
 import { PolicyError } from '../../domain/errors';
 import { parsePolicyOverrides, type SlaPolicy } from '../../domain/policy';
@@ -93,6 +96,25 @@ describe('policy: level terms of an escalation step', () => {
     }
     expect(error).toBeInstanceOf(PolicyError);
     expect((error as PolicyError).field).toBe(field);
+  });
+});
+
+describe("the README's escalation step schema", () => {
+  it("is the API's own, descriptions aside", () => {
+    const readme = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const block = /<!-- escalation step schema[^\n]*-->\n```json\n([\s\S]*?)\n```/.exec(readme)?.[1];
+    const strip = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(strip)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.entries(v)
+                .filter(([k]) => k !== 'description')
+                .map(([k, x]) => [k, strip(x)]),
+            )
+          : v;
+    const api = z.toJSONSchema(policyBody, { io: 'input' }) as { properties: { escalation: { items: unknown } } };
+    expect(JSON.parse(block ?? 'null')).toEqual(strip(api.properties.escalation.items));
   });
 });
 
