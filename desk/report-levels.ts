@@ -34,7 +34,7 @@ function median(values: number[]): number | null {
 }
 
 /** The holds of one ticket's timeline: level, start and end. */
-export function holdsOf(events: Event[]): { level: string; from: Date; to: Date }[] {
+function holdsOf(events: Event[]): { level: string; from: Date; to: Date }[] {
   const holds: { level: string; from: Date; to: Date }[] = [];
   let level = 'L1';
   let since: Date | null = null;

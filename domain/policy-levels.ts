@@ -6,7 +6,7 @@
 import { PolicyError } from './errors';
 
 export type BreachAction = { type: 'raise_priority' } | { type: 'assign'; agent: string };
-export const BREACH_ACTION_TYPES = ['raise_priority', 'assign'] as const;
+const BREACH_ACTION_TYPES = ['raise_priority', 'assign'] as const;
 
 export interface LevelTerms {
   /** Business minutes (on the ticket's calendar) the level has to act (reply, note, accept, resolve) once reached. */
@@ -79,9 +79,4 @@ export function assignActions(escalation: readonly LevelTerms[]): { field: strin
       action.type === 'assign' ? [{ field: `escalation[${i}].actions[${j}].agent`, action }] : [],
     ),
   );
-}
-
-/** Whether a policy's ladder uses level clocks or breach actions (a ticket without them runs as before they existed). */
-export function usesLevelTerms(escalation: readonly LevelTerms[]): boolean {
-  return escalation.some((step) => step.respondWithinMinutes !== undefined || (step.actions?.length ?? 0) > 0);
 }

@@ -12,7 +12,7 @@ import { PATCHES, type PatchCheck } from './patches';
 import { Recorder, escalationLadder, round, touch } from './core';
 
 /** The agent actions that count as the level acting on the ticket (a note comes as `note`, see `applyAgentNote`). */
-export const LEVEL_ACTS: readonly string[] = ['reply', 'note', 'accept', 'resolve'];
+const LEVEL_ACTS: readonly string[] = ['reply', 'note', 'accept', 'resolve'];
 
 const levelKey = (c: LevelClock, kind: 'warning' | 'breach') => `level:${c.seq}:${kind}`;
 const running = (c: LevelClock | undefined): c is LevelClock => !!c && !c.stoppedAt;

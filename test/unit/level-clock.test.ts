@@ -113,7 +113,9 @@ describe("the README's escalation step schema", () => {
                 .map(([k, x]) => [k, strip(x)]),
             )
           : v;
-    const api = z.toJSONSchema(policyBody, { io: 'input' }) as { properties: { escalation: { items: unknown } } };
+    const api = z.toJSONSchema(policyBody, { io: 'input' }) as unknown as {
+      properties: { escalation: { items: unknown } };
+    };
     expect(JSON.parse(block ?? 'null')).toEqual(strip(api.properties.escalation.items));
   });
 });
