@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALWAYS_OPEN_CALENDAR } from '../../domain/calendar';
 import { parsePolicyOverrides } from '../../domain/policy';
 import { apiClient, type ApiClient } from '../support/http';
-import { startStack, type TestStack } from '../support/stack';
+import { createSlaRegistry } from '../../desk/sla-registry';
+import { connectTestStore, startStack, type TestStack } from '../support/stack';
 import { eventually } from '../support/wait';
 
 /**
@@ -203,5 +204,56 @@ describe('level terms through the policy API', () => {
       respondWithinMinutes: 60,
       actions: [{ type: 'assign', agent: lee.body.id }],
     });
+  });
+});
+
+describe('level terms in SLA_CONFIG', () => {
+  it("resolves an assign action's agent at startup, refusing an unknown one by its field", async () => {
+    const store = await connectTestStore();
+    try {
+      await store.users.create(
+        {
+          id: 'U-lead',
+          role: 'agent',
+          name: 'Lead',
+          email: 'lead@support.example',
+          agreement: { trainingIncluded: false },
+          createdAt: new Date(),
+        },
+        'hash-lead',
+      );
+      const configured = (agent: string) =>
+        createSlaRegistry({
+          store,
+          configFile: 'sla.json',
+          now: () => new Date(),
+          seed: {
+            calendar: ALWAYS_OPEN_CALENDAR,
+            policy: parsePolicyOverrides({
+              escalation: [
+                { level: 'L2', afterBreachMinutes: 0, respondWithinMinutes: 60, actions: [{ type: 'assign', agent }] },
+              ],
+            }),
+          },
+        });
+      await expect(configured('ghost@support.example').init()).rejects.toMatchObject({
+        field: 'escalation[0].actions[0].agent',
+      });
+      const registry = configured('lead@support.example');
+      await registry.init();
+      expect(registry.current().policy.escalation[0]).toEqual({
+        level: 'L2',
+        afterBreachMinutes: 0,
+        respondWithinMinutes: 60,
+        actions: [{ type: 'assign', agent: 'U-lead' }],
+      });
+      // The same file at the next start is the version already stored, not a new one.
+      const restarted = configured('lead@support.example');
+      await restarted.init();
+      expect(restarted.current().policy.version).toBe(registry.current().policy.version);
+    } finally {
+      await store.conn.dropDatabase().catch(() => undefined);
+      await store.conn.close();
+    }
   });
 });
