@@ -135,3 +135,19 @@ export function levelClockSnapshot(s: TicketSlaState, now: Date, cal: BusinessCa
     cycle: c.seq,
   };
 }
+
+/**
+ * A level clock as a read at `now` shows it from the row of the ticket's last change: counted on to `now` from its
+ * due instant on the ticket's calendar, breached once that instant has passed.
+ */
+export function levelClockAt(c: ClockSnapshot, now: Date, cal: BusinessCalendar): ClockSnapshot {
+  if (c.stopped || !c.dueAt) return c;
+  const due = new Date(c.dueAt);
+  const used = now < due ? c.targetMinutes - cal.elapsed(now, due) : c.targetMinutes + cal.elapsed(due, now);
+  return {
+    ...c,
+    usedMinutes: round(used),
+    remainingMinutes: round(c.targetMinutes - used),
+    breached: c.breached || due <= now,
+  };
+}

@@ -13,6 +13,8 @@ import {
   nextTimedEvent,
   receive,
   snapshot,
+  snapshotAt,
+  ticketProjection,
   type Effect,
   type PatchCheck,
   type TicketSlaState,
@@ -163,6 +165,22 @@ describe('a level clock', () => {
       usedMinutes: 150,
       stopped: false,
     });
+  });
+
+  it("reads from the ticket's row as the workflow would answer, moving none of the ticket's deadlines", () => {
+    const s = ticketUnder(policyWith({ respondWithinMinutes: 120 }));
+    runUntil(s, at('2026-12-07T17:00:00Z'));
+    const row = ticketProjection(s, snapshot(s, at('2026-12-07T17:00:00Z'), cal), at('2026-12-07T17:00:00Z'));
+    for (const later of ['2026-12-08T10:00:00Z', '2026-12-08T11:30:00Z']) {
+      const read = snapshotAt(row as Parameters<typeof snapshotAt>[0], at(later), cal);
+      const live = snapshot(s, at(later), cal);
+      const level = (x: typeof live) => x.clocks.find((c) => c.metric === 'level');
+      expect(level(read)).toMatchObject({
+        usedMinutes: level(live)!.usedMinutes,
+        breached: later > '2026-12-08T11:00',
+      });
+      expect([read.nextDeadline, read.slaState]).toEqual([live.nextDeadline, 'breached']);
+    }
   });
 
   it('stops when the level acts (a note), met, and sets no more timers', () => {
