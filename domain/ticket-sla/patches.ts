@@ -122,7 +122,7 @@ export const PATCH_PLAN = [
       "An escalation step's `respondWithinMinutes` starts the level's own clock when the ticket reaches it (a warning " +
       'and a breach timer, mails to the level, the next level and the assignee), and its `actions` (raise the ' +
       'priority, assign) run once when a breach escalates to it; asked only for tickets whose policy has them.',
-    since: { commit: 'fe80beb', date: '2026-12-07', generation: 'deadline-at-temporal-cost' },
+    since: { commit: '9e52bda', date: '2026-12-07', generation: 'deadline-at-temporal-cost' },
     stage: 'patched',
     ...retirement('the level clocks'),
   },
