@@ -165,6 +165,21 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
           `Please reply to this message with an update, quoting #${f.ticketId}.`,
         ],
       };
+    case 'level_warning':
+      return {
+        title: `${f.level} close to its time to act: [#${f.ticketId}] ${f.subject}`,
+        paragraphs: [
+          `${f.forAssignee ? 'Your ticket' : 'Ticket'} #${f.ticketId} "${f.subject}" is at ${f.level}, which has until ${due(f)} to act on it (reply, note, accept or resolve).`,
+        ],
+      };
+    case 'level_breach':
+      return {
+        title: `${f.level} did not act in time: [#${f.ticketId}] ${f.subject}`,
+        paragraphs: [
+          `${f.forAssignee ? 'Your ticket' : 'Ticket'} #${f.ticketId} "${f.subject}" has been at ${f.level} without a reply, note, acceptance or resolution; its time to act ran out ${due(f)}.`,
+          `Take it up, or escalate it.`,
+        ],
+      };
     case 'escalation':
       return {
         title: `Escalated to ${f.level}: [#${f.ticketId}] ${f.subject}`,

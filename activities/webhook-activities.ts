@@ -32,7 +32,7 @@ export function signWebhook(secret: string, body: string, unixSeconds: number): 
 }
 
 function slackText(e: SlaWebhookEvent): string {
-  const what = e.metric ? e.metric.replace('_', ' ') : 'ticket';
+  const what = e.metric === 'level' ? `${e.level}'s time to act` : e.metric ? e.metric.replace('_', ' ') : 'ticket';
   switch (e.type) {
     case 'warning':
       return `:warning: #${e.ticketId} "${e.subject}" (${e.priority}) — ${what} due ${e.dueLocal ?? e.dueAt}`;

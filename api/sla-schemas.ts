@@ -3,6 +3,7 @@ import { WEEKDAYS } from '../domain/calendar';
 import { CLOCK_KINDS, PRIORITIES } from '../domain/policy';
 import { categoryName, zoneName } from './schemas';
 import { reminderList } from './reminder-schema';
+import { levelStepFields } from './sla-level-schemas';
 
 /**
  * The bodies of PUT /api/v1/sla/{calendars,policies}/default as JSON Schema can state them. The route checks a
@@ -87,6 +88,7 @@ export const policyBody = z
           .object({
             level: z.string().regex(/^(?!L1$)[\s\S]*\S/, 'a level after L1 (where every ticket starts)'),
             afterBreachMinutes: z.number().min(0).max(MAX_MINUTES),
+            ...levelStepFields,
           })
           .strict(),
       )

@@ -103,9 +103,12 @@ export type CustomerListItem = Pick<TicketStateProjection, (typeof CUSTOMER_LIST
   assigned: boolean;
 };
 
-/** The ticket's own clocks: a vendor's (who support waits on, and its terms) is for agents to know. */
+/**
+ * The ticket's own clocks: a vendor's (who support waits on, and its terms) and a level's (an agreement among
+ * staff) are for agents to know.
+ */
 export const customerClocks = <C extends { metric: string }>(clocks: C[]): C[] =>
-  clocks.filter((c) => c.metric !== 'vendor');
+  clocks.filter((c) => c.metric !== 'vendor' && c.metric !== 'level');
 
 export function customerSnapshot(sla: TicketSnapshot): CustomerSnapshot {
   return {
@@ -177,12 +180,17 @@ export const CUSTOMER_EVENT_DETAIL: Record<string, readonly string[]> = {
   out_of_scope: ['category', 'reason'],
 };
 
-/** Events about a vendor's clock: whom support waits on and how that third party does is for agents to know. */
-const AGENTS_ONLY_EVENTS: readonly string[] = ['vendor_warning', 'vendor_breached'];
+/**
+ * Events about a vendor's clock (whom support waits on and how that third party does) and what a breach made the
+ * desk do (raise the priority, reassign) are for agents to know; so is every event of a level's clock.
+ */
+const AGENTS_ONLY_EVENTS: readonly string[] = ['vendor_warning', 'vendor_breached', 'breach_action'];
 
-export function customerTimeline<E extends Pick<SlaEventRecord, 'type' | 'detail'>>(events: E[]): E[] {
+export function customerTimeline<E extends Pick<SlaEventRecord, 'type' | 'detail'> & { metric?: string | null }>(
+  events: E[],
+): E[] {
   return events
-    .filter((e) => !AGENTS_ONLY_EVENTS.includes(e.type))
+    .filter((e) => !AGENTS_ONLY_EVENTS.includes(e.type) && e.metric !== 'level')
     .map((e) => {
       if (!e.detail) return e;
       const allowed = CUSTOMER_EVENT_DETAIL[e.type] ?? [];
@@ -198,8 +206,10 @@ const isCustomer = (caller: Principal) => caller.role === 'customer';
 export const threadFor = (caller: Principal, messages: ThreadMessage[]) =>
   isCustomer(caller) ? customerThread(messages) : messages;
 
-export const timelineFor = <E extends Pick<SlaEventRecord, 'type' | 'detail'>>(caller: Principal, events: E[]) =>
-  isCustomer(caller) ? customerTimeline(events) : events;
+export const timelineFor = <E extends Pick<SlaEventRecord, 'type' | 'detail'> & { metric?: string | null }>(
+  caller: Principal,
+  events: E[],
+) => (isCustomer(caller) ? customerTimeline(events) : events);
 
 export const snapshotFor = (caller: Principal, sla: TicketSnapshot): TicketSnapshot | CustomerSnapshot =>
   isCustomer(caller) ? customerSnapshot(sla) : sla;

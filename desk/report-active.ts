@@ -33,8 +33,9 @@ export async function activeOutcomes(
   for (const t of open) {
     const cal = (terms.get(t.id) ?? fallback).calendar;
     for (const c of (t.clocks ?? []) as ClockSnapshot[]) {
-      // A vendor's clock counts on the vendor's calendar and is reported per vendor, not as the ticket's.
-      if (c.stopped || c.metric === 'vendor') continue;
+      // A vendor's clock counts on the vendor's calendar and is reported per vendor, a level's per level: neither
+      // is the ticket's.
+      if (c.stopped || c.metric === 'vendor' || c.metric === 'level') continue;
       const used = c.paused ? c.usedMinutes : c.usedMinutes + elapsedMinutes(c.clock, new Date(t.updatedAt), at, cal);
       rows.push({
         ticketId: t.id,

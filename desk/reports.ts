@@ -6,6 +6,7 @@ import type { Agreements } from './agreements';
 import type { PinnedTermsLookup } from './pinned-terms';
 import { activeOutcomes } from './report-active';
 import { waitingIn, type PausedTimeRow, type VendorAttainmentRow } from './report-paused';
+import { levelsIn, type LevelHeldRow } from './report-levels';
 import { outcomesCsv } from './reports-csv';
 
 import { type OutcomeKind, type ReportFilter, type SlaOutcome } from './report-types';
@@ -48,6 +49,8 @@ export interface AttainmentReport {
   pausedTime: PausedTimeRow[];
   /** Per vendor: its waits that ended in the period, met or missed by its own target, and its breaches. */
   vendors: VendorAttainmentRow[];
+  /** Per escalation level: the holds that ended in the period (time held) and its level clock's outcomes. */
+  levels: LevelHeldRow[];
 }
 
 /** Nearest-rank percentile; null for no data. */
@@ -93,7 +96,8 @@ export function createReports(deps: {
     const rows: SlaOutcome[] = [];
     for (const e of events) {
       const t = facts.get(e.ticketId);
-      if (!t || !e.metric) continue;
+      // A level's clock is the staff's own agreement, reported per level (`levels`), not as the customer's.
+      if (!t || !e.metric || e.metric === 'level') continue;
       const organizationId = t.organizationId ?? null;
       if (f.organizationId !== undefined && (organizationId ?? NO_ORGANIZATION) !== f.organizationId) continue;
       if (f.customerId !== undefined && t.customerId !== f.customerId) continue;
@@ -181,7 +185,7 @@ export function createReports(deps: {
         COUNTED.includes(o.outcome),
       );
       const rows = attainment(counted, f.byOrganization ?? false);
-      const { pausedTime, vendors } = await waitingIn(store, f);
+      const [{ pausedTime, vendors }, levels] = await Promise.all([waitingIn(store, f), levelsIn(deps, f)]);
       return {
         from: f.from.toISOString(),
         to: f.to.toISOString(),
@@ -190,6 +194,7 @@ export function createReports(deps: {
         rows,
         pausedTime,
         vendors,
+        levels,
       };
     },
 

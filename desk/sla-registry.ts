@@ -4,6 +4,7 @@ import { parsePolicyOverrides, type SlaPolicy, DEFAULT_POLICY } from '../domain/
 import type { Logger } from '../lib/logger';
 import type { Store } from '../store';
 import type { SlaKind, SlaVersion } from '../domain/entities';
+import { withAgentIds } from './policy-agents';
 
 /** The calendar and policy a ticket's clocks run on. */
 export interface SlaSettings {
@@ -88,7 +89,10 @@ export function createSlaRegistry(deps: SlaRegistryDeps) {
       for (const kind of ['calendar', 'policy'] as const) {
         const latest = await store.slaVersions.latest(kind, NAME);
         const next = (latest?.version ?? 0) + 1;
-        const body = kind === 'calendar' ? deps.seed.calendar : { ...deps.seed.policy, id: NAME, version: next };
+        const body =
+          kind === 'calendar'
+            ? deps.seed.calendar
+            : { ...(await withAgentIds(store, deps.seed.policy)), id: NAME, version: next };
         if (latest && (!deps.configFile || sameBody(latest.body, body))) continue;
         const stored = await store.slaVersions.append(kind, NAME, body, latest ? 'SLA_CONFIG' : 'startup', deps.now());
         if (latest) {
@@ -149,7 +153,7 @@ export function createSlaRegistry(deps: SlaRegistryDeps) {
     async putPolicy(input: unknown, actor: string, name = NAME) {
       if (name !== NAME) await existing('policy', name);
       const { id: _id, ...overrides } = (input ?? {}) as Record<string, unknown>;
-      const parsed = parsePolicyOverrides(overrides, DEFAULT_POLICY);
+      const parsed = await withAgentIds(store, parsePolicyOverrides(overrides, DEFAULT_POLICY));
       const latest = await store.slaVersions.latest('policy', name);
       const policy = { ...parsed, id: name, version: (latest?.version ?? 0) + 1 };
       const saved = await store.slaVersions.append('policy', name, policy, actor, deps.now());
@@ -173,7 +177,9 @@ export function createSlaRegistry(deps: SlaRegistryDeps) {
           `a ${kind} named ${id} already exists; PUT /api/v1/sla/${kind === 'calendar' ? 'calendars' : 'policies'}/${id} stores a new version`,
         );
       const parsed =
-        kind === 'calendar' ? parseCalendar(body) : { ...parsePolicyOverrides(body, DEFAULT_POLICY), id, version: 1 };
+        kind === 'calendar'
+          ? parseCalendar(body)
+          : { ...(await withAgentIds(store, parsePolicyOverrides(body, DEFAULT_POLICY))), id, version: 1 };
       const saved = await store.slaVersions.append(kind, id, parsed, actor, deps.now());
       if (saved.version !== 1) throw conflictError(`a ${kind} named ${id} was created at the same time`);
       await store.audit.record({ at: deps.now(), actor, action: `${kind}.create`, target: `${kind}:${id}:1` });

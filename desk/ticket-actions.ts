@@ -12,6 +12,7 @@ import type { MailDetails, ThreadMessage, TicketContent } from '../domain/entiti
 import { isTerminal, type AgentAction, type TicketStatus } from '../domain/ticket';
 import {
   agentActionUpdate,
+  agentNoteUpdate,
   customerReplyUpdate,
   customerReplyUpdateId,
   type AgentActionArgs,
@@ -203,6 +204,25 @@ export function createTicketActions(deps: TicketActionDeps) {
     return pausesOf(policy)[input.waitingOn ?? DEFAULT_PAUSE_REASON]!.tellCustomer;
   }
 
+  /**
+   * A note counts as the ticket's level acting on it: while a level clock runs (as the ticket's row has it), the
+   * workflow hears of the note, once per note. The note is kept whatever the workflow answers.
+   */
+  async function noteToLevelClock(ticketId: string, messageId: string): Promise<void> {
+    const clocks = (await store.ticketStates.get(ticketId))?.clocks;
+    const running =
+      Array.isArray(clocks) &&
+      clocks.some((c: { metric?: string; stopped?: boolean }) => c.metric === 'level' && !c.stopped);
+    if (!running) return;
+    try {
+      await temporal.workflow
+        .getHandle(workflowIdFor(ticketId))
+        .executeUpdate(agentNoteUpdate, { args: [{ messageId }], updateId: `agent-note:${messageId}` });
+    } catch (err) {
+      deps.logger.warn({ err, ticketId }, 'note not counted on the level clock');
+    }
+  }
+
   return {
     visibleTicket,
     indexWords,
@@ -279,6 +299,7 @@ export function createTicketActions(deps: TicketActionDeps) {
       }
       if (message.internal) {
         await store.messages.add(message);
+        await noteToLevelClock(ticket.id, message.id);
         return { message, sla: null };
       }
       const sla = await withMessage(message, () =>

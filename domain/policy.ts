@@ -6,6 +6,7 @@ import { scopeItemFor, type AgreementScope } from './agreement';
 import { PolicyError } from './errors';
 import { DEFAULT_PAUSES, parsePauses, pausesOf, type PauseReason } from './policy-pauses';
 import { parseReminders, type Reminder } from './policy-reminders';
+import { LEVEL_STEP_KEYS, parseLevelTerms, type LevelTerms } from './policy-levels';
 
 export type Priority = 'low' | 'normal' | 'high' | 'urgent';
 export const PRIORITIES: readonly Priority[] = ['low', 'normal', 'high', 'urgent'];
@@ -23,8 +24,8 @@ export interface PriorityTargets {
   nextResponse: MetricTarget;
   resolution: MetricTarget;
 }
-/** e.g. {level:'L2', afterBreachMinutes:0}, {level:'management', afterBreachMinutes:480} */
-export interface EscalationStep {
+/** e.g. {level:'L2', afterBreachMinutes:0}, {level:'management', afterBreachMinutes:480}; level terms: policy-levels.ts */
+export interface EscalationStep extends LevelTerms {
   level: string;
   afterBreachMinutes: number;
 }
@@ -219,11 +220,12 @@ function parseEscalation(value: unknown): EscalationStep[] {
   const steps = value.map((step: unknown, index): EscalationStep => {
     const field = `escalation[${index}]`;
     if (!isRecord(step)) throw new PolicyError('must be an object {level, afterBreachMinutes}', field);
-    rejectUnknownKeys(step, ['level', 'afterBreachMinutes'], field);
+    rejectUnknownKeys(step, ['level', 'afterBreachMinutes', ...LEVEL_STEP_KEYS], field);
     const level = nonEmptyString(step.level, `${field}.level`);
     if (level === 'L1')
       throw new PolicyError('L1 is where every ticket starts; list the levels after it', `${field}.level`);
-    return { level, afterBreachMinutes: nonNegativeMinutes(step.afterBreachMinutes, `${field}.afterBreachMinutes`) };
+    const afterBreachMinutes = nonNegativeMinutes(step.afterBreachMinutes, `${field}.afterBreachMinutes`);
+    return { level, afterBreachMinutes, ...parseLevelTerms(step, field) };
   });
   steps.forEach((step, index) => {
     const previous = steps[index - 1];

@@ -12,6 +12,7 @@ export { nextTimedEvent, fireTimedEvent } from './ticket-sla/timers';
 export { firstWarningFraction, previewReminders, publishedToWebhooks } from './ticket-sla/reminders';
 export { snapshot } from './ticket-sla/snapshot';
 export { pauseRefusal } from './ticket-sla/pauses';
+export { applyAgentNote } from './ticket-sla/level-clock';
 export {
   requestLiveSession,
   confirmLiveSession,

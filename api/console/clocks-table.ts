@@ -20,7 +20,18 @@ export const METRIC: Record<string, string> = {
   first_response: 'First response',
   next_response: 'Next response',
   resolution: 'Resolution',
+  level: 'Level',
 };
+
+/** A clock's name on the page: a vendor's by the vendor, a level's by the level. */
+export function clockName(
+  c: Pick<ClockSnapshot, 'metric' | 'level' | 'vendor'>,
+  vendorName: (id?: string) => string = (id = '') => id,
+): string {
+  if (c.metric === 'vendor') return `Vendor: ${vendorName(c.vendor)}`;
+  if (c.metric === 'level') return `Level ${c.level ?? ''} to act`;
+  return METRIC[c.metric] ?? c.metric;
+}
 
 function clockState(c: ClockSnapshot): string {
   return c.stopped ? 'stopped' : c.paused ? 'paused' : c.breached ? 'breached' : 'running';
@@ -45,8 +56,9 @@ export function clocksTable(d: {
     const vendor = snap.metric === 'vendor';
     const c = vendor ? snap : asDrawn(snap, d.cal, d.now);
     const ticks = !vendor || c.clock === '24x7';
-    return html`<tr data-metric="${c.metric}" data-state="${clockState(c)}"${vendor ? html` data-vendor="${c.vendor ?? ''}"` : ''}>
-      <th scope="row">${vendor ? `Vendor: ${vendorName(c.vendor)}` : (METRIC[c.metric] ?? c.metric)}</th>
+    const named = vendor ? html` data-vendor="${c.vendor ?? ''}"` : c.level ? html` data-level="${c.level}"` : '';
+    return html`<tr data-metric="${c.metric}" data-state="${clockState(c)}"${named}>
+      <th scope="row">${clockName(c, vendorName)}</th>
       <td data-label="Counts">${c.clock === 'business' ? 'business hours' : '24×7'}</td>
       <td data-label="Target" class="num">${hours(c.targetMinutes)}</td>
       <td data-label="Used" class="num used">${hours(c.usedMinutes)}</td>

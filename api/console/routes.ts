@@ -263,7 +263,9 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
     const [events, terms] = await Promise.all([desk.actions.timeline(who(res), id), desk.tickets.termsOf(ticket, sla)]);
     // Assignments record user ids; the page shows names.
     const assigned = events.flatMap((e) =>
-      e.type === 'assigned' ? [String(e.detail?.from ?? ''), String(e.detail?.to ?? '')] : [],
+      e.type === 'assigned' || (e.type === 'breach_action' && e.detail?.action === 'assign')
+        ? [String(e.detail?.from ?? ''), String(e.detail?.to ?? '')]
+        : [],
     );
     const [agents, macros, names, vendors] = await Promise.all([
       desk.agents.list(),

@@ -10,7 +10,7 @@ import { CSRF_FIELD } from '../http/csrf';
 import { html, type SafeHtml } from '../http/html';
 import { when } from './time';
 import { timelineSvg } from './timeline';
-import { clocksTable, METRIC } from './clocks-table';
+import { clockName, clocksTable, METRIC } from './clocks-table';
 import { pauseFields, pausedTimeSection } from './paused-time';
 
 /** One ticket for an agent: SLA first, then the thread, then every action as its own small form. */
@@ -106,11 +106,13 @@ function explanations(d: TicketPageData): SafeHtml[] {
       const due = new Date(c.dueAt!);
       const promised = d.cal.explain(received, c.targetMinutes);
       const fromReceipt =
-        c.metric !== 'next_response' && Math.abs(new Date(promised.deadline).getTime() - due.getTime()) < 60_000;
+        c.metric !== 'next_response' &&
+        c.metric !== 'level' &&
+        Math.abs(new Date(promised.deadline).getTime() - due.getTime()) < 60_000;
       const e = fromReceipt ? promised : d.cal.explain(d.now, d.cal.elapsed(d.now, due));
       return html`<details class="explain" data-metric="${c.metric}">
         <summary>
-          ${METRIC[c.metric]} deadline: ${when(d.cal, due, 'up')} (${fromReceipt ? 'from receipt' : 'from now'})
+          ${clockName(c)} deadline: ${when(d.cal, due, 'up')} (${fromReceipt ? 'from receipt' : 'from now'})
         </summary>
         <pre class="explain">${e.lines.join('\n')}</pre>
       </details>`;
@@ -289,6 +291,9 @@ function changed(d: TicketPageData, e: TicketPageData['events'][number]): string
   const to = String(e.detail?.to ?? '');
   if (e.type === 'priority_changed' || e.type === 'reclassified') return `${from} → ${to}`;
   if (e.type === 'assigned') return `${from ? (d.names.get(from) ?? from) : 'nobody'} → ${d.names.get(to) ?? to}`;
+  if (e.type === 'breach_action' && e.detail?.action === 'raise_priority') return `priority ${from} → ${to}`;
+  if (e.type === 'breach_action')
+    return `assigned ${from ? (d.names.get(from) ?? from) : 'nobody'} → ${d.names.get(to) ?? to}`;
   return '';
 }
 

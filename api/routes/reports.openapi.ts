@@ -59,7 +59,7 @@ export const docs: ResourceDocs = {
       access: 'agent',
       query: attainmentQuery,
       summary: 'SLA attainment',
-      description: `Per priority and clock (and per organization with \`by=organization\`): met, missed, breaches, attainment, median and p90 business minutes; and \`pausedTime\`: per pause reason, how many pauses ended in the period and the business and wall minutes they lasted; \`vendors\`: each vendor's attainment of its own target over the waits on it that ended in the period, and its breaches. ${PERIOD}`,
+      description: `Per priority and clock (and per organization with \`by=organization\`): met, missed, breaches, attainment, median and p90 business minutes; and \`pausedTime\`: per pause reason, how many pauses ended in the period and the business and wall minutes they lasted; \`vendors\`: each vendor's attainment of its own target over the waits on it that ended in the period, and its breaches; \`levels\`: time held per escalation level (the holds that ended in the period) and each level clock's met, missed and breached. ${PERIOD}`,
       example: { query: 'from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z&by=organization' },
       success: {
         status: 200,
@@ -95,6 +95,24 @@ export const docs: ResourceDocs = {
             )
             .describe(
               "vendor attainment: per vendor, the waits on it that ended in the period, met or missed by the vendor's own target, and its breaches",
+            ),
+          levels: z
+            .array(
+              z.object({
+                level: z.string(),
+                holds: z
+                  .int()
+                  .describe('holds of the level that ended in the period (by escalation, resolution or close)'),
+                businessMinutes: z.number().describe("business minutes held, each on its ticket's calendar"),
+                minutes: z.number().describe('wall-clock minutes held'),
+                medianBusinessMinutes: nullableNumber,
+                met: z.int().describe('level clocks (`respondWithinMinutes`) the level acted within, in the period'),
+                missed: z.int().describe('level clocks the level acted on after their target'),
+                breached: z.int().describe('level clock breaches in the period'),
+              }),
+            )
+            .describe(
+              'time held per escalation level: L1 from receipt, each level from the escalation that reached it, until the next escalation, the resolution or the close',
             ),
         }),
       },

@@ -126,7 +126,7 @@ export const docs: ResourceDocs = {
           { at: 0.9, notify: ['level', 'organization'], supportHoursOnly: true },
         ],
       },
-      'a first-response target above the resolution target of its priority (the targets left out keep the defaults), `outOfScopeCategories` that are not all `categories`, an escalation level listed twice or due before the one above it, and two `reminders` at one fraction (`reminders[i].at`)',
+      'a first-response target above the resolution target of its priority (the targets left out keep the defaults), `outOfScopeCategories` that are not all `categories`, an escalation level listed twice or due before the one above it, two `reminders` at one fraction (`reminders[i].at`), and an `assign` breach action naming no agent of the desk (`escalation[i].actions[j].agent`; an agent given by email is stored by user id)',
     ),
     {
       method: 'post',

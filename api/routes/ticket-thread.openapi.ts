@@ -43,7 +43,7 @@ export const docs: ResourceDocs = {
       body: messageBody,
       summary: 'Reply on a ticket',
       description:
-        'A customer reply resumes a ticket pending the customer and reopens a resolved one; an agent reply is the (first or next) response that stops the SLA clock. Agents may add `internal: true` notes that customers never see. A closed (or out-of-scope) ticket takes no more replies: 409, and nothing is kept (not the message, not its files). A customer reply is one Temporal update whose id derives from the message, so the same message delivered twice (a mail redelivered, a held mail released twice) counts once.',
+        'A customer reply resumes a ticket pending the customer and reopens a resolved one; an agent reply is the (first or next) response that stops the SLA clock. Agents may add `internal: true` notes that customers never see; a note (like a reply, an acceptance or a resolution) stops a running level clock (`sla.clocks[]` `metric: \"level\"`), met or late. A closed (or out-of-scope) ticket takes no more replies: 409, and nothing is kept (not the message, not its files). A customer reply is one Temporal update whose id derives from the message, so the same message delivered twice (a mail redelivered, a held mail released twice) counts once.',
       example: { body: { body: 'Could you send the exact error message?' } },
       success: { status: 201, description: 'the message and the SLA state after it', schema: messageResult },
       errors: [...API_ERRORS, 403, 404, 409, 413],
@@ -72,7 +72,7 @@ export const docs: ResourceDocs = {
       params: ticketIdParam.shape,
       summary: "Read a ticket's SLA timeline",
       description:
-        'Every SLA event in order: received, acknowledged, responded, paused/resumed, warning, breach, escalated, resolved, closed. Customers never see the reason an agent gave for an escalation.',
+        'Every SLA event in order: received, acknowledged, responded, paused/resumed, warning, breach, escalated, resolved, closed. A level clock\'s events are `warning`, `breached` and `responded` (the level acted: `detail.action`, `met`) with `metric: "level"` and `level`; a breach action is `breach_action` (`detail.action` `raise_priority` or `assign`, `from`, `to`, `changed`). Customers never see the reason an agent gave for an escalation, a level clock\'s events or breach actions.',
       success: { status: 200, description: 'the events', schema: timeline },
       errors: [...API_ERRORS, 404],
     },

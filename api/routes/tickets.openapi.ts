@@ -25,7 +25,13 @@ const METRICS = ['first_response', 'next_response', 'resolution'] as const;
 const versioned = z.object({ id: z.string(), version: z.int() });
 
 const clock = z.object({
-  metric: z.enum(METRICS),
+  metric: z
+    .enum([...METRICS, 'vendor', 'level'])
+    .describe(
+      "the ticket's clocks; staff only: `vendor`, the clock of the vendor the ticket waits on (`vendor` names it), and `level`, the clock of the escalation level the ticket reached (`level` names it; its step's `respondWithinMinutes`, stopped when an agent replies, writes a note, accepts or resolves)",
+    ),
+  vendor: z.string().optional().describe('`vendor` clocks: the vendor'),
+  level: z.string().optional().describe('`level` clocks: the level'),
   clock: z.enum(['business', '24x7']),
   targetMinutes: z.number().describe("the policy's target in minutes (a policy may set a fraction)"),
   usedMinutes: z

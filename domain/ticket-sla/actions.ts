@@ -25,6 +25,7 @@ import {
 } from './core';
 import { backInScope, reclassify } from './scope';
 import { endPause, startPause } from './pauses';
+import { endLevelClock, levelActed, reachLevel } from './level-clock';
 
 export interface AgentActionInput {
   action: AgentAction;
@@ -92,6 +93,7 @@ export function applyAgentAction(
     case 'escalate': {
       const level = nextLevel(s.escalationLevel, escalationLadder(s.policy))!;
       s.escalationLevel = level;
+      reachLevel(s, level, now, cal, patched);
       const reason = input.reason
         ? `escalated by ${input.agent ?? 'an agent'}: ${input.reason}`
         : `escalated by ${input.agent ?? 'an agent'}`;
@@ -139,6 +141,8 @@ export function applyAgentAction(
       break;
   }
   if (input.action !== 'reopen' && input.action !== 'close') s.status = statusAfter(input.action, from);
+  levelActed(s, r, input.action, now, cal);
+  if (s.status === 'closed') endLevelClock(s, now);
   touch(s);
   return r.effects;
 }

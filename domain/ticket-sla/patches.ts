@@ -127,6 +127,16 @@ export const PATCH_PLAN = [
     stage: 'patched',
     ...retirement('the policy reminders'),
   },
+  {
+    id: 'level-clocks',
+    changed:
+      "An escalation step's `respondWithinMinutes` starts the level's own clock when the ticket reaches it (a warning " +
+      'and a breach timer, mails to the level, the next level and the assignee), and its `actions` (raise the ' +
+      'priority, assign) run once when a breach escalates to it; asked only for tickets whose policy has them.',
+    since: { commit: '9e52bda', date: '2026-12-07', generation: 'deadline-at-temporal-cost' },
+    stage: 'patched',
+    ...retirement('the level clocks'),
+  },
 ] as const satisfies readonly PatchPlan[];
 
 export type PatchId = (typeof PATCH_PLAN)[number]['id'];
@@ -140,6 +150,7 @@ export const PATCHES = {
   deadlineAtTemporalCost: 'deadline-at-temporal-cost',
   pauseReasons: 'pause-reasons',
   policyReminders: 'policy-reminders',
+  levelClocks: 'level-clocks',
 } as const satisfies Record<string, PatchId>;
 
 /**
@@ -183,6 +194,7 @@ export const HISTORY_GENERATIONS = [
       'deadline-at-temporal-cost',
       'pause-reasons',
       'policy-reminders',
+      'level-clocks',
     ],
     folder: '.',
   },

@@ -9,6 +9,7 @@ import type { SlaClockState } from '../sla-clock';
 import type { AgentAction, TicketStatus } from '../ticket';
 import { round } from './core';
 import { pausedTimeAt } from './pauses';
+import { levelClockAt } from './level-clock';
 import type {
   ClockSnapshot,
   LiveSession,
@@ -112,6 +113,8 @@ export function snapshotAt(p: FullProjection, now: Date, cal: BusinessCalendar):
   let next: string | null = null;
   const clocks = p.clocks.map((c): ClockSnapshot => {
     if (c.stopped) return c;
+    // A level's clock counts on, but it is the staff's: it moves neither the SLA state nor the next deadline.
+    if (c.metric === 'level') return levelClockAt(c, now, cal);
     if (c.dueAt && (next === null || Date.parse(c.dueAt) < Date.parse(next))) next = c.dueAt;
     const state = p.clockStates.find((s) => s.metric === c.metric);
     if (c.paused || !state) return c;

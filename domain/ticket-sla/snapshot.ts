@@ -7,6 +7,7 @@ import { firedKey, round, ticketFacts } from './core';
 import { pausedTimeRows, pauseSnapshot } from './pauses';
 import { vendorClockSnapshot } from './vendor-clock';
 import { reminderView } from './reminders';
+import { levelClockSnapshot } from './level-clock';
 
 export function snapshot(s: TicketSlaState, now: Date, cal: BusinessCalendar): TicketSnapshot {
   const clocks: ClockSnapshot[] = [];
@@ -47,6 +48,9 @@ export function snapshot(s: TicketSlaState, now: Date, cal: BusinessCalendar): T
   // The vendor's clock is shown but is not the ticket's: it sets neither its SLA state nor its next deadline.
   const vendorClock = vendorClockSnapshot(s, now);
   if (vendorClock) clocks.push(vendorClock);
+  // Nor is a level's (an agreement among staff): shown to agents, moving none of the customer's deadlines.
+  const levelClock = levelClockSnapshot(s, now, cal);
+  if (levelClock) clocks.push(levelClock);
   return {
     ticketId: s.ticketId,
     status: s.status,

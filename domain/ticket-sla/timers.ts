@@ -11,6 +11,8 @@ import { stopPausedClocks } from './scope';
 import { endPause, expirePause, pauseExpiryEvent } from './pauses';
 import { fireVendorClock, vendorClockEvents, vendorInstant } from './vendor-clock';
 import { fireReminder, fireVendorReminder, reminderEvents } from './reminders';
+import { fireLevelClock, levelClockEvents, reachLevel } from './level-clock';
+import { runBreachActions } from './breach-actions';
 
 /** The key a scope review's reminder is recorded under in `fired`: one per review. */
 const reviewReminderKey = (s: TicketSlaState) => `scope:${s.scopeReviews ?? 0}:reminder`;
@@ -82,6 +84,7 @@ export function nextTimedEvent(
     if (pauseEnds) candidates.push(pauseEnds);
     candidates.push(...vendorEvents);
   }
+  candidates.push(...levelClockEvents(s, cal));
   candidates.sort((a, b) => a.at.getTime() - b.at.getTime());
   return candidates[0] ?? null;
 }
@@ -146,18 +149,21 @@ export function fireTimedEvent(
       const ladder = escalationLadder(s.policy);
       // One escalation per level per ticket: a level already reached (by another clock's breach or by hand)
       // hears about this breach from the breach notice, not from a second "escalated to" mail.
-      if (ladder.indexOf(level) <= ladder.indexOf(s.escalationLevel)) break;
-      s.escalationLevel = level;
-      const breachDue = s.breachedAt[metric];
-      r.event('escalated', now, { metric, level, dueAt: breachDue, detail: { escalationDueAt: dueAt } });
-      r.notify({
-        key: `${s.ticketId}:escalation:${metric}:${level}:${s.cycles[metric]}`,
-        kind: 'escalation',
-        audience: { kind: 'level', level },
-        metric,
-        level,
-        dueAt: breachDue,
-      });
+      if (ladder.indexOf(level) > ladder.indexOf(s.escalationLevel)) {
+        s.escalationLevel = level;
+        const breachDue = s.breachedAt[metric];
+        r.event('escalated', now, { metric, level, dueAt: breachDue, detail: { escalationDueAt: dueAt } });
+        r.notify({
+          key: `${s.ticketId}:escalation:${metric}:${level}:${s.cycles[metric]}`,
+          kind: 'escalation',
+          audience: { kind: 'level', level },
+          metric,
+          level,
+          dueAt: breachDue,
+        });
+        reachLevel(s, level, e.at, cal, patched);
+      }
+      runBreachActions(s, r, level, metric, { at: e.at, now }, cal, patched);
       break;
     }
     case 'scope_review_reminder': {
@@ -200,6 +206,10 @@ export function fireTimedEvent(
       if (v) fireVendorReminder(s, r, e, (fraction) => vendorInstant(v, fraction), now);
       break;
     }
+    case 'level_warning':
+    case 'level_breach':
+      fireLevelClock(s, r, e.kind, now);
+      break;
     case 'pause_expired':
       // The pause lasts exactly its maximum, however late the timer ran: it ends, and the clocks resume, at e.at.
       expirePause(s, r, e.at, cal);

@@ -5,7 +5,9 @@ import type { Metric, Priority, SlaPolicy } from '../policy';
 import type { SlaClockState } from '../sla-clock';
 import type { AgentAction, Channel, LiveSupportTool, TicketStatus } from '../ticket';
 import type { ActivePause, PausedTimeRow, PausedTotal, PauseSnapshot } from './pause-types';
+import type { LevelClock } from './level-types';
 export type * from './pause-types';
+export type * from './level-types';
 
 export const METRICS: readonly Metric[] = ['first_response', 'next_response', 'resolution'];
 
@@ -79,6 +81,8 @@ export interface TicketSlaState extends TicketIntake {
   pause?: ActivePause;
   /** Pauses ended so far, per reason id: how many and how long (business minutes on the ticket's calendar, and wall minutes). */
   pausedTime?: Record<string, PausedTotal>;
+  /** The clock of the level the ticket was escalated to, when its step has `respondWithinMinutes` (level-clock.ts). */
+  levelClock?: LevelClock;
 }
 
 export type SlaEventType =
@@ -101,7 +105,8 @@ export type SlaEventType =
   | 'assigned'
   | 'pause_ended'
   | 'vendor_warning'
-  | 'vendor_breached';
+  | 'vendor_breached'
+  | 'breach_action';
 
 /** The SLA events webhook subscribers can receive. */
 export const WEBHOOK_EVENTS = [
@@ -118,7 +123,8 @@ export const isWebhookEvent = (type: SlaEventType): type is WebhookEventType =>
 export interface SlaEvent {
   key: string;
   type: SlaEventType;
-  metric?: Metric;
+  /** `level`: a level clock's event (`level` names the level). */
+  metric?: Metric | 'level';
   at: string;
   dueAt?: string;
   /** `escalated`: the level reached; `warning` and `breached`: the level the ticket was at. */
@@ -145,7 +151,9 @@ export type NotificationKind =
   | 'pause_expired'
   | 'vendor_warning'
   | 'vendor_breach'
-  | 'vendor_chaser';
+  | 'vendor_chaser'
+  | 'level_warning'
+  | 'level_breach';
 
 /** Who a notice goes to: the customer, the contacts of an escalation level, or one agent (by user id). */
 export type NoticeAudience =
@@ -191,7 +199,9 @@ export type TimedEventKind =
   | 'vendor_warning'
   | 'vendor_breach'
   | 'reminder'
-  | 'vendor_reminder';
+  | 'vendor_reminder'
+  | 'level_warning'
+  | 'level_breach';
 
 export interface TimedEvent {
   kind: TimedEventKind;
@@ -210,8 +220,10 @@ export type SlaState = 'ok' | 'warning' | 'breached';
 
 export interface ClockSnapshot {
   /** `vendor`: the clock of the third party the ticket waits on (`vendor` names it), on the vendor's calendar. */
-  metric: Metric | 'vendor';
+  metric: Metric | 'vendor' | 'level';
   vendor?: string;
+  /** `level`: the clock of the escalation level named here (its `respondWithinMinutes`), on the ticket's calendar. */
+  level?: string;
   clock: 'business' | '24x7';
   targetMinutes: number;
   usedMinutes: number;

@@ -52,10 +52,17 @@ let portalCookies: Map<string, string>;
 let ticketId = '';
 /** A ticket waiting on a vendor (with a long name): its pause, the vendor's clock and the paused time. */
 let waitingId = '';
+/** A ticket escalated to L2, whose clock to act (4 business hours) runs. */
+let escalatedId = '';
+/** The default policy, with L2 given 4 business hours to act once a ticket reaches it. */
+const POLICY = {
+  ...DEFAULT_POLICY,
+  escalation: DEFAULT_POLICY.escalation.map((s) => (s.level === 'L2' ? { ...s, respondWithinMinutes: 240 } : s)),
+};
 
 beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
-  stack = await startStack({ sla: { calendar: kolkata, policy: DEFAULT_POLICY } });
+  stack = await startStack({ sla: { calendar: kolkata, policy: POLICY } });
   admin = apiClient(stack.baseUrl, stack.adminKey);
   expect((await admin.post('/api/v1/sla/calendars', { id: 'kolkata-office', ...kolkata })).status).toBe(201);
   const org = await admin.post('/api/v1/organizations', {
@@ -129,6 +136,11 @@ beforeAll(async () => {
     reason: 'Hosting case PH-2026-118834 opened about the upstream connection resets',
   });
   expect(waiting.status, JSON.stringify(waiting.body)).toBe(200);
+  escalatedId = ids[2]!;
+  const escalated = await agentApi.post(`/api/v1/tickets/${escalatedId}/actions/escalate`, {
+    reason: 'The customer reports a data loss; L2 owns the export pipeline',
+  });
+  expect(escalated.status, JSON.stringify(escalated.body)).toBe(200);
   await eventually(
     async () => (await admin.get('/api/v1/tickets?limit=50')).body.items.length === SUBJECTS.length,
     15_000,
@@ -170,6 +182,7 @@ const PAGES: [string, () => string][] = [
   ['console-queue', () => '/console'],
   ['console-ticket', () => `/console/tickets/${ticketId}`],
   ['console-ticket-waiting', () => `/console/tickets/${waitingId}`],
+  ['console-ticket-level', () => `/console/tickets/${escalatedId}`],
   ['console-dashboard', () => '/console/dashboard'],
   ['portal-tickets', () => '/portal'],
   ['portal-ticket', () => `/portal/tickets/${ticketId}`],
@@ -226,6 +239,23 @@ describe('screens that fit', () => {
     );
     await ctx.close();
   });
+
+  for (const width of WIDTHS)
+    it(`shows the level's clock to act with its countdown at ${width} px`, async () => {
+      const ctx = await contextAt(width);
+      const page = await ctx.newPage();
+      await page.goto(`${stack.baseUrl}/console/tickets/${escalatedId}`);
+      const row = page.locator('#clocks tr[data-metric="level"]');
+      expect(await row.getAttribute('data-level')).toBe('L2');
+      expect(await row.locator('th').innerText()).toBe('Level L2 to act');
+      expect(await row.locator('td[data-label="Target"]').innerText()).toBe('4 h 0 min');
+      // Ticking from the page's own instant, in or out of support hours.
+      expect(await row.locator('.countdown').getAttribute('data-remaining-ms')).toMatch(/^\d+$/);
+      expect(await row.locator('.countdown').innerText()).toMatch(/left/);
+      await row.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(SHOTS, `console-level-clock-${width}.png`), fullPage: true });
+      await ctx.close();
+    });
 
   it('shows a reclassification from → to on the ticket timeline', async () => {
     const ctx = await contextAt(1400);

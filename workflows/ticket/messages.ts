@@ -37,6 +37,11 @@ export const customerReplyUpdateId = (messageId: string) => `customer-reply:${me
 /** Kept so tickets that took customers' messages as signals (and their stored histories) still replay. */
 export const customerReplySignal = defineSignal<[CustomerReplyArgs]>('customerReply');
 export const stateQuery = defineQuery<TicketSnapshot>('state');
+/**
+ * An agent's internal note, which counts as the ticket's level acting on it (its level clock stops). The desk
+ * sends it only while a level clock runs; otherwise a note never reaches the workflow.
+ */
+export const agentNoteUpdate = defineUpdate<TicketSnapshot, [{ messageId: string }]>('agentNote');
 
 export interface LiveSessionRequestArgs {
   tool: LiveSupportTool;

@@ -3,6 +3,7 @@ import { isTerminal, refusal, type AgentAction } from '../../domain/ticket';
 import {
   acknowledged,
   applyAgentAction,
+  applyAgentNote,
   applyCustomerReply,
   bookingRefusal,
   confirmLiveSession,
@@ -82,6 +83,13 @@ export class Ticket {
 
   act(action: AgentAction, args: AgentActionArgs): TicketSnapshot {
     this.record(applyAgentAction(this.state, { action, ...args }, now(), this.cal, this.patched));
+    return this.snapshot();
+  }
+
+  /** An internal note: the level acted (nothing changes when no level clock runs). */
+  noted(): TicketSnapshot {
+    const effects = applyAgentNote(this.state, now(), this.cal);
+    if (effects.length) this.record(effects);
     return this.snapshot();
   }
 

@@ -4,6 +4,7 @@ import { UpdateAnswers } from './answers';
 import { TicketEffects } from './effects';
 import {
   agentActionUpdate,
+  agentNoteUpdate,
   customerReplySignal,
   customerReplyUpdate,
   liveSessionRequestSignal,
@@ -36,6 +37,11 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     agentActionUpdate,
     (action, args) => ticket.act(action, args),
     (action, args) => ticket.validateAction(action, args),
+  );
+  answers.handle(
+    agentNoteUpdate,
+    (_note) => ticket.noted(),
+    (_note) => ticket.validateCustomerMessage(),
   );
   answers.handle(
     retimeUpdate,
