@@ -34,6 +34,8 @@ export interface TemplateFacts {
   /** Scope notices: the category decided on and, after a reclassification, the one before. */
   category?: string;
   fromCategory?: string;
+  /** Resolution mails: where the customer rates the resolution (desk/ratings.ts). */
+  ratingUrl?: string;
 }
 
 /**
@@ -173,6 +175,9 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
         paragraphs: [
           f.body ?? `We believe ticket #${f.ticketId} "${f.subject}" is resolved.`,
           `If it is not, reply to this message and the ticket reopens.`,
+          f.ratingUrl
+            ? `How did we do? Rate this resolution from 1 to 5, with a comment if you like (one question, and you can change your answer for 7 days): ${f.ratingUrl}`
+            : '',
         ],
       };
     case 'auto_close':

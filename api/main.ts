@@ -9,6 +9,7 @@ import { connectMongo } from '../store/connection';
 import { createStore } from '../store';
 import { createApp } from './app';
 import { createDesk } from '../desk';
+import { parseContacts } from '../lib/contacts';
 import { createTicketLinks, linkKeyFrom } from '../desk/ticket-links';
 import { createSlaRegistry } from '../desk/sla-registry';
 import { createOpsFigures } from '../desk/ops-figures';
@@ -73,6 +74,7 @@ const desk = createDesk({
   inboundMail: { ...config.inboundMail, replySecret },
   portal: config.portal,
   webhookAllowHosts: config.webhookAllowHosts,
+  levelContacts: parseContacts(config.escalationContacts, config.mailDomain).levels,
 });
 // Organizations saved before each domain had its claim get theirs (idempotent: every start runs it).
 await desk.organizations.backfillDomainClaims();

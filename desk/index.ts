@@ -31,6 +31,7 @@ import { createSessions } from './sessions';
 import { createAccess } from './access';
 import { createWebhookService } from './webhooks';
 import { createOpsFigures } from './ops-figures';
+import { createRatings } from './ratings';
 
 /**
  * The desk: every use case, built once per process over the same store, workflow client and SLA
@@ -63,6 +64,8 @@ export interface DeskDeps {
   portal?: Partial<PortalSettings>;
   /** Webhook hosts allowed although they resolve to internal addresses (WEBHOOK_ALLOW_HOSTS). */
   webhookAllowHosts?: readonly string[];
+  /** The desk's contacts per escalation level (ESCALATION_CONTACTS): low ratings are mailed to them. */
+  levelContacts?: Record<string, string[]>;
 }
 
 export interface InboundMailSettings {
@@ -158,6 +161,17 @@ export function createDesk(deps: DeskDeps) {
     reports: createReports({ store, agreements, pinnedTerms, now }),
     announcements: createAnnouncementService({ temporal, taskQueue, store, sla, now }),
     acceptances,
+    /** Customers' ratings of resolutions (desk/ratings.ts). */
+    ratings: createRatings({
+      store,
+      links: deps.links,
+      pinnedTerms,
+      now,
+      levelContacts: deps.levelContacts,
+      mailer: deps.mailer,
+      mailDomain: deps.mailDomain,
+      logger,
+    }),
     portal: createPortal({
       store,
       agreements,

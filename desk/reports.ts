@@ -7,6 +7,7 @@ import type { PinnedTermsLookup } from './pinned-terms';
 import { activeOutcomes } from './report-active';
 import { waitingIn, type PausedTimeRow, type VendorAttainmentRow } from './report-paused';
 import { outcomesCsv } from './reports-csv';
+import { ratingReport, type RatingReport } from './report-ratings';
 
 import { type OutcomeKind, type ReportFilter, type SlaOutcome } from './report-types';
 
@@ -191,6 +192,12 @@ export function createReports(deps: {
         pausedTime,
         vendors,
       };
+    },
+
+    /** Ratings beside attainment, per organization, priority and agent (desk/report-ratings.ts). */
+    async ratings(f: ReportFilter): Promise<RatingReport> {
+      const [counted, names] = await Promise.all([outcomes({ ...f, statuses: COUNTED }), organizationNames()]);
+      return ratingReport(store, f, counted, (id) => names.get(id) ?? null);
     },
 
     async csv(f: ReportFilter): Promise<string> {

@@ -26,9 +26,10 @@ import {
   ticketListBody,
 } from './pages';
 import { portalCookie } from '../http/cookies';
+import { portalRatingSection } from './rating-page';
 
 export interface PortalDeps {
-  desk: Pick<Desk, 'portal' | 'now'>;
+  desk: Pick<Desk, 'portal' | 'now' | 'ratings'>;
   adminApiKey: string;
   logger: Logger;
   /** Sign-in requests per client IP and window (default 10 per 15 minutes); tests raise it. */
@@ -183,7 +184,11 @@ export function createPortalRoutes(deps: PortalDeps): Router {
     if (!TICKET_ID.test(id)) return notFound();
     try {
       const ticket = await portal.ticket(customer(res), id);
-      render(res, 200, `#${ticket.id} ${ticket.subject}`, null, ticketBody(ticket, ticket.calendar));
+      // Only the customer who asked rates it (an organization's admin sees colleagues' tickets too).
+      const rating = ticket.requester
+        ? ''
+        : portalRatingSection(await deps.desk.ratings.ask(id), deps.desk.ratings.pathFor(id));
+      render(res, 200, `#${ticket.id} ${ticket.subject}`, null, html`${ticketBody(ticket, ticket.calendar)}${rating}`);
     } catch (err) {
       if (err instanceof AppError && err.code === 'not_found') return notFound();
       throw err;
