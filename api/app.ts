@@ -31,6 +31,7 @@ import { createWebRoutes } from './web/routes';
 import { createConsoleRoutes } from './console/routes';
 import { createPortalRoutes } from './portal/routes';
 import { createRatingRoutes } from './portal/rating-page';
+import { slaRevisionRoutes } from './routes/sla-revisions';
 import { createApiMetrics, requireMetricsToken, type ApiMetrics } from './ops/metrics';
 import { requestContext } from './ops/request-context';
 import { OPERATIONS } from './openapi';
@@ -119,6 +120,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/reports', ratingReportRoutes(desk.reports));
   api.use(slaRoutes({ sla: desk.slaService, registry: desk.slaRegistry, now }));
   api.use(namedSlaRoutes({ registry: desk.slaRegistry }));
+  api.use(slaRevisionRoutes({ schedule: desk.revisionSchedule, registry: desk.slaRegistry }));
   api.use('/organizations', organizationRoutes(desk.organizations));
   // -- channels: inbound email, announcements, webhooks --
   app.use('/api/v1/inbound', inboundRoutes({ inboundMail: desk.inboundMail, token: deps.inboundApiToken })); // raw MIME bodies: its own parser and auth, before the JSON router

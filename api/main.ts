@@ -78,6 +78,9 @@ const desk = createDesk({
 });
 // Organizations saved before each domain had its claim get theirs (idempotent: every start runs it).
 await desk.organizations.backfillDomainClaims();
+// Revision notices a stop interrupted go out now; revisions whose start passed meanwhile are stored.
+await desk.revisionNotices.resume();
+await desk.revisionSchedule.start();
 
 const app = createApp({
   desk,
@@ -128,6 +131,7 @@ async function shutdown(signal: string) {
   clearTimeout(force);
   metricsServer?.close();
   await inboundSmtp.close();
+  desk.revisionSchedule.stop();
   await desk.close();
   mailer.close();
   await temporal.connection.close();

@@ -15,6 +15,7 @@ import { docs as organizations } from './routes/organizations.openapi';
 import { docs as reports } from './routes/reports.openapi';
 import { docs as ratingReports } from './routes/rating-reports.openapi';
 import { docs as namedSla } from './routes/sla-named.openapi';
+import { docs as slaRevisions } from './routes/sla-revisions.openapi';
 import { docs as sla } from './routes/sla.openapi';
 import { docs as ticketThread } from './routes/ticket-thread.openapi';
 import { docs as tickets } from './routes/tickets.openapi';
@@ -45,6 +46,7 @@ const RESOURCES: ResourceDocs[] = [
   macros,
   vendors,
   namedSla,
+  slaRevisions,
   organizations,
   reports,
   ratingReports,

@@ -32,6 +32,8 @@ import { createAccess } from './access';
 import { createWebhookService } from './webhooks';
 import { createOpsFigures } from './ops-figures';
 import { createRatings } from './ratings';
+import { createRevisionNotices } from './revision-notices';
+import { announcingOrganizations, announcingRegistry, createRevisionSchedule } from './revision-schedule';
 
 /**
  * The desk: every use case, built once per process over the same store, workflow client and SLA
@@ -84,15 +86,28 @@ export interface InboundMailSettings {
 
 export function createDesk(deps: DeskDeps) {
   const now = deps.now ?? (() => new Date());
-  const { temporal, taskQueue, store, slaRegistry, logger } = deps;
-  const sla = slaRegistry.current;
+  const { temporal, taskQueue, store, logger } = deps;
+  const sla = deps.slaRegistry.current;
   const attachments = createAttachmentService({ store, now, quota: deps.attachmentQuota });
   const agents = createAgentDirectory({ store });
   const actions = createTicketActions({ temporal, store, now, agents, attachments, logger });
   const acceptances = createSlaAcceptances({ store });
   const sessions = createSessions({ store, now });
-  const agreements = createAgreements({ store, registry: slaRegistry });
-  const pinnedTerms = createPinnedTerms({ store, registry: slaRegistry });
+  const agreements = createAgreements({ store, registry: deps.slaRegistry });
+  const pinnedTerms = createPinnedTerms({ store, registry: deps.slaRegistry });
+  const revisionNotices = createRevisionNotices({
+    store,
+    agreements,
+    registry: deps.slaRegistry,
+    acceptances,
+    links: deps.links,
+    now,
+    mailer: deps.mailer,
+    mailDomain: deps.mailDomain,
+    logger,
+  });
+  // Every save of the SLA through the desk is a revision its customers hear of (desk/revision-schedule.ts).
+  const slaRegistry = announcingRegistry(deps.slaRegistry, revisionNotices, now);
   const tickets = searchable(
     createTicketService({
       temporal,
@@ -132,7 +147,19 @@ export function createDesk(deps: DeskDeps) {
     slaRegistry,
     /** The terms a customer's tickets are opened under (`termsFor`): their organization's agreement or the default. */
     agreements,
-    organizations: createOrganizationService({ store, registry: slaRegistry, agreements, temporal, now, logger }),
+    organizations: announcingOrganizations(
+      createOrganizationService({ store, registry: slaRegistry, agreements, temporal, now, logger }),
+      revisionNotices,
+    ),
+    /** Revisions of what customers were promised: the notices about them, and revisions that apply later. */
+    revisionNotices,
+    revisionSchedule: createRevisionSchedule({
+      store,
+      registry: deps.slaRegistry,
+      notices: revisionNotices,
+      now,
+      logger,
+    }),
     tickets,
     actions,
     attachments,

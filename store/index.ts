@@ -20,12 +20,14 @@ import { createSearchIndex } from './search-index';
 import { createTicketViews } from './ticket-views';
 import { createPortalRepositories } from './portal';
 import { createRatingRepository } from './ratings';
+import { createRevisionRepositories } from './revision-notices';
 
 export function createStore(conn: Connection) {
   const models = registerModels(conn);
   const sessions = createSessionRepository(conn);
   const { models: portalModels, ...portal } = createPortalRepositories(conn);
   const { models: ratingModels, ...ratings } = createRatingRepository(conn);
+  const { models: revisionModels, ...revisions } = createRevisionRepositories(conn);
   return {
     conn,
     tickets: createTicketRepository(models),
@@ -48,10 +50,13 @@ export function createStore(conn: Connection) {
     ...createVendors(conn),
     ...portal, // sign-in links, SLA acceptances
     ...ratings, // customers' ratings of resolutions
+    ...revisions, // revisions of what customers were promised, and the notices about them
     /** Builds indexes explicitly at startup rather than lazily on first use. */
     async init(): Promise<void> {
       await Promise.all(
-        [...Object.values(models), sessions.model, ...portalModels, ...ratingModels].map((m) => m.init()),
+        [...Object.values(models), sessions.model, ...portalModels, ...ratingModels, ...revisionModels].map((m) =>
+          m.init(),
+        ),
       );
     },
     async ping(): Promise<void> {

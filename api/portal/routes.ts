@@ -27,9 +27,10 @@ import {
 } from './pages';
 import { portalCookie } from '../http/cookies';
 import { portalRatingSection } from './rating-page';
+import { revisionBanner, revisionsBody } from './revision-page';
 
 export interface PortalDeps {
-  desk: Pick<Desk, 'portal' | 'now' | 'ratings'>;
+  desk: Pick<Desk, 'portal' | 'now' | 'ratings' | 'revisionNotices'>;
   adminApiKey: string;
   logger: Logger;
   /** Sign-in requests per client IP and window (default 10 per 15 minutes); tests raise it. */
@@ -113,19 +114,23 @@ export function createPortalRoutes(deps: PortalDeps): Router {
         req.query['signed-out'] === '1' ? 'You are signed out.' : undefined,
       );
     const who = customer(res);
-    const [{ rows, truncated }, cal] = await Promise.all([portal.tickets(who), portal.calendarFor(who)]);
+    const [{ rows, truncated }, cal, notices] = await Promise.all([
+      portal.tickets(who),
+      portal.calendarFor(who),
+      deps.desk.revisionNotices.forCustomer(who.id),
+    ]);
     render(
       res,
       200,
       'Your tickets',
       'tickets',
-      ticketListBody({
+      html`${revisionBanner(notices)}${ticketListBody({
         rows,
         truncated,
         cal,
         zone: cal.zoneName(),
         organization: who.organizationRole === 'admin' && Boolean(who.organizationId),
-      }),
+      })}`,
     );
   });
 
@@ -243,6 +248,38 @@ export function createPortalRoutes(deps: PortalDeps): Router {
     }
     // Post/redirect/get: a reload never posts twice (and a second post records nothing new anyway).
     res.redirect(303, '/portal/sla?accepted=1');
+  });
+
+  const showRevisions = async (res: Response, status: number, notice?: string) => {
+    const [notices, cal] = await Promise.all([
+      deps.desk.revisionNotices.forCustomer(customer(res).id),
+      portal.calendarFor(customer(res)),
+    ]);
+    render(
+      res,
+      status,
+      'Changes to your agreement',
+      null,
+      revisionsBody({ notices, cal, csrf: sessionCsrfToken(key, secret(res)), notice }),
+    );
+  };
+
+  router.get('/revisions', requireCustomer, (req, res) =>
+    showRevisions(res, 200, req.query.accepted === '1' ? 'Thank you: your acceptance is recorded.' : undefined),
+  );
+
+  router.post('/revisions/accept', requireCustomer, urlencoded, async (req, res) => {
+    if (!sessionCsrfValid(req, key, secret(res)))
+      return showRevisions(res, 403, 'This page had expired, so nothing was recorded. Accept again.');
+    const raw: unknown = (req.body as Record<string, unknown> | undefined)?.revision;
+    try {
+      await deps.desk.revisionNotices.accept(customer(res), typeof raw === 'string' ? raw.slice(0, 200) : '');
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'not_found')
+        return showRevisions(res, 404, 'There is no such change among yours.');
+      throw err;
+    }
+    res.redirect(303, '/portal/revisions?accepted=1');
   });
 
   // Unexpected failures get a page, not problem+json: a person is reading.

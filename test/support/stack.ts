@@ -187,6 +187,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     worker,
     stopWorker,
     async close() {
+      desk.revisionSchedule.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await stopWorker();
