@@ -1,5 +1,8 @@
+import type { Request, RequestHandler, Response, Router } from 'express';
 import type { BusinessCalendar } from '../../domain/calendar';
-import type { RevisionNotice } from '../../desk/revision-notices';
+import { AppError } from '../../domain/errors';
+import type { PortalCustomer } from '../../desk/portal';
+import type { RevisionNotice, RevisionNotices } from '../../desk/revision-notices';
 import { CSRF_FIELD } from '../http/csrf';
 import { html, type SafeHtml } from '../http/html';
 
@@ -13,6 +16,7 @@ export function revisionsBody(p: {
   cal: BusinessCalendar;
   csrf: string;
   notice?: string;
+  error?: string;
 }): SafeHtml {
   const items = p.notices.map(
     (n) => html`<section class="msg" data-revision="${n.revisionId}">
@@ -33,6 +37,7 @@ export function revisionsBody(p: {
   );
   return html`<h1>Changes to your agreement</h1>
     ${p.notice ? html`<p class="banner ok" role="status" id="notice">${p.notice}</p>` : ''}
+    ${p.error ? html`<p class="banner" role="alert" id="refusal">${p.error}</p>` : ''}
     <p>
       When we revise what our support service promises you, we tell you here and by mail. Tickets you opened before a
       change keep the terms they were opened under. The whole agreement in force:
@@ -51,4 +56,43 @@ export function revisionBanner(notices: RevisionNotice[]): SafeHtml | '' {
         <a href="/portal/revisions">Read and accept the changes</a>
       </p>`
     : '';
+}
+
+/** `/portal/revisions`: the customer's notices, and their acceptance (post/redirect/get). */
+export function addRevisionRoutes(
+  router: Router,
+  deps: {
+    notices: RevisionNotices;
+    calendarFor: (who: PortalCustomer) => Promise<BusinessCalendar>;
+    requireCustomer: RequestHandler;
+    urlencoded: RequestHandler;
+    customer: (res: Response) => PortalCustomer;
+    csrf: (res: Response) => string;
+    csrfValid: (req: Request, res: Response) => boolean;
+    render: (res: Response, status: number, body: SafeHtml) => void;
+  },
+): void {
+  const show = async (res: Response, status: number, words: { notice?: string; error?: string } = {}) => {
+    const who = deps.customer(res);
+    const [notices, cal] = await Promise.all([deps.notices.forCustomer(who.id), deps.calendarFor(who)]);
+    deps.render(res, status, revisionsBody({ notices, cal, csrf: deps.csrf(res), ...words }));
+  };
+
+  router.get('/revisions', deps.requireCustomer, (req, res) =>
+    show(res, 200, req.query.accepted === '1' ? { notice: 'Thank you: your acceptance is recorded.' } : {}),
+  );
+
+  router.post('/revisions/accept', deps.requireCustomer, deps.urlencoded, async (req, res) => {
+    if (!deps.csrfValid(req, res))
+      return show(res, 403, { error: 'This page had expired, so nothing was recorded. Accept again.' });
+    const raw: unknown = (req.body as Record<string, unknown> | undefined)?.revision;
+    try {
+      await deps.notices.accept(deps.customer(res), typeof raw === 'string' ? raw.slice(0, 200) : '');
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'not_found')
+        return show(res, 404, { error: 'There is no such change among yours.' });
+      throw err;
+    }
+    res.redirect(303, '/portal/revisions?accepted=1');
+  });
 }

@@ -27,7 +27,7 @@ import {
 } from './pages';
 import { portalCookie } from '../http/cookies';
 import { portalRatingSection } from './rating-page';
-import { revisionBanner, revisionsBody } from './revision-page';
+import { addRevisionRoutes, revisionBanner } from './revision-page';
 
 export interface PortalDeps {
   desk: Pick<Desk, 'portal' | 'now' | 'ratings' | 'revisionNotices'>;
@@ -250,36 +250,15 @@ export function createPortalRoutes(deps: PortalDeps): Router {
     res.redirect(303, '/portal/sla?accepted=1');
   });
 
-  const showRevisions = async (res: Response, status: number, notice?: string) => {
-    const [notices, cal] = await Promise.all([
-      deps.desk.revisionNotices.forCustomer(customer(res).id),
-      portal.calendarFor(customer(res)),
-    ]);
-    render(
-      res,
-      status,
-      'Changes to your agreement',
-      null,
-      revisionsBody({ notices, cal, csrf: sessionCsrfToken(key, secret(res)), notice }),
-    );
-  };
-
-  router.get('/revisions', requireCustomer, (req, res) =>
-    showRevisions(res, 200, req.query.accepted === '1' ? 'Thank you: your acceptance is recorded.' : undefined),
-  );
-
-  router.post('/revisions/accept', requireCustomer, urlencoded, async (req, res) => {
-    if (!sessionCsrfValid(req, key, secret(res)))
-      return showRevisions(res, 403, 'This page had expired, so nothing was recorded. Accept again.');
-    const raw: unknown = (req.body as Record<string, unknown> | undefined)?.revision;
-    try {
-      await deps.desk.revisionNotices.accept(customer(res), typeof raw === 'string' ? raw.slice(0, 200) : '');
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'not_found')
-        return showRevisions(res, 404, 'There is no such change among yours.');
-      throw err;
-    }
-    res.redirect(303, '/portal/revisions?accepted=1');
+  addRevisionRoutes(router, {
+    notices: deps.desk.revisionNotices,
+    calendarFor: portal.calendarFor,
+    requireCustomer,
+    urlencoded,
+    customer,
+    csrf: (res) => sessionCsrfToken(key, secret(res)),
+    csrfValid: (req, res) => sessionCsrfValid(req, key, secret(res)),
+    render: (res, status, body) => render(res, status, 'Changes to your agreement', null, body),
   });
 
   // Unexpected failures get a page, not problem+json: a person is reading.
