@@ -18,6 +18,8 @@ export interface RatingReportRow {
   /** The organization (null: customers without one), the priority or the agent (null: unassigned) of the row. */
   key: string | null;
   organization?: string | null;
+  /** An agent row's agent by name. */
+  agentName?: string | null;
   completed: number;
   met: number;
   attainment: number | null;
@@ -93,12 +95,16 @@ export async function ratingReport(
     add(row('priority', rating.priority), rating);
     add(row('agent', rating.agent ?? null), rating);
   }
+  // Agents by name beside their id: a CSV is read by people.
+  const agents = [...rows.values()].filter((r) => r.group === 'agent' && r.key);
+  const users = await Promise.all(agents.map((r) => store.users.byId(r.key!)));
+  agents.forEach((r, i) => (r.agentName = users[i]?.name ?? null));
   const order = { organization: 0, priority: 1, agent: 2 };
   const within = (a: RatingReportRow, b: RatingReportRow) =>
     a.group === 'priority'
       ? PRIORITIES.indexOf(b.key as Priority) - PRIORITIES.indexOf(a.key as Priority)
       : (a.key === null ? 1 : 0) - (b.key === null ? 1 : 0) ||
-        (a.organization ?? a.key ?? '').localeCompare(b.organization ?? b.key ?? '');
+        (a.organization ?? a.agentName ?? a.key ?? '').localeCompare(b.organization ?? b.agentName ?? b.key ?? '');
   return {
     from: f.from.toISOString(),
     to: f.to.toISOString(),
@@ -117,6 +123,7 @@ export const RATING_REPORT_COLUMNS = [
   'group',
   'key',
   'organization',
+  'agent_name',
   'completed',
   'met',
   'attainment',
@@ -138,6 +145,7 @@ export function ratingReportCsv(report: RatingReport): string {
         r.group,
         r.key,
         r.organization ?? null,
+        r.agentName ?? null,
         r.completed,
         r.met,
         r.attainment,

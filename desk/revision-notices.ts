@@ -25,6 +25,10 @@ import type { TicketLinks } from './ticket-links';
 
 export type { RevisionNotice, RevisionRecord };
 
+/** Tries at sending a revision's notices before the next start resumes them, a minute apart. */
+const RETRIES = 5;
+const RETRY_MS = 60_000;
+
 /** The local date an instant falls on in a calendar's zone, as the notice states it ("from 2027-01-04"). */
 const localDate = (spec: CalendarSpec, at: Date) =>
   /\d{4}-\d{2}-\d{2}/.exec(createCalendar(spec).formatLocal(at, 'down'))![0];
@@ -106,11 +110,15 @@ export function createRevisionNotices(deps: {
     deps.logger.info({ revision: rev.id }, 'revision notices sent');
   }
 
-  /** Sends in the background: an admin's save does not wait for every customer's mail. */
-  const sendLater = (rev: RevisionRecord) =>
-    void send(rev).catch((err: unknown) =>
-      deps.logger.error({ err, revision: rev.id }, 'revision notices stopped; resumed at the next start'),
-    );
+  /**
+   * Sends in the background (an admin's save does not wait for every customer's mail); a failure (the mail server
+   * down) tries again a minute later, a few times, and the next start resumes whatever is still pending.
+   */
+  const sendLater = (rev: RevisionRecord, attempt = 1): void =>
+    void send(rev).catch((err: unknown) => {
+      deps.logger.error({ err, revision: rev.id, attempt }, 'revision notices stopped');
+      if (attempt < RETRIES) setTimeout(() => sendLater(rev, attempt + 1), RETRY_MS).unref();
+    });
 
   /** Records the revision (when it changes anything promised) and starts its notices; null when it changes nothing. */
   async function announce(

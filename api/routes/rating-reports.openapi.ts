@@ -15,6 +15,7 @@ const row = z.object({
     .nullable()
     .describe('the organization id (null: customers without one), the priority, or the agent (null: unassigned)'),
   organization: z.string().nullable().optional().describe("the organization's name (organization rows)"),
+  agentName: z.string().nullable().optional().describe("the agent's name (agent rows)"),
   completed: z.int().describe('clocks that stopped in the period, met or missed'),
   met: z.int(),
   attainment: z.number().nullable().describe('met / completed, as /api/v1/reports/sla counts it'),

@@ -182,16 +182,20 @@ describe('rating a resolution from the mail', () => {
       met: 2,
       attainment: 1,
     });
-    expect(rows.find((r) => r.group === 'agent' && r.key === agentId)).toMatchObject({ ratings: 1, completed: 2 });
+    expect(rows.find((r) => r.group === 'agent' && r.key === agentId)).toMatchObject({
+      agentName: 'Maurice Wilkins',
+      ratings: 1,
+      completed: 2,
+    });
     expect(rows.find((r) => r.group === 'organization' && r.key === null)).toMatchObject({ ratings: 1 });
     const csv = await fetch(`${stack.baseUrl}/api/v1/reports/ratings.csv?from=${from}&to=${to}&customer=${customer}`, {
       headers: { authorization: `Bearer ${stack.adminKey}` },
     });
     const lines = (await csv.text()).trim().split('\r\n');
     expect(lines[0]).toBe(
-      'group,key,organization,completed,met,attainment,ratings,average_rating,low_ratings,rated_1,rated_2,rated_3,rated_4,rated_5',
+      'group,key,organization,agent_name,completed,met,attainment,ratings,average_rating,low_ratings,rated_1,rated_2,rated_3,rated_4,rated_5',
     );
-    expect(lines).toContain('priority,high,,2,2,1,1,1,1,1,0,0,0,0');
+    expect(lines).toContain('priority,high,,,2,2,1,1,1,1,1,0,0,0,0');
   });
 });
 
