@@ -4,7 +4,6 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { repoRoot } from '../../scripts/lib/tools';
 import { cspRefusals, launchChromium } from '../support/browser';
-import { consoleLogin } from '../support/console';
 import { apiClient, type ApiClient } from '../support/http';
 import { mailsFor } from '../support/outbox';
 import { browserLike, signIn } from '../support/portal';
@@ -163,11 +162,17 @@ describe('rating a resolution from the mail', () => {
   });
 
   it('shows the rating to agents on the ticket and in the report beside attainment', async () => {
-    const cookie = await consoleLogin(stack.baseUrl, stack.adminKey);
-    const pageHtml = await (
-      await fetch(`${stack.baseUrl}/console/tickets/${ticketId}`, { headers: { cookie } })
-    ).text();
-    expect(pageHtml).toMatch(/id="ratings"[\s\S]*1 of 5[\s\S]*assigned to Maurice Wilkins[\s\S]*Took three mails/);
+    // The console in a browser of its own (its session), at a phone's width.
+    const agentPage = await browser.newPage({ viewport: { width: 375, height: 900 } });
+    await agentPage.goto(`${stack.baseUrl}/console/login`);
+    await agentPage.fill('#apiKey', stack.adminKey);
+    await Promise.all([agentPage.waitForNavigation(), agentPage.click('button[type=submit]')]);
+    await agentPage.goto(`${stack.baseUrl}/console/tickets/${ticketId}`);
+    expect(await agentPage.locator('#ratings li').innerText()).toMatch(
+      /^1 of 5 \(resolved .+; rated .+, assigned to Maurice Wilkins\): Took three mails to get an answer\.$/,
+    );
+    await agentPage.screenshot({ path: path.join(SHOTS, 'rating-05-console-375.png'), fullPage: false });
+    await agentPage.close();
     const from = new Date(Date.now() - 3_600_000).toISOString();
     const to = new Date(Date.now() + 60_000).toISOString();
     const report = await admin.get(`/api/v1/reports/ratings?from=${from}&to=${to}&customer=${customer}`);
