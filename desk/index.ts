@@ -108,6 +108,7 @@ export function createDesk(deps: DeskDeps) {
   });
   // Every save of the SLA through the desk is a revision its customers hear of (desk/revision-schedule.ts).
   const slaRegistry = announcingRegistry(deps.slaRegistry, revisionNotices, now);
+  const organizations = createOrganizationService({ store, registry: slaRegistry, agreements, temporal, now, logger });
   const tickets = searchable(
     createTicketService({
       temporal,
@@ -147,15 +148,13 @@ export function createDesk(deps: DeskDeps) {
     slaRegistry,
     /** The terms a customer's tickets are opened under (`termsFor`): their organization's agreement or the default. */
     agreements,
-    organizations: announcingOrganizations(
-      createOrganizationService({ store, registry: slaRegistry, agreements, temporal, now, logger }),
-      revisionNotices,
-    ),
+    organizations: announcingOrganizations(organizations, revisionNotices),
     /** Revisions of what customers were promised: the notices about them, and revisions that apply later. */
     revisionNotices,
     revisionSchedule: createRevisionSchedule({
       store,
       registry: deps.slaRegistry,
+      organizations,
       notices: revisionNotices,
       now,
       logger,

@@ -175,15 +175,23 @@ export function createRevisionNotices(deps: {
       );
     },
 
-    /** An organization's new agreement version: its customers are told what changed for them. */
-    async agreementRevised(before: Organization, after: Organization, actor: string): Promise<RevisionRecord | null> {
+    /**
+     * An organization's new agreement version: its customers are told what changed for them. `scheduled`: one that
+     * applies later (its id and the agreement to store then).
+     */
+    async agreementRevised(
+      before: Organization,
+      after: Organization,
+      actor: string,
+      scheduled?: { id: string; body: unknown },
+    ): Promise<RevisionRecord | null> {
       const [was, is] = await Promise.all([agreements.organizationTerms(before), agreements.organizationTerms(after)]);
       return announce(
         {
-          id: `agreement:${after.id}:${after.version}`,
+          id: scheduled?.id ?? `agreement:${after.id}:${after.version}`,
           kind: 'agreement',
           name: after.id,
-          version: after.version,
+          ...(scheduled ? { body: scheduled.body, schedule: 'scheduled' as const } : { version: after.version }),
           effectiveFrom: after.updatedAt,
           actor,
         },

@@ -6,6 +6,7 @@ import type { Logger } from '../lib/logger';
 import type { Store } from '../store';
 import type { RevisionNotices, RevisionRecord } from './revision-notices';
 import type { OrganizationService } from './organizations';
+import type { AgreementSpec, Organization } from '../store/organizations';
 import type { SettingsKind, SlaRegistry } from './sla-registry';
 
 /**
@@ -26,8 +27,9 @@ function parsedBody(kind: SettingsKind, body: unknown): CalendarSpec | SlaPolicy
 
 export function createRevisionSchedule(deps: {
   store: Store;
-  /** The registry itself, not the one that announces: a scheduled revision was announced when it was scheduled. */
+  /** The registry and organizations themselves, not those that announce: a scheduled revision was announced already. */
   registry: SlaRegistry;
+  organizations: OrganizationService;
   notices: RevisionNotices;
   now: () => Date;
   logger: Logger;
@@ -43,13 +45,45 @@ export function createRevisionSchedule(deps: {
     return latest.body;
   }
 
+  /** Stores an organization's scheduled agreement as its organization's PUT would, keeping its name and domains. */
+  async function applyAgreement(rev: RevisionRecord): Promise<{ version: number }> {
+    const org = await deps.organizations.get(rev.name);
+    return deps.organizations.update(
+      rev.name,
+      { name: org.name, domains: org.domains, agreement: rev.body as AgreementSpec },
+      rev.actor,
+    );
+  }
+
+  /**
+   * An organization's agreement from a later date: its calendar and policy must exist now (400 naming the field);
+   * the rest of what its PUT checks is checked again when it is stored.
+   */
+  async function scheduleAgreement(input: {
+    id: string;
+    name: string;
+    body: unknown;
+    effectiveFrom: Date;
+    actor: string;
+  }) {
+    const before = await deps.organizations.get(input.name);
+    const agreement = input.body as AgreementSpec;
+    if (!(await registry.latest('calendar', agreement.calendar)))
+      throw invalidInput(`no calendar named ${agreement.calendar}`, 'body.calendar');
+    if (!(await registry.latest('policy', agreement.policy)))
+      throw invalidInput(`no policy named ${agreement.policy}`, 'body.policy');
+    const after: Organization = { ...before, agreement, version: before.version + 1, updatedAt: input.effectiveFrom };
+    return notices.agreementRevised(before, after, input.actor, { id: input.id, body: input.body });
+  }
+
   async function apply(rev: RevisionRecord): Promise<void> {
     if (!(await store.revisions.claimScheduled(rev.id))) return;
-    const kind = rev.kind as SettingsKind;
     const saved =
-      kind === 'calendar'
-        ? await registry.putCalendar(rev.body, rev.actor, rev.name)
-        : await registry.putPolicy(rev.body, rev.actor, rev.name);
+      rev.kind === 'agreement'
+        ? await applyAgreement(rev)
+        : rev.kind === 'calendar'
+          ? await registry.putCalendar(rev.body, rev.actor, rev.name)
+          : await registry.putPolicy(rev.body, rev.actor, rev.name);
     await store.revisions.markApplied(rev.id, saved.version);
     deps.logger.info({ revision: rev.id, version: saved.version }, 'scheduled revision applied');
   }
@@ -87,26 +121,31 @@ export function createRevisionSchedule(deps: {
      * version at `effectiveFrom`. An `effectiveFrom` not in the future is refused: a PUT stores it now.
      */
     async schedule(input: {
-      kind: SettingsKind;
+      kind: SettingsKind | 'agreement';
       name: string;
       body: unknown;
       effectiveFrom: Date;
       actor: string;
     }): Promise<RevisionRecord | null> {
       if (input.effectiveFrom <= deps.now())
-        throw invalidInput('must be in the future (to revise now, PUT the calendar or policy)', 'effectiveFrom');
-      const before = await current(input.kind, input.name);
-      const after = parsedBody(input.kind, input.body);
-      const rev = await notices.settingsRevised({
-        id: `${input.kind}:${input.name}:from-${input.effectiveFrom.toISOString()}-${randomBytes(4).toString('hex')}`,
-        kind: input.kind,
-        name: input.name,
-        before,
-        after,
-        effectiveFrom: input.effectiveFrom,
-        actor: input.actor,
-        body: input.body,
-      });
+        throw invalidInput(
+          'must be in the future (to revise now, PUT the calendar, policy or organization)',
+          'effectiveFrom',
+        );
+      const id = `${input.kind}:${input.name}:from-${input.effectiveFrom.toISOString()}-${randomBytes(4).toString('hex')}`;
+      const rev =
+        input.kind === 'agreement'
+          ? await scheduleAgreement({ ...input, id })
+          : await notices.settingsRevised({
+              id,
+              kind: input.kind,
+              name: input.name,
+              before: await current(input.kind, input.name),
+              after: parsedBody(input.kind, input.body),
+              effectiveFrom: input.effectiveFrom,
+              actor: input.actor,
+              body: input.body,
+            });
       if (rev) arm((await store.revisions.scheduled())[0]?.effectiveFrom ?? null);
       return rev;
     },

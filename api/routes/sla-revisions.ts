@@ -8,6 +8,7 @@ import { parseOr400 } from '../problem';
 import { CALENDAR_YEAR, calendarInstant } from '../schemas';
 import { calendarBody, policyBody } from '../sla-schemas';
 import { slaNameParam } from './sla-named';
+import { organizationBody, organizationIdParam } from './organizations';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -18,13 +19,24 @@ const effectiveFrom = z.union([
     .regex(CALENDAR_YEAR, 'must be in the years 1901 to 9998'),
 ]);
 
-/** A revision that takes effect later: which calendar or policy, its new body (as its PUT takes it), and from when. */
+/**
+ * A revision that takes effect later: which calendar or policy (its new body as its PUT takes it), or which
+ * organization (its new agreement, as its PUT takes it), and from when.
+ */
 export const scheduleRevisionBody = z.discriminatedUnion('kind', [
   z
     .object({ kind: z.literal('calendar'), name: slaNameParam.default('default'), body: calendarBody, effectiveFrom })
     .strict(),
   z
     .object({ kind: z.literal('policy'), name: slaNameParam.default('default'), body: policyBody, effectiveFrom })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('agreement'),
+      name: organizationIdParam,
+      body: organizationBody.shape.agreement,
+      effectiveFrom,
+    })
     .strict(),
 ]);
 
@@ -38,7 +50,7 @@ export function slaRevisionRoutes(deps: { schedule: RevisionSchedule; registry: 
   router.post('/sla/revisions', requireRole('admin'), async (req, res) => {
     const input = parseOr400(scheduleRevisionBody, req.body ?? {}, 'revision');
     const raw = input.effectiveFrom;
-    // A date is its midnight where the revised calendar (or, for a policy, the default calendar) keeps time.
+    // A date is its midnight where the revised calendar (or, for a policy or an agreement, the default calendar) keeps time.
     const zoneOf: CalendarSpec =
       input.kind === 'calendar' ? (input.body as CalendarSpec) : deps.registry.current().calendar;
     const at = DATE.test(raw) ? createCalendar(zoneOf).fromLocal(`${raw}T00:00`) : new Date(raw);

@@ -231,6 +231,49 @@ describe("an organization's new agreement and the portal", () => {
     expect((await noticesTo(solo)).filter((m) => m.text?.includes('training'))).toHaveLength(0);
   });
 
+  it("announces an agreement's revision from a later date now, and stores it then", async () => {
+    const soon = new Date(Date.now() + 1_500).toISOString();
+    const agreement = {
+      ...org('Acme', '', 'default', true).agreement,
+      scope: { training: true, customDevelopment: false, thirdParty: true },
+    };
+    const res = await admin.post('/api/v1/sla/revisions', {
+      kind: 'agreement',
+      name: acmeId,
+      body: agreement,
+      effectiveFrom: soon,
+    });
+    expect(res.status).toBe(202);
+    expect(res.body.revision.changes).toEqual([
+      { organizationId: acmeId, lines: ['third-party products or services: not included → included'] },
+    ]);
+    const before = (await admin.get(`/api/v1/organizations/${acmeId}`)).body.version;
+    await stack.desk.revisionSchedule.start();
+    await eventually(
+      async () => (await admin.get(`/api/v1/organizations/${acmeId}`)).body.agreement.scope.thirdParty === true,
+      20_000,
+      "Acme's scheduled agreement stored",
+    );
+    expect((await admin.get(`/api/v1/organizations/${acmeId}`)).body).toMatchObject({
+      version: before + 1,
+      domains: [`acme-${suffix}.example`],
+    });
+    // Told once, when it was scheduled; storing it told no one again.
+    const told = (await noticesTo(member)).filter((m) => m.text?.includes('third-party'));
+    expect(told).toHaveLength(1);
+    expect(told[0]!.text).toMatch(
+      /- third-party products or services: not included → included; from \d{4}-\d{2}-\d{2}/,
+    );
+    const bad = await admin.post('/api/v1/sla/revisions', {
+      kind: 'agreement',
+      name: acmeId,
+      body: { ...agreement, policy: 'no-such-policy' },
+      effectiveFrom: '2027-01-04',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.policy']);
+  });
+
   it('shows the notices on the portal and records their acceptance', async () => {
     const b = browserLike(stack.baseUrl);
     await signIn(b, outbox, solo);
