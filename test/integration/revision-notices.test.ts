@@ -175,7 +175,7 @@ describe('a revision from a later date', () => {
   });
 
   it('is stored as a new version when its start comes', async () => {
-    const soon = new Date(Date.now() + 1_500).toISOString();
+    const soon = new Date(Date.now() + 4_000).toISOString();
     const res = await admin.post('/api/v1/sla/revisions', {
       kind: 'calendar',
       name: 'default',
@@ -232,7 +232,7 @@ describe("an organization's new agreement and the portal", () => {
   });
 
   it("announces an agreement's revision from a later date now, and stores it then", async () => {
-    const soon = new Date(Date.now() + 1_500).toISOString();
+    const soon = new Date(Date.now() + 4_000).toISOString();
     const agreement = {
       ...org('Acme', '', 'default', true).agreement,
       scope: { training: true, customDevelopment: false, thirdParty: true },
