@@ -39,6 +39,8 @@ export interface TemplateFacts {
   threshold?: number;
   /** The mail goes to the admins of the ticket's organization (a reminder's `organization` audience). */
   forOrganization?: boolean;
+  /** Resolution mails: where the customer rates the resolution (desk/ratings.ts). */
+  ratingUrl?: string;
 }
 
 /**
@@ -194,6 +196,9 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
         paragraphs: [
           f.body ?? `We believe ticket #${f.ticketId} "${f.subject}" is resolved.`,
           `If it is not, reply to this message and the ticket reopens.`,
+          f.ratingUrl
+            ? `How did we do? Rate this resolution from 1 to 5, with a comment if you like (one question, and you can change your answer for 7 days): ${f.ratingUrl}`
+            : '',
         ],
       };
     case 'auto_close':

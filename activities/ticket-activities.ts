@@ -217,6 +217,10 @@ export function createTicketActivities(deps: TicketActivityDeps) {
             : deps.links.staffUrl(input.ticketId),
       ...(input.audience.kind === 'customer' ? { portalUrl: deps.links.portalUrl() } : {}),
       ...(input.audience.kind === 'organization' ? { forOrganization: true, portalUrl: deps.links.portalUrl() } : {}),
+      // Every resolution asks for a rating; the link names the ticket only, and the rating page finds which resolution.
+      ...(input.audience.kind === 'customer' && input.kind === 'resolution'
+        ? { ratingUrl: deps.links.ratingUrl(input.ticketId) }
+        : {}),
     });
     // The receipt tells the customer which of their files were not accepted (stored with the ticket), and whether
     // their address still has to be proven to count as their organization's.

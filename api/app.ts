@@ -14,6 +14,7 @@ import { inboundRoutes } from './routes/inbound';
 import { ticketThreadRoutes } from './routes/ticket-thread';
 import { ticketRoutes } from './routes/tickets';
 import { reportRoutes } from './routes/reports';
+import { ratingReportRoutes } from './routes/rating-reports';
 import { slaRoutes } from './routes/sla';
 import { namedSlaRoutes } from './routes/sla-named';
 import { organizationRoutes } from './routes/organizations';
@@ -29,6 +30,8 @@ import { createWebRoutes } from './web/routes';
 // agents' console, /metrics, request ids
 import { createConsoleRoutes } from './console/routes';
 import { createPortalRoutes } from './portal/routes';
+import { createRatingRoutes } from './portal/rating-page';
+import { slaRevisionRoutes } from './routes/sla-revisions';
 import { createApiMetrics, requireMetricsToken, type ApiMetrics } from './ops/metrics';
 import { requestContext } from './ops/request-context';
 import { OPERATIONS } from './openapi';
@@ -97,6 +100,7 @@ export function createApp(deps: AppDeps): Express {
 
   // -- public pages: the customer web form and private ticket links --
   app.use(createWebRoutes({ desk, adminApiKey: deps.adminApiKey, logger: deps.logger }));
+  app.use(createRatingRoutes({ desk, adminApiKey: deps.adminApiKey, logger: deps.logger }));
 
   const api = express.Router();
   api.use(express.json({ limit: '256kb', strict: true, type: ['application/json', 'application/*+json'] }));
@@ -113,8 +117,10 @@ export function createApp(deps: AppDeps): Express {
   api.use('/vendors', vendorRoutes(desk.vendors));
   api.use('/webhooks', webhookRoutes(desk.webhooks));
   api.use('/reports', reportRoutes(desk.reports));
+  api.use('/reports', ratingReportRoutes(desk.reports));
   api.use(slaRoutes({ sla: desk.slaService, registry: desk.slaRegistry, now }));
   api.use(namedSlaRoutes({ registry: desk.slaRegistry }));
+  api.use(slaRevisionRoutes({ schedule: desk.revisionSchedule, registry: desk.slaRegistry }));
   api.use('/organizations', organizationRoutes(desk.organizations));
   // -- channels: inbound email, announcements, webhooks --
   app.use('/api/v1/inbound', inboundRoutes({ inboundMail: desk.inboundMail, token: deps.inboundApiToken })); // raw MIME bodies: its own parser and auth, before the JSON router

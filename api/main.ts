@@ -9,6 +9,7 @@ import { connectMongo } from '../store/connection';
 import { createStore } from '../store';
 import { createApp } from './app';
 import { createDesk } from '../desk';
+import { parseContacts } from '../lib/contacts';
 import { createTicketLinks, linkKeyFrom } from '../desk/ticket-links';
 import { createSlaRegistry } from '../desk/sla-registry';
 import { createOpsFigures } from '../desk/ops-figures';
@@ -73,9 +74,13 @@ const desk = createDesk({
   inboundMail: { ...config.inboundMail, replySecret },
   portal: config.portal,
   webhookAllowHosts: config.webhookAllowHosts,
+  levelContacts: parseContacts(config.escalationContacts, config.mailDomain).levels,
 });
 // Organizations saved before each domain had its claim get theirs (idempotent: every start runs it).
 await desk.organizations.backfillDomainClaims();
+// Revision notices a stop interrupted go out now; revisions whose start passed meanwhile are stored.
+await desk.revisionNotices.resume();
+await desk.revisionSchedule.start();
 
 const app = createApp({
   desk,
@@ -126,6 +131,7 @@ async function shutdown(signal: string) {
   clearTimeout(force);
   metricsServer?.close();
   await inboundSmtp.close();
+  desk.revisionSchedule.stop();
   await desk.close();
   mailer.close();
   await temporal.connection.close();

@@ -13,7 +13,9 @@ import { docs as macros } from './routes/macros.openapi';
 import { docs as vendors } from './routes/vendors.openapi';
 import { docs as organizations } from './routes/organizations.openapi';
 import { docs as reports } from './routes/reports.openapi';
+import { docs as ratingReports } from './routes/rating-reports.openapi';
 import { docs as namedSla } from './routes/sla-named.openapi';
+import { docs as slaRevisions } from './routes/sla-revisions.openapi';
 import { docs as sla } from './routes/sla.openapi';
 import { docs as ticketThread } from './routes/ticket-thread.openapi';
 import { docs as tickets } from './routes/tickets.openapi';
@@ -44,8 +46,10 @@ const RESOURCES: ResourceDocs[] = [
   macros,
   vendors,
   namedSla,
+  slaRevisions,
   organizations,
   reports,
+  ratingReports,
 ];
 
 export const OPERATIONS: Operation[] = RESOURCES.flatMap((r) => r.operations);

@@ -31,6 +31,9 @@ import { createSessions } from './sessions';
 import { createAccess } from './access';
 import { createWebhookService } from './webhooks';
 import { createOpsFigures } from './ops-figures';
+import { createRatings } from './ratings';
+import { createRevisionNotices } from './revision-notices';
+import { announcingOrganizations, announcingRegistry, createRevisionSchedule } from './revision-schedule';
 
 /**
  * The desk: every use case, built once per process over the same store, workflow client and SLA
@@ -63,6 +66,8 @@ export interface DeskDeps {
   portal?: Partial<PortalSettings>;
   /** Webhook hosts allowed although they resolve to internal addresses (WEBHOOK_ALLOW_HOSTS). */
   webhookAllowHosts?: readonly string[];
+  /** The desk's contacts per escalation level (ESCALATION_CONTACTS): low ratings are mailed to them. */
+  levelContacts?: Record<string, string[]>;
 }
 
 export interface InboundMailSettings {
@@ -81,15 +86,29 @@ export interface InboundMailSettings {
 
 export function createDesk(deps: DeskDeps) {
   const now = deps.now ?? (() => new Date());
-  const { temporal, taskQueue, store, slaRegistry, logger } = deps;
-  const sla = slaRegistry.current;
+  const { temporal, taskQueue, store, logger } = deps;
+  const sla = deps.slaRegistry.current;
   const attachments = createAttachmentService({ store, now, quota: deps.attachmentQuota });
   const agents = createAgentDirectory({ store });
   const actions = createTicketActions({ temporal, store, now, agents, attachments, logger });
   const acceptances = createSlaAcceptances({ store });
   const sessions = createSessions({ store, now });
-  const agreements = createAgreements({ store, registry: slaRegistry });
-  const pinnedTerms = createPinnedTerms({ store, registry: slaRegistry });
+  const agreements = createAgreements({ store, registry: deps.slaRegistry });
+  const pinnedTerms = createPinnedTerms({ store, registry: deps.slaRegistry });
+  const revisionNotices = createRevisionNotices({
+    store,
+    agreements,
+    registry: deps.slaRegistry,
+    acceptances,
+    links: deps.links,
+    now,
+    mailer: deps.mailer,
+    mailDomain: deps.mailDomain,
+    logger,
+  });
+  // Every save of the SLA through the desk is a revision its customers hear of (desk/revision-schedule.ts).
+  const slaRegistry = announcingRegistry(deps.slaRegistry, revisionNotices, now);
+  const organizations = createOrganizationService({ store, registry: slaRegistry, agreements, temporal, now, logger });
   const tickets = searchable(
     createTicketService({
       temporal,
@@ -129,7 +148,17 @@ export function createDesk(deps: DeskDeps) {
     slaRegistry,
     /** The terms a customer's tickets are opened under (`termsFor`): their organization's agreement or the default. */
     agreements,
-    organizations: createOrganizationService({ store, registry: slaRegistry, agreements, temporal, now, logger }),
+    organizations: announcingOrganizations(organizations, revisionNotices),
+    /** Revisions of what customers were promised: the notices about them, and revisions that apply later. */
+    revisionNotices,
+    revisionSchedule: createRevisionSchedule({
+      store,
+      registry: deps.slaRegistry,
+      organizations,
+      notices: revisionNotices,
+      now,
+      logger,
+    }),
     tickets,
     actions,
     attachments,
@@ -158,6 +187,17 @@ export function createDesk(deps: DeskDeps) {
     reports: createReports({ store, agreements, pinnedTerms, now }),
     announcements: createAnnouncementService({ temporal, taskQueue, store, sla, now }),
     acceptances,
+    /** Customers' ratings of resolutions (desk/ratings.ts). */
+    ratings: createRatings({
+      store,
+      links: deps.links,
+      pinnedTerms,
+      now,
+      levelContacts: deps.levelContacts,
+      mailer: deps.mailer,
+      mailDomain: deps.mailDomain,
+      logger,
+    }),
     portal: createPortal({
       store,
       agreements,

@@ -8,6 +8,7 @@ import { activeOutcomes } from './report-active';
 import { waitingIn, type PausedTimeRow, type VendorAttainmentRow } from './report-paused';
 import { levelsIn, type LevelHeldRow } from './report-levels';
 import { outcomesCsv } from './reports-csv';
+import { ratingReport, type RatingReport } from './report-ratings';
 
 import { type OutcomeKind, type ReportFilter, type SlaOutcome } from './report-types';
 
@@ -196,6 +197,12 @@ export function createReports(deps: {
         vendors,
         levels,
       };
+    },
+
+    /** Ratings beside attainment, per organization, priority and agent (desk/report-ratings.ts). */
+    async ratings(f: ReportFilter): Promise<RatingReport> {
+      const [counted, names] = await Promise.all([outcomes({ ...f, statuses: COUNTED }), organizationNames()]);
+      return ratingReport(store, f, counted, (id) => names.get(id) ?? null);
     },
 
     async csv(f: ReportFilter): Promise<string> {

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { isSecret, secretHash } from './secrets';
 
 /**
@@ -21,6 +21,10 @@ export function linkKeyFrom(linkSecretOrAdminKey: string): Buffer {
 export function createTicketLinks(deps: { key: Buffer; publicUrl: string }) {
   const base = deps.publicUrl.replace(/\/+$/, '');
   const tokenFor = (ticketId: string) => createHmac('sha256', deps.key).update(ticketId).digest('base64url');
+  /** The rating link names its ticket and is signed under its own label: it rates, it does not open the ticket. */
+  const ratingMac = (ticketId: string) =>
+    createHmac('sha256', deps.key).update(`rating\n${ticketId}`).digest('base64url');
+  const ratingToken = (ticketId: string) => `${ticketId}.${ratingMac(ticketId)}`;
   return {
     tokenFor,
     /** The hash stored with the ticket, by which a link finds it. */
@@ -39,6 +43,17 @@ export function createTicketLinks(deps: { key: Buffer; publicUrl: string }) {
     portalUrl: () => `${base}/portal`,
     /** The portal's list of announcements (its sign-in page first when signed out). */
     portalAnnouncementsUrl: () => `${base}/portal/announcements`,
+    /** Where a customer rates a resolved ticket (desk/ratings.ts): mailed with the resolution, linked on the portal. */
+    ratingPath: (ticketId: string) => `/rate/${ratingToken(ticketId)}`,
+    ratingUrl: (ticketId: string) => `${base}/rate/${ratingToken(ticketId)}`,
+    /** The ticket a rating token names, or null when the token is not ours. */
+    ratingTicketOf(token: string): string | null {
+      const [ticketId, mac, extra] = token.split('.');
+      if (!ticketId || !mac || extra !== undefined || !/^[0-9A-Z]{6,16}$/.test(ticketId)) return null;
+      const expected = Buffer.from(ratingMac(ticketId));
+      const given = Buffer.from(mac);
+      return given.length === expected.length && timingSafeEqual(given, expected) ? ticketId : null;
+    },
     /** A mailed portal sign-in link. */
     portalSignInUrl: (token: string) => `${base}/portal/sign-in/${token}`,
   };

@@ -19,11 +19,15 @@ import { createVendors } from './vendors';
 import { createSearchIndex } from './search-index';
 import { createTicketViews } from './ticket-views';
 import { createPortalRepositories } from './portal';
+import { createRatingRepository } from './ratings';
+import { createRevisionRepositories } from './revision-notices';
 
 export function createStore(conn: Connection) {
   const models = registerModels(conn);
   const sessions = createSessionRepository(conn);
   const { models: portalModels, ...portal } = createPortalRepositories(conn);
+  const { models: ratingModels, ...ratings } = createRatingRepository(conn);
+  const { models: revisionModels, ...revisions } = createRevisionRepositories(conn);
   return {
     conn,
     tickets: createTicketRepository(models),
@@ -45,9 +49,15 @@ export function createStore(conn: Connection) {
     ...createMacros(conn),
     ...createVendors(conn),
     ...portal, // sign-in links, SLA acceptances
+    ...ratings, // customers' ratings of resolutions
+    ...revisions, // revisions of what customers were promised, and the notices about them
     /** Builds indexes explicitly at startup rather than lazily on first use. */
     async init(): Promise<void> {
-      await Promise.all([...Object.values(models), sessions.model, ...portalModels].map((m) => m.init()));
+      await Promise.all(
+        [...Object.values(models), sessions.model, ...portalModels, ...ratingModels, ...revisionModels].map((m) =>
+          m.init(),
+        ),
+      );
     },
     async ping(): Promise<void> {
       await conn.db!.admin().command({ ping: 1 });

@@ -267,11 +267,12 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
         ? [String(e.detail?.from ?? ''), String(e.detail?.to ?? '')]
         : [],
     );
-    const [agents, macros, names, vendors] = await Promise.all([
+    const [agents, macros, names, vendors, ratings] = await Promise.all([
       desk.agents.list(),
       desk.macros.list(),
       desk.agents.names([sla.assignee, ...assigned]),
       desk.vendors.list(),
+      desk.ratings.forTicket(id),
     ]);
     const macroId = str(req.query, 'macro', 40);
     const macro = macroId ? macros.find((m) => m.id === macroId) : undefined;
@@ -300,6 +301,7 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
         (fileId) => `/console/tickets/${id}/files/${encodeURIComponent(fileId)}`,
       ),
       available: sla.availableActions ?? [],
+      ratings,
       categories: terms.policy.categories,
       agents,
       vendors,

@@ -12,6 +12,8 @@ import { when } from './time';
 import { timelineSvg } from './timeline';
 import { clockName, clocksTable, METRIC } from './clocks-table';
 import { pauseFields, pausedTimeSection } from './paused-time';
+import { ratingsSection } from './ratings-section';
+import type { RatingRecord } from '../../desk/ratings';
 
 /** One ticket for an agent: SLA first, then the thread, then every action as its own small form. */
 
@@ -48,6 +50,8 @@ export interface TicketPageData {
   draft?: { action: string; text: string };
   /** How the customer agreed to the ticket's SLA version; null when nothing is recorded. */
   slaAcceptance?: { via: 'portal' | 'implied'; at: Date; ticketId?: string } | null;
+  /** The customer's ratings, one per resolution. */
+  ratings?: RatingRecord[];
 }
 
 /** "SLA default@3 accepted in the portal Mon …" or "… implied by opening #X on …". */
@@ -356,7 +360,7 @@ export function ticketBody(d: TicketPageData): SafeHtml {
       <strong id="level">${s.escalationLevel}</strong> ${ladder(d)}
       ${d.workflowUrl ? html` · <a id="workflow-link" href="${d.workflowUrl}" rel="noreferrer" target="_blank">workflow in Temporal UI</a>` : ''}
     </p>
-    ${scopeReview(d)} ${acceptance(d)} ${termsLine(d)}
+    ${scopeReview(d)} ${acceptance(d)} ${termsLine(d)} ${ratingsSection(d.cal, d.ratings ?? [], d.names)}
     <h2>SLA clocks</h2>
     ${s.clocks.length ? clocksTable(d) : noClocks(d)}
     <h2>Timeline</h2>

@@ -26,9 +26,11 @@ import {
   ticketListBody,
 } from './pages';
 import { portalCookie } from '../http/cookies';
+import { portalRatingSection } from './rating-page';
+import { addRevisionRoutes, revisionBanner } from './revision-page';
 
 export interface PortalDeps {
-  desk: Pick<Desk, 'portal' | 'now'>;
+  desk: Pick<Desk, 'portal' | 'now' | 'ratings' | 'revisionNotices'>;
   adminApiKey: string;
   logger: Logger;
   /** Sign-in requests per client IP and window (default 10 per 15 minutes); tests raise it. */
@@ -112,19 +114,23 @@ export function createPortalRoutes(deps: PortalDeps): Router {
         req.query['signed-out'] === '1' ? 'You are signed out.' : undefined,
       );
     const who = customer(res);
-    const [{ rows, truncated }, cal] = await Promise.all([portal.tickets(who), portal.calendarFor(who)]);
+    const [{ rows, truncated }, cal, notices] = await Promise.all([
+      portal.tickets(who),
+      portal.calendarFor(who),
+      deps.desk.revisionNotices.forCustomer(who.id),
+    ]);
     render(
       res,
       200,
       'Your tickets',
       'tickets',
-      ticketListBody({
+      html`${revisionBanner(notices)}${ticketListBody({
         rows,
         truncated,
         cal,
         zone: cal.zoneName(),
         organization: who.organizationRole === 'admin' && Boolean(who.organizationId),
-      }),
+      })}`,
     );
   });
 
@@ -183,7 +189,11 @@ export function createPortalRoutes(deps: PortalDeps): Router {
     if (!TICKET_ID.test(id)) return notFound();
     try {
       const ticket = await portal.ticket(customer(res), id);
-      render(res, 200, `#${ticket.id} ${ticket.subject}`, null, ticketBody(ticket, ticket.calendar));
+      // Only the customer who asked rates it (an organization's admin sees colleagues' tickets too).
+      const rating = ticket.requester
+        ? ''
+        : portalRatingSection(await deps.desk.ratings.ask(id), deps.desk.ratings.pathFor(id));
+      render(res, 200, `#${ticket.id} ${ticket.subject}`, null, html`${ticketBody(ticket, ticket.calendar)}${rating}`);
     } catch (err) {
       if (err instanceof AppError && err.code === 'not_found') return notFound();
       throw err;
@@ -238,6 +248,17 @@ export function createPortalRoutes(deps: PortalDeps): Router {
     }
     // Post/redirect/get: a reload never posts twice (and a second post records nothing new anyway).
     res.redirect(303, '/portal/sla?accepted=1');
+  });
+
+  addRevisionRoutes(router, {
+    notices: deps.desk.revisionNotices,
+    calendarFor: portal.calendarFor,
+    requireCustomer,
+    urlencoded,
+    customer,
+    csrf: (res) => sessionCsrfToken(key, secret(res)),
+    csrfValid: (req, res) => sessionCsrfValid(req, key, secret(res)),
+    render: (res, status, body) => render(res, status, 'Changes to your agreement', null, body),
   });
 
   // Unexpected failures get a page, not problem+json: a person is reading.

@@ -45,7 +45,7 @@ export const attainmentQuery = z.object({ ...period, by: z.enum(['priority', 'or
 type FilterQuery = { from: string; to: string; organization?: string; customer?: string; status?: string };
 
 /** The period read in the organization's zone; `to` must come after `from` once both are instants. */
-async function filterOf(reports: Reports, q: FilterQuery): Promise<ReportFilter> {
+export async function filterOf(reports: Reports, q: FilterQuery): Promise<ReportFilter> {
   const { from, to } = await reports.period(q);
   if (from >= to) throw badRequest('the query is invalid', [{ field: 'to', message: 'must be after from' }]);
   return {

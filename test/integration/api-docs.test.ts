@@ -48,6 +48,9 @@ const WEB_FORM_PAGES = [
   'get /link',
   'post /link',
   'get /tickets/{id}',
+  // The rating page the resolution mail links (api/portal/rating-page.ts).
+  'get /rate/{token}',
+  'post /rate/{token}',
 ];
 /**
  * the agents' console and the customer portal are HTML for people, /metrics is Prometheus text for scrapers and the

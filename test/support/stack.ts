@@ -42,6 +42,8 @@ export async function connectTestStore(): Promise<Store> {
 
 /** The reply-token secret the test worker mints with and the test desk checks. */
 export const TEST_REPLY_SECRET = 'test-reply-token-secret-0123456789';
+/** The escalation contacts the worker mails and the desk tells of low ratings. */
+const TEST_CONTACTS = 'L1=agents@test.local;L2=l2@test.local;management=mgmt@test.local';
 
 /** Links signed with a key of their own unless the test's API shares one (startStack). */
 export function testActivityDeps(
@@ -52,7 +54,7 @@ export function testActivityDeps(
     links,
     store,
     mailer: createMailer({ url: inject('smtpUrl'), from: 'Support <support@test.local>' }),
-    contacts: parseContacts('L1=agents@test.local;L2=l2@test.local;management=mgmt@test.local', 'test.local'),
+    contacts: parseContacts(TEST_CONTACTS, 'test.local'),
     publicUrl: 'http://localhost',
     replySecret: TEST_REPLY_SECRET,
     now: () => new Date(),
@@ -156,6 +158,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     inboundMail,
     portal: opts.portal,
     webhookAllowHosts: opts.webhookAllowHosts,
+    levelContacts: parseContacts(TEST_CONTACTS, 'test.local').levels,
   });
   const inboundToken = randomBytes(24).toString('hex');
   const app = createApp({
@@ -184,6 +187,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     worker,
     stopWorker,
     async close() {
+      desk.revisionSchedule.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await stopWorker();
