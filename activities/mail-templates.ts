@@ -277,7 +277,9 @@ export function renderMail(
   facts: TemplateFacts,
 ): { subject: string; text: string; html: string } {
   const { title, paragraphs } = lines(kind, facts);
-  const all = [...paragraphs.filter(Boolean), `View the ticket: ${facts.ticketUrl}`];
+  // A third party chased for an answer has no access to the desk: it answers by replying, so its mail links nowhere.
+  const link = kind === 'vendor_chaser' ? [] : [`View the ticket: ${facts.ticketUrl}`];
+  const all = [...paragraphs.filter(Boolean), ...link];
   const text = `${all.join('\n\n')}\n`;
   const html = `<!doctype html><html><body><h1>${escapeHtml(title)}</h1>${textToHtml(all)}</body></html>`;
   return { subject: title, text, html };

@@ -204,6 +204,9 @@ describe('a vendor clock on its own calendar', () => {
     // The chaser says nothing of the customer's request: no subject, no customer.
     expect(chaser.text).not.toContain(intake.subject);
     expect(chaser.text).not.toContain(intake.customer.email);
+    // Nor links to the staff's console, which a third party cannot open.
+    expect(chaser.text).not.toMatch(/https?:\/\//);
+    expect(String(chaser.html)).not.toMatch(/href=/);
     await recordHistory(expect.getState().currentTestName ?? handle.workflowId, handle);
     await expectReadableOutbox(outbox());
   });
