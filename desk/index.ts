@@ -27,6 +27,7 @@ import { createOrganizationService } from './organizations';
 import { createSlaAcceptances } from './sla-acceptance';
 import { createPortal, type PortalSettings } from './portal';
 import { createPinnedTerms } from './pinned-terms';
+import { createSimulations } from './sla-simulation';
 import { createSessions } from './sessions';
 import { createAccess } from './access';
 import { createWebhookService } from './webhooks';
@@ -156,6 +157,7 @@ export function createDesk(deps: DeskDeps) {
     users: createUserService({ store, now }),
     slaService: createSlaService({ registry: slaRegistry, store, temporal, now }),
     reports: createReports({ store, agreements, pinnedTerms, now }),
+    simulations: createSimulations({ store, pinnedTerms, now }),
     announcements: createAnnouncementService({ temporal, taskQueue, store, sla, now }),
     acceptances,
     portal: createPortal({

@@ -43,7 +43,8 @@ export interface ClockStretch {
 export interface ReplayResult {
   ticketId: string;
   events: SlaEvent[];
-  /** The ticket as of `asOf`. */
+  /** The ticket as of `asOf`: its state (a dry run of a re-timing goes on from it) and its snapshot. */
+  state: TicketSlaState;
   snapshot: TicketSnapshot;
   stretches: Partial<Record<Metric, ClockStretch>>;
   /** The calendar the ticket ended on (a re-timing may have changed it). */
@@ -111,7 +112,7 @@ export function replayTicket(t: ReplayTicket, terms: ReplayTerms, opts: ReplayOp
     take(applyFact(s, fact, at, cal, caveats));
   }
   fireUntil(opts.asOf, true);
-  return { ticketId: t.ticketId, events, snapshot: snapshot(s, opts.asOf, cal), stretches, cal, caveats };
+  return { ticketId: t.ticketId, events, state: s, snapshot: snapshot(s, opts.asOf, cal), stretches, cal, caveats };
 }
 
 function applyFact(
