@@ -116,7 +116,11 @@ export function summarise(tickets: ReplayedTicket[], asOf: Date) {
         clocks.push({ clock: c.metric, cycle: c.cycle, current: side(c, t.current), proposed: side(p, t.proposed) });
     }
     if (clocks.length) changed.push({ id: t.id, organization: t.organizationId, priority, clocks });
-    if (!isTerminal(t.current.state.status)) open.push(retimedNow(t, asOf));
+    if (!isTerminal(t.current.state.status)) {
+      const retimed = retimedNow(t, asOf);
+      // A resolved ticket's clocks have stopped: there is nothing to re-time until it reopens.
+      if (retimed.clocks.length) open.push(retimed);
+    }
   }
   const attainment = [...lines.values()].map((l) => ({
     ...l,
