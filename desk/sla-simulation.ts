@@ -40,16 +40,21 @@ export function createSimulations(deps: { store: Store; pinnedTerms: PinnedTerms
   async function load(from: Date, to: Date, organizationId?: string) {
     const rows = await reads.received(from, to, organizationId);
     const ids = rows.map((r) => r.id);
-    const [timelines, messages, contents] = await Promise.all([
+    const [timelines, messages, acceptances, contents] = await Promise.all([
       reads.timelines(ids),
       reads.customerMessages(ids),
+      reads.acceptances(ids),
       deps.store.tickets.many(ids),
     ]);
     const recordedTerms = createRecordedTerms(deps);
     const skipped: SkippedTicket[] = [];
     const facts = new Map<string, ReplayTicket>();
     for (const row of rows) {
-      const f = factsFromTimeline(timelines.get(row.id) ?? [], messages.get(row.id) ?? []);
+      const f = factsFromTimeline(
+        timelines.get(row.id) ?? [],
+        messages.get(row.id) ?? [],
+        acceptances.get(row.id) ?? [],
+      );
       if (!f) skipped.push({ id: row.id, reason: 'no receipt on its timeline' });
       else if (!contents.has(row.id)) skipped.push({ id: row.id, reason: 'its content (and terms) are not stored' });
       else

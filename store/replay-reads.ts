@@ -95,6 +95,27 @@ export function createReplayReads(conn: Connection) {
       }
       return out;
     },
+
+    /**
+     * When agents accepted tickets out of a scope review: the timeline has no event of it, its notice to the customer
+     * is logged (claimed a moment after the workflow decided). A reclassification's notice (`:r<seq>`) is not one.
+     */
+    async acceptances(ids: string[]): Promise<Map<string, string[]>> {
+      const docs = await inBatches(ids, (batch) =>
+        db()
+          .collection('notifications')
+          .find({ ticketId: { $in: batch }, kind: 'scope_accepted' }, { projection: { ticketId: 1, claimedAt: 1 } })
+          .toArray(),
+      );
+      const out = new Map<string, string[]>();
+      for (const d of docs) {
+        if (/:scope_accepted:r\d+$/.test(String(d._id))) continue;
+        const list = out.get(String(d.ticketId)) ?? [];
+        list.push((d.claimedAt as Date).toISOString());
+        out.set(String(d.ticketId), list);
+      }
+      return out;
+    },
   };
 }
 

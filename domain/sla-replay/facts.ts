@@ -53,7 +53,12 @@ const AUTO_CLOSE_REASON = 'closed automatically after the quiet period';
  * change wrote share one instant; each group is one input. A customer's message that changed no clock (a next
  * response's start) left no event: its stored instant stands for the workflow's, a few milliseconds earlier.
  */
-export function factsFromTimeline(events: RecordedEvent[], customerMessages: string[]): ReplayTicket | null {
+export function factsFromTimeline(
+  events: RecordedEvent[],
+  customerMessages: string[],
+  /** When agents accepted the ticket out of a scope review: the timeline has no event of it (its notice is logged). */
+  accepted: string[] = [],
+): ReplayTicket | null {
   const ordered = [...events].sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.seq - b.seq);
   const received = ordered.find((e) => e.type === 'received');
   if (!received) return null;
@@ -114,6 +119,8 @@ export function factsFromTimeline(events: RecordedEvent[], customerMessages: str
   messages.forEach((m, i) => {
     if (!usedMessages.has(i)) ticketFacts.push({ at: new Date(m).toISOString(), kind: 'customer_reply' });
   });
+  // An acceptance goes first at its instant: a reply given during the review is recorded as a response at it.
+  const acceptances: ReplayFact[] = accepted.map((at) => ({ at, kind: 'action', action: 'accept' }));
   const detail = received.detail ?? {};
   return {
     ticketId: '',
@@ -121,7 +128,7 @@ export function factsFromTimeline(events: RecordedEvent[], customerMessages: str
     priority: detail.priority as Priority,
     category: String(detail.category),
     channel: detail.channel as Channel,
-    facts: ticketFacts.sort((a, b) => Date.parse(a.at) - Date.parse(b.at)),
+    facts: [...acceptances, ...ticketFacts].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)),
   };
 }
 

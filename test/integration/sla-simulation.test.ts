@@ -133,10 +133,11 @@ describe('POST /api/v1/sla/simulations', () => {
 
   it('answers CSV for Accept: text/csv and for ?format=csv', async () => {
     const tighter = { targets: { normal: { firstResponse: { minutes: TIGHT_MINUTES, clock: 'business' } } } };
-    for (const [path, accept] of [
+    const variants: [string, string][] = [
       ['/api/v1/sla/simulations', 'text/csv'],
       ['/api/v1/sla/simulations?format=csv', '*/*'],
-    ]) {
+    ];
+    for (const [path, accept] of variants) {
       const res = await fetch(`${stack.baseUrl}${path}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${stack.adminKey}`, 'content-type': 'application/json', accept },

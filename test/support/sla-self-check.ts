@@ -28,7 +28,7 @@ export async function selfCheckStack(store: Store, client: Client): Promise<void
     // A workflow test sends customers' messages to the workflow without storing them: their instants come from its history.
     const unstored = [];
     for (const m of terms.customerMessages) if (!(await store.messages.get(m.id))) unstored.push(m.at);
-    const facts = factsFromTimeline(timeline, [...(messages.get(row.id) ?? []), ...unstored]);
+    const facts = factsFromTimeline(timeline, [...(messages.get(row.id) ?? []), ...unstored], terms.accepted);
     if (!facts) continue;
     const mismatch = checkTicket({ ...facts, ticketId: row.id }, timeline, row.clocks, terms);
     if (mismatch) mismatches.push(mismatch);
@@ -51,6 +51,7 @@ async function termsFromHistory(
   opened: ReplayTerms;
   retimeTo: (d: Record<string, unknown>) => ReplayTerms | null;
   customerMessages: { id: string; at: string }[];
+  accepted: string[];
 } | null> {
   const handle = client.workflow.getHandle(`ticket-${id}`);
   let history;
@@ -93,10 +94,18 @@ async function termsFromHistory(
       return args ? [{ id: args.messageId, at: eventTime(e.eventTime) }] : [];
     }),
   );
+  const accepted = runs.flatMap((h) =>
+    (h.events ?? []).flatMap((e) => {
+      const update = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input;
+      const action = update?.name === 'agentAction' ? decode<string>(update.args?.payloads?.[0]) : undefined;
+      return action === 'accept' ? [eventTime(e.eventTime)] : [];
+    }),
+  );
   let next = 0;
   let lastScope = scope;
   return {
     customerMessages,
+    accepted,
     opened: { policy: intake.policy, calendar: intake.calendar, scope },
     // Each recorded re-timing, in order, is one the workflow accepted.
     retimeTo: () => {
