@@ -28,6 +28,7 @@ import { createSlaAcceptances } from './sla-acceptance';
 import { createPortal, type PortalSettings } from './portal';
 import { createPinnedTerms } from './pinned-terms';
 import { createSimulations } from './sla-simulation';
+import { createReview } from './review';
 import { createSessions } from './sessions';
 import { createAccess } from './access';
 import { createWebhookService } from './webhooks';
@@ -91,6 +92,7 @@ export function createDesk(deps: DeskDeps) {
   const sessions = createSessions({ store, now });
   const agreements = createAgreements({ store, registry: slaRegistry });
   const pinnedTerms = createPinnedTerms({ store, registry: slaRegistry });
+  const reports = createReports({ store, agreements, pinnedTerms, now });
   const tickets = searchable(
     createTicketService({
       temporal,
@@ -156,7 +158,9 @@ export function createDesk(deps: DeskDeps) {
     liveSessions: createLiveSessions({ temporal, actions, store, now }),
     users: createUserService({ store, now }),
     slaService: createSlaService({ registry: slaRegistry, store, temporal, now }),
-    reports: createReports({ store, agreements, pinnedTerms, now }),
+    reports,
+    /** The SLA review per organization and month (console and CSV). */
+    review: createReview({ store, reports }),
     simulations: createSimulations({ store, pinnedTerms, now }),
     announcements: createAnnouncementService({ temporal, taskQueue, store, sla, now }),
     acceptances,

@@ -24,6 +24,7 @@ import { dashboard } from './dashboard';
 import { dashboardBody } from './dashboard-page';
 import { dashboardPeriod } from './dashboard-period';
 import { registerMacroPages } from './macros-page';
+import { registerReviewPages } from './review-page';
 import { consolePage, sendConsolePage } from './layout';
 import { queueBody, type QueueFilters } from './queue-page';
 import { consoleCookie } from '../http/cookies';
@@ -413,6 +414,12 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
   });
 
   registerMacroPages(router, { macros: desk.macros, who, csrf, csrfOk, render, urlencoded });
+  registerReviewPages(router, {
+    review: desk.review,
+    organizations: () => desk.organizations.list(),
+    now: () => desk.now(),
+    render,
+  });
 
   router.get('/dashboard', async (req, res) => {
     const organization = organizationFilter(req.query);
