@@ -7,7 +7,7 @@ import { parsePolicyOverrides } from '../../domain/policy';
 import { repoRoot } from '../../scripts/lib/tools';
 import { cspRefusals, launchChromium } from '../support/browser';
 import { consoleLogin } from '../support/console';
-import { apiClient, type ApiClient } from '../support/http';
+import { apiClient } from '../support/http';
 import { startStack, type TestStack } from '../support/stack';
 import { eventually } from '../support/wait';
 
