@@ -94,7 +94,8 @@ function reviewBody(
     </form>
     <p>
       The review of ${who}, month by month, in the zone of its agreement.
-      <a id="csv" href="/console/review.csv?${params.toString()}" download>Download as CSV</a>
+      <a id="csv" href="/console/review.csv?${params.toString()}" download>Download as CSV</a>. Admins can
+      <a href="/console/simulate">try a policy or calendar change on past tickets</a> before saving it.
     </p>
     ${months.map(monthSection)}`;
 }

@@ -25,6 +25,7 @@ import { dashboardBody } from './dashboard-page';
 import { dashboardPeriod } from './dashboard-period';
 import { registerMacroPages } from './macros-page';
 import { registerReviewPages } from './review-page';
+import { registerSimulationPages } from './simulation-page';
 import { consolePage, sendConsolePage } from './layout';
 import { queueBody, type QueueFilters } from './queue-page';
 import { consoleCookie } from '../http/cookies';
@@ -419,6 +420,16 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
     organizations: () => desk.organizations.list(),
     now: () => desk.now(),
     render,
+  });
+  registerSimulationPages(router, {
+    simulations: desk.simulations,
+    registry: desk.slaRegistry,
+    now: () => desk.now(),
+    who,
+    csrf,
+    csrfOk,
+    render,
+    urlencoded,
   });
 
   router.get('/dashboard', async (req, res) => {
