@@ -1,6 +1,6 @@
 /** What-if over recorded tickets: their facts from the timeline, replayed through the ticket's own domain code. */
-export { factsFromTimeline, type RecordedEvent, type ReplayFact, type ReplayTicket } from './sla-replay/facts';
-export { replayTicket, type ReplayTerms, type ReplayResult, type ClockStretch } from './sla-replay/replay';
+export { factsFromTimeline, type RecordedEvent, type ReplayTicket } from './sla-replay/facts';
+export { replayTicket, type ReplayTerms, type ReplayResult } from './sla-replay/replay';
 export {
   clockOutcomes,
   explainStretch,
