@@ -104,6 +104,11 @@ describe('POST /api/v1/sla/simulations', () => {
     expect(res.body.tickets).toBe(4);
     expect(res.body.changed).toEqual([]);
     for (const line of res.body.attainment) expect(line.proposed).toEqual(line.current);
+    // `organization`: these customers have none; another organization's window is empty.
+    const none = await admin.post('/api/v1/sla/simulations', { ...window(), organization: 'none' });
+    expect(none.body).toMatchObject({ organization: 'none', tickets: 4 });
+    const other = await admin.post('/api/v1/sla/simulations', { ...window(), organization: 'org-elsewhere' });
+    expect(other.body).toMatchObject({ tickets: 0, attainment: [], changed: [], open: [] });
   });
 
   it('a tighter first response flips the ticket answered after its receipt, both deadlines explained', async () => {
