@@ -55,22 +55,48 @@ export function createRecordedTerms(deps: { store: Store; pinnedTerms: PinnedTer
       const details = retimes.get(t.id) ?? [];
       const moved = new Map<Record<string, unknown>, ReplayTerms | null>();
       for (const d of details) moved.set(d, await retimeTerms(d, now.policy, now.calendar.spec, scope));
-      // Re-timed: the content names the versions moved to; the first re-timing says the policy version it left.
       const first = details[0];
-      const openedPolicy =
-        first && typeof first.fromPolicyVersion === 'number'
-          ? ((await stored<SlaPolicy>('policy', now.policy.id, first.fromPolicyVersion)) ?? now.policy)
-          : now.policy;
       out.set(t.id, {
-        opened: {
-          policy: { ...openedPolicy, version: first ? Number(first.fromPolicyVersion) : now.policy.version },
-          calendar: now.calendar.spec,
-          scope,
-        },
+        opened: first
+          ? await openedBeforeRetime(t, first, now.policy, now.calendar.spec, scope)
+          : { policy: now.policy, calendar: now.calendar.spec, scope },
         retimeTo: (d) => moved.get(d) ?? null,
       });
     }
     return out;
+  }
+
+  /**
+   * A re-timed ticket's content names the versions it was moved to. Those it was opened under: the policy version the
+   * first re-timing says it left (its name from the agreement version the ticket was opened under), and that
+   * agreement's calendar as it stood at receipt (the newest version stored by then).
+   */
+  async function openedBeforeRetime(
+    t: TicketContent,
+    first: Record<string, unknown>,
+    policy: SlaPolicy,
+    calendar: CalendarSpec,
+    scope: AgreementScope,
+  ): Promise<ReplayTerms> {
+    const ref = parseVersionRef(t.slaVersion);
+    const agreement =
+      ref && ref.id !== 'default'
+        ? (await stored<OrganizationInput>('agreement', ref.id, ref.version))?.agreement
+        : null;
+    const policyName = agreement?.policy ?? policy.id;
+    const policyVersion = typeof first.fromPolicyVersion === 'number' ? first.fromPolicyVersion : policy.version;
+    const openedPolicy = await stored<SlaPolicy>('policy', policyName, policyVersion);
+    const calendarName = agreement?.calendar ?? 'default';
+    const versions = await once(`versions:calendar:${calendarName}`, () =>
+      store.slaVersions.list('calendar', calendarName),
+    );
+    const inForce = versions.filter((v) => v.createdAt <= t.receivedAt).at(-1);
+    const openedCalendar = inForce ? await stored<CalendarSpec>('calendar', calendarName, inForce.version) : null;
+    return {
+      policy: openedPolicy ? { ...openedPolicy, id: policyName, version: policyVersion } : policy,
+      calendar: openedCalendar ?? calendar,
+      scope,
+    };
   }
 
   async function retimeTerms(

@@ -175,3 +175,25 @@ describe('POST /api/v1/sla/simulations', () => {
     expect((await agent.post('/api/v1/sla/simulations', window())).status).toBe(403);
   });
 });
+
+describe('after a re-timing', () => {
+  it('replays the re-timed tickets under the terms they were opened under, then those they moved to', async () => {
+    const put = await admin.put('/api/v1/sla/policies/default', { targets: { low: { resolutionMinutes: 6000 } } });
+    expect(put.status).toBe(201);
+    const retimed = await admin.post('/api/v1/sla/policies/default/retime-open-tickets', {});
+    expect(retimed.status).toBe(200);
+    expect(retimed.body.retimed).toBeGreaterThanOrEqual(2);
+    await eventually(
+      async () =>
+        (await stack.store.slaEvents.forTicket(ids.waiting!)).some((e) => e.type === 'retimed') ? true : null,
+      10_000,
+      'the re-timing on the timeline',
+    );
+    const { checked, mismatches } = await stack.desk.simulations.selfCheck(
+      new Date(window().from),
+      new Date(window().to),
+    );
+    expect(mismatches).toEqual([]);
+    expect(checked).toBe(4);
+  });
+});
