@@ -15,6 +15,7 @@ import { ticketThreadRoutes } from './routes/ticket-thread';
 import { ticketRoutes } from './routes/tickets';
 import { reportRoutes } from './routes/reports';
 import { simulationRoutes } from './routes/simulations';
+import { reviewRoutes } from './routes/review';
 import { slaRoutes } from './routes/sla';
 import { namedSlaRoutes } from './routes/sla-named';
 import { organizationRoutes } from './routes/organizations';
@@ -113,6 +114,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/macros', macroRoutes(desk.macros));
   api.use('/vendors', vendorRoutes(desk.vendors));
   api.use('/webhooks', webhookRoutes(desk.webhooks));
+  api.use('/reports/review', reviewRoutes(desk.review));
   api.use('/reports', reportRoutes(desk.reports));
   api.use('/sla/simulations', simulationRoutes(desk.simulations));
   api.use(slaRoutes({ sla: desk.slaService, registry: desk.slaRegistry, now }));

@@ -14,6 +14,7 @@ import { docs as vendors } from './routes/vendors.openapi';
 import { docs as organizations } from './routes/organizations.openapi';
 import { docs as reports } from './routes/reports.openapi';
 import { docs as simulations } from './routes/simulations.openapi';
+import { docs as review } from './routes/review.openapi';
 import { docs as namedSla } from './routes/sla-named.openapi';
 import { docs as sla } from './routes/sla.openapi';
 import { docs as ticketThread } from './routes/ticket-thread.openapi';
@@ -48,6 +49,7 @@ const RESOURCES: ResourceDocs[] = [
   organizations,
   reports,
   simulations,
+  review,
 ];
 
 export const OPERATIONS: Operation[] = RESOURCES.flatMap((r) => r.operations);

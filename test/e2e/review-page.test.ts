@@ -127,4 +127,29 @@ describe('the review page', () => {
     const first = lines.find((l) => l.startsWith(`${month},,first_response,`))!;
     expect(first).toMatch(new RegExp(`^${month},,first_response,1,1,1,0\\.5,[\\d.]+,[\\d.]+,L1:1,customer:[\\d.]+,$`));
   });
+  it("is the API's review too, as JSON and CSV, with bad months named", async () => {
+    const api = apiClient(stack.baseUrl, stack.adminKey);
+    const res = await api.get(`/api/v1/reports/review?from=${month}&to=${month}`);
+    expect(res.status).toBe(200);
+    const [m] = res.body.months;
+    expect(m.attainment.find((a: { clock: string }) => a.clock === 'first_response')).toEqual({
+      clock: 'first_response',
+      met: 1,
+      missed: 1,
+      breached: 1,
+      attainment: 0.5,
+    });
+    expect(m.breaches).toEqual([{ clock: 'first_response', level: 'L1', count: 1 }]);
+    expect(m.ratings).toBeNull();
+    const csv = await fetch(`${stack.baseUrl}/api/v1/reports/review?from=${month}&to=${month}&format=csv`, {
+      headers: { authorization: `Bearer ${stack.adminKey}` },
+    });
+    const page = await fetch(`${stack.baseUrl}/console/review.csv?from=${month}&to=${month}`, {
+      headers: { cookie: cookies },
+    });
+    expect(await csv.text()).toBe(await page.text());
+    const bad = await api.get('/api/v1/reports/review?from=2026-13&to=2026-12');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'from' })]);
+  });
 });
