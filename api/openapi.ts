@@ -14,6 +14,8 @@ import { docs as vendors } from './routes/vendors.openapi';
 import { docs as organizations } from './routes/organizations.openapi';
 import { docs as reports } from './routes/reports.openapi';
 import { docs as ratingReports } from './routes/rating-reports.openapi';
+import { docs as simulations } from './routes/simulations.openapi';
+import { docs as review } from './routes/review.openapi';
 import { docs as namedSla } from './routes/sla-named.openapi';
 import { docs as slaRevisions } from './routes/sla-revisions.openapi';
 import { docs as sla } from './routes/sla.openapi';
@@ -50,6 +52,8 @@ const RESOURCES: ResourceDocs[] = [
   organizations,
   reports,
   ratingReports,
+  simulations,
+  review,
 ];
 
 export const OPERATIONS: Operation[] = RESOURCES.flatMap((r) => r.operations);

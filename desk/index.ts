@@ -27,6 +27,8 @@ import { createOrganizationService } from './organizations';
 import { createSlaAcceptances } from './sla-acceptance';
 import { createPortal, type PortalSettings } from './portal';
 import { createPinnedTerms } from './pinned-terms';
+import { createSimulations } from './sla-simulation';
+import { createReview } from './review';
 import { createSessions } from './sessions';
 import { createAccess } from './access';
 import { createWebhookService } from './webhooks';
@@ -109,6 +111,7 @@ export function createDesk(deps: DeskDeps) {
   // Every save of the SLA through the desk is a revision its customers hear of (desk/revision-schedule.ts).
   const slaRegistry = announcingRegistry(deps.slaRegistry, revisionNotices, now);
   const organizations = createOrganizationService({ store, registry: slaRegistry, agreements, temporal, now, logger });
+  const reports = createReports({ store, agreements, pinnedTerms, now });
   const tickets = searchable(
     createTicketService({
       temporal,
@@ -184,7 +187,10 @@ export function createDesk(deps: DeskDeps) {
     liveSessions: createLiveSessions({ temporal, actions, store, now }),
     users: createUserService({ store, now }),
     slaService: createSlaService({ registry: slaRegistry, store, temporal, now }),
-    reports: createReports({ store, agreements, pinnedTerms, now }),
+    reports,
+    /** The SLA review per organization and month (console and CSV). */
+    review: createReview({ store, reports }),
+    simulations: createSimulations({ store, pinnedTerms, now }),
     announcements: createAnnouncementService({ temporal, taskQueue, store, sla, now }),
     acceptances,
     /** Customers' ratings of resolutions (desk/ratings.ts). */

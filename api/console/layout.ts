@@ -98,7 +98,7 @@ export function consolePage(f: Frame, body: SafeHtml): string {
   const nav = f.who
     ? html`<header class="bar">
         <strong>SLA desk</strong><a href="/console">Queue</a><a href="/console/dashboard">Dashboard</a
-        ><a href="/console/macros">Canned responses</a>
+        ><a href="/console/review">Review</a><a href="/console/macros">Canned responses</a>
         <span>${f.who.name} (${f.who.role})</span>
         <form method="post" action="/console/logout">
           <input type="hidden" name="${CSRF_FIELD}" value="${f.csrf}" /><button type="submit">Sign out</button>

@@ -24,6 +24,8 @@ import { dashboard } from './dashboard';
 import { dashboardBody } from './dashboard-page';
 import { dashboardPeriod } from './dashboard-period';
 import { registerMacroPages } from './macros-page';
+import { registerReviewPages } from './review-page';
+import { registerSimulationPages } from './simulation-page';
 import { consolePage, sendConsolePage } from './layout';
 import { queueBody, type QueueFilters } from './queue-page';
 import { consoleCookie } from '../http/cookies';
@@ -417,6 +419,22 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
   });
 
   registerMacroPages(router, { macros: desk.macros, who, csrf, csrfOk, render, urlencoded });
+  registerReviewPages(router, {
+    review: desk.review,
+    organizations: () => desk.organizations.list(),
+    now: () => desk.now(),
+    render,
+  });
+  registerSimulationPages(router, {
+    simulations: desk.simulations,
+    registry: desk.slaRegistry,
+    now: () => desk.now(),
+    who,
+    csrf,
+    csrfOk,
+    render,
+    urlencoded,
+  });
 
   router.get('/dashboard', async (req, res) => {
     const organization = organizationFilter(req.query);

@@ -22,6 +22,7 @@ import { createMailer } from '../../lib/mailer';
 import { connectMongo } from '../../store/connection';
 import { createStore, type Store } from '../../store';
 import { createWorker } from '../../worker/create-worker';
+import { selfCheckStack } from './sla-self-check';
 
 /** The workflow bundle test/global-setup.ts built once for the run, from the tree as it is now. */
 export function workflowBundle(): Promise<WorkflowBundlePath> {
@@ -188,6 +189,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     stopWorker,
     async close() {
       desk.revisionSchedule.stop();
+      const selfCheck = await selfCheckStack(store, client).catch((err: unknown) => err);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await stopWorker();
@@ -196,6 +198,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
       await store.conn.dropDatabase().catch(() => undefined);
       await store.conn.close();
       mailer.close();
+      if (selfCheck) throw selfCheck;
     },
   };
 }

@@ -7,6 +7,7 @@ import { createWorker } from '../../worker/create-worker';
 import type { Store } from '../../store';
 import { addSearchAttributes } from '../../scripts/lib/servers';
 import { connectTestStore, testActivityDeps, workflowBundle } from './stack';
+import { selfCheckStack } from './sla-self-check';
 
 /** Temporal's Java time-skipping test server, started from the provisioned wrapper script. */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
@@ -57,12 +58,14 @@ export async function startSkippingStack(opts: SkippingStackOptions = {}): Promi
       if (instant.getTime() > now) await env.sleep(instant.getTime() - now);
     },
     async close() {
+      const selfCheck = await selfCheckStack(store, env.client).catch((err: unknown) => err);
       worker.shutdown();
       await running;
       await env.teardown();
       mailer.close();
       await store.conn.dropDatabase().catch(() => undefined);
       await store.conn.close();
+      if (selfCheck) throw selfCheck;
     },
   };
 }
