@@ -61,7 +61,7 @@ export function percentile(values: number[], p: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
 }
 
-const NO_ORGANIZATION = 'none';
+export const NO_ORGANIZATION = 'none';
 
 /** A period's bound as a report takes it: an ISO instant, or a date `YYYY-MM-DD` (its midnight in a zone). */
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

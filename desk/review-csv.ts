@@ -38,8 +38,8 @@ export function reviewCsv(months: MonthReview[]): string {
         d?.p90BusinessMinutes ?? null,
         list(m.breaches.filter((b) => b.clock === a.clock).map((b) => [b.level, b.count])),
         list(m.breachedPaused.map((p) => [p.waitingOn, p.businessMinutes])),
-        // Ratings (issue 32 item 2) go here once collected.
-        null,
+        // The month's, on each of its rows.
+        m.ratings.average,
       ]
         .map(csvCell)
         .join(',');

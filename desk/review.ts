@@ -6,7 +6,7 @@
 import { METRICS } from '../domain/ticket-sla';
 import type { Store } from '../store';
 import { createReplayReads } from '../store/replay-reads';
-import { percentile, type Reports } from './reports';
+import { NO_ORGANIZATION, percentile, type Reports } from './reports';
 import { waitingIn, type PausedTimeRow } from './report-paused';
 import type { SlaOutcome } from './report-types';
 
@@ -42,8 +42,18 @@ export interface MonthReview {
   /** Every pause that ended in the month, per reason. */
   paused: PausedTimeRow[];
   distributions: Distribution[];
-  /** The customers' ratings, once they are collected (issue 32 item 2): null until then. */
-  ratings: null;
+  /** The customers' ratings of the resolutions of the month (desk/ratings.ts), as they stand now. */
+  ratings: MonthRatings;
+}
+
+export interface MonthRatings {
+  count: number;
+  /** Mean score, to two decimals; null with no rating. */
+  average: number | null;
+  /** How many rated each score, 5 down to 1. */
+  scores: { score: number; count: number }[];
+  /** Ratings of 2 or less (the ones that notify the level's contacts). */
+  low: number;
 }
 
 const BUCKET_HOURS = [1, 2, 4, 8, 16, 24, 40];
@@ -65,10 +75,11 @@ export function createReview(deps: { store: Store; reports: Reports }) {
       ...(organizationId ? { organization: organizationId } : {}),
     });
     const filter = { from, to, ...(organizationId ? { organizationId } : {}) };
-    const [outcomes, waiting, breachEvents] = await Promise.all([
+    const [outcomes, waiting, breachEvents, rated] = await Promise.all([
       deps.reports.outcomes(filter),
       waitingIn(deps.store, filter),
       deps.store.slaEvents.between(from, to, ['breached']),
+      deps.store.ratings.resolvedBetween(from, to),
     ]);
     const breachedIds = new Set(outcomes.filter((o) => o.outcome === 'breached').map((o) => o.ticketId));
     const breaches = new Map<string, { clock: string; level: string; count: number }>();
@@ -89,7 +100,9 @@ export function createReview(deps: { store: Store; reports: Reports }) {
       breachedPaused: await pausedBefore(reads, [...breachedIds], to),
       paused: waiting.pausedTime,
       distributions: [distribution('first_response', outcomes), distribution('resolution', outcomes)],
-      ratings: null,
+      ratings: ratingsOf(
+        rated.filter((r) => !organizationId || (r.organizationId ?? NO_ORGANIZATION) === organizationId),
+      ),
     };
   }
 
@@ -101,6 +114,16 @@ export function createReview(deps: { store: Store; reports: Reports }) {
         out.push(await month(m, organizationId));
       return out;
     },
+  };
+}
+
+function ratingsOf(rated: { score: number }[]): MonthRatings {
+  const sum = rated.reduce((n, r) => n + r.score, 0);
+  return {
+    count: rated.length,
+    average: rated.length ? Math.round((sum / rated.length) * 100) / 100 : null,
+    scores: [5, 4, 3, 2, 1].map((score) => ({ score, count: rated.filter((r) => r.score === score).length })),
+    low: rated.filter((r) => r.score <= 2).length,
   };
 }
 

@@ -110,7 +110,6 @@ function monthSection(m: MonthReview): SafeHtml {
         <th scope="col" class="num">Missed</th>
         <th scope="col" class="num">Breaches</th>
         <th scope="col" class="num">Attainment</th>
-        <th scope="col" class="num">Rating</th>
       </tr>
     </thead>
     <tbody>
@@ -122,7 +121,6 @@ function monthSection(m: MonthReview): SafeHtml {
             <td data-label="Missed" class="num">${a.missed}</td>
             <td data-label="Breaches" class="num">${a.breached}</td>
             <td data-label="Attainment" class="num">${pct(a.attainment)}</td>
-            <td data-label="Rating" class="num rating">—</td>
           </tr>`,
       )}
     </tbody>
@@ -183,13 +181,32 @@ function monthSection(m: MonthReview): SafeHtml {
     <h2>${monthName(m.month)}</h2>
     <h3>Attainment per clock</h3>
     ${attainment}${attainmentBars.length ? bars(`${id}-attainment-chart`, 'Attainment per clock (percent)', attainmentBars, 100) : ''}
-    <p class="meta" id="${id}-ratings">Customer ratings: not collected yet.</p>
+    <h3>Customer ratings</h3>
+    ${ratingsBlock(id, m.ratings)}
     <h3>Breaches by cause</h3>
     ${breaches}
     <h3>Time the breached tickets were paused, by reason</h3>
     ${paused}
     ${m.distributions.map((d) => distributionBlock(id, d))}
   </section>`;
+}
+
+function ratingsBlock(id: string, r: MonthReview['ratings']): SafeHtml {
+  if (!r.count) return html`<p id="${id}-ratings" data-count="0">No resolution of the month has been rated yet.</p>`;
+  return html`<p id="${id}-ratings" data-count="${r.count}" data-average="${r.average ?? ''}" data-low="${r.low}">
+      ${r.count} ${r.count === 1 ? 'rating' : 'ratings'} of the month's resolutions, average
+      <strong>${r.average?.toFixed(2) ?? '—'} of 5</strong>; ${r.low} of 2 or less.
+    </p>
+    ${bars(
+      `${id}-ratings-chart`,
+      'Ratings by score',
+      r.scores.map((s) => ({
+        label: `${s.score} of 5`,
+        value: s.count,
+        text: String(s.count),
+        cls: s.score >= 4 ? 'met' : s.score === 3 ? 'warning' : 'breached',
+      })),
+    )}`;
 }
 
 function distributionBlock(id: string, d: MonthReview['distributions'][number]): SafeHtml {

@@ -18,7 +18,7 @@ export const docs: ResourceDocs = {
       query: reviewQuery,
       summary: 'SLA review per month',
       description:
-        "Each month from `from` to `to` (at most 24; months in the zone of the organization's agreement with `organization`, `none`: customers without one, else of the default calendar): attainment per clock (met, missed, breaches, as `GET /api/v1/reports/sla` counts them), breaches by clock and the escalation level the ticket was at, the breached tickets' time paused per reason, every pause that ended in the month, and first-response and resolution times in business minutes (median, p90, and how many took up to 1, 2, 4, 8, 16, 24, 40 hours or more). `ratings` is null until customers' ratings are collected. " +
+        "Each month from `from` to `to` (at most 24; months in the zone of the organization's agreement with `organization`, `none`: customers without one, else of the default calendar): attainment per clock (met, missed, breaches, as `GET /api/v1/reports/sla` counts them), breaches by clock and the escalation level the ticket was at, the breached tickets' time paused per reason, every pause that ended in the month, and first-response and resolution times in business minutes (median, p90, and how many took up to 1, 2, 4, 8, 16, 24, 40 hours or more). `ratings`: the customers' ratings of the month's resolutions (how many, their average, how many gave each score 5 to 1, how many 2 or less). " +
         `CSV with \`Accept: text/csv\` or \`format=csv\`: ${REVIEW_COLUMNS.map((c) => `\`${c}\``).join(', ')}.`,
       example: { query: 'from=2026-11&to=2026-12' },
       success: {
@@ -59,7 +59,12 @@ export const docs: ResourceDocs = {
                   buckets: z.array(z.object({ upToHours: z.number().nullable(), count: z.int() })),
                 }),
               ),
-              ratings: z.null(),
+              ratings: z.object({
+                count: z.int(),
+                average: z.number().nullable(),
+                scores: z.array(z.object({ score: z.int(), count: z.int() })),
+                low: z.int(),
+              }),
             }),
           ),
         }),

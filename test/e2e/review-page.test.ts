@@ -8,6 +8,7 @@ import { repoRoot } from '../../scripts/lib/tools';
 import { cspRefusals, launchChromium } from '../support/browser';
 import { consoleLogin } from '../support/console';
 import { apiClient } from '../support/http';
+import { browserLike } from '../support/portal';
 import { startStack, type TestStack } from '../support/stack';
 import { eventually } from '../support/wait';
 
@@ -64,6 +65,13 @@ beforeAll(async () => {
   expect((await agent.post(`/api/v1/tickets/${quick}/messages`, { body: 'On it.' })).status).toBe(201);
   await act(quick, 'resolve', { body: 'Done.' });
   await eventually(async () => ((await sla(quick)).status === 'resolved' ? true : null), 10_000, 'resolution');
+  // The customer rates the quick one 2 of 5 through its rating page, as from the resolution mail.
+  const rating = browserLike(stack.baseUrl);
+  const link = stack.desk.links.ratingUrl(quick);
+  const form = await rating.get(link);
+  expect(form.status).toBe(200);
+  const rated = await rating.post(new URL(link).pathname, { csrf: rating.csrfOf(form.page), score: '2', comment: '' });
+  expect(rated.status).toBe(303);
   cookies = await consoleLogin(stack.baseUrl, agentKey);
   browser = await launchChromium();
 });
@@ -104,7 +112,13 @@ describe('the review page', () => {
       expect(await summary.textContent()).toMatch(/median\s+\S.*, p90 \S/s);
       // The charts write their figures beside the bars.
       expect(await page.locator(`${m}-attainment-chart text`).allTextContents()).toContain('50% (1 of 2)');
-      expect(await page.locator(`${m}-ratings`).textContent()).toContain('Customer ratings');
+      const ratings = page.locator(`${m}-ratings`);
+      expect(await ratings.getAttribute('data-count')).toBe('1');
+      expect(await ratings.getAttribute('data-average')).toBe('2');
+      expect(await ratings.getAttribute('data-low')).toBe('1');
+      expect(await page.locator(`${m}-ratings-chart text`).allTextContents()).toEqual(
+        expect.arrayContaining(['2 of 5', '1']),
+      );
       const overflow = await page.evaluate(
         'Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - window.innerWidth',
       );
@@ -125,7 +139,7 @@ describe('the review page', () => {
       'month,organization_id,clock,met,missed,breached,attainment,median_business_minutes,p90_business_minutes,breaches_by_level,breached_tickets_paused_business_minutes_by_reason,rating_average',
     );
     const first = lines.find((l) => l.startsWith(`${month},,first_response,`))!;
-    expect(first).toMatch(new RegExp(`^${month},,first_response,1,1,1,0\\.5,[\\d.]+,[\\d.]+,L1:1,customer:[\\d.]+,$`));
+    expect(first).toMatch(new RegExp(`^${month},,first_response,1,1,1,0\\.5,[\\d.]+,[\\d.]+,L1:1,customer:[\\d.]+,2$`));
   });
   it("is the API's review too, as JSON and CSV, with bad months named", async () => {
     const api = apiClient(stack.baseUrl, stack.adminKey);
@@ -140,7 +154,12 @@ describe('the review page', () => {
       attainment: 0.5,
     });
     expect(m.breaches).toEqual([{ clock: 'first_response', level: 'L1', count: 1 }]);
-    expect(m.ratings).toBeNull();
+    expect(m.ratings).toEqual({
+      count: 1,
+      average: 2,
+      scores: [5, 4, 3, 2, 1].map((score) => ({ score, count: score === 2 ? 1 : 0 })),
+      low: 1,
+    });
     const csv = await fetch(`${stack.baseUrl}/api/v1/reports/review?from=${month}&to=${month}&format=csv`, {
       headers: { authorization: `Bearer ${stack.adminKey}` },
     });
