@@ -301,6 +301,10 @@ function changed(d: TicketPageData, e: TicketPageData['events'][number]): string
   return '';
 }
 
+/** A reminder's share of its target (`warning at 75 %`), so the 50, 75 and 90 % rows of one clock tell apart. */
+const threshold = (detail: Record<string, unknown> | undefined) =>
+  typeof detail?.threshold === 'number' ? ` at ${Math.round(detail.threshold * 100)} %` : '';
+
 function eventsTable(d: TicketPageData): SafeHtml {
   return html`<table id="events" class="cards">
     <thead>
@@ -318,7 +322,7 @@ function eventsTable(d: TicketPageData): SafeHtml {
         (e) =>
           html`<tr data-type="${e.type}">
             <td data-label="When">${when(d.cal, e.at)}</td>
-            <td data-label="Event">${e.type.replace(/_/g, ' ')}</td>
+            <td data-label="Event">${e.type.replace(/_/g, ' ')}${threshold(e.detail)}</td>
             <td data-label="Change" class="change">${changed(d, e)}</td>
             <td data-label="Clock">${e.metric ? METRIC[e.metric] : ''}</td>
             <td data-label="Level">${e.level ?? ''}</td>

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALWAYS_OPEN_CALENDAR } from '../../domain/calendar';
 import { parsePolicyOverrides } from '../../domain/policy';
+import { consoleLogin } from '../support/console';
 import { apiClient, type ApiClient } from '../support/http';
 import { startStack, type TestStack } from '../support/stack';
 import { eventually } from '../support/wait';
@@ -70,6 +71,15 @@ describe('reminders on durable timers, in real time', () => {
       expect(lag, `reminder ${i}`).toBeLessThan(1_000);
       expect(new Date(e.dueAt!).getTime()).toBe(receivedAt + 24_000);
     });
+    // The console's event list tells the three apart by their share of the target.
+    const cookie = await consoleLogin(stack.baseUrl, stack.adminKey);
+    const page = await (await fetch(`${stack.baseUrl}/console/tickets/${id}`, { headers: { cookie } })).text();
+    const rows = [...page.matchAll(/<td data-label="Event">([^<]*)<\/td>/g)].map((m) => m[1]);
+    expect(rows.filter((r) => r!.startsWith('warning'))).toEqual([
+      'warning at 50 %',
+      'warning at 75 %',
+      'warning at 90 %',
+    ]);
   });
 
   it('the preview gives each reminder of a ticket received now: its instant and when it goes out', async () => {
