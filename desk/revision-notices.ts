@@ -126,10 +126,17 @@ export function createRevisionNotices(deps: {
     groups: RevisionGroup[],
   ): Promise<RevisionRecord | null> {
     const changed = groups.filter((g) => g.lines.length);
-    if (!changed.length) return null;
-    const record: RevisionRecord = { ...rev, groups: changed, announcement: 'pending', createdAt: deps.now() };
+    // A revision stored now that promises nothing new needs no record; one scheduled for later must be kept, or it
+    // would never be stored (a change of reminders or level clocks, or of terms no customer follows yet).
+    if (!changed.length && rev.schedule !== 'scheduled') return null;
+    const record: RevisionRecord = {
+      ...rev,
+      groups: changed,
+      announcement: changed.length ? 'pending' : 'done',
+      createdAt: deps.now(),
+    };
     await store.revisions.create(record);
-    sendLater(record);
+    if (changed.length) sendLater(record);
     return record;
   }
 

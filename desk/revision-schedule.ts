@@ -18,6 +18,12 @@ import type { SettingsKind, SlaRegistry } from './sla-registry';
 /** Timers wait at most this long, then look again (setTimeout's limit is 24.8 days; a restart re-arms anyway). */
 const MAX_WAIT_MS = 6 * 3_600_000;
 
+/**
+ * How long an instance's claim on a due revision holds. Storing one takes milliseconds; a claim this old belongs to
+ * an instance that failed (the store away, a crash) before marking it applied, and the next look takes it again.
+ */
+export const APPLY_LEASE_MS = 5 * 60_000;
+
 /** The body as the registry would store it, validated now (400 naming the field): what it will promise. */
 function parsedBody(kind: SettingsKind, body: unknown): CalendarSpec | SlaPolicy {
   if (kind === 'calendar') return parseCalendar(body);
@@ -76,14 +82,24 @@ export function createRevisionSchedule(deps: {
     return notices.agreementRevised(before, after, input.actor, { id: input.id, body: input.body });
   }
 
+  const staleBefore = () => new Date(deps.now().getTime() - APPLY_LEASE_MS);
+
   async function apply(rev: RevisionRecord): Promise<void> {
-    if (!(await store.revisions.claimScheduled(rev.id))) return;
-    const saved =
-      rev.kind === 'agreement'
-        ? await applyAgreement(rev)
-        : rev.kind === 'calendar'
-          ? await registry.putCalendar(rev.body, rev.actor, rev.name)
-          : await registry.putPolicy(rev.body, rev.actor, rev.name);
+    if (!(await store.revisions.claimScheduled(rev.id, deps.now(), staleBefore()))) return;
+    let saved: { version: number };
+    try {
+      saved =
+        rev.kind === 'agreement'
+          ? await applyAgreement(rev)
+          : rev.kind === 'calendar'
+            ? await registry.putCalendar(rev.body, rev.actor, rev.name)
+            : await registry.putPolicy(rev.body, rev.actor, rev.name);
+    } catch (err) {
+      // Nothing was stored: the next look (in a minute, see tick) takes it again. A crash here leaves the claim to
+      // run out instead (APPLY_LEASE_MS), and the next start takes it.
+      await store.revisions.releaseClaim(rev.id).catch(() => undefined);
+      throw err;
+    }
     await store.revisions.markApplied(rev.id, saved.version);
     deps.logger.info({ revision: rev.id, version: saved.version }, 'scheduled revision applied');
   }
@@ -91,7 +107,7 @@ export function createRevisionSchedule(deps: {
   /** Stores every scheduled revision whose time has come; returns the next one's instant, if any. */
   async function applyDue(): Promise<Date | null> {
     const now = deps.now();
-    for (const rev of await store.revisions.scheduled()) {
+    for (const rev of await store.revisions.scheduled(staleBefore())) {
       if (rev.effectiveFrom > now) return rev.effectiveFrom;
       await apply(rev);
     }
@@ -126,7 +142,7 @@ export function createRevisionSchedule(deps: {
       body: unknown;
       effectiveFrom: Date;
       actor: string;
-    }): Promise<RevisionRecord | null> {
+    }): Promise<RevisionRecord> {
       if (input.effectiveFrom <= deps.now())
         throw invalidInput(
           'must be in the future (to revise now, PUT the calendar, policy or organization)',
@@ -146,7 +162,9 @@ export function createRevisionSchedule(deps: {
               actor: input.actor,
               body: input.body,
             });
-      if (rev) arm((await store.revisions.scheduled())[0]?.effectiveFrom ?? null);
+      // Recorded even when it announces nothing (desk/revision-notices.ts announce): it still has to be stored.
+      if (!rev) throw new Error(`scheduled revision ${id} was not recorded`);
+      arm((await store.revisions.scheduled(staleBefore()))[0]?.effectiveFrom ?? null);
       return rev;
     },
 

@@ -21,6 +21,8 @@ const revisionSchema = new Schema(
     announcement: { type: String, required: true, index: true },
     /** For a revision with a later start: `scheduled`, `applying` while an instance stores it, then `applied`. */
     schedule: { type: String, index: true },
+    /** When an instance took it to store it (`applying`): a claim older than the lease is taken again. */
+    claimedAt: { type: Date },
     body: { type: Schema.Types.Mixed },
     actor: { type: String, required: true },
     createdAt: { type: Date, required: true },
@@ -74,6 +76,17 @@ const plain = <T>(d: unknown, idAs?: string): T => {
   return (idAs ? { [idAs]: String(_id), ...rest } : rest) as T;
 };
 
+/** A revision as stored; one that announced nothing (a scheduled one) has no groups written (mongoose drops the []). */
+const toRevision = (d: unknown): RevisionRecord => {
+  const r = plain<RevisionRecord>(d, 'id');
+  return { ...r, groups: r.groups ?? [] };
+};
+
+/** A scheduled revision not stored yet: waiting, or taken by an instance before `staleBefore` and not finished. */
+const unfinished = (staleBefore: Date) => ({
+  $or: [{ schedule: 'scheduled' }, { schedule: 'applying', claimedAt: { $lt: staleBefore } }],
+});
+
 export function createRevisionRepositories(conn: Connection) {
   const Revision = conn.model('SlaRevision', revisionSchema);
   const Notice = conn.model('RevisionNotice', noticeSchema);
@@ -86,27 +99,35 @@ export function createRevisionRepositories(conn: Connection) {
       },
       async get(id: string): Promise<RevisionRecord | null> {
         const d = await Revision.findById(String(id)).lean();
-        return d ? plain<RevisionRecord>(d, 'id') : null;
+        return d ? toRevision(d) : null;
       },
       async pendingAnnouncements(): Promise<RevisionRecord[]> {
         const docs = await Revision.find({ announcement: 'pending' }).sort({ createdAt: 1 }).limit(100).lean();
-        return docs.map((d) => plain<RevisionRecord>(d, 'id'));
+        return docs.map((d) => toRevision(d));
       },
       async markAnnounced(id: string): Promise<void> {
         await Revision.updateOne({ _id: String(id) }, { $set: { announcement: 'done' } });
       },
       /** Revisions still to be stored, the earliest first. */
-      async scheduled(): Promise<RevisionRecord[]> {
-        const docs = await Revision.find({ schedule: 'scheduled' }).sort({ effectiveFrom: 1 }).limit(100).lean();
-        return docs.map((d) => plain<RevisionRecord>(d, 'id'));
+      /** Waiting for their start, and those whose storing was taken before `staleBefore` and never finished. */
+      async scheduled(staleBefore: Date): Promise<RevisionRecord[]> {
+        const docs = await Revision.find(unfinished(staleBefore)).sort({ effectiveFrom: 1 }).limit(100).lean();
+        return docs.map((d) => toRevision(d));
       },
-      /** Takes a due revision to store it: one conditional update, so of several API instances one applies it. */
-      async claimScheduled(id: string): Promise<boolean> {
+      /**
+       * Takes a due revision to store it: one conditional update, so of several API instances one applies it. A claim
+       * older than `staleBefore` is taken again: the instance that held it failed or stopped before it was done.
+       */
+      async claimScheduled(id: string, now: Date, staleBefore: Date): Promise<boolean> {
         const res = await Revision.updateOne(
-          { _id: String(id), schedule: 'scheduled' },
-          { $set: { schedule: 'applying' } },
+          { _id: String(id), ...unfinished(staleBefore) },
+          { $set: { schedule: 'applying', claimedAt: now } },
         );
         return res.modifiedCount === 1;
+      },
+      /** Gives a claim back after a failed attempt, for the next look to take again. */
+      async releaseClaim(id: string): Promise<void> {
+        await Revision.updateOne({ _id: String(id), schedule: 'applying' }, { $set: { schedule: 'scheduled' } });
       },
       /** The version a scheduled revision was stored as. */
       async markApplied(id: string, version: number): Promise<void> {
@@ -115,7 +136,7 @@ export function createRevisionRepositories(conn: Connection) {
       /** The newest revisions first. */
       async list(limit = 100): Promise<RevisionRecord[]> {
         const docs = await Revision.find({}).sort({ createdAt: -1 }).limit(limit).lean();
-        return docs.map((d) => plain<RevisionRecord>(d, 'id'));
+        return docs.map((d) => toRevision(d));
       },
     },
     revisionNotices: {

@@ -46,10 +46,12 @@ export const docs: ResourceDocs = {
           effectiveFrom: '2027-01-04',
         },
       },
-      success: { status: 202, description: 'the revision, announced and scheduled', schema: z.object({ revision }) },
-      alsoSuccess: [
-        { status: 200, description: 'nothing customers were promised changes: no revision (`revision: null`)' },
-      ],
+      success: {
+        status: 202,
+        description:
+          'the revision, scheduled, and announced if it changes what customers were promised (otherwise `changes` is empty and no one is told)',
+        schema: z.object({ revision }),
+      },
       errors: [...API_ERRORS, 403, 404, 413],
     },
     {

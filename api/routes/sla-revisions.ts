@@ -61,7 +61,6 @@ export function slaRevisionRoutes(deps: { schedule: RevisionSchedule; registry: 
       effectiveFrom: at,
       actor: principal(req).id,
     });
-    if (!revision) return res.status(200).json({ revision: null, note: 'nothing customers were promised changes' });
     res.status(202).json({ revision: view(revision) });
   });
 

@@ -5,6 +5,7 @@ import { apiClient, type ApiClient } from '../support/http';
 import { readOutbox } from '../support/outbox';
 import { browserLike, signIn } from '../support/portal';
 import { startStack, type TestStack } from '../support/stack';
+import { APPLY_LEASE_MS } from '../../desk/revision-schedule';
 import { eventually } from '../support/wait';
 
 /**
@@ -208,6 +209,51 @@ describe('a revision from a later date', () => {
     expect(mails[2]!.text).toMatch(
       /support hours: Sunday to Thursday, 10 PM to 6 AM \(EST\) → every day, around the clock \(EST\)/,
     );
+  });
+});
+
+describe('a scheduled revision an instance took and never finished', () => {
+  it('is taken again once the claim is older than its lease, and not before', async () => {
+    const created = await admin.post('/api/v1/sla/policies', {
+      id: 'bronze',
+      targets: { urgent: { firstResponseMinutes: 60, resolutionMinutes: 240 } },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const res = await admin.post('/api/v1/sla/revisions', {
+      kind: 'policy',
+      name: 'bronze',
+      body: { targets: { urgent: { firstResponseMinutes: 60, resolutionMinutes: 180 } } },
+      effectiveFrom: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    // No customer follows bronze: nothing to announce, but the revision is kept to be stored at its start.
+    expect(res.status).toBe(202);
+    expect(res.body.revision.changes).toEqual([]);
+    const id = res.body.revision.id as string;
+    // What an instance that crashed while storing it leaves: due, claimed, not applied.
+    const revisions = stack.store.conn.collection<{ _id: string }>('sla_revisions');
+    const claimed = (ago: number) =>
+      revisions.updateOne(
+        { _id: id },
+        {
+          $set: {
+            effectiveFrom: new Date(Date.now() - 60_000),
+            schedule: 'applying',
+            claimedAt: new Date(Date.now() - ago),
+          },
+        },
+      );
+    const version = async () => (await admin.get('/api/v1/sla/policies/bronze')).body.version as number;
+    await claimed(60_000);
+    await stack.desk.revisionSchedule.applyDue();
+    expect(await version()).toBe(1); // another instance may still be at it
+    await claimed(APPLY_LEASE_MS + 60_000);
+    await stack.desk.revisionSchedule.applyDue();
+    expect(await version()).toBe(2);
+    expect((await admin.get('/api/v1/sla/policies/bronze')).body.body.targets.urgent.resolution.minutes).toBe(180);
+    const all = await admin.get('/api/v1/sla/revisions');
+    expect(all.status, JSON.stringify(all.body)).toBe(200);
+    const listed = all.body.revisions.find((r: { id: string }) => r.id === id);
+    expect(listed).toMatchObject({ scheduled: false, version: 2 });
   });
 });
 
