@@ -124,7 +124,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/sla/simulations', simulationRoutes(desk.simulations));
   api.use(slaRoutes({ sla: desk.slaService, registry: desk.slaRegistry, now }));
   api.use(namedSlaRoutes({ registry: desk.slaRegistry }));
-  api.use(slaRevisionRoutes({ schedule: desk.revisionSchedule, registry: desk.slaRegistry }));
+  api.use(slaRevisionRoutes({ schedule: desk.revisionSchedule }));
   api.use('/organizations', organizationRoutes(desk.organizations));
   // -- channels: inbound email, announcements, webhooks --
   app.use('/api/v1/inbound', inboundRoutes({ inboundMail: desk.inboundMail, token: deps.inboundApiToken })); // raw MIME bodies: its own parser and auth, before the JSON router

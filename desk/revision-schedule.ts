@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { parseCalendar, type CalendarSpec } from '../domain/calendar';
+import { createCalendar, parseCalendar, type CalendarSpec } from '../domain/calendar';
 import { invalidInput, notFoundError } from '../domain/errors';
 import { DEFAULT_POLICY, parsePolicyOverrides, type SlaPolicy } from '../domain/policy';
 import type { Logger } from '../lib/logger';
@@ -17,6 +17,8 @@ import type { SettingsKind, SlaRegistry } from './sla-registry';
 
 /** Timers wait at most this long, then look again (setTimeout's limit is 24.8 days; a restart re-arms anyway). */
 const MAX_WAIT_MS = 6 * 3_600_000;
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * How long an instance's claim on a due revision holds. Storing one takes milliseconds; a claim this old belongs to
@@ -49,6 +51,21 @@ export function createRevisionSchedule(deps: {
     const latest = await registry.latest<CalendarSpec | SlaPolicy>(kind, name);
     if (!latest) throw notFoundError(kind);
     return latest.body;
+  }
+
+  /**
+   * When a revision starts: an instant as given; a date at its midnight in the zone its customers read times in: the
+   * revised calendar's, an agreement's own calendar's, and for a policy the default calendar's.
+   */
+  async function startOf(r: { kind: SettingsKind | 'agreement'; body: unknown; effectiveFrom: string }): Promise<Date> {
+    if (!DATE.test(r.effectiveFrom)) return new Date(r.effectiveFrom);
+    const zoneOf =
+      r.kind === 'calendar'
+        ? (r.body as CalendarSpec)
+        : r.kind === 'agreement'
+          ? ((await current('calendar', (r.body as AgreementSpec).calendar).catch(() => null)) as CalendarSpec | null)
+          : null;
+    return createCalendar(zoneOf ?? registry.current().calendar).fromLocal(`${r.effectiveFrom}T00:00`);
   }
 
   /** Stores an organization's scheduled agreement as its organization's PUT would, keeping its name and domains. */
@@ -136,13 +153,15 @@ export function createRevisionSchedule(deps: {
      * A revision of a calendar or policy that takes effect later: validated and announced now, stored as a new
      * version at `effectiveFrom`. An `effectiveFrom` not in the future is refused: a PUT stores it now.
      */
-    async schedule(input: {
+    async schedule(request: {
       kind: SettingsKind | 'agreement';
       name: string;
       body: unknown;
-      effectiveFrom: Date;
+      /** An instant, or a date (`2027-01-04`): its midnight where the revised terms keep time (startOf). */
+      effectiveFrom: string;
       actor: string;
     }): Promise<RevisionRecord> {
+      const input = { ...request, effectiveFrom: await startOf(request) };
       if (input.effectiveFrom <= deps.now())
         throw invalidInput(
           'must be in the future (to revise now, PUT the calendar, policy or organization)',

@@ -37,7 +37,7 @@ export const docs: ResourceDocs = {
       access: 'admin',
       body: scheduleRevisionBody,
       summary: 'Revise a calendar, a policy or an agreement from a later date',
-      description: `Validates the new body now (400 naming the field), announces the revision to the customers it concerns now, and stores it as a new version at \`effectiveFrom\` (an ISO instant, or a date: its midnight in the zone of the revised calendar, or of the default calendar for a policy or an agreement; it must be in the future). \`kind: agreement\` names an organization (\`name\`: its id) and takes its new \`agreement\` as its PUT does (\`body\`), stored then with the organization's name and domains as they are; its calendar and policy must exist now, and what else its PUT checks is checked when it is stored. ${NOTICES}`,
+      description: `Validates the new body now (400 naming the field), announces the revision to the customers it concerns now, and stores it as a new version at \`effectiveFrom\` (an ISO instant, or a date: its midnight in the zone of the revised calendar, of the agreement's own calendar for an agreement, or of the default calendar for a policy; it must be in the future). \`kind: agreement\` names an organization (\`name\`: its id) and takes its new \`agreement\` as its PUT does (\`body\`), stored then with the organization's name and domains as they are; its calendar and policy must exist now, and what else its PUT checks is checked when it is stored. ${NOTICES}`,
       example: {
         body: {
           kind: 'policy',

@@ -1,16 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { createCalendar, type CalendarSpec } from '../../domain/calendar';
 import type { RevisionSchedule } from '../../desk/revision-schedule';
-import type { SlaRegistry } from '../../desk/sla-registry';
 import { principal, requireRole } from '../auth';
 import { parseOr400 } from '../problem';
 import { CALENDAR_YEAR, calendarInstant } from '../schemas';
 import { calendarBody, policyBody } from '../sla-schemas';
 import { slaNameParam } from './sla-named';
 import { organizationBody, organizationIdParam } from './organizations';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const effectiveFrom = z.union([
   calendarInstant('2027-01-04T05:00:00Z'),
@@ -44,21 +40,16 @@ export const scheduleRevisionBody = z.discriminatedUnion('kind', [
  * Revisions of what customers were promised: scheduling one that applies later (announced now), and the list of
  * revisions with their changes in words. A revision that applies now is a PUT of the calendar or policy.
  */
-export function slaRevisionRoutes(deps: { schedule: RevisionSchedule; registry: SlaRegistry }): Router {
+export function slaRevisionRoutes(deps: { schedule: RevisionSchedule }): Router {
   const router = Router();
 
   router.post('/sla/revisions', requireRole('admin'), async (req, res) => {
     const input = parseOr400(scheduleRevisionBody, req.body ?? {}, 'revision');
-    const raw = input.effectiveFrom;
-    // A date is its midnight where the revised calendar (or, for a policy or an agreement, the default calendar) keeps time.
-    const zoneOf: CalendarSpec =
-      input.kind === 'calendar' ? (input.body as CalendarSpec) : deps.registry.current().calendar;
-    const at = DATE.test(raw) ? createCalendar(zoneOf).fromLocal(`${raw}T00:00`) : new Date(raw);
     const revision = await deps.schedule.schedule({
       kind: input.kind,
       name: input.name,
       body: input.body,
-      effectiveFrom: at,
+      effectiveFrom: input.effectiveFrom,
       actor: principal(req).id,
     });
     res.status(202).json({ revision: view(revision) });

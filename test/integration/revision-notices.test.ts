@@ -320,6 +320,24 @@ describe("an organization's new agreement and the portal", () => {
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.policy']);
   });
 
+  it("reads an agreement's start date at midnight in its own calendar's zone", async () => {
+    const tokyo = await admin.post('/api/v1/sla/calendars', {
+      id: 'tokyo',
+      ...ALWAYS_OPEN_CALENDAR,
+      timezone: 'Asia/Tokyo',
+    });
+    expect(tokyo.status, JSON.stringify(tokyo.body)).toBe(201);
+    const res = await admin.post('/api/v1/sla/revisions', {
+      kind: 'agreement',
+      name: acmeId,
+      body: { ...org('Acme', '', 'default', true).agreement, calendar: 'tokyo' },
+      effectiveFrom: '2027-01-04',
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    // Midnight in Tokyo (UTC+9), not in the default calendar's EST.
+    expect(res.body.revision.effectiveFrom).toBe('2027-01-03T15:00:00.000Z');
+  });
+
   it('shows the notices on the portal and records their acceptance', async () => {
     const b = browserLike(stack.baseUrl);
     await signIn(b, outbox, solo);
