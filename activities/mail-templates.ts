@@ -171,7 +171,7 @@ function lines(kind: NotificationKind, f: TemplateFacts): { title: string; parag
       return {
         title: `${f.level} close to its time to act: [#${f.ticketId}] ${f.subject}`,
         paragraphs: [
-          `${f.forAssignee ? 'Your ticket' : 'Ticket'} #${f.ticketId} "${f.subject}" is at ${f.level}, which has until ${due(f)} to act on it (reply, note, accept or resolve).`,
+          `${f.forAssignee ? 'Your ticket' : 'Ticket'} #${f.ticketId} "${f.subject}" is at ${f.level}, which has until ${due(f)} to act on it (reply, note, accept or resolve)${f.threshold !== undefined ? `; ${percent(f.threshold)} of that time is used` : ''}.`,
         ],
       };
     case 'level_breach':

@@ -10,6 +10,7 @@ import { isTerminal, nextLevel } from '../ticket';
 import type { ClockSnapshot, Effect, LevelClock, TicketSlaState, TimedEvent } from './types';
 import { PATCHES, type PatchCheck } from './patches';
 import { Recorder, escalationLadder, round, touch } from './core';
+import { firstWarningFraction, levelReminderEvents } from './reminders';
 
 /** The agent actions that count as the level acting on the ticket (a note comes as `note`, see `applyAgentNote`). */
 const LEVEL_ACTS: readonly string[] = ['reply', 'note', 'accept', 'resolve'];
@@ -26,13 +27,18 @@ export function reachLevel(s: TicketSlaState, level: string, at: Date, cal: Busi
   if (running(s.levelClock)) s.levelClock = { ...s.levelClock, stoppedAt: at.toISOString(), stoppedBy: 'escalated' };
   const minutes = s.policy.escalation.find((e) => e.level === level)?.respondWithinMinutes;
   if (!minutes || !patched(PATCHES.levelClocks)) return;
+  // Asked only of a policy with reminders, so a level clock without them records what it did before.
+  const reminders = !!s.policy.reminders?.length && patched(PATCHES.levelClockReminders);
   s.levelClock = {
     level,
     seq: (s.levelClock?.seq ?? 0) + 1,
     startedAt: at.toISOString(),
     targetMinutes: minutes,
     dueAt: cal.deadline(at, minutes).toISOString(),
-    warningAt: cal.deadline(at, minutes * s.policy.warningAt).toISOString(),
+    warningAt: cal
+      .deadline(at, minutes * (reminders ? firstWarningFraction(s.policy) : s.policy.warningAt))
+      .toISOString(),
+    ...(reminders ? { reminders } : {}),
   };
 }
 
@@ -68,8 +74,8 @@ export function applyAgentNote(s: TicketSlaState, now: Date, cal: BusinessCalend
 export function levelClockEvents(s: TicketSlaState, cal: BusinessCalendar): TimedEvent[] {
   const c = s.levelClock;
   if (!running(c) || isTerminal(s.status) || s.status === 'resolved') return [];
-  const events: TimedEvent[] = [];
-  if (!s.fired.includes(levelKey(c, 'warning'))) {
+  const events: TimedEvent[] = c.reminders ? levelReminderEvents(s, c, cal) : [];
+  if (!c.reminders && !s.fired.includes(levelKey(c, 'warning'))) {
     const at = new Date(c.warningAt);
     events.push({
       kind: 'level_warning',

@@ -7,6 +7,8 @@ export interface LevelClock {
   targetMinutes: number;
   dueAt: string;
   warningAt: string;
+  /** The policy's reminders warn this clock, one at each fraction (`level-clock-reminders`); else one warning. */
+  reminders?: boolean;
   /** When the level acted (or handed the ticket on, or it ended); absent while it runs. */
   stoppedAt?: string;
   /** What stopped it: the agent action that counts as acting, `escalated` or the ticket's end. */

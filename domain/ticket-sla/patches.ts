@@ -137,6 +137,16 @@ export const PATCH_PLAN = [
     stage: 'patched',
     ...retirement('the level clocks'),
   },
+  {
+    id: 'level-clock-reminders',
+    changed:
+      "A level clock whose ticket's policy has `reminders` warns at each of them (a timer, a `warning` event with its " +
+      'threshold and mails to the audiences each names) instead of once at `warningAt`; asked only when such a ' +
+      'clock starts.',
+    since: { commit: 'level-clock-reminders', date: '2026-12-07', generation: 'deadline-at-temporal-cost' },
+    stage: 'patched',
+    ...retirement('the level clock reminders'),
+  },
 ] as const satisfies readonly PatchPlan[];
 
 export type PatchId = (typeof PATCH_PLAN)[number]['id'];
@@ -151,6 +161,7 @@ export const PATCHES = {
   pauseReasons: 'pause-reasons',
   policyReminders: 'policy-reminders',
   levelClocks: 'level-clocks',
+  levelClockReminders: 'level-clock-reminders',
 } as const satisfies Record<string, PatchId>;
 
 /**
@@ -195,6 +206,7 @@ export const HISTORY_GENERATIONS = [
       'pause-reasons',
       'policy-reminders',
       'level-clocks',
+      'level-clock-reminders',
     ],
     folder: '.',
   },

@@ -10,6 +10,7 @@ import type { Metric, MetricTarget, SlaPolicy } from '../policy';
 import type { Reminder, ReminderAudience } from '../policy-reminders';
 import type { SlaClockState } from '../sla-clock';
 import { firedKey, type Recorder } from './core';
+import type { LevelClock } from './level-types';
 import type { NoticeAudience, SlaEvent, TicketSlaState, TimedEvent } from './types';
 
 const reminderKey = (metric: Metric, cycle: number, index: number) => firedKey(metric, cycle, `reminder:${index}`);
@@ -176,6 +177,71 @@ export function fireVendorReminder(
       audience,
       reason: v.name,
       dueAt: v.dueAt,
+      threshold: reminder.at,
+    });
+  }
+}
+
+// ---- A level's clock (level-clock.ts) takes them too, on the ticket's calendar, to the ticket's staff ----
+
+const levelReminderKey = (c: LevelClock, index: number) => `level:${c.seq}:reminder:${index}`;
+
+/** The instant a fraction of a level clock's target falls on. */
+const levelInstant = (c: LevelClock, fraction: number, cal: BusinessCalendar) =>
+  cal.deadline(new Date(c.startedAt), c.targetMinutes * fraction);
+
+/** A running level clock's reminders still to go out. */
+export function levelReminderEvents(s: TicketSlaState, c: LevelClock, cal: BusinessCalendar): TimedEvent[] {
+  return (s.policy.reminders ?? []).flatMap((reminder, index): TimedEvent[] => {
+    if (s.fired.includes(levelReminderKey(c, index))) return [];
+    const at = sendingInstant(reminder, levelInstant(c, reminder.at, cal), cal);
+    if (heldPastTarget(reminder, at, new Date(c.dueAt))) return [];
+    return [
+      {
+        kind: 'level_reminder',
+        at,
+        level: c.level,
+        reminder: index,
+        describe: () => `${c.level} reminder at ${Math.round(reminder.at * 100)} %; ${cal.formatLocal(at)}`,
+      },
+    ];
+  });
+}
+
+/**
+ * A level clock's reminder is due: a `warning` event of metric `level` with its threshold, mailed to the assignee
+ * and the level holding the ticket as it names them (the level's time to act is the staff's: the organization is
+ * not told of it).
+ */
+export function fireLevelReminder(
+  s: TicketSlaState,
+  r: Recorder,
+  e: TimedEvent,
+  now: Date,
+  cal: BusinessCalendar,
+): void {
+  const c = s.levelClock;
+  const index = e.reminder!;
+  const reminder = s.policy.reminders?.[index];
+  if (!c || c.stoppedAt || !reminder) return;
+  s.fired.push(levelReminderKey(c, index));
+  r.event('warning', now, {
+    metric: 'level',
+    level: c.level,
+    dueAt: c.dueAt,
+    detail: {
+      since: c.startedAt,
+      targetMinutes: c.targetMinutes,
+      ...reminderDetail(reminder, levelInstant(c, reminder.at, cal), e.at),
+    },
+  });
+  for (const [who, audience] of audiences(s, reminder.notify, true)) {
+    r.notify({
+      key: `${s.ticketId}:level_reminder:${c.seq}:${index}:${who}`,
+      kind: 'level_warning',
+      audience,
+      level: c.level,
+      dueAt: c.dueAt,
       threshold: reminder.at,
     });
   }

@@ -10,7 +10,7 @@ import { fireLiveReminder, liveReminderEvents } from './live-session';
 import { stopPausedClocks } from './scope';
 import { endPause, expirePause, pauseExpiryEvent } from './pauses';
 import { fireVendorClock, vendorClockEvents, vendorInstant } from './vendor-clock';
-import { fireReminder, fireVendorReminder, reminderEvents } from './reminders';
+import { fireLevelReminder, fireReminder, fireVendorReminder, reminderEvents } from './reminders';
 import { fireLevelClock, levelClockEvents, reachLevel } from './level-clock';
 import { runBreachActions } from './breach-actions';
 
@@ -209,6 +209,9 @@ export function fireTimedEvent(
     case 'level_warning':
     case 'level_breach':
       fireLevelClock(s, r, e.kind, now);
+      break;
+    case 'level_reminder':
+      fireLevelReminder(s, r, e, now, cal);
       break;
     case 'pause_expired':
       // The pause lasts exactly its maximum, however late the timer ran: it ends, and the clocks resume, at e.at.

@@ -201,7 +201,8 @@ export type TimedEventKind =
   | 'reminder'
   | 'vendor_reminder'
   | 'level_warning'
-  | 'level_breach';
+  | 'level_breach'
+  | 'level_reminder';
 
 export interface TimedEvent {
   kind: TimedEventKind;

@@ -146,6 +146,79 @@ describe('a level clock', () => {
   });
 });
 
+describe("a level clock with the policy's reminders", () => {
+  it('warns at each reminder, to the audience it names, instead of once at warningAt', async () => {
+    // First response in 10 minutes (its own reminders at 5 and 9); its breach escalates to L2, which has 30
+    // minutes to act: L2's reminders at 50 % (15 minutes in) to the assignee and 90 % (27 minutes in) to the level.
+    const policy = parsePolicyOverrides({
+      targets: { normal: { firstResponseMinutes: 10, resolutionMinutes: 600 } },
+      escalation: [
+        { level: 'L2', afterBreachMinutes: 0, respondWithinMinutes: 30 },
+        { level: 'management', afterBreachMinutes: 480 },
+      ],
+      reminders: [
+        { at: 0.5, notify: ['assignee'] },
+        { at: 0.9, notify: ['level'] },
+      ],
+    });
+    const { intake, handle, t0 } = await openTicket(policy);
+    await handle.executeUpdate(agentActionUpdate, { args: ['assign', { agent: sam.id }] });
+    const reached = t0 + 10 * MIN;
+    const [half, ninety, due] = [reached + 15 * MIN, reached + 27 * MIN, reached + 30 * MIN];
+
+    await stack.advanceTo(new Date(reached + MIN));
+    const atL2 = await eventually(
+      async () => {
+        const s = await handle.query(stateQuery);
+        return clockOf(s, 'level') ? s : null;
+      },
+      10_000,
+      'the level clock',
+    );
+    // The clock warns from its earliest reminder.
+    expect(clockOf(atL2, 'level')).toMatchObject({
+      dueAt: new Date(due).toISOString(),
+      warningAt: new Date(half).toISOString(),
+    });
+
+    await stack.advanceTo(new Date(due + 10 * MIN));
+    const timeline = await eventually(
+      async () => {
+        const e = await stack.store.slaEvents.forTicket(intake.ticketId);
+        return e.some((x) => x.type === 'breached' && x.metric === 'level') ? e : null;
+      },
+      10_000,
+      'the level breach',
+    );
+    const levelEvents = timeline.filter((e) => e.metric === 'level');
+    expect(levelEvents.map((e) => [e.type, e.detail?.threshold])).toEqual([
+      ['warning', 0.5],
+      ['warning', 0.9],
+      ['breached', undefined],
+    ]);
+    expect(Math.abs(levelEvents[0]!.at.getTime() - half)).toBeLessThan(1_000);
+    expect(Math.abs(levelEvents[1]!.at.getTime() - ninety)).toBeLessThan(1_000);
+    expect(Math.abs(levelEvents[2]!.at.getTime() - due)).toBeLessThan(1_000);
+
+    await handle.executeUpdate(agentActionUpdate, { args: ['close', { agent: 'test' }] });
+    expect((await handle.result()).status).toBe('closed');
+    const mails = await eventually(
+      async () => {
+        const all = await mailsFor(outbox(), intake.ticketId);
+        return all.filter((m) => kindOf(m) === 'level_breach').length >= 2 ? all : null;
+      },
+      10_000,
+      'the level breach mails',
+    );
+    const warnings = mails.filter((m) => kindOf(m) === 'level_warning');
+    expect(warnings.map(toOf).sort()).toEqual(['l2@test.local', sam.email].sort());
+    expect(warnings.find((m) => toOf(m) === sam.email)!.text).toContain('50 % of that time is used');
+    expect(warnings.find((m) => toOf(m) === 'l2@test.local')!.text).toContain('90 % of that time is used');
+    await recordHistory(expect.getState().currentTestName ?? handle.workflowId, handle);
+    await expectReadableOutbox(outbox());
+  });
+});
+
 describe('breach actions', () => {
   it('raise the priority and assign once at the escalation, for agents only', async () => {
     // Normal: answered in 10, resolved in 120; high: resolved in 60. The breach at 10 minutes escalates to L2,
