@@ -143,7 +143,7 @@ export const PATCH_PLAN = [
       "A level clock whose ticket's policy has `reminders` warns at each of them (a timer, a `warning` event with its " +
       'threshold and mails to the audiences each names) instead of once at `warningAt`; asked only when such a ' +
       'clock starts.',
-    since: { commit: 'level-clock-reminders', date: '2026-12-07', generation: 'deadline-at-temporal-cost' },
+    since: { commit: '1c2411b', date: '2026-12-07', generation: 'deadline-at-temporal-cost' },
     stage: 'patched',
     ...retirement('the level clock reminders'),
   },
