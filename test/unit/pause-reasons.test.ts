@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { policyBody } from '../../api/sla-schemas';
 import { createCalendar, type CalendarSpec } from '../../domain/calendar';
 import { PolicyError } from '../../domain/errors';
 import { DEFAULT_POLICY, parsePolicyOverrides, type SlaPolicy } from '../../domain/policy';
@@ -268,5 +272,20 @@ describe('the policy’s `pauses`', () => {
     expect(fieldOf({ pauses: { hold: { maxMinutes: 0 } } })).toBe('pauses.hold.maxMinutes');
     expect(fieldOf({ pauses: { 'Bad Id': { label: 'x', clocks: ['resolution'] } } })).toBe('pauses.Bad Id');
     expect(fieldOf({ pauses: [] })).toBe('pauses');
+  });
+});
+
+describe("README's schema of `pauses`", () => {
+  it('is the one the server states in /openapi.json', () => {
+    const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+    const marker = readme.indexOf("<!-- the policy's pauses, as JSON Schema");
+    expect(marker).toBeGreaterThan(0);
+    const block = /```json\n([\s\S]*?)\n```/.exec(readme.slice(marker))![1]!;
+    const {
+      description: _d,
+      $schema: _s,
+      ...served
+    } = z.toJSONSchema(policyBody.shape.pauses.unwrap(), { io: 'input' }) as Record<string, unknown>;
+    expect(JSON.parse(block)).toEqual(served);
   });
 });
