@@ -64,7 +64,14 @@ export interface OpenTicket {
   id: string;
   organization: string | null;
   status: string;
-  clocks: { clock: Metric; dueAt: string | null; proposedDueAt: string | null }[];
+  clocks: {
+    clock: Metric;
+    dueAt: string | null;
+    proposedDueAt: string | null;
+    /** The same instants as the ticket's customers read them (their agreement's zone, to the minute). */
+    dueAtText: string | null;
+    proposedDueAtText: string | null;
+  }[];
 }
 
 /** One row of the CSV: a clock of a ticket, current and proposed. */
@@ -157,10 +164,15 @@ function retimedNow(t: ReplayedTicket, asOf: Date): OpenTicket {
     status: t.current.snapshot.status,
     clocks: t.current.snapshot.clocks
       .filter((c) => c.metric !== 'vendor' && !c.stopped)
-      .map((c) => ({
-        clock: c.metric as Metric,
-        dueAt: c.dueAt,
-        proposedDueAt: after.clocks.find((a) => a.metric === c.metric)?.dueAt ?? null,
-      })),
+      .map((c) => {
+        const proposedDueAt = after.clocks.find((a) => a.metric === c.metric)?.dueAt ?? null;
+        return {
+          clock: c.metric as Metric,
+          dueAt: c.dueAt,
+          proposedDueAt,
+          dueAtText: c.dueAt ? t.current.cal.formatLocal(new Date(c.dueAt)) : null,
+          proposedDueAtText: proposedDueAt ? newCal.formatLocal(new Date(proposedDueAt)) : null,
+        };
+      }),
   };
 }

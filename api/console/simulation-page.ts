@@ -163,7 +163,7 @@ function body(d: Draft, csrf: string, s: { result?: SimulationResult; error?: st
 
 function resultTables(r: SimulationResult): SafeHtml {
   return html`<h2 id="summary" data-tickets="${r.tickets}" data-changed="${r.changed.length}">
-      ${r.tickets} ticket(s) replayed; ${r.changed.length} would change
+      ${r.tickets} ${r.tickets === 1 ? 'ticket' : 'tickets'} replayed; ${r.changed.length} would change
     </h2>
     <div class="table-scroll"><table id="attainment" class="cards">
       <thead><tr><th scope="col">Organization</th><th scope="col">Priority</th><th scope="col">Clock</th><th scope="col" class="num">Now met / breached</th><th scope="col" class="num">Now</th><th scope="col" class="num">Proposed met / breached</th><th scope="col" class="num">Proposed</th></tr></thead>
@@ -187,7 +187,7 @@ function resultTables(r: SimulationResult): SafeHtml {
       ${t.clocks.map(
         (
           c,
-        ) => html`<p>${c.clock.replace('_', ' ')} ${c.cycle > 1 ? `#${c.cycle}` : ''}: <strong>${c.current.outcome}</strong> now, <strong>${c.proposed.outcome}</strong> proposed.</p>
+        ) => html`<p>${c.clock.replace('_', ' ')}${c.cycle > 1 ? ` #${c.cycle}` : ''}: <strong>${c.current.outcome}</strong> now, <strong>${c.proposed.outcome}</strong> proposed.</p>
         <div class="grid"><div class="card"><h4>Now</h4><pre class="explain">${c.current.explanation.join('\n')}</pre></div>
         <div class="card"><h4>Proposed</h4><pre class="explain">${c.proposed.explanation.join('\n')}</pre></div></div>`,
       )}
@@ -197,7 +197,7 @@ function resultTables(r: SimulationResult): SafeHtml {
     ${
       r.open.length
         ? html`<div class="table-scroll"><table id="open" class="cards"><thead><tr><th scope="col">Ticket</th><th scope="col">Clock</th><th scope="col">Due now</th><th scope="col">Due if re-timed</th></tr></thead><tbody>
-      ${r.open.flatMap((t) => t.clocks.map((c) => html`<tr data-ticket="${t.id}" data-clock="${c.clock}"><td data-label="Ticket"><a href="/console/tickets/${t.id}">${t.id}</a></td><td data-label="Clock">${c.clock.replace('_', ' ')}</td><td data-label="Due now">${c.dueAt ?? 'paused'}</td><td data-label="Due if re-timed">${c.proposedDueAt ?? 'paused'}</td></tr>`))}
+      ${r.open.flatMap((t) => t.clocks.map((c) => html`<tr data-ticket="${t.id}" data-clock="${c.clock}"><td data-label="Ticket"><a href="/console/tickets/${t.id}">${t.id}</a></td><td data-label="Clock">${c.clock.replace('_', ' ')}</td><td data-label="Due now">${c.dueAtText ?? 'paused'}</td><td data-label="Due if re-timed">${c.proposedDueAtText ?? 'paused'}</td></tr>`))}
     </tbody></table></div>`
         : html`<p>No open tickets in the period.</p>`
     }`;

@@ -72,7 +72,18 @@ export const docs: ResourceDocs = {
               id: z.string(),
               organization: z.string().nullable(),
               status: z.string(),
-              clocks: z.array(z.object({ clock, dueAt: time.nullable(), proposedDueAt: time.nullable() })),
+              clocks: z.array(
+                z.object({
+                  clock,
+                  dueAt: time.nullable(),
+                  proposedDueAt: time.nullable(),
+                  dueAtText: z
+                    .string()
+                    .nullable()
+                    .describe("`dueAt` as the ticket's customers read it, in their agreement's zone, to the minute"),
+                  proposedDueAtText: z.string().nullable().describe("`proposedDueAt` likewise, in the proposal's zone"),
+                }),
+              ),
             }),
           ),
           skipped: z.array(z.object({ id: z.string(), reason: z.string() })),

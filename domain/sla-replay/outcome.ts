@@ -97,11 +97,17 @@ export function explainStretch(stretch: ClockStretch | undefined, cal: BusinessC
   const left = Math.max(0, stretch.targetMinutes - stretch.usedMinutes);
   const before =
     stretch.usedMinutes > 0
-      ? [`Used:      ${round(stretch.usedMinutes)} of ${stretch.targetMinutes} min before ${stretch.runningSince}`]
+      ? [
+          `Used:      ${round(stretch.usedMinutes)} of ${stretch.targetMinutes} min before ${cal.formatLocal(new Date(stretch.runningSince))}`,
+        ]
       : [];
   if (stretch.clock === '24x7') {
-    const due = new Date(Date.parse(stretch.runningSince) + Math.round(left * 60_000)).toISOString();
-    return [...before, `Target:    ${stretch.targetMinutes} min around the clock`, `Deadline:  ${due}`];
+    const due = new Date(Date.parse(stretch.runningSince) + Math.round(left * 60_000));
+    return [
+      ...before,
+      `Target:    ${stretch.targetMinutes} min around the clock`,
+      `Deadline:  ${cal.formatLocal(due)} = ${due.toISOString()}`,
+    ];
   }
   return [
     ...before,

@@ -82,6 +82,12 @@ describe('the what-if page', () => {
       const line = page.locator('#attainment tr[data-clock="first_response"][data-priority="normal"]');
       expect(await line.getAttribute('data-current')).toBe('1');
       expect(await line.getAttribute('data-proposed')).toBe('0');
+      // The open ticket's due times as its customers read them: the agreement's zone, to the minute, no ISO stamps.
+      const due = await page.locator('#open td[data-label="Due now"]').allTextContents();
+      expect(due.length).toBeGreaterThan(0);
+      for (const text of [...due, ...(await page.locator('#open td[data-label="Due if re-timed"]').allTextContents())])
+        expect(text).toMatch(/^(\w{3} \d{4}-\d{2}-\d{2} \d{2}:\d{2} \S+|paused)$/);
+      expect(await page.locator('#summary').textContent()).not.toContain('(s)');
       const overflow = await page.evaluate(
         'Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - window.innerWidth',
       );
