@@ -82,7 +82,7 @@ const toRevision = (d: unknown): RevisionRecord => {
   return { ...r, groups: r.groups ?? [] };
 };
 
-/** A scheduled revision not stored yet: waiting, or taken by an instance before `staleBefore` and not finished. */
+/** A scheduled revision still to be stored: waiting for its start, or taken before `staleBefore` by an instance that never finished. */
 const unfinished = (staleBefore: Date) => ({
   $or: [{ schedule: 'scheduled' }, { schedule: 'applying', claimedAt: { $lt: staleBefore } }],
 });

@@ -12,6 +12,7 @@ import {
 import { intakeFor } from '../support/intake';
 import { mailsFor } from '../support/outbox';
 import { recordHistory } from '../support/histories';
+import { addAgent } from '../support/agents';
 import { startSkippingStack, type SkippingStack } from '../support/time-skipping';
 import { eventually } from '../support/wait';
 import { expectReadableOutbox } from '../support/human-time';
@@ -28,22 +29,8 @@ const kim = { id: `U${randomBytes(4).toString('hex')}`, email: `kim-${randomByte
 
 beforeAll(async () => {
   stack = await startSkippingStack();
-  for (const [agent, name] of [
-    [sam, 'Sam Agent'],
-    [kim, 'Kim Lee'],
-  ] as const) {
-    await stack.store.users.create(
-      {
-        id: agent.id,
-        role: 'agent',
-        name,
-        email: agent.email,
-        agreement: { trainingIncluded: false },
-        createdAt: new Date(),
-      },
-      `hash-${agent.id}`,
-    );
-  }
+  await addAgent(stack.store, 'Sam Agent', sam);
+  await addAgent(stack.store, 'Kim Lee', kim);
 });
 afterAll(async () => {
   await stack?.close();

@@ -16,6 +16,7 @@ import { recordHistory } from '../support/histories';
 import { intakeFor } from '../support/intake';
 import { mailsFor } from '../support/outbox';
 import { startSmtpGate, type SmtpGate } from '../support/smtp-gate';
+import { addAgent } from '../support/agents';
 import { startSkippingStack, type SkippingStack } from '../support/time-skipping';
 import { eventually } from '../support/wait';
 
@@ -49,17 +50,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', () => resolve()));
   smtp = await startSmtpGate(inject('smtpUrl'));
   stack = await startSkippingStack({ webhookAllowHosts: ['127.0.0.1'], smtpUrl: smtp.url });
-  await stack.store.users.create(
-    {
-      id: 'sam',
-      role: 'agent',
-      name: 'Sam Agent',
-      email: 'sam@support.local',
-      agreement: { trainingIncluded: false },
-      createdAt: new Date(),
-    },
-    'hash-sam',
-  );
+  await addAgent(stack.store, 'Sam Agent', { id: 'sam', email: 'sam@support.local' });
   await stack.store.webhooks.add({
     id: 'W-carry',
     url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ALWAYS_OPEN_CALENDAR } from '../../domain/calendar';
 import { parsePolicyOverrides } from '../../domain/policy';
@@ -8,6 +7,7 @@ import type { CalendarSpec } from '../../domain/calendar';
 import { intakeFor } from '../support/intake';
 import { mailsFor } from '../support/outbox';
 import { recordHistory } from '../support/histories';
+import { addAgent, type TestAgent } from '../support/agents';
 import { startSkippingStack, type SkippingStack } from '../support/time-skipping';
 import { eventually } from '../support/wait';
 import { expectReadableOutbox } from '../support/human-time';
@@ -19,21 +19,11 @@ import { expectReadableOutbox } from '../support/human-time';
  */
 
 let stack: SkippingStack;
-const sam = { id: `U${randomBytes(4).toString('hex')}`, email: `sam-${randomBytes(3).toString('hex')}@support.local` };
+let sam: TestAgent;
 
 beforeAll(async () => {
   stack = await startSkippingStack();
-  await stack.store.users.create(
-    {
-      id: sam.id,
-      role: 'agent',
-      name: 'Sam Agent',
-      email: sam.email,
-      agreement: { trainingIncluded: false },
-      createdAt: new Date(),
-    },
-    `hash-${sam.id}`,
-  );
+  sam = await addAgent(stack.store, 'Sam Agent');
 });
 afterAll(async () => {
   await stack?.close();
