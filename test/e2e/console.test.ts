@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ALWAYS_OPEN_CALENDAR, createCalendar } from '../../domain/calendar';
 import { parsePolicyOverrides } from '../../domain/policy';
 import { repoRoot } from '../../scripts/lib/tools';
-import { consoleLogin } from '../support/console';
+import { browserCookies, consoleLogin } from '../support/console';
 import { apiClient, type ApiClient } from '../support/http';
 import { startStack, type TestStack } from '../support/stack';
 import { expectReadableOutbox, watchPagesForTimes } from '../support/human-time';
@@ -233,13 +233,7 @@ describe('with support closed', () => {
     );
     const cookie = await consoleLogin(closed.baseUrl, key);
     ctx = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-    const host = new URL(closed.baseUrl).hostname;
-    await ctx.addCookies(
-      cookie.split('; ').map((c) => {
-        const [name, value] = c.split('=') as [string, string];
-        return { name, value, domain: host, path: '/' };
-      }),
-    );
+    await ctx.addCookies(browserCookies(closed.baseUrl, cookie));
     closedPage = await ctx.newPage();
   });
   afterAll(async () => {

@@ -6,7 +6,7 @@ import { ALWAYS_OPEN_CALENDAR } from '../../domain/calendar';
 import { parsePolicyOverrides } from '../../domain/policy';
 import { repoRoot } from '../../scripts/lib/tools';
 import { cspRefusals, launchChromium } from '../support/browser';
-import { consoleLogin } from '../support/console';
+import { browserCookies, consoleLogin } from '../support/console';
 import { apiClient } from '../support/http';
 import { browserLike } from '../support/portal';
 import { startStack, type TestStack } from '../support/stack';
@@ -84,13 +84,7 @@ describe('the review page', () => {
   for (const width of [375, 1400]) {
     it(`shows a month's review with its figures at ${width} px, without JavaScript`, async () => {
       const ctx = await browser.newContext({ viewport: { width, height: 900 }, javaScriptEnabled: false });
-      const url = new URL(stack.baseUrl);
-      await ctx.addCookies(
-        cookies.split('; ').map((c) => {
-          const [name, value] = c.split('=') as [string, string];
-          return { name, value, domain: url.hostname, path: '/' };
-        }),
-      );
+      await ctx.addCookies(browserCookies(stack.baseUrl, cookies));
       const page = await ctx.newPage();
       const refused = cspRefusals(page);
       const res = await page.goto(`${stack.baseUrl}/console/review?from=${month}&to=${month}`);

@@ -6,7 +6,7 @@ import { ALWAYS_OPEN_CALENDAR } from '../../domain/calendar';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { repoRoot } from '../../scripts/lib/tools';
 import { cspRefusals, launchChromium } from '../support/browser';
-import { consoleLogin } from '../support/console';
+import { browserCookies, consoleLogin } from '../support/console';
 import { apiClient } from '../support/http';
 import { startStack, type TestStack } from '../support/stack';
 import { eventually } from '../support/wait';
@@ -59,13 +59,7 @@ describe('the what-if page', () => {
   for (const width of [375, 1400]) {
     it(`shows what a tighter draft would change, then saves it (${width} px, no JavaScript)`, async () => {
       const ctx = await browser.newContext({ viewport: { width, height: 900 }, javaScriptEnabled: false });
-      const url = new URL(stack.baseUrl);
-      await ctx.addCookies(
-        cookies.split('; ').map((c) => {
-          const [name, value] = c.split('=') as [string, string];
-          return { name, value, domain: url.hostname, path: '/' };
-        }),
-      );
+      await ctx.addCookies(browserCookies(stack.baseUrl, cookies));
       const page = await ctx.newPage();
       const refused = cspRefusals(page);
       await page.goto(`${stack.baseUrl}/console/simulate`);

@@ -20,3 +20,12 @@ export async function consoleLogin(baseUrl: string, apiKey: string): Promise<str
       .split(';')[0]!
   }`;
 }
+
+/** The cookies `consoleLogin` returns, as a browser context takes them (`context.addCookies`) for `baseUrl`'s host. */
+export function browserCookies(baseUrl: string, cookieHeader: string) {
+  const domain = new URL(baseUrl).hostname;
+  return cookieHeader.split('; ').map((c) => {
+    const [name, value] = c.split('=') as [string, string];
+    return { name, value, domain, path: '/' };
+  });
+}
