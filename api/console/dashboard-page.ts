@@ -1,6 +1,7 @@
 import type { BusinessCalendar } from '../../domain/calendar';
 import { html, type SafeHtml } from '../http/html';
 import type { Dashboard } from './dashboard';
+import { barChart } from './bar-chart';
 import { hours } from './time';
 
 /** The SLA dashboard: tables carry the exact figures (and data attributes for checks), SVG bars show their shape. */
@@ -13,34 +14,8 @@ const METRIC: Record<string, string> = {
 const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 1000) / 10}%`);
 const MAX_SHIFT_ROWS = 120;
 
-interface Bar {
-  label: string;
-  value: number;
-  text: string;
-  cls?: string;
-}
-
-/** Horizontal bars, one row each, scaled to `max` (or the largest value). */
-function barChart(id: string, title: string, bars: Bar[], max?: number): SafeHtml {
-  // Room for the longest label at about 7 px a character (11 px type), so none is cut at the chart's left edge.
-  const LABEL = Math.max(80, Math.ceil(Math.max(0, ...bars.map((b) => b.label.length)) * 7) + 12);
-  const W = LABEL + 490;
-  const ROW = 22;
-  const top = Math.max(max ?? 0, ...bars.map((b) => b.value), 1);
-  const h = bars.length * ROW + 8;
-  return html`<svg id="${id}" viewBox="0 0 ${W} ${h}" width="${W}" height="${h}" role="img" aria-label="${title}">
-    <title>${title}</title>
-    ${bars.map((b, i) => {
-      const y = 4 + i * ROW;
-      const w = ((W - LABEL - 70) * b.value) / top;
-      return html`<text x="${LABEL - 6}" y="${y + 14}" text-anchor="end">${b.label}</text
-        ><rect class="track" x="${LABEL}" y="${y + 2}" width="${W - LABEL - 70}" height="${ROW - 6}"></rect>
-        <rect class="bar ${b.cls ?? ''}" x="${LABEL}" y="${y + 2}" width="${w.toFixed(1)}" height="${ROW - 6}"
-          ><title>${b.label}: ${b.text}</title></rect
-        ><text x="${(LABEL + w + 4).toFixed(1)}" y="${y + 14}">${b.text}</text>`;
-    })}
-  </svg>`;
-}
+/** The dashboard's bars are wider than the review's: its figures are short ("97.5%", a count). */
+const WIDE = { track: 420, figureRoom: 70 } as const;
 
 export interface DashboardQuery {
   from: string;
@@ -184,7 +159,7 @@ export function dashboardBody(
     <p class="meta">
       Clocks that stopped in the period: met if within target; breaches are counted when they happened.
     </p>
-    ${attainment}${attainmentBars.length ? barChart('attainment-chart', 'Attainment per priority and clock (percent)', attainmentBars, 100) : ''}
+    ${attainment}${attainmentBars.length ? barChart('attainment-chart', 'Attainment per priority and clock (percent)', attainmentBars, { ...WIDE, max: 100 }) : ''}
     <h2>First response, business hours</h2>
     ${firstResponse}
     ${
@@ -197,18 +172,19 @@ export function dashboardBody(
               value: r.medianBusinessMinutes ?? 0,
               text: hours(r.medianBusinessMinutes),
             })),
+            WIDE,
           )
         : ''
     }
     <h2>Breaches and escalations by level</h2>
     <p class="meta">A breach counts at the level its ticket was at when it happened.</p>
-    ${levels}${barChart('levels-chart', 'Breaches and escalations by escalation level', levelBars)}
+    ${levels}${barChart('levels-chart', 'Breaches and escalations by escalation level', levelBars, WIDE)}
     <h2>Tickets received per shift</h2>
     <p class="meta">
       A ticket received while support is closed counts toward the next
       shift.${d.shifts.length > MAX_SHIFT_ROWS ? ` Showing the last ${MAX_SHIFT_ROWS} shifts.` : ''}
     </p>
-    ${shifts.length ? barChart('shifts-chart', 'Tickets received per shift', shiftBars) : html`<p>No shifts in this period.</p>`}
+    ${shifts.length ? barChart('shifts-chart', 'Tickets received per shift', shiftBars, WIDE) : html`<p>No shifts in this period.</p>`}
     <table id="shifts" class="cards">
       <thead>
         <tr>

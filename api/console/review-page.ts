@@ -3,7 +3,7 @@ import type { MonthReview } from '../../desk/review';
 import { MONTH, type createReview } from '../../desk/review';
 import { reviewCsv } from '../../desk/review-csv';
 import { html, type SafeHtml } from '../http/html';
-import { bars } from './review-charts';
+import { barChart } from './bar-chart';
 import { hours } from './time';
 
 /**
@@ -149,7 +149,7 @@ function monthSection(m: MonthReview): SafeHtml {
             )}
           </tbody>
         </table>
-        ${bars(
+        ${barChart(
           `${id}-breaches-chart`,
           'Breaches by clock and level',
           m.breaches.map((b) => ({
@@ -180,7 +180,7 @@ function monthSection(m: MonthReview): SafeHtml {
   return html`<section id="${id}" data-month="${m.month}">
     <h2>${monthName(m.month)}</h2>
     <h3>Attainment per clock</h3>
-    ${attainment}${attainmentBars.length ? bars(`${id}-attainment-chart`, 'Attainment per clock (percent)', attainmentBars, 100) : ''}
+    ${attainment}${attainmentBars.length ? barChart(`${id}-attainment-chart`, 'Attainment per clock (percent)', attainmentBars, { max: 100 }) : ''}
     <h3>Customer ratings</h3>
     ${ratingsBlock(id, m.ratings)}
     <h3>Breaches by cause</h3>
@@ -197,7 +197,7 @@ function ratingsBlock(id: string, r: MonthReview['ratings']): SafeHtml {
       ${r.count} ${r.count === 1 ? 'rating' : 'ratings'} of the month's resolutions, average
       <strong>${r.average?.toFixed(2) ?? '—'} of 5</strong>; ${r.low} of 2 or less.
     </p>
-    ${bars(
+    ${barChart(
       `${id}-ratings-chart`,
       'Ratings by score',
       r.scores.map((s) => ({
@@ -218,7 +218,7 @@ function distributionBlock(id: string, d: MonthReview['distributions'][number]):
     </p>
     ${
       d.count
-        ? bars(
+        ? barChart(
             `${id}-${d.clock}-chart`,
             `${name} times: how many took up to each bound`,
             d.buckets.map((b, i) => ({
