@@ -12,6 +12,10 @@ export interface Bar {
   cls?: string;
 }
 
+/** An attainment bar's colour: met from 95 %, a warning from 80 %, breached below. */
+export const attainmentClass = (attainment: number) =>
+  attainment >= 0.95 ? 'met' : attainment >= 0.8 ? 'warning' : 'breached';
+
 export interface BarChartLayout {
   /** Bars are scaled to this (or to the largest value, if larger). */
   max?: number;

@@ -1,7 +1,7 @@
 import type { BusinessCalendar } from '../../domain/calendar';
 import { html, type SafeHtml } from '../http/html';
 import type { Dashboard } from './dashboard';
-import { barChart } from './bar-chart';
+import { attainmentClass, barChart } from './bar-chart';
 import { hours } from './time';
 
 /** The SLA dashboard: tables carry the exact figures (and data attributes for checks), SVG bars show their shape. */
@@ -75,7 +75,7 @@ export function dashboardBody(
       label: `${r.priority} · ${METRIC[r.metric]}`,
       value: r.attainment! * 100,
       text: pct(r.attainment),
-      cls: r.attainment! >= 0.95 ? 'met' : r.attainment! >= 0.8 ? 'warning' : 'breached',
+      cls: attainmentClass(r.attainment!),
     }));
 
   const fr = rows.filter((r) => r.metric === 'first_response');

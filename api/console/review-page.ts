@@ -3,7 +3,7 @@ import type { MonthReview } from '../../desk/review';
 import { MONTH, type createReview } from '../../desk/review';
 import { reviewCsv } from '../../desk/review-csv';
 import { html, type SafeHtml } from '../http/html';
-import { barChart } from './bar-chart';
+import { attainmentClass, barChart } from './bar-chart';
 import { hours } from './time';
 
 /**
@@ -131,7 +131,7 @@ function monthSection(m: MonthReview): SafeHtml {
       label: CLOCK[a.clock]!,
       value: a.attainment! * 100,
       text: `${pct(a.attainment)} (${a.met} of ${a.met + a.missed})`,
-      cls: a.attainment! >= 0.95 ? 'met' : a.attainment! >= 0.8 ? 'warning' : 'breached',
+      cls: attainmentClass(a.attainment!),
     }));
   const breaches = m.breaches.length
     ? html`<table id="${id}-breaches" class="cards">
