@@ -17,15 +17,6 @@ const RESTART_TESTS = [
   'test/fault/temporal-restart.test.ts',
   'test/fault/backup-restore.test.ts',
 ];
-/**
- * Time-skipping files that hang when the machine is busy, run last and alone. Their reclassifications into and out of a
- * scope review cancel and start timers while a change's local activity runs; on a loaded machine the time-skipping
- * test server can then take a completion that cancels a timer whose firing it has already queued, refuses it
- * ("invalid history builder state for action": sdk-java #2606, #3088; the real server drops the queued firing) and
- * never hands the task out again. Alone they pass every time.
- */
-const ALONE_TESTS = ['test/workflow/agreements.test.ts'];
-
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -44,7 +35,6 @@ export default defineConfig({
             ...configDefaults.exclude,
             ...(process.env.FAULT_LONG ? [] : LONG_TESTS),
             ...RESTART_TESTS,
-            ...ALONE_TESTS,
           ],
           globalSetup: ['test/global-setup.ts'],
           maxWorkers: Number(process.env.TEST_FILES_AT_ONCE ?? 3),
@@ -56,16 +46,6 @@ export default defineConfig({
         extends: true,
         // One at a time: two cluster stacks at once (nine processes each) starve each other on two cores.
         test: { name: 'restarts', include: RESTART_TESTS, maxWorkers: 1, sequence: { groupOrder: 1 } },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'alone',
-          include: ALONE_TESTS,
-          globalSetup: ['test/global-setup.ts'],
-          maxWorkers: 1,
-          sequence: { groupOrder: 2 },
-        },
       },
     ],
   },

@@ -190,17 +190,20 @@ describe('reclassification under an agreement', () => {
     within1s(into.scopeReviewDueAt, '2027-03-23T12:00:00Z');
     expect(into.clocks.every((c) => c.paused)).toBe(true);
 
-    // Tuesday 10:00Z, past the original first-response due time (09:00Z): nothing breached under review.
-    await stack.advanceTo(new Date('2027-03-23T10:00:00Z'));
+    // Tuesday 09:30Z, past the original first-response due time (09:00Z): nothing breached under review. Not 10:00Z:
+    // the review's 75 % warning fires then (6 of its 8 h), and the time-skipping test server refuses a completion that
+    // cancels a timer whose firing it queued while the task ran (sdk-java #2606, #3088), then never hands the task out
+    // again. The real server drops the queued firing.
+    await stack.advanceTo(new Date('2027-03-23T09:30:00Z'));
     const back = await handle.executeUpdate(agentActionUpdate, {
       args: ['reclassify', { category: 'question', reason: 'a how-to question', agent: 'Sam' }],
     });
     expect(back.awaitingScopeReview).toBe(false);
-    // 3 h used before the review, 5 left: Tuesday 10:00–15:00Z.
+    // 3 h used before the review, 5 left: Tuesday 09:30–14:30Z.
     expect(clockOf(back, 'first_response').paused).toBe(false);
-    within1s(clockOf(back, 'first_response').dueAt, '2027-03-23T15:00:00Z');
-    // Resolution: 16 h, 3 used, 13 left: Tuesday 10–16 (6) + Wednesday 08–15 (7).
-    within1s(clockOf(back, 'resolution').dueAt, '2027-03-24T15:00:00Z');
+    within1s(clockOf(back, 'first_response').dueAt, '2027-03-23T14:30:00Z');
+    // Resolution: 16 h, 3 used, 13 left: Tuesday 09:30–16:00 (6.5) + Wednesday 08:00–14:30 (6.5).
+    within1s(clockOf(back, 'resolution').dueAt, '2027-03-24T14:30:00Z');
 
     const events = await eventually(
       async () => {
