@@ -31,11 +31,7 @@ export default defineConfig({
         test: {
           name: 'suite',
           include: ['test/**/*.test.ts'],
-          exclude: [
-            ...configDefaults.exclude,
-            ...(process.env.FAULT_LONG ? [] : LONG_TESTS),
-            ...RESTART_TESTS,
-          ],
+          exclude: [...configDefaults.exclude, ...(process.env.FAULT_LONG ? [] : LONG_TESTS), ...RESTART_TESTS],
           globalSetup: ['test/global-setup.ts'],
           maxWorkers: Number(process.env.TEST_FILES_AT_ONCE ?? 3),
           sequence: { groupOrder: 0 },

@@ -1,8 +1,19 @@
 import mongoose, { type Connection } from 'mongoose';
 
-export async function connectMongo(uri: string, opts: { serverSelectionTimeoutMS?: number } = {}): Promise<Connection> {
+export interface MongoConnectOptions {
+  serverSelectionTimeoutMS?: number;
+  /**
+   * How long an operation may wait for the server's next bytes. The driver's default waits for ever: a store that
+   * accepted a request and then went silent (a database server restarted under it) would hold the API's request, and
+   * its client, until the client gave up. Past this the operation fails as the store being unavailable (503).
+   */
+  socketTimeoutMS?: number;
+}
+
+export async function connectMongo(uri: string, opts: MongoConnectOptions = {}): Promise<Connection> {
   const conn = mongoose.createConnection(uri, {
     serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS ?? 5_000,
+    socketTimeoutMS: opts.socketTimeoutMS ?? 60_000,
     // FerretDB and MongoDB both accept these defaults; retryWrites needs a replica set on MongoDB.
     retryWrites: false,
   });

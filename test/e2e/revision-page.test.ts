@@ -89,8 +89,11 @@ describe('a revision notice', () => {
 
   it('is read and accepted on the portal by keyboard, without JavaScript, on a phone and a desktop', async () => {
     await page.goto(`${stack.baseUrl}/portal`);
+    // Autofocus comes with the first frame, which a busy machine may render after the load event.
+    await page.locator('#email:focus').waitFor();
     await page.keyboard.type(email);
-    await enter();
+    expect((await enter()).status()).toBe(200);
+    expect(await page.locator('h1').innerText()).toBe('Check your mailbox');
     const link = await eventually(async () => (await signInLinks(outbox, email))[0], 15_000, 'the sign-in mail');
     await page.goto(link);
     await enter(); // the confirm button has focus

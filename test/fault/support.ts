@@ -111,6 +111,8 @@ export interface LoadAnswer {
   status: number;
   retryAfter: string | null;
   id?: string;
+  /** Why no answer came (status 0): the client's error and its cause. */
+  error?: string;
 }
 
 /** The body a load's request sends under `key` (`<prefix>-<client>-<i>`); a retry with the key sends it again. */
@@ -129,8 +131,19 @@ export function ticketLoad(apis: ApiClient[], prefix: string, clients = 2): { st
       const key = `${prefix}-${c}-${i}`;
       const res = await apis[(c + i) % apis.length]!.post('/api/v1/tickets', loadTicket(key), {
         'idempotency-key': key,
-      }).catch(() => ({ status: 0, headers: new Headers(), body: undefined }));
-      answers.push({ key, status: res.status, retryAfter: res.headers.get('retry-after'), id: res.body?.id });
+      }).catch((err: Error) => ({
+        status: 0,
+        headers: new Headers(),
+        body: undefined,
+        error: `${String(err)}${err.cause ? ` (${String(err.cause)})` : ''}`,
+      }));
+      answers.push({
+        key,
+        status: res.status,
+        retryAfter: res.headers.get('retry-after'),
+        id: res.body?.id,
+        ...('error' in res ? { error: res.error } : {}),
+      });
       await delay(200);
     }
   });

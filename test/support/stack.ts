@@ -31,11 +31,12 @@ export function workflowBundle(): Promise<WorkflowBundlePath> {
 
 export const quietLogger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'test' });
 
-export async function connectTestStore(): Promise<Store> {
+/** A fresh database on the test FerretDB, or on the server at `via.uri` (a relay in front of it). */
+export async function connectTestStore(via: TestStoreRoute = {}): Promise<Store> {
   const db = `test_${randomBytes(6).toString('hex')}`;
-  const uri = new URL(inject('mongoUri'));
+  const uri = new URL(via.uri ?? inject('mongoUri'));
   uri.pathname = `/${db}`;
-  const conn = await connectMongo(uri.toString());
+  const conn = await connectMongo(uri.toString(), { socketTimeoutMS: via.socketTimeoutMS });
   const store = createStore(conn);
   await store.init();
   return store;
@@ -83,8 +84,15 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
+export interface TestStoreRoute {
+  uri?: string;
+  socketTimeoutMS?: number;
+}
+
 /** The API in-process on port 0 and a worker, against the real dev server and FerretDB. */
 export interface StackOptions {
+  /** Where the stack's store connects (a relay in front of FerretDB) and how long it waits for an answer. */
+  store?: TestStoreRoute;
   sla?: SlaSettings;
   rateLimit?: RateLimitOptions;
   attachmentQuota?: { maxBytes: number; maxFiles: number };
@@ -110,7 +118,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const adminKey = `adm_${randomBytes(16).toString('hex')}`;
   const links = createTicketLinks({ key: linkKeyFrom(adminKey), publicUrl: baseUrl });
-  const store = await connectTestStore();
+  const store = await connectTestStore(opts.store);
   const taskQueue = `tq-${randomBytes(4).toString('hex')}`;
   const address = inject('temporalAddress');
   const connection = await Connection.connect({ address });

@@ -15,7 +15,7 @@ import {
 import { recordHistory } from '../support/histories';
 import { intakeFor } from '../support/intake';
 import { mailsFor } from '../support/outbox';
-import { startSmtpGate, type SmtpGate } from '../support/smtp-gate';
+import { startTcpGate, type TcpGate } from '../support/tcp-gate';
 import { addAgent } from '../support/agents';
 import { startSkippingStack, type SkippingStack } from '../support/time-skipping';
 import { eventually } from '../support/wait';
@@ -30,7 +30,7 @@ import { eventually } from '../support/wait';
  */
 
 let stack: SkippingStack;
-let smtp: SmtpGate;
+let smtp: TcpGate;
 let receiver: http.Server;
 /** Whether the subscriber answers 500; and what it was sent, in order: the event, its key and the answer. */
 let subscriberDown = true;
@@ -48,7 +48,7 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', () => resolve()));
-  smtp = await startSmtpGate(inject('smtpUrl'));
+  smtp = await startTcpGate(inject('smtpUrl'));
   stack = await startSkippingStack({ webhookAllowHosts: ['127.0.0.1'], smtpUrl: smtp.url });
   await addAgent(stack.store, 'Sam Agent', { id: 'sam', email: 'sam@support.local' });
   await stack.store.webhooks.add({

@@ -1,20 +1,21 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 
-export interface SmtpGate {
-  /** The SMTP URL to send through (the gate's own port, in front of `target`). */
+export interface TcpGate {
+  /** `target` with the gate's own host and port: the URL to connect through. */
   url: string;
-  /** From now on mail waits in the gate: a send started now is still running until `open`. */
+  /** From now on what clients send waits in the gate: a request started now gets no answer until `open`. */
   hold(): void;
   open(): void;
   close(): Promise<void>;
 }
 
 /**
- * A TCP relay in front of the test SMTP sink that can hold what clients send, so a test decides how long a mail
- * send takes (pooled connections included). Holding is not failing: the sender sees a slow server, not an error.
+ * A TCP relay in front of a test server (the SMTP sink, the document store) that can hold what clients send, so a
+ * test decides how long a request takes (pooled connections included). Holding is not failing: the client sees a
+ * slow or silent server, not an error.
  */
-export async function startSmtpGate(target: string): Promise<SmtpGate> {
+export async function startTcpGate(target: string): Promise<TcpGate> {
   const to = new URL(target);
   const sockets = new Set<net.Socket>();
   const waiting: (() => void)[] = [];
