@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 
-/** Every ticket run a new build would take over: the ones still open. */
-export const OPEN_TICKETS = "WorkflowType = 'ticketWorkflow' AND ExecutionStatus = 'Running'";
+/** Every run a new build would take over: the tickets and the announcements' broadcasts still open. */
+export const OPEN_RUNS = "ExecutionStatus = 'Running' AND WorkflowType IN ('ticketWorkflow', 'broadcastWorkflow')";
 
 export interface ReplayCheck {
   replayed: number;
@@ -18,7 +18,7 @@ export interface ReplayCheck {
 export async function replayOpenTickets(
   client: Client,
   build: Pick<ReplayWorkerOptions, 'workflowBundle' | 'workflowsPath'>,
-  query = OPEN_TICKETS,
+  query = OPEN_RUNS,
 ): Promise<ReplayCheck> {
   const histories = client.workflow.list({ query }).intoHistories({ concurrency: 8 });
   const check: ReplayCheck = { replayed: 0, failed: [] };

@@ -47,9 +47,9 @@ export function bookingRefusal(s: TicketSlaState, b: LiveBooking, now: Date, cal
     return `${cal.formatLocal(start)} is outside support hours; the next opening is ${cal.formatLocal(cal.nextOpen(start))}`;
   }
   const end = new Date(start.getTime() + b.durationMinutes * 60_000);
-  const close = cal.nextClose(start);
-  if (end.getTime() > close.getTime()) {
-    return `a ${b.durationMinutes}-minute session from ${cal.formatLocal(start)} would run past the close of support at ${cal.formatLocal(close)}`;
+  // Open all the way through, asked without looking for the close: a 24x7 calendar has none to find.
+  if (cal.elapsed(start, end) < b.durationMinutes) {
+    return `a ${b.durationMinutes}-minute session from ${cal.formatLocal(start)} would run past the close of support at ${cal.formatLocal(cal.nextClose(start))}`;
   }
   return null;
 }

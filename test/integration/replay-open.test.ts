@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../domain/policy';
-import { replayOpenTickets } from '../../worker/replay-open';
+import { OPEN_RUNS, replayOpenTickets } from '../../worker/replay-open';
 import { apiClient, type ApiClient } from '../support/http';
 import { startStack, workflowBundle, type TestStack } from '../support/stack';
 import { supportHours } from '../support/support-hours';
@@ -56,6 +56,10 @@ afterAll(async () => {
 });
 
 describe('replaying the open tickets before a deploy', () => {
+  it("takes the server's visibility query for every open ticket and broadcast", async () => {
+    expect((await stack.client.workflow.count(OPEN_RUNS)).count).toBeGreaterThanOrEqual(2);
+  });
+
   it('replays every open ticket on the current build', async () => {
     const check = await replayOpenTickets(stack.client, { workflowBundle: await workflowBundle() }, openTickets);
     expect(check).toEqual({ replayed: 2, failed: [] });
