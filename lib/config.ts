@@ -86,6 +86,15 @@ export const configSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).optional(),
   WORKER_STICKY_TIMEOUT_MS: z.coerce.number().int().min(1_000).optional(),
+  // Worker Versioning (README, "Upgrades with tickets in flight"): both or neither.
+  WORKER_DEPLOYMENT_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, ".", "_" or "-"')
+    .optional(),
+  WORKER_BUILD_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, ".", "_" or "-"')
+    .optional(),
   // The worker's CPU priority (Unix nice, 0–19): below the API's, so a person's request goes before the worker's backlog.
   WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   // Prometheus endpoints of the worker (0 disables each)
@@ -165,6 +174,8 @@ export interface Config {
     maxConcurrentActivityTaskExecutions?: number;
     stickyQueueScheduleToStartTimeout?: number;
   };
+  /** The worker deployment version the worker polls as, when the desk uses Worker Versioning. */
+  workerDeployment?: { deploymentName: string; buildId: string };
   /** Nice value the worker runs at (it only ever lowers its priority); 0 keeps the launcher's. */
   workerNice: number;
   /** The worker's own metrics and the Temporal SDK's; 0 disables. */
@@ -199,6 +210,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
   }
   const e = parsed.data;
+  if ((e.WORKER_DEPLOYMENT_NAME === undefined) !== (e.WORKER_BUILD_ID === undefined)) {
+    const missing = e.WORKER_DEPLOYMENT_NAME === undefined ? 'WORKER_DEPLOYMENT_NAME' : 'WORKER_BUILD_ID';
+    throw new ConfigError([
+      { field: missing, message: 'Worker Versioning needs both WORKER_DEPLOYMENT_NAME and WORKER_BUILD_ID' },
+    ]);
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     env: e.NODE_ENV,
@@ -256,6 +273,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxConcurrentActivityTaskExecutions: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
       stickyQueueScheduleToStartTimeout: e.WORKER_STICKY_TIMEOUT_MS,
     },
+    ...(e.WORKER_DEPLOYMENT_NAME && e.WORKER_BUILD_ID
+      ? { workerDeployment: { deploymentName: e.WORKER_DEPLOYMENT_NAME, buildId: e.WORKER_BUILD_ID } }
+      : {}),
     workerNice: e.WORKER_NICE,
     metrics: {
       workerPort: e.WORKER_METRICS_PORT,

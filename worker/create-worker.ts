@@ -28,6 +28,12 @@ export interface CreateWorkerOptions {
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
+  /**
+   * The worker deployment version to poll as (Worker Versioning): tickets then move to the deployment's current version
+   * at their next task (`AUTO_UPGRADE`, their changes behind patches), an announcement's broadcast stays on the version
+   * it started on (`PINNED`, workflows/broadcast.ts). Unset: an unversioned worker, as the desk runs by default.
+   */
+  deployment?: { deploymentName: string; buildId: string };
   /** A prebuilt bundle (tests build one per file); otherwise the worker bundles workflowsPath. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   tuning?: Pick<
@@ -49,5 +55,14 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     maxCachedWorkflows: DEFAULT_MAX_CACHED_WORKFLOWS,
     stickyQueueScheduleToStartTimeout: DEFAULT_STICKY_TIMEOUT_MS,
     ...opts.tuning,
+    ...(opts.deployment
+      ? {
+          workerDeploymentOptions: {
+            version: opts.deployment,
+            useWorkerVersioning: true,
+            defaultVersioningBehavior: 'AUTO_UPGRADE',
+          },
+        }
+      : {}),
   });
 }

@@ -73,6 +73,7 @@ const worker = await createWorker({
   },
   // WORKER_* variables (lib/config.ts); undefined entries are dropped so the SDK keeps its defaults.
   tuning: Object.fromEntries(Object.entries(config.worker).filter(([, v]) => v !== undefined)),
+  deployment: config.workerDeployment,
 });
 
 // Ctrl-C reaches us twice (the terminal's SIGINT and the supervisor's SIGTERM): shut down once.

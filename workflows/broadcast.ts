@@ -9,6 +9,8 @@ import {
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  setWorkflowOptions,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type {
   AnnouncementActivities,
@@ -118,3 +120,14 @@ export async function broadcastWorkflow(input: BroadcastInput): Promise<Broadcas
   await CancellationScope.nonCancellable(() => recordAnnouncementProgress(announcement.id, progress));
   return { ...progress };
 }
+
+/**
+ * With Worker Versioning (WORKER_DEPLOYMENT_NAME), a broadcast finishes on the build it started on: it lives minutes,
+ * so its build's workers drain it before they go, and its code may change without a patch. Tickets live for weeks and
+ * move to the current build (README, "Upgrades with tickets in flight"). An unversioned worker must not name a
+ * behaviour (the server refuses the task), so it is named only on a versioned one.
+ */
+setWorkflowOptions(
+  () => (workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior: 'PINNED' } : {}),
+  broadcastWorkflow,
+);
