@@ -13,7 +13,11 @@ async function main(): Promise<number> {
   const at = process.argv.indexOf('--query');
   const query = at >= 0 ? process.argv[at + 1] : OPEN_RUNS;
   if (!query) throw new Error('--query needs a visibility query');
-  const connection = await Connection.connect({ address: config.temporal.address });
+  const connection = await Connection.connect({ address: config.temporal.address }).catch((err: Error) => {
+    throw new Error(
+      `cannot reach Temporal at ${config.temporal.address} (TEMPORAL_ADDRESS, or TEMPORAL_PORT for the desk's own): ${err.message}`,
+    );
+  });
   try {
     const client = new Client({ connection, namespace: config.temporal.namespace });
     const check = await replayOpenTickets(client, { workflowsPath }, query);

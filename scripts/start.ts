@@ -3,7 +3,14 @@ import path from 'node:path';
 import { loadConfig } from '../lib/config';
 import { resolveAdminKey } from '../lib/admin-key';
 import { checkDataDirMode, CLUSTER_TOPOLOGY, instanceEnv, clusterServers } from './lib/cluster';
-import { startMongoServer, startTemporalDevServer, stopChild, waitForPort, type ManagedProcess } from './lib/servers';
+import {
+  assertPortsFree,
+  startMongoServer,
+  startTemporalDevServer,
+  stopChild,
+  waitForPort,
+  type ManagedProcess,
+} from './lib/servers';
 import { startSmtpSink, type SmtpSink } from './lib/smtp-sink';
 import { portsFrom } from './lib/temporal-cluster';
 import { MissingToolError, provision, repoRoot } from './lib/tools';
@@ -24,16 +31,19 @@ const servers: Pick<ManagedProcess, 'name' | 'stop'>[] = [];
 const apps: ChildProcess[] = [];
 let sink: SmtpSink | undefined;
 let stopping = false;
+let stopped: Promise<void> | undefined;
 
+/** Stops everything once; a second caller (a child's exit and the start's failure) waits for the same stop. */
 async function stopAll(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
+  stopping = true;
+  stopped ??= (async () => {
     say('stopping…');
     await Promise.all(apps.map((c) => stopChild(c)));
     await Promise.all(servers.map((s) => s.stop()));
     await sink?.close();
     say('stopped');
-  }
+  })();
+  await stopped;
   process.exit(code);
 }
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void stopAll(0));
@@ -84,6 +94,27 @@ try {
     log: (l) => console.log(`[provision] ${l}`),
   });
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: config.dataDir };
+  const instances = cluster ? Math.max(CLUSTER_TOPOLOGY.apis, CLUSTER_TOPOLOGY.workers) : 1;
+  // Each instance's ports as scripts/lib/cluster.ts instanceEnv shifts them (the metrics ports by two).
+  const perInstance = (port: number, variable: string, step = 1) =>
+    Array.from({ length: instances }, (_, i) => ({ port: port === 0 ? 0 : port + step * i, variable }));
+  await assertPortsFree([
+    ...(config.temporal.embedded
+      ? [
+          { port: config.temporal.port, variable: 'TEMPORAL_PORT' },
+          { port: config.temporal.uiPort, variable: 'TEMPORAL_UI_PORT' },
+        ]
+      : []),
+    ...(config.mongo.embedded ? [{ port: config.mongo.port, variable: 'MONGO_PORT' }] : []),
+    ...(config.smtp.embedded ? [{ port: config.smtp.port, variable: 'SMTP_PORT' }] : []),
+    ...perInstance(config.port, 'PORT'),
+    ...perInstance(config.inboundSmtpPort, 'INBOUND_SMTP_PORT'),
+    ...perInstance(config.metrics.workerPort, 'WORKER_METRICS_PORT', 2),
+    ...perInstance(config.metrics.temporalSdkPort, 'TEMPORAL_SDK_METRICS_PORT', 2),
+    ...(cluster && config.temporal.embedded
+      ? [{ port: Number(process.env.SLA_DESK_PG_PORT ?? 5433), variable: 'SLA_DESK_PG_PORT' }]
+      : []),
+  ]);
 
   if (config.temporal.embedded && cluster) {
     checkDataDirMode(config.dataDir, 'cluster');

@@ -44,6 +44,28 @@ export async function isListening(port: number, host = '127.0.0.1'): Promise<boo
 }
 
 /** Polls until the port accepts connections; fails fast if the process dies first. */
+/** Whether a port can be bound on loopback now. */
+export function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Refuses to start when a port the desk is about to serve on is taken: a server that cannot bind exits, and the check
+ * that waits for it to listen would find the other process instead (an existing MongoDB taken for the desk's own).
+ */
+export async function assertPortsFree(ports: { port: number; variable: string }[]): Promise<void> {
+  const taken = [];
+  for (const p of ports) if (p.port > 0 && !(await bindable(p.port))) taken.push(p);
+  if (taken.length)
+    throw new Error(
+      `${taken.map((p) => `port ${p.port} (${p.variable})`).join(', ')} ${taken.length > 1 ? 'are' : 'is'} in use by another process: stop it, or set ${taken.map((p) => p.variable).join(', ')} to a free port`,
+    );
+}
+
 export async function waitForPort(port: number, proc: ChildProcess, name: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exited: number | null | undefined;

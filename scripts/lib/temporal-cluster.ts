@@ -1,13 +1,19 @@
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { PG_PASSWORD, PG_USER } from './postgres';
-import { DYNAMIC_CONFIG_FILE, ensureSearchAttributes, stopChild, waitForPort, type ManagedProcess } from './servers';
+import {
+  bindable,
+  DYNAMIC_CONFIG_FILE,
+  ensureSearchAttributes,
+  stopChild,
+  waitForPort,
+  type ManagedProcess,
+} from './servers';
 import type { Log } from './tools';
 
 const execFileAsync = promisify(execFile);
@@ -36,15 +42,6 @@ export function portsFrom(frontend: number): TemporalClusterPorts {
     SERVICES.map((s) => [s, frontend - 300 + offset[s]]),
   ) as TemporalClusterPorts['membership'];
   return { grpc, membership, frontendHttp: frontend + 10 };
-}
-
-/** Whether a port can be bound on loopback now. */
-function bindable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
 }
 
 /**

@@ -1,10 +1,12 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../support/http';
-import { ctrlC, freeProductPorts, killProduct, startProduct } from '../support/npm-start';
+import { repoRoot } from '../../scripts/lib/tools';
+import { ctrlC, freeProductPorts, killProduct, productEnv, startProduct } from '../support/npm-start';
 import { eventually } from '../support/wait';
 
 /**
@@ -59,4 +61,36 @@ describe('npm start', () => {
     );
     await ctrlC(second.child);
   }, 300_000);
+
+  it('refuses to start on a port another process holds, naming its variable, and starts nothing', async () => {
+    const ports = await freeProductPorts();
+    const emptyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sla-desk-taken-'));
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen(ports.mongo, '127.0.0.1', () => resolve()));
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: productEnv(emptyDir, ports),
+      });
+      let output = '';
+      child.stdout!.on('data', (d) => (output += d));
+      child.stderr!.on('data', (d) => (output += d));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+      expect(code).toBe(1);
+      expect(output).toContain(`port ${ports.mongo} (MONGO_PORT) is in use by another process`);
+      expect(output).not.toContain('starting Temporal dev server');
+      expect(
+        await new Promise((resolve) =>
+          net
+            .connect(ports.temporal, '127.0.0.1')
+            .once('connect', () => resolve('open'))
+            .once('error', () => resolve('closed')),
+        ),
+      ).toBe('closed');
+    } finally {
+      await new Promise<void>((resolve) => squatter.close(() => resolve()));
+      fs.rmSync(emptyDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
