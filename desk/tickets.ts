@@ -88,6 +88,13 @@ export interface CreatedTicket {
   replayed: boolean;
 }
 
+/**
+ * How long intake waits for the workflow service. A gRPC call without a deadline can wait for ever on a server that
+ * took it and went quiet; past this the request answers 503 and the client's keyed retry meets whatever the first
+ * attempt started.
+ */
+const TEMPORAL_CALL_MS = 20_000;
+
 function isUnavailable(err: unknown): boolean {
   const name = (err as Error)?.name ?? '';
   // isStoreUnavailable also knows the pool-cleared and mongoose buffering errors a database outage produces (issue 7).
@@ -160,7 +167,7 @@ export function createTicketService(deps: TicketServiceDeps) {
     const handle = temporal.workflow.getHandle(workflowIdFor(ticketId));
     let memo: Record<string, unknown> | undefined;
     try {
-      memo = (await handle.describe()).memo;
+      memo = (await temporal.withDeadline(Date.now() + TEMPORAL_CALL_MS, () => handle.describe())).memo;
     } catch (err) {
       if ((err as Error).name === 'WorkflowNotFoundError') return null;
       throw err;
@@ -256,23 +263,25 @@ export function createTicketService(deps: TicketServiceDeps) {
         const first = preview(intake);
         try {
           await timed('start', () =>
-            temporal.workflow.start(ticketWorkflow, {
-              workflowId: workflowIdFor(ticketId),
-              taskQueue: deps.taskQueue,
-              args: [{ intake }],
-              workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-              staticSummary: `#${ticketId} ${body.subject}`.slice(0, 200),
-              memo: { requestHash: hash },
-              typedSearchAttributes: [
-                { key: sa.TicketStatus, value: 'new' },
-                { key: sa.TicketPriority, value: body.priority },
-                { key: sa.TicketCategory, value: body.category },
-                { key: sa.CustomerId, value: customer.id },
-                { key: sa.EscalationLevel, value: 'L1' },
-                { key: sa.SlaState, value: 'ok' },
-                ...(first.nextDeadline ? [{ key: sa.NextDeadline, value: new Date(first.nextDeadline) }] : []),
-              ],
-            }),
+            temporal.withDeadline(Date.now() + TEMPORAL_CALL_MS, () =>
+              temporal.workflow.start(ticketWorkflow, {
+                workflowId: workflowIdFor(ticketId),
+                taskQueue: deps.taskQueue,
+                args: [{ intake }],
+                workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+                staticSummary: `#${ticketId} ${body.subject}`.slice(0, 200),
+                memo: { requestHash: hash },
+                typedSearchAttributes: [
+                  { key: sa.TicketStatus, value: 'new' },
+                  { key: sa.TicketPriority, value: body.priority },
+                  { key: sa.TicketCategory, value: body.category },
+                  { key: sa.CustomerId, value: customer.id },
+                  { key: sa.EscalationLevel, value: 'L1' },
+                  { key: sa.SlaState, value: 'ok' },
+                  ...(first.nextDeadline ? [{ key: sa.NextDeadline, value: new Date(first.nextDeadline) }] : []),
+                ],
+              }),
+            ),
           );
         } catch (err) {
           if (err instanceof WorkflowExecutionAlreadyStartedError && idempotencyKey) {

@@ -93,6 +93,8 @@ export interface TestStoreRoute {
 export interface StackOptions {
   /** Where the stack's store connects (a relay in front of FerretDB) and how long it waits for an answer. */
   store?: TestStoreRoute;
+  /** The Temporal address the API's use cases call (a relay in front of the dev server); the worker's is the server's. */
+  deskTemporalAddress?: string;
   sla?: SlaSettings;
   rateLimit?: RateLimitOptions;
   attachmentQuota?: { maxBytes: number; maxFiles: number };
@@ -151,8 +153,12 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   const metricsToken = `mtk_${randomBytes(16).toString('hex')}`;
   const mailer = createMailer({ url: inject('smtpUrl'), from: 'Support <support@test.local>' });
   const inboundMail = { replySecret: TEST_REPLY_SECRET, ...opts.inboundMail };
+  const deskConnection = opts.deskTemporalAddress
+    ? await Connection.connect({ address: opts.deskTemporalAddress })
+    : connection;
+  const deskClient = opts.deskTemporalAddress ? new Client({ connection: deskConnection }) : client;
   const desk = createDesk({
-    temporal: client,
+    temporal: deskClient,
     taskQueue,
     store,
     adminApiKey: adminKey,
@@ -173,7 +179,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   const app = createApp({
     desk,
     metrics,
-    temporal: client,
+    temporal: deskClient,
     logger: quietLogger,
     adminApiKey: adminKey,
     inboundApiToken: inboundToken,
@@ -203,6 +209,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
       await stopWorker();
       await nativeConnection.close();
       await connection.close();
+      if (deskConnection !== connection) await deskConnection.close();
       await store.conn.dropDatabase().catch(() => undefined);
       await store.conn.close();
       mailer.close();

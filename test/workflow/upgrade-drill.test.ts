@@ -15,6 +15,7 @@ import {
 } from '../../workflows/ticket';
 import { intakeFor } from '../support/intake';
 import { mailsFor } from '../support/outbox';
+import { startTcpGate, type TcpGate } from '../support/tcp-gate';
 import { startSkippingStack, type SkippingStack } from '../support/time-skipping';
 import { workflowBundle } from '../support/stack';
 import { eventually } from '../support/wait';
@@ -47,18 +48,22 @@ let stack: SkippingStack;
 let current: Build;
 let next: Build;
 let deprecated: Build;
+let smtp: TcpGate;
 const parked: Parked[] = [];
 
 beforeAll(async () => {
+  smtp = await startTcpGate(inject('smtpUrl'));
   // No workflow cache, so no sticky queue: the time-skipping server keeps a stopped worker's sticky queue (the real
   // server lets go of it when the worker shuts down) and would hold each woken ticket's task there.
-  stack = await startSkippingStack({ workerTuning: { maxCachedWorkflows: 0 } });
+  stack = await startSkippingStack({ workerTuning: { maxCachedWorkflows: 0 }, smtpUrl: smtp.url });
   const bundle = (workflowsPath: string) => bundleWorkflowCode({ workflowsPath, logger: silentBundler });
   [next, deprecated] = await Promise.all([bundle(builds.next), bundle(builds.deprecated)]);
   current = await workflowBundle();
 }, 180_000);
 afterAll(async () => {
+  smtp?.open();
   await stack?.close();
+  await smtp?.close();
 });
 
 const silentBundler = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
@@ -71,6 +76,8 @@ async function open(name: string, continueAsNewAfter?: number): Promise<Parked> 
     workflowId: `ticket-${intake.ticketId}`,
     taskQueue: stack.taskQueue,
     args: [{ intake, ...(continueAsNewAfter ? { continueAsNewAfter } : {}) }],
+    // A task waiting on a local activity (a held mail) is heartbeated at 80 % of this, and answers its update then.
+    workflowTaskTimeout: '3 seconds',
   });
   await eventually(async () => (await handle.query(stateQuery)).status === 'acknowledged', 15_000, `${name}: receipt`);
   const ticket = { name, intake, handle };
@@ -197,7 +204,16 @@ describe('a deploy with tickets in flight', () => {
     expect((await breached.handle.query(stateQuery)).escalationLevel).toBe('L2');
     expect((await warning.handle.query(stateQuery)).clocks.every((c) => !c.breached)).toBe(true);
 
-    await stack.deploy(next);
+    // Mid-mail: the agent's reply is on its way to a mail server that does not answer when the deploy begins. N drains
+    // it before it stops, once the server answers; N+1 does not send it again.
+    const midMail = await open('mid-mail');
+    smtp.hold();
+    await midMail.handle.executeUpdate(agentActionUpdate, {
+      args: ['reply', { agent: 'sam', body: 'Fixed in 2.3.1', messageId: 'drill-mid-mail' }],
+    });
+    const deploying = stack.deploy(next);
+    smtp.open();
+    await deploying;
 
     // On N+1: the customer answers the paused ticket, the continuing one passes its history limit at a reply, and
     // the timers fire: the warning, the review's end, and the breached ticket's next levels.
@@ -222,6 +238,7 @@ describe('a deploy with tickets in flight', () => {
     expect(
       onceEach['live session']!.events.filter((e) => e.type === 'live_session').map((e) => e.detail?.status),
     ).toEqual(['requested', 'confirmed', 'reminded', 'reminded']);
+    expect(onceEach['mid-mail']!.kinds).toEqual(['acknowledgement', 'agent_reply']);
     expect(onceEach.breached!.events.filter((e) => e.type === 'escalated').map((e) => e.level)).toEqual([
       'L2',
       'management',
@@ -235,6 +252,7 @@ describe('a deploy with tickets in flight', () => {
       paused: false,
       'scope review': false,
       'live session': false,
+      'mid-mail': false,
       'continues as new': true,
       'opened on N+1': true,
     });
@@ -253,12 +271,13 @@ describe('a deploy with tickets in flight', () => {
       'breached',
       'continues as new',
       'live session',
+      'mid-mail',
       'opened on N+1',
       'paused',
       'warning',
     ]);
     expect(await wouldBreak(current, before), 'rolling back to N').toEqual(['continues as new', 'opened on N+1']);
-    const startedOnN = ['breached', 'live session', 'paused', 'warning'];
+    const startedOnN = ['breached', 'live session', 'mid-mail', 'paused', 'warning'];
     expect(await wouldBreak(deprecated, before), 'deprecating the patch').toEqual(startedOnN);
 
     // The tickets N started close; then the deprecation build replays every open ticket and takes over.
