@@ -55,16 +55,23 @@ async function startBuild(buildId: string) {
   workers.push({ worker, running: worker.run() });
 }
 
-/** What an operator runs once the build's workers poll: `temporal worker deployment set-current-version`. */
-async function makeCurrent(buildId: string) {
+/** A deployment call, retried until the server has seen the version's workers poll. */
+async function retried(what: string, call: () => Promise<unknown>) {
   await eventually(
     async () =>
-      client.workflowService
-        .setWorkerDeploymentCurrentVersion({ namespace: 'default', deploymentName, buildId })
-        .then(() => true)
-        .catch(() => null),
+      call().then(
+        () => true,
+        () => null,
+      ),
     30_000,
-    `${buildId} made current`,
+    what,
+  );
+}
+
+/** What an operator runs once the build's workers poll: `temporal worker deployment set-current-version`. */
+async function makeCurrent(buildId: string) {
+  await retried(`${buildId} made current`, () =>
+    client.workflowService.setWorkerDeploymentCurrentVersion({ namespace: 'default', deploymentName, buildId }),
   );
 }
 
@@ -74,7 +81,7 @@ async function versionOf(handle: WorkflowHandle) {
 }
 
 describe('worker versioning', () => {
-  it('moves a ticket to the current build at its next task and keeps a broadcast on the build it started on', async () => {
+  it('moves a ticket to a ramped, then current, build at its next task and keeps a broadcast on the build it started on', async () => {
     await startBuild('b1');
     await makeCurrent('b1');
     for (const n of [1, 2, 3])
@@ -98,7 +105,7 @@ describe('worker versioning', () => {
       buildId: 'b1',
     });
 
-    // One customer a second, one per run: the broadcast is still going when b2 becomes current.
+    // One customer a second, one per run: the broadcast is still going when b2 is ramped and made current.
     const broadcast = await client.workflow.start(broadcastWorkflow, {
       workflowId: `announcement-${suffix}`,
       taskQueue,
@@ -113,13 +120,22 @@ describe('worker versioning', () => {
     await eventually(async () => (await versionOf(broadcast)).buildId === 'b1', 15_000, 'the broadcast on b1');
     expect((await versionOf(broadcast)).behavior).toBe(VersioningBehavior.VERSIONING_BEHAVIOR_PINNED);
 
+    // The ramp first (`set-ramping-version`): at 100 % every auto-upgrading task goes to b2; then b2 becomes current.
     await startBuild('b2');
-    await makeCurrent('b2');
+    await retried('b2 ramping', () =>
+      client.workflowService.setWorkerDeploymentRampingVersion({
+        namespace: 'default',
+        deploymentName,
+        buildId: 'b2',
+        percentage: 100,
+      }),
+    );
     await ticket.executeUpdate(agentNoteUpdate, { args: [{ messageId: `note-${suffix}` }] });
     expect(await versionOf(ticket)).toEqual({
       behavior: VersioningBehavior.VERSIONING_BEHAVIOR_AUTO_UPGRADE,
       buildId: 'b2',
     });
+    await makeCurrent('b2');
 
     const done = await broadcast.result();
     expect(done).toMatchObject({ total: 3, sent: 3, status: 'done' });
