@@ -24,11 +24,16 @@ const sla = loadSlaConfig(process.env);
 const adminKey = resolveAdminKey(config);
 
 // A request must not hang 30 s when the database is away (issue 7: it answers 503 + Retry-After after 5 s), nor for
-// ever when it went silent mid-request (20 s without a byte); start-up still waits up to 30 s for it, in 5-s attempts.
+// ever when it went silent mid-request (20 s without a byte) or behind requests that did (15 s waiting for a
+// connection); start-up still waits up to 30 s for it, in 5-s attempts.
 async function connectStore() {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await connectMongo(config.mongo.uri, { serverSelectionTimeoutMS: 5_000, socketTimeoutMS: 20_000 });
+      return await connectMongo(config.mongo.uri, {
+        serverSelectionTimeoutMS: 5_000,
+        socketTimeoutMS: 20_000,
+        waitQueueTimeoutMS: 15_000,
+      });
     } catch (err) {
       if (attempt >= 6) throw err;
     }

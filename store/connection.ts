@@ -8,12 +8,19 @@ export interface MongoConnectOptions {
    * its client, until the client gave up. Past this the operation fails as the store being unavailable (503).
    */
   socketTimeoutMS?: number;
+  /**
+   * How long an operation may wait for a connection of the pool. The driver's default waits for ever, so requests
+   * queued behind connections a silent server holds would wait with them; past this they fail as the store being
+   * unavailable.
+   */
+  waitQueueTimeoutMS?: number;
 }
 
 export async function connectMongo(uri: string, opts: MongoConnectOptions = {}): Promise<Connection> {
   const conn = mongoose.createConnection(uri, {
     serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS ?? 5_000,
     socketTimeoutMS: opts.socketTimeoutMS ?? 60_000,
+    waitQueueTimeoutMS: opts.waitQueueTimeoutMS ?? 60_000,
     // FerretDB and MongoDB both accept these defaults; retryWrites needs a replica set on MongoDB.
     retryWrites: false,
   });

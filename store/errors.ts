@@ -19,7 +19,7 @@ export function isStoreUnavailable(err: unknown): boolean {
   const e = err as { name?: string; message?: string; code?: number } | null;
   if (e?.name === 'MongoServerError' && e.code === 1 && FERRETDB_BACKEND_AWAY.test(e.message ?? '')) return true;
   if (
-    /^Mongo(ServerSelection|Network|NetworkTimeout|NotConnected|PoolCleared|ServerClosed|TopologyClosed)Error$/.test(
+    /^Mongo(ServerSelection|Network|NetworkTimeout|NotConnected|PoolCleared|ServerClosed|TopologyClosed|WaitQueueTimeout)Error$/.test(
       e?.name ?? '',
     )
   )

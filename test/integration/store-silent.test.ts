@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiClient } from '../support/http';
-import { startStack, type TestStack } from '../support/stack';
+import { isStoreUnavailable } from '../../store/errors';
+import { connectTestStore, startStack, type TestStack } from '../support/stack';
 import { startTcpGate, type TcpGate } from '../support/tcp-gate';
 
 /**
@@ -51,5 +52,27 @@ describe('a document store gone silent mid-request', () => {
       .collection('tickets')
       .countDocuments({ customerEmail: 'quiet-store@example.com' });
     expect(mine).toBe(2);
+  });
+
+  it('fails a request waiting for a connection the silent one holds, as the store being unavailable', async () => {
+    // One connection, and no socket timeout: the first read holds it for as long as the store says nothing.
+    const store = await connectTestStore({
+      uri: `${gate.url}?maxPoolSize=1`,
+      socketTimeoutMS: 0,
+      waitQueueTimeoutMS: 1_000,
+    });
+    try {
+      gate.hold();
+      const first = store.tickets.get('T-HELD').catch((err: unknown) => err);
+      const queued = await store.tickets.get('T-QUEUED').catch((err: unknown) => err);
+      expect((queued as Error).name).toBe('MongoWaitQueueTimeoutError');
+      expect(isStoreUnavailable(queued)).toBe(true);
+      gate.open();
+      expect(await first).toBeNull();
+    } finally {
+      gate.open();
+      await store.conn.dropDatabase().catch(() => undefined);
+      await store.conn.close();
+    }
   });
 });

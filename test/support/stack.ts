@@ -36,7 +36,10 @@ export async function connectTestStore(via: TestStoreRoute = {}): Promise<Store>
   const db = `test_${randomBytes(6).toString('hex')}`;
   const uri = new URL(via.uri ?? inject('mongoUri'));
   uri.pathname = `/${db}`;
-  const conn = await connectMongo(uri.toString(), { socketTimeoutMS: via.socketTimeoutMS });
+  const conn = await connectMongo(uri.toString(), {
+    socketTimeoutMS: via.socketTimeoutMS,
+    waitQueueTimeoutMS: via.waitQueueTimeoutMS,
+  });
   const store = createStore(conn);
   await store.init();
   return store;
@@ -87,6 +90,7 @@ export interface TestStack {
 export interface TestStoreRoute {
   uri?: string;
   socketTimeoutMS?: number;
+  waitQueueTimeoutMS?: number;
 }
 
 /** The API in-process on port 0 and a worker, against the real dev server and FerretDB. */
