@@ -105,7 +105,8 @@ describe.each(BOTH_SUPPORT_HOURS)('with support %s', (mode) => {
       expect((await page.goto(link))!.status()).toBe(200);
       expect(await page.locator('body').innerText()).toContain(`Sign in as ${email}?`);
       await shot('portal-02-confirm.png');
-      const res = await enter(); // the confirm button has focus
+      await page.locator('#confirm-sign-in:focus').waitFor(); // autofocus, as on the sign-in page
+      const res = await enter();
       expect(res.url()).toBe(`${stack.baseUrl}/portal`);
       expect(await page.locator('#signed-in-as').innerText()).toBe(email);
       const row = page.locator(`tr[data-ticket="${ticketId}"]`);

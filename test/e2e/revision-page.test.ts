@@ -96,7 +96,8 @@ describe('a revision notice', () => {
     expect(await page.locator('h1').innerText()).toBe('Check your mailbox');
     const link = await eventually(async () => (await signInLinks(outbox, email))[0], 15_000, 'the sign-in mail');
     await page.goto(link);
-    await enter(); // the confirm button has focus
+    await page.locator('#confirm-sign-in:focus').waitFor(); // autofocus comes with the first frame
+    await enter();
     expect(await page.locator('#revision-banner').innerText()).toContain('Our service level agreement changed for you');
     await tabTo('#revision-banner a');
     await enter();
