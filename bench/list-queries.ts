@@ -4,16 +4,19 @@ import path from 'node:path';
 import { connectMongo } from '../store/connection';
 import { registerModels } from '../store/models';
 import { createTicketListQuery, createTicketStateRepository } from '../store/ticket-states';
-import { freePort, startMongoServer } from '../scripts/lib/servers';
+import { createDocumentsDatabase, documentsUrl, startPostgres } from '../scripts/lib/postgres';
+import { freePort, startMongoServer, type ManagedProcess } from '../scripts/lib/servers';
 import { provision, type Tools } from '../scripts/lib/tools';
 import { fmt, machine, summary } from './lib';
 
 /**
  * The store queries behind every list, uncached, over LIST_ROWS (2,000 and 20,000) projection rows inserted
  * directly (no workflows): what one refresh of a page costs the store at that size. Starts its own FerretDB
- * (or uses MONGODB_URI, e.g. a real MongoDB), in a temporary folder.
+ * (or uses MONGODB_URI, e.g. a real MongoDB), in a temporary folder. BENCH_CLUSTER=1 runs FerretDB on its PostgreSQL
+ * backend, as the cluster mode keeps its documents.
  *
  *   LIST_ROWS=2000,20000 npx tsx bench/list-queries.ts
+ *   BENCH_CLUSTER=1 LIST_ROWS=10000,100000 npx tsx bench/list-queries.ts
  *   MONGODB_URI=mongodb://127.0.0.1:27017/lists LIST_ROWS=100000 LIST_ONLY='first page' npx tsx bench/list-queries.ts
  */
 const SIZES = (process.env.LIST_ROWS ?? '2000,20000').split(',').map(Number);
@@ -23,19 +26,36 @@ const ONLY = process.env.LIST_ONLY ?? '';
 const log = (l: string) => console.error(`[list-queries] ${l}`);
 
 const own = !process.env.MONGODB_URI;
-let stopServer = async () => {};
+const onPostgres = own && process.env.BENCH_CLUSTER === '1';
+const servers: ManagedProcess[] = [];
 let uri = process.env.MONGODB_URI ?? '';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sla-desk-lists-'));
 if (own) {
   const tools = (await provision({
-    need: { temporal: false, cluster: false, mongo: true, testServer: false, chromium: false },
+    need: { temporal: false, cluster: onPostgres, mongo: true, testServer: false, chromium: false },
     log,
   })) as Tools;
   const port = await freePort();
-  const server = await startMongoServer({ server: tools.mongo, port, dataDir: path.join(dataDir, 'mongo') });
-  stopServer = () => server.stop();
+  if (onPostgres) {
+    fs.chmodSync(dataDir, 0o755); // PostgreSQL may run as its own user, which must reach its directory
+    const pgPort = await freePort();
+    const pgBin = tools.cluster.pgBin;
+    servers.push(
+      await startPostgres({
+        pgBin,
+        dir: path.join(dataDir, 'postgres'),
+        port: pgPort,
+        logFile: path.join(dataDir, 'postgresql.log'),
+      }),
+    );
+    createDocumentsDatabase(pgBin, pgPort);
+    servers.push(await startMongoServer({ server: tools.mongo, port, postgresqlUrl: documentsUrl(pgPort) }));
+  } else {
+    servers.push(await startMongoServer({ server: tools.mongo, port, dataDir: path.join(dataDir, 'mongo') }));
+  }
   uri = `mongodb://127.0.0.1:${port}/sla-desk-lists`;
 }
+const backend = onPostgres ? 'FerretDB 1.24 on PostgreSQL' : 'FerretDB 1.24 on SQLite';
 const conn = await connectMongo(uri, { serverSelectionTimeoutMS: 30_000 });
 const models = registerModels(conn);
 
@@ -131,7 +151,7 @@ try {
       log(rows.at(-1)!);
     }
   }
-  console.log(`## Store queries behind the lists, uncached (${own ? 'FerretDB 1.24 on SQLite' : uri.replace(/\/\/.*@/, '//')})
+  console.log(`## Store queries behind the lists, uncached (${own ? backend : uri.replace(/\/\/.*@/, '//')})
 
 ${machine()}. ${REPEAT} runs each.
 
@@ -141,6 +161,6 @@ ${rows.join('\n')}
 `);
 } finally {
   await conn.close();
-  await stopServer();
+  for (const server of servers.reverse()) await server.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }

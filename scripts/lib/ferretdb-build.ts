@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { FERRETDB_CURSOR_PATCHES } from './ferretdb-cursor-patches';
 import { FERRETDB_INDEX_PATCHES } from './ferretdb-index-patches';
 
 /**
@@ -31,7 +32,8 @@ import { FERRETDB_INDEX_PATCHES } from './ferretdb-index-patches';
  * a parameter), which the `_id` index (a btree on `_jsonb->'_id'`) cannot serve, so a find or update by
  * `_id` scanned the table. For a string or ObjectId `_id` containment is equality, so the patch writes
  * `_jsonb->'_id' = $n`; as on SQLite the handler applies the whole filter to what comes back.
- * The rest let lists read from an index on the SQLite backend (ferretdb-index-patches.ts).
+ * The rest let lists read from an index on both backends (ferretdb-index-patches.ts) and, on PostgreSQL, stop after
+ * the page (ferretdb-cursor-patches.ts).
  * Go refuses overlays of files in the module cache, hence the copy and a `replace` directive, made
  * in a build folder of the tools cache, never in the repository.
  */
@@ -87,6 +89,7 @@ export const FERRETDB_PATCHES: SourcePatch[] = [
       '\t\t}\n\t}\n\n',
   },
   ...FERRETDB_INDEX_PATCHES,
+  ...FERRETDB_CURSOR_PATCHES,
 ];
 
 /** Applies each patch; finding its text other than the expected number of times (another FerretDB version) is an error. */

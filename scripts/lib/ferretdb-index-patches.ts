@@ -11,8 +11,8 @@
  * - a sort that is exactly one index's key (fields and directions, none nested) becomes the query's ORDER BY on the
  *   index's own expressions, and the handler skips its in-memory sort: its filter and limit iterators are lazy, so
  *   a page stops after `limit` matching documents instead of decoding the collection;
- * - under such a sort, a plain string equality on the index's first field, or its date bounds, become `WHERE` on
- *   that expression, so SQLite seeks to it (a customer's tickets, the next page of a queue); a field pinned by
+ * - under such a sort, a plain string equality on the index's first field, or its date bounds (and on PostgreSQL,
+ *   where a JSON null sorts first, its `$ne: null`), become `WHERE` on that expression, so SQLite seeks to it (a customer's tickets, the next page of a queue); a field pinned by
  *   equality leaves the ORDER BY, or SQLite sorts the whole group again in a temporary B-tree;
  * - `_id: { $in: [strings] }` becomes `WHERE _id IN (…)` on the `_id` index (a page's rows by id);
  * - `explain` shows the plan the query runs (test/integration/ticket-lists.test.ts reads it).
@@ -114,8 +114,8 @@ func indexExpression(field string) string {
 }
 
 // pushdownIndexed adds what an index answers to the WHERE (sla-desk patch, scripts/lib/ferretdb-index-patches.ts):
-// \`_id: {$in}\` of strings, and a string equality or date bounds on the first key of an index-ordered sort. Each
-// only narrows (a JSON null or another type on the far side of a bound passes to the handler, which filters again).
+// \`_id: {$in}\` of strings, and a string equality, date bounds or \`$ne: null\` on the first key of an index-ordered
+// sort. Each only narrows (a JSON null or another type on the far side of a bound passes to the handler, which filters again).
 func pushdownIndexed(p *metadata.Placeholder, where string, args []any, filter, sort *types.Document) (string, []any) {
   var conds []string
 
@@ -146,9 +146,17 @@ func pushdownIndexed(p *metadata.Placeholder, where string, args []any, filter, 
       ops := map[string]string{"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
 
       for _, op := range v.Keys() {
-        if t, ok := must.NotFail(v.Get(op)).(time.Time); ok && ops[op] != "" {
+        operand := must.NotFail(v.Get(op))
+
+        if t, ok := operand.(time.Time); ok && ops[op] != "" {
           conds = append(conds, fmt.Sprintf("%s %s %s", indexExpression(first), ops[op], p.Next()))
           args = append(args, strconv.FormatInt(t.UnixMilli(), 10))
+        }
+
+        // A JSON null is the least jsonb and an absent field's NULL comes last: \`$ne: null\` starts the walk after
+        // the nulls (closed tickets have no deadline) instead of reading past each of them.
+        if op == "$ne" && operand == types.Null {
+          conds = append(conds, indexExpression(first)+" > 'null'::jsonb")
         }
       }
     }

@@ -102,6 +102,7 @@ export async function ensureMongoServer(dir: string, log: Log, env = process.env
     'tools/ferretdb/main.go',
     'scripts/lib/ferretdb-build.ts',
     'scripts/lib/ferretdb-index-patches.ts',
+    'scripts/lib/ferretdb-cursor-patches.ts',
   ]);
   if (stampOk(stamp, want, bin)) return { kind: 'ferretdb', path: bin };
   const go = which('go', env);

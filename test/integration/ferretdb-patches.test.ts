@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../store';
 import { connectTestStore } from '../support/stack';
 
-/** Guards the FerretDB patches of scripts/lib/ferretdb-build.ts: `_id` lookups use the index; updates are atomic. */
+/**
+ * Guards the FerretDB patches of scripts/lib/ferretdb-build.ts: `_id` lookups use the index; updates are atomic; a
+ * read in an index's order gives every document once, in order, across the PostgreSQL backend's cursor batches
+ * (ferretdb-cursor-patches.ts), and skips documents whose sort field is null or absent when asked to.
+ */
 let store: Store;
 const INDEX_PLAN = /USING INDEX|Index Scan|IDHACK|IXSCAN/;
 beforeAll(async () => {
@@ -57,5 +61,37 @@ describe('the database server used by the tests', () => {
       ),
     );
     expect(await col.findOne({ _id: 'cas' })).toEqual({ _id: 'cas', version: 20 });
+  });
+
+  it('reads a collection in the order of an index across many batches, with and without a filter, nulls skipped by $ne', async () => {
+    type Row = { _id: string; due: Date | null; group: string };
+    const col = store.conn.collection<Row>('batch_probe');
+    await col.createIndex({ due: 1, _id: 1 });
+    // More rows than the first batches hold (32, 64, 128, …); ties on `due`; every seventh without one.
+    const rows: Row[] = Array.from({ length: 500 }, (_, n) => ({
+      _id: `doc-${String(n).padStart(3, '0')}`,
+      due: n % 7 === 3 ? null : new Date(Date.UTC(2026, 11, 7) + ((n * 37) % 120) * 60_000),
+      group: n % 2 ? 'odd' : 'even',
+    }));
+    await col.insertMany(rows.slice(0, 250));
+    await col.insertMany(rows.slice(250).map(({ due, ...rest }) => (due ? { ...rest, due } : rest)) as Row[]);
+    const dated = rows
+      .filter((r) => r.due)
+      .sort((a, b) => a.due!.getTime() - b.due!.getTime() || (a._id < b._id ? -1 : 1))
+      .map((r) => r._id);
+    const ids = async (filter: Record<string, unknown>, limit = 0) =>
+      (await col.find(filter).sort({ due: 1, _id: 1 }).limit(limit).toArray()).map((r) => r._id);
+
+    expect(await ids({ due: { $ne: null } })).toEqual(dated);
+    expect(await ids({ due: { $ne: null }, group: 'odd' })).toEqual(
+      dated.filter((id) => Number(id.slice(4)) % 2 === 1),
+    );
+    expect(await ids({ due: { $ne: null } }, 40)).toEqual(dated.slice(0, 40));
+    const bound = rows[100]!.due!;
+    expect(await ids({ due: { $ne: null, $gte: bound } })).toEqual(
+      dated.filter((id) => rows[Number(id.slice(4))]!.due!.getTime() >= bound.getTime()),
+    );
+    expect((await ids({})).sort()).toEqual(rows.map((r) => r._id));
+    expect((await ids({ due: null })).sort()).toEqual(rows.filter((r) => !r.due).map((r) => r._id));
   });
 });
