@@ -53,14 +53,20 @@ const stack = await startStack({ log, env: { ...tuning, API_RATE_LIMIT: '1000000
 const db = await openStore(stack.mongoUri);
 const models = registerModels(db);
 
-/** Bytes on disk of the Temporal server's store (sqlite, or the cluster's PostgreSQL) and of FerretDB. */
-function storeBytes(s: Stack) {
-  const temporal = s.cluster
-    ? diskBytes(path.join(s.dataDir, 'postgres'))
-    : ['temporal.sqlite', 'temporal.sqlite-wal', 'temporal.sqlite-shm'].reduce(
-        (sum, f) => sum + diskBytes(path.join(s.dataDir, f)),
-        0,
-      );
+/**
+ * Bytes on disk of the Temporal server's store (sqlite, or the cluster's PostgreSQL) and of FerretDB. In the cluster
+ * mode both are databases of one PostgreSQL: FerretDB's size is its own (dbStats), Temporal's the rest.
+ */
+async function storeBytes(s: Stack) {
+  if (s.cluster) {
+    const stats = await db.db!.command({ dbStats: 1 });
+    const ferret = Number(stats.totalSize ?? stats.storageSize + stats.indexSize);
+    return { temporal: diskBytes(path.join(s.dataDir, 'postgres')) - ferret, ferret };
+  }
+  const temporal = ['temporal.sqlite', 'temporal.sqlite-wal', 'temporal.sqlite-shm'].reduce(
+    (sum, f) => sum + diskBytes(path.join(s.dataDir, f)),
+    0,
+  );
   return { temporal, ferret: diskBytes(path.join(s.dataDir, 'mongo')) };
 }
 
@@ -86,7 +92,7 @@ async function underEight(paths: string[], headers: Record<string, string>) {
 }
 
 try {
-  const empty = storeBytes(stack);
+  const empty = await storeBytes(stack);
   const t0 = Date.now();
   const tag = `S${Date.now().toString(36).toUpperCase()}`;
   const idOf = (i: number) => `${tag}X${i}`;
@@ -159,7 +165,7 @@ try {
     temporal: rssMiB(stack.pid('temporal')),
     mongo: rssMiB(stack.pid('mongo')),
   };
-  const full = storeBytes(stack);
+  const full = await storeBytes(stack);
   const perTicket = (k: 'temporal' | 'ferret') => (full[k] - empty[k]) / N / 1024;
 
   const headers = { authorization: `Bearer ${stack.adminKey}` };
