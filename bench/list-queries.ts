@@ -4,9 +4,9 @@ import path from 'node:path';
 import { connectMongo } from '../store/connection';
 import { registerModels } from '../store/models';
 import { createTicketListQuery, createTicketStateRepository } from '../store/ticket-states';
-import { createDocumentsDatabase, documentsUrl, startPostgres } from '../scripts/lib/postgres';
 import { freePort, startMongoServer, type ManagedProcess } from '../scripts/lib/servers';
 import { provision, type Tools } from '../scripts/lib/tools';
+import { startDocumentsOnPostgres } from '../test/support/postgres-store';
 import { fmt, machine, summary } from './lib';
 
 /**
@@ -32,28 +32,18 @@ let uri = process.env.MONGODB_URI ?? '';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sla-desk-lists-'));
 if (own) {
   const tools = (await provision({
-    need: { temporal: false, cluster: onPostgres, mongo: true, testServer: false, chromium: false },
+    need: { temporal: false, cluster: false, mongo: true, testServer: false, chromium: false },
     log,
   })) as Tools;
-  const port = await freePort();
   if (onPostgres) {
-    fs.chmodSync(dataDir, 0o755); // PostgreSQL may run as its own user, which must reach its directory
-    const pgPort = await freePort();
-    const pgBin = tools.cluster.pgBin;
-    servers.push(
-      await startPostgres({
-        pgBin,
-        dir: path.join(dataDir, 'postgres'),
-        port: pgPort,
-        logFile: path.join(dataDir, 'postgresql.log'),
-      }),
-    );
-    createDocumentsDatabase(pgBin, pgPort);
-    servers.push(await startMongoServer({ server: tools.mongo, port, postgresqlUrl: documentsUrl(pgPort) }));
+    const documents = await startDocumentsOnPostgres(tools.mongo, dataDir, log);
+    servers.push(...documents.servers);
+    uri = `${documents.uri}sla-desk-lists`;
   } else {
+    const port = await freePort();
     servers.push(await startMongoServer({ server: tools.mongo, port, dataDir: path.join(dataDir, 'mongo') }));
+    uri = `mongodb://127.0.0.1:${port}/sla-desk-lists`;
   }
-  uri = `mongodb://127.0.0.1:${port}/sla-desk-lists`;
 }
 const backend = onPostgres ? 'FerretDB 1.24 on PostgreSQL' : 'FerretDB 1.24 on SQLite';
 const conn = await connectMongo(uri, { serverSelectionTimeoutMS: 30_000 });
@@ -161,6 +151,6 @@ ${rows.join('\n')}
 `);
 } finally {
   await conn.close();
-  for (const server of servers.reverse()) await server.stop();
+  for (const server of servers) await server.stop(); // FerretDB before the PostgreSQL it uses
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
