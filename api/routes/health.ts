@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { withinBudget } from '../http/time-budget';
 
 export interface HealthDeps {
   checks: Record<string, () => Promise<void>>;
@@ -13,10 +14,7 @@ export function healthRoutes(deps: HealthDeps): Router {
     const results = await Promise.all(
       Object.entries(deps.checks).map(async ([name, check]) => {
         try {
-          await Promise.race([
-            check(),
-            new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 2_000).unref()),
-          ]);
+          await withinBudget(check(), 2_000, () => new Error('timed out'));
           return [name, 'ok'] as const;
         } catch (err) {
           return [name, `unavailable: ${(err as Error).message}`] as const;

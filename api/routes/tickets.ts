@@ -5,6 +5,7 @@ import { createTicketBody, encodeCursor, idempotencyKeyHeader, listQuery, ticket
 import type { TicketService } from '../../desk/tickets';
 import type { TicketList } from '../../desk/ticket-list';
 import { unavailableError } from '../../domain/errors';
+import { withinBudget } from '../http/time-budget';
 
 /**
  * How long a submitter waits for intake, whatever it waits on: every store and workflow-service call has its own limit
@@ -13,17 +14,6 @@ import { unavailableError } from '../../domain/errors';
  */
 const INTAKE_BUDGET_MS = 45_000;
 
-function withinBudget<T>(work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(unavailableError('the ticket could not be confirmed in time; retry with the same Idempotency-Key')),
-      INTAKE_BUDGET_MS,
-    );
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
-
 export function ticketRoutes(tickets: TicketService, queue: TicketList): Router {
   const router = Router();
 
@@ -31,7 +21,9 @@ export function ticketRoutes(tickets: TicketService, queue: TicketList): Router 
     const body = parseOr400(createTicketBody, req.body ?? {}, 'ticket');
     const rawKey = req.get('idempotency-key');
     const key = rawKey === undefined ? undefined : parseOr400(idempotencyKeyHeader, rawKey, 'Idempotency-Key header');
-    const created = await withinBudget(tickets.create(principal(req), body, key));
+    const created = await withinBudget(tickets.create(principal(req), body, key), INTAKE_BUDGET_MS, () =>
+      unavailableError('the ticket could not be confirmed in time; retry with the same Idempotency-Key'),
+    );
     res
       .status(created.replayed ? 200 : 201)
       .location(`/api/v1/tickets/${created.ticket.id}`)
