@@ -106,6 +106,7 @@ function isUnavailable(err: unknown): boolean {
 
 export function createTicketService(deps: TicketServiceDeps) {
   const { temporal, store } = deps;
+  const withinCallBudget = <T>(call: () => Promise<T>) => temporal.withDeadline(Date.now() + TEMPORAL_CALL_MS, call);
   const reads = createSlaReads(deps);
 
   async function timed<T>(step: IntakeStep, work: () => Promise<T>): Promise<T> {
@@ -167,7 +168,7 @@ export function createTicketService(deps: TicketServiceDeps) {
     const handle = temporal.workflow.getHandle(workflowIdFor(ticketId));
     let memo: Record<string, unknown> | undefined;
     try {
-      memo = (await temporal.withDeadline(Date.now() + TEMPORAL_CALL_MS, () => handle.describe())).memo;
+      memo = (await withinCallBudget(() => handle.describe())).memo;
     } catch (err) {
       if ((err as Error).name === 'WorkflowNotFoundError') return null;
       throw err;
@@ -263,7 +264,7 @@ export function createTicketService(deps: TicketServiceDeps) {
         const first = preview(intake);
         try {
           await timed('start', () =>
-            temporal.withDeadline(Date.now() + TEMPORAL_CALL_MS, () =>
+            withinCallBudget(() =>
               temporal.workflow.start(ticketWorkflow, {
                 workflowId: workflowIdFor(ticketId),
                 taskQueue: deps.taskQueue,
