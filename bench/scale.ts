@@ -17,6 +17,8 @@ import {
   openStore,
   pacedPool,
   pool,
+  STACK_PROCESSES,
+  stackCpuMeter,
   startTicketDirect,
   summary,
   visibleCount,
@@ -70,20 +72,45 @@ async function storeBytes(s: Stack) {
   return { temporal, ferret: diskBytes(path.join(s.dataDir, 'mongo')) };
 }
 
-/** 8 connections for 10 s on one API, cycling through `paths`; latencies in ms. */
-async function underEight(paths: string[], headers: Record<string, string>) {
-  const probe = await fetch(`${stack.apiUrl}${paths[0]}`, { headers });
-  await probe.arrayBuffer();
-  if (probe.status !== 200) throw new Error(`${paths[0]} answered ${probe.status}`);
-  const r = await autocannon({
-    url: stack.apiUrl,
-    headers,
-    connections: 8,
-    duration: 10,
-    requests: paths.map((p) => ({ method: 'GET' as const, path: p })),
-  });
+/** autocannon's own merge of runs made with `skipAggregateResult` (its latency histograms added), which its types omit. */
+const aggregateResult = (
+  autocannon as unknown as {
+    aggregateResult(results: autocannon.Result[], opts: { url?: string; connections: number }): autocannon.Result;
+  }
+).aggregateResult;
+
+/**
+ * 8 connections for 10 s, cycling through `paths`, shared evenly by the APIs in `urls` (in the cluster mode both, as
+ * a load balancer in front of its two API instances would); latencies in ms, CPU per request by process.
+ */
+async function underEight(paths: string[], headers: Record<string, string>, urls = stack.apiUrls) {
+  for (const url of urls) {
+    const probe = await fetch(`${url}${paths[0]}`, { headers });
+    await probe.arrayBuffer();
+    if (probe.status !== 200) throw new Error(`${url}${paths[0]} answered ${probe.status}`);
+  }
+  const cpu = stackCpuMeter(stack);
+  const parts = await Promise.all(
+    urls.map((url) =>
+      autocannon({
+        url,
+        headers,
+        connections: 8 / urls.length,
+        duration: 10,
+        requests: paths.map((p) => ({ method: 'GET' as const, path: p })),
+        skipAggregateResult: true,
+      }),
+    ),
+  );
+  const r = aggregateResult(parts, { url: urls[0], connections: 8 });
+  const used = cpu();
+  const done = (r.latency as { totalCount?: number }).totalCount ?? 0;
+  const perRequest = (k: string) => (done ? (used[k] ?? 0) / done : 0);
   return {
-    rps: r.requests.average,
+    cpu: STACK_PROCESSES.filter((k) => k in used)
+      .map((k) => `${k} ${fmt(perRequest(k), 1)}`)
+      .join(', '),
+    rps: done / 10,
     p50: r.latency.p50,
     p99: r.latency.p99,
     max: r.latency.max,
@@ -189,6 +216,14 @@ try {
     sample.map((id) => `/console/tickets/${id}`),
     { cookie },
   );
+  const consoleOnOne =
+    stack.apiUrls.length > 1
+      ? await underEight(
+          sample.map((id) => `/console/tickets/${id}`),
+          { cookie },
+          [stack.apiUrl],
+        )
+      : undefined;
 
   const mode = stack.cluster ? 'cluster, 2 workers' : 'dev server';
   const cfg =
@@ -216,6 +251,7 @@ ${machine()}; load ${loadAtStart.toFixed(1)} at the start. ${fmt(N - 2 * EDGE)} 
 | at-risk queue, 8 connections, 10 s: p50 / p99 / max | ${page(queue)}, ${fmt(queue.rps)} req/s |
 | ticket (API), 8 connections, 10 s: p50 / p99 / max | ${page(ticket)}, ${fmt(ticket.rps)} req/s |
 | ticket (console page), 8 connections, 10 s: p50 / p99 / max | ${page(consoleTicket)}, ${fmt(consoleTicket.rps)} req/s |
+${consoleOnOne ? `| ticket (console page), the 8 connections on API 1 alone: p50 / p99 / max | ${page(consoleOnOne)}, ${fmt(consoleOnOne.rps)} req/s |\n` : ''}| CPU ms per request by process: queue / ticket (API) / console page | ${queue.cpu} / ${ticket.cpu} / ${consoleTicket.cpu} |
 | the queue's store query, uncached, 20 in a row: p50 / p99 / max | ${fmt(query.p50, 1)} / ${fmt(query.p99, 1)} / ${fmt(query.max, 1)} ms |
 
 The API answers the queue from one store query per second (\`LIST_CACHE_MS\`, store/ticket-states.ts), shared by every caller in that second.

@@ -52,11 +52,14 @@ export function createTicketActions(deps: TicketActionDeps) {
   const { temporal, store } = deps;
   const vendors = createVendorService({ store, now: deps.now });
 
-  async function visibleTicket(caller: Principal, ticketId: string): Promise<TicketContent> {
-    const ticket = await store.tickets.get(ticketId);
+  function visible(caller: Principal, ticket: TicketContent | null): TicketContent {
     // Another customer's ticket answers exactly like a missing one: its existence is not revealed.
     if (!ticket || (caller.role === 'customer' && ticket.customerId !== caller.id)) throw notFoundError('ticket');
     return ticket;
+  }
+
+  async function visibleTicket(caller: Principal, ticketId: string): Promise<TicketContent> {
+    return visible(caller, await store.tickets.get(ticketId));
   }
 
   async function runUpdate(
@@ -312,6 +315,11 @@ export function createTicketActions(deps: TicketActionDeps) {
     async timeline(caller: Principal, ticketId: string) {
       const ticket = await visibleTicket(caller, ticketId);
       return timelineFor(caller, await store.slaEvents.forTicket(ticket.id));
+    },
+
+    /** The same, of a ticket the caller has just read (a page that holds it already): no second read of it. */
+    async timelineOf(caller: Principal, ticket: TicketContent) {
+      return timelineFor(caller, await store.slaEvents.forTicket(visible(caller, ticket).id));
     },
 
     /** Every message and typed text in order, each with its kind; a customer sees only what was meant for them. */

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { invalidInput } from '../domain/errors';
 import { searchTokens } from '../domain/search';
 import { listItemFor } from './customer-view';
@@ -20,6 +21,9 @@ export interface TicketListQuery {
   organization?: string;
   q?: string;
 }
+
+/** Agent-and-ticket pairs whose seen mark this process remembers writing: a few days of a large desk's page views. */
+const SEEN_MARKS_KEPT = 50_000;
 
 /** The value of the organization filter that keeps customers without an organization. */
 export const NO_ORGANIZATION = 'none';
@@ -111,8 +115,19 @@ export function createTicketList(deps: { store: Store; agents: AgentDirectory; p
   }
 
   /** The caller opened the ticket now: its queue row is not marked until the customer writes again. */
-  async function markSeen(caller: Principal, ticketId: string, at: Date): Promise<void> {
+  /**
+   * The caller saw the ticket at `at`, with its thread up to `newestMessageAt`. A queue row counts as new for them only
+   * when the customer wrote after that, so a page shown again with no newer message writes nothing: this process
+   * remembers the marks it wrote (another process's mark is only ever later).
+   */
+  const seenMarks = new LRUCache<string, number>({ max: SEEN_MARKS_KEPT });
+
+  async function markSeen(caller: Principal, ticketId: string, at: Date, newestMessageAt: Date | null): Promise<void> {
+    const key = `${caller.id}:${ticketId}`;
+    const marked = seenMarks.get(key);
+    if (marked !== undefined && (newestMessageAt === null || newestMessageAt.getTime() <= marked)) return;
     await store.views.seen(caller.id, ticketId, at);
+    seenMarks.set(key, at.getTime());
   }
 
   /** A page of the list as the caller may see it: a customer's items through the customer's view. */

@@ -17,6 +17,9 @@ export interface MongoConnectOptions {
 }
 
 export async function connectMongo(uri: string, opts: MongoConnectOptions = {}): Promise<Connection> {
+  // Mongoose otherwise formats a stack trace for every query it runs, only to name where a query executed twice began;
+  // with source maps on, that was 3 % of the API's CPU under load.
+  mongoose.set('skipOriginalStackTraces', true);
   const conn = mongoose.createConnection(uri, {
     serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS ?? 5_000,
     socketTimeoutMS: opts.socketTimeoutMS ?? 60_000,

@@ -1,3 +1,4 @@
+import { DIRECTORY_CACHE_MS, microcache } from './microcache';
 import { canonicalOrNull } from '../lib/email-address';
 import type { Models } from './models';
 import type { Role, User } from '../domain/entities';
@@ -51,10 +52,19 @@ export function createUserRepository(models: Models) {
     void apiKeyHash;
     return { id: String(_id), ...(rest as Omit<User, 'id'>) };
   };
+  // Every console page names the agents; a role or a name changes only through create().
+  const staff = microcache(async (limit: number) => {
+    const docs = await UserModel.find({ role: { $in: ['agent', 'admin'] } })
+      .sort({ name: 1, _id: 1 })
+      .limit(limit)
+      .lean();
+    return docs.map((d) => toPlain(d as unknown as Record<string, unknown>));
+  }, DIRECTORY_CACHE_MS);
   return {
     async create(u: User, apiKeyHash: string): Promise<User> {
       const { id, ...fields } = u;
       await UserModel.create({ _id: id, ...fields, apiKeyHash });
+      staff.forget();
       return u;
     },
     /**
@@ -103,11 +113,7 @@ export function createUserRepository(models: Models) {
     },
     /** The people who work tickets (agents and admins with a stored account), by name; bounded for a picker. */
     async staff(limit = 500): Promise<User[]> {
-      const docs = await UserModel.find({ role: { $in: ['agent', 'admin'] } })
-        .sort({ name: 1, _id: 1 })
-        .limit(limit)
-        .lean();
-      return docs.map((d) => toPlain(d as unknown as Record<string, unknown>));
+      return [...(await staff(limit))];
     },
     /** An organization's admins (customers with `organizationRole: admin`): whom its reminders tell; bounded. */
     async organizationAdmins(organizationId: string, limit = 50): Promise<User[]> {

@@ -1,5 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import type { Vendor } from '../domain/entities';
+import { DIRECTORY_CACHE_MS, microcache } from './microcache';
 export type { Vendor };
 
 /** Third parties tickets wait on, with their agreed response times. */
@@ -25,11 +26,15 @@ export function createVendors(conn: Connection) {
     // An empty list may come back absent.
     return { id: String(_id), ...v, contacts: v.contacts ?? [] };
   };
+  // Every console ticket page offers them.
+  const list = microcache(async () => {
+    const docs = await VendorModel.find({}).sort({ name: 1, _id: 1 }).limit(500).lean();
+    return docs.map((d) => toVendor(d as unknown as Record<string, unknown>));
+  }, DIRECTORY_CACHE_MS);
   return {
     vendors: {
       async list(): Promise<Vendor[]> {
-        const docs = await VendorModel.find({}).sort({ name: 1, _id: 1 }).limit(500).lean();
-        return docs.map((d) => toVendor(d as unknown as Record<string, unknown>));
+        return [...(await list())];
       },
       async get(id: string): Promise<Vendor | null> {
         const d = await VendorModel.findById(String(id)).lean();
@@ -39,6 +44,7 @@ export function createVendors(conn: Connection) {
       async add(v: Vendor): Promise<boolean> {
         const { id, ...fields } = v;
         const res = await VendorModel.updateOne({ _id: id }, { $setOnInsert: fields }, { upsert: true });
+        list.forget();
         return res.upsertedCount === 1;
       },
     },

@@ -262,7 +262,10 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
       );
     const now = desk.now(); // the instant of the snapshot: every countdown and explanation on the page counts from it
     // Its own calendar and policy, not the default in force: an organization's ticket keeps its agreement's.
-    const [events, terms] = await Promise.all([desk.actions.timeline(who(res), id), desk.tickets.termsOf(ticket, sla)]);
+    const [events, terms] = await Promise.all([
+      desk.actions.timelineOf(who(res), ticket),
+      desk.tickets.termsOf(ticket, sla),
+    ]);
     // Assignments record user ids; the page shows names.
     const assigned = events.flatMap((e) =>
       e.type === 'assigned' || (e.type === 'breach_action' && e.detail?.action === 'assign')
@@ -286,7 +289,7 @@ export function createConsoleRoutes(deps: ConsoleDeps): Router {
           text: renderMacro(macro.body, { ticket, sla, agentName: who(res).name, calendar: terms.calendar.spec }),
         },
       };
-    await desk.queue.markSeen(who(res), id, now);
+    await desk.queue.markSeen(who(res), id, now, thread.at(-1)?.createdAt ?? null);
     const data: TicketPageData = {
       ticket,
       sla,

@@ -57,6 +57,22 @@ describe('microcache (one query per second for a repeated read)', () => {
     expect(await cached()).toBe('ok');
   });
 
+  it('after forget(), loads again for new callers while a load already in flight still answers its own', async () => {
+    let loads = 0;
+    let answer!: (v: string) => void;
+    const cached = microcache(() => {
+      loads++;
+      return loads === 1 ? new Promise<string>((resolve) => (answer = resolve)) : Promise.resolve(`rows#${loads}`);
+    }, 60_000);
+    const before = cached();
+    cached.forget(); // a write lands while the first load is in flight
+    expect(await cached()).toBe('rows#2');
+    answer('rows#1');
+    expect(await before).toBe('rows#1');
+    expect(await cached()).toBe('rows#2');
+    expect(loads).toBe(2);
+  });
+
   it('loads every time when turned off', async () => {
     let loads = 0;
     const cached = microcache(async () => ++loads, 0);
