@@ -114,14 +114,13 @@ export function createTicketList(deps: { store: Store; agents: AgentDirectory; p
     });
   }
 
-  /** The caller opened the ticket now: its queue row is not marked until the customer writes again. */
-  /**
-   * The caller saw the ticket at `at`, with its thread up to `newestMessageAt`. A queue row counts as new for them only
-   * when the customer wrote after that, so a page shown again with no newer message writes nothing: this process
-   * remembers the marks it wrote (another process's mark is only ever later).
-   */
   const seenMarks = new LRUCache<string, number>({ max: SEEN_MARKS_KEPT });
 
+  /**
+   * The caller opened the ticket at `at`, its thread up to `newestMessageAt`: its queue row is not marked until the
+   * customer writes again. A page shown again with no newer message writes nothing, since this process remembers the
+   * marks it wrote (another process's mark is only ever later).
+   */
   async function markSeen(caller: Principal, ticketId: string, at: Date, newestMessageAt: Date | null): Promise<void> {
     const key = `${caller.id}:${ticketId}`;
     const marked = seenMarks.get(key);

@@ -1,6 +1,12 @@
 import { LRUCache } from 'lru-cache';
 
 /**
+ * How long the desk-wide lists every console page shows (agents, macros, vendors) are answered from memory. Admins
+ * change them rarely; the process that made a change forgets its copy at once, another API process within this.
+ */
+export const DIRECTORY_CACHE_MS = 1_000;
+
+/**
  * A read that many callers repeat (every agent's queue page, polled) is answered from one query per
  * `ttlMs`: callers share the query in flight, and its result for `ttlMs` after it arrived. Failures
  * are not kept. Issue 7 added it when every list scanned FerretDB's collection; the lists now read an index
@@ -9,12 +15,6 @@ import { LRUCache } from 'lru-cache';
  * `clock` is monotonic milliseconds (performance.now() by default); lru-cache reads a start of 0 as
  * "no ttl", so a clock given by a test starts above 0.
  */
-/**
- * How long the desk-wide lists every console page shows (agents, macros, vendors) are answered from memory. Admins
- * change them rarely; the process that made a change forgets its copy at once, another API process within this.
- */
-export const DIRECTORY_CACHE_MS = 1_000;
-
 export function microcache<A extends unknown[], R>(
   load: (...args: A) => Promise<R>,
   ttlMs: number,
